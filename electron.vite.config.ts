@@ -1,0 +1,41 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import react from '@vitejs/plugin-react'
+import { buildDefines } from './tools/build-info'
+
+// Every Node-side entry is built by the `main` config so that workers, the browser host
+// and the CLI share one bundle graph and one set of externalised native deps.
+export default defineConfig({
+  main: {
+    define: buildDefines(),
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          'browser-host': resolve(__dirname, 'src/main/browser-host.ts'),
+          'workers/engine': resolve(__dirname, 'src/main/workers/engine.ts'),
+          'workers/inference': resolve(__dirname, 'src/main/workers/inference.ts')
+        }
+      }
+    }
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src/preload/index.ts') }
+      }
+    }
+  },
+  renderer: {
+    root: resolve(__dirname, 'src/renderer'),
+    build: {
+      outDir: 'out/renderer',
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src/renderer/index.html') }
+      }
+    },
+    plugins: [react()]
+  }
+})

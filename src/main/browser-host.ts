@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startWorkstation } from './app/workstation'
+import { startBrowserHost } from './host/browser-host'
+import { defaultDataDir, flagValue, resolveDatabasePath } from './paths'
+import { launchNodeProcess } from './services/node-launcher'
+import { StoreOpenError } from './store/database'
+
+// Entry of the browser host: the workstation's router and services under plain Node, serving
+// the built renderer to a browser on 127.0.0.1. Used where the Electron binary is absent and by e2e.
+const USAGE = `usage: node out/main/browser-host.js [--db FILE] [--port N] [--open | --no-open]`
+
+function findChromium(): string | null {
+  const candidates = [process.env.MECHANICA_BROWSER, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
+  return candidates.find((c): c is string => !!c && existsSync(c)) ?? null
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2)
+  if (argv.includes('--help')) {
+    console.log(USAGE)
+    return
+  }
+  const portText = flagValue(argv, '--port')
+  const port = portText === undefined ? 0 : Number(portText)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`mechanica: --port must be a whole number from 0 to 65535 (got ${portText})`)
+    process.exit(2)
+  }
+
+  const databasePath = resolveDatabasePath(argv, process.env, defaultDataDir())
+  const workstation = await startWorkstation({
+    host: 'browser',
+    databasePath,
+    launcher: launchNodeProcess,
+    workersDir: join(__dirname, 'workers')
+  })
+  const host = await startBrowserHost({ workstation, rendererDir: join(__dirname, '../renderer'), port })
+
+  console.log(`Mechanica is running at ${host.url}`)
+  console.log(`  database: ${databasePath}`)
+  console.log('  (the address carries this launch\'s token; press Ctrl+C to stop)')
+
+  const wantsOpen = argv.includes('--open') || (!argv.includes('--no-open') && !!process.env.DISPLAY)
+  const chromium = wantsOpen ? findChromium() : null
+  if (chromium) {
+    const profile = mkdtempSync(join(tmpdir(), 'mechanica-browser-'))
+    spawn(chromium, [`--app=${host.url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking'], {
+      stdio: 'ignore',
+      detached: true
+    }).unref()
+  }
+
+  let closing = false
+  const shutdown = (signal: string): void => {
+    if (closing) return
+    closing = true
+    console.log(`mechanica: ${signal}, shutting down`)
+    void host
+      .close()
+      .then(() => workstation.close())
+      .then(() => process.exit(0))
+  }
+  process.on('SIGINT', () => shutdown('SIGINT'))
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof StoreOpenError) console.error(`mechanica: ${error.message}`)
+  else console.error('mechanica: failed to start:', error)
+  process.exit(1)
+})

@@ -1,0 +1,35 @@
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+export const DATABASE_FILE_NAME = 'mechanica.db'
+
+/** Where a desktop app keeps its data on each platform (what Electron's userData resolves to). */
+export function defaultDataDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
+  const home = homedir()
+  switch (platform) {
+    case 'darwin':
+      return join(home, 'Library', 'Application Support', 'Mechanica')
+    case 'win32':
+      return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Mechanica')
+    default:
+      return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'Mechanica')
+  }
+}
+
+/** `--db FILE` wins, then MECHANICA_DB, then the data directory. */
+export function resolveDatabasePath(argv: readonly string[], env: NodeJS.ProcessEnv, dataDir: string): string {
+  const fromFlag = flagValue(argv, '--db')
+  if (fromFlag) return resolve(fromFlag)
+  if (env.MECHANICA_DB) return resolve(env.MECHANICA_DB)
+  return join(dataDir, DATABASE_FILE_NAME)
+}
+
+/** Reads `--name value` or `--name=value`. */
+export function flagValue(argv: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    if (arg === name) return argv[i + 1]
+    if (arg?.startsWith(`${name}=`)) return arg.slice(name.length + 1)
+  }
+  return undefined
+}

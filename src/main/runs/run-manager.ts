@@ -1,0 +1,112 @@
+import { ApiError, type EventName, type EventPayload, type RunResults, type RunSpec, type RunSummary } from '../../shared/contract'
+import type { Clock } from '../clock'
+import { configHash } from '../engine/hashing'
+import type { ServiceHost } from '../services/service-host'
+import type { RunsRepository } from '../store/runs-repository'
+import { ProgressThrottle } from './progress-throttle'
+
+export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void
+
+/** Progress is written to the database at most this often; the UI gets its own, faster frames. */
+const PROGRESS_PERSIST_INTERVAL_MS = 1000
+
+/**
+ * Owns the life of a run: row in the store, task in the engine service, progress frames out,
+ * results and status back in one transaction. Runs on the main thread but never computes.
+ */
+export class RunManager {
+  private readonly active = new Map<number, AbortController>()
+  private closing = false
+
+  constructor(
+    private readonly engine: ServiceHost,
+    private readonly runs: RunsRepository,
+    private readonly emit: Emit,
+    private readonly clock: Clock,
+    private readonly codeVersion: string
+  ) {}
+
+  /** Marks runs a previous session left running as interrupted. */
+  recoverInterrupted(): number {
+    return this.runs.markInterrupted(this.clock.isoNow())
+  }
+
+  start(spec: RunSpec): RunSummary {
+    const engineStatus = this.engine.status()
+    if (engineStatus.state === 'failed' || engineStatus.state === 'restarting') {
+      throw new ApiError('service_unavailable', `The engine service is ${engineStatus.state}; the run was not started.`)
+    }
+    const run = this.runs.create({
+      spec,
+      configHash: configHash(spec),
+      codeVersion: this.codeVersion,
+      createdAt: this.clock.isoNow()
+    })
+    this.emit('run.updated', { run })
+    void this.execute(run, spec)
+    return run
+  }
+
+  cancel(runId: number): boolean {
+    const controller = this.active.get(runId)
+    if (!controller) {
+      if (!this.runs.get(runId)) throw new ApiError('not_found', `There is no run #${runId}.`)
+      return false
+    }
+    controller.abort()
+    return true
+  }
+
+  /** Resolves when every active run has ended (for shutdown and tests). */
+  async drain(): Promise<void> {
+    while (this.active.size > 0) await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+
+  /** On quit: active runs end as interrupted, not failed. */
+  shutdown(): void {
+    this.closing = true
+    for (const controller of this.active.values()) controller.abort()
+  }
+
+  isActive(runId: number): boolean {
+    return this.active.has(runId)
+  }
+
+  private async execute(run: RunSummary, spec: RunSpec): Promise<void> {
+    const controller = new AbortController()
+    this.active.set(run.id, controller)
+    const throttle = new ProgressThrottle(this.clock)
+    let done = 0
+    let lastPersistMs = this.clock.nowMs()
+    try {
+      const results = await this.engine.call<RunResults>('engine.run', spec, {
+        signal: controller.signal,
+        onEvent: (name, payload) => {
+          if (name !== 'progress') return
+          const progress = payload as { done: number; total: number }
+          done = progress.done
+          const frame = throttle.offer(progress.done, progress.total)
+          if (frame) this.emit('run.progress', { runId: run.id, ...frame })
+          const now = this.clock.nowMs()
+          if (now - lastPersistMs >= PROGRESS_PERSIST_INTERVAL_MS) {
+            lastPersistMs = now
+            this.runs.recordProgress(run.id, done)
+          }
+        }
+      })
+      const completed = this.runs.complete(run.id, this.clock.isoNow(), results)
+      this.emit('run.updated', { run: completed })
+    } catch (error) {
+      const apiError = error instanceof ApiError ? error : new ApiError('internal', `Run #${run.id} failed: ${(error as Error).message}`)
+      const at = this.clock.isoNow()
+      const ended = this.closing
+        ? this.runs.end(run.id, 'interrupted', at, done, 'Mechanica was closed while this run was in progress.')
+        : apiError.code === 'cancelled'
+          ? this.runs.end(run.id, 'cancelled', at, done, null)
+          : this.runs.end(run.id, 'failed', at, done, apiError.message)
+      this.emit('run.updated', { run: ended })
+    } finally {
+      this.active.delete(run.id)
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import Database from 'better-sqlite3'
+import { existsSync, mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { LATEST_SCHEMA_VERSION, migrations, type Migration } from './migrations'
+
+export type Db = Database.Database
+
+export class StoreOpenError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'StoreOpenError'
+  }
+}
+
+/**
+ * Opens (or creates) the database: WAL, synchronous=FULL for the audit data, foreign keys on,
+ * then migrates. A file that is not a Mechanica database is refused, never overwritten.
+ */
+export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+  const existed = file !== ':memory:' && existsSync(file)
+  let db: Db
+  try {
+    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
+  } catch (error) {
+    throw new StoreOpenError(`Cannot open the database at ${file}: ${(error as Error).message}.`)
+  }
+  try {
+    // The first real read is where SQLite notices a file that is not a database.
+    db.pragma('schema_version')
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL')
+      db.pragma('synchronous = FULL')
+    }
+    db.pragma('foreign_keys = ON')
+    db.pragma('busy_timeout = 5000')
+    if (!options.readonly) migrate(db, migrations)
+    else checkVersion(db)
+    return db
+  } catch (error) {
+    db.close()
+    if (error instanceof StoreOpenError) throw error
+    const reason = (error as Error).message
+    const hint = existed ? ' The file was left untouched; move it aside or choose another file with --db.' : ''
+    throw new StoreOpenError(`Cannot use ${file} as a Mechanica database: ${reason}.${hint}`)
+  }
+}
+
+function checkVersion(db: Db): number {
+  const version = db.pragma('user_version', { simple: true }) as number
+  if (version > LATEST_SCHEMA_VERSION) {
+    throw new StoreOpenError(
+      `The database was written by a newer Mechanica (schema v${version}; this build knows up to v${LATEST_SCHEMA_VERSION}). It was left untouched.`
+    )
+  }
+  return version
+}
+
+export function migrate(db: Db, list: readonly Migration[]): void {
+  const current = checkVersion(db)
+  if (current === 0) {
+    // A version-0 file with tables in it was not made by Mechanica: do not build on top of it.
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }
+    if (tables.n > 0) {
+      throw new StoreOpenError('The file is a SQLite database but not a Mechanica one (it has tables and no schema version). It was left untouched.')
+    }
+  }
+  for (const migration of list) {
+    if (migration.version <= current) continue
+    db.transaction(() => {
+      db.exec(migration.sql)
+      db.pragma(`user_version = ${migration.version}`)
+    })()
+  }
+}

@@ -1,0 +1,25 @@
+import { RunSpec, issuesFromZod, summariseIssues, ApiError } from '../../shared/contract'
+import { runRandomWalk } from '../engine/tasks/random-walk'
+import { serveWorker, yieldToEventLoop } from './runtime'
+
+// The engine service: runs deterministic engine tasks off the main thread.
+serveWorker({
+  'engine.run': async (params, ctx) => {
+    const parsed = RunSpec.safeParse(params)
+    if (!parsed.success) {
+      const issues = issuesFromZod(parsed.error, params, 'spec')
+      throw new ApiError('invalid_params', summariseIssues(issues), issues)
+    }
+    const spec = parsed.data
+    switch (spec.task) {
+      case 'random-walk': {
+        const results = await runRandomWalk(spec, {
+          signal: ctx.signal,
+          onProgress: (done, total) => ctx.emit('progress', { done, total }),
+          yieldControl: yieldToEventLoop
+        })
+        return results
+      }
+    }
+  }
+})

@@ -1,0 +1,82 @@
+import { produce } from 'immer'
+import type { EventPayload, MethodResult, RunSummary, ServiceStatus } from '../../../shared/contract'
+import type { ConnectionState } from '../api/client'
+
+export type ProgressFrame = EventPayload<'run.progress'>
+
+export interface WorkstationState {
+  connection: ConnectionState
+  info: MethodResult<'app.info'> | null
+  inference: MethodResult<'inference.status'> | null
+  inferenceError: string | null
+  services: Record<string, ServiceStatus>
+  runs: Record<number, RunSummary>
+  /** Run ids, newest first. */
+  order: number[]
+  totalRuns: number
+  progress: Record<number, ProgressFrame>
+  selectedRunId: number | null
+}
+
+export const initialState: WorkstationState = {
+  connection: 'connecting',
+  info: null,
+  inference: null,
+  inferenceError: null,
+  services: {},
+  runs: {},
+  order: [],
+  totalRuns: 0,
+  progress: {},
+  selectedRunId: null
+}
+
+export type Action =
+  | { type: 'connection'; state: ConnectionState }
+  | { type: 'info'; info: MethodResult<'app.info'> }
+  | { type: 'inference'; status: MethodResult<'inference.status'> | null; error: string | null }
+  | { type: 'services'; services: ServiceStatus[] }
+  | { type: 'runsLoaded'; runs: RunSummary[]; total: number }
+  | { type: 'runUpdated'; run: RunSummary }
+  | { type: 'progress'; frame: ProgressFrame }
+  | { type: 'select'; runId: number | null }
+
+export const reducer = produce((draft: WorkstationState, action: Action) => {
+  switch (action.type) {
+    case 'connection':
+      draft.connection = action.state
+      return
+    case 'info':
+      draft.info = action.info
+      return
+    case 'inference':
+      draft.inference = action.status
+      draft.inferenceError = action.error
+      return
+    case 'services':
+      for (const service of action.services) draft.services[service.name] = service
+      return
+    case 'runsLoaded':
+      for (const run of action.runs) draft.runs[run.id] = run
+      draft.order = [...new Set([...draft.order, ...action.runs.map((r) => r.id)])].sort((a, b) => b - a)
+      draft.totalRuns = action.total
+      return
+    case 'runUpdated': {
+      const isNew = !draft.runs[action.run.id]
+      draft.runs[action.run.id] = action.run
+      if (isNew) {
+        draft.order.unshift(action.run.id)
+        draft.order.sort((a, b) => b - a)
+        draft.totalRuns += 1
+      }
+      if (action.run.status !== 'running') delete draft.progress[action.run.id]
+      return
+    }
+    case 'progress':
+      if (draft.runs[action.frame.runId]?.status === 'running') draft.progress[action.frame.runId] = action.frame
+      return
+    case 'select':
+      draft.selectedRunId = action.runId
+      return
+  }
+})

@@ -1,0 +1,6 @@
+export * from './errors'
+export * from './runs'
+export * from './services'
+export * from './methods'
+export * from './events'
+export * from './wire'

@@ -1,0 +1,63 @@
+import { z } from 'zod'
+import { ApiErrorShape } from './errors'
+
+/** Caps on one inbound message, enforced by every transport before parsing. */
+export const MAX_MESSAGE_BYTES = 64 * 1024
+/** A call carries exactly one params object (Electron's invoke may not smuggle extra arguments). */
+export const MAX_CALL_ARGUMENTS = 1
+
+export const CallMessage = z.strictObject({
+  type: z.literal('call'),
+  id: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+  method: z.string().min(1).max(100),
+  params: z.unknown()
+})
+export type CallMessage = z.infer<typeof CallMessage>
+
+export type ResultMessage =
+  | { type: 'result'; id: number; ok: true; value: unknown }
+  | { type: 'result'; id: number; ok: false; error: ApiErrorShape }
+export type EventMessage = { type: 'event'; event: string; payload: unknown }
+export type ServerMessage = ResultMessage | EventMessage
+
+// JSON cannot carry typed arrays; they travel as {"$f64": base64} and are restored on arrival.
+const F64_TAG = '$f64'
+
+function bytesToBase64(bytes: Uint8Array): string {
+  let binary = ''
+  const chunk = 0x8000
+  for (let i = 0; i < bytes.length; i += chunk) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + chunk))
+  }
+  return btoa(binary)
+}
+
+function base64ToBytes(text: string): Uint8Array {
+  const binary = atob(text)
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  return bytes
+}
+
+export function encodeWire(message: unknown): string {
+  return JSON.stringify(message, (_key, value: unknown) => {
+    if (value instanceof Float64Array) {
+      return { [F64_TAG]: bytesToBase64(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)) }
+    }
+    return value
+  })
+}
+
+export function decodeWire(text: string): unknown {
+  return JSON.parse(text, (_key, value: unknown) => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const tagged = (value as Record<string, unknown>)[F64_TAG]
+      if (typeof tagged === 'string' && Object.keys(value).length === 1) {
+        const bytes = base64ToBytes(tagged)
+        if (bytes.byteLength % 8 !== 0) throw new SyntaxError('a float64 series has a length that is not a multiple of 8 bytes')
+        return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8)
+      }
+    }
+    return value
+  })
+}
