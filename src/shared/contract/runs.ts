@@ -7,7 +7,7 @@ export const Float64Series = z.custom<Float64Array>((v) => v instanceof Float64A
 
 export const MAX_WALK_STEPS = 10_000_000
 
-/** The first engine task: a seeded Gaussian random walk (geometric), the slice every lab follows. */
+/** The first engine task: a seeded Gaussian random walk, the slice every lab follows. */
 export const RandomWalkSpec = z.strictObject({
   task: z.literal('random-walk'),
   steps: z
@@ -18,9 +18,9 @@ export const RandomWalkSpec = z.strictObject({
     .int({ error: 'must be a whole number' })
     .min(0, { error: 'must be ≥ 0' })
     .max(0xffff_ffff, { error: 'must be < 2^32' }),
-  start: z.number().gt(0, { error: 'must be > 0' }).max(1e9, { error: 'must be ≤ 1e9' }).default(100),
-  drift: z.number().min(-0.01, { error: 'must be ≥ -0.01 per step' }).max(0.01, { error: 'must be ≤ 0.01 per step' }).default(0),
-  volatility: z.number().gt(0, { error: 'must be > 0' }).max(0.1, { error: 'must be ≤ 0.1 per step' }).default(0.01)
+  start: z.number().min(-1e9, { error: 'must be ≥ -1e9' }).max(1e9, { error: 'must be ≤ 1e9' }).default(0),
+  drift: z.number().min(-1000, { error: 'must be ≥ -1000 per step' }).max(1000, { error: 'must be ≤ 1000 per step' }).default(0),
+  volatility: z.number().gt(0, { error: 'must be > 0' }).max(1000, { error: 'must be ≤ 1000 per step' }).default(1)
 })
 export type RandomWalkSpec = z.infer<typeof RandomWalkSpec>
 export type RandomWalkSpecInput = z.input<typeof RandomWalkSpec>
@@ -60,8 +60,10 @@ export const RandomWalkSummary = z.strictObject({
   final: z.number(),
   min: z.number(),
   max: z.number(),
-  meanReturn: z.number(),
-  stdevReturn: z.number(),
+  /** Mean and sample standard deviation of the per-step increments. */
+  meanIncrement: z.number(),
+  stdevIncrement: z.number(),
+  /** Largest fall from a running peak, in level units. */
   maxDrawdown: z.number()
 })
 export type RandomWalkSummary = z.infer<typeof RandomWalkSummary>

@@ -9,14 +9,13 @@ export const WALK_CHUNK = 1 << 16
 export const MAX_PATH_POINTS = 4096
 
 /**
- * A seeded geometric random walk: log-return r = (μ − σ²/2) + σ·z, level ← level·e^r.
+ * A seeded Gaussian random walk: level ← level + μ + σ·z, z ~ N(0, 1) from xoshiro128**.
  * The vertical slice's engine task. Its resultsHash is sha256 over every level's float64
  * bytes (little-endian) in step order, so any change in any step changes the hash.
  */
 export async function runRandomWalk(spec: RandomWalkSpec, host: LoopHost = {}): Promise<RunResults> {
   const { steps, seed, start, drift, volatility } = spec
   const rng = new Xoshiro128(seed)
-  const mu = drift - 0.5 * volatility * volatility
   const hash = createHash('sha256')
   const chunk = new Float64Array(Math.min(WALK_CHUNK, steps))
   const bytes = new Uint8Array(chunk.buffer)
@@ -30,7 +29,7 @@ export async function runRandomWalk(spec: RandomWalkSpec, host: LoopHost = {}): 
   let maxDrawdown = 0
   let min = start
   let max = start
-  // Welford's running mean and variance of log-returns: stable over 10M steps.
+  // Welford's running mean and variance of the increments: stable over 10M steps.
   let mean = 0
   let m2 = 0
 
@@ -38,18 +37,15 @@ export async function runRandomWalk(spec: RandomWalkSpec, host: LoopHost = {}): 
   while (step < steps) {
     const n = Math.min(chunk.length, steps - step)
     for (let i = 0; i < n; i++) {
-      const r = mu + volatility * rng.standardNormal()
-      level *= Math.exp(r)
+      const r = drift + volatility * rng.standardNormal()
+      level += r
       chunk[i] = level
       const k = step + i + 1
       const delta = r - mean
       mean += delta / k
       m2 += delta * (r - mean)
       if (level > peak) peak = level
-      else {
-        const dd = 1 - level / peak
-        if (dd > maxDrawdown) maxDrawdown = dd
-      }
+      else if (peak - level > maxDrawdown) maxDrawdown = peak - level
       if (level < min) min = level
       if (level > max) max = level
       if (k % pathStride === 0) path[k / pathStride] = level
@@ -70,8 +66,8 @@ export async function runRandomWalk(spec: RandomWalkSpec, host: LoopHost = {}): 
       final: level,
       min,
       max,
-      meanReturn: mean,
-      stdevReturn: steps > 1 ? Math.sqrt(m2 / (steps - 1)) : 0,
+      meanIncrement: mean,
+      stdevIncrement: steps > 1 ? Math.sqrt(m2 / (steps - 1)) : 0,
       maxDrawdown
     },
     pathStride,

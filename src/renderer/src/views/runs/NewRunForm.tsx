@@ -13,14 +13,14 @@ interface Field {
 const fields: Field[] = [
   { key: 'steps', label: 'Steps', unit: 'steps', hint: `1 – ${MAX_WALK_STEPS.toLocaleString('en-US')}`, step: '1' },
   { key: 'seed', label: 'Seed', unit: '', hint: '0 – 2³²−1', step: '1' },
-  { key: 'start', label: 'Start level', unit: '', hint: '> 0', step: 'any' },
-  { key: 'drift', label: 'Drift μ', unit: '/step', hint: '−0.01 – 0.01', step: 'any' },
-  { key: 'volatility', label: 'Volatility σ', unit: '/step', hint: '(0, 0.1]', step: 'any' }
+  { key: 'start', label: 'Start level', unit: '', hint: '−1e9 – 1e9', step: 'any' },
+  { key: 'drift', label: 'Drift μ', unit: '/step', hint: '−1000 – 1000', step: 'any' },
+  { key: 'volatility', label: 'Volatility σ', unit: '/step', hint: '(0, 1000]', step: 'any' }
 ]
 
 export type FormValues = Record<Field['key'], string>
 
-export const defaultFormValues: FormValues = { steps: '1000000', seed: '42', start: '100', drift: '0', volatility: '0.01' }
+export const defaultFormValues: FormValues = { steps: '1000000', seed: '42', start: '0', drift: '0', volatility: '1' }
 
 export interface NewRunFormProps {
   busy: boolean

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react'
 import type { MethodResult, RunSummary } from '../../../../shared/contract'
 import { useClient } from '../../app/ClientContext'
 import { LineChart } from '../../charts/LineChart'
-import { formatInteger, formatNumber, formatPercent } from '../../format/numbers'
+import { formatInteger, formatNumber } from '../../format/numbers'
 
 type Detail = MethodResult<'runs.get'>
 
@@ -73,12 +73,12 @@ export function RunDetail({ run }: { run: RunSummary }) {
             <dd>
               {formatNumber(summary.min)} / {formatNumber(summary.max)}
             </dd>
-            <dt>mean log-return</dt>
-            <dd>{summary.meanReturn.toExponential(4)}</dd>
-            <dt>stdev log-return</dt>
-            <dd>{summary.stdevReturn.toExponential(4)}</dd>
+            <dt>mean increment</dt>
+            <dd>{formatNumber(summary.meanIncrement, 6)}</dd>
+            <dt>stdev increment</dt>
+            <dd>{formatNumber(summary.stdevIncrement, 6)}</dd>
             <dt>max drawdown</dt>
-            <dd>{formatPercent(summary.maxDrawdown)}</dd>
+            <dd>{formatNumber(summary.maxDrawdown)}</dd>
           </dl>
         )}
       </div>
