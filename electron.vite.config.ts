@@ -15,7 +15,9 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           'browser-host': resolve(__dirname, 'src/main/browser-host.ts'),
           'workers/engine': resolve(__dirname, 'src/main/workers/engine.ts'),
-          'workers/inference': resolve(__dirname, 'src/main/workers/inference.ts')
+          'workers/inference': resolve(__dirname, 'src/main/workers/inference.ts'),
+          // Not part of the app: `npm run bench` runs it from out/main so it finds the workers.
+          bench: resolve(__dirname, 'bench/index.ts')
         }
       }
     }

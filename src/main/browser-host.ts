@@ -30,7 +30,13 @@ async function main(): Promise<void> {
     process.exit(2)
   }
 
-  const databasePath = resolveDatabasePath(argv, process.env, defaultDataDir())
+  let databasePath: string
+  try {
+    databasePath = resolveDatabasePath(argv, process.env, defaultDataDir())
+  } catch (error) {
+    console.error(`mechanica: ${(error as Error).message}\n${USAGE}`)
+    process.exit(2)
+  }
   const workstation = await startWorkstation({
     host: 'browser',
     databasePath,

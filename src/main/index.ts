@@ -1,4 +1,5 @@
 import { BrowserWindow, app, ipcMain, net, protocol, session } from 'electron'
+import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { CALL_CHANNEL, EVENT_CHANNEL } from '../shared/bridge'
@@ -26,10 +27,18 @@ app.enableSandbox()
 const rendererDir = join(__dirname, '../renderer')
 let workstation: Workstation | null = null
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
+}
+
 function serveAppProtocol(): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const file = resolveAppFile(rendererDir, request.url)
-    if (!file) return new Response('Not found', { status: 404 })
+    if (!file || !isFile(file)) return new Response('Not found', { status: 404 })
     const response = await net.fetch(pathToFileURL(file).toString())
     const headers = new Headers(response.headers)
     headers.set('Content-Security-Policy', APP_CSP)

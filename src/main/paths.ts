@@ -10,25 +10,30 @@ export function defaultDataDir(platform: NodeJS.Platform = process.platform, env
     case 'darwin':
       return join(home, 'Library', 'Application Support', 'Mechanica')
     case 'win32':
-      return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Mechanica')
+      return join(env.APPDATA || join(home, 'AppData', 'Roaming'), 'Mechanica')
     default:
-      return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'Mechanica')
+      // An empty XDG_CONFIG_HOME counts as unset (XDG spec), as it does for Electron.
+      return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'Mechanica')
   }
 }
 
 /** `--db FILE` wins, then MECHANICA_DB, then the data directory. */
 export function resolveDatabasePath(argv: readonly string[], env: NodeJS.ProcessEnv, dataDir: string): string {
   const fromFlag = flagValue(argv, '--db')
+  if (!fromFlag && argv.some((a) => a === '--db' || a === '--db=')) throw new Error('--db needs a file path')
   if (fromFlag) return resolve(fromFlag)
   if (env.MECHANICA_DB) return resolve(env.MECHANICA_DB)
   return join(dataDir, DATABASE_FILE_NAME)
 }
 
-/** Reads `--name value` or `--name=value`. */
+/** Reads `--name value` or `--name=value`; a following `--flag` is not taken as the value. */
 export function flagValue(argv: readonly string[], name: string): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
-    if (arg === name) return argv[i + 1]
+    if (arg === name) {
+      const next = argv[i + 1]
+      return next === undefined || next.startsWith('--') ? undefined : next
+    }
     if (arg?.startsWith(`${name}=`)) return arg.slice(name.length + 1)
   }
   return undefined

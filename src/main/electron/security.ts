@@ -1,4 +1,4 @@
-import { normalize, join, sep } from 'node:path'
+import { join, normalize, resolve, sep } from 'node:path'
 import { contentSecurityPolicy } from '../security/csp'
 
 // Pure settings and checks of the Electron host, kept free of the `electron` import so unit
@@ -80,7 +80,7 @@ export function resolveAppFile(rendererDir: string, requestUrl: string): string 
     return null
   }
   const relative = pathname === '/' || pathname === '' ? 'index.html' : pathname.replace(/^\/+/, '')
-  const root = normalize(rendererDir)
+  const root = resolve(rendererDir)
   const file = normalize(join(root, relative))
   return file.startsWith(root + sep) ? file : null
 }

@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, join, normalize, sep } from 'node:path'
+import { extname, join, normalize, resolve, sep } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { MAX_MESSAGE_BYTES, encodeWire, type ServerMessage } from '../../shared/contract'
@@ -44,7 +44,8 @@ const contentTypes: Record<string, string> = {
  */
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const token = options.token ?? newLaunchToken()
-  const { workstation, rendererDir } = options
+  const { workstation } = options
+  const rendererDir = resolve(options.rendererDir) // no trailing separator, whatever was given
   let port = 0
   const cookieName = (): string => `mechanica_token_${port}`
   const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`]
@@ -64,7 +65,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (tokensMatch(token, given.query)) {
       // Trade the token in the address for a cookie, and drop it from the address bar.
       res.writeHead(303, {
-        Location: url.pathname,
+        // One leading slash only: "//host" would be a protocol-relative jump to another site.
+        Location: `/${url.pathname.replace(/^\/+/, '')}`,
         'Set-Cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`,
         'Cache-Control': 'no-store'
       })
@@ -84,7 +86,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return refuse(res, 400, 'Malformed path.')
     }
     const file = normalize(join(rendererDir, relative))
-    if (!file.startsWith(normalize(rendererDir) + sep)) return refuse(res, 404, 'Not found.')
+    if (!file.startsWith(rendererDir + sep)) return refuse(res, 404, 'Not found.')
     let size: number
     try {
       const stat = statSync(file)

@@ -67,6 +67,8 @@ export class SupervisedService implements ServiceHost {
   private readonly statusListeners = new Set<(status: ServiceStatus) => void>()
   private readyWaiters: Array<{ resolve(): void; reject(error: unknown): void }> = []
   private stopping = false
+  /** Set by the ready timer for the process it killed; per spawn, so a later crash keeps its own reason. */
+  private timedOutPort: ProcessPort | null = null
 
   constructor(
     readonly name: ServiceName,
@@ -152,7 +154,7 @@ export class SupervisedService implements ServiceHost {
     port.onMessage((message) => this.handleMessage(port, message))
     port.onExit((info) => this.handleExit(port, info))
     this.readyTimer = setTimeout(() => {
-      this.lastExit = `did not report ready within ${this.backoff.readyTimeoutMs} ms`
+      this.timedOutPort = port
       port.kill()
     }, this.backoff.readyTimeoutMs)
   }
@@ -188,7 +190,8 @@ export class SupervisedService implements ServiceHost {
     this.port = null
     this.clearTimers()
     if (this.stopping) return
-    const why = this.state === 'starting' && this.lastExit?.startsWith('did not report') ? this.lastExit : info.reason
+    const why = port !== null && port === this.timedOutPort ? `did not report ready within ${this.backoff.readyTimeoutMs} ms` : info.reason
+    this.timedOutPort = null
     this.lastExit = why
     this.failPending(
       new ApiError('service_crashed', `The ${labels[this.name]} stopped (${why}) while this call was running; it is restarting.`),

@@ -14,7 +14,8 @@ export class StoreOpenError extends Error {
 
 /**
  * Opens (or creates) the database: WAL, synchronous=FULL for the audit data, foreign keys on,
- * then migrates. A file that is not a Mechanica database is refused, never overwritten.
+ * then migrates. A file that is not a Mechanica database is refused before anything is
+ * written to it (not even the journal mode), so it stays byte-for-byte as it was.
  */
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
@@ -28,6 +29,7 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   try {
     // The first real read is where SQLite notices a file that is not a database.
     db.pragma('schema_version')
+    checkCompatible(db)
     if (!options.readonly) {
       db.pragma('journal_mode = WAL')
       db.pragma('synchronous = FULL')
@@ -35,36 +37,32 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')
     if (!options.readonly) migrate(db, migrations)
-    else checkVersion(db)
     return db
   } catch (error) {
     db.close()
-    if (error instanceof StoreOpenError) throw error
-    const reason = (error as Error).message
     const hint = existed ? ' The file was left untouched; move it aside or choose another file with --db.' : ''
-    throw new StoreOpenError(`Cannot use ${file} as a Mechanica database: ${reason}.${hint}`)
+    throw new StoreOpenError(`Cannot use ${file} as a Mechanica database: ${(error as Error).message}.${hint}`)
   }
 }
 
-function checkVersion(db: Db): number {
+/** Refuses (without writing) a schema newer than this build, or a foreign SQLite file. */
+function checkCompatible(db: Db): number {
   const version = db.pragma('user_version', { simple: true }) as number
   if (version > LATEST_SCHEMA_VERSION) {
     throw new StoreOpenError(
-      `The database was written by a newer Mechanica (schema v${version}; this build knows up to v${LATEST_SCHEMA_VERSION}). It was left untouched.`
+      `it was written by a newer Mechanica (schema v${version}; this build knows up to v${LATEST_SCHEMA_VERSION})`
     )
+  }
+  if (version === 0) {
+    // A version-0 file with tables in it was not made by Mechanica: do not build on top of it.
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }
+    if (tables.n > 0) throw new StoreOpenError('it is a SQLite database but not a Mechanica one (it has tables and no schema version)')
   }
   return version
 }
 
 export function migrate(db: Db, list: readonly Migration[]): void {
-  const current = checkVersion(db)
-  if (current === 0) {
-    // A version-0 file with tables in it was not made by Mechanica: do not build on top of it.
-    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }
-    if (tables.n > 0) {
-      throw new StoreOpenError('The file is a SQLite database but not a Mechanica one (it has tables and no schema version). It was left untouched.')
-    }
-  }
+  const current = checkCompatible(db)
   for (const migration of list) {
     if (migration.version <= current) continue
     db.transaction(() => {

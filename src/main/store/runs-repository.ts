@@ -1,4 +1,4 @@
-import { RunSpec, type RunResults, type RunStatus, type RunSummary } from '../../shared/contract'
+import { RandomWalkSummary, RunSpec, type RunResults, type RunStatus, type RunSummary } from '../../shared/contract'
 import type { Db } from './database'
 
 interface RunRow {
@@ -150,7 +150,9 @@ export class RunsRepository {
     // Copy into an aligned buffer: SQLite's blob memory need not be 8-byte aligned.
     const path = new Float64Array(row.path.byteLength / 8)
     new Uint8Array(path.buffer).set(row.path)
-    return { summary: JSON.parse(row.summary_json), pathStride: row.path_stride, path }
+    const summary = RandomWalkSummary.safeParse(JSON.parse(row.summary_json))
+    if (!summary.success) throw new Error(`the stored results of run #${id} do not match this build's schema`)
+    return { summary: summary.data, pathStride: row.path_stride, path }
   }
 
   list(options: { limit: number; offset: number; status?: RunStatus | undefined }): { runs: RunSummary[]; total: number } {

@@ -8,6 +8,10 @@ import { serveWorker } from './runtime'
 // probe model on each candidate (CUDA → WebGPU → CPU), and reported so the UI can say which answered.
 let selection: Promise<InferenceStatus> | null = null
 
+// Each provider that fails to load is reported in `attempts`; onnxruntime's own red log lines
+// for the same failures would only alarm people reading the terminal.
+ort.env.logLevel = 'fatal'
+
 function selectOnce(): Promise<InferenceStatus> {
   selection ??= selectExecutionProvider(ort, buildProbeModel()).then(async ({ provider, session, attempts }) => {
     await session.release()

@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { RandomWalkSpec, type RunSummary } from '../src/shared/contract'
+import { startWorkstation } from '../src/main/app/workstation'
+import { runRandomWalk } from '../src/main/engine/tasks/random-walk'
+import { Xoshiro128 } from '../src/main/engine/rng/xoshiro128'
+import { launchNodeProcess } from '../src/main/services/node-launcher'
+import { SupervisedService } from '../src/main/services/service-host'
+
+// `npm run bench`: the slice's throughput at each layer, as absolute figures and as ratios to a
+// baseline measured in this same process (so machine speed cancels out of the ratios).
+const STEPS = 10_000_000
+const REPEATS = 3
+const workersDir = join(__dirname, 'workers')
+
+interface Row {
+  name: string
+  seconds: number
+  stepsPerSecond: number
+  ratio: number | null
+}
+
+async function best(fn: () => Promise<void> | void): Promise<number> {
+  let fastest = Number.POSITIVE_INFINITY
+  for (let i = 0; i < REPEATS; i++) {
+    const t0 = performance.now()
+    await fn()
+    fastest = Math.min(fastest, (performance.now() - t0) / 1000)
+  }
+  return fastest
+}
+
+async function main(): Promise<void> {
+  const spec = RandomWalkSpec.parse({ task: 'random-walk', steps: STEPS, seed: 1 })
+  const rows: Row[] = []
+  const add = (name: string, seconds: number, baseline: number | null): void => {
+    rows.push({ name, seconds, stepsPerSecond: STEPS / seconds, ratio: baseline === null ? null : seconds / baseline })
+  }
+
+  // Baseline: the generator alone — N standard normals summed, nothing else.
+  let sink = 0
+  const baseline = await best(() => {
+    const rng = new Xoshiro128(1)
+    let s = 0
+    for (let i = 0; i < STEPS; i++) s += rng.standardNormal()
+    sink += s
+  })
+  add('baseline: xoshiro128** normals (in process)', baseline, null)
+
+  add('engine task in process (stats, hash, path)', await best(async () => void (await runRandomWalk(spec))), baseline)
+
+  const engine = new SupervisedService('engine', join(workersDir, 'engine.js'), launchNodeProcess)
+  await engine.start()
+  add('engine service (child process, IPC)', await best(async () => void (await engine.call('engine.run', spec))), baseline)
+  await engine.stop()
+
+  const dir = mkdtempSync(join(tmpdir(), 'mechanica-bench-'))
+  const coldStart = performance.now()
+  const ws = await startWorkstation({ host: 'browser', databasePath: join(dir, 'bench.db'), launcher: launchNodeProcess, workersDir })
+  await ws.servicesReady
+  const coldStartMs = performance.now() - coldStart
+  const slice = await best(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        let runId = -1
+        const off = ws.events.subscribe((event, payload) => {
+          const run = (payload as { run?: RunSummary }).run
+          if (event === 'run.updated' && run?.id === runId && run.status !== 'running') {
+            off()
+            if (run.status === 'completed') resolve()
+            else reject(new Error(`run ended ${run.status}: ${run.error}`))
+          }
+        })
+        void ws.router.call('runs.start', { spec }, { transport: 'direct' }).then((outcome) => {
+          if (!outcome.ok) reject(new Error(outcome.error.message))
+          else runId = (outcome.value as { run: RunSummary }).run.id
+        })
+      })
+  )
+  add('full slice: router → engine → store → events', slice, baseline)
+  await ws.close()
+  rmSync(dir, { recursive: true, force: true })
+
+  console.log(`\nMechanica bench — random walk, ${STEPS.toLocaleString('en-US')} steps, best of ${REPEATS} (Node ${process.versions.node})\n`)
+  console.log(`${'layer'.padEnd(48)} ${'seconds'.padStart(8)} ${'steps/s'.padStart(12)} ${'× baseline'.padStart(11)}`)
+  for (const row of rows) {
+    console.log(
+      `${row.name.padEnd(48)} ${row.seconds.toFixed(3).padStart(8)} ${(row.stepsPerSecond / 1e6).toFixed(1).padStart(10)} M ${row.ratio === null ? '—'.padStart(11) : row.ratio.toFixed(2).padStart(11)}`
+    )
+  }
+  console.log(`\nworkstation cold start (store open + both services ready): ${coldStartMs.toFixed(0)} ms`)
+  if (!Number.isFinite(sink)) console.log('(sink)', sink)
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})

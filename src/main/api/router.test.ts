@@ -1,0 +1,354 @@
+import { describe, expect, it, vi, type Mock } from 'vitest'
+import { z } from 'zod'
+import { ApiError, MAX_MESSAGE_BYTES, encodeWire, methodNames, methods, type MethodName } from '../../shared/contract'
+import { createRouter, type CallContext, type Handlers } from './router'
+
+const EXPECTED_METHODS = ['app.info', 'services.status', 'inference.status', 'runs.start', 'runs.cancel', 'runs.list', 'runs.get']
+
+const ctx: CallContext = { transport: 'direct' }
+
+const INFO = {
+  name: 'Mechanica',
+  version: '0.1.0',
+  codeVersion: 'abc',
+  host: 'electron',
+  databasePath: '/tmp/m.db',
+  platform: 'linux',
+  runtime: 'node'
+} as const
+
+type MockHandlers = { [M in MethodName]: Mock }
+
+/** Every handler is a mock; those the tests call return valid responses. */
+function mockHandlers(): MockHandlers {
+  return {
+    'app.info': vi.fn(() => INFO),
+    'services.status': vi.fn(() => ({ services: [] })),
+    'inference.status': vi.fn(() => ({ runtimeVersion: '1', provider: 'cpu', attempts: [], summary: 'cpu' })),
+    'runs.start': vi.fn(),
+    'runs.cancel': vi.fn(async () => ({ cancelled: true })),
+    'runs.list': vi.fn(() => ({ runs: [], total: 0 })),
+    'runs.get': vi.fn()
+  }
+}
+
+function setup(overrides: Partial<MockHandlers> = {}) {
+  const handlers = { ...mockHandlers(), ...overrides }
+  const log = vi.fn()
+  const router = createRouter(handlers as unknown as Handlers, log)
+  const noHandlerRan = () => Object.values(handlers).every((h) => h.mock.calls.length === 0)
+  return { handlers, log, router, noHandlerRan }
+}
+
+describe('method inventory', () => {
+  it('is exactly the expected list of methods', () => {
+    expect([...methodNames].sort()).toEqual([...EXPECTED_METHODS].sort())
+    expect(Object.keys(methods).sort()).toEqual([...EXPECTED_METHODS].sort())
+    expect([...setup().router.methods].sort()).toEqual([...EXPECTED_METHODS].sort())
+  })
+
+  it('gives every method a request and a response zod schema', () => {
+    for (const name of methodNames) {
+      expect(methods[name].request, name).toBeInstanceOf(z.ZodType)
+      expect(methods[name].response, name).toBeInstanceOf(z.ZodType)
+    }
+  })
+
+  it('createRouter throws when a method has no handler', () => {
+    const { 'runs.get': _missing, ...rest } = mockHandlers()
+    expect(() => createRouter(rest as unknown as Handlers, vi.fn())).toThrow('method "runs.get" has no handler')
+  })
+
+  it('createRouter throws when a handler is not a function', () => {
+    const handlers = { ...mockHandlers(), 'runs.get': 'nope' }
+    expect(() => createRouter(handlers as unknown as Handlers, vi.fn())).toThrow('method "runs.get" has no handler')
+  })
+
+  it('createRouter throws when an extra handler has no schema', () => {
+    const handlers = { ...mockHandlers(), 'runs.delete': vi.fn() }
+    expect(() => createRouter(handlers as unknown as Handlers, vi.fn())).toThrow('handler "runs.delete" has no schema in the contract')
+  })
+})
+
+describe('call', () => {
+  it('runs the handler with validated input and the call context, returning its value', async () => {
+    const { router, handlers } = setup()
+    const outcome = await router.call('runs.cancel', { runId: 3 }, ctx)
+    expect(outcome).toEqual({ ok: true, value: { cancelled: true } })
+    expect(handlers['runs.cancel']).toHaveBeenCalledExactlyOnceWith({ runId: 3 }, ctx)
+  })
+
+  it('fills runs.list defaults: limit 100, offset 0', async () => {
+    const { router, handlers } = setup()
+    await router.call('runs.list', {}, ctx)
+    expect(handlers['runs.list']).toHaveBeenCalledExactlyOnceWith({ limit: 100, offset: 0 }, ctx)
+  })
+
+  it('treats missing params as an empty object', async () => {
+    const { router, handlers } = setup()
+    expect(await router.call('app.info', undefined, ctx)).toEqual({ ok: true, value: INFO })
+    expect(handlers['app.info']).toHaveBeenCalledExactlyOnceWith({}, ctx)
+  })
+
+  it('refuses an unknown method without running any handler', async () => {
+    const { router, noHandlerRan } = setup()
+    const outcome = await router.call('runs.delete', {}, ctx)
+    expect(outcome).toEqual({ ok: false, error: { code: 'unknown_method', message: 'Unknown method "runs.delete".' } })
+    expect(noHandlerRan()).toBe(true)
+  })
+
+  it('refuses inherited object properties as method names', async () => {
+    const { router, noHandlerRan } = setup()
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const outcome = await router.call(name, {}, ctx)
+      expect(outcome.ok ? null : outcome.error.code, name).toBe('unknown_method')
+    }
+    expect(noHandlerRan()).toBe(true)
+  })
+
+  it('cuts an unknown method name to 100 characters in the message', async () => {
+    const { router } = setup()
+    const outcome = await router.call('x'.repeat(5000), {}, ctx)
+    expect(outcome).toEqual({ ok: false, error: { code: 'unknown_method', message: `Unknown method "${'x'.repeat(100)}".` } })
+  })
+
+  it('refuses invalid params with issues naming the field and does not call the handler', async () => {
+    const { router, handlers } = setup()
+    const outcome = await router.call('runs.start', { spec: { task: 'random-walk', steps: 2e7, seed: 1 } }, ctx)
+    expect(outcome).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid_params',
+        message: 'runs.start: spec.steps: must be at most 10,000,000 (got 20000000)',
+        issues: [{ path: 'spec.steps', message: 'must be at most 10,000,000 (got 20000000)' }]
+      }
+    })
+    expect(handlers['runs.start']).not.toHaveBeenCalled()
+  })
+
+  it('refuses an unknown parameter key', async () => {
+    const { router, handlers } = setup()
+    const outcome = await router.call('runs.get', { runId: 1, evil: true }, ctx)
+    expect(outcome).toEqual({
+      ok: false,
+      error: { code: 'invalid_params', message: 'runs.get: params: unknown key "evil"', issues: [{ path: 'params', message: 'unknown key "evil"' }] }
+    })
+    expect(handlers['runs.get']).not.toHaveBeenCalled()
+  })
+
+  it('refuses params for a method that takes none', async () => {
+    const { router, handlers } = setup()
+    const outcome = await router.call('app.info', { verbose: 1 }, ctx)
+    expect(outcome.ok ? null : outcome.error.code).toBe('invalid_params')
+    expect(handlers['app.info']).not.toHaveBeenCalled()
+  })
+
+  it('turns a thrown plain Error into `internal` without its text or stack, and logs the error', async () => {
+    const boom = new Error('SQLITE_CORRUPT: secret path /home/alice/db')
+    const { router, log } = setup({ 'runs.list': vi.fn(() => Promise.reject(boom)) })
+    const outcome = await router.call('runs.list', {}, ctx)
+    expect(outcome).toEqual({ ok: false, error: { code: 'internal', message: 'runs.list failed unexpectedly; see the main process log.' } })
+    const message = outcome.ok ? '' : outcome.error.message
+    expect(message).not.toContain('SQLITE_CORRUPT')
+    expect(message).not.toContain('secret')
+    expect(message).not.toContain('at ')
+    expect(outcome.ok ? {} : outcome.error).not.toHaveProperty('issues')
+    expect(log).toHaveBeenCalledExactlyOnceWith('router: runs.list failed', boom)
+  })
+
+  it('turns a thrown non-Error value into `internal` too', async () => {
+    const { router, log } = setup({ 'app.info': vi.fn(() => { throw 'a string' }) })
+    const outcome = await router.call('app.info', {}, ctx)
+    expect(outcome).toEqual({ ok: false, error: { code: 'internal', message: 'app.info failed unexpectedly; see the main process log.' } })
+    expect(log).toHaveBeenCalledTimes(1)
+  })
+
+  it('refuses a handler response that fails the response schema as `internal` and logs it', async () => {
+    const { router, log } = setup({ 'runs.list': vi.fn(() => ({ runs: 'not an array', total: 0 })) })
+    const outcome = await router.call('runs.list', {}, ctx)
+    expect(outcome).toEqual({ ok: false, error: { code: 'internal', message: 'runs.list produced an invalid response; see the main process log.' } })
+    expect(log).toHaveBeenCalledTimes(1)
+    expect(log.mock.calls[0]?.[0]).toBe('router: runs.list returned a value that does not match its response schema')
+  })
+
+  it('refuses a response carrying an extra key (strict response schemas)', async () => {
+    const { router } = setup({ 'runs.cancel': vi.fn(() => ({ cancelled: true, stack: 'at x' })) })
+    const outcome = await router.call('runs.cancel', { runId: 1 }, ctx)
+    expect(outcome.ok ? null : outcome.error.code).toBe('internal')
+  })
+
+  it('passes an ApiError thrown by a handler through with its code, message and issues', async () => {
+    const issues = [{ path: 'runId', message: 'no such run' }]
+    const { router, log } = setup({ 'runs.get': vi.fn(() => { throw new ApiError('not_found', 'Run 42 does not exist.', issues) }) })
+    expect(await router.call('runs.get', { runId: 42 }, ctx)).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'Run 42 does not exist.', issues }
+    })
+    expect(log).not.toHaveBeenCalled()
+  })
+})
+
+describe('handleText', () => {
+  it('answers a well-formed call with the same id', async () => {
+    const { router } = setup()
+    const reply = await router.handleText(JSON.stringify({ type: 'call', id: 7, method: 'runs.cancel', params: { runId: 1 } }), ctx)
+    expect(reply).toEqual({ type: 'result', id: 7, ok: true, value: { cancelled: true } })
+  })
+
+  it('refuses text that is not JSON as invalid_request with id -1', async () => {
+    const { router, noHandlerRan } = setup()
+    expect(await router.handleText('{"type":"call",', ctx)).toEqual({
+      type: 'result',
+      id: -1,
+      ok: false,
+      error: { code: 'invalid_request', message: 'Message is not valid JSON.' }
+    })
+    expect(noHandlerRan()).toBe(true)
+  })
+
+  it('refuses text over MAX_MESSAGE_BYTES as payload_too_large before parsing it', async () => {
+    const { router, noHandlerRan } = setup()
+    const params = { pad: 'x'.repeat(MAX_MESSAGE_BYTES) }
+    const reply = await router.handleText(JSON.stringify({ type: 'call', id: 1, method: 'app.info', params }), ctx)
+    expect(reply).toEqual({
+      type: 'result',
+      id: -1,
+      ok: false,
+      error: { code: 'payload_too_large', message: `Message is larger than ${MAX_MESSAGE_BYTES} bytes.` }
+    })
+    expect(noHandlerRan()).toBe(true)
+  })
+
+  it('counts bytes, not characters, against the cap', async () => {
+    const { router } = setup()
+    // 30,000 three-byte characters: under the cap in characters, over it in UTF-8 bytes.
+    const text = JSON.stringify({ type: 'call', id: 1, method: 'app.info', params: { pad: '€'.repeat(30_000) } })
+    expect(text.length).toBeLessThan(MAX_MESSAGE_BYTES)
+    const reply = await router.handleText(text, ctx)
+    expect(reply.ok ? null : reply.error.code).toBe('payload_too_large')
+  })
+
+  it('accepts a message of exactly MAX_MESSAGE_BYTES', async () => {
+    const { router } = setup()
+    const head = JSON.stringify({ type: 'call', id: 1, method: 'runs.list', params: {} })
+    const text = head + ' '.repeat(MAX_MESSAGE_BYTES - head.length)
+    expect(Buffer.byteLength(text)).toBe(MAX_MESSAGE_BYTES)
+    expect((await router.handleText(text, ctx)).ok).toBe(true)
+  })
+
+  it('refuses an envelope with an extra key, echoing its id', async () => {
+    const { router, noHandlerRan } = setup()
+    const reply = await router.handleText(JSON.stringify({ type: 'call', id: 5, method: 'app.info', params: {}, extra: 1 }), ctx)
+    expect(reply).toEqual({
+      type: 'result',
+      id: 5,
+      ok: false,
+      error: { code: 'invalid_request', message: 'Malformed call: message: unknown key "extra"' }
+    })
+    expect(noHandlerRan()).toBe(true)
+  })
+
+  it('refuses an envelope without an id as invalid_request with id -1', async () => {
+    const { router, noHandlerRan } = setup()
+    const reply = await router.handleText(JSON.stringify({ type: 'call', method: 'app.info', params: {} }), ctx)
+    expect(reply.id).toBe(-1)
+    expect(reply.ok ? null : reply.error.code).toBe('invalid_request')
+    expect(reply.ok ? '' : reply.error.message).toMatch(/^Malformed call: id: /)
+    expect(noHandlerRan()).toBe(true)
+  })
+
+  it('refuses JSON that is not an object (null, array, number) as invalid_request', async () => {
+    const { router } = setup()
+    for (const text of ['null', '[]', '3', '"call"']) {
+      const reply = await router.handleText(text, ctx)
+      expect(reply.id, text).toBe(-1)
+      expect(reply.ok ? null : reply.error.code, text).toBe('invalid_request')
+    }
+  })
+
+  it('refuses a wrong message type and a negative or fractional id', async () => {
+    const { router, noHandlerRan } = setup()
+    for (const envelope of [
+      { type: 'result', id: 1, method: 'app.info', params: {} },
+      { type: 'call', id: -2, method: 'app.info', params: {} },
+      { type: 'call', id: 1.5, method: 'app.info', params: {} },
+      { type: 'call', id: 1, method: '', params: {} }
+    ]) {
+      const reply = await router.handleText(JSON.stringify(envelope), ctx)
+      expect(reply.ok ? null : reply.error.code, JSON.stringify(envelope)).toBe('invalid_request')
+    }
+    expect(noHandlerRan()).toBe(true)
+  })
+
+  it('refuses a malformed $f64 payload as invalid_request', async () => {
+    const { router } = setup()
+    const reply = await router.handleText('{"type":"call","id":1,"method":"app.info","params":{"$f64":"AAAA"}}', ctx)
+    expect(reply.ok ? null : reply.error.code).toBe('invalid_request')
+  })
+
+  it('passes an unknown method inside a valid envelope on as unknown_method with the id', async () => {
+    const { router } = setup()
+    const reply = await router.handleText(encodeWire({ type: 'call', id: 9, method: 'nope', params: {} }), ctx)
+    expect(reply).toEqual({ type: 'result', id: 9, ok: false, error: { code: 'unknown_method', message: 'Unknown method "nope".' } })
+  })
+})
+
+describe('handleInvoke', () => {
+  it('runs a call given exactly a method name and one params object', async () => {
+    const { router, handlers } = setup()
+    expect(await router.handleInvoke(['runs.cancel', { runId: 2 }], ctx)).toEqual({ ok: true, value: { cancelled: true } })
+    expect(handlers['runs.cancel']).toHaveBeenCalledExactlyOnceWith({ runId: 2 }, ctx)
+  })
+
+  it('refuses the wrong number of arguments without running any handler', async () => {
+    const { router, noHandlerRan } = setup()
+    expect(await router.handleInvoke(['app.info'], ctx)).toEqual({
+      ok: false,
+      error: { code: 'invalid_request', message: 'A call takes a method name and 1 parameters object (got 1 arguments).' }
+    })
+    const three = await router.handleInvoke(['app.info', {}, { smuggled: true }], ctx)
+    expect(three.ok ? null : three.error.code).toBe('invalid_request')
+    const none = await router.handleInvoke([], ctx)
+    expect(none.ok ? null : none.error.code).toBe('invalid_request')
+    expect(noHandlerRan()).toBe(true)
+  })
+
+  it('refuses a method name that is not a string', async () => {
+    const { router, noHandlerRan } = setup()
+    for (const method of [42, null, { toString: () => 'app.info' }, ['app.info']]) {
+      expect(await router.handleInvoke([method, {}], ctx)).toEqual({
+        ok: false,
+        error: { code: 'invalid_request', message: 'The method name must be a string.' }
+      })
+    }
+    expect(noHandlerRan()).toBe(true)
+  })
+
+  it('refuses params larger than MAX_MESSAGE_BYTES as payload_too_large', async () => {
+    const { router, noHandlerRan } = setup()
+    const outcome = await router.handleInvoke(['runs.list', { pad: 'x'.repeat(MAX_MESSAGE_BYTES) }], ctx)
+    expect(outcome).toEqual({ ok: false, error: { code: 'payload_too_large', message: `Parameters are larger than ${MAX_MESSAGE_BYTES} bytes.` } })
+    expect(noHandlerRan()).toBe(true)
+  })
+
+  it('refuses params that cannot be serialised (cycles, BigInt) as invalid_request', async () => {
+    const { router, noHandlerRan } = setup()
+    const cyclic: Record<string, unknown> = {}
+    cyclic.self = cyclic
+    for (const params of [cyclic, { n: 1n }]) {
+      expect(await router.handleInvoke(['runs.list', params], ctx)).toEqual({
+        ok: false,
+        error: { code: 'invalid_request', message: 'Parameters must be plain data.' }
+      })
+    }
+    expect(noHandlerRan()).toBe(true)
+  })
+
+  it('validates params after the caps, like call', async () => {
+    const { router, handlers } = setup()
+    const outcome = await router.handleInvoke(['runs.get', { runId: 0 }], ctx)
+    expect(outcome.ok ? null : outcome.error.code).toBe('invalid_params')
+    expect(outcome.ok ? null : outcome.error.issues?.[0]?.path).toBe('runId')
+    expect(handlers['runs.get']).not.toHaveBeenCalled()
+  })
+})

@@ -1,0 +1,371 @@
+import Database from 'better-sqlite3'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it } from 'vitest'
+import { RunSpec, type EventName, type RandomWalkSpec, type RunDetail, type RunSummary, type ServiceStatus } from '../../shared/contract'
+import type { CallOutcome } from '../api/router'
+import { configHash } from '../engine/hashing'
+import { runRandomWalk } from '../engine/tasks/random-walk'
+import { launchNodeProcess } from '../services/node-launcher'
+import type { BackoffPolicy } from '../services/service-host'
+import { openDatabase } from '../store/database'
+import { CODE_VERSION } from '../version'
+import { startWorkstation, type Workstation } from './workstation'
+
+// Integration tests: the whole workstation (store, supervised services from the BUILT worker
+// files, run manager, router), driven through the router as a renderer would.
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
+const workersDir = join(root, 'out/main/workers')
+const backoff: BackoffPolicy = { initialMs: 20, maxMs: 100, maxConsecutive: 3, stableMs: 5000, readyTimeoutMs: 5000 }
+
+const walk = (steps: number, seed: number): RandomWalkSpec => ({ task: 'random-walk', steps, seed, start: 100, drift: 0, volatility: 0.01 })
+
+interface Recorded {
+  event: EventName
+  payload: unknown
+  atMs: number
+}
+
+let tempDirs: string[] = []
+let open: Workstation[] = []
+
+function newDatabasePath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mechanica-'))
+  tempDirs.push(dir)
+  return join(dir, 'mechanica.db')
+}
+
+/** A started workstation whose events are all recorded from the first moment. */
+async function start(databasePath: string): Promise<{ ws: Workstation; events: Recorded[] }> {
+  const ws = await startWorkstation({ host: 'browser', databasePath, launcher: launchNodeProcess, workersDir, backoff })
+  open.push(ws)
+  const events: Recorded[] = []
+  ws.events.subscribe((event, payload) => events.push({ event, payload, atMs: performance.now() }))
+  await ws.servicesReady
+  return { ws, events }
+}
+
+async function close(ws: Workstation): Promise<void> {
+  open = open.filter((w) => w !== ws)
+  await ws.close()
+}
+
+async function call(ws: Workstation, method: string, params: unknown): Promise<CallOutcome> {
+  return ws.router.call(method, params, { transport: 'direct' })
+}
+
+async function value<T>(ws: Workstation, method: string, params: unknown): Promise<T> {
+  const outcome = await call(ws, method, params)
+  if (!outcome.ok) throw new Error(`${method} failed: ${outcome.error.code}: ${outcome.error.message}`)
+  return outcome.value as T
+}
+
+function waitFor<T>(ws: Workstation, pick: (event: EventName, payload: unknown) => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      unsubscribe()
+      reject(new Error(`timed out waiting for ${what}`))
+    }, timeoutMs)
+    const unsubscribe = ws.events.subscribe((event, payload) => {
+      const picked = pick(event, payload)
+      if (picked !== undefined) {
+        clearTimeout(timer)
+        unsubscribe()
+        resolve(picked)
+      }
+    })
+  })
+}
+
+const runEnded = (ws: Workstation, runId: number): Promise<RunSummary> =>
+  waitFor(
+    ws,
+    (event, payload) => {
+      if (event !== 'run.updated') return undefined
+      const { run } = payload as { run: RunSummary }
+      return run.id === runId && run.status !== 'running' ? run : undefined
+    },
+    `run #${runId} to end`
+  )
+
+const firstProgress = (ws: Workstation, runId: number): Promise<number> =>
+  waitFor(ws, (event, payload) => (event === 'run.progress' && (payload as { runId: number }).runId === runId ? (payload as { done: number }).done : undefined), `progress of run #${runId}`)
+
+const engineReady = (ws: Workstation): Promise<ServiceStatus> =>
+  ws.services.engine.status().state === 'ready'
+    ? Promise.resolve(ws.services.engine.status())
+    : waitFor(
+        ws,
+        (event, payload) => (event === 'service.status' && (payload as ServiceStatus).name === 'engine' && (payload as ServiceStatus).state === 'ready' ? (payload as ServiceStatus) : undefined),
+        'the engine to be ready'
+      )
+
+/** Starts a run and waits for its end, subscribing before the start so no event is missed. */
+async function runToEnd(ws: Workstation, spec: RandomWalkSpec): Promise<RunSummary> {
+  let resolveId!: (id: number) => void
+  const id = new Promise<number>((resolve) => (resolveId = resolve))
+  const ended = waitFor(
+    ws,
+    (event, payload) => {
+      if (event !== 'run.updated') return undefined
+      const { run } = payload as { run: RunSummary }
+      return run.status !== 'running' ? run : undefined
+    },
+    'a run to end'
+  )
+  const { run } = await value<{ run: RunSummary }>(ws, 'runs.start', { spec })
+  resolveId(run.id)
+  const end = await ended
+  expect(end.id).toBe(await id)
+  return end
+}
+
+const countRuns = (ws: Workstation): number => ws.db.prepare('SELECT count(*) FROM runs').pluck().get() as number
+
+afterEach(async () => {
+  const toClose = open
+  open = []
+  await Promise.all(toClose.map((ws) => ws.close()))
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true })
+  tempDirs = []
+})
+
+describe('workstation vertical slice through the router', () => {
+  it('runs.start runs a walk in the engine service, streams throttled progress and stores a reproducible result', async () => {
+    const { ws, events } = await start(newDatabasePath())
+    const input = { task: 'random-walk', steps: 300_000, seed: 42 } as const
+    const spec = RunSpec.parse(input) // the contract's defaults filled in
+    const startedAtMs = performance.now()
+    const outcome = await call(ws, 'runs.start', { spec: input })
+
+    expect(outcome.ok).toBe(true)
+    const { run } = (outcome as { ok: true; value: { run: RunSummary } }).value
+    expect(run).toMatchObject({
+      task: 'random-walk',
+      spec, // defaults applied
+      seed: 42,
+      configHash: configHash(spec),
+      codeVersion: CODE_VERSION,
+      status: 'running',
+      progressDone: 0,
+      progressTotal: 300_000,
+      resultsHash: null,
+      error: null,
+      finishedAt: null
+    })
+    expect(run.configHash).toMatch(/^[0-9a-f]{64}$/)
+
+    const ended = await runEnded(ws, run.id)
+    const elapsedMs = performance.now() - startedAtMs
+    const expected = await runRandomWalk(spec)
+    expect(ended).toMatchObject({ id: run.id, status: 'completed', progressDone: 300_000, resultsHash: expected.resultsHash, error: null })
+    expect(ended.finishedAt).not.toBeNull()
+
+    const mine = events.filter((e) => (e.payload as { runId?: number; run?: RunSummary }).runId === run.id || (e.payload as { run?: RunSummary }).run?.id === run.id)
+    const progress = mine.filter((e) => e.event === 'run.progress').map((e) => e.payload as { done: number; total: number })
+    expect(progress.length).toBeGreaterThanOrEqual(1)
+    // At most 30 frames a second (one every 33 ms), plus the final frame which always passes.
+    expect(progress.length).toBeLessThanOrEqual(Math.floor((elapsedMs * 30) / 1000) + 2)
+    expect(progress.at(-1)).toMatchObject({ done: 300_000, total: 300_000 })
+    for (let i = 1; i < progress.length; i++) expect(progress[i]?.done).toBeGreaterThan(progress[i - 1]?.done ?? Infinity)
+    // The stream starts with the running row and ends with the completed one.
+    expect(mine[0]).toMatchObject({ event: 'run.updated', payload: { run: { status: 'running' } } })
+    expect(mine.at(-1)).toMatchObject({ event: 'run.updated', payload: { run: { status: 'completed' } } })
+
+    const detail = await value<RunDetail>(ws, 'runs.get', { runId: run.id })
+    expect(detail.run).toEqual(ended)
+    expect(detail.results?.path).toBeInstanceOf(Float64Array)
+    expect(detail.results?.pathStride).toBe(74) // ceil(300000 / 4095)
+    expect(detail.results?.path.length).toBe(4055) // floor(300000 / 74) + 1
+    expect(detail.results?.path[0]).toBe(spec.start)
+    expect(Array.from(detail.results?.path ?? [])).toEqual(Array.from(expected.path))
+    expect(detail.results?.summary).toEqual(expected.summary)
+
+    const again = await runToEnd(ws, spec)
+    expect(again.id).not.toBe(run.id)
+    expect(again.configHash).toBe(run.configHash)
+    expect(again.resultsHash).toBe(ended.resultsHash)
+  })
+
+  it('runs.cancel stops a long run: it ends cancelled, short of its total, with no results', async () => {
+    const { ws, events } = await start(newDatabasePath())
+    const startedAtMs = performance.now()
+    const { run } = await value<{ run: RunSummary }>(ws, 'runs.start', { spec: walk(10_000_000, 3) })
+    const ended = runEnded(ws, run.id)
+    await firstProgress(ws, run.id)
+
+    expect(await value(ws, 'runs.cancel', { runId: run.id })).toEqual({ cancelled: true })
+    const end = await ended
+    const elapsedMs = performance.now() - startedAtMs
+
+    expect(end).toMatchObject({ id: run.id, status: 'cancelled', resultsHash: null, error: null, progressTotal: 10_000_000 })
+    expect(end.progressDone).toBeGreaterThan(0)
+    expect(end.progressDone).toBeLessThan(end.progressTotal)
+    expect(end.finishedAt).not.toBeNull()
+    const frames = events.filter((e) => e.event === 'run.progress').length
+    expect(frames).toBeLessThanOrEqual(Math.floor((elapsedMs * 30) / 1000) + 2)
+
+    const detail = await value<RunDetail>(ws, 'runs.get', { runId: run.id })
+    expect(detail).toEqual({ run: end, results: null })
+    // Cancelling a run that has ended is not an error; it just did nothing.
+    expect(await value(ws, 'runs.cancel', { runId: run.id })).toEqual({ cancelled: false })
+    expect(ws.services.engine.status()).toMatchObject({ state: 'ready', restarts: 0 })
+  })
+})
+
+describe('workstation persistence', () => {
+  it('a reopened workstation lists the earlier runs with their hashes and results', async () => {
+    const databasePath = newDatabasePath()
+    const first = await start(databasePath)
+    const a = await runToEnd(first.ws, walk(100_000, 1))
+    const b = await runToEnd(first.ws, walk(100_000, 2))
+    const aDetail = await value<RunDetail>(first.ws, 'runs.get', { runId: a.id })
+    await close(first.ws)
+
+    const second = await start(databasePath)
+    const listed = await value<{ runs: RunSummary[]; total: number }>(second.ws, 'runs.list', {})
+    expect(listed).toEqual({ runs: [b, a], total: 2 })
+    expect(a.resultsHash).toMatch(/^[0-9a-f]{64}$/)
+    expect(b.resultsHash).not.toBe(a.resultsHash)
+    const reread = await value<RunDetail>(second.ws, 'runs.get', { runId: a.id })
+    expect(reread.run).toEqual(aDetail.run)
+    expect(Array.from(reread.results?.path ?? [])).toEqual(Array.from(aDetail.results?.path ?? [1]))
+    expect(await value(second.ws, 'runs.list', { status: 'running' })).toEqual({ runs: [], total: 0 })
+  })
+
+  it('a run still running when the workstation closes ends interrupted, as the reopened store shows', async () => {
+    const databasePath = newDatabasePath()
+    const first = await start(databasePath)
+    const { run } = await value<{ run: RunSummary }>(first.ws, 'runs.start', { spec: walk(10_000_000, 5) })
+    const ended = runEnded(first.ws, run.id)
+    await firstProgress(first.ws, run.id)
+    const enginePid = first.ws.services.engine.status().pid
+    await close(first.ws)
+
+    const end = await ended
+    expect(end).toMatchObject({ status: 'interrupted', error: 'Mechanica was closed while this run was in progress.', resultsHash: null })
+    expect(() => process.kill(enginePid ?? -1, 0)).toThrow()
+
+    const second = await start(databasePath)
+    const detail = await value<RunDetail>(second.ws, 'runs.get', { runId: run.id })
+    expect(detail).toEqual({ run: end, results: null })
+    expect(detail.run.progressDone).toBeLessThan(10_000_000)
+    expect(detail.run.finishedAt).not.toBeNull()
+  })
+
+  it('runs a crashed previous session left running are marked interrupted at start-up; finished rows are untouched', async () => {
+    const databasePath = newDatabasePath()
+    openDatabase(databasePath).close() // a migrated, empty store
+    const raw = new Database(databasePath)
+    const insert = raw.prepare(
+      `INSERT INTO runs (task, spec_json, config_hash, code_version, seed, status, created_at, started_at, finished_at, progress_done, progress_total, results_hash)
+       VALUES ('random-walk', ?, ?, 'old', ?, ?, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', ?, ?, ?, ?)`
+    )
+    const doneSpec = walk(1000, 11)
+    const doneId = Number(insert.run(JSON.stringify(doneSpec), configHash(doneSpec), 11, 'completed', '2026-01-01T00:00:01.000Z', 1000, 1000, 'ab'.repeat(32)).lastInsertRowid)
+    const runningSpec = walk(5_000_000, 12)
+    const runningId = Number(insert.run(JSON.stringify(runningSpec), configHash(runningSpec), 12, 'running', null, 123, 5_000_000, null).lastInsertRowid)
+    raw.close()
+
+    const { ws } = await start(databasePath)
+    const crashed = (await value<RunDetail>(ws, 'runs.get', { runId: runningId })).run
+    expect(crashed).toMatchObject({
+      id: runningId,
+      status: 'interrupted',
+      error: 'Mechanica stopped while this run was in progress.',
+      progressDone: 123,
+      resultsHash: null
+    })
+    expect(crashed.finishedAt).not.toBeNull()
+    const finished = (await value<RunDetail>(ws, 'runs.get', { runId: doneId })).run
+    expect(finished).toMatchObject({
+      status: 'completed',
+      finishedAt: '2026-01-01T00:00:01.000Z',
+      resultsHash: 'ab'.repeat(32),
+      error: null,
+      codeVersion: 'old'
+    })
+  })
+})
+
+describe('workstation under an engine crash', () => {
+  it('a SIGKILLed engine fails its run with the reason, leaves other rows intact, and the next run completes after the restart', async () => {
+    const { ws } = await start(newDatabasePath())
+    const spec = walk(100_000, 9)
+    const before = await runToEnd(ws, spec)
+    const beforeDetail = await value<RunDetail>(ws, 'runs.get', { runId: before.id })
+
+    const pid = ws.services.engine.status().pid
+    if (pid === null) throw new Error('engine has no pid')
+    const { run } = await value<{ run: RunSummary }>(ws, 'runs.start', { spec: walk(10_000_000, 10) })
+    const ended = runEnded(ws, run.id)
+    await firstProgress(ws, run.id)
+    process.kill(pid, 'SIGKILL')
+    const end = await ended
+
+    expect(end).toMatchObject({
+      status: 'failed',
+      resultsHash: null,
+      error: 'The engine service stopped (killed by SIGKILL) while engine.run was running; it is restarting.'
+    })
+    expect(end.error).toContain('engine service')
+    expect(end.error).toContain('SIGKILL')
+    expect(end.progressDone).toBeLessThan(10_000_000)
+
+    // While the engine is restarting, a new run is refused and nothing is written.
+    expect(ws.services.engine.status()).toMatchObject({ state: 'restarting', lastExit: 'killed by SIGKILL', restarts: 1 })
+    const rows = countRuns(ws)
+    expect(await call(ws, 'runs.start', { spec })).toEqual({
+      ok: false,
+      error: { code: 'service_unavailable', message: 'The engine service is restarting; the run was not started.' }
+    })
+    expect(countRuns(ws)).toBe(rows)
+
+    const ready = await engineReady(ws)
+    expect(ready.pid).not.toBe(pid)
+    expect(await value<RunDetail>(ws, 'runs.get', { runId: before.id })).toEqual(beforeDetail)
+    expect(await value<RunDetail>(ws, 'runs.get', { runId: run.id })).toEqual({ run: end, results: null })
+
+    const after = await runToEnd(ws, spec)
+    expect(after).toMatchObject({ status: 'completed', resultsHash: before.resultsHash, configHash: before.configHash })
+    expect(ws.db.pragma('integrity_check', { simple: true })).toBe('ok')
+  })
+})
+
+describe('workstation input validation', () => {
+  const base = { task: 'random-walk', steps: 1000, seed: 1 }
+
+  it('invalid runs.start params are refused as invalid_params with a specific message, and nothing is written', async () => {
+    const { ws } = await start(newDatabasePath())
+    await runToEnd(ws, walk(1000, 1))
+    const rows = countRuns(ws)
+    expect(rows).toBe(1)
+
+    const cases: Array<[unknown, string]> = [
+      [{ spec: { ...base, steps: 0 } }, 'runs.start: spec.steps: must be at least 1 (got 0)'],
+      [{ spec: { ...base, steps: 1e8 } }, 'runs.start: spec.steps: must be at most 10,000,000 (got 100000000)'],
+      [{ spec: { ...base, steps: 1.5 } }, 'runs.start: spec.steps: must be a whole number (got 1.5)'],
+      [{ spec: { ...base, seed: -1 } }, 'runs.start: spec.seed: must be ≥ 0 (got -1)'],
+      [{ spec: { ...base, colour: 'red' } }, 'runs.start: spec: unknown key "colour"'],
+      [{ spec: base, extra: 1 }, 'runs.start: params: unknown key "extra"'],
+      [{ spec: { ...base, task: 'moon-walk' } }, 'runs.start: spec.task: task must be one of: "random-walk" (got "moon-walk")'],
+      [{}, 'runs.start: spec: Invalid input: expected object, received undefined (got nothing)']
+    ]
+    for (const [params, message] of cases) {
+      const outcome = await call(ws, 'runs.start', params)
+      expect(outcome, JSON.stringify(params)).toMatchObject({ ok: false, error: { code: 'invalid_params', message } })
+    }
+    expect(countRuns(ws)).toBe(rows)
+    expect(ws.runs.isActive(2)).toBe(false)
+  })
+
+  it('runs.get and runs.cancel for a missing run are not_found', async () => {
+    const { ws } = await start(newDatabasePath())
+    expect(await call(ws, 'runs.get', { runId: 9999 })).toEqual({ ok: false, error: { code: 'not_found', message: 'There is no run #9999.' } })
+    expect(await call(ws, 'runs.cancel', { runId: 9999 })).toEqual({ ok: false, error: { code: 'not_found', message: 'There is no run #9999.' } })
+    expect(countRuns(ws)).toBe(0)
+  })
+})

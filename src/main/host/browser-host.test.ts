@@ -1,0 +1,451 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { connect } from 'node:net'
+import { networkInterfaces, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { MAX_MESSAGE_BYTES, decodeWire, type RunSummary } from '../../shared/contract'
+import { startWorkstation, type Workstation } from '../app/workstation'
+import { launchNodeProcess } from '../services/node-launcher'
+import type { BackoffPolicy } from '../services/service-host'
+import { startBrowserHost, type BrowserHost } from './browser-host'
+
+// Integration tests: the browser host over real HTTP and WebSocket on loopback, in front of a
+// real workstation (services from the BUILT worker files) and a stand-in renderer folder.
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
+const workersDir = join(root, 'out/main/workers')
+const backoff: BackoffPolicy = { initialMs: 20, maxMs: 100, maxConsecutive: 3, stableMs: 5000, readyTimeoutMs: 5000 }
+
+const INDEX_HTML = '<!doctype html><html><head><script type="module" src="/assets/app.js"></script></head><body>MECHANICA-TEST-INDEX</body></html>\n'
+const APP_JS = 'console.log("MECHANICA-TEST-APP")\n'
+const SECRET = 'MECHANICA-TEST-SECRET-NEVER-SERVED'
+
+let tempDir = ''
+let rendererDir = ''
+let workstation: Workstation | null = null
+let host: BrowserHost | null = null
+let sockets: WebSocket[] = []
+
+beforeEach(async () => {
+  tempDir = mkdtempSync(join(tmpdir(), 'mechanica-'))
+  rendererDir = join(tempDir, 'renderer')
+  mkdirSync(join(rendererDir, 'assets'), { recursive: true })
+  writeFileSync(join(rendererDir, 'index.html'), INDEX_HTML)
+  writeFileSync(join(rendererDir, 'assets', 'app.js'), APP_JS)
+  // Files just outside the served folder, which traversal must never reach.
+  writeFileSync(join(tempDir, 'secret.txt'), SECRET)
+  mkdirSync(join(tempDir, 'renderer-private'))
+  writeFileSync(join(tempDir, 'renderer-private', 'secret.txt'), SECRET)
+
+  workstation = await startWorkstation({
+    host: 'browser',
+    databasePath: join(tempDir, 'mechanica.db'),
+    launcher: launchNodeProcess,
+    workersDir,
+    backoff
+  })
+  await workstation.servicesReady
+  host = await startBrowserHost({ workstation, rendererDir })
+})
+
+afterEach(async () => {
+  for (const socket of sockets) socket.terminate()
+  sockets = []
+  await host?.close()
+  host = null
+  await workstation?.close()
+  workstation = null
+  rmSync(tempDir, { recursive: true, force: true })
+})
+
+function current(): { ws: Workstation; host: BrowserHost; base: string; origin: string; cookie: string } {
+  if (!workstation || !host) throw new Error('not started')
+  return {
+    ws: workstation,
+    host,
+    base: `http://127.0.0.1:${host.port}`,
+    origin: `http://127.0.0.1:${host.port}`,
+    cookie: `mechanica_token_${host.port}=${host.token}`
+  }
+}
+
+interface RawResponse {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
+
+/** A raw HTTP request: for what fetch will not send as given (Host header, un-normalised paths). */
+function raw(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => (body += chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+type Attempt = { opened: true; socket: WebSocket } | { opened: false; status: number | null; error: string | null }
+
+function openSocket(port: number, options: { origin?: string; cookie?: string; path?: string }): Promise<Attempt> {
+  return new Promise((resolve) => {
+    const headers: Record<string, string> = options.cookie ? { Cookie: options.cookie } : {}
+    const socket = new WebSocket(`ws://127.0.0.1:${port}${options.path ?? '/api'}`, {
+      headers,
+      ...(options.origin ? { origin: options.origin } : {})
+    })
+    sockets.push(socket)
+    let settled = false
+    const settle = (attempt: Attempt): void => {
+      if (settled) return
+      settled = true
+      resolve(attempt)
+    }
+    socket.on('unexpected-response', (req, res) => {
+      settle({ opened: false, status: res.statusCode ?? null, error: null })
+      res.resume()
+      req.destroy()
+    })
+    socket.on('error', (error) => settle({ opened: false, status: null, error: error.message }))
+    socket.on('open', () => settle({ opened: true, socket }))
+  })
+}
+
+/** A connected client that keeps every server message, raw and decoded, in arrival order. */
+class Client {
+  readonly messages: Array<{ text: string; message: Record<string, unknown> }> = []
+  private readonly waiters = new Set<() => void>()
+  private consumed = 0
+
+  constructor(readonly socket: WebSocket) {
+    socket.on('message', (data: Buffer) => {
+      const text = data.toString('utf8')
+      this.messages.push({ text, message: decodeWire(text) as Record<string, unknown> })
+      for (const waiter of this.waiters) waiter()
+    })
+  }
+
+  send(data: string | Buffer): void {
+    this.socket.send(data)
+  }
+
+  call(id: number, method: string, params: unknown): void {
+    this.send(JSON.stringify({ type: 'call', id, method, params }))
+  }
+
+  /** The next result message (in order) after the ones already taken. */
+  async nextResult(timeoutMs = 10_000): Promise<{ text: string; message: Record<string, unknown> }> {
+    const found = await this.waitFor(
+      () => this.messages.findIndex((m, i) => i >= this.consumed && m.message.type === 'result'),
+      timeoutMs,
+      'a result'
+    )
+    this.consumed = found + 1
+    const entry = this.messages[found]
+    if (!entry) throw new Error('lost message')
+    return entry
+  }
+
+  waitFor(find: () => number, timeoutMs: number, what: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const index = find()
+        if (index < 0) return false
+        this.waiters.delete(onMessage)
+        clearTimeout(timer)
+        resolve(index)
+        return true
+      }
+      const onMessage = (): void => void check()
+      const timer = setTimeout(() => {
+        this.waiters.delete(onMessage)
+        reject(new Error(`timed out waiting for ${what}; got ${this.messages.length} messages`))
+      }, timeoutMs)
+      if (!check()) this.waiters.add(onMessage)
+    })
+  }
+}
+
+async function connectClient(): Promise<Client> {
+  const { host, origin, cookie } = current()
+  const attempt = await openSocket(host.port, { origin, cookie })
+  if (!attempt.opened) throw new Error(`socket refused: ${attempt.status ?? attempt.error}`)
+  return new Client(attempt.socket)
+}
+
+const countRuns = (ws: Workstation): number => ws.db.prepare('SELECT count(*) FROM runs').pluck().get() as number
+
+describe('browser host over HTTP', () => {
+  it('listens on 127.0.0.1 only', async () => {
+    const { host } = current()
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${host.token}`)
+    expect(new URL(host.url).hostname).toBe('127.0.0.1')
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal)?.address
+    // On a machine with a non-loopback address, the port must not answer there.
+    if (external) {
+      const reached = await new Promise<boolean>((resolve) => {
+        const socket = connect({ host: external, port: host.port })
+        socket.once('connect', () => {
+          socket.destroy()
+          resolve(true)
+        })
+        socket.once('error', () => resolve(false))
+      })
+      expect(reached).toBe(false)
+    }
+  })
+
+  it('refuses requests without the right token and never shows the app', async () => {
+    const { base } = current()
+    for (const path of ['/', '/index.html', '/assets/app.js', '/?token=WRONG', `/?token=`, '/?nothing=1']) {
+      const res = await fetch(`${base}${path}`, { redirect: 'manual' })
+      const body = await res.text()
+      expect(res.status, path).toBe(401)
+      expect(body).not.toContain('MECHANICA-TEST')
+      expect(res.headers.get('set-cookie')).toBeNull()
+    }
+    // A cookie for another port (another launch) does not work either.
+    const { host } = current()
+    const other = await fetch(`${base}/`, { headers: { Cookie: `mechanica_token_${host.port + 1}=${host.token}` } })
+    expect(other.status).toBe(401)
+    await other.text()
+  })
+
+  it('trades the token in the address for an HttpOnly SameSite=Strict cookie and redirects to /', async () => {
+    const { base, host } = current()
+    const res = await fetch(`${base}/?token=${host.token}`, { redirect: 'manual' })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/')
+    expect(res.headers.get('set-cookie')).toBe(`mechanica_token_${host.port}=${host.token}; HttpOnly; SameSite=Strict; Path=/`)
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    expect(await res.text()).toBe('')
+  })
+
+  it('with the cookie, serves index.html under a strict CSP and assets with their content type', async () => {
+    const { base, cookie, host } = current()
+    const index = await fetch(`${base}/`, { headers: { Cookie: cookie } })
+    expect(index.status).toBe(200)
+    expect(await index.text()).toBe(INDEX_HTML)
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    const csp = index.headers.get('content-security-policy') ?? ''
+    expect(csp).toContain("script-src 'self'")
+    expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${host.port} ws://localhost:${host.port}`)
+    expect(csp).toContain("frame-ancestors 'none'")
+    expect(csp).not.toContain('unsafe-eval')
+    expect(index.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(index.headers.get('cache-control')).toBe('no-store')
+
+    const js = await fetch(`${base}/assets/app.js`, { headers: { Cookie: cookie } })
+    expect(js.status).toBe(200)
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    expect(await js.text()).toBe(APP_JS)
+
+    const missing = await fetch(`${base}/assets/missing.js`, { headers: { Cookie: cookie } })
+    expect(missing.status).toBe(404)
+    await missing.text()
+    const folder = await fetch(`${base}/assets`, { headers: { Cookie: cookie } })
+    expect(folder.status).toBe(404)
+    await folder.text()
+  })
+
+  it('path traversal is 404 and never returns a file outside the renderer folder', async () => {
+    const { host, cookie } = current()
+    const hostHeader = `127.0.0.1:${host.port}`
+    const attempts: Array<[string, number]> = [
+      ['/..%2f..%2fetc%2fpasswd', 404],
+      ['/%2e%2e/%2e%2e/etc/passwd', 404],
+      ['/../../etc/passwd', 404],
+      ['/..%2fsecret.txt', 404],
+      ['/%2e%2e%2fsecret.txt', 404],
+      ['/assets/..%2f..%2fsecret.txt', 404],
+      ['/..%2frenderer-private%2fsecret.txt', 404], // a sibling folder whose name starts with the renderer's
+      ['/..%5csecret.txt', 404],
+      ['/index.html%00.js', 404],
+      ['/%E0%A4%A', 400] // a malformed escape
+    ]
+    for (const [path, status] of attempts) {
+      const res = await raw(host.port, path, { Host: hostHeader, Cookie: cookie })
+      expect(res.status, path).toBe(status)
+      expect(res.body, path).not.toContain(SECRET)
+      expect(res.body, path).not.toContain('root:')
+    }
+    // The same checks do not stop a legitimate nested file.
+    const ok = await raw(host.port, '/assets/./app.js', { Host: hostHeader, Cookie: cookie })
+    expect(ok.status).toBe(200)
+    expect(ok.body).toBe(APP_JS)
+  })
+
+  it('a foreign Host header is 421 and a POST is 405, whatever the cookie', async () => {
+    const { host, cookie, base } = current()
+    const foreign = await raw(host.port, '/', { Host: `evil.example:${host.port}`, Cookie: cookie })
+    expect(foreign.status).toBe(421)
+    expect(foreign.body).not.toContain('MECHANICA-TEST')
+    const tokenViaForeignHost = await raw(host.port, `/?token=${host.token}`, { Host: `evil.example:${host.port}` })
+    expect(tokenViaForeignHost.status).toBe(421)
+    expect(tokenViaForeignHost.headers['set-cookie']).toBeUndefined()
+    const otherPort = await raw(host.port, '/', { Host: `127.0.0.1:${host.port + 1}`, Cookie: cookie })
+    expect(otherPort.status).toBe(421)
+
+    const post = await fetch(`${base}/`, { method: 'POST', headers: { Cookie: cookie }, body: 'x' })
+    expect(post.status).toBe(405)
+    expect(await post.text()).not.toContain('MECHANICA-TEST')
+  })
+
+  // Regression: a protocol-relative Location (//host) would leave the app.
+  it('the token redirect never points at another host', async () => {
+    const { host } = current()
+    const res = await raw(host.port, `/.//evil.example/?token=${host.token}`, { Host: `127.0.0.1:${host.port}` })
+    expect(res.status).toBe(303)
+    expect(String(res.headers.location)).not.toMatch(/^\/\//)
+  })
+
+  // Regression: a trailing slash on rendererDir once made every path fail containment.
+  it('serves the app when rendererDir is given with a trailing slash', async () => {
+    const { ws } = current()
+    const slashed = await startBrowserHost({ workstation: ws, rendererDir: `${rendererDir}/` })
+    try {
+      const res = await raw(slashed.port, '/', { Host: `127.0.0.1:${slashed.port}`, Cookie: `mechanica_token_${slashed.port}=${slashed.token}` })
+      expect(res.status).toBe(200)
+      expect(res.body).toBe(INDEX_HTML)
+    } finally {
+      await slashed.close()
+    }
+  })
+})
+
+describe('browser host WebSocket API', () => {
+  it('refuses the socket without the token, with a wrong or missing Origin, or on another path', async () => {
+    const { host, origin, cookie } = current()
+    const refused: Array<[string, Parameters<typeof openSocket>[1]]> = [
+      ['no token', { origin }],
+      ['a wrong token', { origin, cookie: `mechanica_token_${host.port}=WRONG` }],
+      ['a wrong token in the query', { origin, path: '/api?token=WRONG' }],
+      ['no Origin', { cookie }],
+      ['an Origin on another port', { origin: `http://127.0.0.1:${host.port + 1}`, cookie }],
+      ['a foreign Origin', { origin: 'http://evil.example', cookie }],
+      ['a foreign Origin with the token in the query', { origin: 'http://evil.example', path: `/api?token=${host.token}` }],
+      ['another path', { origin, cookie, path: '/' }]
+    ]
+    for (const [label, options] of refused) {
+      const attempt = await openSocket(host.port, options)
+      expect(attempt, label).toEqual({ opened: false, status: 401, error: null })
+    }
+    const accepted = await openSocket(host.port, { origin, cookie })
+    expect(accepted.opened).toBe(true)
+    const viaLocalhost = await openSocket(host.port, { origin: `http://localhost:${host.port}`, cookie })
+    expect(viaLocalhost.opened).toBe(true)
+  })
+
+  it('answers calls and streams run events, with the path arriving $f64-encoded', async () => {
+    const { ws } = current()
+    const client = await connectClient()
+
+    client.call(1, 'app.info', {})
+    const info = (await client.nextResult()).message
+    expect(info).toMatchObject({ type: 'result', id: 1, ok: true, value: { name: 'Mechanica', host: 'browser', databasePath: join(tempDir, 'mechanica.db') } })
+
+    client.call(2, 'runs.start', { spec: { task: 'random-walk', steps: 300_000, seed: 5 } })
+    const started = (await client.nextResult()).message
+    expect(started).toMatchObject({ type: 'result', id: 2, ok: true, value: { run: { status: 'running', progressTotal: 300_000 } } })
+    const runId = (started.value as { run: RunSummary }).run.id
+
+    const isEnd = (m: Record<string, unknown>): boolean =>
+      m.type === 'event' && m.event === 'run.updated' && (m.payload as { run: RunSummary }).run.id === runId && (m.payload as { run: RunSummary }).run.status !== 'running'
+    const endIndex = await client.waitFor(() => client.messages.findIndex((m) => isEnd(m.message)), 10_000, 'the run to end')
+    const end = (client.messages[endIndex]?.message.payload as { run: RunSummary }).run
+    expect(end.status).toBe('completed')
+    expect(end.resultsHash).toMatch(/^[0-9a-f]{64}$/)
+    const progress = client.messages.filter((m) => m.message.type === 'event' && m.message.event === 'run.progress').map((m) => m.message.payload)
+    expect(progress.length).toBeGreaterThanOrEqual(1)
+    expect(progress.at(-1)).toMatchObject({ runId, done: 300_000, total: 300_000 })
+
+    client.call(3, 'runs.get', { runId })
+    const detail = await client.nextResult()
+    expect(detail.text).toContain('"path":{"$f64":"')
+    const value = detail.message.value as { run: RunSummary; results: { path: unknown; pathStride: number } }
+    expect(value.run).toEqual(end)
+    expect(value.results.path).toBeInstanceOf(Float64Array)
+    const direct = await ws.router.call('runs.get', { runId }, { transport: 'direct' })
+    const directPath = (direct as { ok: true; value: { results: { path: Float64Array } } }).value.results.path
+    expect(Array.from(value.results.path as Float64Array)).toEqual(Array.from(directPath))
+    expect((value.results.path as Float64Array).length).toBe(4055)
+  })
+
+  it('answers malformed messages with specific errors and keeps the socket and app working', async () => {
+    const { ws } = current()
+    const client = await connectClient()
+    const rows = countRuns(ws)
+
+    client.send('this is not json')
+    expect((await client.nextResult()).message).toEqual({
+      type: 'result',
+      id: -1,
+      ok: false,
+      error: { code: 'invalid_request', message: 'Message is not valid JSON.' }
+    })
+
+    client.send(JSON.stringify({ type: 'call' }))
+    const noId = (await client.nextResult()).message
+    expect(noId).toMatchObject({ type: 'result', id: -1, ok: false, error: { code: 'invalid_request' } })
+    expect((noId.error as { message: string }).message).toMatch(/^Malformed call: id: /)
+
+    client.call(7, 'nope.nothing', {})
+    expect((await client.nextResult()).message).toEqual({
+      type: 'result',
+      id: 7,
+      ok: false,
+      error: { code: 'unknown_method', message: 'Unknown method "nope.nothing".' }
+    })
+
+    client.call(8, 'runs.start', { spec: { task: 'random-walk', steps: 0, seed: 1 } })
+    expect((await client.nextResult()).message).toMatchObject({
+      id: 8,
+      ok: false,
+      error: { code: 'invalid_params', message: 'runs.start: spec.steps: must be at least 1 (got 0)' }
+    })
+
+    const padding = 'x'.repeat(MAX_MESSAGE_BYTES + 1000)
+    client.call(9, 'runs.start', { spec: { task: 'random-walk', steps: 1000, seed: 1, padding } })
+    expect((await client.nextResult()).message).toEqual({
+      type: 'result',
+      id: -1,
+      ok: false,
+      error: { code: 'payload_too_large', message: `Message is larger than ${MAX_MESSAGE_BYTES} bytes.` }
+    })
+
+    client.send(Buffer.from(JSON.stringify({ type: 'call', id: 10, method: 'app.info', params: {} })))
+    expect((await client.nextResult()).message).toEqual({
+      type: 'result',
+      id: -1,
+      ok: false,
+      error: { code: 'invalid_request', message: 'Binary frames are not accepted; send JSON text.' }
+    })
+
+    expect(client.socket.readyState).toBe(WebSocket.OPEN)
+    client.call(11, 'app.info', {})
+    expect((await client.nextResult()).message).toMatchObject({ type: 'result', id: 11, ok: true, value: { host: 'browser' } })
+    expect(countRuns(ws)).toBe(rows)
+  })
+
+  it('a frame far over the cap closes that socket with 1009 while other clients keep working', async () => {
+    const { ws } = current()
+    const bystander = await connectClient()
+    const client = await connectClient()
+    const closed = new Promise<number>((resolve) => client.socket.on('close', (code) => resolve(code)))
+    client.send('x'.repeat(MAX_MESSAGE_BYTES * 4 + 1))
+    expect(await closed).toBe(1009)
+
+    bystander.call(1, 'app.info', {})
+    expect((await bystander.nextResult()).message).toMatchObject({ id: 1, ok: true, value: { host: 'browser' } })
+    expect(countRuns(ws)).toBe(0)
+  })
+})

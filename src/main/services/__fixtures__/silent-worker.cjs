@@ -1,0 +1,2 @@
+// Test fixture: a service process that stays alive but never says `ready`.
+setInterval(() => {}, 1000)

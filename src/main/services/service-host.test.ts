@@ -1,0 +1,434 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ApiError, type ErrorCode, type InferenceStatus, type RandomWalkSpec, type RunResults, type ServiceStatus } from '../../shared/contract'
+import { runRandomWalk } from '../engine/tasks/random-walk'
+import { launchNodeProcess } from './node-launcher'
+import type { ProcessLauncher } from './process-port'
+import { SupervisedService, type BackoffPolicy } from './service-host'
+
+// Integration tests: real service processes started from the BUILT worker files (out/main/workers).
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
+const engineFile = join(root, 'out/main/workers/engine.js')
+const inferenceFile = join(root, 'out/main/workers/inference.js')
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__')
+const crashingWorker = join(fixtures, 'crashing-worker.cjs')
+const silentWorker = join(fixtures, 'silent-worker.cjs')
+
+const backoff: BackoffPolicy = { initialMs: 20, maxMs: 100, maxConsecutive: 3, stableMs: 5000, readyTimeoutMs: 5000 }
+
+const smallWalk: RandomWalkSpec = { task: 'random-walk', steps: 200_000, seed: 7, start: 100, drift: 0, volatility: 0.01 }
+const longWalk: RandomWalkSpec = { ...smallWalk, steps: 10_000_000 }
+
+// Every process any test launched, so that afterEach can prove none is left behind.
+let launchedPids: number[] = []
+let launchedFiles: string[] = []
+let services: SupervisedService[] = []
+
+const trackingLauncher: ProcessLauncher = (entryFile, serviceName) => {
+  const port = launchNodeProcess(entryFile, serviceName)
+  if (port.pid !== null) launchedPids.push(port.pid)
+  launchedFiles.push(entryFile)
+  return port
+}
+
+function makeService(entryFile: string, policy: BackoffPolicy = backoff, launcher: ProcessLauncher = trackingLauncher): SupervisedService {
+  const service = new SupervisedService('engine', entryFile, launcher, policy)
+  services.push(service)
+  return service
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Records every status the service reports, and waits for one that matches. */
+function watchStatus(service: SupervisedService): {
+  seen: ServiceStatus[]
+  next(match: (status: ServiceStatus) => boolean, timeoutMs?: number): Promise<ServiceStatus>
+} {
+  const seen: ServiceStatus[] = []
+  const waiters: Array<{ match: (s: ServiceStatus) => boolean; resolve: (s: ServiceStatus) => void }> = []
+  service.onStatus((status) => {
+    seen.push(status)
+    for (const waiter of [...waiters]) {
+      if (waiter.match(status)) {
+        waiters.splice(waiters.indexOf(waiter), 1)
+        waiter.resolve(status)
+      }
+    }
+  })
+  return {
+    seen,
+    next(match, timeoutMs = 10_000) {
+      return new Promise<ServiceStatus>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no matching status within ${timeoutMs} ms; saw ${JSON.stringify(seen.map((s) => s.state))}`)),
+          timeoutMs
+        )
+        waiters.push({
+          match,
+          resolve: (s) => {
+            clearTimeout(timer)
+            resolve(s)
+          }
+        })
+      })
+    }
+  }
+}
+
+async function rejectionOf(promise: Promise<unknown>, code: ErrorCode): Promise<ApiError> {
+  const error = await promise.then(
+    (value) => {
+      throw new Error(`expected a rejection with ${code}, got a value: ${JSON.stringify(value)}`)
+    },
+    (e: unknown) => e
+  )
+  expect(error).toBeInstanceOf(ApiError)
+  expect((error as ApiError).code).toBe(code)
+  return error as ApiError
+}
+
+afterEach(async () => {
+  await Promise.all(services.map((s) => s.stop()))
+  const alive = launchedPids.filter(isAlive)
+  for (const pid of alive) process.kill(pid, 'SIGKILL')
+  services = []
+  launchedPids = []
+  launchedFiles = []
+  expect(alive, 'service processes left running after stop()').toEqual([])
+})
+
+describe('SupervisedService with the built engine worker', () => {
+  it('starts ready with a pid and runs a random walk whose results match the in-process engine', async () => {
+    const service = makeService(engineFile)
+    await service.start()
+    const status = service.status()
+    expect(status).toMatchObject({ name: 'engine', state: 'ready', restarts: 0, lastExit: null, restartInMs: null })
+    expect(status.pid).toBeTypeOf('number')
+    expect(isAlive(status.pid ?? -1)).toBe(true)
+
+    const progress: unknown[] = []
+    const results = await service.call<RunResults>('engine.run', smallWalk, {
+      onEvent: (name, payload) => progress.push({ name, payload })
+    })
+
+    expect(results.resultsHash).toMatch(/^[0-9a-f]{64}$/)
+    // Typed arrays survive the process boundary (advanced serialization), not as plain objects.
+    expect(results.path).toBeInstanceOf(Float64Array)
+    expect(results.pathStride).toBe(49) // ceil(200000 / 4095)
+    expect(results.path.length).toBe(4082) // floor(200000 / 49) + 1
+    expect(results.path[0]).toBe(100)
+    expect(results.summary.steps).toBe(200_000)
+    // One progress event per 65,536-step chunk, the last at done = total.
+    expect(progress).toEqual([
+      { name: 'progress', payload: { done: 65_536, total: 200_000 } },
+      { name: 'progress', payload: { done: 131_072, total: 200_000 } },
+      { name: 'progress', payload: { done: 196_608, total: 200_000 } },
+      { name: 'progress', payload: { done: 200_000, total: 200_000 } }
+    ])
+
+    const local = await runRandomWalk(smallWalk)
+    expect(results.resultsHash).toBe(local.resultsHash)
+    expect(results.summary).toEqual(local.summary)
+    expect(Array.from(results.path)).toEqual(Array.from(local.path))
+  })
+
+  it('gives the same resultsHash for identical calls in one process and across processes, and a different one for another seed', async () => {
+    const a = makeService(engineFile)
+    const b = makeService(engineFile)
+    await Promise.all([a.start(), b.start()])
+    expect(a.status().pid).not.toBe(b.status().pid)
+
+    const first = await a.call<RunResults>('engine.run', smallWalk)
+    const again = await a.call<RunResults>('engine.run', smallWalk)
+    const elsewhere = await b.call<RunResults>('engine.run', smallWalk)
+    const otherSeed = await b.call<RunResults>('engine.run', { ...smallWalk, seed: 8 })
+
+    expect(again.resultsHash).toBe(first.resultsHash)
+    expect(elsewhere.resultsHash).toBe(first.resultsHash)
+    expect(Array.from(elsewhere.path)).toEqual(Array.from(first.path))
+    expect(otherSeed.resultsHash).not.toBe(first.resultsHash)
+  })
+
+  it('a call made while the service is starting waits for ready and succeeds', async () => {
+    const service = makeService(engineFile)
+    const started = service.start()
+    expect(service.status().state).toBe('starting')
+    const results = await service.call<RunResults>('engine.run', { ...smallWalk, steps: 1000 })
+    await started
+    expect(results.summary.steps).toBe(1000)
+    expect(service.status().state).toBe('ready')
+  })
+
+  it('reports invalid params and unknown methods from the worker as ApiErrors without disturbing the process', async () => {
+    const service = makeService(engineFile)
+    await service.start()
+    const pid = service.status().pid
+
+    const invalid = await rejectionOf(service.call('engine.run', { ...smallWalk, steps: 0 }), 'invalid_params')
+    // Field paths are relative to the spec here (the router reports the same issue as spec.steps).
+    expect(invalid.message).toBe('steps: must be at least 1 (got 0)')
+    expect(invalid.issues).toEqual([{ path: 'steps', message: 'must be at least 1 (got 0)' }])
+
+    const unknown = await rejectionOf(service.call('engine.nope', {}), 'unknown_method')
+    expect(unknown.message).toBe('the service has no task "engine.nope"')
+
+    expect(service.status()).toMatchObject({ state: 'ready', pid, restarts: 0 })
+  })
+
+  it('aborting the signal mid-run rejects with cancelled long before the run could finish, and the service keeps serving', async () => {
+    const service = makeService(engineFile)
+    await service.start()
+    const pid = service.status().pid
+
+    const controller = new AbortController()
+    let abortedAt = 0
+    let lastDone = 0
+    const call = service.call<RunResults>('engine.run', longWalk, {
+      signal: controller.signal,
+      onEvent: (_name, payload) => {
+        lastDone = (payload as { done: number }).done
+        if (abortedAt === 0) {
+          abortedAt = performance.now()
+          controller.abort()
+        }
+      }
+    })
+    const error = await rejectionOf(call, 'cancelled')
+    const latencyMs = performance.now() - abortedAt
+
+    expect(error.message).toBe('engine.run was cancelled')
+    expect(abortedAt).toBeGreaterThan(0)
+    // A full 10M-step run takes ~0.5 s on an idle core; the cancel lands within a few chunks.
+    expect(lastDone).toBeLessThan(longWalk.steps / 4)
+    expect(latencyMs).toBeLessThan(1000)
+
+    expect(service.status()).toMatchObject({ state: 'ready', pid, restarts: 0, lastExit: null })
+    const after = await service.call<RunResults>('engine.run', { ...smallWalk, steps: 1000 })
+    expect(after.summary.steps).toBe(1000)
+  })
+
+  it('a signal already aborted fails the call with cancelled without sending it', async () => {
+    const service = makeService(engineFile)
+    await service.start()
+    const controller = new AbortController()
+    controller.abort()
+    const error = await rejectionOf(service.call('engine.run', smallWalk, { signal: controller.signal }), 'cancelled')
+    expect(error.message).toBe('engine.run was cancelled')
+  })
+
+  it('a crashed engine fails its pending call with the crash reason and restarts with a new pid', async () => {
+    const service = makeService(engineFile)
+    await service.start()
+    const watch = watchStatus(service)
+    const firstPid = service.status().pid
+    if (firstPid === null) throw new Error('no pid')
+
+    let killed = false
+    const call = service.call<RunResults>('engine.run', longWalk, {
+      onEvent: () => {
+        if (!killed) {
+          killed = true
+          process.kill(firstPid, 'SIGKILL')
+        }
+      }
+    })
+    const error = await rejectionOf(call, 'service_crashed')
+    expect(error.message).toBe('The engine service stopped (killed by SIGKILL) while engine.run was running; it is restarting.')
+    expect(error.message).toContain('killed by SIGKILL')
+    expect(error.message).toContain('engine.run')
+
+    // By the time the call fails, the service has already said it is restarting.
+    expect(watch.seen[0]).toEqual({
+      name: 'engine',
+      state: 'restarting',
+      pid: null,
+      restarts: 1,
+      lastExit: 'killed by SIGKILL',
+      restartInMs: 20
+    })
+
+    const ready = await watch.next((s) => s.state === 'ready')
+    expect(watch.seen.map((s) => s.state)).toEqual(['restarting', 'starting', 'ready'])
+    expect(ready.pid).not.toBeNull()
+    expect(ready.pid).not.toBe(firstPid)
+    expect(ready).toMatchObject({ restarts: 1, lastExit: 'killed by SIGKILL', restartInMs: null })
+    expect(isAlive(firstPid)).toBe(false)
+
+    const results = await service.call<RunResults>('engine.run', smallWalk)
+    expect(results.resultsHash).toBe((await runRandomWalk(smallWalk)).resultsHash)
+  })
+
+  it('a call made while restarting fails at once with service_unavailable and says why', async () => {
+    const service = makeService(engineFile)
+    await service.start()
+    const watch = watchStatus(service)
+    const pid = service.status().pid
+    if (pid === null) throw new Error('no pid')
+
+    const restarting = watch.next((s) => s.state === 'restarting')
+    process.kill(pid, 'SIGKILL')
+    await restarting
+
+    const error = await rejectionOf(service.call('engine.run', smallWalk), 'service_unavailable')
+    expect(error.message).toBe('The engine service is restarting after it stopped (killed by SIGKILL); try again in a moment.')
+    // It failed without waiting for the restart.
+    expect(service.status().state).toBe('restarting')
+
+    await watch.next((s) => s.state === 'ready')
+    const results = await service.call<RunResults>('engine.run', { ...smallWalk, steps: 1000 })
+    expect(results.summary.steps).toBe(1000)
+  })
+
+  it('a crash soon after a restart doubles the delay, and a stable period resets it', async () => {
+    const policy: BackoffPolicy = { ...backoff, stableMs: 150 }
+    const service = makeService(engineFile, policy)
+    await service.start()
+    const watch = watchStatus(service)
+    const crashOnce = async (): Promise<ServiceStatus> => {
+      const pid = service.status().pid
+      if (pid === null) throw new Error('no pid')
+      const restarting = watch.next((s) => s.state === 'restarting')
+      const ready = watch.next((s) => s.state === 'ready')
+      process.kill(pid, 'SIGKILL')
+      const status = await restarting
+      await ready
+      return status
+    }
+
+    expect((await crashOnce()).restartInMs).toBe(20)
+    // Killed again well within stableMs of being ready: the second crash in a row.
+    expect((await crashOnce()).restartInMs).toBe(40)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    // Up longer than stableMs: the count starts again.
+    const third = await crashOnce()
+    expect(third).toMatchObject({ restartInMs: 20, restarts: 3 })
+  })
+
+  it('stop() kills the process, fails pending calls with service_unavailable and leaves state stopped', async () => {
+    const service = makeService(engineFile)
+    await service.start()
+    const pid = service.status().pid
+    if (pid === null) throw new Error('no pid')
+
+    let running!: () => void
+    const firstProgress = new Promise<void>((resolve) => (running = resolve))
+    const call = service.call('engine.run', longWalk, { onEvent: () => running() })
+    await firstProgress
+
+    const failed = rejectionOf(call, 'service_unavailable')
+    await service.stop()
+    const error = await failed
+    expect(error.message).toBe('The engine service was stopped.')
+    expect(service.status()).toEqual({ name: 'engine', state: 'stopped', pid: null, restarts: 0, lastExit: null, restartInMs: null })
+    expect(() => process.kill(pid, 0)).toThrow()
+
+    const later = await rejectionOf(service.call('engine.run', smallWalk), 'service_unavailable')
+    expect(later.message).toBe('The engine service is not running.')
+  })
+})
+
+describe('SupervisedService with misbehaving workers', () => {
+  it('restarts a worker that keeps crashing with growing, capped delays and then gives up as failed', async () => {
+    const policy: BackoffPolicy = { initialMs: 20, maxMs: 50, maxConsecutive: 4, stableMs: 5000, readyTimeoutMs: 5000 }
+    const service = makeService(crashingWorker, policy)
+    const watch = watchStatus(service)
+
+    const error = await rejectionOf(service.start(), 'service_unavailable')
+
+    const delays = watch.seen.filter((s) => s.state === 'restarting').map((s) => s.restartInMs)
+    // Doubling from initialMs, capped at maxMs: 20, 40, min(80, 50), min(160, 50).
+    expect(delays).toEqual([20, 40, 50, 50])
+    // Restarted maxConsecutive times; the crash after that (the 5th in a row) gives up.
+    expect(launchedFiles).toEqual(Array(5).fill(crashingWorker))
+    expect(service.status()).toEqual({
+      name: 'engine',
+      state: 'failed',
+      pid: null,
+      restarts: 4,
+      lastExit: 'exited with code 3',
+      restartInMs: null
+    })
+    expect(error.message).toBe('The engine service crashed 5 times in a row (exited with code 3) and was not restarted; restart Mechanica.')
+
+    const later = await rejectionOf(service.call('engine.run', smallWalk), 'service_unavailable')
+    expect(later.message).toBe(error.message)
+  })
+
+  it('kills a worker that never says ready after readyTimeoutMs and reports it did not become ready', async () => {
+    const policy: BackoffPolicy = { ...backoff, readyTimeoutMs: 300 }
+    const service = makeService(silentWorker, policy)
+    const watch = watchStatus(service)
+    const startedAt = performance.now()
+    const started = service.start()
+    started.catch(() => undefined)
+    const pid = service.status().pid
+    expect(service.status().state).toBe('starting')
+    if (pid === null) throw new Error('no pid')
+
+    const restarting = await watch.next((s) => s.state === 'restarting')
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(290)
+    expect(restarting).toEqual({
+      name: 'engine',
+      state: 'restarting',
+      pid: null,
+      restarts: 1,
+      lastExit: 'did not report ready within 300 ms',
+      restartInMs: 20
+    })
+    expect(isAlive(pid)).toBe(false)
+
+    await service.stop()
+    const error = await rejectionOf(started, 'service_unavailable')
+    expect(error.message).toBe('The engine service was stopped.')
+  })
+
+  // Regression: the ready-timeout reason once stuck to the next process's crash.
+  it('reports the real exit reason of a worker that crashes while starting after an earlier ready timeout', async () => {
+    const policy: BackoffPolicy = { ...backoff, readyTimeoutMs: 300 }
+    let launches = 0
+    const launcher: ProcessLauncher = (_entry, name) => trackingLauncher(launches++ === 0 ? silentWorker : crashingWorker, name)
+    const service = makeService(silentWorker, policy, launcher)
+    const watch = watchStatus(service)
+    service.start().catch(() => undefined)
+
+    const first = await watch.next((s) => s.state === 'restarting')
+    expect(first.lastExit).toBe('did not report ready within 300 ms')
+    const second = await watch.next((s) => s.state === 'restarting' && s.restarts === 2)
+    expect(launchedFiles).toEqual([silentWorker, crashingWorker])
+    expect(second.lastExit).toBe('exited with code 3')
+  })
+})
+
+describe('the built inference worker', () => {
+  it('inference.status names the first provider that answered, the runtime version and every provider tried', async () => {
+    const service = new SupervisedService('inference', inferenceFile, trackingLauncher, backoff)
+    services.push(service)
+    await service.start()
+    const status = await service.call<InferenceStatus>('inference.status', {})
+
+    expect(status.runtimeVersion).toMatch(/^1\.\d+\.\d+$/)
+    expect(status.attempts.map((a) => a.provider)).toEqual(['cuda', 'webgpu', 'cpu'].slice(0, status.attempts.length))
+    const firstOk = status.attempts.findIndex((a) => a.ok)
+    // The chosen provider is the first that answered; it is the last one tried.
+    expect(firstOk).toBe(status.attempts.length - 1)
+    expect(status.provider).toBe(status.attempts[firstOk]?.provider)
+    for (const attempt of status.attempts.slice(0, firstOk)) {
+      expect(attempt.ok).toBe(false)
+      expect(attempt.error).toMatch(/\S/)
+    }
+    for (const attempt of status.attempts) expect(status.summary).toContain(`${attempt.provider}: ${attempt.ok ? 'ok' : attempt.error}`)
+    expect(status.summary.endsWith(`${status.provider}: ok`)).toBe(true)
+
+    // Selection is done once per process: a second call reports the same thing.
+    expect(await service.call<InferenceStatus>('inference.status', {})).toEqual(status)
+  })
+})
