@@ -33,7 +33,7 @@ export class RunManager {
 
   start(spec: RunSpec): RunSummary {
     const engineStatus = this.engine.status()
-    if (engineStatus.state === 'failed' || engineStatus.state === 'restarting') {
+    if (engineStatus.state !== 'ready' && engineStatus.state !== 'starting') {
       throw new ApiError('service_unavailable', `The engine service is ${engineStatus.state}; the run was not started.`)
     }
     const run = this.runs.create({

@@ -18,7 +18,10 @@ export const launchNodeProcess: ProcessLauncher = (entryFile, serviceName) => {
     for (const listener of exitListeners) listener(info)
   }
   child.on('exit', (code, signal) => reportExit({ code, signal, reason: describeExit(code, signal) }))
-  child.on('error', (error) => reportExit({ code: null, signal: null, reason: `could not start: ${error.message}` }))
+  child.on('error', (error) => {
+    // Only a failed spawn is an exit; a failed send (EPIPE while dying) is followed by 'exit' with the real reason.
+    if (child.pid === undefined) reportExit({ code: null, signal: null, reason: `could not start: ${error.message}` })
+  })
   return {
     get pid() {
       return child.pid ?? null

@@ -16,7 +16,7 @@ const fixtures = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__')
 const crashingWorker = join(fixtures, 'crashing-worker.cjs')
 const silentWorker = join(fixtures, 'silent-worker.cjs')
 
-const backoff: BackoffPolicy = { initialMs: 20, maxMs: 100, maxConsecutive: 3, stableMs: 5000, readyTimeoutMs: 5000 }
+const backoff: BackoffPolicy = { initialMs: 20, maxMs: 100, maxRestarts: 3, stableMs: 5000, readyTimeoutMs: 5000 }
 
 const smallWalk: RandomWalkSpec = { task: 'random-walk', steps: 200_000, seed: 7, start: 100, drift: 0, volatility: 0.01 }
 const longWalk: RandomWalkSpec = { ...smallWalk, steps: 10_000_000 }
@@ -338,7 +338,7 @@ describe('SupervisedService with the built engine worker', () => {
 
 describe('SupervisedService with misbehaving workers', () => {
   it('restarts a worker that keeps crashing with growing, capped delays and then gives up as failed', async () => {
-    const policy: BackoffPolicy = { initialMs: 20, maxMs: 50, maxConsecutive: 4, stableMs: 5000, readyTimeoutMs: 5000 }
+    const policy: BackoffPolicy = { initialMs: 20, maxMs: 50, maxRestarts: 4, stableMs: 5000, readyTimeoutMs: 5000 }
     const service = makeService(crashingWorker, policy)
     const watch = watchStatus(service)
 
@@ -347,7 +347,7 @@ describe('SupervisedService with misbehaving workers', () => {
     const delays = watch.seen.filter((s) => s.state === 'restarting').map((s) => s.restartInMs)
     // Doubling from initialMs, capped at maxMs: 20, 40, min(80, 50), min(160, 50).
     expect(delays).toEqual([20, 40, 50, 50])
-    // Restarted maxConsecutive times; the crash after that (the 5th in a row) gives up.
+    // Restarted maxRestarts times; the crash after that (the 5th in a row) gives up.
     expect(launchedFiles).toEqual(Array(5).fill(crashingWorker))
     expect(service.status()).toEqual({
       name: 'engine',

@@ -21,8 +21,8 @@ export interface BackoffPolicy {
   /** Delay before the first restart; doubles with each consecutive crash. */
   initialMs: number
   maxMs: number
-  /** Consecutive crashes (without a stable period between) before giving up. */
-  maxConsecutive: number
+  /** Restarts after consecutive crashes (no stable period between) before giving up. */
+  maxRestarts: number
   /** Up this long counts as stable and resets the crash count. */
   stableMs: number
   /** A process that has not said `ready` within this time is killed and counts as a crash. */
@@ -32,7 +32,7 @@ export interface BackoffPolicy {
 export const DEFAULT_BACKOFF: BackoffPolicy = {
   initialMs: 250,
   maxMs: 8_000,
-  maxConsecutive: 6,
+  maxRestarts: 6,
   stableMs: 30_000,
   readyTimeoutMs: 15_000
 }
@@ -199,7 +199,7 @@ export class SupervisedService implements ServiceHost {
     )
 
     this.consecutiveCrashes++
-    if (this.consecutiveCrashes > this.backoff.maxConsecutive) {
+    if (this.consecutiveCrashes > this.backoff.maxRestarts) {
       this.setState('failed')
       this.rejectReadyWaiters(this.unavailableError())
       return
@@ -223,7 +223,7 @@ export class SupervisedService implements ServiceHost {
       case 'failed':
         return new ApiError(
           'service_unavailable',
-          `The ${label} crashed ${this.consecutiveCrashes} times in a row${why} and was not restarted; restart Mechanica.`
+          `The ${label} crashed ${this.consecutiveCrashes} ${this.consecutiveCrashes === 1 ? 'time' : 'times'} in a row${why} and was not restarted; restart Mechanica.`
         )
       default:
         return new ApiError('service_unavailable', `The ${label} is not running.`)
