@@ -174,9 +174,9 @@ describe('SupervisedService with the built engine worker', () => {
     const pid = service.status().pid
 
     const invalid = await rejectionOf(service.call('engine.run', { ...smallWalk, steps: 0 }), 'invalid_params')
-    // Field paths are relative to the spec here (the router reports the same issue as spec.steps).
-    expect(invalid.message).toBe('steps: must be at least 1 (got 0)')
-    expect(invalid.issues).toEqual([{ path: 'steps', message: 'must be at least 1 (got 0)' }])
+    // Same path as the router reports it.
+    expect(invalid.message).toBe('spec.steps: must be at least 1 (got 0)')
+    expect(invalid.issues).toEqual([{ path: 'spec.steps', message: 'must be at least 1 (got 0)' }])
 
     const unknown = await rejectionOf(service.call('engine.nope', {}), 'unknown_method')
     expect(unknown.message).toBe('the service has no task "engine.nope"')

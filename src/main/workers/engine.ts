@@ -7,7 +7,8 @@ serveWorker({
   'engine.run': async (params, ctx) => {
     const parsed = RunSpec.safeParse(params)
     if (!parsed.success) {
-      const issues = issuesFromZod(parsed.error, params, 'spec')
+      // Same paths as the router reports them (spec.steps, not steps).
+      const issues = issuesFromZod(parsed.error, params, 'spec').map((i) => (i.path === 'spec' ? i : { ...i, path: `spec.${i.path}` }))
       throw new ApiError('invalid_params', summariseIssues(issues), issues)
     }
     const spec = parsed.data
