@@ -1,0 +1,216 @@
+import fc from 'fast-check'
+import { z } from 'zod'
+import { describe, expect, it } from 'vitest'
+import type { Decision } from './decision'
+import type { ExecutionModel } from './execution'
+import type { LabDefinition, StepContext } from './lab'
+import { Ledger } from './ledger'
+import { actionCounts, actionMixByRegime, logReturnsPrepended, maxDrawdown, std, switchesAndStreak } from './metrics'
+import { labResultsHash } from './manifest'
+import { deepMerge, setPath } from './presets'
+import { RiskGate } from './risk-gate'
+import { runLab } from './run'
+
+// A toy lab over a given price path: long when the last move was up, flat otherwise.
+type Toy = { prices: number[]; regimes: number[]; mode: 'compound' | 'additive'; costBps: number; stop?: number; every?: number }
+type ToyObs = { t: number; lastMove: number; regime: number }
+type ToyAction = 'FLAT' | 'LONG' | 'SHORT'
+
+function toyLab(): LabDefinition<Toy, Toy, ToyObs, ToyAction> {
+  const execution: ExecutionModel<StepContext<Toy, Toy, ToyAction>> = {
+    name: 'proportional',
+    components: ['proportional'],
+    cost: (trade, ctx) => {
+      const p = (Math.abs(trade[0] ?? 0) * ctx.config.costBps) / 1e4
+      return { total: p, components: { proportional: p } }
+    }
+  }
+  return {
+    id: 'toy',
+    title: 'Toy',
+    chapter: 0,
+    description: 'test lab',
+    configSchema: z.any(),
+    presets: { faithful: { description: '', overrides: {}, corrections: [] }, corrected: { description: '', overrides: {}, corrections: [] } },
+    actions: ['FLAT', 'LONG', 'SHORT'],
+    flatAction: 'FLAT',
+    legs: ['asset'],
+    pnlComponents: ['price'],
+    seedOf: () => 0,
+    regimeNames: () => ['calm', 'stress'],
+    ledger: (c) => ({ mode: c.mode, initialEquity: c.mode === 'compound' ? 1 : 1000 }),
+    decisionEvery: (c) => c.every ?? 1,
+    simulateMarket: (c) => c,
+    steps: (c) => c.prices.length - 1,
+    finalMark: true,
+    regimeAt: (m, t) => m.regimes[t] ?? 0,
+    mark: (m, t, position, c) => {
+      const move = (m.prices[t] ?? 0) - (m.prices[t - 1] ?? 0)
+      return { price: (position[0] ?? 0) * (c.mode === 'compound' ? move / (m.prices[t - 1] ?? 1) : move) }
+    },
+    observe: (ctx) => ({ t: ctx.t, lastMove: ctx.t > 0 ? (ctx.market.prices[ctx.t] ?? 0) - (ctx.market.prices[ctx.t - 1] ?? 0) : 0, regime: ctx.market.regimes[ctx.t] ?? 0 }),
+    surface: () => ({ name: 'none', unit: '', axes: [], values: new Float64Array() }),
+    baseline: (o): Decision<ToyAction> =>
+      o.regime === 1 ? { action: 'SHORT', rationale: 'stress', source: 'BASELINE' } : o.lastMove > 0 ? { action: 'LONG', rationale: 'up', source: 'BASELINE' } : { action: 'FLAT', rationale: 'not up', source: 'BASELINE' },
+    actionToTarget: (a) => Float64Array.of(a === 'LONG' ? 2 : a === 'SHORT' ? -0.5 : 0),
+    riskRules: (c) => ({ positionLimit: 1, maxLeverage: { cap: 1, mode: 'clip' }, ...(c.stop ? { drawdownStop: { threshold: c.stop, strict: false, onBreach: 'halt' as const } } : {}) }),
+    execution: () => execution
+  }
+}
+
+const pricePath = fc.array(fc.double({ min: 50, max: 150, noNaN: true }), { minLength: 3, maxLength: 60 })
+
+describe('ledger', () => {
+  it('marks before trading and refuses any other order', () => {
+    const ledger = new Ledger('additive', 1000, 1)
+    expect(() => ledger.trade(Float64Array.of(1), { total: 0, components: {} })).toThrow('trade must follow mark')
+    ledger.mark({ price: 5 })
+    expect(() => ledger.mark({ price: 1 })).toThrow('mark must come first')
+    ledger.trade(Float64Array.of(1), { total: 2, components: { p: 2 } })
+    expect(ledger.settle()).toBe(3)
+    expect(ledger.equity).toBe(1003)
+  })
+
+  it('refuses a negative cost', () => {
+    const ledger = new Ledger('compound', 1, 1)
+    ledger.mark({})
+    expect(() => ledger.trade(Float64Array.of(0), { total: -1e-9, components: {} })).toThrow('≥ 0')
+  })
+
+  it('compound mode settles equity·(1 + mark − cost) in one multiplication', () => {
+    const ledger = new Ledger('compound', 1, 1)
+    ledger.mark({ carry: 0.001, price: 0.01 })
+    ledger.trade(Float64Array.of(1), { total: 0.0005, components: {} })
+    ledger.settle()
+    expect(ledger.equity).toBe(1 * (1 + (0.001 + 0.01 - 0.0005)))
+  })
+})
+
+describe('risk gate', () => {
+  it('applies position limits, then leverage scaling, logging each with before and after', () => {
+    const gate = new RiskGate({ positionLimit: 1, maxLeverage: { cap: 1.5, mode: 'scale' } })
+    const target = gate.constrain(4, Float64Array.of(2, -0.5, 0.5), 1, 1)
+    expect(Array.from(target)).toEqual([0.75, -0.375, 0.375])
+    expect(gate.events.map((e) => e.rule)).toEqual(['position_limit', 'leverage_scale'])
+    expect(gate.events[0]).toMatchObject({ t: 4, before: [2, -0.5, 0.5], after: [1, -0.5, 0.5] })
+  })
+
+  it('latches forced flat on a flattening stop and then zeroes every target', () => {
+    const gate = new RiskGate({ drawdownStop: { threshold: 0.2, strict: true, onBreach: 'flatten' } })
+    gate.beforeDecision(1, 0.2)
+    expect(gate.state.forcedFlat).toBe(false) // strict: 0.2 is not > 0.2
+    gate.beforeDecision(2, 0.21)
+    expect(gate.state.forcedFlat).toBe(true)
+    expect(Array.from(gate.constrain(3, Float64Array.of(0.4), 1, 1))).toEqual([0])
+    expect(gate.events.map((e) => e.rule)).toEqual(['drawdown_stop', 'forced_flat'])
+  })
+
+  it('delevers below the equity threshold before the limits apply', () => {
+    const gate = new RiskGate({ delever: { equityFractionOfPeak: 0.9, factor: 0.5 }, positionLimit: 0.4 })
+    expect(Array.from(gate.constrain(0, Float64Array.of(1), 0.85, 1))).toEqual([0.4])
+    expect(gate.events.map((e) => e.rule)).toEqual(['delever', 'position_limit'])
+  })
+})
+
+describe('closed loop', () => {
+  const lab = toyLab()
+
+  it('runs every step, records columns, and is deterministic byte for byte', async () => {
+    const config: Toy = { prices: [100, 101, 100, 102, 103, 101], regimes: [0, 0, 0, 1, 0, 0], mode: 'additive', costBps: 10 }
+    const a = await runLab(lab, config)
+    const b = await runLab(lab, config)
+    expect(a.steps).toBe(5)
+    expect(Array.from(a.columns.action).map((i) => lab.actions[i])).toEqual(['FLAT', 'LONG', 'FLAT', 'SHORT', 'LONG'])
+    // LONG targets 2, clipped to the position limit 1: one logged event per LONG step.
+    expect(a.events.filter((e) => e.rule === 'position_limit').map((e) => e.t)).toEqual([1, 4])
+    expect(labResultsHash(a)).toBe(labResultsHash(b))
+  })
+
+  it('the decision cadence holds the last decision between decision steps', async () => {
+    const config: Toy = { prices: [100, 101, 100, 99, 98, 99, 100], regimes: [0, 0, 0, 0, 0, 0, 0], mode: 'additive', costBps: 0, every: 3 }
+    const run = await runLab(lab, config)
+    expect(Array.from(run.columns.action).map((i) => lab.actions[i])).toEqual(['FLAT', 'FLAT', 'FLAT', 'FLAT', 'FLAT', 'FLAT'])
+    const run2 = await runLab(lab, { ...config, prices: [100, 101, 102, 101, 100, 99, 98] })
+    // Decides at t = 0 (flat), t = 3 (down → flat); never sees the up-moves at t = 1, 2.
+    expect(Array.from(run2.columns.action).map((i) => lab.actions[i])).toEqual(['FLAT', 'FLAT', 'FLAT', 'FLAT', 'FLAT', 'FLAT'])
+  })
+
+  it('a halting drawdown stop ends the run at the breaching step', async () => {
+    const config: Toy = { prices: [100, 110, 60, 50, 40, 30], regimes: [0, 0, 0, 0, 0, 0], mode: 'compound', costBps: 0, stop: 0.3 }
+    const run = await runLab(lab, config)
+    expect(run.halted).toBe(true)
+    expect(run.steps).toBe(3)
+    expect(run.columns.equity.length).toBe(3)
+    expect(run.events.at(-1)?.rule).toBe('drawdown_stop')
+  })
+
+  it('property: additive equity = initial + Σ marks − Σ costs; costs are never negative', async () => {
+    await fc.assert(
+      fc.asyncProperty(pricePath, fc.integer({ min: 0, max: 50 }), async (prices, costBps) => {
+        const regimes = prices.map((_, i) => (i % 7 === 6 ? 1 : 0))
+        const run = await runLab(lab, { prices, regimes, mode: 'additive', costBps })
+        let marks = 0
+        let costs = 0
+        for (let t = 0; t < run.steps; t++) {
+          marks += run.columns.markPnl[t]!
+          costs += run.columns.cost[t]!
+          expect(run.columns.cost[t]!).toBeGreaterThanOrEqual(0)
+        }
+        expect(run.columns.equity[run.steps - 1]!).toBeCloseTo(1000 + marks - costs, 8)
+      }),
+      { numRuns: 60 }
+    )
+  })
+
+  it('property: no look-ahead — changing prices after step s changes nothing recorded up to s', async () => {
+    await fc.assert(
+      fc.asyncProperty(pricePath, fc.double({ min: 0.5, max: 2, noNaN: true }), async (prices, shock) => {
+        const s = Math.floor(prices.length / 2)
+        const regimes = prices.map(() => 0)
+        const future = prices.map((p, i) => (i > s ? p * shock : p))
+        const a = await runLab(lab, { prices, regimes, mode: 'compound', costBps: 5 })
+        const b = await runLab(lab, { prices: future, regimes, mode: 'compound', costBps: 5 })
+        for (let t = 0; t <= s && t < a.steps; t++) {
+          expect(b.columns.action[t]).toBe(a.columns.action[t])
+          expect(b.columns.equity[t]).toBe(a.columns.equity[t])
+          expect(b.columns.position[t]).toBe(a.columns.position[t])
+        }
+      }),
+      { numRuns: 60 }
+    )
+  })
+})
+
+describe('metrics', () => {
+  it('computes max drawdown, population and sample std, and NumPy-style prepended log returns', () => {
+    expect(maxDrawdown([1, 1.2, 0.9, 1.3, 1.04])).toBeCloseTo(0.25, 15)
+    expect(std([1, 2, 3, 4])).toBeCloseTo(Math.sqrt(1.25), 15)
+    expect(std([1, 2, 3, 4], 1)).toBeCloseTo(Math.sqrt(5 / 3), 15)
+    expect(Array.from(logReturnsPrepended([1, Math.E, 1]))).toEqual([0, 1, -1])
+  })
+
+  it('counts actions, switches, streaks and the row-normalised action mix by regime', () => {
+    const actions = ['FLAT', 'LONG']
+    const idx = [0, 0, 1, 1, 1, 0]
+    expect(actionCounts(actions, idx)).toEqual({ FLAT: 3, LONG: 3 })
+    expect(switchesAndStreak(idx)).toEqual({ switches: 2, longestHold: 3 })
+    expect(actionMixByRegime(actions, ['calm', 'stress'], idx, [0, 0, 0, 1, 1, 1])).toEqual({
+      calm: { FLAT: 2 / 3, LONG: 1 / 3 },
+      stress: { FLAT: 1 / 3, LONG: 2 / 3 }
+    })
+  })
+})
+
+describe('presets and overrides', () => {
+  it('deep-merges nested overrides without touching the base', () => {
+    const base = { risk_params: { max_leverage: 2, pos_limit: 1 }, T: 800 }
+    const merged = deepMerge(base, { risk_params: { max_leverage: 1 } })
+    expect(merged).toEqual({ risk_params: { max_leverage: 1, pos_limit: 1 }, T: 800 })
+    expect(base.risk_params.max_leverage).toBe(2)
+  })
+
+  it('sets a dotted path and refuses prototype keys', () => {
+    expect(setPath({ a: { b: 1 } }, 'a.c', 2)).toEqual({ a: { b: 1, c: 2 } })
+    expect(() => setPath({}, '__proto__.x', 1)).toThrow('not a valid key path')
+  })
+})

@@ -1,0 +1,33 @@
+/** Deep-merges preset or user overrides into a config object (arrays and scalars replace). */
+export function deepMerge<T>(base: T, overrides: Record<string, unknown>): T {
+  if (overrides === null || typeof overrides !== 'object') return base
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) }
+  for (const [key, value] of Object.entries(overrides)) {
+    const current = out[key]
+    out[key] =
+      value !== null && typeof value === 'object' && !Array.isArray(value) && current !== null && typeof current === 'object' && !Array.isArray(current)
+        ? deepMerge(current, value as Record<string, unknown>)
+        : value
+  }
+  return out as T
+}
+
+/** Sets `a.b.c = value` from a `--set a.b.c=value` style path, creating objects on the way. */
+export function setPath(target: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const keys = path.split('.')
+  if (keys.some((k) => k === '' || k === '__proto__' || k === 'constructor' || k === 'prototype')) {
+    throw new Error(`"${path}" is not a valid key path`)
+  }
+  const root: Record<string, unknown> = { ...target }
+  let node = root
+  keys.forEach((key, i) => {
+    if (i === keys.length - 1) node[key] = value
+    else {
+      const next = node[key]
+      const copy = next !== null && typeof next === 'object' && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {}
+      node[key] = copy
+      node = copy
+    }
+  })
+  return root
+}

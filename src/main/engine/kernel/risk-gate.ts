@@ -1,0 +1,134 @@
+import { grossNotional } from './execution'
+
+/** The risk gate's interventions, in the fixed order they are applied and logged. */
+export type ConstraintRule = 'forced_flat' | 'delever' | 'position_limit' | 'leverage_clip' | 'leverage_scale' | 'drawdown_stop'
+
+export interface ConstraintEvent {
+  t: number
+  rule: ConstraintRule
+  message: string
+  before: number[]
+  after: number[]
+}
+
+/**
+ * The rules a lab switches on. Order of application is fixed (forced flat → delever →
+ * position limits → leverage → drawdown stop) so runs are comparable and auditable.
+ */
+export interface RiskRules {
+  /** Per-leg |position| bound. */
+  positionLimit?: number
+  /** Gross leverage cap: 'clip' bounds each leg by the cap (the notebooks' scalar books), 'scale' shrinks all legs proportionally. */
+  maxLeverage?: { cap: number; mode: 'clip' | 'scale' }
+  /** Below this fraction of peak equity the target is scaled down by `factor`. */
+  delever?: { equityFractionOfPeak: number; factor: number }
+  /**
+   * Drawdown stop: `strict` compares dd > threshold, else dd ≥ threshold. `halt` ends the run
+   * (checked after each step); `flatten` forces the book flat from then on (checked before deciding).
+   */
+  drawdownStop?: { threshold: number; strict: boolean; onBreach: 'halt' | 'flatten' }
+}
+
+export interface GateState {
+  forcedFlat: boolean
+  halted: boolean
+}
+
+function exceeds(dd: number, stop: NonNullable<RiskRules['drawdownStop']>): boolean {
+  return stop.strict ? dd > stop.threshold : dd >= stop.threshold
+}
+
+/** Applies a lab's RiskRules and records every intervention as a constraint event. */
+export class RiskGate {
+  readonly state: GateState = { forcedFlat: false, halted: false }
+  readonly events: ConstraintEvent[] = []
+
+  constructor(private readonly rules: RiskRules) {}
+
+  /** Before the policy decides: a 'flatten' stop latches forced-flat. */
+  beforeDecision(t: number, drawdown: number): void {
+    const stop = this.rules.drawdownStop
+    if (stop?.onBreach === 'flatten' && !this.state.forcedFlat && exceeds(drawdown, stop)) {
+      this.state.forcedFlat = true
+      this.events.push({
+        t,
+        rule: 'drawdown_stop',
+        message: `drawdown ${drawdown.toFixed(6)} breached the stop at ${stop.threshold}: book forced flat from here on`,
+        before: [],
+        after: []
+      })
+    }
+  }
+
+  /** Constrains a target in place, in the fixed order, logging each change. */
+  constrain(t: number, target: Float64Array, equity: number, peakEquity: number): Float64Array {
+    const record = (rule: ConstraintRule, message: string, before: Float64Array): void => {
+      this.events.push({ t, rule, message, before: Array.from(before), after: Array.from(target) })
+    }
+    if (this.state.forcedFlat) {
+      if (grossNotional(target) > 0) {
+        const before = target.slice()
+        target.fill(0)
+        record('forced_flat', 'forced flat after the drawdown stop', before)
+      }
+      return target
+    }
+    const delever = this.rules.delever
+    if (delever && equity < delever.equityFractionOfPeak * peakEquity && grossNotional(target) > 0) {
+      const before = target.slice()
+      for (let i = 0; i < target.length; i++) target[i] = (target[i] ?? 0) * delever.factor
+      record('delever', `equity below ${delever.equityFractionOfPeak} of peak: target scaled by ${delever.factor}`, before)
+    }
+    const limit = this.rules.positionLimit
+    if (limit !== undefined) {
+      const before = target.slice()
+      let clipped = false
+      for (let i = 0; i < target.length; i++) {
+        const v = target[i] ?? 0
+        if (v > limit || v < -limit) {
+          target[i] = Math.max(-limit, Math.min(limit, v))
+          clipped = true
+        }
+      }
+      if (clipped) record('position_limit', `a leg exceeded the position limit ${limit}`, before)
+    }
+    const leverage = this.rules.maxLeverage
+    if (leverage) {
+      const before = target.slice()
+      if (leverage.mode === 'clip') {
+        let clipped = false
+        for (let i = 0; i < target.length; i++) {
+          const v = target[i] ?? 0
+          if (v > leverage.cap || v < -leverage.cap) {
+            target[i] = Math.max(-leverage.cap, Math.min(leverage.cap, v))
+            clipped = true
+          }
+        }
+        if (clipped) record('leverage_clip', `a leg exceeded the leverage cap ${leverage.cap}`, before)
+      } else {
+        const gross = grossNotional(target)
+        if (gross > leverage.cap && gross > 1e-12) {
+          const s = leverage.cap / gross
+          for (let i = 0; i < target.length; i++) target[i] = (target[i] ?? 0) * s
+          record('leverage_scale', `gross leverage ${gross.toFixed(6)} above the cap ${leverage.cap}: target scaled by ${s.toFixed(6)}`, before)
+        }
+      }
+    }
+    return target
+  }
+
+  /** After the step is booked: a 'halt' stop ends the run. */
+  afterStep(t: number, drawdown: number): void {
+    const stop = this.rules.drawdownStop
+    if (stop?.onBreach === 'halt' && exceeds(drawdown, stop)) {
+      this.state.halted = true
+      this.events.push({
+        t,
+        rule: 'drawdown_stop',
+        message: `drawdown ${drawdown.toFixed(6)} reached the stop at ${stop.threshold}: run halted`,
+        before: [],
+        after: []
+      })
+    }
+  }
+}
