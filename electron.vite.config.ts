@@ -16,6 +16,7 @@ export default defineConfig({
           'browser-host': resolve(__dirname, 'src/main/browser-host.ts'),
           'workers/engine': resolve(__dirname, 'src/main/workers/engine.ts'),
           'workers/inference': resolve(__dirname, 'src/main/workers/inference.ts'),
+          cli: resolve(__dirname, 'src/main/cli.ts'),
           // Not part of the app: `npm run bench` runs it from out/main so it finds the workers.
           bench: resolve(__dirname, 'bench/index.ts')
         }

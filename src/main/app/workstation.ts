@@ -63,7 +63,8 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     }),
     'services.status': () => ({ services: Object.values(services).map((s) => s.status()) }),
     'inference.status': (_input) => services.inference.call('inference.status', {}),
-    'runs.start': ({ spec }) => ({ run: runs.start(spec) }),
+    'labs.list': () => services.engine.call('engine.labs', {}),
+    'runs.start': async ({ spec }) => ({ run: await runs.start(spec) }),
     'runs.cancel': ({ runId }) => ({ cancelled: runs.cancel(runId) }),
     'runs.list': ({ limit, offset, status }) => repository.list({ limit, offset, status }),
     'runs.get': ({ runId }) => {

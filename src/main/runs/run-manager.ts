@@ -1,8 +1,9 @@
-import { ApiError, type EventName, type EventPayload, type RunResults, type RunSpec, type RunSummary } from '../../shared/contract'
+import { ApiError, type EventName, type EventPayload, type RunSpec, type RunSummary, type TaskOutput } from '../../shared/contract'
 import type { Clock } from '../clock'
-import { configHash } from '../engine/hashing'
 import type { ServiceHost } from '../services/service-host'
 import type { RunsRepository } from '../store/runs-repository'
+import type { StepRecordBatch } from '../store/step-records'
+import type { RunPlan } from '../workers/engine'
 import { ProgressThrottle } from './progress-throttle'
 
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void
@@ -31,14 +32,21 @@ export class RunManager {
     return this.runs.markInterrupted(this.clock.isoNow())
   }
 
-  start(spec: RunSpec): RunSummary {
+  /**
+   * The engine plans the run first (resolving presets and validating overrides), so a bad
+   * spec is refused before any row is written.
+   */
+  async start(spec: RunSpec): Promise<RunSummary> {
     const engineStatus = this.engine.status()
     if (engineStatus.state !== 'ready' && engineStatus.state !== 'starting') {
       throw new ApiError('service_unavailable', `The engine service is ${engineStatus.state}; the run was not started.`)
     }
+    const plan = await this.engine.call<RunPlan>('engine.plan', spec)
     const run = this.runs.create({
       spec,
-      configHash: configHash(spec),
+      seed: plan.seed,
+      steps: plan.steps,
+      configHash: plan.configHash,
       codeVersion: this.codeVersion,
       createdAt: this.clock.isoNow()
     })
@@ -79,7 +87,7 @@ export class RunManager {
     let done = 0
     let lastPersistMs = this.clock.nowMs()
     try {
-      const results = await this.engine.call<RunResults>('engine.run', spec, {
+      const output = await this.engine.call<TaskOutput & { records?: StepRecordBatch }>('engine.run', spec, {
         signal: controller.signal,
         onEvent: (name, payload) => {
           if (name !== 'progress') return
@@ -94,7 +102,7 @@ export class RunManager {
           }
         }
       })
-      const completed = this.runs.complete(run.id, this.clock.isoNow(), results)
+      const completed = this.runs.complete(run.id, this.clock.isoNow(), output, output.records)
       this.emit('run.updated', { run: completed })
     } catch (error) {
       const apiError = error instanceof ApiError ? error : new ApiError('internal', `Run #${run.id} failed: ${(error as Error).message}`)

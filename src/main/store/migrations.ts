@@ -40,6 +40,64 @@ export const migrations: readonly Migration[] = [
         path         BLOB    NOT NULL
       );
     `
+  },
+  {
+    version: 2,
+    name: 'results of any task, named series, step records and constraint events',
+    // v1 results (random walks) are carried over: the path becomes the series "path".
+    sql: `
+      CREATE TABLE run_series (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        name   TEXT    NOT NULL,
+        data   BLOB    NOT NULL,
+        PRIMARY KEY (run_id, name)
+      );
+      INSERT INTO run_series (run_id, name, data) SELECT run_id, 'path', path FROM run_results;
+
+      CREATE TABLE run_results_v2 (
+        run_id       INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+        kind         TEXT    NOT NULL,
+        results_json TEXT    NOT NULL
+      );
+      INSERT INTO run_results_v2 (run_id, kind, results_json)
+        SELECT run_id, 'random-walk',
+               json_object('kind', 'random-walk', 'summary', json(summary_json), 'pathStride', path_stride,
+                           'path', json_object('$series', 'path'))
+        FROM run_results;
+      DROP TABLE run_results;
+      ALTER TABLE run_results_v2 RENAME TO run_results;
+
+      CREATE TABLE run_steps (
+        run_id        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        t             INTEGER NOT NULL,
+        regime        TEXT    NOT NULL,
+        action        TEXT    NOT NULL,
+        source        TEXT    NOT NULL,
+        rationale     TEXT    NOT NULL,
+        position_json TEXT    NOT NULL,
+        trade_json    TEXT    NOT NULL,
+        costs_json    TEXT    NOT NULL,
+        pnl_json      TEXT    NOT NULL,
+        cost          REAL    NOT NULL,
+        net_pnl       REAL    NOT NULL,
+        equity        REAL    NOT NULL,
+        drawdown      REAL    NOT NULL,
+        leverage      REAL    NOT NULL,
+        PRIMARY KEY (run_id, t)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE run_events (
+        run_id      INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        seq         INTEGER NOT NULL,
+        t           INTEGER NOT NULL,
+        rule        TEXT    NOT NULL,
+        message     TEXT    NOT NULL,
+        before_json TEXT    NOT NULL,
+        after_json  TEXT    NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX run_events_by_rule ON run_events (run_id, rule);
+    `
   }
 ]
 

@@ -1,6 +1,7 @@
-import { RandomWalkSummary, RunSpec, type RunResults, type RunStatus, type RunSummary } from '../../shared/contract'
+import { RunResults, RunSpec, type RunStatus, type RunSummary, type TaskOutput } from '../../shared/contract'
 import type { Db } from './database'
-
+import { blobToFloat64, float64ToBlob, joinSeries, splitSeries } from './series-codec'
+import type { StepRecordBatch } from './step-records'
 interface RunRow {
   id: number
   task: string
@@ -18,20 +19,53 @@ interface RunRow {
   error: string | null
 }
 
-interface ResultRow {
-  summary_json: string
-  path_stride: number
-  path: Buffer
-}
-
 export interface NewRun {
   spec: RunSpec
+  /** The seed the run really uses (a lab spec may leave it to the preset). */
+  seed: number
+  /** Steps the run will take, for progress. */
+  steps: number
   configHash: string
   codeVersion: string
   createdAt: string
 }
 
-export type StoredResults = Omit<RunResults, 'resultsHash'>
+/** Rows per INSERT batch for step records: one transaction, prepared statement, many rows. */
+const STEP_BATCH = 500
+
+interface StepRowRaw {
+  t: number
+  regime: string
+  action: string
+  source: string
+  rationale: string
+  position_json: string
+  trade_json: string
+  costs_json: string
+  pnl_json: string
+  cost: number
+  net_pnl: number
+  equity: number
+  drawdown: number
+  leverage: number
+}
+
+export interface StepRow {
+  t: number
+  regime: string
+  action: string
+  source: string
+  rationale: string
+  position: number[]
+  trade: number[]
+  costs: Record<string, number>
+  pnl: Record<string, number>
+  cost: number
+  netPnl: number
+  equity: number
+  drawdown: number
+  leverage: number
+}
 
 function toSummary(row: RunRow): RunSummary {
   return {
@@ -59,8 +93,14 @@ export class RunsRepository {
   private readonly finishStmt
   private readonly endStmt
   private readonly insertResultsStmt
+  private readonly insertSeriesStmt
+  private readonly insertStepStmt
+  private readonly insertEventStmt
   private readonly getStmt
   private readonly resultsStmt
+  private readonly seriesStmt
+  private readonly stepsStmt
+  private readonly eventsStmt
   private readonly listAllStmt
   private readonly listByStatusStmt
   private readonly countAllStmt
@@ -81,11 +121,21 @@ export class RunsRepository {
       `UPDATE runs SET status = ?, finished_at = ?, progress_done = max(progress_done, ?), error = ?
        WHERE id = ? AND status = 'running'`
     )
-    this.insertResultsStmt = db.prepare(
-      `INSERT INTO run_results (run_id, summary_json, path_stride, path) VALUES (?, ?, ?, ?)`
+    this.insertResultsStmt = db.prepare(`INSERT INTO run_results (run_id, kind, results_json) VALUES (?, ?, ?)`)
+    this.insertSeriesStmt = db.prepare(`INSERT INTO run_series (run_id, name, data) VALUES (?, ?, ?)`)
+    this.insertStepStmt = db.prepare(
+      `INSERT INTO run_steps (run_id, t, regime, action, source, rationale, position_json, trade_json, costs_json, pnl_json,
+                              cost, net_pnl, equity, drawdown, leverage)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    )
+    this.insertEventStmt = db.prepare(
+      `INSERT INTO run_events (run_id, seq, t, rule, message, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?)`
     )
     this.getStmt = db.prepare(`SELECT * FROM runs WHERE id = ?`)
-    this.resultsStmt = db.prepare(`SELECT summary_json, path_stride, path FROM run_results WHERE run_id = ?`)
+    this.resultsStmt = db.prepare(`SELECT kind, results_json FROM run_results WHERE run_id = ?`)
+    this.seriesStmt = db.prepare(`SELECT name, data FROM run_series WHERE run_id = ?`)
+    this.stepsStmt = db.prepare(`SELECT * FROM run_steps WHERE run_id = ? AND t >= ? ORDER BY t LIMIT ?`)
+    this.eventsStmt = db.prepare(`SELECT * FROM run_events WHERE run_id = ? ORDER BY seq`)
     this.listAllStmt = db.prepare(`SELECT * FROM runs ORDER BY id DESC LIMIT ? OFFSET ?`)
     this.listByStatusStmt = db.prepare(`SELECT * FROM runs WHERE status = ? ORDER BY id DESC LIMIT ? OFFSET ?`)
     this.countAllStmt = db.prepare(`SELECT count(*) AS n FROM runs`).pluck()
@@ -102,9 +152,9 @@ export class RunsRepository {
       spec_json: JSON.stringify(run.spec),
       config_hash: run.configHash,
       code_version: run.codeVersion,
-      seed: run.spec.seed,
+      seed: run.seed,
       created_at: run.createdAt,
-      progress_total: run.spec.steps
+      progress_total: run.steps
     })
     return this.require(Number(result.lastInsertRowid))
   }
@@ -113,20 +163,48 @@ export class RunsRepository {
     this.progressStmt.run(done, id)
   }
 
-  /** Results and status land together or not at all. */
-  complete(id: number, finishedAt: string, results: RunResults): RunSummary {
+  /** Results, series, step records, events and the status land together or not at all. */
+  complete(id: number, finishedAt: string, output: TaskOutput, records?: StepRecordBatch): RunSummary {
+    const { json, series } = splitSeries(output.results)
     this.db.transaction(() => {
-      const changed = this.finishStmt.run(finishedAt, results.resultsHash, id).changes
+      const changed = this.finishStmt.run(finishedAt, output.resultsHash, id).changes
       if (changed !== 1) throw new Error(`run ${id} is not running; its results were not stored`)
-      const path = results.path
-      this.insertResultsStmt.run(
-        id,
-        JSON.stringify(results.summary),
-        results.pathStride,
-        Buffer.from(path.buffer, path.byteOffset, path.byteLength)
-      )
+      this.insertResultsStmt.run(id, output.results.kind, json)
+      for (const s of series) this.insertSeriesStmt.run(id, s.name, float64ToBlob(s.data))
+      if (records) this.insertRecords(id, records)
     })()
     return this.require(id)
+  }
+
+  private insertRecords(id: number, r: StepRecordBatch): void {
+    const legs = r.legs.length
+    const pick = (columns: Record<string, Float64Array>, t: number): string =>
+      JSON.stringify(Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, v[t] ?? 0])))
+    for (let start = 0; start < r.t.length; start += STEP_BATCH) {
+      const end = Math.min(r.t.length, start + STEP_BATCH)
+      for (let i = start; i < end; i++) {
+        this.insertStepStmt.run(
+          id,
+          r.t[i],
+          r.regimeNames[r.regime[i] ?? -1] ?? String(r.regime[i]),
+          r.actionNames[r.action[i] ?? -1] ?? String(r.action[i]),
+          r.sourceNames[r.source[i] ?? -1] ?? String(r.source[i]),
+          r.rationales[r.rationale[i] ?? -1] ?? '',
+          JSON.stringify(Array.from(r.position.subarray(i * legs, (i + 1) * legs))),
+          JSON.stringify(Array.from(r.trade.subarray(i * legs, (i + 1) * legs))),
+          pick(r.costByComponent, i),
+          pick(r.pnlByComponent, i),
+          r.cost[i],
+          r.netPnl[i],
+          r.equity[i],
+          r.drawdown[i],
+          r.leverage[i]
+        )
+      }
+    }
+    r.events.forEach((e, seq) =>
+      this.insertEventStmt.run(id, seq, e.t, e.rule, e.message, JSON.stringify(e.before), JSON.stringify(e.after))
+    )
   }
 
   end(id: number, status: Exclude<RunStatus, 'running' | 'completed'>, finishedAt: string, done: number, error: string | null): RunSummary {
@@ -144,15 +222,39 @@ export class RunsRepository {
     return row ? toSummary(row) : null
   }
 
-  results(id: number): StoredResults | null {
-    const row = this.resultsStmt.get(id) as ResultRow | undefined
+  results(id: number): RunResults | null {
+    const row = this.resultsStmt.get(id) as { kind: string; results_json: string } | undefined
     if (!row) return null
-    // Copy into an aligned buffer: SQLite's blob memory need not be 8-byte aligned.
-    const path = new Float64Array(row.path.byteLength / 8)
-    new Uint8Array(path.buffer).set(row.path)
-    const summary = RandomWalkSummary.safeParse(JSON.parse(row.summary_json))
-    if (!summary.success) throw new Error(`the stored results of run #${id} do not match this build's schema`)
-    return { summary: summary.data, pathStride: row.path_stride, path }
+    const series = new Map((this.seriesStmt.all(id) as Array<{ name: string; data: Buffer }>).map((s) => [s.name, blobToFloat64(s.data)]))
+    const parsed = RunResults.safeParse(joinSeries(row.results_json, series))
+    if (!parsed.success) throw new Error(`the stored results of run #${id} do not match this build's schema`)
+    return parsed.data
+  }
+
+  /** A page of step records, in step order (for the decision log). */
+  steps(id: number, fromT: number, limit: number): StepRow[] {
+    return (this.stepsStmt.all(id, fromT, limit) as StepRowRaw[]).map((r) => ({
+      t: r.t,
+      regime: r.regime,
+      action: r.action,
+      source: r.source,
+      rationale: r.rationale,
+      position: JSON.parse(r.position_json) as number[],
+      trade: JSON.parse(r.trade_json) as number[],
+      costs: JSON.parse(r.costs_json) as Record<string, number>,
+      pnl: JSON.parse(r.pnl_json) as Record<string, number>,
+      cost: r.cost,
+      netPnl: r.net_pnl,
+      equity: r.equity,
+      drawdown: r.drawdown,
+      leverage: r.leverage
+    }))
+  }
+
+  events(id: number): Array<{ seq: number; t: number; rule: string; message: string; before: number[]; after: number[] }> {
+    return (this.eventsStmt.all(id) as Array<{ seq: number; t: number; rule: string; message: string; before_json: string; after_json: string }>).map(
+      (e) => ({ seq: e.seq, t: e.t, rule: e.rule, message: e.message, before: JSON.parse(e.before_json), after: JSON.parse(e.after_json) })
+    )
   }
 
   list(options: { limit: number; offset: number; status?: RunStatus | undefined }): { runs: RunSummary[]; total: number } {

@@ -1,26 +1,51 @@
-import { RunSpec, issuesFromZod, summariseIssues, ApiError } from '../../shared/contract'
+import { ApiError, RunSpec, issuesFromZod, summariseIssues, type RunSpec as RunSpecType } from '../../shared/contract'
+import { configHash } from '../engine/hashing'
 import { runRandomWalk } from '../engine/tasks/random-walk'
-import { serveWorker, yieldToEventLoop } from './runtime'
+import { labCatalogue } from '../labs/catalogue'
+import { executeLab, planLab } from '../labs/execute'
+import { serveWorker, yieldToEventLoop, type TaskContext } from './runtime'
 
-// The engine service: runs deterministic engine tasks off the main thread.
+/** What main needs before it writes a run's row: the real seed, the step count, the identity. */
+export interface RunPlan {
+  seed: number
+  steps: number
+  configHash: string
+}
+
+function parseSpec(params: unknown): RunSpecType {
+  const parsed = RunSpec.safeParse(params)
+  if (!parsed.success) {
+    // Same paths as the router reports them (spec.steps, not steps).
+    const issues = issuesFromZod(parsed.error, params, 'spec').map((i) => (i.path === 'spec' ? i : { ...i, path: `spec.${i.path}` }))
+    throw new ApiError('invalid_params', summariseIssues(issues), issues)
+  }
+  return parsed.data
+}
+
+function loopHost(ctx: TaskContext) {
+  return {
+    signal: ctx.signal,
+    onProgress: (done: number, total: number) => ctx.emit('progress', { done, total }),
+    yieldControl: yieldToEventLoop
+  }
+}
+
+// The engine service: plans and runs deterministic engine tasks off the main thread.
 serveWorker({
+  'engine.labs': async () => ({ labs: labCatalogue() }),
+  'engine.plan': async (params): Promise<RunPlan> => {
+    const spec = parseSpec(params)
+    if (spec.task === 'random-walk') return { seed: spec.seed, steps: spec.steps, configHash: configHash(spec) }
+    const plan = planLab(spec)
+    return { seed: plan.seed, steps: plan.steps, configHash: plan.configHash }
+  },
   'engine.run': async (params, ctx) => {
-    const parsed = RunSpec.safeParse(params)
-    if (!parsed.success) {
-      // Same paths as the router reports them (spec.steps, not steps).
-      const issues = issuesFromZod(parsed.error, params, 'spec').map((i) => (i.path === 'spec' ? i : { ...i, path: `spec.${i.path}` }))
-      throw new ApiError('invalid_params', summariseIssues(issues), issues)
-    }
-    const spec = parsed.data
+    const spec = parseSpec(params)
     switch (spec.task) {
-      case 'random-walk': {
-        const results = await runRandomWalk(spec, {
-          signal: ctx.signal,
-          onProgress: (done, total) => ctx.emit('progress', { done, total }),
-          yieldControl: yieldToEventLoop
-        })
-        return results
-      }
+      case 'random-walk':
+        return runRandomWalk(spec, loopHost(ctx))
+      case 'lab':
+        return executeLab(spec, loopHost(ctx))
     }
   }
 })

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { RunDetail, RunId, RunSpec, RunStatus, RunSummary } from './runs'
+import { LabInfo, RunDetail, RunId, RunSpec, RunStatus, RunSummary } from './runs'
 import { InferenceStatus, ServiceStatus } from './services'
 
 const NoParams = z.strictObject({})
@@ -28,6 +28,10 @@ export const methods = {
   'inference.status': {
     request: NoParams,
     response: InferenceStatus
+  },
+  'labs.list': {
+    request: NoParams,
+    response: z.strictObject({ labs: z.array(LabInfo) })
   },
   'runs.start': {
     request: z.strictObject({ spec: RunSpec }),

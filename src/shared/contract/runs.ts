@@ -25,12 +25,53 @@ export const RandomWalkSpec = z.strictObject({
 export type RandomWalkSpec = z.infer<typeof RandomWalkSpec>
 export type RandomWalkSpecInput = z.input<typeof RandomWalkSpec>
 
-/** Every task the engine can run; labs join this union. */
-export const RunSpec = z.discriminatedUnion('task', [RandomWalkSpec], {
-  error: (issue) => (issue.code === 'invalid_union' ? 'task must be one of: "random-walk"' : undefined)
+export const PresetName = z.enum(['faithful', 'corrected'], { error: 'must be "faithful" or "corrected"' })
+export type PresetName = z.infer<typeof PresetName>
+
+/**
+ * A mechanism lab run: which lab, which preset, which seed, and overrides keyed by the
+ * notebook's own config paths (`risk_params.max_leverage`). The lab's schema validates them.
+ */
+export const LabRunSpec = z.strictObject({
+  task: z.literal('lab'),
+  lab: z.string().min(1, { error: 'must name a lab' }).max(64),
+  preset: PresetName.default('faithful'),
+  /** Overrides the preset's seed when given. */
+  seed: z
+    .int({ error: 'must be a whole number' })
+    .min(0, { error: 'must be ≥ 0' })
+    .max(0xffff_ffff, { error: 'must be < 2^32' })
+    .optional(),
+  overrides: z.record(z.string().max(200), z.unknown()).default({})
+})
+export type LabRunSpec = z.infer<typeof LabRunSpec>
+
+/** Every task the engine can run. */
+export const RunSpec = z.discriminatedUnion('task', [RandomWalkSpec, LabRunSpec], {
+  error: (issue) => (issue.code === 'invalid_union' ? 'task must be one of: "random-walk", "lab"' : undefined)
 })
 export type RunSpec = z.infer<typeof RunSpec>
 export type RunSpecInput = z.input<typeof RunSpec>
+
+/** What the explorer shows of a lab before running it. */
+export const LabInfo = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  chapter: z.int(),
+  description: z.string(),
+  actions: z.array(z.string()),
+  regimes: z.array(z.string()),
+  legs: z.array(z.string()),
+  defaultSeed: z.int(),
+  steps: z.int(),
+  presets: z.strictObject({
+    faithful: z.strictObject({ description: z.string(), corrections: z.array(z.strictObject({ id: z.string(), title: z.string(), why: z.string() })) }),
+    corrected: z.strictObject({ description: z.string(), corrections: z.array(z.strictObject({ id: z.string(), title: z.string(), why: z.string() })) })
+  }),
+  /** The faithful preset's full config, for showing every knob with its default. */
+  defaults: z.record(z.string(), z.unknown())
+})
+export type LabInfo = z.infer<typeof LabInfo>
 
 export const RunStatus = z.enum(['running', 'completed', 'cancelled', 'failed', 'interrupted'])
 export type RunStatus = z.infer<typeof RunStatus>
@@ -68,18 +109,72 @@ export const RandomWalkSummary = z.strictObject({
 })
 export type RandomWalkSummary = z.infer<typeof RandomWalkSummary>
 
-/** What a finished task hands back: numbers, a decimated path for charts, and the bytes' hash. */
-export const RunResults = z.strictObject({
+/** A random walk's results: numbers and a decimated path for charts. */
+export const WalkResults = z.strictObject({
+  kind: z.literal('random-walk'),
   summary: RandomWalkSummary,
   /** path[k] is the level after step k·stride (path[0] is the start). */
   pathStride: z.int().positive(),
-  path: Float64Series,
-  resultsHash: z.string()
+  path: Float64Series
 })
+export type WalkResults = z.infer<typeof WalkResults>
+
+export const RunManifest = z.strictObject({
+  lab: z.string(),
+  preset: z.string(),
+  seed: z.int(),
+  configHash: z.string(),
+  codeVersion: z.string(),
+  environment: z.strictObject({ runtime: z.string(), platform: z.string() }),
+  resultsHash: z.string(),
+  verificationStatus: z.enum(['Not verified', 'Verified', 'Mismatch'])
+})
+export type RunManifest = z.infer<typeof RunManifest>
+
+const Counts = z.record(z.string(), z.int())
+
+/** A lab run's results: manifest, the notebook-named metrics, counts and the diagnostics series. */
+export const LabResults = z.strictObject({
+  kind: z.literal('lab'),
+  manifest: RunManifest,
+  /** The full, resolved config the run used (after preset and overrides). */
+  config: z.record(z.string(), z.unknown()),
+  corrections: z.array(z.strictObject({ id: z.string(), title: z.string(), why: z.string() })),
+  metrics: z.record(z.string(), z.number().nullable()),
+  actions: Counts,
+  regimeCounts: Counts,
+  actionMixByRegime: z.record(z.string(), z.record(z.string(), z.number())),
+  telemetry: z.record(z.string(), z.unknown()),
+  steps: z.int(),
+  plannedSteps: z.int(),
+  halted: z.boolean(),
+  regimeNames: z.array(z.string()),
+  actionNames: z.array(z.string()),
+  costComponents: z.array(z.string()),
+  /** The book's four diagnostics, one value per step. */
+  series: z.strictObject({
+    equity: Float64Series,
+    drawdown: Float64Series,
+    regime: Float64Series,
+    action: Float64Series,
+    leverage: Float64Series,
+    cumulativeCost: Float64Series,
+    cumulativeCostByComponent: z.record(z.string(), Float64Series)
+  })
+})
+export type LabResults = z.infer<typeof LabResults>
+
+export const RunResults = z.discriminatedUnion('kind', [WalkResults, LabResults])
 export type RunResults = z.infer<typeof RunResults>
+
+/** What the engine hands back for a finished task: results and the hash of every byte it produced. */
+export interface TaskOutput {
+  results: RunResults
+  resultsHash: string
+}
 
 export const RunDetail = z.strictObject({
   run: RunSummary,
-  results: RunResults.omit({ resultsHash: true }).nullable()
+  results: RunResults.nullable()
 })
 export type RunDetail = z.infer<typeof RunDetail>

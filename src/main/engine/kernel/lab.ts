@@ -61,8 +61,8 @@ export interface LabDefinition<C, M, O, A extends string> {
 
   /** Simulates the whole exogenous path (regimes, state) from the config's seed: pure. */
   simulateMarket(config: C): M
-  /** Number of decision steps in the run. */
-  steps(config: C, market: M): number
+  /** Number of decision steps in the run (known from the config alone, so a run can be planned). */
+  steps(config: C): number
   /** Whether the book is marked once more after the last decision (forward-marked P&L). */
   readonly finalMark: boolean
   regimeAt(market: M, t: number): number

@@ -121,7 +121,7 @@ export async function runLab<C, M, O, A extends string>(
   const host = options.host ?? {}
   const yieldEvery = options.yieldEvery ?? 4096
   const market = lab.simulateMarket(config)
-  const planned = lab.steps(config, market)
+  const planned = lab.steps(config)
   const legs = lab.legs.length
   const execution = lab.execution(config)
   const columns = allocate(planned, legs, lab.pnlComponents, execution.components)

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { RandomWalkSpec, RunResults } from '../../../shared/contract'
+import type { RandomWalkSpec, TaskOutput, WalkResults } from '../../../shared/contract'
 import { throwIfCancelled, type LoopHost } from '../cancellation'
 import { Xoshiro128 } from '../rng/xoshiro128'
 
@@ -13,7 +13,7 @@ export const MAX_PATH_POINTS = 4096
  * The vertical slice's engine task. Its resultsHash is sha256 over every level's float64
  * bytes (little-endian) in step order, so any change in any step changes the hash.
  */
-export async function runRandomWalk(spec: RandomWalkSpec, host: LoopHost = {}): Promise<RunResults> {
+export async function runRandomWalk(spec: RandomWalkSpec, host: LoopHost = {}): Promise<TaskOutput & { results: WalkResults }> {
   const { steps, seed, start, drift, volatility } = spec
   const rng = new Xoshiro128(seed)
   const hash = createHash('sha256')
@@ -61,17 +61,20 @@ export async function runRandomWalk(spec: RandomWalkSpec, host: LoopHost = {}): 
   }
 
   return {
-    summary: {
-      steps,
-      final: level,
-      min,
-      max,
-      meanIncrement: mean,
-      stdevIncrement: steps > 1 ? Math.sqrt(m2 / (steps - 1)) : 0,
-      maxDrawdown
+    results: {
+      kind: 'random-walk',
+      summary: {
+        steps,
+        final: level,
+        min,
+        max,
+        meanIncrement: mean,
+        stdevIncrement: steps > 1 ? Math.sqrt(m2 / (steps - 1)) : 0,
+        maxDrawdown
+      },
+      pathStride,
+      path
     },
-    pathStride,
-    path,
     resultsHash: hash.digest('hex')
   }
 }

@@ -25,6 +25,7 @@ export function App() {
     if (state.connection !== 'open') return
     client.call('app.info', {}).then((info) => dispatch({ type: 'info', info }), (e: Error) => notify(e.message))
     client.call('services.status', {}).then(({ services }) => dispatch({ type: 'services', services }), (e: Error) => notify(e.message))
+    client.call('labs.list', {}).then(({ labs }) => dispatch({ type: 'labs', labs }), (e: Error) => notify(e.message))
     client.call('runs.list', { limit: 200 }).then(({ runs, total }) => dispatch({ type: 'runsLoaded', runs, total }), (e: Error) => notify(e.message))
     client.call('inference.status', {}).then(
       (status) => dispatch({ type: 'inference', status, error: null }),

@@ -1,5 +1,5 @@
 import { produce } from 'immer'
-import type { EventPayload, MethodResult, RunSummary, ServiceStatus } from '../../../shared/contract'
+import type { EventPayload, LabInfo, MethodResult, RunSummary, ServiceStatus } from '../../../shared/contract'
 import type { ConnectionState } from '../api/client'
 
 export type ProgressFrame = EventPayload<'run.progress'>
@@ -10,6 +10,7 @@ export interface WorkstationState {
   inference: MethodResult<'inference.status'> | null
   inferenceError: string | null
   services: Record<string, ServiceStatus>
+  labs: LabInfo[]
   runs: Record<number, RunSummary>
   /** Run ids, newest first. */
   order: number[]
@@ -24,6 +25,7 @@ export const initialState: WorkstationState = {
   inference: null,
   inferenceError: null,
   services: {},
+  labs: [],
   runs: {},
   order: [],
   totalRuns: 0,
@@ -36,6 +38,7 @@ export type Action =
   | { type: 'info'; info: MethodResult<'app.info'> }
   | { type: 'inference'; status: MethodResult<'inference.status'> | null; error: string | null }
   | { type: 'services'; services: ServiceStatus[] }
+  | { type: 'labs'; labs: LabInfo[] }
   | { type: 'runsLoaded'; runs: RunSummary[]; total: number }
   | { type: 'runUpdated'; run: RunSummary }
   | { type: 'progress'; frame: ProgressFrame }
@@ -55,6 +58,9 @@ export const reducer = produce((draft: WorkstationState, action: Action) => {
       return
     case 'services':
       for (const service of action.services) draft.services[service.name] = service
+      return
+    case 'labs':
+      draft.labs = action.labs
       return
     case 'runsLoaded':
       for (const run of action.runs) draft.runs[run.id] = run

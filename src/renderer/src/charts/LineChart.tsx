@@ -53,5 +53,5 @@ export function LineChart({ x, values, label, height = 280, logScale = false }: 
     chartRef.current?.timeScale().fitContent()
   }, [x, values])
 
-  return <div className="chart" ref={container} data-testid="line-chart" />
+  return <div className="chart" ref={container} style={{ height }} data-testid="line-chart" />
 }

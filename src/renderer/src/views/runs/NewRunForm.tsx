@@ -60,11 +60,7 @@ export function NewRunForm({ busy, onSubmit }: NewRunFormProps) {
   }
 
   return (
-    <form className="panel form" onSubmit={(e) => void submit(e)} aria-label="New run">
-      <header className="panel-title">
-        <span>New run</span>
-        <span className="tag">random walk</span>
-      </header>
+    <form className="form" onSubmit={(e) => void submit(e)} aria-label="New random walk">
       {fields.map((field) => {
         const problem = issueFor(field.key)
         return (

@@ -1,8 +1,8 @@
 import { useEffect, type Dispatch } from 'react'
-import { ApiError, type RandomWalkSpec } from '../../../../shared/contract'
+import { ApiError, type RunSpec } from '../../../../shared/contract'
 import { useClient } from '../../app/ClientContext'
 import type { Action, WorkstationState } from '../../app/state'
-import { NewRunForm } from './NewRunForm'
+import { NewRunPanel } from './NewRunPanel'
 import { RunDetail } from './RunDetail'
 import { RunProgress } from './RunProgress'
 import { RunsTable } from './RunsTable'
@@ -19,7 +19,7 @@ export function RunsView({ state, dispatch, notify }: RunsViewProps) {
   const active = runs.filter((r) => r.status === 'running')
   const selected = state.selectedRunId !== null ? state.runs[state.selectedRunId] : runs[0]
 
-  async function start(spec: RandomWalkSpec) {
+  async function start(spec: RunSpec) {
     try {
       const { run } = await client.call('runs.start', { spec })
       dispatch({ type: 'runUpdated', run })
@@ -59,7 +59,7 @@ export function RunsView({ state, dispatch, notify }: RunsViewProps) {
   return (
     <div className="runs-view">
       <aside className="side">
-        <NewRunForm busy={false} onSubmit={start} />
+        <NewRunPanel labs={state.labs} onSubmit={start} />
         {active.map((run) => (
           <RunProgress key={run.id} run={run} frame={state.progress[run.id]} onCancel={() => cancel(run.id)} />
         ))}

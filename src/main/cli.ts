@@ -1,0 +1,265 @@
+import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { ApiError, LabRunSpec, PresetName, issuesFromZod, summariseIssues } from '../shared/contract'
+import { systemClock } from './clock'
+import { labCatalogue } from './labs/catalogue'
+import { executeLab, parseOverrideValue, planLab } from './labs/execute'
+import { expandExperiment, parseGridAxis, parseSeeds, type PlannedRun } from './experiments/plan'
+import { runOnPool } from './experiments/pool'
+import { findLab } from './labs/execute'
+import { launchNodeProcess } from './services/node-launcher'
+import { SupervisedService } from './services/service-host'
+import type { LabResults, TaskOutput } from '../shared/contract'
+import type { StepRecordBatch } from './store/step-records'
+import { openDatabase } from './store/database'
+import { RunsRepository } from './store/runs-repository'
+import { CODE_VERSION } from './version'
+
+// The headless workstation: the same engine and labs as the app, printing JSON for scripts.
+const USAGE = `usage:
+  mechanica labs [--json]
+  mechanica run <lab> [--preset faithful|corrected] [--seed N] [--set path.to.key=value]... [--db FILE] [--json]
+  mechanica sweep <lab> [--preset P] [--seeds a..b|a,b,c] [--grid path=v1,v2,…]... [--stress] [--set path=value]...
+                  [--jobs N] [--db FILE] [--json]`
+
+/** A mistake in how the CLI was called: one line on stderr, exit code 2, nothing written. */
+class UsageError extends Error {}
+
+function fail(message: string): never {
+  throw new UsageError(message)
+}
+
+function parseSeed(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const seed = Number(text)
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(seed) || seed > 0xffff_ffff) fail(`--seed must be a whole number from 0 to 4294967295 (got ${JSON.stringify(text)})`)
+  return seed
+}
+
+function parseSets(sets: string[]): Record<string, unknown> {
+  const overrides: Record<string, unknown> = {}
+  for (const item of sets) {
+    const eq = item.indexOf('=')
+    if (eq <= 0) fail(`--set expects path.to.key=value (got ${JSON.stringify(item)})`)
+    overrides[item.slice(0, eq)] = parseOverrideValue(item.slice(eq + 1))
+  }
+  return overrides
+}
+
+function commandLabs(json: boolean): void {
+  const labs = labCatalogue()
+  if (json) {
+    console.log(JSON.stringify(labs.map(({ defaults: _defaults, ...lab }) => lab), null, 2))
+    return
+  }
+  for (const lab of labs) {
+    console.log(`${lab.id.padEnd(16)} ch.${lab.chapter}  ${lab.title} — ${lab.steps} steps, seed ${lab.defaultSeed}, actions ${lab.actions.join(' ')}`)
+  }
+}
+
+async function commandRun(positionals: string[], values: { preset?: string; seed?: string; set?: string[]; db?: string; json?: boolean }): Promise<void> {
+  const labId = positionals[0] ?? fail('run needs a lab id (see `mechanica labs`)')
+  if (positionals.length > 1) fail(`unexpected argument ${JSON.stringify(positionals[1])}`)
+  const preset = PresetName.safeParse(values.preset ?? 'faithful')
+  if (!preset.success) fail(`--preset must be "faithful" or "corrected" (got ${JSON.stringify(values.preset)})`)
+  const seed = parseSeed(values.seed)
+  const candidate = { task: 'lab', lab: labId, preset: preset.data, overrides: parseSets(values.set ?? []), ...(seed === undefined ? {} : { seed }) }
+  const parsed = LabRunSpec.safeParse(candidate)
+  if (!parsed.success) fail(summariseIssues(issuesFromZod(parsed.error, candidate, 'spec')))
+  const spec = parsed.data
+
+  // Validate everything (lab, keys, values) before opening or writing anything.
+  const plan = planLab(spec)
+  const repository = values.db ? new RunsRepository(openDatabase(values.db)) : null
+  const row = repository?.create({
+    spec,
+    seed: plan.seed,
+    steps: plan.steps,
+    configHash: plan.configHash,
+    codeVersion: CODE_VERSION,
+    createdAt: systemClock.isoNow()
+  })
+  let output
+  try {
+    output = await executeLab(spec)
+  } catch (error) {
+    if (row) repository?.end(row.id, 'failed', systemClock.isoNow(), 0, (error as Error).message)
+    throw error
+  }
+  if (row) repository?.complete(row.id, systemClock.isoNow(), output, output.records)
+  const r = output.results
+  const summary = {
+    lab: r.manifest.lab,
+    preset: r.manifest.preset,
+    seed: r.manifest.seed,
+    configHash: r.manifest.configHash,
+    resultsHash: r.manifest.resultsHash,
+    codeVersion: r.manifest.codeVersion,
+    steps: r.steps,
+    halted: r.halted,
+    metrics: r.metrics,
+    actions: r.actions,
+    regimeCounts: r.regimeCounts,
+    corrections: r.corrections.map((c) => c.id),
+    ...(row ? { runId: row.id, database: values.db } : {})
+  }
+  if (values.json) console.log(JSON.stringify(summary, null, 2))
+  else {
+    console.log(`${summary.lab} (${summary.preset}, seed ${summary.seed}): ${summary.steps} steps${summary.halted ? ', halted by the drawdown stop' : ''}`)
+    for (const [k, v] of Object.entries(summary.metrics)) console.log(`  ${k.padEnd(28)} ${v}`)
+    console.log(`  actions ${Object.entries(summary.actions).map(([k, v]) => `${k} ${v}`).join(' / ')}`)
+    console.log(`  configHash ${summary.configHash}\n  resultsHash ${summary.resultsHash}`)
+  }
+}
+
+interface SweepValues {
+  preset?: string
+  seeds?: string
+  grid?: string[]
+  stress?: boolean
+  set?: string[]
+  jobs?: string
+  db?: string
+  json?: boolean
+}
+
+/** Seeds × (base | stress variants | grid cells), spread over one engine process per core. */
+async function commandSweep(positionals: string[], values: SweepValues): Promise<void> {
+  const labId = positionals[0] ?? fail('sweep needs a lab id (see `mechanica labs`)')
+  const preset = PresetName.safeParse(values.preset ?? 'faithful')
+  if (!preset.success) fail(`--preset must be "faithful" or "corrected" (got ${JSON.stringify(values.preset)})`)
+  const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs)
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) fail(`--jobs must be a whole number from 1 to 64 (got ${JSON.stringify(values.jobs)})`)
+  let planned: PlannedRun[]
+  try {
+    const module = findLab(labId)
+    const base = parseSets(values.set ?? [])
+    const stress = values.stress ? (module.stressMenu?.(module.resolveConfig(preset.data, base)) ?? fail(`${labId} has no stress menu`)) : []
+    planned = expandExperiment({
+      lab: labId,
+      preset: preset.data,
+      base,
+      seeds: values.seeds ? parseSeeds(values.seeds) : [],
+      grid: (values.grid ?? []).map(parseGridAxis),
+      stress
+    })
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ApiError) throw error
+    fail((error as Error).message)
+  }
+  // Plan every run first: a bad grid value fails here, before any process starts or row is written.
+  const plans = planned.map((p) => planLab(p.spec))
+
+  const workers = Array.from({ length: Math.min(jobs, planned.length) }, () =>
+    new SupervisedService('engine', join(__dirname, 'workers', 'engine.js'), launchNodeProcess)
+  )
+  const controller = new AbortController()
+  process.once('SIGINT', () => controller.abort())
+  const started = systemClock.nowMs()
+  let lastReport = 0
+  try {
+    await Promise.all(workers.map((w) => w.start()))
+    const results = await runOnPool(
+      workers,
+      planned,
+      (worker, run, signal) => worker.call<TaskOutput & { results: LabResults; records: StepRecordBatch }>('engine.run', run.spec, { signal }),
+      {
+        signal: controller.signal,
+        onProgress: ({ done, total, failed }) => {
+          const now = systemClock.nowMs()
+          if (done === total || now - lastReport > 1000) {
+            lastReport = now
+            process.stderr.write(`sweep: ${done}/${total} runs${failed ? `, ${failed} failed` : ''}\n`)
+          }
+        }
+      }
+    )
+    const repository = values.db ? new RunsRepository(openDatabase(values.db)) : null
+    const table = planned.map((run, i) => {
+      const result = results[i]
+      const plan = plans[i]!
+      let runId: number | undefined
+      if (repository && result?.ok && result.value) {
+        const row = repository.create({ spec: run.spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: CODE_VERSION, createdAt: systemClock.isoNow() })
+        repository.complete(row.id, systemClock.isoNow(), result.value, result.value.records)
+        runId = row.id
+      }
+      return {
+        label: run.label,
+        seed: plan.seed,
+        changes: run.changes,
+        ok: result?.ok ?? false,
+        ...(result?.ok && result.value
+          ? {
+              configHash: plan.configHash,
+              resultsHash: result.value.resultsHash,
+              halted: result.value.results.halted,
+              metrics: result.value.results.metrics,
+              actions: result.value.results.actions
+            }
+          : { error: result?.error ?? 'not run' }),
+        ...(runId === undefined ? {} : { runId })
+      }
+    })
+    const seconds = (systemClock.nowMs() - started) / 1000
+    process.stderr.write(`sweep: ${planned.length} runs on ${workers.length} processes in ${seconds.toFixed(2)} s\n`)
+    const output = { lab: labId, preset: preset.data, runs: planned.length, jobs: workers.length, table }
+    if (values.json) console.log(JSON.stringify(output, null, 2))
+    else {
+      const metricsOf = (row: (typeof table)[number]): Record<string, number | null> | undefined => ('metrics' in row ? row.metrics : undefined)
+      const metricNames = Object.keys(table.map(metricsOf).find((m) => m) ?? {}).slice(0, 4)
+      console.log(['label', 'seed', ...metricNames].join('\t'))
+      for (const row of table) {
+        const metrics = metricsOf(row)
+        console.log([row.label, row.seed, ...metricNames.map((m) => (metrics ? metrics[m] : 'error' in row ? row.error : ''))].join('\t'))
+      }
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()))
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      preset: { type: 'string' },
+      seed: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      db: { type: 'string' },
+      seeds: { type: 'string' },
+      grid: { type: 'string', multiple: true },
+      stress: { type: 'boolean', default: false },
+      jobs: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false }
+    }
+  })
+  const [command, ...rest] = positionals
+  if (values.help || command === undefined) {
+    console.log(USAGE)
+    return
+  }
+  switch (command) {
+    case 'labs':
+      return commandLabs(values.json ?? false)
+    case 'run':
+      return commandRun(rest, values)
+    case 'sweep':
+      return commandSweep(rest, values)
+    default:
+      fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`)
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError || error instanceof ApiError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`mechanica: ${(error as Error).message.split('\n')[0]}`)
+    process.exit(2)
+  }
+  console.error('mechanica: failed:', error)
+  process.exit(1)
+})

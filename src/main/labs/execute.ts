@@ -1,0 +1,157 @@
+import { z } from 'zod'
+import { ApiError, issuesFromZod, summariseIssues, type LabResults, type LabRunSpec, type TaskOutput } from '../../shared/contract'
+import type { LoopHost } from '../engine/cancellation'
+import { configHash } from '../engine/hashing'
+import {
+  POLICY_SOURCES,
+  actionCounts,
+  actionMixByRegime,
+  buildManifest,
+  cumulative,
+  regimeCounts,
+  runLab,
+  type AnyLab,
+  type LabRun
+} from '../engine/kernel'
+import type { StepRecordBatch } from '../store/step-records'
+import { CODE_VERSION } from '../version'
+import { LabConfigError, type LabModule } from './lab-module'
+import { labIds, labRegistry } from './registry'
+
+export interface LabPlan {
+  module: LabModule
+  config: unknown
+  seed: number
+  steps: number
+  configHash: string
+}
+
+/** Parses a `--set` style value: JSON when it parses (numbers, booleans, arrays), else a string. */
+export function parseOverrideValue(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+export function findLab(id: string): LabModule {
+  const module = labRegistry.get(id)
+  if (!module) {
+    const known = labIds()
+    throw new ApiError('invalid_params', `unknown lab "${id}"; known labs: ${known.length ? known.join(', ') : '(none)'}`, [
+      { path: 'spec.lab', message: `unknown lab "${id}"` }
+    ])
+  }
+  return module
+}
+
+/** Resolves and validates a lab spec without running it: unknown lab, preset or key fail here. */
+export function planLab(spec: LabRunSpec): LabPlan {
+  const module = findLab(spec.lab)
+  const overrides: Record<string, unknown> = { ...spec.overrides }
+  if (spec.seed !== undefined) overrides.seed = spec.seed
+  let config: unknown
+  try {
+    config = module.resolveConfig(spec.preset, overrides)
+  } catch (error) {
+    if (error instanceof LabConfigError) {
+      const issues = error.problems.map((p) => ({ path: `spec.overrides.${p.path}`, message: p.message }))
+      throw new ApiError('invalid_params', `${spec.lab}: ${summariseIssues(error.problems)}`, issues)
+    }
+    if (error instanceof z.ZodError) {
+      const issues = issuesFromZod(error, overrides, 'config')
+      throw new ApiError('invalid_params', `${spec.lab}: ${summariseIssues(issues)}`, issues)
+    }
+    throw error
+  }
+  const lab = module.definition
+  return {
+    module,
+    config,
+    seed: lab.seedOf(config),
+    steps: lab.steps(config),
+    configHash: configHash({ lab: lab.id, config })
+  }
+}
+
+export function toStepRecords(lab: AnyLab, run: LabRun<unknown>, costComponents: readonly string[]): StepRecordBatch {
+  const c = run.columns
+  const pick = (record: Record<string, Float64Array>, names: readonly string[]): Record<string, Float64Array> =>
+    Object.fromEntries(names.map((n) => [n, record[n] ?? new Float64Array(run.steps)]))
+  return {
+    legs: [...lab.legs],
+    actionNames: [...lab.actions],
+    regimeNames: [...run.regimeNames],
+    sourceNames: [...POLICY_SOURCES],
+    rationales: run.rationales,
+    t: c.t,
+    regime: c.regime,
+    action: c.action,
+    source: c.source,
+    rationale: c.rationale,
+    position: c.position,
+    trade: c.trade,
+    cost: c.cost,
+    costByComponent: pick(c.costByComponent, costComponents),
+    pnlByComponent: pick(c.pnlByComponent, lab.pnlComponents),
+    netPnl: c.netPnl,
+    equity: c.equity,
+    drawdown: c.drawdown,
+    leverage: c.leverage,
+    events: run.events.map((e) => ({ t: e.t, rule: e.rule, message: e.message, before: e.before, after: e.after }))
+  }
+}
+
+function toFloat64(values: ArrayLike<number>): Float64Array {
+  return Float64Array.from(values)
+}
+
+/** Runs a planned lab and shapes everything the store, the UI and the CLI need. */
+export async function executeLab(
+  spec: LabRunSpec,
+  host: LoopHost = {},
+  environment = { runtime: `Node ${process.versions.node}`, platform: `${process.platform}-${process.arch}` }
+): Promise<TaskOutput & { results: LabResults; records: StepRecordBatch }> {
+  const plan = planLab(spec)
+  const lab = plan.module.definition
+  const run = await runLab(lab, plan.config, { host })
+  const costComponents = lab.execution(plan.config).components
+  const manifest = buildManifest({
+    lab: lab.id,
+    preset: spec.preset,
+    seed: plan.seed,
+    config: plan.config,
+    codeVersion: CODE_VERSION,
+    environment,
+    run
+  })
+  const c = run.columns
+  const results: LabResults = {
+    kind: 'lab',
+    manifest,
+    config: plan.config as Record<string, unknown>,
+    corrections: spec.preset === 'corrected' ? [...lab.presets.corrected.corrections] : [],
+    metrics: plan.module.metrics(run, plan.config),
+    actions: actionCounts(lab.actions, c.action),
+    regimeCounts: regimeCounts(run.regimeNames, c.regime),
+    actionMixByRegime: actionMixByRegime(lab.actions, run.regimeNames, c.action, c.regime),
+    telemetry: plan.module.telemetry?.(run, plan.config) ?? {},
+    steps: run.steps,
+    plannedSteps: run.plannedSteps,
+    halted: run.halted,
+    regimeNames: [...run.regimeNames],
+    actionNames: [...lab.actions],
+    costComponents: [...costComponents],
+    series: {
+      equity: toFloat64(c.equity),
+      drawdown: toFloat64(c.drawdown),
+      regime: toFloat64(c.regime),
+      action: toFloat64(c.action),
+      leverage: toFloat64(c.leverage),
+      cumulativeCost: cumulative(c.cost),
+      cumulativeCostByComponent: Object.fromEntries(costComponents.map((n) => [n, cumulative(c.costByComponent[n] ?? [])]))
+    }
+  }
+  return { results, resultsHash: manifest.resultsHash, records: toStepRecords(lab, run, costComponents) }
+}

@@ -1,0 +1,10 @@
+import type { LabModule } from './lab-module'
+
+// Every mechanism lab the engine can run, by id. A lab joins by adding one line here.
+const modules: LabModule[] = []
+
+export const labRegistry: ReadonlyMap<string, LabModule> = new Map(modules.map((m) => [m.definition.id, m]))
+
+export function labIds(): string[] {
+  return [...labRegistry.keys()]
+}

@@ -1,0 +1,89 @@
+import { useMemo } from 'react'
+import type { LabResults } from '../../../../shared/contract'
+import { LineChart } from '../../charts/LineChart'
+import { formatInteger } from '../../format/numbers'
+
+function formatMetric(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return '—'
+  if (Number.isInteger(value)) return formatInteger(value)
+  return Math.abs(value) >= 1000 ? value.toFixed(2) : value.toPrecision(6)
+}
+
+/** A lab run: the notebook-named metrics, action and regime counts, and the book's diagnostics. */
+export function LabResultsPanel({ results }: { results: LabResults }) {
+  const steps = useMemo(() => Float64Array.from({ length: results.series.equity.length }, (_, i) => i), [results])
+  const totalActions = Object.values(results.actions).reduce((a, b) => a + b, 0)
+  return (
+    <div className="lab-results">
+      <div className="lab-tables">
+        <table className="compact" aria-label="Metrics">
+          <thead>
+            <tr>
+              <th>metric</th>
+              <th className="num">value</th>
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(results.metrics).map(([name, value]) => (
+              <tr key={name} data-metric={name}>
+                <td className="mono">{name}</td>
+                <td className="num mono">{formatMetric(value)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <table className="compact" aria-label="Action counts">
+          <thead>
+            <tr>
+              <th>action</th>
+              <th className="num">steps</th>
+              <th className="num">share</th>
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(results.actions).map(([name, count]) => (
+              <tr key={name} data-action={name}>
+                <td className="mono">{name}</td>
+                <td className="num">{formatInteger(count)}</td>
+                <td className="num">{totalActions ? `${((100 * count) / totalActions).toFixed(1)}%` : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+          <thead>
+            <tr>
+              <th>regime</th>
+              <th className="num">steps</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(results.regimeCounts).map(([name, count]) => (
+              <tr key={name}>
+                <td className="mono">{name}</td>
+                <td className="num">{formatInteger(count)}</td>
+                <td />
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div className="lab-notes">
+          <p>
+            <b>{results.manifest.preset}</b> preset · {formatInteger(results.steps)} of {formatInteger(results.plannedSteps)} steps
+            {results.halted ? ' · halted by the drawdown stop' : ''} · {results.manifest.verificationStatus}
+          </p>
+          {results.corrections.length > 0 && (
+            <ul className="corrections">
+              {results.corrections.map((c) => (
+                <li key={c.id} title={c.why}>
+                  <span className="mono">{c.id}</span> — {c.title}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </div>
+      <LineChart x={steps} values={results.series.equity} label="equity" height={220} />
+      <LineChart x={steps} values={results.series.cumulativeCost} label="cumulative cost" height={140} />
+    </div>
+  )
+}
