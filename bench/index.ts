@@ -7,6 +7,13 @@ import { startWorkstation } from '../src/main/app/workstation'
 import { runRandomWalk } from '../src/main/engine/tasks/random-walk'
 import { Xoshiro128 } from '../src/main/engine/rng/xoshiro128'
 import { launchNodeProcess } from '../src/main/services/node-launcher'
+import { executeLab, planLab } from '../src/main/labs/execute'
+import { labIds } from '../src/main/labs/registry'
+import { expandExperiment } from '../src/main/experiments/plan'
+import { runOnPool } from '../src/main/experiments/pool'
+import { openDatabase } from '../src/main/store/database'
+import { RunsRepository } from '../src/main/store/runs-repository'
+import { availableParallelism } from 'node:os'
 import { SupervisedService } from '../src/main/services/service-host'
 
 // `npm run bench`: the slice's throughput at each layer, as absolute figures and as ratios to a
@@ -92,6 +99,54 @@ async function main(): Promise<void> {
   }
   console.log(`\nworkstation cold start (store open + both services ready): ${coldStartMs.toFixed(0)} ms`)
   if (!Number.isFinite(sink)) console.log('(sink)', sink)
+  await benchLabs()
+}
+
+/** Labs: steps/s per lab and preset, persistence cost, and sweep scaling over processes. */
+async function benchLabs(): Promise<void> {
+  const ids = labIds()
+  if (ids.length === 0) return
+  console.log(`\nlabs — in process, best of ${REPEATS}`)
+  console.log(`${'lab / preset'.padEnd(34)} ${'steps'.padStart(6)} ${'ms/run'.padStart(8)} ${'steps/s'.padStart(10)} ${'store ms'.padStart(9)} ${'store ×'.padStart(8)}`)
+  const dir = mkdtempSync(join(tmpdir(), 'mechanica-bench-labs-'))
+  const repository = new RunsRepository(openDatabase(join(dir, 'labs.db')))
+  for (const lab of ids) {
+    for (const preset of ['faithful', 'corrected'] as const) {
+      const spec = { task: 'lab' as const, lab, preset, overrides: {} }
+      const plan = planLab(spec)
+      let output: Awaited<ReturnType<typeof executeLab>> | null = null
+      const seconds = await best(async () => {
+        output = await executeLab(spec)
+      })
+      const stored = await best(() => {
+        const row = repository.create({ spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: 'bench', createdAt: new Date(0).toISOString() })
+        repository.complete(row.id, new Date(0).toISOString(), output!, output!.records)
+      })
+      console.log(
+        `${`${lab} / ${preset}`.padEnd(34)} ${String(plan.steps).padStart(6)} ${(seconds * 1000).toFixed(1).padStart(8)} ${((plan.steps / seconds) / 1e3).toFixed(0).padStart(8)} k ${(stored * 1000).toFixed(1).padStart(9)} ${(stored / seconds).toFixed(2).padStart(8)}`
+      )
+    }
+  }
+  rmSync(dir, { recursive: true, force: true })
+
+  // Sweep scaling: the same 32-run seed ensemble on 1 process, then on one per core.
+  const lab = ids[0]!
+  const runs = expandExperiment({ lab, preset: 'faithful', base: {}, seeds: Array.from({ length: 32 }, (_, i) => i + 1), grid: [], stress: [] })
+  const cores = availableParallelism()
+  const timings: Array<{ processes: number; seconds: number }> = []
+  for (const processes of [...new Set([1, cores])]) {
+    const workers = Array.from({ length: processes }, () => new SupervisedService('engine', join(workersDir, 'engine.js'), launchNodeProcess))
+    await Promise.all(workers.map((w) => w.start()))
+    const t0 = performance.now()
+    await runOnPool(workers, runs, (w, run) => w.call('engine.run', run.spec))
+    timings.push({ processes, seconds: (performance.now() - t0) / 1000 })
+    await Promise.all(workers.map((w) => w.stop()))
+  }
+  const one = timings[0]!.seconds
+  console.log(`\nsweep: ${runs.length} runs of ${lab}`)
+  for (const t of timings) {
+    console.log(`  ${String(t.processes).padStart(2)} process(es): ${t.seconds.toFixed(2)} s, ${(runs.length / t.seconds).toFixed(1)} runs/s, speed-up × ${(one / t.seconds).toFixed(2)}`)
+  }
 }
 
 main().catch((error: unknown) => {

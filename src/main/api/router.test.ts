@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { ApiError, MAX_MESSAGE_BYTES, encodeWire, methodNames, methods, type MethodName } from '../../shared/contract'
 import { createRouter, type CallContext, type Handlers } from './router'
 
-const EXPECTED_METHODS = ['app.info', 'services.status', 'inference.status', 'runs.start', 'runs.cancel', 'runs.list', 'runs.get']
+const EXPECTED_METHODS = ['app.info', 'services.status', 'inference.status', 'labs.list', 'runs.start', 'runs.cancel', 'runs.list', 'runs.get']
 
 const ctx: CallContext = { transport: 'direct' }
 
@@ -25,6 +25,7 @@ function mockHandlers(): MockHandlers {
     'app.info': vi.fn(() => INFO),
     'services.status': vi.fn(() => ({ services: [] })),
     'inference.status': vi.fn(() => ({ runtimeVersion: '1', provider: 'cpu', attempts: [], summary: 'cpu' })),
+    'labs.list': vi.fn(() => ({ labs: [] })),
     'runs.start': vi.fn(),
     'runs.cancel': vi.fn(async () => ({ cancelled: true })),
     'runs.list': vi.fn(() => ({ runs: [], total: 0 })),

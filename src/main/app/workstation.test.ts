@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { RunSpec, type EventName, type RandomWalkSpec, type RunDetail, type RunSummary, type ServiceStatus } from '../../shared/contract'
+import { RandomWalkSpec, type EventName, type RunDetail, type RunResults, type RunSummary, type ServiceStatus, type WalkResults } from '../../shared/contract'
 import type { CallOutcome } from '../api/router'
 import { configHash } from '../engine/hashing'
 import { runRandomWalk } from '../engine/tasks/random-walk'
@@ -123,6 +123,12 @@ async function runToEnd(ws: Workstation, spec: RandomWalkSpec): Promise<RunSumma
   return end
 }
 
+/** A run's results, which must be a random walk's. */
+function walkResults(results: RunResults | null | undefined): WalkResults {
+  expect(results?.kind).toBe('random-walk')
+  return results as WalkResults
+}
+
 const countRuns = (ws: Workstation): number => ws.db.prepare('SELECT count(*) FROM runs').pluck().get() as number
 
 afterEach(async () => {
@@ -137,7 +143,7 @@ describe('workstation vertical slice through the router', () => {
   it('runs.start runs a walk in the engine service, streams throttled progress and stores a reproducible result', async () => {
     const { ws, events } = await start(newDatabasePath())
     const input = { task: 'random-walk', steps: 300_000, seed: 42 } as const
-    const spec = RunSpec.parse(input) // the contract's defaults filled in
+    const spec = RandomWalkSpec.parse(input) // the contract's defaults filled in
     const startedAtMs = performance.now()
     const outcome = await call(ws, 'runs.start', { spec: input })
 
@@ -177,12 +183,13 @@ describe('workstation vertical slice through the router', () => {
 
     const detail = await value<RunDetail>(ws, 'runs.get', { runId: run.id })
     expect(detail.run).toEqual(ended)
-    expect(detail.results?.path).toBeInstanceOf(Float64Array)
-    expect(detail.results?.pathStride).toBe(74) // ceil(300000 / 4095)
-    expect(detail.results?.path.length).toBe(4055) // floor(300000 / 74) + 1
-    expect(detail.results?.path[0]).toBe(spec.start)
-    expect(Array.from(detail.results?.path ?? [])).toEqual(Array.from(expected.path))
-    expect(detail.results?.summary).toEqual(expected.summary)
+    const results = walkResults(detail.results)
+    expect(results.path).toBeInstanceOf(Float64Array)
+    expect(results.pathStride).toBe(74) // ceil(300000 / 4095)
+    expect(results.path.length).toBe(4055) // floor(300000 / 74) + 1
+    expect(results.path[0]).toBe(spec.start)
+    expect(Array.from(results.path)).toEqual(Array.from(expected.results.path))
+    expect(results.summary).toEqual(expected.results.summary)
 
     const again = await runToEnd(ws, spec)
     expect(again.id).not.toBe(run.id)
@@ -232,7 +239,7 @@ describe('workstation persistence', () => {
     expect(b.resultsHash).not.toBe(a.resultsHash)
     const reread = await value<RunDetail>(second.ws, 'runs.get', { runId: a.id })
     expect(reread.run).toEqual(aDetail.run)
-    expect(Array.from(reread.results?.path ?? [])).toEqual(Array.from(aDetail.results?.path ?? [1]))
+    expect(Array.from(walkResults(reread.results).path)).toEqual(Array.from(walkResults(aDetail.results).path))
     expect(await value(second.ws, 'runs.list', { status: 'running' })).toEqual({ runs: [], total: 0 })
   })
 
@@ -351,7 +358,7 @@ describe('workstation input validation', () => {
       [{ spec: { ...base, seed: -1 } }, 'runs.start: spec.seed: must be ≥ 0 (got -1)'],
       [{ spec: { ...base, colour: 'red' } }, 'runs.start: spec: unknown key "colour"'],
       [{ spec: base, extra: 1 }, 'runs.start: params: unknown key "extra"'],
-      [{ spec: { ...base, task: 'moon-walk' } }, 'runs.start: spec.task: task must be one of: "random-walk" (got "moon-walk")'],
+      [{ spec: { ...base, task: 'moon-walk' } }, 'runs.start: spec.task: task must be one of: "random-walk", "lab" (got "moon-walk")'],
       [{}, 'runs.start: spec: Invalid input: expected object, received undefined (got nothing)']
     ]
     for (const [params, message] of cases) {

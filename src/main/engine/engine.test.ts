@@ -201,8 +201,9 @@ describe('runRandomWalk', () => {
     const a = await runRandomWalk(spec)
     const b = await runRandomWalk(spec)
     expect(a.resultsHash).toBe(b.resultsHash)
-    expect(bytesOf(a.path).equals(bytesOf(b.path))).toBe(true)
-    expect(a.summary).toEqual(b.summary)
+    expect(a.results.kind).toBe('random-walk')
+    expect(bytesOf(a.results.path).equals(bytesOf(b.results.path))).toBe(true)
+    expect(a.results.summary).toEqual(b.results.summary)
   })
 
   it('gives a different hash for a different seed', async () => {
@@ -218,7 +219,7 @@ describe('runRandomWalk', () => {
     const expected = createHash('sha256').update(bytesOf(levels)).digest('hex')
     const result = await runRandomWalk(spec)
     expect(result.resultsHash).toBe(expected)
-    expect(result.summary.final).toBe(levels[levels.length - 1])
+    expect(result.results.summary.final).toBe(levels[levels.length - 1])
   })
 
   it('pins the resultsHash of a small walk', async () => {
@@ -228,31 +229,31 @@ describe('runRandomWalk', () => {
   it('samples path[k] as the level after step k·pathStride, with path[0] the start', async () => {
     const spec = walkSpec({ steps: 10_001, seed: 3 })
     const levels = referenceLevels(spec)
-    const result = await runRandomWalk(spec)
-    expect(result.pathStride).toBe(Math.ceil(10_001 / (MAX_PATH_POINTS - 1)))
-    expect(result.pathStride).toBe(3)
-    expect(result.path.length).toBe(Math.floor(10_001 / 3) + 1)
-    expect(result.path[0]).toBe(spec.start)
-    for (let k = 1; k < result.path.length; k++) expect(result.path[k]).toBe(levels[k * result.pathStride - 1])
+    const { results } = await runRandomWalk(spec)
+    expect(results.pathStride).toBe(Math.ceil(10_001 / (MAX_PATH_POINTS - 1)))
+    expect(results.pathStride).toBe(3)
+    expect(results.path.length).toBe(Math.floor(10_001 / 3) + 1)
+    expect(results.path[0]).toBe(spec.start)
+    for (let k = 1; k < results.path.length; k++) expect(results.path[k]).toBe(levels[k * results.pathStride - 1])
   })
 
   it('keeps every step in the path when steps < MAX_PATH_POINTS', async () => {
     const spec = walkSpec({ steps: 100, seed: 8 })
-    const result = await runRandomWalk(spec)
-    expect(result.pathStride).toBe(1)
-    expect(Array.from(result.path)).toEqual([spec.start, ...referenceLevels(spec)])
+    const { results } = await runRandomWalk(spec)
+    expect(results.pathStride).toBe(1)
+    expect(Array.from(results.path)).toEqual([spec.start, ...referenceLevels(spec)])
   })
 
   it('never makes the path longer than MAX_PATH_POINTS', async () => {
     for (const steps of [MAX_PATH_POINTS - 1, MAX_PATH_POINTS, MAX_PATH_POINTS + 1, 100_000]) {
-      const result = await runRandomWalk(walkSpec({ steps }))
-      expect(result.path.length, `steps ${steps}`).toBeLessThanOrEqual(MAX_PATH_POINTS)
+      const { results } = await runRandomWalk(walkSpec({ steps }))
+      expect(results.path.length, `steps ${steps}`).toBeLessThanOrEqual(MAX_PATH_POINTS)
     }
   })
 
   it('summarises min ≤ final ≤ max, drawdown ≥ 0 and the increment statistics', async () => {
     const spec = walkSpec({ steps: 5000, seed: 11, start: 10, drift: 0.01, volatility: 0.5 })
-    const { summary } = await runRandomWalk(spec)
+    const { summary } = (await runRandomWalk(spec)).results
     const { levels, increments } = referenceWalk(spec)
     expect(summary.steps).toBe(5000)
     expect(summary.final).toBe(levels[levels.length - 1])
@@ -277,7 +278,7 @@ describe('runRandomWalk', () => {
   })
 
   it('has increments with mean ≈ drift and stdev ≈ volatility over 200k steps', async () => {
-    const { summary } = await runRandomWalk(walkSpec({ steps: 200_000, seed: 4, drift: 0.5, volatility: 2 }))
+    const { summary } = (await runRandomWalk(walkSpec({ steps: 200_000, seed: 4, drift: 0.5, volatility: 2 }))).results
     // Standard errors: 2/√200000 ≈ 0.0045 for the mean, ≈ 0.0032 for the stdev; bounds are > 4σ.
     expect(Math.abs(summary.meanIncrement - 0.5)).toBeLessThan(0.02)
     expect(Math.abs(summary.stdevIncrement - 2)).toBeLessThan(0.015)
@@ -285,14 +286,14 @@ describe('runRandomWalk', () => {
 
   it('reports a zero drawdown for a walk that only rises', async () => {
     // Drift 1000 with volatility 1e-9: every increment is positive.
-    const { summary } = await runRandomWalk(walkSpec({ steps: 1000, drift: 1000, volatility: 1e-9 }))
+    const { summary } = (await runRandomWalk(walkSpec({ steps: 1000, drift: 1000, volatility: 1e-9 }))).results
     expect(summary.maxDrawdown).toBe(0)
     expect(summary.min).toBe(0)
     expect(summary.max).toBe(summary.final)
   })
 
   it('reports a stdev of 0 for a one-step walk', async () => {
-    const { summary, path } = await runRandomWalk(walkSpec({ steps: 1 }))
+    const { summary, path } = (await runRandomWalk(walkSpec({ steps: 1 }))).results
     expect(summary.stdevIncrement).toBe(0)
     expect(path.length).toBe(2)
   })
@@ -350,7 +351,7 @@ describe('runRandomWalk', () => {
         if (done === total) controller.abort()
       }
     })
-    expect(result.summary.steps).toBe(steps)
+    expect(result.results.summary.steps).toBe(steps)
   })
 
   it('is deterministic with a non-negative stdev for any valid spec', async () => {
@@ -368,11 +369,12 @@ describe('runRandomWalk', () => {
         const a = await runRandomWalk(spec)
         const b = await runRandomWalk(spec)
         expect(a.resultsHash).toBe(b.resultsHash)
-        expect(bytesOf(a.path).equals(bytesOf(b.path))).toBe(true)
-        expect(a.summary.stdevIncrement).toBeGreaterThanOrEqual(0)
-        expect(a.summary.maxDrawdown).toBeGreaterThanOrEqual(0)
-        expect(a.summary.min).toBeLessThanOrEqual(a.summary.final)
-        expect(a.summary.final).toBeLessThanOrEqual(a.summary.max)
+        expect(bytesOf(a.results.path).equals(bytesOf(b.results.path))).toBe(true)
+        const { summary } = a.results
+        expect(summary.stdevIncrement).toBeGreaterThanOrEqual(0)
+        expect(summary.maxDrawdown).toBeGreaterThanOrEqual(0)
+        expect(summary.min).toBeLessThanOrEqual(summary.final)
+        expect(summary.final).toBeLessThanOrEqual(summary.max)
       }),
       { numRuns: 30 }
     )

@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ApiError, type ErrorCode, type InferenceStatus, type RandomWalkSpec, type RunResults, type ServiceStatus } from '../../shared/contract'
+import { ApiError, type ErrorCode, type InferenceStatus, type RandomWalkSpec, type ServiceStatus, type TaskOutput, type WalkResults } from '../../shared/contract'
 import { runRandomWalk } from '../engine/tasks/random-walk'
 import { launchNodeProcess } from './node-launcher'
 import type { ProcessLauncher } from './process-port'
@@ -17,6 +17,9 @@ const crashingWorker = join(fixtures, 'crashing-worker.cjs')
 const silentWorker = join(fixtures, 'silent-worker.cjs')
 
 const backoff: BackoffPolicy = { initialMs: 20, maxMs: 100, maxRestarts: 3, stableMs: 5000, readyTimeoutMs: 5000 }
+
+/** What engine.run hands back for a random walk. */
+type WalkOutput = TaskOutput & { results: WalkResults }
 
 const smallWalk: RandomWalkSpec = { task: 'random-walk', steps: 200_000, seed: 7, start: 100, drift: 0, volatility: 0.01 }
 const longWalk: RandomWalkSpec = { ...smallWalk, steps: 10_000_000 }
@@ -116,11 +119,13 @@ describe('SupervisedService with the built engine worker', () => {
     expect(isAlive(status.pid ?? -1)).toBe(true)
 
     const progress: unknown[] = []
-    const results = await service.call<RunResults>('engine.run', smallWalk, {
+    const output = await service.call<WalkOutput>('engine.run', smallWalk, {
       onEvent: (name, payload) => progress.push({ name, payload })
     })
 
-    expect(results.resultsHash).toMatch(/^[0-9a-f]{64}$/)
+    expect(output.resultsHash).toMatch(/^[0-9a-f]{64}$/)
+    const { results } = output
+    expect(results.kind).toBe('random-walk')
     // Typed arrays survive the process boundary (advanced serialization), not as plain objects.
     expect(results.path).toBeInstanceOf(Float64Array)
     expect(results.pathStride).toBe(49) // ceil(200000 / 4095)
@@ -136,9 +141,9 @@ describe('SupervisedService with the built engine worker', () => {
     ])
 
     const local = await runRandomWalk(smallWalk)
-    expect(results.resultsHash).toBe(local.resultsHash)
-    expect(results.summary).toEqual(local.summary)
-    expect(Array.from(results.path)).toEqual(Array.from(local.path))
+    expect(output.resultsHash).toBe(local.resultsHash)
+    expect(results.summary).toEqual(local.results.summary)
+    expect(Array.from(results.path)).toEqual(Array.from(local.results.path))
   })
 
   it('gives the same resultsHash for identical calls in one process and across processes, and a different one for another seed', async () => {
@@ -147,14 +152,14 @@ describe('SupervisedService with the built engine worker', () => {
     await Promise.all([a.start(), b.start()])
     expect(a.status().pid).not.toBe(b.status().pid)
 
-    const first = await a.call<RunResults>('engine.run', smallWalk)
-    const again = await a.call<RunResults>('engine.run', smallWalk)
-    const elsewhere = await b.call<RunResults>('engine.run', smallWalk)
-    const otherSeed = await b.call<RunResults>('engine.run', { ...smallWalk, seed: 8 })
+    const first = await a.call<WalkOutput>('engine.run', smallWalk)
+    const again = await a.call<WalkOutput>('engine.run', smallWalk)
+    const elsewhere = await b.call<WalkOutput>('engine.run', smallWalk)
+    const otherSeed = await b.call<WalkOutput>('engine.run', { ...smallWalk, seed: 8 })
 
     expect(again.resultsHash).toBe(first.resultsHash)
     expect(elsewhere.resultsHash).toBe(first.resultsHash)
-    expect(Array.from(elsewhere.path)).toEqual(Array.from(first.path))
+    expect(Array.from(elsewhere.results.path)).toEqual(Array.from(first.results.path))
     expect(otherSeed.resultsHash).not.toBe(first.resultsHash)
   })
 
@@ -162,9 +167,9 @@ describe('SupervisedService with the built engine worker', () => {
     const service = makeService(engineFile)
     const started = service.start()
     expect(service.status().state).toBe('starting')
-    const results = await service.call<RunResults>('engine.run', { ...smallWalk, steps: 1000 })
+    const output = await service.call<WalkOutput>('engine.run', { ...smallWalk, steps: 1000 })
     await started
-    expect(results.summary.steps).toBe(1000)
+    expect(output.results.summary.steps).toBe(1000)
     expect(service.status().state).toBe('ready')
   })
 
@@ -192,7 +197,7 @@ describe('SupervisedService with the built engine worker', () => {
     const controller = new AbortController()
     let abortedAt = 0
     let lastDone = 0
-    const call = service.call<RunResults>('engine.run', longWalk, {
+    const call = service.call<WalkOutput>('engine.run', longWalk, {
       signal: controller.signal,
       onEvent: (_name, payload) => {
         lastDone = (payload as { done: number }).done
@@ -212,8 +217,8 @@ describe('SupervisedService with the built engine worker', () => {
     expect(latencyMs).toBeLessThan(1000)
 
     expect(service.status()).toMatchObject({ state: 'ready', pid, restarts: 0, lastExit: null })
-    const after = await service.call<RunResults>('engine.run', { ...smallWalk, steps: 1000 })
-    expect(after.summary.steps).toBe(1000)
+    const after = await service.call<WalkOutput>('engine.run', { ...smallWalk, steps: 1000 })
+    expect(after.results.summary.steps).toBe(1000)
   })
 
   it('a signal already aborted fails the call with cancelled without sending it', async () => {
@@ -233,7 +238,7 @@ describe('SupervisedService with the built engine worker', () => {
     if (firstPid === null) throw new Error('no pid')
 
     let killed = false
-    const call = service.call<RunResults>('engine.run', longWalk, {
+    const call = service.call<WalkOutput>('engine.run', longWalk, {
       onEvent: () => {
         if (!killed) {
           killed = true
@@ -263,8 +268,8 @@ describe('SupervisedService with the built engine worker', () => {
     expect(ready).toMatchObject({ restarts: 1, lastExit: 'killed by SIGKILL', restartInMs: null })
     expect(isAlive(firstPid)).toBe(false)
 
-    const results = await service.call<RunResults>('engine.run', smallWalk)
-    expect(results.resultsHash).toBe((await runRandomWalk(smallWalk)).resultsHash)
+    const output = await service.call<WalkOutput>('engine.run', smallWalk)
+    expect(output.resultsHash).toBe((await runRandomWalk(smallWalk)).resultsHash)
   })
 
   it('a call made while restarting fails at once with service_unavailable and says why', async () => {
@@ -284,8 +289,8 @@ describe('SupervisedService with the built engine worker', () => {
     expect(service.status().state).toBe('restarting')
 
     await watch.next((s) => s.state === 'ready')
-    const results = await service.call<RunResults>('engine.run', { ...smallWalk, steps: 1000 })
-    expect(results.summary.steps).toBe(1000)
+    const output = await service.call<WalkOutput>('engine.run', { ...smallWalk, steps: 1000 })
+    expect(output.results.summary.steps).toBe(1000)
   })
 
   it('a crash soon after a restart doubles the delay, and a stable period resets it', async () => {

@@ -3,10 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { RandomWalkSpec, type RunResults, type RunSpec } from '../../shared/contract'
+import { LabRunSpec, RandomWalkSpec, type LabResults, type RunResults, type TaskOutput, type WalkResults } from '../../shared/contract'
 import { StoreOpenError, openDatabase, type Db } from './database'
 import { LATEST_SCHEMA_VERSION, migrations } from './migrations'
 import { RunsRepository } from './runs-repository'
+import type { StepRecordBatch } from './step-records'
 
 let dir: string
 const open: Db[] = []
@@ -26,20 +27,113 @@ function openTracked(file: string): Db {
   return db
 }
 
-function spec(overrides: Record<string, unknown> = {}): RunSpec {
+function spec(overrides: Record<string, unknown> = {}): RandomWalkSpec {
   return RandomWalkSpec.parse({ task: 'random-walk', steps: 1000, seed: 1, ...overrides })
 }
 
 function newRun(repo: RunsRepository, overrides: Record<string, unknown> = {}, createdAt = '2025-01-01T00:00:00.000Z') {
-  return repo.create({ spec: spec(overrides), configHash: 'c'.repeat(64), codeVersion: 'test-1', createdAt })
+  const walk = spec(overrides)
+  return repo.create({ spec: walk, seed: walk.seed, steps: walk.steps, configHash: 'c'.repeat(64), codeVersion: 'test-1', createdAt })
 }
 
-function results(path: Float64Array, hash = 'r'.repeat(64)): RunResults {
+function results(path: Float64Array, hash = 'r'.repeat(64)): TaskOutput & { results: WalkResults } {
   return {
-    summary: { steps: 1000, final: 101.5, min: 97, max: 104, meanIncrement: 0.0001, stdevIncrement: 0.01, maxDrawdown: 0.05 },
-    pathStride: 1,
-    path,
+    results: {
+      kind: 'random-walk',
+      summary: { steps: 1000, final: 101.5, min: 97, max: 104, meanIncrement: 0.0001, stdevIncrement: 0.01, maxDrawdown: 0.05 },
+      pathStride: 1,
+      path
+    },
     resultsHash: hash
+  }
+}
+
+/** Stored results, which must be a random walk's. */
+function walkResults(stored: RunResults | null): WalkResults {
+  expect(stored?.kind).toBe('random-walk')
+  return stored as WalkResults
+}
+
+const bytesOf = (series: Float64Array): Buffer => Buffer.from(series.buffer, series.byteOffset, series.byteLength)
+
+/** A lab run's results as the engine shapes them, small enough to write out. */
+function labResults(): LabResults {
+  return {
+    kind: 'lab',
+    manifest: {
+      lab: 'credit-spreads',
+      preset: 'faithful',
+      seed: 7,
+      configHash: 'c'.repeat(64),
+      codeVersion: 'test-1',
+      environment: { runtime: 'Node test', platform: 'test-x64' },
+      resultsHash: 'l'.repeat(64),
+      verificationStatus: 'Not verified'
+    },
+    config: { seed: 7, T: 3, risk_params: { max_leverage: 3, drawdown_stop: 0.1 } },
+    corrections: [],
+    metrics: { sharpe: 1.25, max_drawdown: 0.0125, hit_rate: null },
+    actions: { FLAT: 1, LONG_SPREAD: 1, SHORT_SPREAD: 0, CURVE_STEEPENER: 1 },
+    regimeCounts: { calm: 2, stress: 1 },
+    actionMixByRegime: { calm: { FLAT: 0.5, LONG_SPREAD: 0.5 }, stress: { CURVE_STEEPENER: 1 } },
+    telemetry: { signals: [0.1, -0.2] },
+    steps: 3,
+    plannedSteps: 3,
+    halted: false,
+    regimeNames: ['calm', 'stress'],
+    actionNames: ['FLAT', 'LONG_SPREAD', 'SHORT_SPREAD', 'CURVE_STEEPENER'],
+    costComponents: ['proportional', 'impact', 'fixed'],
+    series: {
+      equity: Float64Array.of(1, 1.0125, 0.99875),
+      drawdown: Float64Array.of(0, 0, 0.0125),
+      regime: Float64Array.of(0, 0, 1),
+      action: Float64Array.of(0, 1, 3),
+      leverage: Float64Array.of(0, 1.5, 0.75),
+      cumulativeCost: Float64Array.of(0, 0.003, 0.0045),
+      cumulativeCostByComponent: {
+        proportional: Float64Array.of(0, 0.002, 0.003),
+        impact: Float64Array.of(0, 0.0005, 0.00075),
+        fixed: Float64Array.of(0, 0.0005, 0.00075)
+      }
+    }
+  }
+}
+
+/** Three steps of a three-leg lab, columnar as they cross from the engine. */
+function stepRecords(): StepRecordBatch {
+  return {
+    legs: ['ig_level', 'hy_level', 'curve_tilt'],
+    actionNames: ['FLAT', 'LONG_SPREAD', 'SHORT_SPREAD', 'CURVE_STEEPENER'],
+    regimeNames: ['calm', 'stress'],
+    sourceNames: ['BASELINE', 'AGENT', 'OVERRIDE', 'RISK'],
+    rationales: ['no signal', 'spread wide: buy', 'drawdown stop: flatten'],
+    t: Int32Array.of(0, 1, 2),
+    regime: Int32Array.of(0, 0, 1),
+    action: Int32Array.of(0, 1, 3),
+    source: Uint8Array.of(0, 1, 3),
+    rationale: Int32Array.of(0, 1, 2),
+    position: Float64Array.of(0, 0, 0, 1, 0.5, 0, 0, 0.25, -0.5),
+    trade: Float64Array.of(0, 0, 0, 1, 0.5, 0, -1, -0.25, -0.5),
+    cost: Float64Array.of(0, 0.003, 0.0015),
+    costByComponent: {
+      proportional: Float64Array.of(0, 0.002, 0.001),
+      impact: Float64Array.of(0, 0.0005, 0.00025),
+      fixed: Float64Array.of(0, 0.0005, 0.00025)
+    },
+    pnlByComponent: {
+      ig: Float64Array.of(0, 0.01, -0.005),
+      hy: Float64Array.of(0, 0.005, -0.008),
+      tilt: Float64Array.of(0, 0, 0.001),
+      carry: Float64Array.of(0, 0.0005, 0.0005)
+    },
+    netPnl: Float64Array.of(0, 0.0125, -0.01375),
+    equity: Float64Array.of(1, 1.0125, 0.99875),
+    drawdown: Float64Array.of(0, 0, 0.0125),
+    leverage: Float64Array.of(0, 1.5, 0.75),
+    events: [
+      { t: 2, rule: 'leverage_clip', message: 'gross leverage 1.75 > 1.5: clipped', before: [1, 0.75, -0.5], after: [0.9, 0.6, -0.5] },
+      { t: 2, rule: 'drawdown_stop', message: 'drawdown 1.25% ≥ 1%: flattened', before: [0.9, 0.6, -0.5], after: [0, 0.25, -0.5] }
+    ]
   }
 }
 
@@ -65,7 +159,7 @@ describe('openDatabase', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
     expect(LATEST_SCHEMA_VERSION).toBe(migrations.length)
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all()
-    expect(tables).toEqual(['run_results', 'runs'])
+    expect(tables).toEqual(['run_events', 'run_results', 'run_series', 'run_steps', 'runs'])
   })
 
   it('keeps existing rows when an existing database is reopened', () => {
@@ -131,6 +225,59 @@ describe('openDatabase', () => {
     check.close()
   })
 
+  it('migrates a v1 database, carrying its random-walk results over bit for bit', () => {
+    // A v1 store as an earlier build left it: migration 1 only, one completed walk, one cancelled.
+    const file = join(dir, 'v1.db')
+    const v1 = new Database(file)
+    v1.pragma('journal_mode = WAL')
+    const first = migrations.find((m) => m.version === 1)
+    if (!first) throw new Error('migration 1 is missing')
+    v1.exec(first.sql)
+    v1.pragma('user_version = 1')
+    const insertRun = v1.prepare(
+      `INSERT INTO runs (task, spec_json, config_hash, code_version, seed, status, created_at, started_at, finished_at, progress_done, progress_total, results_hash)
+       VALUES ('random-walk', ?, ?, 'v1-build', ?, ?, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:01.000Z', ?, 10, ?)`
+    )
+    const walk = spec({ steps: 10, seed: 9 })
+    const id = Number(insertRun.run(JSON.stringify(walk), 'c'.repeat(64), 9, 'completed', 10, 'a'.repeat(64)).lastInsertRowid)
+    const cancelledId = Number(insertRun.run(JSON.stringify(spec({ steps: 10, seed: 10 })), 'd'.repeat(64), 10, 'cancelled', 4, null).lastInsertRowid)
+    // Awkward doubles: the summary goes through SQLite's JSON functions in the migration.
+    const summary = {
+      steps: 10,
+      final: 0.30000000000000004,
+      min: -1.7976931348623157e308,
+      max: 1e21,
+      meanIncrement: 1 / 3,
+      stdevIncrement: 5e-324,
+      maxDrawdown: 2.2250738585072014e-308
+    }
+    const path = new Float64Array([0, NaN, -0, Infinity, -Infinity, 1e-310])
+    v1.prepare('INSERT INTO run_results (run_id, summary_json, path_stride, path) VALUES (?, ?, ?, ?)').run(id, JSON.stringify(summary), 2, bytesOf(path))
+    v1.close()
+
+    const db = openTracked(file)
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
+    const repo = new RunsRepository(db)
+    expect(repo.get(id)).toMatchObject({ id, task: 'random-walk', spec: walk, seed: 9, status: 'completed', codeVersion: 'v1-build', resultsHash: 'a'.repeat(64) })
+
+    const stored = repo.results(id)
+    expect(stored).toEqual({ kind: 'random-walk', summary, pathStride: 2, path: expect.any(Float64Array) })
+    const back = walkResults(stored).path
+    expect(back).toBeInstanceOf(Float64Array)
+    expect(bytesOf(back).equals(bytesOf(path))).toBe(true)
+    expect(Object.is(back[2], -0)).toBe(true)
+    expect(repo.results(cancelledId)).toBeNull()
+    expect(repo.steps(id, 0, 100)).toEqual([])
+    expect(repo.events(id)).toEqual([])
+
+    // The migrated store takes new runs as a fresh one would.
+    const next = newRun(repo)
+    repo.complete(next.id, '2025-01-02T00:00:00.000Z', results(Float64Array.of(7, 8)))
+    expect(Array.from(walkResults(repo.results(next.id)).path)).toEqual([7, 8])
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
+    expect(db.pragma('foreign_key_check')).toEqual([])
+  })
+
   it('opens an existing database read-only without migrating', () => {
     const file = join(dir, 'm.db')
     openDatabase(file).close()
@@ -158,6 +305,13 @@ describe('RunsRepository', () => {
   })
 
   const resultRows = (id: number) => db.prepare('SELECT count(*) FROM run_results WHERE run_id = ?').pluck().get(id)
+  const seriesRows = (id: number) => db.prepare('SELECT count(*) FROM run_series WHERE run_id = ?').pluck().get(id)
+  const stepRows = (id: number) => db.prepare('SELECT count(*) FROM run_steps WHERE run_id = ?').pluck().get(id)
+
+  function newLabRun(): ReturnType<RunsRepository['create']> {
+    const lab = LabRunSpec.parse({ task: 'lab', lab: 'credit-spreads', seed: 7 })
+    return repo.create({ spec: lab, seed: 7, steps: 3, configHash: 'c'.repeat(64), codeVersion: 'test-1', createdAt: '2025-01-01T00:00:00.000Z' })
+  }
 
   it('creates a running row with the config hash, seed and progress_total = steps', () => {
     const run = newRun(repo, { steps: 2500, seed: 77 })
@@ -198,12 +352,12 @@ describe('RunsRepository', () => {
     const path = new Float64Array([100, NaN, -0, Infinity, 1e-310, 99.125])
     const done = repo.complete(run.id, '2025-01-01T00:02:00.000Z', results(path, 'a'.repeat(64)))
     expect(done).toMatchObject({ status: 'completed', finishedAt: '2025-01-01T00:02:00.000Z', progressDone: 1000, resultsHash: 'a'.repeat(64), error: null })
-    const stored = repo.results(run.id)
-    expect(stored?.summary).toEqual(results(path).summary)
-    expect(stored?.pathStride).toBe(1)
-    const back = stored?.path as Float64Array
+    const stored = walkResults(repo.results(run.id))
+    expect(stored.summary).toEqual(results(path).results.summary)
+    expect(stored.pathStride).toBe(1)
+    const back = stored.path
     expect(back).toBeInstanceOf(Float64Array)
-    expect(Buffer.from(back.buffer, back.byteOffset, back.byteLength).equals(Buffer.from(path.buffer))).toBe(true)
+    expect(bytesOf(back).equals(Buffer.from(path.buffer))).toBe(true)
     expect(Object.is(back[2], -0)).toBe(true)
   })
 
@@ -211,7 +365,7 @@ describe('RunsRepository', () => {
     const run = newRun(repo)
     const whole = new Float64Array([1, 2, 3, 4])
     repo.complete(run.id, '2025-01-01T00:02:00.000Z', results(whole.subarray(1, 3)))
-    expect(Array.from(repo.results(run.id)?.path ?? [])).toEqual([2, 3])
+    expect(Array.from(walkResults(repo.results(run.id)).path)).toEqual([2, 3])
   })
 
   it('refuses to complete a run that is not running and stores no results', () => {
@@ -221,6 +375,7 @@ describe('RunsRepository', () => {
       `run ${run.id} is not running; its results were not stored`
     )
     expect(resultRows(run.id)).toBe(0)
+    expect(seriesRows(run.id)).toBe(0)
     expect(repo.get(run.id)?.status).toBe('cancelled')
     expect(repo.get(run.id)?.resultsHash).toBeNull()
   })
@@ -230,15 +385,102 @@ describe('RunsRepository', () => {
     repo.complete(run.id, '2025-01-01T00:02:00.000Z', results(new Float64Array([1]), 'a'.repeat(64)))
     expect(() => repo.complete(run.id, '2025-01-01T00:03:00.000Z', results(new Float64Array([2]), 'b'.repeat(64)))).toThrow('is not running')
     expect(repo.get(run.id)?.resultsHash).toBe('a'.repeat(64))
-    expect(Array.from(repo.results(run.id)?.path ?? [])).toEqual([1])
+    expect(Array.from(walkResults(repo.results(run.id)).path)).toEqual([1])
   })
 
   it('rolls back the status change when storing the results fails', () => {
     const run = newRun(repo)
     // A stray results row makes the INSERT fail after the UPDATE succeeded inside the transaction.
-    db.prepare("INSERT INTO run_results (run_id, summary_json, path_stride, path) VALUES (?, '{}', 1, x'')").run(run.id)
+    db.prepare("INSERT INTO run_results (run_id, kind, results_json) VALUES (?, 'random-walk', '{}')").run(run.id)
     expect(() => repo.complete(run.id, '2025-01-01T00:02:00.000Z', results(new Float64Array([1])))).toThrow()
     expect(repo.get(run.id)).toMatchObject({ status: 'running', resultsHash: null, finishedAt: null })
+  })
+
+  it('completes a lab run with its step records and constraint events, readable by page', () => {
+    const run = newLabRun()
+    expect(run).toMatchObject({ task: 'lab', seed: 7, progressTotal: 3, spec: { task: 'lab', lab: 'credit-spreads', preset: 'faithful', seed: 7, overrides: {} } })
+    const other = newLabRun()
+    const done = repo.complete(run.id, '2025-01-01T00:02:00.000Z', { results: labResults(), resultsHash: 'l'.repeat(64) }, stepRecords())
+    expect(done).toMatchObject({ status: 'completed', progressDone: 3, resultsHash: 'l'.repeat(64) })
+
+    // Every series comes back as a Float64Array in its place, nested ones included.
+    expect(repo.results(run.id)).toEqual(labResults())
+    expect(seriesRows(run.id)).toBe(9)
+
+    const all = repo.steps(run.id, 0, 100)
+    expect(all).toEqual([
+      {
+        t: 0,
+        regime: 'calm',
+        action: 'FLAT',
+        source: 'BASELINE',
+        rationale: 'no signal',
+        position: [0, 0, 0],
+        trade: [0, 0, 0],
+        costs: { proportional: 0, impact: 0, fixed: 0 },
+        pnl: { ig: 0, hy: 0, tilt: 0, carry: 0 },
+        cost: 0,
+        netPnl: 0,
+        equity: 1,
+        drawdown: 0,
+        leverage: 0
+      },
+      {
+        t: 1,
+        regime: 'calm',
+        action: 'LONG_SPREAD',
+        source: 'AGENT',
+        rationale: 'spread wide: buy',
+        position: [1, 0.5, 0],
+        trade: [1, 0.5, 0],
+        costs: { proportional: 0.002, impact: 0.0005, fixed: 0.0005 },
+        pnl: { ig: 0.01, hy: 0.005, tilt: 0, carry: 0.0005 },
+        cost: 0.003,
+        netPnl: 0.0125,
+        equity: 1.0125,
+        drawdown: 0,
+        leverage: 1.5
+      },
+      {
+        t: 2,
+        regime: 'stress',
+        action: 'CURVE_STEEPENER',
+        source: 'RISK',
+        rationale: 'drawdown stop: flatten',
+        position: [0, 0.25, -0.5],
+        trade: [-1, -0.25, -0.5],
+        costs: { proportional: 0.001, impact: 0.00025, fixed: 0.00025 },
+        pnl: { ig: -0.005, hy: -0.008, tilt: 0.001, carry: 0.0005 },
+        cost: 0.0015,
+        netPnl: -0.01375,
+        equity: 0.99875,
+        drawdown: 0.0125,
+        leverage: 0.75
+      }
+    ])
+    // Pages: from a step, at most `limit` rows, in step order.
+    expect(repo.steps(run.id, 1, 1)).toEqual([all[1]])
+    expect(repo.steps(run.id, 1, 100)).toEqual(all.slice(1))
+    expect(repo.steps(run.id, 3, 100)).toEqual([])
+
+    expect(repo.events(run.id)).toEqual([
+      { seq: 0, t: 2, rule: 'leverage_clip', message: 'gross leverage 1.75 > 1.5: clipped', before: [1, 0.75, -0.5], after: [0.9, 0.6, -0.5] },
+      { seq: 1, t: 2, rule: 'drawdown_stop', message: 'drawdown 1.25% ≥ 1%: flattened', before: [0.9, 0.6, -0.5], after: [0, 0.25, -0.5] }
+    ])
+
+    // Another run's records are its own.
+    expect(repo.steps(other.id, 0, 100)).toEqual([])
+    expect(repo.events(other.id)).toEqual([])
+  })
+
+  it('stores nothing of a lab run whose step records fail to insert', () => {
+    const run = newLabRun()
+    const records = stepRecords()
+    records.t[2] = 1 // a repeated step breaks the (run_id, t) key after the results went in
+    expect(() => repo.complete(run.id, '2025-01-01T00:02:00.000Z', { results: labResults(), resultsHash: 'l'.repeat(64) }, records)).toThrow()
+    expect(repo.get(run.id)).toMatchObject({ status: 'running', resultsHash: null, finishedAt: null })
+    expect([resultRows(run.id), seriesRows(run.id), stepRows(run.id)]).toEqual([0, 0, 0])
+    expect(repo.events(run.id)).toEqual([])
   })
 
   it('throws for an unknown run id on complete', () => {

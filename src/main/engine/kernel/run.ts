@@ -183,6 +183,10 @@ export async function runLab<C, M, O, A extends string>(
     ledger.trade(target, cost)
     const net = ledger.settle()
     lastCost = cost.total
+    if (!Number.isFinite(ledger.equity)) {
+      // A blown-up book cannot be audited or stored; say where it happened.
+      throw new Error(`${lab.id}: equity became ${ledger.equity} at step ${t} (mark ${markTotal}, cost ${cost.total})`)
+    }
 
     // 6. Record.
     columns.t[t] = t
