@@ -1,7 +1,8 @@
+import { creditSpreadsModule } from './credit-spreads/lab'
 import type { LabModule } from './lab-module'
 
 // Every mechanism lab the engine can run, by id. A lab joins by adding one line here.
-const modules: LabModule[] = []
+const modules: LabModule[] = [creditSpreadsModule]
 
 export const labRegistry: ReadonlyMap<string, LabModule> = new Map(modules.map((m) => [m.definition.id, m]))
 

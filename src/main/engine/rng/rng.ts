@@ -10,3 +10,16 @@ export interface Rng {
   /** Standard normal deviate. */
   standardNormal(): number
 }
+
+/**
+ * An Rng with the NumPy-parity distributions that RandomState (legacy) and Generator (PCG64)
+ * both offer; each reproduces its NumPy counterpart bit for bit.
+ */
+export interface DistributionRng extends Rng {
+  uniform(low: number, high: number): number
+  normal(loc: number, scale: number): number
+  lognormal(mean: number, sigma: number): number
+  exponential(scale: number): number
+  poisson(lam: number): number
+  binomial(n: number, p: number): number
+}

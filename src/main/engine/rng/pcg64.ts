@@ -1,0 +1,326 @@
+import { lemire32, lemire64, mulHi } from './bounded'
+import {
+  binomial,
+  checkBinomial,
+  checkPoissonLam,
+  checkPopulation,
+  checkScale,
+  choiceCdf,
+  intRange,
+  poisson,
+  searchSortedRight
+} from './distributions'
+import { exp } from './libm'
+import type { DistributionRng } from './rng'
+import { SeedSequence, type SeedEntropy } from './seed-sequence'
+import { zigguratExponential, zigguratNormal } from './ziggurat'
+
+export { SeedSequence } from './seed-sequence'
+export type { SeedEntropy } from './seed-sequence'
+
+/** PCG_DEFAULT_MULTIPLIER_128 = 0x2360ED051FC65DA44385DF649FCCF645, as 32-bit limbs. */
+const M0 = 0x9fccf645
+const M1 = 0x4385df64
+const M2 = 0x1fc65da4
+const M3 = 0x2360ed05
+const MULT_128 = 0x2360ed051fc65da44385df649fccf645n
+const MASK_128 = (1n << 128n) - 1n
+const TWO_POW_M32 = 1 / 4294967296
+
+/**
+ * NumPy's PCG64: the 128-bit LCG with XSL-RR output (pcg_setseq_128_xsl_rr_64). The state is
+ * held as four 32-bit limbs so that a step costs a few float multiplies and no BigInt.
+ * The last 64-bit output is left in `hi`/`lo` for callers that need both halves.
+ */
+export class PCG64 {
+  hi = 0
+  lo = 0
+  private s0 = 0
+  private s1 = 0
+  private s2 = 0
+  private s3 = 0
+  private i0 = 0
+  private i1 = 0
+  private i2 = 0
+  private i3 = 0
+  private hasUint32 = false
+  private uinteger = 0
+
+  /** PCG64(seed): four uint64 words from SeedSequence seed the state (words 0-1) and stream (2-3). */
+  constructor(seed: SeedEntropy | SeedSequence) {
+    const seq = seed instanceof SeedSequence ? seed : new SeedSequence(seed)
+    const [w0, w1, w2, w3] = seq.generateState64(4) as [bigint, bigint, bigint, bigint]
+    this.setSeed((w0 << 64n) | w1, (w2 << 64n) | w3)
+  }
+
+  /** pcg_setseq_128_srandom_r. */
+  private setSeed(initState: bigint, initSeq: bigint): void {
+    const inc = ((initSeq << 1n) | 1n) & MASK_128
+    let state = inc // step from state 0
+    state = (state + initState) & MASK_128
+    state = (state * MULT_128 + inc) & MASK_128
+    this.setState(state, inc)
+  }
+
+  setState(state: bigint, inc: bigint): void {
+    this.s0 = Number(state & 0xffffffffn)
+    this.s1 = Number((state >> 32n) & 0xffffffffn)
+    this.s2 = Number((state >> 64n) & 0xffffffffn)
+    this.s3 = Number((state >> 96n) & 0xffffffffn)
+    this.i0 = Number(inc & 0xffffffffn)
+    this.i1 = Number((inc >> 32n) & 0xffffffffn)
+    this.i2 = Number((inc >> 64n) & 0xffffffffn)
+    this.i3 = Number((inc >> 96n) & 0xffffffffn)
+    this.hasUint32 = false
+    this.uinteger = 0
+  }
+
+  getState(): { state: bigint; inc: bigint; hasUint32: boolean; uinteger: number } {
+    const join = (a: number, b: number, c: number, d: number): bigint =>
+      (BigInt(d) << 96n) | (BigInt(c) << 64n) | (BigInt(b) << 32n) | BigInt(a)
+    return {
+      state: join(this.s0, this.s1, this.s2, this.s3),
+      inc: join(this.i0, this.i1, this.i2, this.i3),
+      hasUint32: this.hasUint32,
+      uinteger: this.uinteger
+    }
+  }
+
+  /** Steps the LCG and leaves the 64-bit output in hi/lo. */
+  next64(): void {
+    const a0 = this.s0
+    const a1 = this.s1
+    const a2 = this.s2
+    const a3 = this.s3
+    // state * M + inc mod 2^128, column by column; partial sums stay far below 2^53.
+    const l00 = Math.imul(a0, M0) >>> 0
+    const c0 = l00 + this.i0
+    const n0 = c0 >>> 0
+    const c1 =
+      mulHi(a0, M0) + (Math.imul(a0, M1) >>> 0) + (Math.imul(a1, M0) >>> 0) + this.i1 + (c0 - n0) * TWO_POW_M32
+    const n1 = c1 >>> 0
+    const c2 =
+      mulHi(a0, M1) +
+      mulHi(a1, M0) +
+      (Math.imul(a0, M2) >>> 0) +
+      (Math.imul(a1, M1) >>> 0) +
+      (Math.imul(a2, M0) >>> 0) +
+      this.i2 +
+      Math.floor(c1 * TWO_POW_M32)
+    const n2 = c2 >>> 0
+    const n3 =
+      (mulHi(a0, M2) +
+        mulHi(a1, M1) +
+        mulHi(a2, M0) +
+        Math.imul(a0, M3) +
+        Math.imul(a1, M2) +
+        Math.imul(a2, M1) +
+        Math.imul(a3, M0) +
+        this.i3 +
+        Math.floor(c2 * TWO_POW_M32)) >>>
+      0
+    this.s0 = n0
+    this.s1 = n1
+    this.s2 = n2
+    this.s3 = n3
+    // XSL-RR: xor the halves, rotate right by the top six bits.
+    const xh = n3 ^ n1
+    const xl = n2 ^ n0
+    const rot = n3 >>> 26
+    if (rot === 0) {
+      this.hi = xh >>> 0
+      this.lo = xl >>> 0
+    } else if (rot < 32) {
+      this.hi = ((xh >>> rot) | (xl << (32 - rot))) >>> 0
+      this.lo = ((xl >>> rot) | (xh << (32 - rot))) >>> 0
+    } else if (rot === 32) {
+      this.hi = xl >>> 0
+      this.lo = xh >>> 0
+    } else {
+      const r = rot - 32
+      this.hi = ((xl >>> r) | (xh << (32 - r))) >>> 0
+      this.lo = ((xh >>> r) | (xl << (32 - r))) >>> 0
+    }
+  }
+
+  nextUint64(): bigint {
+    this.next64()
+    return (BigInt(this.hi) << 32n) | BigInt(this.lo)
+  }
+
+  /** pcg64_next32: the low half of a 64-bit draw now, the high half on the next call. */
+  nextUint32(): number {
+    if (this.hasUint32) {
+      this.hasUint32 = false
+      return this.uinteger
+    }
+    this.next64()
+    this.hasUint32 = true
+    this.uinteger = this.hi
+    return this.lo
+  }
+
+  /** next_double: the top 53 bits of a 64-bit draw. */
+  nextDouble(): number {
+    this.next64()
+    return (this.hi * 2097152 + (this.lo >>> 11)) * 1.1102230246251565e-16
+  }
+}
+
+/** np.random.default_rng(seed): a Generator over PCG64 seeded through SeedSequence. */
+export function defaultRng(seed: SeedEntropy | SeedSequence): Generator {
+  return new Generator(seed)
+}
+
+/**
+ * NumPy's Generator (numpy/random/_generator.pyx) over PCG64. Same seed and same call sequence
+ * give NumPy's doubles and integers bit for bit. NumPy's size= forms draw element by element
+ * with the same kernels (the 32-bit buffer lives in the bit generator), so the *Array helpers
+ * are loops too.
+ */
+export class Generator implements DistributionRng {
+  readonly bitGenerator: PCG64
+
+  /** Generator(PCG64(seed)); a PCG64 instance is used as is (and shared). */
+  constructor(seed: SeedEntropy | SeedSequence | PCG64) {
+    this.bitGenerator = seed instanceof PCG64 ? seed : new PCG64(seed)
+  }
+
+  nextUint32(): number {
+    return this.bitGenerator.nextUint32()
+  }
+
+  nextDouble(): number {
+    return this.bitGenerator.nextDouble()
+  }
+
+  /** random(): next_double. */
+  random(): number {
+    return this.bitGenerator.nextDouble()
+  }
+
+  randomArray(n: number): Float64Array {
+    const out = new Float64Array(n)
+    for (let i = 0; i < n; i++) out[i] = this.bitGenerator.nextDouble()
+    return out
+  }
+
+  /** random_standard_normal: the 256-layer ziggurat. */
+  standardNormal(): number {
+    return zigguratNormal(this.bitGenerator)
+  }
+
+  standardNormalArray(n: number): Float64Array {
+    const out = new Float64Array(n)
+    for (let i = 0; i < n; i++) out[i] = this.standardNormal()
+    return out
+  }
+
+  /** random_normal: loc + scale * z. */
+  normal(loc = 0, scale = 1): number {
+    checkScale(scale, 'scale')
+    return loc + scale * this.standardNormal()
+  }
+
+  normalArray(loc: number, scale: number, n: number): Float64Array {
+    checkScale(scale, 'scale')
+    const out = new Float64Array(n)
+    for (let i = 0; i < n; i++) out[i] = loc + scale * this.standardNormal()
+    return out
+  }
+
+  /** random_uniform: low + (high - low) * U; NumPy's Generator rejects high < low. */
+  uniform(low = 0, high = 1): number {
+    const range = uniformRange(low, high)
+    return low + range * this.bitGenerator.nextDouble()
+  }
+
+  uniformArray(low: number, high: number, n: number): Float64Array {
+    const range = uniformRange(low, high)
+    const out = new Float64Array(n)
+    for (let i = 0; i < n; i++) out[i] = low + range * this.bitGenerator.nextDouble()
+    return out
+  }
+
+  /**
+   * integers(low, high) with the default int64 dtype: Lemire's method (random_bounded_uint64,
+   * use_masked=False). Ranges that fit in 32 bits take buffered 32-bit draws.
+   */
+  integers(low: number, high?: number): number {
+    const [off, rng] = intRange(low, high)
+    return off + this.boundedLemire(rng)
+  }
+
+  integersArray(low: number, high: number | undefined, n: number): Float64Array {
+    const [off, rng] = intRange(low, high)
+    const out = new Float64Array(n)
+    for (let i = 0; i < n; i++) out[i] = off + this.boundedLemire(rng)
+    return out
+  }
+
+  /** choice(a, p=p): with p, searchsorted over cumsum(p) of random(); else integers(0, n). */
+  choice(a: number, p?: ArrayLike<number>): number
+  choice<T>(a: readonly T[], p?: ArrayLike<number>): T
+  choice<T>(a: number | readonly T[], p?: ArrayLike<number>): number | T {
+    const popSize = typeof a === 'number' ? a : a.length
+    checkPopulation(popSize)
+    const idx = p === undefined ? this.boundedLemire(popSize - 1) : searchSortedRight(choiceCdf(p, popSize), this.bitGenerator.nextDouble())
+    return typeof a === 'number' ? idx : a[idx]!
+  }
+
+  choiceArray(a: number, n: number, p?: ArrayLike<number>): Float64Array {
+    checkPopulation(a)
+    const out = new Float64Array(n)
+    if (p === undefined) {
+      for (let i = 0; i < n; i++) out[i] = this.boundedLemire(a - 1)
+    } else {
+      const cdf = choiceCdf(p, a)
+      for (let i = 0; i < n; i++) out[i] = searchSortedRight(cdf, this.bitGenerator.nextDouble())
+    }
+    return out
+  }
+
+  /** random_lognormal: exp(random_normal). */
+  lognormal(mean = 0, sigma = 1): number {
+    checkScale(sigma, 'sigma')
+    return exp(mean + sigma * this.standardNormal())
+  }
+
+  /** random_standard_exponential (method='zig'). */
+  standardExponential(): number {
+    return zigguratExponential(this.bitGenerator)
+  }
+
+  /** random_exponential: scale * standard exponential (ziggurat). */
+  exponential(scale = 1): number {
+    checkScale(scale, 'scale')
+    return scale * this.standardExponential()
+  }
+
+  /** random_poisson. */
+  poisson(lam = 1): number {
+    checkPoissonLam(lam)
+    return poisson(this.bitGenerator, lam)
+  }
+
+  /** random_binomial. */
+  binomial(n: number, p: number): number {
+    checkBinomial(n, p)
+    return binomial(this.bitGenerator, n, p, false)
+  }
+
+  /** A uniform integer in [0, rng]: random_bounded_uint64 with Lemire's rejection. */
+  private boundedLemire(rng: number): number {
+    if (rng === 0) return 0
+    if (rng < 0xffffffff) return lemire32(this.bitGenerator, rng)
+    if (rng === 0xffffffff) return this.bitGenerator.nextUint32()
+    return lemire64(this.bitGenerator, rng)
+  }
+}
+
+function uniformRange(low: number, high: number): number {
+  const range = high - low
+  if (!Number.isFinite(range)) throw new RangeError('high - low range exceeds valid bounds')
+  if (range < 0) throw new RangeError('high - low < 0')
+  return range
+}

@@ -1,0 +1,197 @@
+import { POLICY_SOURCES, type LabRun } from '../../engine/kernel'
+import type { CreditSpreadsConfig } from './config'
+import { markPosition } from './book'
+import type { CreditMarket } from './lab'
+import { npMean, npStd, npSum } from './numeric'
+import { ACTIONS, LEGS } from './policy'
+
+// Summary metrics, telemetry blocks and diagnostics under the notebook's names, from the run's
+// columns and constraint events (book §1.2 item 12; notebook cell 41). Sums the notebook takes
+// step by step are summed step by step; those it takes with NumPy use NumPy's pairwise sum.
+
+/** The notebook's own per-iteration view of a run: index i is "after iteration i − 1". */
+export interface NotebookSeries {
+  /** eq[0] = 1000, eq[t+1] = equity after iteration t (length n + 1). */
+  equity: Float64Array
+  costsCum: Float64Array
+  leverage: Float64Array
+  drawdown: Float64Array
+  /** pnl_net of iteration t: the mark over t → t+1 less the cost at t (length n). */
+  pnlNet: Float64Array
+  tradeAbs: Float64Array
+}
+
+export function notebookSeries(run: LabRun<CreditMarket>, config: CreditSpreadsConfig): NotebookSeries {
+  const n = run.steps
+  const c = run.columns
+  const legs = LEGS.length
+  const equity = new Float64Array(n + 1)
+  const costsCum = new Float64Array(n + 1)
+  const leverage = new Float64Array(n + 1)
+  const drawdown = new Float64Array(n + 1)
+  const pnlNet = new Float64Array(n)
+  const tradeAbs = new Float64Array(n)
+  equity[0] = run.initialEquity
+  let peak = run.initialEquity
+  for (let t = 0; t < n; t++) {
+    let mark: number
+    if (t + 1 < n) mark = c.markPnl[t + 1]!
+    else if (run.halted || run.steps < run.plannedSteps) mark = 0 // no closing mark was booked
+    else {
+      // the closing mark is not a step of its own: book it again the way the ledger did
+      const last = c.position.subarray((n - 1) * legs, n * legs)
+      const pnl = markPosition(run.market, n, last, config)
+      mark = 0
+      for (const key in pnl) mark += pnl[key] ?? 0
+    }
+    pnlNet[t] = mark - c.cost[t]!
+    equity[t + 1] = t + 1 < n ? c.markedEquity[t + 1]! : run.finalEquity
+    costsCum[t + 1] = costsCum[t]! + c.cost[t]!
+    leverage[t + 1] = c.leverage[t]!
+    peak = Math.max(peak, equity[t + 1]!)
+    drawdown[t + 1] = 1.0 - equity[t + 1]! / Math.max(peak, 1e-9)
+    tradeAbs[t] = Math.abs(c.trade[t * legs]!) + Math.abs(c.trade[t * legs + 1]!) + Math.abs(c.trade[t * legs + 2]!)
+  }
+  return { equity, costsCum, leverage, drawdown, pnlNet, tradeAbs }
+}
+
+/** notebook cell 41 (metrics_local): sharpe uses the population std and √252. */
+export function creditMetrics(run: LabRun<CreditMarket>, config: CreditSpreadsConfig): Record<string, number> {
+  const s = notebookSeries(run, config)
+  const n = run.steps
+  const rets = new Float64Array(Math.max(n, 1))
+  for (let i = 0; i < n; i++) rets[i] = (s.equity[i + 1]! - s.equity[i]!) / Math.max(s.equity[i]!, 1e-9)
+  const sd = npStd(rets) + 1e-12
+  const stressIndex = config.regimes.names.indexOf('liquidity_stress')
+  const stress: number[] = []
+  const calm: number[] = []
+  for (let t = 0; t < n; t++) (run.columns.regime[t] === stressIndex ? stress : calm).push(s.pnlNet[t]!)
+  const totalCosts = s.costsCum[n]! - s.costsCum[0]!
+  return {
+    total_return: s.equity[n]! / s.equity[0]! - 1.0,
+    sharpe_proxy: (npMean(rets) / sd) * Math.sqrt(252.0),
+    max_drawdown: maxOf(s.drawdown),
+    avg_leverage: npMean(s.leverage),
+    total_costs: totalCosts,
+    cost_ratio: totalCosts / (npSum(s.pnlNet.map(Math.abs)) + 1e-9),
+    pnl_stress: npSum(stress),
+    pnl_nonstress: npSum(calm),
+    steps_ran: n,
+    final_equity: s.equity[n]!
+  }
+}
+
+function maxOf(values: Float64Array): number {
+  let best = 0
+  for (const v of values) best = Math.max(best, v)
+  return best
+}
+
+function addTo(record: Record<string, number>, key: string, value: number): void {
+  record[key] = (record[key] ?? 0) + value
+}
+
+/** The five telemetry blocks of the notebook's run bundle (cell 41), computed after the run. */
+export function creditTelemetry(run: LabRun<CreditMarket>, config: CreditSpreadsConfig): Record<string, unknown> {
+  const s = notebookSeries(run, config)
+  const c = run.columns
+  const n = run.steps
+  const names = config.regimes.names
+  const zeros = (keys: readonly string[]): Record<string, number> => Object.fromEntries(keys.map((k) => [k, 0]))
+
+  const byLeg = zeros(LEGS)
+  const execution = { turnover_abs_sum: 0, prop_cost_sum: 0, impact_cost_sum: 0, total_cost_sum: 0, no_trade_count: 0, max_trade_abs: 0 }
+  const regime = { counts: zeros(names), pnl_net_by_regime: zeros(names), cost_by_regime: zeros(names), impact_by_regime: zeros(names), jump_count: 0 }
+  const action = { counts: zeros(ACTIONS), switch_count: 0, repeat_count: 0, hold_streak_max: 0 }
+  const sources = zeros(POLICY_SOURCES)
+  let maxLeverageSeen = 0
+  let holdStreak = 0
+  let last: string = 'FLAT' // the notebook starts from last_action = FLAT
+  for (let t = 0; t < n; t++) {
+    execution.turnover_abs_sum += s.tradeAbs[t]!
+    LEGS.forEach((leg, i) => addTo(byLeg, leg, Math.abs(c.trade[t * LEGS.length + i]!)))
+    execution.prop_cost_sum += c.costByComponent.proportional![t]!
+    execution.impact_cost_sum += c.costByComponent.impact![t]!
+    execution.total_cost_sum += c.cost[t]!
+    if (s.tradeAbs[t]! < 1e-12) execution.no_trade_count++
+    execution.max_trade_abs = Math.max(execution.max_trade_abs, s.tradeAbs[t]!)
+
+    const r = names[c.regime[t]!]!
+    addTo(regime.counts, r, 1)
+    addTo(regime.pnl_net_by_regime, r, s.pnlNet[t]!)
+    addTo(regime.cost_by_regime, r, c.cost[t]!)
+    addTo(regime.impact_by_regime, r, c.costByComponent.impact![t]!)
+    regime.jump_count += run.market.jump[t]!
+    // the leverage the notebook sees at the top of iteration t is the book carried into t
+    maxLeverageSeen = Math.max(maxLeverageSeen, s.leverage[t]!)
+
+    const a = ACTIONS[c.action[t]!]!
+    addTo(action.counts, a, 1)
+    addTo(sources, POLICY_SOURCES[c.source[t]!]!, 1)
+    if (a === last) {
+      action.repeat_count++
+      holdStreak++
+    } else {
+      action.switch_count++
+      action.hold_streak_max = Math.max(action.hold_streak_max, holdStreak)
+      holdStreak = 1
+    }
+    last = a
+  }
+  action.hold_streak_max = Math.max(action.hold_streak_max, holdStreak)
+
+  const stop = run.events.find((e) => e.rule === 'drawdown_stop')
+  let clippedLegs = 0
+  for (const e of run.events) if (e.rule === 'position_limit') clippedLegs += e.before.filter((v, i) => v !== e.after[i]).length
+  const pp = config.policy_params
+  return {
+    policy: {
+      llm_enabled: pp.enable_llm,
+      llm_available: false,
+      llm_model: pp.llm_model,
+      llm_temperature: pp.llm_temperature,
+      fallback_on_error: pp.fallback_to_baseline_on_error,
+      invalid_json_count: 0,
+      invalid_action_count: 0,
+      rationale_too_long_count: 0,
+      llm_error_count: 0,
+      fallback_count: 0,
+      used_llm_count: 0,
+      llm_calls: 0,
+      llm_skipped_calls: 0,
+      decision_every: pp.decision_every,
+      decisions_by_source: sources
+    },
+    execution: { ...execution, turnover_by_leg: byLeg, trade_count: n, avg_trade_abs: execution.turnover_abs_sum / Math.max(n, 1) },
+    risk: {
+      max_leverage_observed: maxLeverageSeen,
+      max_dd_observed: maxOf(s.drawdown.subarray(0, n)),
+      forced_flat_triggered: stop !== undefined,
+      forced_flat_t: stop?.t ?? null,
+      // counted from the gate's events on the raw targets (the notebook counts after pre-clipping, so always 0)
+      leverage_breach_attempts: run.events.filter((e) => e.rule === 'leverage_scale').length,
+      pos_limit_clip_events: clippedLegs
+    },
+    regime,
+    action
+  }
+}
+
+/** The book's four diagnostics (equity, regime, cost accumulation, action counts) plus leverage, drawdown and the surface levels. */
+export function creditDiagnostics(run: LabRun<CreditMarket>, config: CreditSpreadsConfig) {
+  const s = notebookSeries(run, config)
+  const n = run.steps
+  const m = run.market
+  return {
+    equity: s.equity,
+    regime: m.regime.slice(0, n + 1),
+    costs_cum: s.costsCum,
+    leverage: s.leverage,
+    drawdown: s.drawdown,
+    action_counts: Object.fromEntries(ACTIONS.map((a, i) => [a, run.columns.action.filter((x) => x === i).length])),
+    regime_counts: Object.fromEntries(config.regimes.names.map((r, i) => [r, run.columns.regime.filter((x) => x === i).length])),
+    level_ig: m.levelIG.slice(0, n + 1),
+    level_hy: m.levelHY.slice(0, n + 1),
+    credit_beta: m.creditBeta.slice(0, n + 1)
+  }
+}
