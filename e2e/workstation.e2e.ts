@@ -103,3 +103,45 @@ describe('workstation in the browser host', () => {
     await page.screenshot({ path: screenshotPath('slice-after-restart') })
   })
 })
+
+describe('mechanism labs in the browser host', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mechanica-e2e-labs-'))
+  let host: RunningHost
+  let browser: Browser
+  let page: Page
+
+  beforeAll(async () => {
+    browser = await launchChromium()
+    host = await startHost(join(dir, 'mechanica.db'))
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+    await page.goto(host.url)
+    await page.getByTestId('engine-status').filter({ hasText: 'engine: ready' }).waitFor()
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await host?.stop()
+  })
+
+  it('runs the credit-spreads lab in both presets and shows the notebook-named metrics', async () => {
+    await page.getByRole('tab', { name: 'lab' }).click()
+    await page.selectOption('select[name=lab]', 'credit-spreads')
+    await page.click('button:has-text("Run lab")')
+    await page.locator('tr[data-run-id="1"] .status-completed').waitFor({ timeout: 60_000 })
+    // Book ch.5 reference (seed 11, faithful): total_return −0.058338, actions 94/633/0/172.
+    await expect.poll(() => page.locator('tr[data-metric="total_return"] td.num').textContent()).toBe('-0.0583377')
+    expect(await page.locator('tr[data-action="LONG_SPREAD"] td.num').first().textContent()).toBe('633')
+    await page.selectOption('select[name=preset]', 'corrected')
+    await page.click('button:has-text("Run lab")')
+    await page.locator('tr[data-run-id="2"] .status-completed').waitFor({ timeout: 60_000 })
+    await expect.poll(() => page.locator('.corrections li').count()).toBeGreaterThan(0)
+    await page.screenshot({ path: screenshotPath('lab-credit-spreads-corrected') })
+  })
+
+  it('refuses a bad override with the key named and stores nothing', async () => {
+    await page.fill('textarea[name=overrides]', 'risk_params.max_leverage=-1')
+    await page.click('button:has-text("Run lab")')
+    await expect.poll(() => page.locator('.form-error').textContent()).toContain('max_leverage')
+    expect(await page.locator('tbody tr[data-run-id]').count()).toBe(2)
+  })
+})

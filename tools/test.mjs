@@ -21,7 +21,7 @@ function stage(name, command, args, { results, env } = {}) {
   const { status } = spawnSync(command, args, {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, MECHANICA_SKIP_BUILD: '1', ...env }
+    env: { ...process.env, MECHANICA_SKIP_BUILD: '1', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true', ...env }
   })
   const seconds = (Date.now() - started) / 1000
   let counts = null

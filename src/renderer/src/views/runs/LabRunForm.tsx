@@ -71,7 +71,7 @@ export function LabRunForm({ labs, onSubmit }: LabRunFormProps) {
 
   const corrections = lab.presets[preset].corrections
   return (
-    <form className="form" onSubmit={(e) => void submit(e)} aria-label="New lab run">
+    <form className="form lab-form" onSubmit={(e) => void submit(e)} aria-label="New lab run">
       <label className="field">
         <span className="field-label">Lab</span>
         <select name="lab" value={lab.id} onChange={(e) => setLabId(e.target.value)}>

@@ -53,7 +53,7 @@ export function RunsTable({ runs, total, selectedId, onSelect }: RunsTableProps)
                 <td>
                   <span className={`status status-${run.status}`}>{run.status}</span>
                 </td>
-                <td>{run.task}</td>
+                <td>{run.spec.task === 'lab' ? `${run.spec.lab} · ${run.spec.preset}` : run.task}</td>
                 <td className="num">{formatInteger(run.progressTotal)}</td>
                 <td className="num">{run.seed}</td>
                 <td className="mono">{shortHash(run.configHash)}</td>
