@@ -1,8 +1,9 @@
 import { creditSpreadsModule } from './credit-spreads/lab'
+import { fxCarryModule } from './fx-carry/lab'
 import type { LabModule } from './lab-module'
 
 // Every mechanism lab the engine can run, by id. A lab joins by adding one line here.
-const modules: LabModule[] = [creditSpreadsModule]
+const modules: LabModule[] = [fxCarryModule, creditSpreadsModule]
 
 export const labRegistry: ReadonlyMap<string, LabModule> = new Map(modules.map((m) => [m.definition.id, m]))
 
