@@ -13,7 +13,7 @@ import {
   type AnyLab,
   type LabRun
 } from '../engine/kernel'
-import type { StepRecordBatch } from '../store/step-records'
+import type { StepRecordBatch } from '../engine/kernel/step-records'
 import { CODE_VERSION } from '../version'
 import { LabConfigError, type LabModule } from './lab-module'
 import { labIds, labRegistry } from './registry'

@@ -2,7 +2,7 @@ import { ApiError, type EventName, type EventPayload, type RunSpec, type RunSumm
 import type { Clock } from '../clock'
 import type { ServiceHost } from '../services/service-host'
 import type { RunsRepository } from '../store/runs-repository'
-import type { StepRecordBatch } from '../store/step-records'
+import type { StepRecordBatch } from '../engine/kernel/step-records'
 import type { RunPlan } from '../workers/engine'
 import { ProgressThrottle } from './progress-throttle'
 

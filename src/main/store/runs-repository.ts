@@ -1,7 +1,7 @@
 import { RunResults, RunSpec, type RunStatus, type RunSummary, type TaskOutput } from '../../shared/contract'
 import type { Db } from './database'
 import { blobToFloat64, float64ToBlob, joinSeries, splitSeries } from './series-codec'
-import type { StepRecordBatch } from './step-records'
+import type { StepRecordBatch } from '../engine/kernel/step-records'
 interface RunRow {
   id: number
   task: string

@@ -7,7 +7,7 @@ import { LabRunSpec, RandomWalkSpec, type LabResults, type RunResults, type Task
 import { StoreOpenError, openDatabase, type Db } from './database'
 import { LATEST_SCHEMA_VERSION, migrations } from './migrations'
 import { RunsRepository } from './runs-repository'
-import type { StepRecordBatch } from './step-records'
+import type { StepRecordBatch } from '../engine/kernel/step-records'
 
 let dir: string
 const open: Db[] = []

@@ -133,12 +133,12 @@ describe('RandomWalkSpec', () => {
 describe('RunSpec', () => {
   it('refuses an unknown task with a message listing the allowed tasks', () => {
     const issues = issuesOf(RunSpec, { task: 'martingale', steps: 10, seed: 1 })
-    expect(issues).toEqual([{ path: 'task', message: 'task must be one of: "random-walk" (got "martingale")' }])
+    expect(issues).toEqual([{ path: 'task', message: 'task must be one of: "random-walk", "lab" (got "martingale")' }])
   })
 
   it('refuses a spec with no task the same way', () => {
     const issues = issuesOf(RunSpec, { steps: 10, seed: 1 })
-    expect(issues).toEqual([{ path: 'task', message: 'task must be one of: "random-walk" (got nothing)' }])
+    expect(issues).toEqual([{ path: 'task', message: 'task must be one of: "random-walk", "lab" (got nothing)' }])
   })
 })
 
