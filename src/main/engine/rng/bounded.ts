@@ -1,9 +1,12 @@
 const TWO_POW_M32 = 1 / 4294967296
 const MASK_64 = (1n << 64n) - 1n
 
-/** High 32 bits of the 64-bit product of two uint32 (the double product is off by < 2^12). */
+/**
+ * High 32 bits of the 64-bit product of two uint32: the double product is off by < 2^12, so
+ * (a*b - low word) / 2^32 is within 2^-20 of the integer; + 0.5 and truncation round it.
+ */
 export function mulHi(a: number, b: number): number {
-  return Math.round((a * b - (Math.imul(a, b) >>> 0)) * TWO_POW_M32)
+  return ((a * b - (Math.imul(a, b) >>> 0)) * TWO_POW_M32 + 0.5) >>> 0
 }
 
 /**

@@ -1,4 +1,4 @@
-import { exp, log } from './libm'
+import { exp, log, log1p } from './libm'
 
 /**
  * Distributions that NumPy's RandomState and Generator share, ported from
@@ -87,18 +87,19 @@ export function checkBinomial(n: number, p: number): void {
 /**
  * random_binomial (Generator) and legacy_random_binomial (RandomState): inversion when the mean
  * is at most 30, BTPE otherwise. The legacy path has no n == 0 / p == 0 shortcut, so it still
- * consumes a draw there.
+ * consumes a draw there, and its inversion takes q^n as exp(n log q) where NumPy 2.x's
+ * Generator uses exp(n log1p(-p)).
  */
 export function binomial(src: DoubleSource, n: number, p: number, legacy: boolean): number {
   if (!legacy && (n === 0 || p === 0)) return 0
-  if (p <= 0.5) return p * n <= 30 ? binomialInversion(src, n, p) : binomialBtpe(src, n, p)
+  if (p <= 0.5) return p * n <= 30 ? binomialInversion(src, n, p, legacy) : binomialBtpe(src, n, p)
   const q = 1 - p
-  return n - (q * n <= 30 ? binomialInversion(src, n, q) : binomialBtpe(src, n, q))
+  return n - (q * n <= 30 ? binomialInversion(src, n, q, legacy) : binomialBtpe(src, n, q))
 }
 
-function binomialInversion(src: DoubleSource, n: number, p: number): number {
+function binomialInversion(src: DoubleSource, n: number, p: number, legacy: boolean): number {
   const q = 1 - p
-  const qn = exp(n * log(q))
+  const qn = exp(n * (legacy ? log(q) : log1p(-p)))
   const np = n * p
   const bound = Math.trunc(Math.min(n, np + 10 * Math.sqrt(np * q + 1)))
   let x = 0

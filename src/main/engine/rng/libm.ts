@@ -1,3 +1,4 @@
+import { F64, U32, fma, halfUlp, pow2 } from './fma'
 import {
   EXP_INV_LN2_N,
   EXP_NEG_LN2_HI_N,
@@ -14,135 +15,127 @@ import {
   LOG_POLY1
 } from './libm-tables'
 
+export { fma } from './fma'
+export { log1p } from './log1p'
+
 /**
  * log and exp exactly as NumPy's random module gets them: NumPy calls libm, and on x86-64 Linux
  * glibc (2.28+) dispatches to its FMA build on any CPU with FMA3 + AVX2. V8's Math.log/Math.exp
  * differ from it in the last bit for ~6-10% of inputs and even a correctly rounded log differs
  * for ~0.1%, so we replay glibc's algorithm operation by operation, with the fused multiply-adds
- * placed where GCC put them in that build (read from its machine code), and fma() emulated exactly.
+ * where GCC put them in that build (read from its machine code) and fma() emulated exactly.
+ *
+ * Emulated fmas are slow, so each function first runs glibc's steps with plain arithmetic where
+ * that is provably harmless: the result is glibc's unless the final rounding is within a bound
+ * of the fused/unfused difference (about 1% of calls or fewer), and then the exact replay runs.
  */
-
-const F64 = new Float64Array(1)
-const U32 = new Uint32Array(F64.buffer)
-F64[0] = 1
-if (U32[1] !== 0x3ff00000) throw new Error('libm: a little-endian platform is required')
-
-const SPLITTER = 134217729 // 2^27 + 1, Veltkamp's constant for splitting a double into two halves
-
-/** Exact powers of two 2^-1022 .. 2^1023 (index n + 1022). */
-const POW2 = new Float64Array(2046)
-{
-  let p = 1
-  for (let n = 0; n <= 1023; n++, p *= 2) POW2[n + 1022] = p
-  p = 1
-  for (let n = 0; n >= -1022; n--, p /= 2) POW2[n + 1022] = p
-}
-
-function pow2(n: number): number {
-  return POW2[n + 1022]!
-}
-
-/**
- * Correctly rounded a*b + c. With p + pl = a*b and s + sl = p + c exact (Dekker, Knuth), the
- * result is RN(s + (sl + pl)); rounding sl + pl first can only go wrong when s + v lands exactly
- * on a midpoint, and then the low part is re-added with round-to-odd (Boldo & Melquiond 2008).
- * Valid away from overflow and the subnormal range, which is all that log and exp below need.
- */
-export function fma(a: number, b: number, c: number): number {
-  const p = a * b
-  if (!Number.isFinite(p) || !Number.isFinite(c)) return p + c
-  let t = SPLITTER * a
-  const ah = t - (t - a)
-  const al = a - ah
-  t = SPLITTER * b
-  const bh = t - (t - b)
-  const bl = b - bh
-  const pl = ah * bh - p + ah * bl + al * bh + al * bl
-  const s = p + c
-  const sv = s - p
-  const sl = p - (s - sv) + (c - sv)
-  const v = sl + pl
-  const res = s + v
-  const vv = v - sl
-  const vl = sl - (v - vv) + (pl - vv)
-  if (vl === 0) return res
-  const rv = res - s
-  const err = s - (res - rv) + (v - rv)
-  if (err === 0 || res + 2 * err - res !== 2 * err) return res // not a tie
-  return s + roundToOdd(v, vl)
-}
-
-/** v = RN(u) and u = v + err exactly; returns the neighbour of u whose last mantissa bit is 1. */
-function roundToOdd(v: number, err: number): number {
-  F64[0] = v
-  const lo = U32[0]!
-  if ((lo & 1) === 1) return v
-  if (v > 0 === err > 0) {
-    U32[0] = lo + 1 // away from zero; an even low word cannot carry
-  } else if (lo === 0) {
-    U32[0] = 0xffffffff
-    U32[1] = U32[1]! - 1
-  } else {
-    U32[0] = lo - 1
-  }
-  return F64[0]!
-}
 
 const LOG_NEAR_ONE_LO = 0.9375 // 1 - 2^-4
 const LOG_NEAR_ONE_HI = 1.064697265625 // 1 + 0x1.09p-4
 const MIN_NORMAL = 2.2250738585072014e-308
 const TWO_POW_52 = 4503599627370496
+const SPLITTER = 134217729 // 2^27 + 1
+/** 16 units in the last place, relative: the fused/unfused bounds below carry a 2x margin. */
+const FUSE_SLACK = 2 ** -49
+/** Keeps `lhs < h` strict after the rounding of lhs itself. */
+const SAFE = 1 - 2 ** -48
+const A0 = LOG_POLY[0]!
+const A1 = LOG_POLY[1]!
+const A2 = LOG_POLY[2]!
+const A3 = LOG_POLY[3]!
+const A4 = LOG_POLY[4]!
 
 /** glibc's log (sysdeps/ieee754/dbl-64/e_log.c, FMA build). */
 export function log(x: number): number {
   if (x >= LOG_NEAR_ONE_LO && x < LOG_NEAR_ONE_HI) return logNearOne(x)
-  let scaled = x
-  let kAdjust = 0
-  if (!(x >= MIN_NORMAL) || x === Infinity) {
-    if (x === 0) return -Infinity
-    if (x === Infinity) return x
-    if (!(x > 0)) return NaN
-    scaled = x * TWO_POW_52 // subnormal: normalise, then take 52 off the exponent
-    kAdjust = -52
-  }
-  F64[0] = scaled
+  if (!(x >= MIN_NORMAL) || x === Infinity) return logSpecial(x)
+  F64[0] = x
   const hi = U32[1]!
   // x = 2^k z with z in [0x1.6p-1, 0x1.6p0); i picks the subinterval and its table entry.
+  const tmpHi = (hi - 0x3fe60000) | 0
+  const i = (tmpHi >>> 13) & 127
+  const k = tmpHi >> 20
+  U32[1] = hi - (tmpHi & 0xfff00000)
+  const z = F64[0]!
+  const invc = LOG_INVC[i]!
+  // r = fma(z, invc, -1): z*invc is within 1/256 of 1, so p - 1 is exact and one rounding is left.
+  const p = z * invc
+  let t = SPLITTER * z
+  const zh = t - (t - z)
+  t = SPLITTER * invc
+  const ch = t - (t - invc)
+  const r = p - 1 + (zh * ch - p + zh * (invc - ch) + (z - zh) * ch + (z - zh) * (invc - ch))
+  const w = k * LOG_LN2_HI + LOG_LOGC[i]! // exact product: ln2hi has 11 trailing zero bits, |k| < 2^11
+  const hiSum = r + w
+  const t0 = w - hiSum + r
+  const kl = k * LOG_LN2_LO
+  const r2 = r * r
+  const r3 = r * r2
+  // glibc: fma(r3, fma(fma(r,A4,A3), r2, fma(r,A2,A1)), fma(r2, A0, fma(k, ln2lo, t0))), unfused here
+  const y = r3 * ((r * A4 + A3) * r2 + (r * A2 + A1)) + (r2 * A0 + (kl + t0))
+  const res = hiSum + y
+  const yv = res - hiSum
+  const err = hiSum - (res - yv) + (y - yv)
+  const bound = FUSE_SLACK * (Math.abs(kl) + Math.abs(t0) + r2 + Math.abs(r3))
+  if (Math.abs(err) + bound < SAFE * halfUlp(res)) return res
+  return logMainExact(x, 0)
+}
+
+function logSpecial(x: number): number {
+  if (x === 0) return -Infinity
+  if (x === Infinity) return x
+  if (!(x > 0)) return NaN
+  return logMainExact(x * TWO_POW_52, -52) // subnormal: normalise, then take 52 off the exponent
+}
+
+/** The main path replayed with every fused operation. */
+function logMainExact(x: number, kAdjust: number): number {
+  F64[0] = x
+  const hi = U32[1]!
   const tmpHi = (hi - 0x3fe60000) | 0
   const i = (tmpHi >>> 13) & 127
   const k = (tmpHi >> 20) + kAdjust
   U32[1] = hi - (tmpHi & 0xfff00000)
   const z = F64[0]!
   const r = fma(z, LOG_INVC[i]!, -1)
-  const w = k * LOG_LN2_HI + LOG_LOGC[i]! // exact product: ln2hi has 11 trailing zero bits, |k| < 2^11
+  const w = k * LOG_LN2_HI + LOG_LOGC[i]!
   const hiSum = r + w
   const lo = fma(k, LOG_LN2_LO, w - hiSum + r)
   const r2 = r * r
   const r3 = r * r2
-  const p1 = fma(r, LOG_POLY[2]!, LOG_POLY[1]!)
-  const p2 = fma(r, LOG_POLY[4]!, LOG_POLY[3]!)
-  const s = fma(r2, LOG_POLY[0]!, lo)
-  return fma(r3, fma(p2, r2, p1), s) + hiSum
+  const s = fma(r2, A0, lo)
+  return fma(r3, fma(fma(r, A4, A3), r2, fma(r, A2, A1)), s) + hiSum
 }
 
+const B = LOG_POLY1
+
+/** log for x near 1: log1p(r) = r - r^2/2 + r^3 * poly(r), with r - r^2/2 kept in two parts. */
 function logNearOne(x: number): number {
   if (x === 1) return 0
-  const B = LOG_POLY1
   const r = x - 1
   const r2 = r * r
   const r3 = r * r2
-  const t1 = fma(r2, B[3]!, fma(r, B[2]!, B[1]!))
-  const t2 = fma(r2, B[6]!, fma(r, B[5]!, B[4]!))
-  const t3 = fma(r3, B[10]!, fma(r2, B[9]!, fma(r, B[8]!, B[7]!)))
-  const u = fma(fma(t3, r3, t2), r3, t1)
-  // r = rhi + rlo with rhi of 26 bits, so -rhi^2/2 is exact and hi + lo carries log1p's r - r^2/2.
+  // r = rhi + rlo with rhi of 26 bits, so -rhi^2/2 is exact and hi + lo carries r - r^2/2.
   const w27 = r * 134217728
   const rhi = r + w27 - w27
   const rlo = r - rhi
-  const half = (rhi * rhi) * B[0]!
+  const half = rhi * rhi * B[0]!
   const hiSum = r + half
-  const lo = fma(B[0]! * rlo, r + rhi, r - hiSum + half)
-  return hiSum + fma(u, r3, lo)
+  const lo0 = r - hiSum + half
+  const mv = B[0]! * rlo * (r + rhi)
+  const u = ((r3 * B[10]! + (r2 * B[9]! + (r * B[8]! + B[7]!))) * r3 + (r2 * B[6]! + (r * B[5]! + B[4]!))) * r3 + (r2 * B[3]! + (r * B[2]! + B[1]!))
+  const y = u * r3 + (mv + lo0)
+  const res = hiSum + y
+  const yv = res - hiSum
+  const err = hiSum - (res - yv) + (y - yv)
+  const bound = FUSE_SLACK * (Math.abs(mv) + Math.abs(lo0) + Math.abs(r3))
+  if (Math.abs(err) + bound < SAFE * halfUlp(res)) return res
+  const t1 = fma(r2, B[3]!, fma(r, B[2]!, B[1]!))
+  const t2 = fma(r2, B[6]!, fma(r, B[5]!, B[4]!))
+  const t3 = fma(r3, B[10]!, fma(r2, B[9]!, fma(r, B[8]!, B[7]!)))
+  const uExact = fma(fma(t3, r3, t2), r3, t1)
+  const lo = fma(B[0]! * rlo, r + rhi, lo0)
+  return hiSum + fma(uExact, r3, lo)
 }
 
 const EXP_TINY = 5.551115123125783e-17 // 2^-54
@@ -150,23 +143,53 @@ const C2 = EXP_POLY[0]!
 const C3 = EXP_POLY[1]!
 const C4 = EXP_POLY[2]!
 const C5 = EXP_POLY[3]!
+/** 8 units in the last place of |r + tail| + r^2 bound the unfused error of exp's tmp (2x margin). */
+const EXP_TMP_SLACK = 2 ** -50
 const TWO_POW_1009 = pow2(1009)
 const TWO_POW_M1022 = pow2(-1022)
 
 /** glibc's exp (sysdeps/ieee754/dbl-64/e_exp.c, FMA build). */
 export function exp(x: number): number {
   const ax = Math.abs(x)
-  let nearLimit = false
-  if (!(ax >= EXP_TINY && ax < 512)) {
-    if (ax < EXP_TINY) return 1 + x
-    if (!(ax < 1024)) {
-      if (x === -Infinity) return 0
-      if (Number.isNaN(x) || x === Infinity) return 1 + x
-      return x < 0 ? 0 : Infinity
-    }
-    nearLimit = true
+  if (!(ax >= EXP_TINY && ax < 512)) return expSpecial(x, ax)
+  // x = k ln2/128 + r with |r| <= ln2/256; exp(x) = 2^(k/128) exp(r). glibc rounds x/(ln2/128)
+  // inside an fma; the plain product gives the same k unless it sits within 2^-30 of a tie.
+  const zk = x * EXP_INV_LN2_N
+  const kd = zk + EXP_SHIFT - EXP_SHIFT
+  if (Math.abs(Math.abs(zk - kd) - 0.5) < 2 ** -30) return expExact(x, false)
+  const r = fma(kd, EXP_NEG_LN2_LO_N, x + kd * EXP_NEG_LN2_HI_N) // exact product: ln2hi/128 has 36 bits
+  const idx = kd & 127
+  const a = r + EXP_TAIL[idx]!
+  const r2 = r * r
+  const tmp = r2 * r2 * (r * C5 + C4) + ((r * C3 + C2) * r2 + a)
+  const scale = EXP_SCALE[idx]! * pow2(kd >> 7)
+  // glibc returns fma(scale, tmp, scale): check that its rounding cannot move within the bound.
+  const p = scale * tmp
+  let t = SPLITTER * scale
+  const sh = t - (t - scale)
+  t = SPLITTER * tmp
+  const th = t - (t - tmp)
+  const pl = sh * th - p + sh * (tmp - th) + (scale - sh) * th + (scale - sh) * (tmp - th)
+  const res = scale + p
+  const pv = res - scale
+  const err = scale - (res - pv) + (p - pv)
+  const bound = scale * EXP_TMP_SLACK * (Math.abs(a) + r2)
+  if (Math.abs(err) + Math.abs(pl) + bound < SAFE * halfUlp(res)) return res
+  return expExact(x, false)
+}
+
+function expSpecial(x: number, ax: number): number {
+  if (ax < EXP_TINY) return 1 + x
+  if (!(ax < 1024)) {
+    if (x === -Infinity) return 0
+    if (Number.isNaN(x) || x === Infinity) return 1 + x
+    return x < 0 ? 0 : Infinity
   }
-  // x = k ln2/128 + r with |r| <= ln2/256; exp(x) = 2^(k/128) exp(r).
+  return expExact(x, true)
+}
+
+/** exp replayed with every fused operation; nearLimit for 512 <= |x| < 1024. */
+function expExact(x: number, nearLimit: boolean): number {
   const kd = fma(x, EXP_INV_LN2_N, EXP_SHIFT) - EXP_SHIFT
   const r = fma(kd, EXP_NEG_LN2_LO_N, fma(kd, EXP_NEG_LN2_HI_N, x))
   const idx = kd & 127

@@ -113,7 +113,8 @@ export type LegacySeed = number | ArrayLike<number>
 /**
  * NumPy's legacy generator, np.random.RandomState / np.random.seed: same seed and same call
  * sequence give the same doubles and integers as NumPy, bit for bit. The size= forms of NumPy's
- * legacy methods are plain repeated scalar draws, so the *Array helpers are loops.
+ * legacy methods are plain repeated scalar draws, so the *Array helpers are loops. There is no
+ * unseeded form: engine runs are reproducible by construction.
  */
 export class RandomState implements DistributionRng {
   private readonly mt = new MT19937()
@@ -144,12 +145,16 @@ export class RandomState implements DistributionRng {
     return this.mt.nextDouble()
   }
 
-  /** random_sample() / random(). */
+  /** random_sample(); random() and rand() are NumPy's aliases. */
   randomSample(): number {
     return this.mt.nextDouble()
   }
 
   random(): number {
+    return this.mt.nextDouble()
+  }
+
+  rand(): number {
     return this.mt.nextDouble()
   }
 
@@ -179,6 +184,11 @@ export class RandomState implements DistributionRng {
     this.gauss = f * x1
     this.hasGauss = true
     return f * x2
+  }
+
+  /** randn(): NumPy's alias of standard_normal(). */
+  randn(): number {
+    return this.standardNormal()
   }
 
   standardNormalArray(n: number): Float64Array {

@@ -30,7 +30,7 @@ const TWO_POW_M32 = 1 / 4294967296
 /**
  * NumPy's PCG64: the 128-bit LCG with XSL-RR output (pcg_setseq_128_xsl_rr_64). The state is
  * held as four 32-bit limbs so that a step costs a few float multiplies and no BigInt.
- * The last 64-bit output is left in `hi`/`lo` for callers that need both halves.
+ * The last 64-bit output is left in `hi`/`lo` (int32 bit patterns; `>>> 0` for unsigned).
  */
 export class PCG64 {
   hi = 0
@@ -62,22 +62,24 @@ export class PCG64 {
     this.setState(state, inc)
   }
 
+  /** Sets the raw 128-bit state and increment, as NumPy's bit_generator.state does. */
   setState(state: bigint, inc: bigint): void {
-    this.s0 = Number(state & 0xffffffffn)
-    this.s1 = Number((state >> 32n) & 0xffffffffn)
-    this.s2 = Number((state >> 64n) & 0xffffffffn)
-    this.s3 = Number((state >> 96n) & 0xffffffffn)
-    this.i0 = Number(inc & 0xffffffffn)
-    this.i1 = Number((inc >> 32n) & 0xffffffffn)
-    this.i2 = Number((inc >> 64n) & 0xffffffffn)
-    this.i3 = Number((inc >> 96n) & 0xffffffffn)
+    const word = (v: bigint, i: bigint): number => Number((v >> (32n * i)) & 0xffffffffn) | 0 // int32 fields stay small ints
+    this.s0 = word(state, 0n)
+    this.s1 = word(state, 1n)
+    this.s2 = word(state, 2n)
+    this.s3 = word(state, 3n)
+    this.i0 = word(inc, 0n)
+    this.i1 = word(inc, 1n)
+    this.i2 = word(inc, 2n)
+    this.i3 = word(inc, 3n)
     this.hasUint32 = false
     this.uinteger = 0
   }
 
   getState(): { state: bigint; inc: bigint; hasUint32: boolean; uinteger: number } {
     const join = (a: number, b: number, c: number, d: number): bigint =>
-      (BigInt(d) << 96n) | (BigInt(c) << 64n) | (BigInt(b) << 32n) | BigInt(a)
+      (BigInt(d >>> 0) << 96n) | (BigInt(c >>> 0) << 64n) | (BigInt(b >>> 0) << 32n) | BigInt(a >>> 0)
     return {
       state: join(this.s0, this.s1, this.s2, this.s3),
       inc: join(this.i0, this.i1, this.i2, this.i3),
@@ -86,18 +88,17 @@ export class PCG64 {
     }
   }
 
-  /** Steps the LCG and leaves the 64-bit output in hi/lo. */
+  /** Steps the LCG and leaves the 64-bit output in hi/lo (as int32 bit patterns). */
   next64(): void {
-    const a0 = this.s0
-    const a1 = this.s1
-    const a2 = this.s2
+    const a0 = this.s0 >>> 0
+    const a1 = this.s1 >>> 0
+    const a2 = this.s2 >>> 0
     const a3 = this.s3
     // state * M + inc mod 2^128, column by column; partial sums stay far below 2^53.
-    const l00 = Math.imul(a0, M0) >>> 0
-    const c0 = l00 + this.i0
+    const c0 = (Math.imul(a0, M0) >>> 0) + (this.i0 >>> 0)
     const n0 = c0 >>> 0
     const c1 =
-      mulHi(a0, M0) + (Math.imul(a0, M1) >>> 0) + (Math.imul(a1, M0) >>> 0) + this.i1 + (c0 - n0) * TWO_POW_M32
+      mulHi(a0, M0) + (Math.imul(a0, M1) >>> 0) + (Math.imul(a1, M0) >>> 0) + (this.i1 >>> 0) + (c0 - n0) * TWO_POW_M32
     const n1 = c1 >>> 0
     const c2 =
       mulHi(a0, M1) +
@@ -105,8 +106,8 @@ export class PCG64 {
       (Math.imul(a0, M2) >>> 0) +
       (Math.imul(a1, M1) >>> 0) +
       (Math.imul(a2, M0) >>> 0) +
-      this.i2 +
-      Math.floor(c1 * TWO_POW_M32)
+      (this.i2 >>> 0) +
+      (c1 - n1) * TWO_POW_M32
     const n2 = c2 >>> 0
     const n3 =
       (mulHi(a0, M2) +
@@ -117,35 +118,27 @@ export class PCG64 {
         Math.imul(a2, M1) +
         Math.imul(a3, M0) +
         this.i3 +
-        Math.floor(c2 * TWO_POW_M32)) >>>
+        (c2 - n2) * TWO_POW_M32) |
       0
-    this.s0 = n0
-    this.s1 = n1
-    this.s2 = n2
+    this.s0 = n0 | 0
+    this.s1 = n1 | 0
+    this.s2 = n2 | 0
     this.s3 = n3
-    // XSL-RR: xor the halves, rotate right by the top six bits.
-    const xh = n3 ^ n1
-    const xl = n2 ^ n0
+    // XSL-RR: xor the halves, rotate right by the top six bits; branch-free, as rot is random.
     const rot = n3 >>> 26
-    if (rot === 0) {
-      this.hi = xh >>> 0
-      this.lo = xl >>> 0
-    } else if (rot < 32) {
-      this.hi = ((xh >>> rot) | (xl << (32 - rot))) >>> 0
-      this.lo = ((xl >>> rot) | (xh << (32 - rot))) >>> 0
-    } else if (rot === 32) {
-      this.hi = xl >>> 0
-      this.lo = xh >>> 0
-    } else {
-      const r = rot - 32
-      this.hi = ((xl >>> r) | (xh << (32 - r))) >>> 0
-      this.lo = ((xh >>> r) | (xl << (32 - r))) >>> 0
-    }
+    const swap = -(rot >>> 5)
+    const x1 = n3 ^ n1
+    const x0 = n2 ^ n0
+    const h = (x1 & ~swap) | (x0 & swap)
+    const l = (x0 & ~swap) | (x1 & swap)
+    const r = rot & 31
+    this.hi = (h >>> r) | ((l << (31 - r)) << 1)
+    this.lo = (l >>> r) | ((h << (31 - r)) << 1)
   }
 
   nextUint64(): bigint {
     this.next64()
-    return (BigInt(this.hi) << 32n) | BigInt(this.lo)
+    return (BigInt(this.hi >>> 0) << 32n) | BigInt(this.lo >>> 0)
   }
 
   /** pcg64_next32: the low half of a 64-bit draw now, the high half on the next call. */
@@ -156,14 +149,14 @@ export class PCG64 {
     }
     this.next64()
     this.hasUint32 = true
-    this.uinteger = this.hi
-    return this.lo
+    this.uinteger = this.hi >>> 0
+    return this.lo >>> 0
   }
 
   /** next_double: the top 53 bits of a 64-bit draw. */
   nextDouble(): number {
     this.next64()
-    return (this.hi * 2097152 + (this.lo >>> 11)) * 1.1102230246251565e-16
+    return ((this.hi >>> 0) * 2097152 + (this.lo >>> 11)) * 1.1102230246251565e-16
   }
 }
 
@@ -309,7 +302,10 @@ export class Generator implements DistributionRng {
     return binomial(this.bitGenerator, n, p, false)
   }
 
-  /** A uniform integer in [0, rng]: random_bounded_uint64 with Lemire's rejection. */
+  /**
+   * A uniform integer in [0, rng]: random_bounded_uint64 with Lemire's rejection; a full 32-bit
+   * range takes next_uint32 as is, as NumPy does.
+   */
   private boundedLemire(rng: number): number {
     if (rng === 0) return 0
     if (rng < 0xffffffff) return lemire32(this.bitGenerator, rng)

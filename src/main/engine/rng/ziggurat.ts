@@ -1,4 +1,4 @@
-import { exp, log } from './libm'
+import { exp, log1p } from './libm'
 import {
   FE_DOUBLE,
   FI_DOUBLE,
@@ -11,7 +11,7 @@ import {
   ZIGGURAT_NOR_R
 } from './ziggurat-tables'
 
-/** A 64-bit source that leaves each draw in hi/lo (PCG64). */
+/** A 64-bit source that leaves each draw in hi/lo as int32 bit patterns (PCG64). */
 export interface Uint64Source {
   hi: number
   lo: number
@@ -32,10 +32,10 @@ export function zigguratNormal(bg: Uint64Source): number {
     const x = (lo & 0x100) === 0 ? rabs * WI_DOUBLE[idx]! : -(rabs * WI_DOUBLE[idx]!)
     if (rabs < KI_DOUBLE[idx]!) return x
     if (idx === 0) {
-      // Base layer: sample the tail beyond r (Marsaglia 1964); 1 - U keeps log away from 0.
+      // Base layer: sample the tail beyond r (Marsaglia 1964); log1p(-U) as NumPy 2.x computes it.
       for (;;) {
-        const xx = -ZIGGURAT_NOR_INV_R * log(1 - bg.nextDouble())
-        const yy = -log(1 - bg.nextDouble())
+        const xx = -ZIGGURAT_NOR_INV_R * log1p(-bg.nextDouble())
+        const yy = -log1p(-bg.nextDouble())
         if (yy + yy > xx * xx) return (lo & 0x20000) !== 0 ? -(ZIGGURAT_NOR_R + xx) : ZIGGURAT_NOR_R + xx
       }
     }
@@ -50,10 +50,10 @@ export function zigguratExponential(bg: Uint64Source): number {
   for (;;) {
     bg.next64()
     const idx = (bg.lo >>> 3) & 0xff
-    const ri = bg.hi * 2097152 + (bg.lo >>> 11)
+    const ri = (bg.hi >>> 0) * 2097152 + (bg.lo >>> 11)
     const x = ri * WE_DOUBLE[idx]!
     if (ri < KE_DOUBLE[idx]!) return x
-    if (idx === 0) return ZIGGURAT_EXP_R - log(1 - bg.nextDouble())
+    if (idx === 0) return ZIGGURAT_EXP_R - log1p(-bg.nextDouble())
     const f0 = FE_DOUBLE[idx - 1]!
     const f1 = FE_DOUBLE[idx]!
     if ((f0 - f1) * bg.nextDouble() + f1 < exp(-x)) return x
