@@ -114,7 +114,7 @@ async function benchLabs(): Promise<void> {
     for (const preset of ['faithful', 'corrected'] as const) {
       const spec = { task: 'lab' as const, lab, preset, overrides: {} }
       const plan = planLab(spec)
-      let output: Awaited<ReturnType<typeof executeLab>> | null = null
+      let output: Awaited<ReturnType<typeof executeLab>> | null = await executeLab(spec) // warm-up
       const seconds = await best(async () => {
         output = await executeLab(spec)
       })
@@ -129,21 +129,25 @@ async function benchLabs(): Promise<void> {
   }
   rmSync(dir, { recursive: true, force: true })
 
-  // Sweep scaling: the same 32-run seed ensemble on 1 process, then on one per core.
+  // Sweep scaling: the same 16-run seed ensemble (20,000 steps each) on 1 process, then one per
+  // core. Each process is warmed up first so JIT compilation is not what gets measured. (Runs
+  // of a few thousand steps scale poorly here: per-run fixed costs and allocation dominate.)
+  const SWEEP_T = 20_000
   const lab = ids[0]!
-  const runs = expandExperiment({ lab, preset: 'faithful', base: {}, seeds: Array.from({ length: 32 }, (_, i) => i + 1), grid: [], stress: [] })
+  const runs = expandExperiment({ lab, preset: 'faithful', base: { T: SWEEP_T }, seeds: Array.from({ length: 16 }, (_, i) => i + 1), grid: [], stress: [] })
   const cores = availableParallelism()
   const timings: Array<{ processes: number; seconds: number }> = []
   for (const processes of [...new Set([1, cores])]) {
     const workers = Array.from({ length: processes }, () => new SupervisedService('engine', join(workersDir, 'engine.js'), launchNodeProcess))
     await Promise.all(workers.map((w) => w.start()))
+    await Promise.all(workers.map((w) => w.call('engine.run', runs[0]!.spec)))
     const t0 = performance.now()
     await runOnPool(workers, runs, (w, run) => w.call('engine.run', run.spec))
     timings.push({ processes, seconds: (performance.now() - t0) / 1000 })
     await Promise.all(workers.map((w) => w.stop()))
   }
   const one = timings[0]!.seconds
-  console.log(`\nsweep: ${runs.length} runs of ${lab}`)
+  console.log(`\nsweep: ${runs.length} runs of ${lab}, ${SWEEP_T.toLocaleString('en-US')} steps each`)
   for (const t of timings) {
     console.log(`  ${String(t.processes).padStart(2)} process(es): ${t.seconds.toFixed(2)} s, ${(runs.length / t.seconds).toFixed(1)} runs/s, speed-up × ${(one / t.seconds).toFixed(2)}`)
   }
