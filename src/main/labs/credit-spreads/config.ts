@@ -130,22 +130,22 @@ export type CreditSpreadsConfig = z.infer<typeof CreditSpreadsConfig>
 // book ch.5 §6.4 (spec bugs 1, 3, 4 and the baseline's bfill); each switch can be flipped alone.
 export const CORRECTIONS = {
   spreadSign: {
-    id: 'spread-sign',
+    id: 'spread_sign',
     title: 'Long spread is long protection',
     why: 'The notebook books level P&L as +pos × ΔP, and the index price falls when spreads widen, so LONG_SPREAD loses on widening although the book and the code comments say it benefits. Corrected: level P&L = −pos × ΔP (corrections.spread_sign = "long_protection"). The curve tilt already gains when the curve steepens, so it keeps its sign.'
   },
   carryAccrual: {
-    id: 'carry-accrual',
+    id: 'carry_accrual',
     title: 'Book the spread carry',
     why: 'The book names carry as the mechanism, yet the notebook books price P&L only. Corrected: each level leg accrues −pos × level × dt over the step (short spread earns the spread), booked as its own `carry` P&L component (corrections.carry_accrual).'
   },
   baselineWarmup: {
-    id: 'baseline-warmup',
+    id: 'baseline_warmup',
     title: 'No back-filled trailing means',
     why: 'The baseline back-fills its 60-step trailing means, so its first 9 decisions read the mean of steps 0–9: a small look-ahead. Corrected: the expanding mean of the steps seen so far until 10 are available (corrections.baseline_warmup = "expanding").'
   },
   stepBudget: {
-    id: 'step-budget',
+    id: 'step_budget',
     title: 'A step budget instead of a wall-clock budget',
     why: 'The notebook stops a run after 30 s of wall-clock time, so the same config can give different results. Here there is no clock: policy_params.step_budget caps the steps deterministically (null runs all T − 1).'
   }

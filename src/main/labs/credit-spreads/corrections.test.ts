@@ -18,7 +18,7 @@ const short = { T: 300 }
 
 describe('credit-spreads presets', () => {
   it('corrected names each fix and sets one switch per fix', () => {
-    expect(creditSpreadsLab.presets.corrected.corrections.map((c) => c.id)).toEqual(['spread-sign', 'carry-accrual', 'baseline-warmup', 'step-budget'])
+    expect(creditSpreadsLab.presets.corrected.corrections.map((c) => c.id)).toEqual(['spread_sign', 'carry_accrual', 'baseline_warmup', 'step_budget'])
     expect(resolveConfig('corrected').corrections).toEqual({ spread_sign: 'long_protection', carry_accrual: true, baseline_warmup: 'expanding' })
     expect(resolveConfig('faithful').corrections).toEqual({ spread_sign: 'notebook', carry_accrual: false, baseline_warmup: 'bfill' })
     expect(creditSpreadsLab.presets.faithful.corrections).toEqual([CORRECTIONS.stepBudget])

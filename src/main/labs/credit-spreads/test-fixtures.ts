@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { seriesError as sharedSeriesError } from '../parity-support'
 
 // Test-side reader of the parity fixtures (generated from the notebook by another engineer; see
 // __fixtures__/ for provenance) and an error summary that says how close a series is.
@@ -42,32 +43,8 @@ export function signalsFixture(): SignalsFixture {
   return JSON.parse(readFileSync(folder + 'ch5-seed11-baseline-signals.json', 'utf8')) as SignalsFixture
 }
 
-export interface SeriesError {
-  series: string
-  n: number
-  maxAbs: number
-  maxRel: number
-  identical: number
-  /** Points where |a − e| > 1e-9·max(|a|, |e|) and > 1e-12. */
-  outside: number
-}
+export type { SeriesError } from '../parity-support'
 
-/** Compares two series: largest absolute and relative error, and how many points are bit-identical. */
-export function seriesError(series: string, actual: ArrayLike<number>, expected: ArrayLike<number>): SeriesError {
-  if (actual.length !== expected.length) throw new Error(`${series}: length ${actual.length} ≠ expected ${expected.length}`)
-  const result: SeriesError = { series, n: expected.length, maxAbs: 0, maxRel: 0, identical: 0, outside: 0 }
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!
-    const e = expected[i]!
-    if (Object.is(a, e) || a === e) {
-      result.identical++
-      continue
-    }
-    const abs = Math.abs(a - e)
-    const rel = abs / Math.max(Math.abs(a), Math.abs(e))
-    result.maxAbs = Math.max(result.maxAbs, abs)
-    result.maxRel = Math.max(result.maxRel, rel)
-    if (!(abs <= 1e-12 || rel <= 1e-9)) result.outside++
-  }
-  return result
-}
+/** Equity here sums currency amounts of ~1000: an absolute floor of 1e-12 is far below a cent. */
+export const seriesError = (series: string, actual: ArrayLike<number>, expected: ArrayLike<number>) =>
+  sharedSeriesError(series, actual, expected, 1e-12)

@@ -41,32 +41,4 @@ export function fixtureOverrides(f: FxCarryFixture): Record<string, unknown> {
   return { ...f.overrides, 'policy_params.decision_every': every }
 }
 
-export interface SeriesError {
-  series: string
-  n: number
-  maxAbs: number
-  maxRel: number
-  identical: number
-  /** Points where |a − e| > 1e-9·max(|a|, |e|) and > 1e-15 absolute. */
-  outside: number
-}
-
-/** Largest absolute and relative error, and how many points are identical (===: the notebook's −0.0 P&L of a flat book equals 0). */
-export function seriesError(series: string, actual: ArrayLike<number>, expected: ArrayLike<number>): SeriesError {
-  if (actual.length !== expected.length) throw new Error(`${series}: length ${actual.length} ≠ expected ${expected.length}`)
-  const result: SeriesError = { series, n: expected.length, maxAbs: 0, maxRel: 0, identical: 0, outside: 0 }
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!
-    const e = expected[i]!
-    if (a === e || (Number.isNaN(a) && Number.isNaN(e))) {
-      result.identical++
-      continue
-    }
-    const abs = Math.abs(a - e)
-    const rel = abs / Math.max(Math.abs(a), Math.abs(e))
-    result.maxAbs = Math.max(result.maxAbs, abs)
-    result.maxRel = Math.max(result.maxRel, rel)
-    if (!(abs <= 1e-15 || rel <= 1e-9)) result.outside++
-  }
-  return result
-}
+export { seriesError, type SeriesError } from '../parity-support'
