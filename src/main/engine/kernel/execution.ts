@@ -5,13 +5,27 @@ export interface CostBreakdown {
 }
 
 /**
+ * What really happened to a requested trade: the executed quantity per leg (a fill model may
+ * fill part of it, or fill resting quotes the policy left), its costs, and P&L booked at
+ * execution (spread captured against mid, rebates) by component.
+ */
+export interface ExecutionResult {
+  executed: Float64Array
+  cost: CostBreakdown
+  pnl?: Record<string, number>
+}
+
+/**
  * Prices a trade. `trade` is target − position per leg; `context` is whatever state the
- * model needs at the decision step (regime, liquidity…). Costs are never negative.
+ * model needs at the decision step (regime, liquidity…). Costs are never negative: income
+ * such as maker rebates is P&L, not a negative cost.
+ * A model with `execute` decides what was executed; without it the whole trade is.
  */
 export interface ExecutionModel<Ctx> {
   readonly name: string
   readonly components: readonly string[]
   cost(trade: Float64Array, context: Ctx): CostBreakdown
+  execute?(trade: Float64Array, context: Ctx): ExecutionResult
 }
 
 export function grossNotional(legs: ArrayLike<number>): number {

@@ -214,3 +214,31 @@ describe('presets and overrides', () => {
     expect(() => setPath({}, '__proto__.x', 1)).toThrow('not a valid key path')
   })
 })
+
+describe('execution that decides what was executed', () => {
+  it('books the executed part only, with its P&L at execution, and keeps the equity identity', async () => {
+    const base = toyLab()
+    const lab: typeof base = {
+      ...base,
+      pnlComponents: ['price', 'spread'],
+      execution: () => ({
+        name: 'half-fill',
+        components: ['fee'],
+        cost: () => ({ total: 0, components: { fee: 0 } }),
+        execute: (trade) => {
+          const executed = Float64Array.from(trade, (q) => q / 2)
+          const fee = Math.abs(executed[0] ?? 0) * 0.1
+          return { executed, cost: { total: fee, components: { fee } }, pnl: { spread: Math.abs(executed[0] ?? 0) * 0.5 } }
+        }
+      })
+    }
+    const run = await runLab(lab, { prices: [100, 101, 102, 103, 104], regimes: [0, 0, 0, 0, 0], mode: 'additive', costBps: 0 })
+    // LONG targets 1 each step from t = 1: the book moves half-way each time.
+    expect(Array.from(run.columns.position)).toEqual([0, 0.5, 0.75, 0.875])
+    expect(Array.from(run.columns.trade)).toEqual([0, 0.5, 0.25, 0.125])
+    expect(Array.from(run.columns.pnlByComponent.spread!)).toEqual([0, 0.25, 0.125, 0.0625])
+    let total = 1000
+    for (let t = 0; t < run.steps; t++) total += run.columns.markPnl[t]! + run.columns.pnlByComponent.spread![t]! - run.columns.cost[t]!
+    expect(run.columns.equity[run.steps - 1]).toBeCloseTo(total, 12)
+  })
+})

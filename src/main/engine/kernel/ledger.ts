@@ -55,14 +55,18 @@ export class Ledger {
     return 1 - this.equity / Math.max(this.peak, floor)
   }
 
-  /** Moves the book to `target` and pays `cost`. */
-  trade(target: Float64Array, cost: CostBreakdown): void {
+  /** Moves the book to `target`, pays `cost` and books P&L realised at execution (spread capture, rebates). */
+  trade(target: Float64Array, cost: CostBreakdown, executionPnl = 0): void {
     if (this.phase !== 'marked') throw new Error('trade must follow mark')
     if (!(cost.total >= 0)) throw new RangeError(`a trade cost must be ≥ 0 (got ${cost.total})`)
     this.position.set(target)
     this.stepCost = cost.total
     this.cumulativeCost += cost.total
-    if (this.mode === 'additive') this.equity -= cost.total
+    this.stepMark += executionPnl
+    if (this.mode === 'additive') {
+      this.equity += executionPnl - cost.total
+      this.peak = Math.max(this.peak, this.equity)
+    }
     this.phase = 'traded'
   }
 

@@ -1,5 +1,6 @@
 import { throwIfCancelled, type LoopHost } from '../cancellation'
 import type { Decision, Policy, PolicyMemory, PolicySource } from './decision'
+import type { CostBreakdown } from './execution'
 import type { LabDefinition, StepContext } from './lab'
 import { Ledger } from './ledger'
 import { RiskGate, type ConstraintEvent } from './risk-gate'
@@ -139,6 +140,9 @@ export async function runLab<C, M, O, A extends string>(
   const memory: PolicyMemory<A> = { t: 0, lastAction: lab.flatAction, lastDecision: null }
   let lastCost = 0
   let executed = 0
+  // Reused every step: the hot loop allocates nothing per leg.
+  const targetBuffer = new Float64Array(legs)
+  const tradeBuffer = new Float64Array(legs)
 
   for (let t = 0; t < planned; t++) {
     // 1. Mark the book carried into t.
@@ -174,13 +178,28 @@ export async function runLab<C, M, O, A extends string>(
     if (index === undefined) throw new Error(`${policy.name} chose "${decision.action}", which is not an action of ${lab.id}`)
 
     // 4. Target and constraints.
-    const target = gate.constrain(t, Float64Array.from(lab.actionToTarget(decision.action, observation, context)), ledger.equity, ledger.peak)
+    targetBuffer.set(lab.actionToTarget(decision.action, observation, context))
+    const target = gate.constrain(t, targetBuffer, ledger.equity, ledger.peak)
 
-    // 5. Execution and booking.
-    const trade = new Float64Array(legs)
+    // 5. Execution and booking. A fill model may execute less (or other) than was asked.
+    const trade = tradeBuffer
     for (let i = 0; i < legs; i++) trade[i] = (target[i] ?? 0) - (ledger.position[i] ?? 0)
-    const cost = execution.cost(trade, context)
-    ledger.trade(target, cost)
+    let cost: CostBreakdown
+    let executionPnl: Record<string, number> | undefined
+    let executionPnlTotal = 0
+    if (execution.execute) {
+      const result = execution.execute(trade, context)
+      cost = result.cost
+      executionPnl = result.pnl
+      for (let i = 0; i < legs; i++) {
+        trade[i] = result.executed[i] ?? 0
+        target[i] = (ledger.position[i] ?? 0) + trade[i]!
+      }
+      if (executionPnl) for (const key in executionPnl) executionPnlTotal += executionPnl[key] ?? 0
+    } else {
+      cost = execution.cost(trade, context)
+    }
+    ledger.trade(target, cost, executionPnlTotal)
     const net = ledger.settle()
     lastCost = cost.total
     if (!Number.isFinite(ledger.equity)) {
@@ -203,7 +222,11 @@ export async function runLab<C, M, O, A extends string>(
     columns.position.set(ledger.position, t * legs)
     columns.trade.set(trade, t * legs)
     columns.markPnl[t] = markTotal
-    for (const name of lab.pnlComponents) columns.pnlByComponent[name]![t] = pnl[name] ?? 0
+    for (const name of lab.pnlComponents) {
+      const marked = pnl[name] ?? 0
+      const atExecution = executionPnl?.[name]
+      columns.pnlByComponent[name]![t] = atExecution === undefined ? marked : marked + atExecution
+    }
     columns.cost[t] = cost.total
     for (const name of execution.components) columns.costByComponent[name]![t] = cost.components[name] ?? 0
     columns.netPnl[t] = net
