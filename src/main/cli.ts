@@ -21,7 +21,7 @@ const USAGE = `usage:
   mechanica labs [--json]
   mechanica run <lab> [--preset faithful|corrected] [--seed N] [--set path.to.key=value]... [--db FILE] [--json]
   mechanica sweep <lab> [--preset P] [--seeds a..b|a,b,c] [--grid path=v1,v2,…]... [--stress] [--set path=value]...
-                  [--jobs N] [--db FILE] [--json]`
+                  [--jobs N] [--db FILE] [--metrics m1,m2,…] [--json]`
 
 /** A mistake in how the CLI was called: one line on stderr, exit code 2, nothing written. */
 class UsageError extends Error {}
@@ -121,6 +121,7 @@ interface SweepValues {
   set?: string[]
   jobs?: string
   db?: string
+  metrics?: string
   json?: boolean
 }
 
@@ -208,7 +209,8 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
     if (values.json) console.log(JSON.stringify(output, null, 2))
     else {
       const metricsOf = (row: (typeof table)[number]): Record<string, number | null> | undefined => ('metrics' in row ? row.metrics : undefined)
-      const metricNames = Object.keys(table.map(metricsOf).find((m) => m) ?? {}).slice(0, 4)
+      const chosen = values.metrics?.split(',').map((m) => m.trim()).filter(Boolean)
+      const metricNames = chosen?.length ? chosen : Object.keys(table.map(metricsOf).find((m) => m) ?? {}).slice(0, 4)
       console.log(['label', 'seed', ...metricNames].join('\t'))
       for (const row of table) {
         const metrics = metricsOf(row)
@@ -234,6 +236,7 @@ async function main(argv: string[]): Promise<void> {
       grid: { type: 'string', multiple: true },
       stress: { type: 'boolean', default: false },
       jobs: { type: 'string' },
+      metrics: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false }
     }

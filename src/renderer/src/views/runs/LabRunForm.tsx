@@ -77,7 +77,8 @@ export function LabRunForm({ labs, onSubmit }: LabRunFormProps) {
         <select name="lab" value={lab.id} onChange={(e) => setLabId(e.target.value)}>
           {labs.map((l) => (
             <option key={l.id} value={l.id}>
-              ch.{l.chapter} {l.title}
+              {l.chapter > 0 ? `ch.${l.chapter} ` : ''}
+              {l.title}
             </option>
           ))}
         </select>

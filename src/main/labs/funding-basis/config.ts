@@ -1,0 +1,164 @@
+import { z } from 'zod'
+import { issuesFromZod } from '../../../shared/contract'
+import { deepMerge, setPath, type CorrectionNote, type PresetDefinition } from '../../engine/kernel'
+import { LabConfigError } from '../lab-module'
+
+// Perpetual-vs-spot carry (microstructure-lab README, notebook 03 "funding/basis arb"). There is
+// no reference code: keys are grouped like the other labs' run_config; `corrections` holds one
+// switch per fix of the `corrected` preset. A step is one hour by default (dt in years).
+
+const num = () => z.number({ error: 'must be a number' })
+const whole = () => z.int({ error: 'must be a whole number' })
+const positive = () => num().gt(0, { error: 'must be > 0' })
+const nonNegative = () => num().min(0, { error: 'must be ≥ 0' })
+const probability = () => num().min(0, { error: 'must be a probability in [0, 1]' }).max(1, { error: 'must be a probability in [0, 1]' })
+const ROW_SUM_TOLERANCE = Math.sqrt(Number.EPSILON)
+
+export const CALM = 0
+export const STRESSED = 1
+
+const Regimes = z
+  .strictObject({
+    names: z.array(z.string().min(1, { error: 'must not be empty' })).length(2, { error: 'must name exactly two regimes (calm, then stressed)' }).default(() => ['calm', 'stressed']),
+    // P[i][j] = Prob(next = j | now = i); calm lasts ≈ 200 h, stress ≈ 33 h on average
+    P: z.array(z.array(probability())).default(() => [
+      [0.995, 0.005],
+      [0.03, 0.97]
+    ])
+  })
+  .superRefine((r, ctx) => {
+    if (r.P.length !== 2) ctx.addIssue({ code: 'custom', path: ['P'], message: `must be a 2 × 2 matrix, one row per regime (got ${r.P.length} rows)` })
+    r.P.forEach((row, i) => {
+      if (row.length !== 2) ctx.addIssue({ code: 'custom', path: ['P', i], message: `row ${i} must have 2 entries, one per regime (got ${row.length})` })
+      const total = row.reduce((a, b) => a + b, 0)
+      if (Math.abs(total - 1) > ROW_SUM_TOLERANCE) ctx.addIssue({ code: 'custom', path: ['P', i], message: `row ${i} must sum to 1 (got ${total})` })
+    })
+  })
+  .prefault({})
+
+const MarketParams = z
+  .strictObject({
+    // OU basis dX = κ(θ − X)dt + σ_regime dW, X = (perp − spot)/spot in bps; σ in bps/√year
+    basis_mean_bps: num().default(2),
+    basis_kappa: nonNegative().default(500),
+    basis_sigma_calm_bps: nonNegative().default(250),
+    basis_sigma_stressed_bps: nonNegative().default(750),
+    // spot GBM, annualised
+    spot0: positive().default(30_000),
+    spot_drift: num().default(0),
+    spot_vol_calm: nonNegative().default(0.5),
+    spot_vol_stressed: nonNegative().default(1.2),
+    // funding paid every funding_interval_steps; the rate is quoted per funding_reference_hours
+    funding_interval_steps: whole().min(1, { error: 'must be at least 1 step' }).default(8),
+    funding_reference_hours: positive().default(8),
+    funding_noise_bps: nonNegative().default(0.5)
+  })
+  .prefault({})
+
+const ExecutionParams = z
+  .strictObject({
+    // per leg traded, in bps of notional: taker fee plus half-spread/impact slippage by regime
+    taker_fee_bps: nonNegative().default(4),
+    slippage_bps_calm: nonNegative().default(1),
+    slippage_bps_stressed: nonNegative().default(4)
+  })
+  .prefault({})
+
+const RiskParams = z
+  .strictObject({
+    capital: positive().default(1_000_000),
+    pos_limit: positive().default(1),
+    max_dd_stop: num().gt(0, { error: 'must be > 0' }).max(1, { error: 'must be ≤ 1 (a fraction of peak equity)' }).default(0.2)
+  })
+  .prefault({})
+
+const Strategy = z
+  .strictObject({
+    entry_threshold_bps: nonNegative().default(10),
+    exit_threshold_bps: nonNegative().default(2),
+    /** Units of notional per leg while in a trade. */
+    position_size: positive().default(1),
+    /** Currency per unit of position on each leg. */
+    notional: positive().default(1_000_000)
+  })
+  .prefault({})
+
+const PolicyParams = z
+  .strictObject({
+    decision_every: whole().min(1, { error: 'must be at least 1 step' }).default(1)
+  })
+  .prefault({})
+
+const Corrections = z
+  .strictObject({
+    /** continuous: funding accrues every step; discrete: the interval's rate is paid to the book held at each funding time. */
+    funding: z.enum(['continuous', 'discrete'], { error: 'must be "continuous" or "discrete"' }).default('continuous'),
+    /** basis_scalar: costs on |Δ basis position| (one leg); both_legs: on |Δ spot| + |Δ perp|. */
+    fee_legs: z.enum(['basis_scalar', 'both_legs'], { error: 'must be "basis_scalar" or "both_legs"' }).default('basis_scalar')
+  })
+  .prefault({})
+
+export const FundingBasisConfigSchema = z
+  .strictObject({
+    seed: whole().min(0, { error: 'must be ≥ 0' }).max(0xffff_ffff, { error: 'must be < 2^32' }).default(17),
+    T: whole().min(2, { error: 'must be at least 2 steps' }).max(1_000_000, { error: 'must be at most 1,000,000 steps' }).default(2160),
+    dt: positive().max(1, { error: 'must be ≤ 1 (years per step)' }).default(1 / 8760),
+    regimes: Regimes,
+    market_params: MarketParams,
+    execution_params: ExecutionParams,
+    risk_params: RiskParams,
+    strategy: Strategy,
+    policy_params: PolicyParams,
+    corrections: Corrections
+  })
+  .superRefine((c, ctx) => {
+    const s = c.strategy
+    // zod runs this refinement even when a threshold failed its own check: compare valid ones only
+    if (s.entry_threshold_bps >= 0 && s.exit_threshold_bps > s.entry_threshold_bps) {
+      ctx.addIssue({ code: 'custom', path: ['strategy', 'exit_threshold_bps'], message: `must be ≤ strategy.entry_threshold_bps = ${s.entry_threshold_bps} (got ${s.exit_threshold_bps})` })
+    }
+  })
+
+export type FundingBasisConfig = z.infer<typeof FundingBasisConfigSchema>
+
+export const CORRECTIONS = {
+  funding: {
+    id: 'funding',
+    title: 'Funding is paid at funding times, not accrued every step',
+    why: 'Perpetual venues pay funding only to positions open at each funding timestamp (every 8 h), for the whole interval. Accruing it per step credits a trade opened and closed between two timestamps with carry it never receives, and under-credits one held across a timestamp for a step (corrections.funding = "discrete").'
+  },
+  feeLegs: {
+    id: 'fee_legs',
+    title: 'Costs on both legs of the basis trade',
+    why: 'A scalar "basis position" hides that entering or leaving the carry trade crosses two markets: spot and perp. Charging fees and slippage on |Δ position| once halves the true round-trip cost and flatters low thresholds (corrections.fee_legs = "both_legs").'
+  }
+} as const satisfies Record<string, CorrectionNote>
+
+export const FUNDING_BASIS_PRESETS: Readonly<Record<'faithful' | 'corrected', PresetDefinition>> = {
+  faithful: {
+    description:
+      'The seed notebook\'s design as described (no code published; reconstructed): OU basis, funding accrued every step, costs charged once on the scalar basis position.',
+    overrides: { corrections: { funding: 'continuous', fee_legs: 'basis_scalar' } },
+    corrections: []
+  },
+  corrected: {
+    description: 'Funding paid at discrete funding times to the book then held; fees and slippage on both legs at entry and exit.',
+    overrides: { corrections: { funding: 'discrete', fee_legs: 'both_legs' } },
+    corrections: [CORRECTIONS.funding, CORRECTIONS.feeLegs]
+  }
+}
+
+/** Defaults ← preset ← user overrides (dotted paths or nested objects), then the schema. Throws LabConfigError. */
+export function resolveConfig(preset: 'faithful' | 'corrected' = 'faithful', overrides: Record<string, unknown> = {}): FundingBasisConfig {
+  const definition = FUNDING_BASIS_PRESETS[preset]
+  if (definition === undefined) {
+    throw new LabConfigError('funding-basis', [{ path: 'preset', message: `must be "faithful" or "corrected" (got ${JSON.stringify(preset)})` }])
+  }
+  let merged = deepMerge(FundingBasisConfigSchema.parse({}) as Record<string, unknown>, definition.overrides)
+  for (const [key, value] of Object.entries(overrides)) {
+    merged = key.includes('.') ? setPath(merged, key, value) : deepMerge(merged, { [key]: value })
+  }
+  const parsed = FundingBasisConfigSchema.safeParse(merged)
+  if (!parsed.success) throw new LabConfigError('funding-basis', issuesFromZod(parsed.error, merged, 'config'))
+  return parsed.data
+}
