@@ -14,6 +14,9 @@ import { runOnPool } from '../src/main/experiments/pool'
 import { openDatabase } from '../src/main/store/database'
 import { RunsRepository } from '../src/main/store/runs-repository'
 import { availableParallelism } from 'node:os'
+import { bareBookLoop } from '../src/main/labs/microstructure/book/bare-loop'
+import { resolveConfig as resolveMicroConfig } from '../src/main/labs/microstructure/config'
+import { runMicrostructure } from '../src/main/labs/microstructure/lab'
 import { SupervisedService } from '../src/main/services/service-host'
 
 // `npm run bench`: the slice's throughput at each layer, as absolute figures and as ratios to a
@@ -100,6 +103,47 @@ async function main(): Promise<void> {
   console.log(`\nworkstation cold start (store open + both services ready): ${coldStartMs.toFixed(0)} ms`)
   if (!Number.isFinite(sink)) console.log('(sink)', sink)
   await benchLabs()
+  await benchMicrostructure()
+}
+
+/**
+ * Order-book events per second: a bare loop over the same book (depth, quotes, one market
+ * order per step, nothing else) against the full lab loop (scenario, strategy, fills, ledger,
+ * metrics), then the full loop with every step's decision logged to SQLite.
+ */
+async function benchMicrostructure(): Promise<void> {
+  const STEPS = 200_000
+  const config = resolveMicroConfig('faithful', { steps: STEPS })
+  const levels = config.scenario.depth_levels
+  bareBookLoop(20_000, levels, 1) // warm-up
+  let bareEvents = 0
+  const bare = await best(() => {
+    bareEvents = bareBookLoop(STEPS, levels, 1).events
+  })
+  await runMicrostructure(resolveMicroConfig('faithful', { steps: 20_000 })) // warm-up
+  let fullEvents = 0
+  const full = await best(async () => {
+    fullEvents = (await runMicrostructure(config)).events
+  })
+  // With decision logging: the run as the engine service produces it, step records stored in SQLite.
+  const dir = mkdtempSync(join(tmpdir(), 'mechanica-bench-micro-'))
+  const repository = new RunsRepository(openDatabase(join(dir, 'micro.db')))
+  const spec = { task: 'lab' as const, lab: 'microstructure', preset: 'faithful', overrides: { steps: STEPS } }
+  const plan = planLab(spec)
+  let storing = Number.POSITIVE_INFINITY
+  const logged = await best(async () => {
+    const output = await executeLab(spec)
+    const t0 = performance.now()
+    const row = repository.create({ spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: 'bench', createdAt: new Date(0).toISOString() })
+    repository.complete(row.id, new Date(0).toISOString(), output, output.records)
+    storing = Math.min(storing, (performance.now() - t0) / 1000)
+  })
+  rmSync(dir, { recursive: true, force: true })
+  const rate = (events: number, seconds: number): string => `${(events / seconds / 1e6).toFixed(2)} M events/s`
+  console.log(`\nmicrostructure — ${STEPS.toLocaleString('en-US')} steps, ${levels} levels per side, best of ${REPEATS}`)
+  console.log(`  bare book loop                      ${rate(bareEvents, bare).padStart(18)}   (${(bareEvents / STEPS).toFixed(1)} events/step)`)
+  console.log(`  full loop, no logging               ${rate(fullEvents, full).padStart(18)}   ${((bare / full) * (fullEvents / bareEvents) * 100).toFixed(0)}% of bare`)
+  console.log(`  full loop + decision log in SQLite  ${rate(fullEvents, logged).padStart(18)}   ${((full / logged) * 100).toFixed(0)}% of unlogged (storing ${(storing * 1000).toFixed(0)} ms of ${(logged * 1000).toFixed(0)} ms)`)
 }
 
 /** Labs: steps/s per lab and preset, persistence cost, and sweep scaling over processes. */

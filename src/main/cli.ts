@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { ApiError, LabRunSpec, PresetName, issuesFromZod, summariseIssues } from '../shared/contract'
+import { ApiError, LabRunSpec, PresetId, issuesFromZod, summariseIssues } from '../shared/contract'
 import { systemClock } from './clock'
 import { labCatalogue } from './labs/catalogue'
 import { executeLab, parseOverrideValue, planLab } from './labs/execute'
@@ -61,8 +61,8 @@ function commandLabs(json: boolean): void {
 async function commandRun(positionals: string[], values: { preset?: string; seed?: string; set?: string[]; db?: string; json?: boolean }): Promise<void> {
   const labId = positionals[0] ?? fail('run needs a lab id (see `mechanica labs`)')
   if (positionals.length > 1) fail(`unexpected argument ${JSON.stringify(positionals[1])}`)
-  const preset = PresetName.safeParse(values.preset ?? 'faithful')
-  if (!preset.success) fail(`--preset must be "faithful" or "corrected" (got ${JSON.stringify(values.preset)})`)
+  const preset = PresetId.safeParse(values.preset ?? 'faithful')
+  if (!preset.success) fail(`--preset must be "faithful", "corrected" or a lab profile (got ${JSON.stringify(values.preset)})`)
   const seed = parseSeed(values.seed)
   const candidate = { task: 'lab', lab: labId, preset: preset.data, overrides: parseSets(values.set ?? []), ...(seed === undefined ? {} : { seed }) }
   const parsed = LabRunSpec.safeParse(candidate)
@@ -128,15 +128,15 @@ interface SweepValues {
 /** Seeds × (base | stress variants | grid cells), spread over one engine process per core. */
 async function commandSweep(positionals: string[], values: SweepValues): Promise<void> {
   const labId = positionals[0] ?? fail('sweep needs a lab id (see `mechanica labs`)')
-  const preset = PresetName.safeParse(values.preset ?? 'faithful')
-  if (!preset.success) fail(`--preset must be "faithful" or "corrected" (got ${JSON.stringify(values.preset)})`)
+  const preset = PresetId.safeParse(values.preset ?? 'faithful')
+  if (!preset.success) fail(`--preset must be "faithful", "corrected" or a lab profile (got ${JSON.stringify(values.preset)})`)
   const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs)
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) fail(`--jobs must be a whole number from 1 to 64 (got ${JSON.stringify(values.jobs)})`)
   let planned: PlannedRun[]
   try {
     const module = findLab(labId)
     const base = parseSets(values.set ?? [])
-    const stress = values.stress ? (module.stressMenu?.(module.resolveConfig(preset.data, base)) ?? fail(`${labId} has no stress menu`)) : []
+    const stress = values.stress ? (module.stressMenu?.(planLab({ task: 'lab', lab: labId, preset: preset.data, overrides: base }).config) ?? fail(`${labId} has no stress menu`)) : []
     planned = expandExperiment({
       lab: labId,
       preset: preset.data,

@@ -1,5 +1,5 @@
 import { setPath } from '../engine/kernel'
-import type { LabRunSpec, PresetName } from '../../shared/contract'
+import type { LabRunSpec } from '../../shared/contract'
 
 /** One factor of a grid: a config path and the values it takes. */
 export interface GridAxis {
@@ -15,7 +15,8 @@ export interface StressVariant {
 
 export interface ExperimentSpec {
   lab: string
-  preset: PresetName
+  /** faithful, corrected or one of the lab's profiles. */
+  preset: string
   /** Applied to every run: the frozen base. */
   base: Record<string, unknown>
   /** Seed ensemble; every variant runs on every seed, so regime paths match across variants. */

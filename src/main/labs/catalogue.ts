@@ -21,6 +21,7 @@ export function labCatalogue(): LabInfo[] {
       defaultSeed: lab.seedOf(defaults),
       steps: lab.steps(defaults),
       presets: { faithful: preset('faithful'), corrected: preset('corrected') },
+      profiles: Object.entries(module.profiles ?? {}).map(([id, p]) => ({ id, description: p.description })),
       defaults
     }
   })

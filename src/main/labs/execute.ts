@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ApiError, issuesFromZod, summariseIssues, type LabResults, type LabRunSpec, type TaskOutput } from '../../shared/contract'
+import { ApiError, issuesFromZod, summariseIssues, type LabResults, type LabRunSpec, type PresetName, type TaskOutput } from '../../shared/contract'
 import type { LoopHost } from '../engine/cancellation'
 import { configHash } from '../engine/hashing'
 import {
@@ -49,11 +49,18 @@ export function findLab(id: string): LabModule {
 /** Resolves and validates a lab spec without running it: unknown lab, preset or key fail here. */
 export function planLab(spec: LabRunSpec): LabPlan {
   const module = findLab(spec.lab)
-  const overrides: Record<string, unknown> = { ...spec.overrides }
+  const profile = spec.preset === 'faithful' || spec.preset === 'corrected' ? null : module.profiles?.[spec.preset]
+  if (profile === undefined) {
+    const names = ['faithful', 'corrected', ...Object.keys(module.profiles ?? {})]
+    throw new ApiError('invalid_params', `${spec.lab}: unknown preset "${spec.preset}"; presets: ${names.join(', ')}`, [
+      { path: 'spec.preset', message: `unknown preset "${spec.preset}"` }
+    ])
+  }
+  const overrides: Record<string, unknown> = { ...(profile?.overrides ?? {}), ...spec.overrides }
   if (spec.seed !== undefined) overrides.seed = spec.seed
   let config: unknown
   try {
-    config = module.resolveConfig(spec.preset, overrides)
+    config = module.resolveConfig(profile ? 'faithful' : (spec.preset as PresetName), overrides)
   } catch (error) {
     if (error instanceof LabConfigError) {
       const issues = error.problems.map((p) => ({ path: `spec.overrides.${p.path}`, message: p.message }))

@@ -12,6 +12,11 @@ export interface LabModule {
   /** Summary metrics under the notebook's names (total_return, final_equity, …). */
   metrics(run: LabRun<unknown>, config: unknown): Record<string, number | null>
   /**
+   * Named profiles a user can pick like presets (`--preset twap`): the faithful preset plus
+   * these overrides, under the user's own.
+   */
+  readonly profiles?: Readonly<Record<string, { description: string; overrides: Record<string, unknown> }>>
+  /**
    * The book's stress menu for this lab, one factor at a time against the frozen base:
    * leverage cap, costs/impact, regime-switch probability, vol-of-vol/jumps, liquidity.
    */

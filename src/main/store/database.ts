@@ -67,6 +67,7 @@ export function migrate(db: Db, list: readonly Migration[]): void {
     if (migration.version <= current) continue
     db.transaction(() => {
       db.exec(migration.sql)
+      migration.convert?.(db)
       db.pragma(`user_version = ${migration.version}`)
     })()
   }

@@ -2,10 +2,15 @@
  * Schema history. Append only: a released migration is never edited, a new one is added.
  * Each runs in its own transaction and bumps PRAGMA user_version.
  */
+import type { Db } from './database'
+import { convertStepRowsToChunks } from './step-log-migration'
+
 export interface Migration {
   version: number
   name: string
   sql: string
+  /** Data conversion that SQL cannot express, run after `sql` in the same transaction. */
+  convert?: (db: Db) => void
 }
 
 export const migrations: readonly Migration[] = [
@@ -98,6 +103,28 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
       CREATE INDEX run_events_by_rule ON run_events (run_id, rule);
     `
+  },
+  {
+    version: 3,
+    name: 'decision log as columnar chunks',
+    // A row per step cost ~4 µs to write; chunks of typed-array columns cost a memcpy.
+    sql: `
+      CREATE TABLE run_step_log (
+        run_id    INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+        steps     INTEGER NOT NULL,
+        meta_json TEXT    NOT NULL
+      );
+      CREATE TABLE run_step_chunks (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        chunk  INTEGER NOT NULL,
+        t0     INTEGER NOT NULL,
+        n      INTEGER NOT NULL,
+        name   TEXT    NOT NULL,
+        data   BLOB    NOT NULL,
+        PRIMARY KEY (run_id, chunk, name)
+      ) WITHOUT ROWID;
+    `,
+    convert: convertStepRowsToChunks
   }
 ]
 

@@ -1,6 +1,9 @@
 import { RunResults, RunSpec, type RunStatus, type RunSummary, type TaskOutput } from '../../shared/contract'
 import type { Db } from './database'
 import { blobToFloat64, float64ToBlob, joinSeries, splitSeries } from './series-codec'
+import { STEP_CHUNK, decodeChunkRows, encodeStepLog, type StepLogMeta, type StepRow } from './step-log'
+
+export type { StepRow } from './step-log'
 import type { StepRecordBatch } from '../engine/kernel/step-records'
 interface RunRow {
   id: number
@@ -30,43 +33,6 @@ export interface NewRun {
   createdAt: string
 }
 
-/** Rows per INSERT batch for step records: one transaction, prepared statement, many rows. */
-const STEP_BATCH = 500
-
-interface StepRowRaw {
-  t: number
-  regime: string
-  action: string
-  source: string
-  rationale: string
-  position_json: string
-  trade_json: string
-  costs_json: string
-  pnl_json: string
-  cost: number
-  net_pnl: number
-  equity: number
-  drawdown: number
-  leverage: number
-}
-
-export interface StepRow {
-  t: number
-  regime: string
-  action: string
-  source: string
-  rationale: string
-  position: number[]
-  trade: number[]
-  costs: Record<string, number>
-  pnl: Record<string, number>
-  cost: number
-  netPnl: number
-  equity: number
-  drawdown: number
-  leverage: number
-}
-
 function toSummary(row: RunRow): RunSummary {
   return {
     id: row.id,
@@ -94,12 +60,14 @@ export class RunsRepository {
   private readonly endStmt
   private readonly insertResultsStmt
   private readonly insertSeriesStmt
-  private readonly insertStepStmt
+  private readonly insertStepLogStmt
+  private readonly insertStepChunkStmt
+  private readonly stepLogStmt
+  private readonly stepChunkStmt
   private readonly insertEventStmt
   private readonly getStmt
   private readonly resultsStmt
   private readonly seriesStmt
-  private readonly stepsStmt
   private readonly eventsStmt
   private readonly listAllStmt
   private readonly listByStatusStmt
@@ -123,18 +91,16 @@ export class RunsRepository {
     )
     this.insertResultsStmt = db.prepare(`INSERT INTO run_results (run_id, kind, results_json) VALUES (?, ?, ?)`)
     this.insertSeriesStmt = db.prepare(`INSERT INTO run_series (run_id, name, data) VALUES (?, ?, ?)`)
-    this.insertStepStmt = db.prepare(
-      `INSERT INTO run_steps (run_id, t, regime, action, source, rationale, position_json, trade_json, costs_json, pnl_json,
-                              cost, net_pnl, equity, drawdown, leverage)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-    )
+    this.insertStepLogStmt = db.prepare(`INSERT INTO run_step_log (run_id, steps, meta_json) VALUES (?, ?, ?)`)
+    this.insertStepChunkStmt = db.prepare(`INSERT INTO run_step_chunks (run_id, chunk, t0, n, name, data) VALUES (?, ?, ?, ?, ?, ?)`)
+    this.stepLogStmt = db.prepare(`SELECT steps, meta_json FROM run_step_log WHERE run_id = ?`)
+    this.stepChunkStmt = db.prepare(`SELECT name, data FROM run_step_chunks WHERE run_id = ? AND chunk = ?`)
     this.insertEventStmt = db.prepare(
       `INSERT INTO run_events (run_id, seq, t, rule, message, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?)`
     )
     this.getStmt = db.prepare(`SELECT * FROM runs WHERE id = ?`)
     this.resultsStmt = db.prepare(`SELECT kind, results_json FROM run_results WHERE run_id = ?`)
     this.seriesStmt = db.prepare(`SELECT name, data FROM run_series WHERE run_id = ?`)
-    this.stepsStmt = db.prepare(`SELECT * FROM run_steps WHERE run_id = ? AND t >= ? ORDER BY t LIMIT ?`)
     this.eventsStmt = db.prepare(`SELECT * FROM run_events WHERE run_id = ? ORDER BY seq`)
     this.listAllStmt = db.prepare(`SELECT * FROM runs ORDER BY id DESC LIMIT ? OFFSET ?`)
     this.listByStatusStmt = db.prepare(`SELECT * FROM runs WHERE status = ? ORDER BY id DESC LIMIT ? OFFSET ?`)
@@ -177,30 +143,10 @@ export class RunsRepository {
   }
 
   private insertRecords(id: number, r: StepRecordBatch): void {
-    const legs = r.legs.length
-    const pick = (columns: Record<string, Float64Array>, t: number): string =>
-      JSON.stringify(Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, v[t] ?? 0])))
-    for (let start = 0; start < r.t.length; start += STEP_BATCH) {
-      const end = Math.min(r.t.length, start + STEP_BATCH)
-      for (let i = start; i < end; i++) {
-        this.insertStepStmt.run(
-          id,
-          r.t[i],
-          r.regimeNames[r.regime[i] ?? -1] ?? String(r.regime[i]),
-          r.actionNames[r.action[i] ?? -1] ?? String(r.action[i]),
-          r.sourceNames[r.source[i] ?? -1] ?? String(r.source[i]),
-          r.rationales[r.rationale[i] ?? -1] ?? '',
-          JSON.stringify(Array.from(r.position.subarray(i * legs, (i + 1) * legs))),
-          JSON.stringify(Array.from(r.trade.subarray(i * legs, (i + 1) * legs))),
-          pick(r.costByComponent, i),
-          pick(r.pnlByComponent, i),
-          r.cost[i],
-          r.netPnl[i],
-          r.equity[i],
-          r.drawdown[i],
-          r.leverage[i]
-        )
-      }
+    const { meta, steps, chunks } = encodeStepLog(r)
+    this.insertStepLogStmt.run(id, steps, JSON.stringify(meta))
+    for (const chunk of chunks) {
+      for (const column of chunk.columns) this.insertStepChunkStmt.run(id, chunk.index, chunk.t0, chunk.n, column.name, column.data)
     }
     r.events.forEach((e, seq) =>
       this.insertEventStmt.run(id, seq, e.t, e.rule, e.message, JSON.stringify(e.before), JSON.stringify(e.after))
@@ -231,24 +177,21 @@ export class RunsRepository {
     return parsed.data
   }
 
-  /** A page of step records, in step order (for the decision log). */
+  /** A page of step records from step `fromT`, in step order: reads only the chunks the page spans. */
   steps(id: number, fromT: number, limit: number): StepRow[] {
-    return (this.stepsStmt.all(id, fromT, limit) as StepRowRaw[]).map((r) => ({
-      t: r.t,
-      regime: r.regime,
-      action: r.action,
-      source: r.source,
-      rationale: r.rationale,
-      position: JSON.parse(r.position_json) as number[],
-      trade: JSON.parse(r.trade_json) as number[],
-      costs: JSON.parse(r.costs_json) as Record<string, number>,
-      pnl: JSON.parse(r.pnl_json) as Record<string, number>,
-      cost: r.cost,
-      netPnl: r.net_pnl,
-      equity: r.equity,
-      drawdown: r.drawdown,
-      leverage: r.leverage
-    }))
+    const log = this.stepLogStmt.get(id) as { steps: number; meta_json: string } | undefined
+    if (!log || limit <= 0) return []
+    const meta = JSON.parse(log.meta_json) as StepLogMeta
+    const rows: StepRow[] = []
+    const end = Math.min(log.steps, Math.max(0, fromT) + limit)
+    for (let t = Math.max(0, fromT); t < end; ) {
+      const chunk = Math.floor(t / STEP_CHUNK)
+      const columns = new Map((this.stepChunkStmt.all(id, chunk) as Array<{ name: string; data: Buffer }>).map((c) => [c.name, c.data]))
+      const to = Math.min(end, (chunk + 1) * STEP_CHUNK)
+      rows.push(...decodeChunkRows(meta, columns, t - chunk * STEP_CHUNK, to - chunk * STEP_CHUNK))
+      t = to
+    }
+    return rows
   }
 
   events(id: number): Array<{ seq: number; t: number; rule: string; message: string; before: number[]; after: number[] }> {

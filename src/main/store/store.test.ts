@@ -159,7 +159,7 @@ describe('openDatabase', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
     expect(LATEST_SCHEMA_VERSION).toBe(migrations.length)
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all()
-    expect(tables).toEqual(['run_events', 'run_results', 'run_series', 'run_steps', 'runs'])
+    expect(tables).toEqual(['run_events', 'run_results', 'run_series', 'run_step_chunks', 'run_step_log', 'runs'])
   })
 
   it('keeps existing rows when an existing database is reopened', () => {
@@ -306,7 +306,7 @@ describe('RunsRepository', () => {
 
   const resultRows = (id: number) => db.prepare('SELECT count(*) FROM run_results WHERE run_id = ?').pluck().get(id)
   const seriesRows = (id: number) => db.prepare('SELECT count(*) FROM run_series WHERE run_id = ?').pluck().get(id)
-  const stepRows = (id: number) => db.prepare('SELECT count(*) FROM run_steps WHERE run_id = ?').pluck().get(id)
+  const stepRows = (id: number) => db.prepare('SELECT count(*) FROM run_step_chunks WHERE run_id = ?').pluck().get(id)
 
   function newLabRun(): ReturnType<RunsRepository['create']> {
     const lab = LabRunSpec.parse({ task: 'lab', lab: 'credit-spreads', seed: 7 })

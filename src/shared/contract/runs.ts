@@ -25,8 +25,12 @@ export const RandomWalkSpec = z.strictObject({
 export type RandomWalkSpec = z.infer<typeof RandomWalkSpec>
 export type RandomWalkSpecInput = z.input<typeof RandomWalkSpec>
 
+/** Every lab has `faithful` and `corrected`; a lab may add named profiles (e.g. `twap`). */
 export const PresetName = z.enum(['faithful', 'corrected'], { error: 'must be "faithful" or "corrected"' })
 export type PresetName = z.infer<typeof PresetName>
+export const PresetId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,39}$/, { error: 'must be a preset name such as "faithful", "corrected" or a lab profile' })
 
 /**
  * A mechanism lab run: which lab, which preset, which seed, and overrides keyed by the
@@ -35,7 +39,7 @@ export type PresetName = z.infer<typeof PresetName>
 export const LabRunSpec = z.strictObject({
   task: z.literal('lab'),
   lab: z.string().min(1, { error: 'must name a lab' }).max(64),
-  preset: PresetName.default('faithful'),
+  preset: PresetId.default('faithful'),
   /** Overrides the preset's seed when given. */
   seed: z
     .int({ error: 'must be a whole number' })
@@ -64,6 +68,8 @@ export const LabInfo = z.strictObject({
   legs: z.array(z.string()),
   defaultSeed: z.int(),
   steps: z.int(),
+  /** Named profiles beyond faithful/corrected (run on the faithful preset with their overrides). */
+  profiles: z.array(z.strictObject({ id: z.string(), description: z.string() })),
   presets: z.strictObject({
     faithful: z.strictObject({ description: z.string(), corrections: z.array(z.strictObject({ id: z.string(), title: z.string(), why: z.string() })) }),
     corrected: z.strictObject({ description: z.string(), corrections: z.array(z.strictObject({ id: z.string(), title: z.string(), why: z.string() })) })

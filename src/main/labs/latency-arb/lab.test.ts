@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { labResultsHash, runLab, type LabRun } from '../../engine/kernel'
 import { expandExperiment, parseGridAxis } from '../../experiments/plan'
+import { planLab } from '../execute'
 import type { LatencyArbConfig } from './config'
 import { latencyArbLab, latencyArbModule, resolveConfig } from './lab'
 import { edgeBps, type LatencyArbMarket } from './market'
@@ -127,7 +128,7 @@ describe('latency-arb', () => {
     expect(planned.length).toBe(16)
     const grid = new Map<string, number | null>()
     for (const p of planned) {
-      const config = latencyArbModule.resolveConfig(p.spec.preset, p.spec.overrides) as LatencyArbConfig
+      const config = planLab(p.spec).config as LatencyArbConfig
       const metrics = latencyArbModule.metrics(await run(config), config)
       grid.set(`${config.latency.latency_steps}×${config.strategy.threshold_bps}`, metrics.win_rate ?? null)
     }

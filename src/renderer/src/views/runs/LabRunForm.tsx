@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react'
-import { LabRunSpec, issuesFromZod, type FieldIssue, type LabInfo, type PresetName } from '../../../../shared/contract'
+import { LabRunSpec, issuesFromZod, type FieldIssue, type LabInfo } from '../../../../shared/contract'
 
 export interface LabRunFormProps {
   labs: LabInfo[]
@@ -32,7 +32,7 @@ export function parseOverrides(text: string): { overrides: Record<string, unknow
 
 export function LabRunForm({ labs, onSubmit }: LabRunFormProps) {
   const [labId, setLabId] = useState(labs[0]?.id ?? '')
-  const [preset, setPreset] = useState<PresetName>('faithful')
+  const [preset, setPreset] = useState('faithful')
   const [seed, setSeed] = useState('')
   const [overrides, setOverrides] = useState('')
   const [issues, setIssues] = useState<FieldIssue[]>([])
@@ -69,12 +69,19 @@ export function LabRunForm({ labs, onSubmit }: LabRunFormProps) {
     }
   }
 
-  const corrections = lab.presets[preset].corrections
+  const corrections = preset === 'corrected' ? lab.presets.corrected.corrections : []
   return (
     <form className="form lab-form" onSubmit={(e) => void submit(e)} aria-label="New lab run">
       <label className="field">
         <span className="field-label">Lab</span>
-        <select name="lab" value={lab.id} onChange={(e) => setLabId(e.target.value)}>
+        <select
+          name="lab"
+          value={lab.id}
+          onChange={(e) => {
+            setLabId(e.target.value)
+            setPreset('faithful') // a profile belongs to one lab
+          }}
+        >
           {labs.map((l) => (
             <option key={l.id} value={l.id}>
               {l.chapter > 0 ? `ch.${l.chapter} ` : ''}
@@ -88,9 +95,14 @@ export function LabRunForm({ labs, onSubmit }: LabRunFormProps) {
       </label>
       <label className="field">
         <span className="field-label">Preset</span>
-        <select name="preset" value={preset} onChange={(e) => setPreset(e.target.value as PresetName)}>
-          <option value="faithful">faithful (notebook)</option>
+        <select name="preset" value={preset} onChange={(e) => setPreset(e.target.value)}>
+          <option value="faithful">faithful (reference)</option>
           <option value="corrected">corrected</option>
+          {lab.profiles.map((p) => (
+            <option key={p.id} value={p.id} title={p.description}>
+              {p.id}
+            </option>
+          ))}
         </select>
         <span className="field-hint">{corrections.length ? `${corrections.length} named fixes` : 'reproduces the notebook, quirks included'}</span>
       </label>
