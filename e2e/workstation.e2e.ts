@@ -145,3 +145,38 @@ describe('mechanism labs in the browser host', () => {
     expect(await page.locator('tbody tr[data-run-id]').count()).toBe(2)
   })
 })
+
+describe('microstructure lab in the browser host', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mechanica-e2e-micro-'))
+  let host: RunningHost
+  let browser: Browser
+  let page: Page
+
+  beforeAll(async () => {
+    browser = await launchChromium()
+    host = await startHost(join(dir, 'mechanica.db'))
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+    await page.goto(host.url)
+    await page.getByTestId('engine-status').filter({ hasText: 'engine: ready' }).waitFor()
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await host?.stop()
+  })
+
+  it('runs the seed profiles as presets: TWAP ends at its target, DoNothing never fills', async () => {
+    await page.getByRole('tab', { name: 'lab' }).click()
+    await page.selectOption('select[name=lab]', 'microstructure')
+    await page.selectOption('select[name=preset]', 'twap')
+    await page.click('button:has-text("Run lab")')
+    await page.locator('tr[data-run-id="1"] .status-completed').waitFor({ timeout: 60_000 })
+    await expect.poll(() => page.locator('tr[data-metric="final_inventory"] td.num').textContent()).toMatch(/^50(\.0+)?$/)
+    await page.fill('textarea[name=overrides]', 'strategy.type=DoNothing')
+    await page.click('button:has-text("Run lab")')
+    await page.locator('tr[data-run-id="2"] .status-completed').waitFor({ timeout: 60_000 })
+    await expect.poll(() => page.locator('tr[data-metric="fills"] td.num').textContent()).toBe('0')
+    expect(await page.locator('tr[data-metric="final_pnl"] td.num').textContent()).toBe('0')
+    await page.screenshot({ path: screenshotPath('lab-microstructure') })
+  })
+})

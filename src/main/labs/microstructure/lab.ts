@@ -129,7 +129,7 @@ function depthSurface(m: MicroRunMarket, t: number): Surface {
 export const microstructureLab: LabDefinition<MicrostructureConfig, MicroRunMarket, MicroObservation, MicroAction> = {
   id: 'microstructure',
   title: 'Microstructure — market making and execution on a limit order book',
-  chapter: 11,
+  chapter: 0,
   description:
     'A limit order book with multi-level depth around a regime-switching GBM mid; spreads widen with volatility. Market making with inventory skew, TWAP, momentum and a do-nothing control; passive fills decay with distance from the touch, informed takers cross into stale quotes; maker/taker fees; P&L split into spread capture, adverse selection, fees and inventory.',
   configSchema: MicrostructureConfigSchema,

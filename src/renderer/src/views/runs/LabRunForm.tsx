@@ -104,7 +104,13 @@ export function LabRunForm({ labs, onSubmit }: LabRunFormProps) {
             </option>
           ))}
         </select>
-        <span className="field-hint">{corrections.length ? `${corrections.length} named fixes` : 'reproduces the notebook, quirks included'}</span>
+        <span className="field-hint">
+          {preset === 'corrected'
+            ? `${corrections.length} named fixes`
+            : preset === 'faithful'
+              ? lab.presets.faithful.description
+              : (lab.profiles.find((p) => p.id === preset)?.description ?? '')}
+        </span>
       </label>
       <label className="field">
         <span className="field-label">Seed</span>
@@ -117,7 +123,7 @@ export function LabRunForm({ labs, onSubmit }: LabRunFormProps) {
           name="overrides"
           rows={3}
           spellCheck={false}
-          placeholder={'risk_params.max_leverage=1.5\nexecution_params.cost_bps=3'}
+          placeholder={'path.to.key=value, one per line\ne.g. seed=7'}
           value={overrides}
           onChange={(e) => setOverrides(e.target.value)}
         />
