@@ -2,19 +2,14 @@ import { z } from 'zod'
 import { issuesFromZod } from '../../../shared/contract'
 import { deepMerge, setPath, type CorrectionNote, type PresetDefinition } from '../../engine/kernel'
 import { LabConfigError } from '../lab-module'
+import { checkTransitionMatrix, nonNegative, num, positive, probability, whole } from '../common/fields'
 
 // Keys and nesting follow the notebook's run_config (CHAPTER_3.ipynb cell 6), so a path such as
 // `risk_params.max_dd_stop` means the same thing here, in the CLI's --set and in the memo.
 // Keys the notebook hard-codes inside its functions are exposed with their notebook values and
 // marked "notebook constant"; `corrections` holds the switches the `corrected` preset flips.
 
-const num = () => z.number({ error: 'must be a number' })
-const whole = () => z.int({ error: 'must be a whole number' })
-const positive = () => num().gt(0, { error: 'must be > 0' })
-const nonNegative = () => num().min(0, { error: 'must be ≥ 0' })
-const probability = () => num().min(0, { error: 'must be a probability in [0, 1]' }).max(1, { error: 'must be a probability in [0, 1]' })
 /** NumPy's Generator.choice refuses p whose sum is off 1 by more than sqrt(machine epsilon). */
-const ROW_SUM_TOLERANCE = Math.sqrt(Number.EPSILON)
 
 const Regimes = z
   .strictObject({
@@ -33,14 +28,7 @@ const Regimes = z
       })
       .prefault({})
   })
-  .superRefine((r, ctx) => {
-    if (r.P.length !== 2) ctx.addIssue({ code: 'custom', path: ['P'], message: `must be a 2 × 2 matrix, one row per regime (got ${r.P.length} rows)` })
-    r.P.forEach((row, i) => {
-      if (row.length !== 2) ctx.addIssue({ code: 'custom', path: ['P', i], message: `row ${i} must have 2 entries, one per regime (got ${row.length})` })
-      const total = row.reduce((a, b) => a + b, 0)
-      if (Math.abs(total - 1) > ROW_SUM_TOLERANCE) ctx.addIssue({ code: 'custom', path: ['P', i], message: `row ${i} must sum to 1 (got ${total})` })
-    })
-  })
+  .superRefine((r, ctx) => checkTransitionMatrix(r.P, 2, ctx, ['P']))
 
 const MarketParams = z
   .strictObject({

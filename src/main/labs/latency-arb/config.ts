@@ -2,19 +2,14 @@ import { z } from 'zod'
 import { issuesFromZod } from '../../../shared/contract'
 import { deepMerge, setPath, type CorrectionNote, type PresetDefinition } from '../../engine/kernel'
 import { LabConfigError } from '../lab-module'
+import { checkTransitionMatrix, nonNegative, num, positive, probability, whole } from '../common/fields'
 
 // Two-venue latency arbitrage (microstructure-lab README, notebook 04). There is no reference
 // code: keys are grouped like the other labs' run_config, with `latency`, `fees` and
 // `venue_params` groups so the book's latency × threshold grid is two config paths. A step is
 // one second by default (dt in years).
 
-const num = () => z.number({ error: 'must be a number' })
-const whole = () => z.int({ error: 'must be a whole number' })
-const positive = () => num().gt(0, { error: 'must be > 0' })
-const nonNegative = () => num().min(0, { error: 'must be ≥ 0' })
-const probability = () => num().min(0, { error: 'must be a probability in [0, 1]' }).max(1, { error: 'must be a probability in [0, 1]' })
 const steps = () => whole().min(0, { error: 'must be ≥ 0 steps' })
-const ROW_SUM_TOLERANCE = Math.sqrt(Number.EPSILON)
 
 export const CALM = 0
 export const STRESSED = 1
@@ -28,14 +23,7 @@ const Regimes = z
       [0.01, 0.99]
     ])
   })
-  .superRefine((r, ctx) => {
-    if (r.P.length !== 2) ctx.addIssue({ code: 'custom', path: ['P'], message: `must be a 2 × 2 matrix, one row per regime (got ${r.P.length} rows)` })
-    r.P.forEach((row, i) => {
-      if (row.length !== 2) ctx.addIssue({ code: 'custom', path: ['P', i], message: `row ${i} must have 2 entries, one per regime (got ${row.length})` })
-      const total = row.reduce((a, b) => a + b, 0)
-      if (Math.abs(total - 1) > ROW_SUM_TOLERANCE) ctx.addIssue({ code: 'custom', path: ['P', i], message: `row ${i} must sum to 1 (got ${total})` })
-    })
-  })
+  .superRefine((r, ctx) => checkTransitionMatrix(r.P, 2, ctx, ['P']))
   .prefault({})
 
 const MarketParams = z

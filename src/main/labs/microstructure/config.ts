@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { issuesFromZod } from '../../../shared/contract'
 import { deepMerge, setPath, type CorrectionNote, type PresetDefinition } from '../../engine/kernel'
 import { LabConfigError } from '../lab-module'
+import { num, whole, positive, nonNegative, probability } from '../common/fields'
 
 // Keys follow the seed's JSON configs (microstructure-lab configs/*.json as its README
 // describes them): scenario, fill model, fees, strategy chosen by a `type` key, analytics.
@@ -13,11 +14,6 @@ export const PROFILE_NAMES = ['baseline_mm', 'twap', 'momentum'] as const
 export type ProfileName = (typeof PROFILE_NAMES)[number]
 export const REGIME_NAMES = ['calm', 'stressed'] as const
 
-const num = () => z.number({ error: 'must be a number' })
-const whole = () => z.int({ error: 'must be a whole number' })
-const positive = () => num().gt(0, { error: 'must be > 0' })
-const nonNegative = () => num().min(0, { error: 'must be ≥ 0' })
-const probability = () => num().min(0, { error: 'must be a probability in [0, 1]' }).max(1, { error: 'must be a probability in [0, 1]' })
 
 const Scenario = z
   .strictObject({

@@ -1,0 +1,21 @@
+import { z, type RefinementCtx } from 'zod'
+
+// Config fields every lab uses, with messages for people; one definition, not one per lab.
+export const num = () => z.number({ error: 'must be a number' })
+export const whole = () => z.int({ error: 'must be a whole number' })
+export const positive = () => num().gt(0, { error: 'must be > 0' })
+export const nonNegative = () => num().min(0, { error: 'must be ≥ 0' })
+export const probability = () => num().min(0, { error: 'must be a probability in [0, 1]' }).max(1, { error: 'must be a probability in [0, 1]' })
+
+/** Rows of a transition matrix must sum to 1 within float rounding. */
+export const ROW_SUM_TOLERANCE = Math.sqrt(Number.EPSILON)
+
+/** Adds one issue per malformed row of an n × n Markov transition matrix at `path`. */
+export function checkTransitionMatrix(P: readonly (readonly number[])[], n: number, ctx: RefinementCtx, path: PropertyKey[]): void {
+  if (P.length !== n) ctx.addIssue({ code: 'custom', path, message: `must be a ${n} × ${n} matrix, one row per regime (got ${P.length} rows)` })
+  P.forEach((row, i) => {
+    if (row.length !== n) ctx.addIssue({ code: 'custom', path: [...path, i], message: `row ${i} must have ${n} entries, one per regime (got ${row.length})` })
+    const total = row.reduce((a, b) => a + b, 0)
+    if (Math.abs(total - 1) > ROW_SUM_TOLERANCE) ctx.addIssue({ code: 'custom', path: [...path, i], message: `row ${i} must sum to 1 (got ${total})` })
+  })
+}
