@@ -1,0 +1,193 @@
+import { z } from 'zod'
+import { issuesFromZod } from '../../../shared/contract'
+import { deepMerge, setPath, type CorrectionNote, type PresetDefinition } from '../../engine/kernel'
+import { LabConfigError } from '../lab-module'
+
+// "Modeling Financial Chaos" (spec regime-ssm): a Heston bull/crash simulator with per-bar
+// regime labels, a regime classifier, and the book's RegimeFilter strategy. `corrections`
+// holds the switches the `corrected` preset flips; defaults are the book as coded.
+
+const num = () => z.number({ error: 'must be a number' })
+const whole = () => z.int({ error: 'must be a whole number' })
+const positive = () => num().gt(0, { error: 'must be > 0' })
+const nonNegative = () => num().min(0, { error: 'must be ≥ 0' })
+const probability = () => num().min(0, { error: 'must be a probability in [0, 1]' }).max(1, { error: 'must be a probability in [0, 1]' })
+
+// spec §1.3, the code's parameter sets (gen_bull / gen_bear); κ is the 2.0 default in both.
+const Regime = (mu: number, theta: number, xi: number) =>
+  z
+    .strictObject({
+      mu: num().default(mu),
+      theta: nonNegative().default(theta),
+      kappa: nonNegative().default(2.0),
+      xi: nonNegative().default(xi)
+    })
+    .prefault({})
+
+const Heston = z
+  .strictObject({
+    bull: Regime(0.1, 0.02, 0.1),
+    crash: Regime(-0.3, 0.16, 0.8),
+    rho: num().min(-1, { error: 'must be in [−1, 1]' }).max(1, { error: 'must be in [−1, 1]' }).default(-0.7),
+    s0: positive().default(100),
+    v0: nonNegative().default(0.02)
+  })
+  .prefault({})
+
+const Switching = z
+  .strictObject({
+    // spec §1.4: the book's single fixed switch (faithful)
+    switch_idx: whole().min(2, { error: 'must be ≥ 2' }).default(2500),
+    // [REC] spec §1.6: per-bar Markov switching; expected segments 1/p bars (750 bull, 400 crash)
+    p_bull_to_crash: probability().default(1 / 750),
+    p_crash_to_bull: probability().default(1 / 400)
+  })
+  .prefault({})
+
+const Classifier = z
+  .strictObject({
+    // 'ssm' joins here once the ONNX model is wired (market.ts takes any RegimeInference)
+    kind: z.enum(['rv_threshold', 'hmm'], { error: 'must be "rv_threshold" or "hmm"' }).default('rv_threshold'),
+    hmm_iterations: whole().min(1, { error: 'must be ≥ 1' }).max(500, { error: 'must be ≤ 500' }).default(30),
+    hmm_refit_iterations: whole().min(0, { error: 'must be ≥ 0' }).max(100, { error: 'must be ≤ 100' }).default(3),
+    rv_temperature: positive().default(0.25),
+    seq_len: whole().min(2, { error: 'must be ≥ 2' }).default(64),
+    // spec §5.4: the SafetyMonitor radius, 99.9th percentile of training distances (code)
+    ood_percentile: num().gt(0, { error: 'must be in (0, 100]' }).max(100, { error: 'must be in (0, 100]' }).default(99.9)
+  })
+  .prefault({})
+
+const Strategy = z
+  .strictObject({
+    // spec §5.6: anchored walk-forward from bar 1000, refit every 20 bars
+    start_bar: whole().min(102, { error: 'must be ≥ 102 (the Hurst warm-up + 2)' }).default(1000),
+    refit_every: whole().min(1, { error: 'must be ≥ 1' }).default(20),
+    // spec §5.2: RegimeFilter threshold 3; asymmetric 2 (exit) / 6 (re-entry)
+    confirm_threshold: whole().min(1, { error: 'must be ≥ 1' }).default(3),
+    exit_threshold: whole().min(1, { error: 'must be ≥ 1' }).default(2),
+    entry_threshold: whole().min(1, { error: 'must be ≥ 1' }).default(6),
+    // spec §5.3: > 0.9 → 1.0×, > 0.6 → 0.8×, 0.5–0.6 → 0.5× ([REC] for the [GAP]), < 0.5 → flat
+    p_full: probability().default(0.9),
+    p_reduced: probability().default(0.6),
+    p_flat: probability().default(0.5),
+    leverage_full: nonNegative().default(1.0),
+    leverage_reduced: nonNegative().default(0.8),
+    leverage_half: nonNegative().default(0.5),
+    // spec §5.4, App. D.4 guardrails
+    daily_loss_limit: positive().max(1, { error: 'must be ≤ 1' }).default(0.03),
+    max_leverage: positive().default(1.5),
+    // spec §5.5: 0.1% per flip
+    cost_per_flip: nonNegative().default(0.001)
+  })
+  .prefault({})
+
+const Corrections = z
+  .strictObject({
+    /** per_phase_one_year: dt = 1/len(phase) (book bug); fixed_dt: one dt per bar. */
+    time_step: z.enum(['per_phase_one_year', 'fixed_dt'], { error: 'must be "per_phase_one_year" or "fixed_dt"' }).default('per_phase_one_year'),
+    /** single_fixed: one bull→crash switch at switch_idx; markov: random segments both ways (always one dt per bar). */
+    switching: z.enum(['single_fixed', 'markov'], { error: 'must be "single_fixed" or "markov"' }).default('single_fixed'),
+    /** partial: v⁺ only inside √ (book); full: v⁺ in the drift too and stored. */
+    variance_truncation: z.enum(['partial', 'full'], { error: 'must be "partial" or "full"' }).default('partial'),
+    normalisation: z.enum(['per_window_zscore', 'frozen_train'], { error: 'must be "per_window_zscore" or "frozen_train"' }).default('per_window_zscore'),
+    /** symmetric: threshold 3 (wired in the book); asymmetric: 2 out / 6 in (not wired in the book). */
+    hysteresis: z.enum(['symmetric', 'asymmetric'], { error: 'must be "symmetric" or "asymmetric"' }).default('symmetric'),
+    /** per_flip: 0.1% whenever the position changes (Ch.9.3); per_turnover: 0.1% × |Δposition|. */
+    cost_model: z.enum(['per_flip', 'per_turnover'], { error: 'must be "per_flip" or "per_turnover"' }).default('per_flip')
+  })
+  .prefault({})
+
+export const HestonRegimeConfigSchema = z
+  .strictObject({
+    seed: whole().min(0, { error: 'must be ≥ 0' }).max(0xffff_ffff, { error: 'must be < 2^32' }).default(1),
+    n_steps: whole().min(200, { error: 'must be at least 200 bars' }).max(1_000_000, { error: 'must be at most 1,000,000 bars' }).default(5000),
+    dt: positive().max(1, { error: 'must be ≤ 1 (years per bar)' }).default(1 / 252),
+    heston: Heston,
+    switching: Switching,
+    classifier: Classifier,
+    strategy: Strategy,
+    corrections: Corrections
+  })
+  .superRefine((c, ctx) => {
+    if (c.corrections.switching === 'single_fixed' && c.switching.switch_idx >= c.n_steps - 1) {
+      ctx.addIssue({ code: 'custom', path: ['switching', 'switch_idx'], message: `must be < n_steps − 1 = ${c.n_steps - 1} (got ${c.switching.switch_idx})` })
+    }
+    if (c.strategy.start_bar >= c.n_steps - 1) {
+      ctx.addIssue({ code: 'custom', path: ['strategy', 'start_bar'], message: `must be < n_steps − 1 = ${c.n_steps - 1} (got ${c.strategy.start_bar})` })
+    }
+    const s = c.strategy
+    if (!(s.p_flat <= s.p_reduced && s.p_reduced <= s.p_full)) {
+      ctx.addIssue({ code: 'custom', path: ['strategy', 'p_reduced'], message: `sizing bands must satisfy p_flat ≤ p_reduced ≤ p_full (got ${s.p_flat}, ${s.p_reduced}, ${s.p_full})` })
+    }
+  })
+
+export type HestonRegimeConfig = z.infer<typeof HestonRegimeConfigSchema>
+
+export const CORRECTIONS = {
+  timeStep: {
+    id: 'time_step',
+    title: 'One dt per bar (1/252) for every segment',
+    why: 'The book never passes T, so each phase spans one year whatever its length: dt = 1/switch_idx, then 1/(n − switch_idx). At n = 100,000 the "crash" is calmer per bar than the bull (spec §1.4 pitfall 1).'
+  },
+  switching: {
+    id: 'switching',
+    title: 'Random multi-segment switches in both directions from a seeded Markov chain',
+    why: 'The book promises "random regime switches" but codes one bull→crash switch at a fixed bar; recoveries are needed to exercise re-entry hysteresis (spec §1.4, §1.6).'
+  },
+  varianceTruncation: {
+    id: 'variance_truncation',
+    title: 'Full truncation: v⁺ in the drift and stored; log-Euler for S',
+    why: 'The book truncates only inside the square roots, so the stored variance can go negative, and steps S with plain Euler, which can cross zero (spec §1.2, §1.6 [REC]).'
+  },
+  normalisation: {
+    id: 'normalisation',
+    title: 'Features normalised with statistics frozen from the training split',
+    why: 'The per-window z-score erases the volatility level, the main difference between the regimes (AUC 0.50 vs 0.80, spec §2.7).'
+  },
+  hysteresis: {
+    id: 'hysteresis',
+    title: 'Asymmetric hysteresis: 2 bars to exit, 6 to re-enter',
+    why: 'The book\'s "fast out, slow in" thresholds (Ch.8.4) are printed but never wired into RegimeFilter.update (spec §5.2).'
+  },
+  costModel: {
+    id: 'cost_model',
+    title: 'Cost 0.1% × |Δposition|',
+    why: 'The book charges 0.1% per signal change whatever its size; with continuous sizing a 0.8× → 1.0× step is not a flip (spec §5.5 [REC]).'
+  }
+} as const satisfies Record<string, CorrectionNote>
+
+export type HestonRegimePresetName = 'faithful' | 'corrected'
+
+export const HESTON_REGIME_PRESETS: Readonly<Record<HestonRegimePresetName, PresetDefinition>> = {
+  faithful: {
+    description: "The book's generator as coded (Ch.4.3): one bull→crash switch at bar 2500 of 5000, each phase one year long, partial truncation; per-window z-scored features; RegimeFilter threshold 3; 0.1% per flip.",
+    overrides: {},
+    corrections: []
+  },
+  corrected: {
+    description: 'One dt per bar, seeded Markov switching both ways, full truncation, frozen training-split normalisation, asymmetric 2/6 hysteresis, cost per unit turnover.',
+    overrides: {
+      corrections: { time_step: 'fixed_dt', switching: 'markov', variance_truncation: 'full', normalisation: 'frozen_train', hysteresis: 'asymmetric', cost_model: 'per_turnover' }
+    },
+    corrections: Object.values(CORRECTIONS)
+  }
+}
+
+export function parseHestonRegimeConfig(input: unknown): HestonRegimeConfig {
+  const parsed = HestonRegimeConfigSchema.safeParse(input)
+  if (parsed.success) return parsed.data
+  throw new LabConfigError('heston-regime', issuesFromZod(parsed.error, input, 'config'))
+}
+
+/** Defaults ← preset overrides ← user overrides (dotted paths or nested objects), then validation. */
+export function resolveConfig(preset: HestonRegimePresetName = 'faithful', overrides: Record<string, unknown> = {}): HestonRegimeConfig {
+  const definition = HESTON_REGIME_PRESETS[preset]
+  if (definition === undefined) {
+    throw new LabConfigError('heston-regime', [{ path: 'preset', message: `must be "faithful" or "corrected" (got ${JSON.stringify(preset)})` }])
+  }
+  let merged = deepMerge(HestonRegimeConfigSchema.parse({}) as Record<string, unknown>, definition.overrides)
+  for (const [key, value] of Object.entries(overrides)) {
+    merged = key.includes('.') ? setPath(merged, key, value) : deepMerge(merged, { [key]: value })
+  }
+  return parseHestonRegimeConfig(merged)
+}

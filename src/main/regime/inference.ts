@@ -1,0 +1,142 @@
+import { fitHmm, fitRvThreshold, hmmFilterStress, rvPStable, type GaussianHmm } from './baselines'
+import { filterSeries, type RegimeFilterOptions } from './filter'
+import { F, FEATURE_WARMUP, channelIndex, computeFeatures, fitStats, lastRowWindowZ, normalise, type FeatureStats } from './features'
+
+// Regime inference on any price series, anchored walk-forward (spec §5.6): at each refit bar k
+// (start, start + every, …) the normaliser, classifier and OOD radius are fitted on bars
+// [FEATURE_WARMUP, k) only, then used for bars [k, k + every). Every value at bar t uses
+// closes ≤ t; the one bar of decision latency is the policy's (it reads bar t − 1).
+
+export const CLASSIFIERS = ['rv_threshold', 'hmm'] as const
+export type BaselineClassifier = (typeof CLASSIFIERS)[number]
+
+/**
+ * What a classifier hands the strategy, per bar: P(stable) and an OOD distance with the radius
+ * in force at that bar. NaN before the first fit. An SSM (ONNX) classifier returns the same.
+ */
+export interface RegimeInference {
+  classifier: string
+  pStable: Float64Array
+  oodDistance: Float64Array
+  oodRadius: Float64Array
+  /** Bars at which the walk-forward refitted. */
+  refits: Int32Array
+}
+
+export interface InferenceOptions {
+  classifier: BaselineClassifier
+  /** frozen_train: stats from the training split (leak-free); per_window_zscore: the book's (faithful). */
+  normalisation: 'frozen_train' | 'per_window_zscore'
+  start: number
+  every: number
+  seqLen: number
+  hmmIterations: number
+  /** Iterations of each later refit, warm-started from the previous fit. */
+  hmmRefitIterations: number
+  rvTemperature: number
+  oodPercentile: number
+  /** True labels of the training bars, when known (synthetic): the rv threshold is then supervised. */
+  labels?: ArrayLike<number>
+}
+
+export const DEFAULT_INFERENCE: Omit<InferenceOptions, 'classifier' | 'labels'> = {
+  normalisation: 'frozen_train',
+  start: 1000,
+  every: 20,
+  seqLen: 64,
+  hmmIterations: 30,
+  hmmRefitIterations: 3,
+  rvTemperature: 0.25,
+  oodPercentile: 99.9
+}
+
+/** NumPy's default (linear) percentile. */
+export function percentile(values: number[], q: number): number {
+  if (values.length === 0) return Number.NaN
+  const s = [...values].sort((a, b) => a - b)
+  const pos = (q / 100) * (s.length - 1)
+  const lo = Math.floor(pos)
+  const hi = Math.min(lo + 1, s.length - 1)
+  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo)
+}
+
+function rowNorm(z: Float64Array, t: number): number {
+  let s = 0
+  for (let c = 0; c < F; c++) s += z[t * F + c]! ** 2
+  return Math.sqrt(s)
+}
+
+/** Walk-forward inference over a whole series; `features` may be passed if already computed. */
+export function walkForwardInference(closes: ArrayLike<number>, options: InferenceOptions, features = computeFeatures(closes)): RegimeInference {
+  const n = closes.length
+  const o = options
+  if (!(o.start >= FEATURE_WARMUP + 2)) throw new RangeError(`walk-forward start must be ≥ ${FEATURE_WARMUP + 2} (got ${o.start})`)
+  const pStable = new Float64Array(n).fill(Number.NaN)
+  const oodDistance = new Float64Array(n).fill(Number.NaN)
+  const oodRadius = new Float64Array(n).fill(Number.NaN)
+  const refits: number[] = []
+  const windowZ = o.normalisation === 'per_window_zscore' ? lastRowWindowZ(features, o.seqLen) : null
+  const firstRow = Math.max(FEATURE_WARMUP, o.normalisation === 'per_window_zscore' ? o.seqLen - 1 : 0)
+  const vol = channelIndex('vol20')
+  const returns = new Float64Array(n)
+  for (let t = 0; t < n; t++) returns[t] = features[t * F]!
+  let hmm: GaussianHmm | null = null
+  for (let k = o.start; k < n; k += o.every) {
+    refits.push(k)
+    const end = Math.min(n, k + o.every)
+    let z: Float64Array
+    if (windowZ) z = windowZ
+    else {
+      const stats: FeatureStats = fitStats(features, firstRow, k)
+      z = normalise(features, stats)
+    }
+    const norms: number[] = []
+    for (let t = firstRow; t < k; t++) norms.push(rowNorm(z, t))
+    const radius = percentile(norms, o.oodPercentile)
+    for (let t = k; t < end; t++) {
+      oodDistance[t] = rowNorm(z, t)
+      oodRadius[t] = radius
+    }
+    if (o.classifier === 'rv_threshold') {
+      const x = new Float64Array(n)
+      for (let t = 0; t < end; t++) x[t] = z[t * F + vol]!
+      const fit = fitRvThreshold(x, firstRow, k, o.labels, o.rvTemperature)
+      for (let t = k; t < end; t++) pStable[t] = rvPStable(x[t]!, fit)
+    } else {
+      hmm = hmm === null ? fitHmm(returns, 1, k, o.hmmIterations) : fitHmm(returns, 1, k, o.hmmRefitIterations, hmm)
+      const stress = hmmFilterStress(hmm, returns, 1, end)
+      for (let t = k; t < end; t++) pStable[t] = 1 - stress[t - 1]!
+    }
+  }
+  return { classifier: o.classifier, pStable, oodDistance, oodRadius, refits: Int32Array.from(refits) }
+}
+
+export interface SeriesRegimes {
+  inference: RegimeInference
+  /** 1 when P(stable) < pFlat, −1 before the first fit. */
+  raw: Int8Array
+  /** RegimeFilter over raw (spec §5.2). */
+  filtered: Int8Array
+}
+
+/**
+ * Regime inference on any price series (a lab's path, a user's CSV closes): walk-forward
+ * baseline classifier, then the hysteresis. Unlabelled, so the rv threshold is two-means.
+ */
+export function inferSeriesRegimes(
+  closes: ArrayLike<number>,
+  options: Partial<Omit<InferenceOptions, 'labels'>> & { classifier: BaselineClassifier },
+  filter: RegimeFilterOptions = { threshold: 3 },
+  pFlat = 0.5
+): SeriesRegimes {
+  for (let t = 0; t < closes.length; t++) {
+    const p = closes[t]!
+    if (!(p > 0) || !Number.isFinite(p)) throw new RangeError(`price at bar ${t} must be a finite number > 0 (got ${p})`)
+  }
+  const o: InferenceOptions = { ...DEFAULT_INFERENCE, ...options }
+  if (closes.length <= o.start) o.start = Math.max(FEATURE_WARMUP + 2, Math.min(o.start, closes.length - 1))
+  const inference = walkForwardInference(closes, o)
+  const raw = new Int8Array(closes.length)
+  for (let t = 0; t < raw.length; t++) raw[t] = Number.isNaN(inference.pStable[t]!) ? -1 : inference.pStable[t]! < pFlat ? 1 : 0
+  return { inference, raw, filtered: filterSeries(raw, filter) }
+}
