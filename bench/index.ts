@@ -17,6 +17,12 @@ import { availableParallelism } from 'node:os'
 import { bareBookLoop } from '../src/main/labs/microstructure/book/bare-loop'
 import { resolveConfig as resolveMicroConfig } from '../src/main/labs/microstructure/config'
 import { runMicrostructure } from '../src/main/labs/microstructure/lab'
+import * as ort from 'onnxruntime-node'
+import { RegimeModel, STATE_SIZE, loadRegimeModel } from '../src/main/inference/regime-model'
+import { modelsDir } from '../src/main/regime/classify-series'
+import { normaliseForModel, ssmFeatures } from '../src/main/regime/ssm-features'
+import { simulatePath } from '../src/main/labs/heston-regime/market'
+import { resolveConfig as resolveHestonConfig } from '../src/main/labs/heston-regime/config'
 import { SupervisedService } from '../src/main/services/service-host'
 
 // `npm run bench`: the slice's throughput at each layer, as absolute figures and as ratios to a
@@ -104,6 +110,38 @@ async function main(): Promise<void> {
   if (!Number.isFinite(sink)) console.log('(sink)', sink)
   await benchLabs()
   await benchMicrostructure()
+  await benchRegime()
+}
+
+/** The regime model on CPU: a 2,520-bar series end to end, and the streaming step's latency. */
+async function benchRegime(): Promise<void> {
+  const files = loadRegimeModel(modelsDir(__dirname))
+  const model = await RegimeModel.create(ort, files, ['cpu'])
+  const closes = simulatePath(resolveHestonConfig('corrected', { seed: 11 })).prices.subarray(0, 2520 + 101)
+  await model.classify(closes.subarray(0, 400)) // warm-up
+  let features = 0
+  const endToEnd = await best(async () => {
+    const t0 = performance.now()
+    ssmFeatures(closes)
+    features = Math.min(features || Number.POSITIVE_INFINITY, performance.now() - t0)
+    await model.classify(closes)
+  })
+  const { mean, std } = files.card.features.normalisation
+  const x = normaliseForModel(ssmFeatures(closes), mean, std)
+  const latencies: number[] = []
+  let state: Float32Array = new Float32Array(STATE_SIZE)
+  for (let b = 0; b < x.length / 5; b++) {
+    const t0 = performance.now()
+    state = (await model.step(x.subarray(b * 5, b * 5 + 5), state)).state
+    latencies.push(performance.now() - t0)
+  }
+  await model.release()
+  latencies.sort((a, b) => a - b)
+  const q = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!
+  const torchPerBarMs = 0.1335 // tools/regime-model: PyTorch 1.13 eager streaming, same machine (model card timings)
+  console.log(`\nregime model (ONNX Runtime ${ort.env.versions.common}, CPU) — 2,520 bars`)
+  console.log(`  end to end (features + streaming inference) ${(endToEnd * 1000).toFixed(1)} ms  (features ${features.toFixed(1)} ms); ${(2520 / endToEnd).toFixed(0)} bars/s`)
+  console.log(`  streaming step p50 ${q(0.5).toFixed(3)} ms, p99 ${q(0.99).toFixed(3)} ms; PyTorch ${torchPerBarMs.toFixed(3)} ms/bar → × ${((torchPerBarMs * 2520) / (endToEnd * 1000)).toFixed(2)}`)
 }
 
 /**

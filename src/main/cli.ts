@@ -13,6 +13,11 @@ import { SupervisedService } from './services/service-host'
 import type { LabResults, TaskOutput } from '../shared/contract'
 import type { StepRecordBatch } from './engine/kernel/step-records'
 import { openDatabase } from './store/database'
+import { readFileSync } from 'node:fs'
+import { classifySeries, modelsDir } from './regime/classify-series'
+import { CsvValidationError, parsePriceCsv } from './regime/csv'
+import { simulatePath } from './labs/heston-regime/market'
+import type { HestonRegimeConfig } from './labs/heston-regime/config'
 import { RunsRepository } from './store/runs-repository'
 import { CODE_VERSION } from './version'
 
@@ -21,7 +26,9 @@ const USAGE = `usage:
   mechanica labs [--json]
   mechanica run <lab> [--preset faithful|corrected] [--seed N] [--set path.to.key=value]... [--db FILE] [--json]
   mechanica sweep <lab> [--preset P] [--seeds a..b|a,b,c] [--grid path=v1,v2,…]... [--stress] [--set path=value]...
-                  [--jobs N] [--db FILE] [--metrics m1,m2,…] [--json]`
+                  [--jobs N] [--db FILE] [--metrics m1,m2,…] [--json]
+  mechanica regime --lab heston-regime [--preset P] [--seed N] [--set path=value]... [--json]
+  mechanica regime --csv FILE [--json]`
 
 /** A mistake in how the CLI was called: one line on stderr, exit code 2, nothing written. */
 class UsageError extends Error {}
@@ -222,6 +229,46 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
   }
 }
 
+/** Regime inference on a lab's price series (with its true labels) or on a user's CSV. */
+async function commandRegime(values: { lab?: string; csv?: string; preset?: string; seed?: string; set?: string[]; json?: boolean }): Promise<void> {
+  if (!values.lab === !values.csv) fail('regime needs exactly one of --lab heston-regime or --csv FILE')
+  let closes: Float64Array
+  let labels: Int8Array | null = null
+  let source: string
+  if (values.csv) {
+    let text: string
+    try {
+      text = readFileSync(values.csv, 'utf8')
+    } catch (error) {
+      fail(`cannot read ${values.csv}: ${(error as Error).message}`)
+    }
+    try {
+      closes = parsePriceCsv(text).close
+    } catch (error) {
+      if (error instanceof CsvValidationError) fail(`${values.csv}: ${error.message.split('\n')[0]}`)
+      throw error
+    }
+    source = values.csv
+  } else {
+    if (values.lab !== 'heston-regime') fail(`regime --lab supports heston-regime (got ${JSON.stringify(values.lab)})`)
+    const seed = parseSeed(values.seed)
+    const plan = planLab({ task: 'lab', lab: 'heston-regime', preset: values.preset ?? 'corrected', overrides: parseSets(values.set ?? []), ...(seed === undefined ? {} : { seed }) })
+    const path = simulatePath(plan.config as HestonRegimeConfig)
+    closes = path.prices
+    labels = path.labels
+    source = `heston-regime (${values.preset ?? 'corrected'}, seed ${plan.seed})`
+  }
+  const report = await classifySeries(closes, labels, modelsDir(__dirname))
+  if (values.json) {
+    console.log(JSON.stringify({ source, ...report }, null, 2))
+    return
+  }
+  const stress = report.filtered.filter((r) => r === 1).length
+  console.log(`${source}: ${report.bars} bars, classified from bar ${report.firstBar} on ${report.executionProvider.toUpperCase()} (${report.providers})`)
+  console.log(`  stress on ${stress} of ${report.filtered.length} bars; ${report.ood.barsOutside} bars outside the OOD radius ${report.ood.radius.toFixed(2)}`)
+  if (report.evaluation) for (const [k, v] of Object.entries(report.evaluation)) console.log(`  ${k.padEnd(34)} ${v}`)
+}
+
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -237,6 +284,8 @@ async function main(argv: string[]): Promise<void> {
       stress: { type: 'boolean', default: false },
       jobs: { type: 'string' },
       metrics: { type: 'string' },
+      lab: { type: 'string' },
+      csv: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false }
     }
@@ -253,6 +302,9 @@ async function main(argv: string[]): Promise<void> {
       return commandRun(rest, values)
     case 'sweep':
       return commandSweep(rest, values)
+    case 'regime':
+      if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
+      return commandRegime(values)
     default:
       fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`)
   }

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import * as ort from 'onnxruntime-node'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SSM_WARMUP, normaliseForModel, ssmFeatures } from '../regime/ssm-features'
+import { RegimeModel, STATE_SIZE, loadRegimeModel } from './regime-model'
+
+// The shipped model and PyTorch's own outputs for it (resources/models, made by tools/regime-model).
+const dir = join(__dirname, '../../../resources/models')
+const fixture = JSON.parse(readFileSync(join(dir, 'regime-ssm.fixtures.json'), 'utf8')) as {
+  closes: number[]
+  closes_offset: number
+  raw_features: number[][]
+  x: number[][]
+  p: number[][]
+  latent: number[][]
+  final_state: number[]
+  tolerance: number
+}
+
+describe('regime model served by ONNX Runtime', () => {
+  let model: RegimeModel
+
+  beforeAll(async () => {
+    model = await RegimeModel.create(ort, loadRegimeModel(dir))
+  })
+  afterAll(async () => {
+    await model.release()
+  })
+
+  it('the app computes the features the model was trained on (Python contract)', () => {
+    const raw = ssmFeatures(fixture.closes)
+    expect(fixture.closes_offset).toBe(SSM_WARMUP)
+    expect(raw.length / 5).toBe(fixture.raw_features.length)
+    fixture.raw_features.forEach((row, i) => row.forEach((v, c) => expect(raw[i * 5 + c]).toBeCloseTo(v, 12)))
+  })
+
+  it('reproduces PyTorch step by step within the fixture tolerance, state included', async () => {
+    const card = model.card
+    const x = normaliseForModel(ssmFeatures(fixture.closes), card.features.normalisation.mean, card.features.normalisation.std)
+    let state: Float32Array = new Float32Array(STATE_SIZE)
+    let worst = 0
+    for (let i = 0; i < fixture.p.length; i++) {
+      const out = await model.step(x.subarray(i * 5, (i + 1) * 5), state)
+      state = out.state
+      fixture.p[i]!.forEach((v, c) => (worst = Math.max(worst, Math.abs(out.p[c]! - v))))
+      fixture.latent[i]!.forEach((v, c) => (worst = Math.max(worst, Math.abs(out.latent[c]! - v))))
+    }
+    fixture.final_state.forEach((v, i) => (worst = Math.max(worst, Math.abs(state[i]! - v))))
+    expect(worst).toBeLessThanOrEqual(fixture.tolerance)
+  })
+
+  it('classifies a whole series: probabilities, phase-space coordinates and OOD distances per bar', async () => {
+    const result = await model.classify(fixture.closes)
+    expect(result.firstBar).toBe(SSM_WARMUP)
+    expect(result.pStable.length).toBe(fixture.p.length)
+    result.pStable.forEach((p, i) => expect(p).toBeCloseTo(fixture.p[i]![0]!, 5))
+    expect(result.phase.length).toBe(fixture.p.length * 3)
+    expect(result.oodRadius).toBeGreaterThan(0)
+    for (const d of result.oodDistance) expect(Number.isFinite(d) && d >= 0).toBe(true)
+  })
+
+  it('refuses a model file that does not match its card', () => {
+    expect(() => loadRegimeModel(join(__dirname, '__fixtures__/no-such-dir'))).toThrow()
+  })
+})

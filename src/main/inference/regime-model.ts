@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { join } from 'node:path'
+import type * as OrtModule from 'onnxruntime-node'
+import type { InferenceSession } from 'onnxruntime-node'
+import { z } from 'zod'
+import { SSM_CHANNELS, SSM_WARMUP, normaliseForModel, ssmFeatures } from '../regime/ssm-features'
+
+/** The parts of the model card the app relies on; the rest is documentation. */
+export const RegimeModelCard = z.object({
+  name: z.string(),
+  class_order: z.tuple([z.literal('stable'), z.literal('stress')]),
+  onnx: z.object({ file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  features: z.object({
+    channels: z.array(z.string()),
+    normalisation: z.object({ mean: z.array(z.number()).length(5), std: z.array(z.number().positive()).length(5) })
+  }),
+  phase_space: z.object({
+    pca: z.object({ mean: z.array(z.number()), components: z.array(z.array(z.number())) }),
+    centroids: z.object({ order: z.array(z.string()), pca: z.array(z.array(z.number())) }),
+    ood: z.object({ radius_pca: z.number().positive() })
+  })
+})
+export type RegimeModelCard = z.infer<typeof RegimeModelCard>
+
+export const STATE_SHAPE = [1, 2, 64, 16] as const
+export const STATE_SIZE = STATE_SHAPE.reduce<number>((a, b) => a * b, 1)
+
+export interface RegimeModelFiles {
+  card: RegimeModelCard
+  model: Uint8Array
+}
+
+/** Reads and checks the shipped model: card fields, channel order and the model's sha256. */
+export function loadRegimeModel(dir: string): RegimeModelFiles {
+  const card = RegimeModelCard.parse(JSON.parse(readFileSync(join(dir, 'regime-ssm.card.json'), 'utf8')))
+  if (card.features.channels.join() !== SSM_CHANNELS.join()) {
+    throw new Error(`the model expects channels ${card.features.channels.join(', ')}; this build computes ${SSM_CHANNELS.join(', ')}`)
+  }
+  const model = readFileSync(join(dir, card.onnx.file))
+  const sha = createHash('sha256').update(model).digest('hex')
+  if (sha !== card.onnx.sha256) throw new Error(`${card.onnx.file} does not match its card (sha256 ${sha.slice(0, 12)}…, card says ${card.onnx.sha256.slice(0, 12)}…)`)
+  return { card, model: new Uint8Array(model.buffer, model.byteOffset, model.byteLength) }
+}
+
+export interface RegimeClassification {
+  /** Bar index of the first classified bar (the features' warm-up). */
+  firstBar: number
+  pStable: Float64Array
+  /** Latent phase-space coordinates, [bars × 3] row-major, in the card's frozen PCA basis. */
+  phase: Float64Array
+  /** Distance to the nearest regime centroid in PCA space, and the card's OOD radius. */
+  oodDistance: Float64Array
+  oodRadius: number
+}
+
+/**
+ * The streaming regime classifier: one session, created once, state carried bar to bar in
+ * a float32 buffer, exactly the graph's `x`/`state` → `p`/`latent`/`state_out` contract.
+ */
+export class RegimeModel {
+  private constructor(
+    private readonly ort: typeof OrtModule,
+    private readonly session: InferenceSession,
+    readonly card: RegimeModelCard
+  ) {}
+
+  static async create(ort: typeof OrtModule, files: RegimeModelFiles, executionProviders: string[] = ['cpu']): Promise<RegimeModel> {
+    const session = await ort.InferenceSession.create(files.model, { executionProviders, graphOptimizationLevel: 'all' })
+    return new RegimeModel(ort, session, files.card)
+  }
+
+  /** One bar: normalised features in, probabilities, latent and next state out. */
+  async step(x: Float32Array, state: Float32Array): Promise<{ p: Float32Array; latent: Float32Array; state: Float32Array }> {
+    const out = await this.session.run({
+      x: new this.ort.Tensor('float32', x, [1, SSM_CHANNELS.length]),
+      state: new this.ort.Tensor('float32', state, [...STATE_SHAPE])
+    })
+    return { p: out.p!.data as Float32Array, latent: out.latent!.data as Float32Array, state: out.state_out!.data as Float32Array }
+  }
+
+  /** Classifies every bar of a close series from the warm-up on, streaming from a zero state. */
+  async classify(closes: ArrayLike<number>): Promise<RegimeClassification> {
+    const { mean, std } = this.card.features.normalisation
+    const x = normaliseForModel(ssmFeatures(closes), mean, std)
+    const f = SSM_CHANNELS.length
+    const bars = x.length / f
+    const { pca, centroids, ood } = this.card.phase_space
+    const k = pca.components.length
+    const pStable = new Float64Array(bars)
+    const phase = new Float64Array(bars * k)
+    const oodDistance = new Float64Array(bars)
+    let state: Float32Array = new Float32Array(STATE_SIZE)
+    for (let b = 0; b < bars; b++) {
+      const out = await this.step(x.subarray(b * f, (b + 1) * f), state)
+      state = out.state
+      pStable[b] = out.p[0]!
+      for (let c = 0; c < k; c++) {
+        const component = pca.components[c]!
+        let z = 0
+        for (let d = 0; d < component.length; d++) z += (out.latent[d]! - pca.mean[d]!) * component[d]!
+        phase[b * k + c] = z
+      }
+      let nearest = Number.POSITIVE_INFINITY
+      for (const centroid of centroids.pca) {
+        let d2 = 0
+        for (let c = 0; c < k; c++) d2 += (phase[b * k + c]! - centroid[c]!) ** 2
+        nearest = Math.min(nearest, Math.sqrt(d2))
+      }
+      oodDistance[b] = nearest
+    }
+    return { firstBar: SSM_WARMUP, pStable, phase, oodDistance, oodRadius: ood.radius_pca }
+  }
+
+  async release(): Promise<void> {
+    await this.session.release()
+  }
+}

@@ -1,0 +1,72 @@
+import { join } from 'node:path'
+import * as ort from 'onnxruntime-node'
+import { buildProbeModel } from '../inference/probe-model'
+import { describeProviders, selectExecutionProvider } from '../inference/providers'
+import { RegimeModel, loadRegimeModel, type RegimeClassification } from '../inference/regime-model'
+import { accuracy, f1Stress, falseAlarmRate, switchDetections } from './evaluation'
+import { filterSeries } from './filter'
+
+/** Where the shipped model lives: MECHANICA_MODELS, else resources/models beside the build. */
+export function modelsDir(fromDir: string): string {
+  return process.env.MECHANICA_MODELS ?? join(fromDir, '..', '..', 'resources', 'models')
+}
+
+export interface SeriesRegimeReport {
+  bars: number
+  firstBar: number
+  executionProvider: string
+  providers: string
+  model: { name: string; sha256: string }
+  /** P(stable) per bar from firstBar on. */
+  pStable: number[]
+  /** RegimeFilter (threshold 3) over P(stable) < 0.5, per bar from firstBar on: 0 stable, 1 stress. */
+  filtered: number[]
+  ood: { radius: number; barsOutside: number }
+  evaluation?: { accuracy: number | null; f1_stress: number | null; switches: number; detected: number; mean_time_to_detection: number | null; false_alarms_per_1000_stable_bars: number | null }
+}
+
+/**
+ * The regime model on any close series: features, streaming inference on the provider that
+ * answered the probe (CUDA → WebGPU → CPU), the book's hysteresis, and, where true labels
+ * exist, the evaluation against them.
+ */
+export async function classifySeries(closes: ArrayLike<number>, labels: ArrayLike<number> | null, dir: string): Promise<SeriesRegimeReport> {
+  const files = loadRegimeModel(dir)
+  ort.env.logLevel = 'fatal'
+  const selection = await selectExecutionProvider(ort, buildProbeModel())
+  await selection.session.release()
+  const model = await RegimeModel.create(ort, files, [selection.provider])
+  let result: RegimeClassification
+  try {
+    result = await model.classify(closes)
+  } finally {
+    await model.release()
+  }
+  const raw = Array.from(result.pStable, (p) => (p < 0.5 ? 1 : 0))
+  const filtered = Array.from(filterSeries(raw, { threshold: 3 }))
+  const report: SeriesRegimeReport = {
+    bars: closes.length,
+    firstBar: result.firstBar,
+    executionProvider: selection.provider,
+    providers: describeProviders(selection.attempts),
+    model: { name: files.card.name, sha256: files.card.onnx.sha256 },
+    pStable: Array.from(result.pStable),
+    filtered,
+    ood: { radius: result.oodRadius, barsOutside: result.oodDistance.filter((d) => d > result.oodRadius).length }
+  }
+  if (labels) {
+    const truth = Array.from({ length: filtered.length }, (_, i) => labels[result.firstBar + i]!)
+    const detections = switchDetections(filtered, truth)
+    const toStress = detections.filter((d) => d.direction === 'to_stress')
+    const delays = toStress.map((d) => d.delay).filter((d): d is number => d !== null)
+    report.evaluation = {
+      accuracy: accuracy(filtered, truth),
+      f1_stress: f1Stress(filtered, truth),
+      switches: toStress.length,
+      detected: delays.length,
+      mean_time_to_detection: delays.length ? delays.reduce((a, b) => a + b, 0) / delays.length : null,
+      false_alarms_per_1000_stable_bars: falseAlarmRate(filtered, truth)
+    }
+  }
+  return report
+}
