@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { ApiError, MAX_MESSAGE_BYTES, encodeWire, methodNames, methods, type MethodName } from '../../shared/contract'
 import { createRouter, type CallContext, type Handlers } from './router'
 
-const EXPECTED_METHODS = ['app.info', 'services.status', 'inference.status', 'labs.list', 'runs.start', 'runs.cancel', 'runs.list', 'runs.get']
+const EXPECTED_METHODS = ['app.info', 'services.status', 'inference.status', 'labs.list', 'regime.classify', 'runs.start', 'runs.cancel', 'runs.list', 'runs.get']
 
 const ctx: CallContext = { transport: 'direct' }
 
@@ -26,6 +26,7 @@ function mockHandlers(): MockHandlers {
     'services.status': vi.fn(() => ({ services: [] })),
     'inference.status': vi.fn(() => ({ runtimeVersion: '1', provider: 'cpu', attempts: [], summary: 'cpu' })),
     'labs.list': vi.fn(() => ({ labs: [] })),
+    'regime.classify': vi.fn(() => { throw new Error('not used in these tests') }),
     'runs.start': vi.fn(),
     'runs.cancel': vi.fn(async () => ({ cancelled: true })),
     'runs.list': vi.fn(() => ({ runs: [], total: 0 })),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { RandomWalkSpec, type EventName, type RunDetail, type RunResults, type RunSummary, type ServiceStatus, type WalkResults } from '../../shared/contract'
+import { RandomWalkSpec, type EventName, type RegimeReport, type RunDetail, type RunResults, type RunSummary, type ServiceStatus, type WalkResults } from '../../shared/contract'
 import type { CallOutcome } from '../api/router'
 import { configHash } from '../engine/hashing'
 import { runRandomWalk } from '../engine/tasks/random-walk'
@@ -374,5 +374,35 @@ describe('workstation input validation', () => {
     expect(await call(ws, 'runs.get', { runId: 9999 })).toEqual({ ok: false, error: { code: 'not_found', message: 'There is no run #9999.' } })
     expect(await call(ws, 'runs.cancel', { runId: 9999 })).toEqual({ ok: false, error: { code: 'not_found', message: 'There is no run #9999.' } })
     expect(countRuns(ws)).toBe(0)
+  })
+})
+
+describe('regime inference through the services', () => {
+  it('classifies a heston-regime path in the inference process and evaluates it against the true labels', async () => {
+    const { ws } = await start(newDatabasePath())
+    const report = await value<RegimeReport>(ws, 'regime.classify', {
+      source: { kind: 'lab', spec: { task: 'lab', lab: 'heston-regime', preset: 'corrected', seed: 3, overrides: { n_steps: 1500 } } }
+    })
+    expect(report.source).toBe('heston-regime (corrected, seed 3)')
+    expect(report.firstBar).toBe(101)
+    expect(report.pStable).toHaveLength(report.bars - 101)
+    expect(report.executionProvider).toMatch(/^(cuda|webgpu|cpu)$/)
+    expect(report.evaluation?.accuracy).toBeGreaterThan(0.5)
+    // Same series, same bytes: the service is deterministic across calls.
+    const again = await value<RegimeReport>(ws, 'regime.classify', {
+      source: { kind: 'lab', spec: { task: 'lab', lab: 'heston-regime', preset: 'corrected', seed: 3, overrides: { n_steps: 1500 } } }
+    })
+    expect(again.pStable).toEqual(report.pStable)
+  })
+
+  it('refuses a broken CSV naming the rows, and changes nothing', async () => {
+    const { ws } = await start(newDatabasePath())
+    const outcome = await call(ws, 'regime.classify', { source: { kind: 'csv', name: 'mine.csv', text: 'date,close\n2024-01-02,100\n2024-01-01,x\n' } })
+    expect(outcome.ok).toBe(false)
+    if (!outcome.ok) {
+      expect(outcome.error.code).toBe('invalid_params')
+      expect(outcome.error.message).toContain('mine.csv')
+      expect(outcome.error.message).toMatch(/row 3/)
+    }
   })
 })

@@ -64,6 +64,11 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     'services.status': () => ({ services: Object.values(services).map((s) => s.status()) }),
     'inference.status': (_input) => services.inference.call('inference.status', {}),
     'labs.list': () => services.engine.call('engine.labs', {}),
+    'regime.classify': async ({ source }) => {
+      const series = await services.engine.call<{ source: string; closes: Float64Array; labels: Int8Array | null }>('engine.regimeSeries', source)
+      const report = await services.inference.call<Record<string, unknown>>('inference.regime', { closes: series.closes, labels: series.labels })
+      return { source: series.source, ...report } as never
+    },
     'runs.start': async ({ spec }) => ({ run: await runs.start(spec) }),
     'runs.cancel': ({ runId }) => ({ cancelled: runs.cancel(runId) }),
     'runs.list': ({ limit, offset, status }) => repository.list({ limit, offset, status }),

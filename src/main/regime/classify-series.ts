@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { buildProbeModel } from '../inference/probe-model'
 import { describeProviders, selectExecutionProvider } from '../inference/providers'
-import { RegimeModel, loadRegimeModel, type RegimeClassification } from '../inference/regime-model'
+import { RegimeModel, loadRegimeModel, type RegimeClassification, type RegimeModelCard } from '../inference/regime-model'
 import { accuracy, f1Stress, falseAlarmRate, switchDetections } from './evaluation'
 import { filterSeries } from './filter'
 
@@ -42,14 +42,26 @@ export async function classifySeries(closes: ArrayLike<number>, labels: ArrayLik
   } finally {
     await model.release()
   }
+  return reportRegimes(result, closes.length, labels, files.card, selection.provider, describeProviders(selection.attempts))
+}
+
+/** Shapes a classification for people and scripts: filtered regimes, OOD count, evaluation when labels exist. */
+export function reportRegimes(
+  result: RegimeClassification,
+  bars: number,
+  labels: ArrayLike<number> | null,
+  card: RegimeModelCard,
+  provider: string,
+  providers: string
+): SeriesRegimeReport {
   const raw = Array.from(result.pStable, (p) => (p < 0.5 ? 1 : 0))
   const filtered = Array.from(filterSeries(raw, { threshold: 3 }))
   const report: SeriesRegimeReport = {
-    bars: closes.length,
+    bars,
     firstBar: result.firstBar,
-    executionProvider: selection.provider,
-    providers: describeProviders(selection.attempts),
-    model: { name: files.card.name, sha256: files.card.onnx.sha256 },
+    executionProvider: provider,
+    providers,
+    model: { name: card.name, sha256: card.onnx.sha256 },
     pStable: Array.from(result.pStable),
     filtered,
     ood: { radius: result.oodRadius, barsOutside: result.oodDistance.filter((d) => d > result.oodRadius).length }

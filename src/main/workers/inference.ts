@@ -1,7 +1,10 @@
+import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import type { InferenceStatus } from '../../shared/contract'
 import { buildProbeModel } from '../inference/probe-model'
 import { describeProviders, selectExecutionProvider } from '../inference/providers'
+import { RegimeModel, loadRegimeModel } from '../inference/regime-model'
+import { modelsDir, reportRegimes } from '../regime/classify-series'
 import { serveWorker } from './runtime'
 
 // The inference service: owns onnxruntime sessions. The provider is chosen once, by running a
@@ -25,6 +28,20 @@ function selectOnce(): Promise<InferenceStatus> {
   return selection
 }
 
+// The regime model's session is created once, on the provider that answered, and reused.
+let regimeModel: Promise<RegimeModel> | null = null
+
+function regimeModelOnce(): Promise<RegimeModel> {
+  regimeModel ??= selectOnce().then((status) => RegimeModel.create(ort, loadRegimeModel(modelsDir(join(__dirname, '..'))), [status.provider]))
+  return regimeModel
+}
+
 serveWorker({
-  'inference.status': () => selectOnce()
+  'inference.status': () => selectOnce(),
+  'inference.regime': async (params) => {
+    const { closes, labels } = params as { closes: Float64Array; labels: Int8Array | null }
+    if (!(closes instanceof Float64Array) || closes.length < 103) throw new Error('inference.regime needs at least 103 closes as a Float64Array')
+    const [model, status] = await Promise.all([regimeModelOnce(), selectOnce()])
+    return reportRegimes(await model.classify(closes), closes.length, labels, model.card, status.provider, status.summary)
+  }
 })

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { LabInfo, RunDetail, RunId, RunSpec, RunStatus, RunSummary } from './runs'
 import { InferenceStatus, ServiceStatus } from './services'
+import { RegimeReport, RegimeSource } from './regime'
 
 const NoParams = z.strictObject({})
 
@@ -32,6 +33,10 @@ export const methods = {
   'labs.list': {
     request: NoParams,
     response: z.strictObject({ labs: z.array(LabInfo) })
+  },
+  'regime.classify': {
+    request: z.strictObject({ source: RegimeSource }),
+    response: RegimeReport
   },
   'runs.start': {
     request: z.strictObject({ spec: RunSpec }),
