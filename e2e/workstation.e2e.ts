@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, root, screenshotPath, startHost, type RunningHost } from './support/host'
+import { launchChromium, openWorkstation, root, screenshotPath, startHost, type RunningHost, type Session } from './support/host'
 
 // The vertical slice, driven as a person would: start a run, watch it, cancel one, restart the
 // app and find the runs again. Against the built browser host in Debian's Chromium.
@@ -105,23 +105,14 @@ describe('workstation in the browser host', () => {
 })
 
 describe('mechanism labs in the browser host', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mechanica-e2e-labs-'))
-  let host: RunningHost
-  let browser: Browser
+  let session: Session
   let page: Page
 
   beforeAll(async () => {
-    browser = await launchChromium()
-    host = await startHost(join(dir, 'mechanica.db'))
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-    await page.goto(host.url)
-    await page.getByTestId('engine-status').filter({ hasText: 'engine: ready' }).waitFor()
+    session = await openWorkstation(join(mkdtempSync(join(tmpdir(), 'mechanica-e2e-labs-')), 'mechanica.db'))
+    page = session.page
   })
-
-  afterAll(async () => {
-    await browser?.close()
-    await host?.stop()
-  })
+  afterAll(() => session?.close())
 
   it('runs the credit-spreads lab in both presets and shows the notebook-named metrics', async () => {
     await page.getByRole('tab', { name: 'lab' }).click()
@@ -147,23 +138,14 @@ describe('mechanism labs in the browser host', () => {
 })
 
 describe('microstructure lab in the browser host', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mechanica-e2e-micro-'))
-  let host: RunningHost
-  let browser: Browser
+  let session: Session
   let page: Page
 
   beforeAll(async () => {
-    browser = await launchChromium()
-    host = await startHost(join(dir, 'mechanica.db'))
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-    await page.goto(host.url)
-    await page.getByTestId('engine-status').filter({ hasText: 'engine: ready' }).waitFor()
+    session = await openWorkstation(join(mkdtempSync(join(tmpdir(), 'mechanica-e2e-micro-')), 'mechanica.db'))
+    page = session.page
   })
-
-  afterAll(async () => {
-    await browser?.close()
-    await host?.stop()
-  })
+  afterAll(() => session?.close())
 
   it('runs the seed profiles as presets: TWAP ends at its target, DoNothing never fills', async () => {
     await page.getByRole('tab', { name: 'lab' }).click()

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 
 export const root = join(__dirname, '..', '..')
 export const screenshotsDir = join(root, 'e2e', 'screenshots')
@@ -69,4 +69,29 @@ export function launchChromium(): Promise<Browser> {
 export function screenshotPath(name: string): string {
   mkdirSync(screenshotsDir, { recursive: true })
   return join(screenshotsDir, `${name}.png`)
+}
+
+export interface Session {
+  host: RunningHost
+  browser: Browser
+  page: Page
+  close(): Promise<void>
+}
+
+/** A fresh host on its own database, Chromium, and the workstation open with the engine ready. */
+export async function openWorkstation(databasePath: string): Promise<Session> {
+  const browser = await launchChromium()
+  const host = await startHost(databasePath)
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+  await page.goto(host.url)
+  await page.getByTestId('engine-status').filter({ hasText: 'engine: ready' }).waitFor()
+  return {
+    host,
+    browser,
+    page,
+    close: async () => {
+      await browser.close()
+      await host.stop()
+    }
+  }
 }
