@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { LabConfigError } from '../lab-module'
+import { configProblems } from '../common/config-problems'
 import { FxCarryConfigSchema, resolveConfig } from './config'
 import { fxCarryStressMenu } from './lab'
 
-function problems(overrides: Record<string, unknown>, preset: 'faithful' | 'corrected' = 'faithful'): Array<{ path: string; message: string }> {
-  try {
-    resolveConfig(preset, overrides)
-  } catch (error) {
-    if (error instanceof LabConfigError) return error.problems
-    throw error
-  }
-  throw new Error('expected the config to be refused')
-}
+const problems = (overrides: Record<string, unknown>, preset: 'faithful' | 'corrected' = 'faithful') =>
+  configProblems(() => resolveConfig(preset, overrides))
 
 describe('fx-carry config', () => {
   it('defaults to the notebook run_config (cell 6), keys and nesting included', () => {

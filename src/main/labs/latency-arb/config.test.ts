@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { LabConfigError } from '../lab-module'
+import { configProblems } from '../common/config-problems'
 import { LatencyArbConfigSchema, resolveConfig } from './config'
 import { latencyArbStressMenu } from './lab'
 
-function problems(overrides: Record<string, unknown>, preset: 'faithful' | 'corrected' = 'faithful'): Array<{ path: string; message: string }> {
-  try {
-    resolveConfig(preset, overrides)
-  } catch (error) {
-    if (error instanceof LabConfigError) return error.problems
-    throw error
-  }
-  throw new Error('expected the config to be refused')
-}
+const problems = (overrides: Record<string, unknown>, preset: 'faithful' | 'corrected' = 'faithful') =>
+  configProblems(() => resolveConfig(preset, overrides))
 
 describe('latency-arb config', () => {
   it('has one-second steps, latency 1, transfer delay 30 and the mid-basis signal by default', () => {

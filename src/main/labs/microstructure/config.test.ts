@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import { configProblems } from '../common/config-problems'
 import { LabConfigError } from '../lab-module'
 import { MICROSTRUCTURE_PROFILES, MicrostructureConfigSchema, resolveConfig } from './config'
 import { microStressMenu, microstructureModule } from './lab'
 
-function problems(overrides: Record<string, unknown>, preset: 'faithful' | 'corrected' = 'faithful'): Array<{ path: string; message: string }> {
-  try {
-    resolveConfig(preset, overrides)
-  } catch (error) {
-    if (error instanceof LabConfigError) return error.problems
-    throw error
-  }
-  throw new Error('expected the config to be refused')
-}
+const problems = (overrides: Record<string, unknown>, preset: 'faithful' | 'corrected' = 'faithful') =>
+  configProblems(() => resolveConfig(preset, overrides))
 
 describe('microstructure config', () => {
   it("defaults to the seed's baseline_mm: 2500 steps, sigma_bps 4.0, inv_penalty_bps 0.8, InventorySkewMM", () => {
