@@ -19,3 +19,20 @@ export function checkTransitionMatrix(P: readonly (readonly number[])[], n: numb
     if (Math.abs(total - 1) > ROW_SUM_TOLERANCE) ctx.addIssue({ code: 'custom', path: [...path, i], message: `row ${i} must sum to 1 (got ${total})` })
   })
 }
+
+export const CALM = 0
+export const STRESSED = 1
+
+/** A calm/stressed Markov chain's config: names and transition matrix P[i][j] = Prob(next = j | now = i). */
+export function twoRegimes(defaultP: [[number, number], [number, number]]) {
+  return z
+    .strictObject({
+      names: z
+        .array(z.string().min(1, { error: 'must not be empty' }))
+        .length(2, { error: 'must name exactly two regimes (calm, then stressed)' })
+        .default(() => ['calm', 'stressed']),
+      P: z.array(z.array(probability())).default(() => defaultP.map((row) => [...row]))
+    })
+    .superRefine((r, ctx) => checkTransitionMatrix(r.P, 2, ctx, ['P']))
+    .prefault({})
+}

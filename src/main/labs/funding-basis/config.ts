@@ -2,27 +2,17 @@ import { z } from 'zod'
 import { issuesFromZod } from '../../../shared/contract'
 import { deepMerge, setPath, type CorrectionNote, type PresetDefinition } from '../../engine/kernel'
 import { LabConfigError } from '../lab-module'
-import { checkTransitionMatrix, nonNegative, num, positive, probability, whole } from '../common/fields'
+import { nonNegative, num, positive, twoRegimes, whole } from '../common/fields'
 
 // Perpetual-vs-spot carry (microstructure-lab README, notebook 03 "funding/basis arb"). There is
 // no reference code: keys are grouped like the other labs' run_config; `corrections` holds one
 // switch per fix of the `corrected` preset. A step is one hour by default (dt in years).
 
 
-export const CALM = 0
-export const STRESSED = 1
+export { CALM, STRESSED } from '../common/fields'
 
-const Regimes = z
-  .strictObject({
-    names: z.array(z.string().min(1, { error: 'must not be empty' })).length(2, { error: 'must name exactly two regimes (calm, then stressed)' }).default(() => ['calm', 'stressed']),
-    // P[i][j] = Prob(next = j | now = i); calm lasts ≈ 200 h, stress ≈ 33 h on average
-    P: z.array(z.array(probability())).default(() => [
-      [0.995, 0.005],
-      [0.03, 0.97]
-    ])
-  })
-  .superRefine((r, ctx) => checkTransitionMatrix(r.P, 2, ctx, ['P']))
-  .prefault({})
+// calm lasts ≈ 200 h, stress ≈ 33 h on average
+const Regimes = twoRegimes([[0.995, 0.005],[0.03, 0.97]])
 
 const MarketParams = z
   .strictObject({

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { issuesFromZod } from '../../../shared/contract'
 import { deepMerge, setPath, type CorrectionNote, type PresetDefinition } from '../../engine/kernel'
 import { LabConfigError } from '../lab-module'
-import { checkTransitionMatrix, nonNegative, num, positive, probability, whole } from '../common/fields'
+import { nonNegative, num, positive, twoRegimes, whole } from '../common/fields'
 
 // Two-venue latency arbitrage (microstructure-lab README, notebook 04). There is no reference
 // code: keys are grouped like the other labs' run_config, with `latency`, `fees` and
@@ -11,20 +11,10 @@ import { checkTransitionMatrix, nonNegative, num, positive, probability, whole }
 
 const steps = () => whole().min(0, { error: 'must be ≥ 0 steps' })
 
-export const CALM = 0
-export const STRESSED = 1
+export { CALM, STRESSED } from '../common/fields'
 
-const Regimes = z
-  .strictObject({
-    names: z.array(z.string().min(1, { error: 'must not be empty' })).length(2, { error: 'must name exactly two regimes (calm, then stressed)' }).default(() => ['calm', 'stressed']),
-    // P[i][j] = Prob(next = j | now = i); calm lasts ≈ 1000 s, stress ≈ 100 s on average
-    P: z.array(z.array(probability())).default(() => [
-      [0.999, 0.001],
-      [0.01, 0.99]
-    ])
-  })
-  .superRefine((r, ctx) => checkTransitionMatrix(r.P, 2, ctx, ['P']))
-  .prefault({})
+// calm lasts ≈ 1000 s, stress ≈ 100 s on average
+const Regimes = twoRegimes([[0.999, 0.001],[0.01, 0.99]])
 
 const MarketParams = z
   .strictObject({
