@@ -125,3 +125,45 @@ class StepGraph(nn.Module):
 
     def forward(self, x, state):
         return self.model.step(x, state)
+
+
+
+def chunk_scan_unrolled(layer: SelectiveSSM, u, h):
+    """Chunk-graph version of `SelectiveSSM.forward_seq`: u [B, T, d_model], h [B, d_model, d_state] ->
+    (u_out [B, T, d_model], h_last). Identical maths and operation order per bar (h = A_bar_t * h + B_bar_t x_t), but
+    the per-bar slices keep their length-1 time axis (split/cat instead of unbind/stack), so the traced ONNX graph has
+    only a Mul and an Add per bar and layer (no Squeeze/Unsqueeze)."""
+    x, z, delta, B, C = layer._project(u)
+    A = -torch.exp(layer.A_log)  # [D, N]
+    dA = torch.exp(delta.unsqueeze(-1) * A)  # [B, T, D, N]
+    dBx = (delta * x).unsqueeze(-1) * B.unsqueeze(2)  # [B, T, D, N]
+    h = h.unsqueeze(1)  # [B, 1, D, N]
+    hs = []
+    for a_t, b_t in zip(dA.split(1, dim=1), dBx.split(1, dim=1)):
+        h = a_t * h + b_t
+        hs.append(h)
+    H = torch.cat(hs, dim=1)  # [B, T, D, N]
+    y = (H * C.unsqueeze(2)).sum(-1) + layer.D * x
+    y = y * Fn.silu(z)
+    return u + layer.out_proj(y), h.squeeze(1)
+
+
+class ChunkGraph(nn.Module):
+    """Wrapper exported to ONNX as the chunk graph: (x [1,T,F], state [1,N_layers,D,N]) ->
+    (p [1,T,2], latent [1,T,D], state_out). Same maths as T consecutive `step` calls: the projections run batched
+    over the T bars and the diagonal recurrence h_t = A_bar_t * h_{t-1} + B_bar_t x_t is unrolled over the fixed T
+    at trace time (`chunk_scan_unrolled`); the training-only aux head is not part of it."""
+
+    def __init__(self, model: RegimeSSM):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x, state):
+        m = self.model
+        u = m.in_proj(x)
+        new = []
+        for i, layer in enumerate(m.layers):
+            u, h = chunk_scan_unrolled(layer, u, state[:, i])
+            new.append(h)
+        lat = m.norm_f(u)
+        return torch.softmax(m.head(lat), dim=-1), lat, torch.stack(new, dim=1)

@@ -35,7 +35,7 @@ sys.path.insert(0, str(HERE))
 
 import features as feat  # noqa: E402
 import simulator as sim  # noqa: E402
-from model import RegimeSSM, StepGraph  # noqa: E402
+from model import ChunkGraph, RegimeSSM, StepGraph  # noqa: E402
 
 CLASSES = ["stable", "stress"]
 N_BARS = 4096 + feat.WARMUP  # closes per series -> 4096 feature rows
@@ -50,6 +50,8 @@ TRAIN = dict(chunk_len=256, streams_per_batch=32, max_epochs=8, patience=2, lr=2
              "of each stream, zero state at each stream start; random chunk offset 0..255 per epoch")
 HYST = 3  # RegimeFilter confirm_threshold (spec §5.2) used for time-to-detection / false alarms
 BENCH_BARS = 2520
+CHUNK = 64  # bars per call of the chunk graph (regime-ssm.chunk64.onnx)
+OPSET = 17
 
 
 def set_determinism(seed: int):
@@ -171,13 +173,142 @@ def f32list(a, nd=None):
     return [float(v) for v in a.reshape(-1)] if nd is None else a.tolist()
 
 
+def export_chunk(model, out: Path, fx_x: np.ndarray):
+    """Export the chunk graph (CHUNK bars per call) next to the step graph and build its fixture block.
+
+    fx_x: [CHUNK, F] float32, the rows of the step fixture. Returns (onnx_path, sha256, fixture dict)."""
+    path = out / f"regime-ssm.chunk{CHUNK}.onnx"
+    graph = ChunkGraph(model).eval()
+    ex_x = torch.zeros(1, CHUNK, feat.F)
+    ex_s = model.zero_state(1)
+    torch.onnx.export(graph, (ex_x, ex_s), str(path), opset_version=OPSET, do_constant_folding=True,
+                      input_names=["x", "state"], output_names=["p", "latent", "state_out"])
+    import onnx
+    onnx.checker.check_model(onnx.load(str(path)))
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert fx_x.shape == (CHUNK, feat.F)
+    with torch.no_grad():
+        p, lat, s = graph(torch.from_numpy(np.ascontiguousarray(fx_x, dtype=np.float32))[None], model.zero_state(1))
+        # same rows through CHUNK eager `step` calls (= the step fixture): how far the batched chunk maths drifts
+        sp, sl, ss = [], [], model.zero_state(1)
+        for i in range(CHUNK):
+            a, b, ss = model.step(torch.from_numpy(np.ascontiguousarray(fx_x[i:i + 1], dtype=np.float32)), ss)
+            sp.append(a[0])
+            sl.append(b[0])
+        drift = dict(p=float((p[0] - torch.stack(sp)).abs().max()), latent=float((lat[0] - torch.stack(sl)).abs().max()),
+                     state_out=float((s - ss).abs().max()))
+    fixture = dict(
+        note=(f"Chunk-graph parity fixture ({path.name}): x = the {CHUNK} rows of the step fixture's x; feed x as "
+              f"[1,{CHUNK},{feat.F}] with state = zeros {[1, CFG['n_layers'], CFG['d_model'], CFG['d_state']]}; the "
+              f"graph must output p [1,{CHUNK},2] = p here, latent [1,{CHUNK},{CFG['d_model']}] = latent here and "
+              "state_out = final_state (flattened), within tolerance. Produced by PyTorch (ChunkGraph, same weights); "
+              "max abs diff to the per-step PyTorch values of the step fixture is in torch_chunk_vs_step_max_abs_diff."),
+        file=path.name, chunk=CHUNK, tolerance=1e-5,
+        input_names=["x", "state"], output_names=["p", "latent", "state_out"],
+        torch_chunk_vs_step_max_abs_diff=drift,
+        x=[f32list(r) for r in fx_x],
+        p=[f32list(r) for r in p[0].numpy()],
+        latent=[f32list(r) for r in lat[0].numpy()],
+        final_state=f32list(s.numpy()),
+    )
+    return path, sha, fixture
+
+
+def chunk_card(sha, parity):
+    S = [1, CFG["n_layers"], CFG["d_model"], CFG["d_state"]]
+    return dict(
+        file=f"regime-ssm.chunk{CHUNK}.onnx", sha256=sha, opset=OPSET, chunk=CHUNK,
+        graph=f"chunk of {CHUNK} consecutive bars per call (batch 1), same weights and maths as the step graph; "
+              "projections batched over the chunk, diagonal recurrence unrolled over the fixed chunk length",
+        inputs=[dict(name="x", dtype="float32", shape=[1, CHUNK, feat.F],
+                     meaning=f"normalised features of {CHUNK} consecutive bars (oldest first), channel order "
+                             "features.channels"),
+                dict(name="state", dtype="float32", shape=S,
+                     meaning="SSM state [batch, layer, channel, state] before the first bar of the chunk; zeros at "
+                             "cold start; interchangeable with the step graph's state")],
+        outputs=[dict(name="p", dtype="float32", shape=[1, CHUNK, 2],
+                      meaning="softmax probabilities per bar, class_order"),
+                 dict(name="latent", dtype="float32", shape=[1, CHUNK, CFG["d_model"]],
+                      meaning="final-LayerNorm hidden per bar (phase-space coordinate)"),
+                 dict(name="state_out", dtype="float32", shape=S,
+                      meaning="state after the last bar of the chunk; feed as `state` to the next chunk or step call")],
+        usage=(f"Series of N bars: floor(N/{CHUNK}) chunk calls with state carried, then the remaining N mod {CHUNK} "
+               "bars through the step graph (exact final state for continued streaming). Alternatively zero-pad the "
+               "last chunk and ignore the padded outputs; its state_out then includes the padded bars and must not be "
+               "used for further streaming."),
+        parity_onnxruntime_node=parity,
+    )
+
+
+def bench_series(mean, std):
+    """First BENCH_BARS normalised feature rows of held-out series 0 (for the Node timing of both graphs)."""
+    d = sim.simulate(N_BARS, SPLITS["heldout"][0])
+    return feat.normalise(feat.compute_features(d["price"]), np.asarray(mean), np.asarray(std))[:BENCH_BARS]
+
+
+def node_chunk_parity(chunk_path, step_path, fx_path, bench_x, node_modules):
+    nm = Path(node_modules) if node_modules else HERE.parent.parent / "node_modules"
+    if not (shutil.which("node") and (nm / "onnxruntime-node").exists()):
+        return dict(status="not run")
+    import tempfile
+    with tempfile.TemporaryDirectory() as td:
+        bench = Path(td) / "bench-x.json"
+        bench.write_text(json.dumps(dict(x=[f32list(r) for r in bench_x])))
+        env = dict(os.environ, ORT_NODE_MODULES=str(nm))
+        r = subprocess.run(["node", str(HERE / "verify_chunk.mjs"), str(chunk_path), str(step_path), str(fx_path),
+                            str(bench)], capture_output=True, text=True, env=env)
+    print(r.stdout.strip(), r.stderr.strip(), flush=True)
+    try:
+        return json.loads(r.stdout.strip().splitlines()[-1])
+    except Exception:
+        return dict(status="error", rc=r.returncode, stderr=r.stderr[-500:])
+
+
+def chunk_only(args):
+    """--chunk-only: load saved weights, export the chunk graph into --out and ADD the `chunk` fixture block and the
+    `onnx_chunk` card field to the existing card/fixtures there (nothing else in them changes)."""
+    out = Path(args.out)
+    card_path, fx_path = out / "regime-ssm.card.json", out / "regime-ssm.fixtures.json"
+    card = json.loads(card_path.read_text())
+    fixtures = json.loads(fx_path.read_text())
+    model = RegimeSSM(n_features=feat.F, **CFG)
+    model.load_state_dict(torch.load(args.weights))
+    model.eval()
+    step_path = out / card["onnx"]["file"]
+    if hashlib.sha256(step_path.read_bytes()).hexdigest() != card["onnx"]["sha256"]:
+        sys.exit(f"{step_path} does not match card onnx.sha256; refusing")
+    fx_x = np.asarray(fixtures["x"][:CHUNK], dtype=np.float32)
+    chunk_path, sha, fxc = export_chunk(model, out, fx_x)
+    fixtures["chunk"] = fxc
+    fx_path.write_text(json.dumps(fixtures, separators=(",", ":")))
+    nf = card["features"]["normalisation"]
+    parity = node_chunk_parity(chunk_path, step_path, fx_path, bench_series(nf["mean"], nf["std"]), args.node_modules)
+    new_card = {}
+    for k, v in card.items():
+        if k != "onnx_chunk":
+            new_card[k] = v
+        if k == "onnx":
+            new_card["onnx_chunk"] = chunk_card(sha, parity)
+    card_path.write_text(json.dumps(new_card, indent=1))
+    print(f"wrote {chunk_path} (sha256 {sha}); added onnx_chunk to {card_path}, chunk to {fx_path}", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default="resources/models")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--max-epochs", type=int, default=TRAIN["max_epochs"])
     ap.add_argument("--node-modules", default=None, help="node_modules holding onnxruntime-node (default: repo root)")
+    ap.add_argument("--chunk-only", action="store_true",
+                    help="no training: load --weights, export the chunk graph into --out and add its card/fixture "
+                         "fields to the existing card/fixtures there")
+    ap.add_argument("--weights", default=None, help="state_dict saved by a full run (<out>/regime-ssm.weights.pt)")
     args = ap.parse_args()
+    if args.chunk_only:
+        if not args.weights:
+            ap.error("--chunk-only needs --weights")
+        set_determinism(args.seed)
+        return chunk_only(args)
     TRAIN["max_epochs"] = args.max_epochs
     set_determinism(args.seed)
     rng = np.random.default_rng(args.seed)
@@ -248,6 +379,9 @@ def main():
     t_train = time.time() - t0
     model.load_state_dict(best[1])
     model.eval()
+    # trained weights (best epoch) for re-exports without retraining (export_chunk.py); not shipped
+    weights_path = out / "regime-ssm.weights.pt"
+    torch.save(model.state_dict(), str(weights_path))
 
     # ---------------- evaluation ----------------
     p_ho, lat_ho = run_stream(model, X["heldout"])
@@ -307,7 +441,7 @@ def main():
     step = StepGraph(model).eval()
     ex_x = torch.zeros(1, feat.F)
     ex_s = model.zero_state(1)
-    torch.onnx.export(step, (ex_x, ex_s), str(onnx_path), opset_version=17, do_constant_folding=True,
+    torch.onnx.export(step, (ex_x, ex_s), str(onnx_path), opset_version=OPSET, do_constant_folding=True,
                       input_names=["x", "state"], output_names=["p", "latent", "state_out"])
     import onnx
     onnx.checker.check_model(onnx.load(str(onnx_path)))
@@ -345,6 +479,7 @@ def main():
         latent=[f32list(r) for r in lats],
         final_state=f32list(s.numpy()),
     )
+    chunk_path, chunk_sha, fixtures["chunk"] = export_chunk(model, out, fx_x)
     fx_path = out / "regime-ssm.fixtures.json"
     fx_path.write_text(json.dumps(fixtures, separators=(",", ":")))
 
@@ -360,6 +495,7 @@ def main():
             parity = json.loads(r.stdout.strip().splitlines()[-1])
         except Exception:
             parity = dict(status="error", rc=r.returncode, stderr=r.stderr[-500:])
+    parity_chunk = node_chunk_parity(chunk_path, onnx_path, fx_path, X["heldout"][0, :BENCH_BARS], args.node_modules)
 
     # ---------------- card ----------------
     card = dict(
@@ -382,6 +518,7 @@ def main():
                                 shape=[1, CFG["n_layers"], CFG["d_model"], CFG["d_state"]],
                                 meaning="state to feed with the next bar")],
                   parity_onnxruntime_node=parity),
+        onnx_chunk=chunk_card(chunk_sha, parity_chunk),
         features=feat.spec_dict(mean, std),
         training_data=dict(
             simulator=sim.spec_dict(),

@@ -16,6 +16,7 @@ const fixture = JSON.parse(readFileSync(join(dir, 'regime-ssm.fixtures.json'), '
   latent: number[][]
   final_state: number[]
   tolerance: number
+  chunk: { x: number[][]; p: number[][]; latent: number[][]; final_state: number[] }
 }
 
 describe('regime model served by ONNX Runtime', () => {
@@ -48,6 +49,21 @@ describe('regime model served by ONNX Runtime', () => {
     }
     fixture.final_state.forEach((v, i) => (worst = Math.max(worst, Math.abs(state[i]! - v))))
     expect(worst).toBeLessThanOrEqual(fixture.tolerance)
+  })
+
+  it('the chunk graph reproduces PyTorch for 64 bars in one call, and equals 64 step calls', async () => {
+    expect(model.chunkSize).toBe(64)
+    const x = Float32Array.from(fixture.chunk.x.flat())
+    const zero = new Float32Array(STATE_SIZE)
+    const chunk = await model.chunk(x, zero)
+    let worst = 0
+    fixture.chunk.p.forEach((row, i) => row.forEach((v, c) => (worst = Math.max(worst, Math.abs(chunk.p[i * 2 + c]! - v)))))
+    fixture.chunk.latent.forEach((row, i) => row.forEach((v, c) => (worst = Math.max(worst, Math.abs(chunk.latent[i * 64 + c]! - v)))))
+    fixture.chunk.final_state.forEach((v, i) => (worst = Math.max(worst, Math.abs(chunk.state[i]! - v))))
+    expect(worst).toBeLessThanOrEqual(fixture.tolerance)
+    let state: Float32Array = zero
+    for (let i = 0; i < 64; i++) state = (await model.step(x.subarray(i * 5, i * 5 + 5), state)).state
+    state.forEach((v, i) => expect(Math.abs(v - chunk.state[i]!)).toBeLessThanOrEqual(fixture.tolerance))
   })
 
   it('classifies a whole series: probabilities, phase-space coordinates and OOD distances per bar', async () => {

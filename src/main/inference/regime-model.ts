@@ -11,6 +11,8 @@ export const RegimeModelCard = z.object({
   name: z.string(),
   class_order: z.tuple([z.literal('stable'), z.literal('stress')]),
   onnx: z.object({ file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  /** Optional chunk graph: `chunk` bars per call, the same recurrence unrolled. */
+  onnx_chunk: z.object({ file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), chunk: z.int().positive() }).optional(),
   features: z.object({
     channels: z.array(z.string()),
     normalisation: z.object({ mean: z.array(z.number()).length(5), std: z.array(z.number().positive()).length(5) })
@@ -29,6 +31,14 @@ export const STATE_SIZE = STATE_SHAPE.reduce<number>((a, b) => a * b, 1)
 export interface RegimeModelFiles {
   card: RegimeModelCard
   model: Uint8Array
+  chunkModel: Uint8Array | null
+}
+
+function readChecked(dir: string, file: string, sha256: string): Uint8Array {
+  const bytes = readFileSync(join(dir, file))
+  const sha = createHash('sha256').update(bytes).digest('hex')
+  if (sha !== sha256) throw new Error(`${file} does not match its card (sha256 ${sha.slice(0, 12)}…, card says ${sha256.slice(0, 12)}…)`)
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
 /** Reads and checks the shipped model: card fields, channel order and the model's sha256. */
@@ -37,10 +47,11 @@ export function loadRegimeModel(dir: string): RegimeModelFiles {
   if (card.features.channels.join() !== SSM_CHANNELS.join()) {
     throw new Error(`the model expects channels ${card.features.channels.join(', ')}; this build computes ${SSM_CHANNELS.join(', ')}`)
   }
-  const model = readFileSync(join(dir, card.onnx.file))
-  const sha = createHash('sha256').update(model).digest('hex')
-  if (sha !== card.onnx.sha256) throw new Error(`${card.onnx.file} does not match its card (sha256 ${sha.slice(0, 12)}…, card says ${card.onnx.sha256.slice(0, 12)}…)`)
-  return { card, model: new Uint8Array(model.buffer, model.byteOffset, model.byteLength) }
+  return {
+    card,
+    model: readChecked(dir, card.onnx.file, card.onnx.sha256),
+    chunkModel: card.onnx_chunk ? readChecked(dir, card.onnx_chunk.file, card.onnx_chunk.sha256) : null
+  }
 }
 
 export interface RegimeClassification {
@@ -62,12 +73,31 @@ export class RegimeModel {
   private constructor(
     private readonly ort: typeof OrtModule,
     private readonly session: InferenceSession,
+    private readonly chunkSession: InferenceSession | null,
     readonly card: RegimeModelCard
   ) {}
 
   static async create(ort: typeof OrtModule, files: RegimeModelFiles, executionProviders: string[] = ['cpu']): Promise<RegimeModel> {
-    const session = await ort.InferenceSession.create(files.model, { executionProviders, graphOptimizationLevel: 'all' })
-    return new RegimeModel(ort, session, files.card)
+    const options = { executionProviders, graphOptimizationLevel: 'all' as const }
+    const session = await ort.InferenceSession.create(files.model, options)
+    const chunkSession = files.chunkModel ? await ort.InferenceSession.create(files.chunkModel, options) : null
+    return new RegimeModel(ort, session, chunkSession, files.card)
+  }
+
+  /** Bars per chunk call (0 when the model ships no chunk graph). */
+  get chunkSize(): number {
+    return this.chunkSession ? (this.card.onnx_chunk?.chunk ?? 0) : 0
+  }
+
+  /** `chunkSize` bars in one call: the same recurrence as `step`, state carried exactly. */
+  async chunk(x: Float32Array, state: Float32Array): Promise<{ p: Float32Array; latent: Float32Array; state: Float32Array }> {
+    const size = this.chunkSize
+    if (!this.chunkSession || x.length !== size * SSM_CHANNELS.length) throw new Error(`chunk needs ${size} bars of ${SSM_CHANNELS.length} features`)
+    const out = await this.chunkSession.run({
+      x: new this.ort.Tensor('float32', x, [1, size, SSM_CHANNELS.length]),
+      state: new this.ort.Tensor('float32', state, [...STATE_SHAPE])
+    })
+    return { p: out.p!.data as Float32Array, latent: out.latent!.data as Float32Array, state: out.state_out!.data as Float32Array }
   }
 
   /** One bar: normalised features in, probabilities, latent and next state out. */
@@ -90,17 +120,32 @@ export class RegimeModel {
     const pStable = new Float64Array(bars)
     const phase = new Float64Array(bars * k)
     const oodDistance = new Float64Array(bars)
-    let state: Float32Array = new Float32Array(STATE_SIZE)
-    for (let b = 0; b < bars; b++) {
-      const out = await this.step(x.subarray(b * f, (b + 1) * f), state)
-      state = out.state
-      pStable[b] = out.p[0]!
+    const latentSize = pca.mean.length
+    const record = (b: number, p: Float32Array, latent: Float32Array, row: number): void => {
+      pStable[b] = p[row * 2]!
       for (let c = 0; c < k; c++) {
         const component = pca.components[c]!
         let z = 0
-        for (let d = 0; d < component.length; d++) z += (out.latent[d]! - pca.mean[d]!) * component[d]!
+        for (let d = 0; d < component.length; d++) z += (latent[row * latentSize + d]! - pca.mean[d]!) * component[d]!
         phase[b * k + c] = z
       }
+    }
+    // Whole chunks through the chunk graph, the remainder bar by bar: the state stays exact
+    // (padding a last chunk would feed zero bars into it).
+    let state: Float32Array = new Float32Array(STATE_SIZE)
+    const size = this.chunkSize
+    let b = 0
+    for (; size > 0 && b + size <= bars; b += size) {
+      const out = await this.chunk(x.subarray(b * f, (b + size) * f), state)
+      state = out.state
+      for (let i = 0; i < size; i++) record(b + i, out.p, out.latent, i)
+    }
+    for (; b < bars; b++) {
+      const out = await this.step(x.subarray(b * f, (b + 1) * f), state)
+      state = out.state
+      record(b, out.p, out.latent, 0)
+    }
+    for (let b = 0; b < bars; b++) {
       let nearest = Number.POSITIVE_INFINITY
       for (const centroid of centroids.pca) {
         let d2 = 0
@@ -114,5 +159,6 @@ export class RegimeModel {
 
   async release(): Promise<void> {
     await this.session.release()
+    await this.chunkSession?.release()
   }
 }
