@@ -15,6 +15,7 @@ import type { StepRecordBatch } from './engine/kernel/step-records'
 import { openDatabase } from './store/database'
 import { readFileSync } from 'node:fs'
 import { classifySeries, modelsDir } from './regime/classify-series'
+import { compareOnSeeds } from './regime/compare'
 import { CsvValidationError, parsePriceCsv } from './regime/csv'
 import { simulatePath } from './labs/heston-regime/market'
 import type { HestonRegimeConfig } from './labs/heston-regime/config'
@@ -28,7 +29,8 @@ const USAGE = `usage:
   mechanica sweep <lab> [--preset P] [--seeds a..b|a,b,c] [--grid path=v1,v2,…]... [--stress] [--set path=value]...
                   [--jobs N] [--db FILE] [--metrics m1,m2,…] [--json]
   mechanica regime --lab heston-regime [--preset P] [--seed N] [--set path=value]... [--json]
-  mechanica regime --csv FILE [--json]`
+  mechanica regime --csv FILE [--json]
+  mechanica regime --lab heston-regime --compare [--seeds a..b] [--preset P] [--json]   (SSM vs baselines on held-out seeds)`
 
 /** A mistake in how the CLI was called: one line on stderr, exit code 2, nothing written. */
 class UsageError extends Error {}
@@ -230,8 +232,29 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
 }
 
 /** Regime inference on a lab's price series (with its true labels) or on a user's CSV. */
-async function commandRegime(values: { lab?: string; csv?: string; preset?: string; seed?: string; set?: string[]; json?: boolean }): Promise<void> {
+async function commandRegime(values: { lab?: string; csv?: string; preset?: string; seed?: string; seeds?: string; set?: string[]; compare?: boolean; json?: boolean }): Promise<void> {
   if (!values.lab === !values.csv) fail('regime needs exactly one of --lab heston-regime or --csv FILE')
+  if (values.compare) {
+    if (values.lab !== 'heston-regime') fail('--compare needs --lab heston-regime')
+    let seeds: number[]
+    try {
+      seeds = parseSeeds(values.seeds ?? '3000..3009')
+    } catch (error) {
+      fail((error as Error).message)
+    }
+    const plan = planLab({ task: 'lab', lab: 'heston-regime', preset: values.preset ?? 'corrected', overrides: parseSets(values.set ?? []) })
+    const rows = await compareOnSeeds(plan.config as HestonRegimeConfig, seeds, modelsDir(__dirname))
+    if (values.json) console.log(JSON.stringify({ seeds, preset: values.preset ?? 'corrected', rows }, null, 2))
+    else {
+      console.log(`held-out seeds ${seeds[0]}…${seeds.at(-1)} (${seeds.length}), ${values.preset ?? 'corrected'} preset`)
+      console.log(['classifier', 'accuracy', 'f1_stress', 'time_to_detection', 'detected', 'false_alarms/1000'].join('\t'))
+      for (const r of rows) {
+        const f = (x: number | null): string => (x === null ? '—' : x.toFixed(3))
+        console.log([r.classifier, f(r.accuracy), f(r.f1_stress), f(r.mean_time_to_detection), `${r.detected}/${r.switches}`, f(r.false_alarms_per_1000_stable_bars)].join('\t'))
+      }
+    }
+    return
+  }
   let closes: Float64Array
   let labels: Int8Array | null = null
   let source: string
@@ -285,6 +308,7 @@ async function main(argv: string[]): Promise<void> {
       jobs: { type: 'string' },
       metrics: { type: 'string' },
       lab: { type: 'string' },
+      compare: { type: 'boolean', default: false },
       csv: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false }
