@@ -406,3 +406,18 @@ describe('regime inference through the services', () => {
     }
   })
 })
+
+describe('regime report for the phase-space view', () => {
+  it('carries the latent PCA coordinates per bar, the centroids and the OOD distances', async () => {
+    const { ws } = await start(newDatabasePath())
+    const report = await value<RegimeReport>(ws, 'regime.classify', {
+      source: { kind: 'lab', spec: { task: 'lab', lab: 'heston-regime', preset: 'corrected', seed: 4, overrides: { n_steps: 600 } } }
+    })
+    const bars = report.pStable.length
+    expect(report.phase.dims).toBe(3)
+    expect(report.phase.values).toHaveLength(bars * 3)
+    expect(report.phase.centroids).toHaveLength(2)
+    expect(report.ood.distance).toHaveLength(bars)
+    expect(report.ood.barsOutside).toBe(report.ood.distance.filter((d) => d > report.ood.radius).length)
+  })
+})

@@ -21,7 +21,9 @@ export interface SeriesRegimeReport {
   pStable: number[]
   /** RegimeFilter (threshold 3) over P(stable) < 0.5, per bar from firstBar on: 0 stable, 1 stress. */
   filtered: number[]
-  ood: { radius: number; barsOutside: number }
+  ood: { radius: number; barsOutside: number; distance: number[] }
+  /** Latent phase space per bar in the model's frozen PCA basis, [bars × dims] row-major, with the regime centroids. */
+  phase: { dims: number; values: number[]; centroids: number[][] }
   evaluation?: { accuracy: number | null; f1_stress: number | null; switches: number; detected: number; mean_time_to_detection: number | null; false_alarms_per_1000_stable_bars: number | null }
 }
 
@@ -64,7 +66,8 @@ export function reportRegimes(
     model: { name: card.name, sha256: card.onnx.sha256 },
     pStable: Array.from(result.pStable),
     filtered,
-    ood: { radius: result.oodRadius, barsOutside: result.oodDistance.filter((d) => d > result.oodRadius).length }
+    ood: { radius: result.oodRadius, barsOutside: result.oodDistance.filter((d) => d > result.oodRadius).length, distance: Array.from(result.oodDistance) },
+    phase: { dims: card.phase_space.centroids.pca[0]?.length ?? 0, values: Array.from(result.phase), centroids: card.phase_space.centroids.pca }
   }
   if (labels) {
     const truth = Array.from({ length: filtered.length }, (_, i) => labels[result.firstBar + i]!)

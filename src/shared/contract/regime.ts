@@ -17,7 +17,9 @@ export const RegimeReport = z.strictObject({
   model: z.strictObject({ name: z.string(), sha256: z.string() }),
   pStable: z.array(z.number()),
   filtered: z.array(z.int()),
-  ood: z.strictObject({ radius: z.number(), barsOutside: z.int() }),
+  ood: z.strictObject({ radius: z.number(), barsOutside: z.int(), distance: z.array(z.number()) }),
+  /** Latent phase space per bar in the model's frozen PCA basis: [bars × 3] row-major. */
+  phase: z.strictObject({ dims: z.int(), values: z.array(z.number()), centroids: z.array(z.array(z.number())) }),
   evaluation: z
     .strictObject({
       accuracy: z.number().nullable(),
