@@ -411,7 +411,7 @@ describe('regime report for the phase-space view', () => {
   it('carries the latent PCA coordinates per bar, the centroids and the OOD distances', async () => {
     const { ws } = await start(newDatabasePath())
     const report = await value<RegimeReport>(ws, 'regime.classify', {
-      source: { kind: 'lab', spec: { task: 'lab', lab: 'heston-regime', preset: 'corrected', seed: 4, overrides: { n_steps: 600 } } }
+      source: { kind: 'lab', spec: { task: 'lab', lab: 'heston-regime', preset: 'corrected', seed: 4, overrides: { n_steps: 1200 } } }
     })
     const bars = report.pStable.length
     expect(report.phase.dims).toBe(3)
