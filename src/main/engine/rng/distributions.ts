@@ -272,3 +272,26 @@ function isIntWithin53Bits(x: number): boolean {
 export function checkScale(value: number, name: string): void {
   if (value < 0 || Object.is(value, -0)) throw new RangeError(`${name} < 0`)
 }
+
+/**
+ * NumPy's choice(a, p) for both generators, which differ only in how they draw a bounded
+ * integer (legacy masked rejection vs Lemire) and a uniform: with p, searchsorted over the
+ * cumulative p of one uniform; without, a bounded integer in [0, n − 1].
+ */
+export function choiceIndex(popSize: number, p: ArrayLike<number> | undefined, bounded: (max: number) => number, uniform: () => number): number {
+  checkPopulation(popSize)
+  return p === undefined ? bounded(popSize - 1) : searchSortedRight(choiceCdf(p, popSize), uniform())
+}
+
+/** choice(a, size=n, p=p): the cumulative table is built once, as NumPy does. */
+export function choiceIndices(popSize: number, n: number, p: ArrayLike<number> | undefined, bounded: (max: number) => number, uniform: () => number): Float64Array {
+  checkPopulation(popSize)
+  const out = new Float64Array(n)
+  if (p === undefined) {
+    for (let i = 0; i < n; i++) out[i] = bounded(popSize - 1)
+  } else {
+    const cdf = choiceCdf(p, popSize)
+    for (let i = 0; i < n; i++) out[i] = searchSortedRight(cdf, uniform())
+  }
+  return out
+}

@@ -2,12 +2,11 @@ import {
   binomial,
   checkBinomial,
   checkPoissonLam,
-  checkPopulation,
   checkScale,
-  choiceCdf,
+  choiceIndex,
+  choiceIndices,
   intRange,
   poisson,
-  searchSortedRight
 } from './distributions'
 import { exp, log } from './libm'
 import type { DistributionRng } from './rng'
@@ -245,22 +244,12 @@ export class RandomState implements DistributionRng {
   choice(a: number, p?: ArrayLike<number>): number
   choice<T>(a: readonly T[], p?: ArrayLike<number>): T
   choice<T>(a: number | readonly T[], p?: ArrayLike<number>): number | T {
-    const popSize = typeof a === 'number' ? a : a.length
-    checkPopulation(popSize)
-    const idx = p === undefined ? this.maskedBelowOrEqual(popSize - 1) : searchSortedRight(choiceCdf(p, popSize), this.mt.nextDouble())
+    const idx = choiceIndex(typeof a === 'number' ? a : a.length, p, (max) => this.maskedBelowOrEqual(max), () => this.mt.nextDouble())
     return typeof a === 'number' ? idx : a[idx]!
   }
 
   choiceArray(a: number, n: number, p?: ArrayLike<number>): Float64Array {
-    checkPopulation(a)
-    const out = new Float64Array(n)
-    if (p === undefined) {
-      for (let i = 0; i < n; i++) out[i] = this.maskedBelowOrEqual(a - 1)
-    } else {
-      const cdf = choiceCdf(p, a)
-      for (let i = 0; i < n; i++) out[i] = searchSortedRight(cdf, this.mt.nextDouble())
-    }
-    return out
+    return choiceIndices(a, n, p, (max) => this.maskedBelowOrEqual(max), () => this.mt.nextDouble())
   }
 
   /** legacy_lognormal: exp(legacy_normal). */

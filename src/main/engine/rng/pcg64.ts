@@ -3,12 +3,11 @@ import {
   binomial,
   checkBinomial,
   checkPoissonLam,
-  checkPopulation,
   checkScale,
-  choiceCdf,
+  choiceIndex,
+  choiceIndices,
   intRange,
   poisson,
-  searchSortedRight
 } from './distributions'
 import { exp } from './libm'
 import type { DistributionRng } from './rng'
@@ -255,22 +254,12 @@ export class Generator implements DistributionRng {
   choice(a: number, p?: ArrayLike<number>): number
   choice<T>(a: readonly T[], p?: ArrayLike<number>): T
   choice<T>(a: number | readonly T[], p?: ArrayLike<number>): number | T {
-    const popSize = typeof a === 'number' ? a : a.length
-    checkPopulation(popSize)
-    const idx = p === undefined ? this.boundedLemire(popSize - 1) : searchSortedRight(choiceCdf(p, popSize), this.bitGenerator.nextDouble())
+    const idx = choiceIndex(typeof a === 'number' ? a : a.length, p, (max) => this.boundedLemire(max), () => this.bitGenerator.nextDouble())
     return typeof a === 'number' ? idx : a[idx]!
   }
 
   choiceArray(a: number, n: number, p?: ArrayLike<number>): Float64Array {
-    checkPopulation(a)
-    const out = new Float64Array(n)
-    if (p === undefined) {
-      for (let i = 0; i < n; i++) out[i] = this.boundedLemire(a - 1)
-    } else {
-      const cdf = choiceCdf(p, a)
-      for (let i = 0; i < n; i++) out[i] = searchSortedRight(cdf, this.bitGenerator.nextDouble())
-    }
-    return out
+    return choiceIndices(a, n, p, (max) => this.boundedLemire(max), () => this.bitGenerator.nextDouble())
   }
 
   /** random_lognormal: exp(random_normal). */
