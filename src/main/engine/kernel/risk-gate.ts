@@ -34,6 +34,18 @@ export interface GateState {
   halted: boolean
 }
 
+function exceedsBound(target: Float64Array, bound: number): boolean {
+  for (let i = 0; i < target.length; i++) {
+    const v = target[i] ?? 0
+    if (v > bound || v < -bound) return true
+  }
+  return false
+}
+
+function clipInPlace(target: Float64Array, bound: number): void {
+  for (let i = 0; i < target.length; i++) target[i] = Math.max(-bound, Math.min(bound, target[i] ?? 0))
+}
+
 function exceeds(dd: number, stop: NonNullable<RiskRules['drawdownStop']>): boolean {
   return stop.strict ? dd > stop.threshold : dd >= stop.threshold
 }
@@ -80,38 +92,24 @@ export class RiskGate {
       record('delever', `equity below ${delever.equityFractionOfPeak} of peak: target scaled by ${delever.factor}`, before)
     }
     const limit = this.rules.positionLimit
-    if (limit !== undefined) {
+    // Copy the target only when an intervention will be logged: this runs every step.
+    if (limit !== undefined && exceedsBound(target, limit)) {
       const before = target.slice()
-      let clipped = false
-      for (let i = 0; i < target.length; i++) {
-        const v = target[i] ?? 0
-        if (v > limit || v < -limit) {
-          target[i] = Math.max(-limit, Math.min(limit, v))
-          clipped = true
-        }
-      }
-      if (clipped) record('position_limit', `a leg exceeded the position limit ${limit}`, before)
+      clipInPlace(target, limit)
+      record('position_limit', `a leg exceeded the position limit ${limit}`, before)
     }
     const leverage = this.rules.maxLeverage
-    if (leverage) {
+    if (leverage?.mode === 'clip' && exceedsBound(target, leverage.cap)) {
       const before = target.slice()
-      if (leverage.mode === 'clip') {
-        let clipped = false
-        for (let i = 0; i < target.length; i++) {
-          const v = target[i] ?? 0
-          if (v > leverage.cap || v < -leverage.cap) {
-            target[i] = Math.max(-leverage.cap, Math.min(leverage.cap, v))
-            clipped = true
-          }
-        }
-        if (clipped) record('leverage_clip', `a leg exceeded the leverage cap ${leverage.cap}`, before)
-      } else {
-        const gross = grossNotional(target)
-        if (gross > leverage.cap && gross > 1e-12) {
-          const s = leverage.cap / gross
-          for (let i = 0; i < target.length; i++) target[i] = (target[i] ?? 0) * s
-          record('leverage_scale', `gross leverage ${gross.toFixed(6)} above the cap ${leverage.cap}: target scaled by ${s.toFixed(6)}`, before)
-        }
+      clipInPlace(target, leverage.cap)
+      record('leverage_clip', `a leg exceeded the leverage cap ${leverage.cap}`, before)
+    } else if (leverage?.mode === 'scale') {
+      const gross = grossNotional(target)
+      if (gross > leverage.cap && gross > 1e-12) {
+        const before = target.slice()
+        const s = leverage.cap / gross
+        for (let i = 0; i < target.length; i++) target[i] = (target[i] ?? 0) * s
+        record('leverage_scale', `gross leverage ${gross.toFixed(6)} above the cap ${leverage.cap}: target scaled by ${s.toFixed(6)}`, before)
       }
     }
     return target
