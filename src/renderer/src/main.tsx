@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client'
 import { createClient } from './api/client'
 import { App } from './app/App'
 import { ClientContext } from './app/ClientContext'
+import { WorkspaceProvider } from './app/workspace'
 import './styles.css'
 
 const client = createClient()
@@ -11,7 +12,9 @@ if (!root) throw new Error('index.html has no #root')
 createRoot(root).render(
   <StrictMode>
     <ClientContext.Provider value={client}>
-      <App />
+      <WorkspaceProvider initialView="runs">
+        <App />
+      </WorkspaceProvider>
     </ClientContext.Provider>
   </StrictMode>
 )

@@ -2,13 +2,16 @@ import { useCallback, useEffect, useReducer, useState } from 'react'
 import { useClient } from './ClientContext'
 import { initialState, reducer } from './state'
 import { StatusBar } from './StatusBar'
-import { RunsView } from '../views/runs/RunsView'
+import { VIEWS } from './views'
+import { useWorkspace } from './workspace'
 
 export function App() {
   const client = useClient()
   const [state, dispatch] = useReducer(reducer, initialState)
   const [notice, setNotice] = useState<string | null>(null)
   const notify = useCallback((message: string) => setNotice(message), [])
+  const workspace = useWorkspace()
+  const current = VIEWS.find((v) => v.id === workspace.view) ?? VIEWS[0]!
 
   useEffect(() => {
     const offs = [
@@ -38,9 +41,11 @@ export function App() {
       <header className="topbar">
         <span className="brand">MECHANICA</span>
         <nav aria-label="Views">
-          <a className="active" aria-current="page">
-            Runs
-          </a>
+          {VIEWS.map((v) => (
+            <a key={v.id} className={v === current ? 'active' : undefined} aria-current={v === current ? 'page' : undefined} onClick={() => workspace.navigate(v.id)}>
+              {v.title}
+            </a>
+          ))}
         </nav>
         <span className="spacer" />
         {state.info && <span className="muted">{state.info.runtime}</span>}
@@ -53,7 +58,7 @@ export function App() {
           </button>
         </div>
       )}
-      <RunsView state={state} dispatch={dispatch} notify={notify} />
+      {current.render({ state, dispatch, notify })}
       <StatusBar state={state} />
     </div>
   )
