@@ -12,15 +12,20 @@ import { launchNodeProcess } from './services/node-launcher'
 import { SupervisedService } from './services/service-host'
 import type { LabResults, TaskOutput } from '../shared/contract'
 import type { StepRecordBatch } from './engine/kernel/step-records'
-import { openDatabase } from './store/database'
-import { readFileSync } from 'node:fs'
-import { classifySeries, modelsDir } from './regime/classify-series'
+import { StoreOpenError, openDatabase } from './store/database'
+import { BackupError, backupDatabase, backupNextTo } from './store/backup'
+import { existsSync, readFileSync } from 'node:fs'
+import { classifySeries, modelsDir, openLocalClassifier, type LocalClassifier } from './regime/classify-series'
+import { regimeInputFromReport } from './runs/run-inputs'
+import type { LabInputs } from './labs/lab-module'
 import { compareOnSeeds } from './regime/compare'
 import { CsvValidationError, parsePriceCsv } from './regime/csv'
-import { simulatePath } from './labs/heston-regime/market'
 import type { HestonRegimeConfig } from './labs/heston-regime/config'
 import { RunsRepository } from './store/runs-repository'
 import { CODE_VERSION } from './version'
+import { AuditStore } from './store/audit-store'
+import { compareReplay } from './audit/replay'
+import { LATEST_SCHEMA_VERSION } from './store/migrations'
 
 // The headless workstation: the same engine and labs as the app, printing JSON for scripts.
 const USAGE = `usage:
@@ -28,9 +33,12 @@ const USAGE = `usage:
   mechanica run <lab> [--preset faithful|corrected] [--seed N] [--set path.to.key=value]... [--db FILE] [--json]
   mechanica sweep <lab> [--preset P] [--seeds a..b|a,b,c] [--grid path=v1,v2,…]... [--stress] [--set path=value]...
                   [--jobs N] [--db FILE] [--metrics m1,m2,…] [--json]
-  mechanica regime --lab heston-regime [--preset P] [--seed N] [--set path=value]... [--json]
+  mechanica regime --lab LAB [--preset P] [--seed N] [--set path=value]... [--json]   (any lab with a price series)
   mechanica regime --csv FILE [--json]
-  mechanica regime --lab heston-regime --compare [--seeds a..b] [--preset P] [--json]   (SSM vs baselines on held-out seeds)`
+  mechanica regime --lab heston-regime --compare [--seeds a..b] [--preset P] [--json]   (SSM vs baselines on held-out seeds)
+  mechanica verify --db FILE [--run ID] [--json]   (hash chain of every run, or one; exit 1 when a chain is broken)
+  mechanica replay --db FILE --run ID [--json]   (re-run from the manifest, compare step by step; exit 1 when it differs)
+  mechanica backup --db FILE [--out FILE] [--overwrite] [--json]   (online copy, verified; default <name>.backup-<n>.db beside it)`
 
 /** A mistake in how the CLI was called: one line on stderr, exit code 2, nothing written. */
 class UsageError extends Error {}
@@ -91,7 +99,7 @@ async function commandRun(positionals: string[], values: { preset?: string; seed
   })
   let output
   try {
-    output = await executeLab(spec)
+    output = await executeLab(spec, {}, undefined, await localInputs(spec, plan.requires))
   } catch (error) {
     if (row) repository?.end(row.id, 'failed', systemClock.isoNow(), 0, (error as Error).message)
     throw error
@@ -134,6 +142,18 @@ interface SweepValues {
   json?: boolean
 }
 
+let localClassifier: Promise<LocalClassifier> | null = null
+
+/** A plan's inputs computed in this process: the regime model's output over the lab's price series. */
+async function localInputs(spec: LabRunSpec, requires: readonly string[]): Promise<LabInputs> {
+  if (!requires.includes('regime-model')) return {}
+  const module = findLab(spec.lab)
+  if (!module.priceSeries) fail(`${spec.lab} has no price series for the regime model`)
+  localClassifier ??= openLocalClassifier(modelsDir(__dirname))
+  const report = await (await localClassifier).classify(module.priceSeries(planLab(spec).config).closes, null)
+  return { regime: regimeInputFromReport(report) }
+}
+
 /** Seeds × (base | stress variants | grid cells), spread over one engine process per core. */
 async function commandSweep(positionals: string[], values: SweepValues): Promise<void> {
   const labId = positionals[0] ?? fail('sweep needs a lab id (see `mechanica labs`)')
@@ -173,7 +193,11 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
     const results = await runOnPool(
       workers,
       planned,
-      (worker, run, signal) => worker.call<TaskOutput & { results: LabResults; records: StepRecordBatch }>('engine.run', run.spec, { signal }),
+      async (worker, run, signal) => {
+        const requires = planLab(run.spec).requires
+        const params = requires.length > 0 ? { spec: run.spec, inputs: await localInputs(run.spec, requires) } : run.spec
+        return worker.call<TaskOutput & { results: LabResults; records: StepRecordBatch }>('engine.run', params, { signal })
+      },
       {
         signal: controller.signal,
         onProgress: ({ done, total, failed }) => {
@@ -233,7 +257,7 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
 
 /** Regime inference on a lab's price series (with its true labels) or on a user's CSV. */
 async function commandRegime(values: { lab?: string; csv?: string; preset?: string; seed?: string; seeds?: string; set?: string[]; compare?: boolean; json?: boolean }): Promise<void> {
-  if (!values.lab === !values.csv) fail('regime needs exactly one of --lab heston-regime or --csv FILE')
+  if (!values.lab === !values.csv) fail('regime needs exactly one of --lab LAB or --csv FILE')
   if (values.compare) {
     if (values.lab !== 'heston-regime') fail('--compare needs --lab heston-regime')
     let seeds: number[]
@@ -243,14 +267,20 @@ async function commandRegime(values: { lab?: string; csv?: string; preset?: stri
       fail((error as Error).message)
     }
     const plan = planLab({ task: 'lab', lab: 'heston-regime', preset: values.preset ?? 'corrected', overrides: parseSets(values.set ?? []) })
-    const rows = await compareOnSeeds(plan.config as HestonRegimeConfig, seeds, modelsDir(__dirname))
+    const classifier = await openLocalClassifier(modelsDir(__dirname))
+    const rows = await compareOnSeeds(plan.config as HestonRegimeConfig, seeds, async (closes) => regimeInputFromReport(await classifier.classify(closes, null)), (done, total) =>
+      process.stderr.write(`compare: seed ${done}/${total}\n`)
+    )
+    await classifier.release()
     if (values.json) console.log(JSON.stringify({ seeds, preset: values.preset ?? 'corrected', rows }, null, 2))
     else {
       console.log(`held-out seeds ${seeds[0]}…${seeds.at(-1)} (${seeds.length}), ${values.preset ?? 'corrected'} preset`)
-      console.log(['classifier', 'accuracy', 'f1_stress', 'time_to_detection', 'detected', 'false_alarms/1000'].join('\t'))
+      console.log(['classifier', 'accuracy', 'f1_stress', 'time_to_detection', 'detected', 'false_alarms/1000', 'downside_capture', 'sortino', 'sharpe', 'max_dd', 'total_return'].join('\t'))
       for (const r of rows) {
         const f = (x: number | null): string => (x === null ? '—' : x.toFixed(3))
-        console.log([r.classifier, f(r.accuracy), f(r.f1_stress), f(r.mean_time_to_detection), `${r.detected}/${r.switches}`, f(r.false_alarms_per_1000_stable_bars)].join('\t'))
+        console.log(
+          [r.classifier, f(r.accuracy), f(r.f1_stress), f(r.mean_time_to_detection), `${r.detected}/${r.switches}`, f(r.false_alarms_per_1000_stable_bars), f(r.downside_capture), f(r.sortino), f(r.sharpe), f(r.max_drawdown), f(r.total_return)].join('\t')
+        )
       }
     }
     return
@@ -273,13 +303,16 @@ async function commandRegime(values: { lab?: string; csv?: string; preset?: stri
     }
     source = values.csv
   } else {
-    if (values.lab !== 'heston-regime') fail(`regime --lab supports heston-regime (got ${JSON.stringify(values.lab)})`)
+    const lab = values.lab ?? fail('regime needs --lab ID or --csv FILE')
+    const module = findLab(lab)
+    if (!module.priceSeries) fail(`${lab} trades no single price series the regime model could read`)
     const seed = parseSeed(values.seed)
-    const plan = planLab({ task: 'lab', lab: 'heston-regime', preset: values.preset ?? 'corrected', overrides: parseSets(values.set ?? []), ...(seed === undefined ? {} : { seed }) })
-    const path = simulatePath(plan.config as HestonRegimeConfig)
-    closes = path.prices
-    labels = path.labels
-    source = `heston-regime (${values.preset ?? 'corrected'}, seed ${plan.seed})`
+    const preset = values.preset ?? (lab === 'heston-regime' ? 'corrected' : 'faithful')
+    const plan = planLab({ task: 'lab', lab, preset, overrides: parseSets(values.set ?? []), ...(seed === undefined ? {} : { seed }) })
+    const series = module.priceSeries(plan.config)
+    closes = series.closes
+    labels = series.labels
+    source = `${lab} ${series.name} (${preset}, seed ${plan.seed})`
   }
   const report = await classifySeries(closes, labels, modelsDir(__dirname))
   if (values.json) {
@@ -290,6 +323,102 @@ async function commandRegime(values: { lab?: string; csv?: string; preset?: stri
   console.log(`${source}: ${report.bars} bars, classified from bar ${report.firstBar} on ${report.executionProvider.toUpperCase()} (${report.providers})`)
   console.log(`  stress on ${stress} of ${report.filtered.length} bars; ${report.ood.barsOutside} bars outside the OOD radius ${report.ood.radius.toFixed(2)}`)
   if (report.evaluation) for (const [k, v] of Object.entries(report.evaluation)) console.log(`  ${k.padEnd(34)} ${v}`)
+}
+
+/** An online, verified copy of a database file; works while the app has it open. */
+async function commandBackup(values: { db?: string; out?: string; overwrite?: boolean; json?: boolean }): Promise<void> {
+  const file = values.db ?? fail('backup needs --db FILE (the database to copy)')
+  let db
+  try {
+    // Read-only: a backup never migrates or otherwise writes the source.
+    db = openDatabase(file, { readonly: true })
+  } catch (error) {
+    if (error instanceof StoreOpenError) fail(error.message)
+    throw error
+  }
+  try {
+    const result = values.out ? await backupDatabase(db, values.out, { overwrite: values.overwrite ?? false }) : await backupNextTo(db, file)
+    if (values.json) console.log(JSON.stringify(result, null, 2))
+    else console.log(`backed up ${result.runs} run(s) to ${result.path} (${result.bytes} bytes, schema v${result.schemaVersion}, integrity ok)`)
+  } catch (error) {
+    if (error instanceof BackupError) fail(error.reason === 'exists' ? `${error.message}; choose another --out or pass --overwrite` : error.message)
+    throw error
+  } finally {
+    db.close()
+  }
+}
+
+/** An existing database opened read-only for auditing: verify and replay never write. */
+function openForAudit(file: string | undefined): { repository: RunsRepository; audit: AuditStore } {
+  if (!file) fail('needs --db FILE')
+  if (!existsSync(file)) fail(`${file} does not exist`)
+  let db
+  try {
+    db = openDatabase(file, { readonly: true })
+  } catch (error) {
+    fail((error as Error).message)
+  }
+  const version = db.pragma('user_version', { simple: true }) as number
+  if (version < LATEST_SCHEMA_VERSION) fail(`${file} has schema v${version}; open it once with this build (npm start -- --db ${file}) to upgrade it to v${LATEST_SCHEMA_VERSION}, then verify`)
+  return { repository: new RunsRepository(db), audit: new AuditStore(db) }
+}
+
+function parseRunId(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const id = Number(text)
+  if (!Number.isInteger(id) || id < 1) fail(`--run must be a run id such as 12 (got ${JSON.stringify(text)})`)
+  return id
+}
+
+const manifestHead = (repository: RunsRepository, id: number): string | null => {
+  const results = repository.results(id)
+  return results?.kind === 'lab' ? (results.manifest.chainHead ?? null) : null
+}
+
+async function commandVerify(values: { db?: string; run?: string; json?: boolean }): Promise<void> {
+  const { repository, audit } = openForAudit(values.db)
+  const one = parseRunId(values.run)
+  const ids = one !== undefined ? [one] : repository.list({ limit: 1_000_000, offset: 0 }).runs.map((r) => r.id).sort((a, b) => a - b)
+  const reports = ids.map((id) => {
+    try {
+      return audit.verify(id, manifestHead(repository, id))
+    } catch (error) {
+      fail((error as Error).message)
+    }
+  })
+  if (values.json) console.log(JSON.stringify(one !== undefined ? reports[0] : { runs: reports }, null, 2))
+  else {
+    for (const r of reports) {
+      const what = r.status === 'intact' ? `intact: ${r.verified} links to head ${r.head?.slice(0, 16)}…` : r.status === 'unchained' ? 'unchained (written before hash chaining)' : `BROKEN at position ${r.firstBreak!.position}: ${r.firstBreak!.problem} — ${r.firstBreak!.detail}`
+      console.log(`run #${r.runId}: ${what}`)
+    }
+  }
+  if (reports.some((r) => r.status === 'broken')) process.exitCode = 1
+}
+
+async function commandReplay(values: { db?: string; run?: string; json?: boolean }): Promise<void> {
+  const { repository, audit } = openForAudit(values.db)
+  const id = parseRunId(values.run) ?? fail('replay needs --run ID')
+  const run = repository.get(id) ?? fail(`There is no run #${id}.`)
+  if (run.spec.task !== 'lab') fail(`run #${id} is a random walk; replay compares decision logs, which only lab runs keep`)
+  if (run.status !== 'completed') fail(`run #${id} is ${run.status}; only a completed run has a full log to compare with`)
+  const spec = run.spec
+  const plan = planLab(spec)
+  const output = await executeLab(spec, {}, undefined, await localInputs(spec, plan.requires))
+  const stored = audit.storedLog(id)
+  const comparison = compareReplay(stored.chunks, stored.events, output.records, output.records.events)
+  if (comparison.identical && run.resultsHash !== output.resultsHash) {
+    comparison.identical = false
+    comparison.firstDivergence = { t: comparison.replayedSteps - 1, field: 'resultsHash', stored: run.resultsHash ?? '(none)', replayed: output.resultsHash }
+  }
+  const report = { runId: id, ...comparison, storedResultsHash: run.resultsHash, replayedResultsHash: output.resultsHash }
+  if (values.json) console.log(JSON.stringify(report, null, 2))
+  else if (report.identical) console.log(`run #${id}: identical (${report.stepsCompared} steps), results hash ${report.replayedResultsHash}`)
+  else {
+    const d = report.firstDivergence!
+    console.log(`run #${id}: differs at step ${d.t}, field ${d.field}: stored ${d.stored}, replayed ${d.replayed}`)
+  }
+  if (!report.identical) process.exitCode = 1
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -311,6 +440,9 @@ async function main(argv: string[]): Promise<void> {
       compare: { type: 'boolean', default: false },
       csv: { type: 'string' },
       json: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      run: { type: 'string' },
+      overwrite: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false }
     }
   })
@@ -326,6 +458,15 @@ async function main(argv: string[]): Promise<void> {
       return commandRun(rest, values)
     case 'sweep':
       return commandSweep(rest, values)
+    case 'verify':
+      if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
+      return commandVerify(values)
+    case 'replay':
+      if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
+      return commandReplay(values)
+    case 'backup':
+      if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
+      return commandBackup(values)
     case 'regime':
       if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
       return commandRegime(values)

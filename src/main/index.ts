@@ -1,4 +1,4 @@
-import { BrowserWindow, app, ipcMain, net, protocol, session } from 'electron'
+import { BrowserWindow, app, ipcMain, net, protocol, screen, session } from 'electron'
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -16,6 +16,7 @@ import {
   resolveAppFile,
   windowOpenDecision
 } from './electron/security'
+import { WindowStateStore, restoreBounds } from './electron/window-state'
 import { resolveDatabasePath } from './paths'
 import { launchUtilityProcess } from './services/electron-launcher'
 
@@ -63,8 +64,20 @@ function hardenSessions(): void {
 }
 
 function createWindow(): BrowserWindow {
-  const window = new BrowserWindow(mainWindowOptions(join(__dirname, '../preload/index.js')))
-  window.once('ready-to-show', () => window.show())
+  // The window reopens where it was closed (user-data/window-state.json), if that is still on a display.
+  const windowState = new WindowStateStore(join(app.getPath('userData'), 'window-state.json'))
+  const options = mainWindowOptions(join(__dirname, '../preload/index.js'))
+  const restored = restoreBounds(
+    windowState.load(),
+    screen.getAllDisplays().map((d) => d.workArea),
+    { width: options.minWidth, height: options.minHeight }
+  )
+  const window = new BrowserWindow({ ...options, ...(restored.bounds ?? {}) })
+  window.once('ready-to-show', () => {
+    if (restored.maximized) window.maximize()
+    window.show()
+  })
+  window.once('close', () => windowState.save(window.getNormalBounds(), window.isMaximized()))
   void window.loadURL(APP_ENTRY_URL)
   return window
 }

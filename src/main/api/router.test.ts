@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { ApiError, MAX_MESSAGE_BYTES, encodeWire, methodNames, methods, type MethodName } from '../../shared/contract'
 import { createRouter, type CallContext, type Handlers } from './router'
 
-const EXPECTED_METHODS = ['app.info', 'services.status', 'inference.status', 'labs.list', 'regime.classify', 'runs.start', 'runs.cancel', 'runs.list', 'runs.get']
+const EXPECTED_METHODS = ['app.info', 'services.status', 'inference.status', 'labs.list', 'labs.stressMenu', 'regime.classify', 'runs.start', 'runs.cancel', 'runs.list', 'runs.get', 'runs.surfaces', 'runs.events', 'runs.liveSeries', 'runs.series', 'runs.steps', 'runs.stepIndex', 'sweeps.start', 'sweeps.list', 'sweeps.get', 'sweeps.cancel', 'store.backup', 'regime.compare', 'runs.audit', 'runs.review', 'runs.replay']
 
 const ctx: CallContext = { transport: 'direct' }
 
@@ -26,11 +26,27 @@ function mockHandlers(): MockHandlers {
     'services.status': vi.fn(() => ({ services: [] })),
     'inference.status': vi.fn(() => ({ runtimeVersion: '1', provider: 'cpu', attempts: [], summary: 'cpu' })),
     'labs.list': vi.fn(() => ({ labs: [] })),
+    'labs.stressMenu': vi.fn(() => ({ variants: [] })),
     'regime.classify': vi.fn(() => { throw new Error('not used in these tests') }),
+    'regime.compare': vi.fn(() => { throw new Error('not used in these tests') }),
     'runs.start': vi.fn(),
     'runs.cancel': vi.fn(async () => ({ cancelled: true })),
     'runs.list': vi.fn(() => ({ runs: [], total: 0 })),
-    'runs.get': vi.fn()
+    'runs.get': vi.fn(),
+    'runs.audit': vi.fn(),
+    'runs.review': vi.fn(),
+    'runs.replay': vi.fn(),
+    'runs.surfaces': vi.fn(),
+    'runs.events': vi.fn(() => ({ events: [] })),
+    'runs.liveSeries': vi.fn(() => ({ chunk: null })),
+    'runs.series': vi.fn(),
+    'runs.steps': vi.fn(),
+    'runs.stepIndex': vi.fn(),
+    'sweeps.start': vi.fn(),
+    'sweeps.list': vi.fn(() => ({ sweeps: [], total: 0 })),
+    'sweeps.get': vi.fn(),
+    'sweeps.cancel': vi.fn(async () => ({ cancelled: true })),
+    'store.backup': vi.fn(async () => ({ path: '/tmp/m.backup-1.db', bytes: 4096, runs: 0 }))
   }
 }
 

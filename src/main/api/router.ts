@@ -3,11 +3,14 @@ import {
   CallMessage,
   MAX_CALL_ARGUMENTS,
   MAX_MESSAGE_BYTES,
+  MAX_PARAMS_DEPTH,
+  WireDecodeError,
   isMethodName,
   issuesFromZod,
   methods,
   summariseIssues,
   type ApiErrorShape,
+  type FieldIssue,
   type MethodInput,
   type MethodName,
   type MethodResult,
@@ -42,6 +45,25 @@ function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8')
 }
 
+/**
+ * Params must be plain data: no `__proto__` key anywhere and nesting within MAX_PARAMS_DEPTH.
+ * Fuzz finding: JSON.parse makes `__proto__` an own key, and zod's record drops it silently,
+ * so `runs.start` / `sweeps.start` with `overrides: {"__proto__": …}` ran and wrote a row
+ * instead of being refused; any code that copied such a key by assignment would swap a
+ * prototype. Refusing it here covers every method and both transports.
+ */
+function plainDataProblem(value: unknown, path: readonly string[] = [], depth = 1): FieldIssue | null {
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return null
+  const where = path.length ? path.join('.') : 'params'
+  if (depth > MAX_PARAMS_DEPTH) return { path: where, message: `nested more than ${MAX_PARAMS_DEPTH} levels deep` }
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') return { path: where, message: 'the key "__proto__" is not accepted' }
+    const found = plainDataProblem((value as Record<string, unknown>)[key], [...path, key], depth + 1)
+    if (found) return found
+  }
+  return null
+}
+
 export function createRouter(handlers: Handlers, log: Logger = (m, e) => console.error(m, e ?? '')): Router {
   // The type says every method has a handler; this also catches extras smuggled in at runtime.
   for (const name of Object.keys(handlers)) {
@@ -54,6 +76,10 @@ export function createRouter(handlers: Handlers, log: Logger = (m, e) => console
   async function call(method: string, params: unknown, ctx: CallContext): Promise<CallOutcome> {
     if (!isMethodName(method)) return fail('unknown_method', `Unknown method "${method.slice(0, 100)}".`)
     const schema = methods[method]
+    const shapeIssue = plainDataProblem(params)
+    if (shapeIssue) {
+      return { ok: false, error: { code: 'invalid_params', message: `${method}: ${summariseIssues([shapeIssue])}`, issues: [shapeIssue] } }
+    }
     const parsed = schema.request.safeParse(params ?? {})
     if (!parsed.success) {
       const issues = issuesFromZod(parsed.error, params)
@@ -82,12 +108,15 @@ export function createRouter(handlers: Handlers, log: Logger = (m, e) => console
     let raw: unknown
     try {
       raw = decodeWire(text)
-    } catch {
-      return { type: 'result', id: -1, ok: false, error: { code: 'invalid_request', message: 'Message is not valid JSON.' } }
+    } catch (error) {
+      const message = error instanceof WireDecodeError ? `Malformed message: ${error.message}.` : 'Message is not valid JSON.'
+      return { type: 'result', id: -1, ok: false, error: { code: 'invalid_request', message } }
     }
     const envelope = CallMessage.safeParse(raw)
     if (!envelope.success) {
-      const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : -1
+      // Echo only an id a client could have meant (fuzz finding: 1e400 came back as Infinity, sent as null).
+      const given = (raw as { id?: unknown } | null)?.id
+      const id = typeof given === 'number' && Number.isSafeInteger(given) && given >= 0 ? given : -1
       const issues = issuesFromZod(envelope.error, raw, 'message')
       return { type: 'result', id, ok: false, error: { code: 'invalid_request', message: `Malformed call: ${summariseIssues(issues)}` } }
     }

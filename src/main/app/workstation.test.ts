@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { RandomWalkSpec, type EventName, type RegimeReport, type RunDetail, type RunResults, type RunSummary, type ServiceStatus, type WalkResults } from '../../shared/contract'
+import { RandomWalkSpec, type EventName, type LabResults, type RegimeReport, type RunDetail, type RunResults, type RunSummary, type ServiceStatus, type WalkResults } from '../../shared/contract'
 import type { CallOutcome } from '../api/router'
 import { configHash } from '../engine/hashing'
 import { runRandomWalk } from '../engine/tasks/random-walk'
@@ -383,7 +383,7 @@ describe('regime inference through the services', () => {
     const report = await value<RegimeReport>(ws, 'regime.classify', {
       source: { kind: 'lab', spec: { task: 'lab', lab: 'heston-regime', preset: 'corrected', seed: 3, overrides: { n_steps: 1500 } } }
     })
-    expect(report.source).toBe('heston-regime (corrected, seed 3)')
+    expect(report.source).toBe('heston-regime simulated Heston price (corrected, seed 3)')
     expect(report.firstBar).toBe(101)
     expect(report.pStable).toHaveLength(report.bars - 101)
     expect(report.executionProvider).toMatch(/^(cuda|webgpu|cpu)$/)
@@ -404,6 +404,69 @@ describe('regime inference through the services', () => {
       expect(outcome.error.message).toContain('mine.csv')
       expect(outcome.error.message).toMatch(/row 3/)
     }
+  })
+})
+
+describe('the regime model inside runs and comparisons', () => {
+  it('runs heston-regime with classifier "ssm": the inference service computes P(stable), the engine trades on it', async () => {
+    const { ws } = await start(newDatabasePath())
+    const spec = { task: 'lab', lab: 'heston-regime', preset: 'corrected', seed: 3003, overrides: { 'classifier.kind': 'ssm', n_steps: 2000 } }
+    const ending = waitFor(ws, (event, payload) => (event === 'run.updated' && (payload as { run: RunSummary }).run.status !== 'running' ? (payload as { run: RunSummary }).run : undefined), 'the ssm run to end', 30_000)
+    const { run } = await value<{ run: RunSummary }>(ws, 'runs.start', { spec })
+    const ended = await ending
+    expect(ended.id).toBe(run.id)
+    expect(ended.status).toBe('completed')
+    const detail = await value<RunDetail>(ws, 'runs.get', { runId: run.id })
+    const results = detail.results as LabResults
+    const regime = (results.telemetry as { regime: { classifier: string; model: { sha256: string; executionProvider: string } } }).regime
+    expect(regime.classifier).toBe('ssm')
+    expect(regime.model.sha256).toMatch(/^[0-9a-f]{64}$/)
+    expect(regime.model.executionProvider).toMatch(/^(cuda|webgpu|cpu)$/)
+    expect(results.metrics.accuracy).toBeGreaterThan(0.5)
+  })
+
+  it('classifies any lab\'s price series, and compares the classifiers with progress frames', async () => {
+    const { ws, events } = await start(newDatabasePath())
+    const fx = await value<RegimeReport>(ws, 'regime.classify', { source: { kind: 'lab', spec: { task: 'lab', lab: 'fx-carry', preset: 'faithful', seed: 7, overrides: {} } } })
+    expect(fx.source).toBe('fx-carry high-yield basket vs USD (index, 100 at bar 0) (faithful, seed 7)')
+    expect(fx.evaluation?.switches).toBeGreaterThan(0)
+    const credit = await call(ws, 'regime.classify', { source: { kind: 'lab', spec: { task: 'lab', lab: 'credit-spreads', preset: 'faithful', overrides: {} } } })
+    expect(credit.ok).toBe(false)
+    if (!credit.ok) expect(credit.error.message).toBe('credit-spreads trades no single price series the regime model could read')
+    const comparison = await value<{ rows: Array<{ classifier: string }>; seeds: number[] }>(ws, 'regime.compare', { seeds: 1, seedFrom: 3005, overrides: { n_steps: 2000 } })
+    expect(comparison.seeds).toEqual([3005])
+    expect(comparison.rows.map((r) => r.classifier)).toEqual(['ssm', 'rv_threshold', 'hmm'])
+    expect(events.filter((e) => e.event === 'task.progress').map((e) => e.payload)).toContainEqual({ task: 'regime.compare', done: 1, total: 1, label: 'held-out seed 1 of 1' })
+  })
+})
+
+describe('audit trail: verify, review and replay a stored run', () => {
+  it('verifies the chain, records a sign-off, and replays the run to the identical results hash', async () => {
+    const { ws } = await start(newDatabasePath())
+    const ending = waitFor(ws, (event, payload) => (event === 'run.updated' && (payload as { run: RunSummary }).run.status !== 'running' ? (payload as { run: RunSummary }).run : undefined), 'the run to end')
+    const { run } = await value<{ run: RunSummary }>(ws, 'runs.start', { spec: { task: 'lab', lab: 'fx-carry', preset: 'faithful', seed: 7, overrides: {} } })
+    expect((await ending).status).toBe('completed')
+    const before = await value<{ verificationStatus: string; chain: { status: string; verified: number; steps: number } }>(ws, 'runs.audit', { runId: run.id })
+    expect(before.verificationStatus).toBe('Not verified')
+    expect(before.chain.status).toBe('intact')
+    expect(before.chain.verified).toBeGreaterThanOrEqual(before.chain.steps)
+    const refused = await call(ws, 'runs.review', { runId: run.id, reviewer: '  ', verdict: 'sign-off' })
+    expect(refused.ok).toBe(false)
+    const signed = await value<{ verificationStatus: string; reviews: Array<{ reviewer: string; at: string }> }>(ws, 'runs.review', { runId: run.id, reviewer: 'R. Committee', verdict: 'sign-off', notes: 'replayed' })
+    expect(signed.verificationStatus).toBe('Verified')
+    expect(signed.reviews[0]?.reviewer).toBe('R. Committee')
+    expect(signed.reviews[0]?.at).toMatch(/^\d{4}-\d{2}-\d{2}T/)
+    const replay = await value<{ identical: boolean; stepsCompared: number; storedResultsHash: string; replayedResultsHash: string }>(ws, 'runs.replay', { runId: run.id })
+    expect(replay.identical).toBe(true)
+    expect(replay.stepsCompared).toBe(before.chain.steps)
+    expect(replay.replayedResultsHash).toBe(replay.storedResultsHash)
+    // Tamper with the stored log behind the app's back: the audit says where, and a sign-off is refused.
+    ws.db.prepare(`UPDATE run_step_chunks SET data = zeroblob(length(data)) WHERE run_id = ? AND chunk = 0 AND name = 'equity'`).run(run.id)
+    const tampered = await value<{ verificationStatus: string; chain: { firstBreak: { kind: string; index: number; problem: string } | null } }>(ws, 'runs.audit', { runId: run.id })
+    expect(tampered.verificationStatus).toBe('Chain broken')
+    expect(tampered.chain.firstBreak).toMatchObject({ kind: 'step', index: 0, problem: 'changed' })
+    const blocked = await call(ws, 'runs.review', { runId: run.id, reviewer: 'R. Committee', verdict: 'sign-off' })
+    expect(blocked.ok).toBe(false)
   })
 })
 

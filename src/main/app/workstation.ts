@@ -1,12 +1,20 @@
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { ApiError, type ServiceName } from '../../shared/contract'
 import { createRouter, type Router } from '../api/router'
 import { systemClock, type Clock } from '../clock'
+import { AuditService } from '../audit/audit-service'
+import { AuditStore } from '../store/audit-store'
 import { RunManager } from '../runs/run-manager'
+import { serviceInputResolver } from '../runs/run-inputs'
+import { runSurfaceHandlers } from '../runs/run-surfaces'
 import type { ProcessLauncher } from '../services/process-port'
 import { DEFAULT_BACKOFF, SupervisedService, type BackoffPolicy, type ServiceHost } from '../services/service-host'
+import { BackupError, backupDatabase, backupNextTo } from '../store/backup'
 import { openDatabase, type Db } from '../store/database'
 import { RunsRepository } from '../store/runs-repository'
+import { StepQuery } from '../store/step-query'
+import { SweepsRepository } from '../store/sweeps-repository'
+import { SweepManager } from '../runs/sweep-manager'
 import { APP_VERSION, CODE_VERSION } from '../version'
 import { EventBus } from './event-bus'
 
@@ -25,6 +33,7 @@ export interface Workstation {
   readonly events: EventBus
   readonly services: Record<ServiceName, ServiceHost>
   readonly runs: RunManager
+  readonly sweeps: SweepManager
   readonly db: Db
   /** Resolves once every service process has said it is ready. */
   readonly servicesReady: Promise<void>
@@ -47,9 +56,30 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   }
   for (const service of Object.values(services)) service.onStatus((status) => events.emit('service.status', status))
 
-  const runs = new RunManager(services.engine, repository, events.emit, clock, CODE_VERSION)
+  const resolveInputs = serviceInputResolver(services.engine, services.inference)
+  const runs = new RunManager(services.engine, repository, events.emit, clock, CODE_VERSION, resolveInputs)
+  const audit = new AuditService(repository, new AuditStore(db), services.engine, clock, resolveInputs)
   const interrupted = runs.recoverInterrupted()
   if (interrupted > 0) console.warn(`mechanica: ${interrupted} run(s) from the previous session were marked interrupted`)
+  // The decision log's reader (decoded chunks and filter indexes cached, bounded) and sweeps,
+  // whose cells are ordinary runs of the run manager.
+  const stepQuery = new StepQuery(repository)
+  const sweeps = new SweepManager({
+    runs,
+    plan: (spec) => services.engine.call('engine.plan', spec),
+    sweeps: new SweepsRepository(db),
+    runStatus: (runId) => repository.get(runId)?.status ?? null,
+    subscribe: (listener) => events.subscribe(listener),
+    emit: events.emit,
+    clock
+  })
+  sweeps.recoverInterrupted()
+  const requireRun = (runId: number): void => {
+    if (!repository.get(runId)) throw new ApiError('not_found', `There is no run #${runId}.`)
+  }
+
+  // Surfaces per step (re-simulated from a run's spec) and stored constraint events, for the dashboard and surface views.
+  const runSurfaces = runSurfaceHandlers(repository, services.engine, serviceInputResolver(services.engine, services.inference))
 
   const router = createRouter({
     'app.info': () => ({
@@ -64,11 +94,20 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     'services.status': () => ({ services: Object.values(services).map((s) => s.status()) }),
     'inference.status': (_input) => services.inference.call('inference.status', {}),
     'labs.list': () => services.engine.call('engine.labs', {}),
+    'labs.stressMenu': ({ spec }) => services.engine.call('engine.stressMenu', spec),
     'regime.classify': async ({ source }) => {
       const series = await services.engine.call<{ source: string; closes: Float64Array; labels: Int8Array | null }>('engine.regimeSeries', source)
       const report = await services.inference.call<Record<string, unknown>>('inference.regime', { closes: series.closes, labels: series.labels })
       return { source: series.source, ...report } as never
     },
+    'regime.compare': (request) =>
+      services.inference.call('inference.compare', request, {
+        onEvent: (name, payload) => {
+          if (name !== 'progress') return
+          const { done, total } = payload as { done: number; total: number }
+          events.emit('task.progress', { task: 'regime.compare', done, total, label: `held-out seed ${done} of ${total}` })
+        }
+      }),
     'runs.start': async ({ spec }) => ({ run: await runs.start(spec) }),
     'runs.cancel': ({ runId }) => ({ cancelled: runs.cancel(runId) }),
     'runs.list': ({ limit, offset, status }) => repository.list({ limit, offset, status }),
@@ -76,6 +115,39 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       const run = repository.get(runId)
       if (!run) throw new ApiError('not_found', `There is no run #${runId}.`)
       return { run, results: repository.results(runId) }
+    },
+    'runs.audit': ({ runId }) => audit.status(runId),
+    'runs.review': ({ runId, reviewer, verdict, notes }) => audit.review(runId, { reviewer, verdict, notes }),
+    'runs.replay': ({ runId }) => audit.replay(runId),
+    'runs.surfaces': (request) => runSurfaces.surfaces(request),
+    'runs.events': ({ runId }) => runSurfaces.events(runId),
+    'runs.series': ({ runId, maxBuckets }) => runSurfaces.series(runId, maxBuckets),
+    'runs.liveSeries': ({ runId }) => {
+      requireRun(runId)
+      return { chunk: runs.liveSeries(runId) }
+    },
+    'runs.steps': ({ runId, offset, limit, filter }) => {
+      requireRun(runId)
+      return stepQuery.page(runId, offset, limit, filter)
+    },
+    'runs.stepIndex': ({ runId, t, filter }) => {
+      requireRun(runId)
+      return stepQuery.indexOf(runId, t, filter)
+    },
+    'sweeps.start': async (request) => ({ sweep: await sweeps.start(request) }),
+    'sweeps.list': ({ limit, offset }) => sweeps.list(limit, offset),
+    'sweeps.get': ({ sweepId }) => sweeps.get(sweepId),
+    'sweeps.cancel': ({ sweepId }) => ({ cancelled: sweeps.cancel(sweepId) }),
+    'store.backup': async ({ path }) => {
+      try {
+        const result = path === undefined ? await backupNextTo(db, options.databasePath) : await backupDatabase(db, resolve(dirname(options.databasePath), path))
+        return { path: result.path, bytes: result.bytes, runs: result.runs }
+      } catch (error) {
+        if (!(error instanceof BackupError)) throw error
+        if (error.reason === 'exists') throw new ApiError('conflict', `Backup refused: ${error.message}; choose another name.`)
+        if (error.reason === 'target') throw new ApiError('invalid_params', `store.backup: path: ${error.message}`, [{ path: 'path', message: error.message }])
+        throw new ApiError('internal', `The backup was discarded: ${error.message}.`)
+      }
     }
   })
 
@@ -88,12 +160,15 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     events,
     services,
     runs,
+    sweeps,
     db,
     servicesReady,
     async close() {
+      sweeps.shutdown()
       runs.shutdown()
       await Promise.all(Object.values(services).map((s) => s.stop()))
       await runs.drain()
+      await sweeps.drain()
       db.close()
     }
   }

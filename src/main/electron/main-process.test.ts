@@ -59,6 +59,7 @@ const h = vi.hoisted(() => {
     },
     ipcMain: { handle: (channel: string, fn: Listener) => state.ipcHandlers.set(channel, fn) },
     net: { fetch: vi.fn(async () => new Response('<html></html>', { headers: { 'Content-Type': 'text/html' } })) },
+    screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }] },
     BrowserWindow,
     utilityProcess: { fork: vi.fn() }
   }

@@ -116,6 +116,39 @@ describe('selectExecutionProvider', () => {
     ]);
   });
 
+  it('gives up on a provider that does not answer in time and falls back to the next', async () => {
+    const create = ort.InferenceSession.create.bind(ort.InferenceSession);
+    let lateSession: { release: () => Promise<void> } | undefined;
+    let released = false;
+    const stalledGpu = {
+      ...ort,
+      listSupportedBackends: () => [{ name: 'webgpu', bundled: true }, { name: 'cpu', bundled: true }],
+      InferenceSession: {
+        create: (bytes: Uint8Array, options: { executionProviders: string[] }) => {
+          if (options.executionProviders[0] !== 'webgpu') return create(bytes, { executionProviders: ['cpu'] });
+          // A driver that hangs, then loads long after the deadline: the late session must be released.
+          return new Promise((resolve) =>
+            setTimeout(async () => {
+              const session = await create(bytes, { executionProviders: ['cpu'] });
+              lateSession = { release: async () => { released = true; await session.release(); } };
+              resolve({ ...session, run: session.run.bind(session), release: lateSession.release });
+            }, 150),
+          );
+        },
+      },
+    } as unknown as typeof ort;
+    const { provider, session, attempts } = await selectExecutionProvider(stalledGpu, buildProbeModel(), ['webgpu', 'cpu'], 40);
+    await session.release();
+    expect(provider).toBe('cpu');
+    expect(attempts).toEqual([
+      { provider: 'webgpu', ok: false, error: 'no answer within 0.04 s; skipped' },
+      { provider: 'cpu', ok: true },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(lateSession).toBeDefined();
+    expect(released).toBe(true);
+  });
+
   it('throws an error naming every provider tried when the model is invalid', async () => {
     const model = buildProbeModel();
     const truncated = model.subarray(0, model.length - 17);

@@ -28,6 +28,11 @@ export interface ProviderSelection {
 }
 
 const TOLERANCE = 1e-5;
+/**
+ * How long one provider may take to load and answer the probe before the next is tried.
+ * GPU providers can stall initialising a driver; CPU never needs more than milliseconds.
+ */
+export const PROVIDER_TIMEOUT_MS = 15_000;
 const MAX_ERROR_CHARS = 200;
 
 export const NOT_IN_BUILD = 'not available in this build';
@@ -105,6 +110,33 @@ async function tryProvider(
 }
 
 /**
+ * tryProvider bounded in time (a timer, not a clock read: selection stays deterministic in
+ * what it reports). A session that loads after the deadline is released, never leaked.
+ */
+async function tryProviderWithin(
+  ort: typeof OrtModule,
+  modelBytes: Uint8Array,
+  provider: ExecutionProviderName,
+  timeoutMs: number,
+): Promise<{ session: InferenceSession } | { error: string }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timedOut = false;
+  const attempt = tryProvider(ort, modelBytes, provider);
+  const deadline = new Promise<{ error: string }>((resolve) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      resolve({ error: `no answer within ${timeoutMs / 1000} s; skipped` });
+    }, timeoutMs);
+  });
+  const result = await Promise.race([attempt, deadline]);
+  clearTimeout(timer);
+  if (timedOut) {
+    void attempt.then((late) => ('session' in late ? late.session.release() : undefined)).catch(() => undefined);
+  }
+  return result;
+}
+
+/**
  * Tries each provider in order with the probe model and returns the first whose
  * session loads with every node on that provider and reproduces the expected output.
  */
@@ -112,6 +144,7 @@ export async function selectExecutionProvider(
   ort: typeof OrtModule,
   modelBytes: Uint8Array,
   order: readonly ExecutionProviderName[] = PROVIDER_ORDER,
+  timeoutMs: number = PROVIDER_TIMEOUT_MS,
 ): Promise<ProviderSelection> {
   const compiled = compiledProviders(ort);
   const attempts: ProviderAttempt[] = [];
@@ -120,7 +153,7 @@ export async function selectExecutionProvider(
       attempts.push({ provider, ok: false, error: NOT_IN_BUILD });
       continue;
     }
-    const result = await tryProvider(ort, modelBytes, provider);
+    const result = await tryProviderWithin(ort, modelBytes, provider, timeoutMs);
     if ('session' in result) {
       attempts.push({ provider, ok: true });
       return { provider, session: result.session, attempts };

@@ -1,4 +1,5 @@
 import type { LabInfo } from '../../shared/contract'
+import { formFromSchema } from './form-schema'
 import { labRegistry } from './registry'
 
 /** The explorer's view of every registered lab, from each lab's own definition and faithful defaults. */
@@ -22,7 +23,13 @@ export function labCatalogue(): LabInfo[] {
       steps: lab.steps(defaults),
       presets: { faithful: preset('faithful'), corrected: preset('corrected') },
       profiles: Object.entries(module.profiles ?? {}).map(([id, p]) => ({ id, description: p.description })),
-      defaults
+      defaults,
+      form: formFromSchema(lab.configSchema),
+      presetConfigs: {
+        faithful: defaults,
+        corrected: module.resolveConfig('corrected', {}) as Record<string, unknown>,
+        ...Object.fromEntries(Object.entries(module.profiles ?? {}).map(([id, p]) => [id, module.resolveConfig('faithful', p.overrides) as Record<string, unknown>]))
+      }
     }
   })
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { ApiError, issuesFromZod, summariseIssues, type LabResults, type LabRunSpec, type PresetName, type TaskOutput } from '../../shared/contract'
-import type { LoopHost } from '../engine/cancellation'
 import { configHash } from '../engine/hashing'
 import {
+  KeyPathError,
   POLICY_SOURCES,
   actionCounts,
   actionMixByRegime,
@@ -11,11 +11,13 @@ import {
   regimeCounts,
   runLab,
   type AnyLab,
+  type LabLoopHost,
   type LabRun
 } from '../engine/kernel'
 import type { StepRecordBatch } from '../engine/kernel/step-records'
+import { chainRun } from '../audit/chain'
 import { CODE_VERSION } from '../version'
-import { LabConfigError, type LabModule } from './lab-module'
+import { LabConfigError, type LabInputs, type LabModule, type LabRequirement } from './lab-module'
 import { labIds, labRegistry } from './registry'
 
 export interface LabPlan {
@@ -24,6 +26,8 @@ export interface LabPlan {
   seed: number
   steps: number
   configHash: string
+  /** What main must compute before the engine can run it (the regime model's output). */
+  requires: readonly LabRequirement[]
 }
 
 /** Parses a `--set` style value: JSON when it parses (numbers, booleans, arrays), else a string. */
@@ -66,6 +70,11 @@ export function planLab(spec: LabRunSpec): LabPlan {
       const issues = error.problems.map((p) => ({ path: `spec.overrides.${p.path}`, message: p.message }))
       throw new ApiError('invalid_params', `${spec.lab}: ${summariseIssues(error.problems)}`, issues)
     }
+    // Fuzz finding: a dotted override key through `constructor`/`prototype` came back as `internal`.
+    if (error instanceof KeyPathError) {
+      const message = 'is not a valid key path (no empty, __proto__, constructor or prototype segment)'
+      throw new ApiError('invalid_params', `${spec.lab}: ${error.path}: ${message}`, [{ path: `spec.overrides.${error.path}`, message }])
+    }
     if (error instanceof z.ZodError) {
       const issues = issuesFromZod(error, overrides, 'config')
       throw new ApiError('invalid_params', `${spec.lab}: ${summariseIssues(issues)}`, issues)
@@ -78,8 +87,19 @@ export function planLab(spec: LabRunSpec): LabPlan {
     config,
     seed: lab.seedOf(config),
     steps: lab.steps(config),
-    configHash: configHash({ lab: lab.id, config })
+    configHash: configHash({ lab: lab.id, config }),
+    requires: module.requires?.(config) ?? []
   }
+}
+
+/** The lab's definition bound to its inputs; refuses clearly when a required input is missing. */
+export function boundLab(plan: LabPlan, spec: LabRunSpec, inputs: LabInputs): AnyLab {
+  for (const requirement of plan.requires) {
+    if (requirement === 'regime-model' && !inputs.regime) {
+      throw new ApiError('invalid_params', `${spec.lab}: classifier.kind "ssm" needs the regime model's output; the workstation and the CLI compute it in the inference service before the run`)
+    }
+  }
+  return plan.requires.length > 0 && plan.module.withInputs ? plan.module.withInputs(inputs) : plan.module.definition
 }
 
 export function toStepRecords(lab: AnyLab, run: LabRun<unknown>, costComponents: readonly string[]): StepRecordBatch {
@@ -117,11 +137,12 @@ function toFloat64(values: ArrayLike<number>): Float64Array {
 /** Runs a planned lab and shapes everything the store, the UI and the CLI need. */
 export async function executeLab(
   spec: LabRunSpec,
-  host: LoopHost = {},
-  environment = { runtime: `Node ${process.versions.node}`, platform: `${process.platform}-${process.arch}` }
+  host: LabLoopHost = {},
+  environment = { runtime: `Node ${process.versions.node}`, platform: `${process.platform}-${process.arch}` },
+  inputs: LabInputs = {}
 ): Promise<TaskOutput & { results: LabResults; records: StepRecordBatch }> {
   const plan = planLab(spec)
-  const lab = plan.module.definition
+  const lab = boundLab(plan, spec, inputs)
   const run = await runLab(lab, plan.config, { host })
   const costComponents = lab.execution(plan.config).components
   const manifest = buildManifest({
@@ -160,5 +181,10 @@ export async function executeLab(
       cumulativeCostByComponent: Object.fromEntries(costComponents.map((n) => [n, cumulative(c.costByComponent[n] ?? [])]))
     }
   }
-  return { results, resultsHash: manifest.resultsHash, records: toStepRecords(lab, run, costComponents) }
+  // The decision log is hash-chained where it is produced (off the main thread); its head goes
+  // into the manifest, so any later edit of the stored log shows against it.
+  const records = toStepRecords(lab, run, costComponents)
+  records.chain = chainRun(records, records.events)
+  manifest.chainHead = records.chain.head
+  return { results, resultsHash: manifest.resultsHash, records }
 }

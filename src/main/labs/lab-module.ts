@@ -1,5 +1,21 @@
 import type { PresetName } from '../../shared/contract'
 import type { AnyLab, LabRun } from '../engine/kernel'
+import type { ModelRegimeOutput } from '../regime/inference'
+
+/** Something a run needs computed outside the engine before it can start. */
+export type LabRequirement = 'regime-model'
+
+/** Those inputs, computed by main (the inference service) and handed to the engine with the spec. */
+export interface LabInputs {
+  regime?: ModelRegimeOutput
+}
+
+/** A lab's traded price series, for regime inference on any lab (labels where the lab knows them). */
+export interface LabPriceSeries {
+  name: string
+  closes: Float64Array
+  labels: Int8Array | null
+}
 
 /**
  * What the registry knows of each lab: its kernel definition plus the pieces that turn a
@@ -23,6 +39,12 @@ export interface LabModule {
   stressMenu?(config: unknown): Array<{ name: string; overrides: Record<string, unknown> }>
   /** Telemetry blocks (execution, risk, regime, action, policy), where the lab defines them. */
   telemetry?(run: LabRun<unknown>, config: unknown): Record<string, unknown>
+  /** Inputs this config needs from outside the engine (none when absent). */
+  requires?(config: unknown): readonly LabRequirement[]
+  /** The definition bound to those inputs. */
+  withInputs?(inputs: LabInputs): AnyLab
+  /** The price series a regime model can read (the market simulated from this config). */
+  priceSeries?(config: unknown): LabPriceSeries
 }
 
 /** A config that does not validate: one line per problem, each naming its key path. */

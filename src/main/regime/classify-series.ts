@@ -33,18 +33,34 @@ export interface SeriesRegimeReport {
  * exist, the evaluation against them.
  */
 export async function classifySeries(closes: ArrayLike<number>, labels: ArrayLike<number> | null, dir: string): Promise<SeriesRegimeReport> {
+  const classifier = await openLocalClassifier(dir)
+  try {
+    return await classifier.classify(closes, labels)
+  } finally {
+    await classifier.release()
+  }
+}
+
+export interface LocalClassifier {
+  classify(closes: ArrayLike<number>, labels: ArrayLike<number> | null): Promise<SeriesRegimeReport>
+  release(): Promise<void>
+}
+
+/**
+ * The regime model in this process (the CLI; the workstation uses its inference service):
+ * the provider chosen once by the probe, one session reused for every series.
+ */
+export async function openLocalClassifier(dir: string): Promise<LocalClassifier> {
   const files = loadRegimeModel(dir)
   ort.env.logLevel = 'fatal'
   const selection = await selectExecutionProvider(ort, buildProbeModel())
   await selection.session.release()
   const model = await RegimeModel.create(ort, files, [selection.provider])
-  let result: RegimeClassification
-  try {
-    result = await model.classify(closes)
-  } finally {
-    await model.release()
+  const providers = describeProviders(selection.attempts)
+  return {
+    classify: async (closes, labels) => reportRegimes(await model.classify(closes), closes.length, labels, files.card, selection.provider, providers),
+    release: () => model.release()
   }
-  return reportRegimes(result, closes.length, labels, files.card, selection.provider, describeProviders(selection.attempts))
 }
 
 /** Shapes a classification for people and scripts: filtered regimes, OOD count, evaluation when labels exist. */

@@ -1,10 +1,12 @@
-import { ApiError, type EventName, type EventPayload, type RunSpec, type RunSummary, type TaskOutput } from '../../shared/contract'
+import { ApiError, type EventName, type EventPayload, type RunSeriesChunk, type RunSpec, type RunSummary, type TaskOutput } from '../../shared/contract'
 import type { Clock } from '../clock'
 import type { ServiceHost } from '../services/service-host'
 import type { RunsRepository } from '../store/runs-repository'
 import type { StepRecordBatch } from '../engine/kernel/step-records'
 import type { RunPlan } from '../workers/engine'
 import { ProgressThrottle } from './progress-throttle'
+import { SeriesBatcher } from './series-batcher'
+import type { InputResolver } from './run-inputs'
 
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void
 
@@ -17,6 +19,7 @@ const PROGRESS_PERSIST_INTERVAL_MS = 1000
  */
 export class RunManager {
   private readonly active = new Map<number, AbortController>()
+  private readonly streams = new Map<number, SeriesBatcher>()
   private closing = false
 
   constructor(
@@ -24,7 +27,9 @@ export class RunManager {
     private readonly runs: RunsRepository,
     private readonly emit: Emit,
     private readonly clock: Clock,
-    private readonly codeVersion: string
+    private readonly codeVersion: string,
+    /** Computes a plan's required inputs (the regime model's output); none needed when absent. */
+    private readonly resolveInputs?: InputResolver
   ) {}
 
   /** Marks runs a previous session left running as interrupted. */
@@ -51,7 +56,7 @@ export class RunManager {
       createdAt: this.clock.isoNow()
     })
     this.emit('run.updated', { run })
-    void this.execute(run, spec)
+    void this.execute(run, spec, plan.requires ?? [])
     return run
   }
 
@@ -76,20 +81,33 @@ export class RunManager {
     for (const controller of this.active.values()) controller.abort()
   }
 
+  /** A running lab run's series streamed so far (null when it is not running or nothing was streamed yet). */
+  liveSeries(runId: number): RunSeriesChunk | null {
+    return this.streams.get(runId)?.snapshot() ?? null
+  }
+
   isActive(runId: number): boolean {
     return this.active.has(runId)
   }
 
-  private async execute(run: RunSummary, spec: RunSpec): Promise<void> {
+  private async execute(run: RunSummary, spec: RunSpec, requires: RunPlan['requires']): Promise<void> {
     const controller = new AbortController()
     this.active.set(run.id, controller)
     const throttle = new ProgressThrottle(this.clock)
+    const series = new SeriesBatcher(run.id, (chunk) => this.emit('run.series', chunk), this.clock)
+    this.streams.set(run.id, series)
     let done = 0
     let lastPersistMs = this.clock.nowMs()
     try {
-      const output = await this.engine.call<TaskOutput & { records?: StepRecordBatch }>('engine.run', spec, {
+      let params: unknown = spec
+      if (requires.length > 0) {
+        if (!this.resolveInputs) throw new ApiError('service_unavailable', `Run #${run.id} needs ${requires.join(', ')}, which this workstation cannot compute.`)
+        params = { spec, inputs: await this.resolveInputs(spec, requires, controller.signal) }
+      }
+      const output = await this.engine.call<TaskOutput & { records?: StepRecordBatch }>('engine.run', params, {
         signal: controller.signal,
         onEvent: (name, payload) => {
+          if (name === 'series') return series.offer(payload as Omit<RunSeriesChunk, 'runId'>)
           if (name !== 'progress') return
           const progress = payload as { done: number; total: number }
           done = progress.done
@@ -102,6 +120,7 @@ export class RunManager {
           }
         }
       })
+      series.flush()
       const completed = this.runs.complete(run.id, this.clock.isoNow(), output, output.records)
       this.emit('run.updated', { run: completed })
     } catch (error) {
@@ -114,6 +133,8 @@ export class RunManager {
           : this.runs.end(run.id, 'failed', at, done, apiError.message)
       this.emit('run.updated', { run: ended })
     } finally {
+      series.dispose()
+      this.streams.delete(run.id)
       this.active.delete(run.id)
     }
   }

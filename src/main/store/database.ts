@@ -18,7 +18,8 @@ export class StoreOpenError extends Error {
  * written to it (not even the journal mode), so it stays byte-for-byte as it was.
  */
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+  // Read-only opens (a backup's source) create nothing, not even the folder.
+  if (file !== ':memory:' && !options.readonly) mkdirSync(dirname(file), { recursive: true })
   const existed = file !== ':memory:' && existsSync(file)
   let db: Db
   try {

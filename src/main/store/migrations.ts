@@ -125,6 +125,63 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
     convert: convertStepRowsToChunks
+  },
+  {
+    version: 4,
+    name: 'sweeps (a grid or seed ensemble whose cells are ordinary runs); events by step',
+    // A cell's run is a normal row of runs; its metrics are read from run_results, not copied.
+    sql: `
+      CREATE TABLE sweeps (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        lab         TEXT    NOT NULL,
+        preset      TEXT    NOT NULL,
+        spec_json   TEXT    NOT NULL,
+        status      TEXT    NOT NULL
+                    CHECK (status IN ('running', 'completed', 'cancelled', 'failed', 'interrupted')),
+        created_at  TEXT    NOT NULL,
+        finished_at TEXT,
+        cells       INTEGER NOT NULL
+      );
+      CREATE TABLE sweep_cells (
+        sweep_id     INTEGER NOT NULL REFERENCES sweeps (id) ON DELETE CASCADE,
+        cell         INTEGER NOT NULL,
+        label        TEXT    NOT NULL,
+        seed         INTEGER,
+        changes_json TEXT    NOT NULL,
+        coords_json  TEXT    NOT NULL,
+        run_id       INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        error        TEXT,
+        PRIMARY KEY (sweep_id, cell)
+      ) WITHOUT ROWID;
+      CREATE INDEX sweep_cells_by_run ON sweep_cells (run_id);
+      -- A page of the decision log reads the events of its steps only.
+      CREATE INDEX run_events_by_step ON run_events (run_id, t);
+    `
+  },
+  {
+    version: 5,
+    name: 'hash-chained decision log and append-only reviews',
+    // Runs written before v5 keep no links and verify as "unchained"; nothing is rewritten.
+    sql: `
+      ALTER TABLE runs ADD COLUMN chain_head TEXT;
+      ALTER TABLE run_events ADD COLUMN link BLOB;
+      CREATE TABLE run_reviews (
+        run_id   INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        seq      INTEGER NOT NULL,
+        reviewer TEXT    NOT NULL,
+        at       TEXT    NOT NULL,
+        verdict  TEXT    NOT NULL CHECK (verdict IN ('sign-off', 'findings')),
+        notes    TEXT    NOT NULL,
+        link     BLOB    NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+      -- Reviews are append-only: the store itself refuses to edit or delete one.
+      CREATE TRIGGER run_reviews_no_update BEFORE UPDATE ON run_reviews
+        BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+      CREATE TRIGGER run_reviews_no_delete BEFORE DELETE ON run_reviews
+        WHEN (SELECT count(*) FROM runs WHERE id = OLD.run_id) > 0
+        BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+    `
   }
 ]
 

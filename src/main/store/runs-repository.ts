@@ -5,6 +5,7 @@ import { STEP_CHUNK, decodeChunkRows, encodeStepLog, type StepLogMeta, type Step
 
 export type { StepRow } from './step-log'
 import type { StepRecordBatch } from '../engine/kernel/step-records'
+import { LINK_BYTES } from '../audit/chain'
 interface RunRow {
   id: number
   task: string
@@ -64,7 +65,11 @@ export class RunsRepository {
   private readonly insertStepChunkStmt
   private readonly stepLogStmt
   private readonly stepChunkStmt
+  private readonly stepColumnStmt
+  private readonly stepEventsStmt
+  private readonly stepEventsBetweenStmt
   private readonly insertEventStmt
+  private readonly chainHeadStmt
   private readonly getStmt
   private readonly resultsStmt
   private readonly seriesStmt
@@ -95,9 +100,13 @@ export class RunsRepository {
     this.insertStepChunkStmt = db.prepare(`INSERT INTO run_step_chunks (run_id, chunk, t0, n, name, data) VALUES (?, ?, ?, ?, ?, ?)`)
     this.stepLogStmt = db.prepare(`SELECT steps, meta_json FROM run_step_log WHERE run_id = ?`)
     this.stepChunkStmt = db.prepare(`SELECT name, data FROM run_step_chunks WHERE run_id = ? AND chunk = ?`)
+    this.stepColumnStmt = db.prepare(`SELECT data FROM run_step_chunks WHERE run_id = ? AND chunk = ? AND name = ?`).pluck()
+    this.stepEventsStmt = db.prepare(`SELECT t, rule, message FROM run_events WHERE run_id = ? ORDER BY seq`)
+    this.stepEventsBetweenStmt = db.prepare(`SELECT t, rule, message FROM run_events WHERE run_id = ? AND t BETWEEN ? AND ? ORDER BY seq`)
     this.insertEventStmt = db.prepare(
-      `INSERT INTO run_events (run_id, seq, t, rule, message, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?)`
+      `INSERT INTO run_events (run_id, seq, t, rule, message, before_json, after_json, link) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
     )
+    this.chainHeadStmt = db.prepare(`UPDATE runs SET chain_head = ? WHERE id = ?`)
     this.getStmt = db.prepare(`SELECT * FROM runs WHERE id = ?`)
     this.resultsStmt = db.prepare(`SELECT kind, results_json FROM run_results WHERE run_id = ?`)
     this.seriesStmt = db.prepare(`SELECT name, data FROM run_series WHERE run_id = ?`)
@@ -148,9 +157,11 @@ export class RunsRepository {
     for (const chunk of chunks) {
       for (const column of chunk.columns) this.insertStepChunkStmt.run(id, chunk.index, chunk.t0, chunk.n, column.name, column.data)
     }
+    const links = r.chain?.eventLinks
     r.events.forEach((e, seq) =>
-      this.insertEventStmt.run(id, seq, e.t, e.rule, e.message, JSON.stringify(e.before), JSON.stringify(e.after))
+      this.insertEventStmt.run(id, seq, e.t, e.rule, e.message, JSON.stringify(e.before), JSON.stringify(e.after), links ? Buffer.from(links.subarray(seq * LINK_BYTES, (seq + 1) * LINK_BYTES)) : null)
     )
+    if (r.chain) this.chainHeadStmt.run(r.chain.head, id)
   }
 
   end(id: number, status: Exclude<RunStatus, 'running' | 'completed'>, finishedAt: string, done: number, error: string | null): RunSummary {
@@ -192,6 +203,32 @@ export class RunsRepository {
       t = to
     }
     return rows
+  }
+
+  /** The decision log's header (step count and name tables), or null when the run logged no steps. */
+  stepLog(id: number): { steps: number; meta: StepLogMeta } | null {
+    const log = this.stepLogStmt.get(id) as { steps: number; meta_json: string } | undefined
+    return log ? { steps: log.steps, meta: JSON.parse(log.meta_json) as StepLogMeta } : null
+  }
+
+  /** One column of one chunk of the decision log, as stored (filters decode only what they test). */
+  stepColumn(id: number, chunk: number, name: string): Buffer | null {
+    return (this.stepColumnStmt.get(id, chunk, name) as Buffer | undefined) ?? null
+  }
+
+  /** Every column of one chunk of the decision log, in one read. */
+  stepChunk(id: number, chunk: number): Map<string, Buffer> {
+    return new Map((this.stepChunkStmt.all(id, chunk) as Array<{ name: string; data: Buffer }>).map((c) => [c.name, c.data]))
+  }
+
+  /** Constraint events of steps [from, to], without their before/after vectors, in logged order. */
+  stepEventsBetween(id: number, from: number, to: number): Array<{ t: number; rule: string; message: string }> {
+    return this.stepEventsBetweenStmt.all(id, from, to) as Array<{ t: number; rule: string; message: string }>
+  }
+
+  /** Constraint events without their before/after vectors, in step order, for filtering the log. */
+  stepEvents(id: number): Array<{ t: number; rule: string; message: string }> {
+    return this.stepEventsStmt.all(id) as Array<{ t: number; rule: string; message: string }>
   }
 
   events(id: number): Array<{ seq: number; t: number; rule: string; message: string; before: number[]; after: number[] }> {

@@ -1,4 +1,5 @@
 import type { StepRecordBatch } from '../engine/kernel/step-records'
+import { LINK_BYTES } from '../audit/chain'
 import { blobToFloat64, float64ToBlob } from './series-codec'
 
 /**
@@ -7,6 +8,8 @@ import { blobToFloat64, float64ToBlob } from './series-codec'
  * (a row per step cost ~4 µs each); reading a page touches one or two chunks, never the run.
  */
 export const STEP_CHUNK = 4096
+/** The chunk column holding each step's hash-chain link (32 bytes per step). */
+export const LINK_COLUMN = '$link'
 
 export interface StepLogMeta {
   legs: string[]
@@ -83,6 +86,7 @@ export function encodeStepLog(r: StepRecordBatch): { meta: StepLogMeta; steps: n
     columns.push({ name: 'trade', data: float64ToBlob(r.trade.subarray(from * legs, to * legs)) })
     for (const c of meta.costComponents) columns.push({ name: `cost:${c}`, data: float64ToBlob(r.costByComponent[c]!.subarray(from, to)) })
     for (const c of meta.pnlComponents) columns.push({ name: `pnl:${c}`, data: float64ToBlob(r.pnlByComponent[c]!.subarray(from, to)) })
+    if (r.chain) columns.push({ name: LINK_COLUMN, data: Buffer.from(r.chain.stepLinks.subarray(from * LINK_BYTES, to * LINK_BYTES)) })
     chunks.push({ index, t0: from, n: to - from, columns })
   }
   return { meta, steps: n, chunks }

@@ -1,5 +1,6 @@
 // Shared by the store's tests: a temporary folder per test, databases closed after it, and
 // ready-made runs, results and step records.
+import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -161,4 +162,29 @@ export function storeOpenErrorOf(fn: () => unknown): string {
     return (error as Error).message
   }
   throw new Error('expected a StoreOpenError')
+}
+
+/**
+ * Every user table of a database as its row count and a sha256 over every value of every row,
+ * in column order (some tables are WITHOUT ROWID): equal databases give equal digests, and a
+ * single written row changes one. For backups and bad-input tests.
+ */
+export function tableDigests(db: Db): Record<string, { rows: number; sha256: string }> {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[]
+  return Object.fromEntries(
+    tables.map((t) => {
+      const columns = db.pragma(`table_info("${t}")`) as unknown[]
+      const order = columns.map((_, i) => i + 1).join(', ')
+      const hash = createHash('sha256')
+      let rows = 0
+      for (const row of db.prepare(`SELECT * FROM "${t}" ORDER BY ${order}`).raw().iterate() as Iterable<unknown[]>) {
+        rows++
+        for (const value of row) {
+          if (Buffer.isBuffer(value)) hash.update(`b${value.length}:`).update(value)
+          else hash.update(`${typeof value}:${String(value)};`)
+        }
+      }
+      return [t, { rows, sha256: hash.digest('hex') }]
+    })
+  )
 }

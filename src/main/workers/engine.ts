@@ -2,10 +2,11 @@ import { ApiError, RunSpec, issuesFromZod, summariseIssues, type RunSpec as RunS
 import { configHash } from '../engine/hashing'
 import { runRandomWalk } from '../engine/tasks/random-walk'
 import { labCatalogue } from '../labs/catalogue'
-import type { HestonRegimeConfig } from '../labs/heston-regime/config'
-import { simulatePath } from '../labs/heston-regime/market'
 import { CsvValidationError, parsePriceCsv } from '../regime/csv'
-import { executeLab, planLab } from '../labs/execute'
+import { executeLab, findLab, planLab } from '../labs/execute'
+import type { LabInputs, LabRequirement } from '../labs/lab-module'
+import { seriesStreamFor } from '../labs/series-stream'
+import { surfaceFrames, surfaceSource, type SurfaceWindow } from '../labs/surfaces'
 import { serveWorker, yieldToEventLoop, type TaskContext } from './runtime'
 
 /** What main needs before it writes a run's row: the real seed, the step count, the identity. */
@@ -13,6 +14,17 @@ export interface RunPlan {
   seed: number
   steps: number
   configHash: string
+  /** Inputs main computes before `engine.run` (the regime model's output for classifier "ssm"). */
+  requires: readonly LabRequirement[]
+}
+
+/** `engine.run` takes a bare spec, or a spec with the inputs its plan required. */
+function runParams(params: unknown): { spec: unknown; inputs: LabInputs } {
+  if (params !== null && typeof params === 'object' && 'spec' in params && !('task' in params)) {
+    const { spec, inputs } = params as { spec: unknown; inputs?: LabInputs }
+    return { spec, inputs: inputs ?? {} }
+  }
+  return { spec: params, inputs: {} }
 }
 
 function parseSpec(params: unknown): RunSpecType {
@@ -36,7 +48,14 @@ function loopHost(ctx: TaskContext) {
 // The engine service: plans and runs deterministic engine tasks off the main thread.
 serveWorker({
   'engine.labs': async () => ({ labs: labCatalogue() }),
-  // A price series for the regime model: a heston-regime path with its labels, or a parsed CSV.
+  // The stress menu of the config a spec resolves to; planning first refuses a bad spec with field issues.
+  'engine.stressMenu': async (params) => {
+    const spec = parseSpec(params)
+    if (spec.task !== 'lab') throw new ApiError('invalid_params', 'a stress menu belongs to a lab run (task "lab")')
+    const plan = planLab(spec)
+    return { variants: plan.module.stressMenu?.(plan.config) ?? [] }
+  },
+  // A price series for the regime model: any lab's traded price (with its regime labels), or a parsed CSV.
   'engine.regimeSeries': async (params) => {
     const source = params as { kind: 'lab'; spec: unknown } | { kind: 'csv'; name: string; text: string }
     if (source.kind === 'csv') {
@@ -48,24 +67,39 @@ serveWorker({
       }
     }
     const spec = parseSpec(source.spec)
-    if (spec.task !== 'lab' || spec.lab !== 'heston-regime') throw new ApiError('invalid_params', 'regime series come from the heston-regime lab')
+    if (spec.task !== 'lab') throw new ApiError('invalid_params', 'regime series come from a lab run spec')
+    const module = findLab(spec.lab)
+    if (!module.priceSeries) throw new ApiError('invalid_params', `${spec.lab} trades no single price series the regime model could read`)
     const plan = planLab(spec)
-    const path = simulatePath(plan.config as HestonRegimeConfig)
-    return { source: `heston-regime (${spec.preset}, seed ${plan.seed})`, closes: path.prices, labels: path.labels }
+    const series = module.priceSeries(plan.config)
+    return { source: `${spec.lab} ${series.name} (${spec.preset}, seed ${plan.seed})`, closes: series.closes, labels: series.labels }
   },
   'engine.plan': async (params): Promise<RunPlan> => {
     const spec = parseSpec(params)
-    if (spec.task === 'random-walk') return { seed: spec.seed, steps: spec.steps, configHash: configHash(spec) }
+    if (spec.task === 'random-walk') return { seed: spec.seed, steps: spec.steps, configHash: configHash(spec), requires: [] }
     const plan = planLab(spec)
-    return { seed: plan.seed, steps: plan.steps, configHash: plan.configHash }
+    return { seed: plan.seed, steps: plan.steps, configHash: plan.configHash, requires: plan.requires }
   },
   'engine.run': async (params, ctx) => {
-    const spec = parseSpec(params)
+    const { spec: rawSpec, inputs } = runParams(params)
+    const spec = parseSpec(rawSpec)
     switch (spec.task) {
       case 'random-walk':
         return runRandomWalk(spec, loopHost(ctx))
-      case 'lab':
-        return executeLab(spec, loopHost(ctx))
+      case 'lab': {
+        // The book's diagnostics stream out as conflated chunks while the lab runs.
+        const stream = seriesStreamFor(spec, (chunk) => ctx.emit('series', chunk))
+        const output = await executeLab(spec, { ...loopHost(ctx), onSteps: stream.onSteps }, undefined, inputs)
+        stream.finish()
+        return output
+      }
     }
+  },
+  // A stored run's surface per step, from its spec: the market simulated again (the last one is kept).
+  'engine.surfaces': async (params) => {
+    const { spec: rawSpec, inputs, window } = params as { spec: unknown; inputs?: LabInputs; window: SurfaceWindow }
+    const spec = parseSpec(rawSpec)
+    if (spec.task !== 'lab') throw new ApiError('invalid_params', 'surfaces belong to lab runs (task "lab")')
+    return surfaceFrames(surfaceSource(spec, inputs ?? {}), window)
   }
 })

@@ -6,6 +6,11 @@ import { describeProviders, selectExecutionProvider } from '../inference/provide
 import { RegimeModel, loadRegimeModel } from '../inference/regime-model'
 import { modelsDir, reportRegimes } from '../regime/classify-series'
 import { serveWorker } from './runtime'
+import type { RegimeComparison } from '../../shared/contract'
+import { planLab } from '../labs/execute'
+import type { HestonRegimeConfig } from '../labs/heston-regime/config'
+import { compareOnSeeds } from '../regime/compare'
+import { regimeInputFromReport } from '../runs/run-inputs'
 
 // The inference service: owns onnxruntime sessions. The provider is chosen once, by running a
 // probe model on each candidate (CUDA → WebGPU → CPU), and reported so the UI can say which answered.
@@ -43,5 +48,16 @@ serveWorker({
     if (!(closes instanceof Float64Array) || closes.length < 103) throw new Error('inference.regime needs at least 103 closes as a Float64Array')
     const [model, status] = await Promise.all([regimeModelOnce(), selectOnce()])
     return reportRegimes(await model.classify(closes), closes.length, labels, model.card, status.provider, status.summary)
+  },
+  // The classifier comparison runs here: it needs the model's session for every held-out path.
+  'inference.compare': async (params, ctx): Promise<RegimeComparison> => {
+    const request = params as { preset: 'faithful' | 'corrected'; seedFrom: number; seeds: number; overrides: Record<string, unknown> }
+    const [model, status] = await Promise.all([regimeModelOnce(), selectOnce()])
+    const base = planLab({ task: 'lab', lab: 'heston-regime', preset: request.preset, overrides: request.overrides }).config as HestonRegimeConfig
+    const seeds = Array.from({ length: request.seeds }, (_, i) => request.seedFrom + i)
+    const runModel = async (closes: Float64Array) =>
+      regimeInputFromReport(reportRegimes(await model.classify(closes), closes.length, null, model.card, status.provider, status.summary))
+    const rows = await compareOnSeeds(base, seeds, runModel, (done, total) => ctx.emit('progress', { done, total }))
+    return { preset: request.preset, seeds, executionProvider: status.provider, model: { name: model.card.name, sha256: model.card.onnx.sha256 }, rows }
   }
 })

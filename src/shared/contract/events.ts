@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { RunSummary } from './runs'
 import { ServiceStatus } from './services'
+import { SweepSummary } from './sweeps'
+import { RunSeriesChunk } from './surfaces'
 
 /** Every event stream main pushes to renderers. Progress frames are throttled to ≤ 30/s. */
 export const events = {
@@ -11,8 +13,14 @@ export const events = {
     stepsPerSecond: z.number(),
     etaSeconds: z.number().nullable()
   }),
+  /** A running lab run's series, conflated and batched (≤ 10 chunks/s per run). */
+  'run.series': RunSeriesChunk,
   'run.updated': z.strictObject({ run: RunSummary }),
-  'service.status': ServiceStatus
+  /** Progress of a long call that is not a run (e.g. `regime.compare`), keyed by the method. */
+  'task.progress': z.strictObject({ task: z.string(), done: z.int(), total: z.int(), label: z.string() }),
+  'service.status': ServiceStatus,
+  /** A sweep started, a cell started or ended, or the sweep ended. */
+  'sweep.updated': z.strictObject({ sweep: SweepSummary })
 } as const satisfies Record<string, z.ZodType>
 
 export type Events = typeof events

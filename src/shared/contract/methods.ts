@@ -1,7 +1,11 @@
 import { z } from 'zod'
-import { LabInfo, RunDetail, RunId, RunSpec, RunStatus, RunSummary } from './runs'
+import { LabInfo, LabRunSpec, RunDetail, RunId, RunSpec, RunStatus, RunSummary, StressVariant } from './runs'
 import { InferenceStatus, ServiceStatus } from './services'
-import { RegimeReport, RegimeSource } from './regime'
+import { StepIndex, StepIndexRequest, StepsPage, StepsRequest } from './steps'
+import { SweepDetail, SweepId, SweepStartRequest, SweepSummary } from './sweeps'
+import { RegimeComparison, RegimeCompareRequest, RegimeReport, RegimeSource } from './regime'
+import { RunConstraintEvent, RunSeriesChunk, RunSeriesRequest, RunSeriesView, SurfaceFrames, SurfacesRequest } from './surfaces'
+import { ReplayReport, ReviewRequest, RunAudit } from './audit'
 
 const NoParams = z.strictObject({})
 
@@ -34,9 +38,23 @@ export const methods = {
     request: NoParams,
     response: z.strictObject({ labs: z.array(LabInfo) })
   },
+  /**
+   * The lab's stress menu for the configuration a spec resolves to (one factor changed per
+   * variant). Refuses an invalid spec with the same issues `runs.start` gives, so the explorer
+   * also uses it to validate a form as it is edited.
+   */
+  'labs.stressMenu': {
+    request: z.strictObject({ spec: LabRunSpec }),
+    response: z.strictObject({ variants: z.array(StressVariant) })
+  },
   'regime.classify': {
     request: z.strictObject({ source: RegimeSource }),
     response: RegimeReport
+  },
+  /** SSM vs the rv-threshold and HMM baselines on held-out seeds; progress as `task.progress` frames. */
+  'regime.compare': {
+    request: RegimeCompareRequest,
+    response: RegimeComparison
   },
   'runs.start': {
     request: z.strictObject({ spec: RunSpec }),
@@ -57,6 +75,84 @@ export const methods = {
   'runs.get': {
     request: z.strictObject({ runId: RunId }),
     response: RunDetail
+  },
+  /** A lab run's surface per step, recomputed from its stored spec, with summary features over time. */
+  'runs.surfaces': {
+    request: SurfacesRequest,
+    response: SurfaceFrames
+  },
+  /** A finished lab run's diagnostics series conflated min/max to a chart's width, with its results (metrics, counts, config). */
+  'runs.series': {
+    request: RunSeriesRequest,
+    response: RunSeriesView
+  },
+  /** A running lab run's series streamed so far (then follow `run.series`); null when it is not running. */
+  'runs.liveSeries': {
+    request: z.strictObject({ runId: RunId }),
+    response: z.strictObject({ chunk: RunSeriesChunk.nullable() })
+  },
+  /** A run's constraint events (risk-gate interventions), in the order they were logged. */
+  'runs.events': {
+    request: z.strictObject({ runId: RunId }),
+    response: z.strictObject({ events: z.array(RunConstraintEvent) })
+  },
+  /** A page of a run's decision log, filtered; pages decode only the chunks they span. */
+  'runs.steps': {
+    request: StepsRequest,
+    response: StepsPage
+  },
+  /** The row of step t in the (filtered) decision log, for jump-to. */
+  'runs.stepIndex': {
+    request: StepIndexRequest,
+    response: StepIndex
+  },
+  /** A grid or seed ensemble whose cells run one by one as ordinary stored runs. */
+  'sweeps.start': {
+    request: SweepStartRequest,
+    response: z.strictObject({ sweep: SweepSummary })
+  },
+  'sweeps.list': {
+    request: z.strictObject({ limit: z.int().min(1).max(500).default(100), offset: z.int().min(0).default(0) }),
+    response: z.strictObject({ sweeps: z.array(SweepSummary), total: z.int() })
+  },
+  'sweeps.get': {
+    request: z.strictObject({ sweepId: SweepId }),
+    response: SweepDetail
+  },
+  'sweeps.cancel': {
+    request: z.strictObject({ sweepId: SweepId }),
+    response: z.strictObject({ cancelled: z.boolean() })
+  },
+  /**
+   * An online, verified copy of the database (SQLite's backup API; runs keep being written).
+   * `path` (absolute, or relative to the database's folder) must not exist yet; without it the
+   * copy goes next to the database as `<name>.backup-<n>.db`, n one past the highest taken.
+   */
+  'store.backup': {
+    request: z.strictObject({
+      path: z
+        .string()
+        .min(1, { error: 'must name a file' })
+        .max(4096, { error: 'must be at most 4,096 characters' })
+        .refine((p) => !p.includes('\0'), { error: 'must not contain a NUL character' })
+        .optional()
+    }),
+    response: z.strictObject({ path: z.string(), bytes: z.int(), runs: z.int() })
+  },
+  /** The run's hash chain verified against its manifest, its reviews and its verification status. */
+  'runs.audit': {
+    request: z.strictObject({ runId: RunId }),
+    response: RunAudit
+  },
+  /** Appends a review (sign-off or findings) to the run's chain; a sign-off needs an intact chain. */
+  'runs.review': {
+    request: ReviewRequest,
+    response: RunAudit
+  },
+  /** Re-runs a stored run from its spec and compares it step by step with what was stored. */
+  'runs.replay': {
+    request: z.strictObject({ runId: RunId }),
+    response: ReplayReport
   }
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
 

@@ -32,3 +32,38 @@ export const RegimeReport = z.strictObject({
     .optional()
 })
 export type RegimeReport = z.infer<typeof RegimeReport>
+
+/** The classifiers compared on held-out seeds (spec §4.8–4.9), each driving the same strategy. */
+export const RegimeCompareRequest = z.strictObject({
+  preset: z.enum(['faithful', 'corrected'], { error: 'must be "faithful" or "corrected"' }).default('corrected'),
+  /** First held-out seed; the model was trained on seeds below 3000 (see its card). */
+  seedFrom: z.int({ error: 'must be a whole number' }).min(0, { error: 'must be ≥ 0' }).max(0xffff_fff0, { error: 'must be < 2^32 − 16' }).default(3000),
+  seeds: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(20, { error: 'must be at most 20' }).default(5),
+  overrides: z.record(z.string().max(200), z.unknown()).default({})
+})
+
+const nullableNumber = z.number().nullable()
+export const RegimeCompareRow = z.strictObject({
+  classifier: z.enum(['ssm', 'rv_threshold', 'hmm']),
+  accuracy: nullableNumber,
+  f1_stress: nullableNumber,
+  mean_time_to_detection: nullableNumber,
+  detected: z.int(),
+  switches: z.int(),
+  false_alarms_per_1000_stable_bars: nullableNumber,
+  downside_capture: nullableNumber,
+  sortino: nullableNumber,
+  sharpe: nullableNumber,
+  max_drawdown: nullableNumber,
+  total_return: nullableNumber
+})
+export type RegimeCompareRow = z.infer<typeof RegimeCompareRow>
+
+export const RegimeComparison = z.strictObject({
+  preset: z.string(),
+  seeds: z.array(z.int()),
+  executionProvider: z.string(),
+  model: z.strictObject({ name: z.string(), sha256: z.string() }),
+  rows: z.array(RegimeCompareRow)
+})
+export type RegimeComparison = z.infer<typeof RegimeComparison>

@@ -57,6 +57,55 @@ export const RunSpec = z.discriminatedUnion('task', [RandomWalkSpec, LabRunSpec]
 export type RunSpec = z.infer<typeof RunSpec>
 export type RunSpecInput = z.input<typeof RunSpec>
 
+/**
+ * One input of a lab's parameter form, generated from the lab's zod config schema
+ * (src/main/labs/form-schema.ts): `path` is the dotted config path overrides use
+ * (`risk_params.max_leverage`), `group` the path of the collapsible group it sits in ('' at the top).
+ */
+const formFieldCommon = {
+  path: z.string(),
+  group: z.string(),
+  label: z.string(),
+  description: z.string().optional(),
+  unit: z.string().optional()
+}
+export const FormField = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('number'),
+    ...formFieldCommon,
+    integer: z.boolean(),
+    /** An empty input means null (e.g. "no step budget"). */
+    nullable: z.boolean(),
+    minimum: z.number().optional(),
+    exclusiveMinimum: z.boolean(),
+    maximum: z.number().optional(),
+    exclusiveMaximum: z.boolean()
+  }),
+  z.strictObject({ kind: z.literal('enum'), ...formFieldCommon, options: z.array(z.string()) }),
+  z.strictObject({ kind: z.literal('boolean'), ...formFieldCommon }),
+  z.strictObject({ kind: z.literal('text'), ...formFieldCommon }),
+  /** Lists, matrices and tuples are edited as JSON; `shape` says what is expected ("3 × 3 matrix of numbers in [0, 1]"). */
+  z.strictObject({ kind: z.literal('json'), ...formFieldCommon, shape: z.string() })
+])
+export type FormField = z.infer<typeof FormField>
+
+export const FormGroup = z.strictObject({
+  path: z.string(),
+  /** '' for a top-level group. */
+  parent: z.string(),
+  label: z.string(),
+  description: z.string().optional()
+})
+export type FormGroup = z.infer<typeof FormGroup>
+
+/** A lab's parameter form: groups and fields in the schema's own order. */
+export const LabForm = z.strictObject({ groups: z.array(FormGroup), fields: z.array(FormField) })
+export type LabForm = z.infer<typeof LabForm>
+
+/** One entry of a lab's stress menu: a name and the overrides that make the variant. */
+export const StressVariant = z.strictObject({ name: z.string(), overrides: z.record(z.string(), z.unknown()) })
+export type StressVariant = z.infer<typeof StressVariant>
+
 /** What the explorer shows of a lab before running it. */
 export const LabInfo = z.strictObject({
   id: z.string(),
@@ -75,7 +124,11 @@ export const LabInfo = z.strictObject({
     corrected: z.strictObject({ description: z.string(), corrections: z.array(z.strictObject({ id: z.string(), title: z.string(), why: z.string() })) })
   }),
   /** The faithful preset's full config, for showing every knob with its default. */
-  defaults: z.record(z.string(), z.unknown())
+  defaults: z.record(z.string(), z.unknown()),
+  /** The parameter form generated from the lab's config schema. */
+  form: LabForm,
+  /** Each preset's and profile's full config (faithful, corrected, profiles), so a form can mark what was changed. */
+  presetConfigs: z.record(z.string(), z.record(z.string(), z.unknown()))
 })
 export type LabInfo = z.infer<typeof LabInfo>
 
@@ -133,6 +186,8 @@ export const RunManifest = z.strictObject({
   codeVersion: z.string(),
   environment: z.strictObject({ runtime: z.string(), platform: z.string() }),
   resultsHash: z.string(),
+  /** Head of the decision log's hash chain when the run was written (runs before chaining have none). */
+  chainHead: z.string().optional(),
   verificationStatus: z.enum(['Not verified', 'Verified', 'Mismatch'])
 })
 export type RunManifest = z.infer<typeof RunManifest>

@@ -5,6 +5,8 @@ import { ApiErrorShape } from './errors'
 export const MAX_MESSAGE_BYTES = 64 * 1024
 /** A call carries exactly one params object (Electron's invoke may not smuggle extra arguments). */
 export const MAX_CALL_ARGUMENTS = 1
+/** Params nest at most this deep (the contract's deepest field is a handful of levels down). */
+export const MAX_PARAMS_DEPTH = 32
 
 export const CallMessage = z.strictObject({
   type: z.literal('call'),
@@ -32,6 +34,14 @@ function bytesToBase64(bytes: Uint8Array): string {
   return btoa(binary)
 }
 
+/** Text that is JSON but not a message the codec can decode; the message says why, for people. */
+export class WireDecodeError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'WireDecodeError'
+  }
+}
+
 function base64ToBytes(text: string): Uint8Array {
   const binary = atob(text)
   const bytes = new Uint8Array(binary.length)
@@ -48,16 +58,31 @@ export function encodeWire(message: unknown): string {
   })
 }
 
+/** Parses a frame; throws SyntaxError for text that is not JSON and WireDecodeError for the rest. */
 export function decodeWire(text: string): unknown {
-  return JSON.parse(text, (_key, value: unknown) => {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const tagged = (value as Record<string, unknown>)[F64_TAG]
-      if (typeof tagged === 'string' && Object.keys(value).length === 1) {
-        const bytes = base64ToBytes(tagged)
-        if (bytes.byteLength % 8 !== 0) throw new SyntaxError('a float64 series has a length that is not a multiple of 8 bytes')
-        return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8)
+  try {
+    return JSON.parse(text, (_key, value: unknown) => {
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        const tagged = (value as Record<string, unknown>)[F64_TAG]
+        if (typeof tagged === 'string' && Object.keys(value).length === 1) {
+          let bytes: Uint8Array
+          try {
+            bytes = base64ToBytes(tagged)
+          } catch {
+            throw new WireDecodeError(`a "${F64_TAG}" value is not valid base64`)
+          }
+          if (bytes.byteLength % 8 !== 0) {
+            throw new WireDecodeError(`a "${F64_TAG}" value holds ${bytes.byteLength} bytes, not a whole number of 8-byte float64 values`)
+          }
+          return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8)
+        }
       }
-    }
-    return value
-  })
+      return value
+    })
+  } catch (error) {
+    // Fuzz finding: the reviver recurses once per level, so a 64 KiB frame of a few thousand
+    // nested brackets overflowed the stack and was reported as "not valid JSON".
+    if (error instanceof RangeError) throw new WireDecodeError('it is nested too deeply to decode')
+    throw error
+  }
 }

@@ -11,6 +11,8 @@ export interface RunManifest {
   codeVersion: string
   environment: { runtime: string; platform: string }
   resultsHash: string
+  /** Head of the decision log's hash chain (src/main/audit/chain.ts), set when the log is built. */
+  chainHead?: string
   /** A run is "Not verified" until someone replays it and checks its hash (book §1.2). */
   verificationStatus: 'Not verified' | 'Verified' | 'Mismatch'
 }

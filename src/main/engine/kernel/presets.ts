@@ -12,11 +12,19 @@ export function deepMerge<T>(base: T, overrides: Record<string, unknown>): T {
   return out as T
 }
 
+/** A dotted override path that cannot name a config key: an empty segment, or one that would reach a prototype. */
+export class KeyPathError extends Error {
+  constructor(readonly path: string) {
+    super(`"${path}" is not a valid key path`)
+    this.name = 'KeyPathError'
+  }
+}
+
 /** Sets `a.b.c = value` from a `--set a.b.c=value` style path, creating objects on the way. */
 export function setPath(target: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
   const keys = path.split('.')
   if (keys.some((k) => k === '' || k === '__proto__' || k === 'constructor' || k === 'prototype')) {
-    throw new Error(`"${path}" is not a valid key path`)
+    throw new KeyPathError(path)
   }
   const root: Record<string, unknown> = { ...target }
   let node = root

@@ -97,10 +97,16 @@ function truncate(columns: StepColumns, steps: number, legs: number): StepColumn
   }
 }
 
+/** A loop host that also sees the steps as they are recorded (charts that stream a running run). */
+export interface LabLoopHost extends LoopHost {
+  /** Steps [from, to) are now in `columns`; `events` holds every constraint event so far. Called before each progress report. */
+  onSteps?(columns: StepColumns, from: number, to: number, events: readonly ConstraintEvent[]): void
+}
+
 export interface RunLabOptions<O, A extends string> {
   /** Defaults to the lab's baseline; any agent plugs in here. */
   policy?: Policy<O, A>
-  host?: LoopHost
+  host?: LabLoopHost
   /** Give the event loop a turn every this many steps (cancellation, progress). */
   yieldEvery?: number
 }
@@ -140,6 +146,7 @@ export async function runLab<C, M, O, A extends string>(
   const memory: PolicyMemory<A> = { t: 0, lastAction: lab.flatAction, lastDecision: null }
   let lastCost = 0
   let executed = 0
+  let streamed = 0
   // Reused every step: the hot loop allocates nothing per leg.
   const targetBuffer = new Float64Array(legs)
   const tradeBuffer = new Float64Array(legs)
@@ -242,6 +249,8 @@ export async function runLab<C, M, O, A extends string>(
     if (gate.state.halted) break
 
     if (executed % yieldEvery === 0 && executed < planned) {
+      host.onSteps?.(columns, streamed, executed, gate.events)
+      streamed = executed
       host.onProgress?.(executed, planned)
       throwIfCancelled(host)
       if (host.yieldControl) await host.yieldControl()
@@ -255,6 +264,7 @@ export async function runLab<C, M, O, A extends string>(
     ledger.settle()
     finalEquity = ledger.equity
   }
+  if (executed > streamed) host.onSteps?.(columns, streamed, executed, gate.events)
   host.onProgress?.(planned, planned)
 
   return {

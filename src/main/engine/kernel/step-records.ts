@@ -12,4 +12,6 @@ export type StepRecordBatch = Omit<StepColumns, 'markPnl' | 'markedEquity'> & {
   sourceNames: string[]
   rationales: string[]
   events: Array<{ t: number; rule: string; message: string; before: number[]; after: number[] }>
+  /** The log's hash chain: 32 bytes per step and per event, and its head (src/main/audit). */
+  chain?: { stepLinks: Uint8Array; eventLinks: Uint8Array; head: string }
 }

@@ -43,7 +43,7 @@ const MarketParams = z
     rf_level0: num().default(0.03),
     rf_mean_revert: nonNegative(0.02),
     rf_sigma: nonNegative(0.006),
-    hazard0: positive(0.015),
+    hazard0: positive(0.015).meta({ description: 'Starting default intensity', unit: 'per year' }),
     hazard_kappa: nonNegative(0.08),
     hazard_sigma: nonNegative(0.03),
     liq0: positive(0.1),
@@ -52,8 +52,8 @@ const MarketParams = z
     corr_stress0: positive(0.15),
     corr_kappa: nonNegative(0.08),
     corr_sigma: nonNegative(0.1),
-    recovery_rate: probability.default(0.4),
-    jump_intensity_stress: probability.default(0.015),
+    recovery_rate: probability.default(0.4).meta({ description: 'Fraction of par recovered on default', unit: 'fraction' }),
+    jump_intensity_stress: probability.default(0.015).meta({ description: 'Chance of a spread jump per liquidity-stress step', unit: 'per step' }),
     jump_size_spread: nonNegative(0.002)
   })
   .prefault({})
@@ -74,17 +74,17 @@ const SurfaceParams = z
 
 const ExecutionParams = z
   .strictObject({
-    cost_fixed: nonNegative(0),
-    cost_bps: nonNegative(3),
-    slippage_lambda: nonNegative(0.18)
+    cost_fixed: nonNegative(0).meta({ description: 'Fixed cost per trade', unit: 'currency' }),
+    cost_bps: nonNegative(3).meta({ description: 'Proportional cost on turnover', unit: 'bps' }),
+    slippage_lambda: nonNegative(0.18).meta({ description: 'Impact coefficient on trade size (liquidity-scaled)' })
   })
   .prefault({})
 
 const RiskParams = z
   .strictObject({
-    max_leverage: positive(2),
-    pos_limit: positive(1),
-    max_dd_stop: num().gt(0, { error: 'must be > 0' }).max(1, { error: 'must be ≤ 1 (a fraction of peak equity)' }).default(0.22)
+    max_leverage: positive(2).meta({ description: 'Gross exposure cap: larger targets are scaled down', unit: '× equity' }),
+    pos_limit: positive(1).meta({ description: 'Largest position per leg', unit: '× equity' }),
+    max_dd_stop: num().gt(0, { error: 'must be > 0' }).max(1, { error: 'must be ≤ 1 (a fraction of peak equity)' }).default(0.22).meta({ description: 'Drawdown from peak equity that forces the book flat', unit: 'fraction' })
   })
   .prefault({})
 
@@ -96,9 +96,9 @@ const PolicyParams = z
     llm_temperature: num().min(0, { error: 'must be ≥ 0' }).default(0),
     fallback_to_baseline_on_error: z.boolean({ error: 'must be true or false' }).default(true),
     llm_max_rationale_chars: whole().min(1, { error: 'must be ≥ 1' }).default(240),
-    decision_every: whole().min(1, { error: 'must be ≥ 1' }).default(1),
+    decision_every: whole().min(1, { error: 'must be ≥ 1' }).default(1).meta({ description: 'Decide every n steps and hold the action between', unit: 'steps' }),
     // Replaces the notebook's 30 s wall-clock budget: null runs all T − 1 steps.
-    step_budget: whole().min(1, { error: 'must be ≥ 1' }).nullable().default(null)
+    step_budget: whole().min(1, { error: 'must be ≥ 1' }).nullable().default(null).meta({ description: 'Steps the run may take (replaces the notebook’s 30 s budget); empty runs all', unit: 'steps' })
   })
   .prefault({})
 
@@ -115,7 +115,7 @@ export const CreditSpreadsConfig = z.strictObject({
     .min(0, { error: 'must be ≥ 0' })
     .max(0xffff_ffff, { error: 'must be < 2^32 (NumPy legacy seed)' })
     .default(11),
-  T: whole().min(2, { error: 'must be ≥ 2' }).max(1_000_000, { error: 'must be ≤ 1,000,000' }).default(900),
+  T: whole().min(2, { error: 'must be ≥ 2' }).max(1_000_000, { error: 'must be ≤ 1,000,000' }).default(900).meta({ title: 'T (steps)', description: 'Number of steps in the run', unit: 'steps' }),
   dt: positive(1),
   regimes: RegimesConfig,
   market_params: MarketParams,

@@ -27,7 +27,7 @@ const MarketParams = z
     spot_vol_calm: nonNegative().default(0.5),
     spot_vol_stressed: nonNegative().default(1.2),
     // funding paid every funding_interval_steps; the rate is quoted per funding_reference_hours
-    funding_interval_steps: whole().min(1, { error: 'must be at least 1 step' }).default(8),
+    funding_interval_steps: whole().min(1, { error: 'must be at least 1 step' }).default(8).meta({ description: 'Steps between funding payments', unit: 'steps' }),
     funding_reference_hours: positive().default(8),
     funding_noise_bps: nonNegative().default(0.5)
   })
@@ -79,7 +79,7 @@ const Corrections = z
 export const FundingBasisConfigSchema = z
   .strictObject({
     seed: whole().min(0, { error: 'must be ≥ 0' }).max(0xffff_ffff, { error: 'must be < 2^32' }).default(17),
-    T: whole().min(2, { error: 'must be at least 2 steps' }).max(1_000_000, { error: 'must be at most 1,000,000 steps' }).default(2160),
+    T: whole().min(2, { error: 'must be at least 2 steps' }).max(1_000_000, { error: 'must be at most 1,000,000 steps' }).default(2160).meta({ title: 'T (steps)', description: 'Number of steps in the run', unit: 'steps' }),
     dt: positive().max(1, { error: 'must be ≤ 1 (years per step)' }).default(1 / 8760),
     regimes: Regimes,
     market_params: MarketParams,

@@ -1,5 +1,6 @@
 import type { ExecutionModel, LabDefinition, LabRun, PnlComponents, StepContext } from '../../engine/kernel'
 import type { LabModule } from '../lab-module'
+import { stressLabels } from '../price-series'
 import { CALM, FUNDING_BASIS_PRESETS, FundingBasisConfigSchema, resolveConfig, type FundingBasisConfig } from './config'
 import { basisTermStructure, ouCoefficients, simulateFundingBasisMarket, type FundingBasisMarket } from './market'
 import { FUNDING_BASIS_ACTIONS, LEGS, actionToLegs, baselinePolicy, sideOf, type FundingBasisAction, type FundingBasisObservation } from './policy'
@@ -133,7 +134,11 @@ export const fundingBasisModule: LabModule = {
   resolveConfig: (preset, overrides) => resolveConfig(preset, overrides),
   metrics: (run, config) => fundingBasisMetrics(run as LabRun<FundingBasisMarket>, config as FundingBasisConfig),
   telemetry: (run, config) => fundingBasisTelemetry(run as LabRun<FundingBasisMarket>, config as FundingBasisConfig),
-  stressMenu: (config) => fundingBasisStressMenu(config as FundingBasisConfig)
+  stressMenu: (config) => fundingBasisStressMenu(config as FundingBasisConfig),
+  priceSeries: (config) => {
+    const m = simulateFundingBasisMarket(config as FundingBasisConfig)
+    return { name: 'spot', closes: m.spot, labels: stressLabels(m.regime) }
+  }
 }
 
 export { resolveConfig }

@@ -33,16 +33,16 @@ const Regimes = z
 const MarketParams = z
   .strictObject({
     // book ch.3 §4.2; notebook cell 6 (annualised rates)
-    usd_rate: num().min(0, { error: 'must be ≥ 0' }).max(1, { error: 'must be ≤ 1 (annualised)' }).default(0.03),
-    rate_mean_spread: num().default(0.025),
+    usd_rate: num().min(0, { error: 'must be ≥ 0' }).max(1, { error: 'must be ≤ 1 (annualised)' }).default(0.03).meta({ description: 'Starting USD short rate (the funding leg)', unit: 'per year' }),
+    rate_mean_spread: num().default(0.025).meta({ description: 'Mean rate differential of the basket over USD', unit: 'per year' }),
     rate_spread_disp: nonNegative().default(0.01),
     rate_revert_kappa: nonNegative().default(2.0),
-    calm_vol: positive().default(0.08),
-    stress_vol: positive().default(0.35),
+    calm_vol: positive().default(0.08).meta({ description: 'Annualised FX volatility in calm', unit: 'per √year' }),
+    stress_vol: positive().default(0.35).meta({ description: 'Annualised FX volatility in risk-off', unit: 'per √year' }),
     calm_drift: num().default(0.0),
-    risk_off_drift: num().default(-0.2),
-    jump_prob_risk_off: probability().default(0.1),
-    jump_size_mean: num().default(-0.05),
+    risk_off_drift: num().default(-0.2).meta({ description: 'Annual drift of the basket against USD in risk-off', unit: 'per year' }),
+    jump_prob_risk_off: probability().default(0.1).meta({ description: 'Chance of a common jump per risk-off step', unit: 'per step' }),
+    jump_size_mean: num().default(-0.05).meta({ description: 'Mean size of a risk-off jump (log return)', unit: 'log return' }),
     jump_size_std: nonNegative().default(0.03),
     // notebook constants (cell 11): risk sentiment OU, USD rate walk, currency-rate noise and bounds
     risk_sent_kappa: nonNegative().default(5.0),
@@ -74,25 +74,25 @@ const SurfaceParams = z
 const ExecutionParams = z
   .strictObject({
     // book ch.3 §4.2; notebook cell 6: bps on turnover; impact regime-dependent and mildly convex
-    cost_bps: nonNegative().default(1.5),
-    impact_bps_calm: nonNegative().default(8.0),
-    impact_bps_risk_off: nonNegative().default(35.0),
-    impact_exponent: positive().default(1.15)
+    cost_bps: nonNegative().default(1.5).meta({ description: 'Proportional cost on turnover', unit: 'bps' }),
+    impact_bps_calm: nonNegative().default(8.0).meta({ description: 'Market impact per unit of turnover in calm', unit: 'bps' }),
+    impact_bps_risk_off: nonNegative().default(35.0).meta({ description: 'Market impact per unit of turnover in risk-off', unit: 'bps' }),
+    impact_exponent: positive().default(1.15).meta({ description: 'Convexity of impact in trade size (1 = linear)' })
   })
   .prefault({})
 
 const RiskParams = z
   .strictObject({
-    max_leverage: positive().default(2.0),
-    pos_limit: positive().default(1.0),
-    max_dd_stop: num().gt(0, { error: 'must be > 0' }).max(1, { error: 'must be ≤ 1 (a fraction of peak equity)' }).default(0.25)
+    max_leverage: positive().default(2.0).meta({ description: 'Gross exposure cap: targets above it are clipped', unit: '× equity' }),
+    pos_limit: positive().default(1.0).meta({ description: 'Largest position per currency', unit: '× equity' }),
+    max_dd_stop: num().gt(0, { error: 'must be > 0' }).max(1, { error: 'must be ≤ 1 (a fraction of peak equity)' }).default(0.25).meta({ description: 'Drawdown from peak equity that halts the run', unit: 'fraction' })
   })
   .prefault({})
 
 const PolicyParams = z
   .strictObject({
     /** Decide every n steps and hold the last action between (the notebook's llm_query_every; its baseline-only path is 1). */
-    decision_every: whole().min(1, { error: 'must be at least 1 step' }).default(1),
+    decision_every: whole().min(1, { error: 'must be at least 1 step' }).default(1).meta({ description: 'Decide every n steps and hold the action between', unit: 'steps' }),
     enable_llm: z.boolean().default(false),
     llm_model: z.string().default('gpt-4o-mini'),
     llm_temperature: num().min(0, { error: 'must be ≥ 0' }).max(2, { error: 'must be ≤ 2' }).default(0.0),
@@ -119,9 +119,9 @@ const Corrections = z
 export const FxCarryConfigSchema = z
   .strictObject({
     seed: whole().min(0, { error: 'must be ≥ 0' }).max(0xffff_ffff, { error: 'must be < 2^32' }).default(7),
-    T: whole().min(2, { error: 'must be at least 2 steps' }).max(1_000_000, { error: 'must be at most 1,000,000 steps' }).default(800),
-    dt: positive().max(1, { error: 'must be ≤ 1 (years per step)' }).default(1 / 252),
-    n_ccy: whole().min(1, { error: 'must be at least 1' }).max(64, { error: 'must be at most 64' }).default(6),
+    T: whole().min(2, { error: 'must be at least 2 steps' }).max(1_000_000, { error: 'must be at most 1,000,000 steps' }).default(800).meta({ title: 'T (steps)', description: 'Number of decision steps in the run', unit: 'steps' }),
+    dt: positive().max(1, { error: 'must be ≤ 1 (years per step)' }).default(1 / 252).meta({ description: 'Length of one step in years (1/252: a trading day)', unit: 'years/step' }),
+    n_ccy: whole().min(1, { error: 'must be at least 1' }).max(64, { error: 'must be at most 64' }).default(6).meta({ description: 'Currencies in the carry basket', unit: 'currencies' }),
     ccy_names: z.array(z.string().min(1, { error: 'must not be empty' })).default(() => ['AUD', 'NZD', 'CAD', 'NOK', 'MXN', 'ZAR']),
     regimes: Regimes.prefault({}),
     market_params: MarketParams,

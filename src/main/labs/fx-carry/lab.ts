@@ -1,5 +1,6 @@
 import type { ExecutionModel, LabDefinition, LabRun, PnlComponents, StepContext } from '../../engine/kernel'
 import type { LabModule } from '../lab-module'
+import { closesFromReturns, stressLabels } from '../price-series'
 import { FX_CARRY_PRESETS, FxCarryConfigSchema, resolveConfig, type FxCarryConfig } from './config'
 import { RISK_OFF, simulateMarketPath } from './market'
 import { fxCarryMetrics, fxCarryTelemetry } from './metrics'
@@ -150,7 +151,11 @@ export const fxCarryModule: LabModule = {
   resolveConfig: (preset, overrides) => resolveConfig(preset, overrides),
   metrics: (run, config) => fxCarryMetrics(run as LabRun<FxCarryMarket>, config as FxCarryConfig),
   telemetry: (run) => fxCarryTelemetry(run as LabRun<FxCarryMarket>),
-  stressMenu: (config) => fxCarryStressMenu(config as FxCarryConfig)
+  stressMenu: (config) => fxCarryStressMenu(config as FxCarryConfig),
+  priceSeries: (config) => {
+    const m = fxCarryMarket(config as FxCarryConfig)
+    return { name: 'high-yield basket vs USD (index, 100 at bar 0)', closes: closesFromReturns(m.basketReturn), labels: stressLabels(m.regimes) }
+  }
 }
 
 export { resolveConfig }

@@ -46,8 +46,8 @@ const Switching = z
 
 const Classifier = z
   .strictObject({
-    // 'ssm' joins here once the ONNX model is wired (market.ts takes any RegimeInference)
-    kind: z.enum(['rv_threshold', 'hmm'], { error: 'must be "rv_threshold" or "hmm"' }).default('rv_threshold'),
+    // 'ssm': the shipped ONNX regime model, run by the inference service before the engine starts
+    kind: z.enum(['rv_threshold', 'hmm', 'ssm'], { error: 'must be "rv_threshold", "hmm" or "ssm"' }).default('rv_threshold'),
     hmm_iterations: whole().min(1, { error: 'must be ≥ 1' }).max(500, { error: 'must be ≤ 500' }).default(30),
     hmm_refit_iterations: whole().min(0, { error: 'must be ≥ 0' }).max(100, { error: 'must be ≤ 100' }).default(3),
     rv_temperature: positive().default(0.25),

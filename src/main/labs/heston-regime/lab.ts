@@ -1,7 +1,7 @@
 import type { ExecutionModel, LabDefinition, LabRun, StepContext, Surface } from '../../engine/kernel'
 import type { LabModule } from '../lab-module'
 import { HESTON_REGIME_PRESETS, HestonRegimeConfigSchema, resolveConfig, type HestonRegimeConfig } from './config'
-import { baselineClassifier, simulateHestonRegimeMarket, type HestonRegimeMarket, type RegimeClassifierFn } from './market'
+import { baselineClassifier, modelClassifier, simulateHestonRegimeMarket, simulatePath, type HestonRegimeMarket, type RegimeClassifierFn } from './market'
 import { hestonRegimeMetrics, hestonRegimeTelemetry } from './metrics'
 import { HESTON_REGIME_ACTIONS, actionToTarget, baselinePolicy, type HestonRegimeAction, type HestonRegimeObservation } from './policy'
 
@@ -110,6 +110,7 @@ export function hestonRegimeStressMenu(config: HestonRegimeConfig): Array<{ name
     { name: 'costs doubled', overrides: { 'strategy.cost_per_flip': 2 * config.strategy.cost_per_flip } },
     { name: 'leverage 1.2× when P(stable) > 0.9 (the book\'s "if allowed")', overrides: { 'strategy.leverage_full': 1.2 } },
     { name: 'two-state HMM classifier', overrides: { 'classifier.kind': 'hmm' } },
+    { name: 'state-space regime model (ONNX)', overrides: { 'classifier.kind': 'ssm' } },
     { name: 'symmetric hysteresis (threshold 3)', overrides: { 'corrections.hysteresis': 'symmetric' } }
   ]
 }
@@ -119,7 +120,13 @@ export const hestonRegimeModule: LabModule = {
   resolveConfig: (preset, overrides) => resolveConfig(preset, overrides),
   metrics: (run, config) => hestonRegimeMetrics(run as LabRun<HestonRegimeMarket>, config as HestonRegimeConfig),
   telemetry: (run, config) => hestonRegimeTelemetry(run as LabRun<HestonRegimeMarket>, config as HestonRegimeConfig),
-  stressMenu: (config) => hestonRegimeStressMenu(config as HestonRegimeConfig)
+  stressMenu: (config) => hestonRegimeStressMenu(config as HestonRegimeConfig),
+  requires: (config) => ((config as HestonRegimeConfig).classifier.kind === 'ssm' ? ['regime-model'] : []),
+  withInputs: (inputs) => (inputs.regime ? createHestonRegimeLab(modelClassifier(inputs.regime)) : hestonRegimeLab),
+  priceSeries: (config) => {
+    const path = simulatePath(config as HestonRegimeConfig)
+    return { name: 'simulated Heston price', closes: path.prices, labels: path.labels }
+  }
 }
 
 export { resolveConfig }

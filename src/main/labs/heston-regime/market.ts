@@ -1,7 +1,7 @@
 import { Xoshiro128 } from '../../engine/rng'
 import { computeFeatures, takens } from '../../regime/features'
 import { filterSeries } from '../../regime/filter'
-import { DEFAULT_INFERENCE, walkForwardInference, type RegimeInference } from '../../regime/inference'
+import { DEFAULT_INFERENCE, modelInference, walkForwardInference, type ModelRegimeOutput, type RegimeInference } from '../../regime/inference'
 import type { HestonRegimeConfig } from './config'
 
 export const STABLE = 0
@@ -139,8 +139,9 @@ export function simulatePath(config: HestonRegimeConfig): HestonPath {
 }
 
 /** The baseline classifiers, anchored walk-forward; labels of the training bars supervise the rv fit. */
-export const baselineClassifier: RegimeClassifierFn = (path, features, c) =>
-  walkForwardInference(
+export const baselineClassifier: RegimeClassifierFn = (path, features, c) => {
+  if (c.classifier.kind === 'ssm') throw new SsmInputMissingError()
+  return walkForwardInference(
     path.prices,
     {
       ...DEFAULT_INFERENCE,
@@ -157,6 +158,19 @@ export const baselineClassifier: RegimeClassifierFn = (path, features, c) =>
     },
     features
   )
+}
+
+/** classifier.kind "ssm" without the model's output: only main can run the model (inference service). */
+export class SsmInputMissingError extends Error {
+  constructor() {
+    super('classifier.kind "ssm" needs the regime model\'s output, which the workstation and the CLI compute in the inference service before the run')
+  }
+}
+
+/** The regime model's precomputed output as the classifier (causal, trained on other seeds). */
+export function modelClassifier(output: ModelRegimeOutput): RegimeClassifierFn {
+  return (path, _features, c) => modelInference(output, path.n, c.strategy.start_bar)
+}
 
 /** Raw signal (P(stable) < p_flat → 1) and the RegimeFilter over it, from the first fit on. */
 export function filterSignal(pStable: Float64Array, config: HestonRegimeConfig): { raw: Int8Array; filtered: Int8Array } {

@@ -83,6 +83,7 @@ export function hestonRegimeTelemetry(run: LabRun<HestonRegimeMarket>, config: H
   return {
     regime: {
       classifier: m.inference.classifier,
+      ...(m.inference.model ? { model: m.inference.model } : {}),
       switch_points: Array.from(m.switchPoints),
       crash_share: m.labels.reduce((a, b) => a + b, 0) / m.n,
       switches: switchDetections(m.filtered, m.labels, from, run.steps),

@@ -49,9 +49,9 @@ const Fees = z
 const Latency = z
   .strictObject({
     /** Steps from seeing an opportunity to both legs executing. */
-    latency_steps: steps().default(1),
+    latency_steps: steps().default(1).meta({ description: 'Steps between seeing an edge and trading on it', unit: 'steps' }),
     /** Steps after execution before the moved inventory is back and the slot can be reused. */
-    transfer_delay_steps: steps().default(30)
+    transfer_delay_steps: steps().default(30).meta({ description: 'Steps to move inventory between the venues', unit: 'steps' })
   })
   .prefault({})
 
@@ -82,7 +82,7 @@ const Corrections = z
 export const LatencyArbConfigSchema = z
   .strictObject({
     seed: whole().min(0, { error: 'must be ≥ 0' }).max(0xffff_ffff, { error: 'must be < 2^32' }).default(23),
-    T: whole().min(2, { error: 'must be at least 2 steps' }).max(2_000_000, { error: 'must be at most 2,000,000 steps' }).default(20_000),
+    T: whole().min(2, { error: 'must be at least 2 steps' }).max(2_000_000, { error: 'must be at most 2,000,000 steps' }).default(20_000).meta({ title: 'T (steps)', description: 'Number of steps in the run', unit: 'steps' }),
     dt: positive().max(1, { error: 'must be ≤ 1 (years per step)' }).default(1 / 31_536_000),
     regimes: Regimes,
     market_params: MarketParams,

@@ -1,5 +1,6 @@
 import type { ExecutionModel, LabDefinition, LabRun, StepContext } from '../../engine/kernel'
 import type { LabModule } from '../lab-module'
+import { stressLabels } from '../price-series'
 import { LATENCY_ARB_PRESETS, LatencyArbConfigSchema, resolveConfig, type LatencyArbConfig } from './config'
 import { ArbDesk } from './desk'
 import { edgeBps, legPrices, quoteSurface, simulateLatencyArbMarket, type LatencyArbMarket } from './market'
@@ -124,7 +125,11 @@ export const latencyArbModule: LabModule = {
   resolveConfig: (preset, overrides) => resolveConfig(preset, overrides),
   metrics: (run, config) => latencyArbMetrics(run as LabRun<LatencyArbMarket>, config as LatencyArbConfig),
   telemetry: (run, config) => latencyArbTelemetry(run as LabRun<LatencyArbMarket>, config as LatencyArbConfig),
-  stressMenu: (config) => latencyArbStressMenu(config as LatencyArbConfig)
+  stressMenu: (config) => latencyArbStressMenu(config as LatencyArbConfig),
+  priceSeries: (config) => {
+    const m = simulateLatencyArbMarket(config as LatencyArbConfig)
+    return { name: 'efficient price', closes: m.efficient, labels: stressLabels(m.regime) }
+  }
 }
 
 export { resolveConfig }

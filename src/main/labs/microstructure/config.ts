@@ -18,20 +18,20 @@ export const REGIME_NAMES = ['calm', 'stressed'] as const
 const Scenario = z
   .strictObject({
     mid0: num().gt(0, { error: 'must be > 0 (a price; negative or zero prices are refused)' }).default(100),
-    tick_size: num().gt(0, { error: 'must be > 0 (a price increment)' }).default(0.01),
+    tick_size: num().gt(0, { error: 'must be > 0 (a price increment)' }).default(0.01).meta({ description: 'Price increment of the book', unit: 'price' }),
     /** Per-step volatility of the mid in the calm regime (seed: sigma_bps). */
-    sigma_bps: nonNegative().default(4.0),
+    sigma_bps: nonNegative().default(4.0).meta({ description: 'Mid volatility per step in calm', unit: 'bps/step' }),
     stress_vol_mult: num().min(1, { error: 'must be ≥ 1 (stressed is at least as volatile as calm)' }).default(3.0),
     /** Per-step drift of the mid, bps (seed: "configurable drift"). */
     drift_bps: num().default(0),
     /** Markov switching: per-step probabilities of entering and leaving the stressed regime. */
-    p_enter_stress: probability().default(0.01),
-    p_exit_stress: probability().default(0.05),
+    p_enter_stress: probability().default(0.01).meta({ description: 'Chance per step of entering the stressed regime', unit: 'per step' }),
+    p_exit_stress: probability().default(0.05).meta({ description: 'Chance per step of leaving the stressed regime', unit: 'per step' }),
     /** Quoted spread of the background book: base_spread_bps + spread_vol_sensitivity · σ_bps(t). */
-    base_spread_bps: num().min(0, { error: 'must be ≥ 0 (a negative spread is a crossed book)' }).default(2.0),
+    base_spread_bps: num().min(0, { error: 'must be ≥ 0 (a negative spread is a crossed book)' }).default(2.0).meta({ description: 'Quoted spread of the book in calm', unit: 'bps' }),
     spread_vol_sensitivity: nonNegative().default(0.5),
     min_spread_ticks: whole().min(1, { error: 'must be ≥ 1 tick (0 is a locked book, below 0 a crossed one)' }).default(1),
-    depth_levels: whole().min(1, { error: 'must be ≥ 1 level (zero depth is not a book)' }).max(64, { error: 'must be ≤ 64 levels' }).default(5),
+    depth_levels: whole().min(1, { error: 'must be ≥ 1 level (zero depth is not a book)' }).max(64, { error: 'must be ≤ 64 levels' }).default(5).meta({ description: 'Price levels on each side of the book', unit: 'levels' }),
     /** Lots at the touch; level k holds depth_qty · exp(−depth_decay·k) with lognormal noise (ours). */
     depth_qty: num().gt(0, { error: 'must be > 0 lots (zero or negative depth is refused)' }).default(10),
     depth_decay: nonNegative().default(0.15),
@@ -56,8 +56,8 @@ const Fills = z
 const Fees = z
   .strictObject({
     /** bps of notional; negative = rebate, booked as P&L (costs are never negative). */
-    maker_fee_bps: num().min(-10, { error: 'must be ≥ −10 bps' }).max(100, { error: 'must be ≤ 100 bps' }).default(-0.2),
-    taker_fee_bps: num().min(0, { error: 'must be ≥ 0 bps (a taker pays)' }).max(100, { error: 'must be ≤ 100 bps' }).default(0.5)
+    maker_fee_bps: num().min(-10, { error: 'must be ≥ −10 bps' }).max(100, { error: 'must be ≤ 100 bps' }).default(-0.2).meta({ description: 'Fee on passive fills (negative: a rebate)', unit: 'bps' }),
+    taker_fee_bps: num().min(0, { error: 'must be ≥ 0 bps (a taker pays)' }).max(100, { error: 'must be ≤ 100 bps' }).default(0.5).meta({ description: 'Fee on aggressive fills', unit: 'bps' })
   })
   .prefault({})
 
@@ -69,9 +69,9 @@ const Strategy = z
     decision_every: whole().min(1, { error: 'must be ≥ 1 step' }).default(1),
     // InventorySkewMM: reservation = mid − inv_penalty_bps·inventory (bps of mid), quotes at ± half_spread_bps
     quote_qty: num().gt(0, { error: 'must be > 0 lots' }).default(1),
-    half_spread_bps: num().min(0, { error: "must be ≥ 0 (a negative half-spread crosses the maker's own quotes)" }).default(3.0),
-    inv_penalty_bps: nonNegative().default(0.8),
-    max_inventory: positive().default(25),
+    half_spread_bps: num().min(0, { error: "must be ≥ 0 (a negative half-spread crosses the maker's own quotes)" }).default(3.0).meta({ description: 'Distance of the maker’s quotes from mid', unit: 'bps' }),
+    inv_penalty_bps: nonNegative().default(0.8).meta({ description: 'Quote skew per lot of inventory', unit: 'bps/lot' }),
+    max_inventory: positive().default(25).meta({ description: 'Largest inventory the maker will hold', unit: 'lots' }),
     // TWAP: reach target_inventory in equal child market orders over total_steps
     target_inventory: num().default(50),
     total_steps: whole().min(1, { error: 'must be ≥ 1 step' }).default(2500),
@@ -115,7 +115,7 @@ export const MicrostructureConfigSchema = z
   .strictObject({
     seed: whole().min(0, { error: 'must be ≥ 0' }).max(0xffff_ffff, { error: 'must be < 2^32' }).default(42),
     profile: z.enum(PROFILE_NAMES, { error: `must be one of ${PROFILE_NAMES.join(', ')}` }).default('baseline_mm'),
-    steps: whole().min(2, { error: 'must be ≥ 2 steps' }).max(20_000_000, { error: 'must be ≤ 20,000,000 steps' }).default(2500),
+    steps: whole().min(2, { error: 'must be ≥ 2 steps' }).max(20_000_000, { error: 'must be ≤ 20,000,000 steps' }).default(2500).meta({ description: 'Number of order-book steps in the run', unit: 'steps' }),
     scenario: Scenario,
     fills: Fills,
     fees: Fees,

@@ -1,5 +1,6 @@
 import { runLab, type ExecutionModel, type LabDefinition, type LabRun, type StepContext, type Surface } from '../../engine/kernel'
 import type { LabModule } from '../lab-module'
+import { stressLabels } from '../price-series'
 import { MICROSTRUCTURE_PRESETS, MicrostructureConfigSchema, REGIME_NAMES, resolveConfig, type MicrostructureConfig } from './config'
 import { COST_COMPONENTS, Exchange, PNL_COMPONENTS } from './fills'
 import { simulateScenario, type ScenarioPath } from './market'
@@ -182,6 +183,10 @@ export const microstructureModule: LabModule = {
   metrics: (run, config) => microMetrics(run as LabRun<MicroRunMarket>, config as MicrostructureConfig),
   telemetry: (run, config) => microTelemetry(run as LabRun<MicroRunMarket>, config as MicrostructureConfig),
   stressMenu: (config) => microStressMenu(config as MicrostructureConfig),
+  priceSeries: (config) => {
+    const path = simulateScenario(config as MicrostructureConfig)
+    return { name: 'mid', closes: path.mid, labels: stressLabels(path.regime) }
+  },
   // The seed's three configs, selectable as presets: `--preset twap`.
   profiles: {
     baseline_mm: { description: 'InventorySkewMM, 2500 steps, sigma_bps 4.0, inv_penalty_bps 0.8 (the seed\'s baseline)', overrides: { profile: 'baseline_mm' } },

@@ -1,9 +1,42 @@
-import { useCallback, useEffect, useReducer, useState } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useState } from 'react'
+import { selectLab } from '../views/explorer/explorer-store'
 import { useClient } from './ClientContext'
+import { CommandPalette, ShortcutSheet } from './CommandPalette'
+import { isBoolean, isRunId, isRunIds, isString, readStored, usePersistentState, writeStored } from './persistence'
 import { initialState, reducer } from './state'
 import { StatusBar } from './StatusBar'
-import { VIEWS } from './views'
-import { useWorkspace } from './workspace'
+import { applyTheme, loadTheme, saveTheme, type Theme } from './theme'
+import { navViews, VIEWS } from './views'
+import { useCommands, useWorkspace, type Command, type ViewId } from './workspace'
+
+type Overlay = 'palette' | 'shortcuts' | null
+
+const isEditable = (target: EventTarget | null): boolean => {
+  const element = target as HTMLElement | null
+  return !!element && (element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName))
+}
+
+/** Puts back the view, selected run and compared runs of the last session (once, before the first paint). */
+function useRememberedWorkspace(): void {
+  const workspace = useWorkspace()
+  const { navigate, selectRun, setCompareRunIds } = workspace
+  // Nothing is written until the remembered state is back: the first commit still shows the
+  // provider's defaults, which must not overwrite what is being restored.
+  const [restored, setRestored] = useState(false)
+  useLayoutEffect(() => {
+    const view = readStored<string>('view', 'explorer', isString)
+    navigate((VIEWS.some((v) => v.id === view) ? view : 'explorer') as ViewId)
+    selectRun(readStored('selectedRun', null, isRunId))
+    setCompareRunIds(readStored('compareRuns', [], isRunIds))
+    setRestored(true)
+  }, [navigate, selectRun, setCompareRunIds])
+  useEffect(() => {
+    if (!restored) return
+    writeStored('view', workspace.view)
+    writeStored('selectedRun', workspace.selectedRunId)
+    writeStored('compareRuns', workspace.compareRunIds)
+  }, [restored, workspace.view, workspace.selectedRunId, workspace.compareRunIds])
+}
 
 export function App() {
   const client = useClient()
@@ -11,7 +44,20 @@ export function App() {
   const [notice, setNotice] = useState<string | null>(null)
   const notify = useCallback((message: string) => setNotice(message), [])
   const workspace = useWorkspace()
+  const [overlay, setOverlay] = useState<Overlay>(null)
+  const [theme, setTheme] = useState<Theme>(loadTheme)
+  const [navCollapsed, setNavCollapsed] = usePersistentState('navCollapsed', false, isBoolean)
+  useRememberedWorkspace()
   const current = VIEWS.find((v) => v.id === workspace.view) ?? VIEWS[0]!
+
+  useLayoutEffect(() => applyTheme(theme), [theme])
+  const toggleTheme = useCallback(() => {
+    setTheme((t) => {
+      const next = t === 'dark' ? 'light' : 'dark'
+      saveTheme(next)
+      return next
+    })
+  }, [])
 
   useEffect(() => {
     const offs = [
@@ -36,30 +82,168 @@ export function App() {
     )
   }, [client, state.connection, notify])
 
+  // The labs list waits for the engine: load it again once the engine is (back) up.
+  const engineReady = state.services.engine?.state === 'ready'
+  useEffect(() => {
+    if (state.connection !== 'open' || !engineReady || state.labs.length > 0) return
+    client.call('labs.list', {}).then(({ labs }) => dispatch({ type: 'labs', labs }), () => undefined)
+  }, [client, state.connection, engineReady, state.labs.length])
+
+  const running = state.order.filter((id) => state.runs[id]?.status === 'running')
+  const shellCommands = useMemo<Command[]>(
+    () => [
+      ...navViews().map((v) => ({ id: `view.${v.id}`, title: v.title, group: 'View', shortcut: `Alt+${v.key}`, run: () => workspace.navigate(v.id) })),
+      { id: 'shell.theme', title: `Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`, group: 'Shell', shortcut: 'Alt+T', run: toggleTheme },
+      { id: 'shell.shortcuts', title: 'Keyboard shortcuts', group: 'Shell', shortcut: '?', run: () => setOverlay('shortcuts') },
+      { id: 'shell.nav', title: navCollapsed ? 'Expand the navigation rail' : 'Collapse the navigation rail', group: 'Shell', run: () => setNavCollapsed(!navCollapsed) },
+      ...state.labs.map((lab) => ({
+        id: `run.new.${lab.id}`,
+        title: `New run of ${lab.id} (${lab.title})`,
+        group: 'Run',
+        run: () => {
+          selectLab(lab.id)
+          workspace.navigate('explorer')
+        }
+      })),
+      ...running.map((id) => {
+        const run = state.runs[id]!
+        return {
+          id: `run.cancel.${id}`,
+          title: `Cancel run #${id} (${run.spec.task === 'lab' ? run.spec.lab : run.task})`,
+          group: 'Run',
+          run: () => void client.call('runs.cancel', { runId: id }).catch((e: Error) => notify(e.message))
+        }
+      }),
+      {
+        id: 'run.compare',
+        title: `Compare selected runs${workspace.compareRunIds.length ? ` (${workspace.compareRunIds.map((id) => `#${id}`).join(', ')})` : ''}`,
+        group: 'Run',
+        run: () => workspace.navigate('compare')
+      }
+    ],
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `running` is derived from state.order/runs
+    [workspace.navigate, workspace.compareRunIds, theme, toggleTheme, navCollapsed, setNavCollapsed, state.labs, state.order, state.runs, client, notify]
+  )
+  useCommands(shellCommands)
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'k') {
+        event.preventDefault()
+        setOverlay((o) => (o === 'palette' ? null : 'palette'))
+        return
+      }
+      if (event.altKey && !event.ctrlKey && !event.metaKey) {
+        const digit = /^Digit([1-9])$/.exec(event.code)?.[1]
+        const view = digit ? VIEWS.find((v) => v.key === digit) : undefined
+        if (view) {
+          event.preventDefault()
+          setOverlay(null)
+          workspace.navigate(view.id)
+        } else if (event.code === 'KeyT') {
+          event.preventDefault()
+          toggleTheme()
+        }
+        return
+      }
+      if (event.key === '?' && !event.ctrlKey && !event.metaKey && !isEditable(event.target)) {
+        event.preventDefault()
+        setOverlay((o) => (o === 'shortcuts' ? null : 'shortcuts'))
+      } else if (event.key === 'Escape' && overlay) {
+        // Closing a dialog must not also cancel a run in the view underneath.
+        event.preventDefault()
+        event.stopImmediatePropagation()
+        setOverlay(null)
+      }
+    }
+    window.addEventListener('keydown', onKey, { capture: true })
+    return () => window.removeEventListener('keydown', onKey, { capture: true })
+  }, [workspace.navigate, toggleTheme, overlay]) // eslint-disable-line react-hooks/exhaustive-deps
+
   return (
-    <div className="shell">
+    <div className={navCollapsed ? 'shell nav-collapsed' : 'shell'}>
       <header className="topbar">
+        <button type="button" className="icon-button" onClick={() => setNavCollapsed(!navCollapsed)} aria-label={navCollapsed ? 'Expand navigation' : 'Collapse navigation'} title="Collapse or expand the navigation rail">
+          ☰
+        </button>
         <span className="brand">MECHANICA</span>
-        <nav aria-label="Views">
-          {VIEWS.map((v) => (
-            <a key={v.id} className={v === current ? 'active' : undefined} aria-current={v === current ? 'page' : undefined} onClick={() => workspace.navigate(v.id)}>
-              {v.title}
-            </a>
-          ))}
-        </nav>
+        <span className="topbar-view">{current.title}</span>
         <span className="spacer" />
-        {state.info && <span className="muted">{state.info.runtime}</span>}
+        <button type="button" className="palette-hint" onClick={() => setOverlay('palette')} title="Command palette">
+          Search commands <kbd>Ctrl K</kbd>
+        </button>
+        <button type="button" className="icon-button" onClick={toggleTheme} aria-label="Toggle theme" data-testid="theme-toggle" title={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme (Alt+T)`}>
+          {theme === 'dark' ? '☾' : '☀'}
+        </button>
+        <button type="button" className="icon-button" onClick={() => setOverlay('shortcuts')} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+          ?
+        </button>
       </header>
-      {notice && (
-        <div className="notice" role="alert">
-          <span>{notice}</span>
-          <button type="button" onClick={() => setNotice(null)} aria-label="Dismiss">
-            ×
-          </button>
+      <div className="shell-body">
+        <nav className="nav-rail" aria-label="Views">
+          {navViews().map((v) => {
+            const active = v === current
+            const waiting = v.needsRun && workspace.selectedRunId === null
+            return (
+              <a
+                key={v.id}
+                href={`#${v.id}`}
+                className={[active ? 'active' : '', waiting ? 'waiting' : ''].join(' ').trim() || undefined}
+                aria-current={active ? 'page' : undefined}
+                title={`${v.title} (Alt+${v.key})${waiting ? ' — select a run first' : ''}`}
+                onClick={(e) => {
+                  e.preventDefault()
+                  workspace.navigate(v.id)
+                }}
+              >
+                <span className="nav-icon" aria-hidden>
+                  {v.icon ?? v.title[0]}
+                </span>
+                <span className="nav-title">{v.title}</span>
+                <kbd className="nav-key">{v.key}</kbd>
+              </a>
+            )
+          })}
+        </nav>
+        <div className="view-area">
+          {notice && (
+            <div className="notice" role="alert">
+              <span>{notice}</span>
+              <button type="button" onClick={() => setNotice(null)} aria-label="Dismiss">
+                ×
+              </button>
+            </div>
+          )}
+          <ConnectionBanner state={state} />
+          {/* Keyed on the theme: charts read the theme's colours when they are created. */}
+          <div className="view-host" key={theme}>
+            {current.render({ state, dispatch, notify })}
+          </div>
         </div>
-      )}
-      {current.render({ state, dispatch, notify })}
+      </div>
       <StatusBar state={state} />
+      {overlay === 'palette' && <CommandPalette commands={workspace.commands} onClose={() => setOverlay(null)} />}
+      {overlay === 'shortcuts' && <ShortcutSheet commands={workspace.commands} onClose={() => setOverlay(null)} />}
+    </div>
+  )
+}
+
+/** Says what is wrong with the link to the workstation or its services, and that it recovers by itself. */
+function ConnectionBanner({ state }: { state: typeof initialState }) {
+  if (state.connection === 'reconnecting') {
+    return <div className="banner banner-bad" role="status">The connection to the workstation was lost; reconnecting… Runs in progress go on in the engine.</div>
+  }
+  if (state.connection === 'connecting') return <div className="banner" role="status">Connecting to the workstation…</div>
+  const down = Object.values(state.services).filter((s) => s.state === 'restarting' || s.state === 'failed')
+  if (down.length === 0) return null
+  return (
+    <div className="banner banner-bad" role="status" data-testid="service-banner">
+      {down.map((s) => (
+        <span key={s.name}>
+          The {s.name} service {s.state === 'failed' ? `has failed (${s.lastExit ?? 'crashed'}) and was not restarted after repeated crashes — restart Mechanica.` : `stopped (${s.lastExit ?? 'exited'}) and restarts by itself${s.restartInMs !== null ? ` in ${(s.restartInMs / 1000).toFixed(1)} s` : ''}.`}{' '}
+          {s.name === 'engine' ? 'Runs can start again once it is ready.' : 'Regime classification waits for it.'}
+        </span>
+      ))}
     </div>
   )
 }

@@ -4,6 +4,9 @@ import type { ConnectionState } from '../api/client'
 
 export type ProgressFrame = EventPayload<'run.progress'>
 
+// The data the shell loads and keeps current from events. Which view is open and which run is
+// selected live in the workspace (workspace.tsx), so every view agrees on them.
+
 export interface WorkstationState {
   connection: ConnectionState
   info: MethodResult<'app.info'> | null
@@ -16,7 +19,6 @@ export interface WorkstationState {
   order: number[]
   totalRuns: number
   progress: Record<number, ProgressFrame>
-  selectedRunId: number | null
 }
 
 export const initialState: WorkstationState = {
@@ -29,8 +31,7 @@ export const initialState: WorkstationState = {
   runs: {},
   order: [],
   totalRuns: 0,
-  progress: {},
-  selectedRunId: null
+  progress: {}
 }
 
 export type Action =
@@ -42,7 +43,6 @@ export type Action =
   | { type: 'runsLoaded'; runs: RunSummary[]; total: number }
   | { type: 'runUpdated'; run: RunSummary }
   | { type: 'progress'; frame: ProgressFrame }
-  | { type: 'select'; runId: number | null }
 
 export const reducer = produce((draft: WorkstationState, action: Action) => {
   switch (action.type) {
@@ -80,9 +80,6 @@ export const reducer = produce((draft: WorkstationState, action: Action) => {
     }
     case 'progress':
       if (draft.runs[action.frame.runId]?.status === 'running') draft.progress[action.frame.runId] = action.frame
-      return
-    case 'select':
-      draft.selectedRunId = action.runId
       return
   }
 })

@@ -1,7 +1,15 @@
 import type { Dispatch, ReactElement } from 'react'
 import type { Action, WorkstationState } from './state'
 import type { ViewId } from './workspace'
+import { CompareView } from '../views/compare/CompareView'
+import { ExplorerView } from '../views/explorer/ExplorerView'
 import { RunsView } from '../views/runs/RunsView'
+import { DashboardView } from '../views/dashboard/DashboardView'
+import { SurfaceView } from '../views/surface/SurfaceView'
+import { PhaseView } from '../views/phase/PhaseView'
+import { RegimeView } from '../views/regime/RegimeView'
+import { DecisionLogView } from '../views/log/DecisionLogView'
+import { SweepsView } from '../views/sweeps/SweepsView'
 
 /** What every top-level view receives from the shell. */
 export interface ViewProps {
@@ -13,12 +21,29 @@ export interface ViewProps {
 export interface ViewEntry {
   id: ViewId
   title: string
-  /** Alt+<key> opens the view; also listed in the command palette. */
+  /** Alt+<key> opens the view; also listed in the command palette. The nav is ordered by key. */
   key: string
+  /** One or two characters shown in the collapsed nav rail. */
+  icon?: string
+  /** The view shows one run (the workspace's selected run); the nav says so when none is selected. */
+  needsRun?: boolean
   render(props: ViewProps): ReactElement
 }
 
-/** The shell's navigation, in order. Each view adds its one entry here. */
+/** The shell's navigation. Each view adds its one entry here. */
 export const VIEWS: ViewEntry[] = [
-  { id: 'runs', title: 'Runs', key: '2', render: (props) => <RunsView {...props} /> }
+  { id: 'explorer', title: 'Explorer', key: '1', icon: '◇', render: (props) => <ExplorerView {...props} /> },
+  { id: 'runs', title: 'Runs', key: '2', icon: '≡', render: (props) => <RunsView {...props} /> },
+  { id: 'dashboard', title: 'Dashboard', key: '3', icon: '▤', needsRun: true, render: (props) => <DashboardView {...props} /> },
+  { id: 'surface', title: 'Surface', key: '4', icon: '▦', needsRun: true, render: (props) => <SurfaceView {...props} /> },
+  { id: 'phase', title: 'Phase space', key: '5', icon: '◎', needsRun: true, render: (props) => <PhaseView {...props} /> },
+  { id: 'compare', title: 'Compare', key: '7', icon: '⇄', render: (props) => <CompareView {...props} /> },
+  { id: 'regime', title: 'Regime', key: '9', icon: '∿', render: (props) => <RegimeView {...props} /> },
+  { id: 'log', title: 'Decision log', key: '6', icon: '☰', needsRun: true, render: (props) => <DecisionLogView {...props} /> },
+  { id: 'sweeps', title: 'Sweeps', key: '8', icon: '▦', render: (props) => <SweepsView {...props} /> }
 ]
+
+/** VIEWS in nav order (by shortcut key), whatever order entries were added in. */
+export function navViews(): ViewEntry[] {
+  return [...VIEWS].sort((a, b) => a.key.localeCompare(b.key))
+}

@@ -2,12 +2,8 @@ import { useMemo } from 'react'
 import type { LabResults } from '../../../../shared/contract'
 import { LineChart } from '../../charts/LineChart'
 import { formatInteger } from '../../format/numbers'
+import { formatMetric } from './run-text'
 
-function formatMetric(value: number | null): string {
-  if (value === null || !Number.isFinite(value)) return '—'
-  if (Number.isInteger(value)) return formatInteger(value)
-  return Math.abs(value) >= 1000 ? value.toFixed(2) : value.toPrecision(6)
-}
 
 /** A lab run: the notebook-named metrics, action and regime counts, and the book's diagnostics. */
 export function LabResultsPanel({ results }: { results: LabResults }) {

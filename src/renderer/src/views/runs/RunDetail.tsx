@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react'
 import type { MethodResult, RunSummary } from '../../../../shared/contract'
 import { useClient } from '../../app/ClientContext'
-import { formatInteger } from '../../format/numbers'
+import type { ProgressFrame } from '../../app/state'
+import { formatCompact, formatDuration, formatInteger } from '../../format/numbers'
+import { partialNote } from './run-text'
 import { LabResultsPanel } from './LabResultsPanel'
 import { WalkResultsPanel } from './WalkResultsPanel'
 
@@ -16,7 +18,14 @@ function describeSpec(run: RunSummary): string {
   return `${spec.lab} · ${spec.preset} · seed ${run.seed}${overrides.length ? ` · ${overrides.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}` : ''}`
 }
 
-export function RunDetail({ run }: { run: RunSummary }) {
+export interface RunDetailProps {
+  run: RunSummary
+  frame: ProgressFrame | undefined
+  onCancel(): void
+}
+
+/** One run: its manifest, its progress while it runs, its error and partial steps when it did not complete, its results. */
+export function RunDetail({ run, frame, onCancel }: RunDetailProps) {
   const client = useClient()
   const [detail, setDetail] = useState<Detail | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -36,14 +45,34 @@ export function RunDetail({ run }: { run: RunSummary }) {
   }, [client, run.id, run.status])
 
   const results = detail?.results ?? null
+  const partial = partialNote(run)
+  const done = frame?.done ?? run.progressDone
+  const total = frame?.total ?? run.progressTotal
   return (
     <section className="panel run-detail" aria-label={`Run #${run.id} detail`}>
       <header className="panel-title">
         <span>
           Run #{run.id} · {run.spec.task === 'lab' ? run.spec.lab : run.task}
         </span>
-        <span className={`status status-${run.status}`}>{run.status}</span>
+        <span>
+          {partial && <span className="badge badge-partial">partial</span>}
+          <span className={`status status-${run.status}`}>{run.status}</span>
+        </span>
       </header>
+      {run.status === 'running' && (
+        <div className="detail-progress">
+          <div className="progress-track" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-label={`Run #${run.id} progress`}>
+            <div className="progress-fill" style={{ width: `${total > 0 ? ((100 * done) / total).toFixed(2) : 0}%` }} />
+          </div>
+          <span className="mono">
+            {formatInteger(done)} / {formatInteger(total)}
+            {frame ? ` · ${formatCompact(frame.stepsPerSecond)} steps/s · ETA ${formatDuration(frame.etaSeconds)}` : ''}
+          </span>
+          <button type="button" className="danger small" onClick={onCancel} title="Cancel the run (Esc)">
+            Cancel <kbd>Esc</kbd>
+          </button>
+        </div>
+      )}
       <dl className="manifest" aria-label="Run manifest">
         <dt>config hash</dt>
         <dd className="mono" data-testid="config-hash">{run.configHash}</dd>
@@ -60,7 +89,9 @@ export function RunDetail({ run }: { run: RunSummary }) {
         {run.error && (
           <>
             <dt>error</dt>
-            <dd className="error-text">{run.error}</dd>
+            <dd className="error-text" data-testid="run-error">
+              {run.error}
+            </dd>
           </>
         )}
       </dl>
@@ -69,7 +100,9 @@ export function RunDetail({ run }: { run: RunSummary }) {
       {results?.kind === 'lab' && <LabResultsPanel results={results} />}
       {run.status !== 'running' && run.status !== 'completed' && (
         <p className="muted">
-          This run ended as <b>{run.status}</b> after {formatInteger(run.progressDone)} steps; no results were stored.
+          This run ended as <b>{run.status}</b>
+          {partial ? `: ${partial}. Its progress is kept with the run (marked partial); ` : ' before its first step; '}
+          no results were stored.
         </p>
       )}
     </section>

@@ -1,4 +1,5 @@
 import type { RunSummary } from '../../../../shared/contract'
+import type { ProgressFrame } from '../../app/state'
 import { elapsedSeconds, formatDuration, formatInteger, formatTimestamp, shortHash } from '../../format/numbers'
 
 export interface RunsTableProps {
@@ -6,55 +7,57 @@ export interface RunsTableProps {
   total: number
   selectedId: number | null
   onSelect(id: number): void
+  /** Runs ticked for the compare view, in the order ticked. */
+  compareIds: number[]
+  onToggleCompare(id: number): void
+  progress: Record<number, ProgressFrame>
 }
 
-export function RunsTable({ runs, total, selectedId, onSelect }: RunsTableProps) {
-  if (runs.length === 0) {
-    return (
-      <section className="panel runs-table empty" aria-label="Runs">
-        <header className="panel-title">
-          <span>Runs</span>
-        </header>
-        <p className="empty-state">No runs yet. Set the parameters on the left and press Run (or Enter).</p>
-      </section>
-    )
-  }
+function describeTask(run: RunSummary): string {
+  if (run.spec.task !== 'lab') return run.task
+  const n = Object.keys(run.spec.overrides).length
+  return `${run.spec.lab} · ${run.spec.preset}${n > 0 ? ` · ${n} override${n === 1 ? '' : 's'}` : ''}`
+}
+
+export function RunsTable({ runs, total, selectedId, onSelect, compareIds, onToggleCompare, progress }: RunsTableProps) {
   return (
-    <section className="panel runs-table" aria-label="Runs">
-      <header className="panel-title">
-        <span>Runs</span>
-        <span className="muted">{formatInteger(total)} stored · ↑/↓ to move</span>
-      </header>
-      <div className="table-scroll">
-        <table>
-          <thead>
-            <tr>
-              <th className="num">#</th>
-              <th>status</th>
-              <th>task</th>
-              <th className="num">steps</th>
-              <th className="num">seed</th>
-              <th>config hash</th>
-              <th>results hash</th>
-              <th>started</th>
-              <th className="num">took</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((run) => (
-              <tr
-                key={run.id}
-                className={run.id === selectedId ? 'selected' : undefined}
-                onClick={() => onSelect(run.id)}
-                data-run-id={run.id}
-                aria-selected={run.id === selectedId}
-              >
+    <div className="table-scroll runs-scroll">
+      <table>
+        <thead>
+          <tr>
+            <th title="Tick runs to compare them (Space ticks the selected run)">cmp</th>
+            <th className="num">#</th>
+            <th>status</th>
+            <th>task</th>
+            <th className="num">steps</th>
+            <th className="num">seed</th>
+            <th>config hash</th>
+            <th>results hash</th>
+            <th>started</th>
+            <th className="num">took</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((run) => {
+            const ticked = compareIds.indexOf(run.id)
+            const frame = progress[run.id]
+            const done = frame?.done ?? run.progressDone
+            const partial = run.status !== 'completed' && run.status !== 'running' && run.progressDone > 0
+            return (
+              <tr key={run.id} className={run.id === selectedId ? 'selected' : undefined} onClick={() => onSelect(run.id)} data-run-id={run.id} aria-selected={run.id === selectedId}>
+                <td onClick={(e) => e.stopPropagation()}>
+                  <label className="compare-tick" title={ticked >= 0 ? `compared as #${ticked + 1}` : 'add to the comparison'}>
+                    <input type="checkbox" checked={ticked >= 0} onChange={() => onToggleCompare(run.id)} aria-label={`Compare run #${run.id}`} disabled={run.spec.task !== 'lab'} />
+                    {ticked >= 0 && <span className="tick-order">{ticked + 1}</span>}
+                  </label>
+                </td>
                 <td className="num">{run.id}</td>
                 <td>
                   <span className={`status status-${run.status}`}>{run.status}</span>
+                  {partial && <span className="badge badge-partial">partial</span>}
                 </td>
-                <td>{run.spec.task === 'lab' ? `${run.spec.lab} · ${run.spec.preset}` : run.task}</td>
-                <td className="num">{formatInteger(run.progressTotal)}</td>
+                <td>{describeTask(run)}</td>
+                <td className="num">{run.status === 'running' ? `${formatInteger(done)} / ${formatInteger(run.progressTotal)}` : formatInteger(run.progressTotal)}</td>
                 <td className="num">{run.seed}</td>
                 <td className="mono">{shortHash(run.configHash)}</td>
                 <td className="mono" data-testid="results-hash">
@@ -63,10 +66,11 @@ export function RunsTable({ runs, total, selectedId, onSelect }: RunsTableProps)
                 <td>{formatTimestamp(run.startedAt)}</td>
                 <td className="num">{formatDuration(elapsedSeconds(run.startedAt, run.finishedAt))}</td>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </section>
+            )
+          })}
+        </tbody>
+      </table>
+      {runs.length < total && <p className="muted table-foot">Showing the newest {formatInteger(runs.length)} of {formatInteger(total)} stored runs.</p>}
+    </div>
   )
 }

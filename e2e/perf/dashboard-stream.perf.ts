@@ -1,0 +1,173 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { openWorkstation, root, screenshotPath, type Session } from '../support/host'
+import { openView, startLabRun, waitForRun } from '../support/viz'
+
+// Frame times in Chromium against the browser host while a long lab run streams into the
+// dashboard (requestAnimationFrame intervals), and the phase-space scatter redrawing every
+// point of a 20,000-bar heston-regime run under continuous zoom (100,000 synthetic points are
+// timed in src/renderer/src/charts/scatter-raster.test.ts: a heston-regime run of 100,000 bars
+// takes minutes to simulate). Figures are merged into test-results/ui-bench.json under
+// "dashboardStream" and "phaseScatter" (other keys in that file are kept).
+
+const FRAME_MS = 1000 / 60
+const BUDGET_MS = FRAME_MS + 1
+const STREAM_STEPS = 3_000_000
+const PHASE_BARS = 20_000
+
+interface Stats {
+  frames: number
+  meanMs: number
+  p50Ms: number
+  p95Ms: number
+  p99Ms: number
+  maxMs: number
+  fractionOverBudget: number
+  droppedFrames: number
+}
+
+function stats(intervals: number[]): Stats {
+  const sorted = [...intervals].sort((a, b) => a - b)
+  const q = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!
+  return {
+    frames: intervals.length,
+    meanMs: intervals.reduce((a, b) => a + b, 0) / intervals.length,
+    p50Ms: q(0.5),
+    p95Ms: q(0.95),
+    p99Ms: q(0.99),
+    maxMs: sorted[sorted.length - 1]!,
+    fractionOverBudget: intervals.filter((d) => d > BUDGET_MS).length / intervals.length,
+    droppedFrames: intervals.reduce((n, d) => n + Math.max(0, Math.round(d / FRAME_MS) - 1), 0)
+  }
+}
+
+/** rAF intervals for `frames` frames (or, `whileStreaming`, until the dashboard's run stops streaming). */
+function measureFrames(page: Page, frames: number, whileStreaming: boolean): Promise<{ intervals: number[]; updates: number; pointsStart: number; pointsEnd: number }> {
+  return page.evaluate(
+    ({ frames, whileStreaming }) =>
+      new Promise((resolve) => {
+        const charts = (): HTMLElement | null => document.querySelector('[data-testid="dashboard-charts"]')
+        const pointsStart = Number(charts()?.getAttribute('data-points') ?? 0)
+        const intervals: number[] = []
+        let last = 0
+        let updates = 0
+        let lastPoints = pointsStart
+        const tick = (now: number): void => {
+          if (last) intervals.push(now - last)
+          last = now
+          const points = Number(charts()?.getAttribute('data-points') ?? 0)
+          if (points !== lastPoints) {
+            updates += 1
+            lastPoints = points
+          }
+          const streaming = charts()?.getAttribute('data-streaming') === 'true'
+          if (intervals.length < frames && (!whileStreaming || streaming)) requestAnimationFrame(tick)
+          else resolve({ intervals, updates, pointsStart, pointsEnd: points })
+        }
+        requestAnimationFrame(tick)
+      }),
+    { frames, whileStreaming }
+  )
+}
+
+function merge(entries: Record<string, unknown>): void {
+  const file = join(root, 'test-results', 'ui-bench.json')
+  mkdirSync(join(root, 'test-results'), { recursive: true })
+  let report: Record<string, unknown> = {}
+  if (existsSync(file)) {
+    try {
+      report = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+    } catch {
+      report = {}
+    }
+  }
+  writeFileSync(file, JSON.stringify({ ...report, ...entries }, null, 2))
+}
+
+let session: Session
+let dir: string
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mechanica-ui-bench-dash-'))
+  session = await openWorkstation(join(dir, 'mechanica.db'))
+})
+
+afterAll(async () => {
+  await session?.close()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+it(`dashboard frame times while a ${STREAM_STEPS.toLocaleString('en-US')}-step lab run streams in`, async () => {
+  const page = session.page
+  await openView(page, '3')
+  await page.getByTestId('dashboard-view').waitFor()
+  const idle = await measureFrames(page, 180, false)
+
+  const runId = await startLabRun(page, 'microstructure', { steps: STREAM_STEPS })
+  await page.locator('[data-testid="dashboard-charts"][data-streaming="true"]').waitFor({ timeout: 60_000 })
+  const streaming = await measureFrames(page, 3600, true)
+  await page.screenshot({ path: screenshotPath('dashboard-stream-bench') })
+  await waitForRun(page, runId)
+  const result = {
+    lab: 'microstructure',
+    steps: STREAM_STEPS,
+    viewport: '1400×900',
+    browser: session.browser.version(),
+    frameBudgetMs: BUDGET_MS,
+    idle: stats(idle.intervals),
+    streaming: { ...stats(streaming.intervals), chartUpdates: streaming.updates, pointsAtStart: streaming.pointsStart, pointsAtEnd: streaming.pointsEnd }
+  }
+  merge({ dashboardStream: result })
+  console.log(`\ndashboard while streaming ${STREAM_STEPS.toLocaleString('en-US')} steps (Chromium ${result.browser}, rAF intervals)`)
+  for (const [name, s] of [['idle', result.idle], ['streaming', result.streaming]] as const) {
+    console.log(`${name.padEnd(10)} frames ${String(s.frames).padStart(5)}  p50 ${s.p50Ms.toFixed(1)}  p95 ${s.p95Ms.toFixed(1)}  p99 ${s.p99Ms.toFixed(1)}  max ${s.maxMs.toFixed(1)} ms  over budget ${(s.fractionOverBudget * 100).toFixed(1)}%`)
+  }
+  console.log(`chart updates during the measurement: ${result.streaming.chartUpdates}, points ${result.streaming.pointsAtStart} → ${result.streaming.pointsAtEnd}`)
+  expect(result.streaming.chartUpdates).toBeGreaterThan(3)
+})
+
+it(`phase-space scatter redraws ${PHASE_BARS.toLocaleString('en-US')} points under continuous zoom`, async () => {
+  const page = session.page
+  const runId = await startLabRun(page, 'heston-regime', { n_steps: PHASE_BARS })
+  await waitForRun(page, runId, 'completed', 240_000)
+  await openView(page, '5')
+  await page.locator('select.run-picker').selectOption(String(runId))
+  const scatter = page.getByTestId('phase-takens').getByTestId('scatter')
+  await scatter.waitFor({ timeout: 120_000 })
+  expect(await scatter.getAttribute('data-points')).toBe(String(PHASE_BARS))
+  // Every frame a wheel step (in, then out): each one re-rasterises all points.
+  const measured = await scatter.evaluate(
+    (element, frames) =>
+      new Promise<{ intervals: number[]; drawMs: number[] }>((resolve) => {
+        const rect = element.getBoundingClientRect()
+        const intervals: number[] = []
+        const drawMs: number[] = []
+        let last = 0
+        let frame = 0
+        const tick = (now: number): void => {
+          if (last) intervals.push(now - last)
+          last = now
+          drawMs.push(Number(element.getAttribute('data-draw-ms')))
+          element.dispatchEvent(new WheelEvent('wheel', { deltaY: frame % 60 < 30 ? -40 : 40, clientX: rect.left + rect.width / 2, clientY: rect.top + rect.height / 2, bubbles: true, cancelable: true }))
+          frame++
+          if (frame <= frames) requestAnimationFrame(tick)
+          else resolve({ intervals, drawMs })
+        }
+        requestAnimationFrame(tick)
+      }),
+    240
+  )
+  await page.screenshot({ path: screenshotPath('phase-100k') })
+  const draws = measured.drawMs.slice(2).sort((a, b) => a - b)
+  const result = {
+    points: PHASE_BARS,
+    frames: stats(measured.intervals),
+    pointsRedrawMs: { p50: draws[Math.floor(draws.length / 2)]!, p95: draws[Math.floor(draws.length * 0.95)]!, max: draws[draws.length - 1]! }
+  }
+  merge({ phaseScatter: result })
+  console.log(`\nphase scatter, ${PHASE_BARS.toLocaleString('en-US')} points, zoom every frame: frame p95 ${result.frames.p95Ms.toFixed(1)} ms; points redraw p50 ${result.pointsRedrawMs.p50.toFixed(1)} ms, p95 ${result.pointsRedrawMs.p95.toFixed(1)} ms`)
+  expect(result.frames.frames).toBeGreaterThan(100)
+}, 420_000)

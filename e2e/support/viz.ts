@@ -1,0 +1,59 @@
+import type { Page } from 'playwright-core'
+
+/**
+ * Calls the workstation's API from inside the page, on a WebSocket of its own (the page's
+ * cookie authenticates it), for set-up steps a test does not drive through the UI. Typed arrays
+ * come back as {"$f64": base64}.
+ */
+export async function callApi<T = unknown>(page: Page, method: string, params: unknown): Promise<T> {
+  const outcome = await page.evaluate(
+    async ({ method, params }) => {
+      const socket = new WebSocket(`ws://${location.host}/api`)
+      await new Promise<void>((resolve, reject) => {
+        socket.onopen = () => resolve()
+        socket.onerror = () => reject(new Error('the API socket did not open'))
+      })
+      const reply = await new Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>((resolve) => {
+        socket.onmessage = (message) => {
+          const data = JSON.parse(String(message.data)) as { type: string; ok: boolean; value?: unknown; error?: { message: string } }
+          if (data.type === 'result') resolve(data)
+        }
+        socket.send(JSON.stringify({ type: 'call', id: 1, method, params }))
+      })
+      socket.close()
+      return reply
+    },
+    { method, params }
+  )
+  if (!outcome.ok) throw new Error(`${method}: ${outcome.error?.message}`)
+  return outcome.value as T
+}
+
+/** Decodes a {"$f64": base64} value the wire codec produced. */
+export function decodeF64(value: unknown): Float64Array {
+  const tagged = (value as { $f64: string }).$f64
+  const bytes = Buffer.from(tagged, 'base64')
+  return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8)
+}
+
+export async function startLabRun(page: Page, lab: string, overrides: Record<string, unknown> = {}, preset = 'faithful'): Promise<number> {
+  const { run } = await callApi<{ run: { id: number } }>(page, 'runs.start', { spec: { task: 'lab', lab, preset, overrides } })
+  return run.id
+}
+
+/** Opens a view by its Alt+<key> shortcut. */
+export async function openView(page: Page, key: string): Promise<void> {
+  await page.keyboard.press(`Alt+${key}`)
+}
+
+/** Waits until a run reaches `status` (polls the API; usable outside a test body). */
+export async function waitForRun(page: Page, runId: number, status = 'completed', timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    const { run } = await callApi<{ run: { status: string; error: string | null } }>(page, 'runs.get', { runId })
+    if (run.status === status) return
+    if (run.status !== 'running') throw new Error(`run #${runId} ended ${run.status}: ${run.error ?? ''}`)
+    if (Date.now() > until) throw new Error(`run #${runId} is still ${run.status} after ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}

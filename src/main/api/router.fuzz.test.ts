@@ -1,0 +1,936 @@
+// Bad input: thousands of random and malformed messages against a REAL workstation (store,
+// supervised services from the BUILT worker files, router with its real handlers) and through
+// the browser host's WebSocket. For every message: nothing crashes, nothing is written, and
+// the reply is a well-formed error with a specific code and a message naming the problem.
+// Messages that happen to be valid calls are sent only where they cannot write (reads and
+// no-op cancels) and must then succeed or fail specifically; the rest are counted as filtered.
+import fc from 'fast-check'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import {
+  ApiErrorShape,
+  CallMessage,
+  MAX_MESSAGE_BYTES,
+  MAX_PARAMS_DEPTH,
+  decodeWire,
+  isMethodName,
+  methodNames,
+  methods,
+  type ErrorCode,
+  type EventName,
+  type ResultMessage,
+  type RunSummary
+} from '../../shared/contract'
+import { startWorkstation, type Workstation } from '../app/workstation'
+import { startBrowserHost, type BrowserHost } from '../host/browser-host'
+import { launchNodeProcess } from '../services/node-launcher'
+import type { BackoffPolicy } from '../services/service-host'
+import { tableDigests } from '../store/test-support'
+import type { CallOutcome } from './router'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
+const workersDir = join(root, 'out/main/workers')
+const backoff: BackoffPolicy = { initialMs: 20, maxMs: 100, maxRestarts: 3, stableMs: 5000, readyTimeoutMs: 10_000 }
+
+/** Fixed so that a failure reproduces; each property adds its own offset. */
+const SEED = 20_250_607
+
+// ---------------------------------------------------------------------------------------------
+// A valid call for every method in the contract: mutations start from these, so the fuzz reaches
+// every field's validation rather than stopping at the first missing key.
+const EXAMPLES: Record<string, Record<string, unknown>> = {
+  'app.info': {},
+  'services.status': {},
+  'inference.status': {},
+  'labs.list': {},
+  'labs.stressMenu': { spec: { task: 'lab', lab: 'credit-spreads', preset: 'faithful', seed: 3, overrides: { 'risk_params.max_leverage': 1.5 } } },
+  'regime.classify': { source: { kind: 'csv', name: 'prices.csv', text: 'date,close\n2024-01-01,100\n2024-01-02,101\n' } },
+  'regime.compare': { preset: 'corrected', seedFrom: 3000, seeds: 2, overrides: {} },
+  'runs.start': { spec: { task: 'random-walk', steps: 1000, seed: 1, start: 100, drift: 0, volatility: 0.01 } },
+  'runs.cancel': { runId: 1 },
+  'runs.list': { limit: 10, offset: 0, status: 'completed' },
+  'runs.get': { runId: 1 },
+  'runs.surfaces': { runId: 2, from: 0, count: 5, stride: 1, frames: false },
+  'runs.liveSeries': { runId: 1 },
+  'runs.series': { runId: 2, maxBuckets: 64 },
+  'runs.events': { runId: 2 },
+  'runs.steps': { runId: 2, offset: 0, limit: 20, filter: { actions: ['FLAT'], regimes: ['calm'], sources: ['BASELINE'], constraintHit: false, text: 'spread' } },
+  'runs.stepIndex': { runId: 2, t: 10, filter: { text: 'spread' } },
+  'sweeps.start': { lab: 'credit-spreads', preset: 'faithful', overrides: {}, grid: { 'risk_params.max_leverage': [1, 2] } },
+  'sweeps.list': { limit: 5, offset: 0 },
+  'sweeps.get': { sweepId: 1 },
+  'sweeps.cancel': { sweepId: 1 },
+  'store.backup': { path: 'copy.db' },
+  'runs.audit': { runId: 2 },
+  'runs.review': { runId: 2, reviewer: 'A. Reviewer', verdict: 'findings', notes: 'checked' },
+  'runs.replay': { runId: 1 }
+}
+
+/** Valid calls that cannot write (reads, cancels of nothing running) are sent; others are filtered out. */
+const SAFE_WHEN_VALID = new Set([
+  'app.info',
+  'services.status',
+  'inference.status',
+  'labs.list',
+  'labs.stressMenu',
+  'runs.list',
+  'runs.get',
+  'runs.surfaces',
+  'runs.liveSeries',
+  'runs.series',
+  'runs.events',
+  'runs.steps',
+  'runs.stepIndex',
+  'sweeps.list',
+  'sweeps.get',
+  'runs.cancel',
+  'sweeps.cancel'
+])
+
+// ---------------------------------------------------------------------------------------------
+// JSON-shaped values with own `__proto__` keys: assignment would set a prototype, so keys are
+// defined, never assigned.
+
+type Json = unknown
+
+function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
+function clone(value: Json): Json {
+  if (Array.isArray(value)) return value.map(clone)
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const key of Object.keys(value)) setKey(out, key, clone((value as Record<string, unknown>)[key]))
+    return out
+  }
+  return value
+}
+
+/** Every path into a value (the root included): objects and arrays are containers. */
+function pathsOf(value: Json, prefix: string[] = [], out: string[][] = []): string[][] {
+  out.push(prefix)
+  if (value !== null && typeof value === 'object') {
+    for (const key of Object.keys(value)) pathsOf((value as Record<string, unknown>)[key], [...prefix, key], out)
+  }
+  return out
+}
+
+function containerPaths(value: Json): string[][] {
+  return pathsOf(value).filter((p) => {
+    const v = at(value, p)
+    return v !== null && typeof v === 'object'
+  })
+}
+
+function at(value: Json, path: string[]): Json {
+  let current = value
+  for (const key of path) current = (current as Record<string, unknown>)[key]
+  return current
+}
+
+type Mutation =
+  | { kind: 'replace'; pick: number; value: Json }
+  | { kind: 'delete'; pick: number }
+  | { kind: 'add'; pick: number; key: string; value: Json }
+
+function mutate(example: Json, mutations: readonly Mutation[]): Json {
+  let value = clone(example)
+  for (const m of mutations) {
+    const paths = m.kind === 'add' ? containerPaths(value) : pathsOf(value)
+    if (paths.length === 0) continue
+    const path = paths[m.pick % paths.length] ?? []
+    if (path.length === 0) {
+      if (m.kind === 'replace') value = clone(m.value)
+      else if (m.kind === 'delete') value = undefined
+      else if (value !== null && typeof value === 'object') setKey(value as Record<string, unknown>, m.key, clone(m.value))
+      continue
+    }
+    const parent = at(value, path.slice(0, -1)) as Record<string, unknown>
+    const key = path[path.length - 1] ?? ''
+    if (m.kind === 'replace') setKey(parent, key, clone(m.value))
+    else if (m.kind === 'delete') {
+      if (Array.isArray(parent)) parent.splice(Number(key), 1)
+      else delete parent[key]
+    } else {
+      const target = at(value, path)
+      if (target !== null && typeof target === 'object') setKey(target as Record<string, unknown>, m.key, clone(m.value))
+    }
+  }
+  return value
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generators.
+
+const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype'] as const
+/** What a pollution attempt carries: flat (reaches the handlers under `constructor`/`prototype`) or with nested `__proto__`. */
+const pollutionValue = (nested: boolean): Json => {
+  const value: Record<string, unknown> = { polluted: 'yes', toString: 'overridden' }
+  if (!nested) return value
+  setKey(value, '__proto__', { polluted: 'yes', isAdmin: true })
+  setKey(value, 'prototype', { polluted: 'yes' })
+  return value
+}
+
+const b64 = (bytes: number[]): string => Buffer.from(bytes).toString('base64')
+
+/** Values of every JSON type, edge numbers and shapes that no field expects. */
+const weirdValue: fc.Arbitrary<Json> = fc.oneof(
+  fc.constantFrom<Json>(null, true, false, 0, -0, -1, 1.5, 2 ** 53, 2 ** 53 + 2, -(2 ** 31), 1e308, -1e308, 5e-324, '', ' ', '0', 'NaN', 'Infinity', '__proto__', [], {}, [[]], [null], { $f64: 'AAAAAAAAAAA=' }, { $f64: 'AAAA' }, { $f64: '***' }),
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 12 }),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.array(fc.oneof(fc.integer(), fc.string({ maxLength: 5 })), { maxLength: 12 }),
+  fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.integer(), fc.string({ maxLength: 5 }), fc.constant(null)), { maxKeys: 4 }),
+  fc.boolean().map(pollutionValue)
+)
+
+const keyName: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(...POLLUTION_KEYS, 'toString', 'valueOf', 'hasOwnProperty', '', '$f64', 'runId', 'spec', 'params', 'type', 'risk_params.constructor', 'constructor.prototype.polluted', '__proto__.polluted', 'a..b', '.'),
+  fc.string({ maxLength: 12 })
+)
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant('replace' as const), pick: fc.nat(), value: weirdValue }),
+  fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant('add' as const), pick: fc.nat(), key: keyName, value: weirdValue })
+)
+
+const knownMethod = fc.constantFrom(...methodNames)
+const envelope = (method: string, params: Json, id: Json = 1): Record<string, unknown> => {
+  const message: Record<string, unknown> = { type: 'call' }
+  setKey(message, 'id', id)
+  setKey(message, 'method', method)
+  if (params !== undefined) setKey(message, 'params', params)
+  return message
+}
+
+/** Wrong, missing and extra params for every method. */
+const paramsFuzz = fc
+  .tuple(knownMethod, fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.nat(1_000_000))
+  .map(([method, ms, id]) => JSON.stringify(envelope(method, mutate(EXAMPLES[method] ?? {}, ms), id)))
+
+/** `__proto__`, `constructor` and `prototype` keys at every level of params and the envelope. */
+const prototypeFuzz = fc
+  .tuple(knownMethod, fc.constantFrom(...POLLUTION_KEYS), fc.nat(), fc.boolean(), fc.boolean(), fc.nat(1_000_000))
+  .map(([method, key, pick, onEnvelope, nested, id]) => {
+    const params = clone(EXAMPLES[method] ?? {}) as Record<string, unknown>
+    const message = envelope(method, params, id)
+    const target = onEnvelope ? message : params
+    const paths = containerPaths(target)
+    const container = at(target, paths[pick % paths.length] ?? []) as Record<string, unknown>
+    setKey(container, key, pollutionValue(nested))
+    return JSON.stringify(message)
+  })
+
+const unknownMethodName: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'runs.list ', ' runs.list', 'RUNS.LIST', 'runs..list', 'runs.list\u0000', 'runs.list\n', 'runs', '.', 'app.info.', 'app.info/../runs.start', 'runs.start\u200b'),
+  fc.string({ maxLength: 100 }),
+  fc.string({ minLength: 101, maxLength: 3000 }),
+  fc.string({ unit: 'binary', maxLength: 60 }),
+  fc.tuple(knownMethod, fc.string({ minLength: 1, maxLength: 4 })).map(([m, s]) => m + s)
+)
+/** Unknown, empty and huge method names. */
+const methodFuzz = fc.tuple(unknownMethodName, fc.nat(1_000_000)).map(([method, id]) => JSON.stringify(envelope(method, {}, id)))
+
+/** The envelope itself: wrong type, id and method types, missing and extra keys. */
+const envelopeFuzz = fc
+  .tuple(
+    fc.option(fc.oneof(fc.constant<Json>('call'), weirdValue), { nil: undefined }),
+    fc.option(fc.oneof(fc.nat(1_000_000), weirdValue), { nil: undefined }),
+    fc.option(fc.oneof(knownMethod, weirdValue), { nil: undefined }),
+    fc.option(weirdValue, { nil: undefined }),
+    fc.option(fc.tuple(keyName, weirdValue), { nil: undefined })
+  )
+  .map(([type, id, method, params, extra]) => {
+    const message: Record<string, unknown> = {}
+    if (type !== undefined) setKey(message, 'type', type)
+    if (id !== undefined) setKey(message, 'id', id)
+    if (method !== undefined) setKey(message, 'method', method)
+    if (params !== undefined) setKey(message, 'params', params)
+    if (extra) setKey(message, extra[0], extra[1])
+    return JSON.stringify(message)
+  })
+
+/** Objects and arrays nested far deeper than any field, spliced into a valid call as text. */
+const depthFuzz = fc
+  .tuple(knownMethod, fc.integer({ min: 20, max: 16_000 }), fc.constantFrom('object', 'array', 'mixed'), fc.nat(1_000_000))
+  .map(([method, depth, shape, id]) => {
+    const open = shape === 'object' ? '{"a":' : shape === 'array' ? '[' : '{"a":['
+    const close = shape === 'object' ? '}' : shape === 'array' ? ']' : ']}'
+    const deep = open.repeat(depth) + '1' + close.repeat(depth)
+    return `{"type":"call","id":${id},"method":${JSON.stringify(method)},"params":{"nested":${deep}}}`
+  })
+
+/** Strings and arrays beyond the 64 KiB cap (and some just under it). */
+const sizeFuzz = fc
+  .tuple(knownMethod, fc.integer({ min: -2000, max: 3 * MAX_MESSAGE_BYTES }), fc.constantFrom('ascii', 'euro', 'array', 'emoji'), fc.nat(1_000_000))
+  .map(([method, extra, fill, id]) => {
+    const target = MAX_MESSAGE_BYTES + extra
+    const head = `{"type":"call","id":${id},"method":${JSON.stringify(method)},"params":{"pad":`
+    const room = Math.max(0, target - head.length - 3)
+    const body =
+      fill === 'ascii'
+        ? JSON.stringify('x'.repeat(room))
+        : fill === 'euro'
+          ? JSON.stringify('€'.repeat(Math.floor(room / 3)))
+          : fill === 'emoji'
+            ? JSON.stringify('😀'.repeat(Math.floor(room / 4)))
+            : `[${Array.from({ length: Math.floor(room / 2) }, () => '1').join(',')}]`
+    return `${head}${body}}}`
+  })
+
+const badBase64: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('', '=', '==', 'A', 'AB', 'ABC', 'A===', '****', 'AAAA AAAA', '\u00ff\u00fe', 'AAAAAAAAAAA', '%%%%%%%%%%%%'),
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 20 })
+)
+const f64Payload: fc.Arbitrary<string> = fc.oneof(
+  badBase64,
+  fc.integer({ min: 1, max: 200 }).filter((n) => n % 8 !== 0).map((n) => b64(Array.from({ length: n }, (_, i) => i))), // wrong length
+  fc.integer({ min: 0, max: 16 }).map((n) => b64(Array.from({ length: n * 8 }, (_, i) => (i * 31) & 255))) // decodes; no field takes it
+)
+/** `{"$f64": …}` where it does not belong, badly encoded, of the wrong length; in params and in the envelope. */
+const f64Fuzz = fc
+  .tuple(knownMethod, f64Payload, fc.nat(), fc.constantFrom('params', 'id', 'method', 'whole-params'), fc.nat(1_000_000))
+  .map(([method, payload, pick, where, id]) => {
+    const tagged = { $f64: payload }
+    if (where === 'id') return JSON.stringify(envelope(method, {}, tagged))
+    if (where === 'method') return JSON.stringify({ type: 'call', id, method: tagged, params: {} })
+    if (where === 'whole-params') return JSON.stringify(envelope(method, tagged, id))
+    const params = clone(EXAMPLES[method] ?? {})
+    const paths = pathsOf(params).filter((p) => p.length > 0)
+    const path = paths[pick % Math.max(1, paths.length)]
+    if (path) setKey(at(params, path.slice(0, -1)) as Record<string, unknown>, path[path.length - 1] ?? '', tagged)
+    else setKey(params as Record<string, unknown>, 'series', tagged)
+    return JSON.stringify(envelope(method, params, id))
+  })
+
+/** Number literals JSON has, and some it does not (NaN, Infinity, hex, leading +). */
+const NUMBER_TEXTS = ['1e400', '-1e400', '-0', '0.0', '1.0', '1E2', '9007199254740993', '1e-400', '5e-324', '-1', '4294967296', '10000001', '0.1', 'NaN', 'Infinity', '-Infinity', '0x10', '01', '+1', '.5', '1.', '1e', '--1']
+const numericFields: Array<[string, string[]]> = [
+  ['runs.get', ['runId']],
+  ['runs.list', ['limit', 'offset']],
+  ['runs.steps', ['runId', 'offset', 'limit']],
+  ['runs.stepIndex', ['runId', 't']],
+  ['runs.surfaces', ['runId', 'from', 'count', 'stride']],
+  ['runs.start', ['spec.steps', 'spec.seed', 'spec.start', 'spec.drift', 'spec.volatility']],
+  ['sweeps.get', ['sweepId']],
+  ['regime.compare', ['seedFrom', 'seeds']],
+  ['runs.cancel', ['runId']]
+]
+/** NaN, Infinity, -0, overflow and underflow where numbers go, written as text. */
+const numberFuzz = fc
+  .tuple(fc.constantFrom(...numericFields), fc.nat(), fc.constantFrom(...NUMBER_TEXTS), fc.boolean())
+  .map(([[method, fields], pick, literal, inId]) => {
+    const field = fields[pick % fields.length] ?? ''
+    const marker = '"__NUMBER__"'
+    const params = clone(EXAMPLES[method]) as Record<string, unknown>
+    const path = field.split('.')
+    setKey(at(params, path.slice(0, -1)) as Record<string, unknown>, path[path.length - 1] ?? '', '__NUMBER__')
+    const text = JSON.stringify(envelope(method, inId ? EXAMPLES[method] : params, inId ? '__NUMBER__' : 7))
+    return text.replace(marker, literal)
+  })
+
+const validText = fc.tuple(knownMethod, fc.nat(1000)).map(([m, id]) => JSON.stringify(envelope(m, EXAMPLES[m], id)))
+/** Text that is not JSON, or not only JSON. */
+const textFuzz: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('', ' ', '\n', 'null', 'true', '0', '[]', '{}', '"call"', '[{"type":"call"}]', '\uFEFF{"type":"call","id":1,"method":"app.info","params":{}}', "{'type':'call','id':1,'method':'app.info'}", '{"type":"call","id":1,"method":"app.info",}', '{"type":"call",/*c*/"id":1,"method":"app.info"}', '{type:"call",id:1,method:"app.info"}', 'undefined', '{"type":"call","id":1,"method":"app.info","params":{}}{}', '{"type":"call","id":1,"method":"app.info","params":{}}\u0000'),
+  fc.string({ maxLength: 200 }),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.tuple(validText, fc.nat()).map(([t, cut]) => t.slice(0, cut % t.length)), // truncated
+  fc.tuple(validText, fc.string({ minLength: 1, maxLength: 10 })).map(([t, tail]) => t + tail), // trailing garbage
+  fc.tuple(validText, fc.nat(), fc.string({ minLength: 1, maxLength: 3 })).map(([t, i, s]) => t.slice(0, i % t.length) + s + t.slice(i % t.length)) // spliced
+)
+
+// ---------------------------------------------------------------------------------------------
+// The oracle: what each message must get, worked out without the router.
+
+type Expected = { refused: true; code: ErrorCode; method?: string; id?: number } | { refused: false; method: string; id?: number }
+
+/** A params value's problem before its schema: `__proto__` keys or nesting past the cap. */
+function shapeProblem(value: unknown, depth = 1): boolean {
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return false
+  if (depth > MAX_PARAMS_DEPTH) return true
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') return true
+    if (shapeProblem((value as Record<string, unknown>)[key], depth + 1)) return true
+  }
+  return false
+}
+
+function expectForCall(method: string, params: unknown, id?: number): Expected {
+  if (!isMethodName(method)) return { refused: true, code: 'unknown_method', method, ...(id === undefined ? {} : { id }) }
+  if (shapeProblem(params)) return { refused: true, code: 'invalid_params', method, ...(id === undefined ? {} : { id }) }
+  if (!methods[method].request.safeParse(params ?? {}).success) return { refused: true, code: 'invalid_params', method, ...(id === undefined ? {} : { id }) }
+  return { refused: false, method, ...(id === undefined ? {} : { id }) }
+}
+
+function expectForText(text: string): Expected {
+  if (Buffer.byteLength(text, 'utf8') > MAX_MESSAGE_BYTES) return { refused: true, code: 'payload_too_large' }
+  let raw: unknown
+  try {
+    raw = decodeWire(text)
+  } catch {
+    return { refused: true, code: 'invalid_request' }
+  }
+  const parsed = CallMessage.safeParse(raw)
+  if (!parsed.success) {
+    // A malformed envelope still gets its id back when the id itself is a valid one.
+    const id = (raw as { id?: unknown } | null)?.id
+    const valid = typeof id === 'number' && Number.isSafeInteger(id) && id >= 0
+    return { refused: true, code: 'invalid_request', ...(valid ? { id } : {}) }
+  }
+  return expectForCall(parsed.data.method, parsed.data.params, parsed.data.id)
+}
+
+/** The Electron path: invoke's arguments after the channel. */
+function expectForInvoke(args: unknown[]): Expected {
+  if (args.length !== 2) return { refused: true, code: 'invalid_request' }
+  const [method, params] = args
+  if (typeof method !== 'string') return { refused: true, code: 'invalid_request' }
+  let text: string | undefined
+  try {
+    text = JSON.stringify(params)
+  } catch {
+    return { refused: true, code: 'invalid_request' }
+  }
+  if (Buffer.byteLength(text ?? '', 'utf8') > MAX_MESSAGE_BYTES) return { refused: true, code: 'payload_too_large' }
+  return expectForCall(method, params)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The world under test, and what must not change.
+
+let tempDir = ''
+let ws: Workstation
+let host: BrowserHost
+const serviceEvents: Array<{ event: EventName; payload: unknown }> = []
+let digestBefore: ReturnType<typeof tableDigests>
+let changesBefore = 0
+const prototypeNames = (): string[][] => [Object.prototype, Array.prototype, Function.prototype, String.prototype].map((p) => Object.getOwnPropertyNames(p).sort())
+let prototypesBefore: string[][]
+
+const totalChanges = (): number => ws.db.prepare('SELECT total_changes()').pluck().get() as number
+
+const stats = new Map<string, { sent: number; filtered: number; ms: number }>()
+function tally(category: string, sent: number, filtered: number, ms: number): void {
+  const s = stats.get(category) ?? { sent: 0, filtered: 0, ms: 0 }
+  stats.set(category, { sent: s.sent + sent, filtered: s.filtered + filtered, ms: s.ms + ms })
+}
+/** Messages that were valid calls by chance and were sent (reads, no-op cancels). */
+let validSent = 0
+
+function waitForRunEnd(runId: number): Promise<RunSummary> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`run #${runId} did not end`)), 60_000)
+    const off = ws.events.subscribe((event, payload) => {
+      const run = (payload as { run?: RunSummary }).run
+      if (event === 'run.updated' && run?.id === runId && run.status !== 'running') {
+        clearTimeout(timer)
+        off()
+        resolve(run)
+      }
+    })
+  })
+}
+
+async function startRun(spec: unknown): Promise<RunSummary> {
+  const outcome = await ws.router.call('runs.start', { spec }, { transport: 'direct' })
+  if (!outcome.ok) throw new Error(`seeding run failed: ${outcome.error.message}`)
+  const { run } = outcome.value as { run: RunSummary }
+  return run.status === 'running' ? waitForRunEnd(run.id) : run
+}
+
+beforeAll(async () => {
+  tempDir = mkdtempSync(join(tmpdir(), 'mechanica-fuzz-'))
+  ws = await startWorkstation({ host: 'browser', databasePath: join(tempDir, 'mechanica.db'), launcher: launchNodeProcess, workersDir, backoff })
+  ws.events.subscribe((event, payload) => {
+    if (event === 'service.status') serviceEvents.push({ event, payload })
+  })
+  await ws.servicesReady
+  // Something to read: run #1 a walk, run #2 a lab run with a decision log and constraint events.
+  expect((await startRun({ task: 'random-walk', steps: 2000, seed: 1 })).status).toBe('completed')
+  expect((await startRun({ task: 'lab', lab: 'credit-spreads', preset: 'faithful', seed: 11, overrides: {} })).status).toBe('completed')
+  const rendererDir = join(tempDir, 'renderer')
+  mkdirSync(rendererDir)
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>fuzz</title>\n')
+  host = await startBrowserHost({ workstation: ws, rendererDir })
+  serviceEvents.length = 0
+  digestBefore = tableDigests(ws.db)
+  changesBefore = totalChanges()
+  prototypesBefore = prototypeNames()
+}, 120_000)
+
+afterAll(async () => {
+  await host?.close()
+  await ws?.close()
+  rmSync(tempDir, { recursive: true, force: true })
+  const rows = [...stats.entries()].map(([c, s]) => `${c} ${s.sent} sent/${s.filtered} filtered in ${(s.ms / 1000).toFixed(1)} s`)
+  const sent = [...stats.values()].reduce((n, s) => n + s.sent, 0)
+  console.info(`router fuzz: ${sent} messages sent (${validSent} of them valid calls by chance) — ${rows.join('; ')}`)
+})
+
+// ---------------------------------------------------------------------------------------------
+// Checking one reply.
+
+const VALID_CALL_ERRORS: ErrorCode[] = ['not_found', 'invalid_params', 'conflict']
+
+/** `text`: the frame as it arrived, where there was one; "not valid JSON" must then be true. */
+function checkError(error: unknown, expected: Expected & { refused: true }, label: string, text?: string): void {
+  const shape = ApiErrorShape.safeParse(error)
+  expect(shape.success, `${label}: error shape`).toBe(true)
+  const { code, message, issues } = shape.data as ApiErrorShape
+  expect(code, `${label}: ${message}`).toBe(expected.code)
+  switch (code) {
+    case 'payload_too_large':
+      expect(message, label).toMatch(new RegExp(`^(Message|Parameters) (is|are) larger than ${MAX_MESSAGE_BYTES} bytes\\.$`))
+      break
+    case 'invalid_request':
+      // Names what was wrong: not JSON, which envelope field, or what the codec could not decode.
+      expect(message, label).toMatch(/^(Message is not valid JSON\.|Malformed call: \S.+|Malformed message: \S.+|A call takes a method name and 1 parameters object \(got \d+ arguments\)\.|The method name must be a string\.|Parameters must be plain data\.)$/s)
+      if (message === 'Message is not valid JSON.' && text !== undefined) expect(() => JSON.parse(text), `${label}: it is JSON`).toThrow(SyntaxError)
+      break
+    case 'unknown_method':
+      expect(message, label).toBe(`Unknown method "${(expected.method ?? '').slice(0, 100)}".`)
+      break
+    case 'invalid_params': {
+      expect(message.startsWith(`${expected.method}: `), `${label}: ${message}`).toBe(true)
+      expect(issues?.length, `${label}: issues`).toBeGreaterThan(0)
+      const first = issues?.[0]
+      expect(message, label).toContain(`${first?.path}: `)
+      break
+    }
+    default:
+      throw new Error(`${label}: unexpected code ${code}`)
+  }
+}
+
+function checkValidCall(outcome: { ok: boolean; error?: unknown }, label: string): void {
+  if (outcome.ok) return
+  const shape = ApiErrorShape.parse(outcome.error)
+  // A valid call may still be refused (no such run, a lab id the engine does not know) but specifically.
+  expect(VALID_CALL_ERRORS, `${label}: ${shape.code}: ${shape.message}`).toContain(shape.code)
+  expect(shape.message, label).not.toMatch(/see the main process log/)
+}
+
+function checkNothingChanged(label: string): void {
+  if (totalChanges() !== changesBefore) {
+    const now = tableDigests(ws.db)
+    const changed = Object.keys(now).filter((t) => JSON.stringify(now[t]) !== JSON.stringify(digestBefore[t]))
+    expect.fail(`${label}: rows were written (${totalChanges() - changesBefore} changes; tables ${changed.join(', ') || 'none by content'})`)
+  }
+  expect(({} as Record<string, unknown>).polluted, `${label}: Object.prototype polluted`).toBeUndefined()
+}
+
+async function sendText(text: string, category: string): Promise<boolean> {
+  const expected = expectForText(text)
+  if (!expected.refused && !SAFE_WHEN_VALID.has(expected.method)) return false
+  const reply: ResultMessage = await ws.router.handleText(text, { transport: 'websocket' })
+  const label = `${category}: ${text.slice(0, 160)}`
+  expect(reply.type, label).toBe('result')
+  if (expected.id !== undefined) expect(reply.id, label).toBe(expected.id)
+  else expect(reply.id, label).toBe(-1)
+  if (expected.refused) {
+    expect(reply.ok, label).toBe(false)
+    if (!reply.ok) checkError(reply.error, expected, label, text)
+  } else {
+    checkValidCall(reply, label)
+    validSent++
+  }
+  checkNothingChanged(label)
+  return true
+}
+
+async function fuzzText(category: string, arbitrary: fc.Arbitrary<string>, numRuns: number, seedOffset: number): Promise<void> {
+  let sent = 0
+  let filtered = 0
+  const started = performance.now()
+  await fc.assert(
+    fc.asyncProperty(arbitrary, async (text) => {
+      if (await sendText(text, category)) sent++
+      else filtered++
+    }),
+    // No shrinking: after a failure the workstation's state is no longer the one the oracle assumes.
+    { seed: SEED + seedOffset, numRuns, endOnFailure: true }
+  )
+  tally(category, sent, filtered, performance.now() - started)
+  expect(sent, `${category}: too many filtered`).toBeGreaterThan(numRuns * 0.8)
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('router fuzz on a real workstation (text frames, as the WebSocket delivers them)', () => {
+  it('has a valid example call for every method in the contract', () => {
+    for (const name of methodNames) {
+      const example = EXAMPLES[name]
+      expect(example, `add an example call for ${name} to EXAMPLES`).toBeDefined()
+      const parsed = methods[name].request.safeParse(example)
+      expect(parsed.success, `${name}: ${parsed.success ? '' : parsed.error.message}`).toBe(true)
+    }
+  })
+
+  it('refuses wrong, missing and extra params for every method', async () => {
+    await fuzzText('params', paramsFuzz, 3000, 1)
+  })
+
+  it('refuses __proto__, constructor and prototype keys at every level, and nothing is polluted', async () => {
+    await fuzzText('prototype keys', prototypeFuzz, 1500, 2)
+    expect(prototypeNames()).toEqual(prototypesBefore)
+  })
+
+  it('refuses unknown, empty and huge method names', async () => {
+    await fuzzText('method names', methodFuzz, 800, 3)
+  })
+
+  it('refuses malformed envelopes', async () => {
+    await fuzzText('envelopes', envelopeFuzz, 1500, 4)
+  })
+
+  it('refuses nesting deeper than any field, whatever the depth', async () => {
+    await fuzzText('deep nesting', depthFuzz, 300, 5)
+  })
+
+  it('refuses strings and arrays over the 64 KiB cap', async () => {
+    await fuzzText('sizes', sizeFuzz, 300, 6)
+  })
+
+  it('refuses badly encoded or misplaced {"$f64": …} values', async () => {
+    await fuzzText('$f64', f64Fuzz, 1000, 7)
+  })
+
+  it('refuses NaN, Infinity, overflowing and malformed numbers', async () => {
+    await fuzzText('numbers', numberFuzz, 600, 8)
+  })
+
+  it('refuses text that is not JSON', async () => {
+    await fuzzText('not JSON', textFuzz, 1500, 9)
+  })
+})
+
+describe('router fuzz on the Electron path (invoke arguments, structured-clone values)', () => {
+  const cloneable = fc.anything({ withNullPrototype: true, withMap: true, withSet: true, withDate: true, withTypedArray: true, withSparseArray: true, withBigInt: true, maxDepth: 4 })
+  const invokeArgs: fc.Arbitrary<unknown[]> = fc.oneof(
+    fc.array(cloneable, { maxLength: 4 }),
+    fc.tuple(fc.oneof(knownMethod, unknownMethodName, cloneable), cloneable),
+    fc.tuple(knownMethod, fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([m, ms]) => [m, mutate(EXAMPLES[m] ?? {}, ms)]),
+    fc.tuple(knownMethod, fc.constantFrom(NaN, Infinity, -Infinity, -0, 2 ** 64, 1n), fc.nat()).map(([m, n, pick]) => {
+      const params = clone(EXAMPLES[m] ?? {})
+      const paths = pathsOf(params).filter((p) => p.length > 0)
+      const path = paths[pick % Math.max(1, paths.length)]
+      if (path) setKey(at(params, path.slice(0, -1)) as Record<string, unknown>, path[path.length - 1] ?? '', n)
+      return [m, params]
+    }),
+    fc.tuple(knownMethod, fc.nat()).map(([m, pick]) => {
+      const params = clone(EXAMPLES[m] ?? {}) as Record<string, unknown>
+      const paths = containerPaths(params)
+      const container = at(params, paths[pick % paths.length] ?? []) as Record<string, unknown>
+      setKey(container, 'self', params) // a cycle
+      return [m, params]
+    })
+  )
+
+  it('refuses every malformed invoke with a specific error and writes nothing', async () => {
+    let sent = 0
+    let filtered = 0
+    const started = performance.now()
+    await fc.assert(
+      fc.asyncProperty(invokeArgs, async (args) => {
+        const expected = expectForInvoke(args)
+        if (!expected.refused && !SAFE_WHEN_VALID.has(expected.method)) {
+          filtered++
+          return
+        }
+        const outcome: CallOutcome = await ws.router.handleInvoke(args, { transport: 'electron-ipc' })
+        const label = `invoke ${String(typeof args[0] === 'string' ? args[0] : typeof args[0]).slice(0, 60)} (${args.length} args)`
+        if (expected.refused) {
+          expect(outcome.ok, label).toBe(false)
+          if (!outcome.ok) checkError(outcome.error, expected, label)
+        } else {
+          checkValidCall(outcome, label)
+          validSent++
+        }
+        checkNothingChanged(label)
+        sent++
+      }),
+      { seed: SEED + 20, numRuns: 3000, endOnFailure: true }
+    )
+    tally('invoke', sent, filtered, performance.now() - started)
+    expect(prototypeNames()).toEqual(prototypesBefore)
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// The same through the browser host: a real socket, the token cookie, the host's own limits.
+
+interface Socket {
+  socket: WebSocket
+  results: ResultMessage[]
+  next(timeoutMs?: number): Promise<ResultMessage>
+  closed: Promise<number>
+}
+
+function connect(cookie: string | null, origin: string | null = `http://127.0.0.1:${host.port}`): Promise<Socket | { refused: number | string }> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${host.port}/api`, {
+      headers: cookie === null ? {} : { Cookie: cookie },
+      ...(origin === null ? {} : { origin })
+    })
+    const results: ResultMessage[] = []
+    const waiters: Array<() => void> = []
+    let taken = 0
+    socket.on('message', (data: Buffer) => {
+      const message = decodeWire(data.toString('utf8')) as ResultMessage | { type: 'event' }
+      if (message.type === 'result') results.push(message)
+      for (const w of waiters.splice(0)) w()
+    })
+    const closed = new Promise<number>((done) => socket.on('close', (code) => done(code)))
+    socket.on('unexpected-response', (_req, res) => {
+      resolve({ refused: res.statusCode ?? 0 })
+      res.resume()
+      socket.terminate()
+    })
+    socket.on('error', (error) => resolve({ refused: error.message }))
+    socket.on('open', () =>
+      resolve({
+        socket,
+        results,
+        closed,
+        next(timeoutMs = 10_000) {
+          return new Promise((ok, fail) => {
+            const timer = setTimeout(() => fail(new Error('no reply from the host')), timeoutMs)
+            const check = (): void => {
+              const r = results[taken]
+              if (r) {
+                taken++
+                clearTimeout(timer)
+                ok(r)
+              } else waiters.push(check)
+            }
+            check()
+          })
+        }
+      })
+    )
+  })
+}
+
+async function authorised(): Promise<Socket> {
+  const attempt = await connect(`mechanica_token_${host.port}=${host.token}`)
+  if ('refused' in attempt) throw new Error(`socket refused: ${attempt.refused}`)
+  return attempt
+}
+
+async function expectHostAnswers(): Promise<void> {
+  const client = await authorised()
+  client.socket.send(JSON.stringify({ type: 'call', id: 424242, method: 'app.info', params: {} }))
+  const reply = await client.next()
+  expect(reply).toMatchObject({ id: 424242, ok: true, value: { host: 'browser' } })
+  client.socket.close()
+}
+
+describe('WebSocket fuzz through the browser host', () => {
+  it('answers random text and binary frames one by one, each with a specific error', async () => {
+    const client = await authorised()
+    const frame = fc.oneof(
+      { weight: 4, arbitrary: fc.oneof(paramsFuzz, prototypeFuzz, methodFuzz, envelopeFuzz, f64Fuzz, numberFuzz, textFuzz).map((text) => ({ binary: false as const, text })) },
+      { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }).map((bytes) => ({ binary: true as const, bytes })) }
+    )
+    let sent = 0
+    let filtered = 0
+    const started = performance.now()
+    await fc.assert(
+      fc.asyncProperty(frame, async (f) => {
+        if (f.binary) {
+          client.socket.send(Buffer.from(f.bytes), { binary: true })
+          const reply = await client.next()
+          expect(reply).toEqual({ type: 'result', id: -1, ok: false, error: { code: 'invalid_request', message: 'Binary frames are not accepted; send JSON text.' } })
+        } else {
+          // What arrives is the UTF-8 of the text: lone surrogates become U+FFFD on the way.
+          const arriving = Buffer.from(f.text, 'utf8').toString('utf8')
+          const expected = expectForText(arriving)
+          if (!expected.refused && !SAFE_WHEN_VALID.has(expected.method)) {
+            filtered++
+            return
+          }
+          client.socket.send(f.text)
+          const reply = await client.next()
+          const label = `ws: ${arriving.slice(0, 160)}`
+          expect(reply.id, label).toBe(expected.id ?? -1)
+          if (expected.refused) {
+            expect(reply.ok, label).toBe(false)
+            if (!reply.ok) checkError(reply.error, expected, label, arriving)
+          } else {
+            checkValidCall(reply, label)
+            validSent++
+          }
+        }
+        checkNothingChanged('ws frame')
+        sent++
+      }),
+      { seed: SEED + 30, numRuns: 2500, endOnFailure: true }
+    )
+    tally('websocket frames', sent, filtered, performance.now() - started)
+    expect(client.socket.readyState).toBe(WebSocket.OPEN)
+    client.socket.close()
+  })
+
+  it('answers every one of 3,000 frames sent at once, in a burst', async () => {
+    const client = await authorised()
+    const started = performance.now()
+    const frames = 3000
+    let minusOne = 0
+    for (let i = 0; i < frames; i++) {
+      if (i % 3 === 0) client.socket.send(JSON.stringify({ type: 'call', id: i, method: `no.such.method.${i}`, params: {} }))
+      else if (i % 3 === 1) client.socket.send(JSON.stringify({ type: 'call', id: i, method: 'runs.get', params: { runId: -i } }))
+      else {
+        client.socket.send(i % 2 ? `{"type":"call","id":${i},` : Buffer.from([i & 255, 1, 2]), { binary: i % 2 === 0 })
+        minusOne++
+      }
+    }
+    const replies: ResultMessage[] = []
+    for (let i = 0; i < frames; i++) replies.push(await client.next(20_000))
+    tally('websocket burst', frames, 0, performance.now() - started)
+    const ids = replies.filter((r) => r.id !== -1).map((r) => r.id).sort((a, b) => a - b)
+    expect(ids).toEqual(Array.from({ length: frames }, (_, i) => i).filter((i) => i % 3 !== 2))
+    expect(replies.filter((r) => r.id === -1)).toHaveLength(minusOne)
+    for (const r of replies) {
+      expect(r.ok).toBe(false)
+      if (!r.ok) expect(['unknown_method', 'invalid_params', 'invalid_request']).toContain(r.error.code)
+    }
+    expect(client.socket.readyState).toBe(WebSocket.OPEN)
+    checkNothingChanged('burst')
+    client.socket.close()
+  })
+
+  it('refuses the socket without the right token cookie or Origin, whatever is sent instead', async () => {
+    const { port, token } = host
+    const near = [
+      null,
+      '',
+      `mechanica_token_${port}=`,
+      `mechanica_token_${port + 1}=${token}`,
+      `mechanica_token_${port}=${token.slice(0, -1)}`,
+      `mechanica_token_${port}=${token}x`,
+      `mechanica_token_${port}=${token.toUpperCase() === token ? token.toLowerCase() : token.toUpperCase()}`,
+      `mechanica_token=${token}`,
+      `token=${token}`
+    ]
+    const random = fc.sample(fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'grapheme-ascii', maxLength: 200 }).map((s) => `mechanica_token_${port}=${s}`)), { seed: SEED + 40, numRuns: 60 })
+    // Header values must be latin-1 without control characters to be sent at all.
+    const cookies = [...near, ...random.filter((c) => /^[\x20-\x7e]*$/.test(c))]
+    const started = performance.now()
+    for (const cookie of cookies) {
+      const attempt = await connect(cookie)
+      expect('refused' in attempt ? attempt.refused : 'opened', String(cookie)).toBe(401)
+    }
+    for (const origin of [null, 'http://evil.example', `http://127.0.0.1:${port + 1}`, 'null']) {
+      const attempt = await connect(`mechanica_token_${port}=${host.token}`, origin)
+      expect('refused' in attempt ? attempt.refused : 'opened', String(origin)).toBe(401)
+    }
+    tally('websocket upgrades', cookies.length + 4, 0, performance.now() - started)
+    await expectHostAnswers()
+  })
+
+  it('answers frames a little over the cap, closes far larger ones and invalid UTF-8, and keeps serving', async () => {
+    const client = await authorised()
+    for (const size of [MAX_MESSAGE_BYTES + 1, 2 * MAX_MESSAGE_BYTES, 4 * MAX_MESSAGE_BYTES]) {
+      client.socket.send(JSON.stringify({ type: 'call', id: 1, method: 'app.info', params: { pad: 'x'.repeat(size) } }).slice(0, size))
+      expect(await client.next()).toEqual({ type: 'result', id: -1, ok: false, error: { code: 'payload_too_large', message: `Message is larger than ${MAX_MESSAGE_BYTES} bytes.` } })
+    }
+    expect(client.socket.readyState).toBe(WebSocket.OPEN)
+    client.socket.send('x'.repeat(4 * MAX_MESSAGE_BYTES + 1))
+    expect(await client.closed).toBe(1009)
+
+    const garbled = await authorised()
+    garbled.socket.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false }) // a text frame that is not UTF-8
+    expect(await garbled.closed).toBe(1007)
+
+    await expectHostAnswers()
+    checkNothingChanged('oversized frames')
+  })
+})
+
+describe('after the fuzz', () => {
+  it('left the database byte-identical, every service up and no prototype touched', async () => {
+    expect(tableDigests(ws.db)).toEqual(digestBefore)
+    expect(totalChanges()).toBe(changesBefore)
+    expect(prototypeNames()).toEqual(prototypesBefore)
+    const states = ws.router.call('services.status', {}, { transport: 'direct' })
+    const outcome = await states
+    expect(outcome.ok).toBe(true)
+    for (const s of (outcome as { value: { services: Array<{ name: string; state: string; restarts: number }> } }).value.services) {
+      expect(s, s.name).toMatchObject({ state: 'ready', restarts: 0 })
+    }
+    expect(serviceEvents).toEqual([])
+    const sent = [...stats.values()].reduce((n, s) => n + s.sent, 0)
+    expect(sent).toBeGreaterThanOrEqual(5000)
+  })
+})
+
+describe('calls that pass the contract but not the lab', () => {
+  // `constructor` and `prototype` are ordinary keys to the contract (overrides are a record);
+  // the lab's config schema must refuse them before anything is written.
+  it.each([
+    ['runs.start', (overrides: Json) => ({ spec: { task: 'lab', lab: 'credit-spreads', preset: 'faithful', seed: 3, overrides } })],
+    ['sweeps.start', (overrides: Json) => ({ lab: 'credit-spreads', preset: 'faithful', overrides, seeds: { from: 1, to: 2 } })]
+  ] as const)('%s refuses constructor/prototype override keys without writing', async (method, params) => {
+    for (const overrides of [{ constructor: { polluted: 'yes' } }, { prototype: { polluted: 'yes' } }, { 'risk_params.constructor': 1 }, { 'constructor.prototype.polluted': 'yes' }]) {
+      const outcome = await ws.router.call(method, params(overrides), { transport: 'direct' })
+      const label = `${method} ${JSON.stringify(overrides)}`
+      expect(outcome.ok, label).toBe(false)
+      if (!outcome.ok) {
+        expect(outcome.error.code, `${label}: ${outcome.error.message}`).toBe('invalid_params')
+        expect(outcome.error.message, label).toMatch(/constructor|prototype/)
+      }
+      checkNothingChanged(label)
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    }
+  })
+})
+
+describe('store.backup through the router', () => {
+  const backup = (params: unknown): Promise<CallOutcome> => ws.router.call('store.backup', params, { transport: 'direct' })
+
+  it('writes a verified copy next to the database as mechanica.backup-<n>.db without writing a row', async () => {
+    const first = await backup({})
+    expect(first).toEqual({ ok: true, value: { path: join(tempDir, 'mechanica.backup-1.db'), bytes: expect.any(Number), runs: 2 } })
+    const second = await backup({})
+    expect(second.ok && (second.value as { path: string }).path).toBe(join(tempDir, 'mechanica.backup-2.db'))
+    const named = await backup({ path: 'named copy.db' })
+    expect(named.ok && (named.value as { path: string }).path).toBe(join(tempDir, 'named copy.db'))
+    checkNothingChanged('store.backup')
+  })
+
+  it('refuses a bad path specifically and leaves nothing behind', async () => {
+    writeFileSync(join(tempDir, 'taken.db'), 'taken')
+    mkdirSync(join(tempDir, 'a-folder'), { recursive: true })
+    const before = readdirSync(tempDir).sort()
+    const cases: Array<[unknown, ErrorCode, string]> = [
+      [{ path: '' }, 'invalid_params', 'store.backup: path: must name a file (got "")'],
+      [{ path: 'x\u0000.db' }, 'invalid_params', 'store.backup: path: must not contain a NUL character'],
+      [{ path: 42 }, 'invalid_params', 'store.backup: path: Invalid input: expected string, received number (got 42)'],
+      [{ path: 'copy.db', overwrite: true }, 'invalid_params', 'store.backup: params: unknown key "overwrite"'],
+      [{ path: 'taken.db' }, 'conflict', `Backup refused: ${join(tempDir, 'taken.db')} already exists; choose another name.`],
+      [{ path: 'no-such-folder/copy.db' }, 'invalid_params', `store.backup: path: the folder ${join(tempDir, 'no-such-folder')} does not exist`],
+      [{ path: 'taken.db/copy.db' }, 'invalid_params', `store.backup: path: ${join(tempDir, 'taken.db')} is not a folder`],
+      [{ path: 'a-folder' }, 'invalid_params', `store.backup: path: ${join(tempDir, 'a-folder')} is a folder; give a file name`],
+      [{ path: 'mechanica.db' }, 'invalid_params', `store.backup: path: a backup cannot replace the database it copies (${join(tempDir, 'mechanica.db')})`]
+    ]
+    for (const [params, code, message] of cases) {
+      const outcome = await backup(params)
+      expect(outcome.ok ? null : outcome.error.code, JSON.stringify(params)).toBe(code)
+      expect(outcome.ok ? null : outcome.error.message, JSON.stringify(params)).toBe(message)
+    }
+    expect(readdirSync(tempDir).sort()).toEqual(before)
+    expect(readFileSync(join(tempDir, 'taken.db'), 'utf8')).toBe('taken')
+    expect(existsSync(join(tempDir, 'no-such-folder'))).toBe(false)
+    checkNothingChanged('store.backup refusals')
+  })
+})

@@ -1,0 +1,91 @@
+import { ApiError, type LabResults, type RunSpec } from '../../shared/contract'
+import type { Clock } from '../clock'
+import type { StepRecordBatch } from '../engine/kernel/step-records'
+import type { InputResolver } from '../runs/run-inputs'
+import type { ServiceHost } from '../services/service-host'
+import { AuditError, type AuditStore, type Review } from '../store/audit-store'
+import type { RunsRepository } from '../store/runs-repository'
+import type { RunPlan } from '../workers/engine'
+import { compareReplay, type ReplayComparison } from './replay'
+import type { VerifyReport } from './verify'
+
+export type VerificationStatus = 'Not verified' | 'Verified' | 'Findings' | 'Chain broken'
+
+export interface RunAudit {
+  runId: number
+  chain: VerifyReport & { runId: number; steps: number; reviews: number }
+  reviews: Review[]
+  /** "Not verified" until a reviewer signs off; "Chain broken" whatever the reviews say when it does not verify. */
+  verificationStatus: VerificationStatus
+}
+
+export interface ReplayReport extends ReplayComparison {
+  runId: number
+  storedResultsHash: string | null
+  replayedResultsHash: string
+}
+
+export function verificationStatus(chain: VerifyReport, reviews: readonly Review[]): VerificationStatus {
+  if (chain.status === 'broken') return 'Chain broken'
+  const last = reviews.at(-1)
+  if (!last) return 'Not verified'
+  return last.verdict === 'sign-off' ? 'Verified' : 'Findings'
+}
+
+/** Verify, review and replay stored runs: what a reviewer does before trusting a memo. */
+export class AuditService {
+  constructor(
+    private readonly runs: RunsRepository,
+    private readonly audit: AuditStore,
+    private readonly engine: ServiceHost,
+    private readonly clock: Clock,
+    private readonly resolveInputs?: InputResolver
+  ) {}
+
+  private manifestHead(runId: number): string | null {
+    const results = this.runs.results(runId)
+    return results?.kind === 'lab' ? (results.manifest.chainHead ?? null) : null
+  }
+
+  private guard<T>(work: () => T): T {
+    try {
+      return work()
+    } catch (error) {
+      if (error instanceof AuditError) throw new ApiError(error.message.startsWith('There is no run') ? 'not_found' : 'invalid_params', error.message)
+      throw error
+    }
+  }
+
+  status(runId: number): RunAudit {
+    return this.guard(() => {
+      const chain = this.audit.verify(runId, this.manifestHead(runId))
+      const reviews = this.audit.reviews(runId)
+      return { runId, chain, reviews, verificationStatus: verificationStatus(chain, reviews) }
+    })
+  }
+
+  review(runId: number, input: { reviewer: string; verdict: 'sign-off' | 'findings'; notes: string }): RunAudit {
+    this.guard(() => this.audit.appendReview(runId, { ...input, at: this.clock.isoNow() }, this.manifestHead(runId)))
+    return this.status(runId)
+  }
+
+  /** Re-runs a stored run from its spec in the engine and compares it with the stored log, step by step. */
+  async replay(runId: number, signal?: AbortSignal): Promise<ReplayReport> {
+    const run = this.runs.get(runId)
+    if (!run) throw new ApiError('not_found', `There is no run #${runId}.`)
+    if (run.spec.task !== 'lab') throw new ApiError('invalid_params', `Run #${runId} is a random walk; replay compares decision logs, which only lab runs keep.`)
+    if (run.status !== 'completed') throw new ApiError('invalid_params', `Run #${runId} is ${run.status}; only a completed run has a full log to compare with.`)
+    const spec: RunSpec = run.spec
+    const plan = await this.engine.call<RunPlan>('engine.plan', spec, { signal })
+    const inputs = plan.requires.length > 0 && this.resolveInputs ? await this.resolveInputs(spec, plan.requires, signal) : {}
+    const output = await this.engine.call<{ results: LabResults; resultsHash: string; records: StepRecordBatch }>('engine.run', plan.requires.length > 0 ? { spec, inputs } : spec, { signal })
+    const stored = this.audit.storedLog(runId)
+    const comparison = compareReplay(stored.chunks, stored.events, output.records, output.records.events)
+    // The log can agree while something it does not keep (the mark-to-market columns) differs: the hash decides.
+    if (comparison.identical && run.resultsHash !== output.resultsHash) {
+      comparison.identical = false
+      comparison.firstDivergence = { t: comparison.replayedSteps - 1, field: 'resultsHash', stored: run.resultsHash ?? '(none)', replayed: output.resultsHash }
+    }
+    return { runId, ...comparison, storedResultsHash: run.resultsHash, replayedResultsHash: output.resultsHash }
+  }
+}

@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto'
+import type { StoredEntry } from './verify'
+
+// The tamper-evident decision log (issue 7 §1). Every step record and every constraint event
+// is one link of a hash chain, in the order they happened: step t, then step t's events (by
+// seq), then step t + 1 … Reviews append after the last step. Each link stores
+//   link_i = sha256(link_{i−1} ‖ sha256(canonical bytes of row i))
+// so changing, deleting, inserting or reordering any row breaks every link from there on.
+// Canonical bytes spell names out (not the integer codes the store keeps), so rewriting a
+// name table is caught too.
+
+export const LINK_BYTES = 32
+/** The link before the first row: a constant, so an empty log still has a defined head. */
+export const GENESIS = createHash('sha256').update('mechanica decision log v1').digest()
+
+/** One chunk's (or a whole run's) step columns, as the engine produces and the store decodes them. */
+export interface StepColumnsView {
+  legs: readonly string[]
+  actionNames: readonly string[]
+  regimeNames: readonly string[]
+  sourceNames: readonly string[]
+  rationales: readonly string[]
+  t: ArrayLike<number>
+  regime: ArrayLike<number>
+  action: ArrayLike<number>
+  source: ArrayLike<number>
+  rationale: ArrayLike<number>
+  position: ArrayLike<number>
+  trade: ArrayLike<number>
+  cost: ArrayLike<number>
+  costByComponent: Readonly<Record<string, ArrayLike<number>>>
+  pnlByComponent: Readonly<Record<string, ArrayLike<number>>>
+  netPnl: ArrayLike<number>
+  equity: ArrayLike<number>
+  drawdown: ArrayLike<number>
+  leverage: ArrayLike<number>
+}
+
+export interface ChainEvent {
+  t: number
+  rule: string
+  message: string
+  before: readonly number[]
+  after: readonly number[]
+}
+
+/** A little-endian byte writer reused across rows (no allocation per row once warm). */
+class CanonicalWriter {
+  private buffer = Buffer.alloc(512)
+  private length = 0
+
+  reset(tag: number): this {
+    this.length = 0
+    this.ensure(1)
+    this.buffer[this.length++] = tag
+    return this
+  }
+
+  private ensure(extra: number): void {
+    if (this.length + extra <= this.buffer.length) return
+    const grown = Buffer.alloc(Math.max(this.buffer.length * 2, this.length + extra))
+    this.buffer.copy(grown, 0, 0, this.length)
+    this.buffer = grown
+  }
+
+  int(value: number): this {
+    this.ensure(4)
+    this.buffer.writeInt32LE(value, this.length)
+    this.length += 4
+    return this
+  }
+
+  float(value: number): this {
+    this.ensure(8)
+    this.buffer.writeDoubleLE(value, this.length)
+    this.length += 8
+    return this
+  }
+
+  floats(values: ArrayLike<number>, from: number, to: number): this {
+    this.int(to - from)
+    for (let i = from; i < to; i++) this.float(values[i]!)
+    return this
+  }
+
+  text(value: string): this {
+    const bytes = Buffer.byteLength(value, 'utf8')
+    this.int(bytes)
+    this.ensure(bytes)
+    this.buffer.write(value, this.length, 'utf8')
+    this.length += bytes
+    return this
+  }
+
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length)
+  }
+}
+
+const STEP_TAG = 0x53 // 'S'
+const EVENT_TAG = 0x45 // 'E'
+const REVIEW_TAG = 0x52 // 'R'
+
+const writer = new CanonicalWriter()
+
+/** Canonical bytes of step i of a columns view (index into the view, not the step number). */
+export function stepBytes(v: StepColumnsView, i: number): Buffer {
+  const legs = v.legs.length
+  const w = writer.reset(STEP_TAG).int(v.t[i]!)
+  w.text(v.regimeNames[v.regime[i]!] ?? `#${v.regime[i]}`)
+  w.text(v.actionNames[v.action[i]!] ?? `#${v.action[i]}`)
+  w.text(v.sourceNames[v.source[i]!] ?? `#${v.source[i]}`)
+  w.text(v.rationales[v.rationale[i]!] ?? `#${v.rationale[i]}`)
+  w.floats(v.position, i * legs, (i + 1) * legs).floats(v.trade, i * legs, (i + 1) * legs)
+  w.float(v.cost[i]!)
+  for (const [name, values] of Object.entries(v.costByComponent)) w.text(name).float(values[i]!)
+  for (const [name, values] of Object.entries(v.pnlByComponent)) w.text(name).float(values[i]!)
+  return w.float(v.netPnl[i]!).float(v.equity[i]!).float(v.drawdown[i]!).float(v.leverage[i]!).bytes()
+}
+
+export function eventBytes(e: ChainEvent, seq: number): Buffer {
+  const w = writer.reset(EVENT_TAG).int(e.t).int(seq).text(e.rule).text(e.message)
+  return w.floats(e.before, 0, e.before.length).floats(e.after, 0, e.after.length).bytes()
+}
+
+export interface ReviewContent {
+  reviewer: string
+  at: string
+  verdict: 'sign-off' | 'findings'
+  notes: string
+}
+
+export function reviewBytes(r: ReviewContent, seq: number): Buffer {
+  return writer.reset(REVIEW_TAG).int(seq).text(r.reviewer).text(r.at).text(r.verdict).text(r.notes).bytes()
+}
+
+export function contentHash(bytes: Buffer): Buffer {
+  return createHash('sha256').update(bytes).digest()
+}
+
+export function nextLink(previous: Uint8Array, content: Buffer): Buffer {
+  return createHash('sha256').update(previous).update(contentHash(content)).digest()
+}
+
+/** The chain over a whole run: one link per step and per event, in log order. */
+export interface RunChain {
+  /** 32 bytes per step, step order. */
+  stepLinks: Uint8Array
+  /** 32 bytes per event, event (seq) order. */
+  eventLinks: Uint8Array
+  head: string
+}
+
+/**
+ * Links every step and event of a run. Events must be sorted by t (the kernel emits them in
+ * step order); each follows the step it happened at.
+ */
+export function chainRun(v: StepColumnsView, events: readonly ChainEvent[]): RunChain {
+  const n = v.t.length
+  const stepLinks = new Uint8Array(n * LINK_BYTES)
+  const eventLinks = new Uint8Array(events.length * LINK_BYTES)
+  let link: Uint8Array = GENESIS
+  let e = 0
+  for (let i = 0; i < n; i++) {
+    link = nextLink(link, stepBytes(v, i))
+    stepLinks.set(link, i * LINK_BYTES)
+    for (; e < events.length && events[e]!.t <= v.t[i]!; e++) {
+      link = nextLink(link, eventBytes(events[e]!, e))
+      eventLinks.set(link, e * LINK_BYTES)
+    }
+  }
+  for (; e < events.length; e++) {
+    link = nextLink(link, eventBytes(events[e]!, e))
+    eventLinks.set(link, e * LINK_BYTES)
+  }
+  return { stepLinks, eventLinks, head: Buffer.from(link).toString('hex') }
+}
+
+/** A stored event or review with its sequence number and stored link. */
+export interface StoredEvent extends ChainEvent {
+  seq: number
+  link: Uint8Array | null
+}
+
+export interface StoredReview extends ReviewContent {
+  seq: number
+  link: Uint8Array | null
+}
+
+/** A chunk of stored steps: its columns and its stored links (32 bytes per step, or null before chaining). */
+export interface StoredStepChunk {
+  view: StepColumnsView
+  links: Uint8Array | null
+}
+
+/**
+ * The stored log as chain entries in log order: each step, then the events at or before its
+ * step number not yet placed, …, then any events left, then the reviews. The same rule
+ * chainRun used to write it, applied to what is stored now.
+ */
+export function* chainEntries(chunks: Iterable<StoredStepChunk>, events: readonly StoredEvent[], reviews: readonly StoredReview[] = []): Generator<StoredEntry> {
+  let e = 0
+  const eventEntry = (ev: StoredEvent) => ({ kind: 'event' as const, index: ev.seq, t: ev.t, bytes: Buffer.from(eventBytes(ev, ev.seq)), link: ev.link })
+  let lastT = -1
+  for (const chunk of chunks) {
+    const n = chunk.view.t.length
+    for (let i = 0; i < n; i++) {
+      const t = chunk.view.t[i]!
+      lastT = t
+      // Copy: the canonical writer's buffer is reused by the next row.
+      yield { kind: 'step', index: t, t, bytes: Buffer.from(stepBytes(chunk.view, i)), link: chunk.links ? chunk.links.subarray(i * LINK_BYTES, (i + 1) * LINK_BYTES) : null }
+      for (; e < events.length && events[e]!.t <= t; e++) yield eventEntry(events[e]!)
+    }
+  }
+  for (; e < events.length; e++) yield eventEntry(events[e]!)
+  for (const r of reviews) yield { kind: 'review', index: r.seq, t: lastT, bytes: Buffer.from(reviewBytes(r, r.seq)), link: r.link }
+}
+
+/** The link a review appended after `head` gets. */
+export function reviewLink(head: string, review: ReviewContent, seq: number): string {
+  return nextLink(Buffer.from(head, 'hex'), reviewBytes(review, seq)).toString('hex')
+}

@@ -1,0 +1,65 @@
+import { join } from 'node:path'
+import * as ort from 'onnxruntime-node'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ApiError, type LabResults } from '../../../shared/contract'
+import { RegimeModel, loadRegimeModel } from '../../inference/regime-model'
+import { reportRegimes } from '../../regime/classify-series'
+import { modelInference, type ModelRegimeOutput } from '../../regime/inference'
+import { regimeInputFromReport } from '../../runs/run-inputs'
+import { executeLab, planLab } from '../execute'
+import type { HestonRegimeConfig } from './config'
+import { simulatePath } from './market'
+
+// classifier.kind "ssm": the shipped ONNX model's P(stable) drives the RegimeFilter strategy
+// through the engine like the baselines do; main computes it first (inference service / CLI).
+
+const dir = join(__dirname, '../../../../resources/models')
+let model: RegimeModel
+let runModel: (closes: Float64Array) => Promise<ModelRegimeOutput>
+
+beforeAll(async () => {
+  const files = loadRegimeModel(dir)
+  model = await RegimeModel.create(ort, files, ['cpu'])
+  runModel = async (closes) => regimeInputFromReport(reportRegimes(await model.classify(closes), closes.length, null, files.card, 'cpu', 'cpu'))
+})
+afterAll(() => model.release())
+
+const spec = { task: 'lab' as const, lab: 'heston-regime', preset: 'corrected', seed: 3002, overrides: { 'classifier.kind': 'ssm', n_steps: 2500 } }
+
+describe('heston-regime with the state-space model as its classifier', () => {
+  it('plans the model as a required input, and refuses to run without it', async () => {
+    expect(planLab(spec).requires).toEqual(['regime-model'])
+    expect(planLab({ ...spec, overrides: {} }).requires).toEqual([])
+    const error = await executeLab(spec).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ApiError)
+    expect((error as ApiError).message).toMatch(/classifier.kind "ssm" needs the regime model's output/)
+  })
+
+  it('runs the strategy on the model output: flat before the walk-forward start, traded after, reproducible', async () => {
+    const plan = planLab(spec)
+    const regime = await runModel(simulatePath(plan.config as HestonRegimeConfig).prices)
+    const out = await executeLab(spec, {}, undefined, { regime })
+    const r: LabResults = out.results
+    const telemetry = r.telemetry as { regime: { classifier: string; model: { sha256: string; executionProvider: string } } }
+    expect(telemetry.regime.classifier).toBe('ssm')
+    expect(telemetry.regime.model.sha256).toMatch(/^[0-9a-f]{64}$/)
+    expect(telemetry.regime.model.executionProvider).toBe('cpu')
+    const start = (plan.config as HestonRegimeConfig).strategy.start_bar
+    expect(r.series.leverage.subarray(0, start).every((x) => x === 0)).toBe(true)
+    expect(r.series.leverage.subarray(start).some((x) => x > 0)).toBe(true)
+    expect(r.metrics.accuracy).toBeGreaterThan(0.6)
+    const again = await executeLab(spec, {}, undefined, { regime: await runModel(simulatePath(plan.config as HestonRegimeConfig).prices) })
+    expect(again.resultsHash).toBe(out.resultsHash)
+    const rv = await executeLab({ ...spec, overrides: { n_steps: 2500 } })
+    expect(rv.resultsHash).not.toBe(out.resultsHash)
+  })
+
+  it('refuses a model output that does not cover the run bar for bar', () => {
+    const output: ModelRegimeOutput = { firstBar: 100, pStable: new Float64Array(10), oodDistance: new Float64Array(10), oodRadius: 3, model: { name: 'm', sha256: 'x' }, executionProvider: 'cpu' }
+    expect(() => modelInference(output, 200, 150)).toThrow(/covers bars 100…109, the run has 200 bars/)
+    const fits = modelInference({ ...output, pStable: new Float64Array(100).fill(0.7), oodDistance: new Float64Array(100).fill(1) }, 200, 150)
+    expect(Number.isNaN(fits.pStable[149]!)).toBe(true)
+    expect(fits.pStable[150]).toBe(0.7)
+    expect(fits.oodRadius[199]).toBe(3)
+  })
+})

@@ -1,0 +1,261 @@
+import { useEffect, useMemo, useState } from 'react'
+import type { RegimeComparison, RegimeReport } from '../../../../shared/contract'
+import { useClient } from '../../app/ClientContext'
+import type { ViewProps } from '../../app/views'
+import { useCommands } from '../../app/workspace'
+import { LineChart } from '../../charts/LineChart'
+import { formatInteger, shortHash } from '../../format/numbers'
+import { COMPARE_COLUMNS, bestByColumn, regimeSegments } from './regime-table'
+import './regime.css'
+
+const CLASSIFIER_NAMES: Record<string, string> = { ssm: 'State-space model (ONNX)', rv_threshold: 'Realised-vol threshold', hmm: 'Two-state Gaussian HMM' }
+
+function formatCell(value: number | null, percent = false): string {
+  if (value === null || !Number.isFinite(value)) return '—'
+  return percent ? `${(value * 100).toFixed(1)}%` : value.toFixed(3)
+}
+
+type Source = { kind: 'lab'; lab: string; preset: string; seed: string } | { kind: 'csv'; name: string; text: string }
+
+/** Regime inference on any lab's price series or a CSV, and the SSM against both baselines on held-out seeds. */
+export function RegimeView({ state }: ViewProps) {
+  const client = useClient()
+  const [source, setSource] = useState<Source>({ kind: 'lab', lab: 'heston-regime', preset: 'corrected', seed: '3000' })
+  const [report, setReport] = useState<RegimeReport | null>(null)
+  const [classifyError, setClassifyError] = useState<string | null>(null)
+  const [classifying, setClassifying] = useState(false)
+  const [compareSeeds, setCompareSeeds] = useState({ preset: 'corrected' as 'faithful' | 'corrected', seedFrom: 3000, seeds: 5 })
+  const [comparison, setComparison] = useState<RegimeComparison | null>(null)
+  const [comparing, setComparing] = useState<{ done: number; total: number; label: string } | null>(null)
+  const [compareError, setCompareError] = useState<string | null>(null)
+
+  useEffect(() => client.on('task.progress', (frame) => frame.task === 'regime.compare' && setComparing(frame)), [client])
+
+  async function classify() {
+    setClassifying(true)
+    setClassifyError(null)
+    try {
+      const seed = Number(source.kind === 'lab' ? source.seed : 0)
+      const request =
+        source.kind === 'lab'
+          ? { kind: 'lab' as const, spec: { task: 'lab' as const, lab: source.lab, preset: source.preset, overrides: {}, ...(source.seed.trim() === '' ? {} : { seed }) } }
+          : { kind: 'csv' as const, name: source.name, text: source.text }
+      setReport(await client.call('regime.classify', { source: request }))
+    } catch (error) {
+      setClassifyError((error as Error).message)
+      setReport(null)
+    } finally {
+      setClassifying(false)
+    }
+  }
+
+  async function compare() {
+    setCompareError(null)
+    setComparing({ done: 0, total: compareSeeds.seeds, label: 'starting…' })
+    try {
+      setComparison(await client.call('regime.compare', { ...compareSeeds, overrides: {} }))
+    } catch (error) {
+      setCompareError((error as Error).message)
+    } finally {
+      setComparing(null)
+    }
+  }
+
+  useCommands([
+    { id: 'regime.classify', title: 'Regime: classify the chosen series', group: 'Regime', run: () => void classify() },
+    { id: 'regime.compare', title: 'Regime: compare SSM with the baselines on held-out seeds', group: 'Regime', run: () => void compare() }
+  ])
+
+  const bars = useMemo(() => (report ? Float64Array.from(report.pStable, (_, i) => report.firstBar + i) : null), [report])
+  const segments = useMemo(() => (report ? regimeSegments(report.filtered, report.firstBar) : []), [report])
+  const best = useMemo(() => (comparison ? bestByColumn(comparison.rows) : {}), [comparison])
+  const stressBars = report ? report.filtered.filter((r) => r === 1).length : 0
+
+  async function loadCsv(file: File) {
+    if (file.size > 60_000) {
+      setClassifyError(`${file.name} is ${formatInteger(file.size)} bytes; the limit is 60,000 (about 2,000 rows of date,close)`)
+      return
+    }
+    setSource({ kind: 'csv', name: file.name, text: await file.text() })
+  }
+
+  return (
+    <div className="regime-view" data-testid="regime-view">
+      <section className="panel regime-source" aria-label="Series to classify">
+        <h2>Classify a price series</h2>
+        <div className="segmented" role="radiogroup" aria-label="Source">
+          <button type="button" role="radio" className={source.kind === 'lab' ? 'tab active' : 'tab'} aria-checked={source.kind === 'lab'} onClick={() => setSource({ kind: 'lab', lab: 'heston-regime', preset: 'corrected', seed: '3000' })}>
+            Lab
+          </button>
+          <button type="button" role="radio" className={source.kind === 'csv' ? 'tab active' : 'tab'} aria-checked={source.kind === 'csv'} onClick={() => setSource({ kind: 'csv', name: 'series.csv', text: '' })}>
+            CSV
+          </button>
+        </div>
+        {source.kind === 'lab' ? (
+          <div className="form-row">
+            <label>
+              lab
+              <select aria-label="Lab" value={source.lab} onChange={(e) => setSource({ ...source, lab: e.target.value })}>
+                {state.labs.map((lab) => (
+                  <option key={lab.id} value={lab.id}>
+                    {lab.id}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              preset
+              <select aria-label="Preset" value={source.preset} onChange={(e) => setSource({ ...source, preset: e.target.value })}>
+                <option value="faithful">faithful</option>
+                <option value="corrected">corrected</option>
+              </select>
+            </label>
+            <label>
+              seed
+              <input aria-label="Seed" className="mono" inputMode="numeric" value={source.seed} onChange={(e) => setSource({ ...source, seed: e.target.value })} />
+            </label>
+          </div>
+        ) : (
+          <div className="csv-source">
+            <input type="file" accept=".csv,text/csv" aria-label="CSV file" onChange={(e) => e.target.files?.[0] && void loadCsv(e.target.files[0])} />
+            <textarea
+              aria-label="CSV text"
+              className="mono"
+              rows={6}
+              placeholder={'date,close[,volume]\n2024-01-02,101.3\n…  (at least 103 rows, dates ascending, no gaps in values)'}
+              value={source.text}
+              onChange={(e) => setSource({ ...source, text: e.target.value })}
+            />
+          </div>
+        )}
+        <button type="button" className="primary" disabled={classifying || (source.kind === 'csv' && source.text.trim() === '')} onClick={() => void classify()}>
+          {classifying ? 'Classifying…' : 'Classify'}
+        </button>
+        {classifyError && (
+          <pre className="error-text" role="alert">
+            {classifyError}
+          </pre>
+        )}
+      </section>
+
+      {report && bars && (
+        <section className="panel regime-report" aria-label="Regime report">
+          <h2>{report.source}</h2>
+          <dl className="facts">
+            <dt>bars</dt>
+            <dd className="mono">{formatInteger(report.bars)} (classified from bar {report.firstBar})</dd>
+            <dt>execution provider</dt>
+            <dd className="mono" data-testid="execution-provider" title={report.providers}>
+              {report.executionProvider.toUpperCase()}
+            </dd>
+            <dt>model</dt>
+            <dd className="mono" title={report.model.sha256}>
+              {report.model.name} · {shortHash(report.model.sha256, 12)}
+            </dd>
+            <dt>filtered stress</dt>
+            <dd className="mono">
+              {formatInteger(stressBars)} of {formatInteger(report.filtered.length)} bars
+            </dd>
+            <dt>out of distribution</dt>
+            <dd className="mono">
+              {formatInteger(report.ood.barsOutside)} bars beyond radius {report.ood.radius.toFixed(2)}
+            </dd>
+          </dl>
+          <LineChart x={bars} values={report.pStable} label="P(stable)" height={200} />
+          <div className="regime-ribbon" aria-label="Filtered regime" title="RegimeFilter (threshold 3) over P(stable) < 0.5">
+            {segments.map((s) => (
+              <span
+                key={s.from}
+                className={s.regime === 1 ? 'stress' : 'stable'}
+                style={{ left: `${((s.from - report.firstBar) / report.filtered.length) * 100}%`, width: `${((s.to - s.from + 1) / report.filtered.length) * 100}%` }}
+              />
+            ))}
+          </div>
+          {report.evaluation && (
+            <table className="compact" aria-label="Evaluation against true labels">
+              <tbody>
+                {Object.entries(report.evaluation).map(([key, value]) => (
+                  <tr key={key}>
+                    <td className="mono">{key}</td>
+                    <td className="num mono">{typeof value === 'number' ? (Number.isInteger(value) ? value : value.toFixed(3)) : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      )}
+
+      <section className="panel regime-compare" aria-label="Classifier comparison">
+        <h2>SSM against the baselines on held-out seeds</h2>
+        <p className="muted">Each classifier drives the same RegimeFilter strategy (hysteresis, sizing, guardrails, costs) through the engine on the same Heston paths; scores from the walk-forward start on.</p>
+        <div className="form-row">
+          <label>
+            preset
+            <select aria-label="Comparison preset" value={compareSeeds.preset} onChange={(e) => setCompareSeeds({ ...compareSeeds, preset: e.target.value as 'faithful' | 'corrected' })}>
+              <option value="corrected">corrected</option>
+              <option value="faithful">faithful</option>
+            </select>
+          </label>
+          <label>
+            first seed
+            <input aria-label="First seed" className="mono" type="number" min={0} value={compareSeeds.seedFrom} onChange={(e) => setCompareSeeds({ ...compareSeeds, seedFrom: Number(e.target.value) })} />
+          </label>
+          <label>
+            seeds
+            <input aria-label="Seed count" className="mono" type="number" min={1} max={20} value={compareSeeds.seeds} onChange={(e) => setCompareSeeds({ ...compareSeeds, seeds: Number(e.target.value) })} />
+          </label>
+          <button type="button" className="primary" disabled={comparing !== null} onClick={() => void compare()}>
+            {comparing ? 'Comparing…' : 'Compare'}
+          </button>
+        </div>
+        {comparing && (
+          <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={comparing.total} aria-valuenow={comparing.done} aria-label="Comparison progress">
+            <div className="bar" style={{ width: `${comparing.total ? (comparing.done / comparing.total) * 100 : 0}%` }} />
+            <span className="mono">{comparing.label}</span>
+          </div>
+        )}
+        {compareError && (
+          <pre className="error-text" role="alert">
+            {compareError}
+          </pre>
+        )}
+        {comparison && (
+          <>
+            <table className="compact regime-compare-table" aria-label="Classifier comparison table">
+              <thead>
+                <tr>
+                  <th>classifier</th>
+                  {COMPARE_COLUMNS.map((c) => (
+                    <th key={c.key} className="num" title={`${c.better} is better`}>
+                      {c.label}
+                    </th>
+                  ))}
+                  <th className="num">detected</th>
+                </tr>
+              </thead>
+              <tbody>
+                {comparison.rows.map((row) => (
+                  <tr key={row.classifier} data-classifier={row.classifier}>
+                    <td>{CLASSIFIER_NAMES[row.classifier] ?? row.classifier}</td>
+                    {COMPARE_COLUMNS.map((c) => (
+                      <td key={c.key} className={`num mono${best[c.key] === row.classifier ? ' best' : ''}`}>
+                        {formatCell(row[c.key] as number | null, c.percent)}
+                      </td>
+                    ))}
+                    <td className="num mono">
+                      {row.detected}/{row.switches}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <p className="muted mono">
+              seeds {comparison.seeds[0]}–{comparison.seeds.at(-1)} · {comparison.preset} · SSM on {comparison.executionProvider.toUpperCase()} · model {shortHash(comparison.model.sha256, 12)}
+            </p>
+          </>
+        )}
+      </section>
+    </div>
+  )
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import type { RegimeCompareRow } from '../../../../shared/contract'
+import { bestByColumn, regimeSegments } from './regime-table'
+
+const row = (classifier: RegimeCompareRow['classifier'], over: Partial<RegimeCompareRow>): RegimeCompareRow => ({
+  classifier,
+  accuracy: 0.5,
+  f1_stress: 0.5,
+  mean_time_to_detection: 10,
+  detected: 1,
+  switches: 2,
+  false_alarms_per_1000_stable_bars: 1,
+  downside_capture: 0.5,
+  sortino: 1,
+  sharpe: 1,
+  max_drawdown: 0.1,
+  total_return: 0.1,
+  ...over
+})
+
+describe('regime comparison table', () => {
+  it('picks the best classifier per column in the right direction, skipping undefined values', () => {
+    const best = bestByColumn([
+      row('ssm', { accuracy: 0.86, mean_time_to_detection: 34, max_drawdown: null }),
+      row('rv_threshold', { accuracy: 0.7, mean_time_to_detection: 19, max_drawdown: 0.2 }),
+      row('hmm', { accuracy: 0.64, mean_time_to_detection: 25, max_drawdown: 0.15 })
+    ])
+    expect(best.accuracy).toBe('ssm')
+    expect(best.mean_time_to_detection).toBe('rv_threshold')
+    expect(best.max_drawdown).toBe('hmm')
+    expect(bestByColumn([row('ssm', { sharpe: null })]).sharpe).toBeNull()
+  })
+
+  it('merges bars of one regime into segments with absolute bar numbers', () => {
+    expect(regimeSegments([0, 0, 1, 1, 1, 0], 100)).toEqual([
+      { from: 100, to: 101, regime: 0 },
+      { from: 102, to: 104, regime: 1 },
+      { from: 105, to: 105, regime: 0 }
+    ])
+    expect(regimeSegments([], 5)).toEqual([])
+  })
+})

@@ -1,0 +1,42 @@
+import type { RegimeCompareRow } from '../../../../shared/contract'
+
+/** The comparison table's columns, and which direction is better for each. */
+export const COMPARE_COLUMNS: ReadonlyArray<{ key: keyof RegimeCompareRow & string; label: string; better: 'higher' | 'lower'; percent?: boolean }> = [
+  { key: 'accuracy', label: 'accuracy', better: 'higher', percent: true },
+  { key: 'f1_stress', label: 'F1 (stress)', better: 'higher' },
+  { key: 'mean_time_to_detection', label: 'time to detect (bars)', better: 'lower' },
+  { key: 'false_alarms_per_1000_stable_bars', label: 'false alarms /1000', better: 'lower' },
+  { key: 'downside_capture', label: 'downside capture', better: 'lower' },
+  { key: 'sortino', label: 'Sortino', better: 'higher' },
+  { key: 'sharpe', label: 'Sharpe', better: 'higher' },
+  { key: 'max_drawdown', label: 'max drawdown', better: 'lower', percent: true },
+  { key: 'total_return', label: 'total return', better: 'higher', percent: true }
+]
+
+/** For each column, the classifier with the best value (ties: the first); null when none is defined. */
+export function bestByColumn(rows: readonly RegimeCompareRow[]): Record<string, string | null> {
+  const best: Record<string, string | null> = {}
+  for (const column of COMPARE_COLUMNS) {
+    let winner: RegimeCompareRow | null = null
+    for (const row of rows) {
+      const value = row[column.key]
+      if (typeof value !== 'number' || !Number.isFinite(value)) continue
+      const current = winner?.[column.key] as number | undefined
+      if (current === undefined || (column.better === 'higher' ? value > current : value < current)) winner = row
+    }
+    best[column.key] = winner?.classifier ?? null
+  }
+  return best
+}
+
+/** Contiguous runs of the same filtered regime, for drawing the regime band under P(stable). */
+export function regimeSegments(filtered: readonly number[], firstBar: number): Array<{ from: number; to: number; regime: number }> {
+  const out: Array<{ from: number; to: number; regime: number }> = []
+  for (let i = 0; i < filtered.length; i++) {
+    const regime = filtered[i]!
+    const last = out[out.length - 1]
+    if (last && last.regime === regime && last.to === firstBar + i - 1) last.to = firstBar + i
+    else out.push({ from: firstBar + i, to: firstBar + i, regime })
+  }
+  return out
+}

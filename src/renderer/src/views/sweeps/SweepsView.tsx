@@ -1,0 +1,300 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { ApiError, type SweepCell, type SweepDetail, type SweepSummary } from '../../../../shared/contract'
+import { useClient } from '../../app/ClientContext'
+import type { ViewProps } from '../../app/views'
+import { useCommands, useWorkspace } from '../../app/workspace'
+import { formatTimestamp } from '../../format/numbers'
+import { EnsemblePlot } from './EnsemblePlot'
+import { SweepHeatmap } from './SweepHeatmap'
+import { defaultAxes, sweepablePaths, sweepRequest, type SweepFormState } from './sweep-form'
+import './sweeps.css'
+
+function describeSweep(s: SweepSummary): string {
+  return s.kind === 'seeds' ? `seeds ${s.seeds?.from}…${s.seeds?.to}` : s.axes.map((a) => `${a.path} × ${a.values.length}`).join(' · ')
+}
+
+/** Grid sweeps as heatmaps and seed ensembles as distributions; each cell is a stored run. */
+export function SweepsView({ state, notify }: ViewProps) {
+  const client = useClient()
+  const { selectRun, navigate } = useWorkspace()
+  const labs = state.labs
+  const [form, setForm] = useState<SweepFormState>(() => ({ lab: '', preset: 'faithful', mode: 'grid', axes: [], seed: '', seedFrom: '1', seedTo: '20', overrides: '' }))
+  const [formError, setFormError] = useState<string | null>(null)
+  const [starting, setStarting] = useState(false)
+  const [sweeps, setSweeps] = useState<SweepSummary[]>([])
+  const [selectedId, setSelectedId] = useState<number | null>(null)
+  const [detail, setDetail] = useState<SweepDetail | null>(null)
+  const [metric, setMetric] = useState<string>('')
+  const labSelectRef = useRef<HTMLSelectElement>(null)
+
+  // The first lab once the catalogue arrives; latency-arb if present (the book's 2-D example).
+  useEffect(() => {
+    if (form.lab || labs.length === 0) return
+    const lab = labs.find((l) => l.id === 'latency-arb') ?? labs[0]!
+    setForm((f) => ({ ...f, lab: lab.id, axes: defaultAxes(lab) }))
+  }, [labs, form.lab])
+
+  const lab = labs.find((l) => l.id === form.lab)
+  const paths = useMemo(() => sweepablePaths(lab), [lab])
+  const presets = lab ? ['faithful', 'corrected', ...lab.profiles.map((p) => p.id)] : ['faithful', 'corrected']
+
+  const refreshList = useCallback(() => {
+    client.call('sweeps.list', { limit: 100 }).then(({ sweeps }) => setSweeps(sweeps), (e: Error) => notify(e.message))
+  }, [client, notify])
+
+  const refreshDetail = useCallback(
+    (id: number) => {
+      client.call('sweeps.get', { sweepId: id }).then(
+        (d) => setDetail((current) => (current === null || current.sweep.id === id || id === selectedIdRef.current ? d : current)),
+        (e: Error) => notify(e.message)
+      )
+    },
+    [client, notify]
+  )
+  const selectedIdRef = useRef<number | null>(null)
+  selectedIdRef.current = selectedId
+
+  useEffect(() => {
+    if (state.connection === 'open') refreshList()
+  }, [state.connection, refreshList])
+
+  useEffect(() => {
+    if (selectedId === null && sweeps[0]) setSelectedId(sweeps[0].id)
+  }, [sweeps, selectedId])
+
+  useEffect(() => {
+    if (selectedId === null) return setDetail(null)
+    refreshDetail(selectedId)
+  }, [selectedId, refreshDetail])
+
+  // Live: each cell's start and end arrives as sweep.updated.
+  useEffect(
+    () =>
+      client.on('sweep.updated', ({ sweep }) => {
+        setSweeps((list) => (list.some((s) => s.id === sweep.id) ? list.map((s) => (s.id === sweep.id ? sweep : s)) : [sweep, ...list]))
+        if (sweep.id === selectedIdRef.current) refreshDetail(sweep.id)
+      }),
+    [client, refreshDetail]
+  )
+
+  // Keep the chosen metric if the sweep has it; otherwise the lab's first (win_rate for latency-arb).
+  useEffect(() => {
+    if (!detail || detail.metricNames.length === 0) return
+    if (!detail.metricNames.includes(metric)) setMetric(detail.metricNames.includes('win_rate') ? 'win_rate' : detail.metricNames[0]!)
+  }, [detail, metric])
+
+  async function start() {
+    const { request, error } = sweepRequest(form)
+    if (!request) return setFormError(error)
+    setFormError(null)
+    setStarting(true)
+    try {
+      const { sweep } = await client.call('sweeps.start', request)
+      setSweeps((list) => [sweep, ...list.filter((s) => s.id !== sweep.id)])
+      setSelectedId(sweep.id)
+    } catch (e) {
+      setFormError(e instanceof ApiError && e.issues?.length ? e.issues.map((i) => `${i.path}: ${i.message}`).join('\n') : (e as Error).message)
+    } finally {
+      setStarting(false)
+    }
+  }
+
+  function cancel(id: number) {
+    client.call('sweeps.cancel', { sweepId: id }).catch((e: Error) => notify(e.message))
+  }
+
+  const open = (cell: SweepCell) => {
+    if (cell.runId === null) return
+    selectRun(cell.runId)
+    navigate('dashboard')
+  }
+
+  const running = sweeps.find((s) => s.status === 'running')
+  useCommands([
+    { id: 'sweeps.new', title: 'Sweeps: new sweep', group: 'Sweeps', run: () => labSelectRef.current?.focus() },
+    ...(running ? [{ id: 'sweeps.cancel', title: `Sweeps: cancel sweep #${running.id}`, group: 'Sweeps', run: () => cancel(running.id) }] : [])
+  ])
+
+  const setAxis = (i: number, patch: Partial<{ path: string; values: string }>) =>
+    setForm((f) => {
+      const axes = [...f.axes]
+      while (axes.length <= i) axes.push({ path: '', values: '' })
+      axes[i] = { ...axes[i]!, ...patch }
+      return { ...f, axes }
+    })
+
+  const sweep = detail?.sweep
+  return (
+    <div className="sweeps-view">
+      <aside className="sweeps-side">
+        <section className="panel" aria-label="New sweep">
+          <header className="panel-title">
+            <span>New sweep</span>
+          </header>
+          <form
+            className="sweep-form"
+            onSubmit={(e) => {
+              e.preventDefault()
+              void start()
+            }}
+          >
+            <label>
+              <span>lab</span>
+              <select
+                ref={labSelectRef}
+                name="lab"
+                value={form.lab}
+                onChange={(e) => {
+                  const next = labs.find((l) => l.id === e.target.value)
+                  setForm((f) => ({ ...f, lab: e.target.value, preset: 'faithful', axes: defaultAxes(next) }))
+                }}
+              >
+                {labs.map((l) => (
+                  <option key={l.id} value={l.id}>
+                    {l.id}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              <span>preset</span>
+              <select name="preset" value={form.preset} onChange={(e) => setForm((f) => ({ ...f, preset: e.target.value }))}>
+                {presets.map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <div className="segmented" role="radiogroup" aria-label="Sweep kind">
+              {(['grid', 'seeds'] as const).map((m) => (
+                <button key={m} type="button" role="radio" className={`tab${form.mode === m ? ' active' : ''}`} aria-checked={form.mode === m} onClick={() => setForm((f) => ({ ...f, mode: m }))}>
+                  {m === 'grid' ? 'grid' : 'seed ensemble'}
+                </button>
+              ))}
+            </div>
+            {form.mode === 'grid' ? (
+              <>
+                {[0, 1].map((i) => (
+                  <div key={i} className="axis-row">
+                    <select name={`axis${i}-path`} aria-label={`axis ${i + 1} config path`} value={form.axes[i]?.path ?? ''} onChange={(e) => setAxis(i, { path: e.target.value })}>
+                      <option value="">{i === 0 ? 'config path (rows)…' : '(optional) columns…'}</option>
+                      {paths.map((p) => (
+                        <option key={p.path} value={p.path}>
+                          {p.path}
+                        </option>
+                      ))}
+                    </select>
+                    <input
+                      name={`axis${i}-values`}
+                      aria-label={`axis ${i + 1} values`}
+                      placeholder={paths.find((p) => p.path === form.axes[i]?.path)?.options?.join(', ') ?? 'values, comma-separated'}
+                      value={form.axes[i]?.values ?? ''}
+                      onChange={(e) => setAxis(i, { values: e.target.value })}
+                    />
+                  </div>
+                ))}
+                <label>
+                  <span>seed</span>
+                  <input name="seed" placeholder="preset's" value={form.seed} onChange={(e) => setForm((f) => ({ ...f, seed: e.target.value }))} />
+                </label>
+              </>
+            ) : (
+              <div className="axis-row">
+                <input name="seed-from" aria-label="first seed" value={form.seedFrom} onChange={(e) => setForm((f) => ({ ...f, seedFrom: e.target.value }))} />
+                <span className="muted">…</span>
+                <input name="seed-to" aria-label="last seed" value={form.seedTo} onChange={(e) => setForm((f) => ({ ...f, seedTo: e.target.value }))} />
+              </div>
+            )}
+            <label className="wide">
+              <span>overrides for every cell (path=value, one per line)</span>
+              <textarea name="overrides" rows={2} value={form.overrides} placeholder="T=5000" onChange={(e) => setForm((f) => ({ ...f, overrides: e.target.value }))} />
+            </label>
+            {formError && <p className="error-text">{formError}</p>}
+            <button type="submit" className="primary" disabled={starting || !form.lab}>
+              {starting ? 'Planning…' : 'Run sweep'}
+            </button>
+          </form>
+        </section>
+        <section className="panel sweeps-list" aria-label="Sweeps">
+          <header className="panel-title">
+            <span>Sweeps</span>
+            <span className="muted">{sweeps.length}</span>
+          </header>
+          {sweeps.length === 0 ? (
+            <p className="empty-state">No sweeps yet.</p>
+          ) : (
+            <table className="compact">
+              <tbody>
+                {sweeps.map((s) => (
+                  <tr key={s.id} className={s.id === selectedId ? 'selected' : undefined} onClick={() => setSelectedId(s.id)} data-sweep-id={s.id}>
+                    <td className="num">#{s.id}</td>
+                    <td>
+                      {s.lab}
+                      <div className="muted small">{describeSweep(s)}</div>
+                    </td>
+                    <td className="num">
+                      {s.done}/{s.cells}
+                    </td>
+                    <td>
+                      <span className={`status status-${s.status}`}>{s.status}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </aside>
+      <main className="sweeps-main">
+        {!sweep || !detail ? (
+          <p className="empty-state">Define a grid over one or two config paths, or a seed ensemble, and run it. Each cell becomes a run in the Runs list.</p>
+        ) : (
+          <section className="panel" aria-label={`Sweep ${sweep.id}`} data-testid="sweep-detail">
+            <header className="panel-title">
+              <span>
+                Sweep #{sweep.id} · {sweep.lab} · {sweep.preset} · {describeSweep(sweep)}
+              </span>
+              <span className="sweep-actions">
+                <span className={`status status-${sweep.status}`} data-testid="sweep-status">
+                  {sweep.status}
+                </span>
+                {sweep.status === 'running' && (
+                  <button type="button" className="danger" onClick={() => cancel(sweep.id)}>
+                    Cancel
+                  </button>
+                )}
+              </span>
+            </header>
+            <div className="sweep-progress">
+              <div className="progress-track" role="progressbar" aria-valuemin={0} aria-valuemax={sweep.cells} aria-valuenow={sweep.done}>
+                <div className="progress-fill" style={{ width: `${(sweep.done / Math.max(1, sweep.cells)) * 100}%` }} />
+              </div>
+              <span className="mono">
+                {sweep.done}/{sweep.cells} cells{sweep.failed ? `, ${sweep.failed} failed` : ''} · started {formatTimestamp(sweep.createdAt)}
+              </span>
+            </div>
+            <div className="metric-picker">
+              <label>
+                <span className="muted">metric</span>
+                <select name="metric" value={metric} onChange={(e) => setMetric(e.target.value)} disabled={detail.metricNames.length === 0}>
+                  {detail.metricNames.map((m) => (
+                    <option key={m} value={m}>
+                      {m}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              {Object.keys(sweep.overrides).length > 0 && <span className="muted mono">every cell: {Object.entries(sweep.overrides).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}</span>}
+            </div>
+            {sweep.kind === 'grid' ? (
+              <SweepHeatmap sweep={sweep} cells={detail.cells} metric={metric} stats={detail.stats[metric]} onOpen={open} />
+            ) : (
+              <EnsemblePlot cells={detail.cells} metric={metric} stats={detail.stats[metric]} onOpen={open} />
+            )}
+          </section>
+        )}
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod'
+import { Float64Series, LabResults, RunId } from './runs'
+
+// A lab run's tradable surface over time (recomputed by the engine from the stored spec: the
+// market is simulated again from the seed, surfaces are not stored), the run's streamed
+// series while it is running, and its constraint events.
+
+export const SurfaceAxisInfo = z.strictObject({
+  name: z.string(),
+  unit: z.string(),
+  labels: z.array(z.string()),
+  values: z.array(z.number()).nullable()
+})
+export type SurfaceAxisInfo = z.infer<typeof SurfaceAxisInfo>
+
+/**
+ * How a surface reads: `grid` a 2-D matrix on one scale (a heatmap), `curve` a 1-D strip,
+ * `coordinates` a trajectory whose second axis lists quantities in different units (each one
+ * its own curve over the first axis).
+ */
+export const SurfaceLayout = z.enum(['grid', 'curve', 'coordinates'])
+export type SurfaceLayout = z.infer<typeof SurfaceLayout>
+
+/** One summary feature per frame (mean, min, max, range, slope …), in frame order. */
+export const SurfaceSummary = z.strictObject({ name: z.string(), unit: z.string(), description: z.string(), values: Float64Series })
+export type SurfaceSummary = z.infer<typeof SurfaceSummary>
+
+/** The most values (frames × surface size) one `runs.surfaces` answer carries. */
+export const MAX_SURFACE_VALUES = 1_000_000
+export const MAX_SURFACE_FRAMES = 5000
+
+export const SurfacesRequest = z.strictObject({
+  runId: RunId,
+  /** First step. */
+  from: z.int().min(0, { error: 'must be ≥ 0' }).default(0),
+  /** Frames wanted (fewer come back where the run ends). */
+  count: z.int().min(1, { error: 'must be ≥ 1' }).max(MAX_SURFACE_FRAMES, { error: `must be at most ${MAX_SURFACE_FRAMES}` }).default(500),
+  /** Steps between frames. */
+  stride: z.int().min(1, { error: 'must be ≥ 1' }).default(1),
+  /** False: summaries only (for an overview of a long run). */
+  frames: z.boolean().default(true)
+})
+export type SurfacesRequest = z.input<typeof SurfacesRequest>
+
+export const SurfaceFrames = z.strictObject({
+  runId: RunId,
+  lab: z.string(),
+  name: z.string(),
+  unit: z.string(),
+  layout: SurfaceLayout,
+  axes: z.array(SurfaceAxisInfo),
+  /** Values per frame (product of the axis sizes). */
+  size: z.int(),
+  /** Steps the run has (frames exist for steps 0 … steps − 1). */
+  steps: z.int(),
+  from: z.int(),
+  stride: z.int(),
+  /** Step of each frame. */
+  t: Float64Series,
+  /** Regime code of each frame's step (indexes regimeNames). */
+  regime: Float64Series,
+  regimeNames: z.array(z.string()),
+  /** count × size values, row-major over the axes; null when only summaries were asked for. */
+  frames: Float64Series.nullable(),
+  summaries: z.array(SurfaceSummary)
+})
+export type SurfaceFrames = z.infer<typeof SurfaceFrames>
+
+/** A constraint event as stored with its run. */
+export const RunConstraintEvent = z.strictObject({
+  seq: z.int(),
+  t: z.int(),
+  rule: z.string(),
+  message: z.string(),
+  before: z.array(z.number()),
+  after: z.array(z.number())
+})
+export type RunConstraintEvent = z.infer<typeof RunConstraintEvent>
+
+/** Columns a streamed chunk carries (cost components come as `cost:<component>`, cumulative). */
+export const STREAM_COLUMNS = ['equity', 'drawdown', 'leverage', 'cumulativeCost', 'regime', 'action'] as const
+/** Categorical columns: sampled, not min/max-conflated. */
+export const STREAM_SAMPLED_COLUMNS = ['regime', 'action'] as const
+/** Buckets a streamed run is conflated to at most (two points each). */
+export const STREAM_MAX_BUCKETS = 4096
+/** Streamed chunks per second, at most, per run. */
+export const MAX_SERIES_FRAMES_PER_SECOND = 10
+
+/**
+ * Part of a running lab run's series: steps conflated min/max per bucket of `bucket` steps
+ * (see src/shared/series-conflation.ts) onto the grid `t`, plus the constraint events logged
+ * in those steps. Chunks of a run follow each other without gaps.
+ */
+export const RunSeriesChunk = z.strictObject({
+  runId: z.int(),
+  total: z.int(),
+  /** Steps recorded so far. */
+  done: z.int(),
+  bucket: z.int(),
+  t: Float64Series,
+  columns: z.record(z.string(), Float64Series),
+  events: z.array(z.strictObject({ t: z.int(), rule: z.string(), message: z.string() })),
+  regimeNames: z.array(z.string()),
+  actionNames: z.array(z.string()),
+  costComponents: z.array(z.string())
+})
+export type RunSeriesChunk = z.infer<typeof RunSeriesChunk>
+
+/** A finished lab run for the dashboard: its results without the per-step series, and those series conflated. */
+export const RunSeriesRequest = z.strictObject({
+  runId: RunId,
+  /** Buckets (two points each): about the chart width in pixels. */
+  maxBuckets: z.int().min(16, { error: 'must be ≥ 16' }).max(100_000, { error: 'must be ≤ 100,000' }).default(2048)
+})
+export const RunSeriesView = z.strictObject({
+  summary: LabResults.omit({ series: true }),
+  series: RunSeriesChunk
+})
+export type RunSeriesView = z.infer<typeof RunSeriesView>

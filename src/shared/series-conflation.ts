@@ -1,0 +1,162 @@
+// Min/max conflation of step series onto one shared time grid, so that every chart of a run
+// keeps the same points (lightweight-charts spaces points by index: charts that share a grid
+// share their x positions, which is what a synced crosshair and visible range need).
+//
+// Buckets are aligned to multiples of `width` from step 0. A bucket of `len` steps becomes two
+// slots at steps a and a + ⌊len/2⌋ (one slot when len = 1). For an extreme-preserving column the
+// slots hold the bucket's minimum and maximum in the order they occurred; a sampled column
+// (categorical: regime, action) holds its value at the slot's own step. With width 1 or 2 the
+// output is the input, step for step.
+
+/** Steps per bucket so that `total` steps make at most `maxBuckets` buckets. */
+export function bucketWidth(total: number, maxBuckets: number): number {
+  if (!(maxBuckets >= 1)) throw new RangeError(`maxBuckets must be ≥ 1 (got ${maxBuckets})`)
+  return Math.max(1, Math.ceil(total / maxBuckets))
+}
+
+export interface ConflatedSeries {
+  /** Step of each slot, strictly increasing. */
+  t: Float64Array
+  columns: Record<string, Float64Array>
+}
+
+export interface ConflateOptions {
+  /** Steps per bucket (≥ 1). */
+  width: number
+  /** Columns sampled at the slot's step instead of keeping min and max (categorical codes). */
+  sampled?: ReadonlySet<string>
+  /** Step of element 0 of the columns; must be a multiple of `width` (bucket-aligned). */
+  from?: number
+}
+
+/** Number of slots `n` steps starting at a bucket boundary conflate to. */
+export function slotCount(n: number, width: number): number {
+  const full = Math.floor(n / width)
+  const rest = n - full * width
+  const perFull = width === 1 ? 1 : 2
+  return full * perFull + (rest === 0 ? 0 : rest === 1 ? 1 : 2)
+}
+
+/** Conflates the first `n` elements of every column (all the same length) bucket by bucket. */
+export function conflateMinMax(columns: Record<string, ArrayLike<number>>, n: number, options: ConflateOptions): ConflatedSeries {
+  const width = options.width
+  const from = options.from ?? 0
+  if (!Number.isInteger(width) || width < 1) throw new RangeError(`width must be a whole number ≥ 1 (got ${width})`)
+  if (from % width !== 0) throw new RangeError(`from (${from}) must be a multiple of the bucket width (${width})`)
+  const names = Object.keys(columns)
+  for (const name of names) {
+    if (columns[name]!.length < n) throw new RangeError(`column "${name}" has ${columns[name]!.length} values, fewer than ${n}`)
+  }
+  const slots = slotCount(n, width)
+  const t = new Float64Array(slots)
+  const out: Record<string, Float64Array> = {}
+  for (const name of names) out[name] = new Float64Array(slots)
+
+  let slot = 0
+  for (let a = 0; a < n; a += width) {
+    const len = Math.min(width, n - a)
+    const second = a + Math.max(1, Math.floor(len / 2))
+    t[slot] = from + a
+    if (len > 1) t[slot + 1] = from + second
+    for (const name of names) {
+      const v = columns[name]!
+      const o = out[name]!
+      if (len === 1) {
+        o[slot] = v[a]!
+        continue
+      }
+      if (options.sampled?.has(name)) {
+        o[slot] = v[a]!
+        o[slot + 1] = v[second]!
+        continue
+      }
+      let lo = a
+      let hi = a
+      for (let i = a + 1; i < a + len; i++) {
+        // NaN never wins a comparison, so a NaN run keeps its first value at both slots.
+        if (v[i]! < v[lo]!) lo = i
+        if (v[i]! > v[hi]!) hi = i
+      }
+      if (len === 2) {
+        o[slot] = v[a]!
+        o[slot + 1] = v[a + 1]!
+      } else {
+        o[slot] = v[Math.min(lo, hi)]!
+        o[slot + 1] = v[Math.max(lo, hi)]!
+      }
+    }
+    slot += len === 1 ? 1 : 2
+  }
+  return { t, columns: out }
+}
+
+/**
+ * Conflates a stream of contiguous chunks with a fixed bucket width: complete buckets go out
+ * as soon as they fill, the incomplete tail waits for the next chunk (or `finish`). The output
+ * is the same as conflating the whole series at once.
+ */
+export class StreamConflator {
+  private pending: Record<string, number[]> = {}
+  private pendingFrom = 0
+  private pendingLength = 0
+
+  constructor(
+    readonly width: number,
+    private readonly names: readonly string[],
+    private readonly sampled: ReadonlySet<string> = new Set()
+  ) {
+    if (!Number.isInteger(width) || width < 1) throw new RangeError(`width must be a whole number ≥ 1 (got ${width})`)
+    for (const name of names) this.pending[name] = []
+  }
+
+  /** Steps [from, from + n) of every column; `from` must follow the previous chunk. */
+  push(from: number, columns: Record<string, ArrayLike<number>>, n: number): ConflatedSeries | null {
+    if (from !== this.pendingFrom + this.pendingLength) {
+      throw new RangeError(`chunk starts at step ${from}; the stream is at step ${this.pendingFrom + this.pendingLength}`)
+    }
+    for (const name of this.names) {
+      const source = columns[name]
+      if (!source) throw new RangeError(`the chunk has no column "${name}"`)
+      const target = this.pending[name]!
+      for (let i = 0; i < n; i++) target.push(source[i]!)
+    }
+    this.pendingLength += n
+    const complete = Math.floor(this.pendingLength / this.width) * this.width
+    return complete === 0 ? null : this.take(complete)
+  }
+
+  /** The incomplete last bucket, at the end of the stream. */
+  finish(): ConflatedSeries | null {
+    return this.pendingLength === 0 ? null : this.take(this.pendingLength)
+  }
+
+  private take(n: number): ConflatedSeries {
+    const head: Record<string, ArrayLike<number>> = {}
+    for (const name of this.names) head[name] = this.pending[name]!
+    const result = conflateMinMax(head, n, { width: this.width, sampled: this.sampled, from: this.pendingFrom })
+    for (const name of this.names) this.pending[name] = this.pending[name]!.slice(n)
+    this.pendingFrom += n
+    this.pendingLength -= n
+    return result
+  }
+}
+
+/** Appends conflated chunks (same columns) into one series. */
+export function concatConflated(parts: readonly ConflatedSeries[]): ConflatedSeries {
+  const total = parts.reduce((s, p) => s + p.t.length, 0)
+  const t = new Float64Array(total)
+  const columns: Record<string, Float64Array> = {}
+  const names = parts[0] ? Object.keys(parts[0].columns) : []
+  for (const name of names) columns[name] = new Float64Array(total)
+  let at = 0
+  for (const part of parts) {
+    t.set(part.t, at)
+    for (const name of names) {
+      const column = part.columns[name]
+      if (!column) throw new RangeError(`a chunk lacks column "${name}"`)
+      columns[name]!.set(column, at)
+    }
+    at += part.t.length
+  }
+  return { t, columns }
+}
