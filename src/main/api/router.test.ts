@@ -417,10 +417,9 @@ describe('bad input found by the fuzz', () => {
   it('names a bad {"$f64": …} encoding: not base64, or not whole float64 values', async () => {
     const { router } = setup()
     const frame = (payload: string): string => `{"type":"call","id":1,"method":"app.info","params":{"x":{"$f64":"${payload}"}}}`
-    expect((await router.handleText(frame('!!!!'), ctx)).ok ? null : 'refused').toBe('refused')
     expect(await router.handleText(frame('!!!!'), ctx)).toMatchObject({ error: { code: 'invalid_request', message: 'Malformed message: a "$f64" value is not valid base64.' } })
     expect(await router.handleText(frame('AAAA'), ctx)).toMatchObject({
-      error: { code: 'invalid_request', message: 'Malformed message: a "$f64" value holds 3 bytes, not a whole number of 8-byte float64 values.' }
+      error: { code: 'invalid_request', message: 'Malformed message: a "$f64" value holds 3 bytes, not a multiple of 8 bytes (one per float64).' }
     })
   })
 

@@ -103,7 +103,7 @@ export function verifyChain(entries: Iterable<StoredEntry>, expected: { head: st
       if (after && entry.link && sameLink(entry.link, nextLink(previous, after.bytes))) {
         return broken(entry, 'reordered', `${describe(entry)} and ${describe(after)} are out of order`)
       }
-      return broken(entry, 'changed', `${describe(entry)} does not match its link, and the chain was rewritten from here on`)
+      return broken(entry, 'changed', `${describe(entry)} no longer matches its link, and neither does the row after it (several rows changed, or the chain was rewritten from here on)`)
     }
     previous = recomputed
     if (entry.kind === 'step') lastStep = entry.index

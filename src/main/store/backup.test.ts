@@ -181,6 +181,24 @@ describe('backupDatabase', () => {
     expect(contents(db)).toEqual(before)
   })
 
+  it('discards a copy that fails the integrity check (a database damaged inside), saying so', async () => {
+    const file = join(sandbox.dir, 'm.db')
+    const { db } = sourceDatabase(file, 30_000)
+    db.pragma('wal_checkpoint(TRUNCATE)')
+    db.close()
+    // Damage two pages in the middle of the file: opening does not read them, a backup copies them verbatim.
+    const bytes = readFileSync(file)
+    const middle = Math.floor(bytes.length / 2 / 4096) * 4096
+    bytes.fill(0xab, middle, middle + 8192)
+    writeFileSync(file, bytes)
+    const damaged = sandbox.openTracked(file)
+    const error = await backupDatabase(damaged, join(sandbox.dir, 'copy.db')).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(BackupError)
+    expect((error as BackupError).reason).toBe('verify')
+    expect((error as BackupError).message).toMatch(/^the copy failed SQLite's integrity check: \S/)
+    expect(strayFiles()).toEqual([])
+  })
+
   it.runIf(process.platform === 'linux')('reports a folder it cannot write in (even as root) and leaves no partial file', async () => {
     const { db } = sourceDatabase(join(sandbox.dir, 'm.db'), 100)
     const error = await backupDatabase(db, '/proc/mechanica-backup.db').catch((e: unknown) => e)

@@ -156,3 +156,40 @@ describe('openDatabase', () => {
     expect(existsSync(file)).toBe(false)
   })
 })
+
+describe('openDatabase refuses a damaged Mechanica file', () => {
+  /** A real store with a few thousand steps of decision log, checkpointed into the main file. */
+  function storeFile(): { file: string; size: number } {
+    const file = join(sandbox.dir, 'damaged.db')
+    const db = openDatabase(file)
+    const repo = new RunsRepository(db)
+    for (let i = 0; i < 3; i++) newRun(repo, { seed: i })
+    db.prepare('INSERT INTO run_series (run_id, name, data) VALUES (1, ?, ?)').run('pad', Buffer.alloc(256 * 1024, 7))
+    db.pragma('wal_checkpoint(TRUNCATE)')
+    db.close()
+    return { file, size: readFileSync(file).length }
+  }
+
+  it.each([
+    ['to half its pages', (size: number) => Math.floor(size / 2 / 4096) * 4096],
+    ['in the middle of a page', (size: number) => Math.floor(size / 3) + 17],
+    ['to its 100-byte header', () => 100]
+  ])('refuses a file truncated %s, naming it, and leaves it byte-for-byte unchanged', (_how, length) => {
+    const { file, size } = storeFile()
+    const truncated = readFileSync(file).subarray(0, length(size))
+    writeFileSync(file, truncated)
+    const message = storeOpenErrorOf(() => openDatabase(file))
+    expect(message).toBe(`Cannot use ${file} as a Mechanica database: database disk image is malformed. The file was left untouched; move it aside or choose another file with --db.`)
+    expect(readFileSync(file).equals(truncated)).toBe(true)
+    expect(existsSync(`${file}-wal`)).toBe(false)
+  })
+
+  it('refuses a file whose header is overwritten as not a database', () => {
+    const { file } = storeFile()
+    const bytes = readFileSync(file)
+    bytes.fill(0x41, 0, 16)
+    writeFileSync(file, bytes)
+    expect(storeOpenErrorOf(() => openDatabase(file))).toContain('file is not a database')
+    expect(readFileSync(file).equals(bytes)).toBe(true)
+  })
+})

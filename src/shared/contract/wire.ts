@@ -35,7 +35,7 @@ function bytesToBase64(bytes: Uint8Array): string {
 }
 
 /** Text that is JSON but not a message the codec can decode; the message says why, for people. */
-export class WireDecodeError extends Error {
+export class WireDecodeError extends SyntaxError {
   constructor(message: string) {
     super(message)
     this.name = 'WireDecodeError'
@@ -58,7 +58,7 @@ export function encodeWire(message: unknown): string {
   })
 }
 
-/** Parses a frame; throws SyntaxError for text that is not JSON and WireDecodeError for the rest. */
+/** Parses a frame; throws a plain SyntaxError for text that is not JSON, WireDecodeError (a SyntaxError) for the rest. */
 export function decodeWire(text: string): unknown {
   try {
     return JSON.parse(text, (_key, value: unknown) => {
@@ -72,7 +72,7 @@ export function decodeWire(text: string): unknown {
             throw new WireDecodeError(`a "${F64_TAG}" value is not valid base64`)
           }
           if (bytes.byteLength % 8 !== 0) {
-            throw new WireDecodeError(`a "${F64_TAG}" value holds ${bytes.byteLength} bytes, not a whole number of 8-byte float64 values`)
+            throw new WireDecodeError(`a "${F64_TAG}" value holds ${bytes.byteLength} bytes, not a multiple of 8 bytes (one per float64)`)
           }
           return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8)
         }

@@ -26,6 +26,8 @@ export function AuditPanel({ runId, canReplay }: { runId: number; canReplay: boo
   const [notes, setNotes] = useState('')
 
   const refresh = useCallback(() => {
+    // A replay result describes the log as it was then; verifying again starts from what is stored now.
+    setReplay(null)
     client.call('runs.audit', { runId }).then(
       (a) => {
         setAudit(a)
@@ -37,7 +39,6 @@ export function AuditPanel({ runId, canReplay }: { runId: number; canReplay: boo
 
   useEffect(() => {
     setAudit(null)
-    setReplay(null)
     refresh()
   }, [refresh])
 

@@ -65,7 +65,7 @@ export function LabResultsPanel({ results }: { results: LabResults }) {
         <div className="lab-notes">
           <p>
             <b>{results.manifest.preset}</b> preset · {formatInteger(results.steps)} of {formatInteger(results.plannedSteps)} steps
-            {results.halted ? ' · halted by the drawdown stop' : ''} · {results.manifest.verificationStatus}
+            {results.halted ? ' · halted by the drawdown stop' : ''}
           </p>
           {results.corrections.length > 0 && (
             <ul className="corrections">

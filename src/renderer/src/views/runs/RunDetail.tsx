@@ -6,6 +6,7 @@ import { formatCompact, formatDuration, formatInteger } from '../../format/numbe
 import { partialNote } from './run-text'
 import { LabResultsPanel } from './LabResultsPanel'
 import { WalkResultsPanel } from './WalkResultsPanel'
+import { AuditPanel } from '../audit/AuditPanel'
 
 type Detail = MethodResult<'runs.get'>
 
@@ -78,6 +79,12 @@ export function RunDetail({ run, frame, onCancel }: RunDetailProps) {
         <dd className="mono" data-testid="config-hash">{run.configHash}</dd>
         <dt>results hash</dt>
         <dd className="mono" data-testid="detail-results-hash">{run.resultsHash ?? '—'}</dd>
+        {results?.kind === 'lab' && results.manifest.chainHead && (
+          <>
+            <dt>chain head</dt>
+            <dd className="mono" data-testid="chain-head">{results.manifest.chainHead}</dd>
+          </>
+        )}
         <dt>code version</dt>
         <dd className="mono">{run.codeVersion}</dd>
         <dt>spec</dt>
@@ -96,6 +103,7 @@ export function RunDetail({ run, frame, onCancel }: RunDetailProps) {
         )}
       </dl>
       {error && <p className="error-text">{error}</p>}
+      {run.spec.task === 'lab' && run.status !== 'running' && <AuditPanel runId={run.id} canReplay={run.status === 'completed'} />}
       {results?.kind === 'random-walk' && <WalkResultsPanel results={results} />}
       {results?.kind === 'lab' && <LabResultsPanel results={results} />}
       {run.status !== 'running' && run.status !== 'completed' && (

@@ -1,0 +1,201 @@
+import { z } from 'zod'
+import { RunAudit } from './audit'
+import { RunId } from './runs'
+
+// The committee memo of a run: facts computed from the run and its stress comparisons, the
+// narrative a person writes beside them, and the files it exports to.
+
+/** The book's one-page chapter memo, six fields [BOOK L96], in the book's order and words. */
+export const MEMO_FIELDS = [
+  { id: 'mechanism', title: 'Mechanism in one sentence' },
+  { id: 'surface', title: 'Surface and key features' },
+  { id: 'constrainedActions', title: 'Constrained actions' },
+  { id: 'costDrivers', title: 'Dominant cost drivers' },
+  { id: 'stressBreaks', title: 'What breaks the strategy under stress' },
+  { id: 'riskControl', title: 'Mandatory risk control for a real deployment' }
+] as const
+
+/** The investment/risk-committee package [BOOK L729–737], in the book's order and words. */
+export const COMMITTEE_SECTIONS = [
+  { id: 'harvest', title: 'Mechanism and what is harvested' },
+  { id: 'stateSurface', title: 'State → surface-feature mapping' },
+  { id: 'sizing', title: 'Instrument set and sizing in risk units' },
+  { id: 'executionPlan', title: 'State-dependent execution plan and cost assumptions' },
+  { id: 'fundingMargin', title: 'Funding/margin analysis' },
+  { id: 'correlation', title: 'Regime-dependent correlation analysis' },
+  { id: 'controls', title: 'Pre-defined control actions' }
+] as const
+
+/** The six memo fields, then the seven committee sections (a test pins this against the lists above). */
+export const MEMO_FIELD_IDS = ['mechanism', 'surface', 'constrainedActions', 'costDrivers', 'stressBreaks', 'riskControl', 'harvest', 'stateSurface', 'sizing', 'executionPlan', 'fundingMargin', 'correlation', 'controls'] as const
+export const MemoFieldId = z.enum(MEMO_FIELD_IDS, { error: `must be one of: ${MEMO_FIELD_IDS.join(', ')}` })
+export type MemoFieldId = z.infer<typeof MemoFieldId>
+
+/** Per field; 13 fields at this length still fit one 64 KiB message. */
+export const MAX_MEMO_FIELD_CHARS = 4000
+
+const Hash = z.string()
+const MaybeNumber = z.number().nullable()
+
+export const ConstraintHit = z.strictObject({ rule: z.string(), t: z.int(), message: z.string() })
+export type ConstraintHit = z.infer<typeof ConstraintHit>
+
+export const ConstraintFacts = z.strictObject({
+  total: z.int(),
+  /** Rules in order of their first event. */
+  byRule: z.array(z.strictObject({ rule: z.string(), count: z.int(), firstT: z.int(), firstMessage: z.string() })),
+  /** The rule of the earliest constraint event. */
+  firstBinding: ConstraintHit.nullable(),
+  /** The rule with the most events (ties: the one that bound first). */
+  mostFrequent: z.strictObject({ rule: z.string(), count: z.int() }).nullable()
+})
+export type ConstraintFacts = z.infer<typeof ConstraintFacts>
+
+export const StressComparison = z.strictObject({
+  name: z.string(),
+  overrides: z.record(z.string(), z.unknown()),
+  /** The stored run of this variant (null when it could not run). */
+  runId: RunId.nullable(),
+  configHash: Hash.nullable(),
+  resultsHash: Hash.nullable(),
+  error: z.string().nullable(),
+  steps: z.int().nullable(),
+  halted: z.boolean().nullable(),
+  netPnl: MaybeNumber,
+  deltaNetPnl: MaybeNumber,
+  maxDrawdown: MaybeNumber,
+  totalCost: MaybeNumber,
+  dominantCost: z.string().nullable(),
+  constraintEvents: z.int().nullable(),
+  firstBinding: ConstraintHit.nullable(),
+  /** "Which constraint became binding": rules with more events than in the base run. */
+  constraintsBinding: z.array(z.strictObject({ rule: z.string(), base: z.int(), stressed: z.int() })),
+  /** "Which costs exploded": the component whose total grew the most against the base. */
+  costExploded: z.strictObject({ component: z.string(), base: z.number(), stressed: z.number(), ratio: MaybeNumber }).nullable(),
+  /** "Which actions changed": action counts that differ from the base, largest change first. */
+  actionsChanged: z.array(z.strictObject({ action: z.string(), base: z.int(), stressed: z.int() }))
+})
+export type StressComparison = z.infer<typeof StressComparison>
+
+export const SurfaceFacts = z.strictObject({
+  name: z.string(),
+  unit: z.string(),
+  layout: z.string(),
+  axes: z.array(z.strictObject({ name: z.string(), unit: z.string(), size: z.int() })),
+  /** Frames the feature means were taken over (every `stride`-th step). */
+  frames: z.int(),
+  stride: z.int(),
+  features: z.array(
+    z.strictObject({ name: z.string(), unit: z.string(), description: z.string(), mean: MaybeNumber, byRegime: z.record(z.string(), MaybeNumber) })
+  )
+})
+export type SurfaceFacts = z.infer<typeof SurfaceFacts>
+
+/** Everything the memo states as fact, each number from the run's stored results, log and events. */
+export const MemoFacts = z.strictObject({
+  run: z.strictObject({
+    id: RunId,
+    lab: z.string(),
+    labTitle: z.string(),
+    chapter: z.int(),
+    description: z.string(),
+    preset: z.string(),
+    seed: z.int(),
+    overrides: z.record(z.string(), z.unknown()),
+    steps: z.int(),
+    plannedSteps: z.int(),
+    halted: z.boolean(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable()
+  }),
+  manifest: z.strictObject({
+    configHash: Hash,
+    resultsHash: Hash,
+    chainHead: Hash.nullable(),
+    codeVersion: z.string(),
+    environment: z.strictObject({ runtime: z.string(), platform: z.string() })
+  }),
+  instruments: z.array(z.string()),
+  actions: z.array(z.string()),
+  regimes: z.array(z.string()),
+  corrections: z.array(z.strictObject({ id: z.string(), title: z.string() })),
+  metrics: z.array(z.strictObject({ name: z.string(), value: MaybeNumber })),
+  totals: z.strictObject({ netPnl: z.number(), cost: z.number(), finalEquity: MaybeNumber, maxDrawdown: z.number(), maxLeverage: z.number() }),
+  costs: z.strictObject({
+    components: z.array(z.strictObject({ name: z.string(), total: z.number(), share: MaybeNumber })),
+    dominant: z.string().nullable()
+  }),
+  constraints: ConstraintFacts,
+  /** Action counts per regime, from the decision log. */
+  actionsByRegime: z.array(z.strictObject({ regime: z.string(), steps: z.int(), counts: z.record(z.string(), z.int()) })),
+  /** Net P&L, cost and P&L by component per regime, summed over the decision log. */
+  regimePnl: z.array(z.strictObject({ regime: z.string(), steps: z.int(), netPnl: z.number(), cost: z.number(), pnlByComponent: z.record(z.string(), z.number()) })),
+  pnlComponents: z.array(z.string()),
+  surface: SurfaceFacts.nullable(),
+  stress: z.strictObject({
+    /** How the variants were obtained. */
+    method: z.string(),
+    variants: z.array(StressComparison),
+    /** The variant with the lowest net P&L, when one is below the base. */
+    worst: z.string().nullable()
+  })
+})
+export type MemoFacts = z.infer<typeof MemoFacts>
+
+const FieldText = z.string().max(MAX_MEMO_FIELD_CHARS, { error: `must be at most ${MAX_MEMO_FIELD_CHARS.toLocaleString('en-US')} characters` })
+
+export const MemoNarrative = z.strictObject({
+  /** Every field, '' where nothing was written. */
+  fields: z.record(z.string(), z.string()),
+  /** When the narrative was last saved (not part of any export). */
+  updatedAt: z.string().nullable(),
+  /** Saved edits so far (the history is append-only). */
+  edits: z.int()
+})
+export type MemoNarrative = z.infer<typeof MemoNarrative>
+
+export const MemoView = z.strictObject({
+  runId: RunId,
+  facts: MemoFacts,
+  narrative: MemoNarrative,
+  verification: RunAudit
+})
+export type MemoView = z.infer<typeof MemoView>
+
+export const MemoSaveRequest = z.strictObject({
+  runId: RunId,
+  fields: z.partialRecord(MemoFieldId, FieldText)
+})
+
+export const MemoFormat = z.enum(['md', 'html', 'zip', 'pdf'], { error: 'must be "md", "html", "zip" or "pdf"' })
+export type MemoFormat = z.infer<typeof MemoFormat>
+
+const ExportPath = z
+  .string()
+  .min(1, { error: 'must name a file' })
+  .max(4096, { error: 'must be at most 4,096 characters' })
+  .refine((p) => !p.includes('\0'), { error: 'must not contain a NUL character' })
+
+export const MemoExportRequest = z.strictObject({
+  runId: RunId,
+  format: MemoFormat,
+  /** Absolute, or relative to the database's folder; default `exports/run-<id>-memo.<ext>` beside the database. */
+  path: ExportPath.optional()
+})
+
+export const ExportedFile = z.strictObject({ path: z.string(), bytes: z.int(), sha256: Hash })
+export type ExportedFile = z.infer<typeof ExportedFile>
+
+export const MemoRenderRequest = z.strictObject({ runId: RunId, format: z.enum(['md', 'html'], { error: 'must be "md" or "html"' }) })
+export const MemoRendered = z.strictObject({ format: z.enum(['md', 'html']), text: z.string(), bytes: z.int(), sha256: Hash })
+
+export const RunTable = z.enum(['metrics', 'actions', 'steps', 'events'], { error: 'must be "metrics", "actions", "steps" or "events"' })
+export type RunTable = z.infer<typeof RunTable>
+
+export const ExportTableRequest = z.strictObject({
+  runId: RunId,
+  table: RunTable,
+  format: z.enum(['csv', 'json'], { error: 'must be "csv" or "json"' }),
+  path: ExportPath.optional()
+})
+export const ExportedTable = z.strictObject({ path: z.string(), bytes: z.int(), sha256: Hash, rows: z.int() })
