@@ -71,4 +71,23 @@ describe('run dashboard', () => {
     await expect.poll(() => page.getByTestId('legend-equity').getAttribute('data-step')).not.toBe(step)
     expect(await page.getByTestId('legend-equity').getAttribute('data-step')).toBe(await page.getByTestId('legend-cost').getAttribute('data-step'))
   })
+
+  it('recolours the charts when the theme switches (canvases follow the light theme)', async () => {
+    await page.mouse.move(5, 5)
+    const pixel = async (): Promise<number[]> => {
+      const png = await page.getByTestId('chart-leverage').screenshot({ clip: undefined })
+      void png
+      return page.getByTestId('chart-leverage').locator('canvas').first().evaluate((canvas: HTMLCanvasElement) => {
+        const ctx = canvas.getContext('2d')!
+        return Array.from(ctx.getImageData(4, 4, 1, 1).data)
+      })
+    }
+    const dark = await pixel()
+    await page.keyboard.press('Alt+t')
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light')
+    await expect.poll(async () => (await pixel())[0]).toBeGreaterThan(200)
+    expect(dark[0]).toBeLessThan(60)
+    await page.screenshot({ path: screenshotPath('dashboard-light') })
+    await page.keyboard.press('Alt+t')
+  })
 })

@@ -88,7 +88,8 @@ async function commandRun(positionals: string[], values: { preset?: string; seed
 
   // Validate everything (lab, keys, values) before opening or writing anything.
   const plan = planLab(spec)
-  const repository = values.db ? new RunsRepository(openDatabase(values.db)) : null
+  const db = values.db ? openDatabase(values.db) : null
+  const repository = db ? new RunsRepository(db) : null
   const row = repository?.create({
     spec,
     seed: plan.seed,
@@ -102,9 +103,12 @@ async function commandRun(positionals: string[], values: { preset?: string; seed
     output = await executeLab(spec, {}, undefined, await localInputs(spec, plan.requires))
   } catch (error) {
     if (row) repository?.end(row.id, 'failed', systemClock.isoNow(), 0, (error as Error).message)
+    db?.close()
     throw error
   }
   if (row) repository?.complete(row.id, systemClock.isoNow(), output, output.records)
+  // Closing checkpoints the WAL: the database is one file again when the command returns.
+  db?.close()
   const r = output.results
   const summary = {
     lab: r.manifest.lab,
@@ -209,7 +213,8 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
         }
       }
     )
-    const repository = values.db ? new RunsRepository(openDatabase(values.db)) : null
+    const db = values.db ? openDatabase(values.db) : null
+    const repository = db ? new RunsRepository(db) : null
     const table = planned.map((run, i) => {
       const result = results[i]
       const plan = plans[i]!
@@ -236,6 +241,7 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
         ...(runId === undefined ? {} : { runId })
       }
     })
+    db?.close()
     const seconds = (systemClock.nowMs() - started) / 1000
     process.stderr.write(`sweep: ${planned.length} runs on ${workers.length} processes in ${seconds.toFixed(2)} s\n`)
     const output = { lab: labId, preset: preset.data, runs: planned.length, jobs: workers.length, table }

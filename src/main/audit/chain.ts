@@ -152,28 +152,62 @@ export interface RunChain {
 }
 
 /**
+ * The chain carried across a run written in batches: each call links the next steps and the
+ * events at or before them, starting from the link the previous call ended on. Batches in
+ * order give exactly the links and head chainRun gives over the whole run (tested).
+ */
+export class ChainCursor {
+  private link: Uint8Array = GENESIS
+  private stepsLinked = 0
+  private eventsLinked = 0
+
+  /** Steps and events linked so far. */
+  get steps(): number {
+    return this.stepsLinked
+  }
+
+  get events(): number {
+    return this.eventsLinked
+  }
+
+  get head(): string {
+    return Buffer.from(this.link).toString('hex')
+  }
+
+  /**
+   * Links rows [from, to) of `v` (the run's next steps) and, after each, the events of
+   * `events` (the run's events so far, sorted by t) at or before its step; with `last`, every
+   * event left after the last step too. Returns the new links.
+   */
+  advance(v: StepColumnsView, from: number, to: number, events: readonly ChainEvent[], last: boolean): { stepLinks: Uint8Array; eventLinks: Uint8Array; firstEvent: number } {
+    const firstEvent = this.eventsLinked
+    const stepLinks = new Uint8Array((to - from) * LINK_BYTES)
+    const eventLinks: Uint8Array[] = []
+    let link = this.link
+    let e = firstEvent
+    for (let i = from; i < to; i++) {
+      link = nextLink(link, stepBytes(v, i))
+      stepLinks.set(link, (i - from) * LINK_BYTES)
+      for (; e < events.length && events[e]!.t <= v.t[i]!; e++) eventLinks.push((link = nextLink(link, eventBytes(events[e]!, e))))
+    }
+    if (last) for (; e < events.length; e++) eventLinks.push((link = nextLink(link, eventBytes(events[e]!, e))))
+    this.link = link
+    this.stepsLinked += to - from
+    this.eventsLinked = e
+    const joined = new Uint8Array(eventLinks.length * LINK_BYTES)
+    eventLinks.forEach((l, k) => joined.set(l, k * LINK_BYTES))
+    return { stepLinks, eventLinks: joined, firstEvent }
+  }
+}
+
+/**
  * Links every step and event of a run. Events must be sorted by t (the kernel emits them in
  * step order); each follows the step it happened at.
  */
 export function chainRun(v: StepColumnsView, events: readonly ChainEvent[]): RunChain {
-  const n = v.t.length
-  const stepLinks = new Uint8Array(n * LINK_BYTES)
-  const eventLinks = new Uint8Array(events.length * LINK_BYTES)
-  let link: Uint8Array = GENESIS
-  let e = 0
-  for (let i = 0; i < n; i++) {
-    link = nextLink(link, stepBytes(v, i))
-    stepLinks.set(link, i * LINK_BYTES)
-    for (; e < events.length && events[e]!.t <= v.t[i]!; e++) {
-      link = nextLink(link, eventBytes(events[e]!, e))
-      eventLinks.set(link, e * LINK_BYTES)
-    }
-  }
-  for (; e < events.length; e++) {
-    link = nextLink(link, eventBytes(events[e]!, e))
-    eventLinks.set(link, e * LINK_BYTES)
-  }
-  return { stepLinks, eventLinks, head: Buffer.from(link).toString('hex') }
+  const cursor = new ChainCursor()
+  const { stepLinks, eventLinks } = cursor.advance(v, 0, v.t.length, events, true)
+  return { stepLinks, eventLinks, head: cursor.head }
 }
 
 /** A stored event or review with its sequence number and stored link. */

@@ -1,4 +1,4 @@
-import type { StepRecordBatch } from '../engine/kernel/step-records'
+import { STEP_CHUNK, type StepRecordBatch } from '../engine/kernel/step-records'
 import { LINK_BYTES } from '../audit/chain'
 import { blobToFloat64, float64ToBlob } from './series-codec'
 
@@ -7,7 +7,7 @@ import { blobToFloat64, float64ToBlob } from './series-codec'
  * chunk, plus the name tables once per run. Writing a million steps is a few hundred memcpys
  * (a row per step cost ~4 µs each); reading a page touches one or two chunks, never the run.
  */
-export const STEP_CHUNK = 4096
+export { STEP_CHUNK }
 /** The chunk column holding each step's hash-chain link (32 bytes per step). */
 export const LINK_COLUMN = '$link'
 

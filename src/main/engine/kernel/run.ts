@@ -99,8 +99,12 @@ function truncate(columns: StepColumns, steps: number, legs: number): StepColumn
 
 /** A loop host that also sees the steps as they are recorded (charts that stream a running run). */
 export interface LabLoopHost extends LoopHost {
-  /** Steps [from, to) are now in `columns`; `events` holds every constraint event so far. Called before each progress report. */
-  onSteps?(columns: StepColumns, from: number, to: number, events: readonly ConstraintEvent[]): void
+  /**
+   * Steps [from, to) are now in `columns`; `events` holds every constraint event so far and
+   * `rationales` the run's rationale table so far (append-only; columns.rationale indexes it).
+   * Called before each progress report.
+   */
+  onSteps?(columns: StepColumns, from: number, to: number, events: readonly ConstraintEvent[], rationales: readonly string[]): void
 }
 
 export interface RunLabOptions<O, A extends string> {
@@ -249,7 +253,7 @@ export async function runLab<C, M, O, A extends string>(
     if (gate.state.halted) break
 
     if (executed % yieldEvery === 0 && executed < planned) {
-      host.onSteps?.(columns, streamed, executed, gate.events)
+      host.onSteps?.(columns, streamed, executed, gate.events, rationales)
       streamed = executed
       host.onProgress?.(executed, planned)
       throwIfCancelled(host)
@@ -264,7 +268,7 @@ export async function runLab<C, M, O, A extends string>(
     ledger.settle()
     finalEquity = ledger.equity
   }
-  if (executed > streamed) host.onSteps?.(columns, streamed, executed, gate.events)
+  if (executed > streamed) host.onSteps?.(columns, streamed, executed, gate.events, rationales)
   host.onProgress?.(planned, planned)
 
   return {

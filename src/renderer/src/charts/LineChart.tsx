@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react'
 import { ColorType, CrosshairMode, LineSeries, PriceScaleMode, createOptionsChart, type IChartApiBase, type ISeriesApi } from 'lightweight-charts'
 import { formatCompact } from '../format/numbers'
+import { followTheme } from './theme'
 
 export interface LineChartProps {
   /** x[k] are step numbers (strictly increasing); values[k] the level there. Ready-made: the chart computes nothing. */
@@ -37,7 +38,9 @@ export function LineChart({ x, values, label, height = 280, logScale = false }: 
     })
     seriesRef.current = chart.addSeries(LineSeries, { color: css('--accent'), lineWidth: 1, title: label, priceLineVisible: false })
     chartRef.current = chart
+    const unfollow = followTheme(chart)
     return () => {
+      unfollow()
       chart.remove()
       chartRef.current = null
       seriesRef.current = null

@@ -35,3 +35,23 @@ export function stepChartOptions(height: number): DeepPartial<PriceChartOptions>
     crosshair: { mode: CrosshairMode.Normal }
   }
 }
+
+/** The theme-dependent part of a chart's options, read now from the CSS variables. */
+export function chartThemeOptions(): DeepPartial<PriceChartOptions> {
+  return {
+    layout: { background: { type: ColorType.Solid, color: cssVar('--panel') }, textColor: cssVar('--muted'), panes: { separatorColor: cssVar('--border') } },
+    grid: { vertLines: { color: cssVar('--grid') }, horzLines: { color: cssVar('--grid') } },
+    rightPriceScale: { borderColor: cssVar('--border') },
+    timeScale: { borderColor: cssVar('--border') }
+  }
+}
+
+/**
+ * Recolours a chart when the theme switches (`data-theme` on <html>): canvases do not follow
+ * CSS variables by themselves. Returns the unsubscribe for the chart's effect cleanup.
+ */
+export function followTheme(chart: { applyOptions(options: DeepPartial<PriceChartOptions>): void }): () => void {
+  const observer = new MutationObserver(() => chart.applyOptions(chartThemeOptions()))
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] })
+  return () => observer.disconnect()
+}

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react'
 import { ColorType, CrosshairMode, LineSeries, createOptionsChart, type IChartApiBase } from 'lightweight-charts'
 import { formatCompact } from '../../format/numbers'
 import type { OverlayLine } from './compare-analysis'
+import { followTheme } from '../../charts/theme'
 
 export interface OverlayChartProps {
   /** Ready-made lines on a shared step grid (compare-analysis.overlayLines). */
@@ -39,7 +40,9 @@ export function OverlayChart({ lines, colors, label, height = 220 }: OverlayChar
       crosshair: { mode: CrosshairMode.Normal }
     })
     chartRef.current = chart
+    const unfollow = followTheme(chart)
     return () => {
+      unfollow()
       chart.remove()
       chartRef.current = null
     }

@@ -13,7 +13,7 @@ import {
   type SeriesType
 } from 'lightweight-charts'
 import { ChartGroup, floorIndex } from '../../charts/chart-group'
-import { cssVar, regimeColour, ruleColour, seriesColour, stepChartOptions } from '../../charts/theme'
+import { cssVar, regimeColour, ruleColour, seriesColour, stepChartOptions, followTheme } from '../../charts/theme'
 import { formatInteger } from '../../format/numbers'
 import { costColumn, type DashboardSeries } from './dashboard-series'
 
@@ -163,7 +163,9 @@ export function DiagnosticsCharts({ series, cap, group, onPick }: DiagnosticsCha
       if (param.time !== undefined) pick.current(param.time)
     }
     for (const chart of [equityChart, regimeChart, costChart, leverageChart]) chart.subscribeClick(onClick)
+    const unfollow = [equityChart, regimeChart, costChart, leverageChart].map((chart) => followTheme(chart))
     return () => {
+      unfollow.forEach((stop) => stop())
       removers.forEach((remove) => remove())
       for (const chart of [equityChart, regimeChart, costChart, leverageChart]) {
         chart.unsubscribeClick(onClick)

@@ -1,0 +1,243 @@
+import { COMMITTEE_SECTIONS, MEMO_FIELDS, type MemoFacts, type MemoFieldId, type StressComparison } from './memo'
+
+// The memo's facts laid out per field, once: the Markdown and HTML exports and the Memo view
+// all render these blocks, so what a reviewer reads on screen is what the file says.
+
+export type FactBlock =
+  | { kind: 'text'; text: string }
+  | { kind: 'list'; items: string[] }
+  | { kind: 'table'; caption: string; head: string[]; rows: string[][]; numeric: boolean[] }
+
+export interface MemoSection {
+  id: MemoFieldId
+  title: string
+  group: 'memo' | 'committee'
+  facts: FactBlock[]
+}
+
+function groupThousands(digits: string): string {
+  const negative = digits.startsWith('-')
+  const body = negative ? digits.slice(1) : digits
+  const grouped = body.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  return negative ? `-${grouped}` : grouped
+}
+
+/**
+ * A number as the memo prints it: integers grouped, others to six significant digits, very
+ * large or small ones in exponent form. Written without locale data so every host prints the
+ * same bytes.
+ */
+export function formatFact(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—'
+  if (x === 0) return '0'
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return groupThousands(String(x))
+  const a = Math.abs(x)
+  if (a >= 1e9 || a < 1e-4) return x.toExponential(3)
+  let text = x.toPrecision(6)
+  if (text.includes('e')) text = x.toFixed(0)
+  if (text.includes('.')) text = text.replace(/0+$/, '').replace(/\.$/, '')
+  const [int = '', frac] = text.split('.')
+  return frac === undefined ? groupThousands(int) : `${groupThousands(int)}.${frac}`
+}
+
+export function formatShare(x: number | null | undefined): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)}%`
+}
+
+function formatValue(v: unknown): string {
+  return typeof v === 'number' ? formatFact(v) : JSON.stringify(v)
+}
+
+function sentenceList(items: readonly string[]): string {
+  return items.length === 0 ? 'none' : items.join(', ')
+}
+
+const table = (caption: string, head: string[], rows: string[][], numericFrom = 1): FactBlock => ({ kind: 'table', caption, head, rows, numeric: head.map((_, i) => i >= numericFrom) })
+
+function changeLine(v: StressComparison): string {
+  if (v.error) return `${v.name}: could not run (${v.error})`
+  const parts: string[] = []
+  parts.push(
+    v.constraintsBinding.length
+      ? `constraint became binding: ${v.constraintsBinding.map((c) => `${c.rule} (${formatFact(c.base)} → ${formatFact(c.stressed)} events)`).join(', ')}`
+      : 'no constraint became binding'
+  )
+  parts.push(
+    v.costExploded
+      ? `cost that grew most: ${v.costExploded.component} ${formatFact(v.costExploded.base)} → ${formatFact(v.costExploded.stressed)}${v.costExploded.ratio === null ? '' : ` (×${formatFact(v.costExploded.ratio)})`}`
+      : 'no cost component grew'
+  )
+  parts.push(
+    v.actionsChanged.length
+      ? `actions changed: ${v.actionsChanged
+          .slice(0, 4)
+          .map((a) => `${a.action} ${formatFact(a.base)} → ${formatFact(a.stressed)}`)
+          .join(', ')}`
+      : 'no action count changed'
+  )
+  return `${v.name} (run #${v.runId}): ${parts.join('; ')}${v.halted ? '; halted by the drawdown stop' : ''}`
+}
+
+function stressTable(f: MemoFacts): FactBlock {
+  const rows = [
+    ['base', `#${f.run.id}`, formatFact(f.totals.netPnl), '0', formatFact(f.totals.maxDrawdown), formatFact(f.totals.cost), formatFact(f.constraints.total), f.constraints.firstBinding?.rule ?? '—', f.run.halted ? 'yes' : 'no'],
+    ...f.stress.variants.map((v) =>
+      v.error
+        ? [v.name, '—', 'error', '—', '—', '—', '—', '—', '—']
+        : [v.name, `#${v.runId}`, formatFact(v.netPnl), formatFact(v.deltaNetPnl), formatFact(v.maxDrawdown), formatFact(v.totalCost), formatFact(v.constraintEvents), v.firstBinding?.rule ?? '—', v.halted ? 'yes' : 'no']
+    )
+  ]
+  return table('Stress comparison (one factor at a time against the base run)', ['variant', 'run', 'net P&L', 'Δ net P&L', 'max drawdown', 'total cost', 'constraint events', 'binds first', 'halted'], rows, 2)
+}
+
+function constraintBlocks(f: MemoFacts): FactBlock[] {
+  const c = f.constraints
+  if (c.total === 0) return [{ kind: 'text', text: 'No constraint event in this run: the risk gate never clipped, scaled or flattened a target.' }]
+  return [
+    {
+      kind: 'text',
+      text: `${formatFact(c.total)} constraint events. Binds first: ${c.firstBinding!.rule} at step ${formatFact(c.firstBinding!.t)} (${c.firstBinding!.message}). Most frequent: ${c.mostFrequent!.rule} (${formatFact(c.mostFrequent!.count)} events).`
+    },
+    table('Constraint events by rule', ['rule', 'events', 'first step', 'first message'], c.byRule.map((r) => [r.rule, formatFact(r.count), formatFact(r.firstT), r.firstMessage]), 1)
+  ]
+}
+
+function actionTotals(f: MemoFacts): Record<string, number> {
+  const totals: Record<string, number> = Object.fromEntries(f.actions.map((a) => [a, 0]))
+  for (const r of f.actionsByRegime) for (const [a, n] of Object.entries(r.counts)) totals[a] = (totals[a] ?? 0) + n
+  return totals
+}
+
+function factsFor(id: MemoFieldId, f: MemoFacts): FactBlock[] {
+  switch (id) {
+    case 'mechanism': {
+      const blocks: FactBlock[] = [
+        { kind: 'text', text: `${f.run.labTitle} (book ch. ${f.run.chapter}): ${f.run.description}` },
+        { kind: 'text', text: `Preset ${f.run.preset}, seed ${f.run.seed}; ${formatFact(f.run.steps)} of ${formatFact(f.run.plannedSteps)} steps${f.run.halted ? ', halted by the drawdown stop' : ''}.` }
+      ]
+      const overrides = Object.entries(f.run.overrides)
+      if (overrides.length) blocks.push({ kind: 'list', items: overrides.map(([k, v]) => `${k} = ${formatValue(v)}`) })
+      if (f.corrections.length) blocks.push({ kind: 'text', text: `Corrections applied: ${f.corrections.map((c) => `${c.id} (${c.title})`).join('; ')}.` })
+      return blocks
+    }
+    case 'surface': {
+      const blocks: FactBlock[] = [{ kind: 'text', text: `Instruments: ${sentenceList(f.instruments)}. Regimes: ${sentenceList(f.regimes)}.` }]
+      if (f.surface) {
+        const s = f.surface
+        blocks.push({ kind: 'text', text: `Surface: ${s.name} (${s.unit}), a ${s.layout} over ${s.axes.map((a) => `${a.name} (${a.size}${a.unit ? `, ${a.unit}` : ''})`).join(' × ')}.` })
+        blocks.push(table('Key surface features (mean over the run)', ['feature', 'unit', 'mean', 'what it measures'], s.features.map((x) => [x.name, x.unit, formatFact(x.mean), x.description]), 2))
+      } else blocks.push({ kind: 'text', text: 'No surface was recomputed for this run.' })
+      return blocks
+    }
+    case 'constrainedActions': {
+      const totals = actionTotals(f)
+      return [
+        table('Actions taken', ['action', 'steps', 'share'], f.actions.map((a) => [a, formatFact(totals[a] ?? 0), formatShare(f.run.steps > 0 ? (totals[a] ?? 0) / f.run.steps : null)])),
+        ...constraintBlocks(f)
+      ]
+    }
+    case 'costDrivers': {
+      const blocks: FactBlock[] = [
+        table('Costs by component', ['component', 'total', 'share'], f.costs.components.map((c) => [c.name, formatFact(c.total), formatShare(c.share)])),
+        {
+          kind: 'text',
+          text: f.costs.dominant
+            ? `Dominant cost component: ${f.costs.dominant} (${formatShare(f.costs.components.find((c) => c.name === f.costs.dominant)?.share)} of total cost ${formatFact(f.totals.cost)}).`
+            : 'No cost was paid in this run.'
+        },
+        table('Cost by regime', ['regime', 'steps', 'cost', 'cost per step'], f.regimePnl.map((r) => [r.regime, formatFact(r.steps), formatFact(r.cost), formatFact(r.steps > 0 ? r.cost / r.steps : null)]))
+      ]
+      return blocks
+    }
+    case 'stressBreaks': {
+      if (f.stress.variants.length === 0) return [{ kind: 'text', text: 'This lab has no stress menu; no stress comparison was run.' }]
+      return [
+        { kind: 'text', text: f.stress.method },
+        stressTable(f),
+        { kind: 'list', items: f.stress.variants.map(changeLine) },
+        {
+          kind: 'text',
+          text: f.stress.worst
+            ? `Worst variant by net P&L: ${f.stress.worst} (Δ ${formatFact(f.stress.variants.find((v) => v.name === f.stress.worst)?.deltaNetPnl)} against the base).`
+            : 'No stress variant lowered net P&L below the base run.'
+        }
+      ]
+    }
+    case 'riskControl': {
+      const firsts = new Map<string, number>()
+      for (const v of f.stress.variants) if (v.firstBinding) firsts.set(v.firstBinding.rule, (firsts.get(v.firstBinding.rule) ?? 0) + 1)
+      const ranked = [...firsts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      const ran = f.stress.variants.filter((v) => !v.error).length
+      return [
+        { kind: 'text', text: `Max drawdown ${formatFact(f.totals.maxDrawdown)}, max leverage ${formatFact(f.totals.maxLeverage)}${f.run.halted ? '; the drawdown stop halted the run' : '; the drawdown stop did not halt the run'}.` },
+        {
+          kind: 'text',
+          text: ranked.length
+            ? `Under stress the constraint that binds first is ${ranked[0]![0]} in ${ranked[0]![1]} of ${ran} variants${ranked.length > 1 ? ` (also: ${ranked.slice(1).map(([r, n]) => `${r} in ${n}`).join(', ')})` : ''}.`
+            : 'No constraint bound in any stress variant.'
+        },
+        table(
+          'Drawdown under stress',
+          ['variant', 'max drawdown', 'halted'],
+          f.stress.variants.filter((v) => !v.error).map((v) => [v.name, formatFact(v.maxDrawdown), v.halted ? 'yes' : 'no'])
+        )
+      ]
+    }
+    case 'harvest': {
+      const regimes = f.regimePnl.map((r) => r.regime)
+      const rows = f.pnlComponents.map((c) => [c, formatFact(f.regimePnl.reduce((s, r) => s + (r.pnlByComponent[c] ?? 0), 0)), ...f.regimePnl.map((r) => formatFact(r.pnlByComponent[c] ?? 0))])
+      rows.push(['cost', formatFact(-f.totals.cost), ...f.regimePnl.map((r) => formatFact(-r.cost))])
+      rows.push(['net', formatFact(f.totals.netPnl), ...f.regimePnl.map((r) => formatFact(r.netPnl))])
+      return [table('P&L by component and regime (what is harvested, what it costs)', ['component', 'total', ...regimes], rows)]
+    }
+    case 'stateSurface': {
+      if (!f.surface || f.surface.features.length === 0) return [{ kind: 'text', text: 'No surface features were recomputed for this run.' }]
+      const s = f.surface
+      return [
+        {
+          kind: 'text',
+          text: `Surface features averaged by regime over ${formatFact(s.frames)} frames${s.stride > 1 ? ` (every ${formatFact(s.stride)}th step)` : ''}.`
+        },
+        table('Surface features by regime', ['feature', 'unit', ...f.regimes], s.features.map((x) => [x.name, x.unit, ...f.regimes.map((r) => formatFact(x.byRegime[r] ?? null))]), 2)
+      ]
+    }
+    case 'sizing': {
+      const sizing = f.metrics.filter((m) => /leverage|position|inventory|exposure|turnover/i.test(m.name))
+      return [
+        { kind: 'text', text: `Instruments (legs): ${sentenceList(f.instruments)}. Max gross leverage ${formatFact(f.totals.maxLeverage)}; final equity ${formatFact(f.totals.finalEquity)}.` },
+        ...(sizing.length ? [table('Sizing metrics', ['metric', 'value'], sizing.map((m) => [m.name, formatFact(m.value)]))] : [])
+      ]
+    }
+    case 'executionPlan':
+      return [
+        table('Actions by regime (steps)', ['regime', 'steps', ...f.actions], f.actionsByRegime.map((r) => [r.regime, formatFact(r.steps), ...f.actions.map((a) => formatFact(r.counts[a] ?? 0))])),
+        table('Cost by regime', ['regime', 'cost', 'cost per step'], f.regimePnl.map((r) => [r.regime, formatFact(r.cost), formatFact(r.steps > 0 ? r.cost / r.steps : null)]))
+      ]
+    case 'fundingMargin': {
+      const funding = f.pnlComponents.filter((c) => /carry|fund|basis|margin|rebate/i.test(c))
+      if (funding.length === 0) return [{ kind: 'text', text: `The lab books no carry, funding or margin P&L component; its components are: ${sentenceList(f.pnlComponents)}.` }]
+      return [table('Carry and funding P&L by regime', ['component', ...f.regimes], funding.map((c) => [c, ...f.regimePnl.map((r) => formatFact(r.pnlByComponent[c] ?? 0))]))]
+    }
+    case 'correlation':
+      return [table('Regime P&L', ['regime', 'steps', 'net P&L', 'cost', 'net P&L per step'], f.regimePnl.map((r) => [r.regime, formatFact(r.steps), formatFact(r.netPnl), formatFact(r.cost), formatFact(r.steps > 0 ? r.netPnl / r.steps : null)]))]
+    case 'controls':
+      return [
+        ...constraintBlocks(f),
+        ...(f.stress.variants.length
+          ? [{ kind: 'list' as const, items: f.stress.variants.filter((v) => !v.error).map((v) => `${v.name}: ${v.firstBinding ? `${v.firstBinding.rule} binds first at step ${formatFact(v.firstBinding.t)}` : 'no constraint event'} (${formatFact(v.constraintEvents)} events)`) }]
+          : [])
+      ]
+  }
+}
+
+/** The six memo fields, then the seven committee sections, each with its facts. */
+export function memoSections(facts: MemoFacts): MemoSection[] {
+  return [
+    ...MEMO_FIELDS.map((f) => ({ id: f.id, title: f.title, group: 'memo' as const, facts: factsFor(f.id, facts) })),
+    ...COMMITTEE_SECTIONS.map((s) => ({ id: s.id, title: s.title, group: 'committee' as const, facts: factsFor(s.id, facts) }))
+  ]
+}
+
+export function metricsTable(facts: MemoFacts): FactBlock {
+  return table('Metrics (under the notebook’s own names)', ['metric', 'value'], facts.metrics.map((m) => [m.name, formatFact(m.value)]))
+}
