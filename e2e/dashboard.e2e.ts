@@ -75,8 +75,6 @@ describe('run dashboard', () => {
   it('recolours the charts when the theme switches (canvases follow the light theme)', async () => {
     await page.mouse.move(5, 5)
     const pixel = async (): Promise<number[]> => {
-      const png = await page.getByTestId('chart-leverage').screenshot({ clip: undefined })
-      void png
       return page.getByTestId('chart-leverage').locator('canvas').first().evaluate((canvas: HTMLCanvasElement) => {
         const ctx = canvas.getContext('2d')!
         return Array.from(ctx.getImageData(4, 4, 1, 1).data)
