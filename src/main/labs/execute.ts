@@ -14,10 +14,11 @@ import {
   type LabLoopHost,
   type LabRun
 } from '../engine/kernel'
-import type { StepRecordBatch } from '../engine/kernel/step-records'
+import type { StepLogSlice, StepRecordBatch } from '../engine/kernel/step-records'
 import { chainRun } from '../audit/chain'
 import { CODE_VERSION } from '../version'
 import { LabConfigError, type LabInputs, type LabModule, type LabRequirement } from './lab-module'
+import { StepLogStream } from './log-stream'
 import { labIds, labRegistry } from './registry'
 
 export interface LabPlan {
@@ -139,12 +140,32 @@ export async function executeLab(
   spec: LabRunSpec,
   host: LabLoopHost = {},
   environment = { runtime: `Node ${process.versions.node}`, platform: `${process.platform}-${process.arch}` },
-  inputs: LabInputs = {}
-): Promise<TaskOutput & { results: LabResults; records: StepRecordBatch }> {
+  inputs: LabInputs = {},
+  /**
+   * Receives the decision log in STEP_CHUNK slices while the run advances (main commits each
+   * one); the last slice is returned as `logTail`, to be written with the results.
+   */
+  onLogSlice?: (slice: StepLogSlice) => void
+): Promise<TaskOutput & { results: LabResults; records: StepRecordBatch; logTail?: StepLogSlice }> {
   const plan = planLab(spec)
   const lab = boundLab(plan, spec, inputs)
-  const run = await runLab(lab, plan.config, { host })
   const costComponents = lab.execution(plan.config).components
+  const logStream = onLogSlice
+    ? new StepLogStream(
+        { legs: lab.legs, actionNames: lab.actions, regimeNames: lab.regimeNames(plan.config), sourceNames: POLICY_SOURCES, costComponents, pnlComponents: lab.pnlComponents },
+        onLogSlice
+      )
+    : null
+  const loopHost: LabLoopHost = logStream
+    ? {
+        ...host,
+        onSteps: (columns, from, to, events, rationales) => {
+          logStream.onSteps(columns, from, to, events, rationales)
+          host.onSteps?.(columns, from, to, events, rationales)
+        }
+      }
+    : host
+  const run = await runLab(lab, plan.config, { host: loopHost })
   const manifest = buildManifest({
     lab: lab.id,
     preset: spec.preset,
@@ -182,8 +203,14 @@ export async function executeLab(
     }
   }
   // The decision log is hash-chained where it is produced (off the main thread); its head goes
-  // into the manifest, so any later edit of the stored log shows against it.
+  // into the manifest, so any later edit of the stored log shows against it. Streamed, the
+  // chain was carried slice by slice and the last slice ends on the same head.
   const records = toStepRecords(lab, run, costComponents)
+  if (logStream) {
+    const logTail = logStream.finish(records)
+    manifest.chainHead = logTail.chain.head
+    return { results, resultsHash: manifest.resultsHash, records, logTail }
+  }
   records.chain = chainRun(records, records.events)
   manifest.chainHead = records.chain.head
   return { results, resultsHash: manifest.resultsHash, records }

@@ -182,6 +182,27 @@ export const migrations: readonly Migration[] = [
         WHEN (SELECT count(*) FROM runs WHERE id = OLD.run_id) > 0
         BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
     `
+  },
+  {
+    version: 6,
+    name: 'memo narrative edits (append-only history per run)',
+    // The current text of a field is its latest edit; earlier edits stay as the memo's history.
+    sql: `
+      CREATE TABLE run_memos (
+        run_id   INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        seq      INTEGER NOT NULL,
+        field    TEXT    NOT NULL,
+        text     TEXT    NOT NULL,
+        saved_at TEXT    NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX run_memos_by_field ON run_memos (run_id, field, seq);
+      CREATE TRIGGER run_memos_no_update BEFORE UPDATE ON run_memos
+        BEGIN SELECT RAISE(ABORT, 'memo edits are append-only'); END;
+      CREATE TRIGGER run_memos_no_delete BEFORE DELETE ON run_memos
+        WHEN (SELECT count(*) FROM runs WHERE id = OLD.run_id) > 0
+        BEGIN SELECT RAISE(ABORT, 'memo edits are append-only'); END;
+    `
   }
 ]
 

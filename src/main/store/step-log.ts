@@ -60,36 +60,52 @@ function blobToInt32(blob: Buffer): Int32Array {
   return out
 }
 
-export function encodeStepLog(r: StepRecordBatch): { meta: StepLogMeta; steps: number; chunks: EncodedChunk[] } {
-  const legs = r.legs.length
-  const n = r.t.length
-  // Pages are addressed by step number, so steps must be 0, 1, 2, … with none missing.
-  for (let i = 0; i < n; i++) {
-    if (r.t[i] !== i) throw new Error(`step records must run 0…${n - 1} without gaps (record ${i} has t = ${r.t[i]})`)
-  }
-  const meta: StepLogMeta = {
+/** The log's name tables as stored (meta_json): the same key order however the log was written. */
+export function stepLogMeta(r: Pick<StepRecordBatch, 'legs' | 'actionNames' | 'regimeNames' | 'sourceNames' | 'costByComponent' | 'pnlByComponent'>, rationales: string[]): StepLogMeta {
+  return {
     legs: r.legs,
     actionNames: r.actionNames,
     regimeNames: r.regimeNames,
     sourceNames: r.sourceNames,
-    rationales: r.rationales,
+    rationales,
     costComponents: Object.keys(r.costByComponent),
     pnlComponents: Object.keys(r.pnlByComponent)
   }
+}
+
+type ChunkColumns = Omit<StepRecordBatch, 'rationales' | 'chain' | 'events'> & { chain?: { stepLinks: Uint8Array } | undefined }
+
+/**
+ * Steps [first, first + n) as chunks: `first` must start a chunk, and the records' steps must
+ * be first, first + 1, … with none missing (pages are addressed by step number).
+ */
+export function encodeStepChunks(r: ChunkColumns, first: number): EncodedChunk[] {
+  const legs = r.legs.length
+  const n = r.t.length
+  if (first % STEP_CHUNK !== 0) throw new Error(`a slice of the decision log must start a chunk (step ${first} is not a multiple of ${STEP_CHUNK})`)
+  for (let i = 0; i < n; i++) {
+    if (r.t[i] !== first + i) throw new Error(`step records must run ${first}…${first + n - 1} without gaps (record ${i} has t = ${r.t[i]})`)
+  }
+  const costComponents = Object.keys(r.costByComponent)
+  const pnlComponents = Object.keys(r.pnlByComponent)
   const chunks: EncodedChunk[] = []
-  for (let from = 0, index = 0; from < n; from += STEP_CHUNK, index++) {
+  for (let from = 0; from < n; from += STEP_CHUNK) {
     const to = Math.min(n, from + STEP_CHUNK)
     const columns: EncodedChunk['columns'] = []
     for (const name of CODE_COLUMNS) columns.push({ name, data: int32Blob(r[name], from, to) })
     for (const name of VALUE_COLUMNS) columns.push({ name, data: float64ToBlob(r[name].subarray(from, to)) })
     columns.push({ name: 'position', data: float64ToBlob(r.position.subarray(from * legs, to * legs)) })
     columns.push({ name: 'trade', data: float64ToBlob(r.trade.subarray(from * legs, to * legs)) })
-    for (const c of meta.costComponents) columns.push({ name: `cost:${c}`, data: float64ToBlob(r.costByComponent[c]!.subarray(from, to)) })
-    for (const c of meta.pnlComponents) columns.push({ name: `pnl:${c}`, data: float64ToBlob(r.pnlByComponent[c]!.subarray(from, to)) })
+    for (const c of costComponents) columns.push({ name: `cost:${c}`, data: float64ToBlob(r.costByComponent[c]!.subarray(from, to)) })
+    for (const c of pnlComponents) columns.push({ name: `pnl:${c}`, data: float64ToBlob(r.pnlByComponent[c]!.subarray(from, to)) })
     if (r.chain) columns.push({ name: LINK_COLUMN, data: Buffer.from(r.chain.stepLinks.subarray(from * LINK_BYTES, to * LINK_BYTES)) })
-    chunks.push({ index, t0: from, n: to - from, columns })
+    chunks.push({ index: (first + from) / STEP_CHUNK, t0: first + from, n: to - from, columns })
   }
-  return { meta, steps: n, chunks }
+  return chunks
+}
+
+export function encodeStepLog(r: StepRecordBatch): { meta: StepLogMeta; steps: number; chunks: EncodedChunk[] } {
+  return { meta: stepLogMeta(r, r.rationales), steps: r.t.length, chunks: encodeStepChunks(r, 0) }
 }
 
 /** Rows [from, to) of one decoded chunk. */

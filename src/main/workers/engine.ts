@@ -4,6 +4,7 @@ import { runRandomWalk } from '../engine/tasks/random-walk'
 import { labCatalogue } from '../labs/catalogue'
 import { CsvValidationError, parsePriceCsv } from '../regime/csv'
 import { executeLab, findLab, planLab } from '../labs/execute'
+import type { StepLogSlice } from '../engine/kernel/step-records'
 import type { LabInputs, LabRequirement } from '../labs/lab-module'
 import { seriesStreamFor } from '../labs/series-stream'
 import { surfaceFrames, surfaceSource, type SurfaceWindow } from '../labs/surfaces'
@@ -18,13 +19,17 @@ export interface RunPlan {
   requires: readonly LabRequirement[]
 }
 
-/** `engine.run` takes a bare spec, or a spec with the inputs its plan required. */
-function runParams(params: unknown): { spec: unknown; inputs: LabInputs } {
+/**
+ * `engine.run` takes a bare spec, or a spec with the inputs its plan required and, with
+ * `logBatches`, asks for the decision log as `log` events while the run advances (the result
+ * then carries only its last slice, `logTail`, instead of the whole log).
+ */
+function runParams(params: unknown): { spec: unknown; inputs: LabInputs; logBatches: boolean } {
   if (params !== null && typeof params === 'object' && 'spec' in params && !('task' in params)) {
-    const { spec, inputs } = params as { spec: unknown; inputs?: LabInputs }
-    return { spec, inputs: inputs ?? {} }
+    const { spec, inputs, logBatches } = params as { spec: unknown; inputs?: LabInputs; logBatches?: boolean }
+    return { spec, inputs: inputs ?? {}, logBatches: logBatches === true }
   }
-  return { spec: params, inputs: {} }
+  return { spec: params, inputs: {}, logBatches: false }
 }
 
 function parseSpec(params: unknown): RunSpecType {
@@ -81,7 +86,7 @@ serveWorker({
     return { seed: plan.seed, steps: plan.steps, configHash: plan.configHash, requires: plan.requires }
   },
   'engine.run': async (params, ctx) => {
-    const { spec: rawSpec, inputs } = runParams(params)
+    const { spec: rawSpec, inputs, logBatches } = runParams(params)
     const spec = parseSpec(rawSpec)
     switch (spec.task) {
       case 'random-walk':
@@ -89,9 +94,13 @@ serveWorker({
       case 'lab': {
         // The book's diagnostics stream out as conflated chunks while the lab runs.
         const stream = seriesStreamFor(spec, (chunk) => ctx.emit('series', chunk))
-        const output = await executeLab(spec, { ...loopHost(ctx), onSteps: stream.onSteps }, undefined, inputs)
+        const onLogSlice = logBatches ? (slice: StepLogSlice) => ctx.emit('log', slice) : undefined
+        const output = await executeLab(spec, { ...loopHost(ctx), onSteps: stream.onSteps }, undefined, inputs, onLogSlice)
         stream.finish()
-        return output
+        if (!output.logTail) return output
+        // Main holds every earlier slice already; the whole log need not cross again.
+        const { records: _records, ...rest } = output
+        return rest
       }
     }
   },

@@ -8,7 +8,7 @@ import { actionChanges, bookAnswers, constraintRows, costRows, metricRows, overl
 import { OverlayChart } from './OverlayChart'
 import './compare.css'
 
-type Loaded = { results: LabResults } | { error: string }
+type Loaded = { results: LabResults; events: ReadonlyArray<{ t: number; rule: string }> } | { error: string }
 
 const SERIES_COLORS = 6
 const colorOf = (i: number): string => getComputedStyle(document.documentElement).getPropertyValue(`--series-${(i % SERIES_COLORS) + 1}`).trim() || '#4aa3ff'
@@ -29,10 +29,10 @@ export function CompareView({ state }: ViewProps) {
     let live = true
     for (const id of completedKey ? completedKey.split(',').map(Number) : []) {
       if (loaded[id]) continue
-      client.call('runs.get', { runId: id }).then(
-        (detail) =>
+      Promise.all([client.call('runs.get', { runId: id }), client.call('runs.events', { runId: id })]).then(
+        ([detail, { events }]) =>
           live &&
-          setLoaded((l) => ({ ...l, [id]: detail.results?.kind === 'lab' ? { results: detail.results } : { error: 'has no lab results (a random walk cannot be compared here)' } })),
+          setLoaded((l) => ({ ...l, [id]: detail.results?.kind === 'lab' ? { results: detail.results, events } : { error: 'has no lab results (a random walk cannot be compared here)' } })),
         (e: Error) => live && setLoaded((l) => ({ ...l, [id]: { error: e.message } }))
       )
     }
@@ -43,7 +43,7 @@ export function CompareView({ state }: ViewProps) {
 
   const compared: ComparedRun[] = summaries.flatMap((r) => {
     const l = loaded[r.id]
-    return l && 'results' in l ? [{ id: r.id, results: l.results }] : []
+    return l && 'results' in l ? [{ id: r.id, results: l.results, events: l.events }] : []
   })
   const waiting = summaries.filter((r) => r.status === 'completed' && !loaded[r.id])
   const notComparable = summaries.flatMap((r) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { LabResults } from '../../../../shared/contract'
-import { actionChanges, bookAnswers, constraintCounts, constraintRows, costRows, metricDirection, metricRows, overlayLines, type ComparedRun } from './compare-analysis'
+import { actionChanges, bookAnswers, constraintCounts, constraintRows, costRows, metricDirection, metricRows, overlayLines, storedConstraintCounts, type ComparedRun } from './compare-analysis'
 
 /** A lab result with just the fields the analysis reads; cumulative costs end at the given totals. */
 function results(over: {
@@ -156,5 +156,15 @@ describe('overlay lines', () => {
     const [line] = overlayLines([run(1, r)], (x) => x.series.cumulativeCost)
     expect([...line!.x]).toEqual([0, 1, 2])
     expect([...line!.y]).toEqual([...r.series.cumulativeCost])
+  })
+})
+
+describe('constraints from the stored events', () => {
+  it('counts events per rule and finds the rule that bound first', () => {
+    expect(storedConstraintCounts([{ t: 9, rule: 'leverage_clip' }, { t: 4, rule: 'position_limit' }, { t: 12, rule: 'leverage_clip' }])).toEqual({
+      counts: { leverage_clip: 2, position_limit: 1 },
+      first: { rule: 'position_limit', t: 4 }
+    })
+    expect(storedConstraintCounts([])).toEqual({ counts: {}, first: null })
   })
 })

@@ -8,6 +8,19 @@ import type { LabResults } from '../../../../shared/contract'
 export interface ComparedRun {
   id: number
   results: LabResults
+  /** The run's stored constraint events (rule and step), when loaded: exact for every lab. */
+  events?: ReadonlyArray<{ t: number; rule: string }>
+}
+
+/** Events per rule from the stored log, and the rule that bound first (earliest step). */
+export function storedConstraintCounts(events: ReadonlyArray<{ t: number; rule: string }>): { counts: Record<string, number>; first: { rule: string; t: number } | null } {
+  const counts: Record<string, number> = {}
+  let first: { rule: string; t: number } | null = null
+  for (const e of events) {
+    counts[e.rule] = (counts[e.rule] ?? 0) + 1
+    if (first === null || e.t < first.t) first = { rule: e.rule, t: e.t }
+  }
+  return { counts, first }
 }
 
 export type Direction = 'higher' | 'lower'
@@ -109,7 +122,12 @@ export interface ConstraintRow {
 }
 
 export function constraintRows(runs: readonly ComparedRun[]): ConstraintRow[] {
-  const perRun = runs.map((r) => constraintCounts(r.results))
+  const perRun = runs.map((r) => {
+    if (!r.events) return constraintCounts(r.results)
+    const counts = storedConstraintCounts(r.events).counts
+    if (r.results.halted && !counts.drawdown_stop) counts.drawdown_stop = 1
+    return counts
+  })
   const rules: string[] = []
   for (const counts of perRun) for (const rule of Object.keys(counts)) if (!rules.includes(rule)) rules.push(rule)
   return rules.map((rule) => {
@@ -226,6 +244,9 @@ export function bookAnswers(runs: readonly ComparedRun[]): BookAnswers {
       else if (before > 0 && after === 0) constraints.push(`${name(i)}: ${ruleName(row.rule)} no longer binds (${before} events in #${first.id}).`)
       else if (before > 0 && after !== before) constraints.push(`${name(i)}: ${ruleName(row.rule)} bound ${after} times against ${before} in #${first.id}.`)
     }
+    const firstBound = runs[i]!.events ? storedConstraintCounts(runs[i]!.events!).first : null
+    const baselineFirst = first.events ? storedConstraintCounts(first.events).first : null
+    if (firstBound && firstBound.rule !== baselineFirst?.rule) constraints.push(`${name(i)}: ${ruleName(firstBound.rule)} bound first, at step ${firstBound.t}${baselineFirst ? ` (in #${first.id}: ${ruleName(baselineFirst.rule)} at step ${baselineFirst.t})` : ''}.`)
     if (runs[i]!.results.halted && !first.results.halted) constraints.push(`${name(i)}: the drawdown stop halted the run at step ${runs[i]!.results.steps} of ${runs[i]!.results.plannedSteps}.`)
   }
   if (constraints.length === 0) {
