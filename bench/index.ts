@@ -25,6 +25,7 @@ import { simulatePath } from '../src/main/labs/heston-regime/market'
 import { resolveConfig as resolveHestonConfig } from '../src/main/labs/heston-regime/config'
 import { SupervisedService } from '../src/main/services/service-host'
 import { benchDecisionLog } from './decision-log'
+import { benchAuditChain } from './audit-chain'
 
 // `npm run bench`: the slice's throughput at each layer, as absolute figures and as ratios to a
 // baseline measured in this same process (so machine speed cancels out of the ratios).
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
   await benchMicrostructure()
   await benchRegime()
   await benchDecisionLog()
+  await benchAuditChain()
 }
 
 /** The regime model on CPU: a 2,520-bar series end to end, and the streaming step's latency. */

@@ -6,7 +6,7 @@ import { formatInteger } from '../../format/numbers'
  * Action counts by regime (the book's fourth diagnostic): per regime, one bar per action whose
  * length is the action's share of that regime's steps (the engine's actionMixByRegime).
  */
-export function ActionMix({ results }: { results: RunSeriesView['summary'] }) {
+export function ActionMix({ results }: { results: NonNullable<RunSeriesView['summary']> }) {
   const regimes = results.regimeNames
   const actions = results.actionNames
   return (

@@ -8,14 +8,9 @@ import { ActionMix } from './ActionMix'
 import { DiagnosticsCharts } from './DiagnosticsCharts'
 import { leverageCap, leverageCapOfSpec } from './leverage-cap'
 import { useDashboardSeries } from './useDashboardSeries'
+import { MetricsTable as MetricsRows } from '../runs/MetricsTable'
 import '../../charts/charts.css'
 import './dashboard.css'
-
-function formatMetric(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '—'
-  if (Number.isInteger(value)) return formatInteger(value)
-  return Math.abs(value) >= 1000 ? value.toFixed(2) : value.toPrecision(6)
-}
 
 /** The lab runs the dashboard can show, newest first. */
 export function labRuns(state: ViewProps['state']): RunSummary[] {
@@ -51,16 +46,7 @@ function MetricsTable({ results, run, done }: { results: RunSeriesView['summary'
     )
   }
   return (
-    <table className="compact dash-metrics" aria-label="Metrics" data-testid="dashboard-metrics">
-      <tbody>
-        {Object.entries(results.metrics).map(([name, value]) => (
-          <tr key={name} data-metric={name}>
-            <td className="mono">{name}</td>
-            <td className="num mono">{formatMetric(value)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <MetricsRows metrics={Object.entries(results.metrics)} label="Metrics" className="compact dash-metrics" testId="dashboard-metrics" />
   )
 }
 

@@ -20,6 +20,8 @@ export function useDashboardSeries(run: RunSummary | null, widthPx: number): Das
   const [data, setData] = useState<DashboardData>({ series: null, results: null, error: null })
   const runId = run?.id ?? null
   const status = run?.status ?? null
+  // A run that stopped early keeps the decision log batches it committed: its series come from them.
+  const partial = run?.partial === true
   // Buckets: one per pixel of the charts (two points each); never fewer than 512.
   const maxBuckets = Math.max(512, Math.round(widthPx))
 
@@ -60,7 +62,7 @@ export function useDashboardSeries(run: RunSummary | null, widthPx: number): Das
         off()
       }
     }
-    if (status !== 'completed') {
+    if (status !== 'completed' && !partial) {
       setData({ series: null, results: null, error: `Run #${runId} is ${status}: it has no stored series.` })
       return
     }
@@ -71,7 +73,7 @@ export function useDashboardSeries(run: RunSummary | null, widthPx: number): Das
     return () => {
       live = false
     }
-  }, [client, runId, status, maxBuckets])
+  }, [client, runId, status, partial, maxBuckets])
 
   return data
 }

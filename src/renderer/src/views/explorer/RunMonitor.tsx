@@ -3,7 +3,8 @@ import type { LabResults, RunSummary } from '../../../../shared/contract'
 import { useClient } from '../../app/ClientContext'
 import type { ProgressFrame } from '../../app/state'
 import { formatCompact, formatDuration, formatInteger } from '../../format/numbers'
-import { formatMetric, partialNote } from '../runs/run-text'
+import { partialNote } from '../runs/run-text'
+import { MetricsTable } from '../runs/MetricsTable'
 
 export interface RunMonitorProps {
   run: RunSummary
@@ -88,16 +89,7 @@ export function RunMonitor({ run, frame, label, onCancel, onOpenDashboard, onCom
       {error && <p className="error-text">Could not load the results: {error}</p>}
       {results && (
         <>
-          <table className="compact" aria-label="Headline metrics">
-            <tbody>
-              {metrics.map(([name, value]) => (
-                <tr key={name} data-metric={name}>
-                  <td className="mono">{name}</td>
-                  <td className="num mono">{formatMetric(value)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <MetricsTable metrics={metrics} label="Headline metrics" />
           {results.halted && <p className="warn-text">Halted by the drawdown stop after {formatInteger(results.steps)} of {formatInteger(results.plannedSteps)} steps.</p>}
         </>
       )}

@@ -2,8 +2,7 @@ import { useMemo } from 'react'
 import type { LabResults } from '../../../../shared/contract'
 import { LineChart } from '../../charts/LineChart'
 import { formatInteger } from '../../format/numbers'
-import { formatMetric } from './run-text'
-
+import { MetricsTable } from './MetricsTable'
 
 /** A lab run: the notebook-named metrics, action and regime counts, and the book's diagnostics. */
 export function LabResultsPanel({ results }: { results: LabResults }) {
@@ -12,22 +11,7 @@ export function LabResultsPanel({ results }: { results: LabResults }) {
   return (
     <div className="lab-results">
       <div className="lab-tables">
-        <table className="compact" aria-label="Metrics">
-          <thead>
-            <tr>
-              <th>metric</th>
-              <th className="num">value</th>
-            </tr>
-          </thead>
-          <tbody>
-            {Object.entries(results.metrics).map(([name, value]) => (
-              <tr key={name} data-metric={name}>
-                <td className="mono">{name}</td>
-                <td className="num mono">{formatMetric(value)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <MetricsTable metrics={Object.entries(results.metrics)} label="Metrics" header />
         <table className="compact" aria-label="Action counts">
           <thead>
             <tr>
