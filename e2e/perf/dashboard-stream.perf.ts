@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { openWorkstation, root, screenshotPath, type Session } from '../support/host'
+import { openWorkstation, screenshotPath, type Session } from '../support/host'
 import { openView, startLabRun, waitForRun } from '../support/viz'
+import { mergeUiBench } from './ui-bench-report'
 
 // Frame times in Chromium against the browser host while a long lab run streams into the
 // dashboard (requestAnimationFrame intervals), and the phase-space scatter redrawing every
@@ -73,19 +74,6 @@ function measureFrames(page: Page, frames: number, whileStreaming: boolean): Pro
   )
 }
 
-function merge(entries: Record<string, unknown>): void {
-  const file = join(root, 'test-results', 'ui-bench.json')
-  mkdirSync(join(root, 'test-results'), { recursive: true })
-  let report: Record<string, unknown> = {}
-  if (existsSync(file)) {
-    try {
-      report = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
-    } catch {
-      report = {}
-    }
-  }
-  writeFileSync(file, JSON.stringify({ ...report, ...entries }, null, 2))
-}
 
 let session: Session
 let dir: string
@@ -120,7 +108,7 @@ it(`dashboard frame times while a ${STREAM_STEPS.toLocaleString('en-US')}-step l
     idle: stats(idle.intervals),
     streaming: { ...stats(streaming.intervals), chartUpdates: streaming.updates, pointsAtStart: streaming.pointsStart, pointsAtEnd: streaming.pointsEnd }
   }
-  merge({ dashboardStream: result })
+  mergeUiBench({ dashboardStream: result })
   console.log(`\ndashboard while streaming ${STREAM_STEPS.toLocaleString('en-US')} steps (Chromium ${result.browser}, rAF intervals)`)
   for (const [name, s] of [['idle', result.idle], ['streaming', result.streaming]] as const) {
     console.log(`${name.padEnd(10)} frames ${String(s.frames).padStart(5)}  p50 ${s.p50Ms.toFixed(1)}  p95 ${s.p95Ms.toFixed(1)}  p99 ${s.p99Ms.toFixed(1)}  max ${s.maxMs.toFixed(1)} ms  over budget ${(s.fractionOverBudget * 100).toFixed(1)}%`)
@@ -167,7 +155,7 @@ it(`phase-space scatter redraws ${PHASE_BARS.toLocaleString('en-US')} points und
     frames: stats(measured.intervals),
     pointsRedrawMs: { p50: draws[Math.floor(draws.length / 2)]!, p95: draws[Math.floor(draws.length * 0.95)]!, max: draws[draws.length - 1]! }
   }
-  merge({ phaseScatter: result })
+  mergeUiBench({ phaseScatter: result })
   console.log(`\nphase scatter, ${PHASE_BARS.toLocaleString('en-US')} points, zoom every frame: frame p95 ${result.frames.p95Ms.toFixed(1)} ms; points redraw p50 ${result.pointsRedrawMs.p50.toFixed(1)} ms, p95 ${result.pointsRedrawMs.p95.toFixed(1)} ms`)
   expect(result.frames.frames).toBeGreaterThan(100)
 }, 420_000)

@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { openDatabase } from '../../src/main/store/database'
 import { RunsRepository } from '../../src/main/store/runs-repository'
 import { syntheticStepRecords } from '../../src/main/store/synthetic-step-log'
-import { openWorkstation, root, screenshotPath, type Session } from '../support/host'
+import { openWorkstation, screenshotPath, type Session } from '../support/host'
+import { mergeUiBench } from './ui-bench-report'
 
 // Scrolling a 1,000,000-row decision log in Chromium against the browser host, timed with
 // requestAnimationFrame. The log is written through the real repository (a deterministic
@@ -146,11 +147,7 @@ it('scrolls a 1,000,000-row decision log; frame times saved to test-results/ui-b
   await shown.waitFor()
 
   const report = { steps: STEPS, viewport: '1400×900', browser: session.browser.version(), frameBudgetMs: BUDGET_MS, scenarios: results }
-  mkdirSync(join(root, 'test-results'), { recursive: true })
-  // Other benches (the dashboard's) keep their keys in the same file.
-  const file = join(root, 'test-results', 'ui-bench.json')
-  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {}
-  writeFileSync(file, JSON.stringify({ ...existing, decisionLog: report }, null, 2))
+  mergeUiBench({ decisionLog: report })
   console.log(`\ndecision log, ${STEPS.toLocaleString('en-US')} rows, Chromium ${report.browser} (rAF frame intervals)`)
   console.log(`${'scenario'.padEnd(8)} ${'frames'.padStart(6)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)} ${'>17.7ms'.padStart(8)} ${'dropped'.padStart(8)} ${'placeholder frames'.padStart(19)}`)
   for (const r of results) {

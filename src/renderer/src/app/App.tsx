@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useState } from 'react'
+import { Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useState } from 'react'
 import { selectLab } from '../views/explorer/explorer-store'
 import { useClient } from './ClientContext'
 import { CommandPalette, ShortcutSheet } from './CommandPalette'
@@ -134,7 +134,7 @@ export function App() {
         return
       }
       if (event.altKey && !event.ctrlKey && !event.metaKey) {
-        const digit = /^Digit([1-9])$/.exec(event.code)?.[1]
+        const digit = /^Digit([0-9])$/.exec(event.code)?.[1]
         const view = digit ? VIEWS.find((v) => v.key === digit) : undefined
         if (view) {
           event.preventDefault()
@@ -217,7 +217,7 @@ export function App() {
           <ConnectionBanner state={state} />
           {/* Keyed on the theme: charts read the theme's colours when they are created. */}
           <div className="view-host" key={theme}>
-            {current.render({ state, dispatch, notify })}
+            <Suspense fallback={<div className="view-loading" role="status">Loading {current.title}…</div>}>{current.render({ state, dispatch, notify })}</Suspense>
           </div>
         </div>
       </div>

@@ -1,15 +1,17 @@
-import type { Dispatch, ReactElement } from 'react'
+import { lazy, type Dispatch, type ReactElement } from 'react'
 import type { Action, WorkstationState } from './state'
 import type { ViewId } from './workspace'
-import { CompareView } from '../views/compare/CompareView'
-import { ExplorerView } from '../views/explorer/ExplorerView'
-import { RunsView } from '../views/runs/RunsView'
-import { DashboardView } from '../views/dashboard/DashboardView'
-import { SurfaceView } from '../views/surface/SurfaceView'
-import { PhaseView } from '../views/phase/PhaseView'
-import { RegimeView } from '../views/regime/RegimeView'
-import { DecisionLogView } from '../views/log/DecisionLogView'
-import { SweepsView } from '../views/sweeps/SweepsView'
+// Views load on first use: the shell and the first view are what a cold start has to parse.
+const ExplorerView = lazy(() => import('../views/explorer/ExplorerView').then((m) => ({ default: m.ExplorerView })))
+const RunsView = lazy(() => import('../views/runs/RunsView').then((m) => ({ default: m.RunsView })))
+const DashboardView = lazy(() => import('../views/dashboard/DashboardView').then((m) => ({ default: m.DashboardView })))
+const SurfaceView = lazy(() => import('../views/surface/SurfaceView').then((m) => ({ default: m.SurfaceView })))
+const PhaseView = lazy(() => import('../views/phase/PhaseView').then((m) => ({ default: m.PhaseView })))
+const DecisionLogView = lazy(() => import('../views/log/DecisionLogView').then((m) => ({ default: m.DecisionLogView })))
+const CompareView = lazy(() => import('../views/compare/CompareView').then((m) => ({ default: m.CompareView })))
+const SweepsView = lazy(() => import('../views/sweeps/SweepsView').then((m) => ({ default: m.SweepsView })))
+const RegimeView = lazy(() => import('../views/regime/RegimeView').then((m) => ({ default: m.RegimeView })))
+const MemoView = lazy(() => import('../views/memo/MemoView').then((m) => ({ default: m.MemoView })))
 
 /** What every top-level view receives from the shell. */
 export interface ViewProps {
@@ -40,7 +42,8 @@ export const VIEWS: ViewEntry[] = [
   { id: 'compare', title: 'Compare', key: '7', icon: '⇄', render: (props) => <CompareView {...props} /> },
   { id: 'regime', title: 'Regime', key: '9', icon: '∿', render: (props) => <RegimeView {...props} /> },
   { id: 'log', title: 'Decision log', key: '6', icon: '☰', needsRun: true, render: (props) => <DecisionLogView {...props} /> },
-  { id: 'sweeps', title: 'Sweeps', key: '8', icon: '▦', render: (props) => <SweepsView {...props} /> }
+  { id: 'sweeps', title: 'Sweeps', key: '8', icon: '▦', render: (props) => <SweepsView {...props} /> },
+  { id: 'memo', title: 'Memo', key: '0', icon: '✎', needsRun: true, render: (props) => <MemoView {...props} /> }
 ]
 
 /** VIEWS in nav order (by shortcut key), whatever order entries were added in. */
