@@ -48,5 +48,7 @@ export const VIEWS: ViewEntry[] = [
 
 /** VIEWS in nav order (by shortcut key), whatever order entries were added in. */
 export function navViews(): ViewEntry[] {
-  return [...VIEWS].sort((a, b) => a.key.localeCompare(b.key))
+  // Keyboard order: Alt+1 … Alt+9, then Alt+0 (the key right of 9).
+  const rank = (key: string): number => (key === '0' ? 10 : Number(key))
+  return [...VIEWS].sort((a, b) => rank(a.key) - rank(b.key))
 }
