@@ -83,8 +83,9 @@ describe('workstation shell', () => {
     expect(pid).toBeGreaterThan(0)
     process.kill(pid, 'SIGKILL')
     await expect.poll(() => page.getByTestId('service-banner').textContent()).toContain('The engine service stopped (killed by SIGKILL) and restarts by itself')
-    await monitor.locator('.status-failed').waitFor()
-    expect(await page.getByTestId('run-error').textContent()).toMatch(/engine/)
+    // An engine crash aborts the run: interrupted, with the steps committed so far kept as a partial log.
+    await monitor.locator('.status-interrupted').waitFor()
+    expect(await page.getByTestId('run-error').textContent()).toMatch(/^Aborted: the engine process stopped \(killed by SIGKILL\) after step \d+/)
     expect(await monitor.textContent()).toContain('partial')
     await page.screenshot({ path: screenshotPath('shell-engine-restarting') })
     await page.getByTestId('engine-status').filter({ hasText: 'engine: ready (1 restart)' }).waitFor()

@@ -26,6 +26,7 @@ import { CODE_VERSION } from './version'
 import { AuditStore } from './store/audit-store'
 import { compareReplay } from './audit/replay'
 import { LATEST_SCHEMA_VERSION } from './store/migrations'
+import { MemoUsageError, commandMemo } from './memo/cli-memo'
 
 // The headless workstation: the same engine and labs as the app, printing JSON for scripts.
 const USAGE = `usage:
@@ -38,7 +39,8 @@ const USAGE = `usage:
   mechanica regime --lab heston-regime --compare [--seeds a..b] [--preset P] [--json]   (SSM vs baselines on held-out seeds)
   mechanica verify --db FILE [--run ID] [--json]   (hash chain of every run, or one; exit 1 when a chain is broken)
   mechanica replay --db FILE --run ID [--json]   (re-run from the manifest, compare step by step; exit 1 when it differs)
-  mechanica backup --db FILE [--out FILE] [--overwrite] [--json]   (online copy, verified; default <name>.backup-<n>.db beside it)`
+  mechanica backup --db FILE [--out FILE] [--overwrite] [--json]   (online copy, verified; default <name>.backup-<n>.db beside it)
+  mechanica memo --db FILE --run ID [--format md|html|zip] [--out FILE] [--json]   (the committee memo; default exports/run-<id>-memo.<ext> beside the db)`
 
 /** A mistake in how the CLI was called: one line on stderr, exit code 2, nothing written. */
 class UsageError extends Error {}
@@ -396,7 +398,10 @@ async function commandVerify(values: { db?: string; run?: string; json?: boolean
   else {
     for (const r of reports) {
       const what = r.status === 'intact' ? `intact: ${r.verified} links to head ${r.head?.slice(0, 16)}…` : r.status === 'unchained' ? 'unchained (written before hash chaining)' : `BROKEN at position ${r.firstBreak!.position}: ${r.firstBreak!.problem} — ${r.firstBreak!.detail}`
-      console.log(`run #${r.runId}: ${what}`)
+      // A run that stopped early verifies up to its last committed batch of the log.
+      const run = repository.get(r.runId)
+      const partial = run?.partial ? ` (partial: ${r.steps} of ${run.progressTotal} steps logged before it ended ${run.status})` : ''
+      console.log(`run #${r.runId}: ${what}${partial}`)
     }
   }
   if (reports.some((r) => r.status === 'broken')) process.exitCode = 1
@@ -449,6 +454,7 @@ async function main(argv: string[]): Promise<void> {
       out: { type: 'string' },
       run: { type: 'string' },
       overwrite: { type: 'boolean', default: false },
+      format: { type: 'string' },
       help: { type: 'boolean', default: false }
     }
   })
@@ -476,13 +482,16 @@ async function main(argv: string[]): Promise<void> {
     case 'regime':
       if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
       return commandRegime(values)
+    case 'memo':
+      if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
+      return commandMemo(values, localInputs)
     default:
       fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`)
   }
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof ApiError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (error instanceof UsageError || error instanceof MemoUsageError || error instanceof ApiError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`mechanica: ${(error as Error).message.split('\n')[0]}`)
     process.exit(2)
   }

@@ -17,6 +17,7 @@ import {
   windowOpenDecision
 } from './electron/security'
 import { WindowStateStore, restoreBounds } from './electron/window-state'
+import { printMemoPdf } from './electron/memo-pdf'
 import { resolveDatabasePath } from './paths'
 import { launchUtilityProcess } from './services/electron-launcher'
 
@@ -96,7 +97,8 @@ async function start(): Promise<void> {
     host: 'electron',
     databasePath,
     launcher: launchUtilityProcess,
-    workersDir: join(__dirname, 'workers')
+    workersDir: join(__dirname, 'workers'),
+    printToPdf: printMemoPdf
   })
   const router = workstation.router
   ipcMain.handle(CALL_CHANNEL, (event, ...args: unknown[]) => {

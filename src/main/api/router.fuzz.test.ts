@@ -67,7 +67,13 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'store.backup': { path: 'copy.db' },
   'runs.audit': { runId: 2 },
   'runs.review': { runId: 2, reviewer: 'A. Reviewer', verdict: 'findings', notes: 'checked' },
-  'runs.replay': { runId: 1 }
+  'runs.replay': { runId: 1 },
+  'runs.rerun': { runId: 1 },
+  'memo.get': { runId: 2 },
+  'memo.save': { runId: 2, fields: { mechanism: 'Carry harvested in calm regimes.', riskControl: 'Leverage cap.' } },
+  'memo.render': { runId: 2, format: 'md' },
+  'memo.export': { runId: 2, format: 'md', path: 'memo.md' },
+  'runs.exportTable': { runId: 2, table: 'metrics', format: 'csv', path: 'metrics.csv' }
 }
 
 /** Valid calls that cannot write (reads, cancels of nothing running) are sent; others are filtered out. */

@@ -17,6 +17,7 @@ import { SweepsRepository } from '../store/sweeps-repository'
 import { SweepManager } from '../runs/sweep-manager'
 import { APP_VERSION, CODE_VERSION } from '../version'
 import { EventBus } from './event-bus'
+import { workstationMemo } from '../memo/workstation-memo'
 
 export interface WorkstationOptions {
   host: 'electron' | 'browser'
@@ -25,6 +26,8 @@ export interface WorkstationOptions {
   /** Folder holding the built worker entry files (out/main/workers). */
   workersDir: string
   clock?: Clock
+  /** Renders a memo's HTML to PDF (Electron's printToPDF); the browser host has none and prints from the page. */
+  printToPdf?: (html: string) => Promise<Buffer>
   backoff?: BackoffPolicy
 }
 
@@ -81,6 +84,22 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   // Surfaces per step (re-simulated from a run's spec) and stored constraint events, for the dashboard and surface views.
   const runSurfaces = runSurfaceHandlers(repository, services.engine, serviceInputResolver(services.engine, services.inference))
 
+  // The committee memo: facts from the run and its stress variants (stored runs), narrative, exports.
+  const memo = workstationMemo({
+    db,
+    repository,
+    audit: new AuditStore(db),
+    engine: services.engine,
+    runs,
+    subscribe: (listener) => events.subscribe(listener),
+    emit: (event, payload) => events.emit(event, payload),
+    surfaces: (request) => runSurfaces.surfaces(request),
+    clock,
+    codeVersion: CODE_VERSION,
+    baseDir: dirname(resolve(options.databasePath)),
+    ...(options.printToPdf ? { printToPdf: options.printToPdf } : {})
+  })
+
   const router = createRouter({
     'app.info': () => ({
       name: 'Mechanica',
@@ -119,6 +138,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     'runs.audit': ({ runId }) => audit.status(runId),
     'runs.review': ({ runId, reviewer, verdict, notes }) => audit.review(runId, { reviewer, verdict, notes }),
     'runs.replay': ({ runId }) => audit.replay(runId),
+    'runs.rerun': async ({ runId }) => ({ run: await runs.rerun(runId) }),
     'runs.surfaces': (request) => runSurfaces.surfaces(request),
     'runs.events': ({ runId }) => runSurfaces.events(runId),
     'runs.series': ({ runId, maxBuckets }) => runSurfaces.series(runId, maxBuckets),
@@ -138,6 +158,11 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     'sweeps.list': ({ limit, offset }) => sweeps.list(limit, offset),
     'sweeps.get': ({ sweepId }) => sweeps.get(sweepId),
     'sweeps.cancel': ({ sweepId }) => ({ cancelled: sweeps.cancel(sweepId) }),
+    'memo.get': ({ runId }) => memo.get(runId),
+    'memo.save': ({ runId, fields }) => memo.save(runId, fields),
+    'memo.render': ({ runId, format }) => memo.render(runId, format),
+    'memo.export': ({ runId, format, path }) => memo.export(runId, format, path),
+    'runs.exportTable': ({ runId, table, format, path }) => memo.exportTable(runId, table, format, path),
     'store.backup': async ({ path }) => {
       try {
         const result = path === undefined ? await backupNextTo(db, options.databasePath) : await backupDatabase(db, resolve(dirname(options.databasePath), path))

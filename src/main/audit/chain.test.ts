@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { LINK_BYTES, chainEntries, chainRun, reviewLink, type StepColumnsView, type StoredEvent, type StoredReview, type StoredStepChunk } from './chain'
+import { ChainCursor, LINK_BYTES, chainEntries, chainRun, reviewLink, type StepColumnsView, type StoredEvent, type StoredReview, type StoredStepChunk } from './chain'
 import { verifyChain, type StoredEntry } from './verify'
 
 function syntheticRun(n: number, seed = 1): { view: StepColumnsView; events: StoredEvent[] } {
@@ -146,5 +146,33 @@ describe('hash-chained decision log', () => {
   it('says "unchained" for a log written before chaining existed', () => {
     const { view, events } = syntheticRun(5)
     expect(verifyChain(chainEntries([{ view, links: null }], events), { head: null, steps: 5 }).status).toBe('unchained')
+  })
+
+  it('property: a run chained in batches (the running link carried across) gives chainRun\'s links and head', () => {
+    const n = 60
+    const { view, events } = syntheticRun(n, 3)
+    const whole = chainRun(view, events)
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: n - 1 }), { maxLength: 8 }), (cuts) => {
+        const bounds = [0, ...cuts.sort((a, b) => a - b), n]
+        const cursor = new ChainCursor()
+        const stepLinks: number[] = []
+        const eventLinks: number[] = []
+        for (let k = 0; k + 1 < bounds.length; k++) {
+          // Each batch sees only the events logged up to its last step, as the engine does.
+          const seen = events.filter((e) => e.t < bounds[k + 1]!)
+          const last = k + 2 === bounds.length
+          const batch = cursor.advance(view, bounds[k]!, bounds[k + 1]!, last ? events : seen, last)
+          expect(batch.firstEvent).toBe(eventLinks.length / LINK_BYTES)
+          stepLinks.push(...batch.stepLinks)
+          eventLinks.push(...batch.eventLinks)
+        }
+        expect(Uint8Array.from(stepLinks)).toEqual(whole.stepLinks)
+        expect(Uint8Array.from(eventLinks)).toEqual(whole.eventLinks)
+        expect(cursor.head).toBe(whole.head)
+        expect([cursor.steps, cursor.events]).toEqual([n, events.length])
+      }),
+      { seed: 11, numRuns: 60 }
+    )
   })
 })

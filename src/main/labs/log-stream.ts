@@ -66,12 +66,9 @@ export class StepLogStream {
     const { stepLinks, eventLinks, firstEvent } = this.cursor.advance(view, from, to, events, last)
     const legs = this.names.legs.length
     // Copies, not views: a view would carry the whole run's buffer across the process boundary.
-    const ints = (values: ArrayLike<number>): Int32Array => Int32Array.from({ length: to - from }, (_, i) => values[from + i]!)
-    const floats = (values: ArrayLike<number>, width = 1): Float64Array => {
-      const out = new Float64Array((to - from) * width)
-      for (let i = 0; i < out.length; i++) out[i] = values[from * width + i]!
-      return out
-    }
+    const ints = (values: ArrayLike<number>): Int32Array => (values instanceof Int32Array ? values.slice(from, to) : Int32Array.from({ length: to - from }, (_, i) => values[from + i]!))
+    const floats = (values: ArrayLike<number>, width = 1): Float64Array =>
+      values instanceof Float64Array ? values.slice(from * width, to * width) : Float64Array.from({ length: (to - from) * width }, (_, i) => values[from * width + i]!)
     const perComponent = (record: Readonly<Record<string, ArrayLike<number>>>): Record<string, Float64Array> =>
       Object.fromEntries(Object.entries(record).map(([name, values]) => [name, floats(values)]))
     const newRationales = view.rationales.slice(this.rationalesSent)
@@ -90,7 +87,7 @@ export class StepLogStream {
       t: ints(view.t),
       regime: ints(view.regime),
       action: ints(view.action),
-      source: Uint8Array.from({ length: to - from }, (_, i) => view.source[from + i]!),
+      source: view.source instanceof Uint8Array ? view.source.slice(from, to) : Uint8Array.from({ length: to - from }, (_, i) => view.source[from + i]!),
       rationale: ints(view.rationale),
       position: floats(view.position, legs),
       trade: floats(view.trade, legs),

@@ -89,14 +89,14 @@ function polyline(values: ArrayLike<number>, lo: number, hi: number, colour: str
   return pts.length ? `<polyline fill="none" stroke="${colour}" stroke-width="1.2" points="${pts.join(' ')}"/>` : ''
 }
 
-function legend(names: readonly string[], y = PAD.top - 8): string {
+function legend(names: readonly string[], colourOffset = 0, y = PAD.top - 8): string {
   let x = WIDTH - PAD.right
   const parts: string[] = []
   for (let i = names.length - 1; i >= 0; i--) {
     const name = names[i]!
     const w = name.length * 5.6 + 18
     x -= w
-    parts.push(`<rect x="${px(x)}" y="${y - 7}" width="10" height="3" fill="${PALETTE[i % PALETTE.length]}"/><text x="${px(x + 13)}" y="${y - 3}" font-size="9" fill="#1f2328">${escapeXml(name)}</text>`)
+    parts.push(`<rect x="${px(x)}" y="${y - 7}" width="10" height="3" fill="${PALETTE[(i + colourOffset) % PALETTE.length]}"/><text x="${px(x + 13)}" y="${y - 3}" font-size="9" fill="#1f2328">${escapeXml(name)}</text>`)
   }
   return parts.reverse().join('')
 }
@@ -106,7 +106,7 @@ function svg(label: string, body: string): string {
 }
 
 /** The regime of each pixel column (at the column's first step), merged into runs. */
-function regimeRibbon(regime: ArrayLike<number>, names: readonly string[]): string {
+function regimeRibbon(regime: ArrayLike<number>): string {
   const n = regime.length
   if (n === 0) return ''
   const plotW = WIDTH - PAD.left - PAD.right
@@ -121,14 +121,7 @@ function regimeRibbon(regime: ArrayLike<number>, names: readonly string[]): stri
     parts.push(`<rect x="${px(x0)}" y="${y}" width="${px(Math.max(0.1, x1 - x0))}" height="${RIBBON}" fill="${PALETTE[(code + 2) % PALETTE.length]}"/>`)
     start = i
   }
-  const key = names.map((name, i) => ({ name, i }))
-  let x = PAD.left
-  const keyParts = key.map(({ name, i }) => {
-    const part = `<rect x="${px(x)}" y="${HEIGHT - 14}" width="8" height="8" fill="${PALETTE[(i + 2) % PALETTE.length]}"/><text x="${px(x + 11)}" y="${HEIGHT - 7}" font-size="9" fill="#1f2328">${escapeXml(name)}</text>`
-    x += name.length * 5.6 + 24
-    return part
-  })
-  return parts.join('') + keyParts.join('')
+  return parts.join('')
 }
 
 /** Run boundaries of the regime series, coarsened to at most `columns` segments (one per pixel column). */
@@ -149,7 +142,7 @@ export function memoCharts(results: LabResults, facts: MemoFacts): MemoChart[] {
   {
     const [lo, hi] = range([s.equity])
     const ribbonExtra = RIBBON + 4
-    const ribbon = regimeRibbon(coarseRegime(s.regime, plotW), results.regimeNames)
+    const ribbon = regimeRibbon(coarseRegime(s.regime, plotW)) + legend(results.regimeNames, 2)
     const body = frame('Equity, with the regime of each step below', lo, hi, steps, ribbonExtra) + polyline(s.equity, lo, hi, PALETTE[0]!, ribbonExtra) + ribbon
     charts.push({ title: 'Equity and regimes', svg: svg('Equity curve with the regime plot', body) })
   }

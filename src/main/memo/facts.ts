@@ -8,6 +8,23 @@ import type { StepColumnsView } from '../audit/chain'
 // constraints bind first, which actions are taken and whether they change with regime, and
 // under which stress settings the policy fails.
 
+interface RegimeSums {
+  steps: number
+  netPnl: number
+  cost: number
+  costByComponent: Record<string, number>
+  pnlByComponent: Record<string, number>
+  actionCounts: number[]
+  /** Per P&L component (in pnlComponents order): Σx², and Σxy for every pair (k × k, row-major). */
+  pnlSquares: number[]
+  pnlCross: number[]
+}
+
+function regimeSums(costComponents: readonly string[], pnlComponents: readonly string[], actions: number): RegimeSums {
+  const k = pnlComponents.length
+  return { steps: 0, netPnl: 0, cost: 0, costByComponent: zeros(costComponents), pnlByComponent: zeros(pnlComponents), actionCounts: new Array<number>(actions).fill(0), pnlSquares: new Array<number>(k).fill(0), pnlCross: new Array<number>(k * k).fill(0) }
+}
+
 /** Sums over a run's decision log, per regime and in total, in step order. */
 export interface StepDigest {
   steps: number
@@ -20,7 +37,7 @@ export interface StepDigest {
   costByComponent: Record<string, number>
   actionCounts: number[]
   /** Indexed by regime code. */
-  byRegime: Array<{ steps: number; netPnl: number; cost: number; costByComponent: Record<string, number>; pnlByComponent: Record<string, number>; actionCounts: number[] }>
+  byRegime: RegimeSums[]
   maxDrawdown: number
   maxLeverage: number
   finalEquity: number | null
@@ -43,7 +60,7 @@ export function digestStepLog(chunks: Iterable<StepColumnsView>, names?: { regim
     cost: 0,
     costByComponent: zeros(n.costComponents),
     actionCounts: n.actionNames.map(() => 0),
-    byRegime: n.regimeNames.map(() => ({ steps: 0, netPnl: 0, cost: 0, costByComponent: zeros(n.costComponents), pnlByComponent: zeros(n.pnlComponents), actionCounts: n.actionNames.map(() => 0) })),
+    byRegime: n.regimeNames.map(() => regimeSums(n.costComponents, n.pnlComponents, n.actionNames.length)),
     maxDrawdown: 0,
     maxLeverage: 0,
     finalEquity: null
@@ -55,11 +72,13 @@ export function digestStepLog(chunks: Iterable<StepColumnsView>, names?: { regim
     const n = view.t.length
     const costs = d.costComponents.map((c) => [c, view.costByComponent[c]] as const)
     const pnls = d.pnlComponents.map((c) => [c, view.pnlByComponent[c]] as const)
+    const k = pnls.length
+    const x = new Float64Array(k)
     for (let i = 0; i < n; i++) {
       const code = view.regime[i]!
       while (d.byRegime.length <= code) {
         d.regimeNames.push(String(d.byRegime.length))
-        d.byRegime.push({ steps: 0, netPnl: 0, cost: 0, costByComponent: zeros(d.costComponents), pnlByComponent: zeros(d.pnlComponents), actionCounts: d.actionNames.map(() => 0) })
+        d.byRegime.push(regimeSums(d.costComponents, d.pnlComponents, d.actionNames.length))
       }
       const r = d.byRegime[code]!
       const action = view.action[i]!
@@ -77,7 +96,13 @@ export function digestStepLog(chunks: Iterable<StepColumnsView>, names?: { regim
         r.costByComponent[c]! += v
         d.costByComponent[c]! += v
       }
-      for (const [c, column] of pnls) r.pnlByComponent[c]! += column ? column[i]! : 0
+      for (let a = 0; a < k; a++) {
+        const [c, column] = pnls[a]!
+        x[a] = column ? column[i]! : 0
+        r.pnlByComponent[c]! += x[a]!
+        r.pnlSquares[a]! += x[a]! * x[a]!
+      }
+      for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) r.pnlCross[a * k + b]! += x[a]! * x[b]!
       const dd = view.drawdown[i]!
       const lev = view.leverage[i]!
       if (dd > d.maxDrawdown) d.maxDrawdown = dd
@@ -113,6 +138,37 @@ export function summariseConstraints(events: Iterable<{ t: number; rule: string;
   let mostFrequent: { rule: string; count: number } | null = null
   for (const r of rules) if (!mostFrequent || r.count > mostFrequent.count) mostFrequent = { rule: r.rule, count: r.count }
   return { total, byRule: rules, firstBinding: first, mostFrequent }
+}
+
+/**
+ * Pearson correlation of each pair of P&L components within each regime, from the digest's
+ * sums: how the legs co-move in calm and in stress. Null where a component does not vary.
+ */
+export function pnlCorrelations(d: StepDigest): Array<{ regime: string; pairs: Array<{ a: string; b: string; r: number | null }> }> {
+  const names = d.pnlComponents
+  const k = names.length
+  return d.regimeNames.map((regime, i) => {
+    const r = d.byRegime[i]
+    const pairs: Array<{ a: string; b: string; r: number | null }> = []
+    for (let a = 0; a < k; a++) {
+      for (let b = a + 1; b < k; b++) {
+        let value: number | null = null
+        if (r && r.steps > 1) {
+          const n = r.steps
+          const sa = r.pnlByComponent[names[a]!]!
+          const sb = r.pnlByComponent[names[b]!]!
+          const va = r.pnlSquares[a]! - (sa * sa) / n
+          const vb = r.pnlSquares[b]! - (sb * sb) / n
+          const cov = r.pnlCross[a * k + b]! - (sa * sb) / n
+          // Below this the component is constant up to rounding.
+          const tiny = 1e-12 * Math.max(r.pnlSquares[a]!, r.pnlSquares[b]!, 1e-300)
+          if (va > tiny && vb > tiny) value = Math.max(-1, Math.min(1, cov / Math.sqrt(va * vb)))
+        }
+        pairs.push({ a: names[a]!, b: names[b]!, r: value })
+      }
+    }
+    return { regime, pairs }
+  })
 }
 
 /** The cost component with the largest total (null when nothing was paid). */
@@ -341,6 +397,7 @@ export function memoFacts(input: MemoFactsInput): MemoFacts {
       }
     }),
     pnlComponents: [...d.pnlComponents],
+    pnlCorrelation: pnlCorrelations(d),
     surface: input.surface ? surfaceFacts(input.surface) : null,
     stress: { method: input.stressMethod, variants, worst: worstVariant(variants) }
   }

@@ -25,7 +25,7 @@ section.field { break-inside: avoid-page; margin-bottom: 10px; }
 .facts p { margin: 3px 0; }
 .facts ul { margin: 3px 0; padding-left: 16px; }
 table { border-collapse: collapse; margin: 4px 0 8px; font-size: 10px; break-inside: avoid; }
-caption { text-align: left; font-style: italic; color: #57606a; padding-bottom: 2px; }
+caption { text-align: left; font-style: italic; color: #57606a; padding-bottom: 2px; white-space: nowrap; }
 th, td { border: 1px solid #d0d7de; padding: 2px 6px; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }

@@ -2,11 +2,12 @@ import { ApiError, type EventName, type EventPayload, type RunSeriesChunk, type 
 import type { Clock } from '../clock'
 import type { ServiceHost } from '../services/service-host'
 import type { RunsRepository } from '../store/runs-repository'
-import type { StepRecordBatch } from '../engine/kernel/step-records'
+import type { StepLogSlice, StepRecordBatch } from '../engine/kernel/step-records'
 import type { RunPlan } from '../workers/engine'
 import { ProgressThrottle } from './progress-throttle'
 import { SeriesBatcher } from './series-batcher'
 import type { InputResolver } from './run-inputs'
+import { closedError, engineAbortedError, sessionAbortedError } from './abort-notice'
 
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void
 
@@ -15,7 +16,8 @@ const PROGRESS_PERSIST_INTERVAL_MS = 1000
 
 /**
  * Owns the life of a run: row in the store, task in the engine service, progress frames out,
- * results and status back in one transaction. Runs on the main thread but never computes.
+ * the decision log committed batch by batch as the engine emits it, results and status back in
+ * one transaction. Runs on the main thread but never computes.
  */
 export class RunManager {
   private readonly active = new Map<number, AbortController>()
@@ -32,9 +34,17 @@ export class RunManager {
     private readonly resolveInputs?: InputResolver
   ) {}
 
-  /** Marks runs a previous session left running as interrupted. */
+  /** Marks runs a previous session left running as interrupted; their committed logs stay, partial. */
   recoverInterrupted(): number {
-    return this.runs.markInterrupted(this.clock.isoNow())
+    return this.runs.markInterrupted(this.clock.isoNow(), (run) => sessionAbortedError(run.spec, run.loggedSteps))
+  }
+
+  /** Starts a new run from a stored run's spec (resuming from its last committed step is not offered). */
+  async rerun(runId: number): Promise<RunSummary> {
+    const run = this.runs.get(runId)
+    if (!run) throw new ApiError('not_found', `There is no run #${runId}.`)
+    if (run.status === 'running') throw new ApiError('invalid_params', `Run #${runId} is still running; re-run it once it has ended.`)
+    return this.start(run.spec)
   }
 
   /**
@@ -98,16 +108,36 @@ export class RunManager {
     this.streams.set(run.id, series)
     let done = 0
     let lastPersistMs = this.clock.nowMs()
+    // Steps of the decision log committed so far, and why committing stopped (the run then fails).
+    let logged = 0
+    let logError: Error | null = null
+    // Set once engine.run is under way: a service_crashed before it came from the inference service.
+    let inEngine = false
     try {
       let params: unknown = spec
-      if (requires.length > 0) {
-        if (!this.resolveInputs) throw new ApiError('service_unavailable', `Run #${run.id} needs ${requires.join(', ')}, which this workstation cannot compute.`)
-        params = { spec, inputs: await this.resolveInputs(spec, requires, controller.signal) }
+      if (spec.task === 'lab') {
+        let inputs = {}
+        if (requires.length > 0) {
+          if (!this.resolveInputs) throw new ApiError('service_unavailable', `Run #${run.id} needs ${requires.join(', ')}, which this workstation cannot compute.`)
+          inputs = await this.resolveInputs(spec, requires, controller.signal)
+        }
+        params = { spec, inputs, logBatches: true }
       }
-      const output = await this.engine.call<TaskOutput & { records?: StepRecordBatch }>('engine.run', params, {
+      inEngine = true
+      const output = await this.engine.call<TaskOutput & { records?: StepRecordBatch; logTail?: StepLogSlice }>('engine.run', params, {
         signal: controller.signal,
         onEvent: (name, payload) => {
           if (name === 'series') return series.offer(payload as Omit<RunSeriesChunk, 'runId'>)
+          if (name === 'log') {
+            if (logError) return
+            try {
+              logged = this.runs.appendStepLog(run.id, payload as StepLogSlice)
+            } catch (error) {
+              logError = error as Error
+              controller.abort()
+            }
+            return
+          }
           if (name !== 'progress') return
           const progress = payload as { done: number; total: number }
           done = progress.done
@@ -120,17 +150,26 @@ export class RunManager {
           }
         }
       })
+      if (logError) throw logError
       series.flush()
-      const completed = this.runs.complete(run.id, this.clock.isoNow(), output, output.records)
+      const completed = output.logTail
+        ? this.runs.complete(run.id, this.clock.isoNow(), output, undefined, output.logTail)
+        : this.runs.complete(run.id, this.clock.isoNow(), output, output.records)
       this.emit('run.updated', { run: completed })
-    } catch (error) {
+    } catch (caught) {
+      const error = logError ? new ApiError('internal', `Run #${run.id} failed: its decision log could not be stored: ${(logError as Error).message}`) : caught
       const apiError = error instanceof ApiError ? error : new ApiError('internal', `Run #${run.id} failed: ${(error as Error).message}`)
       const at = this.clock.isoNow()
+      const reached = Math.max(done, logged)
+      // The engine process died under the run: interrupted, its committed batches kept (partial).
+      const aborted = inEngine && apiError.code === 'service_crashed'
       const ended = this.closing
-        ? this.runs.end(run.id, 'interrupted', at, done, 'Mechanica was closed while this run was in progress.')
-        : apiError.code === 'cancelled'
-          ? this.runs.end(run.id, 'cancelled', at, done, null)
-          : this.runs.end(run.id, 'failed', at, done, apiError.message)
+        ? this.runs.end(run.id, 'interrupted', at, reached, closedError(spec, logged))
+        : aborted
+          ? this.runs.end(run.id, 'interrupted', at, reached, engineAbortedError(spec, this.engine.status().lastExit ?? 'for an unknown reason', logged, done))
+          : apiError.code === 'cancelled'
+            ? this.runs.end(run.id, 'cancelled', at, reached, null)
+            : this.runs.end(run.id, 'failed', at, reached, apiError.message)
       this.emit('run.updated', { run: ended })
     } finally {
       series.dispose()

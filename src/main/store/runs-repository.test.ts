@@ -42,7 +42,9 @@ describe('RunsRepository', () => {
       progressDone: 0,
       progressTotal: 2500,
       resultsHash: null,
-      error: null
+      error: null,
+      loggedSteps: 0,
+      partial: false
     })
     expect(repo.results(run.id)).toBeNull()
   })

@@ -1,11 +1,18 @@
 import { RunResults, RunSpec, type RunStatus, type RunSummary, type TaskOutput } from '../../shared/contract'
 import type { Db } from './database'
 import { blobToFloat64, float64ToBlob, joinSeries, splitSeries } from './series-codec'
-import { STEP_CHUNK, decodeChunkRows, encodeStepLog, type StepLogMeta, type StepRow } from './step-log'
+import { STEP_CHUNK, decodeChunkRows, encodeStepChunks, encodeStepLog, stepLogMeta, type StepLogMeta, type StepRow } from './step-log'
 
 export type { StepRow } from './step-log'
-import type { StepRecordBatch } from '../engine/kernel/step-records'
+import type { StepLogSlice, StepRecordBatch } from '../engine/kernel/step-records'
 import { LINK_BYTES } from '../audit/chain'
+
+/** Statuses a run ends in without results; its committed decision log is kept, marked partial. */
+const UNFINISHED: ReadonlySet<RunStatus> = new Set(['cancelled', 'failed', 'interrupted'])
+
+/** Every runs row is read with the size of its stored decision log (null: none). */
+const RUN_COLUMNS = `runs.*, (SELECT steps FROM run_step_log WHERE run_id = runs.id) AS logged_steps`
+
 interface RunRow {
   id: number
   task: string
@@ -21,6 +28,7 @@ interface RunRow {
   progress_total: number
   results_hash: string | null
   error: string | null
+  logged_steps: number | null
 }
 
 export interface NewRun {
@@ -49,8 +57,17 @@ function toSummary(row: RunRow): RunSummary {
     progressDone: row.progress_done,
     progressTotal: row.progress_total,
     resultsHash: row.results_hash,
-    error: row.error
+    error: row.error,
+    loggedSteps: row.logged_steps ?? 0,
+    partial: UNFINISHED.has(row.status) && (row.logged_steps ?? 0) > 0
   }
+}
+
+/** A run left `running` by a session that stopped, as recoverInterrupted sees it. */
+export interface InterruptedRun {
+  id: number
+  spec: RunSpec
+  loggedSteps: number
 }
 
 /** Every query about runs, as prepared statements on the one writer connection. */
@@ -79,6 +96,11 @@ export class RunsRepository {
   private readonly countAllStmt
   private readonly countByStatusStmt
   private readonly interruptStmt
+  private readonly runningStmt
+  private readonly interruptOneStmt
+  private readonly updateStepLogStmt
+  private readonly eventCountStmt
+  private readonly sliceProgressStmt
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -107,18 +129,25 @@ export class RunsRepository {
       `INSERT INTO run_events (run_id, seq, t, rule, message, before_json, after_json, link) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
     )
     this.chainHeadStmt = db.prepare(`UPDATE runs SET chain_head = ? WHERE id = ?`)
-    this.getStmt = db.prepare(`SELECT * FROM runs WHERE id = ?`)
+    this.getStmt = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`)
     this.resultsStmt = db.prepare(`SELECT kind, results_json FROM run_results WHERE run_id = ?`)
     this.seriesStmt = db.prepare(`SELECT name, data FROM run_series WHERE run_id = ?`)
     this.eventsStmt = db.prepare(`SELECT * FROM run_events WHERE run_id = ? ORDER BY seq`)
-    this.listAllStmt = db.prepare(`SELECT * FROM runs ORDER BY id DESC LIMIT ? OFFSET ?`)
-    this.listByStatusStmt = db.prepare(`SELECT * FROM runs WHERE status = ? ORDER BY id DESC LIMIT ? OFFSET ?`)
+    this.listAllStmt = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY id DESC LIMIT ? OFFSET ?`)
+    this.listByStatusStmt = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE status = ? ORDER BY id DESC LIMIT ? OFFSET ?`)
     this.countAllStmt = db.prepare(`SELECT count(*) AS n FROM runs`).pluck()
     this.countByStatusStmt = db.prepare(`SELECT count(*) AS n FROM runs WHERE status = ?`).pluck()
     this.interruptStmt = db.prepare(
       `UPDATE runs SET status = 'interrupted', finished_at = ?, error = 'Mechanica stopped while this run was in progress.'
        WHERE status = 'running'`
     )
+    this.runningStmt = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE status = 'running' ORDER BY id`)
+    this.interruptOneStmt = db.prepare(
+      `UPDATE runs SET status = 'interrupted', finished_at = ?, progress_done = max(progress_done, ?), error = ? WHERE id = ? AND status = 'running'`
+    )
+    this.updateStepLogStmt = db.prepare(`UPDATE run_step_log SET steps = ?, meta_json = ? WHERE run_id = ?`)
+    this.eventCountStmt = db.prepare(`SELECT count(*) FROM run_events WHERE run_id = ?`).pluck()
+    this.sliceProgressStmt = db.prepare(`UPDATE runs SET chain_head = ?, progress_done = max(progress_done, ?) WHERE id = ? AND status = 'running'`)
   }
 
   create(run: NewRun): RunSummary {
@@ -138,10 +167,18 @@ export class RunsRepository {
     this.progressStmt.run(done, id)
   }
 
-  /** Results, series, step records, events and the status land together or not at all. */
-  complete(id: number, finishedAt: string, output: TaskOutput, records?: StepRecordBatch): RunSummary {
+  /**
+   * Results, series, step records, events and the status land together or not at all. A run
+   * whose log was committed slice by slice (appendStepLog) passes its last slice as `logTail`
+   * instead of `records`; it lands in the same transaction.
+   */
+  complete(id: number, finishedAt: string, output: TaskOutput, records?: StepRecordBatch, logTail?: StepLogSlice): RunSummary {
     const { json, series } = splitSeries(output.results)
+    if (logTail && output.results.kind === 'lab' && output.results.manifest.chainHead !== logTail.chain.head) {
+      throw new Error(`run ${id}: the decision log's last slice ends on chain head ${logTail.chain.head.slice(0, 12)}…, not on the manifest's`)
+    }
     this.db.transaction(() => {
+      if (logTail) this.writeSlice(id, logTail)
       const changed = this.finishStmt.run(finishedAt, output.resultsHash, id).changes
       if (changed !== 1) throw new Error(`run ${id} is not running; its results were not stored`)
       this.insertResultsStmt.run(id, output.results.kind, json)
@@ -149,6 +186,48 @@ export class RunsRepository {
       if (records) this.insertRecords(id, records)
     })()
     return this.require(id)
+  }
+
+  /**
+   * Commits one slice of a running run's decision log in its own transaction: its chunks, its
+   * events with their links, the step count and name tables, and the chain head so far. A
+   * run stopped at any point keeps a log that verifies up to its last committed slice.
+   * Returns the steps now stored.
+   */
+  appendStepLog(id: number, slice: StepLogSlice): number {
+    return this.db.transaction(() => this.writeSlice(id, slice))()
+  }
+
+  /**
+   * The name tables are written with the first slice and rewritten (same row, same
+   * transaction) only when a slice brings rationales the table lacks; the table is
+   * append-only, so every chunk committed earlier decodes through any later one.
+   */
+  private writeSlice(id: number, slice: StepLogSlice): number {
+    const log = this.stepLogStmt.get(id) as { steps: number; meta_json: string } | undefined
+    const stored = log?.steps ?? 0
+    if (slice.first !== stored) throw new Error(`run ${id}: a slice of the decision log starts at step ${slice.first}, but the log holds ${stored} steps`)
+    const events = this.eventCountStmt.get(id) as number
+    if (slice.firstEvent !== events) throw new Error(`run ${id}: a slice of the decision log starts at event ${slice.firstEvent}, but the log holds ${events} events`)
+    const steps = stored + slice.t.length
+    if (!log) {
+      if (slice.rationalesFrom !== 0) throw new Error(`run ${id}: the first slice of the decision log starts its rationales at ${slice.rationalesFrom}`)
+      this.insertStepLogStmt.run(id, steps, JSON.stringify(stepLogMeta(slice, slice.newRationales)))
+    } else {
+      const meta = JSON.parse(log.meta_json) as StepLogMeta
+      if (slice.rationalesFrom !== meta.rationales.length) throw new Error(`run ${id}: a slice adds rationales from ${slice.rationalesFrom}, but the table holds ${meta.rationales.length}`)
+      meta.rationales.push(...slice.newRationales)
+      this.updateStepLogStmt.run(steps, slice.newRationales.length > 0 ? JSON.stringify(meta) : log.meta_json, id)
+    }
+    for (const chunk of encodeStepChunks(slice, slice.first)) {
+      for (const column of chunk.columns) this.insertStepChunkStmt.run(id, chunk.index, chunk.t0, chunk.n, column.name, column.data)
+    }
+    const links = slice.chain.eventLinks
+    slice.events.forEach((e, k) =>
+      this.insertEventStmt.run(id, slice.firstEvent + k, e.t, e.rule, e.message, JSON.stringify(e.before), JSON.stringify(e.after), Buffer.from(links.subarray(k * LINK_BYTES, (k + 1) * LINK_BYTES)))
+    )
+    if (this.sliceProgressStmt.run(slice.chain.head, steps, id).changes !== 1) throw new Error(`run ${id} is not running; a slice of its decision log was not stored`)
+    return steps
   }
 
   private insertRecords(id: number, r: StepRecordBatch): void {
@@ -169,9 +248,21 @@ export class RunsRepository {
     return this.require(id)
   }
 
-  /** At start-up: runs left 'running' by a previous session can never finish. */
-  markInterrupted(at: string): number {
-    return this.interruptStmt.run(at).changes
+  /**
+   * At start-up: runs left 'running' by a previous session can never finish. `describe` words
+   * the error of each (its committed log is kept, partial); without it every one gets the
+   * plain message.
+   */
+  markInterrupted(at: string, describe?: (run: InterruptedRun) => string): number {
+    if (!describe) return this.interruptStmt.run(at).changes
+    return this.db.transaction(() => {
+      let changed = 0
+      for (const row of this.runningStmt.all() as RunRow[]) {
+        const run = { id: row.id, spec: RunSpec.parse(JSON.parse(row.spec_json)), loggedSteps: row.logged_steps ?? 0 }
+        changed += this.interruptOneStmt.run(at, run.loggedSteps, describe(run), row.id).changes
+      }
+      return changed
+    })()
   }
 
   get(id: number): RunSummary | null {

@@ -29,6 +29,9 @@ function parentLink(): ParentLink {
     }
   }
   if (typeof process.send === 'function') {
+    // The parent is gone (killed, crashed): nothing can read this process's results any more,
+    // so it stops instead of computing on as an orphan.
+    process.on('disconnect', () => process.exit(0))
     return {
       send: (message) => process.send?.(message),
       onMessage: (listener) => process.on('message', (message) => listener(message as ToWorker))

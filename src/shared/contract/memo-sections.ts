@@ -52,7 +52,16 @@ function sentenceList(items: readonly string[]): string {
   return items.length === 0 ? 'none' : items.join(', ')
 }
 
-const table = (caption: string, head: string[], rows: string[][], numericFrom = 1): FactBlock => ({ kind: 'table', caption, head, rows, numeric: head.map((_, i) => i >= numericFrom) })
+const NUMERIC_CELL = /^(-?[\d,]+(\.\d+)?(e[-+]\d+)?%?|—|#\d+)$/
+
+/** A column is right-aligned when every cell in it is a number (or a dash or a run id). */
+const table = (caption: string, head: string[], rows: string[][]): FactBlock => ({
+  kind: 'table',
+  caption,
+  head,
+  rows,
+  numeric: head.map((_, i) => rows.length > 0 && rows.every((r) => NUMERIC_CELL.test(r[i] ?? '')) && rows.some((r) => r[i] !== '—'))
+})
 
 function changeLine(v: StressComparison): string {
   if (v.error) return `${v.name}: could not run (${v.error})`
@@ -87,7 +96,7 @@ function stressTable(f: MemoFacts): FactBlock {
         : [v.name, `#${v.runId}`, formatFact(v.netPnl), formatFact(v.deltaNetPnl), formatFact(v.maxDrawdown), formatFact(v.totalCost), formatFact(v.constraintEvents), v.firstBinding?.rule ?? '—', v.halted ? 'yes' : 'no']
     )
   ]
-  return table('Stress comparison (one factor at a time against the base run)', ['variant', 'run', 'net P&L', 'Δ net P&L', 'max drawdown', 'total cost', 'constraint events', 'binds first', 'halted'], rows, 2)
+  return table('Stress comparison (one factor at a time against the base run)', ['variant', 'run', 'net P&L', 'Δ net P&L', 'max drawdown', 'total cost', 'constraint events', 'binds first', 'halted'], rows)
 }
 
 function constraintBlocks(f: MemoFacts): FactBlock[] {
@@ -98,7 +107,7 @@ function constraintBlocks(f: MemoFacts): FactBlock[] {
       kind: 'text',
       text: `${formatFact(c.total)} constraint events. Binds first: ${c.firstBinding!.rule} at step ${formatFact(c.firstBinding!.t)} (${c.firstBinding!.message}). Most frequent: ${c.mostFrequent!.rule} (${formatFact(c.mostFrequent!.count)} events).`
     },
-    table('Constraint events by rule', ['rule', 'events', 'first step', 'first message'], c.byRule.map((r) => [r.rule, formatFact(r.count), formatFact(r.firstT), r.firstMessage]), 1)
+    table('Constraint events by rule', ['rule', 'events', 'first step', 'first message'], c.byRule.map((r) => [r.rule, formatFact(r.count), formatFact(r.firstT), r.firstMessage]))
   ]
 }
 
@@ -125,7 +134,7 @@ function factsFor(id: MemoFieldId, f: MemoFacts): FactBlock[] {
       if (f.surface) {
         const s = f.surface
         blocks.push({ kind: 'text', text: `Surface: ${s.name} (${s.unit}), a ${s.layout} over ${s.axes.map((a) => `${a.name} (${a.size}${a.unit ? `, ${a.unit}` : ''})`).join(' × ')}.` })
-        blocks.push(table('Key surface features (mean over the run)', ['feature', 'unit', 'mean', 'what it measures'], s.features.map((x) => [x.name, x.unit, formatFact(x.mean), x.description]), 2))
+        blocks.push(table('Key surface features (mean over the run)', ['feature', 'unit', 'mean', 'what it measures'], s.features.map((x) => [x.name, x.unit, formatFact(x.mean), x.description])))
       } else blocks.push({ kind: 'text', text: 'No surface was recomputed for this run.' })
       return blocks
     }
@@ -198,7 +207,7 @@ function factsFor(id: MemoFieldId, f: MemoFacts): FactBlock[] {
           kind: 'text',
           text: `Surface features averaged by regime over ${formatFact(s.frames)} frames${s.stride > 1 ? ` (every ${formatFact(s.stride)}th step)` : ''}.`
         },
-        table('Surface features by regime', ['feature', 'unit', ...f.regimes], s.features.map((x) => [x.name, x.unit, ...f.regimes.map((r) => formatFact(x.byRegime[r] ?? null))]), 2)
+        table('Surface features by regime', ['feature', 'unit', ...f.regimes], s.features.map((x) => [x.name, x.unit, ...f.regimes.map((r) => formatFact(x.byRegime[r] ?? null))]))
       ]
     }
     case 'sizing': {
@@ -218,8 +227,22 @@ function factsFor(id: MemoFieldId, f: MemoFacts): FactBlock[] {
       if (funding.length === 0) return [{ kind: 'text', text: `The lab books no carry, funding or margin P&L component; its components are: ${sentenceList(f.pnlComponents)}.` }]
       return [table('Carry and funding P&L by regime', ['component', ...f.regimes], funding.map((c) => [c, ...f.regimePnl.map((r) => formatFact(r.pnlByComponent[c] ?? 0))]))]
     }
-    case 'correlation':
-      return [table('Regime P&L', ['regime', 'steps', 'net P&L', 'cost', 'net P&L per step'], f.regimePnl.map((r) => [r.regime, formatFact(r.steps), formatFact(r.netPnl), formatFact(r.cost), formatFact(r.steps > 0 ? r.netPnl / r.steps : null)]))]
+    case 'correlation': {
+      const blocks: FactBlock[] = [
+        table('Regime P&L', ['regime', 'steps', 'net P&L', 'cost', 'net P&L per step'], f.regimePnl.map((r) => [r.regime, formatFact(r.steps), formatFact(r.netPnl), formatFact(r.cost), formatFact(r.steps > 0 ? r.netPnl / r.steps : null)]))
+      ]
+      const pairs = f.pnlCorrelation[0]?.pairs ?? []
+      if (pairs.length > 0) {
+        blocks.push(
+          table(
+            'Correlation of per-step P&L components, by regime',
+            ['pair', ...f.pnlCorrelation.map((r) => r.regime)],
+            pairs.map((p, i) => [`${p.a} · ${p.b}`, ...f.pnlCorrelation.map((r) => (r.pairs[i]?.r === null || r.pairs[i] === undefined ? '—' : r.pairs[i]!.r!.toFixed(3)))])
+          )
+        )
+      } else blocks.push({ kind: 'text', text: `The lab books a single P&L component (${sentenceList(f.pnlComponents)}); there is no pair to correlate.` })
+      return blocks
+    }
     case 'controls':
       return [
         ...constraintBlocks(f),

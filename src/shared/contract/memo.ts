@@ -131,6 +131,8 @@ export const MemoFacts = z.strictObject({
   /** Net P&L, cost and P&L by component per regime, summed over the decision log. */
   regimePnl: z.array(z.strictObject({ regime: z.string(), steps: z.int(), netPnl: z.number(), cost: z.number(), pnlByComponent: z.record(z.string(), z.number()) })),
   pnlComponents: z.array(z.string()),
+  /** Correlation of each pair of P&L components within each regime (null where one does not vary). */
+  pnlCorrelation: z.array(z.strictObject({ regime: z.string(), pairs: z.array(z.strictObject({ a: z.string(), b: z.string(), r: MaybeNumber })) })),
   surface: SurfaceFacts.nullable(),
   stress: z.strictObject({
     /** How the variants were obtained. */

@@ -6,6 +6,7 @@ import { SweepDetail, SweepId, SweepStartRequest, SweepSummary } from './sweeps'
 import { RegimeComparison, RegimeCompareRequest, RegimeReport, RegimeSource } from './regime'
 import { RunConstraintEvent, RunSeriesChunk, RunSeriesRequest, RunSeriesView, SurfaceFrames, SurfacesRequest } from './surfaces'
 import { ReplayReport, ReviewRequest, RunAudit } from './audit'
+import { ExportTableRequest, ExportedFile, ExportedTable, MemoExportRequest, MemoNarrative, MemoRenderRequest, MemoRendered, MemoSaveRequest, MemoView } from './memo'
 
 const NoParams = z.strictObject({})
 
@@ -153,6 +154,42 @@ export const methods = {
   'runs.replay': {
     request: z.strictObject({ runId: RunId }),
     response: ReplayReport
+  },
+  /**
+   * Starts a new run from a stored run's spec (an aborted or failed run, or any other); the new
+   * run starts from step 0 — resuming from the last committed step is not offered.
+   */
+  'runs.rerun': {
+    request: z.strictObject({ runId: RunId }),
+    response: z.strictObject({ run: RunSummary })
+  },
+  /**
+   * A lab run's committee memo: facts from the run and its stress variants (each variant runs
+   * once as a stored run, progress as `task.progress` "memo.stress"), the narrative, verification.
+   */
+  'memo.get': {
+    request: z.strictObject({ runId: RunId }),
+    response: MemoView
+  },
+  /** Saves narrative fields (only changed ones are appended to the memo's history). */
+  'memo.save': {
+    request: MemoSaveRequest,
+    response: MemoNarrative
+  },
+  /** The memo rendered as Markdown or self-contained HTML, returned (not written). */
+  'memo.render': {
+    request: MemoRenderRequest,
+    response: MemoRendered
+  },
+  /** Writes the memo (md, html, zip bundle, or pdf under Electron); the same run and narrative give the same bytes. */
+  'memo.export': {
+    request: MemoExportRequest,
+    response: ExportedFile
+  },
+  /** Writes one of a run's tables (metrics, actions by regime, the decision log, constraint events) as CSV or JSON. */
+  'runs.exportTable': {
+    request: ExportTableRequest,
+    response: ExportedTable
   }
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
 

@@ -151,7 +151,18 @@ export const RunSummary = z.strictObject({
   progressDone: z.int(),
   progressTotal: z.int(),
   resultsHash: z.string().nullable(),
-  error: z.string().nullable()
+  error: z.string().nullable(),
+  /**
+   * Steps in the stored decision log. A lab run's log is committed in batches of 4,096 steps
+   * while it runs, so a run that stopped early keeps the batches committed before it stopped.
+   */
+  loggedSteps: z.int().optional(),
+  /**
+   * The run ended without results (cancelled, failed, interrupted — "aborted" when the engine
+   * stopped) and kept a partial decision log: loggedSteps of progressTotal steps, verifiable up
+   * to its last committed batch.
+   */
+  partial: z.boolean().optional()
 })
 export type RunSummary = z.infer<typeof RunSummary>
 

@@ -113,7 +113,10 @@ export const RunSeriesRequest = z.strictObject({
   maxBuckets: z.int().min(16, { error: 'must be ≥ 16' }).max(100_000, { error: 'must be ≤ 100,000' }).default(2048)
 })
 export const RunSeriesView = z.strictObject({
-  summary: LabResults.omit({ series: true }),
-  series: RunSeriesChunk
+  /** Null for a run that ended without results (partial): its series come from its committed decision log. */
+  summary: LabResults.omit({ series: true }).nullable(),
+  series: RunSeriesChunk,
+  /** The run stopped early (aborted, failed, cancelled): the series cover series.done of series.total steps. */
+  partial: z.boolean().optional()
 })
 export type RunSeriesView = z.infer<typeof RunSeriesView>

@@ -11,6 +11,7 @@ import { useDashboardSeries } from './useDashboardSeries'
 import { MetricsTable as MetricsRows } from '../runs/MetricsTable'
 import '../../charts/charts.css'
 import './dashboard.css'
+import { partialBadge } from '../runs/run-text'
 
 /** The lab runs the dashboard can show, newest first. */
 export function labRuns(state: ViewProps['state']): RunSummary[] {
@@ -110,7 +111,8 @@ export function DashboardView({ state }: ViewProps) {
         {run ? <RunPicker state={state} run={run} onPick={(id) => workspace.selectRun(id)} /> : null}
         {run && (
           <span className="muted" data-testid="dashboard-status">
-            <span className={`status status-${run.status}`}>{run.status}</span> {formatInteger(done)} / {formatInteger(run.progressTotal)} steps
+            <span className={`status status-${run.status}`}>{run.status}</span>
+            {run.partial && <span className="badge badge-partial">{partialBadge(run)}</span>} {formatInteger(done)} / {formatInteger(run.progressTotal)} steps
             {series && series.bucket > 1 ? ` · ${formatInteger(series.bucket)} steps per bucket (min/max kept)` : ''}
           </span>
         )}

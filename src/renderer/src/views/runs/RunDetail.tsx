@@ -3,7 +3,7 @@ import type { MethodResult, RunSummary } from '../../../../shared/contract'
 import { useClient } from '../../app/ClientContext'
 import type { ProgressFrame } from '../../app/state'
 import { formatCompact, formatDuration, formatInteger } from '../../format/numbers'
-import { partialNote } from './run-text'
+import { partialBadge, partialNote } from './run-text'
 import { LabResultsPanel } from './LabResultsPanel'
 import { WalkResultsPanel } from './WalkResultsPanel'
 import { AuditPanel } from '../audit/AuditPanel'
@@ -23,10 +23,12 @@ export interface RunDetailProps {
   run: RunSummary
   frame: ProgressFrame | undefined
   onCancel(): void
+  /** Starts a new run from this run's spec (runs.rerun); offered once the run has ended. */
+  onRerun?(): void
 }
 
 /** One run: its manifest, its progress while it runs, its error and partial steps when it did not complete, its results. */
-export function RunDetail({ run, frame, onCancel }: RunDetailProps) {
+export function RunDetail({ run, frame, onCancel, onRerun }: RunDetailProps) {
   const client = useClient()
   const [detail, setDetail] = useState<Detail | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -55,9 +57,14 @@ export function RunDetail({ run, frame, onCancel }: RunDetailProps) {
         <span>
           Run #{run.id} · {run.spec.task === 'lab' ? run.spec.lab : run.task}
         </span>
-        <span>
-          {partial && <span className="badge badge-partial">partial</span>}
+        <span className="runs-actions">
+          {partial && <span className="badge badge-partial">{partialBadge(run)}</span>}
           <span className={`status status-${run.status}`}>{run.status}</span>
+          {onRerun && run.status !== 'running' && (
+            <button type="button" className="small" onClick={onRerun} title="Start a new run from this run's spec (from step 0)">
+              Re-run
+            </button>
+          )}
         </span>
       </header>
       {run.status === 'running' && (

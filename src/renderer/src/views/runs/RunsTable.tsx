@@ -1,6 +1,7 @@
 import type { RunSummary } from '../../../../shared/contract'
 import type { ProgressFrame } from '../../app/state'
 import { elapsedSeconds, formatDuration, formatInteger, formatTimestamp, shortHash } from '../../format/numbers'
+import { partialBadge } from './run-text'
 
 export interface RunsTableProps {
   runs: RunSummary[]
@@ -42,7 +43,7 @@ export function RunsTable({ runs, total, selectedId, onSelect, compareIds, onTog
             const ticked = compareIds.indexOf(run.id)
             const frame = progress[run.id]
             const done = frame?.done ?? run.progressDone
-            const partial = run.status !== 'completed' && run.status !== 'running' && run.progressDone > 0
+            const partial = run.status !== 'completed' && run.status !== 'running' && (run.partial === true || run.progressDone > 0)
             return (
               <tr key={run.id} className={run.id === selectedId ? 'selected' : undefined} onClick={() => onSelect(run.id)} data-run-id={run.id} aria-selected={run.id === selectedId}>
                 <td onClick={(e) => e.stopPropagation()}>
@@ -54,7 +55,7 @@ export function RunsTable({ runs, total, selectedId, onSelect, compareIds, onTog
                 <td className="num">{run.id}</td>
                 <td>
                   <span className={`status status-${run.status}`}>{run.status}</span>
-                  {partial && <span className="badge badge-partial">partial</span>}
+                  {partial && <span className="badge badge-partial">{partialBadge(run)}</span>}
                 </td>
                 <td>{describeTask(run)}</td>
                 <td className="num">{run.status === 'running' ? `${formatInteger(done)} / ${formatInteger(run.progressTotal)}` : formatInteger(run.progressTotal)}</td>

@@ -26,6 +26,14 @@ export function RunsView({ state, notify }: ViewProps) {
     client.call('runs.cancel', { runId }).catch((error: Error) => notify(error.message))
   }
 
+  // A new run from a stored run's spec (an aborted run is re-run from step 0, not resumed).
+  function rerun(runId: number) {
+    client.call('runs.rerun', { runId }).then(
+      ({ run }) => workspace.selectRun(run.id),
+      (error: Error) => notify(error.message)
+    )
+  }
+
   // Esc cancels the newest active run; ↑/↓ move the selection; Space ticks the selected run.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -59,7 +67,8 @@ export function RunsView({ state, notify }: ViewProps) {
             group: 'Runs',
             shortcut: 'Space',
             run: () => toggleCompare(selected.id)
-          }
+          },
+          ...(selected.status !== 'running' ? [{ id: 'runs.rerun', title: `Re-run run #${selected.id} from its spec`, group: 'Runs', run: () => rerun(selected.id) }] : [])
         ]
       : []
   )
@@ -107,7 +116,7 @@ export function RunsView({ state, notify }: ViewProps) {
         </header>
         <RunsTable runs={runs} total={state.totalRuns} selectedId={selected?.id ?? null} onSelect={(id) => workspace.selectRun(id)} compareIds={compareIds} onToggleCompare={toggleCompare} progress={state.progress} />
       </section>
-      {selected && <RunDetail run={selected} frame={state.progress[selected.id]} onCancel={() => cancel(selected.id)} />}
+      {selected && <RunDetail run={selected} frame={state.progress[selected.id]} onCancel={() => cancel(selected.id)} onRerun={() => rerun(selected.id)} />}
     </div>
   )
 }

@@ -9,12 +9,26 @@ export function formatMetric(value: number | null | undefined): string {
   return Math.abs(value) >= 1000 ? value.toFixed(2) : value.toPrecision(6)
 }
 
-/** Whether a run that did not complete left steps behind ("1,200 of 10,000 steps ran before it failed"), or null. */
+/** A run that stopped because its engine process (or Mechanica) died under it: its error says "Aborted: …". */
+export function isAborted(run: RunSummary): boolean {
+  return run.status === 'interrupted' && (run.error?.startsWith('Aborted:') ?? false)
+}
+
+/**
+ * Whether a run that did not complete left steps behind, or null: the decision log batches it
+ * committed ("8,192 of 1,000,000 steps were logged before it was aborted"), else its progress.
+ */
 export function partialNote(run: RunSummary): string | null {
   if (run.status === 'running' || run.status === 'completed') return null
+  const ending = isAborted(run) ? 'was aborted' : run.status === 'cancelled' ? 'was cancelled' : run.status === 'interrupted' ? 'was interrupted' : 'failed'
+  if (run.partial && run.loggedSteps) return `${formatInteger(run.loggedSteps)} of ${formatInteger(run.progressTotal)} steps were logged before it ${ending}`
   if (run.progressDone <= 0) return null
-  const ending = run.status === 'cancelled' ? 'was cancelled' : run.status === 'interrupted' ? 'was interrupted' : 'failed'
   return `${formatInteger(run.progressDone)} of ${formatInteger(run.progressTotal)} steps ran before it ${ending}`
+}
+
+/** The badge next to the status of a run that kept part of its work: "aborted (partial)" or "partial". */
+export function partialBadge(run: RunSummary): string {
+  return isAborted(run) ? 'aborted (partial)' : 'partial'
 }
 
 /** "fx-carry · corrected · seed 7 · risk_params.pos_limit=0.5" */

@@ -1,0 +1,68 @@
+import { dirname, resolve } from 'node:path'
+import type { LabRunSpec } from '../../shared/contract'
+import type { Clock } from '../clock'
+import { labCatalogue } from '../labs/catalogue'
+import { executeLab, findLab, planLab } from '../labs/execute'
+import type { LabInputs, LabRequirement } from '../labs/lab-module'
+import { surfaceFrames, surfaceSource } from '../labs/surfaces'
+import { AuditStore } from '../store/audit-store'
+import type { Db } from '../store/database'
+import { RunsRepository } from '../store/runs-repository'
+import { MemoService } from './memo-service'
+import { surfaceWindow } from './workstation-memo'
+
+export interface LocalMemoOptions {
+  db: Db
+  databasePath: string
+  clock: Clock
+  codeVersion: string
+  /** Inputs a plan requires (the regime model's output), computed in this process. */
+  inputs?(spec: LabRunSpec, requires: readonly LabRequirement[]): Promise<LabInputs>
+  onProgress?(done: number, total: number, label: string): void
+}
+
+/**
+ * The memo service headless (the CLI, tests): the engine runs in this process, and stress
+ * variants are written to the same database as ordinary runs, as the app would write them.
+ */
+export function localMemo(o: LocalMemoOptions): MemoService {
+  const repository = new RunsRepository(o.db)
+  const inputsFor = async (spec: LabRunSpec): Promise<LabInputs> => {
+    const requires = planLab(spec).requires
+    return requires.length > 0 && o.inputs ? o.inputs(spec, requires) : {}
+  }
+  return new MemoService({
+    db: o.db,
+    runs: repository,
+    audit: new AuditStore(o.db),
+    clock: o.clock,
+    codeVersion: o.codeVersion,
+    baseDir: dirname(resolve(o.databasePath)),
+    labInfo: async (lab) => {
+      const info = labCatalogue().find((l) => l.id === lab)
+      return info ? { title: info.title, chapter: info.chapter, description: info.description } : { title: lab, chapter: 0, description: '' }
+    },
+    stress: {
+      menu: async (spec) => findLab(spec.lab).stressMenu?.(planLab(spec).config) ?? [],
+      configHash: async (spec) => planLab(spec).configHash,
+      run: async (spec) => {
+        const plan = planLab(spec)
+        const row = repository.create({ spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: o.codeVersion, createdAt: o.clock.isoNow() })
+        try {
+          const output = await executeLab(spec, {}, undefined, await inputsFor(spec))
+          repository.complete(row.id, o.clock.isoNow(), output, output.records)
+        } catch (error) {
+          repository.end(row.id, 'failed', o.clock.isoNow(), 0, (error as Error).message)
+        }
+        return row.id
+      }
+    },
+    surface: async (run, steps) => {
+      if (run.spec.task !== 'lab') return null
+      const { count, stride } = surfaceWindow(steps)
+      const s = surfaceFrames(surfaceSource(run.spec, await inputsFor(run.spec)), { from: 0, count, stride, frames: false })
+      return { name: s.name, unit: s.unit, layout: s.layout, axes: s.axes, stride: s.stride, regime: s.regime, regimeNames: s.regimeNames, summaries: s.summaries }
+    },
+    ...(o.onProgress ? { onProgress: o.onProgress } : {})
+  })
+}

@@ -1,0 +1,360 @@
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { mkdir, open, rename, rm } from 'node:fs/promises'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { ApiError, type LabResults, type LabRunSpec, type RunAudit, type RunSummary, type StressVariant } from '../../shared/contract'
+import type { ExportedFile, MemoFacts, MemoFieldId, MemoFormat, MemoView, RunTable } from '../../shared/contract/memo'
+import { verificationStatus } from '../audit/audit-service'
+import type { Clock } from '../clock'
+import type { AuditStore } from '../store/audit-store'
+import type { Db } from '../store/database'
+import type { RunsRepository } from '../store/runs-repository'
+import { memoCharts } from './charts'
+import { csvTable } from './csv'
+import { completeNarrative, type MemoDocument } from './document'
+import { digestStepLog, memoFacts, summariseConstraints, type RunDigest, type StressOutcome, type SurfaceOverview } from './facts'
+import { MemoStore } from './memo-store'
+import { renderHtml } from './render-html'
+import { renderMarkdown } from './render-markdown'
+import { actionsRows, eventsCsv, eventsJson, metricsRows, rowsJson, stepsCsv, stepsJsonArray, stepsJsonl, type StoredEventRow } from './tables'
+import { ZipWriter } from './zip'
+
+/** How the memo gets its stress runs: the engine service in the app, the CLI's own process headless. */
+export interface StressRunner {
+  /** The lab's stress menu for the config a spec resolves to. */
+  menu(spec: LabRunSpec): Promise<StressVariant[]>
+  /** The config hash a spec resolves to. */
+  configHash(spec: LabRunSpec): Promise<string>
+  /** Runs the spec as an ordinary stored run and resolves with its id once it has ended. */
+  run(spec: LabRunSpec): Promise<number>
+}
+
+export interface MemoServiceOptions {
+  db: Db
+  runs: RunsRepository
+  audit: AuditStore
+  clock: Clock
+  /** The code version new runs are written under. */
+  codeVersion: string
+  labInfo(lab: string): Promise<{ title: string; chapter: number; description: string }>
+  stress: StressRunner
+  /** The run's surface summaries over the whole run (null where the lab or the run gives none). */
+  surface?(run: RunSummary, steps: number): Promise<SurfaceOverview | null>
+  /** Relative export paths resolve against this folder (the database's). */
+  baseDir: string
+  /** Electron's printToPDF; absent under the browser host. */
+  printToPdf?(html: string): Promise<Buffer>
+  onProgress?(done: number, total: number, label: string): void
+}
+
+export const STRESS_METHOD =
+  'Stress comparisons: each variant of the lab’s stress menu changes one factor of this run’s configuration (same preset, seed and other overrides). Each variant is an ordinary stored run, reused when a completed run with the same config hash and code version exists and run in the engine otherwise.'
+
+const EXTENSIONS: Record<MemoFormat, string> = { md: 'md', html: 'html', zip: 'zip', pdf: 'pdf' }
+
+function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+/** Writes pieces to a temporary file beside the target, then renames it into place. */
+async function writePieces(path: string, pieces: Iterable<string | Buffer>): Promise<ExportedFile> {
+  await mkdir(dirname(path), { recursive: true })
+  const temporary = `${path}.partial-${process.pid}`
+  const hash = createHash('sha256')
+  let bytes = 0
+  const file = await open(temporary, 'w')
+  try {
+    for (const piece of pieces) {
+      const buffer = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece
+      if (buffer.length === 0) continue
+      hash.update(buffer)
+      bytes += buffer.length
+      await file.write(buffer)
+    }
+    await file.sync()
+  } catch (error) {
+    await file.close()
+    await rm(temporary, { force: true })
+    throw error
+  }
+  await file.close()
+  await rename(temporary, path)
+  return { path, bytes, sha256: hash.digest('hex') }
+}
+
+async function hashFile(path: string): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash('sha256')
+  let bytes = 0
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer)
+    bytes += (chunk as Buffer).length
+  }
+  return { bytes, sha256: hash.digest('hex') }
+}
+
+/** Pieces passed through with their byte count and sha256 taken on the way. */
+function* measured(pieces: Iterable<string>, into: { bytes: number; hash: ReturnType<typeof createHash> }): Generator<string> {
+  for (const piece of pieces) {
+    const buffer = Buffer.from(piece, 'utf8')
+    into.hash.update(buffer)
+    into.bytes += buffer.length
+    yield piece
+  }
+}
+
+/**
+ * The committee memo of a lab run: its facts (computed from the store and the run's stress
+ * variants, which are stored runs too), the narrative a reviewer writes, and its exports. Every
+ * export is a function of the stored run, its stress runs, the narrative and the reviews: the
+ * same inputs give the same bytes.
+ */
+export class MemoService {
+  private readonly store: MemoStore
+  /** Facts depend only on stored, immutable runs, so a run's are computed once. */
+  private readonly factsCache = new Map<number, Promise<MemoFacts>>()
+
+  constructor(private readonly options: MemoServiceOptions) {
+    this.store = new MemoStore(options.db)
+  }
+
+  private labRun(runId: number): { run: RunSummary & { spec: LabRunSpec }; results: LabResults } {
+    const run = this.options.runs.get(runId)
+    if (!run) throw new ApiError('not_found', `There is no run #${runId}.`)
+    if (run.spec.task !== 'lab') throw new ApiError('invalid_params', `Run #${runId} is a random walk; a memo belongs to a lab run.`)
+    if (run.status !== 'completed') throw new ApiError('invalid_params', `Run #${runId} is ${run.status}; only a completed run has the results a memo reports.`)
+    const results = this.options.runs.results(runId)
+    if (!results || results.kind !== 'lab') throw new ApiError('invalid_params', `Run #${runId} has no stored lab results.`)
+    return { run: run as RunSummary & { spec: LabRunSpec }, results }
+  }
+
+  private digest(runId: number): RunDigest {
+    const run = this.options.runs.get(runId)!
+    const log = this.options.runs.stepLog(runId)
+    const results = this.options.runs.results(runId)
+    const stored = this.options.audit.storedLog(runId)
+    const digest = digestStepLog(stored.chunks, log?.meta ? { regimeNames: log.meta.regimeNames, actionNames: log.meta.actionNames, costComponents: log.meta.costComponents, pnlComponents: log.meta.pnlComponents } : undefined)
+    return {
+      runId,
+      configHash: run.configHash,
+      resultsHash: run.resultsHash,
+      halted: results?.kind === 'lab' ? results.halted : false,
+      digest,
+      constraints: summariseConstraints(this.store.events(runId))
+    }
+  }
+
+  /** The stored run of each stress variant, run now where none exists yet. */
+  private async stressOutcomes(run: RunSummary & { spec: LabRunSpec }): Promise<StressOutcome[]> {
+    const { stress, codeVersion } = this.options
+    const base = run.spec
+    const variants = await stress.menu(base)
+    const outcomes: StressOutcome[] = []
+    let done = 0
+    for (const variant of variants) {
+      const spec: LabRunSpec = { task: 'lab', lab: base.lab, preset: base.preset, seed: run.seed, overrides: { ...base.overrides, ...variant.overrides } }
+      try {
+        const hash = await stress.configHash(spec)
+        let id = this.store.completedRunWith(hash, run.codeVersion) ?? this.store.completedRunWith(hash, codeVersion)
+        if (id === null) {
+          this.options.onProgress?.(done, variants.length, `running stress variant ${done + 1} of ${variants.length}: ${variant.name}`)
+          const ran = await stress.run(spec)
+          const ended = this.options.runs.get(ran)
+          if (ended?.status !== 'completed') throw new Error(`run #${ran} ended ${ended?.status ?? 'missing'}${ended?.error ? `: ${ended.error}` : ''}`)
+          id = ran
+        }
+        outcomes.push({ name: variant.name, overrides: variant.overrides, run: this.digest(id), error: null })
+      } catch (error) {
+        outcomes.push({ name: variant.name, overrides: variant.overrides, run: null, error: (error as Error).message })
+      }
+      done++
+    }
+    return outcomes
+  }
+
+  /** The run's facts, with its stress variants run (once) where they are not stored yet. */
+  facts(runId: number): Promise<MemoFacts> {
+    const { run, results } = this.labRun(runId)
+    let pending = this.factsCache.get(runId)
+    if (!pending) {
+      pending = (async () => {
+        const lab = await this.options.labInfo(run.spec.lab)
+        const stress = await this.stressOutcomes(run)
+        let surface: SurfaceOverview | null = null
+        try {
+          surface = (await this.options.surface?.(run, results.steps)) ?? null
+        } catch {
+          surface = null
+        }
+        return memoFacts({
+          run,
+          results,
+          lab,
+          legs: this.options.runs.stepLog(runId)?.meta.legs ?? [],
+          base: this.digest(runId),
+          surface,
+          stressMethod: STRESS_METHOD,
+          stress
+        })
+      })()
+      this.factsCache.set(runId, pending)
+      // A failure, or a stress variant that could not run, is not remembered: the next call tries again.
+      pending.then(
+        (facts) => facts.stress.variants.some((v) => v.error !== null) && this.factsCache.delete(runId),
+        () => this.factsCache.delete(runId)
+      )
+      if (this.factsCache.size > 16) this.factsCache.delete(this.factsCache.keys().next().value!)
+    }
+    return pending
+  }
+
+  verification(runId: number): RunAudit {
+    const results = this.options.runs.results(runId)
+    const head = results?.kind === 'lab' ? (results.manifest.chainHead ?? null) : null
+    const chain = this.options.audit.verify(runId, head)
+    const reviews = this.options.audit.reviews(runId)
+    return { runId, chain, reviews, verificationStatus: verificationStatus(chain, reviews) }
+  }
+
+  async get(runId: number): Promise<MemoView> {
+    const facts = await this.facts(runId)
+    return { runId, facts, narrative: this.store.narrative(runId), verification: this.verification(runId) }
+  }
+
+  save(runId: number, fields: Partial<Record<MemoFieldId, string>>): MemoView['narrative'] {
+    this.labRun(runId)
+    this.store.save(runId, fields, this.options.clock.isoNow())
+    return this.store.narrative(runId)
+  }
+
+  async document(runId: number): Promise<MemoDocument> {
+    const { results } = this.labRun(runId)
+    const facts = await this.facts(runId)
+    return { facts, narrative: completeNarrative(this.store.narrative(runId).fields), verification: this.verification(runId), charts: memoCharts(results, facts) }
+  }
+
+  async render(runId: number, format: 'md' | 'html'): Promise<{ format: 'md' | 'html'; text: string; bytes: number; sha256: string }> {
+    const doc = await this.document(runId)
+    const text = format === 'md' ? renderMarkdown(doc) : renderHtml(doc)
+    return { format, text, bytes: Buffer.byteLength(text, 'utf8'), sha256: sha256(text) }
+  }
+
+  private target(path: string | undefined, fallback: string): string {
+    if (path === undefined) return join(this.options.baseDir, 'exports', fallback)
+    return isAbsolute(path) ? path : resolve(this.options.baseDir, path)
+  }
+
+  async export(runId: number, format: MemoFormat, path?: string): Promise<ExportedFile> {
+    return this.writing(path, () => this.exportTo(runId, format, path))
+  }
+
+  /** File-system failures become errors that name the file and what went wrong. */
+  private async writing<T>(path: string | undefined, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException
+      if (typeof e.code === 'string' && typeof e.syscall === 'string') {
+        const issue = `cannot write ${e.path ?? 'the file'} (${e.code})`
+        throw new ApiError('invalid_params', `Export failed: ${issue}.`, path === undefined ? undefined : [{ path: 'path', message: issue }])
+      }
+      throw error
+    }
+  }
+
+  private async exportTo(runId: number, format: MemoFormat, path?: string): Promise<ExportedFile> {
+    const target = this.target(path, `run-${runId}-memo.${EXTENSIONS[format]}`)
+    if (format === 'pdf') {
+      if (!this.options.printToPdf) {
+        throw new ApiError('invalid_params', 'PDF export needs the Electron host (printToPDF). In the browser, use the memo view’s Print button: it opens the HTML memo and Chromium’s print dialog saves it as PDF.')
+      }
+      const pdf = await this.options.printToPdf(renderHtml(await this.document(runId)))
+      return writePieces(target, [pdf])
+    }
+    if (format === 'md' || format === 'html') return writePieces(target, [(await this.render(runId, format)).text])
+    return this.exportBundle(runId, target)
+  }
+
+  /** The zip bundle: memo (md, html), the decision log (CSV, JSONL), events, telemetry, metrics, and a manifest listing each file's sha256. */
+  private async exportBundle(runId: number, target: string): Promise<ExportedFile> {
+    const { run, results } = this.labRun(runId)
+    const doc = await this.document(runId)
+    const log = this.options.runs.stepLog(runId)
+    await mkdir(dirname(target), { recursive: true })
+    const temporary = `${target}.partial-${process.pid}`
+    const file = await open(temporary, 'w')
+    const files: Array<{ name: string; bytes: number; sha256: string }> = []
+    try {
+      const zip = new ZipWriter(file)
+      const add = async (name: string, pieces: Iterable<string>): Promise<void> => {
+        const m = { bytes: 0, hash: createHash('sha256') }
+        await zip.add(name, measured(pieces, m))
+        files.push({ name, bytes: m.bytes, sha256: m.hash.digest('hex') })
+      }
+      await add('memo.md', [renderMarkdown(doc)])
+      await add('memo.html', [renderHtml(doc)])
+      if (log) {
+        await add('steps.csv', stepsCsv(log.meta, this.options.audit.storedLog(runId).chunks))
+        await add('steps.jsonl', stepsJsonl(log.meta, this.options.audit.storedLog(runId).chunks))
+      }
+      await add('events.csv', eventsCsv(this.store.events(runId)))
+      await add('telemetry.json', [`${JSON.stringify(results.telemetry, null, 1)}\n`])
+      const metrics = metricsRows(results)
+      await add('metrics.csv', [csvTable(metrics.head, metrics.rows)])
+      const manifest = {
+        run: { id: run.id, lab: run.spec.lab, preset: run.spec.preset, seed: run.seed, overrides: run.spec.overrides, createdAt: run.createdAt, finishedAt: run.finishedAt },
+        manifest: { ...results.manifest, verificationStatus: doc.verification.verificationStatus },
+        chain: { status: doc.verification.chain.status, verified: doc.verification.chain.verified, head: doc.verification.chain.head },
+        reviews: doc.verification.reviews,
+        stress: doc.facts.stress.variants.map((v) => ({ name: v.name, runId: v.runId, configHash: v.configHash, resultsHash: v.resultsHash, error: v.error })),
+        files
+      }
+      await add('manifest.json', [`${JSON.stringify(manifest, null, 1)}\n`])
+      await zip.finish()
+      await file.sync()
+    } catch (error) {
+      await file.close()
+      await rm(temporary, { force: true })
+      throw error
+    }
+    await file.close()
+    await rename(temporary, target)
+    return { path: target, ...(await hashFile(target)) }
+  }
+
+  /** One of the run's tables as CSV or JSON. */
+  async exportTable(runId: number, table: RunTable, format: 'csv' | 'json', path?: string): Promise<ExportedFile & { rows: number }> {
+    return this.writing(path, () => this.tableTo(runId, table, format, path))
+  }
+
+  private async tableTo(runId: number, table: RunTable, format: 'csv' | 'json', path?: string): Promise<ExportedFile & { rows: number }> {
+    const { results } = this.labRun(runId)
+    const target = this.target(path, `run-${runId}-${table}.${format}`)
+    switch (table) {
+      case 'metrics': {
+        const t = metricsRows(results)
+        return { ...(await writePieces(target, [format === 'csv' ? csvTable(t.head, t.rows) : rowsJson(t.head, t.rows)])), rows: t.rows.length }
+      }
+      case 'actions': {
+        const t = actionsRows(await this.facts(runId))
+        return { ...(await writePieces(target, [format === 'csv' ? csvTable(t.head, t.rows) : rowsJson(t.head, t.rows)])), rows: t.rows.length }
+      }
+      case 'steps': {
+        const log = this.options.runs.stepLog(runId)
+        if (!log) throw new ApiError('invalid_params', `Run #${runId} has no stored decision log.`)
+        const chunks = this.options.audit.storedLog(runId).chunks
+        return { ...(await writePieces(target, format === 'csv' ? stepsCsv(log.meta, chunks) : stepsJsonArray(log.meta, chunks))), rows: log.steps }
+      }
+      case 'events': {
+        let rows = 0
+        const counted = function* (events: Iterable<StoredEventRow>) {
+          for (const e of events) {
+            rows++
+            yield e
+          }
+        }
+        const written = await writePieces(target, format === 'csv' ? eventsCsv(counted(this.store.events(runId))) : [eventsJson(counted(this.store.events(runId)))])
+        return { ...written, rows }
+      }
+    }
+  }
+}
