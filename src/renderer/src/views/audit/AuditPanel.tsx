@@ -14,7 +14,7 @@ export function chainBadge(audit: RunAudit): { tone: 'ok' | 'bad' | 'muted'; tex
   return { tone: 'bad', text: `chain broken at ${b.kind} ${b.index}: ${b.problem}`, title: b.detail }
 }
 
-/** Verify, replay and review one run: what a reviewer does before trusting its memo. */
+/** Verify, replay and review one run (replay and reviews need a completed run): what a reviewer does before trusting its memo. */
 export function AuditPanel({ runId, canReplay }: { runId: number; canReplay: boolean }) {
   const client = useClient()
   const [audit, setAudit] = useState<RunAudit | null>(null)
@@ -119,7 +119,7 @@ export function AuditPanel({ runId, canReplay }: { runId: number; canReplay: boo
           ))}
         </ol>
       )}
-      {audit && audit.chain.status !== 'unchained' && (
+      {audit && canReplay && audit.chain.status !== 'unchained' && (
         <form
           className="review-form"
           aria-label="Add a review"
