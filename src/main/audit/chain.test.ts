@@ -143,6 +143,15 @@ describe('hash-chained decision log', () => {
     )
   })
 
+  it('links event values as the store keeps them: −0 as 0, non-finite as null', () => {
+    const { view, events } = syntheticRun(12)
+    const signed = events.map((e) => ({ ...e, before: [-0, Number.POSITIVE_INFINITY], after: [0, Number.NaN] }))
+    const chain = chainRun(view, signed)
+    // What JSON storage gives back
+    const stored = signed.map((e, i) => ({ ...(JSON.parse(JSON.stringify(e)) as StoredEvent), link: chain.eventLinks.subarray(i * LINK_BYTES, (i + 1) * LINK_BYTES) }))
+    expect(verifyChain(chainEntries([{ view, links: chain.stepLinks }], stored), { head: chain.head, steps: 12 }).status).toBe('intact')
+  })
+
   it('says "unchained" for a log written before chaining existed', () => {
     const { view, events } = syntheticRun(5)
     expect(verifyChain(chainEntries([{ view, links: null }], events), { head: null, steps: 5 }).status).toBe('unchained')

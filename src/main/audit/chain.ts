@@ -118,9 +118,17 @@ export function stepBytes(v: StepColumnsView, i: number): Buffer {
   return w.float(v.netPnl[i]!).float(v.equity[i]!).float(v.drawdown[i]!).float(v.leverage[i]!).bytes()
 }
 
+/**
+ * An event's before/after values as the store keeps them (JSON): −0 reads back as 0 and
+ * NaN/±Infinity as null, so the chain links those forms, or a stored event could never verify.
+ */
+const asStored = (values: readonly (number | null)[]): number[] => values.map((v) => (v === null || !Number.isFinite(v) ? Number.NaN : v === 0 ? 0 : v))
+
 export function eventBytes(e: ChainEvent, seq: number): Buffer {
   const w = writer.reset(EVENT_TAG).int(e.t).int(seq).text(e.rule).text(e.message)
-  return w.floats(e.before, 0, e.before.length).floats(e.after, 0, e.after.length).bytes()
+  const before = asStored(e.before)
+  const after = asStored(e.after)
+  return w.floats(before, 0, before.length).floats(after, 0, after.length).bytes()
 }
 
 export interface ReviewContent {

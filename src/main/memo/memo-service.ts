@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdir, open, rename, rm } from 'node:fs/promises'
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { ApiError, type LabResults, type LabRunSpec, type RunAudit, type RunSummary, type StressVariant } from '../../shared/contract'
 import type { ExportedFile, MemoFacts, MemoFieldId, MemoFormat, MemoView, RunTable } from '../../shared/contract/memo'
@@ -56,21 +56,16 @@ function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex')
 }
 
-/** Writes pieces to a temporary file beside the target, then renames it into place. */
-async function writePieces(path: string, pieces: Iterable<string | Buffer>): Promise<ExportedFile> {
+/**
+ * Writes a file through a temporary one beside the target, renamed into place once written
+ * and synced: a failed export leaves nothing behind and never a half-written file.
+ */
+async function writeAtomically(path: string, write: (file: FileHandle) => Promise<void>): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
   const temporary = `${path}.partial-${process.pid}`
-  const hash = createHash('sha256')
-  let bytes = 0
   const file = await open(temporary, 'w')
   try {
-    for (const piece of pieces) {
-      const buffer = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece
-      if (buffer.length === 0) continue
-      hash.update(buffer)
-      bytes += buffer.length
-      await file.write(buffer)
-    }
+    await write(file)
     await file.sync()
   } catch (error) {
     await file.close()
@@ -79,6 +74,21 @@ async function writePieces(path: string, pieces: Iterable<string | Buffer>): Pro
   }
   await file.close()
   await rename(temporary, path)
+}
+
+/** Writes pieces atomically, hashing them on the way. */
+async function writePieces(path: string, pieces: Iterable<string | Buffer>): Promise<ExportedFile> {
+  const hash = createHash('sha256')
+  let bytes = 0
+  await writeAtomically(path, async (file) => {
+    for (const piece of pieces) {
+      const buffer = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece
+      if (buffer.length === 0) continue
+      hash.update(buffer)
+      bytes += buffer.length
+      await file.write(buffer)
+    }
+  })
   return { path, bytes, sha256: hash.digest('hex') }
 }
 
@@ -279,11 +289,8 @@ export class MemoService {
     const { run, results } = this.labRun(runId)
     const doc = await this.document(runId)
     const log = this.options.runs.stepLog(runId)
-    await mkdir(dirname(target), { recursive: true })
-    const temporary = `${target}.partial-${process.pid}`
-    const file = await open(temporary, 'w')
     const files: Array<{ name: string; bytes: number; sha256: string }> = []
-    try {
+    await writeAtomically(target, async (file) => {
       const zip = new ZipWriter(file)
       const add = async (name: string, pieces: Iterable<string>): Promise<void> => {
         const m = { bytes: 0, hash: createHash('sha256') }
@@ -310,14 +317,7 @@ export class MemoService {
       }
       await add('manifest.json', [`${JSON.stringify(manifest, null, 1)}\n`])
       await zip.finish()
-      await file.sync()
-    } catch (error) {
-      await file.close()
-      await rm(temporary, { force: true })
-      throw error
-    }
-    await file.close()
-    await rename(temporary, target)
+    })
     return { path: target, ...(await hashFile(target)) }
   }
 

@@ -12,6 +12,7 @@ import { startWorkstation, type Workstation } from '../app/workstation'
 import { STEP_CHUNK } from '../engine/kernel'
 import { launchNodeProcess } from '../services/node-launcher'
 import type { BackoffPolicy } from '../services/service-host'
+import { mulberry32 } from '../store/synthetic-step-log'
 
 // Crash safety (issue 7): the engine process is killed with SIGKILL at seeded random moments
 // while lab runs write their decision log batch by batch. After every kill the store must be
@@ -37,17 +38,6 @@ const DEEP_CHECK_EVERY = 10
 // Restart at once, never give up: the crash-loop guard is service-host's concern, tested there.
 const backoff: BackoffPolicy = { initialMs: 10, maxMs: 40, maxRestarts: 1_000_000, stableMs: 60_000, readyTimeoutMs: 15_000 }
 
-/** mulberry32: the trials' random delays and choices, reproducible from MECHANICA_CRASH_SEED. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 // Long enough that no kill within MAX_KILL_DELAY_MS finds the run finished (each takes seconds);
 // microstructure held to a position limit of 2 lots logs constraint events in its batches.
@@ -216,7 +206,7 @@ describe('crash safety: the engine killed with SIGKILL at random points during r
   it(
     `after each of ${TRIALS} kills the store is intact, the killed run aborted with a verifiable partial log, no other run changed, and the engine back`,
     async () => {
-      const random = seededRandom(SEED)
+      const random = mulberry32(SEED)
       const ws = await openWorkstation(tempDatabase())
       const saved = new Map<number, { fingerprint: string; content: string }>()
       for (const spec of seededRuns) {
@@ -294,7 +284,7 @@ describe('crash safety: the engine killed with SIGKILL at random points during r
   )
 
   it(`after each of ${MAIN_TRIALS} kills of the MAIN process mid-run, the next start marks the run interrupted and its partial log verifies`, async () => {
-    const random = seededRandom(SEED + 1)
+    const random = mulberry32(SEED + 1)
     const databasePath = tempDatabase()
     const saved = new Map<number, { fingerprint: string; content: string }>()
     const mainTrials: Array<{ lab: string; batches: number; extraMs: number; committed: number; uncommittedFrames: number }> = []

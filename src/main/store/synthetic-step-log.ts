@@ -10,8 +10,8 @@ export const SYNTHETIC_ACTIONS = ['HOLD', 'BUY_SPREAD', 'SELL_SPREAD', 'FLATTEN'
 export const SYNTHETIC_REGIMES = ['calm', 'stress']
 export const SYNTHETIC_SOURCES = ['BASELINE', 'AGENT', 'OVERRIDE', 'RISK']
 
-/** mulberry32: a tiny seeded generator, enough for fixture data (not a lab's RNG). */
-function generator(seed: number): () => number {
+/** mulberry32: a tiny seeded generator, enough for fixture data and test schedules (not a lab's RNG). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0
@@ -23,7 +23,7 @@ function generator(seed: number): () => number {
 }
 
 export function syntheticStepRecords(steps: number, seed = 1): StepRecordBatch {
-  const next = generator(seed)
+  const next = mulberry32(seed)
   const legs = ['spot', 'perp']
   const rationales: string[] = []
   for (const side of ['buy', 'sell']) for (let bps = 1; bps <= 120; bps++) rationales.push(`edge ${bps} bps over threshold: ${side} spread`)
