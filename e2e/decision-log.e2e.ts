@@ -123,6 +123,10 @@ describe('decision log in the browser host', () => {
     expect((await rowTexts(898))[0]).toBe('898')
     await page().keyboard.press('Enter')
     await expect.poll(() => page().getByTestId('log-focus').textContent()).toBe('focus: step 898')
+    // The selected decision is readable in full under the table: its rationale as stored.
+    const rationale = await rowAt(898).locator('.cell.rationale').getAttribute('title')
+    await expect.poll(() => page().getByTestId('step-detail').locator('.step-detail-rationale').textContent()).toBe(rationale)
+    expect(await page().getByTestId('step-detail').locator('.step-detail-head').textContent()).toContain('step 898')
     await page().keyboard.press('Home')
     await rowAt(0).waitFor()
     await page().screenshot({ path: screenshotPath('decision-log-keyboard') })

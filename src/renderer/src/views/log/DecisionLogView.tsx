@@ -10,6 +10,7 @@ import { formatPercentCell, formatShort, formatSigned, formatValue, regimeColour
 import type { LogRow } from './step-pages'
 import { useStepLog } from './useStepLog'
 import './log.css'
+import { StepDetail } from './StepDetail'
 
 /** Fixed row height: positions are arithmetic, nothing is measured while scrolling. */
 export const ROW_HEIGHT = 20
@@ -365,6 +366,7 @@ export function DecisionLogView({ state }: ViewProps) {
           </div>
         </div>
       )}
+      {!body && <StepDetail row={log.store.row(active)} />}
     </div>
   )
 }
