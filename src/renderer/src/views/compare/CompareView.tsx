@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useState, type ReactNode } from 'react'
 import type { LabResults, RunSummary } from '../../../../shared/contract'
 import { useClient } from '../../app/ClientContext'
 import type { ViewProps } from '../../app/views'
@@ -143,111 +143,31 @@ export function CompareView({ state }: ViewProps) {
                 <span>The book’s questions, answered from the runs</span>
               </header>
               <div className="answers">
-                <div className="answer" data-question="constraints">
-                  <h3>Which constraint became binding?</h3>
-                  <ul>
-                    {analysis.answers.constraints.map((a) => (
-                      <li key={a}>{a}</li>
-                    ))}
-                  </ul>
-                  {analysis.constraints.length > 0 && (
-                    <table className="compact">
-                      <thead>
-                        <tr>
-                          <th>rule</th>
-                          {compared.map((c) => (
-                            <th key={c.id} className="num">
-                              #{c.id}
-                            </th>
-                          ))}
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {analysis.constraints.map((row) => (
-                          <tr key={row.rule} className={row.becameBinding ? 'worse' : row.stoppedBinding ? 'better' : undefined}>
-                            <td>{ruleName(row.rule)}</td>
-                            {row.counts.map((n, i) => (
-                              <td key={i} className="num mono">
-                                {n}
-                              </td>
-                            ))}
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  )}
-                </div>
-                <div className="answer" data-question="costs">
-                  <h3>Which costs exploded?</h3>
-                  <ul>
-                    {analysis.answers.costs.map((a) => (
-                      <li key={a}>{a}</li>
-                    ))}
-                  </ul>
-                  <table className="compact">
-                    <thead>
-                      <tr>
-                        <th>component</th>
-                        {compared.map((c, i) => (
-                          <th key={c.id} className="num">
-                            #{c.id}
-                            {i > 0 ? ' (×)' : ''}
-                          </th>
-                        ))}
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {analysis.costs.map((row) => (
-                        <tr key={row.component} data-cost={row.component}>
-                          <td>{row.component}</td>
-                          {row.totals.map((t, i) => (
-                            <td key={i} className={`num mono${row.exploded[i] ? ' worse' : ''}`}>
-                              {formatMetric(t)}
-                              {i > 0 && row.ratios[i] !== null ? ` (${row.ratios[i] === Infinity ? 'new' : `×${row.ratios[i]!.toFixed(2)}`})` : ''}
-                            </td>
-                          ))}
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-                <div className="answer" data-question="actions">
-                  <h3>Which actions changed?</h3>
-                  <ul>
-                    {analysis.answers.actions.map((a) => (
-                      <li key={a}>{a}</li>
-                    ))}
-                  </ul>
-                  {analysis.actions.length > 0 && (
-                    <table className="compact">
-                      <thead>
-                        <tr>
-                          <th>action (regime)</th>
-                          {compared.map((c) => (
-                            <th key={c.id} className="num">
-                              #{c.id}
-                            </th>
-                          ))}
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {analysis.actions.map((row) => (
-                          <tr key={`${row.regime}/${row.action}`}>
-                            <td>
-                              <span className="mono">{row.action}</span>
-                              {row.regime && <span className="muted"> in {row.regime}</span>}
-                            </td>
-                            {row.shares.map((s, i) => (
-                              <td key={i} className="num mono">
-                                {(s * 100).toFixed(1)}%
-                              </td>
-                            ))}
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  )}
-                </div>
+                <Answer question="constraints" title="Which constraint became binding?" answers={analysis.answers.constraints} first="rule" runs={compared} rows={analysis.constraints.map((row) => ({
+                  key: row.rule,
+                  className: row.becameBinding ? 'worse' : row.stoppedBinding ? 'better' : undefined,
+                  label: ruleName(row.rule),
+                  cells: row.counts.map((n) => ({ text: String(n) }))
+                }))} />
+                <Answer question="costs" title="Which costs exploded?" answers={analysis.answers.costs} first="component" runs={compared} ratioHeaders alwaysTable rows={analysis.costs.map((row) => ({
+                  key: row.component,
+                  data: { 'data-cost': row.component },
+                  label: row.component,
+                  cells: row.totals.map((t, i) => ({
+                    text: `${formatMetric(t)}${i > 0 && row.ratios[i] !== null ? ` (${row.ratios[i] === Infinity ? 'new' : `×${row.ratios[i]!.toFixed(2)}`})` : ''}`,
+                    className: row.exploded[i] ? 'worse' : undefined
+                  }))
+                }))} />
+                <Answer question="actions" title="Which actions changed?" answers={analysis.answers.actions} first="action (regime)" runs={compared} rows={analysis.actions.map((row) => ({
+                  key: `${row.regime}/${row.action}`,
+                  label: (
+                    <>
+                      <span className="mono">{row.action}</span>
+                      {row.regime && <span className="muted"> in {row.regime}</span>}
+                    </>
+                  ),
+                  cells: row.shares.map((share) => ({ text: `${(share * 100).toFixed(1)}%` }))
+                }))} />
               </div>
             </section>
 
@@ -305,6 +225,56 @@ export function CompareView({ state }: ViewProps) {
             </section>
           </>
         )
+      )}
+    </div>
+  )
+}
+
+interface AnswerRow {
+  key: string
+  label: ReactNode
+  className?: string | undefined
+  data?: Record<string, string>
+  cells: Array<{ text: string; className?: string | undefined }>
+}
+
+/** One of the book's questions: the sentences that answer it, and the table they come from (one column per run). */
+function Answer(props: { question: string; title: string; answers: string[]; first: string; runs: ComparedRun[]; rows: AnswerRow[]; ratioHeaders?: boolean; alwaysTable?: boolean }) {
+  const { question, title, answers, first, runs, rows, ratioHeaders = false, alwaysTable = false } = props
+  return (
+    <div className="answer" data-question={question}>
+      <h3>{title}</h3>
+      <ul>
+        {answers.map((a) => (
+          <li key={a}>{a}</li>
+        ))}
+      </ul>
+      {(alwaysTable || rows.length > 0) && (
+        <table className="compact">
+          <thead>
+            <tr>
+              <th>{first}</th>
+              {runs.map((c, i) => (
+                <th key={c.id} className="num">
+                  #{c.id}
+                  {ratioHeaders && i > 0 ? ' (×)' : ''}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.key} className={row.className} {...row.data}>
+                <td>{row.label}</td>
+                {row.cells.map((cell, i) => (
+                  <td key={i} className={`num mono${cell.className ? ` ${cell.className}` : ''}`}>
+                    {cell.text}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </div>
   )
