@@ -39,7 +39,7 @@ interface Charts {
   markers: ISeriesMarkersPluginApi<number>
   capLine: IPriceLine | null
   /** How many grid points each chart holds, and of which run, for incremental appends. */
-  shown: { runId: number; points: number; costs: string[] }
+  shown: { runId: number; points: number; costs: string[]; events: number }
 }
 
 const MAX_MARKERS = 400
@@ -147,7 +147,7 @@ export function DiagnosticsCharts({ series, cap, group, onPick }: DiagnosticsCha
       leverage: { chart: leverageChart, plots: [{ series: leverage, column: 'leverage', point: value }] },
       markers,
       capLine: null,
-      shown: { runId: -1, points: 0, costs: [] }
+      shown: { runId: -1, points: 0, costs: [], events: -1 }
     }
     charts.current = state
 
@@ -206,8 +206,9 @@ export function DiagnosticsCharts({ series, cap, group, onPick }: DiagnosticsCha
         }
       }
     }
-    state.shown = { runId: series.runId, points: series.t.length, costs: [...series.costComponents] }
-    state.markers.setMarkers(markersOf(series))
+    // Markers are rebuilt only when events arrived (or on a full redraw): most streamed chunks bring none.
+    if (!append || series.events.length !== state.shown.events) state.markers.setMarkers(markersOf(series))
+    state.shown = { runId: series.runId, points: series.t.length, costs: [...series.costComponents], events: series.events.length }
     if (append) group.followContent()
     else group.resetZoom()
   }, [series, group])
