@@ -24,7 +24,7 @@ import type { HestonRegimeConfig } from './labs/heston-regime/config'
 import { RunsRepository } from './store/runs-repository'
 import { CODE_VERSION } from './version'
 import { AuditStore } from './store/audit-store'
-import { compareReplay } from './audit/replay'
+import { replayReport } from './audit/replay'
 import { LATEST_SCHEMA_VERSION } from './store/migrations'
 import { MemoUsageError, commandMemo } from './memo/cli-memo'
 
@@ -416,13 +416,7 @@ async function commandReplay(values: { db?: string; run?: string; json?: boolean
   const spec = run.spec
   const plan = planLab(spec)
   const output = await executeLab(spec, {}, undefined, await localInputs(spec, plan.requires))
-  const stored = audit.storedLog(id)
-  const comparison = compareReplay(stored.chunks, stored.events, output.records, output.records.events)
-  if (comparison.identical && run.resultsHash !== output.resultsHash) {
-    comparison.identical = false
-    comparison.firstDivergence = { t: comparison.replayedSteps - 1, field: 'resultsHash', stored: run.resultsHash ?? '(none)', replayed: output.resultsHash }
-  }
-  const report = { runId: id, ...comparison, storedResultsHash: run.resultsHash, replayedResultsHash: output.resultsHash }
+  const report = replayReport(id, { ...audit.storedLog(id), resultsHash: run.resultsHash }, output)
   if (values.json) console.log(JSON.stringify(report, null, 2))
   else if (report.identical) console.log(`run #${id}: identical (${report.stepsCompared} steps), results hash ${report.replayedResultsHash}`)
   else {

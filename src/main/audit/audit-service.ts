@@ -6,8 +6,10 @@ import type { ServiceHost } from '../services/service-host'
 import { AuditError, type AuditStore, type Review } from '../store/audit-store'
 import type { RunsRepository } from '../store/runs-repository'
 import type { RunPlan } from '../workers/engine'
-import { compareReplay, type ReplayComparison } from './replay'
+import { replayReport, type ReplayReport } from './replay'
 import type { VerifyReport } from './verify'
+
+export type { ReplayReport }
 
 export type VerificationStatus = 'Not verified' | 'Verified' | 'Findings' | 'Chain broken'
 
@@ -19,11 +21,6 @@ export interface RunAudit {
   verificationStatus: VerificationStatus
 }
 
-export interface ReplayReport extends ReplayComparison {
-  runId: number
-  storedResultsHash: string | null
-  replayedResultsHash: string
-}
 
 export function verificationStatus(chain: VerifyReport, reviews: readonly Review[]): VerificationStatus {
   if (chain.status === 'broken') return 'Chain broken'
@@ -79,13 +76,6 @@ export class AuditService {
     const plan = await this.engine.call<RunPlan>('engine.plan', spec, { signal })
     const inputs = plan.requires.length > 0 && this.resolveInputs ? await this.resolveInputs(spec, plan.requires, signal) : {}
     const output = await this.engine.call<{ results: LabResults; resultsHash: string; records: StepRecordBatch }>('engine.run', plan.requires.length > 0 ? { spec, inputs } : spec, { signal })
-    const stored = this.audit.storedLog(runId)
-    const comparison = compareReplay(stored.chunks, stored.events, output.records, output.records.events)
-    // The log can agree while something it does not keep (the mark-to-market columns) differs: the hash decides.
-    if (comparison.identical && run.resultsHash !== output.resultsHash) {
-      comparison.identical = false
-      comparison.firstDivergence = { t: comparison.replayedSteps - 1, field: 'resultsHash', stored: run.resultsHash ?? '(none)', replayed: output.resultsHash }
-    }
-    return { runId, ...comparison, storedResultsHash: run.resultsHash, replayedResultsHash: output.resultsHash }
+    return replayReport(runId, { ...this.audit.storedLog(runId), resultsHash: run.resultsHash }, output)
   }
 }

@@ -92,3 +92,27 @@ export function compareReplay(stored: Iterable<StepColumnsView>, storedEvents: r
   }
   return result(null)
 }
+
+/** A replay's verdict for people and scripts: the step comparison, then the results hashes. */
+export interface ReplayReport extends ReplayComparison {
+  runId: number
+  storedResultsHash: string | null
+  replayedResultsHash: string
+}
+
+/**
+ * Compares a replay with a stored run: step by step, then the results hash — the log can agree
+ * while something it does not keep (the mark-to-market columns) differs, and the hash decides.
+ */
+export function replayReport(
+  runId: number,
+  stored: { chunks: Iterable<StepColumnsView>; events: readonly ChainEvent[]; resultsHash: string | null },
+  replayed: { records: StepColumnsView & { events: readonly ChainEvent[] }; resultsHash: string }
+): ReplayReport {
+  const comparison = compareReplay(stored.chunks, stored.events, replayed.records, replayed.records.events)
+  if (comparison.identical && stored.resultsHash !== replayed.resultsHash) {
+    comparison.identical = false
+    comparison.firstDivergence = { t: comparison.replayedSteps - 1, field: 'resultsHash', stored: stored.resultsHash ?? '(none)', replayed: replayed.resultsHash }
+  }
+  return { runId, ...comparison, storedResultsHash: stored.resultsHash, replayedResultsHash: replayed.resultsHash }
+}
