@@ -1,31 +1,27 @@
-/** A trade's cost split by component (proportional, impact, slippage, …); total = Σ components. */
+/** A trade's cost split by component (proportional, impact, slippage, …); total = what the model charged. */
 export interface CostBreakdown {
   total: number
   components: Record<string, number>
 }
 
 /**
- * What really happened to a requested trade: the executed quantity per leg (a fill model may
- * fill part of it, or fill resting quotes the policy left), its costs, and P&L booked at
- * execution (spread captured against mid, rebates) by component.
- */
-export interface ExecutionResult {
-  executed: Float64Array
-  cost: CostBreakdown
-  pnl?: Record<string, number>
-}
-
-/**
- * Prices a trade. `trade` is target − position per leg; `context` is whatever state the
- * model needs at the decision step (regime, liquidity…). Costs are never negative: income
- * such as maker rebates is P&L, not a negative cost.
- * A model with `execute` decides what was executed; without it the whole trade is.
+ * Executes a trade: what really happened to it, what it cost and what it earned at execution.
+ *
+ * `trade` is target − position per leg. A fill model may change it in place to what was
+ * executed (a partial fill, fills of resting quotes the policy left); a cost model leaves it.
+ * The model writes each cost component into `cost` (in `components` order, each ≥ 0: income
+ * such as a maker rebate is P&L, not a negative cost) and each P&L component it books at
+ * execution into `pnl` (in `bookedPnl` order: spread captured against mid, rebates), and
+ * returns the total cost. Called once per step: it must not allocate.
  */
 export interface ExecutionModel<Ctx> {
   readonly name: string
+  /** 'cost': the whole trade executes and is priced; 'fill': the model decides what executed (it may rewrite `trade`). */
+  readonly kind: 'cost' | 'fill'
   readonly components: readonly string[]
-  cost(trade: Float64Array, context: Ctx): CostBreakdown
-  execute?(trade: Float64Array, context: Ctx): ExecutionResult
+  /** The lab's P&L components this model books at execution (none for a pure cost model). */
+  readonly bookedPnl?: readonly string[]
+  execute(trade: Float64Array, context: Ctx, cost: Float64Array, pnl: Float64Array): number
 }
 
 export function grossNotional(legs: ArrayLike<number>): number {
@@ -33,8 +29,3 @@ export function grossNotional(legs: ArrayLike<number>): number {
   for (let i = 0; i < legs.length; i++) sum += Math.abs(legs[i] ?? 0)
   return sum
 }
-
-export const NO_COST = (components: readonly string[]): CostBreakdown => ({
-  total: 0,
-  components: Object.fromEntries(components.map((c) => [c, 0]))
-})

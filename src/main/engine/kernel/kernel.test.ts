@@ -1,60 +1,77 @@
 import fc from 'fast-check'
 import { z } from 'zod'
 import { describe, expect, it } from 'vitest'
+import { labResultsHash, runCollected, type LabRun } from './collect'
 import type { Decision } from './decision'
 import type { ExecutionModel } from './execution'
-import type { LabDefinition, StepContext } from './lab'
+import type { Lab, StepContext } from './lab'
 import { Ledger } from './ledger'
+import { ResultsHasher } from './manifest'
 import { actionCounts, actionMixByRegime, logReturnsPrepended, maxDrawdown, std, switchesAndStreak } from './metrics'
-import { labResultsHash } from './manifest'
+import type { StepChunk } from './observers'
 import { deepMerge, setPath } from './presets'
 import { RiskGate } from './risk-gate'
 import { runLab } from './run'
+import { STEP_CHUNK } from './step-records'
 
 // A toy lab over a given price path: long when the last move was up, flat otherwise.
 type Toy = { prices: number[]; regimes: number[]; mode: 'compound' | 'additive'; costBps: number; stop?: number; every?: number }
 type ToyObs = { t: number; lastMove: number; regime: number }
 type ToyAction = 'FLAT' | 'LONG' | 'SHORT'
 
-function toyLab(): LabDefinition<Toy, Toy, ToyObs, ToyAction> {
+const DECISIONS: Record<string, Decision<ToyAction>> = {
+  stress: { action: 'SHORT', rationale: 'stress', source: 'BASELINE' },
+  up: { action: 'LONG', rationale: 'up', source: 'BASELINE' },
+  flat: { action: 'FLAT', rationale: 'not up', source: 'BASELINE' }
+}
+
+function toyLab(): Lab<Toy, Toy, ToyObs, ToyAction> {
   const execution: ExecutionModel<StepContext<Toy, Toy, ToyAction>> = {
     name: 'proportional',
+    kind: 'cost',
     components: ['proportional'],
-    cost: (trade, ctx) => {
-      const p = (Math.abs(trade[0] ?? 0) * ctx.config.costBps) / 1e4
-      return { total: p, components: { proportional: p } }
+    execute: (trade, ctx, cost) => {
+      cost[0] = (Math.abs(trade[0] ?? 0) * ctx.config.costBps) / 1e4
+      return cost[0]
     }
   }
   return {
     id: 'toy',
     title: 'Toy',
-    chapter: 0,
+    origin: { kind: 'seed', seed: 'test' },
     description: 'test lab',
-    configSchema: z.any(),
-    presets: { faithful: { description: '', overrides: {}, corrections: [] }, corrected: { description: '', overrides: {}, corrections: [] } },
+    config: { schema: z.any(), presets: { faithful: { description: '', overrides: {}, corrections: [] }, corrected: { description: '', overrides: {}, corrections: [] } } },
     actions: ['FLAT', 'LONG', 'SHORT'],
     flatAction: 'FLAT',
     legs: ['asset'],
     pnlComponents: ['price'],
-    seedOf: () => 0,
-    regimeNames: () => ['calm', 'stress'],
+    finalMark: true,
+    seed: () => 0,
+    steps: (c) => c.prices.length - 1,
+    regimes: () => ['calm', 'stress'],
     ledger: (c) => ({ mode: c.mode, initialEquity: c.mode === 'compound' ? 1 : 1000 }),
     decisionEvery: (c) => c.every ?? 1,
-    simulateMarket: (c) => c,
-    steps: (c) => c.prices.length - 1,
-    finalMark: true,
+    market: (c) => c,
     regimeAt: (m, t) => m.regimes[t] ?? 0,
-    mark: (m, t, position, c) => {
+    mark: (m, t, position, c, out) => {
       const move = (m.prices[t] ?? 0) - (m.prices[t - 1] ?? 0)
-      return { price: (position[0] ?? 0) * (c.mode === 'compound' ? move / (m.prices[t - 1] ?? 1) : move) }
+      out[0] = (position[0] ?? 0) * (c.mode === 'compound' ? move / (m.prices[t - 1] ?? 1) : move)
     },
-    observe: (ctx) => ({ t: ctx.t, lastMove: ctx.t > 0 ? (ctx.market.prices[ctx.t] ?? 0) - (ctx.market.prices[ctx.t - 1] ?? 0) : 0, regime: ctx.market.regimes[ctx.t] ?? 0 }),
+    observation: () => ({ t: 0, lastMove: 0, regime: 0 }),
+    observe: (ctx, o) => {
+      o.t = ctx.t
+      o.lastMove = ctx.t > 0 ? (ctx.market.prices[ctx.t] ?? 0) - (ctx.market.prices[ctx.t - 1] ?? 0) : 0
+      o.regime = ctx.market.regimes[ctx.t] ?? 0
+    },
+    baseline: (o) => (o.regime === 1 ? DECISIONS.stress! : o.lastMove > 0 ? DECISIONS.up! : DECISIONS.flat!),
+    target: (a, _o, _ctx, out) => {
+      out[0] = a === 'LONG' ? 2 : a === 'SHORT' ? -0.5 : 0
+    },
+    risk: (c) => ({ positionLimit: 1, maxLeverage: { cap: 1, mode: 'clip' }, ...(c.stop ? { drawdownStop: { threshold: c.stop, strict: false, onBreach: 'halt' as const } } : {}) }),
+    execution: () => execution,
     surface: () => ({ name: 'none', unit: '', axes: [], values: new Float64Array() }),
-    baseline: (o): Decision<ToyAction> =>
-      o.regime === 1 ? { action: 'SHORT', rationale: 'stress', source: 'BASELINE' } : o.lastMove > 0 ? { action: 'LONG', rationale: 'up', source: 'BASELINE' } : { action: 'FLAT', rationale: 'not up', source: 'BASELINE' },
-    actionToTarget: (a) => Float64Array.of(a === 'LONG' ? 2 : a === 'SHORT' ? -0.5 : 0),
-    riskRules: (c) => ({ positionLimit: 1, maxLeverage: { cap: 1, mode: 'clip' }, ...(c.stop ? { drawdownStop: { threshold: c.stop, strict: false, onBreach: 'halt' as const } } : {}) }),
-    execution: () => execution
+    report: () => ({ onChunk: () => undefined, finish: () => ({ metrics: {}, telemetry: {} }) }),
+    stressMenu: () => []
   }
 }
 
@@ -63,24 +80,24 @@ const pricePath = fc.array(fc.double({ min: 50, max: 150, noNaN: true }), { minL
 describe('ledger', () => {
   it('marks before trading and refuses any other order', () => {
     const ledger = new Ledger('additive', 1000, 1)
-    expect(() => ledger.trade(Float64Array.of(1), { total: 0, components: {} })).toThrow('trade must follow mark')
-    ledger.mark({ price: 5 })
-    expect(() => ledger.mark({ price: 1 })).toThrow('mark must come first')
-    ledger.trade(Float64Array.of(1), { total: 2, components: { p: 2 } })
+    expect(() => ledger.trade(Float64Array.of(1), 0)).toThrow('trade must follow mark')
+    ledger.mark(5)
+    expect(() => ledger.mark(1)).toThrow('mark must come first')
+    ledger.trade(Float64Array.of(1), 2)
     expect(ledger.settle()).toBe(3)
     expect(ledger.equity).toBe(1003)
   })
 
   it('refuses a negative cost', () => {
     const ledger = new Ledger('compound', 1, 1)
-    ledger.mark({})
-    expect(() => ledger.trade(Float64Array.of(0), { total: -1e-9, components: {} })).toThrow('≥ 0')
+    ledger.mark(0)
+    expect(() => ledger.trade(Float64Array.of(0), -1e-9)).toThrow('≥ 0')
   })
 
   it('compound mode settles equity·(1 + mark − cost) in one multiplication', () => {
     const ledger = new Ledger('compound', 1, 1)
-    ledger.mark({ carry: 0.001, price: 0.01 })
-    ledger.trade(Float64Array.of(1), { total: 0.0005, components: {} })
+    ledger.mark(0.001 + 0.01)
+    ledger.trade(Float64Array.of(1), 0.0005)
     ledger.settle()
     expect(ledger.equity).toBe(1 * (1 + (0.001 + 0.01 - 0.0005)))
   })
@@ -117,8 +134,8 @@ describe('closed loop', () => {
 
   it('runs every step, records columns, and is deterministic byte for byte', async () => {
     const config: Toy = { prices: [100, 101, 100, 102, 103, 101], regimes: [0, 0, 0, 1, 0, 0], mode: 'additive', costBps: 10 }
-    const a = await runLab(lab, config)
-    const b = await runLab(lab, config)
+    const a = await runCollected(lab, config)
+    const b = await runCollected(lab, config)
     expect(a.steps).toBe(5)
     expect(Array.from(a.columns.action).map((i) => lab.actions[i])).toEqual(['FLAT', 'LONG', 'FLAT', 'SHORT', 'LONG'])
     // LONG targets 2, clipped to the position limit 1: one logged event per LONG step.
@@ -128,16 +145,16 @@ describe('closed loop', () => {
 
   it('the decision cadence holds the last decision between decision steps', async () => {
     const config: Toy = { prices: [100, 101, 100, 99, 98, 99, 100], regimes: [0, 0, 0, 0, 0, 0, 0], mode: 'additive', costBps: 0, every: 3 }
-    const run = await runLab(lab, config)
+    const run = await runCollected(lab, config)
     expect(Array.from(run.columns.action).map((i) => lab.actions[i])).toEqual(['FLAT', 'FLAT', 'FLAT', 'FLAT', 'FLAT', 'FLAT'])
-    const run2 = await runLab(lab, { ...config, prices: [100, 101, 102, 101, 100, 99, 98] })
+    const run2 = await runCollected(lab, { ...config, prices: [100, 101, 102, 101, 100, 99, 98] })
     // Decides at t = 0 (flat), t = 3 (down → flat); never sees the up-moves at t = 1, 2.
     expect(Array.from(run2.columns.action).map((i) => lab.actions[i])).toEqual(['FLAT', 'FLAT', 'FLAT', 'FLAT', 'FLAT', 'FLAT'])
   })
 
   it('a halting drawdown stop ends the run at the breaching step', async () => {
     const config: Toy = { prices: [100, 110, 60, 50, 40, 30], regimes: [0, 0, 0, 0, 0, 0], mode: 'compound', costBps: 0, stop: 0.3 }
-    const run = await runLab(lab, config)
+    const run = await runCollected(lab, config)
     expect(run.halted).toBe(true)
     expect(run.steps).toBe(3)
     expect(run.columns.equity.length).toBe(3)
@@ -148,7 +165,7 @@ describe('closed loop', () => {
     await fc.assert(
       fc.asyncProperty(pricePath, fc.integer({ min: 0, max: 50 }), async (prices, costBps) => {
         const regimes = prices.map((_, i) => (i % 7 === 6 ? 1 : 0))
-        const run = await runLab(lab, { prices, regimes, mode: 'additive', costBps })
+        const run = await runCollected(lab, { prices, regimes, mode: 'additive', costBps })
         let marks = 0
         let costs = 0
         for (let t = 0; t < run.steps; t++) {
@@ -168,8 +185,8 @@ describe('closed loop', () => {
         const s = Math.floor(prices.length / 2)
         const regimes = prices.map(() => 0)
         const future = prices.map((p, i) => (i > s ? p * shock : p))
-        const a = await runLab(lab, { prices, regimes, mode: 'compound', costBps: 5 })
-        const b = await runLab(lab, { prices: future, regimes, mode: 'compound', costBps: 5 })
+        const a = await runCollected(lab, { prices, regimes, mode: 'compound', costBps: 5 })
+        const b = await runCollected(lab, { prices: future, regimes, mode: 'compound', costBps: 5 })
         for (let t = 0; t <= s && t < a.steps; t++) {
           expect(b.columns.action[t]).toBe(a.columns.action[t])
           expect(b.columns.equity[t]).toBe(a.columns.equity[t])
@@ -221,18 +238,24 @@ describe('execution that decides what was executed', () => {
     const lab: typeof base = {
       ...base,
       pnlComponents: ['price', 'spread'],
+      mark: (m, t, position, c, out) => {
+        base.mark(m, t, position, c, out)
+        out[1] = 0
+      },
       execution: () => ({
         name: 'half-fill',
+        kind: 'fill',
         components: ['fee'],
-        cost: () => ({ total: 0, components: { fee: 0 } }),
-        execute: (trade) => {
-          const executed = Float64Array.from(trade, (q) => q / 2)
-          const fee = Math.abs(executed[0] ?? 0) * 0.1
-          return { executed, cost: { total: fee, components: { fee } }, pnl: { spread: Math.abs(executed[0] ?? 0) * 0.5 } }
+        bookedPnl: ['spread'],
+        execute: (trade, _ctx, cost, pnl) => {
+          for (let i = 0; i < trade.length; i++) trade[i] = trade[i]! / 2
+          cost[0] = Math.abs(trade[0] ?? 0) * 0.1
+          pnl[0] = Math.abs(trade[0] ?? 0) * 0.5
+          return cost[0]
         }
       })
     }
-    const run = await runLab(lab, { prices: [100, 101, 102, 103, 104], regimes: [0, 0, 0, 0, 0], mode: 'additive', costBps: 0 })
+    const run = await runCollected(lab, { prices: [100, 101, 102, 103, 104], regimes: [0, 0, 0, 0, 0], mode: 'additive', costBps: 0 })
     // LONG targets 1 each step from t = 1: the book moves half-way each time.
     expect(Array.from(run.columns.position)).toEqual([0, 0.5, 0.75, 0.875])
     expect(Array.from(run.columns.trade)).toEqual([0, 0.5, 0.25, 0.125])
@@ -240,5 +263,45 @@ describe('execution that decides what was executed', () => {
     let total = 1000
     for (let t = 0; t < run.steps; t++) total += run.columns.markPnl[t]! + run.columns.pnlByComponent.spread![t]! - run.columns.cost[t]!
     expect(run.columns.equity[run.steps - 1]).toBeCloseTo(total, 12)
+  })
+
+  it('a cost model leaves the constrained target as the book (no position + (target − position) rounding)', async () => {
+    const lab = toyLab()
+    const run = await runCollected(lab, { prices: [100, 101, 102], regimes: [0, 0, 0], mode: 'additive', costBps: 1 })
+    expect(Array.from(run.columns.position)).toEqual([0, 1])
+  })
+})
+
+describe('chunks', () => {
+  // A long toy path: up-moves every other step so the book trades and events happen throughout.
+  const long = (n: number): Toy => {
+    const prices = Array.from({ length: n }, (_, i) => 100 + (i % 2) - (i % 5 === 0 ? 1 : 0))
+    return { prices, regimes: prices.map((_, i) => (i % 97 === 0 ? 1 : 0)), mode: 'additive', costBps: 3 }
+  }
+
+  it('hands the sinks whole chunks of STEP_CHUNK steps in order, then the rest, with each event in its chunk', async () => {
+    const lab = toyLab()
+    const config = long(2 * STEP_CHUNK + 123)
+    const seen: Array<{ first: number; count: number; events: number[]; firstEvent: number }> = []
+    const outcome = await runLab(lab, config, { sinks: [{ onChunk: (c: StepChunk) => seen.push({ first: c.first, count: c.count, events: c.events.map((e) => e.t), firstEvent: c.firstEvent }) }] })
+    expect(seen.map((c) => [c.first, c.count])).toEqual([
+      [0, STEP_CHUNK],
+      [STEP_CHUNK, STEP_CHUNK],
+      [2 * STEP_CHUNK, 122]
+    ])
+    for (const c of seen) for (const t of c.events) expect(t >= c.first && t < c.first + c.count).toBe(true)
+    expect(seen[1]!.firstEvent).toBe(seen[0]!.events.length)
+    expect(seen.reduce((n, c) => n + c.events.length, 0)).toBe(outcome.eventCount)
+  })
+
+  it('folds the same results hash while streaming as over the collected run, and a different one for another run', async () => {
+    const lab = toyLab()
+    const config = long(STEP_CHUNK + 500)
+    const hasher = new ResultsHasher()
+    const outcome = await runLab(lab, config, { sinks: [hasher] })
+    const streamed = hasher.finish(outcome)
+    const whole: LabRun<Toy> = await runCollected(lab, config)
+    expect(labResultsHash(whole)).toBe(streamed)
+    expect(labResultsHash(await runCollected(lab, { ...config, costBps: 4 }))).not.toBe(streamed)
   })
 })

@@ -1,7 +1,9 @@
 import type { z } from 'zod'
+import type { ModelRegimeOutput } from '../../regime/inference'
 import type { Decision, PolicyMemory } from './decision'
 import type { ExecutionModel } from './execution'
-import type { LedgerMode, PnlComponents } from './ledger'
+import type { LedgerMode } from './ledger'
+import type { RunObserver } from './observers'
 import type { RiskRules } from './risk-gate'
 import type { Surface } from './surface'
 
@@ -19,12 +21,46 @@ export interface PresetDefinition {
   corrections: readonly CorrectionNote[]
 }
 
-/** What the lab's observe/actionToTarget/execution see at a decision step. */
+/** A named configuration a user picks like a preset (`--preset twap`): the faithful preset plus these overrides. */
+export interface ProfileDefinition {
+  description: string
+  overrides: Record<string, unknown>
+}
+
+/** Where a lab comes from: a chapter of the book with its companion notebook, or one of the seed documents. */
+export type LabOrigin = { kind: 'book'; chapter: number; notebook: string } | { kind: 'seed'; seed: string }
+
+/** One entry of a lab's stress menu: one factor changed against the frozen base. */
+export interface StressVariant {
+  name: string
+  overrides: Record<string, unknown>
+}
+
+/** Something a run needs computed outside the engine before it can start. */
+export type LabRequirement = 'regime-model'
+
+/** Those inputs, computed by main (the inference service) and handed to the engine with the spec. */
+export interface LabInputs {
+  regime?: ModelRegimeOutput
+}
+
+/** A lab's traded price series, for regime inference on any lab (labels where the lab knows them). */
+export interface LabPriceSeries {
+  name: string
+  closes: Float64Array
+  labels: Int8Array | null
+}
+
+/**
+ * What the lab's observe/target/execution see at step t. The kernel owns one context per run
+ * and refreshes it every step (nothing is allocated per step), so a lab must not keep it.
+ */
 export interface StepContext<C, M, A extends string> {
   t: number
-  config: C
-  market: M
-  position: Float64Array
+  readonly config: C
+  readonly market: M
+  /** The book carried into t (after the mark, before the trade). */
+  readonly position: Float64Array
   equity: number
   drawdown: number
   leverage: number
@@ -35,48 +71,80 @@ export interface StepContext<C, M, A extends string> {
 }
 
 /**
- * One mechanism lab, in the shape every lab shares: config with presets, an exogenous market
- * path simulated up front from the seed, a surface, features, a finite action set with its
- * action → target map, a baseline policy, risk rules and an execution model. The kernel's
- * loop (run.ts) owns the order of operations; a lab only answers questions.
+ * One mechanism lab, in the shape every lab shares (one folder each, the same files):
+ *   config.ts     zod schema with the notebook's keys and defaults, presets, corrections
+ *   market.ts     the exogenous path: regimes and state from the seed (pure)
+ *   surface.ts    the tradable surface at a step and the features read off it
+ *   policy.ts     actions, the observation, the baseline rule, action → target
+ *   execution.ts  the execution (cost or fill) model, built from labs/common/execution.ts
+ *   metrics.ts    the notebook's metrics and telemetry, as a RunObserver over the step chunks
+ *   lab.ts        this object: wires the above into the kernel
+ * The kernel's loop (run.ts) owns the order of operations; a lab only answers questions, and
+ * answers the per-step ones (mark, observe, target, execution) without allocating.
  */
-export interface LabDefinition<C, M, O, A extends string> {
+export interface Lab<C, M, O, A extends string> {
   readonly id: string
   readonly title: string
-  readonly chapter: number
+  readonly origin: LabOrigin
   readonly description: string
-  readonly configSchema: z.ZodType<C>
-  readonly presets: Readonly<Record<'faithful' | 'corrected', PresetDefinition>>
+
+  readonly config: {
+    readonly schema: z.ZodType<C>
+    readonly presets: Readonly<Record<'faithful' | 'corrected', PresetDefinition>>
+    readonly profiles?: Readonly<Record<string, ProfileDefinition>>
+    /** The defaults presets and overrides apply to, when they depend on the user's overrides (a seed profile); else the schema's. */
+    readonly defaults?: (user: Record<string, unknown>) => Record<string, unknown>
+  }
   readonly actions: readonly A[]
   readonly flatAction: A
   /** Names of the book's legs (one position number each). */
   readonly legs: readonly string[]
+  /** The P&L components mark (and execution) book into, in the order they are summed. */
   readonly pnlComponents: readonly string[]
+  /** Whether the book is marked once more after the last step (forward-marked P&L). */
+  readonly finalMark: boolean
 
-  seedOf(config: C): number
-  regimeNames(config: C): readonly string[]
+  seed(config: C): number
+  /** Number of steps in the run (known from the config alone, so a run can be planned). */
+  steps(config: C): number
+  regimes(config: C): readonly string[]
   ledger(config: C): { mode: LedgerMode; initialEquity: number }
   /** The decision cadence: decide every n steps, hold the last decision between. */
   decisionEvery(config: C): number
 
-  /** Simulates the whole exogenous path (regimes, state) from the config's seed: pure. */
-  simulateMarket(config: C): M
-  /** Number of decision steps in the run (known from the config alone, so a run can be planned). */
-  steps(config: C): number
-  /** Whether the book is marked once more after the last decision (forward-marked P&L). */
-  readonly finalMark: boolean
+  /** The exogenous market from the config's seed (and any inputs computed outside the engine): pure. */
+  market(config: C, inputs: LabInputs): M
   regimeAt(market: M, t: number): number
-
-  /** P&L of holding `position` over the interval that ends at step t (t ≥ 1). */
-  mark(market: M, t: number, position: Float64Array, config: C): PnlComponents
-  observe(context: StepContext<C, M, A>): O
-  surface(market: M, t: number, config: C): Surface
+  /** P&L of holding `position` over the interval that ends at step t (t ≥ 1), into out[k] per pnlComponents[k]. */
+  mark(market: M, t: number, position: Float64Array, config: C, out: Float64Array): void
+  /** The run's observation object, created once and refilled by observe every step. */
+  observation(config: C, market: M): O
+  /** What the policy sees at step t, written into the run's observation (valid for this step only). */
+  observe(context: StepContext<C, M, A>, into: O): void
   baseline(observation: O, memory: PolicyMemory<A>): Decision<A>
-  actionToTarget(action: A, observation: O, context: StepContext<C, M, A>): Float64Array
-  riskRules(config: C): RiskRules
+  /** The target book of an action, into out (one entry per leg). */
+  target(action: A, observation: O, context: StepContext<C, M, A>, out: Float64Array): void
+  risk(config: C): RiskRules
   execution(config: C): ExecutionModel<StepContext<C, M, A>>
+  /** The tradable surface at step t (not on the hot path: surfaces are drawn on request). */
+  surface(market: M, t: number, config: C): Surface
+
+  /** The notebook's metrics and the run's telemetry, folded over the step chunks as the run advances. */
+  report(config: C, market: M): RunObserver<LabReport>
+  /** The book's stress menu, one factor at a time against the frozen base. */
+  stressMenu(config: C): StressVariant[]
+  /** The price series a regime model can read (absent when the lab trades no single price). */
+  priceSeries?(config: C): LabPriceSeries
+  /** Inputs this config needs from outside the engine (none when absent). */
+  requires?(config: C): readonly LabRequirement[]
+}
+
+/** What a lab reports at the end of a run: metrics under the notebook's own names, telemetry blocks. */
+export interface LabReport {
+  metrics: Record<string, number | null>
+  telemetry: Record<string, unknown>
 }
 
 // Erased form for registries and the runner, where the lab's own types are not known.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyLab = LabDefinition<any, any, any, string>
+export type AnyLab = Lab<any, any, any, string>

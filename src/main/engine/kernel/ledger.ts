@@ -1,5 +1,3 @@
-import type { CostBreakdown } from './execution'
-
 /**
  * How a lab's book turns P&L into equity.
  * - `compound`: P&L is a return on equity; each step settles equity ← equity·(1 + mark − cost)
@@ -8,9 +6,6 @@ import type { CostBreakdown } from './execution'
  *   (the notebooks' "equity points" books, e.g. credit spreads).
  */
 export type LedgerMode = 'compound' | 'additive'
-
-/** A step's P&L from holding the old book, by component (price, carry, funding…). */
-export type PnlComponents = Record<string, number>
 
 /**
  * The book: positions per leg, equity, its peak, cumulative costs. Always marks the old book
@@ -36,11 +31,9 @@ export class Ledger {
     this.peak = initialEquity
   }
 
-  /** Books the old position's P&L over the interval ending now. */
-  mark(pnl: PnlComponents): number {
+  /** Books the old position's P&L over the interval ending now (the sum of its components). */
+  mark(total: number): number {
     if (this.phase !== 'idle') throw new Error('mark must come first in a step')
-    let total = 0
-    for (const key in pnl) total += pnl[key] ?? 0
     this.stepMark = total
     if (this.mode === 'additive') {
       this.equity += total
@@ -56,15 +49,15 @@ export class Ledger {
   }
 
   /** Moves the book to `target`, pays `cost` and books P&L realised at execution (spread capture, rebates). */
-  trade(target: Float64Array, cost: CostBreakdown, executionPnl = 0): void {
+  trade(target: Float64Array, cost: number, executionPnl = 0): void {
     if (this.phase !== 'marked') throw new Error('trade must follow mark')
-    if (!(cost.total >= 0)) throw new RangeError(`a trade cost must be ≥ 0 (got ${cost.total})`)
+    if (!(cost >= 0)) throw new RangeError(`a trade cost must be ≥ 0 (got ${cost})`)
     this.position.set(target)
-    this.stepCost = cost.total
-    this.cumulativeCost += cost.total
+    this.stepCost = cost
+    this.cumulativeCost += cost
     this.stepMark += executionPnl
     if (this.mode === 'additive') {
-      this.equity += executionPnl - cost.total
+      this.equity += executionPnl - cost
       this.peak = Math.max(this.peak, this.equity)
     }
     this.phase = 'traded'

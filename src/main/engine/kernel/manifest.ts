@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto'
+import { createHash, type Hash } from 'node:crypto'
 import { canonicalJson, configHash } from '../hashing'
-import type { LabRun } from './run'
+import type { RunEnd, RunObserver, StepChunk } from './observers'
 
 /** The identity of a run: what was run, by which code, and a hash of everything it produced. */
 export interface RunManifest {
@@ -17,24 +17,33 @@ export interface RunManifest {
   verificationStatus: 'Not verified' | 'Verified' | 'Mismatch'
 }
 
-function update(hash: ReturnType<typeof createHash>, view: ArrayBufferView): void {
+function update(hash: Hash, view: ArrayBufferView): void {
   hash.update(new Uint8Array(view.buffer, view.byteOffset, view.byteLength))
 }
 
 /**
- * sha256 over every column's bytes in a fixed order, then the constraint events and
- * rationales as canonical JSON: any change in any step changes the hash.
+ * The results hash, folded chunk by chunk as the run advances: for each chunk, every column's
+ * bytes in a fixed order (components by name), then the chunk's constraint events as canonical
+ * JSON; at the end the rationale table, final equity and whether the run halted. Any change in
+ * any step changes it, and it needs no step kept in memory.
  */
-export function labResultsHash(run: LabRun<unknown>): string {
-  const hash = createHash('sha256')
-  const c = run.columns
-  for (const view of [c.t, c.regime, c.action, c.source, c.rationale, c.position, c.trade, c.markPnl, c.cost, c.netPnl, c.markedEquity, c.equity, c.drawdown, c.leverage]) {
-    update(hash, view)
+export class ResultsHasher implements RunObserver<string> {
+  private readonly hash = createHash('sha256')
+
+  onChunk(chunk: StepChunk): void {
+    const c = chunk.columns
+    for (const view of [c.t, c.regime, c.action, c.source, c.rationale, c.position, c.trade, c.markPnl, c.cost, c.netPnl, c.markedEquity, c.equity, c.drawdown, c.leverage]) {
+      update(this.hash, view)
+    }
+    for (const name of Object.keys(c.pnlByComponent).sort()) update(this.hash, c.pnlByComponent[name]!)
+    for (const name of Object.keys(c.costByComponent).sort()) update(this.hash, c.costByComponent[name]!)
+    if (chunk.events.length > 0) this.hash.update(canonicalJson({ events: chunk.events }))
   }
-  for (const name of Object.keys(c.pnlByComponent).sort()) update(hash, c.pnlByComponent[name]!)
-  for (const name of Object.keys(c.costByComponent).sort()) update(hash, c.costByComponent[name]!)
-  hash.update(canonicalJson({ events: run.events, rationales: run.rationales, finalEquity: run.finalEquity, halted: run.halted }))
-  return hash.digest('hex')
+
+  finish(end: RunEnd): string {
+    this.hash.update(canonicalJson({ rationales: end.rationales, finalEquity: end.finalEquity, halted: end.halted }))
+    return this.hash.digest('hex')
+  }
 }
 
 export function buildManifest(args: {
@@ -44,7 +53,7 @@ export function buildManifest(args: {
   config: unknown
   codeVersion: string
   environment: RunManifest['environment']
-  run: LabRun<unknown>
+  resultsHash: string
 }): RunManifest {
   return {
     lab: args.lab,
@@ -53,7 +62,7 @@ export function buildManifest(args: {
     configHash: configHash({ lab: args.lab, config: args.config }),
     codeVersion: args.codeVersion,
     environment: args.environment,
-    resultsHash: labResultsHash(args.run),
+    resultsHash: args.resultsHash,
     verificationStatus: 'Not verified'
   }
 }

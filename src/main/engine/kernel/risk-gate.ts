@@ -53,7 +53,9 @@ function exceeds(dd: number, stop: NonNullable<RiskRules['drawdownStop']>): bool
 /** Applies a lab's RiskRules and records every intervention as a constraint event. */
 export class RiskGate {
   readonly state: GateState = { forcedFlat: false, halted: false }
+  /** Events not yet drained into a chunk. */
   readonly events: ConstraintEvent[] = []
+  private logged = 0
 
   constructor(private readonly rules: RiskRules) {}
 
@@ -72,16 +74,13 @@ export class RiskGate {
     }
   }
 
-  /** Constrains a target in place, in the fixed order, logging each change. */
+  /** Constrains a target in place, in the fixed order, logging each change. Allocates only when it intervenes. */
   constrain(t: number, target: Float64Array, equity: number, peakEquity: number): Float64Array {
-    const record = (rule: ConstraintRule, message: string, before: Float64Array): void => {
-      this.events.push({ t, rule, message, before: Array.from(before), after: Array.from(target) })
-    }
     if (this.state.forcedFlat) {
       if (grossNotional(target) > 0) {
         const before = target.slice()
         target.fill(0)
-        record('forced_flat', 'forced flat after the drawdown stop', before)
+        this.record(t, 'forced_flat', 'forced flat after the drawdown stop', before, target)
       }
       return target
     }
@@ -89,30 +88,45 @@ export class RiskGate {
     if (delever && equity < delever.equityFractionOfPeak * peakEquity && grossNotional(target) > 0) {
       const before = target.slice()
       for (let i = 0; i < target.length; i++) target[i] = (target[i] ?? 0) * delever.factor
-      record('delever', `equity below ${delever.equityFractionOfPeak} of peak: target scaled by ${delever.factor}`, before)
+      this.record(t, 'delever', `equity below ${delever.equityFractionOfPeak} of peak: target scaled by ${delever.factor}`, before, target)
     }
     const limit = this.rules.positionLimit
-    // Copy the target only when an intervention will be logged: this runs every step.
     if (limit !== undefined && exceedsBound(target, limit)) {
       const before = target.slice()
       clipInPlace(target, limit)
-      record('position_limit', `a leg exceeded the position limit ${limit}`, before)
+      this.record(t, 'position_limit', `a leg exceeded the position limit ${limit}`, before, target)
     }
     const leverage = this.rules.maxLeverage
     if (leverage?.mode === 'clip' && exceedsBound(target, leverage.cap)) {
       const before = target.slice()
       clipInPlace(target, leverage.cap)
-      record('leverage_clip', `a leg exceeded the leverage cap ${leverage.cap}`, before)
+      this.record(t, 'leverage_clip', `a leg exceeded the leverage cap ${leverage.cap}`, before, target)
     } else if (leverage?.mode === 'scale') {
       const gross = grossNotional(target)
       if (gross > leverage.cap && gross > 1e-12) {
         const before = target.slice()
         const s = leverage.cap / gross
         for (let i = 0; i < target.length; i++) target[i] = (target[i] ?? 0) * s
-        record('leverage_scale', `gross leverage ${gross.toFixed(6)} above the cap ${leverage.cap}: target scaled by ${s.toFixed(6)}`, before)
+        this.record(t, 'leverage_scale', `gross leverage ${gross.toFixed(6)} above the cap ${leverage.cap}: target scaled by ${s.toFixed(6)}`, before, target)
       }
     }
     return target
+  }
+
+  /** The events logged since the last call (the kernel hands them to the chunk that holds their steps). */
+  drain(): ConstraintEvent[] {
+    const out = this.events.splice(0, this.events.length)
+    this.logged += out.length
+    return out
+  }
+
+  /** Events logged so far in the run, drained or not. */
+  get count(): number {
+    return this.logged + this.events.length
+  }
+
+  private record(t: number, rule: ConstraintRule, message: string, before: Float64Array, after: Float64Array): void {
+    this.events.push({ t, rule, message, before: Array.from(before), after: Array.from(after) })
   }
 
   /** After the step is booked: a 'halt' stop ends the run. */

@@ -1,16 +1,17 @@
 import { throwIfCancelled, type LoopHost } from '../cancellation'
 import type { Decision, Policy, PolicyMemory, PolicySource } from './decision'
-import type { CostBreakdown } from './execution'
-import type { LabDefinition, StepContext } from './lab'
+import type { AnyLab, Lab, LabInputs, StepContext } from './lab'
 import { Ledger } from './ledger'
-import { RiskGate, type ConstraintEvent } from './risk-gate'
+import type { ChunkSink, RunEnd, StepChunk } from './observers'
+import { RiskGate } from './risk-gate'
+import { STEP_CHUNK } from './step-records'
 
 export const POLICY_SOURCES: readonly PolicySource[] = ['BASELINE', 'AGENT', 'OVERRIDE', 'RISK']
 
 /**
- * Every step of a run, columnar. Per-step arrays have one entry per executed step; leg arrays
- * are step-major (position[t·legs + leg]). `markedEquity` is the equity after the old book is
- * marked and before the trade; `equity` is after the step settles.
+ * Steps of a run, columnar. Per-step arrays have one entry per step; leg arrays are step-major
+ * (position[i·legs + leg]). `markedEquity` is the equity after the old book is marked and
+ * before the trade; `equity` is after the step settles.
  */
 export interface StepColumns {
   t: Int32Array
@@ -31,28 +32,8 @@ export interface StepColumns {
   leverage: Float64Array
 }
 
-export interface LabRun<M> {
-  labId: string
-  market: M
-  legs: readonly string[]
-  actions: readonly string[]
-  regimeNames: readonly string[]
-  initialEquity: number
-  /** Steps executed (fewer than planned when a drawdown stop halted the run). */
-  steps: number
-  plannedSteps: number
-  halted: boolean
-  columns: StepColumns
-  /** Distinct rationale strings; columns.rationale indexes into it. */
-  rationales: string[]
-  events: ConstraintEvent[]
-  /** After the closing mark, for labs whose P&L is marked forward. */
-  finalEquity: number
-}
-
-function allocate(steps: number, legs: number, pnl: readonly string[], costs: readonly string[]): StepColumns {
-  const perComponent = (names: readonly string[]): Record<string, Float64Array> =>
-    Object.fromEntries(names.map((n) => [n, new Float64Array(steps)]))
+export function allocateColumns(steps: number, legs: number, pnl: readonly string[], costs: readonly string[]): StepColumns {
+  const perComponent = (names: readonly string[]): Record<string, Float64Array> => Object.fromEntries(names.map((n) => [n, new Float64Array(steps)]))
   return {
     t: new Int32Array(steps),
     regime: new Int32Array(steps),
@@ -73,10 +54,10 @@ function allocate(steps: number, legs: number, pnl: readonly string[], costs: re
   }
 }
 
-function truncate(columns: StepColumns, steps: number, legs: number): StepColumns {
+/** The first `steps` rows of columns, as views (no copy). */
+export function columnsView(columns: StepColumns, steps: number, legs: number): StepColumns {
   const cut = <T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number): T => a.subarray(0, n) as T
-  const cutAll = (r: Record<string, Float64Array>): Record<string, Float64Array> =>
-    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, cut(v, steps)]))
+  const cutAll = (r: Record<string, Float64Array>): Record<string, Float64Array> => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, cut(v, steps)]))
   return {
     t: cut(columns.t, steps),
     regime: cut(columns.regime, steps),
@@ -97,22 +78,22 @@ function truncate(columns: StepColumns, steps: number, legs: number): StepColumn
   }
 }
 
-/** A loop host that also sees the steps as they are recorded (charts that stream a running run). */
-export interface LabLoopHost extends LoopHost {
-  /**
-   * Steps [from, to) are now in `columns`; `events` holds every constraint event so far and
-   * `rationales` the run's rationale table so far (append-only; columns.rationale indexes it).
-   * Called before each progress report.
-   */
-  onSteps?(columns: StepColumns, from: number, to: number, events: readonly ConstraintEvent[], rationales: readonly string[]): void
-}
-
 export interface RunLabOptions<O, A extends string> {
+  /** Inputs computed outside the engine that the lab's market needs (the regime model's output). */
+  inputs?: LabInputs
   /** Defaults to the lab's baseline; any agent plugs in here. */
   policy?: Policy<O, A>
-  host?: LabLoopHost
-  /** Give the event loop a turn every this many steps (cancellation, progress). */
-  yieldEvery?: number
+  /** Cancellation, progress (once per chunk) and a turn of the event loop between chunks. */
+  host?: LoopHost
+  /** Receive every chunk of steps as it completes: decision log, charts, metrics, hashes. */
+  sinks?: readonly ChunkSink[]
+  /** The market, when the caller simulated it already (surfaces, tests); else the lab simulates it. */
+  market?: unknown
+}
+
+/** A finished run: how it ended, and the market it ran on. */
+export interface RunOutcome<M> extends RunEnd {
+  market: M
 }
 
 /**
@@ -121,44 +102,100 @@ export interface RunLabOptions<O, A extends string> {
  *   2. the risk gate may latch forced-flat on drawdown;
  *   3. observe; the policy decides (on its cadence, holding the last decision between);
  *   4. action → target; the risk gate constrains it in its fixed order, logging interventions;
- *   5. execution prices the trade by component; the ledger books it and settles;
+ *   5. execution fills and prices the trade by component; the ledger books it and settles;
  *   6. the step is recorded; a halting drawdown stop ends the run.
+ * Steps are recorded into chunk buffers of STEP_CHUNK steps that are handed to the sinks and
+ * reused, so a run's memory does not grow with its length; the loop allocates nothing per step
+ * (a constraint event and a new rationale allocate once, when they happen).
  */
-export async function runLab<C, M, O, A extends string>(
-  lab: LabDefinition<C, M, O, A>,
-  config: C,
-  options: RunLabOptions<O, A> = {}
-): Promise<LabRun<M>> {
+export async function runLab<C, M, O, A extends string>(lab: Lab<C, M, O, A>, config: C, options: RunLabOptions<O, A> = {}): Promise<RunOutcome<M>> {
   const host = options.host ?? {}
-  const yieldEvery = options.yieldEvery ?? 4096
-  const market = lab.simulateMarket(config)
+  const sinks = options.sinks ?? []
+  const market = (options.market as M | undefined) ?? lab.market(config, options.inputs ?? {})
   const planned = lab.steps(config)
   const legs = lab.legs.length
   const execution = lab.execution(config)
-  const columns = allocate(planned, legs, lab.pnlComponents, execution.components)
+  const pnlNames = lab.pnlComponents
+  const costNames = execution.components
+  const booked = (execution.bookedPnl ?? []).map((name) => {
+    const k = pnlNames.indexOf(name)
+    if (k < 0) throw new Error(`${lab.id}: execution books "${name}", which is not one of its P&L components (${pnlNames.join(', ')})`)
+    return k
+  })
+  const fills = execution.kind === 'fill'
   const { mode, initialEquity } = lab.ledger(config)
   const ledger = new Ledger(mode, initialEquity, legs)
-  const gate = new RiskGate(lab.riskRules(config))
+  const gate = new RiskGate(lab.risk(config))
   const every = lab.decisionEvery(config)
   if (!Number.isInteger(every) || every < 1) throw new RangeError(`decisionEvery must be a whole number ≥ 1 (got ${every})`)
-  const actionIndex = new Map(lab.actions.map((a, i) => [a, i]))
+  const actionIndex = new Map<string, number>(lab.actions.map((a, i) => [a, i]))
   const rationaleIndex = new Map<string, number>()
   const rationales: string[] = []
   const policy: Policy<O, A> = options.policy ?? { name: 'baseline', decide: (o, m) => lab.baseline(o, m) }
+  const holdFlat: Decision<A> = { action: lab.flatAction, rationale: 'Drawdown stop: the book is held flat.', source: 'RISK' }
+
+  // The chunk buffers and the per-step scratch, reused for the whole run.
+  const chunkSize = Math.max(1, Math.min(STEP_CHUNK, planned))
+  const columns = allocateColumns(chunkSize, legs, pnlNames, costNames)
+  const pnlColumns = pnlNames.map((n) => columns.pnlByComponent[n]!)
+  const costColumns = costNames.map((n) => columns.costByComponent[n]!)
+  const pnl = new Float64Array(pnlNames.length)
+  const cost = new Float64Array(costNames.length)
+  const bookedPnl = new Float64Array(booked.length)
+  const target = new Float64Array(legs)
+  const trade = new Float64Array(legs)
+  const context: StepContext<C, M, A> = {
+    t: 0,
+    config,
+    market,
+    position: ledger.position,
+    equity: ledger.equity,
+    drawdown: 0,
+    leverage: 0,
+    lastAction: lab.flatAction,
+    cumulativeCost: 0,
+    lastCost: 0
+  }
+  const memory: PolicyMemory<A> = { t: 0, lastAction: lab.flatAction, lastDecision: null }
+  const observation = lab.observation(config, market)
 
   let decision: Decision<A> | null = null
-  const memory: PolicyMemory<A> = { t: 0, lastAction: lab.flatAction, lastDecision: null }
-  let lastCost = 0
+  // Codes of the decision last recorded: a held or repeated decision is not looked up again.
+  let codedAction: string | null = null
+  let codedRationale: string | null = null
+  let codedSource: PolicySource | null = null
+  let actionCode = 0
+  let rationaleCode = 0
+  let sourceCode = 0
+
   let executed = 0
-  let streamed = 0
-  // Reused every step: the hot loop allocates nothing per leg.
-  const targetBuffer = new Float64Array(legs)
-  const tradeBuffer = new Float64Array(legs)
+  let chunkFirst = 0
+  let eventSeq = 0
+  const flush = (count: number): void => {
+    if (count === 0 && chunkFirst > 0) return
+    const events = gate.drain()
+    const chunk: StepChunk = {
+      first: chunkFirst,
+      count,
+      columns: count === chunkSize ? columns : columnsView(columns, count, legs),
+      events,
+      firstEvent: eventSeq,
+      rationales
+    }
+    for (const sink of sinks) sink.onChunk(chunk)
+    eventSeq += events.length
+    chunkFirst += count
+  }
 
   for (let t = 0; t < planned; t++) {
     // 1. Mark the book carried into t.
-    const pnl = t === 0 ? zeroPnl(lab.pnlComponents) : lab.mark(market, t, ledger.position, config)
-    const markTotal = ledger.mark(pnl)
+    let markTotal = 0
+    if (t === 0) pnl.fill(0)
+    else {
+      lab.mark(market, t, ledger.position, config, pnl)
+      for (let k = 0; k < pnl.length; k++) markTotal += pnl[k]!
+    }
+    ledger.mark(markTotal)
     const markedEquity = ledger.equity
     const drawdownNow = ledger.drawdown()
 
@@ -166,85 +203,75 @@ export async function runLab<C, M, O, A extends string>(
     gate.beforeDecision(t, drawdownNow)
 
     // 3. Observe and decide.
-    const context: StepContext<C, M, A> = {
-      t,
-      config,
-      market,
-      position: ledger.position,
-      equity: ledger.equity,
-      drawdown: drawdownNow,
-      leverage: ledger.leverage(),
-      lastAction: memory.lastAction,
-      cumulativeCost: ledger.cumulativeCost,
-      lastCost
-    }
-    const observation = lab.observe(context)
+    context.t = t
+    context.equity = ledger.equity
+    context.drawdown = drawdownNow
+    context.leverage = ledger.leverage()
+    context.lastAction = memory.lastAction
+    context.cumulativeCost = ledger.cumulativeCost
+    lab.observe(context, observation)
     memory.t = t
-    if (gate.state.forcedFlat) {
-      decision = { action: lab.flatAction, rationale: 'Drawdown stop: the book is held flat.', source: 'RISK' }
-    } else if (decision === null || t % every === 0 || decision.source === 'RISK') {
-      decision = policy.decide(observation, memory)
+    if (gate.state.forcedFlat) decision = holdFlat
+    else if (decision === null || t % every === 0 || decision.source === 'RISK') decision = policy.decide(observation, memory)
+    if (decision.action !== codedAction) {
+      const code = actionIndex.get(decision.action)
+      if (code === undefined) throw new Error(`${policy.name} chose "${decision.action}", which is not an action of ${lab.id}`)
+      actionCode = code
+      codedAction = decision.action
     }
-    const index = actionIndex.get(decision.action)
-    if (index === undefined) throw new Error(`${policy.name} chose "${decision.action}", which is not an action of ${lab.id}`)
+    if (decision.rationale !== codedRationale) {
+      let code = rationaleIndex.get(decision.rationale)
+      if (code === undefined) {
+        code = rationales.length
+        rationales.push(decision.rationale)
+        rationaleIndex.set(decision.rationale, code)
+      }
+      rationaleCode = code
+      codedRationale = decision.rationale
+    }
+    if (decision.source !== codedSource) {
+      sourceCode = POLICY_SOURCES.indexOf(decision.source)
+      codedSource = decision.source
+    }
 
     // 4. Target and constraints.
-    targetBuffer.set(lab.actionToTarget(decision.action, observation, context))
-    const target = gate.constrain(t, targetBuffer, ledger.equity, ledger.peak)
+    lab.target(decision.action, observation, context, target)
+    gate.constrain(t, target, ledger.equity, ledger.peak)
 
     // 5. Execution and booking. A fill model may execute less (or other) than was asked.
-    const trade = tradeBuffer
-    for (let i = 0; i < legs; i++) trade[i] = (target[i] ?? 0) - (ledger.position[i] ?? 0)
-    let cost: CostBreakdown
-    let executionPnl: Record<string, number> | undefined
-    let executionPnlTotal = 0
-    if (execution.execute) {
-      const result = execution.execute(trade, context)
-      cost = result.cost
-      executionPnl = result.pnl
-      for (let i = 0; i < legs; i++) {
-        trade[i] = result.executed[i] ?? 0
-        target[i] = (ledger.position[i] ?? 0) + trade[i]!
-      }
-      if (executionPnl) for (const key in executionPnl) executionPnlTotal += executionPnl[key] ?? 0
-    } else {
-      cost = execution.cost(trade, context)
-    }
-    ledger.trade(target, cost, executionPnlTotal)
+    for (let i = 0; i < legs; i++) trade[i] = target[i]! - ledger.position[i]!
+    const costTotal = execution.execute(trade, context, cost, bookedPnl)
+    let executionPnl = 0
+    for (let k = 0; k < booked.length; k++) executionPnl += bookedPnl[k]!
+    // What a fill model executed becomes the book (a cost model's target stands as constrained).
+    if (fills) for (let i = 0; i < legs; i++) target[i] = ledger.position[i]! + trade[i]!
+    ledger.trade(target, costTotal, executionPnl)
     const net = ledger.settle()
-    lastCost = cost.total
+    context.lastCost = costTotal
     if (!Number.isFinite(ledger.equity)) {
       // A blown-up book cannot be audited or stored; say where it happened.
-      throw new Error(`${lab.id}: equity became ${ledger.equity} at step ${t} (mark ${markTotal}, cost ${cost.total})`)
+      throw new Error(`${lab.id}: equity became ${ledger.equity} at step ${t} (mark ${markTotal}, cost ${costTotal})`)
     }
 
     // 6. Record.
-    columns.t[t] = t
-    columns.regime[t] = lab.regimeAt(market, t)
-    columns.action[t] = index
-    columns.source[t] = POLICY_SOURCES.indexOf(decision.source)
-    let r = rationaleIndex.get(decision.rationale)
-    if (r === undefined) {
-      r = rationales.length
-      rationales.push(decision.rationale)
-      rationaleIndex.set(decision.rationale, r)
-    }
-    columns.rationale[t] = r
-    columns.position.set(ledger.position, t * legs)
-    columns.trade.set(trade, t * legs)
-    columns.markPnl[t] = markTotal
-    for (const name of lab.pnlComponents) {
-      const marked = pnl[name] ?? 0
-      const atExecution = executionPnl?.[name]
-      columns.pnlByComponent[name]![t] = atExecution === undefined ? marked : marked + atExecution
-    }
-    columns.cost[t] = cost.total
-    for (const name of execution.components) columns.costByComponent[name]![t] = cost.components[name] ?? 0
-    columns.netPnl[t] = net
-    columns.markedEquity[t] = markedEquity
-    columns.equity[t] = ledger.equity
-    columns.drawdown[t] = ledger.drawdown()
-    columns.leverage[t] = ledger.leverage()
+    const i = t - chunkFirst
+    columns.t[i] = t
+    columns.regime[i] = lab.regimeAt(market, t)
+    columns.action[i] = actionCode
+    columns.source[i] = sourceCode
+    columns.rationale[i] = rationaleCode
+    columns.position.set(ledger.position, i * legs)
+    columns.trade.set(trade, i * legs)
+    columns.markPnl[i] = markTotal
+    for (let k = 0; k < pnlColumns.length; k++) pnlColumns[k]![i] = pnl[k]!
+    for (let b = 0; b < booked.length; b++) pnlColumns[booked[b]!]![i] = pnl[booked[b]!]! + bookedPnl[b]!
+    columns.cost[i] = costTotal
+    for (let k = 0; k < costColumns.length; k++) costColumns[k]![i] = cost[k]!
+    columns.netPnl[i] = net
+    columns.markedEquity[i] = markedEquity
+    columns.equity[i] = ledger.equity
+    columns.drawdown[i] = ledger.drawdown()
+    columns.leverage[i] = ledger.leverage()
     memory.lastAction = decision.action
     memory.lastDecision = decision
     executed = t + 1
@@ -252,9 +279,8 @@ export async function runLab<C, M, O, A extends string>(
     gate.afterStep(t, ledger.drawdown())
     if (gate.state.halted) break
 
-    if (executed % yieldEvery === 0 && executed < planned) {
-      host.onSteps?.(columns, streamed, executed, gate.events, rationales)
-      streamed = executed
+    if (executed - chunkFirst === chunkSize && executed < planned) {
+      flush(chunkSize)
       host.onProgress?.(executed, planned)
       throwIfCancelled(host)
       if (host.yieldControl) await host.yieldControl()
@@ -262,13 +288,17 @@ export async function runLab<C, M, O, A extends string>(
     }
   }
 
+  const closingMark = new Float64Array(pnlNames.length)
   let finalEquity = ledger.equity
   if (lab.finalMark && !gate.state.halted && executed === planned) {
-    ledger.mark(lab.mark(market, planned, ledger.position, config))
+    lab.mark(market, planned, ledger.position, config, closingMark)
+    let total = 0
+    for (let k = 0; k < closingMark.length; k++) total += closingMark[k]!
+    ledger.mark(total)
     ledger.settle()
     finalEquity = ledger.equity
   }
-  if (executed > streamed) host.onSteps?.(columns, streamed, executed, gate.events, rationales)
+  flush(executed - chunkFirst)
   host.onProgress?.(planned, planned)
 
   return {
@@ -276,18 +306,19 @@ export async function runLab<C, M, O, A extends string>(
     market,
     legs: lab.legs,
     actions: lab.actions,
-    regimeNames: lab.regimeNames(config),
+    regimeNames: lab.regimes(config),
+    pnlComponents: pnlNames,
+    costComponents: costNames,
     initialEquity,
     steps: executed,
     plannedSteps: planned,
     halted: gate.state.halted,
-    columns: executed === planned ? columns : truncate(columns, executed, legs),
+    finalEquity,
+    closingMark,
     rationales,
-    events: gate.events,
-    finalEquity
+    eventCount: eventSeq
   }
 }
 
-function zeroPnl(names: readonly string[]): Record<string, number> {
-  return Object.fromEntries(names.map((n) => [n, 0]))
-}
+/** runLab for registries and runners that hold an erased lab. */
+export const runAnyLab = (lab: AnyLab, config: unknown, options: RunLabOptions<unknown, string> = {}): Promise<RunOutcome<unknown>> => runLab(lab, config, options)
