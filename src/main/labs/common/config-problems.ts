@@ -1,4 +1,4 @@
-import { LabConfigError } from '../lab-module'
+import { LabConfigError } from '../../engine/kernel'
 
 /** For tests: the problems a config resolution reports, or a failure if it was accepted. */
 export function configProblems(resolve: () => unknown): Array<{ path: string; message: string }> {

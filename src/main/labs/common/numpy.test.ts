@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { npMean, npStd, npSum } from './numeric'
-import { npTanh } from './numpy-tanh'
+import { npMean, npStd, npSum, npTanh } from './numpy'
 
 // Reference values printed by NumPy 2.4.6 on x86-64 with AVX-512 (the fixtures' machine).
 

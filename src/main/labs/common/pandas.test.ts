@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { backfill, npSum, pandasRollingMean, trailingMedian } from './numeric'
+import { npSum, trailingMedian } from './numpy'
+import { backfill, pandasRollingMean } from './pandas'
 
 // The NumPy/pandas replays against plain definitions (their bit parity is checked on the fixtures).
 

@@ -1,0 +1,95 @@
+import { grossNotional, type ExecutionModel } from '../../engine/kernel'
+
+// The execution models labs share, by name. Each keeps its notebook's exact arithmetic (the
+// order of operations is part of the parity), takes what depends on the step (regime,
+// liquidity) as a function of the step context, and writes its components in place: they
+// run every step and allocate nothing. Fill models live beside them: the limit order book
+// (./order-book) that the microstructure lab's exchange runs.
+
+/**
+ * Proportional cost plus a convex, state-dependent impact on gross turnover (book ch.3 §4.2):
+ *   total = (cost_bps + impact_bps(state)·turnover^(exponent − 1)) / 1e4 · turnover   (turnover > 0)
+ * split as proportional = cost_bps/1e4 · turnover and impact = the rest.
+ */
+export function convexImpactCost<Ctx>(p: { costBps: number; exponent: number; impactBps: (context: Ctx) => number }): ExecutionModel<Ctx> {
+  return {
+    name: 'proportional + state-dependent convex impact',
+    kind: 'cost',
+    components: ['proportional', 'impact'],
+    execute(trade, context, cost) {
+      const turnover = grossNotional(trade)
+      if (!(turnover > 0.0)) {
+        cost[0] = 0
+        cost[1] = 0
+        return 0
+      }
+      const totalBps = p.costBps + p.impactBps(context) * turnover ** (p.exponent - 1.0)
+      const total = (totalBps / 1e4) * turnover
+      const proportional = (p.costBps / 1e4) * turnover
+      cost[0] = proportional
+      cost[1] = total - proportional
+      return total
+    }
+  }
+}
+
+/**
+ * A fixed fee per step, proportional bps on gross notional and an impact that scales with a
+ * stress measure (book ch.5 §5.4; notebook cell 21, trade_cost):
+ *   proportional = cost_bps/1e4 · notional · proportionalScale
+ *   impact = notional · lambda · stress(state) · impactScale
+ *   total = fixed + proportional + impact
+ * (the scales are the notebook's "make it visible" factors).
+ */
+export function stressImpactCost<Ctx>(p: { fixed: number; costBps: number; proportionalScale: number; lambda: number; impactScale: number; stress: (context: Ctx) => number }): ExecutionModel<Ctx> {
+  return {
+    name: 'proportional + stress-scaled impact',
+    kind: 'cost',
+    components: ['proportional', 'impact', 'fixed'],
+    execute(trade, context, cost) {
+      const notional = grossNotional(trade)
+      const proportional = (p.costBps / 1e4) * notional * p.proportionalScale
+      const impact = notional * p.lambda * p.stress(context) * p.impactScale
+      cost[0] = proportional
+      cost[1] = impact
+      cost[2] = p.fixed
+      return p.fixed + proportional + impact
+    }
+  }
+}
+
+/**
+ * A taker fee and a state-dependent slippage, both in bps of traded notional:
+ *   fees = taker_bps · turnover · notional / 1e4,  slippage = slippage_bps(state) · turnover · notional / 1e4
+ * where turnover is what the lab counts as traded (one leg or both).
+ */
+export function takerSlippageCost<Ctx>(p: { takerBps: number; notional: number; slippageBps: (context: Ctx) => number; turnover: (trade: Float64Array) => number }): ExecutionModel<Ctx> {
+  return {
+    name: 'taker fee + state-dependent slippage',
+    kind: 'cost',
+    components: ['fees', 'slippage'],
+    execute(trade, context, cost) {
+      const turnover = p.turnover(trade)
+      const fees = (p.takerBps * turnover * p.notional) / 1e4
+      const slippage = (p.slippageBps(context) * turnover * p.notional) / 1e4
+      cost[0] = fees
+      cost[1] = slippage
+      return fees + slippage
+    }
+  }
+}
+
+/** A fee whenever the book changes: `fee` per change (per flip), or `fee` × |Δposition|. */
+export function changeFeeCost<Ctx>(p: { fee: number; perChange: boolean }): ExecutionModel<Ctx> {
+  return {
+    name: p.perChange ? 'fee per position change' : 'fee × |Δposition|',
+    kind: 'cost',
+    components: ['fee'],
+    execute(trade, _context, cost) {
+      const size = grossNotional(trade)
+      const total = size > 1e-12 ? (p.perChange ? p.fee : p.fee * size) : 0
+      cost[0] = total
+      return total
+    }
+  }
+}
