@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { configProblems } from '../common/config-problems'
-import { FxCarryConfigSchema, resolveConfig } from './config'
-import { fxCarryStressMenu } from './lab'
+import { resolveLabConfig } from '../../engine/kernel'
+import { FxCarryConfigSchema, fxCarryStressMenu } from './config'
+import { fxCarryLab } from './lab'
 
 const problems = (overrides: Record<string, unknown>, preset: 'faithful' | 'corrected' = 'faithful') =>
-  configProblems(() => resolveConfig(preset, overrides))
+  configProblems(() => resolveLabConfig(fxCarryLab, preset, overrides))
 
 describe('fx-carry config', () => {
   it('defaults to the notebook run_config (cell 6), keys and nesting included', () => {
@@ -22,16 +23,16 @@ describe('fx-carry config', () => {
     expect(c.execution_params).toEqual({ cost_bps: 1.5, impact_bps_calm: 8, impact_bps_risk_off: 35, impact_exponent: 1.15 })
     expect(c.risk_params).toEqual({ max_leverage: 2, pos_limit: 1, max_dd_stop: 0.25 })
     expect(c.policy_params.decision_every).toBe(1)
-    expect(resolveConfig('faithful', {})).toEqual(c)
+    expect(resolveLabConfig(fxCarryLab, 'faithful', {})).toEqual(c)
   })
 
   it('takes overrides as dotted paths or nested objects, after the preset', () => {
-    const a = resolveConfig('corrected', { 'risk_params.max_dd_stop': 0.1, execution_params: { cost_bps: 2 } })
+    const a = resolveLabConfig(fxCarryLab, 'corrected', { 'risk_params.max_dd_stop': 0.1, execution_params: { cost_bps: 2 } })
     expect(a.risk_params).toEqual({ max_leverage: 2, pos_limit: 1, max_dd_stop: 0.1 })
     expect(a.execution_params.cost_bps).toBe(2)
     expect(a.execution_params.impact_bps_calm).toBe(8)
     expect(a.corrections.carry_day_count).toBe('annual_times_dt')
-    expect(resolveConfig('corrected', { 'corrections.carry_day_count': 'notebook_c30_over_30' }).corrections.surface_compression).toBe('multiplicative')
+    expect(resolveLabConfig(fxCarryLab, 'corrected', { 'corrections.carry_day_count': 'notebook_c30_over_30' }).corrections.surface_compression).toBe('multiplicative')
   })
 
   it('refuses a transition row that does not sum to 1, naming the row', () => {
@@ -72,9 +73,9 @@ describe('fx-carry config', () => {
   })
 
   it('offers a one-factor stress menu whose every entry is a valid config', () => {
-    const base = resolveConfig('faithful', {})
+    const base = resolveLabConfig(fxCarryLab, 'faithful', {})
     const menu = fxCarryStressMenu(base)
     expect(menu.length).toBeGreaterThanOrEqual(5)
-    for (const entry of menu) expect(() => resolveConfig('faithful', entry.overrides), entry.name).not.toThrow()
+    for (const entry of menu) expect(() => resolveLabConfig(fxCarryLab, 'faithful', entry.overrides), entry.name).not.toThrow()
   })
 })

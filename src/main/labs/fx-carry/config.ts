@@ -1,15 +1,11 @@
 import { z } from 'zod'
-import { issuesFromZod } from '../../../shared/contract'
-import { deepMerge, setPath, type CorrectionNote, type PresetDefinition } from '../../engine/kernel'
-import { LabConfigError } from '../lab-module'
+import type { CorrectionNote, PresetDefinition, StressVariant } from '../../engine/kernel'
 import { checkTransitionMatrix, nonNegative, num, positive, probability, whole } from '../common/fields'
 
 // Keys and nesting follow the notebook's run_config (CHAPTER_3.ipynb cell 6), so a path such as
 // `risk_params.max_dd_stop` means the same thing here, in the CLI's --set and in the memo.
 // Keys the notebook hard-codes inside its functions are exposed with their notebook values and
 // marked "notebook constant"; `corrections` holds the switches the `corrected` preset flips.
-
-/** NumPy's Generator.choice refuses p whose sum is off 1 by more than sqrt(machine epsilon). */
 
 const Regimes = z
   .strictObject({
@@ -152,7 +148,7 @@ export const FxCarryConfigSchema = z
 export type FxCarryConfig = z.infer<typeof FxCarryConfigSchema>
 export type FxCarryConfigInput = z.input<typeof FxCarryConfigSchema>
 
-export const CORRECTIONS = {
+export const FX_CARRY_CORRECTIONS = {
   carryDayCount: {
     id: 'carry_day_count',
     title: 'Carry accrues per step as annual differential × dt',
@@ -184,29 +180,22 @@ export const FX_CARRY_PRESETS: Readonly<Record<FxCarryPresetName, PresetDefiniti
     overrides: {
       corrections: { carry_day_count: 'annual_times_dt', surface_compression: 'multiplicative', surface_compression_k: 0.5, regime_return_metric: 'masked_step_returns' }
     },
-    corrections: [CORRECTIONS.carryDayCount, CORRECTIONS.surfaceCompression, CORRECTIONS.regimeReturnMetric]
+    corrections: [FX_CARRY_CORRECTIONS.carryDayCount, FX_CARRY_CORRECTIONS.surfaceCompression, FX_CARRY_CORRECTIONS.regimeReturnMetric]
   }
 }
 
-/** Parses a full config; throws a LabConfigError whose problems name each key path in people's words. */
-export function parseFxCarryConfig(input: unknown): FxCarryConfig {
-  const parsed = FxCarryConfigSchema.safeParse(input)
-  if (parsed.success) return parsed.data
-  throw new LabConfigError('fx-carry', issuesFromZod(parsed.error, input, 'config'))
-}
-
-/**
- * Defaults ← preset overrides (deep-merged) ← user overrides, then validation. A user override
- * key may be a dotted path (`risk_params.max_dd_stop`, as from --set) or a nested object.
- */
-export function resolveConfig(preset: FxCarryPresetName = 'faithful', overrides: Record<string, unknown> = {}): FxCarryConfig {
-  const definition = FX_CARRY_PRESETS[preset]
-  if (definition === undefined) {
-    throw new LabConfigError('fx-carry', [{ path: 'preset', message: `must be "faithful" or "corrected" (got ${JSON.stringify(preset)})` }])
-  }
-  let merged = deepMerge(FxCarryConfigSchema.parse({}) as Record<string, unknown>, definition.overrides)
-  for (const [key, value] of Object.entries(overrides)) {
-    merged = key.includes('.') ? setPath(merged, key, value) : deepMerge(merged, { [key]: value })
-  }
-  return parseFxCarryConfig(merged)
+/** The book's experiments (ch.3), one factor at a time against the frozen base config. */
+export function fxCarryStressMenu(config: FxCarryConfig): StressVariant[] {
+  const P = config.regimes.P
+  const toRiskOff = Math.min(1, 2 * (P[0]?.[1] ?? 0))
+  const ep = config.execution_params
+  const mp = config.market_params
+  return [
+    { name: 'position limit halved', overrides: { 'risk_params.pos_limit': config.risk_params.pos_limit / 2 } },
+    { name: 'impact doubled', overrides: { 'execution_params.impact_bps_calm': ep.impact_bps_calm * 2, 'execution_params.impact_bps_risk_off': ep.impact_bps_risk_off * 2 } },
+    { name: 'risk-off twice as frequent', overrides: { 'regimes.P': [[1 - toRiskOff, toRiskOff], [...(P[1] ?? [0, 1])]] } },
+    { name: 'fatter tails (jump probability and size doubled)', overrides: { 'market_params.jump_prob_risk_off': Math.min(1, 2 * mp.jump_prob_risk_off), 'market_params.jump_size_mean': 2 * mp.jump_size_mean } },
+    { name: 'carry dispersion doubled', overrides: { 'market_params.rate_spread_disp': 2 * mp.rate_spread_disp } },
+    { name: 'decision cadence 10 (the notebook LLM run)', overrides: { 'policy_params.decision_every': 10 } }
+  ]
 }

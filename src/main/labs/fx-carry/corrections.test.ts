@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest'
-import { runLab } from '../../engine/kernel'
-import { FX_CARRY_PRESETS, resolveConfig } from './config'
+import { resolveLabConfig, runCollected } from '../../engine/kernel'
+import { FX_CARRY_PRESETS } from './config'
 import { fxCarryLab } from './lab'
 import { RISK_OFF } from './market'
 import { fxCarryMetrics } from './metrics'
 
 // What each correction of the `corrected` preset changes, one switch at a time against faithful.
 
-const faithful = resolveConfig('faithful', {})
+const faithful = resolveLabConfig(fxCarryLab, 'faithful', {})
 
 describe('fx-carry corrected preset', () => {
   it('names each fix and sets exactly the switches under `corrections`', () => {
     expect(FX_CARRY_PRESETS.corrected.corrections.map((c) => c.id)).toEqual(['carry_day_count', 'surface_compression', 'regime_return_metric'])
     for (const c of FX_CARRY_PRESETS.corrected.corrections) expect(c.why.length).toBeGreaterThan(40)
-    const corrected = resolveConfig('corrected', {})
+    const corrected = resolveLabConfig(fxCarryLab, 'corrected', {})
     expect({ ...corrected, corrections: faithful.corrections }).toEqual(faithful)
     expect(corrected.corrections).toEqual({
       carry_day_count: 'annual_times_dt',
@@ -24,12 +24,12 @@ describe('fx-carry corrected preset', () => {
   })
 
   it('carry_day_count: carry accrues as the annual differential × dt, 365/252 times the notebook c30/30', async () => {
-    const fixed = resolveConfig('faithful', { 'corrections.carry_day_count': 'annual_times_dt' })
-    const a = fxCarryLab.simulateMarket(faithful)
-    const b = fxCarryLab.simulateMarket(fixed)
+    const fixed = resolveLabConfig(fxCarryLab, 'faithful', { 'corrections.carry_day_count': 'annual_times_dt' })
+    const a = fxCarryLab.market(faithful, {})
+    const b = fxCarryLab.market(fixed, {})
     expect(b.carry.c30Mean).toEqual(a.carry.c30Mean) // the surface and the policy's proxy do not move
     for (let t = 0; t < a.T; t++) expect(b.carry.carryPerStep[t]! / a.carry.carryPerStep[t]!).toBeCloseTo(365 / 252, 12)
-    const [ra, rb] = await Promise.all([runLab(fxCarryLab, faithful), runLab(fxCarryLab, fixed)])
+    const [ra, rb] = await Promise.all([runCollected(fxCarryLab, faithful), runCollected(fxCarryLab, fixed)])
     expect(rb.columns.action).toEqual(ra.columns.action) // same decisions, only the accrual differs
     const carryA = fxCarryMetrics(ra, faithful).carry_pnl!
     const carryB = fxCarryMetrics(rb, fixed).carry_pnl!
@@ -38,8 +38,8 @@ describe('fx-carry corrected preset', () => {
   })
 
   it('surface_compression: mean 30-day carry shrinks ≈ 4 % in risk-off in the notebook, ≈ 52 % with k = 0.5', async () => {
-    const fixed = resolveConfig('faithful', { 'corrections.surface_compression': 'multiplicative' })
-    const [ra, rb] = await Promise.all([runLab(fxCarryLab, faithful), runLab(fxCarryLab, fixed)])
+    const fixed = resolveLabConfig(fxCarryLab, 'faithful', { 'corrections.surface_compression': 'multiplicative' })
+    const [ra, rb] = await Promise.all([runCollected(fxCarryLab, faithful), runCollected(fxCarryLab, fixed)])
     const ma = fxCarryMetrics(ra, faithful)
     const mb = fxCarryMetrics(rb, fixed)
     // spec §4.3: 0.001483 in calm vs 0.001423 in risk-off — "the surface shrinks" is invisible
@@ -60,8 +60,8 @@ describe('fx-carry corrected preset', () => {
   })
 
   it('regime_return_metric: per-regime returns from per-step log returns add up to the whole run', async () => {
-    const fixed = resolveConfig('faithful', { 'corrections.regime_return_metric': 'masked_step_returns' })
-    const r = await runLab(fxCarryLab, fixed)
+    const fixed = resolveLabConfig(fxCarryLab, 'faithful', { 'corrections.regime_return_metric': 'masked_step_returns' })
+    const r = await runCollected(fxCarryLab, fixed)
     const counts = [0, 0]
     for (const g of r.columns.regime) counts[g]! += 1
     const total = Math.log(r.columns.equity[r.steps - 1]! / r.initialEquity)
@@ -74,8 +74,8 @@ describe('fx-carry corrected preset', () => {
   })
 
   it('the corrected preset runs end to end and differs from faithful', async () => {
-    const corrected = resolveConfig('corrected', {})
-    const [a, b] = await Promise.all([runLab(fxCarryLab, faithful), runLab(fxCarryLab, corrected)])
+    const corrected = resolveLabConfig(fxCarryLab, 'corrected', {})
+    const [a, b] = await Promise.all([runCollected(fxCarryLab, faithful), runCollected(fxCarryLab, corrected)])
     expect(b.steps).toBe(800)
     expect(b.columns.equity[799]).not.toBe(a.columns.equity[799])
   })

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { labResultsHash, runLab, type LabRun } from '../../engine/kernel'
-import { resolveConfig, type FxCarryConfig } from './config'
-import { fxCarryLab, fxCarryModule } from './lab'
-import { fxCarryDiagnostics, fxCarryMetrics, fxCarryTables } from './metrics'
-import { npMean } from './numeric'
+import { labResultsHash, resolveLabConfig, runCollected, type LabRun } from '../../engine/kernel'
+import { npMean } from '../common/numpy'
+import type { FxCarryConfig } from './config'
+import { fxCarryLab } from './lab'
+import { fxCarryDiagnostics, fxCarryMetrics, fxCarryReport, fxCarryTables } from './metrics'
 import { FX_CARRY_ACTIONS } from './policy'
 import type { FxCarryMarket } from './surface'
 import { fixtureFiles, fixtureOverrides, loadFixture, seriesError, type SeriesError } from './test-fixtures'
@@ -26,14 +26,14 @@ afterAll(() => {
   if (process.env.FX_CARRY_PARITY_REPORT) console.log(lines.join('\n'))
 })
 
-const run = async (config: FxCarryConfig): Promise<LabRun<FxCarryMarket>> => runLab(fxCarryLab, config)
+const run = async (config: FxCarryConfig): Promise<LabRun<FxCarryMarket>> => runCollected(fxCarryLab, config)
 
 describe.each(fixtureFiles())('fx-carry faithful matches the notebook: %s', (file) => {
   const f = loadFixture(file)
-  const config = resolveConfig('faithful', fixtureOverrides(f))
+  const config = resolveLabConfig(fxCarryLab, 'faithful', fixtureOverrides(f))
 
   it('simulates the same market: regimes, sentiment, rates, FX returns, carry proxy', () => {
-    const m = fxCarryLab.simulateMarket(config)
+    const m = fxCarryLab.market(config, {})
     expect(Array.from(m.regimes)).toEqual(f.market.regimes)
     expectSame(file, seriesError('risk_s', m.riskSentiment, f.market.risk_s))
     expectSame(file, seriesError('usd_rate', m.usdRate, f.market.usd_rate))
@@ -74,7 +74,7 @@ describe.each(fixtureFiles())('fx-carry faithful matches the notebook: %s', (fil
 
 describe('fx-carry reproduces the published reference values (book ch.3; spec §4.3)', () => {
   it('seed 7, baseline every step: final equity 1.114538, drawdown 0.140048, cost 0.077878, turnover 39', async () => {
-    const config = resolveConfig('faithful', {})
+    const config = resolveLabConfig(fxCarryLab, 'faithful', {})
     const r = await run(config)
     const m = fxCarryMetrics(r, config)
     expect(m.final_equity).toBeCloseTo(1.114538, 6)
@@ -88,7 +88,7 @@ describe('fx-carry reproduces the published reference values (book ch.3; spec §
   })
 
   it('seed 7, baseline every 10 steps (the notebook run whose LLM always failed): final equity 0.893038', async () => {
-    const config = resolveConfig('faithful', { 'policy_params.decision_every': 10 })
+    const config = resolveLabConfig(fxCarryLab, 'faithful', { 'policy_params.decision_every': 10 })
     const r = await run(config)
     const m = fxCarryMetrics(r, config)
     expect(m.final_equity).toBeCloseTo(0.893038, 6)
@@ -110,8 +110,8 @@ describe('fx-carry reproduces the published reference values (book ch.3; spec §
   })
 
   it('seed 7 market: 626 calm / 174 risk-off steps, USD and mean currency-rate ranges, first c30 values', () => {
-    const config = resolveConfig('faithful', {})
-    const m = fxCarryLab.simulateMarket(config)
+    const config = resolveLabConfig(fxCarryLab, 'faithful', {})
+    const m = fxCarryLab.market(config, {})
     const riskOff = m.regimes.reduce((a, b) => a + b, 0)
     expect([m.T - riskOff, riskOff]).toEqual([626, 174])
     expect(Math.min(...m.usdRate)).toBeCloseTo(0.02737, 5)
@@ -124,24 +124,26 @@ describe('fx-carry reproduces the published reference values (book ch.3; spec §
   })
 
   it('costs a calm 0 → 1 trade 9.5 bps and a risk-off 1 → −0.25 trade 0.004711', () => {
-    const config = resolveConfig('faithful', {})
+    const config = resolveLabConfig(fxCarryLab, 'faithful', {})
     const execution = fxCarryLab.execution(config)
     const market = { regimes: Int32Array.of(0, 1) } as unknown as FxCarryMarket
-    const ctx = (t: number) => ({ t, market }) as unknown as Parameters<typeof execution.cost>[1]
-    expect(execution.cost(Float64Array.of(1), ctx(0)).total).toBeCloseTo(0.00095, 15)
-    const riskOff = execution.cost(Float64Array.of(-1.25), ctx(1))
-    expect(riskOff.total).toBeCloseTo(0.004711, 6)
-    expect(riskOff.components.proportional! + riskOff.components.impact!).toBeCloseTo(riskOff.total, 15)
-    expect(execution.cost(Float64Array.of(0), ctx(1)).total).toBe(0)
+    const ctx = (t: number) => ({ t, market }) as unknown as Parameters<typeof execution.execute>[1]
+    const cost = new Float64Array(2)
+    const price = (trade: number, t: number) => execution.execute(Float64Array.of(trade), ctx(t), cost, new Float64Array(0))
+    expect(price(1, 0)).toBeCloseTo(0.00095, 15)
+    const riskOff = price(-1.25, 1)
+    expect(riskOff).toBeCloseTo(0.004711, 6)
+    expect(cost[0]! + cost[1]!).toBeCloseTo(riskOff, 15)
+    expect(price(0, 1)).toBe(0)
   })
 })
 
 describe('fx-carry invariants', () => {
   const configs: Array<[string, FxCarryConfig]> = [
-    ['faithful seed 7', resolveConfig('faithful', {})],
-    ['corrected seed 11', resolveConfig('corrected', { seed: 11 })],
-    ['faithful seed 3, tight stop', resolveConfig('faithful', { seed: 3, T: 300, 'risk_params.max_dd_stop': 0.05, 'execution_params.impact_bps_risk_off': 80 })],
-    ['faithful seed 5, cadence 7, limit 0.6', resolveConfig('faithful', { seed: 5, 'policy_params.decision_every': 7, 'risk_params.pos_limit': 0.6 })]
+    ['faithful seed 7', resolveLabConfig(fxCarryLab, 'faithful', {})],
+    ['corrected seed 11', resolveLabConfig(fxCarryLab, 'corrected', { seed: 11 })],
+    ['faithful seed 3, tight stop', resolveLabConfig(fxCarryLab, 'faithful', { seed: 3, T: 300, 'risk_params.max_dd_stop': 0.05, 'execution_params.impact_bps_risk_off': 80 })],
+    ['faithful seed 5, cadence 7, limit 0.6', resolveLabConfig(fxCarryLab, 'faithful', { seed: 5, 'policy_params.decision_every': 7, 'risk_params.pos_limit': 0.6 })]
   ]
 
   it.each(configs)('%s: costs ≥ 0, |position| ≤ pos_limit, equity compounds mark − cost exactly', async (_, config) => {
@@ -162,14 +164,14 @@ describe('fx-carry invariants', () => {
   })
 
   it('is deterministic: the same config gives the same resultsHash, another seed another', async () => {
-    const config = resolveConfig('corrected', {})
-    const [a, b, other] = await Promise.all([run(config), run(config), run(resolveConfig('corrected', { seed: 8 }))])
+    const config = resolveLabConfig(fxCarryLab, 'corrected', {})
+    const [a, b, other] = await Promise.all([run(config), run(config), run(resolveLabConfig(fxCarryLab, 'corrected', { seed: 8 }))])
     expect(labResultsHash(a)).toBe(labResultsHash(b))
     expect(labResultsHash(other)).not.toBe(labResultsHash(a))
   })
 
   it('marks without look-ahead: the P&L at t uses only the position held into t', async () => {
-    const config = resolveConfig('faithful', {})
+    const config = resolveLabConfig(fxCarryLab, 'faithful', {})
     const r = await run(config)
     const m = r.market
     for (let t = 1; t < r.steps; t++) {
@@ -180,15 +182,15 @@ describe('fx-carry invariants', () => {
   })
 
   it('exposes the four diagnostics, the module view and the surface as a typed grid', async () => {
-    const config = resolveConfig('faithful', {})
+    const config = resolveLabConfig(fxCarryLab, 'faithful', {})
     const r = await run(config)
     const d = fxCarryDiagnostics(r)
     expect(d.equity.length).toBe(800)
     expect(d.cumulativeCost[799]).toBeCloseTo(fxCarryMetrics(r, config).total_cost!, 15)
     expect(d.oneMinusCumulativeCost[0]).toBe(1 - r.columns.cost[0]!)
     expect(Object.values(d.actionCounts).reduce((a, b) => a + b, 0)).toBe(800)
-    expect(fxCarryModule.metrics(r, config).final_equity).toBe(r.columns.equity[799])
-    const telemetry = fxCarryModule.telemetry!(r, config) as { regime: { counts: Record<string, number> } }
+    expect(fxCarryReport(r, config).metrics.final_equity).toBe(r.columns.equity[799])
+    const telemetry = fxCarryReport(r, config).telemetry as { regime: { counts: Record<string, number> } }
     expect(telemetry.regime.counts).toEqual({ calm: 626, risk_off: 174 })
     const surface = fxCarryLab.surface(r.market, 0, config)
     expect(surface.axes.map((a) => [a.name, a.unit, a.labels.length])).toEqual([

@@ -1,7 +1,6 @@
 import { defaultRng } from '../../engine/rng'
 import type { FxCarryConfig } from './config'
-import { npTanh } from './numpy-tanh'
-import { npMean } from './numeric'
+import { npMean, npTanh } from '../common/numpy'
 
 export const CALM = 0
 export const RISK_OFF = 1

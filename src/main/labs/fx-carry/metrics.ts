@@ -1,37 +1,16 @@
-import { POLICY_SOURCES, actionCounts, actionMixByRegime, cumulative, regimeCounts, switchesAndStreak, type LabRun } from '../../engine/kernel'
+import { POLICY_SOURCES, actionCounts, actionMixByRegime, cumulative, logReturnsPrepended, maxDrawdown, regimeCounts, switchesAndStreak, type LabReport, type LabRun } from '../../engine/kernel'
+import { npMean, npStd, npSum } from '../common/numpy'
 import type { FxCarryConfig } from './config'
 import { CALM, RISK_OFF } from './market'
-import { npMean, npStd, npSum } from './numeric'
 import type { FxCarryMarket } from './surface'
 
 // The notebook's summary (cell 46, summarize_metrics), under its own names, summed in NumPy's
-// order. Annualisation is the notebook's fixed 252, whatever dt is.
+// order. Annualisation is the notebook's fixed 252, whatever dt is. Log returns are
+// diff(log(max(eq, 1e-12)), prepend = first), so r[0] = 0; drawdown is 1 − eq / max(running
+// peak, 1e-12) over the rows (the initial 1.0 is not a row).
 
 const ANNUAL = 252.0
 const FLOOR = 1e-12
-
-function logReturnsPrepended(equity: ArrayLike<number>): Float64Array {
-  // notebook cell 46: r = diff(log(max(eq, 1e-12)), prepend = first), so r[0] = 0
-  const out = new Float64Array(equity.length)
-  let previous = Math.log(Math.max(equity[0] ?? 0, FLOOR))
-  for (let i = 0; i < equity.length; i++) {
-    const current = Math.log(Math.max(equity[i]!, FLOOR))
-    out[i] = current - previous
-    previous = current
-  }
-  return out
-}
-
-function maxDrawdown(equity: ArrayLike<number>): number {
-  // notebook cell 46: dd = 1 − eq / max(running peak, 1e-12) over the rows (the initial 1.0 is not a row)
-  let peak = Number.NEGATIVE_INFINITY
-  let worst = 0
-  for (let i = 0; i < equity.length; i++) {
-    peak = Math.max(peak, equity[i]!)
-    worst = Math.max(worst, 1 - equity[i]! / Math.max(peak, FLOOR))
-  }
-  return worst
-}
 
 /**
  * Faithful (notebook cell 46, _sub_ann_logret): log returns of the regime's equity subsequence,
@@ -154,7 +133,11 @@ export function fxCarryTelemetry(run: LabRun<FxCarryMarket>): Record<string, unk
   }
 }
 
-/** Everything cell 46 shows for a run: the summary metrics, its tables and the four diagnostics. */
-export function fxCarryReport(run: LabRun<FxCarryMarket>, config: FxCarryConfig) {
-  return { metrics: fxCarryMetrics(run, config), ...fxCarryTables(run), diagnostics: fxCarryDiagnostics(run) }
+/**
+ * The run's report: the notebook's summary metrics and the telemetry blocks. The notebook's
+ * log-return statistics take two passes over the whole equity series in NumPy's summation
+ * order, so the report reads the whole run (T ≤ 1,000,000 steps).
+ */
+export function fxCarryReport(run: LabRun<FxCarryMarket>, config: FxCarryConfig): LabReport {
+  return { metrics: fxCarryMetrics(run, config), telemetry: fxCarryTelemetry(run) }
 }

@@ -6,24 +6,36 @@ import { RISK_OFF } from './market'
 export const FX_CARRY_ACTIONS = ['FLAT', 'LONG_HIGH_YIELD_BASKET', 'SHORT_HIGH_YIELD_BASKET', 'RISK_OFF_NEUTRAL'] as const
 export type FxCarryAction = (typeof FX_CARRY_ACTIONS)[number]
 
-/** What the policy sees at step t: the notebook's LLM context plus the surface's features. */
-export interface FxCarryObservation {
-  t: number
+/**
+ * What the policy sees at step t: the notebook's LLM context plus the surface's features. One
+ * object per run, refilled every step (valid for the step it is given to; copy to keep it).
+ */
+export class FxCarryObservation {
+  t = 0
   /** 0 = calm, 1 = risk_off. */
-  regime: number
-  regimeName: string
-  riskSentiment: number
-  carry30Mean: number
-  carryByTenor: number[]
-  carry30Dispersion: number
-  usdRate: number
-  ccyRatesMean: number
-  position: number
-  leverage: number
-  recentCost: number
-  lastAction: FxCarryAction
+  regime = 0
+  regimeName = ''
+  riskSentiment = 0
+  carry30Mean = 0
+  /** mean_i C[t, i, j] per tenor, in tenor order. */
+  readonly carryByTenor: Float64Array
+  /** Population std of C[t, i, 30d] across currencies (carry dispersion, book ch.3 experiments). */
+  carry30Dispersion = 0
+  usdRate = 0
+  ccyRatesMean = 0
+  position = 0
+  leverage = 0
+  recentCost = 0
+  lastAction: FxCarryAction = 'FLAT'
   /** The baseline's thresholds from policy_params, so the rule needs nothing but the observation. */
-  thresholds: { carryGood: number; riskExtreme: number }
+  readonly carryGoodThreshold: number
+  readonly riskExtremeThreshold: number
+
+  constructor(config: FxCarryConfig) {
+    this.carryByTenor = new Float64Array(config.surface_params.tenors_days.length)
+    this.carryGoodThreshold = config.policy_params.carry_good_threshold
+    this.riskExtremeThreshold = config.policy_params.risk_extreme_threshold
+  }
 }
 
 /** The baseline's fixed rationale strings, verbatim from the notebook (cell 31). */
@@ -35,7 +47,14 @@ export const BASELINE_RATIONALES = {
   weakCarry: 'Carry not compelling: stay flat; avoid costs for weak compensation.'
 } as const
 
-const decide = (action: FxCarryAction, rationale: string): Decision<FxCarryAction> => ({ action, rationale, source: 'BASELINE' })
+const decide = (action: FxCarryAction, rationale: string): Decision<FxCarryAction> => Object.freeze({ action, rationale, source: 'BASELINE' })
+const DECISIONS = {
+  riskOffExtreme: decide('SHORT_HIGH_YIELD_BASKET', BASELINE_RATIONALES.riskOffExtreme),
+  riskOff: decide('RISK_OFF_NEUTRAL', BASELINE_RATIONALES.riskOff),
+  calmCarry: decide('LONG_HIGH_YIELD_BASKET', BASELINE_RATIONALES.calmCarry),
+  calmExtreme: decide('FLAT', BASELINE_RATIONALES.calmExtreme),
+  weakCarry: decide('FLAT', BASELINE_RATIONALES.weakCarry)
+}
 
 /**
  * book ch.3 §4.2; notebook cell 31. Risk-off: hedge short if sentiment is extreme, else go
@@ -43,14 +62,11 @@ const decide = (action: FxCarryAction, rationale: string): Decision<FxCarryActio
  * rarely reached: stationary sd is ≈ 0.25 in calm and ≈ 0.63 in risk-off — a notebook quirk kept.)
  */
 export function baselinePolicy(o: FxCarryObservation): Decision<FxCarryAction> {
-  const carryGood = o.carry30Mean > o.thresholds.carryGood
-  const riskExtreme = Math.abs(o.riskSentiment) > o.thresholds.riskExtreme
-  if (o.regime === RISK_OFF) {
-    return riskExtreme ? decide('SHORT_HIGH_YIELD_BASKET', BASELINE_RATIONALES.riskOffExtreme) : decide('RISK_OFF_NEUTRAL', BASELINE_RATIONALES.riskOff)
-  }
-  if (carryGood && !riskExtreme) return decide('LONG_HIGH_YIELD_BASKET', BASELINE_RATIONALES.calmCarry)
-  if (riskExtreme) return decide('FLAT', BASELINE_RATIONALES.calmExtreme)
-  return decide('FLAT', BASELINE_RATIONALES.weakCarry)
+  const carryGood = o.carry30Mean > o.carryGoodThreshold
+  const riskExtreme = Math.abs(o.riskSentiment) > o.riskExtremeThreshold
+  if (o.regime === RISK_OFF) return riskExtreme ? DECISIONS.riskOffExtreme : DECISIONS.riskOff
+  if (carryGood && !riskExtreme) return DECISIONS.calmCarry
+  return riskExtreme ? DECISIONS.calmExtreme : DECISIONS.weakCarry
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Surface } from '../../engine/kernel'
+import { npMean, npStd } from '../common/numpy'
 import type { FxCarryConfig } from './config'
-import { RISK_OFF, type MarketPath } from './market'
-import { npMean, npStd } from './numeric'
+import { RISK_OFF, simulateMarketPath, type MarketPath } from './market'
+import type { FxCarryObservation } from './policy'
 
 /** The scalar carry series the policy and the ledger read, derived from the surface at every step. */
 export interface CarrySurfaces {
@@ -92,29 +93,40 @@ export function carrySurfaceAt(market: FxCarryMarket, t: number, config: FxCarry
   }
 }
 
-/** Numbers read off the surface at t: the 30-day proxy, the term structure and cross-currency dispersion. */
-export interface SurfaceFeatures {
-  carry30Mean: number
-  /** mean_i C[t, i, j] per tenor, in tenor order. */
-  carryByTenor: number[]
-  /** Population std of C[t, i, 30d] across currencies (carry dispersion, book ch.3 experiments). */
-  carry30Dispersion: number
-  usdRate: number
-  ccyRatesMean: number
+/** The exogenous path and its carry surface, from the config alone. */
+export function fxCarryMarket(config: FxCarryConfig): FxCarryMarket {
+  const path = simulateMarketPath(config)
+  return { ...path, carry: buildCarrySurfaces(path, config) }
 }
 
-export function surfaceFeatures(market: FxCarryMarket, t: number, config: FxCarryConfig): SurfaceFeatures {
-  const { nCcy: n } = market
-  const m = market.carry.tenorsDays.length
-  const j30 = market.carry.tenorsDays.indexOf(30)
-  const matrix = carryMatrixAt(market, t, config)
-  const column = new Float64Array(n)
-  for (let i = 0; i < n; i++) column[i] = matrix[i * m + j30]!
-  return {
-    carry30Mean: market.carry.c30Mean[t]!,
-    carryByTenor: market.carry.tenorsDays.map((_, j) => npMean(matrix, j, n, m)),
-    carry30Dispersion: npStd(column),
-    usdRate: market.usdRate[t]!,
-    ccyRatesMean: npMean(market.ccyRates, t * n, n)
+/** Scratch for reading the surface every step without allocating: the matrix, differentials, one column. */
+export class SurfaceScratch {
+  readonly matrix: Float64Array
+  readonly differential: Float64Array
+  readonly column: Float64Array
+
+  constructor(config: FxCarryConfig) {
+    this.matrix = new Float64Array(config.n_ccy * config.surface_params.tenors_days.length)
+    this.differential = new Float64Array(config.n_ccy)
+    this.column = new Float64Array(config.n_ccy)
   }
+}
+
+/**
+ * Numbers read off the surface at t, into the observation: the 30-day proxy, the term structure
+ * (mean carry per tenor), cross-currency dispersion of the 30-day carry, the USD rate and the
+ * mean currency rate.
+ */
+export function readSurfaceFeatures(market: FxCarryMarket, t: number, config: FxCarryConfig, o: FxCarryObservation, scratch: SurfaceScratch): void {
+  const { nCcy: n } = market
+  const tenors = market.carry.tenorsDays
+  const m = tenors.length
+  const j30 = tenors.indexOf(30)
+  const matrix = scratch.matrix
+  fillCarryMatrix(market, t, config, matrix, scratch.differential)
+  for (let j = 0; j < m; j++) o.carryByTenor[j] = npMean(matrix, j, n, m)
+  o.carry30Mean = market.carry.c30Mean[t]!
+  o.carry30Dispersion = npStd(matrix, j30, n, m, scratch.column)
+  o.usdRate = market.usdRate[t]!
+  o.ccyRatesMean = npMean(market.ccyRates, t * n, n)
 }
