@@ -246,28 +246,37 @@ export class ChainCursor {
   }
 
   /**
-   * Links rows [from, to) of `v` (the run's next steps) and, after each, the events of
-   * `events` (the run's events so far, sorted by t) at or before its step; with `last`, every
-   * event left after the last step too. Returns the new links.
+   * Links rows [from, to) of `v` (the run's next steps) and, after each, the events of `events`
+   * at or before its step; with `last`, every event left after the last step too. `events` are
+   * the run's events from sequence number `firstEvent` on (sorted by t; those already linked are
+   * skipped). Returns the new links.
    */
-  advance(v: StepColumnsView, from: number, to: number, events: readonly ChainEvent[], last: boolean): { stepLinks: Uint8Array; eventLinks: Uint8Array; firstEvent: number } {
-    const firstEvent = this.eventsLinked
+  advance(
+    v: StepColumnsView,
+    from: number,
+    to: number,
+    events: readonly ChainEvent[],
+    last: boolean,
+    firstEvent = 0
+  ): { stepLinks: Uint8Array; eventLinks: Uint8Array; firstEvent: number } {
+    const start = this.eventsLinked
     const stepLinks = new Uint8Array((to - from) * LINK_BYTES)
     const eventLinks: Uint8Array[] = []
     let link = this.link
-    let e = firstEvent
+    let e = start - firstEvent
+    if (e < 0) throw new RangeError(`events from #${firstEvent} were given, but #${start} is the next to link`)
     for (let i = from; i < to; i++) {
       link = writeStep(v, i).link(link)
       stepLinks.set(link, (i - from) * LINK_BYTES)
-      for (; e < events.length && events[e]!.t <= v.t[i]!; e++) eventLinks.push((link = writeEvent(events[e]!, e).link(link)))
+      for (; e < events.length && events[e]!.t <= v.t[i]!; e++) eventLinks.push((link = writeEvent(events[e]!, firstEvent + e).link(link)))
     }
-    if (last) for (; e < events.length; e++) eventLinks.push((link = writeEvent(events[e]!, e).link(link)))
+    if (last) for (; e < events.length; e++) eventLinks.push((link = writeEvent(events[e]!, firstEvent + e).link(link)))
     this.link = link
     this.stepsLinked += to - from
-    this.eventsLinked = e
+    this.eventsLinked = firstEvent + e
     const joined = new Uint8Array(eventLinks.length * LINK_BYTES)
     eventLinks.forEach((l, k) => joined.set(l, k * LINK_BYTES))
-    return { stepLinks, eventLinks: joined, firstEvent }
+    return { stepLinks, eventLinks: joined, firstEvent: start }
   }
 }
 

@@ -1,28 +1,28 @@
 import { z } from 'zod'
-import { ApiError, issuesFromZod, summariseIssues, type LabResults, type LabRunSpec, type PresetName, type TaskOutput } from '../../shared/contract'
+import { ApiError, issuesFromZod, summariseIssues, type LabResults, type LabRunSpec, type TaskOutput } from '../../shared/contract'
+import type { LoopHost } from '../engine/cancellation'
 import { configHash } from '../engine/hashing'
 import {
   KeyPathError,
-  POLICY_SOURCES,
-  actionCounts,
-  actionMixByRegime,
+  LabConfigError,
+  ResultsHasher,
   buildManifest,
-  cumulative,
-  regimeCounts,
+  resolveLabConfig,
   runLab,
   type AnyLab,
-  type LabLoopHost,
-  type LabRun
+  type ChunkSink,
+  type LabInputs,
+  type LabRequirement,
+  type StepChunk,
+  type StepLogSlice
 } from '../engine/kernel'
-import type { StepLogSlice, StepRecordBatch } from '../engine/kernel/step-records'
-import { chainRun } from '../audit/chain'
 import { CODE_VERSION } from '../version'
-import { LabConfigError, type LabInputs, type LabModule, type LabRequirement } from './lab-module'
 import { StepLogStream } from './log-stream'
 import { labIds, labRegistry } from './registry'
+import { SeriesStream, type SeriesChunk } from './series-stream'
 
 export interface LabPlan {
-  module: LabModule
+  lab: AnyLab
   config: unknown
   seed: number
   steps: number
@@ -40,23 +40,25 @@ export function parseOverrideValue(text: string): unknown {
   }
 }
 
-export function findLab(id: string): LabModule {
-  const module = labRegistry.get(id)
-  if (!module) {
+export function findLab(id: string): AnyLab {
+  const lab = labRegistry.get(id)
+  if (!lab) {
     const known = labIds()
     throw new ApiError('invalid_params', `unknown lab "${id}"; known labs: ${known.length ? known.join(', ') : '(none)'}`, [
       { path: 'spec.lab', message: `unknown lab "${id}"` }
     ])
   }
-  return module
+  return lab
 }
 
 /** Resolves and validates a lab spec without running it: unknown lab, preset or key fail here. */
 export function planLab(spec: LabRunSpec): LabPlan {
-  const module = findLab(spec.lab)
-  const profile = spec.preset === 'faithful' || spec.preset === 'corrected' ? null : module.profiles?.[spec.preset]
+  const lab = findLab(spec.lab)
+  const profiles = lab.config.profiles ?? {}
+  const named = spec.preset === 'faithful' || spec.preset === 'corrected'
+  const profile = named ? null : Object.hasOwn(profiles, spec.preset) ? profiles[spec.preset] : undefined
   if (profile === undefined) {
-    const names = ['faithful', 'corrected', ...Object.keys(module.profiles ?? {})]
+    const names = ['faithful', 'corrected', ...Object.keys(profiles)]
     throw new ApiError('invalid_params', `${spec.lab}: unknown preset "${spec.preset}"; presets: ${names.join(', ')}`, [
       { path: 'spec.preset', message: `unknown preset "${spec.preset}"` }
     ])
@@ -65,7 +67,7 @@ export function planLab(spec: LabRunSpec): LabPlan {
   if (spec.seed !== undefined) overrides.seed = spec.seed
   let config: unknown
   try {
-    config = module.resolveConfig(profile ? 'faithful' : (spec.preset as PresetName), overrides)
+    config = resolveLabConfig(lab, profile ? 'faithful' : (spec.preset as 'faithful' | 'corrected'), overrides)
   } catch (error) {
     if (error instanceof LabConfigError) {
       const issues = error.problems.map((p) => ({ path: `spec.overrides.${p.path}`, message: p.message }))
@@ -82,136 +84,137 @@ export function planLab(spec: LabRunSpec): LabPlan {
     }
     throw error
   }
-  const lab = module.definition
   return {
-    module,
+    lab,
     config,
-    seed: lab.seedOf(config),
+    seed: lab.seed(config),
     steps: lab.steps(config),
     configHash: configHash({ lab: lab.id, config }),
-    requires: module.requires?.(config) ?? []
+    requires: lab.requires?.(config) ?? []
   }
 }
 
-/** The lab's definition bound to its inputs; refuses clearly when a required input is missing. */
-export function boundLab(plan: LabPlan, spec: LabRunSpec, inputs: LabInputs): AnyLab {
+/** Refuses clearly when a plan's required input is missing. */
+export function checkInputs(plan: LabPlan, spec: LabRunSpec, inputs: LabInputs): void {
   for (const requirement of plan.requires) {
     if (requirement === 'regime-model' && !inputs.regime) {
       throw new ApiError('invalid_params', `${spec.lab}: classifier.kind "ssm" needs the regime model's output; the workstation and the CLI compute it in the inference service before the run`)
     }
   }
-  return plan.requires.length > 0 && plan.module.withInputs ? plan.module.withInputs(inputs) : plan.module.definition
 }
 
-export function toStepRecords(lab: AnyLab, run: LabRun<unknown>, costComponents: readonly string[]): StepRecordBatch {
-  const c = run.columns
-  const pick = (record: Record<string, Float64Array>, names: readonly string[]): Record<string, Float64Array> =>
-    Object.fromEntries(names.map((n) => [n, record[n] ?? new Float64Array(run.steps)]))
-  return {
-    legs: [...lab.legs],
-    actionNames: [...lab.actions],
-    regimeNames: [...run.regimeNames],
-    sourceNames: [...POLICY_SOURCES],
-    rationales: run.rationales,
-    t: c.t,
-    regime: c.regime,
-    action: c.action,
-    source: c.source,
-    rationale: c.rationale,
-    position: c.position,
-    trade: c.trade,
-    cost: c.cost,
-    costByComponent: pick(c.costByComponent, costComponents),
-    pnlByComponent: pick(c.pnlByComponent, lab.pnlComponents),
-    netPnl: c.netPnl,
-    equity: c.equity,
-    drawdown: c.drawdown,
-    leverage: c.leverage,
-    events: run.events.map((e) => ({ t: e.t, rule: e.rule, message: e.message, before: e.before, after: e.after }))
+/** Action and regime counts and the action mix by regime, counted chunk by chunk. */
+class ActionCounts implements ChunkSink {
+  private readonly byRegime: Int32Array
+
+  constructor(
+    private readonly actions: readonly string[],
+    private readonly regimes: readonly string[]
+  ) {
+    this.byRegime = new Int32Array(actions.length * regimes.length)
+  }
+
+  onChunk(chunk: StepChunk): void {
+    const { action, regime } = chunk.columns
+    const a = this.actions.length
+    for (let i = 0; i < chunk.count; i++) {
+      const r = regime[i]!
+      const k = action[i]!
+      if (r >= 0 && r < this.regimes.length && k >= 0 && k < a) this.byRegime[r * a + k]!++
+    }
+  }
+
+  results(): Pick<LabResults, 'actions' | 'regimeCounts' | 'actionMixByRegime'> {
+    const a = this.actions.length
+    const actions = Object.fromEntries(this.actions.map((name, k) => [name, this.regimes.reduce((n, _, r) => n + this.byRegime[r * a + k]!, 0)]))
+    const regimeCounts = Object.fromEntries(this.regimes.map((name, r) => [name, this.actions.reduce((n, _, k) => n + this.byRegime[r * a + k]!, 0)]))
+    const actionMixByRegime = Object.fromEntries(
+      this.regimes.map((name, r) => {
+        const total = regimeCounts[name]!
+        return [name, Object.fromEntries(this.actions.map((action, k) => [action, total > 0 ? this.byRegime[r * a + k]! / total : 0]))]
+      })
+    )
+    return { actions, regimeCounts, actionMixByRegime }
   }
 }
 
-function toFloat64(values: ArrayLike<number>): Float64Array {
-  return Float64Array.from(values)
-}
-
-/** Runs a planned lab and shapes everything the store, the UI and the CLI need. */
-export async function executeLab(
-  spec: LabRunSpec,
-  host: LabLoopHost = {},
-  environment = { runtime: `Node ${process.versions.node}`, platform: `${process.platform}-${process.arch}` },
-  inputs: LabInputs = {},
+export interface ExecuteOptions {
+  /** Cancellation, progress and a turn of the event loop between chunks. */
+  host?: LoopHost
+  environment?: { runtime: string; platform: string }
+  /** What the plan required from outside the engine (the regime model's output). */
+  inputs?: LabInputs
   /**
-   * Receives the decision log in STEP_CHUNK slices while the run advances (main commits each
-   * one); the last slice is returned as `logTail`, to be written with the results.
+   * Receives the decision log in hash-chained STEP_CHUNK slices while the run advances (main
+   * commits each one); the last slice is returned as `logTail`, to be written with the results.
+   * Without it no log is kept and the manifest has no chain head.
    */
   onLogSlice?: (slice: StepLogSlice) => void
-): Promise<TaskOutput & { results: LabResults; records: StepRecordBatch; logTail?: StepLogSlice }> {
+  /** Receives the chart series in conflated parts while the run advances. */
+  onSeries?: (chunk: SeriesChunk) => void
+  /** More sinks for the run's steps (tests, benchmarks). */
+  sinks?: readonly ChunkSink[]
+}
+
+export interface LabExecution extends TaskOutput {
+  results: LabResults
+  /** The decision log's last slice, when the log was asked for. */
+  logTail?: StepLogSlice
+}
+
+/**
+ * Plans a lab spec, runs it and shapes what the store, the UI and the CLI need. Every output
+ * is folded chunk by chunk while the run advances — metrics, telemetry, counts, the results
+ * hash, the chart series (conflated), the chained decision log (streamed out) — so the run's
+ * memory does not grow with its length beyond what its lab's report keeps.
+ */
+export async function executeLab(spec: LabRunSpec, options: ExecuteOptions = {}): Promise<LabExecution> {
   const plan = planLab(spec)
-  const lab = boundLab(plan, spec, inputs)
-  const costComponents = lab.execution(plan.config).components
-  const logStream = onLogSlice
-    ? new StepLogStream(
-        { legs: lab.legs, actionNames: lab.actions, regimeNames: lab.regimeNames(plan.config), sourceNames: POLICY_SOURCES, costComponents, pnlComponents: lab.pnlComponents },
-        onLogSlice
-      )
+  const inputs = options.inputs ?? {}
+  checkInputs(plan, spec, inputs)
+  const { lab, config } = plan
+  const market = lab.market(config, inputs)
+  const costComponents = lab.execution(config).components
+  const regimeNames = lab.regimes(config)
+  const report = lab.report(config, market)
+  const hasher = new ResultsHasher()
+  const counts = new ActionCounts(lab.actions, regimeNames)
+  const series = new SeriesStream(plan.steps, { regimeNames, actionNames: lab.actions, costComponents }, options.onSeries)
+  const log = options.onLogSlice
+    ? new StepLogStream({ legs: lab.legs, actionNames: lab.actions, regimeNames, costComponents, pnlComponents: lab.pnlComponents }, options.onLogSlice)
     : null
-  const loopHost: LabLoopHost = logStream
-    ? {
-        ...host,
-        onSteps: (columns, from, to, events, rationales) => {
-          logStream.onSteps(columns, from, to, events, rationales)
-          host.onSteps?.(columns, from, to, events, rationales)
-        }
-      }
-    : host
-  const run = await runLab(lab, plan.config, { host: loopHost })
+  const sinks: ChunkSink[] = [report, hasher, counts, series, ...(log ? [log] : []), ...(options.sinks ?? [])]
+  const end = await runLab(lab, config, { market, inputs, host: options.host, sinks })
+  const { metrics, telemetry } = report.finish(end)
+  const resultsHash = hasher.finish(end)
   const manifest = buildManifest({
     lab: lab.id,
     preset: spec.preset,
     seed: plan.seed,
-    config: plan.config,
+    config,
     codeVersion: CODE_VERSION,
-    environment,
-    run
+    environment: options.environment ?? { runtime: `Node ${process.versions.node}`, platform: `${process.platform}-${process.arch}` },
+    resultsHash
   })
-  const c = run.columns
+  const logTail = log?.finish()
+  // The decision log is hash-chained where it is produced (off the main thread); its head goes
+  // into the manifest, so any later edit of the stored log shows against it.
+  if (logTail) manifest.chainHead = logTail.chain.head
   const results: LabResults = {
     kind: 'lab',
     manifest,
-    config: plan.config as Record<string, unknown>,
-    corrections: spec.preset === 'corrected' ? [...lab.presets.corrected.corrections] : [],
-    metrics: plan.module.metrics(run, plan.config),
-    actions: actionCounts(lab.actions, c.action),
-    regimeCounts: regimeCounts(run.regimeNames, c.regime),
-    actionMixByRegime: actionMixByRegime(lab.actions, run.regimeNames, c.action, c.regime),
-    telemetry: plan.module.telemetry?.(run, plan.config) ?? {},
-    steps: run.steps,
-    plannedSteps: run.plannedSteps,
-    halted: run.halted,
-    regimeNames: [...run.regimeNames],
+    config: config as Record<string, unknown>,
+    corrections: spec.preset === 'corrected' ? lab.config.presets.corrected.corrections.map((c) => ({ ...c })) : [],
+    metrics,
+    ...counts.results(),
+    telemetry,
+    steps: end.steps,
+    plannedSteps: end.plannedSteps,
+    halted: end.halted,
+    regimeNames: [...regimeNames],
     actionNames: [...lab.actions],
     costComponents: [...costComponents],
-    series: {
-      equity: toFloat64(c.equity),
-      drawdown: toFloat64(c.drawdown),
-      regime: toFloat64(c.regime),
-      action: toFloat64(c.action),
-      leverage: toFloat64(c.leverage),
-      cumulativeCost: cumulative(c.cost),
-      cumulativeCostByComponent: Object.fromEntries(costComponents.map((n) => [n, cumulative(c.costByComponent[n] ?? [])]))
-    }
+    series: series.finish()
   }
-  // The decision log is hash-chained where it is produced (off the main thread); its head goes
-  // into the manifest, so any later edit of the stored log shows against it. Streamed, the
-  // chain was carried slice by slice and the last slice ends on the same head.
-  const records = toStepRecords(lab, run, costComponents)
-  if (logStream) {
-    const logTail = logStream.finish(records)
-    manifest.chainHead = logTail.chain.head
-    return { results, resultsHash: manifest.resultsHash, records, logTail }
-  }
-  records.chain = chainRun(records, records.events)
-  manifest.chainHead = records.chain.head
-  return { results, resultsHash: manifest.resultsHash, records }
+  return logTail ? { results, resultsHash, logTail } : { results, resultsHash }
 }

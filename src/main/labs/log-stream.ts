@@ -1,42 +1,43 @@
-import { ChainCursor, type ChainEvent, type StepColumnsView } from '../audit/chain'
-import { STEP_CHUNK, type LabLoopHost, type StepColumns, type StepLogSlice, type StepRecordBatch } from '../engine/kernel'
+import { ChainCursor, type StepColumnsView } from '../audit/chain'
+import { POLICY_SOURCES, STEP_CHUNK, type ChunkSink, type StepChunk, type StepColumns, type StepLogSlice } from '../engine/kernel'
 
 /** The name tables of a run's log that are fixed before its first step. */
 export interface StepLogNames {
   legs: readonly string[]
   actionNames: readonly string[]
   regimeNames: readonly string[]
-  sourceNames: readonly string[]
   costComponents: readonly string[]
   pnlComponents: readonly string[]
 }
 
 /**
- * Emits a lab run's decision log in STEP_CHUNK-aligned slices while the loop advances, each
+ * Emits a lab run's decision log in STEP_CHUNK slices while the loop advances, each
  * hash-chained on from the one before (ChainCursor), so main can commit every full chunk as it
  * arrives and a run stopped at any point leaves a log that verifies up to its last slice. The
- * last slice (the steps after the last full chunk, and any events left) comes from `finish`
- * and is written with the results. Deterministic: no clock here.
+ * last slice (the steps after the last full chunk, possibly none) comes from `finish` and is
+ * written with the results. Slices are copies: nothing of the kernel's buffers is kept, and the
+ * stream holds at most one partial chunk. Deterministic: no clock here.
  */
-export class StepLogStream {
+export class StepLogStream implements ChunkSink {
   private readonly cursor = new ChainCursor()
   private rationalesSent = 0
+  private tail: StepLogSlice | null = null
 
   constructor(
     private readonly names: StepLogNames,
     private readonly emit: (slice: StepLogSlice) => void
   ) {}
 
-  /** The hook runLab calls with each block of recorded steps: every full chunk now complete goes out. */
-  readonly onSteps: NonNullable<LabLoopHost['onSteps']> = (columns, _from, to, events, rationales) => {
-    if (this.cursor.steps + STEP_CHUNK > to) return
-    const view = this.liveView(columns, rationales)
-    while (this.cursor.steps + STEP_CHUNK <= to) this.emit(this.slice(view, this.cursor.steps + STEP_CHUNK, events, false))
+  onChunk(chunk: StepChunk): void {
+    if (this.tail) throw new Error(`the decision log got steps after its last, partial chunk (step ${chunk.first})`)
+    // A partial chunk is the run's last: it is held back and becomes the slice written with the results.
+    if (chunk.count === STEP_CHUNK) this.emit(this.slice(chunk, false))
+    else this.tail = this.slice(chunk, true)
   }
 
   /** The run's last slice: every step and event not emitted yet. Its head is the run's chain head. */
-  finish(records: StepRecordBatch): StepLogSlice {
-    return this.slice(records, records.t.length, records.events, true)
+  finish(): StepLogSlice {
+    return this.tail ?? this.slice({ first: this.cursor.steps, count: 0, columns: null, events: [], firstEvent: this.cursor.events, rationales: [] }, true)
   }
 
   /** Steps linked so far (the next slice starts here). */
@@ -44,62 +45,47 @@ export class StepLogStream {
     return this.cursor.steps
   }
 
-  /** The kernel's live columns as the chain reads them, with the cost and P&L components in the log's order. */
-  private liveView(columns: StepColumns, rationales: readonly string[]): StepColumnsView {
-    const n = columns.t.length
-    const pick = (record: Record<string, Float64Array>, order: readonly string[]): Record<string, Float64Array> =>
-      Object.fromEntries(order.map((name) => [name, record[name] ?? new Float64Array(n)]))
-    return {
-      ...columns,
-      legs: this.names.legs,
-      actionNames: this.names.actionNames,
-      regimeNames: this.names.regimeNames,
-      sourceNames: this.names.sourceNames,
-      rationales,
-      costByComponent: pick(columns.costByComponent, this.names.costComponents),
-      pnlByComponent: pick(columns.pnlByComponent, this.names.pnlComponents)
-    }
-  }
-
-  private slice(view: StepColumnsView, to: number, events: readonly ChainEvent[], last: boolean): StepLogSlice {
-    const from = this.cursor.steps
-    const { stepLinks, eventLinks, firstEvent } = this.cursor.advance(view, from, to, events, last)
+  private slice(chunk: Omit<StepChunk, 'columns' | 'rationales'> & { columns: StepColumns | null; rationales: readonly string[] }, last: boolean): StepLogSlice {
+    const n = chunk.count
     const legs = this.names.legs.length
-    // Copies, not views: a view would carry the whole run's buffer across the process boundary.
-    const ints = (values: ArrayLike<number>): Int32Array => (values instanceof Int32Array ? values.slice(from, to) : Int32Array.from({ length: to - from }, (_, i) => values[from + i]!))
-    const floats = (values: ArrayLike<number>, width = 1): Float64Array =>
-      values instanceof Float64Array ? values.slice(from * width, to * width) : Float64Array.from({ length: (to - from) * width }, (_, i) => values[from * width + i]!)
-    const perComponent = (record: Readonly<Record<string, ArrayLike<number>>>): Record<string, Float64Array> =>
-      Object.fromEntries(Object.entries(record).map(([name, values]) => [name, floats(values)]))
-    const newRationales = view.rationales.slice(this.rationalesSent)
+    const rationales = chunk.columns ? chunk.rationales : []
+    const newRationales = rationales.slice(this.rationalesSent)
     const rationalesFrom = this.rationalesSent
-    this.rationalesSent = view.rationales.length
-    return {
-      first: from,
-      firstEvent,
+    if (chunk.columns) this.rationalesSent = rationales.length
+    const c = chunk.columns
+    const pick = (record: Readonly<Record<string, Float64Array>> | undefined, order: readonly string[]): Record<string, Float64Array> =>
+      Object.fromEntries(order.map((name) => [name, record?.[name]?.slice(0, n) ?? new Float64Array(n)]))
+    const slice: StepLogSlice = {
+      first: chunk.first,
+      firstEvent: chunk.firstEvent,
       rationalesFrom,
       newRationales,
       last,
       legs: [...this.names.legs],
       actionNames: [...this.names.actionNames],
       regimeNames: [...this.names.regimeNames],
-      sourceNames: [...this.names.sourceNames],
-      t: ints(view.t),
-      regime: ints(view.regime),
-      action: ints(view.action),
-      source: view.source instanceof Uint8Array ? view.source.slice(from, to) : Uint8Array.from({ length: to - from }, (_, i) => view.source[from + i]!),
-      rationale: ints(view.rationale),
-      position: floats(view.position, legs),
-      trade: floats(view.trade, legs),
-      cost: floats(view.cost),
-      costByComponent: perComponent(view.costByComponent),
-      pnlByComponent: perComponent(view.pnlByComponent),
-      netPnl: floats(view.netPnl),
-      equity: floats(view.equity),
-      drawdown: floats(view.drawdown),
-      leverage: floats(view.leverage),
-      events: events.slice(firstEvent, this.cursor.events).map((e) => ({ t: e.t, rule: e.rule, message: e.message, before: [...e.before], after: [...e.after] })),
-      chain: { stepLinks, eventLinks, head: this.cursor.head }
+      sourceNames: [...POLICY_SOURCES],
+      // Copies, not views: the kernel reuses its chunk buffers for the next steps.
+      t: c ? c.t.slice(0, n) : new Int32Array(0),
+      regime: c ? c.regime.slice(0, n) : new Int32Array(0),
+      action: c ? c.action.slice(0, n) : new Int32Array(0),
+      source: c ? c.source.slice(0, n) : new Uint8Array(0),
+      rationale: c ? c.rationale.slice(0, n) : new Int32Array(0),
+      position: c ? c.position.slice(0, n * legs) : new Float64Array(0),
+      trade: c ? c.trade.slice(0, n * legs) : new Float64Array(0),
+      cost: c ? c.cost.slice(0, n) : new Float64Array(0),
+      costByComponent: pick(c?.costByComponent, this.names.costComponents),
+      pnlByComponent: pick(c?.pnlByComponent, this.names.pnlComponents),
+      netPnl: c ? c.netPnl.slice(0, n) : new Float64Array(0),
+      equity: c ? c.equity.slice(0, n) : new Float64Array(0),
+      drawdown: c ? c.drawdown.slice(0, n) : new Float64Array(0),
+      leverage: c ? c.leverage.slice(0, n) : new Float64Array(0),
+      events: chunk.events.map((e) => ({ t: e.t, rule: e.rule, message: e.message, before: [...e.before], after: [...e.after] })),
+      chain: { stepLinks: new Uint8Array(0), eventLinks: new Uint8Array(0), head: '' }
     }
+    const view: StepColumnsView = { ...slice, rationales }
+    const links = this.cursor.advance(view, 0, n, slice.events, last, chunk.firstEvent)
+    slice.chain = { stepLinks: links.stepLinks, eventLinks: links.eventLinks, head: this.cursor.head }
+    return slice
   }
 }

@@ -1,7 +1,6 @@
 import { ApiError, MAX_SURFACE_VALUES, type LabRunSpec, type SurfaceFrames, type SurfaceLayout, type SurfaceSummary } from '../../shared/contract'
-import type { AnyLab, Surface } from '../engine/kernel'
-import { boundLab, planLab } from './execute'
-import type { LabInputs } from './lab-module'
+import type { AnyLab, LabInputs, Surface } from '../engine/kernel'
+import { checkInputs, planLab } from './execute'
 
 // A run's tradable surface over time. Surfaces are not stored: the market is simulated again
 // from the run's resolved config (deterministic from the seed) and each frame is the lab's own
@@ -30,8 +29,8 @@ export function surfaceSource(spec: LabRunSpec, inputs: LabInputs = {}): Surface
   const plan = planLab(spec)
   const key = `${plan.configHash}:${inputs.regime ? 'model' : 'none'}`
   if (cached?.key === key) return cached
-  const lab = boundLab(plan, spec, inputs)
-  cached = { key, lab, config: plan.config, market: lab.simulateMarket(plan.config), steps: plan.steps }
+  checkInputs(plan, spec, inputs)
+  cached = { key, lab: plan.lab, config: plan.config, market: plan.lab.market(plan.config, inputs), steps: plan.steps }
   return cached
 }
 
@@ -146,7 +145,7 @@ export function surfaceFrames(source: SurfaceSource, window: SurfaceWindow): Omi
     stride: window.stride,
     t,
     regime,
-    regimeNames: [...lab.regimeNames(config)],
+    regimeNames: [...lab.regimes(config)],
     frames,
     summaries: definitions.map((d, i): SurfaceSummary => ({ name: d.name, unit: d.unit, description: d.description, values: summaries[i]! }))
   }

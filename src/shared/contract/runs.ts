@@ -223,15 +223,16 @@ export const LabResults = z.strictObject({
   regimeNames: z.array(z.string()),
   actionNames: z.array(z.string()),
   costComponents: z.array(z.string()),
-  /** The book's four diagnostics, one value per step. */
+  /**
+   * The book's diagnostics for charts — equity, drawdown, leverage, cumulative cost (total and
+   * `cost:<component>`), regime, action — min/max-conflated onto one step grid `t` in buckets of
+   * `bucket` steps (src/shared/series-conflation.ts; bucket 1 or 2 keeps every step). Bounded in
+   * size whatever the run's length: every step is in the decision log.
+   */
   series: z.strictObject({
-    equity: Float64Series,
-    drawdown: Float64Series,
-    regime: Float64Series,
-    action: Float64Series,
-    leverage: Float64Series,
-    cumulativeCost: Float64Series,
-    cumulativeCostByComponent: z.record(z.string(), Float64Series)
+    bucket: z.int().positive(),
+    t: Float64Series,
+    columns: z.record(z.string(), Float64Series)
   })
 })
 export type LabResults = z.infer<typeof LabResults>
