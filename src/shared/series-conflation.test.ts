@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { StreamConflator, bucketWidth, concatConflated, conflateMinMax, slotCount } from './series-conflation'
+import { StreamConflator, bucketWidth, concatConflated, conflateMinMax, reconflate, slotCount } from './series-conflation'
 
 describe('min/max conflation', () => {
   it('keeps each bucket\'s minimum and maximum in the order they occurred', () => {
@@ -99,5 +99,43 @@ describe('min/max conflation', () => {
     const stream = new StreamConflator(4, ['v'])
     stream.push(0, { v: [1, 2, 3] }, 3)
     expect(() => stream.push(4, { v: [1] }, 1)).toThrow(/stream is at step 3/)
+  })
+})
+
+describe('reconflation of a stored conflated series', () => {
+  const walk = fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: 1, maxLength: 600 })
+
+  it('equals conflating the steps at the wider width (extreme-preserving columns, any length)', () => {
+    fc.assert(
+      fc.property(walk, fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 40 }), (v, width, maxBuckets) => {
+        const stored = { bucket: width, ...conflateMinMax({ v }, v.length, { width }) }
+        const merged = reconflate(stored, v.length, maxBuckets)
+        const direct = conflateMinMax({ v }, v.length, { width: merged.bucket })
+        expect(Array.from(merged.t)).toEqual(Array.from(direct.t))
+        expect(Array.from(merged.columns.v!)).toEqual(Array.from(direct.columns.v!))
+        expect(Math.ceil(v.length / merged.bucket)).toBeLessThanOrEqual(Math.max(maxBuckets, Math.ceil(v.length / width)))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it('samples categorical columns at the merged slots\' steps in every whole bucket', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 600 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 40 }), (codes, width, maxBuckets) => {
+        const sampled = new Set(['regime'])
+        const stored = { bucket: width, ...conflateMinMax({ regime: codes }, codes.length, { width, sampled }) }
+        const merged = reconflate(stored, codes.length, maxBuckets, sampled)
+        const direct = conflateMinMax({ regime: codes }, codes.length, { width: merged.bucket, sampled })
+        const whole = Math.floor(codes.length / merged.bucket) * (merged.bucket === 1 ? 1 : 2)
+        expect(Array.from(merged.columns.regime!.subarray(0, whole))).toEqual(Array.from(direct.columns.regime!.subarray(0, whole)))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it('returns a series that already fits unchanged', () => {
+    const v = [1, 2, 3, 4, 5]
+    const stored = { bucket: 1, ...conflateMinMax({ v }, 5, { width: 1 }) }
+    expect(reconflate(stored, 5, 10)).toBe(stored)
   })
 })

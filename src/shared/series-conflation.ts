@@ -160,3 +160,64 @@ export function concatConflated(parts: readonly ConflatedSeries[]): ConflatedSer
   }
   return { t, columns }
 }
+
+/**
+ * Conflates an already conflated series (buckets of `width` steps over `steps` steps) to at most
+ * `maxBuckets` buckets, merging k = ⌈buckets / maxBuckets⌉ neighbours into buckets of k·width
+ * steps. For extreme-preserving columns the result equals conflating the original steps with
+ * width k·width directly: a bucket's stored slots hold the first occurrences of its minimum and
+ * maximum in step order, so the merged bucket's first minimum and maximum are among them. A
+ * sampled column takes its value at the merged slot's step, which is a stored slot's step for
+ * every whole bucket; in a short last bucket it takes the latest stored slot at or before it.
+ */
+export function reconflate(series: ConflatedSeries & { bucket: number }, steps: number, maxBuckets: number, sampled: ReadonlySet<string> = new Set()): ConflatedSeries & { bucket: number } {
+  const buckets = Math.ceil(steps / series.bucket)
+  if (buckets <= maxBuckets) return series
+  const width = series.bucket * Math.ceil(buckets / maxBuckets)
+  const names = Object.keys(series.columns)
+  const slots = slotCount(steps, width)
+  const t = new Float64Array(slots)
+  const out: Record<string, Float64Array> = Object.fromEntries(names.map((name) => [name, new Float64Array(slots)]))
+  const source = series.t
+  let j = 0 // first stored slot of the current bucket
+  let slot = 0
+  for (let a = 0; a < steps; a += width) {
+    const len = Math.min(width, steps - a)
+    let end = j
+    while (end < source.length && source[end]! < a + len) end++
+    const second = a + Math.max(1, Math.floor(len / 2))
+    t[slot] = a
+    if (len > 1) t[slot + 1] = second
+    for (const name of names) {
+      const v = series.columns[name]!
+      const o = out[name]!
+      if (len === 1) {
+        o[slot] = v[j]!
+        continue
+      }
+      if (sampled.has(name)) {
+        let at = j
+        while (at + 1 < end && source[at + 1]! <= second) at++
+        o[slot] = v[j]!
+        o[slot + 1] = v[at]!
+        continue
+      }
+      if (len === 2) {
+        o[slot] = v[j]!
+        o[slot + 1] = v[j + 1]!
+        continue
+      }
+      let lo = j
+      let hi = j
+      for (let i = j + 1; i < end; i++) {
+        if (v[i]! < v[lo]!) lo = i
+        if (v[i]! > v[hi]!) hi = i
+      }
+      o[slot] = v[Math.min(lo, hi)]!
+      o[slot + 1] = v[Math.max(lo, hi)]!
+    }
+    j = end
+    slot += len === 1 ? 1 : 2
+  }
+  return { bucket: width, t, columns: out }
+}

@@ -80,12 +80,18 @@ function frame(title: string, lo: number, hi: number, steps: number, bottomExtra
   ].join('')
 }
 
-function polyline(values: ArrayLike<number>, lo: number, hi: number, colour: string, bottomExtra = 0): string {
-  const n = values.length
+/** A series of a run's conflated chart series: values at steps `t` of a run of `steps` steps. */
+interface Line {
+  t: ArrayLike<number>
+  steps: number
+}
+
+function polyline(line: Line, values: ArrayLike<number>, lo: number, hi: number, colour: string, bottomExtra = 0): string {
   const plotW = WIDTH - PAD.left - PAD.right
   const plotBottom = HEIGHT - PAD.bottom - bottomExtra
   const plotH = plotBottom - PAD.top
-  const pts = decimate(values, plotW).map(([i, v]) => `${px(PAD.left + (n > 1 ? (i / (n - 1)) * plotW : 0))},${px(plotBottom - ((v - lo) / (hi - lo)) * plotH)}`)
+  const last = Math.max(1, line.steps - 1)
+  const pts = decimate(values, plotW).map(([i, v]) => `${px(PAD.left + (line.t[i]! / last) * plotW)},${px(plotBottom - ((v - lo) / (hi - lo)) * plotH)}`)
   return pts.length ? `<polyline fill="none" stroke="${colour}" stroke-width="1.2" points="${pts.join(' ')}"/>` : ''
 }
 
@@ -105,18 +111,18 @@ function svg(label: string, body: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeXml(label)}" font-family="Helvetica, Arial, sans-serif">${body}</svg>`
 }
 
-/** The regime of each pixel column (at the column's first step), merged into runs. */
-function regimeRibbon(regime: ArrayLike<number>): string {
+/** The regime ribbon: one rectangle per run of equal regime codes, from its first slot's step to the next run's. */
+function regimeRibbon(line: Line, regime: ArrayLike<number>): string {
   const n = regime.length
-  if (n === 0) return ''
+  if (n === 0 || line.steps === 0) return ''
   const plotW = WIDTH - PAD.left - PAD.right
   const y = HEIGHT - PAD.bottom - RIBBON
   const parts: string[] = []
   let start = 0
   for (let i = 1; i <= n; i++) {
     if (i < n && regime[i] === regime[start]) continue
-    const x0 = PAD.left + (start / n) * plotW
-    const x1 = PAD.left + (i / n) * plotW
+    const x0 = PAD.left + (line.t[start]! / line.steps) * plotW
+    const x1 = PAD.left + ((i < n ? line.t[i]! : line.steps) / line.steps) * plotW
     const code = regime[start]!
     parts.push(`<rect x="${px(x0)}" y="${y}" width="${px(Math.max(0.1, x1 - x0))}" height="${RIBBON}" fill="${PALETTE[(code + 2) % PALETTE.length]}"/>`)
     start = i
@@ -124,42 +130,37 @@ function regimeRibbon(regime: ArrayLike<number>): string {
   return parts.join('')
 }
 
-/** Run boundaries of the regime series, coarsened to at most `columns` segments (one per pixel column). */
-function coarseRegime(regime: ArrayLike<number>, columns: number): Float64Array {
-  const n = regime.length
-  if (n <= columns) return Float64Array.from(regime as ArrayLike<number>)
-  const out = new Float64Array(columns)
-  for (let c = 0; c < columns; c++) out[c] = regime[Math.floor((c * n) / columns)]!
-  return out
-}
-
 export function memoCharts(results: LabResults, facts: MemoFacts): MemoChart[] {
   const s = results.series
-  const steps = s.equity.length
+  const column = (name: string): Float64Array => s.columns[name] ?? new Float64Array(s.t.length)
+  const steps = results.steps
+  const line: Line = { t: s.t, steps }
   const charts: MemoChart[] = []
-  const plotW = WIDTH - PAD.left - PAD.right
 
   {
-    const [lo, hi] = range([s.equity])
+    const equity = column('equity')
+    const [lo, hi] = range([equity])
     const ribbonExtra = RIBBON + 4
-    const ribbon = regimeRibbon(coarseRegime(s.regime, plotW)) + legend(results.regimeNames, 2)
-    const body = frame('Equity, with the regime of each step below', lo, hi, steps, ribbonExtra) + polyline(s.equity, lo, hi, PALETTE[0]!, ribbonExtra) + ribbon
+    const ribbon = regimeRibbon(line, column('regime')) + legend(results.regimeNames, 2)
+    const body = frame('Equity, with the regime of each step below', lo, hi, steps, ribbonExtra) + polyline(line, equity, lo, hi, PALETTE[0]!, ribbonExtra) + ribbon
     charts.push({ title: 'Equity and regimes', svg: svg('Equity curve with the regime plot', body) })
   }
   {
-    const [lo, hi] = range([s.drawdown])
-    charts.push({ title: 'Drawdown', svg: svg('Drawdown from the running peak', frame('Drawdown from the running peak', Math.min(0, lo), hi, steps) + polyline(s.drawdown, Math.min(0, lo), hi, PALETTE[1]!)) })
+    const drawdown = column('drawdown')
+    const [lo, hi] = range([drawdown])
+    charts.push({ title: 'Drawdown', svg: svg('Drawdown from the running peak', frame('Drawdown from the running peak', Math.min(0, lo), hi, steps) + polyline(line, drawdown, Math.min(0, lo), hi, PALETTE[1]!)) })
   }
   {
-    const names = Object.keys(s.cumulativeCostByComponent)
-    const series = names.map((n) => s.cumulativeCostByComponent[n]!)
-    const [lo, hi] = range([s.cumulativeCost, ...series])
-    const body = frame('Cumulative cost by component', Math.min(0, lo), hi, steps) + series.map((v, i) => polyline(v, Math.min(0, lo), hi, PALETTE[i % PALETTE.length]!)).join('') + legend(names)
+    const names = results.costComponents
+    const series = names.map((n) => column(`cost:${n}`))
+    const [lo, hi] = range([column('cumulativeCost'), ...series])
+    const body = frame('Cumulative cost by component', Math.min(0, lo), hi, steps) + series.map((v, i) => polyline(line, v, Math.min(0, lo), hi, PALETTE[i % PALETTE.length]!)).join('') + legend(names)
     charts.push({ title: 'Cumulative cost', svg: svg('Cumulative cost by component', body) })
   }
   {
-    const [lo, hi] = range([s.leverage])
-    charts.push({ title: 'Leverage', svg: svg('Gross leverage', frame('Gross leverage', Math.min(0, lo), hi, steps) + polyline(s.leverage, Math.min(0, lo), hi, PALETTE[3]!)) })
+    const leverage = column('leverage')
+    const [lo, hi] = range([leverage])
+    charts.push({ title: 'Leverage', svg: svg('Gross leverage', frame('Gross leverage', Math.min(0, lo), hi, steps) + polyline(line, leverage, Math.min(0, lo), hi, PALETTE[3]!)) })
   }
   {
     // Action counts, each bar split by regime.

@@ -1,6 +1,6 @@
 import { ApiError, STREAM_SAMPLED_COLUMNS, type MethodInput, type MethodResult, type RunSummary } from '../../shared/contract'
-import { bucketWidth, conflateMinMax } from '../../shared/series-conflation'
-import type { LabInputs } from '../labs/lab-module'
+import { StreamConflator, bucketWidth, concatConflated, reconflate, type ConflatedSeries } from '../../shared/series-conflation'
+import type { LabInputs } from '../engine/kernel'
 import type { ServiceHost } from '../services/service-host'
 import type { RunsRepository } from '../store/runs-repository'
 import { STEP_CHUNK } from '../store/step-log'
@@ -38,28 +38,18 @@ export function runSurfaceHandlers(repository: RunsRepository, engine: ServiceHo
     },
 
     /**
-     * Reads the stored float64 series and conflates them (one O(n) pass) so a long run does not
-     * cross the wire whole. A run that stopped early (partial) has no results: its series are
-     * read from the decision log batches it committed, and marked partial.
+     * The stored chart series (conflated when the run was written) conflated further to the
+     * chart's width, so a long run does not cross the wire whole. A run that stopped early
+     * (partial) has no results: its series are read from the decision log batches it
+     * committed, a chunk at a time, and marked partial.
      */
     series(runId: number, maxBuckets: number): MethodResult<'runs.series'> {
       const run = runOf(runId)
       const results = repository.results(runId)
       if (!results && run.partial) return partialSeries(repository, run, maxBuckets)
       if (!results || results.kind !== 'lab') throw new ApiError('invalid_params', `Run #${runId} has no stored lab results (status ${run.status}).`)
-      const { series, ...summary } = results
-      const n = series.equity.length
-      const columns: Record<string, ArrayLike<number>> = {
-        equity: series.equity,
-        drawdown: series.drawdown,
-        leverage: series.leverage,
-        cumulativeCost: series.cumulativeCost,
-        regime: series.regime,
-        action: series.action
-      }
-      for (const c of results.costComponents) columns[`cost:${c}`] = series.cumulativeCostByComponent[c] ?? new Float64Array(n)
-      const bucket = bucketWidth(n, maxBuckets)
-      const conflated = conflateMinMax(columns, n, { width: bucket, sampled: new Set(STREAM_SAMPLED_COLUMNS) })
+      const { series: stored, ...summary } = results
+      const series = reconflate(stored, results.steps, maxBuckets, new Set(STREAM_SAMPLED_COLUMNS))
       const events = repository.events(runId).map((e) => ({ t: e.t, rule: e.rule, message: e.message }))
       return {
         summary,
@@ -68,9 +58,9 @@ export function runSurfaceHandlers(repository: RunsRepository, engine: ServiceHo
           runId,
           total: results.plannedSteps,
           done: results.steps,
-          bucket,
-          t: conflated.t,
-          columns: conflated.columns,
+          bucket: series.bucket,
+          t: series.t,
+          columns: series.columns,
           events,
           regimeNames: results.regimeNames,
           actionNames: results.actionNames,
@@ -89,15 +79,19 @@ export function runSurfaceHandlers(repository: RunsRepository, engine: ServiceHo
 /**
  * The dashboard's series of a run that stopped early, from the decision log it committed:
  * equity, drawdown, leverage, regime and action as logged, cumulative cost (total and by
- * component) summed over the logged steps. Read a chunk at a time.
+ * component) summed over the logged steps, conflated a chunk at a time (memory bounded by the
+ * chart, not the run).
  */
 function partialSeries(repository: RunsRepository, run: RunSummary, maxBuckets: number): MethodResult<'runs.series'> {
   const log = repository.stepLog(run.id)
   if (!log) throw new ApiError('invalid_params', `Run #${run.id} has no stored lab results and no decision log (status ${run.status}).`)
   const n = log.steps
   const { meta } = log
-  const names = ['equity', 'drawdown', 'leverage', 'regime', 'action', 'cumulativeCost', ...meta.costComponents.map((c) => `cost:${c}`)]
-  const columns: Record<string, Float64Array> = Object.fromEntries(names.map((name) => [name, new Float64Array(n)]))
+  const costNames = meta.costComponents.map((c) => `cost:${c}`)
+  const names = ['equity', 'drawdown', 'leverage', 'regime', 'action', 'cumulativeCost', ...costNames]
+  const bucket = bucketWidth(n, maxBuckets)
+  const conflator = new StreamConflator(bucket, names, new Set(STREAM_SAMPLED_COLUMNS))
+  const parts: ConflatedSeries[] = []
   const running = new Float64Array(1 + meta.costComponents.length)
   const int32 = (blob: Buffer | undefined): Int32Array => {
     const out = new Int32Array((blob?.byteLength ?? 0) / 4)
@@ -106,29 +100,38 @@ function partialSeries(repository: RunsRepository, run: RunSummary, maxBuckets: 
   }
   for (let chunk = 0; chunk * STEP_CHUNK < n; chunk++) {
     const stored = repository.stepChunk(run.id, chunk)
-    const t0 = chunk * STEP_CHUNK
     const floats = (name: string): Float64Array => {
       const blob = stored.get(name)
       if (!blob) throw new Error(`the stored decision log of run #${run.id} lacks column "${name}" in chunk ${chunk}`)
       return blobToFloat64(blob)
     }
-    columns.equity!.set(floats('equity'), t0)
-    columns.drawdown!.set(floats('drawdown'), t0)
-    columns.leverage!.set(floats('leverage'), t0)
-    columns.regime!.set(int32(stored.get('regime')), t0)
-    columns.action!.set(int32(stored.get('action')), t0)
+    const equity = floats('equity')
+    const count = equity.length
     // Cumulative cost, total and by component: running sums over the logged steps, in step order.
     const costs = [floats('cost'), ...meta.costComponents.map((c) => floats(`cost:${c}`))]
-    const sums = [columns.cumulativeCost!, ...meta.costComponents.map((c) => columns[`cost:${c}`]!)]
-    costs.forEach((values, k) => {
-      for (let i = 0; i < values.length; i++) {
+    const sums = costs.map((values, k) => {
+      const out = new Float64Array(count)
+      for (let i = 0; i < count; i++) {
         running[k] = running[k]! + values[i]!
-        sums[k]![t0 + i] = running[k]!
+        out[i] = running[k]!
       }
+      return out
     })
+    const columns: Record<string, ArrayLike<number>> = {
+      equity,
+      drawdown: floats('drawdown'),
+      leverage: floats('leverage'),
+      regime: int32(stored.get('regime')),
+      action: int32(stored.get('action')),
+      cumulativeCost: sums[0]!
+    }
+    costNames.forEach((name, k) => (columns[name] = sums[k + 1]!))
+    const part = conflator.push(chunk * STEP_CHUNK, columns, count)
+    if (part) parts.push(part)
   }
-  const bucket = bucketWidth(n, maxBuckets)
-  const conflated = conflateMinMax(columns, n, { width: bucket, sampled: new Set(STREAM_SAMPLED_COLUMNS) })
+  const tail = conflator.finish()
+  if (tail) parts.push(tail)
+  const conflated = concatConflated(parts)
   return {
     summary: null,
     partial: true,
@@ -138,7 +141,7 @@ function partialSeries(repository: RunsRepository, run: RunSummary, maxBuckets: 
       done: n,
       bucket,
       t: conflated.t,
-      columns: conflated.columns,
+      columns: Object.keys(conflated.columns).length > 0 ? conflated.columns : Object.fromEntries(names.map((name) => [name, new Float64Array(0)])),
       events: repository.events(run.id).map((e) => ({ t: e.t, rule: e.rule, message: e.message })),
       regimeNames: meta.regimeNames,
       actionNames: meta.actionNames,

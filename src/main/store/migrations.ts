@@ -3,6 +3,7 @@
  * Each runs in its own transaction and bumps PRAGMA user_version.
  */
 import type { Db } from './database'
+import { conflateStoredSeries } from './series-migration'
 import { convertStepRowsToChunks } from './step-log-migration'
 
 export interface Migration {
@@ -203,6 +204,14 @@ export const migrations: readonly Migration[] = [
         WHEN (SELECT count(*) FROM runs WHERE id = OLD.run_id) > 0
         BEGIN SELECT RAISE(ABORT, 'memo edits are append-only'); END;
     `
+  },
+  {
+    version: 7,
+    name: 'chart series stored conflated',
+    // The engine now folds a lab run's chart series while it runs, conflated to at most
+    // STREAM_MAX_BUCKETS buckets (two points each); stored per-step series are conflated alike.
+    sql: '',
+    convert: conflateStoredSeries
   }
 ]
 

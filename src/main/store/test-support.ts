@@ -100,16 +100,18 @@ export function labResults(): LabResults {
     actionNames: ['FLAT', 'LONG_SPREAD', 'SHORT_SPREAD', 'CURVE_STEEPENER'],
     costComponents: ['proportional', 'impact', 'fixed'],
     series: {
-      equity: Float64Array.of(1, 1.0125, 0.99875),
-      drawdown: Float64Array.of(0, 0, 0.0125),
-      regime: Float64Array.of(0, 0, 1),
-      action: Float64Array.of(0, 1, 3),
-      leverage: Float64Array.of(0, 1.5, 0.75),
-      cumulativeCost: Float64Array.of(0, 0.003, 0.0045),
-      cumulativeCostByComponent: {
-        proportional: Float64Array.of(0, 0.002, 0.003),
-        impact: Float64Array.of(0, 0.0005, 0.00075),
-        fixed: Float64Array.of(0, 0.0005, 0.00075)
+      bucket: 1,
+      t: Float64Array.of(0, 1, 2),
+      columns: {
+        equity: Float64Array.of(1, 1.0125, 0.99875),
+        drawdown: Float64Array.of(0, 0, 0.0125),
+        regime: Float64Array.of(0, 0, 1),
+        action: Float64Array.of(0, 1, 3),
+        leverage: Float64Array.of(0, 1.5, 0.75),
+        cumulativeCost: Float64Array.of(0, 0.003, 0.0045),
+        'cost:proportional': Float64Array.of(0, 0.002, 0.003),
+        'cost:impact': Float64Array.of(0, 0.0005, 0.00075),
+        'cost:fixed': Float64Array.of(0, 0.0005, 0.00075)
       }
     }
   }

@@ -72,8 +72,8 @@ export function CompareView({ state }: ViewProps) {
       constraints: constraintRows(compared),
       costs: costRows(compared),
       actions: actionChanges(compared).filter((c) => c.maxChangePp >= 0.05).slice(0, 10),
-      equity: overlayLines(compared, (r) => r.series.equity),
-      cost: overlayLines(compared, (r) => r.series.cumulativeCost)
+      equity: overlayLines(compared, 'equity'),
+      cost: overlayLines(compared, 'cumulativeCost')
     }
   }, [compared.map((c) => c.id).join(',')]) // eslint-disable-line react-hooks/exhaustive-deps
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { LabResults } from '../../../../shared/contract'
+import { conflateMinMax } from '../../../../shared/series-conflation'
 import { actionChanges, bookAnswers, constraintCounts, constraintRows, costRows, metricDirection, metricRows, overlayLines, storedConstraintCounts, type ComparedRun } from './compare-analysis'
 
 /** A lab result with just the fields the analysis reads; cumulative costs end at the given totals. */
@@ -32,13 +33,17 @@ function results(over: {
     actionNames: Object.keys(actions),
     costComponents: Object.keys(costs),
     series: {
-      equity: Float64Array.from([1, 1, 1]),
-      drawdown: new Float64Array(3),
-      regime: new Float64Array(3),
-      action: new Float64Array(3),
-      leverage: new Float64Array(3),
-      cumulativeCost: ramp(Object.values(costs).reduce((a, b) => a + b, 0)),
-      cumulativeCostByComponent: Object.fromEntries(Object.entries(costs).map(([k, v]) => [k, ramp(v)]))
+      bucket: 1,
+      t: Float64Array.from([0, 1, 2]),
+      columns: {
+        equity: Float64Array.from([1, 1, 1]),
+        drawdown: new Float64Array(3),
+        regime: new Float64Array(3),
+        action: new Float64Array(3),
+        leverage: new Float64Array(3),
+        cumulativeCost: ramp(Object.values(costs).reduce((a, b) => a + b, 0)),
+        ...Object.fromEntries(Object.entries(costs).map(([k, v]) => [`cost:${k}`, ramp(v)]))
+      }
     }
   }
 }
@@ -139,23 +144,30 @@ describe('compare analysis', () => {
 })
 
 describe('overlay lines', () => {
-  it('samples every run on one stride from step 0 and keeps each run’s last step', () => {
-    const long = results({})
-    long.series.equity = Float64Array.from({ length: 10 }, (_, i) => i * 10)
-    const short = results({})
-    short.series.equity = Float64Array.from({ length: 6 }, (_, i) => -i)
-    const [a, b] = overlayLines([run(1, long), run(2, short)], (r) => r.series.equity, 4)
-    expect([...a!.x]).toEqual([0, 3, 6, 9])
-    expect([...a!.y]).toEqual([0, 30, 60, 90])
-    expect([...b!.x]).toEqual([0, 3, 5])
-    expect([...b!.y]).toEqual([-0, -3, -5])
+  /** A run's stored series as the engine writes it: `steps` values conflated in buckets of `width`. */
+  const stored = (values: number[], width: number): LabResults => {
+    const r = results({})
+    const conflated = conflateMinMax({ equity: values }, values.length, { width })
+    r.series = { bucket: width, t: conflated.t, columns: conflated.columns }
+    r.steps = values.length
+    return r
+  }
+
+  it('conflates each run further to at most maxPoints points, keeping its extremes, on its own step grid', () => {
+    const crash = Array.from({ length: 40 }, (_, i) => (i === 23 ? -500 : i))
+    const [a, b] = overlayLines([run(1, stored(crash, 1)), run(2, stored([3, 2, 1], 1))], 'equity', 8)
+    expect(a!.x.length).toBeLessThanOrEqual(8)
+    expect(Math.min(...a!.y)).toBe(-500)
+    expect(Math.max(...a!.y)).toBe(39)
+    expect([...b!.x]).toEqual([0, 1, 2])
+    expect([...b!.y]).toEqual([3, 2, 1])
   })
 
   it('passes short series through untouched', () => {
     const r = results({})
-    const [line] = overlayLines([run(1, r)], (x) => x.series.cumulativeCost)
+    const [line] = overlayLines([run(1, r)], 'cumulativeCost')
     expect([...line!.x]).toEqual([0, 1, 2])
-    expect([...line!.y]).toEqual([...r.series.cumulativeCost])
+    expect([...line!.y]).toEqual([...r.series.columns.cumulativeCost!])
   })
 })
 

@@ -1,4 +1,5 @@
-import type { LabResults } from '../../../../shared/contract'
+import { STREAM_SAMPLED_COLUMNS, type LabResults } from '../../../../shared/contract'
+import { reconflate } from '../../../../shared/series-conflation'
 
 // The compare view's derivations, kept pure so they are tested without a window: metric deltas
 // against the first run, and the book's three questions answered from the runs' own results —
@@ -149,18 +150,19 @@ export interface CostRow {
 /** A component whose cost at least doubled against the first run counts as exploded. */
 export const EXPLODED_RATIO = 2
 
+// A cumulative cost never falls (costs are ≥ 0): the last point of its conflated series is its total.
 const lastOf = (series: Float64Array | undefined): number => (series && series.length > 0 ? series[series.length - 1]! : 0)
 
 export function costRows(runs: readonly ComparedRun[]): CostRow[] {
   const components: string[] = []
   for (const run of runs) for (const c of run.results.costComponents) if (!components.includes(c)) components.push(c)
   const rows = components.map((component) => {
-    const totals = runs.map((r) => lastOf(r.results.series.cumulativeCostByComponent[component]))
+    const totals = runs.map((r) => lastOf(r.results.series.columns[`cost:${component}`]))
     const base = totals[0] ?? 0
     const ratios = totals.map((t, i) => (i === 0 ? null : base > 0 ? t / base : t > 0 ? Infinity : null))
     return { component, totals, ratios, exploded: ratios.map((q) => q !== null && q >= EXPLODED_RATIO) }
   })
-  const totals = runs.map((r) => lastOf(r.results.series.cumulativeCost))
+  const totals = runs.map((r) => lastOf(r.results.series.columns.cumulativeCost))
   const base = totals[0] ?? 0
   const ratios = totals.map((t, i) => (i === 0 ? null : base > 0 ? t / base : t > 0 ? Infinity : null))
   rows.push({ component: 'total', totals, ratios, exploded: ratios.map((q) => q !== null && q >= EXPLODED_RATIO) })
@@ -302,28 +304,13 @@ export interface OverlayLine {
 }
 
 /**
- * One series per run sampled on a shared stride (every `stride`-th step from 0, plus each run's
- * last step) so at most about `maxPoints` points per line reach the chart, at the same steps in
- * every run: lightweight-charts spaces points by index over the union of all lines' steps.
+ * One line per run from its stored chart series (conflated on its own step grid), conflated
+ * further where a run has more than about `maxPoints` points; x is the step. Extremes survive:
+ * each bucket keeps its minimum and maximum, so a crash in a long run still shows.
  */
-export function overlayLines(runs: readonly ComparedRun[], pick: (results: LabResults) => Float64Array, maxPoints = 4000): OverlayLine[] {
-  const longest = Math.max(0, ...runs.map((r) => pick(r.results).length))
-  const stride = Math.max(1, Math.ceil(longest / maxPoints))
+export function overlayLines(runs: readonly ComparedRun[], column: string, maxPoints = 4000): OverlayLine[] {
   return runs.map((run) => {
-    const series = pick(run.results)
-    const n = series.length
-    const count = n === 0 ? 0 : Math.floor((n - 1) / stride) + 1 + ((n - 1) % stride === 0 ? 0 : 1)
-    const x = new Float64Array(count)
-    const y = new Float64Array(count)
-    let k = 0
-    for (let t = 0; t < n; t += stride) {
-      x[k] = t
-      y[k++] = series[t]!
-    }
-    if (k < count) {
-      x[k] = n - 1
-      y[k] = series[n - 1]!
-    }
-    return { id: run.id, x, y }
+    const series = reconflate(run.results.series, run.results.steps, Math.max(1, Math.floor(maxPoints / 2)), new Set(STREAM_SAMPLED_COLUMNS))
+    return { id: run.id, x: series.t, y: series.columns[column] ?? new Float64Array(series.t.length) }
   })
 }

@@ -1,4 +1,3 @@
-import { useMemo } from 'react'
 import type { LabResults } from '../../../../shared/contract'
 import { LineChart } from '../../charts/LineChart'
 import { formatInteger } from '../../format/numbers'
@@ -6,7 +5,6 @@ import { MetricsTable } from './MetricsTable'
 
 /** A lab run: the notebook-named metrics, action and regime counts, and the book's diagnostics. */
 export function LabResultsPanel({ results }: { results: LabResults }) {
-  const steps = useMemo(() => Float64Array.from({ length: results.series.equity.length }, (_, i) => i), [results])
   const totalActions = Object.values(results.actions).reduce((a, b) => a + b, 0)
   return (
     <div className="lab-results">
@@ -62,8 +60,8 @@ export function LabResultsPanel({ results }: { results: LabResults }) {
           )}
         </div>
       </div>
-      <LineChart x={steps} values={results.series.equity} label="equity" height={220} />
-      <LineChart x={steps} values={results.series.cumulativeCost} label="cumulative cost" height={140} />
+      <LineChart x={results.series.t} values={results.series.columns.equity ?? new Float64Array(0)} label="equity" height={220} />
+      <LineChart x={results.series.t} values={results.series.columns.cumulativeCost ?? new Float64Array(0)} label="cumulative cost" height={140} />
     </div>
   )
 }
