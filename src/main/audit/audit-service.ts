@@ -1,12 +1,12 @@
 import { ApiError, type LabResults, type RunSpec } from '../../shared/contract'
 import type { Clock } from '../clock'
-import type { StepRecordBatch } from '../engine/kernel/step-records'
+import type { StepLogSlice } from '../engine/kernel/step-records'
 import type { InputResolver } from '../runs/run-inputs'
 import type { ServiceHost } from '../services/service-host'
 import { AuditError, type AuditStore, type Review } from '../store/audit-store'
 import type { RunsRepository } from '../store/runs-repository'
 import type { RunPlan } from '../workers/engine'
-import { replayReport, type ReplayReport } from './replay'
+import { ReplayComparator, replayReport, sliceFeeder, type ReplayReport } from './replay'
 import type { VerifyReport } from './verify'
 
 export type { ReplayReport }
@@ -75,7 +75,16 @@ export class AuditService {
     const spec: RunSpec = run.spec
     const plan = await this.engine.call<RunPlan>('engine.plan', spec, { signal })
     const inputs = plan.requires.length > 0 && this.resolveInputs ? await this.resolveInputs(spec, plan.requires, signal) : {}
-    const output = await this.engine.call<{ results: LabResults; resultsHash: string; records: StepRecordBatch }>('engine.run', plan.requires.length > 0 ? { spec, inputs } : spec, { signal })
-    return replayReport(runId, { ...this.audit.storedLog(runId), resultsHash: run.resultsHash }, output)
+    // The replay's log is compared slice by slice as the engine emits it: neither run is held whole.
+    const stored = this.audit.storedLog(runId)
+    const comparator = new ReplayComparator(stored.chunks, stored.events)
+    const feed = sliceFeeder(comparator)
+    const output = await this.engine.call<{ results: LabResults; resultsHash: string; logTail: StepLogSlice }>(
+      'engine.run',
+      { spec, inputs, logBatches: true },
+      { signal, onEvent: (name, payload) => name === 'log' && feed(payload as StepLogSlice) }
+    )
+    feed(output.logTail)
+    return replayReport(runId, comparator.finish(), run.resultsHash, output.resultsHash)
   }
 }
