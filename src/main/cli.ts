@@ -4,27 +4,28 @@ import { parseArgs } from 'node:util'
 import { ApiError, LabRunSpec, PresetId, issuesFromZod, summariseIssues } from '../shared/contract'
 import { systemClock } from './clock'
 import { labCatalogue } from './labs/catalogue'
-import { executeLab, parseOverrideValue, planLab } from './labs/execute'
+import { executeLab, parseOverrideValue, planLab, type LabExecution } from './labs/execute'
 import { expandExperiment, parseGridAxis, parseSeeds, type PlannedRun } from './experiments/plan'
 import { runOnPool } from './experiments/pool'
 import { findLab } from './labs/execute'
 import { launchNodeProcess } from './services/node-launcher'
 import { SupervisedService } from './services/service-host'
 import type { LabResults, TaskOutput } from '../shared/contract'
-import type { StepRecordBatch } from './engine/kernel/step-records'
+import type { StepLogSlice } from './engine/kernel/step-records'
 import { StoreOpenError, openDatabase } from './store/database'
 import { BackupError, backupDatabase, backupNextTo } from './store/backup'
 import { existsSync, readFileSync } from 'node:fs'
 import { classifySeries, modelsDir, openLocalClassifier, type LocalClassifier } from './regime/classify-series'
 import { regimeInputFromReport } from './runs/run-inputs'
-import type { LabInputs } from './labs/lab-module'
+import type { LabInputs } from './engine/kernel'
 import { compareOnSeeds } from './regime/compare'
 import { CsvValidationError, parsePriceCsv } from './regime/csv'
 import type { HestonRegimeConfig } from './labs/heston-regime/config'
 import { RunsRepository } from './store/runs-repository'
 import { CODE_VERSION } from './version'
 import { AuditStore } from './store/audit-store'
-import { replayReport } from './audit/replay'
+import { ReplayComparator, replayReport, sliceFeeder } from './audit/replay'
+import { runAndStore } from './runs/store-run'
 import { LATEST_SCHEMA_VERSION } from './store/migrations'
 import { MemoUsageError, commandMemo } from './memo/cli-memo'
 
@@ -90,27 +91,23 @@ async function commandRun(positionals: string[], values: { preset?: string; seed
 
   // Validate everything (lab, keys, values) before opening or writing anything.
   const plan = planLab(spec)
+  const inputs = await localInputs(spec, plan.requires)
   const db = values.db ? openDatabase(values.db) : null
-  const repository = db ? new RunsRepository(db) : null
-  const row = repository?.create({
-    spec,
-    seed: plan.seed,
-    steps: plan.steps,
-    configHash: plan.configHash,
-    codeVersion: CODE_VERSION,
-    createdAt: systemClock.isoNow()
-  })
-  let output
+  let output: LabExecution
+  let runId: number | undefined
   try {
-    output = await executeLab(spec, {}, undefined, await localInputs(spec, plan.requires))
-  } catch (error) {
-    if (row) repository?.end(row.id, 'failed', systemClock.isoNow(), 0, (error as Error).message)
+    if (db) {
+      // Stored as the app stores it: the decision log committed batch by batch while the run advances.
+      const stored = await runAndStore(new RunsRepository(db), spec, { clock: systemClock, codeVersion: CODE_VERSION, inputs })
+      if (!stored.output) throw stored.error
+      output = stored.output
+      runId = stored.run.id
+    } else output = await executeLab(spec, { inputs })
+  } finally {
+    // Closing checkpoints the WAL: the database is one file again when the command returns.
     db?.close()
-    throw error
   }
-  if (row) repository?.complete(row.id, systemClock.isoNow(), output, output.records)
-  // Closing checkpoints the WAL: the database is one file again when the command returns.
-  db?.close()
+  const row = runId === undefined ? undefined : { id: runId }
   const r = output.results
   const summary = {
     lab: r.manifest.lab,
@@ -194,15 +191,33 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
   process.once('SIGINT', () => controller.abort())
   const started = systemClock.nowMs()
   let lastReport = 0
+  // With --db every cell is stored as the app stores a run: its row first, the decision log
+  // committed slice by slice as the engine emits it, then the results with the last slice.
+  const db = values.db ? openDatabase(values.db) : null
+  const repository = db ? new RunsRepository(db) : null
+  const runIds: Array<number | undefined> = planned.map(() => undefined)
   try {
     await Promise.all(workers.map((w) => w.start()))
     const results = await runOnPool(
       workers,
       planned,
-      async (worker, run, signal) => {
-        const requires = planLab(run.spec).requires
-        const params = requires.length > 0 ? { spec: run.spec, inputs: await localInputs(run.spec, requires) } : run.spec
-        return worker.call<TaskOutput & { results: LabResults; records: StepRecordBatch }>('engine.run', params, { signal })
+      async (worker, run, signal, index) => {
+        const plan = plans[index]!
+        const inputs = plan.requires.length > 0 ? await localInputs(run.spec, plan.requires) : {}
+        const row = repository?.create({ spec: run.spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: CODE_VERSION, createdAt: systemClock.isoNow() })
+        runIds[index] = row?.id
+        try {
+          const output = await worker.call<TaskOutput & { results: LabResults; logTail?: StepLogSlice }>(
+            'engine.run',
+            { spec: run.spec, inputs, logBatches: row !== undefined },
+            { signal, onEvent: (name, payload) => row && name === 'log' && repository!.appendStepLog(row.id, payload as StepLogSlice) }
+          )
+          if (row) repository!.complete(row.id, systemClock.isoNow(), output, undefined, output.logTail)
+          return output
+        } catch (error) {
+          if (row) repository!.end(row.id, 'failed', systemClock.isoNow(), 0, (error as Error).message)
+          throw error
+        }
       },
       {
         signal: controller.signal,
@@ -215,17 +230,10 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
         }
       }
     )
-    const db = values.db ? openDatabase(values.db) : null
-    const repository = db ? new RunsRepository(db) : null
     const table = planned.map((run, i) => {
       const result = results[i]
       const plan = plans[i]!
-      let runId: number | undefined
-      if (repository && result?.ok && result.value) {
-        const row = repository.create({ spec: run.spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: CODE_VERSION, createdAt: systemClock.isoNow() })
-        repository.complete(row.id, systemClock.isoNow(), result.value, result.value.records)
-        runId = row.id
-      }
+      const runId = result?.ok ? runIds[i] : undefined
       return {
         label: run.label,
         seed: plan.seed,
@@ -243,7 +251,6 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
         ...(runId === undefined ? {} : { runId })
       }
     })
-    db?.close()
     const seconds = (systemClock.nowMs() - started) / 1000
     process.stderr.write(`sweep: ${planned.length} runs on ${workers.length} processes in ${seconds.toFixed(2)} s\n`)
     const output = { lab: labId, preset: preset.data, runs: planned.length, jobs: workers.length, table }
@@ -259,6 +266,7 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
       }
     }
   } finally {
+    db?.close()
     await Promise.all(workers.map((w) => w.stop()))
   }
 }
@@ -415,8 +423,12 @@ async function commandReplay(values: { db?: string; run?: string; json?: boolean
   if (run.status !== 'completed') fail(`run #${id} is ${run.status}; only a completed run has a full log to compare with`)
   const spec = run.spec
   const plan = planLab(spec)
-  const output = await executeLab(spec, {}, undefined, await localInputs(spec, plan.requires))
-  const report = replayReport(id, { ...audit.storedLog(id), resultsHash: run.resultsHash }, output)
+  const stored = audit.storedLog(id)
+  const comparator = new ReplayComparator(stored.chunks, stored.events)
+  const feed = sliceFeeder(comparator)
+  const output = await executeLab(spec, { inputs: await localInputs(spec, plan.requires), onLogSlice: feed })
+  if (output.logTail) feed(output.logTail)
+  const report = replayReport(id, comparator.finish(), run.resultsHash, output.resultsHash)
   if (values.json) console.log(JSON.stringify(report, null, 2))
   else if (report.identical) console.log(`run #${id}: identical (${report.stepsCompared} steps), results hash ${report.replayedResultsHash}`)
   else {

@@ -22,7 +22,7 @@ export interface PoolResult<R> {
 export async function runOnPool<T, R>(
   workers: readonly ServiceHost[],
   tasks: readonly T[],
-  run: (worker: ServiceHost, task: T, signal: AbortSignal) => Promise<R>,
+  run: (worker: ServiceHost, task: T, signal: AbortSignal, index: number) => Promise<R>,
   options: { signal?: AbortSignal; onProgress?: (p: PoolProgress) => void } = {}
 ): Promise<PoolResult<R>[]> {
   if (workers.length === 0) throw new Error('the pool has no engine processes')
@@ -39,7 +39,7 @@ export async function runOnPool<T, R>(
       if (controller.signal.aborted) return
       const index = next++
       try {
-        results[index] = { index, ok: true, value: await run(worker, tasks[index] as T, controller.signal) }
+        results[index] = { index, ok: true, value: await run(worker, tasks[index] as T, controller.signal, index) }
       } catch (error) {
         if (error instanceof ApiError && error.code === 'cancelled') return
         failed++

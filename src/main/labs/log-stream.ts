@@ -1,5 +1,5 @@
 import { ChainCursor, type StepColumnsView } from '../audit/chain'
-import { POLICY_SOURCES, STEP_CHUNK, type ChunkSink, type StepChunk, type StepColumns, type StepLogSlice } from '../engine/kernel'
+import { POLICY_SOURCES, STEP_CHUNK, type AnyLab, type ChunkSink, type LabRun, type StepChunk, type StepColumns, type StepLogSlice, type StepRecordBatch } from '../engine/kernel'
 
 /** The name tables of a run's log that are fixed before its first step. */
 export interface StepLogNames {
@@ -87,5 +87,74 @@ export class StepLogStream implements ChunkSink {
     const links = this.cursor.advance(view, 0, n, slice.events, last, chunk.firstEvent)
     slice.chain = { stepLinks: links.stepLinks, eventLinks: links.eventLinks, head: this.cursor.head }
     return slice
+  }
+}
+
+/** A whole run's decision log in one piece, as the store's one-shot writer takes it (tests, migrations). */
+export function toStepRecords(lab: AnyLab, run: LabRun<unknown>): StepRecordBatch {
+  const c = run.columns
+  const pick = (record: Record<string, Float64Array>, names: readonly string[]): Record<string, Float64Array> =>
+    Object.fromEntries(names.map((n) => [n, record[n] ?? new Float64Array(run.steps)]))
+  return {
+    legs: [...lab.legs],
+    actionNames: [...lab.actions],
+    regimeNames: [...run.regimeNames],
+    sourceNames: [...POLICY_SOURCES],
+    rationales: [...run.rationales],
+    t: c.t,
+    regime: c.regime,
+    action: c.action,
+    source: c.source,
+    rationale: c.rationale,
+    position: c.position,
+    trade: c.trade,
+    cost: c.cost,
+    costByComponent: pick(c.costByComponent, run.costComponents),
+    pnlByComponent: pick(c.pnlByComponent, lab.pnlComponents),
+    netPnl: c.netPnl,
+    equity: c.equity,
+    drawdown: c.drawdown,
+    leverage: c.leverage,
+    events: run.events.map((e) => ({ t: e.t, rule: e.rule, message: e.message, before: e.before, after: e.after }))
+  }
+}
+
+/** The slices of a run's log joined into one batch, with their links and the chain's head. */
+export function joinSlices(slices: readonly StepLogSlice[]): StepRecordBatch {
+  const first = slices[0]
+  if (!first) throw new Error('a decision log has at least its last slice')
+  const join = <T extends Float64Array | Int32Array | Uint8Array>(pick: (s: StepLogSlice) => T, make: (n: number) => T): T => {
+    const out = make(slices.reduce((n, s) => n + pick(s).length, 0))
+    let at = 0
+    for (const s of slices) {
+      out.set(pick(s) as never, at)
+      at += pick(s).length
+    }
+    return out
+  }
+  const floats = (pick: (s: StepLogSlice) => Float64Array) => join(pick, (n) => new Float64Array(n))
+  const per = (key: 'costByComponent' | 'pnlByComponent') => Object.fromEntries(Object.keys(first[key]).map((name) => [name, floats((s) => s[key][name]!)]))
+  return {
+    legs: first.legs,
+    actionNames: first.actionNames,
+    regimeNames: first.regimeNames,
+    sourceNames: first.sourceNames,
+    rationales: slices.flatMap((s) => s.newRationales),
+    t: join((s) => s.t, (n) => new Int32Array(n)),
+    regime: join((s) => s.regime, (n) => new Int32Array(n)),
+    action: join((s) => s.action, (n) => new Int32Array(n)),
+    source: join((s) => s.source, (n) => new Uint8Array(n)),
+    rationale: join((s) => s.rationale, (n) => new Int32Array(n)),
+    position: floats((s) => s.position),
+    trade: floats((s) => s.trade),
+    cost: floats((s) => s.cost),
+    costByComponent: per('costByComponent'),
+    pnlByComponent: per('pnlByComponent'),
+    netPnl: floats((s) => s.netPnl),
+    equity: floats((s) => s.equity),
+    drawdown: floats((s) => s.drawdown),
+    leverage: floats((s) => s.leverage),
+    events: slices.flatMap((s) => s.events),
+    chain: { stepLinks: join((s) => s.chain.stepLinks, (n) => new Uint8Array(n)), eventLinks: join((s) => s.chain.eventLinks, (n) => new Uint8Array(n)), head: slices.at(-1)!.chain.head }
   }
 }

@@ -2,12 +2,13 @@ import { dirname, resolve } from 'node:path'
 import type { LabRunSpec } from '../../shared/contract'
 import type { Clock } from '../clock'
 import { labCatalogue } from '../labs/catalogue'
-import { executeLab, findLab, planLab } from '../labs/execute'
-import type { LabInputs, LabRequirement } from '../labs/lab-module'
+import type { LabInputs, LabRequirement } from '../engine/kernel'
+import { findLab, planLab } from '../labs/execute'
 import { surfaceFrames, surfaceSource } from '../labs/surfaces'
 import { AuditStore } from '../store/audit-store'
 import type { Db } from '../store/database'
 import { RunsRepository } from '../store/runs-repository'
+import { runAndStore } from '../runs/store-run'
 import { MemoService } from './memo-service'
 import { surfaceWindow } from './workstation-memo'
 
@@ -43,19 +44,10 @@ export function localMemo(o: LocalMemoOptions): MemoService {
       return info ? { title: info.title, chapter: info.chapter, description: info.description } : { title: lab, chapter: 0, description: '' }
     },
     stress: {
-      menu: async (spec) => findLab(spec.lab).stressMenu?.(planLab(spec).config) ?? [],
+      menu: async (spec) => findLab(spec.lab).stressMenu(planLab(spec).config),
       configHash: async (spec) => planLab(spec).configHash,
-      run: async (spec) => {
-        const plan = planLab(spec)
-        const row = repository.create({ spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: o.codeVersion, createdAt: o.clock.isoNow() })
-        try {
-          const output = await executeLab(spec, {}, undefined, await inputsFor(spec))
-          repository.complete(row.id, o.clock.isoNow(), output, output.records)
-        } catch (error) {
-          repository.end(row.id, 'failed', o.clock.isoNow(), 0, (error as Error).message)
-        }
-        return row.id
-      }
+      // A variant that fails is stored failed; the memo reports it without results.
+      run: async (spec) => (await runAndStore(repository, spec, { clock: o.clock, codeVersion: o.codeVersion, inputs: await inputsFor(spec) })).run.id
     },
     surface: async (run, steps) => {
       if (run.spec.task !== 'lab') return null

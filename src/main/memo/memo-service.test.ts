@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { COMMITTEE_SECTIONS, MEMO_FIELDS, type LabResults, type LabRunSpec } from '../../shared/contract'
 import { formatFact } from '../../shared/contract/memo-sections'
 import type { Clock } from '../clock'
-import { executeLab, planLab } from '../labs/execute'
+import { runAndStore } from '../runs/store-run'
 import { AuditStore } from '../store/audit-store'
 import { openDatabase, type Db } from '../store/database'
 import { RunsRepository } from '../store/runs-repository'
@@ -38,12 +38,10 @@ describe('memo service on a stored credit-spreads run', () => {
     repo = new RunsRepository(db)
     // A leverage cap of 1 makes the risk gate scale some targets: the run has constraint events.
     const spec: LabRunSpec = { task: 'lab', lab: 'credit-spreads', preset: 'faithful', seed: 11, overrides: { 'risk_params.max_leverage': 1 } }
-    const plan = planLab(spec)
-    const row = repo.create({ spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: 'memo-test', createdAt: '2026-01-01T00:00:00.000Z' })
-    const output = await executeLab(spec)
-    repo.complete(row.id, '2026-01-01T00:00:01.000Z', output, output.records)
-    runId = row.id
-    results = output.results
+    const stored = await runAndStore(repo, spec, { clock, codeVersion: 'memo-test' })
+    if (!stored.output) throw stored.error
+    runId = stored.run.id
+    results = stored.output.results
     memo = localMemo({ db, databasePath, clock, codeVersion: 'memo-test' })
   }, 120_000)
 
@@ -67,7 +65,7 @@ describe('memo service on a stored credit-spreads run', () => {
     expect(facts.regimePnl.map((r) => r.steps)).toEqual(results.regimeNames.map((n) => results.regimeCounts[n]))
     // Cost components: the log's sums are the cumulative series' last values.
     for (const c of facts.costs.components) {
-      const series = results.series.cumulativeCostByComponent[c.name]!
+      const series = results.series.columns[`cost:${c.name}`]!
       expect(c.total).toBeCloseTo(series[series.length - 1]!, 9)
     }
     expect(facts.costs.dominant).toBe('impact')

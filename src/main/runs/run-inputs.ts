@@ -1,5 +1,5 @@
 import { ApiError, type RunSpec } from '../../shared/contract'
-import type { LabInputs, LabRequirement } from '../labs/lab-module'
+import type { LabInputs, LabRequirement } from '../engine/kernel'
 import type { ModelRegimeOutput } from '../regime/inference'
 import type { SeriesRegimeReport } from '../regime/classify-series'
 import type { ServiceHost } from '../services/service-host'

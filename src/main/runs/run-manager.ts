@@ -2,7 +2,7 @@ import { ApiError, type EventName, type EventPayload, type RunSeriesChunk, type 
 import type { Clock } from '../clock'
 import type { ServiceHost } from '../services/service-host'
 import type { RunsRepository } from '../store/runs-repository'
-import type { StepLogSlice, StepRecordBatch } from '../engine/kernel/step-records'
+import type { StepLogSlice } from '../engine/kernel/step-records'
 import type { RunPlan } from '../workers/engine'
 import { ProgressThrottle } from './progress-throttle'
 import { SeriesBatcher } from './series-batcher'
@@ -124,7 +124,7 @@ export class RunManager {
         params = { spec, inputs, logBatches: true }
       }
       inEngine = true
-      const output = await this.engine.call<TaskOutput & { records?: StepRecordBatch; logTail?: StepLogSlice }>('engine.run', params, {
+      const output = await this.engine.call<TaskOutput & { logTail?: StepLogSlice }>('engine.run', params, {
         signal: controller.signal,
         onEvent: (name, payload) => {
           if (name === 'series') return series.offer(payload as Omit<RunSeriesChunk, 'runId'>)
@@ -152,9 +152,8 @@ export class RunManager {
       })
       if (logError) throw logError
       series.flush()
-      const completed = output.logTail
-        ? this.runs.complete(run.id, this.clock.isoNow(), output, undefined, output.logTail)
-        : this.runs.complete(run.id, this.clock.isoNow(), output, output.records)
+      // A lab run's log came in slices (the last with the results); a random walk has none.
+      const completed = this.runs.complete(run.id, this.clock.isoNow(), output, undefined, output.logTail)
       this.emit('run.updated', { run: completed })
     } catch (caught) {
       const error = logError ? new ApiError('internal', `Run #${run.id} failed: its decision log could not be stored: ${(logError as Error).message}`) : caught

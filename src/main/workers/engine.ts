@@ -4,9 +4,7 @@ import { runRandomWalk } from '../engine/tasks/random-walk'
 import { labCatalogue } from '../labs/catalogue'
 import { CsvValidationError, parsePriceCsv } from '../regime/csv'
 import { executeLab, findLab, planLab } from '../labs/execute'
-import type { StepLogSlice } from '../engine/kernel/step-records'
-import type { LabInputs, LabRequirement } from '../labs/lab-module'
-import { seriesStreamFor } from '../labs/series-stream'
+import type { LabInputs, LabRequirement } from '../engine/kernel'
 import { surfaceFrames, surfaceSource, type SurfaceWindow } from '../labs/surfaces'
 import { serveWorker, yieldToEventLoop, type TaskContext } from './runtime'
 
@@ -58,7 +56,7 @@ serveWorker({
     const spec = parseSpec(params)
     if (spec.task !== 'lab') throw new ApiError('invalid_params', 'a stress menu belongs to a lab run (task "lab")')
     const plan = planLab(spec)
-    return { variants: plan.module.stressMenu?.(plan.config) ?? [] }
+    return { variants: plan.lab.stressMenu(plan.config) }
   },
   // A price series for the regime model: any lab's traded price (with its regime labels), or a parsed CSV.
   'engine.regimeSeries': async (params) => {
@@ -73,10 +71,10 @@ serveWorker({
     }
     const spec = parseSpec(source.spec)
     if (spec.task !== 'lab') throw new ApiError('invalid_params', 'regime series come from a lab run spec')
-    const module = findLab(spec.lab)
-    if (!module.priceSeries) throw new ApiError('invalid_params', `${spec.lab} trades no single price series the regime model could read`)
+    const lab = findLab(spec.lab)
+    if (!lab.priceSeries) throw new ApiError('invalid_params', `${spec.lab} trades no single price series the regime model could read`)
     const plan = planLab(spec)
-    const series = module.priceSeries(plan.config)
+    const series = lab.priceSeries(plan.config)
     return { source: `${spec.lab} ${series.name} (${spec.preset}, seed ${plan.seed})`, closes: series.closes, labels: series.labels }
   },
   'engine.plan': async (params): Promise<RunPlan> => {
@@ -91,17 +89,15 @@ serveWorker({
     switch (spec.task) {
       case 'random-walk':
         return runRandomWalk(spec, loopHost(ctx))
-      case 'lab': {
-        // The book's diagnostics stream out as conflated chunks while the lab runs.
-        const stream = seriesStreamFor(spec, (chunk) => ctx.emit('series', chunk))
-        const onLogSlice = logBatches ? (slice: StepLogSlice) => ctx.emit('log', slice) : undefined
-        const output = await executeLab(spec, { ...loopHost(ctx), onSteps: stream.onSteps }, undefined, inputs, onLogSlice)
-        stream.finish()
-        if (!output.logTail) return output
-        // Main holds every earlier slice already; the whole log need not cross again.
-        const { records: _records, ...rest } = output
-        return rest
-      }
+      case 'lab':
+        // The book's diagnostics stream out as conflated chunks, and (when asked for) the
+        // decision log as chained slices, while the lab runs; the last slice comes with the results.
+        return executeLab(spec, {
+          host: loopHost(ctx),
+          inputs,
+          onSeries: (chunk) => ctx.emit('series', chunk),
+          onLogSlice: logBatches ? (slice) => ctx.emit('log', slice) : undefined
+        })
     }
   },
   // A stored run's surface per step, from its spec: the market simulated again (the last one is kept).

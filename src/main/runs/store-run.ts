@@ -1,0 +1,36 @@
+import type { LabRunSpec, RunSummary } from '../../shared/contract'
+import type { Clock } from '../clock'
+import type { LoopHost } from '../engine/cancellation'
+import type { LabInputs } from '../engine/kernel'
+import { executeLab, planLab, type LabExecution } from '../labs/execute'
+import type { RunsRepository } from '../store/runs-repository'
+
+/**
+ * Runs a lab spec in this process and stores it the way the workstation does: the run's row
+ * first, the decision log committed slice by slice while the run advances, then the results
+ * with the last slice in one transaction. For the CLI, the headless memo and benchmarks; the
+ * workstation does the same across its engine process (RunManager). A run that fails is
+ * recorded failed, with what it committed kept, and returned with its error.
+ */
+export async function runAndStore(
+  repository: RunsRepository,
+  spec: LabRunSpec,
+  options: { clock: Clock; codeVersion: string; inputs?: LabInputs; host?: LoopHost }
+): Promise<{ run: RunSummary; output: LabExecution } | { run: RunSummary; output: null; error: Error }> {
+  const plan = planLab(spec)
+  const row = repository.create({ spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: options.codeVersion, createdAt: options.clock.isoNow() })
+  let logged = 0
+  try {
+    const output = await executeLab(spec, {
+      inputs: options.inputs,
+      host: options.host,
+      onLogSlice: (slice) => {
+        logged = repository.appendStepLog(row.id, slice)
+      }
+    })
+    return { run: repository.complete(row.id, options.clock.isoNow(), output, undefined, output.logTail), output }
+  } catch (caught) {
+    const error = caught instanceof Error ? caught : new Error(String(caught))
+    return { run: repository.end(row.id, 'failed', options.clock.isoNow(), logged, error.message), output: null, error }
+  }
+}
