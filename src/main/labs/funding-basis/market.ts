@@ -1,6 +1,6 @@
-import type { Surface } from '../../engine/kernel'
 import { Xoshiro128 } from '../../engine/rng/xoshiro128'
-import { CALM, type FundingBasisConfig } from './config'
+import { CALM } from '../common/fields'
+import type { FundingBasisConfig } from './config'
 
 // The exogenous path, simulated up front from the seed: regime chain, OU basis, spot GBM, perp
 // price and the funding it implies. Each process draws from its own named stream (seed ^ tag),
@@ -113,22 +113,4 @@ export function simulateFundingBasisMarket(config: FundingBasisConfig): FundingB
   }
   m.predictedFunding[0] = I * share * m.basis[0]!
   return m
-}
-
-/** Horizons of the basis term structure, in funding intervals (0 = now). */
-export const SURFACE_HORIZONS = [0, 1, 3, 9, 21] as const
-
-/** The model-implied expected basis by horizon, E[X_{t+h}] = θ + (X_t − θ)e^{−κ·h·dt} (OU conditional mean). */
-export function basisTermStructure(market: FundingBasisMarket, t: number, config: FundingBasisConfig): Surface {
-  const mp = config.market_params
-  const I = mp.funding_interval_steps
-  const hours = config.dt * HOURS_PER_YEAR
-  const x = market.basis[t]!
-  const values = Float64Array.from(SURFACE_HORIZONS, (k) => mp.basis_mean_bps + (x - mp.basis_mean_bps) * Math.exp(-mp.basis_kappa * k * I * config.dt))
-  return {
-    name: 'expected perp–spot basis',
-    unit: 'bps',
-    axes: [{ name: 'horizon', unit: 'hours', labels: SURFACE_HORIZONS.map((k) => `${+(k * I * hours).toFixed(3)}h`), values: SURFACE_HORIZONS.map((k) => k * I * hours) }],
-    values
-  }
 }
