@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { labResultsHash, resolveLabConfig, runCollected, type LabRun } from '../../engine/kernel'
+import { labResultsHash, resolveLabConfig, runCollected, type LabRun, type StepContext } from '../../engine/kernel'
 import { CALM, STRESSED } from '../common/fields'
 import type { FundingBasisConfig } from './config'
 import { fundingBasisLab } from './lab'
 import { HOURS_PER_YEAR, type FundingBasisMarket } from './market'
 import { fundingBasisMetrics, fundingBasisReport, roundTrips } from './metrics'
-import { sideOf } from './policy'
+import { sideOf, type FundingBasisAction } from './policy'
 
 // Behaviour of the carry lab. No reference code exists (the seed publishes only a README), so
 // these are the invariants and limiting cases the design must satisfy.
@@ -147,6 +147,40 @@ describe('funding-basis', () => {
     // the expected basis decays monotonically toward θ
     const gaps = Array.from(surface.values, (v) => Math.abs(v - config.market_params.basis_mean_bps))
     for (let k = 1; k < gaps.length; k++) expect(gaps[k]!).toBeLessThanOrEqual(gaps[k - 1]!)
+  })
+
+  it('observes the last funding paid at or before t exactly as a backward scan over funding times finds it', () => {
+    const config = resolveLabConfig(fundingBasisLab, 'corrected', { seed: 21, T: 400, 'market_params.funding_interval_steps': 5 })
+    const m = fundingBasisLab.market(config, {})
+    const o = fundingBasisLab.observation(config, m)
+    const context: StepContext<FundingBasisConfig, FundingBasisMarket, FundingBasisAction> = {
+      t: 0,
+      config,
+      market: m,
+      position: Float64Array.of(1, -1),
+      equity: config.risk_params.capital,
+      drawdown: 0,
+      leverage: 0,
+      lastAction: 'LONG_BASIS',
+      cumulativeCost: 0,
+      lastCost: 0
+    }
+    let paidSeen = 0
+    for (let t = 0; t < config.T; t++) {
+      let scanned = 0
+      for (let s = t; s > 0; s--) {
+        if (m.fundingTime[s] === 1) {
+          scanned = m.fundingPaid[s]!
+          break
+        }
+      }
+      context.t = t
+      fundingBasisLab.observe(context, o)
+      expect(o.lastFundingBps, `t = ${t}`).toBe(scanned)
+      expect([o.t, o.regime, o.basisBps, o.predictedFundingBps, o.side]).toEqual([t, m.regime[t], m.basis[t], m.predictedFunding[t], 1])
+      if (scanned !== 0) paidSeen++
+    }
+    expect(paidSeen).toBe(config.T - 5)
   })
 
   it('prices a trade: taker fee and regime slippage in bps of notional, on the perp leg (faithful) or both legs (corrected)', () => {

@@ -23,6 +23,8 @@ export interface FundingBasisMarket {
   /** Funding rate paid at t in bps of notional for the interval ending at t; 0 off funding times. */
   fundingPaid: Float64Array
   fundingTime: Uint8Array
+  /** fundingPaid at the last funding time s ≤ t (s ≥ 1), 0 before the first: what a venue shows as "last funding". */
+  lastFundingPaid: Float64Array
   /** The interval's premium so far as a rate for the whole interval: what a venue shows as "predicted funding". */
   predictedFunding: Float64Array
 }
@@ -72,6 +74,7 @@ export function simulateFundingBasisMarket(config: FundingBasisConfig): FundingB
     fundingAccrual: new Float64Array(T),
     fundingPaid: new Float64Array(T),
     fundingTime: new Uint8Array(T),
+    lastFundingPaid: new Float64Array(T),
     predictedFunding: new Float64Array(T)
   }
   // the basis starts from its calm stationary law N(θ, σ²/2κ)
@@ -94,6 +97,7 @@ export function simulateFundingBasisMarket(config: FundingBasisConfig): FundingB
   let noise = 0
   let accrued = 0
   let premiumSum = 0
+  let lastPaid = 0
   for (let t = 1; t < T; t++) {
     if ((t - 1) % I === 0) {
       noise = mp.funding_noise_bps * fundingRng.standardNormal()
@@ -109,7 +113,9 @@ export function simulateFundingBasisMarket(config: FundingBasisConfig): FundingB
     if (t % I === 0) {
       m.fundingPaid[t] = accrued
       m.fundingTime[t] = 1
+      lastPaid = m.fundingPaid[t]!
     }
+    m.lastFundingPaid[t] = lastPaid
   }
   m.predictedFunding[0] = I * share * m.basis[0]!
   return m

@@ -26,19 +26,12 @@ export function basisTermStructure(market: FundingBasisMarket, t: number, config
 
 /**
  * The basis, its z-score against the calm stationary law, the predicted funding of the running
- * interval and the last funding paid, into the observation.
+ * interval and the last funding paid (precomputed per step in the market), into the observation.
  */
 export function readBasisFeatures(market: FundingBasisMarket, t: number, o: FundingBasisObservation): void {
   const x = market.basis[t]!
   o.basisBps = x
   o.basisZ = o.basisStationarySd > 0 ? (x - o.basisMeanBps) / o.basisStationarySd : 0
   o.predictedFundingBps = market.predictedFunding[t]!
-  let lastFunding = 0
-  for (let s = t; s > 0; s--) {
-    if (market.fundingTime[s] === 1) {
-      lastFunding = market.fundingPaid[s]!
-      break
-    }
-  }
-  o.lastFundingBps = lastFunding
+  o.lastFundingBps = market.lastFundingPaid[t]!
 }
