@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import { resolveLabConfig } from '../../engine/kernel'
 import { configProblems } from '../common/config-problems'
-import { FundingBasisConfigSchema, resolveConfig } from './config'
-import { fundingBasisStressMenu } from './lab'
+import { FundingBasisConfigSchema, fundingBasisStressMenu } from './config'
+import { fundingBasisLab } from './lab'
 
 const problems = (overrides: Record<string, unknown>, preset: 'faithful' | 'corrected' = 'faithful') =>
-  configProblems(() => resolveConfig(preset, overrides))
+  configProblems(() => resolveLabConfig(fundingBasisLab, preset, overrides))
 
 describe('funding-basis config', () => {
   it('has hourly steps over 90 days, 8-hour funding and the faithful switches by default', () => {
@@ -14,11 +15,11 @@ describe('funding-basis config', () => {
     expect(c.market_params.funding_interval_steps).toBe(8)
     expect(c.strategy).toEqual({ entry_threshold_bps: 10, exit_threshold_bps: 2, position_size: 1, notional: 1_000_000 })
     expect(c.corrections).toEqual({ funding: 'continuous', fee_legs: 'basis_scalar' })
-    expect(resolveConfig('faithful', {})).toEqual(c)
+    expect(resolveLabConfig(fundingBasisLab, 'faithful', {})).toEqual(c)
   })
 
   it('takes overrides as dotted paths or nested objects, after the preset', () => {
-    const c = resolveConfig('corrected', { 'strategy.entry_threshold_bps': 12, execution_params: { taker_fee_bps: 2 } })
+    const c = resolveLabConfig(fundingBasisLab, 'corrected', { 'strategy.entry_threshold_bps': 12, execution_params: { taker_fee_bps: 2 } })
     expect(c.strategy.entry_threshold_bps).toBe(12)
     expect(c.execution_params).toEqual({ taker_fee_bps: 2, slippage_bps_calm: 1, slippage_bps_stressed: 4 })
     expect(c.corrections).toEqual({ funding: 'discrete', fee_legs: 'both_legs' })
@@ -49,12 +50,12 @@ describe('funding-basis config', () => {
   })
 
   it('offers a one-factor stress menu whose every entry is a valid config', () => {
-    const base = resolveConfig('faithful', {})
+    const base = resolveLabConfig(fundingBasisLab, 'faithful', {})
     const menu = fundingBasisStressMenu(base)
     expect(menu.map((m) => m.name)).toContain('taker fees doubled')
     expect(menu.map((m) => m.name)).toContain('funding interval doubled')
     for (const entry of menu) {
-      const stressed = resolveConfig('faithful', entry.overrides)
+      const stressed = resolveLabConfig(fundingBasisLab, 'faithful', entry.overrides)
       expect(stressed, entry.name).not.toEqual(base)
       // one factor: every override key lives in one config group
       expect(new Set(Object.keys(entry.overrides).map((k) => k.split('.')[0])).size, entry.name).toBe(1)

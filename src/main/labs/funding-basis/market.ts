@@ -1,6 +1,6 @@
-import type { Surface } from '../../engine/kernel'
 import { Xoshiro128 } from '../../engine/rng/xoshiro128'
-import { CALM, type FundingBasisConfig } from './config'
+import { CALM } from '../common/fields'
+import type { FundingBasisConfig } from './config'
 
 // The exogenous path, simulated up front from the seed: regime chain, OU basis, spot GBM, perp
 // price and the funding it implies. Each process draws from its own named stream (seed ^ tag),
@@ -23,6 +23,8 @@ export interface FundingBasisMarket {
   /** Funding rate paid at t in bps of notional for the interval ending at t; 0 off funding times. */
   fundingPaid: Float64Array
   fundingTime: Uint8Array
+  /** fundingPaid at the last funding time s ≤ t (s ≥ 1), 0 before the first: what a venue shows as "last funding". */
+  lastFundingPaid: Float64Array
   /** The interval's premium so far as a rate for the whole interval: what a venue shows as "predicted funding". */
   predictedFunding: Float64Array
 }
@@ -72,6 +74,7 @@ export function simulateFundingBasisMarket(config: FundingBasisConfig): FundingB
     fundingAccrual: new Float64Array(T),
     fundingPaid: new Float64Array(T),
     fundingTime: new Uint8Array(T),
+    lastFundingPaid: new Float64Array(T),
     predictedFunding: new Float64Array(T)
   }
   // the basis starts from its calm stationary law N(θ, σ²/2κ)
@@ -94,6 +97,7 @@ export function simulateFundingBasisMarket(config: FundingBasisConfig): FundingB
   let noise = 0
   let accrued = 0
   let premiumSum = 0
+  let lastPaid = 0
   for (let t = 1; t < T; t++) {
     if ((t - 1) % I === 0) {
       noise = mp.funding_noise_bps * fundingRng.standardNormal()
@@ -109,26 +113,10 @@ export function simulateFundingBasisMarket(config: FundingBasisConfig): FundingB
     if (t % I === 0) {
       m.fundingPaid[t] = accrued
       m.fundingTime[t] = 1
+      lastPaid = m.fundingPaid[t]!
     }
+    m.lastFundingPaid[t] = lastPaid
   }
   m.predictedFunding[0] = I * share * m.basis[0]!
   return m
-}
-
-/** Horizons of the basis term structure, in funding intervals (0 = now). */
-export const SURFACE_HORIZONS = [0, 1, 3, 9, 21] as const
-
-/** The model-implied expected basis by horizon, E[X_{t+h}] = θ + (X_t − θ)e^{−κ·h·dt} (OU conditional mean). */
-export function basisTermStructure(market: FundingBasisMarket, t: number, config: FundingBasisConfig): Surface {
-  const mp = config.market_params
-  const I = mp.funding_interval_steps
-  const hours = config.dt * HOURS_PER_YEAR
-  const x = market.basis[t]!
-  const values = Float64Array.from(SURFACE_HORIZONS, (k) => mp.basis_mean_bps + (x - mp.basis_mean_bps) * Math.exp(-mp.basis_kappa * k * I * config.dt))
-  return {
-    name: 'expected perp–spot basis',
-    unit: 'bps',
-    axes: [{ name: 'horizon', unit: 'hours', labels: SURFACE_HORIZONS.map((k) => `${+(k * I * hours).toFixed(3)}h`), values: SURFACE_HORIZONS.map((k) => k * I * hours) }],
-    values
-  }
 }

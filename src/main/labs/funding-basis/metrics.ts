@@ -1,7 +1,7 @@
-import { actionCounts, mean, regimeCounts, std, sum, sumByRegime, type LabRun } from '../../engine/kernel'
+import { actionCounts, mean, regimeCounts, std, sum, sumByRegime, type LabReport, type LabRun } from '../../engine/kernel'
 import type { FundingBasisConfig } from './config'
 import type { FundingBasisMarket } from './market'
-import { sideOf } from './policy'
+import { sideOfPerp } from './policy'
 
 // Summary metrics, round trips and telemetry, all read off the run's columns (no second model).
 
@@ -36,8 +36,8 @@ export function roundTrips(run: LabRun<unknown>): RoundTrip[] {
       open.carry += carry[t]!
       open.basis += basis[t]!
     }
-    const sideBefore = sideOf([0, before])
-    const sideAfter = sideOf([0, after])
+    const sideBefore = sideOfPerp(before)
+    const sideAfter = sideOfPerp(after)
     if (sideBefore === sideAfter) {
       if (open) open.cost += c.cost[t]!
       continue
@@ -124,4 +124,12 @@ export function fundingBasisTelemetry(run: LabRun<FundingBasisMarket>, config: F
     },
     risk: { events_by_rule: eventsByRule, halted: run.halted }
   }
+}
+
+/**
+ * The run's report: summary metrics, round trips and telemetry. Round trips pair each entry
+ * with its exit across the whole run, so the report reads the whole run (T ≤ 1,000,000 steps).
+ */
+export function fundingBasisReport(run: LabRun<FundingBasisMarket>, config: FundingBasisConfig): LabReport {
+  return { metrics: fundingBasisMetrics(run, config), telemetry: fundingBasisTelemetry(run, config) }
 }
