@@ -1,6 +1,6 @@
 import type { PresetName } from '../../shared/contract'
 import type { AnyLab, LabRun } from '../engine/kernel'
-import type { ModelRegimeOutput } from '../regime/walk-forward'
+import type { ModelRegimeOutput } from '../regime/model-output'
 
 /** Something a run needs computed outside the engine before it can start. */
 export type LabRequirement = 'regime-model'

@@ -3,7 +3,7 @@ import type { HestonRegimeConfig } from '../labs/heston-regime/config'
 import { createHestonRegimeLab, hestonRegimeLab } from '../labs/heston-regime/lab'
 import { modelClassifier, simulatePath, type HestonRegimeMarket } from '../labs/heston-regime/market'
 import { hestonRegimeMetrics } from '../labs/heston-regime/metrics'
-import type { ModelRegimeOutput } from './walk-forward'
+import type { ModelRegimeOutput } from './model-output'
 
 export const COMPARED_CLASSIFIERS = ['ssm', 'rv_threshold', 'hmm'] as const
 export type ComparedClassifier = (typeof COMPARED_CLASSIFIERS)[number]

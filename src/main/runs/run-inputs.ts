@@ -1,6 +1,6 @@
 import { ApiError, type RunSpec } from '../../shared/contract'
 import type { LabInputs, LabRequirement } from '../labs/lab-module'
-import type { ModelRegimeOutput } from '../regime/walk-forward'
+import type { ModelRegimeOutput } from '../regime/model-output'
 import type { SeriesRegimeReport } from '../regime/classify-series'
 import type { ServiceHost } from '../services/service-host'
 
