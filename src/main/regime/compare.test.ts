@@ -5,7 +5,7 @@ import { RegimeModel, loadRegimeModel } from '../inference/regime-model'
 import type { HestonRegimeConfig } from '../labs/heston-regime/config'
 import { resolveConfig } from '../labs/heston-regime/lab'
 import { compareOnSeeds, type ModelRunner } from './compare'
-import { reportRegimes } from './classify-series'
+import { reportRegimes } from '../inference/classify-series'
 import { regimeInputFromReport } from '../runs/run-inputs'
 
 const dir = join(__dirname, '../../../resources/models')
