@@ -9,7 +9,7 @@ import { serveWorker } from './runtime'
 import type { RegimeComparison } from '../../shared/contract'
 import { planLab } from '../labs/execute'
 import type { HestonRegimeConfig } from '../labs/heston-regime/config'
-import { compareOnSeeds } from '../regime/compare'
+import { compareOnSeeds } from '../inference/regime-compare'
 import { regimeInputFromReport } from '../runs/run-inputs'
 
 // The inference service: owns onnxruntime sessions. The provider is chosen once, by running a

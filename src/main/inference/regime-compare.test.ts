@@ -1,11 +1,11 @@
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RegimeModel, loadRegimeModel } from '../inference/regime-model'
+import { RegimeModel, loadRegimeModel } from './regime-model'
 import type { HestonRegimeConfig } from '../labs/heston-regime/config'
 import { resolveConfig } from '../labs/heston-regime/lab'
-import { compareOnSeeds, type ModelRunner } from './compare'
-import { reportRegimes } from '../inference/classify-series'
+import { compareOnSeeds, type ModelRunner } from './regime-compare'
+import { reportRegimes } from './classify-series'
 import { regimeInputFromReport } from '../runs/run-inputs'
 
 const dir = join(__dirname, '../../../resources/models')
