@@ -74,8 +74,9 @@ export default tseslint.config(
     }
   },
   {
-    // Determinism: engine, labs and inference get a Clock and an Rng; they never read them directly.
-    files: ['src/main/engine/**/*.ts', 'src/main/labs/**/*.ts', 'src/main/inference/**/*.ts'],
+    // Determinism: engine, labs, the regime code they load, and inference get a Clock and an
+    // Rng; they never read them directly.
+    files: ['src/main/engine/**/*.ts', 'src/main/labs/**/*.ts', 'src/main/regime/**/*.ts', 'src/main/inference/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-properties': [

@@ -34,8 +34,8 @@ describe('lint layering rules', () => {
     expect(ids).toContain('no-restricted-imports')
   })
 
-  it('engine, lab and inference code may not read the clock or Math.random', async () => {
-    for (const file of ['src/main/engine/probe.ts', 'src/main/labs/fx-carry/probe.ts', 'src/main/inference/probe.ts']) {
+  it('engine, lab, regime and inference code may not read the clock or Math.random', async () => {
+    for (const file of ['src/main/engine/probe.ts', 'src/main/labs/fx-carry/probe.ts', 'src/main/regime/probe.ts', 'src/main/inference/probe.ts']) {
       const ids = await ruleIdsFor(file, 'export const v = [Date.now(), Math.random(), performance.now(), new Date()]\n')
       expect(ids.filter((id) => id === 'no-restricted-properties'), file).toHaveLength(3)
       expect(ids.filter((id) => id === 'no-restricted-syntax'), file).toHaveLength(1)
