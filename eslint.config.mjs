@@ -12,6 +12,27 @@ const noNode = [{ group: ['node:*'], message: 'src/shared, src/renderer and src/
 // Bare built-in names go in `paths` (exact match), so that './events' stays allowed.
 const noNodePaths = nodeBuiltins.map((name) => ({ name, message: `"${name}" is a Node built-in; not allowed here.` }))
 const noElectron = { group: ['electron', 'electron/*'], message: 'Only src/main and src/preload may import electron.' }
+// What engine code may not import. Blocks that forbid more extend it: for one file, a later
+// block's no-restricted-imports replaces an earlier one's rather than adding to it.
+const engineImports = (patterns = [], paths = []) => [
+  'error',
+  {
+    patterns: [
+      { group: ['electron'], message: 'Engine code runs in service processes, without Electron.' },
+      { group: ['**/store/**', '**/api/**', '**/host/**'], message: 'Engine code is pure: no store, router or host.' },
+      ...patterns
+    ],
+    paths: [
+      { name: 'node:crypto', importNames: ['randomBytes', 'randomUUID', 'randomInt'], message: 'Engine code never uses ambient randomness.' },
+      ...paths
+    ]
+  }
+]
+const noModel = [
+  { group: ['**/inference', '**/inference/**'], message: 'The engine never loads the regime model; take its output as a run input (ModelRegimeOutput).' },
+  { group: ['onnxruntime-*'], message: 'Only src/main/inference and the inference service load onnxruntime.' }
+]
+const regimeNoNode = 'src/main/regime is pure: no Node built-ins; files and processes stay at the edge (workers, CLI).'
 const domGlobals = ['window', 'document', 'navigator', 'location', 'localStorage', 'sessionStorage', 'HTMLElement', 'requestAnimationFrame']
 
 export default tseslint.config(
@@ -74,8 +95,9 @@ export default tseslint.config(
     }
   },
   {
-    // Determinism: engine, labs and inference get a Clock and an Rng; they never read them directly.
-    files: ['src/main/engine/**/*.ts', 'src/main/labs/**/*.ts', 'src/main/inference/**/*.ts'],
+    // Determinism: engine, labs, the regime code they load, and inference get a Clock and an
+    // Rng; they never read them directly.
+    files: ['src/main/engine/**/*.ts', 'src/main/labs/**/*.ts', 'src/main/regime/**/*.ts', 'src/main/inference/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-properties': [
@@ -90,18 +112,27 @@ export default tseslint.config(
         'error',
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Engine code never reads the clock; take a Clock.' }
       ],
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['electron'], message: 'Engine code runs in service processes, without Electron.' },
-            { group: ['**/store/**', '**/api/**', '**/host/**'], message: 'Engine code is pure: no store, router or host.' }
-          ],
-          paths: [
-            { name: 'node:crypto', importNames: ['randomBytes', 'randomUUID', 'randomInt'], message: 'Engine code never uses ambient randomness.' }
-          ]
-        }
-      ]
+      'no-restricted-imports': engineImports()
+    }
+  },
+  // Rules on what the engine process loads; tests are exempt (an SSM run's test needs the model)
+  // and never loaded there.
+  {
+    // The engine never loads the regime model: labs take its output as a run input (`requires`).
+    files: ['src/main/engine/**/*.ts', 'src/main/labs/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': engineImports(noModel) }
+  },
+  {
+    // src/main/regime is the pure regime code (features, filters, baselines, walk-forward,
+    // evaluation, CSV parsing): labs load it and inference/ builds on it, so it imports neither.
+    files: ['src/main/regime/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': engineImports(
+        [...noModel, { group: ['**/labs', '**/labs/**'], message: 'src/main/regime is loaded by labs; it imports none.' }, { group: ['node:*'], message: regimeNoNode }],
+        nodeBuiltins.map((name) => ({ name, message: regimeNoNode }))
+      )
     }
   }
 )

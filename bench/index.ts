@@ -19,7 +19,7 @@ import { resolveConfig as resolveMicroConfig } from '../src/main/labs/microstruc
 import { runMicrostructure } from '../src/main/labs/microstructure/lab'
 import * as ort from 'onnxruntime-node'
 import { RegimeModel, STATE_SIZE, loadRegimeModel } from '../src/main/inference/regime-model'
-import { modelsDir } from '../src/main/regime/classify-series'
+import { modelsDir } from '../src/main/inference/classify-series'
 import { normaliseForModel, ssmFeatures } from '../src/main/regime/ssm-features'
 import { simulatePath } from '../src/main/labs/heston-regime/market'
 import { resolveConfig as resolveHestonConfig } from '../src/main/labs/heston-regime/config'

@@ -34,12 +34,41 @@ describe('lint layering rules', () => {
     expect(ids).toContain('no-restricted-imports')
   })
 
-  it('engine, lab and inference code may not read the clock or Math.random', async () => {
-    for (const file of ['src/main/engine/probe.ts', 'src/main/labs/fx-carry/probe.ts', 'src/main/inference/probe.ts']) {
+  it('engine, lab, regime and inference code may not read the clock or Math.random', async () => {
+    for (const file of ['src/main/engine/probe.ts', 'src/main/labs/fx-carry/probe.ts', 'src/main/regime/probe.ts', 'src/main/inference/probe.ts']) {
       const ids = await ruleIdsFor(file, 'export const v = [Date.now(), Math.random(), performance.now(), new Date()]\n')
       expect(ids.filter((id) => id === 'no-restricted-properties'), file).toHaveLength(3)
       expect(ids.filter((id) => id === 'no-restricted-syntax'), file).toHaveLength(1)
     }
+  })
+
+  it('src/main/regime imports neither inference/, labs, onnxruntime nor Node', async () => {
+    const ids = await ruleIdsFor(
+      'src/main/regime/probe.ts',
+      "import { RegimeModel } from '../inference/regime-model'\nimport { hestonRegimeLab } from '../labs/heston-regime/lab'\nimport * as ort from 'onnxruntime-node'\nimport { readFileSync } from 'node:fs'\nimport { spawn } from 'child_process'\nexport const v = [RegimeModel, hestonRegimeLab, ort, readFileSync, spawn]\n"
+    )
+    expect(ids.filter((id) => id === 'no-restricted-imports')).toHaveLength(5)
+  })
+
+  it('src/main/regime may import its siblings and the engine rng', async () => {
+    const ids = await ruleIdsFor('src/main/regime/probe.ts', "import { F } from './features'\nimport { Xoshiro128 } from '../engine/rng'\nexport const v = [F, Xoshiro128]\n")
+    expect(ids).toEqual([])
+  })
+
+  it('labs and the engine never import inference/ or onnxruntime; labs may import regime/', async () => {
+    const model = "import { RegimeModel } from '../../inference/regime-model'\nimport * as ort from 'onnxruntime-node'\nexport const v = [RegimeModel, ort]\n"
+    for (const file of ['src/main/labs/heston-regime/probe.ts', 'src/main/engine/kernel/probe.ts']) {
+      const ids = await ruleIdsFor(file, model)
+      expect(ids.filter((id) => id === 'no-restricted-imports'), file).toHaveLength(2)
+    }
+    expect(await ruleIdsFor('src/main/labs/heston-regime/probe.ts', "import { filterSeries } from '../../regime/filter'\nexport const f = filterSeries\n")).toEqual([])
+    // A test may join the layers (an SSM run needs the model); the engine never loads tests.
+    expect(await ruleIdsFor('src/main/labs/heston-regime/probe.test.ts', model)).toEqual([])
+  })
+
+  it('inference/ may import regime/ and onnxruntime', async () => {
+    const ids = await ruleIdsFor('src/main/inference/probe.ts', "import { F } from '../regime/features'\nimport * as ort from 'onnxruntime-node'\nexport const v = [F, ort]\n")
+    expect(ids).toEqual([])
   })
 
   it('the rest of main may read the clock (timestamps, throttling)', async () => {

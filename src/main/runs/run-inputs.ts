@@ -1,7 +1,7 @@
 import { ApiError, type RunSpec } from '../../shared/contract'
 import type { LabInputs, LabRequirement } from '../engine/kernel'
-import type { ModelRegimeOutput } from '../regime/inference'
-import type { SeriesRegimeReport } from '../regime/classify-series'
+import type { ModelRegimeOutput } from '../regime/model-output'
+import type { SeriesRegimeReport } from '../inference/classify-series'
 import type { ServiceHost } from '../services/service-host'
 
 /** Computes what a run's plan requires before the engine can run it. */

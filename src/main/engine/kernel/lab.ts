@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { ModelRegimeOutput } from '../../regime/inference'
+import type { ModelRegimeOutput } from '../../regime/model-output'
 import type { Decision, PolicyMemory } from './decision'
 import type { ExecutionModel } from './execution'
 import type { LedgerMode } from './ledger'

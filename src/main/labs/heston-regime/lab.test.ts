@@ -142,17 +142,3 @@ describe('heston-regime lab through runLab', () => {
     expect(HESTON_REGIME_ACTIONS).toEqual(['FLAT', 'LONG_HALF', 'LONG_REDUCED', 'LONG_FULL'])
   })
 })
-
-describe('classifier comparison on held-out seeds (spec §4.8–4.9)', () => {
-  it('reports the same metric set for each baseline, averaged over seeds', async () => {
-    const { compareClassifiers } = await import('./evaluate')
-    const base = resolveConfig('corrected', { n_steps: 2500 })
-    const result = await compareClassifiers(base, [101, 102])
-    expect(result.map((r) => r.kind)).toEqual(['rv_threshold', 'hmm'])
-    for (const r of result) {
-      expect(r.perSeed.map((s) => s.seed)).toEqual([101, 102])
-      expect(Object.keys(r.mean)).toEqual(expect.arrayContaining(['accuracy', 'f1_stress', 'mean_time_to_detection', 'false_alarms_per_1000_stable_bars', 'downside_capture', 'sortino', 'sharpe', 'max_drawdown']))
-      expect(r.mean.accuracy).toBeGreaterThan(0.5)
-    }
-  })
-})

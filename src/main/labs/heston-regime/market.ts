@@ -1,7 +1,8 @@
 import { Xoshiro128 } from '../../engine/rng'
 import { computeFeatures, takens } from '../../regime/features'
 import { filterSeries } from '../../regime/filter'
-import { DEFAULT_INFERENCE, modelInference, walkForwardInference, type ModelRegimeOutput, type RegimeInference } from '../../regime/inference'
+import { modelInference, type ModelRegimeOutput } from '../../regime/model-output'
+import { DEFAULT_INFERENCE, walkForwardInference, type RegimeInference } from '../../regime/walk-forward'
 import type { HestonRegimeConfig } from './config'
 
 export const STABLE = 0

@@ -3,8 +3,8 @@ import * as ort from 'onnxruntime-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiError, type LabResults } from '../../../shared/contract'
 import { RegimeModel, loadRegimeModel } from '../../inference/regime-model'
-import { reportRegimes } from '../../regime/classify-series'
-import { modelInference, type ModelRegimeOutput } from '../../regime/inference'
+import { reportRegimes } from '../../inference/classify-series'
+import type { ModelRegimeOutput } from '../../regime/model-output'
 import { regimeInputFromReport } from '../../runs/run-inputs'
 import { executeLab, planLab } from '../execute'
 import type { HestonRegimeConfig } from './config'
@@ -52,14 +52,5 @@ describe('heston-regime with the state-space model as its classifier', () => {
     expect(again.resultsHash).toBe(out.resultsHash)
     const rv = await executeLab({ ...spec, overrides: { n_steps: 2500 } })
     expect(rv.resultsHash).not.toBe(out.resultsHash)
-  })
-
-  it('refuses a model output that does not cover the run bar for bar', () => {
-    const output: ModelRegimeOutput = { firstBar: 100, pStable: new Float64Array(10), oodDistance: new Float64Array(10), oodRadius: 3, model: { name: 'm', sha256: 'x' }, executionProvider: 'cpu' }
-    expect(() => modelInference(output, 200, 150)).toThrow(/covers bars 100…109, the run has 200 bars/)
-    const fits = modelInference({ ...output, pStable: new Float64Array(100).fill(0.7), oodDistance: new Float64Array(100).fill(1) }, 200, 150)
-    expect(Number.isNaN(fits.pStable[149]!)).toBe(true)
-    expect(fits.pStable[150]).toBe(0.7)
-    expect(fits.oodRadius[199]).toBe(3)
   })
 })

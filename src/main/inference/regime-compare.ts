@@ -3,7 +3,11 @@ import type { HestonRegimeConfig } from '../labs/heston-regime/config'
 import { createHestonRegimeLab, hestonRegimeLab } from '../labs/heston-regime/lab'
 import { modelClassifier, simulatePath, type HestonRegimeMarket } from '../labs/heston-regime/market'
 import { hestonRegimeMetrics } from '../labs/heston-regime/metrics'
-import type { ModelRegimeOutput } from './inference'
+import type { ModelRegimeOutput } from '../regime/model-output'
+
+// Orchestration over the heston-regime lab and the regime model, run where the model session
+// is (the inference service; the CLI in its own process). It sits here, not in regime/, so
+// the pure regime folder that labs load into the engine imports no lab.
 
 export const COMPARED_CLASSIFIERS = ['ssm', 'rv_threshold', 'hmm'] as const
 export type ComparedClassifier = (typeof COMPARED_CLASSIFIERS)[number]

@@ -1,10 +1,10 @@
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RegimeModel, loadRegimeModel } from '../inference/regime-model'
+import { RegimeModel, loadRegimeModel } from './regime-model'
 import type { HestonRegimeConfig } from '../labs/heston-regime/config'
 import { resolveConfig } from '../labs/heston-regime/lab'
-import { compareOnSeeds, type ModelRunner } from './compare'
+import { compareOnSeeds, type ModelRunner } from './regime-compare'
 import { reportRegimes } from './classify-series'
 import { regimeInputFromReport } from '../runs/run-inputs'
 
@@ -37,5 +37,24 @@ describe('SSM against the baselines on held-out seeds', () => {
     expect(new Set(rows.map((r) => r.switches)).size).toBe(1)
     expect(new Set(rows.map((r) => r.total_return)).size).toBe(3)
     expect(await compareOnSeeds(base, [3001], runModel)).toEqual(rows)
+  })
+
+  it('averages each classifier over the seeds, with the same metric set, and the baselines beat chance', async () => {
+    const base = resolveConfig('corrected', { n_steps: 2500 }) as HestonRegimeConfig
+    const progress: Array<[number, number]> = []
+    const rows = await compareOnSeeds(base, [101, 102], runModel, (done, total) => progress.push([done, total]))
+    expect(progress).toEqual([[1, 2], [2, 2]])
+    const [one, two] = [await compareOnSeeds(base, [101], runModel), await compareOnSeeds(base, [102], runModel)]
+    const averaged = ['accuracy', 'f1_stress', 'mean_time_to_detection', 'false_alarms_per_1000_stable_bars', 'downside_capture', 'sortino', 'sharpe', 'max_drawdown'] as const
+    rows.forEach((r, i) => {
+      expect(Object.keys(r)).toEqual(expect.arrayContaining([...averaged]))
+      for (const key of averaged) {
+        const defined = [one[i]![key], two[i]![key]].filter((x): x is number => x !== null)
+        if (defined.length === 0) expect(r[key], `${r.classifier} ${key}`).toBeNull()
+        else expect(r[key], `${r.classifier} ${key}`).toBeCloseTo(defined.reduce((a, b) => a + b, 0) / defined.length, 12)
+      }
+      expect(r.switches).toBe(one[i]!.switches + two[i]!.switches)
+    })
+    for (const r of rows.filter((r) => r.classifier !== 'ssm')) expect(r.accuracy).toBeGreaterThan(0.5)
   })
 })

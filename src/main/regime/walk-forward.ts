@@ -142,36 +142,3 @@ export function inferSeriesRegimes(
   for (let t = 0; t < raw.length; t++) raw[t] = Number.isNaN(inference.pStable[t]!) ? -1 : inference.pStable[t]! < pFlat ? 1 : 0
   return { inference, raw, filtered: filterSeries(raw, filter) }
 }
-
-/**
- * The regime model's output for a series, computed outside the engine (the inference service
- * owns onnxruntime) and handed to a run as an input. Values are per bar from `firstBar` on.
- */
-export interface ModelRegimeOutput {
-  firstBar: number
-  pStable: Float64Array
-  oodDistance: Float64Array
-  oodRadius: number
-  model: { name: string; sha256: string }
-  executionProvider: string
-}
-
-/**
- * A model's per-bar output as a RegimeInference over n bars: NaN before the walk-forward
- * start (the strategy stays flat there) and before the model's warm-up. The model is causal
- * (bar t reads closes ≤ t) and trained on other seeds, so no refit is needed.
- */
-export function modelInference(output: ModelRegimeOutput, n: number, start: number): RegimeInference {
-  const pStable = new Float64Array(n).fill(Number.NaN)
-  const oodDistance = new Float64Array(n).fill(Number.NaN)
-  const oodRadius = new Float64Array(n).fill(Number.NaN)
-  if (output.pStable.length !== output.oodDistance.length || output.firstBar + output.pStable.length !== n) {
-    throw new RangeError(`the regime model's output covers bars ${output.firstBar}…${output.firstBar + output.pStable.length - 1}, the run has ${n} bars`)
-  }
-  for (let t = Math.max(start, output.firstBar); t < n; t++) {
-    pStable[t] = output.pStable[t - output.firstBar]!
-    oodDistance[t] = output.oodDistance[t - output.firstBar]!
-    oodRadius[t] = output.oodRadius
-  }
-  return { classifier: 'ssm', pStable, oodDistance, oodRadius, refits: new Int32Array(0), model: { ...output.model, executionProvider: output.executionProvider } }
-}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Xoshiro128 } from '../engine/rng'
 import { parsePriceCsv } from './csv'
-import { inferSeriesRegimes, percentile, walkForwardInference, DEFAULT_INFERENCE } from './inference'
+import { inferSeriesRegimes, percentile, walkForwardInference, DEFAULT_INFERENCE } from './walk-forward'
 
 function switchingSeries(seed: number, n: number): { p: Float64Array; labels: Int8Array } {
   const rng = new Xoshiro128(seed)

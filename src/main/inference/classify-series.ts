@@ -1,10 +1,10 @@
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
-import { buildProbeModel } from '../inference/probe-model'
-import { describeProviders, selectExecutionProvider } from '../inference/providers'
-import { RegimeModel, loadRegimeModel, type RegimeClassification, type RegimeModelCard } from '../inference/regime-model'
-import { accuracy, f1Stress, falseAlarmRate, switchDetections } from './evaluation'
-import { filterSeries } from './filter'
+import { buildProbeModel } from './probe-model'
+import { describeProviders, selectExecutionProvider } from './providers'
+import { RegimeModel, loadRegimeModel, type RegimeClassification, type RegimeModelCard } from './regime-model'
+import { accuracy, f1Stress, falseAlarmRate, switchDetections } from '../regime/evaluation'
+import { filterSeries } from '../regime/filter'
 
 /** Where the shipped model lives: MECHANICA_MODELS, else resources/models beside the build. */
 export function modelsDir(fromDir: string): string {
