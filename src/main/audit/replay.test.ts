@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { executeLab } from '../labs/execute'
-import { compareReplay } from './replay'
+import { runLogged } from '../labs/test-support'
+import { ReplayComparator, compareReplay, sliceFeeder } from './replay'
 
-const run = (overrides: Record<string, unknown>, seed = 7) => executeLab({ task: 'lab', lab: 'fx-carry', preset: 'faithful', seed, overrides })
+const run = (overrides: Record<string, unknown>, seed = 7) => runLogged({ task: 'lab', lab: 'fx-carry', preset: 'faithful', seed, overrides })
 
 describe('replay comparison', () => {
   it('a replay of the same spec is identical, step for step and event for event', async () => {
@@ -35,5 +35,18 @@ describe('replay comparison', () => {
     expect(index).toBeGreaterThanOrEqual(0)
     b.records.cost[index] = -0
     expect(compareReplay([a.records], a.records.events, b.records, b.records.events).firstDivergence).toMatchObject({ t: index, field: 'cost', stored: '0', replayed: '-0' })
+  })
+
+  it('compares slice by slice as a replay streams, with the same verdict as at once', async () => {
+    const spec = { task: 'lab' as const, lab: 'latency-arb', preset: 'faithful', seed: 5, overrides: { T: 10_000, 'fees.venue_a_bps': 0.5 } }
+    const stored = await runLogged(spec)
+    const other = await runLogged({ ...spec, overrides: { ...spec.overrides, 'fees.venue_a_bps': 0.6 } })
+    for (const replay of [stored, other]) {
+      const comparator = new ReplayComparator([stored.records], stored.records.events)
+      const feed = sliceFeeder(comparator)
+      for (const slice of replay.slices) feed(slice)
+      expect(comparator.finish()).toEqual(compareReplay([stored.records], stored.records.events, replay.records, replay.records.events))
+    }
+    expect(compareReplay([stored.records], stored.records.events, other.records, other.records.events).identical).toBe(false)
   })
 })

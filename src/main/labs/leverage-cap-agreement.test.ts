@@ -9,7 +9,7 @@ describe('the dashboard\'s leverage cap agrees with each lab\'s risk rules', () 
     it(lab, () => {
       for (const preset of ['faithful', 'corrected']) {
         const plan = planLab({ task: 'lab', lab, preset, overrides: {} })
-        const rules = plan.module.definition.riskRules(plan.config)
+        const rules = plan.lab.risk(plan.config)
         expect(leverageCap(lab, plan.config as Record<string, unknown>)).toBe(rules.maxLeverage?.cap ?? null)
       }
     })

@@ -35,8 +35,8 @@ describe('surface frames of every lab', () => {
 
       // A fresh market from the same spec, not the cached one.
       const plan = planLab(spec(lab))
-      const definition = plan.module.definition
-      const market = definition.simulateMarket(plan.config)
+      const definition = plan.lab
+      const market = definition.market(plan.config, {})
       for (const k of [0, 17, 39]) {
         const t = 3 + 7 * k
         const own = definition.surface(market, t, plan.config)

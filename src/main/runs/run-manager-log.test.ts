@@ -45,7 +45,7 @@ class InProcessEngine implements ServiceHost {
     expect(request.logBatches).toBe(true)
     this.runs++
     const slices: StepLogSlice[] = []
-    const { records: _records, ...output } = await executeLab(request.spec, {}, undefined, {}, (slice) => slices.push(slice))
+    const output = await executeLab(request.spec, { onLogSlice: (slice) => slices.push(slice) })
     const dieAfter = this.dieAfterSlices
     for (const slice of dieAfter === null ? slices : slices.slice(0, dieAfter)) options.onEvent?.('log', slice)
     if (dieAfter !== null) {
@@ -144,7 +144,7 @@ describe('run manager: the decision log committed batch by batch', () => {
   it('start-up recovery words a run left running with its committed log', async () => {
     const { repo, manager } = setup()
     const slices: StepLogSlice[] = []
-    await executeLab(spec, {}, undefined, {}, (s) => slices.push(s))
+    await executeLab(spec, { onLogSlice: (s) => slices.push(s) })
     const plan = planLab(spec)
     const left = repo.create({ spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: 'test-1', createdAt: clock.isoNow() })
     repo.appendStepLog(left.id, slices[0]!)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { LabRunSpec } from '../../shared/contract'
-import { executeLab, planLab } from '../labs/execute'
+import { runLogged } from '../labs/test-support'
+import { runAndStore } from '../runs/store-run'
 import { CODE_VERSION } from '../version'
 import { AuditError, AuditStore } from './audit-store'
 import { blobToFloat64, float64ToBlob } from './series-codec'
@@ -14,11 +15,11 @@ async function storedLabRun(lab = 'fx-carry', overrides: Record<string, unknown>
   const db = sandbox.openTracked(`${sandbox.dir}/audit.db`)
   const repo = new RunsRepository(db)
   const spec: LabRunSpec = { task: 'lab', lab, preset: 'faithful', overrides }
-  const plan = planLab(spec)
-  const row = repo.create({ spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: CODE_VERSION, createdAt: '2026-11-22T00:00:00.000Z' })
-  const output = await executeLab(spec)
-  repo.complete(row.id, '2026-11-22T00:00:01.000Z', output, output.records)
-  return { db, repo, audit: new AuditStore(db), runId: row.id, head: output.results.manifest.chainHead!, output }
+  const stored = await runAndStore(repo, spec, { clock: { nowMs: () => 0, isoNow: () => '2026-11-22T00:00:00.000Z' }, codeVersion: CODE_VERSION })
+  if (!stored.output) throw stored.error
+  // The same run's whole log, for counting what verify must find.
+  const { records } = await runLogged(spec)
+  return { db, repo, audit: new AuditStore(db), runId: stored.run.id, head: stored.output.results.manifest.chainHead!, output: { ...stored.output, records } }
 }
 
 const review = { reviewer: 'A. Reviewer', at: '2026-11-22T09:30:00.000Z', verdict: 'sign-off' as const, notes: 'replayed: identical' }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import type { LabRunSpec, TaskOutput } from '../../shared/contract'
-import { STEP_CHUNK, type StepLogSlice, type StepRecordBatch } from '../engine/kernel'
-import { executeLab, planLab } from '../labs/execute'
+import type { LabRunSpec } from '../../shared/contract'
+import { STEP_CHUNK } from '../engine/kernel'
+import { planLab } from '../labs/execute'
+import { runLogged } from '../labs/test-support'
 import { CODE_VERSION } from '../version'
 import { AuditStore } from './audit-store'
 import type { Db } from './database'
@@ -16,14 +17,10 @@ const sandbox = useStoreSandbox()
 // events, and rationales first used after the first slice (so the name table is rewritten).
 const spec: LabRunSpec = { task: 'lab', lab: 'credit-spreads', preset: 'faithful', seed: 11, overrides: { T: 10_000, 'risk_params.max_leverage': 0.5 } }
 
-let cached: Promise<{ slices: StepLogSlice[]; streamed: TaskOutput & { logTail?: StepLogSlice }; oneShot: TaskOutput & { records: StepRecordBatch } }> | null = null
+// The run's log as slices (the last included) and joined into one piece for the one-shot writer.
+let cached: ReturnType<typeof runLogged> | null = null
 function runs() {
-  cached ??= (async () => {
-    const slices: StepLogSlice[] = []
-    const streamed = await executeLab(spec, {}, undefined, {}, (s) => slices.push(s))
-    const oneShot = await executeLab(spec)
-    return { slices, streamed, oneShot }
-  })()
+  cached ??= runLogged(spec)
   return cached
 }
 
@@ -60,22 +57,22 @@ function storedRows(db: Db, runId: number) {
 
 describe('decision log committed in batches while a run advances', () => {
   it('is byte-identical on disk to the log written in one piece with the results, and verifies to the manifest head', async () => {
-    const { slices, streamed, oneShot } = await runs()
+    const { slices, output: streamed, records } = await runs()
     const { db, repo, audit } = open()
     const whole = create(repo)
-    repo.complete(whole, '2026-11-22T00:00:01.000Z', oneShot, oneShot.records)
+    repo.complete(whole, '2026-11-22T00:00:01.000Z', streamed, records)
     const batched = create(repo)
-    for (const slice of slices) expect(repo.appendStepLog(batched, slice)).toBe(slice.first + slice.t.length)
+    for (const slice of slices.slice(0, -1)) expect(repo.appendStepLog(batched, slice)).toBe(slice.first + slice.t.length)
     repo.complete(batched, '2026-11-22T00:00:01.000Z', streamed, undefined, streamed.logTail)
 
     const a = storedRows(db, whole)
     const b = storedRows(db, batched)
     expect(b.chunks.rows).toBeGreaterThan(3 * 10)
-    expect(b.events.rows).toBe(oneShot.records.events.length)
+    expect(b.events.rows).toBe(records.events.length)
     expect(b).toEqual(a)
     const head = streamed.results.kind === 'lab' ? streamed.results.manifest.chainHead! : ''
     for (const id of [whole, batched]) {
-      expect(audit.verify(id, head)).toMatchObject({ status: 'intact', head, steps: 9_999, verified: 9_999 + oneShot.records.events.length })
+      expect(audit.verify(id, head)).toMatchObject({ status: 'intact', head, steps: 9_999, verified: 9_999 + records.events.length })
     }
     expect(repo.steps(batched, 4090, 20)).toEqual(repo.steps(whole, 4090, 20))
     expect(repo.get(batched)).toMatchObject({ status: 'completed', loggedSteps: 9_999, partial: false })
