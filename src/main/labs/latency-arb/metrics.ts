@@ -1,6 +1,6 @@
-import { actionCounts, mean, regimeCounts, std, sum, type LabRun } from '../../engine/kernel'
+import { actionCounts, mean, regimeCounts, std, sum, type LabReport, type LabRun } from '../../engine/kernel'
 import type { LatencyArbConfig } from './config'
-import { ArbDesk, type ArbRecord } from './desk'
+import { ArbDesk, type ArbRecord } from './execution'
 import type { LatencyArbMarket } from './market'
 import { directionOf, type LatencyArbAction } from './policy'
 
@@ -81,4 +81,9 @@ export function latencyArbTelemetry(run: LabRun<LatencyArbMarket>, config: Laten
     },
     risk: { events_by_rule: eventsByRule, halted: run.halted }
   }
+}
+
+/** The run's report: the summary metrics and the telemetry blocks. */
+export function latencyArbReport(run: LabRun<LatencyArbMarket>, config: LatencyArbConfig): LabReport {
+  return { metrics: latencyArbMetrics(run, config), telemetry: latencyArbTelemetry(run, config) }
 }

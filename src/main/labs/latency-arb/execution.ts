@@ -1,11 +1,16 @@
+import type { ExecutionModel, StepContext } from '../../engine/kernel'
 import type { LatencyArbConfig } from './config'
-import { edgeBps, legPrices, type Direction, type LatencyArbMarket } from './market'
+import { simulateLatencyArbPath, type LatencyArbMarket, type LatencyArbPath } from './market'
+import type { LatencyArbAction } from './policy'
+import { edgeBps, legPrices, type Direction } from './surface'
 
 // The latency processor (after hftbacktest's split of local and exchange processors): orders
 // decided at t reach both venues at t + latency and fill at the touch then; each arb holds one
 // clip of pre-funded inventory until its transfer back completes transfer_delay steps later.
 // The same code runs inside the kernel's execution model and in the report's replay, so the
-// per-arb records and the run's columns come from one source.
+// per-arb records and the run's columns come from one source. The run's desk lives in the
+// run's market (market.ts): the kernel creates the market once per run, while
+// lab.execution(config) is also called just to read its components.
 
 export interface ArbRecord {
   decidedAt: number
@@ -50,8 +55,19 @@ export class ArbDesk {
 
   constructor(
     private readonly config: LatencyArbConfig,
-    private readonly market: LatencyArbMarket
+    private readonly market: LatencyArbPath
   ) {}
+
+  /** Back to an empty book before a run's first step. */
+  reset(): void {
+    this.arbs.length = 0
+    this.rejectedForInventory = 0
+    this.rejectedAtHorizon = 0
+    this.pending.length = 0
+    this.slotRelease.length = 0
+    this.transfers.length = 0
+    this.next = 0
+  }
 
   /** One step: free slots, accept the new order if any, fill what arrives now, complete transfers. */
   step(t: number, direction: Direction | 0): DeskFill {
@@ -100,5 +116,40 @@ export class ArbDesk {
     fill.spreadPnl += spreadPnl
     fill.fees += fees
     this.transfers.push({ at: t + this.config.latency.transfer_delay_steps, direction: order.direction })
+  }
+}
+
+/** The run's market: the exogenous path and the desk that will execute on it. */
+export function latencyArbMarket(config: LatencyArbConfig): LatencyArbMarket {
+  const path = simulateLatencyArbPath(config)
+  return { ...path, desk: new ArbDesk(config, path) }
+}
+
+export const PNL_COMPONENTS = ['spread'] as const
+export const COST_COMPONENTS = ['fees'] as const
+
+/**
+ * The desk as the kernel's fill model: the arb asked for at t (the sign of venue A's trade)
+ * goes to the run's desk, and the trade becomes what the desk executed now (clips arriving
+ * after the latency, less transfers completing), with its taker fees as cost and its spread
+ * booked as P&L at execution.
+ */
+export function latencyArbExecution(_config: LatencyArbConfig): ExecutionModel<StepContext<LatencyArbConfig, LatencyArbMarket, LatencyArbAction>> {
+  return {
+    name: 'latency desk: fills at the touch after latency_steps, fees per leg',
+    kind: 'fill',
+    components: COST_COMPONENTS,
+    bookedPnl: PNL_COMPONENTS,
+    execute(trade, context, cost, pnl) {
+      const desk = context.market.desk
+      if (context.t === 0) desk.reset()
+      const requested = Math.sign(trade[0]!)
+      const fill = desk.step(context.t, requested === 1 ? 1 : requested === -1 ? -1 : 0)
+      trade[0] = fill.clipsA
+      trade[1] = -fill.clipsA
+      cost[0] = fill.fees
+      pnl[0] = fill.spreadPnl
+      return fill.fees
+    }
   }
 }
