@@ -4,8 +4,8 @@ import { ArbDesk, type ArbRecord } from './execution'
 import type { LatencyArbMarket } from './market'
 import { directionOf, type LatencyArbAction } from './policy'
 
-// Summary metrics and telemetry. Per-arb records come from replaying the run's decisions
-// through the same desk the execution model used (the desk is deterministic in them).
+// Summary metrics and telemetry. Per-arb statistics are the run's desk's (execution.ts), folded
+// as each arb executed; replayArbs gives the arbs one by one for diagnostics and tests.
 
 export interface ArbReplay {
   arbs: ArbRecord[]
@@ -13,10 +13,22 @@ export interface ArbReplay {
   rejectedAtHorizon: number
 }
 
+/** Every arb of a run, from replaying its decisions through a fresh desk (the desk is deterministic in them). */
 export function replayArbs(run: LabRun<LatencyArbMarket>, config: LatencyArbConfig): ArbReplay {
   const desk = new ArbDesk(config, run.market)
+  const arbs: ArbRecord[] = []
+  desk.onArb = (arb) => arbs.push({ ...arb })
   for (let t = 0; t < run.steps; t++) desk.step(t, directionOf(run.actions[run.columns.action[t]!] as LatencyArbAction))
-  return { arbs: desk.arbs, rejectedForInventory: desk.rejectedForInventory, rejectedAtHorizon: desk.rejectedAtHorizon }
+  return { arbs, rejectedForInventory: desk.rejectedForInventory, rejectedAtHorizon: desk.rejectedAtHorizon }
+}
+
+/** The run's desk, checked to be the one that executed these steps. */
+function runDesk(run: LabRun<LatencyArbMarket>): ArbDesk {
+  const desk = run.market.desk
+  if (desk.steps !== run.steps) {
+    throw new Error(`latency-arb report: the market's desk executed ${desk.steps} steps, the run ${run.steps}; report on the market the run executed on, before it runs again`)
+  }
+  return desk
 }
 
 /** Largest fall of equity from its running peak, in currency (≥ 0). */
@@ -31,22 +43,22 @@ function maxDrawdownCurrency(equity: ArrayLike<number>, initial: number): number
   return worst
 }
 
-const average = (values: number[]): number | null => (values.length > 0 ? sum(values) / values.length : null)
+const average = (total: number, n: number): number | null => (n > 0 ? total / n : null)
 
 export function latencyArbMetrics(run: LabRun<LatencyArbMarket>, config: LatencyArbConfig): Record<string, number | null> {
   const c = run.columns
-  const { arbs } = replayArbs(run, config)
+  const arbs = runDesk(run).stats
   const sd = run.steps > 1 ? std(c.netPnl, 1) : 0
   return {
     total_pnl: run.finalEquity - run.initialEquity,
     spread_pnl: sum(c.pnlByComponent.spread!),
     // fees as a P&L contribution (≤ 0), so total = spread + fee
     fee_pnl: -sum(c.cost),
-    arbs: arbs.length,
-    win_rate: arbs.length > 0 ? arbs.filter((a) => a.win).length / arbs.length : null,
-    avg_pnl_per_arb: average(arbs.map((a) => a.pnl)),
-    avg_edge_seen_bps: average(arbs.map((a) => a.edgeSeenBps)),
-    avg_edge_captured_bps: average(arbs.map((a) => a.edgeCapturedBps)),
+    arbs: arbs.count,
+    win_rate: arbs.count > 0 ? arbs.wins / arbs.count : null,
+    avg_pnl_per_arb: average(arbs.pnl, arbs.count),
+    avg_edge_seen_bps: average(arbs.edgeSeenBps, arbs.count),
+    avg_edge_captured_bps: average(arbs.edgeCapturedBps, arbs.count),
     max_drawdown: maxDrawdownCurrency(c.equity, run.initialEquity),
     // mean over sample sd of per-step P&L × √(steps per year)
     sharpe_annualized: sd > 0 ? (mean(c.netPnl) / sd) * Math.sqrt(1 / config.dt) : null,
@@ -55,11 +67,12 @@ export function latencyArbMetrics(run: LabRun<LatencyArbMarket>, config: Latency
 }
 
 export function latencyArbTelemetry(run: LabRun<LatencyArbMarket>, config: LatencyArbConfig): Record<string, unknown> {
-  const replay = replayArbs(run, config)
+  const desk = runDesk(run)
+  const arbs = desk.stats
   const byRegime = Object.fromEntries(
     run.regimeNames.map((name, r) => {
-      const picked = replay.arbs.filter((a) => a.regime === r)
-      return [name, { arbs: picked.length, win_rate: picked.length > 0 ? picked.filter((a) => a.win).length / picked.length : null, pnl: sum(picked.map((a) => a.pnl)) }]
+      const n = arbs.countByRegime[r] ?? 0
+      return [name, { arbs: n, win_rate: n > 0 ? arbs.winsByRegime[r]! / n : null, pnl: arbs.pnlByRegime[r] ?? 0 }]
     })
   )
   const eventsByRule: Record<string, number> = {}
@@ -71,13 +84,13 @@ export function latencyArbTelemetry(run: LabRun<LatencyArbMarket>, config: Laten
       latency_steps: config.latency.latency_steps,
       transfer_delay_steps: config.latency.transfer_delay_steps,
       signal_basis: config.corrections.signal_basis,
-      arbs_a_to_b: replay.arbs.filter((a) => a.direction === 1).length,
-      arbs_b_to_a: replay.arbs.filter((a) => a.direction === -1).length,
-      rejected_for_inventory: replay.rejectedForInventory,
-      rejected_at_horizon: replay.rejectedAtHorizon,
+      arbs_a_to_b: arbs.aToB,
+      arbs_b_to_a: arbs.bToA,
+      rejected_for_inventory: desk.rejectedForInventory,
+      rejected_at_horizon: desk.rejectedAtHorizon,
       // what latency (and, faithful, the mid signal) took from the edge the signal saw
-      edge_decay_bps: average(replay.arbs.map((a) => a.edgeSeenBps - a.edgeCapturedBps)),
-      fees_paid: sum(replay.arbs.map((a) => a.fees))
+      edge_decay_bps: average(arbs.edgeDecayBps, arbs.count),
+      fees_paid: arbs.fees
     },
     risk: { events_by_rule: eventsByRule, halted: run.halted }
   }
