@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { labResultsHash, resolveLabConfig, runCollected } from '../../engine/kernel'
+import { STEP_CHUNK, labResultsHash, resolveLabConfig, runCollected, runLab } from '../../engine/kernel'
 import { expandExperiment, parseGridAxis } from '../../experiments/plan'
 import { planLab } from '../execute'
 import type { LatencyArbConfig } from './config'
@@ -139,6 +139,18 @@ describe('latency-arb', () => {
     for (const key of ['total_pnl', 'arbs', 'win_rate', 'avg_pnl_per_arb', 'avg_edge_seen_bps', 'avg_edge_captured_bps', 'max_drawdown', 'sharpe_annualized']) {
       expect(Number.isFinite(m[key]), key).toBe(true)
     }
+  })
+
+  it('the report folds chunk by chunk: streamed over several chunks it equals the whole-run report, also on a market run twice', async () => {
+    const config = resolveLabConfig(latencyArbLab, 'faithful', { T: 3 * STEP_CHUNK + 17, 'latency.latency_steps': 2 })
+    const whole = latencyArbReport(await run(config), config)
+    const market = latencyArbLab.market(config, {})
+    for (let pass = 0; pass < 2; pass++) {
+      const observer = latencyArbLab.report(config, market)
+      const end = await runLab(latencyArbLab, config, { market, sinks: [observer] })
+      expect(observer.finish(end)).toEqual(whole)
+    }
+    expect(whole.metrics.arbs!).toBeGreaterThan(100)
   })
 
   it('module: telemetry counts arbs by direction and the quote surface is venue × side', async () => {

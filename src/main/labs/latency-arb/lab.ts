@@ -1,9 +1,9 @@
-import { wholeRunReport, type Lab } from '../../engine/kernel'
+import type { Lab } from '../../engine/kernel'
 import { stressLabels } from '../price-series'
 import { LATENCY_ARB_PRESETS, LatencyArbConfigSchema, latencyArbStressMenu, type LatencyArbConfig } from './config'
 import { PNL_COMPONENTS, latencyArbExecution, latencyArbMarket } from './execution'
 import { simulateLatencyArbPath, type LatencyArbMarket } from './market'
-import { latencyArbReport } from './metrics'
+import { LatencyArbReportObserver } from './metrics'
 import { LATENCY_ARB_ACTIONS, LEGS, LatencyArbObservation, actionToTarget, baselinePolicy, type LatencyArbAction } from './policy'
 import { quoteSurface, readQuoteFeatures } from './surface'
 
@@ -56,7 +56,8 @@ export const latencyArbLab: Lab<LatencyArbConfig, LatencyArbMarket, LatencyArbOb
   execution: latencyArbExecution,
   surface: (m, t) => quoteSurface(m, t),
 
-  report: (c, m) => wholeRunReport(latencyArbLab, c, m, (run) => latencyArbReport(run, c)),
+  // folded chunk by chunk: a 2,000,000-step run keeps its net P&L series and no per-arb records
+  report: (c, m) => new LatencyArbReportObserver(c, m, latencyArbLab.ledger(c).initialEquity),
   stressMenu: latencyArbStressMenu,
   priceSeries: (c) => {
     const m = simulateLatencyArbPath(c)
