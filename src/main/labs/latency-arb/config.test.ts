@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import { resolveLabConfig } from '../../engine/kernel'
 import { configProblems } from '../common/config-problems'
-import { LatencyArbConfigSchema, resolveConfig } from './config'
-import { latencyArbStressMenu } from './lab'
+import { LatencyArbConfigSchema, latencyArbStressMenu } from './config'
+import { latencyArbLab } from './lab'
 
 const problems = (overrides: Record<string, unknown>, preset: 'faithful' | 'corrected' = 'faithful') =>
-  configProblems(() => resolveConfig(preset, overrides))
+  configProblems(() => resolveLabConfig(latencyArbLab, preset, overrides))
 
 describe('latency-arb config', () => {
   it('has one-second steps, latency 1, transfer delay 30 and the mid-basis signal by default', () => {
@@ -14,12 +15,12 @@ describe('latency-arb config', () => {
     expect(c.strategy).toEqual({ threshold_bps: 2, clip_notional: 10_000 })
     expect(c.fees).toEqual({ venue_a_bps: 1, venue_b_bps: 1 })
     expect(c.corrections.signal_basis).toBe('mid')
-    expect(resolveConfig('faithful', {})).toEqual(c)
-    expect(resolveConfig('corrected', {}).corrections.signal_basis).toBe('executable')
+    expect(resolveLabConfig(latencyArbLab, 'faithful', {})).toEqual(c)
+    expect(resolveLabConfig(latencyArbLab, 'corrected', {}).corrections.signal_basis).toBe('executable')
   })
 
   it('takes the sweep grid keys as dotted paths (grid values arrive as JSON numbers)', () => {
-    const c = resolveConfig('faithful', { 'latency.latency_steps': 5, 'strategy.threshold_bps': 10, fees: { venue_b_bps: 2 } })
+    const c = resolveLabConfig(latencyArbLab, 'faithful', { 'latency.latency_steps': 5, 'strategy.threshold_bps': 10, fees: { venue_b_bps: 2 } })
     expect(c.latency.latency_steps).toBe(5)
     expect(c.strategy.threshold_bps).toBe(10)
     expect(c.fees).toEqual({ venue_a_bps: 1, venue_b_bps: 2 })
@@ -54,13 +55,13 @@ describe('latency-arb config', () => {
   })
 
   it('offers a one-factor stress menu whose every entry is a valid config', () => {
-    const base = resolveConfig('faithful', {})
+    const base = resolveLabConfig(latencyArbLab, 'faithful', {})
     const menu = latencyArbStressMenu(base)
     expect(menu.map((m) => m.name)).toEqual(expect.arrayContaining(['latency doubled (at least +1 step)', 'transfer delay doubled', 'fees doubled']))
     for (const entry of menu) {
-      expect(resolveConfig('faithful', entry.overrides), entry.name).not.toEqual(base)
+      expect(resolveLabConfig(latencyArbLab, 'faithful', entry.overrides), entry.name).not.toEqual(base)
       expect(new Set(Object.keys(entry.overrides).map((k) => k.split('.')[0])).size, entry.name).toBe(1)
     }
-    expect(latencyArbStressMenu(resolveConfig('faithful', { 'latency.latency_steps': 0 }))[0]!.overrides).toEqual({ 'latency.latency_steps': 1 })
+    expect(latencyArbStressMenu(resolveLabConfig(latencyArbLab, 'faithful', { 'latency.latency_steps': 0 }))[0]!.overrides).toEqual({ 'latency.latency_steps': 1 })
   })
 })

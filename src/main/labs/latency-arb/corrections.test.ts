@@ -1,29 +1,28 @@
 import { describe, expect, it } from 'vitest'
-import { labResultsHash, runLab, type LabRun } from '../../engine/kernel'
-import { LATENCY_ARB_PRESETS, resolveConfig, type LatencyArbConfig } from './config'
+import { labResultsHash, resolveLabConfig, runCollected } from '../../engine/kernel'
+import { LATENCY_ARB_PRESETS, type LatencyArbConfig } from './config'
 import { latencyArbLab } from './lab'
-import type { LatencyArbMarket } from './market'
-import { latencyArbMetrics, replayArbs } from './report'
+import { latencyArbReport, replayArbs } from './metrics'
 
 // What the fix of the `corrected` preset changes, against faithful.
 
-const run = async (config: LatencyArbConfig) => (await runLab(latencyArbLab, config)) as LabRun<LatencyArbMarket>
+const run = async (config: LatencyArbConfig) => runCollected(latencyArbLab, config)
 
 describe('latency-arb corrected preset', () => {
   it('names its fix and sets exactly the switch under `corrections`', () => {
     expect(LATENCY_ARB_PRESETS.corrected.corrections.map((c) => c.id)).toEqual(['signal_basis'])
     expect(LATENCY_ARB_PRESETS.corrected.corrections[0]!.why.length).toBeGreaterThan(80)
-    const faithful = resolveConfig('faithful', {})
-    const corrected = resolveConfig('corrected', {})
+    const faithful = resolveLabConfig(latencyArbLab, 'faithful', {})
+    const corrected = resolveLabConfig(latencyArbLab, 'corrected', {})
     expect({ ...corrected, corrections: faithful.corrections }).toEqual(faithful)
   })
 
   it('signal_basis: with zero latency the mid-basis signal takes losing arbs, the executable one none', async () => {
     const at0 = { 'latency.latency_steps': 0 }
-    const faithful = resolveConfig('faithful', at0)
-    const corrected = resolveConfig('corrected', at0)
+    const faithful = resolveLabConfig(latencyArbLab, 'faithful', at0)
+    const corrected = resolveLabConfig(latencyArbLab, 'corrected', at0)
     const [rf, rc] = await Promise.all([run(faithful), run(corrected)])
-    const [mf, mc] = [latencyArbMetrics(rf, faithful), latencyArbMetrics(rc, corrected)]
+    const [mf, mc] = [latencyArbReport(rf, faithful).metrics, latencyArbReport(rc, corrected).metrics]
     expect(mc.win_rate).toBe(1)
     expect(mf.win_rate!).toBeLessThan(0.99)
     expect(mf.arbs!).toBeGreaterThan(mc.arbs!)
@@ -38,17 +37,17 @@ describe('latency-arb corrected preset', () => {
 
   it('signal_basis: the fix matters only through the spread — with zero half-spreads both presets give the same run', async () => {
     const noSpread = { 'venue_params.a_half_spread_bps': 0, 'venue_params.b_half_spread_bps': 0 }
-    const [a, b] = await Promise.all([run(resolveConfig('faithful', noSpread)), run(resolveConfig('corrected', noSpread))])
+    const [a, b] = await Promise.all([run(resolveLabConfig(latencyArbLab, 'faithful', noSpread)), run(resolveLabConfig(latencyArbLab, 'corrected', noSpread))])
     expect(a.columns.action).toEqual(b.columns.action)
     expect(labResultsHash(a)).toBe(labResultsHash(b))
   })
 
   it('signal_basis: the corrected signal earns more per arb at every latency', async () => {
     for (const latency of [0, 1, 2, 5]) {
-      const f = resolveConfig('faithful', { 'latency.latency_steps': latency })
-      const c = resolveConfig('corrected', { 'latency.latency_steps': latency })
+      const f = resolveLabConfig(latencyArbLab, 'faithful', { 'latency.latency_steps': latency })
+      const c = resolveLabConfig(latencyArbLab, 'corrected', { 'latency.latency_steps': latency })
       const [rf, rc] = await Promise.all([run(f), run(c)])
-      expect(latencyArbMetrics(rc, c).avg_pnl_per_arb!, `latency ${latency}`).toBeGreaterThan(latencyArbMetrics(rf, f).avg_pnl_per_arb!)
+      expect(latencyArbReport(rc, c).metrics.avg_pnl_per_arb!, `latency ${latency}`).toBeGreaterThan(latencyArbReport(rf, f).metrics.avg_pnl_per_arb!)
     }
   })
 })

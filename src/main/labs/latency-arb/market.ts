@@ -1,13 +1,17 @@
-import type { Surface } from '../../engine/kernel'
 import { Xoshiro128 } from '../../engine/rng/xoshiro128'
-import { CALM, type LatencyArbConfig } from './config'
+import { CALM } from '../common/fields'
+import type { LatencyArbConfig } from './config'
+import type { ArbDesk } from './execution'
 
 // The exogenous path, simulated up front from the seed: regime chain, the efficient price and
-// the two venues' mids. Each process draws from its own named stream (seed ^ tag).
+// the two venues' mids and half-spreads. Each process draws from its own named stream (seed ^ tag).
+
+export { CALM, STRESSED } from '../common/fields'
 
 export const STREAMS = { regime: 0x1a7e_0101, price: 0x1a7e_0202, venueA: 0x1a7e_0303, venueB: 0x1a7e_0404 } as const
 
-export interface LatencyArbMarket {
+/** The exogenous path: pure in the config. */
+export interface LatencyArbPath {
   T: number
   regime: Int32Array
   efficient: Float64Array
@@ -16,6 +20,15 @@ export interface LatencyArbMarket {
   /** Half-spreads in bps at each step (widened in stress). */
   halfSpreadA: Float64Array
   halfSpreadB: Float64Array
+}
+
+/**
+ * The run's market: the path plus the desk that executes on it (execution.ts). The kernel
+ * creates the market once per run and hands the same object to the execution model (through
+ * the step context) and to the report, so the desk is the one per-run state both read.
+ */
+export interface LatencyArbMarket extends LatencyArbPath {
+  readonly desk: ArbDesk
 }
 
 /** Next regime from a uniform draw: the first state whose cumulative probability exceeds u. */
@@ -34,7 +47,7 @@ function nextRegime(row: readonly number[], u: number): number {
  * venue B adjusts toward A's last quote, y' = y + φ(x − y) + b·ζ (error-correction lead–lag,
  * Engle–Granger 1987; Hasbrouck 1995), so the basis y − x opens when A moves and decays as (1 − φ)^k.
  */
-export function simulateLatencyArbMarket(config: LatencyArbConfig): LatencyArbMarket {
+export function simulateLatencyArbPath(config: LatencyArbConfig): LatencyArbPath {
   const { T, dt, seed } = config
   const mp = config.market_params
   const vp = config.venue_params
@@ -43,7 +56,7 @@ export function simulateLatencyArbMarket(config: LatencyArbConfig): LatencyArbMa
   const aRng = new Xoshiro128((seed ^ STREAMS.venueA) >>> 0)
   const bRng = new Xoshiro128((seed ^ STREAMS.venueB) >>> 0)
   const vol = [mp.vol_calm, mp.vol_stressed]
-  const m: LatencyArbMarket = {
+  const m: LatencyArbPath = {
     T,
     regime: new Int32Array(T),
     efficient: new Float64Array(T),
@@ -74,53 +87,4 @@ export function simulateLatencyArbMarket(config: LatencyArbConfig): LatencyArbMa
     m.halfSpreadB[t] = vp.b_half_spread_bps * widen
   }
   return m
-}
-
-export interface Quotes {
-  bidA: number
-  askA: number
-  bidB: number
-  askB: number
-}
-
-/** Touch prices: mid·(1 ∓ h/1e4). */
-export function quotesAt(m: LatencyArbMarket, t: number): Quotes {
-  const a = m.midA[t]!
-  const b = m.midB[t]!
-  const ha = m.halfSpreadA[t]! / 1e4
-  const hb = m.halfSpreadB[t]! / 1e4
-  return { bidA: a * (1 - ha), askA: a * (1 + ha), bidB: b * (1 - hb), askB: b * (1 + hb) }
-}
-
-/** +1: buy A, sell B; −1: buy B, sell A. */
-export type Direction = 1 | -1
-
-/** The price paid on the buy leg and received on the sell leg at t. */
-export function legPrices(m: LatencyArbMarket, t: number, direction: Direction): { buy: number; sell: number } {
-  const q = quotesAt(m, t)
-  return direction === 1 ? { buy: q.askA, sell: q.bidB } : { buy: q.askB, sell: q.bidA }
-}
-
-/**
- * The gross edge in bps that the signal sees for a direction: executable = sell bid / buy ask − 1;
- * mid = rich mid / cheap mid − 1 (the faithful cross-venue basis, half-spreads ignored).
- */
-export function edgeBps(m: LatencyArbMarket, t: number, direction: Direction, basis: 'mid' | 'executable'): number {
-  if (basis === 'mid') return direction === 1 ? 1e4 * (m.midB[t]! / m.midA[t]! - 1) : 1e4 * (m.midA[t]! / m.midB[t]! - 1)
-  const { buy, sell } = legPrices(m, t, direction)
-  return 1e4 * (sell / buy - 1)
-}
-
-/** The venue × side quote grid at t. */
-export function quoteSurface(m: LatencyArbMarket, t: number): Surface {
-  const q = quotesAt(m, t)
-  return {
-    name: 'venue quotes',
-    unit: 'price',
-    axes: [
-      { name: 'venue', unit: 'venue', labels: ['A', 'B'] },
-      { name: 'side', unit: 'side', labels: ['bid', 'ask'] }
-    ],
-    values: Float64Array.of(q.bidA, q.askA, q.bidB, q.askB)
-  }
 }
