@@ -7,16 +7,9 @@ import { startWorkstation } from '../src/main/app/workstation'
 import { runRandomWalk } from '../src/main/engine/tasks/random-walk'
 import { Xoshiro128 } from '../src/main/engine/rng/xoshiro128'
 import { launchNodeProcess } from '../src/main/services/node-launcher'
-import { executeLab, planLab } from '../src/main/labs/execute'
-import { labIds } from '../src/main/labs/registry'
 import { expandExperiment } from '../src/main/experiments/plan'
 import { runOnPool } from '../src/main/experiments/pool'
-import { openDatabase } from '../src/main/store/database'
-import { RunsRepository } from '../src/main/store/runs-repository'
 import { availableParallelism } from 'node:os'
-import { bareBookLoop } from '../src/main/labs/microstructure/book/bare-loop'
-import { resolveConfig as resolveMicroConfig } from '../src/main/labs/microstructure/config'
-import { runMicrostructure } from '../src/main/labs/microstructure/lab'
 import * as ort from 'onnxruntime-node'
 import { RegimeModel, STATE_SIZE, loadRegimeModel } from '../src/main/inference/regime-model'
 import { modelsDir } from '../src/main/inference/classify-series'
@@ -26,6 +19,10 @@ import { resolveConfig as resolveHestonConfig } from '../src/main/labs/heston-re
 import { SupervisedService } from '../src/main/services/service-host'
 import { benchDecisionLog } from './decision-log'
 import { benchAuditChain } from './audit-chain'
+import { benchLabs } from './labs'
+import { MEMORY_PROBE_FLAG, benchMemory, memoryProbe } from './memory'
+import { benchMicrostructure } from './microstructure'
+import { labIds } from '../src/main/labs/registry'
 
 // `npm run bench`: the slice's throughput at each layer, as absolute figures and as ratios to a
 // baseline measured in this same process (so machine speed cancels out of the ratios).
@@ -111,7 +108,9 @@ async function main(): Promise<void> {
   console.log(`\nworkstation cold start (store open + both services ready): ${coldStartMs.toFixed(0)} ms`)
   if (!Number.isFinite(sink)) console.log('(sink)', sink)
   await benchLabs()
+  await benchSweepScaling()
   await benchMicrostructure()
+  await benchMemory()
   await benchRegime()
   await benchDecisionLog()
   await benchAuditChain()
@@ -144,97 +143,39 @@ async function benchRegime(): Promise<void> {
 }
 
 /**
- * Order-book events per second: a bare loop over the same book (depth, quotes, one market
- * order per step, nothing else) against the full lab loop (scenario, strategy, fills, ledger,
- * metrics), then the full loop with every step's decision logged to SQLite.
+ * Sweep scaling: the same 16-run seed ensemble (20,000 steps each) on 1 process, then one per
+ * core. Each process is warmed up first so JIT compilation is not what gets measured. (Runs
+ * of a few thousand steps scale poorly here: per-run fixed costs and allocation dominate.)
  */
-async function benchMicrostructure(): Promise<void> {
-  const STEPS = 200_000
-  const config = resolveMicroConfig('faithful', { steps: STEPS })
-  const levels = config.scenario.depth_levels
-  bareBookLoop(20_000, levels, 1) // warm-up
-  let bareEvents = 0
-  const bare = await best(() => {
-    bareEvents = bareBookLoop(STEPS, levels, 1).events
-  })
-  await runMicrostructure(resolveMicroConfig('faithful', { steps: 20_000 })) // warm-up
-  let fullEvents = 0
-  const full = await best(async () => {
-    fullEvents = (await runMicrostructure(config)).events
-  })
-  // With decision logging: the run as the engine service produces it, step records stored in SQLite.
-  const dir = mkdtempSync(join(tmpdir(), 'mechanica-bench-micro-'))
-  const repository = new RunsRepository(openDatabase(join(dir, 'micro.db')))
-  const spec = { task: 'lab' as const, lab: 'microstructure', preset: 'faithful', overrides: { steps: STEPS } }
-  const plan = planLab(spec)
-  let storing = Number.POSITIVE_INFINITY
-  const logged = await best(async () => {
-    const output = await executeLab(spec)
-    const t0 = performance.now()
-    const row = repository.create({ spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: 'bench', createdAt: new Date(0).toISOString() })
-    repository.complete(row.id, new Date(0).toISOString(), output, output.records)
-    storing = Math.min(storing, (performance.now() - t0) / 1000)
-  })
-  rmSync(dir, { recursive: true, force: true })
-  const rate = (events: number, seconds: number): string => `${(events / seconds / 1e6).toFixed(2)} M events/s`
-  console.log(`\nmicrostructure — ${STEPS.toLocaleString('en-US')} steps, ${levels} levels per side, best of ${REPEATS}`)
-  console.log(`  bare book loop                      ${rate(bareEvents, bare).padStart(18)}   (${(bareEvents / STEPS).toFixed(1)} events/step)`)
-  console.log(`  full loop, no logging               ${rate(fullEvents, full).padStart(18)}   ${((bare / full) * (fullEvents / bareEvents) * 100).toFixed(0)}% of bare`)
-  console.log(`  full loop + decision log in SQLite  ${rate(fullEvents, logged).padStart(18)}   ${((full / logged) * 100).toFixed(0)}% of unlogged (storing ${(storing * 1000).toFixed(0)} ms of ${(logged * 1000).toFixed(0)} ms)`)
-}
-
-/** Labs: steps/s per lab and preset, persistence cost, and sweep scaling over processes. */
-async function benchLabs(): Promise<void> {
-  const ids = labIds()
-  if (ids.length === 0) return
-  console.log(`\nlabs — in process, best of ${REPEATS}`)
-  console.log(`${'lab / preset'.padEnd(34)} ${'steps'.padStart(6)} ${'ms/run'.padStart(8)} ${'steps/s'.padStart(10)} ${'store ms'.padStart(9)} ${'store ×'.padStart(8)}`)
-  const dir = mkdtempSync(join(tmpdir(), 'mechanica-bench-labs-'))
-  const repository = new RunsRepository(openDatabase(join(dir, 'labs.db')))
-  for (const lab of ids) {
-    for (const preset of ['faithful', 'corrected'] as const) {
-      const spec = { task: 'lab' as const, lab, preset, overrides: {} }
-      const plan = planLab(spec)
-      let output: Awaited<ReturnType<typeof executeLab>> | null = await executeLab(spec) // warm-up
-      const seconds = await best(async () => {
-        output = await executeLab(spec)
-      })
-      const stored = await best(() => {
-        const row = repository.create({ spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: 'bench', createdAt: new Date(0).toISOString() })
-        repository.complete(row.id, new Date(0).toISOString(), output!, output!.records)
-      })
-      console.log(
-        `${`${lab} / ${preset}`.padEnd(34)} ${String(plan.steps).padStart(6)} ${(seconds * 1000).toFixed(1).padStart(8)} ${((plan.steps / seconds) / 1e3).toFixed(0).padStart(8)} k ${(stored * 1000).toFixed(1).padStart(9)} ${(stored / seconds).toFixed(2).padStart(8)}`
-      )
-    }
-  }
-  rmSync(dir, { recursive: true, force: true })
-
-  // Sweep scaling: the same 16-run seed ensemble (20,000 steps each) on 1 process, then one per
-  // core. Each process is warmed up first so JIT compilation is not what gets measured. (Runs
-  // of a few thousand steps scale poorly here: per-run fixed costs and allocation dominate.)
+async function benchSweepScaling(): Promise<void> {
   const SWEEP_T = 20_000
-  const lab = ids[0]!
+  const lab = labIds()[0]!
   const runs = expandExperiment({ lab, preset: 'faithful', base: { T: SWEEP_T }, seeds: Array.from({ length: 16 }, (_, i) => i + 1), grid: [], stress: [] })
   const cores = availableParallelism()
   const timings: Array<{ processes: number; seconds: number }> = []
   for (const processes of [...new Set([1, cores])]) {
     const workers = Array.from({ length: processes }, () => new SupervisedService('engine', join(workersDir, 'engine.js'), launchNodeProcess))
     await Promise.all(workers.map((w) => w.start()))
-    await Promise.all(workers.map((w) => w.call('engine.run', runs[0]!.spec)))
+    await Promise.all(workers.map((w) => w.call('engine.run', { spec: runs[0]!.spec })))
     const t0 = performance.now()
-    await runOnPool(workers, runs, (w, run) => w.call('engine.run', run.spec))
+    await runOnPool(workers, runs, (w, run) => w.call('engine.run', { spec: run.spec }))
     timings.push({ processes, seconds: (performance.now() - t0) / 1000 })
     await Promise.all(workers.map((w) => w.stop()))
   }
   const one = timings[0]!.seconds
-  console.log(`\nsweep: ${runs.length} runs of ${lab}, ${SWEEP_T.toLocaleString('en-US')} steps each`)
+  console.log(`
+sweep: ${runs.length} runs of ${lab}, ${SWEEP_T.toLocaleString('en-US')} steps each`)
   for (const t of timings) {
     console.log(`  ${String(t.processes).padStart(2)} process(es): ${t.seconds.toFixed(2)} s, ${(runs.length / t.seconds).toFixed(1)} runs/s, speed-up × ${(one / t.seconds).toFixed(2)}`)
   }
 }
 
-main().catch((error: unknown) => {
+if (process.argv[2] === MEMORY_PROBE_FLAG) {
+  memoryProbe(process.argv.slice(3)).catch((error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  })
+} else main().catch((error: unknown) => {
   console.error(error)
   process.exit(1)
 })

@@ -13,8 +13,10 @@ export type LedgerMode = 'compound' | 'additive'
  */
 export class Ledger {
   readonly position: Float64Array
-  equity: number
-  peak: number
+  // Numbers from the start: a class field declared without a value starts undefined, and V8
+  // then stores every later double in it as a new heap number (an allocation per step).
+  equity = 0
+  peak = 0
   cumulativeCost = 0
   private stepMark = 0
   private stepCost = 0

@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { PerformanceObserver, performance } from 'node:perf_hooks'
+import type { LabRunSpec } from '../src/shared/contract'
+import { executeLab, planLab } from '../src/main/labs/execute'
+import { labIds, labRegistry } from '../src/main/labs/registry'
+
+// `npm run bench`, labs: each lab's steps per second on a long run, the share of it spent in
+// garbage collection, the cost of keeping the chained decision log, and — for the book's labs,
+// when the companion notebooks are at hand (MECHANICA_NOTEBOOKS=folder, python3 with NumPy and
+// pandas) — the notebook's own loop on the same configuration, timed in the same run through
+// tools/fixtures/notebooks (--time), as a ratio.
+
+const REPEATS = 3
+
+interface BenchCase {
+  overrides: Record<string, unknown>
+  /** The same configuration for the notebook harness's timing mode (book labs). */
+  notebook?: { T: number; set?: string[] }
+}
+
+// A long run per lab. Book labs use their notebook's own timing configuration: chapter 5 at
+// T = 90,000 (the notebook's default seed 11); chapter 3's loop rebuilds its equity history every
+// step (cost ∝ T²), so T = 35,000 with a stop that cannot fire, as the harness times it.
+const CASES: Record<string, BenchCase> = {
+  'fx-carry': { overrides: { T: 35_000, 'risk_params.max_dd_stop': 1 }, notebook: { T: 35_000, set: ['risk_params.max_dd_stop=1.0'] } },
+  'credit-spreads': { overrides: { T: 90_000 }, notebook: { T: 90_000 } },
+  'funding-basis': { overrides: { T: 500_000 } },
+  'latency-arb': { overrides: { T: 1_000_000 } },
+  microstructure: { overrides: { steps: 200_000 } },
+  'heston-regime': { overrides: { n_steps: 20_000 } }
+}
+
+interface NotebookTiming {
+  seconds_simulate: number
+  seconds_loop: number
+  steps: number
+}
+
+/** The notebook's own timing through the harness, or why there is none. */
+function notebookTiming(lab: string, c: BenchCase): NotebookTiming | string {
+  const folder = process.env.MECHANICA_NOTEBOOKS
+  if (!c.notebook) return 'no notebook'
+  if (!folder) return 'set MECHANICA_NOTEBOOKS'
+  const script = join(__dirname, '..', '..', 'tools', 'fixtures', 'notebooks', 'make.py')
+  if (!existsSync(script)) return 'no harness'
+  const args = [script, '--notebook', folder, '--lab', lab, '--time', '--T', String(c.notebook.T), '--repeats', String(REPEATS), ...(c.notebook.set ?? []).flatMap((s) => ['--set', s])]
+  const out = spawnSync(process.env.MECHANICA_PYTHON ?? 'python3', args, { encoding: 'utf8', timeout: 20 * 60_000 })
+  if (out.status !== 0) return `harness failed: ${(out.stderr || out.error?.message || '').trim().split('\n').at(-1)}`
+  return JSON.parse(out.stdout.trim().split('\n').at(-1)!) as NotebookTiming
+}
+
+/** Best wall time of fn over REPEATS runs, and the share of all their time spent in GC. */
+async function timed(fn: () => Promise<unknown> | unknown): Promise<{ seconds: number; gcShare: number }> {
+  let gcMs = 0
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs += entry.duration
+  })
+  observer.observe({ entryTypes: ['gc'] })
+  let best = Number.POSITIVE_INFINITY
+  let total = 0
+  for (let i = 0; i < REPEATS; i++) {
+    const t0 = performance.now()
+    await fn()
+    const ms = performance.now() - t0
+    total += ms
+    best = Math.min(best, ms)
+  }
+  // GC entries arrive asynchronously: let them in before reading the sum.
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  observer.disconnect()
+  return { seconds: best / 1000, gcShare: gcMs / total }
+}
+
+const us = (seconds: number, steps: number): string => ((seconds / steps) * 1e6).toFixed(2)
+const rate = (steps: number, seconds: number): string => `${(steps / seconds / 1e3).toFixed(0)} k`
+
+export async function benchLabs(): Promise<void> {
+  console.log(`\nlabs — faithful preset, one long run each, in process, best of ${REPEATS} (Node ${process.versions.node})`)
+  console.log('  market: the exogenous path simulated up front; loop: the closed loop with metrics, counts, chart series and results hash; +log: the chained decision log too')
+  console.log(`${'lab'.padEnd(16)} ${'steps'.padStart(9)} ${'market µs'.padStart(10)} ${'loop µs'.padStart(8)} ${'loop steps/s'.padStart(13)} ${'GC %'.padStart(5)} ${'+log µs'.padStart(8)}   notebook (same config)`)
+  for (const id of labIds()) {
+    const c = CASES[id] ?? { overrides: {} }
+    const spec: LabRunSpec = { task: 'lab', lab: id, preset: 'faithful', overrides: c.overrides }
+    const plan = planLab(spec)
+    const lab = labRegistry.get(id)!
+    await executeLab(spec) // warm-up: JIT, not what gets measured
+    const market = await timed(() => lab.market(plan.config, {}))
+    const run = await timed(() => executeLab(spec))
+    const logged = await timed(() => executeLab(spec, { onLogSlice: () => undefined }))
+    const loop = Math.max(0, run.seconds - market.seconds)
+    const n = plan.steps
+    const notebook = notebookTiming(id, c)
+    let versus = typeof notebook === 'string' ? `— (${notebook})` : ''
+    if (typeof notebook !== 'string') {
+      const nbLoop = notebook.seconds_loop / notebook.steps
+      const nbTotal = (notebook.seconds_simulate + notebook.seconds_loop) / notebook.steps
+      versus =
+        `loop ${(nbLoop * 1e6).toFixed(1)} µs → × ${(nbLoop / (loop / n)).toFixed(0)} per step; ` +
+        `market + loop ${(nbTotal * 1e6).toFixed(1)} µs → × ${(nbTotal / (run.seconds / n)).toFixed(0)}`
+    }
+    console.log(
+      `${id.padEnd(16)} ${n.toLocaleString('en-US').padStart(9)} ${us(market.seconds, n).padStart(10)} ${us(loop, n).padStart(8)} ${rate(n, loop).padStart(13)} ${(run.gcShare * 100).toFixed(1).padStart(5)} ${us(logged.seconds - market.seconds, n).padStart(8)}   ${versus}`
+    )
+  }
+}
