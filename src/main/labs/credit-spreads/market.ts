@@ -1,6 +1,8 @@
 import { exp, log } from '../../engine/rng/libm'
+import { RandomState } from '../../engine/rng/mt19937'
+import { npMean } from '../common/numpy'
 import type { CreditSpreadsConfig, RegimeName } from './config'
-import { npMean } from './numeric'
+import { baselineSignals, type BaselineSignals } from './policy'
 import { RATING, tenorGrid, writeSpreadCurve } from './surface'
 
 // The exogenous path, simulated up front from the seed (book ch.5 §5.2.1–5.2.3; notebook
@@ -160,4 +162,13 @@ export function buildMarket(config: CreditSpreadsConfig, state: StatePath): Mark
     market.priceHY[t + 1] = market.priceHY[t]! + -durHY * dShy * 100.0
   }
   return market
+}
+
+/** The run's market: the exogenous path and the baseline's trailing signals, precomputed once. */
+export type CreditMarket = MarketPath & { signals: BaselineSignals }
+
+/** The whole exogenous path: NumPy's legacy generator seeded once, as np.random.seed(seed). */
+export function creditMarket(config: CreditSpreadsConfig, state?: StatePath): CreditMarket {
+  const path = buildMarket(config, state ?? simulateState(config, new RandomState(config.seed)))
+  return { ...path, signals: baselineSignals(path, config.corrections.baseline_warmup) }
 }

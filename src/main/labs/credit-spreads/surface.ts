@@ -1,4 +1,6 @@
 import type { Surface } from '../../engine/kernel'
+import type { MarketPath } from './market'
+import type { CreditSpreadsObservation } from './policy'
 
 // The tradable surface: a spread curve per rating bucket over tenor (book ch.5 §5.2.3;
 // notebook cell 16). Loadings are the notebook's fixed RATING table.
@@ -81,4 +83,17 @@ export function spreadSurface(spreadsIG: Float64Array, spreadsHY: Float64Array, 
     ],
     values
   }
+}
+
+/**
+ * The numbers read off the surface at t into the observation: each bucket's level (mean over
+ * tenors) and slope (longest − shortest), and the stress index. They are computed once per run
+ * with the market (notebook cell 16, surface_features), so reading them copies five numbers.
+ */
+export function readSurfaceFeatures(market: MarketPath, t: number, o: CreditSpreadsObservation): void {
+  o.levelIG = market.levelIG[t]!
+  o.levelHY = market.levelHY[t]!
+  o.slopeIG = market.slopeIG[t]!
+  o.slopeHY = market.slopeHY[t]!
+  o.creditBeta = market.creditBeta[t]!
 }
