@@ -47,23 +47,25 @@ export function tenorGrid(tenorsDays: readonly number[]): TenorGrid {
 }
 
 /**
- * One bucket's spread curve, written into out[offset … offset + K):
+ * One bucket's spread curve at one state point, written into out[offset … offset + K):
  * s(τ) = base + haz·LGD·h·√τ + liq·ℓ·√τ·0.06 + corr·c·g_corr(τ)·0.025 + j·(a + b√τ), clipped.
  * book ch.5 §5.2.3; notebook cell 16 (operation order kept for bit parity)
  */
 export function writeSpreadCurve(
-  bucket: RatingBucket,
-  state: { hazard: number; liq: number; corr: number; jump: number },
+  r: RatingLoadings,
+  hazard: number,
+  liq: number,
+  corr: number,
+  jump: number,
   lgd: number,
   grid: TenorGrid,
   out: Float64Array,
   offset: number
 ): void {
-  const r = RATING[bucket]
   for (let k = 0; k < grid.years.length; k++) {
     const sq = grid.sqrtYears[k]!
-    let s = r.base + r.haz_mult * lgd * state.hazard * sq + r.liq_mult * state.liq * sq * 0.06 + r.corr_mult * state.corr * grid.corrShape[k]! * 0.025
-    s = s + state.jump * (r.jumpLevel + r.jumpSqrtTau * sq)
+    let s = r.base + r.haz_mult * lgd * hazard * sq + r.liq_mult * liq * sq * 0.06 + r.corr_mult * corr * grid.corrShape[k]! * 0.025
+    s = s + jump * (r.jumpLevel + r.jumpSqrtTau * sq)
     out[offset + k] = Math.min(Math.max(s, SPREAD_FLOOR), SPREAD_CAP)
   }
 }
