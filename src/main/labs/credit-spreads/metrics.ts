@@ -58,10 +58,19 @@ export function creditSpreadsMetrics(run: LabRun<CreditMarket>, config: CreditSp
   const rets = new Float64Array(Math.max(n, 1))
   for (let i = 0; i < n; i++) rets[i] = (s.equity[i + 1]! - s.equity[i]!) / Math.max(s.equity[i]!, 1e-9)
   const sd = npStd(rets) + 1e-12
+  // pnl_net split by regime, each in step order (the notebook's boolean-mask selections)
   const stressIndex = config.regimes.names.indexOf('liquidity_stress')
-  const stress: number[] = []
-  const calm: number[] = []
-  for (let t = 0; t < n; t++) (run.columns.regime[t] === stressIndex ? stress : calm).push(s.pnlNet[t]!)
+  const stress = new Float64Array(n)
+  const calm = new Float64Array(n)
+  const absPnl = new Float64Array(n)
+  let nStress = 0
+  let nCalm = 0
+  for (let t = 0; t < n; t++) {
+    const pnl = s.pnlNet[t]!
+    if (run.columns.regime[t] === stressIndex) stress[nStress++] = pnl
+    else calm[nCalm++] = pnl
+    absPnl[t] = Math.abs(pnl)
+  }
   const totalCosts = s.costsCum[n]! - s.costsCum[0]!
   return {
     total_return: s.equity[n]! / s.equity[0]! - 1.0,
@@ -69,9 +78,9 @@ export function creditSpreadsMetrics(run: LabRun<CreditMarket>, config: CreditSp
     max_drawdown: maxOf(s.drawdown),
     avg_leverage: npMean(s.leverage),
     total_costs: totalCosts,
-    cost_ratio: totalCosts / (npSum(s.pnlNet.map(Math.abs)) + 1e-9),
-    pnl_stress: npSum(stress),
-    pnl_nonstress: npSum(calm),
+    cost_ratio: totalCosts / (npSum(absPnl) + 1e-9),
+    pnl_stress: npSum(stress, 0, nStress),
+    pnl_nonstress: npSum(calm, 0, nCalm),
     steps_ran: n,
     final_equity: s.equity[n]!
   }
@@ -79,7 +88,7 @@ export function creditSpreadsMetrics(run: LabRun<CreditMarket>, config: CreditSp
 
 function maxOf(values: Float64Array): number {
   let best = 0
-  for (const v of values) best = Math.max(best, v)
+  for (let i = 0; i < values.length; i++) best = Math.max(best, values[i]!)
   return best
 }
 
