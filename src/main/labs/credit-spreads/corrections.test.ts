@@ -6,6 +6,7 @@ import { creditSpreadsLab } from './lab'
 import { creditMarket, type CreditMarket } from './market'
 import { creditSpreadsDiagnostics, creditSpreadsMetrics, creditSpreadsReport, notebookSeries } from './metrics'
 import { baselineSignals } from './policy'
+import { spreadCurvesAt } from './surface'
 
 // What each correction changes, the run's invariants, and the config's errors.
 
@@ -43,10 +44,11 @@ describe('credit-spreads corrections', () => {
 
   it('spread sign: with long spread = long protection, level P&L has the sign of the spread change', () => {
     const corrected = resolveConfig('faithful', { ...short, corrections: { spread_sign: 'long_protection' } })
-    const K = market.tenorsDays.length
+    const K = market.tenors.days.length
+    const longestIG = (t: number) => spreadCurvesAt(market, t, faithful)[K - 1]!
     let checked = 0
     for (let t = 1; t < market.T; t++) {
-      const widening = Math.sign(market.spreadsIG[t * K + K - 1]! - market.spreadsIG[(t - 1) * K + K - 1]!)
+      const widening = Math.sign(longestIG(t) - longestIG(t - 1))
       if (widening === 0) continue
       expect(Math.sign(markPosition(market, t, longSpread, corrected).ig!)).toBe(widening)
       expect(Math.sign(markPosition(market, t, longSpread, faithful).ig!)).toBe(-widening) // the notebook's inverted sign

@@ -1,9 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { resolveLabConfig, runCollected } from '../../engine/kernel'
+import type { CreditSpreadsConfig } from './config'
 import { creditSpreadsLab } from './lab'
 import { creditMarket, type CreditMarket, type StatePath } from './market'
 import { creditSpreadsReport, notebookSeries } from './metrics'
 import { baselineSignals } from './policy'
+import { spreadCurvesAt } from './surface'
 import { runFixtures, seriesError, signalsFixture, type RunFixture, type SeriesError } from './test-fixtures'
 
 // Parity with the notebook (alexdibol/markets_for_traders @5b8cc6d, CHAPTER_5, MIT): every fixture
@@ -30,7 +32,16 @@ function stateOf(f: RunFixture): StatePath {
   }
 }
 
-function marketSeries(m: CreditMarket): Record<string, ArrayLike<number>> {
+function marketSeries(m: CreditMarket, config: CreditSpreadsConfig): Record<string, ArrayLike<number>> {
+  // the T × K grids, rebuilt step by step as the surface is
+  const K = m.tenors.days.length
+  const spreadsIG = new Float64Array(m.T * K)
+  const spreadsHY = new Float64Array(m.T * K)
+  for (let t = 0; t < m.T; t++) {
+    const curves = spreadCurvesAt(m, t, config)
+    spreadsIG.set(curves.subarray(0, K), t * K)
+    spreadsHY.set(curves.subarray(K), t * K)
+  }
   return {
     level_ig: m.levelIG,
     slope_ig: m.slopeIG,
@@ -39,8 +50,8 @@ function marketSeries(m: CreditMarket): Record<string, ArrayLike<number>> {
     credit_beta: m.creditBeta,
     index_price_IG: m.priceIG,
     index_price_HY: m.priceHY,
-    spreads_IG: m.spreadsIG,
-    spreads_HY: m.spreadsHY
+    spreads_IG: spreadsIG,
+    spreads_HY: spreadsHY
   }
 }
 
@@ -72,7 +83,7 @@ describe.each(fixtures.map((f) => [f.file, f] as const))('credit-spreads faithfu
 
   it('builds the same surface, features and index prices from the notebook state', () => {
     const market = creditMarket(config, stateOf(f))
-    for (const [key, values] of Object.entries(marketSeries(market))) expectClose(file, seriesError(key, values, expectedMarket(f, key)), true)
+    for (const [key, values] of Object.entries(marketSeries(market, config))) expectClose(file, seriesError(key, values, expectedMarket(f, key)), true)
   })
 
   it('takes the same actions and books the same equity, positions and costs at every step', async () => {
@@ -157,8 +168,9 @@ describe('credit-spreads reproduces the published reference values (seed 11, fai
     expect(telemetry.execution!.prop_cost_sum).toBeCloseTo(0.599493, 6)
     expect(telemetry.execution!.impact_cost_sum).toBeCloseTo(9.890127, 6)
     expect(telemetry.action!.counts).toEqual({ FLAT: 94, LONG_SPREAD: 633, SHORT_SPREAD: 0, CURVE_STEEPENER: 172 })
-    const ig = Array.from(run.market.spreadsIG.subarray(0, 5))
-    const hy = Array.from(run.market.spreadsHY.subarray(0, 5))
+    const curves = spreadCurvesAt(run.market, 0, config)
+    const ig = Array.from(curves.subarray(0, 5))
+    const hy = Array.from(curves.subarray(5, 10))
     ;[0.020385, 0.019851, 0.020253, 0.0221, 0.02588].forEach((v, k) => expect(ig[k]).toBeCloseTo(v, 6))
     ;[0.04904, 0.049778, 0.051773, 0.0564, 0.064502].forEach((v, k) => expect(hy[k]).toBeCloseTo(v, 6))
     const surface = creditSpreadsLab.surface(run.market, 0, config)

@@ -85,7 +85,7 @@ export const creditSpreadsLab: Lab<CreditSpreadsConfig, CreditMarket, CreditSpre
     drawdownStop: { threshold: c.risk_params.max_dd_stop, strict: true, onBreach: 'flatten' }
   }),
   execution: creditSpreadsExecution,
-  surface: (m, t) => spreadSurface(m.spreadsIG, m.spreadsHY, m.tenorsDays, t),
+  surface: spreadSurface,
 
   report: (c, m) => wholeRunReport(creditSpreadsLab, c, m, (run) => creditSpreadsReport(run, c)),
   stressMenu: creditSpreadsStressMenu

@@ -4,7 +4,7 @@ import { RandomState } from '../../engine/rng/mt19937'
 import { npMean } from '../common/numpy'
 import type { CreditSpreadsConfig, RegimeName } from './config'
 import { baselineSignals, type BaselineSignals } from './policy'
-import { RATING, tenorGrid, writeSpreadCurve } from './surface'
+import { RATING, tenorGrid, writeSpreadCurve, type TenorGrid } from './surface'
 
 // The exogenous path, simulated up front from the seed (book ch.5 §5.2.1–5.2.3; notebook
 // cells 11 and 16): regime chain, risk-free rate, hazard, liquidity and correlation stress,
@@ -52,10 +52,9 @@ export interface StatePath {
 
 export interface MarketPath extends StatePath {
   T: number
-  tenorsDays: Float64Array
-  /** T × K, row-major by step. */
-  spreadsIG: Float64Array
-  spreadsHY: Float64Array
+  /** The surface's tenors; the curves at a step are rebuilt from the state (surface.ts, spreadCurvesAt). */
+  tenors: TenorGrid
+  /** Features of each bucket's curve per step: level = mean over tenors, slope = longest − shortest. */
   levelIG: Float64Array
   slopeIG: Float64Array
   levelHY: Float64Array
@@ -157,16 +156,17 @@ export function simulateState(config: CreditSpreadsConfig, rng: LegacyDraws): St
   return path
 }
 
-/** Surface, features and index proxies from a state path. book ch.5 §5.2.3–5.2.4; notebook cell 16 */
+/**
+ * The surface's features and the index proxies from a state path, curve by curve (the T × K
+ * grids are not kept: a surface is rebuilt on request). book ch.5 §5.2.3–5.2.4; notebook cell 16
+ */
 export function buildMarket(config: CreditSpreadsConfig, state: StatePath): MarketPath {
   const { T } = config
   const mp = config.market_params
-  const grid = tenorGrid(config.surface_params.tenors_days)
-  const K = grid.years.length
+  const tenors = tenorGrid(config.surface_params.tenors_days)
+  const K = tenors.years.length
   const lgd = 1.0 - mp.recovery_rate
   const { hazard, liq, corr, jump } = state
-  const spreadsIG = new Float64Array(T * K)
-  const spreadsHY = new Float64Array(T * K)
   const levelIG = new Float64Array(T)
   const slopeIG = new Float64Array(T)
   const levelHY = new Float64Array(T)
@@ -176,33 +176,38 @@ export function buildMarket(config: CreditSpreadsConfig, state: StatePath): Mark
   const priceHY = new Float64Array(T)
   const ig = RATING.IG
   const hy = RATING.HY
+  const curveIG = new Float64Array(K)
+  const curveHY = new Float64Array(K)
+  // Index prices from the longest tenor: dP = −Dur(β[t−1])·(s[t] − s[t−1])·100, P0 = 100 (notebook cell 16)
+  const ref = K - 1
+  let refIG = 0
+  let refHY = 0
   for (let t = 0; t < T; t++) {
-    const h = hazard[t]!
     const l = liq[t]!
     const c = corr[t]!
     const j = jump[t] === 1 ? mp.jump_size_spread : 0.0
-    const row = t * K
-    writeSpreadCurve(ig, h, l, c, j, lgd, grid, spreadsIG, row)
-    writeSpreadCurve(hy, h, l, c, j, lgd, grid, spreadsHY, row)
-    levelIG[t] = npMean(spreadsIG, row, K) // level = mean over tenors
-    slopeIG[t] = spreadsIG[row + K - 1]! - spreadsIG[row]! // slope = longest − shortest
-    levelHY[t] = npMean(spreadsHY, row, K)
-    slopeHY[t] = spreadsHY[row + K - 1]! - spreadsHY[row]!
+    writeSpreadCurve(ig, hazard[t]!, l, c, j, lgd, tenors, curveIG, 0)
+    writeSpreadCurve(hy, hazard[t]!, l, c, j, lgd, tenors, curveHY, 0)
+    levelIG[t] = npMean(curveIG) // level = mean over tenors
+    slopeIG[t] = curveIG[K - 1]! - curveIG[0]! // slope = longest − shortest
+    levelHY[t] = npMean(curveHY)
+    slopeHY[t] = curveHY[K - 1]! - curveHY[0]!
     creditBeta[t] = 0.6 * l + 0.4 * c // stress index (credit_beta)
+    if (t === 0) {
+      priceIG[0] = 100.0
+      priceHY[0] = 100.0
+    } else {
+      const dSig = curveIG[ref]! - refIG
+      const dShy = curveHY[ref]! - refHY
+      const durIG = ig.dur * (1.0 + ig.durStress * creditBeta[t - 1]!)
+      const durHY = hy.dur * (1.0 + hy.durStress * creditBeta[t - 1]!)
+      priceIG[t] = priceIG[t - 1]! + -durIG * dSig * 100.0
+      priceHY[t] = priceHY[t - 1]! + -durHY * dShy * 100.0
+    }
+    refIG = curveIG[ref]!
+    refHY = curveHY[ref]!
   }
-  // Index prices from the longest tenor: dP = −Dur·(1 + f·β)·dS·100, P0 = 100 (notebook cell 16)
-  priceIG[0] = 100.0
-  priceHY[0] = 100.0
-  const ref = K - 1
-  for (let t = 0; t < T - 1; t++) {
-    const dSig = spreadsIG[(t + 1) * K + ref]! - spreadsIG[t * K + ref]!
-    const dShy = spreadsHY[(t + 1) * K + ref]! - spreadsHY[t * K + ref]!
-    const durIG = ig.dur * (1.0 + ig.durStress * creditBeta[t]!)
-    const durHY = hy.dur * (1.0 + hy.durStress * creditBeta[t]!)
-    priceIG[t + 1] = priceIG[t]! + -durIG * dSig * 100.0
-    priceHY[t + 1] = priceHY[t]! + -durHY * dShy * 100.0
-  }
-  return { ...state, T, tenorsDays: grid.days, spreadsIG, spreadsHY, levelIG, slopeIG, levelHY, slopeHY, creditBeta, priceIG, priceHY }
+  return { ...state, T, tenors, levelIG, slopeIG, levelHY, slopeHY, creditBeta, priceIG, priceHY }
 }
 
 /** The run's market: the exogenous path and the baseline's trailing signals, precomputed once. */

@@ -1,4 +1,5 @@
 import type { Surface } from '../../engine/kernel'
+import type { CreditSpreadsConfig } from './config'
 import type { MarketPath } from './market'
 import type { CreditSpreadsObservation } from './policy'
 
@@ -70,20 +71,38 @@ export function writeSpreadCurve(
   }
 }
 
+/**
+ * Both buckets' curves at step t from the state there, IG then HY, into out[0 … 2K). The market
+ * keeps the curves' features, not the T × K grids: a surface is rebuilt on request, bit for bit
+ * the curve the features were read from (buildMarket calls writeSpreadCurve the same way).
+ */
+export function writeSpreadCurves(market: MarketPath, t: number, config: CreditSpreadsConfig, out: Float64Array): void {
+  const mp = config.market_params
+  const lgd = 1.0 - mp.recovery_rate
+  const jump = market.jump[t] === 1 ? mp.jump_size_spread : 0.0
+  const K = market.tenors.years.length
+  writeSpreadCurve(RATING.IG, market.hazard[t]!, market.liq[t]!, market.corr[t]!, jump, lgd, market.tenors, out, 0)
+  writeSpreadCurve(RATING.HY, market.hazard[t]!, market.liq[t]!, market.corr[t]!, jump, lgd, market.tenors, out, K)
+}
+
+/** The IG and HY curves at step t (2K values: IG by tenor, then HY by tenor). */
+export function spreadCurvesAt(market: MarketPath, t: number, config: CreditSpreadsConfig): Float64Array {
+  const out = new Float64Array(2 * market.tenors.years.length)
+  writeSpreadCurves(market, t, config, out)
+  return out
+}
+
 /** The rating × tenor grid at step t as a kernel Surface (IG row, then HY row). */
-export function spreadSurface(spreadsIG: Float64Array, spreadsHY: Float64Array, tenorsDays: Float64Array, t: number): Surface {
-  const k = tenorsDays.length
-  const values = new Float64Array(2 * k)
-  values.set(spreadsIG.subarray(t * k, (t + 1) * k), 0)
-  values.set(spreadsHY.subarray(t * k, (t + 1) * k), k)
+export function spreadSurface(market: MarketPath, t: number, config: CreditSpreadsConfig): Surface {
+  const days = market.tenors.days
   return {
     name: 'credit spread curve',
     unit: 'spread (decimal)',
     axes: [
       { name: 'rating', unit: 'bucket', labels: [...RATING_BUCKETS] },
-      { name: 'tenor', unit: 'days', labels: Array.from(tenorsDays, (d) => `${d}d`), values: Array.from(tenorsDays) }
+      { name: 'tenor', unit: 'days', labels: Array.from(days, (d) => `${d}d`), values: Array.from(days) }
     ],
-    values
+    values: spreadCurvesAt(market, t, config)
   }
 }
 
