@@ -1,60 +1,50 @@
 import { z } from 'zod'
-import type { CorrectionNote, PresetDefinition } from '../../engine/kernel'
+import type { CorrectionNote, PresetDefinition, StressVariant } from '../../engine/kernel'
+import { checkTransitionMatrix, nonNegative, num, positive, probability, whole } from '../common/fields'
 
 // Keys and nesting mirror the notebook's `run_config` (book ch.5; notebook cell 6), less its
-// free-text notes. `corrections` holds one switch per fix of the corrected preset.
+// free-text notes, so a path such as `risk_params.max_dd_stop` means the same thing here, in the
+// CLI's --set and in the memo. `corrections` holds one switch per fix of the corrected preset.
 
 export const REGIME_NAMES = ['carry_calm', 'late_cycle', 'liquidity_stress'] as const
 export type RegimeName = (typeof REGIME_NAMES)[number]
 
-const num = () => z.number({ error: 'must be a number' })
-const whole = () => z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' })
-const positive = (fallback: number) => num().gt(0, { error: 'must be > 0' }).default(fallback)
-const nonNegative = (fallback: number) => num().min(0, { error: 'must be ≥ 0' }).default(fallback)
-const probability = num().min(0, { error: 'must be ≥ 0' }).max(1, { error: 'must be ≤ 1' })
-
-const RegimesConfig = z
+const Regimes = z
   .strictObject({
     names: z
       .array(z.enum(REGIME_NAMES, { error: `must be one of ${REGIME_NAMES.join(', ')}` }))
       .length(3, { error: 'must name the three regimes' })
       .refine((names) => new Set(names).size === 3, { error: `must name each of ${REGIME_NAMES.join(', ')} once` })
-      .default([...REGIME_NAMES]),
-    markov_P: z
-      .array(z.array(probability).length(3, { error: 'each row must have 3 probabilities' }), { error: 'must be a 3×3 matrix' })
-      .length(3, { error: 'must have 3 rows, one per regime' })
-      .superRefine((rows, ctx) => {
-        // np.random.choice accepts a row whose sum is within sqrt(eps) of 1
-        rows.forEach((row, i) => {
-          const total = row.reduce((s, p) => s + p, 0)
-          if (Math.abs(total - 1) > Math.sqrt(Number.EPSILON)) ctx.addIssue({ code: 'custom', path: [i], message: `row ${i} must sum to 1 (got ${total})` })
-        })
-      })
-      .default([
-        [0.965, 0.03, 0.005],
-        [0.06, 0.92, 0.02],
-        [0.09, 0.14, 0.77]
-      ])
+      .default(() => [...REGIME_NAMES]),
+    // book ch.5 §5.2.1; notebook cell 6: markov_P[i][j] = Prob(next = j | now = i)
+    markov_P: z.array(z.array(probability())).default(() => [
+      [0.965, 0.03, 0.005],
+      [0.06, 0.92, 0.02],
+      [0.09, 0.14, 0.77]
+    ])
   })
+  // np.random.choice accepts a row whose sum is within sqrt(eps) of 1
+  .superRefine((r, ctx) => checkTransitionMatrix(r.markov_P, 3, ctx, ['markov_P']))
   .prefault({})
 
 const MarketParams = z
   .strictObject({
-    rf_level0: num().default(0.03),
-    rf_mean_revert: nonNegative(0.02),
-    rf_sigma: nonNegative(0.006),
-    hazard0: positive(0.015).meta({ description: 'Starting default intensity', unit: 'per year' }),
-    hazard_kappa: nonNegative(0.08),
-    hazard_sigma: nonNegative(0.03),
-    liq0: positive(0.1),
-    liq_kappa: nonNegative(0.1),
-    liq_sigma: nonNegative(0.1),
-    corr_stress0: positive(0.15),
-    corr_kappa: nonNegative(0.08),
-    corr_sigma: nonNegative(0.1),
-    recovery_rate: probability.default(0.4).meta({ description: 'Fraction of par recovered on default', unit: 'fraction' }),
-    jump_intensity_stress: probability.default(0.015).meta({ description: 'Chance of a spread jump per liquidity-stress step', unit: 'per step' }),
-    jump_size_spread: nonNegative(0.002)
+    // book ch.5 §5.2.1; notebook cell 6: the state processes and their starting points
+    rf_level0: num().default(0.03).meta({ description: 'Starting (and long-run) risk-free rate', unit: 'per year' }),
+    rf_mean_revert: nonNegative().default(0.02).meta({ description: 'Mean reversion of the risk-free rate', unit: 'per dt' }),
+    rf_sigma: nonNegative().default(0.006).meta({ description: 'Volatility of the risk-free rate', unit: 'per √dt' }),
+    hazard0: positive().default(0.015).meta({ description: 'Starting default intensity', unit: 'per year' }),
+    hazard_kappa: nonNegative().default(0.08).meta({ description: 'Mean reversion of log hazard', unit: 'per dt' }),
+    hazard_sigma: nonNegative().default(0.03).meta({ description: 'Volatility of log hazard', unit: 'per √dt' }),
+    liq0: positive().default(0.1).meta({ description: 'Starting (and long-run) liquidity stress', unit: 'index' }),
+    liq_kappa: nonNegative().default(0.1).meta({ description: 'Mean reversion of log liquidity stress', unit: 'per dt' }),
+    liq_sigma: nonNegative().default(0.1).meta({ description: 'Volatility of log liquidity stress', unit: 'per √dt' }),
+    corr_stress0: positive().default(0.15).meta({ description: 'Starting (and long-run) correlation stress', unit: 'index' }),
+    corr_kappa: nonNegative().default(0.08).meta({ description: 'Mean reversion of log correlation stress', unit: 'per dt' }),
+    corr_sigma: nonNegative().default(0.1).meta({ description: 'Volatility of log correlation stress', unit: 'per √dt' }),
+    recovery_rate: probability().default(0.4).meta({ description: 'Fraction of par recovered on default', unit: 'fraction' }),
+    jump_intensity_stress: probability().default(0.015).meta({ description: 'Chance of a spread jump per liquidity-stress step', unit: 'per step' }),
+    jump_size_spread: nonNegative().default(0.002).meta({ description: 'Scale of a stress jump, times each bucket’s jump shape a + b√τ', unit: 'spread (decimal)' })
   })
   .prefault({})
 
@@ -65,7 +55,8 @@ const SurfaceParams = z
       .min(2, { error: 'must list at least 2 tenors (slope = longest − shortest)' })
       .max(64, { error: 'must list at most 64 tenors' })
       .refine((days) => days.every((d, i) => i === 0 || d > days[i - 1]!), { error: 'must be strictly increasing' })
-      .default([30, 90, 180, 365, 730]),
+      .default(() => [30, 90, 180, 365, 730])
+      .meta({ description: 'Tenors of the spread curves', unit: 'days' }),
     rating_buckets: z
       .tuple([z.literal('IG'), z.literal('HY')], { error: 'must be ["IG", "HY"] (the buckets the surface has loadings for)' })
       .default(['IG', 'HY'])
@@ -74,16 +65,17 @@ const SurfaceParams = z
 
 const ExecutionParams = z
   .strictObject({
-    cost_fixed: nonNegative(0).meta({ description: 'Fixed cost per trade', unit: 'currency' }),
-    cost_bps: nonNegative(3).meta({ description: 'Proportional cost on turnover', unit: 'bps' }),
-    slippage_lambda: nonNegative(0.18).meta({ description: 'Impact coefficient on trade size (liquidity-scaled)' })
+    // book ch.5 §5.4; notebook cell 6 (trade_cost in cell 21)
+    cost_fixed: nonNegative().default(0).meta({ description: 'Fixed cost per trade', unit: 'currency' }),
+    cost_bps: nonNegative().default(3).meta({ description: 'Proportional cost on turnover', unit: 'bps' }),
+    slippage_lambda: nonNegative().default(0.18).meta({ description: 'Impact coefficient on trade size (liquidity-scaled)' })
   })
   .prefault({})
 
 const RiskParams = z
   .strictObject({
-    max_leverage: positive(2).meta({ description: 'Gross exposure cap: larger targets are scaled down', unit: '× equity' }),
-    pos_limit: positive(1).meta({ description: 'Largest position per leg', unit: '× equity' }),
+    max_leverage: positive().default(2).meta({ description: 'Gross exposure cap: larger targets are scaled down', unit: '× equity' }),
+    pos_limit: positive().default(1).meta({ description: 'Largest position per leg', unit: '× equity' }),
     max_dd_stop: num().gt(0, { error: 'must be > 0' }).max(1, { error: 'must be ≤ 1 (a fraction of peak equity)' }).default(0.22).meta({ description: 'Drawdown from peak equity that forces the book flat', unit: 'fraction' })
   })
   .prefault({})
@@ -110,14 +102,14 @@ const Corrections = z
   })
   .prefault({})
 
-export const CreditSpreadsConfig = z.strictObject({
+export const CreditSpreadsConfigSchema = z.strictObject({
   seed: whole()
     .min(0, { error: 'must be ≥ 0' })
     .max(0xffff_ffff, { error: 'must be < 2^32 (NumPy legacy seed)' })
     .default(11),
   T: whole().min(2, { error: 'must be ≥ 2' }).max(1_000_000, { error: 'must be ≤ 1,000,000' }).default(900).meta({ title: 'T (steps)', description: 'Number of steps in the run', unit: 'steps' }),
-  dt: positive(1),
-  regimes: RegimesConfig,
+  dt: positive().default(1).meta({ description: 'Time step of the state processes (the notebook’s dt = 1: one step)', unit: 'steps' }),
+  regimes: Regimes,
   market_params: MarketParams,
   surface_params: SurfaceParams,
   execution_params: ExecutionParams,
@@ -125,10 +117,10 @@ export const CreditSpreadsConfig = z.strictObject({
   policy_params: PolicyParams,
   corrections: Corrections
 })
-export type CreditSpreadsConfig = z.infer<typeof CreditSpreadsConfig>
+export type CreditSpreadsConfig = z.infer<typeof CreditSpreadsConfigSchema>
 
 // book ch.5 §6.4 (spec bugs 1, 3, 4 and the baseline's bfill); each switch can be flipped alone.
-export const CORRECTIONS = {
+export const CREDIT_SPREADS_CORRECTIONS = {
   spreadSign: {
     id: 'spread_sign',
     title: 'Long spread is long protection',
@@ -151,15 +143,38 @@ export const CORRECTIONS = {
   }
 } as const satisfies Record<string, CorrectionNote>
 
-export const creditSpreadsPresets: Record<'faithful' | 'corrected', PresetDefinition> = {
+export const CREDIT_SPREADS_PRESETS: Readonly<Record<'faithful' | 'corrected', PresetDefinition>> = {
   faithful: {
     description: 'The notebook as published (seed 11, T 900), quirks kept: spread sign, no carry, back-filled means.',
     overrides: { corrections: { spread_sign: 'notebook', carry_accrual: false, baseline_warmup: 'bfill' } },
-    corrections: [CORRECTIONS.stepBudget]
+    corrections: [CREDIT_SPREADS_CORRECTIONS.stepBudget]
   },
   corrected: {
     description: 'Long spread = long protection, carry accrued, no look-ahead in the baseline warm-up.',
     overrides: { corrections: { spread_sign: 'long_protection', carry_accrual: true, baseline_warmup: 'expanding' } },
-    corrections: [CORRECTIONS.spreadSign, CORRECTIONS.carryAccrual, CORRECTIONS.baselineWarmup, CORRECTIONS.stepBudget]
+    corrections: [CREDIT_SPREADS_CORRECTIONS.spreadSign, CREDIT_SPREADS_CORRECTIONS.carryAccrual, CREDIT_SPREADS_CORRECTIONS.baselineWarmup, CREDIT_SPREADS_CORRECTIONS.stepBudget]
   }
+}
+
+/**
+ * The book's stress runs, one dimension at a time against the frozen base (book §1.2 item 3;
+ * ch.5 experiments: stress persistence, stress→impact coupling, drawdown stop and leverage cap).
+ */
+export function creditSpreadsStressMenu(config: CreditSpreadsConfig): StressVariant[] {
+  const { markov_P: P, names } = config.regimes
+  const stress = names.indexOf('liquidity_stress')
+  // twice the chance of entering stress from each other regime, taken from staying put
+  const moreStress = P.map((row, i) => row.map((p, j) => (i === stress ? p : j === stress ? Math.min(1, 2 * p) : j === i ? Math.max(0, p - (row[stress] ?? 0)) : p)))
+  const ep = config.execution_params
+  const mp = config.market_params
+  const rp = config.risk_params
+  return [
+    { name: 'leverage cap halved', overrides: { 'risk_params.max_leverage': rp.max_leverage / 2 } },
+    { name: 'costs and impact doubled', overrides: { 'execution_params.cost_bps': ep.cost_bps * 2, 'execution_params.slippage_lambda': ep.slippage_lambda * 2 } },
+    { name: 'stress entered twice as often', overrides: { 'regimes.markov_P': moreStress } },
+    { name: 'stress jumps 10× as likely and twice as large', overrides: { 'market_params.jump_intensity_stress': Math.min(1, mp.jump_intensity_stress * 10), 'market_params.jump_size_spread': mp.jump_size_spread * 2 } },
+    { name: 'liquidity stress level +50%', overrides: { 'market_params.liq0': mp.liq0 * 1.5 } },
+    { name: 'drawdown stop tightened to 5%', overrides: { 'risk_params.max_dd_stop': Math.min(rp.max_dd_stop, 0.05) } },
+    { name: 'decision cadence 8 (the notebook LLM run)', overrides: { 'policy_params.decision_every': 8 } }
+  ]
 }

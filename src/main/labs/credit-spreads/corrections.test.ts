@@ -1,27 +1,34 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { labResultsHash, runLab, type LabRun } from '../../engine/kernel'
-import { LabConfigError } from '../lab-module'
-import { markPosition } from './book'
-import { CORRECTIONS } from './config'
-import { creditMarket, creditSpreadsLab, creditSpreadsModule, creditStressMenu, resolveConfig, type CreditMarket } from './lab'
+import { LabConfigError, labResultsHash, resolveLabConfig, runCollected } from '../../engine/kernel'
+import { CREDIT_SPREADS_CORRECTIONS, creditSpreadsStressMenu, type CreditSpreadsConfig } from './config'
+import { creditSpreadsLab } from './lab'
+import { creditMarket, type CreditMarket } from './market'
+import { creditSpreadsDiagnostics, creditSpreadsMetrics, creditSpreadsReport, notebookSeries } from './metrics'
 import { baselineSignals } from './policy'
-import { creditDiagnostics, creditMetrics, notebookSeries } from './report'
+import { spreadCurvesAt } from './surface'
 
 // What each correction changes, the run's invariants, and the config's errors.
 
+const resolveConfig = (preset: 'faithful' | 'corrected', overrides: Record<string, unknown> = {}) => resolveLabConfig(creditSpreadsLab, preset, overrides)
 const run = async (preset: 'faithful' | 'corrected', overrides: Record<string, unknown> = {}) => {
   const config = resolveConfig(preset, overrides)
-  return { config, run: (await runLab(creditSpreadsLab, config)) as LabRun<CreditMarket> }
+  return { config, run: await runCollected(creditSpreadsLab, config) }
+}
+/** The lab's mark of `position` over t−1 → t, by P&L component. */
+const markPosition = (market: CreditMarket, t: number, position: Float64Array, config: CreditSpreadsConfig): Record<string, number> => {
+  const out = new Float64Array(creditSpreadsLab.pnlComponents.length)
+  creditSpreadsLab.mark(market, t, position, config, out)
+  return Object.fromEntries(creditSpreadsLab.pnlComponents.map((name, k) => [name, out[k]!]))
 }
 const short = { T: 300 }
 
 describe('credit-spreads presets', () => {
   it('corrected names each fix and sets one switch per fix', () => {
-    expect(creditSpreadsLab.presets.corrected.corrections.map((c) => c.id)).toEqual(['spread_sign', 'carry_accrual', 'baseline_warmup', 'step_budget'])
+    expect(creditSpreadsLab.config.presets.corrected.corrections.map((c) => c.id)).toEqual(['spread_sign', 'carry_accrual', 'baseline_warmup', 'step_budget'])
     expect(resolveConfig('corrected').corrections).toEqual({ spread_sign: 'long_protection', carry_accrual: true, baseline_warmup: 'expanding' })
     expect(resolveConfig('faithful').corrections).toEqual({ spread_sign: 'notebook', carry_accrual: false, baseline_warmup: 'bfill' })
-    expect(creditSpreadsLab.presets.faithful.corrections).toEqual([CORRECTIONS.stepBudget])
+    expect(creditSpreadsLab.config.presets.faithful.corrections).toEqual([CREDIT_SPREADS_CORRECTIONS.stepBudget])
   })
 
   it('lets one correction be flipped at a time on top of faithful', () => {
@@ -37,10 +44,11 @@ describe('credit-spreads corrections', () => {
 
   it('spread sign: with long spread = long protection, level P&L has the sign of the spread change', () => {
     const corrected = resolveConfig('faithful', { ...short, corrections: { spread_sign: 'long_protection' } })
-    const K = market.tenorsDays.length
+    const K = market.tenors.days.length
+    const longestIG = (t: number) => spreadCurvesAt(market, t, faithful)[K - 1]!
     let checked = 0
     for (let t = 1; t < market.T; t++) {
-      const widening = Math.sign(market.spreadsIG[t * K + K - 1]! - market.spreadsIG[(t - 1) * K + K - 1]!)
+      const widening = Math.sign(longestIG(t) - longestIG(t - 1))
       if (widening === 0) continue
       expect(Math.sign(markPosition(market, t, longSpread, corrected).ig!)).toBe(widening)
       expect(Math.sign(markPosition(market, t, longSpread, faithful).ig!)).toBe(-widening) // the notebook's inverted sign
@@ -69,6 +77,7 @@ describe('credit-spreads corrections', () => {
     expect(Array.from(b.run.columns.pnlByComponent.ig!)).toEqual(Array.from(a.run.columns.pnlByComponent.ig!))
     const last = b.run.columns.position.subarray((b.run.steps - 1) * 3)
     const closing = markPosition(b.run.market, b.run.steps, last, b.config).carry!
+    expect(b.run.closingMark[creditSpreadsLab.pnlComponents.indexOf('carry')]).toBe(closing)
     expect(b.run.finalEquity - a.run.finalEquity).toBeCloseTo(carry.reduce((s, v) => s + v, 0) + closing, 9)
   })
 
@@ -108,9 +117,9 @@ describe('credit-spreads corrections', () => {
 describe('credit-spreads invariants', () => {
   it.each(['faithful', 'corrected'] as const)('%s: costs ≥ 0 and final equity = 1000 + Σ P&L − Σ cost', async (preset) => {
     for (const seed of [1, 7, 11]) {
-      const { config, run: r } = await run(preset, { seed, T: 400 })
+      const { run: r } = await run(preset, { seed, T: 400 })
       expect(r.columns.cost.every((c) => c >= 0)).toBe(true)
-      const s = notebookSeries(r, config)
+      const s = notebookSeries(r)
       const pnl = s.pnlNet.reduce((a, v) => a + v, 0)
       expect(r.finalEquity).toBeCloseTo(1000 + pnl, 9)
       const marks = r.columns.markPnl.reduce((a, v) => a + v, 0) + (r.finalEquity - r.columns.equity[r.steps - 1]!)
@@ -127,7 +136,7 @@ describe('credit-spreads invariants', () => {
       expect(Array.from(r.columns.position.subarray(t * 3, t * 3 + 3))).toEqual([0, 0, 0])
     }
     // the stop saw the notebook's equity: the drawdown at the top of that iteration, not before
-    const dd = notebookSeries(r, resolveConfig('faithful', { seed: 3, T: 400 })).drawdown
+    const dd = notebookSeries(r).drawdown
     expect(dd[stop!.t]).toBeGreaterThan(0.005)
     expect(Math.max(...dd.subarray(0, stop!.t))).toBeLessThanOrEqual(0.005)
   })
@@ -150,17 +159,17 @@ describe('credit-spreads cadence, diagnostics and stress menu', () => {
 
   it('diagnostics are the notebook series: equity, regime, cumulative cost, action counts', async () => {
     const { config, run: r } = await run('faithful', { T: 300 })
-    const d = creditDiagnostics(r, config)
+    const d = creditSpreadsDiagnostics(r, config)
     expect(d.equity.length).toBe(r.steps + 1)
     expect(d.equity[r.steps]).toBe(r.finalEquity)
-    expect(d.costs_cum[r.steps]).toBe(creditMetrics(r, config).total_costs)
+    expect(d.costs_cum[r.steps]).toBe(creditSpreadsMetrics(r, config).total_costs)
     expect(Object.values(d.action_counts).reduce((s, v) => s + v, 0)).toBe(r.steps)
     expect(Array.from(d.regime)).toEqual(Array.from(r.market.regime.subarray(0, r.steps + 1)))
   })
 
   it('every stress run resolves to a valid config that differs from the base in one dimension', () => {
     const base = resolveConfig('faithful')
-    for (const { name, overrides } of creditStressMenu(base)) {
+    for (const { name, overrides } of creditSpreadsStressMenu(base)) {
       const stressed = resolveConfig('faithful', overrides)
       const changed = Object.keys(base).filter((k) => JSON.stringify(base[k as keyof typeof base]) !== JSON.stringify(stressed[k as keyof typeof stressed]))
       expect(changed.length, name).toBe(1)
@@ -195,10 +204,10 @@ describe('credit-spreads config errors', () => {
     expect(problems({ corrections: { spread_sign: 'up' } })[0]?.message).toContain('must be "notebook" or "long_protection"')
   })
 
-  it('the module hands the kernel a resolved config and the notebook metrics', async () => {
-    const config = creditSpreadsModule.resolveConfig('faithful', { T: 50 })
-    const r = await runLab(creditSpreadsLab, config as ReturnType<typeof resolveConfig>)
-    expect(Object.keys(creditSpreadsModule.metrics(r, config))).toEqual(
+  it('the lab hands the kernel a resolved config and the notebook metrics', async () => {
+    const config = resolveLabConfig(creditSpreadsLab, 'faithful', { T: 50 })
+    const r = await runCollected(creditSpreadsLab, config)
+    expect(Object.keys(creditSpreadsReport(r, config).metrics)).toEqual(
       expect.arrayContaining(['total_return', 'sharpe_proxy', 'max_drawdown', 'avg_leverage', 'total_costs', 'cost_ratio', 'pnl_stress', 'pnl_nonstress', 'steps_ran'])
     )
   })

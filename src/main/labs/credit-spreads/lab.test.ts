@@ -1,10 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { runLab, type LabRun } from '../../engine/kernel'
-import { COST_COMPONENTS } from './book'
-import { creditMarket, creditSpreadsLab, resolveConfig, type CreditMarket } from './lab'
-import type { StatePath } from './market'
+import { resolveLabConfig, runCollected } from '../../engine/kernel'
+import type { CreditSpreadsConfig } from './config'
+import { creditSpreadsLab } from './lab'
+import { creditMarket, type CreditMarket, type StatePath } from './market'
+import { creditSpreadsReport, notebookSeries } from './metrics'
 import { baselineSignals } from './policy'
-import { creditMetrics, creditTelemetry, notebookSeries } from './report'
+import { spreadCurvesAt } from './surface'
 import { runFixtures, seriesError, signalsFixture, type RunFixture, type SeriesError } from './test-fixtures'
 
 // Parity with the notebook (alexdibol/markets_for_traders @5b8cc6d, CHAPTER_5, MIT): every fixture
@@ -31,7 +32,16 @@ function stateOf(f: RunFixture): StatePath {
   }
 }
 
-function marketSeries(m: CreditMarket): Record<string, ArrayLike<number>> {
+function marketSeries(m: CreditMarket, config: CreditSpreadsConfig): Record<string, ArrayLike<number>> {
+  // the T × K grids, rebuilt step by step as the surface is
+  const K = m.tenors.days.length
+  const spreadsIG = new Float64Array(m.T * K)
+  const spreadsHY = new Float64Array(m.T * K)
+  for (let t = 0; t < m.T; t++) {
+    const curves = spreadCurvesAt(m, t, config)
+    spreadsIG.set(curves.subarray(0, K), t * K)
+    spreadsHY.set(curves.subarray(K), t * K)
+  }
   return {
     level_ig: m.levelIG,
     slope_ig: m.slopeIG,
@@ -40,8 +50,8 @@ function marketSeries(m: CreditMarket): Record<string, ArrayLike<number>> {
     credit_beta: m.creditBeta,
     index_price_IG: m.priceIG,
     index_price_HY: m.priceHY,
-    spreads_IG: m.spreadsIG,
-    spreads_HY: m.spreadsHY
+    spreads_IG: spreadsIG,
+    spreads_HY: spreadsHY
   }
 }
 
@@ -59,7 +69,7 @@ afterAll(() => {
 })
 
 describe.each(fixtures.map((f) => [f.file, f] as const))('credit-spreads faithful matches the notebook: %s', (file, f) => {
-  const config = resolveConfig('faithful', f.overrides)
+  const config = resolveLabConfig(creditSpreadsLab, 'faithful', f.overrides)
 
   it('simulates the same regime and state path from the seed (NumPy legacy MT19937 draw order)', () => {
     const market = creditMarket(config)
@@ -73,12 +83,12 @@ describe.each(fixtures.map((f) => [f.file, f] as const))('credit-spreads faithfu
 
   it('builds the same surface, features and index prices from the notebook state', () => {
     const market = creditMarket(config, stateOf(f))
-    for (const [key, values] of Object.entries(marketSeries(market))) expectClose(file, seriesError(key, values, expectedMarket(f, key)), true)
+    for (const [key, values] of Object.entries(marketSeries(market, config))) expectClose(file, seriesError(key, values, expectedMarket(f, key)), true)
   })
 
   it('takes the same actions and books the same equity, positions and costs at every step', async () => {
-    const run = (await runLab(creditSpreadsLab, config)) as LabRun<CreditMarket>
-    const s = notebookSeries(run, config)
+    const run = await runCollected(creditSpreadsLab, config)
+    const s = notebookSeries(run)
     const c = run.columns
     const n = f.steps.t!.length
     expect(run.steps).toBe(n)
@@ -93,17 +103,18 @@ describe.each(fixtures.map((f) => [f.file, f] as const))('credit-spreads faithfu
     expectClose(file, seriesError('hy_level', leg(1), f.steps.hy_level!), true)
     expectClose(file, seriesError('curve_tilt', leg(2), f.steps.curve_tilt!), true)
     expectClose(file, seriesError('cost', c.cost, f.steps.cost!), true)
-    expectClose(file, seriesError('prop', c.costByComponent[COST_COMPONENTS[0]]!, f.steps.prop!), true)
-    expectClose(file, seriesError('impact', c.costByComponent[COST_COMPONENTS[1]]!, f.steps.impact!), true)
+    expectClose(file, seriesError('prop', c.costByComponent.proportional!, f.steps.prop!), true)
+    expectClose(file, seriesError('impact', c.costByComponent.impact!, f.steps.impact!), true)
     expectClose(file, seriesError('trade_abs', s.tradeAbs, f.steps.trade_abs!), true)
     expectClose(file, seriesError('pnl_net', s.pnlNet, f.steps.pnl_net!), true)
     expectClose(file, seriesError('leverage', c.leverage, f.steps.leverage!), true)
 
-    const metrics = creditMetrics(run, config)
+    const report = creditSpreadsReport(run, config)
+    const metrics = report.metrics
     for (const [key, value] of Object.entries(f.summary)) {
       if (typeof value === 'number') expectClose(file, seriesError(`summary.${key}`, [metrics[key]!], [value]))
     }
-    const telemetry = creditTelemetry(run, config) as Record<string, Record<string, unknown>>
+    const telemetry = report.telemetry as Record<string, Record<string, unknown>>
     expect(telemetry.action!.counts).toEqual(f.actionCounts)
     const t = f.telemetry
     expect(telemetry.action).toMatchObject({ switch_count: t.switch_count, repeat_count: t.repeat_count, hold_streak_max: t.hold_streak_max })
@@ -128,7 +139,7 @@ describe('credit-spreads baseline signals', () => {
   it('replays pandas rolling(60, min_periods=10).mean().bfill() bit for bit on seed 11', () => {
     const f = signalsFixture()
     const run = fixtures.find((x) => x.file === 'ch5-seed11-baseline.json')!
-    const config = resolveConfig('faithful', run.overrides)
+    const config = resolveLabConfig(creditSpreadsLab, 'faithful', run.overrides)
     const signals = baselineSignals(creditMarket(config, stateOf(run)), 'bfill')
     for (const [key, values] of [
       ['lvl_ig_ma', signals.levelIGMean],
@@ -144,20 +155,22 @@ describe('credit-spreads baseline signals', () => {
 
 describe('credit-spreads reproduces the published reference values (seed 11, faithful defaults)', () => {
   it('matches the notebook printout to its 6 decimals', async () => {
-    const config = resolveConfig('faithful', {})
-    const run = (await runLab(creditSpreadsLab, config)) as LabRun<CreditMarket>
-    const m = creditMetrics(run, config)
+    const config = resolveLabConfig(creditSpreadsLab, 'faithful', {})
+    const run = await runCollected(creditSpreadsLab, config)
+    const report = creditSpreadsReport(run, config)
+    const m = report.metrics
     expect(m.total_return).toBeCloseTo(-0.058338, 6)
     expect(m.total_costs).toBeCloseTo(10.489619, 6)
     expect(m.max_drawdown).toBeCloseTo(0.087109, 6)
     expect(m.avg_leverage).toBeCloseTo(0.816261, 6)
     expect(m.steps_ran).toBe(899)
-    const telemetry = creditTelemetry(run, config) as Record<string, Record<string, unknown>>
+    const telemetry = report.telemetry as Record<string, Record<string, unknown>>
     expect(telemetry.execution!.prop_cost_sum).toBeCloseTo(0.599493, 6)
     expect(telemetry.execution!.impact_cost_sum).toBeCloseTo(9.890127, 6)
     expect(telemetry.action!.counts).toEqual({ FLAT: 94, LONG_SPREAD: 633, SHORT_SPREAD: 0, CURVE_STEEPENER: 172 })
-    const ig = Array.from(run.market.spreadsIG.subarray(0, 5))
-    const hy = Array.from(run.market.spreadsHY.subarray(0, 5))
+    const curves = spreadCurvesAt(run.market, 0, config)
+    const ig = Array.from(curves.subarray(0, 5))
+    const hy = Array.from(curves.subarray(5, 10))
     ;[0.020385, 0.019851, 0.020253, 0.0221, 0.02588].forEach((v, k) => expect(ig[k]).toBeCloseTo(v, 6))
     ;[0.04904, 0.049778, 0.051773, 0.0564, 0.064502].forEach((v, k) => expect(hy[k]).toBeCloseTo(v, 6))
     const surface = creditSpreadsLab.surface(run.market, 0, config)

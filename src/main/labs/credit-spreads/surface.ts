@@ -1,4 +1,7 @@
 import type { Surface } from '../../engine/kernel'
+import type { CreditSpreadsConfig } from './config'
+import type { MarketPath } from './market'
+import type { CreditSpreadsObservation } from './policy'
 
 // The tradable surface: a spread curve per rating bucket over tenor (book ch.5 §5.2.3;
 // notebook cell 16). Loadings are the notebook's fixed RATING table.
@@ -45,40 +48,73 @@ export function tenorGrid(tenorsDays: readonly number[]): TenorGrid {
 }
 
 /**
- * One bucket's spread curve, written into out[offset … offset + K):
+ * One bucket's spread curve at one state point, written into out[offset … offset + K):
  * s(τ) = base + haz·LGD·h·√τ + liq·ℓ·√τ·0.06 + corr·c·g_corr(τ)·0.025 + j·(a + b√τ), clipped.
  * book ch.5 §5.2.3; notebook cell 16 (operation order kept for bit parity)
  */
 export function writeSpreadCurve(
-  bucket: RatingBucket,
-  state: { hazard: number; liq: number; corr: number; jump: number },
+  r: RatingLoadings,
+  hazard: number,
+  liq: number,
+  corr: number,
+  jump: number,
   lgd: number,
   grid: TenorGrid,
   out: Float64Array,
   offset: number
 ): void {
-  const r = RATING[bucket]
   for (let k = 0; k < grid.years.length; k++) {
     const sq = grid.sqrtYears[k]!
-    let s = r.base + r.haz_mult * lgd * state.hazard * sq + r.liq_mult * state.liq * sq * 0.06 + r.corr_mult * state.corr * grid.corrShape[k]! * 0.025
-    s = s + state.jump * (r.jumpLevel + r.jumpSqrtTau * sq)
+    let s = r.base + r.haz_mult * lgd * hazard * sq + r.liq_mult * liq * sq * 0.06 + r.corr_mult * corr * grid.corrShape[k]! * 0.025
+    s = s + jump * (r.jumpLevel + r.jumpSqrtTau * sq)
     out[offset + k] = Math.min(Math.max(s, SPREAD_FLOOR), SPREAD_CAP)
   }
 }
 
+/**
+ * Both buckets' curves at step t from the state there, IG then HY, into out[0 … 2K). The market
+ * keeps the curves' features, not the T × K grids: a surface is rebuilt on request, bit for bit
+ * the curve the features were read from (buildMarket calls writeSpreadCurve the same way).
+ */
+export function writeSpreadCurves(market: MarketPath, t: number, config: CreditSpreadsConfig, out: Float64Array): void {
+  const mp = config.market_params
+  const lgd = 1.0 - mp.recovery_rate
+  const jump = market.jump[t] === 1 ? mp.jump_size_spread : 0.0
+  const K = market.tenors.years.length
+  writeSpreadCurve(RATING.IG, market.hazard[t]!, market.liq[t]!, market.corr[t]!, jump, lgd, market.tenors, out, 0)
+  writeSpreadCurve(RATING.HY, market.hazard[t]!, market.liq[t]!, market.corr[t]!, jump, lgd, market.tenors, out, K)
+}
+
+/** The IG and HY curves at step t (2K values: IG by tenor, then HY by tenor). */
+export function spreadCurvesAt(market: MarketPath, t: number, config: CreditSpreadsConfig): Float64Array {
+  const out = new Float64Array(2 * market.tenors.years.length)
+  writeSpreadCurves(market, t, config, out)
+  return out
+}
+
 /** The rating × tenor grid at step t as a kernel Surface (IG row, then HY row). */
-export function spreadSurface(spreadsIG: Float64Array, spreadsHY: Float64Array, tenorsDays: Float64Array, t: number): Surface {
-  const k = tenorsDays.length
-  const values = new Float64Array(2 * k)
-  values.set(spreadsIG.subarray(t * k, (t + 1) * k), 0)
-  values.set(spreadsHY.subarray(t * k, (t + 1) * k), k)
+export function spreadSurface(market: MarketPath, t: number, config: CreditSpreadsConfig): Surface {
+  const days = market.tenors.days
   return {
     name: 'credit spread curve',
     unit: 'spread (decimal)',
     axes: [
       { name: 'rating', unit: 'bucket', labels: [...RATING_BUCKETS] },
-      { name: 'tenor', unit: 'days', labels: Array.from(tenorsDays, (d) => `${d}d`), values: Array.from(tenorsDays) }
+      { name: 'tenor', unit: 'days', labels: Array.from(days, (d) => `${d}d`), values: Array.from(days) }
     ],
-    values
+    values: spreadCurvesAt(market, t, config)
   }
+}
+
+/**
+ * The numbers read off the surface at t into the observation: each bucket's level (mean over
+ * tenors) and slope (longest − shortest), and the stress index. They are computed once per run
+ * with the market (notebook cell 16, surface_features), so reading them copies five numbers.
+ */
+export function readSurfaceFeatures(market: MarketPath, t: number, o: CreditSpreadsObservation): void {
+  o.levelIG = market.levelIG[t]!
+  o.levelHY = market.levelHY[t]!
+  o.slopeIG = market.slopeIG[t]!
+  o.slopeHY = market.slopeHY[t]!
+  o.creditBeta = market.creditBeta[t]!
 }

@@ -1,9 +1,8 @@
-import { POLICY_SOURCES, type LabRun } from '../../engine/kernel'
+import { POLICY_SOURCES, type LabReport, type LabRun } from '../../engine/kernel'
+import { npMean, npStd, npSum } from '../common/numpy'
 import type { CreditSpreadsConfig } from './config'
-import { markPosition } from './book'
-import type { CreditMarket } from './lab'
-import { npMean, npStd, npSum } from './numeric'
-import { ACTIONS, LEGS } from './policy'
+import type { CreditMarket } from './market'
+import { CREDIT_SPREADS_ACTIONS, LEGS } from './policy'
 
 // Summary metrics, telemetry blocks and diagnostics under the notebook's names, from the run's
 // columns and constraint events (book §1.2 item 12; notebook cell 41). Sums the notebook takes
@@ -21,7 +20,7 @@ export interface NotebookSeries {
   tradeAbs: Float64Array
 }
 
-export function notebookSeries(run: LabRun<CreditMarket>, config: CreditSpreadsConfig): NotebookSeries {
+export function notebookSeries(run: LabRun<CreditMarket>): NotebookSeries {
   const n = run.steps
   const c = run.columns
   const legs = LEGS.length
@@ -31,19 +30,17 @@ export function notebookSeries(run: LabRun<CreditMarket>, config: CreditSpreadsC
   const drawdown = new Float64Array(n + 1)
   const pnlNet = new Float64Array(n)
   const tradeAbs = new Float64Array(n)
+  // The closing mark is not a step of its own: the kernel reports it by component; its total is
+  // summed as the ledger booked it (from 0, in pnlComponents order).
+  let closing = 0
+  for (let k = 0; k < run.closingMark.length; k++) closing += run.closingMark[k]!
   equity[0] = run.initialEquity
   let peak = run.initialEquity
   for (let t = 0; t < n; t++) {
     let mark: number
     if (t + 1 < n) mark = c.markPnl[t + 1]!
     else if (run.halted || run.steps < run.plannedSteps) mark = 0 // no closing mark was booked
-    else {
-      // the closing mark is not a step of its own: book it again the way the ledger did
-      const last = c.position.subarray((n - 1) * legs, n * legs)
-      const pnl = markPosition(run.market, n, last, config)
-      mark = 0
-      for (const key in pnl) mark += pnl[key] ?? 0
-    }
+    else mark = closing
     pnlNet[t] = mark - c.cost[t]!
     equity[t + 1] = t + 1 < n ? c.markedEquity[t + 1]! : run.finalEquity
     costsCum[t + 1] = costsCum[t]! + c.cost[t]!
@@ -56,16 +53,24 @@ export function notebookSeries(run: LabRun<CreditMarket>, config: CreditSpreadsC
 }
 
 /** notebook cell 41 (metrics_local): sharpe uses the population std and √252. */
-export function creditMetrics(run: LabRun<CreditMarket>, config: CreditSpreadsConfig): Record<string, number> {
-  const s = notebookSeries(run, config)
+export function creditSpreadsMetrics(run: LabRun<CreditMarket>, config: CreditSpreadsConfig, s: NotebookSeries = notebookSeries(run)): Record<string, number> {
   const n = run.steps
   const rets = new Float64Array(Math.max(n, 1))
   for (let i = 0; i < n; i++) rets[i] = (s.equity[i + 1]! - s.equity[i]!) / Math.max(s.equity[i]!, 1e-9)
   const sd = npStd(rets) + 1e-12
+  // pnl_net split by regime, each in step order (the notebook's boolean-mask selections)
   const stressIndex = config.regimes.names.indexOf('liquidity_stress')
-  const stress: number[] = []
-  const calm: number[] = []
-  for (let t = 0; t < n; t++) (run.columns.regime[t] === stressIndex ? stress : calm).push(s.pnlNet[t]!)
+  const stress = new Float64Array(n)
+  const calm = new Float64Array(n)
+  const absPnl = new Float64Array(n)
+  let nStress = 0
+  let nCalm = 0
+  for (let t = 0; t < n; t++) {
+    const pnl = s.pnlNet[t]!
+    if (run.columns.regime[t] === stressIndex) stress[nStress++] = pnl
+    else calm[nCalm++] = pnl
+    absPnl[t] = Math.abs(pnl)
+  }
   const totalCosts = s.costsCum[n]! - s.costsCum[0]!
   return {
     total_return: s.equity[n]! / s.equity[0]! - 1.0,
@@ -73,9 +78,9 @@ export function creditMetrics(run: LabRun<CreditMarket>, config: CreditSpreadsCo
     max_drawdown: maxOf(s.drawdown),
     avg_leverage: npMean(s.leverage),
     total_costs: totalCosts,
-    cost_ratio: totalCosts / (npSum(s.pnlNet.map(Math.abs)) + 1e-9),
-    pnl_stress: npSum(stress),
-    pnl_nonstress: npSum(calm),
+    cost_ratio: totalCosts / (npSum(absPnl) + 1e-9),
+    pnl_stress: npSum(stress, 0, nStress),
+    pnl_nonstress: npSum(calm, 0, nCalm),
     steps_ran: n,
     final_equity: s.equity[n]!
   }
@@ -83,51 +88,59 @@ export function creditMetrics(run: LabRun<CreditMarket>, config: CreditSpreadsCo
 
 function maxOf(values: Float64Array): number {
   let best = 0
-  for (const v of values) best = Math.max(best, v)
+  for (let i = 0; i < values.length; i++) best = Math.max(best, values[i]!)
   return best
 }
 
-function addTo(record: Record<string, number>, key: string, value: number): void {
-  record[key] = (record[key] ?? 0) + value
+/** A record of `names` → values[i], in the names' order. */
+function record(names: readonly string[], values: ArrayLike<number>): Record<string, number> {
+  return Object.fromEntries(names.map((name, i) => [name, values[i]!]))
 }
 
 /** The five telemetry blocks of the notebook's run bundle (cell 41), computed after the run. */
-export function creditTelemetry(run: LabRun<CreditMarket>, config: CreditSpreadsConfig): Record<string, unknown> {
-  const s = notebookSeries(run, config)
+export function creditSpreadsTelemetry(run: LabRun<CreditMarket>, config: CreditSpreadsConfig, s: NotebookSeries = notebookSeries(run)): Record<string, unknown> {
   const c = run.columns
   const n = run.steps
   const names = config.regimes.names
-  const zeros = (keys: readonly string[]): Record<string, number> => Object.fromEntries(keys.map((k) => [k, 0]))
+  const legs = LEGS.length
+  const proportional = c.costByComponent.proportional!
+  const impact = c.costByComponent.impact!
 
-  const byLeg = zeros(LEGS)
+  // Accumulated per index, step by step from 0 (the notebook's running sums, in its order).
+  const byLeg = new Float64Array(legs)
+  const regimeCount = new Float64Array(names.length)
+  const pnlByRegime = new Float64Array(names.length)
+  const costByRegime = new Float64Array(names.length)
+  const impactByRegime = new Float64Array(names.length)
+  const actionCount = new Float64Array(CREDIT_SPREADS_ACTIONS.length)
+  const sourceCount = new Float64Array(POLICY_SOURCES.length)
   const execution = { turnover_abs_sum: 0, prop_cost_sum: 0, impact_cost_sum: 0, total_cost_sum: 0, no_trade_count: 0, max_trade_abs: 0 }
-  const regime = { counts: zeros(names), pnl_net_by_regime: zeros(names), cost_by_regime: zeros(names), impact_by_regime: zeros(names), jump_count: 0 }
-  const action = { counts: zeros(ACTIONS), switch_count: 0, repeat_count: 0, hold_streak_max: 0 }
-  const sources = zeros(POLICY_SOURCES)
+  let jumpCount = 0
+  const action = { switch_count: 0, repeat_count: 0, hold_streak_max: 0 }
   let maxLeverageSeen = 0
   let holdStreak = 0
-  let last: string = 'FLAT' // the notebook starts from last_action = FLAT
+  let last = 0 // the notebook starts from last_action = FLAT
   for (let t = 0; t < n; t++) {
     execution.turnover_abs_sum += s.tradeAbs[t]!
-    LEGS.forEach((leg, i) => addTo(byLeg, leg, Math.abs(c.trade[t * LEGS.length + i]!)))
-    execution.prop_cost_sum += c.costByComponent.proportional![t]!
-    execution.impact_cost_sum += c.costByComponent.impact![t]!
+    for (let i = 0; i < legs; i++) byLeg[i] = byLeg[i]! + Math.abs(c.trade[t * legs + i]!)
+    execution.prop_cost_sum += proportional[t]!
+    execution.impact_cost_sum += impact[t]!
     execution.total_cost_sum += c.cost[t]!
     if (s.tradeAbs[t]! < 1e-12) execution.no_trade_count++
     execution.max_trade_abs = Math.max(execution.max_trade_abs, s.tradeAbs[t]!)
 
-    const r = names[c.regime[t]!]!
-    addTo(regime.counts, r, 1)
-    addTo(regime.pnl_net_by_regime, r, s.pnlNet[t]!)
-    addTo(regime.cost_by_regime, r, c.cost[t]!)
-    addTo(regime.impact_by_regime, r, c.costByComponent.impact![t]!)
-    regime.jump_count += run.market.jump[t]!
+    const r = c.regime[t]!
+    regimeCount[r]!++
+    pnlByRegime[r] = pnlByRegime[r]! + s.pnlNet[t]!
+    costByRegime[r] = costByRegime[r]! + c.cost[t]!
+    impactByRegime[r] = impactByRegime[r]! + impact[t]!
+    jumpCount += run.market.jump[t]!
     // the leverage the notebook sees at the top of iteration t is the book carried into t
     maxLeverageSeen = Math.max(maxLeverageSeen, s.leverage[t]!)
 
-    const a = ACTIONS[c.action[t]!]!
-    addTo(action.counts, a, 1)
-    addTo(sources, POLICY_SOURCES[c.source[t]!]!, 1)
+    const a = c.action[t]!
+    actionCount[a]!++
+    sourceCount[c.source[t]!]!++
     if (a === last) {
       action.repeat_count++
       holdStreak++
@@ -160,9 +173,9 @@ export function creditTelemetry(run: LabRun<CreditMarket>, config: CreditSpreads
       llm_calls: 0,
       llm_skipped_calls: 0,
       decision_every: pp.decision_every,
-      decisions_by_source: sources
+      decisions_by_source: record(POLICY_SOURCES, sourceCount)
     },
-    execution: { ...execution, turnover_by_leg: byLeg, trade_count: n, avg_trade_abs: execution.turnover_abs_sum / Math.max(n, 1) },
+    execution: { ...execution, turnover_by_leg: record(LEGS, byLeg), trade_count: n, avg_trade_abs: execution.turnover_abs_sum / Math.max(n, 1) },
     risk: {
       max_leverage_observed: maxLeverageSeen,
       max_dd_observed: maxOf(s.drawdown.subarray(0, n)),
@@ -172,14 +185,20 @@ export function creditTelemetry(run: LabRun<CreditMarket>, config: CreditSpreads
       leverage_breach_attempts: run.events.filter((e) => e.rule === 'leverage_scale').length,
       pos_limit_clip_events: clippedLegs
     },
-    regime,
-    action
+    regime: {
+      counts: record(names, regimeCount),
+      pnl_net_by_regime: record(names, pnlByRegime),
+      cost_by_regime: record(names, costByRegime),
+      impact_by_regime: record(names, impactByRegime),
+      jump_count: jumpCount
+    },
+    action: { counts: record(CREDIT_SPREADS_ACTIONS, actionCount), ...action }
   }
 }
 
 /** The book's four diagnostics (equity, regime, cost accumulation, action counts) plus leverage, drawdown and the surface levels. */
-export function creditDiagnostics(run: LabRun<CreditMarket>, config: CreditSpreadsConfig) {
-  const s = notebookSeries(run, config)
+export function creditSpreadsDiagnostics(run: LabRun<CreditMarket>, config: CreditSpreadsConfig) {
+  const s = notebookSeries(run)
   const n = run.steps
   const m = run.market
   return {
@@ -188,10 +207,20 @@ export function creditDiagnostics(run: LabRun<CreditMarket>, config: CreditSprea
     costs_cum: s.costsCum,
     leverage: s.leverage,
     drawdown: s.drawdown,
-    action_counts: Object.fromEntries(ACTIONS.map((a, i) => [a, run.columns.action.filter((x) => x === i).length])),
+    action_counts: Object.fromEntries(CREDIT_SPREADS_ACTIONS.map((a, i) => [a, run.columns.action.filter((x) => x === i).length])),
     regime_counts: Object.fromEntries(config.regimes.names.map((r, i) => [r, run.columns.regime.filter((x) => x === i).length])),
     level_ig: m.levelIG.slice(0, n + 1),
     level_hy: m.levelHY.slice(0, n + 1),
     credit_beta: m.creditBeta.slice(0, n + 1)
   }
+}
+
+/**
+ * The run's report: the notebook's summary metrics and its telemetry blocks. Both read the
+ * notebook's per-iteration series of the whole run (equity shifted by one step, NumPy-order
+ * statistics), so the report is computed from the whole run (T ≤ 1,000,000 steps).
+ */
+export function creditSpreadsReport(run: LabRun<CreditMarket>, config: CreditSpreadsConfig): LabReport {
+  const s = notebookSeries(run)
+  return { metrics: creditSpreadsMetrics(run, config, s), telemetry: creditSpreadsTelemetry(run, config, s) }
 }
