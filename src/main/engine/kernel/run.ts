@@ -1,5 +1,6 @@
 import { throwIfCancelled, type LoopHost } from '../cancellation'
 import type { Decision, Policy, PolicyMemory, PolicySource } from './decision'
+import type { ExecutionModel } from './execution'
 import type { AnyLab, Lab, LabInputs, StepContext } from './lab'
 import { Ledger } from './ledger'
 import type { ChunkSink, RunEnd, StepChunk } from './observers'
@@ -110,84 +111,132 @@ export interface RunOutcome<M> extends RunEnd {
  */
 export async function runLab<C, M, O, A extends string>(lab: Lab<C, M, O, A>, config: C, options: RunLabOptions<O, A> = {}): Promise<RunOutcome<M>> {
   const host = options.host ?? {}
-  const sinks = options.sinks ?? []
-  const market = (options.market as M | undefined) ?? lab.market(config, options.inputs ?? {})
-  const planned = lab.steps(config)
-  const legs = lab.legs.length
-  const execution = lab.execution(config)
-  const pnlNames = lab.pnlComponents
-  const costNames = execution.components
-  const booked = (execution.bookedPnl ?? []).map((name) => {
-    const k = pnlNames.indexOf(name)
-    if (k < 0) throw new Error(`${lab.id}: execution books "${name}", which is not one of its P&L components (${pnlNames.join(', ')})`)
-    return k
-  })
-  const fills = execution.kind === 'fill'
-  const { mode, initialEquity } = lab.ledger(config)
-  const ledger = new Ledger(mode, initialEquity, legs)
-  const gate = new RiskGate(lab.risk(config))
-  const every = lab.decisionEvery(config)
-  if (!Number.isInteger(every) || every < 1) throw new RangeError(`decisionEvery must be a whole number ≥ 1 (got ${every})`)
-  const actionIndex = new Map<string, number>(lab.actions.map((a, i) => [a, i]))
-  const rationaleIndex = new Map<string, number>()
-  const rationales: string[] = []
-  const policy: Policy<O, A> = options.policy ?? { name: 'baseline', decide: (o, m) => lab.baseline(o, m) }
-  const holdFlat: Decision<A> = { action: lab.flatAction, rationale: 'Drawdown stop: the book is held flat.', source: 'RISK' }
-
-  // The chunk buffers and the per-step scratch, reused for the whole run.
-  const chunkSize = Math.max(1, Math.min(STEP_CHUNK, planned))
-  const columns = allocateColumns(chunkSize, legs, pnlNames, costNames)
-  const pnlColumns = pnlNames.map((n) => columns.pnlByComponent[n]!)
-  const costColumns = costNames.map((n) => columns.costByComponent[n]!)
-  const pnl = new Float64Array(pnlNames.length)
-  const cost = new Float64Array(costNames.length)
-  const bookedPnl = new Float64Array(booked.length)
-  const target = new Float64Array(legs)
-  const trade = new Float64Array(legs)
-  const context: StepContext<C, M, A> = {
-    t: 0,
-    config,
-    market,
-    position: ledger.position,
-    equity: ledger.equity,
-    drawdown: 0,
-    leverage: 0,
-    lastAction: lab.flatAction,
-    cumulativeCost: 0,
-    lastCost: 0
+  const loop = new ClosedLoop(lab, config, options)
+  // One chunk at a time: the steps run synchronously (the hot path stays free of the async
+  // machinery), then the chunk goes to the sinks and the event loop gets a turn (cancel, progress).
+  while (loop.advance()) {
+    host.onProgress?.(loop.executed, loop.planned)
+    throwIfCancelled(host)
+    if (host.yieldControl) await host.yieldControl()
+    throwIfCancelled(host)
   }
-  const memory: PolicyMemory<A> = { t: 0, lastAction: lab.flatAction, lastDecision: null }
-  const observation = lab.observation(config, market)
+  host.onProgress?.(loop.planned, loop.planned)
+  return loop.outcome()
+}
 
-  let decision: Decision<A> | null = null
+/** One run's loop state: everything is allocated here, once; advance() runs the steps of one chunk. */
+class ClosedLoop<C, M, O, A extends string> {
+  readonly planned: number
+  executed = 0
+  private readonly market: M
+  private readonly sinks: readonly ChunkSink[]
+  private readonly legs: number
+  private readonly execution: ExecutionModel<StepContext<C, M, A>>
+  private readonly booked: number[]
+  private readonly fills: boolean
+  private readonly initialEquity: number
+  private readonly ledger: Ledger
+  private readonly gate: RiskGate
+  private readonly every: number
+  private readonly actionIndex: Map<string, number>
+  private readonly rationaleIndex = new Map<string, number>()
+  private readonly rationales: string[] = []
+  private readonly policy: Policy<O, A>
+  private readonly holdFlat: Decision<A>
+  private readonly chunkSize: number
+  private readonly columns: StepColumns
+  private readonly pnlColumns: Float64Array[]
+  private readonly costColumns: Float64Array[]
+  private readonly pnl: Float64Array
+  private readonly cost: Float64Array
+  private readonly bookedPnl: Float64Array
+  private readonly target: Float64Array
+  private readonly trade: Float64Array
+  private readonly context: StepContext<C, M, A>
+  private readonly memory: PolicyMemory<A>
+  private readonly observation: O
+  private decision: Decision<A> | null = null
   // Codes of the decision last recorded: a held or repeated decision is not looked up again.
-  let codedAction: string | null = null
-  let codedRationale: string | null = null
-  let codedSource: PolicySource | null = null
-  let actionCode = 0
-  let rationaleCode = 0
-  let sourceCode = 0
+  private codedAction: string | null = null
+  private codedRationale: string | null = null
+  private codedSource: PolicySource | null = null
+  private actionCode = 0
+  private rationaleCode = 0
+  private sourceCode = 0
+  private chunkFirst = 0
+  private eventSeq = 0
 
-  let executed = 0
-  let chunkFirst = 0
-  let eventSeq = 0
-  const flush = (count: number): void => {
-    if (count === 0 && chunkFirst > 0) return
-    const events = gate.drain()
-    const chunk: StepChunk = {
-      first: chunkFirst,
-      count,
-      columns: count === chunkSize ? columns : columnsView(columns, count, legs),
-      events,
-      firstEvent: eventSeq,
-      rationales
+  constructor(
+    private readonly lab: Lab<C, M, O, A>,
+    private readonly config: C,
+    options: RunLabOptions<O, A>
+  ) {
+    this.sinks = options.sinks ?? []
+    this.market = (options.market as M | undefined) ?? lab.market(config, options.inputs ?? {})
+    this.planned = lab.steps(config)
+    this.legs = lab.legs.length
+    this.execution = lab.execution(config)
+    const pnlNames = lab.pnlComponents
+    const costNames = this.execution.components
+    this.booked = (this.execution.bookedPnl ?? []).map((name) => {
+      const k = pnlNames.indexOf(name)
+      if (k < 0) throw new Error(`${lab.id}: execution books "${name}", which is not one of its P&L components (${pnlNames.join(', ')})`)
+      return k
+    })
+    this.fills = this.execution.kind === 'fill'
+    const { mode, initialEquity } = lab.ledger(config)
+    this.initialEquity = initialEquity
+    this.ledger = new Ledger(mode, initialEquity, this.legs)
+    this.gate = new RiskGate(lab.risk(config))
+    this.every = lab.decisionEvery(config)
+    if (!Number.isInteger(this.every) || this.every < 1) throw new RangeError(`decisionEvery must be a whole number ≥ 1 (got ${this.every})`)
+    this.actionIndex = new Map<string, number>(lab.actions.map((a, i) => [a, i]))
+    this.policy = options.policy ?? { name: 'baseline', decide: (o, m) => lab.baseline(o, m) }
+    this.holdFlat = { action: lab.flatAction, rationale: 'Drawdown stop: the book is held flat.', source: 'RISK' }
+    // The chunk buffers and the per-step scratch, reused for the whole run.
+    this.chunkSize = Math.max(1, Math.min(STEP_CHUNK, this.planned))
+    this.columns = allocateColumns(this.chunkSize, this.legs, pnlNames, costNames)
+    this.pnlColumns = pnlNames.map((n) => this.columns.pnlByComponent[n]!)
+    this.costColumns = costNames.map((n) => this.columns.costByComponent[n]!)
+    this.pnl = new Float64Array(pnlNames.length)
+    this.cost = new Float64Array(costNames.length)
+    this.bookedPnl = new Float64Array(this.booked.length)
+    this.target = new Float64Array(this.legs)
+    this.trade = new Float64Array(this.legs)
+    this.context = {
+      t: 0,
+      config,
+      market: this.market,
+      position: this.ledger.position,
+      equity: initialEquity,
+      drawdown: 0,
+      leverage: 0,
+      lastAction: lab.flatAction,
+      cumulativeCost: 0,
+      lastCost: 0
     }
-    for (const sink of sinks) sink.onChunk(chunk)
-    eventSeq += events.length
-    chunkFirst += count
+    this.memory = { t: 0, lastAction: lab.flatAction, lastDecision: null }
+    this.observation = lab.observation(config, this.market)
   }
 
-  for (let t = 0; t < planned; t++) {
+  /** Runs the next chunk of steps and hands it to the sinks; false when the run has ended. */
+  advance(): boolean {
+    const end = Math.min(this.planned, this.chunkFirst + this.chunkSize)
+    let t = this.executed
+    for (; t < end; t++) {
+      this.step(t)
+      if (this.gate.state.halted) {
+        t++
+        break
+      }
+    }
+    const more = t < this.planned && !this.gate.state.halted
+    if (more) this.flush(this.executed - this.chunkFirst)
+    return more
+  }
+
+  private step(t: number): void {
+    const { lab, market, config, ledger, gate, context, memory, pnl, target, trade, legs, columns } = this
     // 1. Mark the book carried into t.
     let markTotal = 0
     if (t === 0) pnl.fill(0)
@@ -209,42 +258,25 @@ export async function runLab<C, M, O, A extends string>(lab: Lab<C, M, O, A>, co
     context.leverage = ledger.leverage()
     context.lastAction = memory.lastAction
     context.cumulativeCost = ledger.cumulativeCost
-    lab.observe(context, observation)
+    lab.observe(context, this.observation)
     memory.t = t
-    if (gate.state.forcedFlat) decision = holdFlat
-    else if (decision === null || t % every === 0 || decision.source === 'RISK') decision = policy.decide(observation, memory)
-    if (decision.action !== codedAction) {
-      const code = actionIndex.get(decision.action)
-      if (code === undefined) throw new Error(`${policy.name} chose "${decision.action}", which is not an action of ${lab.id}`)
-      actionCode = code
-      codedAction = decision.action
-    }
-    if (decision.rationale !== codedRationale) {
-      let code = rationaleIndex.get(decision.rationale)
-      if (code === undefined) {
-        code = rationales.length
-        rationales.push(decision.rationale)
-        rationaleIndex.set(decision.rationale, code)
-      }
-      rationaleCode = code
-      codedRationale = decision.rationale
-    }
-    if (decision.source !== codedSource) {
-      sourceCode = POLICY_SOURCES.indexOf(decision.source)
-      codedSource = decision.source
-    }
+    let decision = this.decision
+    if (gate.state.forcedFlat) decision = this.holdFlat
+    else if (decision === null || t % this.every === 0 || decision.source === 'RISK') decision = this.policy.decide(this.observation, memory)
+    this.decision = decision
+    this.code(decision)
 
     // 4. Target and constraints.
-    lab.target(decision.action, observation, context, target)
+    lab.target(decision.action, this.observation, context, target)
     gate.constrain(t, target, ledger.equity, ledger.peak)
 
     // 5. Execution and booking. A fill model may execute less (or other) than was asked.
     for (let i = 0; i < legs; i++) trade[i] = target[i]! - ledger.position[i]!
-    const costTotal = execution.execute(trade, context, cost, bookedPnl)
+    const costTotal = this.execution.execute(trade, context, this.cost, this.bookedPnl)
     let executionPnl = 0
-    for (let k = 0; k < booked.length; k++) executionPnl += bookedPnl[k]!
+    for (let k = 0; k < this.bookedPnl.length; k++) executionPnl += this.bookedPnl[k]!
     // What a fill model executed becomes the book (a cost model's target stands as constrained).
-    if (fills) for (let i = 0; i < legs; i++) target[i] = ledger.position[i]! + trade[i]!
+    if (this.fills) for (let i = 0; i < legs; i++) target[i] = ledger.position[i]! + trade[i]!
     ledger.trade(target, costTotal, executionPnl)
     const net = ledger.settle()
     context.lastCost = costTotal
@@ -254,69 +286,103 @@ export async function runLab<C, M, O, A extends string>(lab: Lab<C, M, O, A>, co
     }
 
     // 6. Record.
-    const i = t - chunkFirst
+    const i = t - this.chunkFirst
     columns.t[i] = t
     columns.regime[i] = lab.regimeAt(market, t)
-    columns.action[i] = actionCode
-    columns.source[i] = sourceCode
-    columns.rationale[i] = rationaleCode
+    columns.action[i] = this.actionCode
+    columns.source[i] = this.sourceCode
+    columns.rationale[i] = this.rationaleCode
     columns.position.set(ledger.position, i * legs)
     columns.trade.set(trade, i * legs)
     columns.markPnl[i] = markTotal
-    for (let k = 0; k < pnlColumns.length; k++) pnlColumns[k]![i] = pnl[k]!
-    for (let b = 0; b < booked.length; b++) pnlColumns[booked[b]!]![i] = pnl[booked[b]!]! + bookedPnl[b]!
+    for (let k = 0; k < this.pnlColumns.length; k++) this.pnlColumns[k]![i] = pnl[k]!
+    for (let b = 0; b < this.booked.length; b++) this.pnlColumns[this.booked[b]!]![i] = pnl[this.booked[b]!]! + this.bookedPnl[b]!
     columns.cost[i] = costTotal
-    for (let k = 0; k < costColumns.length; k++) costColumns[k]![i] = cost[k]!
+    for (let k = 0; k < this.costColumns.length; k++) this.costColumns[k]![i] = this.cost[k]!
     columns.netPnl[i] = net
     columns.markedEquity[i] = markedEquity
     columns.equity[i] = ledger.equity
-    columns.drawdown[i] = ledger.drawdown()
+    const drawdownAfter = ledger.drawdown()
+    columns.drawdown[i] = drawdownAfter
     columns.leverage[i] = ledger.leverage()
     memory.lastAction = decision.action
     memory.lastDecision = decision
-    executed = t + 1
+    this.executed = t + 1
+    gate.afterStep(t, drawdownAfter)
+  }
 
-    gate.afterStep(t, ledger.drawdown())
-    if (gate.state.halted) break
-
-    if (executed - chunkFirst === chunkSize && executed < planned) {
-      flush(chunkSize)
-      host.onProgress?.(executed, planned)
-      throwIfCancelled(host)
-      if (host.yieldControl) await host.yieldControl()
-      throwIfCancelled(host)
+  /** The decision's codes in the log's tables; looked up only when a field changed. */
+  private code(decision: Decision<A>): void {
+    if (decision.action !== this.codedAction) {
+      const code = this.actionIndex.get(decision.action)
+      if (code === undefined) throw new Error(`${this.policy.name} chose "${decision.action}", which is not an action of ${this.lab.id}`)
+      this.actionCode = code
+      this.codedAction = decision.action
+    }
+    if (decision.rationale !== this.codedRationale) {
+      let code = this.rationaleIndex.get(decision.rationale)
+      if (code === undefined) {
+        code = this.rationales.length
+        this.rationales.push(decision.rationale)
+        this.rationaleIndex.set(decision.rationale, code)
+      }
+      this.rationaleCode = code
+      this.codedRationale = decision.rationale
+    }
+    if (decision.source !== this.codedSource) {
+      this.sourceCode = POLICY_SOURCES.indexOf(decision.source)
+      this.codedSource = decision.source
     }
   }
 
-  const closingMark = new Float64Array(pnlNames.length)
-  let finalEquity = ledger.equity
-  if (lab.finalMark && !gate.state.halted && executed === planned) {
-    lab.mark(market, planned, ledger.position, config, closingMark)
-    let total = 0
-    for (let k = 0; k < closingMark.length; k++) total += closingMark[k]!
-    ledger.mark(total)
-    ledger.settle()
-    finalEquity = ledger.equity
+  /** Hands the chunk's `count` recorded steps, and the events logged during them, to every sink. */
+  private flush(count: number): void {
+    if (count === 0 && this.chunkFirst > 0) return
+    const events = this.gate.drain()
+    const chunk: StepChunk = {
+      first: this.chunkFirst,
+      count,
+      columns: count === this.chunkSize ? this.columns : columnsView(this.columns, count, this.legs),
+      events,
+      firstEvent: this.eventSeq,
+      rationales: this.rationales
+    }
+    for (const sink of this.sinks) sink.onChunk(chunk)
+    this.eventSeq += events.length
+    this.chunkFirst += count
   }
-  flush(executed - chunkFirst)
-  host.onProgress?.(planned, planned)
 
-  return {
-    labId: lab.id,
-    market,
-    legs: lab.legs,
-    actions: lab.actions,
-    regimeNames: lab.regimes(config),
-    pnlComponents: pnlNames,
-    costComponents: costNames,
-    initialEquity,
-    steps: executed,
-    plannedSteps: planned,
-    halted: gate.state.halted,
-    finalEquity,
-    closingMark,
-    rationales,
-    eventCount: eventSeq
+  /** The closing mark (forward-marked labs), the last chunk, and how the run ended. */
+  outcome(): RunOutcome<M> {
+    const { lab, ledger, gate } = this
+    const closingMark = new Float64Array(lab.pnlComponents.length)
+    let finalEquity = ledger.equity
+    if (lab.finalMark && !gate.state.halted && this.executed === this.planned) {
+      lab.mark(this.market, this.planned, ledger.position, this.config, closingMark)
+      let total = 0
+      for (let k = 0; k < closingMark.length; k++) total += closingMark[k]!
+      ledger.mark(total)
+      ledger.settle()
+      finalEquity = ledger.equity
+    }
+    this.flush(this.executed - this.chunkFirst)
+    return {
+      labId: lab.id,
+      market: this.market,
+      legs: lab.legs,
+      actions: lab.actions,
+      regimeNames: lab.regimes(this.config),
+      pnlComponents: lab.pnlComponents,
+      costComponents: this.execution.components,
+      initialEquity: this.initialEquity,
+      steps: this.executed,
+      plannedSteps: this.planned,
+      halted: gate.state.halted,
+      finalEquity,
+      closingMark,
+      rationales: this.rationales,
+      eventCount: this.eventSeq
+    }
   }
 }
 
