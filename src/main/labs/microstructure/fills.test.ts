@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ASK, BID } from './book/order-book-api'
+import { ASK, BID } from '../common/order-book/order-book-api'
 import { resolveConfig } from './config'
 import { AGGRESSIVE, FLOW, INFORMED } from './fill-log'
 import { Exchange } from './fills'
