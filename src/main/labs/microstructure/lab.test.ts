@@ -1,12 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { LabResults } from '../../../shared/contract'
-import { labResultsHash, sum, type StepContext } from '../../engine/kernel'
-import { resolveConfig, type MicrostructureConfig } from './config'
+import { labResultsHash, resolveLabConfig, runCollected, sum, type StepContext } from '../../engine/kernel'
+import type { MicrostructureConfig } from './config'
 import { AGGRESSIVE } from './fill-log'
-import { microMarket, microstructureLab, microstructureModule, runMicrostructure } from './lab'
-import { fillsOf, pnlDecomposition } from './metrics'
-import type { MicroAction } from './policy'
+import { microstructureLab } from './lab'
+import { fillsOf, microstructureReport, pnlDecomposition } from './metrics'
+import type { MicrostructureAction } from './policy'
 
 // Behaviour of the whole loop (seed README; issue item 7). The seed's published snapshot comes
 // from another generator, so these are properties, not parity values.
@@ -14,6 +14,11 @@ import type { MicroAction } from './policy'
 type Preset = 'faithful' | 'corrected'
 const PRESETS: Preset[] = ['faithful', 'corrected']
 const SEEDS = [1, 2, 3]
+const resolveConfig = (preset: Preset, overrides: Record<string, unknown> = {}): MicrostructureConfig => resolveLabConfig(microstructureLab, preset, overrides)
+async function runMicrostructure(config: MicrostructureConfig) {
+  const r = await runCollected(microstructureLab, config)
+  return { run: r, ...microstructureReport(r, config) }
+}
 const run = async (preset: Preset, overrides: Record<string, unknown> = {}) => runMicrostructure(resolveConfig(preset, overrides))
 
 const SEED_METRICS = [
@@ -198,9 +203,10 @@ describe('microstructure lab', () => {
 
   it("observes the book's own imbalance and weighted mid right after the depth is set", () => {
     const config: MicrostructureConfig = resolveConfig('faithful', { steps: 50 })
-    const market = microMarket(config)
+    const market = microstructureLab.market(config, {})
+    const o = microstructureLab.observation(config, market)
     for (let t = 0; t < 50; t++) {
-      const context: StepContext<MicrostructureConfig, typeof market, MicroAction> = {
+      const context: StepContext<MicrostructureConfig, typeof market, MicrostructureAction> = {
         t,
         config,
         market,
@@ -212,7 +218,7 @@ describe('microstructure lab', () => {
         cumulativeCost: 0,
         lastCost: 0
       }
-      const o = microstructureLab.observe(context)
+      microstructureLab.observe(context, o)
       const book = market.exchange.book
       expect(o.imbalance).toBeCloseTo(book.depthImbalance(market.levels), 12)
       expect(o.weightedMid).toBeCloseTo(book.weightedMid(), 9)
@@ -221,12 +227,11 @@ describe('microstructure lab', () => {
     }
   })
 
-  it('plugs into the registry shape: metrics and telemetry from the module', async () => {
-    const config = microstructureModule.resolveConfig('corrected', { profile: 'momentum', seed: 3 }) as MicrostructureConfig
-    const { run: r } = await runMicrostructure(config)
-    const metrics = microstructureModule.metrics(r, config)
+  it('plugs into the registry shape: metrics and telemetry from the report', async () => {
+    const config = resolveLabConfig(microstructureLab, 'corrected', { profile: 'momentum', seed: 3 })
+    const { metrics, telemetry: t } = await runMicrostructure(config)
     expect(Object.keys(metrics).slice(0, 10)).toEqual(SEED_METRICS)
-    const telemetry = microstructureModule.telemetry!(r, config) as { book: { events: number }; strategy: { type: string } }
+    const telemetry = t as { book: { events: number }; strategy: { type: string } }
     expect(telemetry.book.events).toBe(metrics.book_events)
     expect(telemetry.strategy.type).toBe('Momentum')
   })
@@ -234,9 +239,8 @@ describe('microstructure lab', () => {
   it('gives metrics the results contract accepts (∞ and undefined as null) and plain-JSON telemetry', async () => {
     for (const overrides of [{ profile: 'twap' }, { 'strategy.type': 'DoNothing' }, {}]) {
       const config = resolveConfig('faithful', overrides)
-      const { run: r, metrics } = await runMicrostructure(config)
+      const { metrics, telemetry } = await runMicrostructure(config)
       expect(() => LabResults.shape.metrics.parse(metrics)).not.toThrow()
-      const telemetry = microstructureModule.telemetry!(r, config)
       expect(JSON.parse(JSON.stringify(telemetry))).toEqual(telemetry)
     }
   })

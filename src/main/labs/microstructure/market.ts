@@ -1,13 +1,12 @@
 import { Xoshiro128 } from '../../engine/rng/xoshiro128'
+import { CALM, STRESSED } from '../common/fields'
 import type { MicrostructureConfig } from './config'
+import type { Exchange } from './execution'
 
 // The exogenous scenario (seed README, "Market scenario"): a GBM mid with Markov switching between
 // a calm and a stressed volatility, a quoted spread that widens with volatility, and generated
 // multi-level depth. Simulated once per run, up front, into typed arrays; nothing here depends on
 // what the strategy does, so every strategy on one seed faces the same market.
-
-export const CALM = 0
-export const STRESSED = 1
 
 /**
  * Named independent streams from one seed: FNV-1a of the name mixed with the seed through a
@@ -48,6 +47,13 @@ export interface ScenarioPath {
   depthBid: Float64Array
   depthAsk: Float64Array
 }
+
+/**
+ * A run's market: the scenario path and the run's exchange (the book and the flow's random
+ * stream), which the execution model trades against. The exchange is mutable per-run state:
+ * one market serves one run.
+ */
+export type MicrostructureMarket = ScenarioPath & { exchange: Exchange }
 
 /**
  * mid(t+1) = mid(t)·exp(μ − σ(t)²/2 + σ(t)·Z), σ(t) = σ_calm or σ_calm·stress_vol_mult by regime;
@@ -122,17 +128,6 @@ export function simulateScenario(config: MicrostructureConfig): ScenarioPath {
     mid = mid * Math.exp(driftOf[r]! + sigma * rng.standardNormal())
   }
   return { n, levels, tick, sigmaCalm, regime, sigma: sigmaAt, mid: midAt, spreadTicks, bidTick, askTick, depthBid, depthAsk }
-}
-
-/** Highest and lowest tick the path's depth reaches, so the book can size its price range. */
-export function tickRange(path: ScenarioPath): { lo: number; hi: number } {
-  let lo = Number.POSITIVE_INFINITY
-  let hi = 0
-  for (let t = 0; t < path.n; t++) {
-    lo = Math.min(lo, path.bidTick[t]! - path.levels + 1)
-    hi = Math.max(hi, path.askTick[t]! + path.levels - 1)
-  }
-  return { lo, hi }
 }
 
 /**

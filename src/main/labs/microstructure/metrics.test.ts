@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { FLOW, FillLog, annotateFills } from './fill-log'
 import { inverseNormal, lognormalTable, simulateScenario, streamSeed } from './market'
 import { halfLifeFromAR1, halfLifeFromPeak, maxDrawdownPnl, sharpeAnnualized } from './metrics'
-import { resolveConfig } from './config'
+import { resolveLabConfig } from '../../engine/kernel'
+import { microstructureLab } from './lab'
 
 describe('inventory half-life', () => {
   it('seed (peak): steps from the |inventory| peak until it is at most half of it', () => {
@@ -80,7 +81,7 @@ describe('scenario', () => {
   })
 
   it('is deterministic per seed, positive, and widens the spread and thins depth when stressed', () => {
-    const config = resolveConfig('faithful', { steps: 20_000, 'scenario.p_enter_stress': 0.05, 'scenario.p_exit_stress': 0.05 })
+    const config = resolveLabConfig(microstructureLab, 'faithful', { steps: 20_000, 'scenario.p_enter_stress': 0.05, 'scenario.p_exit_stress': 0.05 })
     const a = simulateScenario(config)
     const b = simulateScenario(config)
     expect(a.mid).toEqual(b.mid)

@@ -1,13 +1,10 @@
-import { POLICY_SOURCES, mean, regimeCounts, sum, type LabRun } from '../../engine/kernel'
+import { POLICY_SOURCES, mean, regimeCounts, sum, type LabReport, type LabRun } from '../../engine/kernel'
 import type { MicrostructureConfig } from './config'
 import { AGGRESSIVE, INFORMED, FLOW, annotateFills, type AnnotatedFills } from './fill-log'
-import type { Exchange } from './fills'
-import type { ScenarioPath } from './market'
+import type { MicrostructureMarket } from './market'
 
 // The seed's ten summary metrics (README, "Analytics") and its microstructure decomposition of
 // P&L (notebook 01), from the run's columns and fill log.
-
-export type MicroMarket = ScenarioPath & { exchange: Exchange }
 
 /** Seed: steps from the |inventory| peak until it is at most half the peak; ∞ when it never is. 0 for a flat book. */
 export function halfLifeFromPeak(inventory: ArrayLike<number>): number {
@@ -67,7 +64,7 @@ export function sharpeAnnualized(stepPnl: ArrayLike<number>, periodsPerYear: num
  * marks of each passive fill's inventory over its first h steps. The residual is computed on its
  * own, from the inventory older than h steps (or taken aggressively), so the identity is a check.
  */
-export function pnlDecomposition(run: LabRun<MicroMarket>, fills: AnnotatedFills) {
+export function pnlDecomposition(run: LabRun<MicrostructureMarket>, fills: AnnotatedFills) {
   const c = run.columns
   const mid = run.market.mid
   const steps = run.steps
@@ -101,12 +98,12 @@ export function pnlDecomposition(run: LabRun<MicroMarket>, fills: AnnotatedFills
   }
 }
 
-export function fillsOf(run: LabRun<MicroMarket>, config: MicrostructureConfig): AnnotatedFills {
+export function fillsOf(run: LabRun<MicrostructureMarket>, config: MicrostructureConfig): AnnotatedFills {
   return annotateFills(run.market.exchange.fills, run.market.mid, config.analytics.adverse_horizon_steps, run.steps - 1)
 }
 
 /** The seed's ten metrics, then the decomposition and book facts. ∞ is reported as null with a flag. */
-export function microMetrics(run: LabRun<MicroMarket>, config: MicrostructureConfig): Record<string, number | null> {
+export function microstructureMetrics(run: LabRun<MicrostructureMarket>, config: MicrostructureConfig): Record<string, number | null> {
   const c = run.columns
   const steps = run.steps
   const fills = fillsOf(run, config)
@@ -157,7 +154,7 @@ export function microMetrics(run: LabRun<MicroMarket>, config: MicrostructureCon
 }
 
 /** Telemetry blocks: execution (fees, fills by kind), book events, regime, the decomposition, risk, policy. */
-export function microTelemetry(run: LabRun<MicroMarket>, config: MicrostructureConfig): Record<string, unknown> {
+export function microstructureTelemetry(run: LabRun<MicrostructureMarket>, config: MicrostructureConfig): Record<string, unknown> {
   const c = run.columns
   const fills = fillsOf(run, config)
   const byKind = { flow: 0, informed: 0, aggressive: 0 }
@@ -188,4 +185,9 @@ export function microTelemetry(run: LabRun<MicroMarket>, config: MicrostructureC
     risk: { events_by_rule: eventsByRule },
     policy: { sources }
   }
+}
+
+/** The run's report: the seed's metrics and the telemetry blocks, from the whole run. */
+export function microstructureReport(run: LabRun<MicrostructureMarket>, config: MicrostructureConfig): LabReport {
+  return { metrics: microstructureMetrics(run, config), telemetry: microstructureTelemetry(run, config) }
 }

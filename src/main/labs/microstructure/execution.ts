@@ -1,10 +1,11 @@
-import type { CostBreakdown } from '../../engine/kernel'
+import type { CostBreakdown, ExecutionModel, StepContext } from '../../engine/kernel'
 import type { Xoshiro128 } from '../../engine/rng/xoshiro128'
 import { OrderBook } from '../common/order-book/order-book'
 import { ASK, BACKGROUND, BID, STRATEGY, type FillSink, type Owner, type Side } from '../common/order-book/order-book-api'
 import type { MicrostructureConfig } from './config'
 import { AGGRESSIVE, FillLog, INFORMED, FLOW } from './fill-log'
-import { stream, type ScenarioPath } from './market'
+import { stream, type MicrostructureMarket, type ScenarioPath } from './market'
+import type { MicrostructureAction } from './policy'
 
 // The exchange side of one run (seed README, "Simulation engine"): the order book, the fill models
 // and the accounting of each strategy fill. Per-run mutable state, created with the market path.
@@ -29,6 +30,8 @@ import { stream, type ScenarioPath } from './market'
 
 export const PNL_COMPONENTS = ['inventory', 'spread_capture', 'rebate'] as const
 export const COST_COMPONENTS = ['maker_fee', 'taker_fee'] as const
+/** What a fill books at execution, against the mid at the fill (P&L components, in this order). */
+export const BOOKED_PNL = ['spread_capture', 'rebate'] as const
 
 const SWEEP_SLACK = 1e-9
 const U32 = 2 ** -32
@@ -224,5 +227,28 @@ export class Exchange implements FillSink {
     }
     this.executed += side * quantity
     this.fills.push(this.t, side, px, quantity, maker ? this.kind : AGGRESSIVE, this.mid)
+  }
+}
+
+/**
+ * The exchange as the kernel's fill model: the strategy's market order (target − inventory)
+ * and quote plan go to the book, the step's flow arrives, and `trade` becomes what executed.
+ * Fees are costs (maker fee, taker fee; never negative), spread capture and rebates are P&L.
+ */
+export function microstructureExecution(_config: MicrostructureConfig): ExecutionModel<StepContext<MicrostructureConfig, MicrostructureMarket, MicrostructureAction>> {
+  return {
+    name: 'limit order book: post-only quotes, market orders, informed and uninformed flow, maker/taker fees',
+    kind: 'fill',
+    components: COST_COMPONENTS,
+    bookedPnl: BOOKED_PNL,
+    execute(trade, context, cost, pnl) {
+      const r = context.market.exchange.execute(context.t, trade[0]!)
+      trade[0] = r.executed[0]!
+      cost[0] = r.cost.components.maker_fee
+      cost[1] = r.cost.components.taker_fee
+      pnl[0] = r.pnl.spread_capture
+      pnl[1] = r.pnl.rebate
+      return r.cost.total
+    }
   }
 }

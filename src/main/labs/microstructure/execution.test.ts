@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { ASK, BID } from '../common/order-book/order-book-api'
-import { resolveConfig } from './config'
+import { resolveLabConfig } from '../../engine/kernel'
 import { AGGRESSIVE, FLOW, INFORMED } from './fill-log'
-import { Exchange } from './fills'
+import { Exchange } from './execution'
+import { microstructureLab } from './lab'
 import type { ScenarioPath } from './market'
 
 // Hand-built market paths (tick 0.01, calm throughout) so every fill can be worked out by hand.
@@ -29,7 +30,7 @@ function pathOf(mids: number[], depth: number[] = [10, 10, 10], spread = 2): Sce
 }
 
 function exchange(path: ScenarioPath, overrides: Record<string, unknown>, preset: 'faithful' | 'corrected' = 'faithful'): Exchange {
-  const config = resolveConfig(preset, { 'fills.cross_base_prob': 0, 'fees.maker_fee_bps': -0.2, 'fees.taker_fee_bps': 0.5, ...overrides })
+  const config = resolveLabConfig(microstructureLab, preset, { 'fills.cross_base_prob': 0, 'fees.maker_fee_bps': -0.2, 'fees.taker_fee_bps': 0.5, ...overrides })
   return new Exchange(path, config)
 }
 
