@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { ASK, BID } from '../common/order-book/order-book-api'
 import { resolveLabConfig } from '../../engine/kernel'
-import { AGGRESSIVE, FLOW, INFORMED } from './fill-log'
-import { Exchange } from './execution'
+import { AGGRESSIVE, Exchange, FLOW, INFORMED } from './execution'
 import { microstructureLab } from './lab'
 import type { ScenarioPath } from './market'
+import { FillLog } from './test-support'
 
 // Hand-built market paths (tick 0.01, calm throughout) so every fill can be worked out by hand.
 
@@ -29,9 +29,13 @@ function pathOf(mids: number[], depth: number[] = [10, 10, 10], spread = 2): Sce
   }
 }
 
-function exchange(path: ScenarioPath, overrides: Record<string, unknown>, preset: 'faithful' | 'corrected' = 'faithful'): Exchange {
+/** An exchange on a built path, with a log of every strategy fill it makes. */
+function exchange(path: ScenarioPath, overrides: Record<string, unknown>, preset: 'faithful' | 'corrected' = 'faithful'): Exchange & { fills: FillLog } {
   const config = resolveLabConfig(microstructureLab, preset, { 'fills.cross_base_prob': 0, 'fees.maker_fee_bps': -0.2, 'fees.taker_fee_bps': 0.5, ...overrides })
-  return new Exchange(path, config)
+  const fills = new FillLog()
+  const ex = new Exchange(path, config)
+  ex.listen(fills)
+  return Object.assign(ex, { fills })
 }
 
 function quote(ex: Exchange, t: number, bid: number | null, ask: number | null, qty = 1): void {

@@ -3,7 +3,6 @@ import type { Xoshiro128 } from '../../engine/rng/xoshiro128'
 import { OrderBook } from '../common/order-book/order-book'
 import { ASK, BACKGROUND, BID, STRATEGY, type FillSink, type Owner, type Side } from '../common/order-book/order-book-api'
 import type { MicrostructureConfig } from './config'
-import { AGGRESSIVE, FillLog, INFORMED, FLOW } from './fill-log'
 import { stream, type MicrostructureMarket, type ScenarioPath } from './market'
 import type { MicrostructureAction } from './policy'
 
@@ -33,6 +32,20 @@ export const COST_COMPONENTS = ['maker_fee', 'taker_fee'] as const
 /** What a fill books at execution, against the mid at the fill (P&L components, in this order). */
 export const BOOKED_PNL = ['spread_capture', 'rebate'] as const
 
+/** How a fill came about: the strategy's quote taken by the taker flow or by an informed cross, or its own market order. */
+export const FLOW = 0
+export const INFORMED = 1
+export const AGGRESSIVE = 2
+
+/**
+ * Told of every strategy fill as it happens (no object per fill): step, side (+1 the strategy
+ * bought, −1 it sold), price in currency, lots, kind, and the mid at the fill it is measured
+ * against. The report folds them; tests keep them all (FillLog).
+ */
+export interface FillListener {
+  onStrategyFill(t: number, side: number, price: number, qty: number, kind: number, mid: number): void
+}
+
 const SWEEP_SLACK = 1e-9
 const U32 = 2 ** -32
 
@@ -44,7 +57,6 @@ export interface StepExecution {
 
 export class Exchange implements FillSink {
   readonly book: OrderBook
-  readonly fills = new FillLog()
   /** The step the book was last advanced to. */
   bookT = -1
   /** This step's quote plan (set from the action before execution); qty 0 = no quote on that side. */
@@ -59,6 +71,7 @@ export class Exchange implements FillSink {
     pnl: { spread_capture: 0, rebate: 0 }
   }
 
+  private readonly listeners: FillListener[] = []
   private bidId = -1
   private askId = -1
   private readonly rng: Xoshiro128
@@ -97,6 +110,11 @@ export class Exchange implements FillSink {
     this.fillDecay = config.fills.fill_decay
     this.crossBase = config.fills.cross_base_prob
     this.takerMean = config.fills.taker_qty_mean
+  }
+
+  /** Tells `listener` of every strategy fill from now on (the run's report; a test's fill log). */
+  listen(listener: FillListener): void {
+    this.listeners.push(listener)
   }
 
   /** Pulls last step's quotes and sets background depth at t on both sides (idempotent per t). */
@@ -226,7 +244,8 @@ export class Exchange implements FillSink {
       this.takerFee += this.takerRate * notional
     }
     this.executed += side * quantity
-    this.fills.push(this.t, side, px, quantity, maker ? this.kind : AGGRESSIVE, this.mid)
+    const kind = maker ? this.kind : AGGRESSIVE
+    for (let i = 0; i < this.listeners.length; i++) this.listeners[i]!.onStrategyFill(this.t, side, px, quantity, kind, this.mid)
   }
 }
 

@@ -1,12 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { LabResults } from '../../../shared/contract'
-import { labResultsHash, resolveLabConfig, runCollected, sum, type StepContext } from '../../engine/kernel'
+import { labResultsHash, resolveLabConfig, sum, type StepContext } from '../../engine/kernel'
 import type { MicrostructureConfig } from './config'
-import { AGGRESSIVE } from './fill-log'
+import { AGGRESSIVE } from './execution'
 import { microstructureLab } from './lab'
-import { fillsOf, microstructureReport, pnlDecomposition } from './metrics'
 import type { MicrostructureAction } from './policy'
+import { reference, runMicrostructure, type MicrostructureTestRun, type WholeRun } from './test-support'
 
 // Behaviour of the whole loop (seed README; issue item 7). The seed's published snapshot comes
 // from another generator, so these are properties, not parity values.
@@ -15,10 +15,7 @@ type Preset = 'faithful' | 'corrected'
 const PRESETS: Preset[] = ['faithful', 'corrected']
 const SEEDS = [1, 2, 3]
 const resolveConfig = (preset: Preset, overrides: Record<string, unknown> = {}): MicrostructureConfig => resolveLabConfig(microstructureLab, preset, overrides)
-async function runMicrostructure(config: MicrostructureConfig) {
-  const r = await runCollected(microstructureLab, config)
-  return { run: r, ...microstructureReport(r, config) }
-}
+const whole = ({ run: r, fills }: MicrostructureTestRun): WholeRun => ({ run: r, fills, mid: r.market.mid, bookEvents: r.market.exchange.book.events })
 const run = async (preset: Preset, overrides: Record<string, unknown> = {}) => runMicrostructure(resolveConfig(preset, overrides))
 
 const SEED_METRICS = [
@@ -77,8 +74,9 @@ describe('microstructure lab', () => {
     for (const profile of ['baseline_mm', 'twap', 'momentum']) {
       for (const seed of SEEDS) {
         const config = resolveConfig(preset, { seed, profile, 'scenario.drift_bps': seed === 3 ? 0.5 : 0 })
-        const { run: r, metrics: m } = await runMicrostructure(config)
-        const d = pnlDecomposition(r, fillsOf(r, config))
+        const result = await runMicrostructure(config)
+        const { run: r, metrics: m } = result
+        const d = reference.pnlDecomposition(whole(result), reference.fills(whole(result), config))
         const label = `${profile} seed ${seed}`
         expect(d.spread_capture + d.rebates - d.fees + d.inventory, label).toBeCloseTo(d.total, 9)
         expect(-d.adverse_selection + d.inventory_residual, label).toBeCloseTo(d.inventory, 9)
@@ -160,8 +158,9 @@ describe('microstructure lab', () => {
 
   it('annotates each fill after the fact with mid_before, mid_after and the horizon', async () => {
     const config = resolveConfig('faithful', { 'analytics.adverse_horizon_steps': 7 })
-    const { run: r } = await runMicrostructure(config)
-    const f = fillsOf(r, config)
+    const result = await runMicrostructure(config)
+    const r = result.run
+    const f = reference.fills(whole(result), config)
     const last = r.steps - 1
     expect(f.n).toBeGreaterThan(0)
     for (let i = 0; i < f.n; i++) {

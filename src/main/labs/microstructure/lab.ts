@@ -1,4 +1,4 @@
-import { wholeRunReport, type Lab } from '../../engine/kernel'
+import type { Lab } from '../../engine/kernel'
 import { stressLabels } from '../price-series'
 import {
   MICROSTRUCTURE_PRESETS,
@@ -70,7 +70,7 @@ export const microstructureLab: Lab<MicrostructureConfig, MicrostructureMarket, 
   execution: microstructureExecution,
   surface: (m, t) => depthSurface(m, t),
 
-  report: (c, m) => wholeRunReport(microstructureLab, c, m, (run) => microstructureReport(run, c)),
+  report: microstructureReport,
   stressMenu: microstructureStressMenu,
   priceSeries: (c) => {
     const path = simulateScenario(c)
