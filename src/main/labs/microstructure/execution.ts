@@ -3,11 +3,11 @@ import type { Xoshiro128 } from '../../engine/rng/xoshiro128'
 import { OrderBook } from '../common/order-book/order-book'
 import { ASK, BACKGROUND, BID, STRATEGY, type FillSink, type Owner, type Side } from '../common/order-book/order-book-api'
 import type { MicrostructureConfig } from './config'
-import { stream, type MicrostructureMarket, type ScenarioPath } from './market'
+import { stream, type MicrostructureMarket, type ScenarioStream } from './market'
 import type { MicrostructureAction } from './policy'
 
 // The exchange side of one run (seed README, "Simulation engine"): the order book, the fill models
-// and the accounting of each strategy fill. Per-run mutable state, created with the market path.
+// and the accounting of each strategy fill. Per-run mutable state, created with the run's market.
 //
 // One kernel step t, in order:
 //   advance(t)  — the strategy's quotes of t−1 are pulled (they live one step, so a stale quote is
@@ -95,14 +95,15 @@ export class Exchange implements FillSink {
   private takerFee = 0
 
   constructor(
-    readonly path: ScenarioPath,
+    /** The run's window on the scenario: the exchange moves it along (advance ensures t + 1). */
+    readonly scenario: ScenarioStream,
     config: MicrostructureConfig
   ) {
     // Prices are positive ticks; a bid or ask at 0 or below is refused by the book.
-    this.book = new OrderBook({ maxOrders: 2 * path.levels + 64, minPrice: 1, maxPrice: 2 ** 30 })
+    this.book = new OrderBook({ maxOrders: 2 * scenario.levels + 64, minPrice: 1, maxPrice: 2 ** 30 })
     this.rng = stream(config.seed, 'fills')
-    this.scratchBid = new Float64Array(path.levels)
-    this.scratchAsk = new Float64Array(path.levels)
+    this.scratchBid = new Float64Array(scenario.levels)
+    this.scratchAsk = new Float64Array(scenario.levels)
     this.makerRate = config.fees.maker_fee_bps * 1e-4
     this.takerRate = config.fees.taker_fee_bps * 1e-4
     this.queueModel = config.corrections.passive_fill === 'queue'
@@ -125,15 +126,18 @@ export class Exchange implements FillSink {
     if (this.askId !== -1 && book.remaining(this.askId) > 0) book.cancel(this.askId)
     this.bidId = -1
     this.askId = -1
-    const p = this.path
+    const p = this.scenario
+    // the flow of step t reads the point after it
+    p.ensure(t + 1)
     const L = p.levels
-    const off = t * L
+    const slot = t & p.mask
+    const off = slot * L
     for (let k = 0; k < L; k++) {
       this.scratchBid[k] = p.depthBid[off + k]!
       this.scratchAsk[k] = p.depthAsk[off + k]!
     }
-    book.setDepth(BID, p.bidTick[t]!, this.scratchBid)
-    book.setDepth(ASK, p.askTick[t]!, this.scratchAsk)
+    book.setDepth(BID, p.bidTick[slot]!, this.scratchBid)
+    book.setDepth(ASK, p.askTick[slot]!, this.scratchAsk)
     this.bookT = t
   }
 
@@ -142,7 +146,7 @@ export class Exchange implements FillSink {
     this.advance(t)
     const book = this.book
     this.t = t
-    this.mid = this.path.mid[t]!
+    this.mid = this.scenario.mid[t & this.scenario.midMask]!
     this.executed = 0
     this.spreadCapture = 0
     this.rebate = 0
@@ -172,11 +176,11 @@ export class Exchange implements FillSink {
 
   /** Takers who know mid(t+1) trade every level priced through it, with a volatility-scaled probability. */
   private informedCross(t: number, u: number): void {
-    const p = this.path
-    const ratio = p.sigmaCalm > 0 ? p.sigma[t]! / p.sigmaCalm : 1
+    const p = this.scenario
+    const ratio = p.sigmaCalm > 0 ? p.sigma[t & p.mask]! / p.sigmaCalm : 1
     if (!(u < Math.min(1, this.crossBase * ratio))) return
-    const now = p.mid[t]! / p.tick
-    const next = p.mid[t + 1]! / p.tick
+    const now = p.mid[t & p.midMask]! / p.tick
+    const next = p.mid[(t + 1) & p.midMask]! / p.tick
     const book = this.book
     let qty = 0
     if (next > now) {
@@ -201,12 +205,14 @@ export class Exchange implements FillSink {
     if (id === -1) return
     const rem = book.remaining(id)
     if (!(rem > 0)) return
-    const p = this.path
+    const p = this.scenario
     const t = this.t
+    const now = t & p.mask
+    const after = (t + 1) & p.mask
     const px = side === BID ? this.bidPx : this.askPx
     let d: number
-    if (side === BID) d = Math.max(0, (this.queueModel ? Math.min(p.bidTick[t]!, p.bidTick[t + 1]!) : p.bidTick[t + 1]!) - px)
-    else d = Math.max(0, px - (this.queueModel ? Math.max(p.askTick[t]!, p.askTick[t + 1]!) : p.askTick[t + 1]!))
+    if (side === BID) d = Math.max(0, (this.queueModel ? Math.min(p.bidTick[now]!, p.bidTick[after]!) : p.bidTick[after]!) - px)
+    else d = Math.max(0, px - (this.queueModel ? Math.max(p.askTick[now]!, p.askTick[after]!) : p.askTick[after]!))
     // faithful: the whole quote fills with p = fill_base_prob·e^(−fill_decay·d), whatever is queued ahead;
     // corrected: only a quote the touch reached can fill, when a taker arrives (at-touch probability)
     if (this.queueModel ? d > 0 || !(u < this.fillBase) : !(u < this.fillBase * Math.exp(-this.fillDecay * d))) return
@@ -220,7 +226,7 @@ export class Exchange implements FillSink {
       // a taker of Exp(taker_qty_mean) lots trades the queue ahead first, all of which is gone
       // when the touch at t+1 moved through the quote's price; given u < p, u/p is a fresh uniform
       const size = Math.max(1, Math.ceil(-this.takerMean * Math.log(1 - u / this.fillBase)))
-      const through = side === BID ? p.bidTick[t + 1]! < px : p.askTick[t + 1]! > px
+      const through = side === BID ? p.bidTick[after]! < px : p.askTick[after]! > px
       want = better + (through ? ahead + Math.min(size, rem) : Math.min(size, ahead + rem))
     }
     this.kind = FLOW
@@ -234,7 +240,7 @@ export class Exchange implements FillSink {
     if (!maker && takerOwner !== STRATEGY) return
     // +1: the strategy bought (its bid was hit, or it lifted an ask)
     const side = maker ? (makerSide === BID ? 1 : -1) : makerSide === BID ? -1 : 1
-    const px = price * this.path.tick
+    const px = price * this.scenario.tick
     const notional = px * quantity
     this.spreadCapture += side * (this.mid - px) * quantity
     if (maker) {

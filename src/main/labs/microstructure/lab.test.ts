@@ -6,7 +6,7 @@ import type { MicrostructureConfig } from './config'
 import { AGGRESSIVE } from './execution'
 import { microstructureLab } from './lab'
 import type { MicrostructureAction } from './policy'
-import { reference, runMicrostructure, type MicrostructureTestRun, type WholeRun } from './test-support'
+import { collectScenario, reference, runMicrostructure, wholeRun } from './test-support'
 
 // Behaviour of the whole loop (seed README; issue item 7). The seed's published snapshot comes
 // from another generator, so these are properties, not parity values.
@@ -15,7 +15,6 @@ type Preset = 'faithful' | 'corrected'
 const PRESETS: Preset[] = ['faithful', 'corrected']
 const SEEDS = [1, 2, 3]
 const resolveConfig = (preset: Preset, overrides: Record<string, unknown> = {}): MicrostructureConfig => resolveLabConfig(microstructureLab, preset, overrides)
-const whole = ({ run: r, fills }: MicrostructureTestRun): WholeRun => ({ run: r, fills, mid: r.market.mid, bookEvents: r.market.exchange.book.events })
 const run = async (preset: Preset, overrides: Record<string, unknown> = {}) => runMicrostructure(resolveConfig(preset, overrides))
 
 const SEED_METRICS = [
@@ -52,9 +51,11 @@ describe('microstructure lab', () => {
   })
 
   it('faces every strategy with the same market on one seed (the scenario is exogenous)', async () => {
-    const mm = await run('faithful', { seed: 4 })
-    const twap = await run('faithful', { seed: 4, profile: 'twap' })
-    expect(mm.run.market.mid).toEqual(twap.run.market.mid)
+    const mmConfig = resolveConfig('faithful', { seed: 4 })
+    const twapConfig = resolveConfig('faithful', { seed: 4, profile: 'twap' })
+    const mm = await runMicrostructure(mmConfig)
+    const twap = await runMicrostructure(twapConfig)
+    expect(collectScenario(mmConfig).mid).toEqual(collectScenario(twapConfig).mid)
     expect(mm.run.columns.regime).toEqual(twap.run.columns.regime)
   })
 
@@ -76,7 +77,7 @@ describe('microstructure lab', () => {
         const config = resolveConfig(preset, { seed, profile, 'scenario.drift_bps': seed === 3 ? 0.5 : 0 })
         const result = await runMicrostructure(config)
         const { run: r, metrics: m } = result
-        const d = reference.pnlDecomposition(whole(result), reference.fills(whole(result), config))
+        const d = reference.pnlDecomposition(wholeRun(result, config), reference.fills(wholeRun(result, config), config))
         const label = `${profile} seed ${seed}`
         expect(d.spread_capture + d.rebates - d.fees + d.inventory, label).toBeCloseTo(d.total, 9)
         expect(-d.adverse_selection + d.inventory_residual, label).toBeCloseTo(d.inventory, 9)
@@ -160,14 +161,15 @@ describe('microstructure lab', () => {
     const config = resolveConfig('faithful', { 'analytics.adverse_horizon_steps': 7 })
     const result = await runMicrostructure(config)
     const r = result.run
-    const f = reference.fills(whole(result), config)
+    const f = reference.fills(wholeRun(result, config), config)
+    const mid = collectScenario(config).mid
     const last = r.steps - 1
     expect(f.n).toBeGreaterThan(0)
     for (let i = 0; i < f.n; i++) {
       const t = f.t[i]!
-      expect(f.midBefore[i]).toBe(r.market.mid[t])
+      expect(f.midBefore[i]).toBe(mid[t])
       expect(f.horizon[i]).toBe(Math.min(7, last - t))
-      expect(f.midAfter[i]).toBe(r.market.mid[t + f.horizon[i]!])
+      expect(f.midAfter[i]).toBe(mid[t + f.horizon[i]!])
       expect(f.kind[i]).not.toBe(AGGRESSIVE)
     }
   })
@@ -219,7 +221,7 @@ describe('microstructure lab', () => {
       }
       microstructureLab.observe(context, o)
       const book = market.exchange.book
-      expect(o.imbalance).toBeCloseTo(book.depthImbalance(market.levels), 12)
+      expect(o.imbalance).toBeCloseTo(book.depthImbalance(market.scenario.levels), 12)
       expect(o.weightedMid).toBeCloseTo(book.weightedMid(), 9)
       expect([o.bestBid, o.bestAsk, o.spreadTicks]).toEqual([book.bestBid(), book.bestAsk(), book.spread()])
       market.exchange.execute(t, 0)

@@ -10,7 +10,7 @@ import {
   type MicrostructureConfig
 } from './config'
 import { Exchange, PNL_COMPONENTS, microstructureExecution } from './execution'
-import { simulateScenario, type MicrostructureMarket, type ScenarioPath } from './market'
+import { ScenarioStream, scenarioSeries, type MicrostructureMarket } from './market'
 import { microstructureReport } from './metrics'
 import { MICROSTRUCTURE_ACTIONS, MicrostructureObservation, actionToOrders, baselinePolicy, type MicrostructureAction } from './policy'
 import { depthSurface, readBookFeatures } from './surface'
@@ -22,9 +22,10 @@ import { depthSurface, readBookFeatures } from './surface'
 // The ledger is additive: P&L in currency, inventory the single leg; no closing mark (inventory is
 // valued at the last step's mid, and fills of the last step are booked at it).
 
-/** The scenario path from the seed, and a fresh book and fill stream for one run. */
-export function microstructureMarket(config: MicrostructureConfig, path: ScenarioPath = simulateScenario(config)): MicrostructureMarket {
-  return { ...path, exchange: new Exchange(path, config) }
+/** The scenario from the seed (generated as the run reads it), and a fresh book and fill stream for one run. */
+export function microstructureMarket(config: MicrostructureConfig): MicrostructureMarket {
+  const scenario = ScenarioStream.simulate(config)
+  return { config, scenario, exchange: new Exchange(scenario, config), browse: null }
 }
 
 export const microstructureLab: Lab<MicrostructureConfig, MicrostructureMarket, MicrostructureObservation, MicrostructureAction> = {
@@ -47,18 +48,20 @@ export const microstructureLab: Lab<MicrostructureConfig, MicrostructureMarket, 
   decisionEvery: (c) => c.strategy.decision_every,
 
   market: (c) => microstructureMarket(c),
-  regimeAt: (m, t) => m.regime[t]!,
+  regimeAt: (m, t) => m.scenario.regime[t & m.scenario.mask]!,
   // The inventory carried from t−1 marked to mid(t); fills book their own P&L at execution.
   mark(m, t, position, _c, out) {
-    out[0] = position[0]! * (m.mid[t]! - m.mid[t - 1]!)
+    const s = m.scenario
+    s.ensure(t)
+    out[0] = position[0]! * (s.mid[t & s.midMask]! - s.mid[(t - 1) & s.midMask]!)
     out[1] = 0
     out[2] = 0
   },
-  observation: (c, m) => new MicrostructureObservation(c, m),
+  observation: (c, m) => new MicrostructureObservation(c, m.scenario),
   observe(context, o) {
     const m = context.market
     m.exchange.advance(context.t)
-    readBookFeatures(m, context.t, o)
+    readBookFeatures(m.scenario, context.t, o)
     o.inventory = context.position[0]!
   },
   baseline: baselinePolicy,
@@ -73,7 +76,7 @@ export const microstructureLab: Lab<MicrostructureConfig, MicrostructureMarket, 
   report: microstructureReport,
   stressMenu: microstructureStressMenu,
   priceSeries: (c) => {
-    const path = simulateScenario(c)
-    return { name: 'mid', closes: path.mid, labels: stressLabels(path.regime) }
+    const { mid, regime } = scenarioSeries(c)
+    return { name: 'mid', closes: mid, labels: stressLabels(regime) }
   }
 }

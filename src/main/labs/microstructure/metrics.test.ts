@@ -1,10 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { inverseNormal, lognormalTable, simulateScenario, streamSeed } from './market'
+import { inverseNormal, lognormalTable, streamSeed } from './market'
 import { resolveLabConfig, runLab } from '../../engine/kernel'
 import { FLOW } from './execution'
 import { halfLifeFromAR1, halfLifeFromPeak, maxDrawdownPnl, microstructureReport, sharpeAnnualized } from './metrics'
-import { FillLog, annotateFills, reference, runMicrostructure } from './test-support'
+import { FillLog, annotateFills, collectScenario, reference, runMicrostructure, wholeRun } from './test-support'
 import { microstructureLab } from './lab'
 
 describe('inventory half-life', () => {
@@ -83,8 +83,8 @@ describe('scenario', () => {
 
   it('is deterministic per seed, positive, and widens the spread and thins depth when stressed', () => {
     const config = resolveLabConfig(microstructureLab, 'faithful', { steps: 20_000, 'scenario.p_enter_stress': 0.05, 'scenario.p_exit_stress': 0.05 })
-    const a = simulateScenario(config)
-    const b = simulateScenario(config)
+    const a = collectScenario(config)
+    const b = collectScenario(config)
     expect(a.mid).toEqual(b.mid)
     expect(a.depthBid).toEqual(b.depthBid)
     const avg = (r: number, f: (t: number) => number): number => {
@@ -147,8 +147,7 @@ describe('streaming report', () => {
   it.each(CASES)('equals the whole-run reference: every metric exact, Sharpe within 1e-12 (%s %j)', async (preset, overrides) => {
     const config = resolveLabConfig(microstructureLab, preset, { steps: 9000, ...overrides })
     const result = await runMicrostructure(config)
-    const whole = { run: result.run, fills: result.fills, mid: result.run.market.mid, bookEvents: result.run.market.exchange.book.events }
-    const expected = reference.report(whole, config)
+    const expected = reference.report(wholeRun(result, config), config)
     const { sharpe_annualized: sharpe, ...exact } = result.metrics
     const { sharpe_annualized: expectedSharpe, ...expectedExact } = expected.metrics
     expect(exact).toStrictEqual(expectedExact)
@@ -164,11 +163,11 @@ describe('streaming report', () => {
       const report = microstructureReport(config, market)
       const end = await runLab(microstructureLab, config, { market, sinks: [report] })
       report.finish(end)
-      return report.retainedBytes()
+      return report.retainedBytes() + market.scenario.retainedBytes()
     }
     const short = await retained(20_000)
     const long = await retained(200_000)
     expect(long).toBe(short)
-    expect(long).toBeLessThan(64 * 1024)
+    expect(long).toBeLessThan(2 * 1024 * 1024)
   })
 })

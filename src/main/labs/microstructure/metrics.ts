@@ -207,7 +207,11 @@ export class MicrostructureReport implements RunObserver<LabReport>, FillListene
     const c = chunk.columns
     const h = this.horizon
     const slots = h + 1
-    const mid = this.market.mid
+    const scenario = this.market.scenario
+    const mid = scenario.mid
+    const midMask = scenario.midMask
+    // Everything read below is among the points the scenario still holds (market.ts says why); say so if not.
+    if (chunk.count > 0) scenario.midAt(Math.max(0, chunk.first - 1))
     const inventory = c.pnlByComponent.inventory!
     const spread = c.pnlByComponent.spread_capture!
     const rebate = c.pnlByComponent.rebate!
@@ -233,7 +237,7 @@ export class MicrostructureReport implements RunObserver<LabReport>, FillListene
         const slot = (t - 1) % slots
         this.inWindow += this.young[slot]!
         this.young[slot] = 0
-        this.residual += (this.previousPosition - this.inWindow) * (mid[t]! - mid[t - 1]!)
+        this.residual += (this.previousPosition - this.inWindow) * (mid[t & midMask]! - mid[(t - 1) & midMask]!)
       }
       // Then step t's passive fills enter the young inventory, and leave it h steps later.
       while (this.applied < this.tail && this.qT[this.applied & mask]! <= t) {
@@ -252,7 +256,7 @@ export class MicrostructureReport implements RunObserver<LabReport>, FillListene
       this.lastPosition = c.position[chunk.count - 1]!
     }
     // Fills whose horizon is inside the steps seen so far: their mid after h is known.
-    while (this.head < this.applied && this.qT[this.head & mask]! + h <= last) this.resolve(mid[this.qT[this.head & mask]! + h]!)
+    while (this.head < this.applied && this.qT[this.head & mask]! + h <= last) this.resolve(mid[(this.qT[this.head & mask]! + h) & midMask]!)
   }
 
   /** The oldest waiting fill, measured against the mid at its horizon. */
@@ -293,8 +297,8 @@ export class MicrostructureReport implements RunObserver<LabReport>, FillListene
   finish(end: RunEnd): LabReport {
     const steps = end.steps
     // The horizon of the last fills is cut at the run's last step.
-    const mid = this.market.mid
-    while (this.head < this.tail) this.resolve(mid[Math.min(this.qT[this.head & (this.capacity - 1)]! + this.horizon, steps - 1)]!)
+    const scenario = this.market.scenario
+    while (this.head < this.tail) this.resolve(scenario.midAt(Math.min(this.qT[this.head & (this.capacity - 1)]! + this.horizon, steps - 1)))
     const halfLife = this.halfLife.value()
     const decomposition = {
       total: end.finalEquity - end.initialEquity,

@@ -1,7 +1,7 @@
 import type { Decision, PolicyMemory } from '../../engine/kernel'
 import type { MicrostructureConfig, StrategyType } from './config'
 import type { Exchange } from './execution'
-import type { MicrostructureMarket } from './market'
+import type { ScenarioStream } from './market'
 import { depthImbalance, touchWeightedMid } from './surface'
 
 // The finite action set, what each action asks of the book, and the seed's four strategies as
@@ -35,7 +35,7 @@ export class MicrostructureObservation {
 
   constructor(
     config: MicrostructureConfig,
-    private readonly market: MicrostructureMarket
+    private readonly scenario: ScenarioStream
   ) {
     this.strategy = config.strategy
     this.tick = config.scenario.tick_size
@@ -43,12 +43,12 @@ export class MicrostructureObservation {
 
   /** Microprice over the top level, in ticks. */
   get weightedMid(): number {
-    return touchWeightedMid(this.market, this.t, this.bestBid, this.bestAsk)
+    return touchWeightedMid(this.scenario, this.t, this.bestBid, this.bestAsk)
   }
 
   /** (bid − ask)/(bid + ask) depth over the book's levels. */
   get imbalance(): number {
-    return depthImbalance(this.market, this.t)
+    return depthImbalance(this.scenario, this.t)
   }
 
   toJSON() {

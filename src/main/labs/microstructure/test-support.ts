@@ -1,12 +1,124 @@
 import { POLICY_SOURCES, mean, regimeCounts, runCollected, sum, type LabReport, type LabRun } from '../../engine/kernel'
+import { CALM, STRESSED } from '../common/fields'
 import type { MicrostructureConfig } from './config'
 import { AGGRESSIVE, FLOW, INFORMED, type FillListener } from './execution'
 import { microstructureLab } from './lab'
-import type { MicrostructureMarket } from './market'
+import { ScenarioStream, lognormalTable, stream, type MicrostructureMarket, type ScenarioPath } from './market'
 
-// Test-side helpers, and the whole-run implementations the lab had before its report streamed,
-// kept verbatim as the references the streaming code is tested against: a growable log of every
-// fill, its look-ahead annotation, and the seed's metrics and telemetry read off whole columns.
+// Test-side helpers, and the whole-run implementations the lab had before it streamed, kept
+// verbatim as the references the streaming code is tested against: the up-front scenario
+// simulation, a growable log of every fill, its look-ahead annotation, and the seed's metrics and
+// telemetry read off whole columns.
+
+/**
+ * The scenario as the lab simulated it before it streamed: the whole path at once, up front (the
+ * reference the windowed ScenarioStream is tested against, point for point).
+ * mid(t+1) = mid(t)·exp(μ − σ(t)²/2 + σ(t)·Z), σ(t) = σ_calm or σ_calm·stress_vol_mult by regime;
+ * spread_bps(t) = base_spread_bps + spread_vol_sensitivity·σ_bps(t), at least min_spread_ticks;
+ * level k holds round(depth_qty·e^(−depth_decay·k)·(stress_depth_mult when stressed)·e^(noise·Z − noise²/2)) ≥ 1
+ * whole lots (so the book's float64 sums stay exact), Z read off a 256-point quantile table.
+ */
+export function simulateScenario(config: MicrostructureConfig): ScenarioPath {
+  const s = config.scenario
+  const n = config.steps + 1
+  const levels = s.depth_levels
+  const tick = s.tick_size
+  const sigmaCalm = s.sigma_bps * 1e-4
+  const mu = s.drift_bps * 1e-4
+  const rng = stream(config.seed, 'scenario')
+  const depthRng = stream(config.seed, 'depth')
+  const regime = new Uint8Array(n)
+  const sigmaAt = new Float64Array(n)
+  const midAt = new Float64Array(n)
+  const spreadTicks = new Int32Array(n)
+  const bidTick = new Int32Array(n)
+  const askTick = new Int32Array(n)
+  const depthBid = new Float64Array(n * levels)
+  const depthAsk = new Float64Array(n * levels)
+  // Everything that depends only on the regime, computed once per regime.
+  const sigmas = [sigmaCalm, sigmaCalm * s.stress_vol_mult]
+  const drift = sigmas.map((v) => mu - (v * v) / 2)
+  const spreadPerTick = sigmas.map((v) => ((s.base_spread_bps + s.spread_vol_sensitivity * v * 1e4) * 1e-4) / tick)
+  // Whole lots per (regime, level, noise byte), so a level costs one table read per step.
+  const noise = lognormalTable(s.depth_noise)
+  const lots = new Float64Array(2 * levels * 256)
+  for (let r = 0; r < 2; r++) {
+    for (let k = 0; k < levels; k++) {
+      const shape = s.depth_qty * Math.exp(-s.depth_decay * k) * (r === STRESSED ? s.stress_depth_mult : 1)
+      for (let b = 0; b < 256; b++) lots[((r * levels + k) << 8) + b] = Math.max(1, Math.round(shape * noise[b]!))
+    }
+  }
+  // Config fields read once: zod's output objects are slow to read in a hot loop.
+  const minSpread = s.min_spread_ticks
+  const pEnter = s.p_enter_stress
+  const pExit = s.p_exit_stress
+  const sigmaCalmStress = Float64Array.from(sigmas)
+  const driftOf = Float64Array.from(drift)
+  const spreadOf = Float64Array.from(spreadPerTick)
+  let r = CALM
+  let mid = s.mid0
+  let bits = 0
+  for (let t = 0; t < n; t++) {
+    // The regime draw is made every step (also at t = 0, where it is unused) so the stream's
+    // alignment never depends on the transition probabilities.
+    const u = rng.nextDouble()
+    if (t > 0) r = r === CALM ? (u < pEnter ? STRESSED : CALM) : u < pExit ? CALM : STRESSED
+    const sigma = sigmaCalmStress[r]!
+    regime[t] = r
+    sigmaAt[t] = sigma
+    midAt[t] = mid
+    const spread = Math.max(minSpread, Math.round(spreadOf[r]! * mid))
+    // Keep every level at a positive price even if the path wanders towards zero.
+    const bid = Math.max(levels + 1, Math.round(mid / tick - spread / 2))
+    spreadTicks[t] = spread
+    bidTick[t] = bid
+    askTick[t] = bid + spread
+    const off = t * levels
+    const row = (r * levels) << 8
+    for (let j = 0; j < 2 * levels; j++) {
+      // one 32-bit draw gives the noise of four levels (a byte each)
+      if ((j & 3) === 0) bits = depthRng.nextUint32()
+      const q = lots[row + ((j >> 1) << 8) + ((bits >>> ((j & 3) << 3)) & 255)]!
+      if ((j & 1) === 0) depthBid[off + (j >> 1)] = q
+      else depthAsk[off + (j >> 1)] = q
+    }
+    mid = mid * Math.exp(driftOf[r]! + sigma * rng.standardNormal())
+  }
+  return { n, levels, tick, sigmaCalm, regime, sigma: sigmaAt, mid: midAt, spreadTicks, bidTick, askTick, depthBid, depthAsk }
+}
+
+/** The windowed scenario read out point by point into a whole path (the production generator, for tests of its properties). */
+export function collectScenario(config: MicrostructureConfig): ScenarioPath {
+  const s = ScenarioStream.simulate(config)
+  const L = s.levels
+  const path: ScenarioPath = {
+    n: s.n,
+    levels: L,
+    tick: s.tick,
+    sigmaCalm: s.sigmaCalm,
+    regime: new Uint8Array(s.n),
+    sigma: new Float64Array(s.n),
+    mid: new Float64Array(s.n),
+    spreadTicks: new Int32Array(s.n),
+    bidTick: new Int32Array(s.n),
+    askTick: new Int32Array(s.n),
+    depthBid: new Float64Array(s.n * L),
+    depthAsk: new Float64Array(s.n * L)
+  }
+  for (let t = 0; t < s.n; t++) {
+    s.ensure(t)
+    const slot = t & s.mask
+    path.regime[t] = s.regime[slot]!
+    path.sigma[t] = s.sigma[slot]!
+    path.mid[t] = s.mid[t & s.midMask]!
+    path.spreadTicks[t] = s.spreadTicks[slot]!
+    path.bidTick[t] = s.bidTick[slot]!
+    path.askTick[t] = s.askTick[slot]!
+    path.depthBid.set(s.depthBid.subarray(slot * L, (slot + 1) * L), t * L)
+    path.depthAsk.set(s.depthAsk.subarray(slot * L, (slot + 1) * L), t * L)
+  }
+  return path
+}
 
 /** Every strategy fill of a run, columnar and growable. */
 export class FillLog implements FillListener {
@@ -280,6 +392,11 @@ export const reference = {
 export interface MicrostructureTestRun extends LabReport {
   run: LabRun<MicrostructureMarket>
   fills: FillLog
+}
+
+/** What the whole-run reference reads for a finished test run: its mid from the up-front simulation. */
+export function wholeRun(result: MicrostructureTestRun, config: MicrostructureConfig): WholeRun {
+  return { run: result.run, fills: result.fills, mid: simulateScenario(config).mid, bookEvents: result.run.market.exchange.book.events }
 }
 
 /** Runs the lab as the engine does (the report folding the chunks and the fills), keeping every step and every fill too. */
