@@ -116,7 +116,9 @@ export const sharpeAnnualized = (stepPnl: ArrayLike<number>, periodsPerYear: num
 
 /**
  * The run's report, a RunObserver fed by the step chunks and, through the exchange, by every
- * strategy fill as it happens. One report per market (a market serves one run).
+ * strategy fill as it happens. Make it on the run's market before the run starts (it listens to
+ * that market's exchange, and reads the mid while the run's scenario window still holds it): it
+ * cannot be replayed from a finished run. One report per market (a market serves one run).
  *
  * The P&L decomposition (seed notebook 01): total = spread capture + rebates − fees + inventory
  * P&L, and inventory P&L = −adverse selection + residual. Adverse selection is
