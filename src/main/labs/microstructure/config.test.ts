@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import { LabConfigError, resolveLabConfig } from '../../engine/kernel'
 import { configProblems } from '../common/config-problems'
-import { LabConfigError } from '../lab-module'
-import { MICROSTRUCTURE_PROFILES, MicrostructureConfigSchema, resolveConfig } from './config'
-import { microStressMenu, microstructureModule } from './lab'
+import { MicrostructureConfigSchema, SEED_CONFIGS, microstructureStressMenu } from './config'
+import { microstructureLab } from './lab'
 
+const resolveConfig = (preset: 'faithful' | 'corrected', overrides: Record<string, unknown>) => resolveLabConfig(microstructureLab, preset, overrides)
 const problems = (overrides: Record<string, unknown>, preset: 'faithful' | 'corrected' = 'faithful') =>
   configProblems(() => resolveConfig(preset, overrides))
 
@@ -22,7 +23,7 @@ describe('microstructure config', () => {
   it('expands a profile before the user overrides, so --set profile=twap selects the seed twap config', () => {
     const twap = resolveConfig('faithful', { profile: 'twap' })
     expect(twap.strategy.type).toBe('TWAP')
-    expect(twap.strategy).toMatchObject(MICROSTRUCTURE_PROFILES.twap.strategy as Record<string, unknown>)
+    expect(twap.strategy).toMatchObject(SEED_CONFIGS.twap.strategy as Record<string, unknown>)
     expect(twap.steps).toBe(2500)
     expect(resolveConfig('faithful', { profile: 'momentum' }).strategy.type).toBe('Momentum')
     const mine = resolveConfig('faithful', { profile: 'twap', 'strategy.total_steps': 100 })
@@ -87,14 +88,14 @@ describe('microstructure config', () => {
     ])
   })
 
-  it('is refused by the module before any run starts', () => {
-    expect(() => microstructureModule.resolveConfig('faithful', { 'strategy.type': 'Nope' })).toThrow(LabConfigError)
-    expect(() => microstructureModule.resolveConfig('nope' as 'faithful', {})).toThrow(/preset: must be "faithful" or "corrected"/)
+  it('is refused by the kernel before any run starts', () => {
+    expect(() => resolveConfig('faithful', { 'strategy.type': 'Nope' })).toThrow(LabConfigError)
+    expect(() => resolveConfig('nope' as 'faithful', {})).toThrow(/preset: must be "faithful" or "corrected"/)
   })
 
   it('builds a stress menu whose every entry resolves', () => {
     const base = resolveConfig('faithful', {})
-    const menu = microStressMenu(base)
+    const menu = microstructureStressMenu(base)
     expect(menu.length).toBeGreaterThanOrEqual(5)
     for (const entry of menu) expect(() => resolveConfig('faithful', entry.overrides)).not.toThrow()
   })

@@ -1,8 +1,6 @@
 import { z } from 'zod'
-import { issuesFromZod } from '../../../shared/contract'
-import { deepMerge, setPath, type CorrectionNote, type PresetDefinition } from '../../engine/kernel'
-import { LabConfigError } from '../lab-module'
-import { num, whole, positive, nonNegative, probability } from '../common/fields'
+import { deepMerge, type CorrectionNote, type PresetDefinition, type ProfileDefinition, type StressVariant } from '../../engine/kernel'
+import { nonNegative, num, positive, probability, whole } from '../common/fields'
 
 // Keys follow the seed's JSON configs (microstructure-lab configs/*.json as its README
 // describes them): scenario, fill model, fees, strategy chosen by a `type` key, analytics.
@@ -13,7 +11,6 @@ export type StrategyType = (typeof STRATEGY_TYPES)[number]
 export const PROFILE_NAMES = ['baseline_mm', 'twap', 'momentum'] as const
 export type ProfileName = (typeof PROFILE_NAMES)[number]
 export const REGIME_NAMES = ['calm', 'stressed'] as const
-
 
 const Scenario = z
   .strictObject({
@@ -145,16 +142,35 @@ export const MicrostructureConfigSchema = z
 export type MicrostructureConfig = z.infer<typeof MicrostructureConfigSchema>
 
 /**
- * The seed's three configs (configs/baseline_mm.json, twap.json, momentum.json) as overrides.
- * Only what the README states is fixed (2500 steps, sigma_bps 4.0, inv_penalty_bps 0.8); the rest is ours.
+ * The seed's three configs (configs/baseline_mm.json, twap.json, momentum.json) as overrides of
+ * the schema's defaults: the base the `profile` key picks. Only what the README states is fixed
+ * (2500 steps, sigma_bps 4.0, inv_penalty_bps 0.8); the rest is ours.
  */
-export const MICROSTRUCTURE_PROFILES: Readonly<Record<ProfileName, Record<string, unknown>>> = {
+export const SEED_CONFIGS: Readonly<Record<ProfileName, Record<string, unknown>>> = {
   baseline_mm: { steps: 2500, scenario: { sigma_bps: 4.0 }, strategy: { type: 'InventorySkewMM', inv_penalty_bps: 0.8 } },
   twap: { steps: 2500, scenario: { sigma_bps: 4.0 }, strategy: { type: 'TWAP', target_inventory: 50, total_steps: 2000 } },
   momentum: { steps: 2500, scenario: { sigma_bps: 4.0 }, strategy: { type: 'Momentum', window: 20, threshold_bps: 8, order_qty: 1, max_position: 20 } }
 }
 
-export const CORRECTIONS = {
+/**
+ * The defaults presets and user overrides apply to: the schema's, under the seed config the
+ * user's `profile` names (baseline_mm when none). An unknown profile leaves the schema's
+ * defaults, and the schema then refuses the name.
+ */
+export function microstructureDefaults(user: Record<string, unknown>): Record<string, unknown> {
+  const base = MicrostructureConfigSchema.parse({}) as Record<string, unknown>
+  const name = user.profile ?? 'baseline_mm'
+  return typeof name === 'string' && Object.hasOwn(SEED_CONFIGS, name) ? deepMerge(base, SEED_CONFIGS[name as ProfileName]) : base
+}
+
+/** The seed's three configs, selectable like presets (`--preset twap`): the faithful preset with that profile. */
+export const MICROSTRUCTURE_PROFILES: Readonly<Record<ProfileName, ProfileDefinition>> = {
+  baseline_mm: { description: "InventorySkewMM, 2500 steps, sigma_bps 4.0, inv_penalty_bps 0.8 (the seed's baseline)", overrides: { profile: 'baseline_mm' } },
+  twap: { description: 'TWAP slicing a target inventory over total_steps', overrides: { profile: 'twap' } },
+  momentum: { description: 'Momentum: rolling-window return signal → market orders', overrides: { profile: 'momentum' } }
+}
+
+export const MICROSTRUCTURE_CORRECTIONS = {
   halfLife: {
     id: 'half_life',
     title: 'Inventory half-life from the AR(1) coefficient of inventory',
@@ -181,33 +197,20 @@ export const MICROSTRUCTURE_PRESETS: Readonly<Record<'faithful' | 'corrected', P
   corrected: {
     description: 'Queue-aware passive fills, AR(1) inventory half-life, realised spread at the adverse-selection horizon.',
     overrides: { corrections: { half_life: 'ar1', passive_fill: 'queue', realized_spread: 'at_horizon' } },
-    corrections: [CORRECTIONS.halfLife, CORRECTIONS.passiveFill, CORRECTIONS.realizedSpread]
+    corrections: [MICROSTRUCTURE_CORRECTIONS.halfLife, MICROSTRUCTURE_CORRECTIONS.passiveFill, MICROSTRUCTURE_CORRECTIONS.realizedSpread]
   }
 }
 
-/** Parses a full config; throws a LabConfigError naming each key path. */
-export function parseMicrostructureConfig(input: unknown): MicrostructureConfig {
-  const parsed = MicrostructureConfigSchema.safeParse(input)
-  if (parsed.success) return parsed.data
-  throw new LabConfigError('microstructure', issuesFromZod(parsed.error, input, 'config'))
-}
-
-/**
- * Defaults ← profile (the seed config named by `profile`, default baseline_mm) ← preset ← user
- * overrides (dotted paths or nested objects), then validation. Throws LabConfigError.
- */
-export function resolveConfig(preset: 'faithful' | 'corrected' = 'faithful', overrides: Record<string, unknown> = {}): MicrostructureConfig {
-  const definition = MICROSTRUCTURE_PRESETS[preset]
-  if (definition === undefined) {
-    throw new LabConfigError('microstructure', [{ path: 'preset', message: `must be "faithful" or "corrected" (got ${JSON.stringify(preset)})` }])
-  }
-  let user: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(overrides)) user = key.includes('.') ? setPath(user, key, value) : deepMerge(user, { [key]: value })
-  const profileName = user.profile ?? 'baseline_mm'
-  const profile = MICROSTRUCTURE_PROFILES[profileName as ProfileName]
-  if (typeof profileName !== 'string' || !Object.hasOwn(MICROSTRUCTURE_PROFILES, profileName) || profile === undefined) {
-    throw new LabConfigError('microstructure', [{ path: 'profile', message: `must be one of ${PROFILE_NAMES.join(', ')} (got ${JSON.stringify(profileName)})` }])
-  }
-  const base = deepMerge(MicrostructureConfigSchema.parse({}) as Record<string, unknown>, profile)
-  return parseMicrostructureConfig(deepMerge(deepMerge(base, definition.overrides), user))
+/** One factor at a time against the frozen base: volatility, stress, spreads, fees, flow toxicity, depth. */
+export function microstructureStressMenu(config: MicrostructureConfig): StressVariant[] {
+  const s = config.scenario
+  return [
+    { name: 'volatility doubled', overrides: { 'scenario.sigma_bps': s.sigma_bps * 2 } },
+    { name: 'stress entered twice as often', overrides: { 'scenario.p_enter_stress': Math.min(1, s.p_enter_stress * 2) } },
+    { name: 'spread twice as sensitive to volatility', overrides: { 'scenario.spread_vol_sensitivity': s.spread_vol_sensitivity * 2 } },
+    { name: 'depth halved', overrides: { 'scenario.depth_qty': s.depth_qty / 2 } },
+    { name: 'informed flow doubled', overrides: { 'fills.cross_base_prob': Math.min(1, config.fills.cross_base_prob * 2) } },
+    { name: 'no maker rebate, taker fee doubled', overrides: { 'fees.maker_fee_bps': Math.max(0, config.fees.maker_fee_bps), 'fees.taker_fee_bps': config.fees.taker_fee_bps * 2 } },
+    { name: 'trending mid (+1 bp per step)', overrides: { 'scenario.drift_bps': s.drift_bps + 1 } }
+  ]
 }

@@ -1,12 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { LabResults } from '../../../shared/contract'
-import { labResultsHash, sum, type StepContext } from '../../engine/kernel'
-import { resolveConfig, type MicrostructureConfig } from './config'
-import { AGGRESSIVE } from './fill-log'
-import { microMarket, microstructureLab, microstructureModule, runMicrostructure } from './lab'
-import { fillsOf, pnlDecomposition } from './metrics'
-import type { MicroAction } from './policy'
+import { labResultsHash, resolveLabConfig, sum, type StepContext } from '../../engine/kernel'
+import type { MicrostructureConfig } from './config'
+import { AGGRESSIVE } from './execution'
+import { microstructureLab } from './lab'
+import type { MicrostructureAction } from './policy'
+import { collectScenario, reference, runMicrostructure, wholeRun } from './test-support'
 
 // Behaviour of the whole loop (seed README; issue item 7). The seed's published snapshot comes
 // from another generator, so these are properties, not parity values.
@@ -14,6 +14,7 @@ import type { MicroAction } from './policy'
 type Preset = 'faithful' | 'corrected'
 const PRESETS: Preset[] = ['faithful', 'corrected']
 const SEEDS = [1, 2, 3]
+const resolveConfig = (preset: Preset, overrides: Record<string, unknown> = {}): MicrostructureConfig => resolveLabConfig(microstructureLab, preset, overrides)
 const run = async (preset: Preset, overrides: Record<string, unknown> = {}) => runMicrostructure(resolveConfig(preset, overrides))
 
 const SEED_METRICS = [
@@ -50,9 +51,11 @@ describe('microstructure lab', () => {
   })
 
   it('faces every strategy with the same market on one seed (the scenario is exogenous)', async () => {
-    const mm = await run('faithful', { seed: 4 })
-    const twap = await run('faithful', { seed: 4, profile: 'twap' })
-    expect(mm.run.market.mid).toEqual(twap.run.market.mid)
+    const mmConfig = resolveConfig('faithful', { seed: 4 })
+    const twapConfig = resolveConfig('faithful', { seed: 4, profile: 'twap' })
+    const mm = await runMicrostructure(mmConfig)
+    const twap = await runMicrostructure(twapConfig)
+    expect(collectScenario(mmConfig).mid).toEqual(collectScenario(twapConfig).mid)
     expect(mm.run.columns.regime).toEqual(twap.run.columns.regime)
   })
 
@@ -72,8 +75,9 @@ describe('microstructure lab', () => {
     for (const profile of ['baseline_mm', 'twap', 'momentum']) {
       for (const seed of SEEDS) {
         const config = resolveConfig(preset, { seed, profile, 'scenario.drift_bps': seed === 3 ? 0.5 : 0 })
-        const { run: r, metrics: m } = await runMicrostructure(config)
-        const d = pnlDecomposition(r, fillsOf(r, config))
+        const result = await runMicrostructure(config)
+        const { run: r, metrics: m } = result
+        const d = reference.pnlDecomposition(wholeRun(result, config), reference.fills(wholeRun(result, config), config))
         const label = `${profile} seed ${seed}`
         expect(d.spread_capture + d.rebates - d.fees + d.inventory, label).toBeCloseTo(d.total, 9)
         expect(-d.adverse_selection + d.inventory_residual, label).toBeCloseTo(d.inventory, 9)
@@ -155,15 +159,17 @@ describe('microstructure lab', () => {
 
   it('annotates each fill after the fact with mid_before, mid_after and the horizon', async () => {
     const config = resolveConfig('faithful', { 'analytics.adverse_horizon_steps': 7 })
-    const { run: r } = await runMicrostructure(config)
-    const f = fillsOf(r, config)
+    const result = await runMicrostructure(config)
+    const r = result.run
+    const f = reference.fills(wholeRun(result, config), config)
+    const mid = collectScenario(config).mid
     const last = r.steps - 1
     expect(f.n).toBeGreaterThan(0)
     for (let i = 0; i < f.n; i++) {
       const t = f.t[i]!
-      expect(f.midBefore[i]).toBe(r.market.mid[t])
+      expect(f.midBefore[i]).toBe(mid[t])
       expect(f.horizon[i]).toBe(Math.min(7, last - t))
-      expect(f.midAfter[i]).toBe(r.market.mid[t + f.horizon[i]!])
+      expect(f.midAfter[i]).toBe(mid[t + f.horizon[i]!])
       expect(f.kind[i]).not.toBe(AGGRESSIVE)
     }
   })
@@ -198,9 +204,10 @@ describe('microstructure lab', () => {
 
   it("observes the book's own imbalance and weighted mid right after the depth is set", () => {
     const config: MicrostructureConfig = resolveConfig('faithful', { steps: 50 })
-    const market = microMarket(config)
+    const market = microstructureLab.market(config, {})
+    const o = microstructureLab.observation(config, market)
     for (let t = 0; t < 50; t++) {
-      const context: StepContext<MicrostructureConfig, typeof market, MicroAction> = {
+      const context: StepContext<MicrostructureConfig, typeof market, MicrostructureAction> = {
         t,
         config,
         market,
@@ -212,21 +219,20 @@ describe('microstructure lab', () => {
         cumulativeCost: 0,
         lastCost: 0
       }
-      const o = microstructureLab.observe(context)
+      microstructureLab.observe(context, o)
       const book = market.exchange.book
-      expect(o.imbalance).toBeCloseTo(book.depthImbalance(market.levels), 12)
+      expect(o.imbalance).toBeCloseTo(book.depthImbalance(market.scenario.levels), 12)
       expect(o.weightedMid).toBeCloseTo(book.weightedMid(), 9)
       expect([o.bestBid, o.bestAsk, o.spreadTicks]).toEqual([book.bestBid(), book.bestAsk(), book.spread()])
       market.exchange.execute(t, 0)
     }
   })
 
-  it('plugs into the registry shape: metrics and telemetry from the module', async () => {
-    const config = microstructureModule.resolveConfig('corrected', { profile: 'momentum', seed: 3 }) as MicrostructureConfig
-    const { run: r } = await runMicrostructure(config)
-    const metrics = microstructureModule.metrics(r, config)
+  it('plugs into the registry shape: metrics and telemetry from the report', async () => {
+    const config = resolveLabConfig(microstructureLab, 'corrected', { profile: 'momentum', seed: 3 })
+    const { metrics, telemetry: t } = await runMicrostructure(config)
     expect(Object.keys(metrics).slice(0, 10)).toEqual(SEED_METRICS)
-    const telemetry = microstructureModule.telemetry!(r, config) as { book: { events: number }; strategy: { type: string } }
+    const telemetry = t as { book: { events: number }; strategy: { type: string } }
     expect(telemetry.book.events).toBe(metrics.book_events)
     expect(telemetry.strategy.type).toBe('Momentum')
   })
@@ -234,9 +240,8 @@ describe('microstructure lab', () => {
   it('gives metrics the results contract accepts (∞ and undefined as null) and plain-JSON telemetry', async () => {
     for (const overrides of [{ profile: 'twap' }, { 'strategy.type': 'DoNothing' }, {}]) {
       const config = resolveConfig('faithful', overrides)
-      const { run: r, metrics } = await runMicrostructure(config)
+      const { metrics, telemetry } = await runMicrostructure(config)
       expect(() => LabResults.shape.metrics.parse(metrics)).not.toThrow()
-      const telemetry = microstructureModule.telemetry!(r, config)
       expect(JSON.parse(JSON.stringify(telemetry))).toEqual(telemetry)
     }
   })

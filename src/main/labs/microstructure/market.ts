@@ -1,13 +1,14 @@
+import { STEP_CHUNK } from '../../engine/kernel'
 import { Xoshiro128 } from '../../engine/rng/xoshiro128'
+import { CALM, STRESSED } from '../common/fields'
 import type { MicrostructureConfig } from './config'
+import type { Exchange } from './execution'
 
 // The exogenous scenario (seed README, "Market scenario"): a GBM mid with Markov switching between
 // a calm and a stressed volatility, a quoted spread that widens with volatility, and generated
-// multi-level depth. Simulated once per run, up front, into typed arrays; nothing here depends on
-// what the strategy does, so every strategy on one seed faces the same market.
-
-export const CALM = 0
-export const STRESSED = 1
+// multi-level depth. Generated as the run advances, in blocks, into ring buffers that hold only the
+// points anything still reads, so a run's memory does not grow with its length; nothing here
+// depends on what the strategy does, so every strategy on one seed faces the same market.
 
 /**
  * Named independent streams from one seed: FNV-1a of the name mixed with the seed through a
@@ -27,7 +28,7 @@ export function stream(seed: number, name: 'scenario' | 'depth' | 'fills'): Xosh
   return new Xoshiro128(streamSeed(seed, name))
 }
 
-/** The market path at points t = 0 … steps (one more than the run's steps: fills at t look at t+1). */
+/** A whole market path at points t = 0 … steps, in flat arrays (built paths in tests; the mid for regime inference). */
 export interface ScenarioPath {
   /** Number of points (steps + 1). */
   n: number
@@ -49,90 +50,252 @@ export interface ScenarioPath {
   depthAsk: Float64Array
 }
 
-/**
- * mid(t+1) = mid(t)·exp(μ − σ(t)²/2 + σ(t)·Z), σ(t) = σ_calm or σ_calm·stress_vol_mult by regime;
- * spread_bps(t) = base_spread_bps + spread_vol_sensitivity·σ_bps(t), at least min_spread_ticks;
- * level k holds round(depth_qty·e^(−depth_decay·k)·(stress_depth_mult when stressed)·e^(noise·Z − noise²/2)) ≥ 1
- * whole lots (so the book's float64 sums stay exact), Z read off a 256-point quantile table.
- */
-export function simulateScenario(config: MicrostructureConfig): ScenarioPath {
-  const s = config.scenario
-  const n = config.steps + 1
-  const levels = s.depth_levels
-  const tick = s.tick_size
-  const sigmaCalm = s.sigma_bps * 1e-4
-  const mu = s.drift_bps * 1e-4
-  const rng = stream(config.seed, 'scenario')
-  const depthRng = stream(config.seed, 'depth')
-  const regime = new Uint8Array(n)
-  const sigmaAt = new Float64Array(n)
-  const midAt = new Float64Array(n)
-  const spreadTicks = new Int32Array(n)
-  const bidTick = new Int32Array(n)
-  const askTick = new Int32Array(n)
-  const depthBid = new Float64Array(n * levels)
-  const depthAsk = new Float64Array(n * levels)
-  // Everything that depends only on the regime, computed once per regime.
-  const sigmas = [sigmaCalm, sigmaCalm * s.stress_vol_mult]
-  const drift = sigmas.map((v) => mu - (v * v) / 2)
-  const spreadPerTick = sigmas.map((v) => ((s.base_spread_bps + s.spread_vol_sensitivity * v * 1e4) * 1e-4) / tick)
-  // Whole lots per (regime, level, noise byte), so a level costs one table read per step.
-  const noise = lognormalTable(s.depth_noise)
-  const lots = new Float64Array(2 * levels * 256)
-  for (let r = 0; r < 2; r++) {
-    for (let k = 0; k < levels; k++) {
-      const shape = s.depth_qty * Math.exp(-s.depth_decay * k) * (r === STRESSED ? s.stress_depth_mult : 1)
-      for (let b = 0; b < 256; b++) lots[((r * levels + k) << 8) + b] = Math.max(1, Math.round(shape * noise[b]!))
-    }
-  }
-  // Config fields read once: zod's output objects are slow to read in a hot loop.
-  const minSpread = s.min_spread_ticks
-  const pEnter = s.p_enter_stress
-  const pExit = s.p_exit_stress
-  const sigmaCalmStress = Float64Array.from(sigmas)
-  const driftOf = Float64Array.from(drift)
-  const spreadOf = Float64Array.from(spreadPerTick)
-  let r = CALM
-  let mid = s.mid0
-  let bits = 0
-  for (let t = 0; t < n; t++) {
-    // The regime draw is made every step (also at t = 0, where it is unused) so the stream's
-    // alignment never depends on the transition probabilities.
-    const u = rng.nextDouble()
-    if (t > 0) r = r === CALM ? (u < pEnter ? STRESSED : CALM) : u < pExit ? CALM : STRESSED
-    const sigma = sigmaCalmStress[r]!
-    regime[t] = r
-    sigmaAt[t] = sigma
-    midAt[t] = mid
-    const spread = Math.max(minSpread, Math.round(spreadOf[r]! * mid))
-    // Keep every level at a positive price even if the path wanders towards zero.
-    const bid = Math.max(levels + 1, Math.round(mid / tick - spread / 2))
-    spreadTicks[t] = spread
-    bidTick[t] = bid
-    askTick[t] = bid + spread
-    const off = t * levels
-    const row = (r * levels) << 8
-    for (let j = 0; j < 2 * levels; j++) {
-      // one 32-bit draw gives the noise of four levels (a byte each)
-      if ((j & 3) === 0) bits = depthRng.nextUint32()
-      const q = lots[row + ((j >> 1) << 8) + ((bits >>> ((j & 3) << 3)) & 255)]!
-      if ((j & 1) === 0) depthBid[off + (j >> 1)] = q
-      else depthAsk[off + (j >> 1)] = q
-    }
-    mid = mid * Math.exp(driftOf[r]! + sigma * rng.standardNormal())
-  }
-  return { n, levels, tick, sigmaCalm, regime, sigma: sigmaAt, mid: midAt, spreadTicks, bidTick, askTick, depthBid, depthAsk }
+/** Points generated at a time. */
+export const SCENARIO_BLOCK = 4096
+
+const pow2AtLeast = (x: number): number => 2 ** Math.ceil(Math.log2(Math.max(2, x)))
+
+/** The generator's state between blocks: the two random streams, the regime and the mid it moves to next. */
+interface ScenarioGenerator {
+  rng: Xoshiro128
+  depthRng: Xoshiro128
+  regime: number
+  nextMid: number
+  /** Whole lots per (regime, level, noise byte), so a level costs one table read per step. */
+  lots: Float64Array
+  sigmaOf: Float64Array
+  driftOf: Float64Array
+  spreadOf: Float64Array
+  pEnter: number
+  pExit: number
+  minSpread: number
 }
 
-/** Highest and lowest tick the path's depth reaches, so the book can size its price range. */
-export function tickRange(path: ScenarioPath): { lo: number; hi: number } {
-  let lo = Number.POSITIVE_INFINITY
-  let hi = 0
-  for (let t = 0; t < path.n; t++) {
-    lo = Math.min(lo, path.bidTick[t]! - path.levels + 1)
-    hi = Math.max(hi, path.askTick[t]! + path.levels - 1)
+/**
+ * The market path at points t = 0 … steps (one more than the run's steps: fills at t look at t+1),
+ * generated in blocks of SCENARIO_BLOCK points as readers ask for them (`ensure`) and held in ring
+ * buffers: point t of a series lives at slot t & mask, the mid at t & midMask. A point can be read
+ * while it is among the last `capacity` (mid: `midCapacity`) points generated. Who reads what, at
+ * step t of a run, and so how much is held:
+ *   the exchange: t and t + 1 (depth, touch, σ, mid: the flow of (t, t+1]); the observation: t;
+ *   the mark: mid(t − 1); momentum: mid(t − window);
+ *   the report, at the end of each step chunk: mid of the chunk's steps and the one before it
+ *   (STEP_CHUNK + 1 behind), fills waiting for their horizon being resolved in it.
+ * The generator makes the same draws in the same order as a whole-path simulation, so every
+ * point is the same number whatever the window (tested against the up-front simulation).
+ */
+export class ScenarioStream {
+  /** Points in the path: steps + 1. */
+  readonly n: number
+  readonly levels: number
+  readonly tick: number
+  /** Per-step σ of the calm regime (fraction of price); cross probabilities scale by σ(t)/σ_calm. */
+  readonly sigmaCalm: number
+  readonly capacity: number
+  readonly mask: number
+  readonly midCapacity: number
+  readonly midMask: number
+  readonly regime: Uint8Array
+  /** σ(t) of the move t → t+1 (fraction of price). */
+  readonly sigma: Float64Array
+  /** The efficient price: what inventory is marked to and fills are measured against. */
+  readonly mid: Float64Array
+  readonly spreadTicks: Int32Array
+  /** The background touch at t, in ticks. */
+  readonly bidTick: Int32Array
+  readonly askTick: Int32Array
+  /** Background lots per level, slot-major: depth[(t & mask)·levels + k], k = 0 at the touch. */
+  readonly depthBid: Float64Array
+  readonly depthAsk: Float64Array
+  /** The newest point generated (−1 before the first). */
+  hi = -1
+
+  private constructor(
+    dims: { n: number; levels: number; tick: number; sigmaCalm: number; capacity: number; midCapacity: number },
+    private readonly generator: ScenarioGenerator | null
+  ) {
+    this.n = dims.n
+    this.levels = dims.levels
+    this.tick = dims.tick
+    this.sigmaCalm = dims.sigmaCalm
+    this.capacity = dims.capacity
+    this.mask = dims.capacity - 1
+    this.midCapacity = dims.midCapacity
+    this.midMask = dims.midCapacity - 1
+    this.regime = new Uint8Array(dims.capacity)
+    this.sigma = new Float64Array(dims.capacity)
+    this.mid = new Float64Array(dims.midCapacity)
+    this.spreadTicks = new Int32Array(dims.capacity)
+    this.bidTick = new Int32Array(dims.capacity)
+    this.askTick = new Int32Array(dims.capacity)
+    this.depthBid = new Float64Array(dims.capacity * dims.levels)
+    this.depthAsk = new Float64Array(dims.capacity * dims.levels)
   }
-  return { lo, hi }
+
+  /**
+   * The scenario of a config, from its seed: mid(t+1) = mid(t)·exp(μ − σ(t)²/2 + σ(t)·Z),
+   * σ(t) = σ_calm or σ_calm·stress_vol_mult by regime; spread_bps(t) = base_spread_bps +
+   * spread_vol_sensitivity·σ_bps(t), at least min_spread_ticks; level k holds
+   * round(depth_qty·e^(−depth_decay·k)·(stress_depth_mult when stressed)·e^(noise·Z − noise²/2)) ≥ 1
+   * whole lots (so the book's float64 sums stay exact), Z read off a 256-point quantile table.
+   */
+  static simulate(config: MicrostructureConfig): ScenarioStream {
+    const s = config.scenario
+    const n = config.steps + 1
+    const levels = s.depth_levels
+    const sigmaCalm = s.sigma_bps * 1e-4
+    const mu = s.drift_bps * 1e-4
+    // Everything that depends only on the regime, computed once per regime.
+    const sigmas = [sigmaCalm, sigmaCalm * s.stress_vol_mult]
+    const drift = sigmas.map((v) => mu - (v * v) / 2)
+    const spreadPerTick = sigmas.map((v) => ((s.base_spread_bps + s.spread_vol_sensitivity * v * 1e4) * 1e-4) / s.tick_size)
+    const noise = lognormalTable(s.depth_noise)
+    const lots = new Float64Array(2 * levels * 256)
+    for (let r = 0; r < 2; r++) {
+      for (let k = 0; k < levels; k++) {
+        const shape = s.depth_qty * Math.exp(-s.depth_decay * k) * (r === STRESSED ? s.stress_depth_mult : 1)
+        for (let b = 0; b < 256; b++) lots[((r * levels + k) << 8) + b] = Math.max(1, Math.round(shape * noise[b]!))
+      }
+    }
+    const window = Math.min(config.strategy.window, n)
+    return new ScenarioStream(
+      {
+        n,
+        levels,
+        tick: s.tick_size,
+        sigmaCalm,
+        capacity: pow2AtLeast(Math.min(n, SCENARIO_BLOCK + 2)),
+        midCapacity: pow2AtLeast(Math.min(n, SCENARIO_BLOCK + Math.max(window, STEP_CHUNK + 1) + 1))
+      },
+      {
+        rng: stream(config.seed, 'scenario'),
+        depthRng: stream(config.seed, 'depth'),
+        regime: CALM,
+        nextMid: s.mid0,
+        lots,
+        // Config fields read once: zod's output objects are slow to read in a hot loop.
+        sigmaOf: Float64Array.from(sigmas),
+        driftOf: Float64Array.from(drift),
+        spreadOf: Float64Array.from(spreadPerTick),
+        pEnter: s.p_enter_stress,
+        pExit: s.p_exit_stress,
+        minSpread: s.min_spread_ticks
+      }
+    )
+  }
+
+  /** A built path held whole (tests work fills out by hand on one). */
+  static fromPath(path: ScenarioPath): ScenarioStream {
+    const size = pow2AtLeast(path.n)
+    const out = new ScenarioStream({ n: path.n, levels: path.levels, tick: path.tick, sigmaCalm: path.sigmaCalm, capacity: size, midCapacity: size }, null)
+    out.regime.set(path.regime)
+    out.sigma.set(path.sigma)
+    out.mid.set(path.mid)
+    out.spreadTicks.set(path.spreadTicks)
+    out.bidTick.set(path.bidTick)
+    out.askTick.set(path.askTick)
+    out.depthBid.set(path.depthBid)
+    out.depthAsk.set(path.depthAsk)
+    out.hi = path.n - 1
+    return out
+  }
+
+  /** Generates the path up to point t (a no-op when it is there already). */
+  ensure(t: number): void {
+    while (this.hi < t) {
+      if (t >= this.n || this.generator === null) throw new RangeError(`scenario point ${t} is past the path's last point ${this.n - 1}`)
+      this.generate(this.generator)
+    }
+  }
+
+  /** The oldest point whose every series is still held (the mid is held further back). */
+  oldest(): number {
+    return Math.max(0, this.hi - this.capacity + 1)
+  }
+
+  /** The oldest point whose mid is still held. */
+  oldestMid(): number {
+    return Math.max(0, this.hi - this.midCapacity + 1)
+  }
+
+  /** The mid at t, refusing a point that is not held (for readers off the hot path). */
+  midAt(t: number): number {
+    if (t > this.hi || t < this.oldestMid()) throw new RangeError(`scenario point ${t} is not held (held: ${this.oldestMid()} … ${this.hi})`)
+    return this.mid[t & this.midMask]!
+  }
+
+  /** Bytes of the ring buffers: fixed by the config's depth levels and momentum window, not by the run's length. */
+  retainedBytes(): number {
+    return this.regime.byteLength + this.sigma.byteLength + this.mid.byteLength + this.spreadTicks.byteLength + this.bidTick.byteLength + this.askTick.byteLength + this.depthBid.byteLength + this.depthAsk.byteLength
+  }
+
+  /** The next block of points, draw for draw as the whole-path simulation makes them. */
+  private generate(g: ScenarioGenerator): void {
+    const from = this.hi + 1
+    const to = Math.min(this.n - 1, this.hi + SCENARIO_BLOCK)
+    const { rng, depthRng, lots, sigmaOf, driftOf, spreadOf, pEnter, pExit, minSpread } = g
+    const { levels, tick, mask, midMask, regime, sigma: sigmaAt, mid: midAt, spreadTicks, bidTick, askTick, depthBid, depthAsk } = this
+    let r = g.regime
+    let mid = g.nextMid
+    let bits = 0
+    for (let t = from; t <= to; t++) {
+      // The regime draw is made every step (also at t = 0, where it is unused) so the stream's
+      // alignment never depends on the transition probabilities.
+      const u = rng.nextDouble()
+      if (t > 0) r = r === CALM ? (u < pEnter ? STRESSED : CALM) : u < pExit ? CALM : STRESSED
+      const sigma = sigmaOf[r]!
+      const slot = t & mask
+      regime[slot] = r
+      sigmaAt[slot] = sigma
+      midAt[t & midMask] = mid
+      const spread = Math.max(minSpread, Math.round(spreadOf[r]! * mid))
+      // Keep every level at a positive price even if the path wanders towards zero.
+      const bid = Math.max(levels + 1, Math.round(mid / tick - spread / 2))
+      spreadTicks[slot] = spread
+      bidTick[slot] = bid
+      askTick[slot] = bid + spread
+      const off = slot * levels
+      const row = (r * levels) << 8
+      for (let j = 0; j < 2 * levels; j++) {
+        // one 32-bit draw gives the noise of four levels (a byte each)
+        if ((j & 3) === 0) bits = depthRng.nextUint32()
+        const q = lots[row + ((j >> 1) << 8) + ((bits >>> ((j & 3) << 3)) & 255)]!
+        if ((j & 1) === 0) depthBid[off + (j >> 1)] = q
+        else depthAsk[off + (j >> 1)] = q
+      }
+      mid = mid * Math.exp(driftOf[r]! + sigma * rng.standardNormal())
+    }
+    g.regime = r
+    g.nextMid = mid
+    this.hi = to
+  }
+}
+
+/** The whole mid path and its regimes (for regime inference, which reads the series at once). */
+export function scenarioSeries(config: MicrostructureConfig): { mid: Float64Array; regime: Uint8Array } {
+  const s = ScenarioStream.simulate(config)
+  const mid = new Float64Array(s.n)
+  const regime = new Uint8Array(s.n)
+  for (let t = 0; t < s.n; t++) {
+    s.ensure(t)
+    mid[t] = s.mid[t & s.midMask]!
+    regime[t] = s.regime[t & s.mask]!
+  }
+  return { mid, regime }
+}
+
+/**
+ * A run's market: its window on the scenario and its exchange (the book and the flow's random
+ * stream), which the execution model trades against. Both are mutable per-run state: one market
+ * serves one run. Surfaces are drawn through a window of their own, so drawing one never moves
+ * the run's.
+ */
+export interface MicrostructureMarket {
+  readonly config: MicrostructureConfig
+  readonly scenario: ScenarioStream
+  readonly exchange: Exchange
+  /** The surfaces' window, made on the first request (and made again to go back past what it holds). */
+  browse: ScenarioStream | null
 }
 
 /**

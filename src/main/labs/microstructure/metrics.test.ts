@@ -1,9 +1,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { FLOW, FillLog, annotateFills } from './fill-log'
-import { inverseNormal, lognormalTable, simulateScenario, streamSeed } from './market'
-import { halfLifeFromAR1, halfLifeFromPeak, maxDrawdownPnl, sharpeAnnualized } from './metrics'
-import { resolveConfig } from './config'
+import { inverseNormal, lognormalTable, streamSeed } from './market'
+import { resolveLabConfig, runLab } from '../../engine/kernel'
+import { FLOW } from './execution'
+import { halfLifeFromAR1, halfLifeFromPeak, maxDrawdownPnl, microstructureReport, sharpeAnnualized } from './metrics'
+import { FillLog, annotateFills, collectScenario, reference, runMicrostructure, wholeRun } from './test-support'
+import { microstructureLab } from './lab'
 
 describe('inventory half-life', () => {
   it('seed (peak): steps from the |inventory| peak until it is at most half of it', () => {
@@ -80,9 +82,9 @@ describe('scenario', () => {
   })
 
   it('is deterministic per seed, positive, and widens the spread and thins depth when stressed', () => {
-    const config = resolveConfig('faithful', { steps: 20_000, 'scenario.p_enter_stress': 0.05, 'scenario.p_exit_stress': 0.05 })
-    const a = simulateScenario(config)
-    const b = simulateScenario(config)
+    const config = resolveLabConfig(microstructureLab, 'faithful', { steps: 20_000, 'scenario.p_enter_stress': 0.05, 'scenario.p_exit_stress': 0.05 })
+    const a = collectScenario(config)
+    const b = collectScenario(config)
     expect(a.mid).toEqual(b.mid)
     expect(a.depthBid).toEqual(b.depthBid)
     const avg = (r: number, f: (t: number) => number): number => {
@@ -122,5 +124,50 @@ describe('scenario', () => {
     expect(inverseNormal(0.001)).toBeCloseTo(-3.090232, 5)
     const table = lognormalTable(0.3)
     expect(table.reduce((s, v) => s + v, 0) / 256).toBeCloseTo(1, 2)
+  })
+})
+
+describe('streaming report', () => {
+  const CASES: Array<['faithful' | 'corrected', Record<string, unknown>]> = [
+    ['faithful', {}],
+    ['corrected', {}],
+    ['faithful', { seed: 2, 'analytics.adverse_horizon_steps': 1 }],
+    ['corrected', { seed: 3, 'analytics.adverse_horizon_steps': 5000, 'scenario.drift_bps': 0.5 }],
+    ['faithful', { seed: 4, 'analytics.adverse_horizon_steps': 4096, 'strategy.decision_every': 3 }],
+    ['corrected', { seed: 5, 'corrections.half_life': 'peak', 'strategy.inv_penalty_bps': 5 }],
+    ['faithful', { seed: 6, 'corrections.half_life': 'ar1', 'corrections.realized_spread': 'at_horizon' }],
+    ['faithful', { seed: 7, profile: 'twap', 'strategy.total_steps': 7000 }],
+    ['corrected', { seed: 8, profile: 'momentum' }],
+    ['faithful', { seed: 9, 'risk.position_limit': 2, 'strategy.inv_penalty_bps': 0, 'strategy.target_inventory': 0 }],
+    ['faithful', { seed: 10, 'strategy.type': 'DoNothing' }],
+    ['faithful', { seed: 11, steps: 4096 }],
+    ['corrected', { seed: 12, steps: 4097, 'analytics.adverse_horizon_steps': 10_000 }]
+  ]
+
+  it.each(CASES)('equals the whole-run reference: every metric exact, Sharpe within 1e-12 (%s %j)', async (preset, overrides) => {
+    const config = resolveLabConfig(microstructureLab, preset, { steps: 9000, ...overrides })
+    const result = await runMicrostructure(config)
+    const expected = reference.report(wholeRun(result, config), config)
+    const { sharpe_annualized: sharpe, ...exact } = result.metrics
+    const { sharpe_annualized: expectedSharpe, ...expectedExact } = expected.metrics
+    expect(exact).toStrictEqual(expectedExact)
+    expect(Object.keys(result.metrics)).toEqual(Object.keys(expected.metrics))
+    expect(Math.abs(sharpe! - expectedSharpe!)).toBeLessThanOrEqual(1e-12 * Math.abs(expectedSharpe!))
+    expect(result.telemetry).toStrictEqual(expected.telemetry)
+  })
+
+  it('holds no per-step state: what it keeps does not grow with the run', async () => {
+    const retained = async (steps: number): Promise<number> => {
+      const config = resolveLabConfig(microstructureLab, 'faithful', { steps })
+      const market = microstructureLab.market(config, {})
+      const report = microstructureReport(config, market)
+      const end = await runLab(microstructureLab, config, { market, sinks: [report] })
+      report.finish(end)
+      return report.retainedBytes() + market.scenario.retainedBytes()
+    }
+    const short = await retained(20_000)
+    const long = await retained(200_000)
+    expect(long).toBe(short)
+    expect(long).toBeLessThan(2 * 1024 * 1024)
   })
 })

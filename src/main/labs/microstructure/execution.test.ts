@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { ASK, BID } from './book/order-book-api'
-import { resolveConfig } from './config'
-import { AGGRESSIVE, FLOW, INFORMED } from './fill-log'
-import { Exchange } from './fills'
-import type { ScenarioPath } from './market'
+import { ASK, BID } from '../common/order-book/order-book-api'
+import { resolveLabConfig } from '../../engine/kernel'
+import { AGGRESSIVE, Exchange, FLOW, INFORMED } from './execution'
+import { microstructureLab } from './lab'
+import { ScenarioStream, type ScenarioPath } from './market'
+import { FillLog } from './test-support'
 
 // Hand-built market paths (tick 0.01, calm throughout) so every fill can be worked out by hand.
 
@@ -28,9 +29,13 @@ function pathOf(mids: number[], depth: number[] = [10, 10, 10], spread = 2): Sce
   }
 }
 
-function exchange(path: ScenarioPath, overrides: Record<string, unknown>, preset: 'faithful' | 'corrected' = 'faithful'): Exchange {
-  const config = resolveConfig(preset, { 'fills.cross_base_prob': 0, 'fees.maker_fee_bps': -0.2, 'fees.taker_fee_bps': 0.5, ...overrides })
-  return new Exchange(path, config)
+/** An exchange on a built path, with a log of every strategy fill it makes. */
+function exchange(path: ScenarioPath, overrides: Record<string, unknown>, preset: 'faithful' | 'corrected' = 'faithful'): Exchange & { fills: FillLog } {
+  const config = resolveLabConfig(microstructureLab, preset, { 'fills.cross_base_prob': 0, 'fees.maker_fee_bps': -0.2, 'fees.taker_fee_bps': 0.5, ...overrides })
+  const fills = new FillLog()
+  const ex = new Exchange(ScenarioStream.fromPath(path), config)
+  ex.listen(fills)
+  return Object.assign(ex, { fills })
 }
 
 function quote(ex: Exchange, t: number, bid: number | null, ask: number | null, qty = 1): void {
@@ -158,9 +163,10 @@ describe('fill model', () => {
 
   it('draws three fill randoms per step whatever happens, so runs are reproducible', () => {
     const run = (): number[] => {
-      const ex = exchange(pathOf(Array.from({ length: 51 }, (_, t) => 100 + 0.01 * Math.sin(t))), { 'fills.fill_base_prob': 0.5, 'fills.cross_base_prob': 0.2 })
+      const path = pathOf(Array.from({ length: 51 }, (_, t) => 100 + 0.01 * Math.sin(t)))
+      const ex = exchange(path, { 'fills.fill_base_prob': 0.5, 'fills.cross_base_prob': 0.2 })
       for (let t = 0; t < 50; t++) {
-        quote(ex, t, ex.path.bidTick[t]! - 1, ex.path.askTick[t]! + 1)
+        quote(ex, t, path.bidTick[t]! - 1, path.askTick[t]! + 1)
         ex.execute(t, 0)
       }
       return Array.from(ex.fills.t.subarray(0, ex.fills.length))

@@ -1,13 +1,13 @@
-import type { CostBreakdown } from '../../engine/kernel'
+import type { CostBreakdown, ExecutionModel, StepContext } from '../../engine/kernel'
 import type { Xoshiro128 } from '../../engine/rng/xoshiro128'
-import { OrderBook } from './book/order-book'
-import { ASK, BACKGROUND, BID, STRATEGY, type FillSink, type Owner, type Side } from './book/order-book-api'
+import { OrderBook } from '../common/order-book/order-book'
+import { ASK, BACKGROUND, BID, STRATEGY, type FillSink, type Owner, type Side } from '../common/order-book/order-book-api'
 import type { MicrostructureConfig } from './config'
-import { AGGRESSIVE, FillLog, INFORMED, FLOW } from './fill-log'
-import { stream, type ScenarioPath } from './market'
+import { stream, type MicrostructureMarket, type ScenarioStream } from './market'
+import type { MicrostructureAction } from './policy'
 
 // The exchange side of one run (seed README, "Simulation engine"): the order book, the fill models
-// and the accounting of each strategy fill. Per-run mutable state, created with the market path.
+// and the accounting of each strategy fill. Per-run mutable state, created with the run's market.
 //
 // One kernel step t, in order:
 //   advance(t)  — the strategy's quotes of t−1 are pulled (they live one step, so a stale quote is
@@ -29,6 +29,22 @@ import { stream, type ScenarioPath } from './market'
 
 export const PNL_COMPONENTS = ['inventory', 'spread_capture', 'rebate'] as const
 export const COST_COMPONENTS = ['maker_fee', 'taker_fee'] as const
+/** What a fill books at execution, against the mid at the fill (P&L components, in this order). */
+export const BOOKED_PNL = ['spread_capture', 'rebate'] as const
+
+/** How a fill came about: the strategy's quote taken by the taker flow or by an informed cross, or its own market order. */
+export const FLOW = 0
+export const INFORMED = 1
+export const AGGRESSIVE = 2
+
+/**
+ * Told of every strategy fill as it happens (no object per fill): step, side (+1 the strategy
+ * bought, −1 it sold), price in currency, lots, kind, and the mid at the fill it is measured
+ * against. The report folds them; tests keep them all (FillLog).
+ */
+export interface FillListener {
+  onStrategyFill(t: number, side: number, price: number, qty: number, kind: number, mid: number): void
+}
 
 const SWEEP_SLACK = 1e-9
 const U32 = 2 ** -32
@@ -41,7 +57,6 @@ export interface StepExecution {
 
 export class Exchange implements FillSink {
   readonly book: OrderBook
-  readonly fills = new FillLog()
   /** The step the book was last advanced to. */
   bookT = -1
   /** This step's quote plan (set from the action before execution); qty 0 = no quote on that side. */
@@ -56,6 +71,7 @@ export class Exchange implements FillSink {
     pnl: { spread_capture: 0, rebate: 0 }
   }
 
+  private readonly listeners: FillListener[] = []
   private bidId = -1
   private askId = -1
   private readonly rng: Xoshiro128
@@ -79,14 +95,15 @@ export class Exchange implements FillSink {
   private takerFee = 0
 
   constructor(
-    readonly path: ScenarioPath,
+    /** The run's window on the scenario: the exchange moves it along (advance ensures t + 1). */
+    readonly scenario: ScenarioStream,
     config: MicrostructureConfig
   ) {
     // Prices are positive ticks; a bid or ask at 0 or below is refused by the book.
-    this.book = new OrderBook({ maxOrders: 2 * path.levels + 64, minPrice: 1, maxPrice: 2 ** 30 })
+    this.book = new OrderBook({ maxOrders: 2 * scenario.levels + 64, minPrice: 1, maxPrice: 2 ** 30 })
     this.rng = stream(config.seed, 'fills')
-    this.scratchBid = new Float64Array(path.levels)
-    this.scratchAsk = new Float64Array(path.levels)
+    this.scratchBid = new Float64Array(scenario.levels)
+    this.scratchAsk = new Float64Array(scenario.levels)
     this.makerRate = config.fees.maker_fee_bps * 1e-4
     this.takerRate = config.fees.taker_fee_bps * 1e-4
     this.queueModel = config.corrections.passive_fill === 'queue'
@@ -94,6 +111,11 @@ export class Exchange implements FillSink {
     this.fillDecay = config.fills.fill_decay
     this.crossBase = config.fills.cross_base_prob
     this.takerMean = config.fills.taker_qty_mean
+  }
+
+  /** Tells `listener` of every strategy fill from now on (the run's report; a test's fill log). */
+  listen(listener: FillListener): void {
+    this.listeners.push(listener)
   }
 
   /** Pulls last step's quotes and sets background depth at t on both sides (idempotent per t). */
@@ -104,15 +126,18 @@ export class Exchange implements FillSink {
     if (this.askId !== -1 && book.remaining(this.askId) > 0) book.cancel(this.askId)
     this.bidId = -1
     this.askId = -1
-    const p = this.path
+    const p = this.scenario
+    // the flow of step t reads the point after it
+    p.ensure(t + 1)
     const L = p.levels
-    const off = t * L
+    const slot = t & p.mask
+    const off = slot * L
     for (let k = 0; k < L; k++) {
       this.scratchBid[k] = p.depthBid[off + k]!
       this.scratchAsk[k] = p.depthAsk[off + k]!
     }
-    book.setDepth(BID, p.bidTick[t]!, this.scratchBid)
-    book.setDepth(ASK, p.askTick[t]!, this.scratchAsk)
+    book.setDepth(BID, p.bidTick[slot]!, this.scratchBid)
+    book.setDepth(ASK, p.askTick[slot]!, this.scratchAsk)
     this.bookT = t
   }
 
@@ -121,7 +146,7 @@ export class Exchange implements FillSink {
     this.advance(t)
     const book = this.book
     this.t = t
-    this.mid = this.path.mid[t]!
+    this.mid = this.scenario.mid[t & this.scenario.midMask]!
     this.executed = 0
     this.spreadCapture = 0
     this.rebate = 0
@@ -151,11 +176,11 @@ export class Exchange implements FillSink {
 
   /** Takers who know mid(t+1) trade every level priced through it, with a volatility-scaled probability. */
   private informedCross(t: number, u: number): void {
-    const p = this.path
-    const ratio = p.sigmaCalm > 0 ? p.sigma[t]! / p.sigmaCalm : 1
+    const p = this.scenario
+    const ratio = p.sigmaCalm > 0 ? p.sigma[t & p.mask]! / p.sigmaCalm : 1
     if (!(u < Math.min(1, this.crossBase * ratio))) return
-    const now = p.mid[t]! / p.tick
-    const next = p.mid[t + 1]! / p.tick
+    const now = p.mid[t & p.midMask]! / p.tick
+    const next = p.mid[(t + 1) & p.midMask]! / p.tick
     const book = this.book
     let qty = 0
     if (next > now) {
@@ -180,12 +205,14 @@ export class Exchange implements FillSink {
     if (id === -1) return
     const rem = book.remaining(id)
     if (!(rem > 0)) return
-    const p = this.path
+    const p = this.scenario
     const t = this.t
+    const now = t & p.mask
+    const after = (t + 1) & p.mask
     const px = side === BID ? this.bidPx : this.askPx
     let d: number
-    if (side === BID) d = Math.max(0, (this.queueModel ? Math.min(p.bidTick[t]!, p.bidTick[t + 1]!) : p.bidTick[t + 1]!) - px)
-    else d = Math.max(0, px - (this.queueModel ? Math.max(p.askTick[t]!, p.askTick[t + 1]!) : p.askTick[t + 1]!))
+    if (side === BID) d = Math.max(0, (this.queueModel ? Math.min(p.bidTick[now]!, p.bidTick[after]!) : p.bidTick[after]!) - px)
+    else d = Math.max(0, px - (this.queueModel ? Math.max(p.askTick[now]!, p.askTick[after]!) : p.askTick[after]!))
     // faithful: the whole quote fills with p = fill_base_prob·e^(−fill_decay·d), whatever is queued ahead;
     // corrected: only a quote the touch reached can fill, when a taker arrives (at-touch probability)
     if (this.queueModel ? d > 0 || !(u < this.fillBase) : !(u < this.fillBase * Math.exp(-this.fillDecay * d))) return
@@ -199,7 +226,7 @@ export class Exchange implements FillSink {
       // a taker of Exp(taker_qty_mean) lots trades the queue ahead first, all of which is gone
       // when the touch at t+1 moved through the quote's price; given u < p, u/p is a fresh uniform
       const size = Math.max(1, Math.ceil(-this.takerMean * Math.log(1 - u / this.fillBase)))
-      const through = side === BID ? p.bidTick[t + 1]! < px : p.askTick[t + 1]! > px
+      const through = side === BID ? p.bidTick[after]! < px : p.askTick[after]! > px
       want = better + (through ? ahead + Math.min(size, rem) : Math.min(size, ahead + rem))
     }
     this.kind = FLOW
@@ -213,7 +240,7 @@ export class Exchange implements FillSink {
     if (!maker && takerOwner !== STRATEGY) return
     // +1: the strategy bought (its bid was hit, or it lifted an ask)
     const side = maker ? (makerSide === BID ? 1 : -1) : makerSide === BID ? -1 : 1
-    const px = price * this.path.tick
+    const px = price * this.scenario.tick
     const notional = px * quantity
     this.spreadCapture += side * (this.mid - px) * quantity
     if (maker) {
@@ -223,6 +250,30 @@ export class Exchange implements FillSink {
       this.takerFee += this.takerRate * notional
     }
     this.executed += side * quantity
-    this.fills.push(this.t, side, px, quantity, maker ? this.kind : AGGRESSIVE, this.mid)
+    const kind = maker ? this.kind : AGGRESSIVE
+    for (let i = 0; i < this.listeners.length; i++) this.listeners[i]!.onStrategyFill(this.t, side, px, quantity, kind, this.mid)
+  }
+}
+
+/**
+ * The exchange as the kernel's fill model: the strategy's market order (target − inventory)
+ * and quote plan go to the book, the step's flow arrives, and `trade` becomes what executed.
+ * Fees are costs (maker fee, taker fee; never negative), spread capture and rebates are P&L.
+ */
+export function microstructureExecution(_config: MicrostructureConfig): ExecutionModel<StepContext<MicrostructureConfig, MicrostructureMarket, MicrostructureAction>> {
+  return {
+    name: 'limit order book: post-only quotes, market orders, informed and uninformed flow, maker/taker fees',
+    kind: 'fill',
+    components: COST_COMPONENTS,
+    bookedPnl: BOOKED_PNL,
+    execute(trade, context, cost, pnl) {
+      const r = context.market.exchange.execute(context.t, trade[0]!)
+      trade[0] = r.executed[0]!
+      cost[0] = r.cost.components.maker_fee
+      cost[1] = r.cost.components.taker_fee
+      pnl[0] = r.pnl.spread_capture
+      pnl[1] = r.pnl.rebate
+      return r.cost.total
+    }
   }
 }
