@@ -1,9 +1,10 @@
 import { defaultRng } from '../../engine/rng'
-import type { FxCarryConfig } from './config'
+import { CALM, STRESSED as RISK_OFF } from '../common/fields'
 import { npMean, npTanh } from '../common/numpy'
+import type { FxCarryConfig } from './config'
 
-export const CALM = 0
-export const RISK_OFF = 1
+// Regime codes: the calm/stressed pair every two-regime lab shares; the notebook calls stress "risk_off".
+export { CALM, RISK_OFF }
 
 /**
  * The exogenous path of chapter 3, simulated up front from the seed. Matrices are T × n_ccy,
