@@ -1,4 +1,4 @@
-import type { PresetName } from '../../shared/contract'
+import type { PresetName, SurfaceLayout } from '../../shared/contract'
 import type { AnyLab, LabRun } from '../engine/kernel'
 import type { ModelRegimeOutput } from '../regime/inference'
 
@@ -18,11 +18,41 @@ export interface LabPriceSeries {
 }
 
 /**
+ * What a lab tells the views about itself, so that no view knows a lab by id. The catalogue
+ * (catalogue.ts) turns it into LabInfo; catalogue.test.ts checks every claim against the lab's
+ * own functions (risk rules, surface, price series, schema, metrics) for every preset.
+ */
+export interface LabSelfDescription {
+  /** Config path of the cap the risk rules' `maxLeverage` reads; null when the lab has no leverage rule. */
+  readonly leverageCapPath: string | null
+  /** How `surface()` reads, and whether it is a phase-space trajectory (lag × coordinate) for the Takens view. */
+  readonly surface: { readonly layout: SurfaceLayout; readonly phaseSpace: boolean }
+  /** The name `priceSeries()` gives the series the regime model reads; null when the lab has none. */
+  readonly regimePriceSeries: string | null
+  /** Only the lab the regime model was trained on: the preset and a held-out seed to open the Regime view on. */
+  readonly regimeModelHome?: { readonly preset: PresetName; readonly seed: number }
+  /** Two config paths worth sweeping against each other, with values; the metric that answers the question; why. */
+  readonly suggestedSweep: {
+    readonly axes: readonly [SweepAxis, SweepAxis]
+    readonly metric: string
+    readonly why: string
+  }
+}
+
+/** One axis of a suggested sweep: a config path of the lab's form and the values to try (its unit comes from the schema). */
+export interface SweepAxis {
+  readonly path: string
+  readonly values: ReadonlyArray<number | string | boolean>
+}
+
+/**
  * What the registry knows of each lab: its kernel definition plus the pieces that turn a
  * preset and overrides into a validated config, and a run into the notebook's own metrics.
  */
 export interface LabModule {
   readonly definition: AnyLab
+  /** What the views need to know of this lab (LabSelfDescription). */
+  readonly selfDescription: LabSelfDescription
   /** Defaults ← preset overrides ← user overrides, then the lab's zod schema. Throws LabConfigError. */
   resolveConfig(preset: PresetName, overrides: Record<string, unknown>): unknown
   /** Summary metrics under the notebook's names (total_return, final_equity, …). */

@@ -122,6 +122,16 @@ export function creditStressMenu(config: CreditSpreadsConfig): Array<{ name: str
 /** What the registry needs: the definition, config resolution, and the notebook's metrics and telemetry. */
 export const creditSpreadsModule: LabModule = {
   definition: creditSpreadsLab,
+  selfDescription: {
+    leverageCapPath: 'risk_params.max_leverage',
+    surface: { layout: 'grid', phaseSpace: false },
+    regimePriceSeries: null,
+    suggestedSweep: {
+      axes: [{ path: 'risk_params.max_leverage', values: [0.5, 1, 2, 3] }, { path: 'execution_params.cost_bps', values: [1, 3, 10, 30] }],
+      metric: 'total_return',
+      why: 'The leverage cap against the cost of trading the curves (book ch.5 experiments).'
+    }
+  },
   resolveConfig: (preset, overrides) => resolveConfig(preset, overrides),
   metrics: (run, config) => creditMetrics(run as LabRun<CreditMarket>, config as CreditSpreadsConfig),
   telemetry: (run, config) => creditTelemetry(run as LabRun<CreditMarket>, config as CreditSpreadsConfig),

@@ -131,6 +131,16 @@ export function fundingBasisStressMenu(config: FundingBasisConfig): Array<{ name
 
 export const fundingBasisModule: LabModule = {
   definition: fundingBasisLab,
+  selfDescription: {
+    leverageCapPath: null,
+    surface: { layout: 'curve', phaseSpace: false },
+    regimePriceSeries: 'spot',
+    suggestedSweep: {
+      axes: [{ path: 'strategy.entry_threshold_bps', values: [5, 10, 20, 40] }, { path: 'execution_params.taker_fee_bps', values: [1, 2, 4, 8] }],
+      metric: 'total_pnl',
+      why: 'The basis a trade waits for against the taker fee it has to clear on both legs.'
+    }
+  },
   resolveConfig: (preset, overrides) => resolveConfig(preset, overrides),
   metrics: (run, config) => fundingBasisMetrics(run as LabRun<FundingBasisMarket>, config as FundingBasisConfig),
   telemetry: (run, config) => fundingBasisTelemetry(run as LabRun<FundingBasisMarket>, config as FundingBasisConfig),

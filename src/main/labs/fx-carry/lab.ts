@@ -148,6 +148,16 @@ export function fxCarryStressMenu(config: FxCarryConfig): Array<{ name: string; 
 /** The registry's view of the lab: definition, config resolution, metrics, telemetry, stress menu. */
 export const fxCarryModule: LabModule = {
   definition: fxCarryLab,
+  selfDescription: {
+    leverageCapPath: 'risk_params.max_leverage',
+    surface: { layout: 'grid', phaseSpace: false },
+    regimePriceSeries: 'high-yield basket vs USD (index, 100 at bar 0)',
+    suggestedSweep: {
+      axes: [{ path: 'risk_params.max_leverage', values: [0.25, 0.5, 0.75, 1] }, { path: 'execution_params.cost_bps', values: [0.5, 1.5, 5, 15] }],
+      metric: 'sharpe_like',
+      why: 'How much carry survives a tighter cap and dearer trading (book ch.3 experiments).'
+    }
+  },
   resolveConfig: (preset, overrides) => resolveConfig(preset, overrides),
   metrics: (run, config) => fxCarryMetrics(run as LabRun<FxCarryMarket>, config as FxCarryConfig),
   telemetry: (run) => fxCarryTelemetry(run as LabRun<FxCarryMarket>),

@@ -122,6 +122,16 @@ export function latencyArbStressMenu(config: LatencyArbConfig): Array<{ name: st
 
 export const latencyArbModule: LabModule = {
   definition: latencyArbLab,
+  selfDescription: {
+    leverageCapPath: null,
+    surface: { layout: 'grid', phaseSpace: false },
+    regimePriceSeries: 'efficient price',
+    suggestedSweep: {
+      axes: [{ path: 'latency.latency_steps', values: [0, 1, 2, 5] }, { path: 'strategy.threshold_bps', values: [1, 2, 5, 10] }],
+      metric: 'win_rate',
+      why: 'The book\'s latency × threshold grid (notebook 04): how fast the edge decays with delay.'
+    }
+  },
   resolveConfig: (preset, overrides) => resolveConfig(preset, overrides),
   metrics: (run, config) => latencyArbMetrics(run as LabRun<LatencyArbMarket>, config as LatencyArbConfig),
   telemetry: (run, config) => latencyArbTelemetry(run as LabRun<LatencyArbMarket>, config as LatencyArbConfig),

@@ -179,6 +179,16 @@ export async function runMicrostructure(config: MicrostructureConfig) {
 
 export const microstructureModule: LabModule = {
   definition: microstructureLab,
+  selfDescription: {
+    leverageCapPath: null,
+    surface: { layout: 'grid', phaseSpace: false },
+    regimePriceSeries: 'mid',
+    suggestedSweep: {
+      axes: [{ path: 'strategy.half_spread_bps', values: [1, 2, 3, 5] }, { path: 'scenario.sigma_bps', values: [2, 4, 8] }],
+      metric: 'final_pnl',
+      why: 'Quote width against volatility: spread capture against adverse selection.'
+    }
+  },
   resolveConfig: (preset, overrides) => resolveConfig(preset, overrides),
   metrics: (run, config) => microMetrics(run as LabRun<MicroRunMarket>, config as MicrostructureConfig),
   telemetry: (run, config) => microTelemetry(run as LabRun<MicroRunMarket>, config as MicrostructureConfig),
