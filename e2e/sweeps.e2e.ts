@@ -31,6 +31,9 @@ describe('sweeps in the browser host', () => {
   it('runs a 2 × 2 grid: four cells, each a stored run, in a heatmap of win_rate', async () => {
     await page().getByRole('link', { name: /Sweeps/ }).click()
     await page().locator('select[name=lab]').selectOption('latency-arb')
+    // The lab suggests the book's latency × threshold grid itself; the test narrows it to 2 × 2.
+    await expect.poll(() => page().locator('select[name=axis0-path]').inputValue()).toBe('latency.latency_steps')
+    await expect.poll(() => page().locator('input[name=axis1-values]').inputValue()).toBe('1, 2, 5, 10')
     await page().locator('select[name=axis0-path]').selectOption('latency.latency_steps')
     await page().locator('input[name=axis0-values]').fill('0, 5')
     await page().locator('select[name=axis1-path]').selectOption('strategy.threshold_bps')
@@ -69,11 +72,15 @@ describe('sweeps in the browser host', () => {
 
   it('runs a seed ensemble and shows its distribution with mean, median and quantiles', async () => {
     await page().getByRole('link', { name: /Sweeps/ }).click()
+    // The view opens on the catalogue's first lab: choose this one's metrics explicitly.
+    await page().locator('select[name=lab]').selectOption('latency-arb')
     await page().getByRole('radio', { name: 'seed ensemble' }).click()
     await page().locator('input[name=seed-from]').fill('1')
     await page().locator('input[name=seed-to]').fill('6')
     await page().locator('textarea[name=overrides]').fill('T=2000')
     await page().getByRole('button', { name: 'Run sweep' }).click()
+    // The grid above stays on screen, completed, until the new sweep's detail arrives.
+    await expect.poll(() => page().getByTestId('sweep-detail').locator('.panel-title').textContent()).toContain('seeds 1…6')
     await expect.poll(() => page().getByTestId('sweep-status').textContent(), { timeout: 90_000 }).toBe('completed')
     await page().locator('select[name=metric]').selectOption('total_pnl')
     const plot = page().getByTestId('ensemble-plot')

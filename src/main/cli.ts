@@ -153,7 +153,7 @@ async function localInputs(spec: LabRunSpec, requires: readonly string[]): Promi
   const module = findLab(spec.lab)
   if (!module.priceSeries) fail(`${spec.lab} has no price series for the regime model`)
   localClassifier ??= openLocalClassifier(modelsDir(__dirname))
-  const report = await (await localClassifier).classify(module.priceSeries(planLab(spec).config).closes, null)
+  const report = await (await localClassifier).classify(module.priceSeries.series(planLab(spec).config).closes, null)
   return { regime: regimeInputFromReport(report) }
 }
 
@@ -323,12 +323,12 @@ async function commandRegime(values: { lab?: string; csv?: string; preset?: stri
     const module = findLab(lab)
     if (!module.priceSeries) fail(`${lab} trades no single price series the regime model could read`)
     const seed = parseSeed(values.seed)
-    const preset = values.preset ?? (lab === 'heston-regime' ? 'corrected' : 'faithful')
+    const preset = values.preset ?? module.selfDescription.regimeModelHome?.preset ?? 'faithful'
     const plan = planLab({ task: 'lab', lab, preset, overrides: parseSets(values.set ?? []), ...(seed === undefined ? {} : { seed }) })
-    const series = module.priceSeries(plan.config)
+    const series = module.priceSeries.series(plan.config)
     closes = series.closes
     labels = series.labels
-    source = `${lab} ${series.name} (${preset}, seed ${plan.seed})`
+    source = `${lab} ${module.priceSeries.name} (${preset}, seed ${plan.seed})`
   }
   const report = await classifySeries(closes, labels, modelsDir(__dirname))
   if (values.json) {

@@ -14,12 +14,12 @@ describe('lab price series for the regime model', () => {
     expect(withPrices.map(([id]) => id).sort()).toEqual(['funding-basis', 'fx-carry', 'heston-regime', 'latency-arb', 'microstructure'])
     for (const [id, module] of withPrices) {
       const plan = planLab({ task: 'lab', lab: id, preset: 'faithful', overrides: {} })
-      const series = module.priceSeries!(plan.config)
+      const series = module.priceSeries!.series(plan.config)
       expect(series.closes.length, id).toBeGreaterThan(200)
       expect(series.closes.every((p) => p > 0 && Number.isFinite(p)), id).toBe(true)
       expect(series.labels?.length, id).toBe(series.closes.length)
       expect(series.labels!.every((l) => l === 0 || l === 1), id).toBe(true)
-      expect(Array.from(module.priceSeries!(plan.config).closes.subarray(0, 50)), id).toEqual(Array.from(series.closes.subarray(0, 50)))
+      expect(Array.from(module.priceSeries!.series(plan.config).closes.subarray(0, 50)), id).toEqual(Array.from(series.closes.subarray(0, 50)))
     }
   })
 })

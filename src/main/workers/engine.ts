@@ -74,8 +74,8 @@ serveWorker({
     const lab = findLab(spec.lab)
     if (!lab.priceSeries) throw new ApiError('invalid_params', `${spec.lab} trades no single price series the regime model could read`)
     const plan = planLab(spec)
-    const series = lab.priceSeries(plan.config)
-    return { source: `${spec.lab} ${series.name} (${spec.preset}, seed ${plan.seed})`, closes: series.closes, labels: series.labels }
+    const series = lab.priceSeries.series(plan.config)
+    return { source: `${spec.lab} ${lab.priceSeries.name} (${spec.preset}, seed ${plan.seed})`, closes: series.closes, labels: series.labels }
   },
   'engine.plan': async (params): Promise<RunPlan> => {
     const spec = parseSpec(params)

@@ -106,6 +106,37 @@ export type LabForm = z.infer<typeof LabForm>
 export const StressVariant = z.strictObject({ name: z.string(), overrides: z.record(z.string(), z.unknown()) })
 export type StressVariant = z.infer<typeof StressVariant>
 
+/**
+ * The value at a dotted config path (`risk_params.max_leverage`) of a config or of a run's
+ * overrides, which may hold the path as one dotted key or as nested objects; undefined when absent.
+ */
+export function configValueAt(config: Record<string, unknown>, path: string): unknown {
+  if (Object.hasOwn(config, path)) return config[path]
+  let node: unknown = config
+  for (const key of path.split('.')) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined
+    node = (node as Record<string, unknown>)[key]
+  }
+  return node
+}
+
+/**
+ * How a surface reads: `grid` a 2-D matrix on one scale (a heatmap), `curve` a 1-D strip,
+ * `coordinates` a trajectory whose second axis lists quantities in different units (each one
+ * its own curve over the first axis).
+ */
+export const SurfaceLayout = z.enum(['grid', 'curve', 'coordinates'])
+export type SurfaceLayout = z.infer<typeof SurfaceLayout>
+
+/** One axis of the grid a lab suggests sweeping: a config path of its form, the unit its schema gives, values worth trying. */
+export const SweepAxisSuggestion = z.strictObject({
+  path: z.string(),
+  /** From the schema's `.meta({ unit })`; null where the schema gives none. */
+  unit: z.string().nullable(),
+  values: z.array(z.union([z.number(), z.string(), z.boolean()])).min(1)
+})
+export type SweepAxisSuggestion = z.infer<typeof SweepAxisSuggestion>
+
 /** What the explorer shows of a lab before running it. */
 export const LabInfo = z.strictObject({
   id: z.string(),
@@ -128,7 +159,22 @@ export const LabInfo = z.strictObject({
   /** The parameter form generated from the lab's config schema. */
   form: LabForm,
   /** Each preset's and profile's full config (faithful, corrected, profiles), so a form can mark what was changed. */
-  presetConfigs: z.record(z.string(), z.record(z.string(), z.unknown()))
+  presetConfigs: z.record(z.string(), z.record(z.string(), z.unknown())),
+  // What the views need to know of the lab, declared by the lab itself (LabSelfDescription in
+  // src/main/labs/lab-module.ts) and resolved by the catalogue, so that no view names a lab.
+  /**
+   * The gross leverage cap the risk gate applies: the config path its rule reads, the unit, and
+   * the value in each preset and profile (from the resolved config); null: no leverage rule.
+   */
+  leverageCap: z.strictObject({ path: z.string(), unit: z.string().nullable(), byPreset: z.record(z.string(), z.number()) }).nullable(),
+  /** Its tradable surface: how it reads, and whether it is a phase-space trajectory (lag × coordinate) the Phase view draws. */
+  surface: z.strictObject({ layout: SurfaceLayout, phaseSpace: z.boolean() }),
+  /** The single traded price series the regime model can classify (`regime.classify` on a lab spec); null when there is none. */
+  regimePriceSeries: z.strictObject({ name: z.string() }).nullable(),
+  /** Set on the regime model's home lab (the one it was trained on): the preset and held-out seed the Regime view opens on. */
+  regimeModelHome: z.strictObject({ preset: PresetName, seed: z.int() }).nullable(),
+  /** The two-axis grid a sweep of this lab starts from, why those axes, and the metric that answers it. */
+  suggestedSweep: z.strictObject({ axes: z.tuple([SweepAxisSuggestion, SweepAxisSuggestion]), metric: z.string(), why: z.string() })
 })
 export type LabInfo = z.infer<typeof LabInfo>
 

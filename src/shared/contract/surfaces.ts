@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { Float64Series, LabResults, RunId } from './runs'
+// SurfaceLayout lives in runs.ts: a lab's catalogue entry declares its surface's layout too.
+import { Float64Series, LabResults, RunId, SurfaceLayout } from './runs'
 
 // A lab run's tradable surface over time (recomputed by the engine from the stored spec: the
 // market is simulated again from the seed, surfaces are not stored), the run's streamed
@@ -12,14 +13,6 @@ export const SurfaceAxisInfo = z.strictObject({
   values: z.array(z.number()).nullable()
 })
 export type SurfaceAxisInfo = z.infer<typeof SurfaceAxisInfo>
-
-/**
- * How a surface reads: `grid` a 2-D matrix on one scale (a heatmap), `curve` a 1-D strip,
- * `coordinates` a trajectory whose second axis lists quantities in different units (each one
- * its own curve over the first axis).
- */
-export const SurfaceLayout = z.enum(['grid', 'curve', 'coordinates'])
-export type SurfaceLayout = z.infer<typeof SurfaceLayout>
 
 /** One summary feature per frame (mean, min, max, range, slope …), in frame order. */
 export const SurfaceSummary = z.strictObject({ name: z.string(), unit: z.string(), description: z.string(), values: Float64Series })

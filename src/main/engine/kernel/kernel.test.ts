@@ -40,6 +40,11 @@ function toyLab(): Lab<Toy, Toy, ToyObs, ToyAction> {
     title: 'Toy',
     origin: { kind: 'seed', seed: 'test' },
     description: 'test lab',
+    selfDescription: {
+      leverageCapPath: null,
+      surface: { layout: 'grid', phaseSpace: false },
+      suggestedSweep: { axes: [{ path: 'costBps', values: [0, 5] }, { path: 'every', values: [1, 3] }], metric: 'none', why: 'test' }
+    },
     config: { schema: z.any(), presets: { faithful: { description: '', overrides: {}, corrections: [] }, corrected: { description: '', overrides: {}, corrections: [] } } },
     actions: ['FLAT', 'LONG', 'SHORT'],
     flatAction: 'FLAT',

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { PresetName, SurfaceLayout } from '../../../shared/contract'
 import type { ModelRegimeOutput } from '../../regime/model-output'
 import type { Decision, PolicyMemory } from './decision'
 import type { ExecutionModel } from './execution'
@@ -45,10 +46,37 @@ export interface LabInputs {
 }
 
 /** A lab's traded price series, for regime inference on any lab (labels where the lab knows them). */
-export interface LabPriceSeries {
-  name: string
-  closes: Float64Array
-  labels: Int8Array | null
+export interface LabPriceSeries<C> {
+  /** What the series is, as the views name it (declared once: the catalogue reads it without simulating). */
+  readonly name: string
+  /** The series the market simulated from this config holds: closes, and calm/stress labels per bar. */
+  series(config: C): { closes: Float64Array; labels: Int8Array | null }
+}
+
+/**
+ * What the views need to know of a lab, declared by the lab (the renderer names no lab):
+ * resolved into LabInfo by the catalogue, each claim checked against the lab's own functions
+ * (catalogue.test.ts).
+ */
+export interface LabSelfDescription {
+  /** Config path of the cap the risk rules' `maxLeverage` reads; null when the lab has no leverage rule. */
+  readonly leverageCapPath: string | null
+  /** How `surface()` reads, and whether it is a phase-space trajectory (lag × coordinate) for the Takens view. */
+  readonly surface: { readonly layout: SurfaceLayout; readonly phaseSpace: boolean }
+  /** Only the lab the regime model was trained on: the preset and a held-out seed to open the Regime view on. */
+  readonly regimeModelHome?: { readonly preset: PresetName; readonly seed: number }
+  /** Two config paths worth sweeping against each other, with values; the metric that answers the question; why. */
+  readonly suggestedSweep: {
+    readonly axes: readonly [SweepAxis, SweepAxis]
+    readonly metric: string
+    readonly why: string
+  }
+}
+
+/** One axis of a suggested sweep: a config path of the lab's form and the values to try (its unit comes from the schema). */
+export interface SweepAxis {
+  readonly path: string
+  readonly values: ReadonlyArray<number | string | boolean>
 }
 
 /**
@@ -87,6 +115,8 @@ export interface Lab<C, M, O, A extends string> {
   readonly title: string
   readonly origin: LabOrigin
   readonly description: string
+  /** What the views need to know of this lab: leverage cap, surface layout, suggested sweep. */
+  readonly selfDescription: LabSelfDescription
 
   readonly config: {
     readonly schema: z.ZodType<C>
@@ -134,7 +164,7 @@ export interface Lab<C, M, O, A extends string> {
   /** The book's stress menu, one factor at a time against the frozen base. */
   stressMenu(config: C): StressVariant[]
   /** The price series a regime model can read (absent when the lab trades no single price). */
-  priceSeries?(config: C): LabPriceSeries
+  readonly priceSeries?: LabPriceSeries<C>
   /** Inputs this config needs from outside the engine (none when absent). */
   requires?(config: C): readonly LabRequirement[]
 }

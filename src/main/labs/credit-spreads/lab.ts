@@ -23,6 +23,15 @@ export const creditSpreadsLab: Lab<CreditSpreadsConfig, CreditMarket, CreditSpre
   origin: { kind: 'book', chapter: 5, notebook: 'notebooks/CHAPTER_5.ipynb' },
   description:
     'Carry from spread roll-down and compensation for default and liquidity risk, under regime-dependent hazard, liquidity withdrawal and correlation stress; IG/HY spread curves by tenor; level, curve-tilt and flat actions under a leverage cap and a drawdown stop.',
+  selfDescription: {
+    leverageCapPath: 'risk_params.max_leverage',
+    surface: { layout: 'grid', phaseSpace: false },
+    suggestedSweep: {
+      axes: [{ path: 'risk_params.max_leverage', values: [0.5, 1, 2, 3] }, { path: 'execution_params.cost_bps', values: [1, 3, 10, 30] }],
+      metric: 'total_return',
+      why: 'The leverage cap against the cost of trading the curves (book ch.5 experiments).'
+    }
+  },
   config: { schema: CreditSpreadsConfigSchema, presets: CREDIT_SPREADS_PRESETS },
   actions: CREDIT_SPREADS_ACTIONS,
   flatAction: 'FLAT',

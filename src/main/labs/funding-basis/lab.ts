@@ -17,6 +17,15 @@ export const fundingBasisLab: Lab<FundingBasisConfig, FundingBasisMarket, Fundin
   origin: { kind: 'seed', seed: 'microstructure-lab notebook 03 (funding/basis arb)' },
   description:
     'Delta-neutral carry between a perpetual swap and spot: an OU perp–spot basis with calm/stressed volatility, funding paid from the basis every interval, threshold entry in the funding-earning direction and exit on mean reversion; P&L split into carry, basis mark and costs.',
+  selfDescription: {
+    leverageCapPath: null,
+    surface: { layout: 'curve', phaseSpace: false },
+    suggestedSweep: {
+      axes: [{ path: 'strategy.entry_threshold_bps', values: [5, 10, 20, 40] }, { path: 'execution_params.taker_fee_bps', values: [1, 2, 4, 8] }],
+      metric: 'total_pnl',
+      why: 'The basis a trade waits for against the taker fee it has to clear on both legs.'
+    }
+  },
   config: { schema: FundingBasisConfigSchema, presets: FUNDING_BASIS_PRESETS },
   actions: FUNDING_BASIS_ACTIONS,
   flatAction: 'FLAT',
@@ -71,8 +80,11 @@ export const fundingBasisLab: Lab<FundingBasisConfig, FundingBasisMarket, Fundin
 
   report: (c, m) => wholeRunReport(fundingBasisLab, c, m, (run) => fundingBasisReport(run, c)),
   stressMenu: fundingBasisStressMenu,
-  priceSeries: (c) => {
-    const m = simulateFundingBasisMarket(c)
-    return { name: 'spot', closes: m.spot, labels: stressLabels(m.regime) }
+  priceSeries: {
+    name: 'spot',
+    series: (c) => {
+      const m = simulateFundingBasisMarket(c)
+      return { closes: m.spot, labels: stressLabels(m.regime) }
+    }
   }
 }

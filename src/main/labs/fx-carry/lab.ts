@@ -20,6 +20,15 @@ export const fxCarryLab: Lab<FxCarryConfig, FxCarryMarket, Observation, FxCarryA
   origin: { kind: 'book', chapter: 3, notebook: 'notebooks/CHAPTER_3.ipynb' },
   description:
     'Carry as compensation for regime-dependent tail risk: a currency × tenor carry surface from rate differentials, calm vs risk-off regimes with injected stress windows, USD safe-haven rallies with common jumps, regime-dependent impact, a position limit and a drawdown stop.',
+  selfDescription: {
+    leverageCapPath: 'risk_params.max_leverage',
+    surface: { layout: 'grid', phaseSpace: false },
+    suggestedSweep: {
+      axes: [{ path: 'risk_params.max_leverage', values: [0.25, 0.5, 0.75, 1] }, { path: 'execution_params.cost_bps', values: [0.5, 1.5, 5, 15] }],
+      metric: 'sharpe_like',
+      why: 'How much carry survives a tighter cap and dearer trading (book ch.3 experiments).'
+    }
+  },
   config: { schema: FxCarryConfigSchema, presets: FX_CARRY_PRESETS },
   actions: FX_CARRY_ACTIONS,
   flatAction: 'FLAT',
@@ -71,8 +80,11 @@ export const fxCarryLab: Lab<FxCarryConfig, FxCarryMarket, Observation, FxCarryA
 
   report: (c, m) => wholeRunReport(fxCarryLab, c, m, (run) => fxCarryReport(run, c)),
   stressMenu: fxCarryStressMenu,
-  priceSeries: (c) => {
-    const m = fxCarryMarket(c)
-    return { name: 'high-yield basket vs USD (index, 100 at bar 0)', closes: closesFromReturns(m.basketReturn), labels: stressLabels(m.regimes) }
+  priceSeries: {
+    name: 'high-yield basket vs USD (index, 100 at bar 0)',
+    series: (c) => {
+      const m = fxCarryMarket(c)
+      return { closes: closesFromReturns(m.basketReturn), labels: stressLabels(m.regimes) }
+    }
   }
 }

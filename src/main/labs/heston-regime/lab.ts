@@ -117,6 +117,18 @@ export function hestonRegimeStressMenu(config: HestonRegimeConfig): Array<{ name
 
 export const hestonRegimeModule: LabModule = {
   definition: hestonRegimeLab,
+  selfDescription: {
+    leverageCapPath: 'strategy.max_leverage',
+    surface: { layout: 'coordinates', phaseSpace: true },
+    regimePriceSeries: 'simulated Heston price',
+    // the regime model was trained on this lab's seeds below 3000 (its card): 3000 is held out
+    regimeModelHome: { preset: 'corrected', seed: 3000 },
+    suggestedSweep: {
+      axes: [{ path: 'strategy.max_leverage', values: [0.25, 0.5, 1, 1.5] }, { path: 'strategy.cost_per_flip', values: [0.0005, 0.001, 0.002, 0.005] }],
+      metric: 'sharpe',
+      why: 'The exposure cap against the cost of every flip the hysteresis allows (Ch.9.3).'
+    }
+  },
   resolveConfig: (preset, overrides) => resolveConfig(preset, overrides),
   metrics: (run, config) => hestonRegimeMetrics(run as LabRun<HestonRegimeMarket>, config as HestonRegimeConfig),
   telemetry: (run, config) => hestonRegimeTelemetry(run as LabRun<HestonRegimeMarket>, config as HestonRegimeConfig),

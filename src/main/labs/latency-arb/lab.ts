@@ -19,6 +19,15 @@ export const latencyArbLab: Lab<LatencyArbConfig, LatencyArbMarket, LatencyArbOb
   origin: { kind: 'seed', seed: 'microstructure-lab notebook 04 (two-venue latency arb)' },
   description:
     'Cross-venue arbitrage between a leading and a lagging venue: a common GBM price with calm/stressed volatility, venue B catching up on venue A, bid/ask quotes and taker fees; the arb seen at t fills after a latency at the prices then and ties up inventory until its transfer completes.',
+  selfDescription: {
+    leverageCapPath: null,
+    surface: { layout: 'grid', phaseSpace: false },
+    suggestedSweep: {
+      axes: [{ path: 'latency.latency_steps', values: [0, 1, 2, 5] }, { path: 'strategy.threshold_bps', values: [1, 2, 5, 10] }],
+      metric: 'win_rate',
+      why: 'The book\'s latency × threshold grid (notebook 04): how fast the edge decays with delay.'
+    }
+  },
   config: { schema: LatencyArbConfigSchema, presets: LATENCY_ARB_PRESETS },
   actions: LATENCY_ARB_ACTIONS,
   flatAction: 'HOLD',
@@ -59,8 +68,11 @@ export const latencyArbLab: Lab<LatencyArbConfig, LatencyArbMarket, LatencyArbOb
   // folded chunk by chunk: a 2,000,000-step run keeps its net P&L series and no per-arb records
   report: (c, m) => new LatencyArbReportObserver(c, m, latencyArbLab.ledger(c).initialEquity),
   stressMenu: latencyArbStressMenu,
-  priceSeries: (c) => {
-    const m = simulateLatencyArbPath(c)
-    return { name: 'efficient price', closes: m.efficient, labels: stressLabels(m.regime) }
+  priceSeries: {
+    name: 'efficient price',
+    series: (c) => {
+      const m = simulateLatencyArbPath(c)
+      return { closes: m.efficient, labels: stressLabels(m.regime) }
+    }
   }
 }

@@ -34,6 +34,15 @@ export const microstructureLab: Lab<MicrostructureConfig, MicrostructureMarket, 
   origin: { kind: 'seed', seed: '003' },
   description:
     'A limit order book with multi-level depth around a regime-switching GBM mid; spreads widen with volatility. Market making with inventory skew, TWAP, momentum and a do-nothing control; passive fills decay with distance from the touch, informed takers cross into stale quotes; maker/taker fees; P&L split into spread capture, adverse selection, fees and inventory.',
+  selfDescription: {
+    leverageCapPath: null,
+    surface: { layout: 'grid', phaseSpace: false },
+    suggestedSweep: {
+      axes: [{ path: 'strategy.half_spread_bps', values: [1, 2, 3, 5] }, { path: 'scenario.sigma_bps', values: [2, 4, 8] }],
+      metric: 'final_pnl',
+      why: 'Quote width against volatility: spread capture against adverse selection.'
+    }
+  },
   config: { schema: MicrostructureConfigSchema, presets: MICROSTRUCTURE_PRESETS, profiles: MICROSTRUCTURE_PROFILES, defaults: microstructureDefaults },
   actions: MICROSTRUCTURE_ACTIONS,
   flatAction: 'HOLD',
@@ -75,8 +84,11 @@ export const microstructureLab: Lab<MicrostructureConfig, MicrostructureMarket, 
 
   report: microstructureReport,
   stressMenu: microstructureStressMenu,
-  priceSeries: (c) => {
-    const { mid, regime } = scenarioSeries(c)
-    return { name: 'mid', closes: mid, labels: stressLabels(regime) }
+  priceSeries: {
+    name: 'mid',
+    series: (c) => {
+      const { mid, regime } = scenarioSeries(c)
+      return { closes: mid, labels: stressLabels(regime) }
+    }
   }
 }

@@ -49,7 +49,7 @@ describe('scenario stream', () => {
   it('gives regime inference the whole mid path and its regimes', () => {
     const config = resolve({ steps: 10_000, seed: 5 })
     const whole = simulateScenario(config)
-    const series = microstructureLab.priceSeries!(config)
+    const series = microstructureLab.priceSeries!.series(config)
     expect(series.closes).toEqual(whole.mid)
     expect(Array.from(series.labels!)).toEqual(Array.from(whole.regime))
     expect(scenarioSeries(config).regime).toEqual(whole.regime)

@@ -1,6 +1,6 @@
 // The command palette's fuzzy filter: every query character must appear in order in the
 // command's "group title" text; matches at word starts and in runs score higher, so "csr"
-// finds "Compare selected runs" and "nr fx" finds "New run of fx-carry".
+// finds "Compare selected runs" and "nr" finds every "New run of …" command.
 
 export interface Searchable {
   title: string

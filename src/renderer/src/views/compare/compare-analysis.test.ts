@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { LabResults } from '../../../../shared/contract'
 import { conflateMinMax } from '../../../../shared/series-conflation'
-import { actionChanges, bookAnswers, constraintCounts, constraintRows, costRows, metricDirection, metricRows, overlayLines, storedConstraintCounts, type ComparedRun } from './compare-analysis'
+import { actionChanges, bookAnswers, constraintRows, costRows, metricDirection, metricRows, overlayLines, storedConstraintCounts, type ComparedRun } from './compare-analysis'
 
 /** A lab result with just the fields the analysis reads; cumulative costs end at the given totals. */
 function results(over: {
@@ -48,7 +48,10 @@ function results(over: {
   }
 }
 
-const run = (id: number, r: LabResults): ComparedRun => ({ id, results: r })
+/** Stored constraint events: `n` of each rule, at steps 0, 1, … */
+const events = (counts: Record<string, number>): ComparedRun['events'] => Object.entries(counts).flatMap(([rule, n]) => Array.from({ length: n }, (_, t) => ({ t, rule })))
+
+const run = (id: number, r: LabResults, stored: ComparedRun['events'] = []): ComparedRun => ({ id, results: r, events: stored })
 
 describe('compare analysis', () => {
   it('reads which way a notebook metric should move from its name', () => {
@@ -79,21 +82,19 @@ describe('compare analysis', () => {
     expect(rows.find((r) => r.name === 'only_first')!.values).toEqual([3, null, null])
   })
 
-  it('counts constraint events by rule from each lab telemetry shape', () => {
-    expect(constraintCounts(results({ telemetry: { risk: { events_by_rule: { position_limit: 4 } } } }))).toEqual({ position_limit: 4 })
-    expect(constraintCounts(results({ telemetry: { risk: { by_rule: { leverage_clip: 2 } } } }))).toEqual({ leverage_clip: 2 })
-    expect(constraintCounts(results({ telemetry: { risk: { leverage_breach_attempts: 3, pos_limit_clip_events: 0, forced_flat_triggered: true } } }))).toEqual({
-      leverage_scale: 3,
-      position_limit: 0,
-      forced_flat: 1
-    })
-    expect(constraintCounts(results({ halted: true, telemetry: { risk: { events_by_rule: {} } } }))).toEqual({ drawdown_stop: 1 })
+  it('counts constraint events by rule from the stored events, and a halted run as one drawdown stop', () => {
+    const rows = constraintRows([run(1, results({}), events({ position_limit: 4 })), run(2, results({ halted: true }), events({ leverage_clip: 2 }))])
+    expect(rows.map((r) => [r.rule, r.counts])).toEqual([
+      ['position_limit', [4, 0]],
+      ['leverage_clip', [0, 2]],
+      ['drawdown_stop', [0, 1]]
+    ])
   })
 
   it('names the constraint that became binding and the one that stopped binding', () => {
     const runs = [
-      run(4, results({ telemetry: { risk: { events_by_rule: { leverage_clip: 5 } } } })),
-      run(5, results({ telemetry: { risk: { events_by_rule: { position_limit: 212 } } } }))
+      run(4, results({}), events({ leverage_clip: 5 })),
+      run(5, results({}), events({ position_limit: 212 }))
     ]
     const rows = constraintRows(runs)
     expect(rows.find((r) => r.rule === 'position_limit')).toMatchObject({ counts: [0, 212], becameBinding: true, stoppedBinding: false })

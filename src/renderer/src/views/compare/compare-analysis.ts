@@ -9,8 +9,8 @@ import { reconflate } from '../../../../shared/series-conflation'
 export interface ComparedRun {
   id: number
   results: LabResults
-  /** The run's stored constraint events (rule and step), when loaded: exact for every lab. */
-  events?: ReadonlyArray<{ t: number; rule: string }>
+  /** The run's stored constraint events (rule and step): the risk gate's own record, the same shape for every lab. */
+  events: ReadonlyArray<{ t: number; rule: string }>
 }
 
 /** Events per rule from the stored log, and the rule that bound first (earliest step). */
@@ -80,28 +80,6 @@ export function metricRows(runs: readonly ComparedRun[]): MetricRow[] {
   })
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
-
-/**
- * Constraint events per risk-gate rule, read from the run's telemetry: labs report them as
- * `risk.events_by_rule` (fx-carry, funding-basis, latency-arb, microstructure) or `risk.by_rule`
- * (heston-regime); credit-spreads names its counters after the notebook's own fields.
- */
-export function constraintCounts(results: LabResults): Record<string, number> {
-  const risk = isRecord(results.telemetry.risk) ? results.telemetry.risk : {}
-  const counts: Record<string, number> = {}
-  const byRule = isRecord(risk.events_by_rule) ? risk.events_by_rule : isRecord(risk.by_rule) ? risk.by_rule : null
-  if (byRule) {
-    for (const [rule, n] of Object.entries(byRule)) if (typeof n === 'number') counts[rule] = n
-  } else {
-    if (typeof risk.leverage_breach_attempts === 'number') counts.leverage_scale = risk.leverage_breach_attempts
-    if (typeof risk.pos_limit_clip_events === 'number') counts.position_limit = risk.pos_limit_clip_events
-    if (risk.forced_flat_triggered === true) counts.forced_flat = 1
-  }
-  if (results.halted && !counts.drawdown_stop) counts.drawdown_stop = 1
-  return counts
-}
-
 /** The risk gate's rules in the words the book uses. */
 export const RULE_NAMES: Readonly<Record<string, string>> = {
   forced_flat: 'forced flat (drawdown stop)',
@@ -124,7 +102,6 @@ export interface ConstraintRow {
 
 export function constraintRows(runs: readonly ComparedRun[]): ConstraintRow[] {
   const perRun = runs.map((r) => {
-    if (!r.events) return constraintCounts(r.results)
     const counts = storedConstraintCounts(r.events).counts
     if (r.results.halted && !counts.drawdown_stop) counts.drawdown_stop = 1
     return counts
@@ -246,8 +223,8 @@ export function bookAnswers(runs: readonly ComparedRun[]): BookAnswers {
       else if (before > 0 && after === 0) constraints.push(`${name(i)}: ${ruleName(row.rule)} no longer binds (${before} events in #${first.id}).`)
       else if (before > 0 && after !== before) constraints.push(`${name(i)}: ${ruleName(row.rule)} bound ${after} times against ${before} in #${first.id}.`)
     }
-    const firstBound = runs[i]!.events ? storedConstraintCounts(runs[i]!.events!).first : null
-    const baselineFirst = first.events ? storedConstraintCounts(first.events).first : null
+    const firstBound = storedConstraintCounts(runs[i]!.events).first
+    const baselineFirst = storedConstraintCounts(first.events).first
     if (firstBound && firstBound.rule !== baselineFirst?.rule) constraints.push(`${name(i)}: ${ruleName(firstBound.rule)} bound first, at step ${firstBound.t}${baselineFirst ? ` (in #${first.id}: ${ruleName(baselineFirst.rule)} at step ${baselineFirst.t})` : ''}.`)
     if (runs[i]!.results.halted && !first.results.halted) constraints.push(`${name(i)}: the drawdown stop halted the run at step ${runs[i]!.results.steps} of ${runs[i]!.results.plannedSteps}.`)
   }

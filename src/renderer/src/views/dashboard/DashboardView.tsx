@@ -76,10 +76,9 @@ export function DashboardView({ state }: ViewProps) {
   const lab = run?.spec.task === 'lab' ? run.spec : null
   const labInfo = lab ? state.labs.find((l) => l.id === lab.lab) : undefined
   const cap = useMemo(() => {
-    if (!lab) return null
-    if (results) return leverageCap(lab.lab, results.config)
-    const presetConfig = (labInfo as { presetConfigs?: Record<string, Record<string, unknown>> } | undefined)?.presetConfigs?.[lab.preset] ?? labInfo?.defaults ?? {}
-    return leverageCapOfSpec(lab.lab, presetConfig, lab.overrides)
+    if (!lab || !labInfo) return null
+    if (results) return leverageCap(labInfo.leverageCap, results.config)
+    return leverageCapOfSpec(labInfo.leverageCap, lab.preset, lab.overrides)
   }, [lab, results, labInfo])
 
   // A decision-log row (or any view) focused a step of this run: show it on every chart.

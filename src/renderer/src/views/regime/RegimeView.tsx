@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react'
-import type { RegimeComparison, RegimeReport } from '../../../../shared/contract'
+import type { LabInfo, PresetName, RegimeComparison, RegimeReport } from '../../../../shared/contract'
 import { useClient } from '../../app/ClientContext'
 import type { ViewProps } from '../../app/views'
 import { useCommands } from '../../app/workspace'
@@ -17,19 +17,44 @@ function formatCell(value: number | null, percent = false): string {
 
 type Source = { kind: 'lab'; lab: string; preset: string; seed: string } | { kind: 'csv'; name: string; text: string }
 
+/** A lab as a source: the regime model's home lab opens on its held-out seed, any other on its preset's seed. */
+function labSource(lab: LabInfo | undefined): Source {
+  if (!lab) return { kind: 'lab', lab: '', preset: 'faithful', seed: '' }
+  const home = lab.regimeModelHome
+  return { kind: 'lab', lab: lab.id, preset: home?.preset ?? 'faithful', seed: String(home?.seed ?? lab.defaultSeed) }
+}
+
 /** Regime inference on any lab's price series or a CSV, and the SSM against both baselines on held-out seeds. */
 export function RegimeView({ state }: ViewProps) {
   const client = useClient()
-  const [source, setSource] = useState<Source>({ kind: 'lab', lab: 'heston-regime', preset: 'corrected', seed: '3000' })
+  // Labs whose runs have a price series the model can read; the model's home lab first choice.
+  const classifiable = useMemo(() => state.labs.filter((l) => l.regimePriceSeries !== null), [state.labs])
+  const home = classifiable.find((l) => l.regimeModelHome !== null)
+  const [source, setSource] = useState<Source>(() => labSource(home ?? classifiable[0]))
   const [report, setReport] = useState<RegimeReport | null>(null)
   const [classifyError, setClassifyError] = useState<string | null>(null)
   const [classifying, setClassifying] = useState(false)
-  const [compareSeeds, setCompareSeeds] = useState({ preset: 'corrected' as 'faithful' | 'corrected', seedFrom: 3000, seeds: 5 })
+  const [compareSeeds, setCompareSeeds] = useState<{ preset: PresetName; seedFrom: number; seeds: number }>(() => ({
+    preset: home?.regimeModelHome?.preset ?? 'corrected',
+    seedFrom: home?.regimeModelHome?.seed ?? 0,
+    seeds: 5
+  }))
   const [comparison, setComparison] = useState<RegimeComparison | null>(null)
   const [comparing, setComparing] = useState<{ done: number; total: number; label: string } | null>(null)
   const [compareError, setCompareError] = useState<string | null>(null)
 
   useEffect(() => client.on('task.progress', (frame) => frame.task === 'regime.compare' && setComparing(frame)), [client])
+
+  // The catalogue arrived after the view opened: start from the home lab, keeping a seed already typed.
+  useEffect(() => {
+    if (source.kind !== 'lab' || source.lab !== '') return
+    const start = home ?? classifiable[0]
+    if (!start) return
+    const filled = labSource(start)
+    setSource(filled.kind === 'lab' && source.seed.trim() !== '' ? { ...filled, seed: source.seed } : filled)
+    const held = start.regimeModelHome
+    if (held) setCompareSeeds((c) => ({ ...c, preset: held.preset, seedFrom: held.seed }))
+  }, [source, home, classifiable])
 
   async function classify() {
     setClassifying(true)
@@ -84,7 +109,7 @@ export function RegimeView({ state }: ViewProps) {
       <section className="panel regime-source" aria-label="Series to classify">
         <h2>Classify a price series</h2>
         <div className="segmented" role="radiogroup" aria-label="Source">
-          <button type="button" role="radio" className={source.kind === 'lab' ? 'tab active' : 'tab'} aria-checked={source.kind === 'lab'} onClick={() => setSource({ kind: 'lab', lab: 'heston-regime', preset: 'corrected', seed: '3000' })}>
+          <button type="button" role="radio" className={source.kind === 'lab' ? 'tab active' : 'tab'} aria-checked={source.kind === 'lab'} onClick={() => setSource(labSource(home ?? classifiable[0]))}>
             Lab
           </button>
           <button type="button" role="radio" className={source.kind === 'csv' ? 'tab active' : 'tab'} aria-checked={source.kind === 'csv'} onClick={() => setSource({ kind: 'csv', name: 'series.csv', text: '' })}>
@@ -96,9 +121,9 @@ export function RegimeView({ state }: ViewProps) {
             <label>
               lab
               <select aria-label="Lab" value={source.lab} onChange={(e) => setSource({ ...source, lab: e.target.value })}>
-                {state.labs.map((lab) => (
+                {classifiable.map((lab) => (
                   <option key={lab.id} value={lab.id}>
-                    {lab.id}
+                    {lab.id} · {lab.regimePriceSeries!.name}
                   </option>
                 ))}
               </select>
@@ -128,7 +153,7 @@ export function RegimeView({ state }: ViewProps) {
             />
           </div>
         )}
-        <button type="button" className="primary" disabled={classifying || (source.kind === 'csv' && source.text.trim() === '')} onClick={() => void classify()}>
+        <button type="button" className="primary" disabled={classifying || (source.kind === 'csv' ? source.text.trim() === '' : source.lab === '')} onClick={() => void classify()}>
           {classifying ? 'Classifying…' : 'Classify'}
         </button>
         {classifyError && (
@@ -188,7 +213,10 @@ export function RegimeView({ state }: ViewProps) {
 
       <section className="panel regime-compare" aria-label="Classifier comparison">
         <h2>SSM against the baselines on held-out seeds</h2>
-        <p className="muted">Each classifier drives the same RegimeFilter strategy (hysteresis, sizing, guardrails, costs) through the engine on the same Heston paths; scores from the walk-forward start on.</p>
+        <p className="muted">
+          Each classifier drives the same RegimeFilter strategy (hysteresis, sizing, guardrails, costs) through the engine on the same paths of the model's home lab
+          {home ? ` (${home.id})` : ''}; scores from the walk-forward start on.
+        </p>
         <div className="form-row">
           <label>
             preset

@@ -31,7 +31,7 @@ export function partialBadge(run: RunSummary): string {
   return isAborted(run) ? 'aborted (partial)' : 'partial'
 }
 
-/** "fx-carry · corrected · seed 7 · risk_params.pos_limit=0.5" */
+/** "<lab id> · corrected · seed 7 · risk_params.pos_limit=0.5" */
 export function describeRun(run: RunSummary): string {
   const spec = run.spec
   if (spec.task === 'random-walk') return `random walk · ${formatInteger(spec.steps)} steps · seed ${spec.seed}`

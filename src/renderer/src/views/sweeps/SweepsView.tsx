@@ -6,8 +6,20 @@ import { useCommands, useWorkspace } from '../../app/workspace'
 import { formatTimestamp } from '../../format/numbers'
 import { EnsemblePlot } from './EnsemblePlot'
 import { SweepHeatmap } from './SweepHeatmap'
-import { defaultAxes, sweepablePaths, sweepRequest, type SweepFormState } from './sweep-form'
+import { defaultAxes, sweepMetric, sweepablePaths, sweepRequest, type SweepFormState, type SweepablePath } from './sweep-form'
 import './sweeps.css'
+
+/** What an axis's values input asks for: the options of a choice, else numbers in the path's unit. */
+function axisPlaceholder(path: SweepablePath | undefined): string {
+  if (path?.options) return path.options.join(', ')
+  return path?.unit ? `values in ${path.unit}, comma-separated` : 'values, comma-separated'
+}
+
+/** "risk_params.max_leverage (× equity)": the path with its schema unit, for the axis select's tooltip. */
+function withUnit(path: SweepablePath | undefined): string | undefined {
+  if (!path) return undefined
+  return path.unit ? `${path.path} (${path.unit})` : path.path
+}
 
 function describeSweep(s: SweepSummary): string {
   return s.kind === 'seeds' ? `seeds ${s.seeds?.from}…${s.seeds?.to}` : s.axes.map((a) => `${a.path} × ${a.values.length}`).join(' · ')
@@ -27,10 +39,10 @@ export function SweepsView({ state, notify }: ViewProps) {
   const [metric, setMetric] = useState<string>('')
   const labSelectRef = useRef<HTMLSelectElement>(null)
 
-  // The first lab once the catalogue arrives; latency-arb if present (the book's 2-D example).
+  // The first lab once the catalogue arrives, with the grid it suggests.
   useEffect(() => {
     if (form.lab || labs.length === 0) return
-    const lab = labs.find((l) => l.id === 'latency-arb') ?? labs[0]!
+    const lab = labs[0]!
     setForm((f) => ({ ...f, lab: lab.id, axes: defaultAxes(lab) }))
   }, [labs, form.lab])
 
@@ -77,11 +89,12 @@ export function SweepsView({ state, notify }: ViewProps) {
     [client, refreshDetail]
   )
 
-  // Keep the chosen metric if the sweep has it; otherwise the lab's first (win_rate for latency-arb).
+  // Keep the chosen metric if the sweep has it; otherwise the one its lab suggests.
   useEffect(() => {
     if (!detail || detail.metricNames.length === 0) return
-    if (!detail.metricNames.includes(metric)) setMetric(detail.metricNames.includes('win_rate') ? 'win_rate' : detail.metricNames[0]!)
-  }, [detail, metric])
+    const next = sweepMetric(detail.metricNames, metric, labs.find((l) => l.id === detail.sweep.lab))
+    if (next !== metric) setMetric(next)
+  }, [detail, metric, labs])
 
   async function start() {
     const { request, error } = sweepRequest(form)
@@ -177,7 +190,13 @@ export function SweepsView({ state, notify }: ViewProps) {
               <>
                 {[0, 1].map((i) => (
                   <div key={i} className="axis-row">
-                    <select name={`axis${i}-path`} aria-label={`axis ${i + 1} config path`} value={form.axes[i]?.path ?? ''} onChange={(e) => setAxis(i, { path: e.target.value })}>
+                    <select
+                      name={`axis${i}-path`}
+                      aria-label={`axis ${i + 1} config path`}
+                      title={withUnit(paths.find((p) => p.path === form.axes[i]?.path))}
+                      value={form.axes[i]?.path ?? ''}
+                      onChange={(e) => setAxis(i, { path: e.target.value })}
+                    >
                       <option value="">{i === 0 ? 'config path (rows)…' : '(optional) columns…'}</option>
                       {paths.map((p) => (
                         <option key={p.path} value={p.path}>
@@ -188,12 +207,17 @@ export function SweepsView({ state, notify }: ViewProps) {
                     <input
                       name={`axis${i}-values`}
                       aria-label={`axis ${i + 1} values`}
-                      placeholder={paths.find((p) => p.path === form.axes[i]?.path)?.options?.join(', ') ?? 'values, comma-separated'}
+                      placeholder={axisPlaceholder(paths.find((p) => p.path === form.axes[i]?.path))}
                       value={form.axes[i]?.values ?? ''}
                       onChange={(e) => setAxis(i, { values: e.target.value })}
                     />
                   </div>
                 ))}
+                {lab && (
+                  <p className="muted sweep-suggestion" data-testid="sweep-suggestion">
+                    {lab.id} suggests {lab.suggestedSweep.axes.map((a) => (a.unit ? `${a.path} (${a.unit})` : a.path)).join(' × ')}, read by {lab.suggestedSweep.metric}: {lab.suggestedSweep.why}
+                  </p>
+                )}
                 <label>
                   <span>seed</span>
                   <input name="seed" placeholder="preset's" value={form.seed} onChange={(e) => setForm((f) => ({ ...f, seed: e.target.value }))} />

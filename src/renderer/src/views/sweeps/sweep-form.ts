@@ -5,6 +5,8 @@ export interface SweepablePath {
   path: string
   label: string
   kind: 'number' | 'enum' | 'boolean'
+  /** From the lab's schema (`.meta({ unit })`), where it gives one. */
+  unit?: string
   options?: string[]
 }
 
@@ -12,9 +14,10 @@ export interface SweepablePath {
 export function sweepablePaths(lab: LabInfo | undefined): SweepablePath[] {
   if (!lab) return []
   return lab.form.fields.flatMap((f): SweepablePath[] => {
-    if (f.kind === 'number') return [{ path: f.path, label: f.label, kind: 'number' }]
-    if (f.kind === 'enum') return [{ path: f.path, label: f.label, kind: 'enum', options: f.options }]
-    if (f.kind === 'boolean') return [{ path: f.path, label: f.label, kind: 'boolean' }]
+    const unit = f.unit === undefined ? {} : { unit: f.unit }
+    if (f.kind === 'number') return [{ path: f.path, label: f.label, kind: 'number', ...unit }]
+    if (f.kind === 'enum') return [{ path: f.path, label: f.label, kind: 'enum', options: f.options, ...unit }]
+    if (f.kind === 'boolean') return [{ path: f.path, label: f.label, kind: 'boolean', ...unit }]
     return []
   })
 }
@@ -49,11 +52,17 @@ export function parseOverrides(text: string): { overrides: Record<string, unknow
   return { overrides, error: null }
 }
 
-/** Suggested axes: the book's latency × threshold grid for latency-arb, else the first two numeric paths. */
+/** The grid the lab suggests (LabInfo.suggestedSweep): its two axes with their values, as the form edits them. */
 export function defaultAxes(lab: LabInfo | undefined): Array<{ path: string; values: string }> {
-  if (lab?.id === 'latency-arb') return [{ path: 'latency.latency_steps', values: '0, 1, 2, 5' }, { path: 'strategy.threshold_bps', values: '1, 2, 5, 10' }]
-  const numeric = sweepablePaths(lab).filter((p) => p.kind === 'number' && p.path !== 'seed')
-  return numeric.slice(0, 2).map((p) => ({ path: p.path, values: '' }))
+  if (!lab) return []
+  return lab.suggestedSweep.axes.map((axis) => ({ path: axis.path, values: axis.values.join(', ') }))
+}
+
+/** The metric to colour a sweep by: the one already chosen if the sweep has it, else its lab's suggestion, else the first. */
+export function sweepMetric(metricNames: readonly string[], chosen: string, lab: LabInfo | undefined): string {
+  if (metricNames.includes(chosen)) return chosen
+  const suggested = lab?.suggestedSweep.metric
+  return suggested !== undefined && metricNames.includes(suggested) ? suggested : (metricNames[0] ?? '')
 }
 
 export interface SweepFormState {
