@@ -1,27 +1,15 @@
-import { ApiError, type LabResults, type RunSpec } from '../../shared/contract'
+import { ApiError, type LabResults, type ReplayReport, type Review, type RunAudit, type RunSpec, type VerificationStatus } from '../../shared/contract'
 import type { Clock } from '../clock'
 import type { StepRecordBatch } from '../engine/kernel/step-records'
 import type { InputResolver } from '../runs/run-inputs'
 import type { ServiceHost } from '../services/service-host'
-import { AuditError, type AuditStore, type Review } from '../store/audit-store'
+import { AuditError, type AuditStore } from '../store/audit-store'
 import type { RunsRepository } from '../store/runs-repository'
 import type { RunPlan } from '../workers/engine'
-import { replayReport, type ReplayReport } from './replay'
+import { replayReport } from './replay'
 import type { VerifyReport } from './verify'
 
-export type { ReplayReport }
-
-export type VerificationStatus = 'Not verified' | 'Verified' | 'Findings' | 'Chain broken'
-
-export interface RunAudit {
-  runId: number
-  chain: VerifyReport & { runId: number; steps: number; reviews: number }
-  reviews: Review[]
-  /** "Not verified" until a reviewer signs off; "Chain broken" whatever the reviews say when it does not verify. */
-  verificationStatus: VerificationStatus
-}
-
-
+/** "Not verified" until a reviewer signs off; "Chain broken" whatever the reviews say when the chain does not verify. */
 export function verificationStatus(chain: VerifyReport, reviews: readonly Review[]): VerificationStatus {
   if (chain.status === 'broken') return 'Chain broken'
   const last = reviews.at(-1)

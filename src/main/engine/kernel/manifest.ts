@@ -1,21 +1,7 @@
 import { createHash } from 'node:crypto'
+import type { RunManifest } from '../../../shared/contract'
 import { canonicalJson, configHash } from '../hashing'
 import type { LabRun } from './run'
-
-/** The identity of a run: what was run, by which code, and a hash of everything it produced. */
-export interface RunManifest {
-  lab: string
-  preset: string
-  seed: number
-  configHash: string
-  codeVersion: string
-  environment: { runtime: string; platform: string }
-  resultsHash: string
-  /** Head of the decision log's hash chain (src/main/audit/chain.ts), set when the log is built. */
-  chainHead?: string
-  /** A run is "Not verified" until someone replays it and checks its hash (book §1.2). */
-  verificationStatus: 'Not verified' | 'Verified' | 'Mismatch'
-}
 
 function update(hash: ReturnType<typeof createHash>, view: ArrayBufferView): void {
   hash.update(new Uint8Array(view.buffer, view.byteOffset, view.byteLength))
@@ -54,6 +40,7 @@ export function buildManifest(args: {
     codeVersion: args.codeVersion,
     environment: args.environment,
     resultsHash: labResultsHash(args.run),
+    // A run is "Not verified" until a reviewer signs it off (book §1.2); src/main/audit derives the live status.
     verificationStatus: 'Not verified'
   }
 }
