@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { ApiError, LabRunSpec, PresetId, issuesFromZod, summariseIssues } from '../shared/contract'
+import { ApiError, LabRunSpec, PresetId, issuesFromZod, summariseIssues, type ChainReport, type VerificationStatus } from '../shared/contract'
 import { systemClock } from './clock'
 import { labCatalogue } from './labs/catalogue'
 import { executeLab, parseOverrideValue, planLab } from './labs/execute'
@@ -25,6 +25,7 @@ import { RunsRepository } from './store/runs-repository'
 import { CODE_VERSION } from './version'
 import { AuditStore } from './store/audit-store'
 import { replayReport } from './audit/replay'
+import { verificationStatus } from './audit/audit-service'
 import { LATEST_SCHEMA_VERSION } from './store/migrations'
 import { MemoUsageError, commandMemo } from './memo/cli-memo'
 
@@ -37,7 +38,7 @@ const USAGE = `usage:
   mechanica regime --lab LAB [--preset P] [--seed N] [--set path=value]... [--json]   (any lab with a price series)
   mechanica regime --csv FILE [--json]
   mechanica regime --lab heston-regime --compare [--seeds a..b] [--preset P] [--json]   (SSM vs baselines on held-out seeds)
-  mechanica verify --db FILE [--run ID] [--json]   (hash chain of every run, or one; exit 1 when a chain is broken)
+  mechanica verify --db FILE [--run ID] [--json]   (hash chain and verification status of every run, or one; exit 1 when a chain is broken)
   mechanica replay --db FILE --run ID [--json]   (re-run from the manifest, compare step by step; exit 1 when it differs)
   mechanica backup --db FILE [--out FILE] [--overwrite] [--json]   (online copy, verified; default <name>.backup-<n>.db beside it)
   mechanica memo --db FILE --run ID [--format md|html|zip] [--out FILE] [--json]   (the committee memo; default exports/run-<id>-memo.<ext> beside the db)`
@@ -383,13 +384,19 @@ const manifestHead = (repository: RunsRepository, id: number): string | null => 
   return results?.kind === 'lab' ? (results.manifest.chainHead ?? null) : null
 }
 
+/** A run's chain report with its verification status, in the words the app and the memo use. */
+function auditOf(repository: RunsRepository, audit: AuditStore, id: number): ChainReport & { verificationStatus: VerificationStatus } {
+  const report = audit.verify(id, manifestHead(repository, id))
+  return { ...report, verificationStatus: verificationStatus(report, audit.reviews(id)) }
+}
+
 async function commandVerify(values: { db?: string; run?: string; json?: boolean }): Promise<void> {
   const { repository, audit } = openForAudit(values.db)
   const one = parseRunId(values.run)
   const ids = one !== undefined ? [one] : repository.list({ limit: 1_000_000, offset: 0 }).runs.map((r) => r.id).sort((a, b) => a - b)
   const reports = ids.map((id) => {
     try {
-      return audit.verify(id, manifestHead(repository, id))
+      return auditOf(repository, audit, id)
     } catch (error) {
       fail((error as Error).message)
     }
@@ -401,7 +408,7 @@ async function commandVerify(values: { db?: string; run?: string; json?: boolean
       // A run that stopped early verifies up to its last committed batch of the log.
       const run = repository.get(r.runId)
       const partial = run?.partial ? ` (partial: ${r.steps} of ${run.progressTotal} steps logged before it ended ${run.status})` : ''
-      console.log(`run #${r.runId}: ${what}${partial}`)
+      console.log(`run #${r.runId}: ${r.verificationStatus} — ${what}${partial}`)
     }
   }
   if (reports.some((r) => r.status === 'broken')) process.exitCode = 1
@@ -417,11 +424,13 @@ async function commandReplay(values: { db?: string; run?: string; json?: boolean
   const plan = planLab(spec)
   const output = await executeLab(spec, {}, undefined, await localInputs(spec, plan.requires))
   const report = replayReport(id, { ...audit.storedLog(id), resultsHash: run.resultsHash }, output)
-  if (values.json) console.log(JSON.stringify(report, null, 2))
-  else if (report.identical) console.log(`run #${id}: identical (${report.stepsCompared} steps), results hash ${report.replayedResultsHash}`)
+  // A replay does not change the status: the reviewer records what it showed (sign-off or findings).
+  const { verificationStatus: status } = auditOf(repository, audit, id)
+  if (values.json) console.log(JSON.stringify({ ...report, verificationStatus: status }, null, 2))
+  else if (report.identical) console.log(`run #${id}: ${status} — replay identical (${report.stepsCompared} steps), results hash ${report.replayedResultsHash}`)
   else {
     const d = report.firstDivergence!
-    console.log(`run #${id}: differs at step ${d.t}, field ${d.field}: stored ${d.stored}, replayed ${d.replayed}`)
+    console.log(`run #${id}: ${status} — replay differs at step ${d.t}, field ${d.field}: stored ${d.stored}, replayed ${d.replayed}`)
   }
   if (!report.identical) process.exitCode = 1
 }

@@ -199,6 +199,11 @@ export type WalkResults = z.infer<typeof WalkResults>
 export const VerificationStatus = z.enum(['Not verified', 'Verified', 'Findings', 'Chain broken'])
 export type VerificationStatus = z.infer<typeof VerificationStatus>
 
+/** The class every surface marks a status with (`verification-chain-broken`), so the app and the memo colour it alike. */
+export function verificationStatusClass(status: VerificationStatus): string {
+  return `verification-${status.toLowerCase().replace(/\s+/g, '-')}`
+}
+
 export const RunManifest = z.strictObject({
   lab: z.string(),
   preset: z.string(),
