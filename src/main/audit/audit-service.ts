@@ -5,7 +5,7 @@ import type { InputResolver } from '../runs/run-inputs'
 import type { ServiceHost } from '../services/service-host'
 import { AuditError, type AuditStore } from '../store/audit-store'
 import type { RunsRepository } from '../store/runs-repository'
-import type { RunPlan } from '../workers/engine'
+import type { RunPlan } from '../../shared/contract/protocol'
 import { replayReport } from './replay'
 import type { VerifyReport } from './verify'
 

@@ -1,14 +1,12 @@
 import type { PresetName } from '../../shared/contract'
+import type { LabRequirement, RunInputs } from '../../shared/contract/protocol'
 import type { AnyLab, LabRun } from '../engine/kernel'
-import type { ModelRegimeOutput } from '../regime/inference'
 
-/** Something a run needs computed outside the engine before it can start. */
-export type LabRequirement = 'regime-model'
-
-/** Those inputs, computed by main (the inference service) and handed to the engine with the spec. */
-export interface LabInputs {
-  regime?: ModelRegimeOutput
-}
+// What a run needs computed outside the engine before it can start, and those inputs, computed
+// by main (the inference service) and handed to the engine with the spec: both cross to the
+// engine process, so the engine's method table declares them.
+export type { LabRequirement }
+export type LabInputs = RunInputs
 
 /** A lab's traded price series, for regime inference on any lab (labels where the lab knows them). */
 export interface LabPriceSeries {

@@ -6,7 +6,7 @@ import type { ServiceHost } from '../services/service-host'
 import type { AuditStore } from '../store/audit-store'
 import type { Db } from '../store/database'
 import type { RunsRepository } from '../store/runs-repository'
-import type { RunPlan } from '../workers/engine'
+import type { RunPlan } from '../../shared/contract/protocol'
 import type { SurfaceOverview } from './facts'
 import { MemoService } from './memo-service'
 

@@ -7,7 +7,7 @@ import type { CallOptions, ServiceHost } from '../services/service-host'
 import { AuditStore } from '../store/audit-store'
 import { RunsRepository } from '../store/runs-repository'
 import { useStoreSandbox } from '../store/test-support'
-import type { RunPlan } from '../workers/engine'
+import type { RunPlan } from '../../shared/contract/protocol'
 import { RunManager } from './run-manager'
 import { runSurfaceHandlers } from './run-surfaces'
 

@@ -5,7 +5,7 @@ import type { ServiceHost } from '../services/service-host'
 import type { RunsRepository } from '../store/runs-repository'
 import { STEP_CHUNK } from '../store/step-log'
 import { blobToFloat64 } from '../store/series-codec'
-import type { RunPlan } from '../workers/engine'
+import type { RunPlan } from '../../shared/contract/protocol'
 import type { InputResolver } from './run-inputs'
 
 /**

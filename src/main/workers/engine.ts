@@ -5,19 +5,11 @@ import { labCatalogue } from '../labs/catalogue'
 import { CsvValidationError, parsePriceCsv } from '../regime/csv'
 import { executeLab, findLab, planLab } from '../labs/execute'
 import type { StepLogSlice } from '../engine/kernel/step-records'
-import type { LabInputs, LabRequirement } from '../labs/lab-module'
+import type { LabInputs } from '../labs/lab-module'
+import type { RunPlan } from '../../shared/contract/protocol'
 import { seriesStreamFor } from '../labs/series-stream'
 import { surfaceFrames, surfaceSource, type SurfaceWindow } from '../labs/surfaces'
 import { serveWorker, yieldToEventLoop, type TaskContext } from './runtime'
-
-/** What main needs before it writes a run's row: the real seed, the step count, the identity. */
-export interface RunPlan {
-  seed: number
-  steps: number
-  configHash: string
-  /** Inputs main computes before `engine.run` (the regime model's output for classifier "ssm"). */
-  requires: readonly LabRequirement[]
-}
 
 /**
  * `engine.run` takes a bare spec, or a spec with the inputs its plan required and, with

@@ -259,10 +259,8 @@ export const RunResults = z.discriminatedUnion('kind', [WalkResults, LabResults]
 export type RunResults = z.infer<typeof RunResults>
 
 /** What the engine hands back for a finished task: results and the hash of every byte it produced. */
-export interface TaskOutput {
-  results: RunResults
-  resultsHash: string
-}
+export const TaskOutput = z.strictObject({ results: RunResults, resultsHash: z.string() })
+export type TaskOutput = z.infer<typeof TaskOutput>
 
 export const RunDetail = z.strictObject({
   run: RunSummary,
