@@ -10,8 +10,7 @@ import { runOnPool } from './experiments/pool'
 import { findLab } from './labs/execute'
 import { launchNodeProcess } from './services/node-launcher'
 import { SupervisedService } from './services/service-host'
-import type { LabResults, TaskOutput } from '../shared/contract'
-import type { StepRecordBatch } from './engine/kernel/step-records'
+import { engineMethods } from '../shared/contract/protocol'
 import { StoreOpenError, openDatabase } from './store/database'
 import { BackupError, backupDatabase, backupNextTo } from './store/backup'
 import { existsSync, readFileSync } from 'node:fs'
@@ -189,7 +188,7 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
   const plans = planned.map((p) => planLab(p.spec))
 
   const workers = Array.from({ length: Math.min(jobs, planned.length) }, () =>
-    new SupervisedService('engine', join(__dirname, 'workers', 'engine.js'), launchNodeProcess)
+    new SupervisedService('engine', engineMethods, join(__dirname, 'workers', 'engine.js'), launchNodeProcess)
   )
   const controller = new AbortController()
   process.once('SIGINT', () => controller.abort())
@@ -201,9 +200,10 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
       workers,
       planned,
       async (worker, run, signal) => {
-        const requires = planLab(run.spec).requires
-        const params = requires.length > 0 ? { spec: run.spec, inputs: await localInputs(run.spec, requires) } : run.spec
-        return worker.call<TaskOutput & { results: LabResults; records: StepRecordBatch }>('engine.run', params, { signal })
+        const inputs = await localInputs(run.spec, planLab(run.spec).requires)
+        const { results, resultsHash, records } = await worker.call('engine.run', { spec: run.spec, inputs }, { signal })
+        if (results.kind !== 'lab' || !records) throw new Error(`engine.run answered ${run.label} without a lab run's results and decision log`)
+        return { results, resultsHash, records }
       },
       {
         signal: controller.signal,

@@ -1,11 +1,9 @@
-import { ApiError, type LabResults, type ReplayReport, type Review, type RunAudit, type RunSpec, type VerificationStatus } from '../../shared/contract'
+import { ApiError, type ReplayReport, type Review, type RunAudit, type VerificationStatus } from '../../shared/contract'
 import type { Clock } from '../clock'
-import type { StepRecordBatch } from '../engine/kernel/step-records'
 import type { InputResolver } from '../runs/run-inputs'
-import type { ServiceHost } from '../services/service-host'
+import type { EngineService } from '../services/service-host'
 import { AuditError, type AuditStore } from '../store/audit-store'
 import type { RunsRepository } from '../store/runs-repository'
-import type { RunPlan } from '../../shared/contract/protocol'
 import { replayReport } from './replay'
 import type { VerifyReport } from './verify'
 
@@ -22,7 +20,7 @@ export class AuditService {
   constructor(
     private readonly runs: RunsRepository,
     private readonly audit: AuditStore,
-    private readonly engine: ServiceHost,
+    private readonly engine: EngineService,
     private readonly clock: Clock,
     private readonly resolveInputs?: InputResolver
   ) {}
@@ -60,10 +58,12 @@ export class AuditService {
     if (!run) throw new ApiError('not_found', `There is no run #${runId}.`)
     if (run.spec.task !== 'lab') throw new ApiError('invalid_params', `Run #${runId} is a random walk; replay compares decision logs, which only lab runs keep.`)
     if (run.status !== 'completed') throw new ApiError('invalid_params', `Run #${runId} is ${run.status}; only a completed run has a full log to compare with.`)
-    const spec: RunSpec = run.spec
-    const plan = await this.engine.call<RunPlan>('engine.plan', spec, { signal })
+    const spec = run.spec
+    const plan = await this.engine.call('engine.plan', { spec }, { signal })
     const inputs = plan.requires.length > 0 && this.resolveInputs ? await this.resolveInputs(spec, plan.requires, signal) : {}
-    const output = await this.engine.call<{ results: LabResults; resultsHash: string; records: StepRecordBatch }>('engine.run', plan.requires.length > 0 ? { spec, inputs } : spec, { signal })
-    return replayReport(runId, { ...this.audit.storedLog(runId), resultsHash: run.resultsHash }, output)
+    // Without logBatches a lab run answers with its whole decision log.
+    const { records, resultsHash } = await this.engine.call('engine.run', { spec, inputs }, { signal })
+    if (!records) throw new ApiError('internal', `engine.run answered the replay of run #${runId} without its decision log.`)
+    return replayReport(runId, { ...this.audit.storedLog(runId), resultsHash: run.resultsHash }, { records, resultsHash })
   }
 }
