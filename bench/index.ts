@@ -17,6 +17,7 @@ import { normaliseForModel, ssmFeatures } from '../src/main/regime/ssm-features'
 import { simulatePath } from '../src/main/labs/heston-regime/market'
 import { resolveConfig as resolveHestonConfig } from '../src/main/labs/heston-regime/config'
 import { SupervisedService } from '../src/main/services/service-host'
+import { engineMethods } from '../src/shared/contract/protocol'
 import { benchDecisionLog } from './decision-log'
 import { benchAuditChain } from './audit-chain'
 import { benchLabs } from './labs'
@@ -66,9 +67,9 @@ async function main(): Promise<void> {
 
   add('engine task in process (stats, hash, path)', await best(async () => void (await runRandomWalk(spec))), baseline)
 
-  const engine = new SupervisedService('engine', join(workersDir, 'engine.js'), launchNodeProcess)
+  const engine = new SupervisedService('engine', engineMethods, join(workersDir, 'engine.js'), launchNodeProcess)
   await engine.start()
-  add('engine service (child process, IPC)', await best(async () => void (await engine.call('engine.run', spec))), baseline)
+  add('engine service (child process, IPC)', await best(async () => void (await engine.call('engine.run', { spec }))), baseline)
   await engine.stop()
 
   const dir = mkdtempSync(join(tmpdir(), 'mechanica-bench-'))
@@ -154,7 +155,7 @@ async function benchSweepScaling(): Promise<void> {
   const cores = availableParallelism()
   const timings: Array<{ processes: number; seconds: number }> = []
   for (const processes of [...new Set([1, cores])]) {
-    const workers = Array.from({ length: processes }, () => new SupervisedService('engine', join(workersDir, 'engine.js'), launchNodeProcess))
+    const workers = Array.from({ length: processes }, () => new SupervisedService('engine', engineMethods, join(workersDir, 'engine.js'), launchNodeProcess))
     await Promise.all(workers.map((w) => w.start()))
     await Promise.all(workers.map((w) => w.call('engine.run', { spec: runs[0]!.spec })))
     const t0 = performance.now()

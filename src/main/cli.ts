@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { ApiError, LabRunSpec, PresetId, issuesFromZod, summariseIssues } from '../shared/contract'
+import { ApiError, LabRunSpec, PresetId, issuesFromZod, summariseIssues, type ChainReport, type VerificationStatus } from '../shared/contract'
 import { systemClock } from './clock'
 import { labCatalogue } from './labs/catalogue'
 import { executeLab, parseOverrideValue, planLab, type LabExecution } from './labs/execute'
@@ -10,8 +10,7 @@ import { runOnPool } from './experiments/pool'
 import { findLab } from './labs/execute'
 import { launchNodeProcess } from './services/node-launcher'
 import { SupervisedService } from './services/service-host'
-import type { LabResults, TaskOutput } from '../shared/contract'
-import type { StepLogSlice } from './engine/kernel/step-records'
+import { engineMethods } from '../shared/contract/protocol'
 import { StoreOpenError, openDatabase } from './store/database'
 import { BackupError, backupDatabase, backupNextTo } from './store/backup'
 import { existsSync, readFileSync } from 'node:fs'
@@ -25,6 +24,7 @@ import { RunsRepository } from './store/runs-repository'
 import { CODE_VERSION } from './version'
 import { AuditStore } from './store/audit-store'
 import { ReplayComparator, replayReport, sliceFeeder } from './audit/replay'
+import { verificationStatus } from './audit/audit-service'
 import { runAndStore } from './runs/store-run'
 import { LATEST_SCHEMA_VERSION } from './store/migrations'
 import { MemoUsageError, commandMemo } from './memo/cli-memo'
@@ -38,7 +38,7 @@ const USAGE = `usage:
   mechanica regime --lab LAB [--preset P] [--seed N] [--set path=value]... [--json]   (any lab with a price series)
   mechanica regime --csv FILE [--json]
   mechanica regime --lab heston-regime --compare [--seeds a..b] [--preset P] [--json]   (SSM vs baselines on held-out seeds)
-  mechanica verify --db FILE [--run ID] [--json]   (hash chain of every run, or one; exit 1 when a chain is broken)
+  mechanica verify --db FILE [--run ID] [--json]   (hash chain and verification status of every run, or one; exit 1 when a chain is broken)
   mechanica replay --db FILE --run ID [--json]   (re-run from the manifest, compare step by step; exit 1 when it differs)
   mechanica backup --db FILE [--out FILE] [--overwrite] [--json]   (online copy, verified; default <name>.backup-<n>.db beside it)
   mechanica memo --db FILE --run ID [--format md|html|zip] [--out FILE] [--json]   (the committee memo; default exports/run-<id>-memo.<ext> beside the db)`
@@ -185,7 +185,7 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
   const plans = planned.map((p) => planLab(p.spec))
 
   const workers = Array.from({ length: Math.min(jobs, planned.length) }, () =>
-    new SupervisedService('engine', join(__dirname, 'workers', 'engine.js'), launchNodeProcess)
+    new SupervisedService('engine', engineMethods, join(__dirname, 'workers', 'engine.js'), launchNodeProcess)
   )
   const controller = new AbortController()
   process.once('SIGINT', () => controller.abort())
@@ -207,13 +207,10 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
         const row = repository?.create({ spec: run.spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: CODE_VERSION, createdAt: systemClock.isoNow() })
         runIds[index] = row?.id
         try {
-          const output = await worker.call<TaskOutput & { results: LabResults; logTail?: StepLogSlice }>(
-            'engine.run',
-            { spec: run.spec, inputs, logBatches: row !== undefined },
-            { signal, onEvent: (name, payload) => row && name === 'log' && repository!.appendStepLog(row.id, payload as StepLogSlice) }
-          )
+          const output = await worker.call('engine.run', { spec: run.spec, inputs, logBatches: row !== undefined }, { signal, on: { log: (slice) => row && repository!.appendStepLog(row.id, slice) } })
+          if (output.results.kind !== 'lab') throw new Error(`engine.run answered ${run.label} without a lab run's results`)
           if (row) repository!.complete(row.id, systemClock.isoNow(), output, undefined, output.logTail)
-          return output
+          return { results: output.results, resultsHash: output.resultsHash }
         } catch (error) {
           if (row) repository!.end(row.id, 'failed', systemClock.isoNow(), 0, (error as Error).message)
           throw error
@@ -391,13 +388,19 @@ const manifestHead = (repository: RunsRepository, id: number): string | null => 
   return results?.kind === 'lab' ? (results.manifest.chainHead ?? null) : null
 }
 
+/** A run's chain report with its verification status, in the words the app and the memo use. */
+function auditOf(repository: RunsRepository, audit: AuditStore, id: number): ChainReport & { verificationStatus: VerificationStatus } {
+  const report = audit.verify(id, manifestHead(repository, id))
+  return { ...report, verificationStatus: verificationStatus(report, audit.reviews(id)) }
+}
+
 async function commandVerify(values: { db?: string; run?: string; json?: boolean }): Promise<void> {
   const { repository, audit } = openForAudit(values.db)
   const one = parseRunId(values.run)
   const ids = one !== undefined ? [one] : repository.list({ limit: 1_000_000, offset: 0 }).runs.map((r) => r.id).sort((a, b) => a - b)
   const reports = ids.map((id) => {
     try {
-      return audit.verify(id, manifestHead(repository, id))
+      return auditOf(repository, audit, id)
     } catch (error) {
       fail((error as Error).message)
     }
@@ -409,7 +412,7 @@ async function commandVerify(values: { db?: string; run?: string; json?: boolean
       // A run that stopped early verifies up to its last committed batch of the log.
       const run = repository.get(r.runId)
       const partial = run?.partial ? ` (partial: ${r.steps} of ${run.progressTotal} steps logged before it ended ${run.status})` : ''
-      console.log(`run #${r.runId}: ${what}${partial}`)
+      console.log(`run #${r.runId}: ${r.verificationStatus} — ${what}${partial}`)
     }
   }
   if (reports.some((r) => r.status === 'broken')) process.exitCode = 1
@@ -429,11 +432,13 @@ async function commandReplay(values: { db?: string; run?: string; json?: boolean
   const output = await executeLab(spec, { inputs: await localInputs(spec, plan.requires), onLogSlice: feed })
   if (output.logTail) feed(output.logTail)
   const report = replayReport(id, comparator.finish(), run.resultsHash, output.resultsHash)
-  if (values.json) console.log(JSON.stringify(report, null, 2))
-  else if (report.identical) console.log(`run #${id}: identical (${report.stepsCompared} steps), results hash ${report.replayedResultsHash}`)
+  // A replay does not change the status: the reviewer records what it showed (sign-off or findings).
+  const { verificationStatus: status } = auditOf(repository, audit, id)
+  if (values.json) console.log(JSON.stringify({ ...report, verificationStatus: status }, null, 2))
+  else if (report.identical) console.log(`run #${id}: ${status} — replay identical (${report.stepsCompared} steps), results hash ${report.replayedResultsHash}`)
   else {
     const d = report.firstDivergence!
-    console.log(`run #${id}: differs at step ${d.t}, field ${d.field}: stored ${d.stored}, replayed ${d.replayed}`)
+    console.log(`run #${id}: ${status} — replay differs at step ${d.t}, field ${d.field}: stored ${d.stored}, replayed ${d.replayed}`)
   }
   if (!report.identical) process.exitCode = 1
 }

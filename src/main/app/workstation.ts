@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from 'node:path'
-import { ApiError, type ServiceName } from '../../shared/contract'
+import { ApiError } from '../../shared/contract'
+import { engineMethods, inferenceMethods } from '../../shared/contract/protocol'
 import { createRouter, type Router } from '../api/router'
 import { systemClock, type Clock } from '../clock'
 import { AuditService } from '../audit/audit-service'
@@ -8,7 +9,7 @@ import { RunManager } from '../runs/run-manager'
 import { serviceInputResolver } from '../runs/run-inputs'
 import { runSurfaceHandlers } from '../runs/run-surfaces'
 import type { ProcessLauncher } from '../services/process-port'
-import { DEFAULT_BACKOFF, SupervisedService, type BackoffPolicy, type ServiceHost } from '../services/service-host'
+import { DEFAULT_BACKOFF, SupervisedService, type BackoffPolicy, type EngineService, type InferenceService } from '../services/service-host'
 import { BackupError, backupDatabase, backupNextTo } from '../store/backup'
 import { openDatabase, type Db } from '../store/database'
 import { RunsRepository } from '../store/runs-repository'
@@ -34,7 +35,7 @@ export interface WorkstationOptions {
 export interface Workstation {
   readonly router: Router
   readonly events: EventBus
-  readonly services: Record<ServiceName, ServiceHost>
+  readonly services: { readonly engine: EngineService; readonly inference: InferenceService }
   readonly runs: RunManager
   readonly sweeps: SweepManager
   readonly db: Db
@@ -53,9 +54,9 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   const repository = new RunsRepository(db)
   const events = new EventBus()
   const backoff = options.backoff ?? DEFAULT_BACKOFF
-  const services: Record<ServiceName, ServiceHost> = {
-    engine: new SupervisedService('engine', join(options.workersDir, 'engine.js'), options.launcher, backoff),
-    inference: new SupervisedService('inference', join(options.workersDir, 'inference.js'), options.launcher, backoff)
+  const services = {
+    engine: new SupervisedService('engine', engineMethods, join(options.workersDir, 'engine.js'), options.launcher, backoff),
+    inference: new SupervisedService('inference', inferenceMethods, join(options.workersDir, 'inference.js'), options.launcher, backoff)
   }
   for (const service of Object.values(services)) service.onStatus((status) => events.emit('service.status', status))
 
@@ -69,7 +70,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   const stepQuery = new StepQuery(repository)
   const sweeps = new SweepManager({
     runs,
-    plan: (spec) => services.engine.call('engine.plan', spec),
+    plan: (spec) => services.engine.call('engine.plan', { spec }),
     sweeps: new SweepsRepository(db),
     runStatus: (runId) => repository.get(runId)?.status ?? null,
     subscribe: (listener) => events.subscribe(listener),
@@ -111,21 +112,17 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       runtime: process.versions.electron ? `Electron ${process.versions.electron}` : `Node ${process.versions.node}`
     }),
     'services.status': () => ({ services: Object.values(services).map((s) => s.status()) }),
-    'inference.status': (_input) => services.inference.call('inference.status', {}),
+    'inference.status': () => services.inference.call('inference.status', {}),
     'labs.list': () => services.engine.call('engine.labs', {}),
-    'labs.stressMenu': ({ spec }) => services.engine.call('engine.stressMenu', spec),
+    'labs.stressMenu': ({ spec }) => services.engine.call('engine.stressMenu', { spec }),
     'regime.classify': async ({ source }) => {
-      const series = await services.engine.call<{ source: string; closes: Float64Array; labels: Int8Array | null }>('engine.regimeSeries', source)
-      const report = await services.inference.call<Record<string, unknown>>('inference.regime', { closes: series.closes, labels: series.labels })
-      return { source: series.source, ...report } as never
+      const series = await services.engine.call('engine.regimeSeries', { source })
+      const report = await services.inference.call('inference.regime', { closes: series.closes, labels: series.labels })
+      return { source: series.source, ...report }
     },
     'regime.compare': (request) =>
       services.inference.call('inference.compare', request, {
-        onEvent: (name, payload) => {
-          if (name !== 'progress') return
-          const { done, total } = payload as { done: number; total: number }
-          events.emit('task.progress', { task: 'regime.compare', done, total, label: `held-out seed ${done} of ${total}` })
-        }
+        on: { progress: ({ done, total }) => events.emit('task.progress', { task: 'regime.compare', done, total, label: `held-out seed ${done} of ${total}` }) }
       }),
     'runs.start': async ({ spec }) => ({ run: await runs.start(spec) }),
     'runs.cancel': ({ runId }) => ({ cancelled: runs.cancel(runId) }),

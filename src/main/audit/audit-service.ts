@@ -1,27 +1,13 @@
-import { ApiError, type LabResults, type RunSpec } from '../../shared/contract'
+import { ApiError, type ReplayReport, type Review, type RunAudit, type VerificationStatus } from '../../shared/contract'
 import type { Clock } from '../clock'
-import type { StepLogSlice } from '../engine/kernel/step-records'
 import type { InputResolver } from '../runs/run-inputs'
-import type { ServiceHost } from '../services/service-host'
-import { AuditError, type AuditStore, type Review } from '../store/audit-store'
+import type { EngineService } from '../services/service-host'
+import { AuditError, type AuditStore } from '../store/audit-store'
 import type { RunsRepository } from '../store/runs-repository'
-import type { RunPlan } from '../workers/engine'
-import { ReplayComparator, replayReport, sliceFeeder, type ReplayReport } from './replay'
+import { ReplayComparator, replayReport, sliceFeeder } from './replay'
 import type { VerifyReport } from './verify'
 
-export type { ReplayReport }
-
-export type VerificationStatus = 'Not verified' | 'Verified' | 'Findings' | 'Chain broken'
-
-export interface RunAudit {
-  runId: number
-  chain: VerifyReport & { runId: number; steps: number; reviews: number }
-  reviews: Review[]
-  /** "Not verified" until a reviewer signs off; "Chain broken" whatever the reviews say when it does not verify. */
-  verificationStatus: VerificationStatus
-}
-
-
+/** "Not verified" until a reviewer signs off; "Chain broken" whatever the reviews say when the chain does not verify. */
 export function verificationStatus(chain: VerifyReport, reviews: readonly Review[]): VerificationStatus {
   if (chain.status === 'broken') return 'Chain broken'
   const last = reviews.at(-1)
@@ -34,7 +20,7 @@ export class AuditService {
   constructor(
     private readonly runs: RunsRepository,
     private readonly audit: AuditStore,
-    private readonly engine: ServiceHost,
+    private readonly engine: EngineService,
     private readonly clock: Clock,
     private readonly resolveInputs?: InputResolver
   ) {}
@@ -72,18 +58,15 @@ export class AuditService {
     if (!run) throw new ApiError('not_found', `There is no run #${runId}.`)
     if (run.spec.task !== 'lab') throw new ApiError('invalid_params', `Run #${runId} is a random walk; replay compares decision logs, which only lab runs keep.`)
     if (run.status !== 'completed') throw new ApiError('invalid_params', `Run #${runId} is ${run.status}; only a completed run has a full log to compare with.`)
-    const spec: RunSpec = run.spec
-    const plan = await this.engine.call<RunPlan>('engine.plan', spec, { signal })
+    const spec = run.spec
+    const plan = await this.engine.call('engine.plan', { spec }, { signal })
     const inputs = plan.requires.length > 0 && this.resolveInputs ? await this.resolveInputs(spec, plan.requires, signal) : {}
     // The replay's log is compared slice by slice as the engine emits it: neither run is held whole.
     const stored = this.audit.storedLog(runId)
     const comparator = new ReplayComparator(stored.chunks, stored.events)
     const feed = sliceFeeder(comparator)
-    const output = await this.engine.call<{ results: LabResults; resultsHash: string; logTail: StepLogSlice }>(
-      'engine.run',
-      { spec, inputs, logBatches: true },
-      { signal, onEvent: (name, payload) => name === 'log' && feed(payload as StepLogSlice) }
-    )
+    const output = await this.engine.call('engine.run', { spec, inputs, logBatches: true }, { signal, on: { log: feed } })
+    if (!output.logTail) throw new ApiError('internal', `engine.run answered the replay of run #${runId} without the last slice of its decision log.`)
     feed(output.logTail)
     return replayReport(runId, comparator.finish(), run.resultsHash, output.resultsHash)
   }

@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto'
 import { createHash } from 'node:crypto'
+import type { Review } from '../../shared/contract'
 import type { StoredEntry } from './verify'
 
 // The tamper-evident decision log (issue 7 §1). Every step record and every constraint event
@@ -194,12 +195,8 @@ export function eventBytes(e: ChainEvent, seq: number): Buffer {
   return writeEvent(e, seq).bytes()
 }
 
-export interface ReviewContent {
-  reviewer: string
-  at: string
-  verdict: 'sign-off' | 'findings'
-  notes: string
-}
+/** What a reviewer writes; the chain adds its sequence number and link (the contract's Review). */
+export type ReviewContent = Omit<Review, 'seq' | 'link'>
 
 export function reviewBytes(r: ReviewContent, seq: number): Buffer {
   return writer.reset(REVIEW_TAG).int(seq).text(r.reviewer).text(r.at).text(r.verdict).text(r.notes).bytes()

@@ -1,22 +1,12 @@
+import type { ReplayReport } from '../../shared/contract'
 import type { StepLogSlice } from '../engine/kernel/step-records'
 import type { ChainEvent, StepColumnsView } from './chain'
 
 /** Where a replay first differs from the stored run. */
-export interface Divergence {
-  t: number
-  /** The step record field (`equity`, `action`, `position[1]`, `cost:fee`, …) or `event #k.message`. */
-  field: string
-  stored: string
-  replayed: string
-}
+type Divergence = NonNullable<ReplayReport['firstDivergence']>
 
-export interface ReplayComparison {
-  identical: boolean
-  stepsCompared: number
-  storedSteps: number
-  replayedSteps: number
-  firstDivergence: Divergence | null
-}
+/** The step-by-step part of a replay's verdict (the contract's ReplayReport less the run and the results hashes). */
+export type ReplayComparison = Omit<ReplayReport, 'runId' | 'storedResultsHash' | 'replayedResultsHash'>
 
 const show = (x: number | string): string => (typeof x === 'number' ? (Object.is(x, -0) ? '-0' : String(x)) : x)
 // Bit-identical or nothing: NaN equals NaN, but 0 and −0 differ (a replay must give the same bytes).
@@ -153,13 +143,6 @@ export function compareReplay(stored: Iterable<StepColumnsView>, storedEvents: r
   const comparator = new ReplayComparator(stored, storedEvents)
   comparator.offer(replayed, replayedEvents)
   return comparator.finish()
-}
-
-/** A replay's verdict for people and scripts: the step comparison, then the results hashes. */
-export interface ReplayReport extends ReplayComparison {
-  runId: number
-  storedResultsHash: string | null
-  replayedResultsHash: string
 }
 
 /**

@@ -1,36 +1,14 @@
+import type { ChainBreak, ChainReport } from '../../shared/contract'
 import { GENESIS, LINK_BYTES, nextLink } from './chain'
 
 /** One stored row of the chain, as read back: what it claims to be, its canonical bytes, its stored link. */
-export interface StoredEntry {
-  kind: 'step' | 'event' | 'review'
-  /** Step number (steps), sequence number (events, reviews): what the row says about itself. */
-  index: number
-  /** The step the row belongs to (events: the step they happened at). */
-  t: number
+export interface StoredEntry extends Pick<ChainBreak, 'kind' | 'index' | 't'> {
   bytes: Buffer
   link: Uint8Array | null
 }
 
-export type BreakKind = 'changed' | 'deleted' | 'inserted' | 'reordered'
-
-export interface ChainBreak {
-  /** 0-based position in the chain (steps, events and reviews in log order). */
-  position: number
-  kind: StoredEntry['kind']
-  index: number
-  t: number
-  problem: BreakKind
-  detail: string
-}
-
-export interface VerifyReport {
-  status: 'intact' | 'broken' | 'unchained'
-  /** Links checked and found good, before the first break (all of them when intact). */
-  verified: number
-  head: string | null
-  expectedHead: string | null
-  firstBreak: ChainBreak | null
-}
+/** The chain walk's verdict; the store adds the run, its step count and its reviews (the contract's ChainReport). */
+export type VerifyReport = Omit<ChainReport, 'runId' | 'steps' | 'reviews'>
 
 const sameLink = (a: Uint8Array | null, b: Uint8Array): boolean => a !== null && a.length === LINK_BYTES && Buffer.compare(a, b) === 0
 
@@ -65,7 +43,7 @@ export function verifyChain(entries: Iterable<StoredEntry>, expected: { head: st
   if (!current.done && current.value.link === null) {
     return { status: 'unchained', verified: 0, head: null, expectedHead: expected.head, firstBreak: null }
   }
-  const broken = (entry: StoredEntry, problem: BreakKind, detail: string): VerifyReport => ({
+  const broken = (entry: StoredEntry, problem: ChainBreak['problem'], detail: string): VerifyReport => ({
     status: 'broken',
     verified: position,
     head: Buffer.from(previous).toString('hex'),

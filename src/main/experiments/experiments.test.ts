@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError, type ServiceStatus } from '../../shared/contract'
-import type { ServiceHost } from '../services/service-host'
+import { ApiError } from '../../shared/contract'
 import { expandExperiment, parseGridAxis, parseSeeds } from './plan'
 import { runOnPool } from './pool'
 
@@ -53,18 +52,14 @@ describe('experiment expansion', () => {
   })
 })
 
-function fakeWorker(name: string, log: string[]): ServiceHost {
+/** A worker of the pool: anything that takes a task and answers (here doubling it; 13 fails). */
+function fakeWorker(name: string, log: string[]): { double(task: number): Promise<number> } {
   return {
-    name: 'engine',
-    start: async () => undefined,
-    stop: async () => undefined,
-    status: () => ({ name: 'engine', state: 'ready', pid: 1, restarts: 0, lastExit: null, restartInMs: null }) as ServiceStatus,
-    onStatus: () => () => undefined,
-    call: async <T,>(_m: string, params: unknown): Promise<T> => {
-      log.push(`${name}:${String(params)}`)
-      await new Promise((r) => setTimeout(r, Number(params) % 3))
-      if (params === 13) throw new Error('unlucky')
-      return (Number(params) * 2) as T
+    double: async (task) => {
+      log.push(`${name}:${task}`)
+      await new Promise((r) => setTimeout(r, task % 3))
+      if (task === 13) throw new Error('unlucky')
+      return task * 2
     }
   }
 }
@@ -75,7 +70,7 @@ describe('process pool', () => {
     const workers = [fakeWorker('a', log), fakeWorker('b', log), fakeWorker('c', log)]
     const tasks = Array.from({ length: 20 }, (_, i) => i)
     const progress: number[] = []
-    const results = await runOnPool(workers, tasks, (w, task) => w.call<number>('x', task), { onProgress: (p) => progress.push(p.done) })
+    const results = await runOnPool(workers, tasks, (w, task) => w.double(task), { onProgress: (p) => progress.push(p.done) })
     expect(results.map((r) => (r.ok ? r.value : r.error))).toEqual(tasks.map((t) => (t === 13 ? 'unlucky' : t * 2)))
     expect(new Set(log.map((l) => l.split(':')[0]))).toEqual(new Set(['a', 'b', 'c']))
     expect(progress).toEqual(tasks.map((_, i) => i + 1))
@@ -85,7 +80,7 @@ describe('process pool', () => {
     const controller = new AbortController()
     const workers = [fakeWorker('a', []), fakeWorker('b', [])]
     const tasks = Array.from({ length: 50 }, (_, i) => i)
-    const pending = runOnPool(workers, tasks, (w, task) => w.call<number>('x', task), {
+    const pending = runOnPool(workers, tasks, (w, task) => w.double(task), {
       signal: controller.signal,
       onProgress: (p) => p.done === 5 && controller.abort()
     })

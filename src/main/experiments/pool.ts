@@ -1,5 +1,4 @@
 import { ApiError } from '../../shared/contract'
-import type { ServiceHost } from '../services/service-host'
 
 export interface PoolProgress {
   done: number
@@ -19,10 +18,10 @@ export interface PoolResult<R> {
  * in submission order; results come back indexed so the caller's table order never depends on
  * which process finished first.
  */
-export async function runOnPool<T, R>(
-  workers: readonly ServiceHost[],
+export async function runOnPool<W, T, R>(
+  workers: readonly W[],
   tasks: readonly T[],
-  run: (worker: ServiceHost, task: T, signal: AbortSignal, index: number) => Promise<R>,
+  run: (worker: W, task: T, signal: AbortSignal, index: number) => Promise<R>,
   options: { signal?: AbortSignal; onProgress?: (p: PoolProgress) => void } = {}
 ): Promise<PoolResult<R>[]> {
   if (workers.length === 0) throw new Error('the pool has no engine processes')
@@ -34,7 +33,7 @@ export async function runOnPool<T, R>(
   const abort = (): void => controller.abort()
   options.signal?.addEventListener('abort', abort, { once: true })
 
-  const lane = async (worker: ServiceHost): Promise<void> => {
+  const lane = async (worker: W): Promise<void> => {
     while (next < tasks.length) {
       if (controller.signal.aborted) return
       const index = next++

@@ -1,3 +1,4 @@
+import type { SeriesRegimeReport } from '../../shared/contract'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { buildProbeModel } from './probe-model'
@@ -11,21 +12,8 @@ export function modelsDir(fromDir: string): string {
   return process.env.MECHANICA_MODELS ?? join(fromDir, '..', '..', 'resources', 'models')
 }
 
-export interface SeriesRegimeReport {
-  bars: number
-  firstBar: number
-  executionProvider: string
-  providers: string
-  model: { name: string; sha256: string }
-  /** P(stable) per bar from firstBar on. */
-  pStable: number[]
-  /** RegimeFilter (threshold 3) over P(stable) < 0.5, per bar from firstBar on: 0 stable, 1 stress. */
-  filtered: number[]
-  ood: { radius: number; barsOutside: number; distance: number[] }
-  /** Latent phase space per bar in the model's frozen PCA basis, [bars × dims] row-major, with the regime centroids. */
-  phase: { dims: number; values: number[]; centroids: number[][] }
-  evaluation?: { accuracy: number | null; f1_stress: number | null; switches: number; detected: number; mean_time_to_detection: number | null; false_alarms_per_1000_stable_bars: number | null }
-}
+/** The report crosses from the inference process, so the contract declares it. */
+export type { SeriesRegimeReport }
 
 /**
  * The regime model on any close series: features, streaming inference on the provider that

@@ -1,3 +1,4 @@
+import { verificationStatusClass } from '../../shared/contract'
 import { formatFact, memoSections, metricsTable, type FactBlock } from '../../shared/contract/memo-sections'
 import { escapeXml } from './charts'
 import { assumptions, chainLine, memoDate, memoTitle, type MemoDocument } from './document'
@@ -16,7 +17,8 @@ h2 { font-size: 14px; margin: 22px 0 8px; padding-bottom: 3px; border-bottom: 2p
 h3 { font-size: 12px; margin: 14px 0 4px; }
 .meta { color: #57606a; margin: 0 0 10px; }
 .status { display: inline-block; padding: 0 6px; border-radius: 3px; font-weight: 600; border: 1px solid currentColor; }
-.status.verified { color: #1a7f37; } .status.not-verified { color: #9a6700; } .status.findings, .status.chain-broken { color: #cf222e; }
+/* The app's colours for each verification status (audit.css, memo.css): the same classes, the same tones. */
+.status.verification-verified { color: #1a7f37; } .status.verification-not-verified { color: #59636e; } .status.verification-findings { color: #9a6700; } .status.verification-chain-broken { color: #cf222e; }
 section.field { break-inside: avoid-page; margin-bottom: 10px; }
 .narrative { white-space: pre-wrap; margin: 0 0 6px; padding: 6px 8px; border-left: 3px solid #1f6feb; background: #f6f8fa; }
 .narrative.empty { color: #8c959f; font-style: italic; border-left-color: #d0d7de; }
@@ -52,10 +54,6 @@ function blockHtml(block: FactBlock): string {
 function narrativeHtml(text: string): string {
   const trimmed = text.replace(/\r\n/g, '\n').trim()
   return trimmed === '' ? '<p class="narrative empty">Not written yet.</p>' : `<p class="narrative">${esc(trimmed)}</p>`
-}
-
-function statusClass(status: string): string {
-  return status.toLowerCase().replace(/\s+/g, '-')
 }
 
 export function renderHtml(doc: MemoDocument): string {
@@ -102,7 +100,7 @@ export function renderHtml(doc: MemoDocument): string {
 </head>
 <body>
 <h1>${esc(`Memo: ${memoTitle(f)}`)}</h1>
-<p class="meta">Run finished <span class="mono">${esc(memoDate(f))}</span> · verification status <span class="status ${statusClass(v.verificationStatus)}" data-testid="memo-verification">${esc(v.verificationStatus)}</span> · ${esc(chainLine(v))}</p>
+<p class="meta">Run finished <span class="mono">${esc(memoDate(f))}</span> · verification status <span class="status ${verificationStatusClass(v.verificationStatus)}" data-testid="memo-verification">${esc(v.verificationStatus)}</span> · ${esc(chainLine(v))}</p>
 <h2>One-page memo</h2>
 ${memo}
 <h2>Risk-committee package</h2>
@@ -116,7 +114,7 @@ ${blockHtml(metricsTable(f))}
 <h2>Assumptions</h2>
 <ul class="assumptions">${assumptions(f).map((a) => `<li>${esc(a)}</li>`).join('')}</ul>
 <h2>Verification</h2>
-<p>Status: <span class="status ${statusClass(v.verificationStatus)}">${esc(v.verificationStatus)}</span>. ${esc(chainLine(v))}.</p>
+<p>Status: <span class="status ${verificationStatusClass(v.verificationStatus)}">${esc(v.verificationStatus)}</span>. ${esc(chainLine(v))}.</p>
 ${reviews}
 </body>
 </html>

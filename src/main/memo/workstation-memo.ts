@@ -1,12 +1,11 @@
-import type { EventName, LabInfo, LabRunSpec, MethodInput, MethodResult, RunSummary, StressVariant } from '../../shared/contract'
+import type { EventName, LabInfo, LabRunSpec, MethodInput, MethodResult, RunSummary } from '../../shared/contract'
 import { MAX_SURFACE_FRAMES } from '../../shared/contract'
 import type { Clock } from '../clock'
 import type { RunManager } from '../runs/run-manager'
-import type { ServiceHost } from '../services/service-host'
+import type { EngineService } from '../services/service-host'
 import type { AuditStore } from '../store/audit-store'
 import type { Db } from '../store/database'
 import type { RunsRepository } from '../store/runs-repository'
-import type { RunPlan } from '../workers/engine'
 import type { SurfaceOverview } from './facts'
 import { MemoService } from './memo-service'
 
@@ -14,7 +13,7 @@ export interface WorkstationMemoOptions {
   db: Db
   repository: RunsRepository
   audit: AuditStore
-  engine: ServiceHost
+  engine: EngineService
   runs: RunManager
   subscribe(listener: (event: EventName, payload: unknown) => void): () => void
   emit(event: 'task.progress', payload: { task: string; done: number; total: number; label: string }): void
@@ -62,14 +61,14 @@ export function workstationMemo(o: WorkstationMemoOptions): MemoService {
     baseDir: o.baseDir,
     ...(o.printToPdf ? { printToPdf: o.printToPdf } : {}),
     labInfo: async (lab) => {
-      labs ??= o.engine.call<{ labs: LabInfo[] }>('engine.labs', {}).then((r) => r.labs)
+      labs ??= o.engine.call('engine.labs', {}).then((r) => r.labs)
       labs.catch(() => (labs = null))
       const info = (await labs).find((l) => l.id === lab)
       return info ? { title: info.title, chapter: info.chapter, description: info.description } : { title: lab, chapter: 0, description: '' }
     },
     stress: {
-      menu: async (spec: LabRunSpec) => (await o.engine.call<{ variants: StressVariant[] }>('engine.stressMenu', spec)).variants,
-      configHash: async (spec: LabRunSpec) => (await o.engine.call<RunPlan>('engine.plan', spec)).configHash,
+      menu: async (spec: LabRunSpec) => (await o.engine.call('engine.stressMenu', { spec })).variants,
+      configHash: async (spec: LabRunSpec) => (await o.engine.call('engine.plan', { spec })).configHash,
       run: async (spec: LabRunSpec) => {
         const run = await o.runs.start(spec)
         await runEnded(run.id)

@@ -1,17 +1,8 @@
+import type { ModelRegimeOutput } from '../../shared/contract/protocol'
 import type { RegimeInference } from './walk-forward'
 
-/**
- * The regime model's output for a series, computed outside the engine (the inference service
- * owns onnxruntime) and handed to a run as an input. Values are per bar from `firstBar` on.
- */
-export interface ModelRegimeOutput {
-  firstBar: number
-  pStable: Float64Array
-  oodDistance: Float64Array
-  oodRadius: number
-  model: { name: string; sha256: string }
-  executionProvider: string
-}
+/** The regime model's output for a series, handed to a run as an input (declared in the engine's method table). */
+export type { ModelRegimeOutput }
 
 /**
  * A model's per-bar output as a RegimeInference over n bars: NaN before the walk-forward

@@ -2,7 +2,7 @@ import { ApiError, type RunSpec } from '../../shared/contract'
 import type { LabInputs, LabRequirement } from '../engine/kernel'
 import type { ModelRegimeOutput } from '../regime/model-output'
 import type { SeriesRegimeReport } from '../inference/classify-series'
-import type { ServiceHost } from '../services/service-host'
+import type { EngineService, InferenceService } from '../services/service-host'
 
 /** Computes what a run's plan requires before the engine can run it. */
 export type InputResolver = (spec: RunSpec, requires: readonly LabRequirement[], signal?: AbortSignal) => Promise<LabInputs>
@@ -23,13 +23,13 @@ export function regimeInputFromReport(report: Pick<SeriesRegimeReport, 'firstBar
  * The workstation's resolver: the engine simulates the lab's price series, the inference
  * service runs the regime model over it (the only process holding onnxruntime sessions).
  */
-export function serviceInputResolver(engine: ServiceHost, inference: ServiceHost): InputResolver {
+export function serviceInputResolver(engine: EngineService, inference: InferenceService): InputResolver {
   return async (spec, requires, signal) => {
     const inputs: LabInputs = {}
     if (requires.includes('regime-model')) {
       if (spec.task !== 'lab') throw new ApiError('invalid_params', 'only lab runs take the regime model as an input')
-      const series = await engine.call<{ closes: Float64Array }>('engine.regimeSeries', { kind: 'lab', spec }, { signal })
-      const report = await inference.call<SeriesRegimeReport>('inference.regime', { closes: series.closes, labels: null }, { signal })
+      const series = await engine.call('engine.regimeSeries', { source: { kind: 'lab', spec } }, { signal })
+      const report = await inference.call('inference.regime', { closes: series.closes, labels: null }, { signal })
       inputs.regime = regimeInputFromReport(report)
     }
     return inputs

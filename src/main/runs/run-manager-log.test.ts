@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError, type LabRunSpec, type RunSummary, type ServiceStatus } from '../../shared/contract'
+import { engineMethods, type EngineMethods } from '../../shared/contract/protocol'
 import type { Clock } from '../clock'
 import { STEP_CHUNK, type StepLogSlice } from '../engine/kernel'
 import { executeLab, planLab } from '../labs/execute'
-import type { CallOptions, ServiceHost } from '../services/service-host'
+import { localService } from '../services/local-service'
+import type { ServiceHandler } from '../services/protocol'
+import type { EngineService } from '../services/service-host'
 import { AuditStore } from '../store/audit-store'
 import { RunsRepository } from '../store/runs-repository'
 import { useStoreSandbox } from '../store/test-support'
-import type { RunPlan } from '../workers/engine'
+import { engineHandlers } from '../workers/engine-handlers'
 import { RunManager } from './run-manager'
 import { runSurfaceHandlers } from './run-surfaces'
 
@@ -16,43 +19,39 @@ const clock: Clock = { nowMs: () => 0, isoNow: () => '2026-11-22T00:00:00.000Z' 
 const spec: LabRunSpec = { task: 'lab', lab: 'credit-spreads', preset: 'faithful', seed: 11, overrides: { T: 10_000, 'risk_params.max_leverage': 0.5 } }
 
 /**
- * The engine service as RunManager sees it, running the lab in this process: it emits the log's
- * slices as `log` events and, when told to, dies after some of them the way a killed process's
- * pending call fails (service_crashed, with the exit reason in its status).
+ * The engine service as RunManager sees it, running the lab in this process behind the engine's
+ * method table (params, events and response checked as across the process boundary): it emits
+ * the log's slices as `log` events and, when told to, dies after some of them the way a killed
+ * process's pending call fails (service_crashed, with the exit reason in its status).
  */
-class InProcessEngine implements ServiceHost {
+class InProcessEngine implements EngineService {
   readonly name = 'engine' as const
   dieAfterSlices: number | null = null
   private lastExit: string | null = null
   runs = 0
+  private readonly local = localService('engine', engineMethods, { ...engineHandlers, 'engine.run': (params, ctx) => this.run(params, ctx) })
+  readonly call = this.local.call
+  readonly start = this.local.start
+  readonly stop = this.local.stop
+  readonly onStatus = this.local.onStatus
 
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-  onStatus(): () => void {
-    return () => undefined
-  }
   status(): ServiceStatus {
     return { name: 'engine', state: 'ready', pid: 4242, restarts: 0, lastExit: this.lastExit, restartInMs: null }
   }
 
-  async call<T>(method: string, params: unknown, options: CallOptions = {}): Promise<T> {
-    if (method === 'engine.plan') {
-      const plan = planLab(params as LabRunSpec)
-      return { seed: plan.seed, steps: plan.steps, configHash: plan.configHash, requires: [] } satisfies RunPlan as T
-    }
-    if (method !== 'engine.run') throw new Error(`unexpected ${method}`)
-    const request = params as { spec: LabRunSpec; logBatches?: boolean }
-    expect(request.logBatches).toBe(true)
+  private readonly run: ServiceHandler<EngineMethods, 'engine.run'> = async ({ spec, logBatches }, ctx) => {
+    expect(logBatches).toBe(true)
+    if (spec.task !== 'lab') throw new Error('these tests run labs')
     this.runs++
     const slices: StepLogSlice[] = []
-    const output = await executeLab(request.spec, { onLogSlice: (slice) => slices.push(slice) })
+    const output = await executeLab(spec, { onLogSlice: (slice) => slices.push(slice) })
     const dieAfter = this.dieAfterSlices
-    for (const slice of dieAfter === null ? slices : slices.slice(0, dieAfter)) options.onEvent?.('log', slice)
+    for (const slice of dieAfter === null ? slices : slices.slice(0, dieAfter)) ctx.emit('log', slice)
     if (dieAfter !== null) {
       this.lastExit = 'killed by SIGKILL'
       throw new ApiError('service_crashed', 'The engine service stopped (killed by SIGKILL) while engine.run was running; it is restarting.')
     }
-    return output as T
+    return output
   }
 }
 

@@ -1,9 +1,8 @@
-import { ApiError, type EventName, type EventPayload, type RunSeriesChunk, type RunSpec, type RunSummary, type TaskOutput } from '../../shared/contract'
+import { ApiError, type EventName, type EventPayload, type RunSeriesChunk, type RunSpec, type RunSummary } from '../../shared/contract'
 import type { Clock } from '../clock'
-import type { ServiceHost } from '../services/service-host'
+import type { EngineService } from '../services/service-host'
 import type { RunsRepository } from '../store/runs-repository'
-import type { StepLogSlice } from '../engine/kernel/step-records'
-import type { RunPlan } from '../workers/engine'
+import type { RunInputs, RunPlan } from '../../shared/contract/protocol'
 import { ProgressThrottle } from './progress-throttle'
 import { SeriesBatcher } from './series-batcher'
 import type { InputResolver } from './run-inputs'
@@ -25,7 +24,7 @@ export class RunManager {
   private closing = false
 
   constructor(
-    private readonly engine: ServiceHost,
+    private readonly engine: EngineService,
     private readonly runs: RunsRepository,
     private readonly emit: Emit,
     private readonly clock: Clock,
@@ -56,7 +55,7 @@ export class RunManager {
     if (engineStatus.state !== 'ready' && engineStatus.state !== 'starting') {
       throw new ApiError('service_unavailable', `The engine service is ${engineStatus.state}; the run was not started.`)
     }
-    const plan = await this.engine.call<RunPlan>('engine.plan', spec)
+    const plan = await this.engine.call('engine.plan', { spec })
     const run = this.runs.create({
       spec,
       seed: plan.seed,
@@ -66,7 +65,7 @@ export class RunManager {
       createdAt: this.clock.isoNow()
     })
     this.emit('run.updated', { run })
-    void this.execute(run, spec, plan.requires ?? [])
+    void this.execute(run, spec, plan.requires)
     return run
   }
 
@@ -114,39 +113,35 @@ export class RunManager {
     // Set once engine.run is under way: a service_crashed before it came from the inference service.
     let inEngine = false
     try {
-      let params: unknown = spec
-      if (spec.task === 'lab') {
-        let inputs = {}
-        if (requires.length > 0) {
-          if (!this.resolveInputs) throw new ApiError('service_unavailable', `Run #${run.id} needs ${requires.join(', ')}, which this workstation cannot compute.`)
-          inputs = await this.resolveInputs(spec, requires, controller.signal)
-        }
-        params = { spec, inputs, logBatches: true }
+      let inputs: RunInputs = {}
+      if (spec.task === 'lab' && requires.length > 0) {
+        if (!this.resolveInputs) throw new ApiError('service_unavailable', `Run #${run.id} needs ${requires.join(', ')}, which this workstation cannot compute.`)
+        inputs = await this.resolveInputs(spec, requires, controller.signal)
       }
       inEngine = true
-      const output = await this.engine.call<TaskOutput & { logTail?: StepLogSlice }>('engine.run', params, {
+      // A lab run's decision log comes as `log` slices, each committed as it arrives.
+      const output = await this.engine.call('engine.run', spec.task === 'lab' ? { spec, inputs, logBatches: true } : { spec }, {
         signal: controller.signal,
-        onEvent: (name, payload) => {
-          if (name === 'series') return series.offer(payload as Omit<RunSeriesChunk, 'runId'>)
-          if (name === 'log') {
+        on: {
+          series: (chunk) => series.offer(chunk),
+          log: (slice) => {
             if (logError) return
             try {
-              logged = this.runs.appendStepLog(run.id, payload as StepLogSlice)
+              logged = this.runs.appendStepLog(run.id, slice)
             } catch (error) {
               logError = error as Error
               controller.abort()
             }
-            return
-          }
-          if (name !== 'progress') return
-          const progress = payload as { done: number; total: number }
-          done = progress.done
-          const frame = throttle.offer(progress.done, progress.total)
-          if (frame) this.emit('run.progress', { runId: run.id, ...frame })
-          const now = this.clock.nowMs()
-          if (now - lastPersistMs >= PROGRESS_PERSIST_INTERVAL_MS) {
-            lastPersistMs = now
-            this.runs.recordProgress(run.id, done)
+          },
+          progress: (progress) => {
+            done = progress.done
+            const frame = throttle.offer(progress.done, progress.total)
+            if (frame) this.emit('run.progress', { runId: run.id, ...frame })
+            const now = this.clock.nowMs()
+            if (now - lastPersistMs >= PROGRESS_PERSIST_INTERVAL_MS) {
+              lastPersistMs = now
+              this.runs.recordProgress(run.id, done)
+            }
           }
         }
       })

@@ -1,11 +1,10 @@
 import { ApiError, STREAM_SAMPLED_COLUMNS, type MethodInput, type MethodResult, type RunSummary } from '../../shared/contract'
 import { StreamConflator, bucketWidth, concatConflated, reconflate, type ConflatedSeries } from '../../shared/series-conflation'
 import type { LabInputs } from '../engine/kernel'
-import type { ServiceHost } from '../services/service-host'
+import type { EngineService } from '../services/service-host'
 import type { RunsRepository } from '../store/runs-repository'
 import { STEP_CHUNK } from '../store/step-log'
 import { blobToFloat64 } from '../store/series-codec'
-import type { RunPlan } from '../workers/engine'
 import type { InputResolver } from './run-inputs'
 
 /**
@@ -13,7 +12,7 @@ import type { InputResolver } from './run-inputs'
  * market again from the run's spec; inputs such as the regime model's output are computed again
  * once and kept for the last run asked about) and its constraint events as stored.
  */
-export function runSurfaceHandlers(repository: RunsRepository, engine: ServiceHost, resolveInputs: InputResolver) {
+export function runSurfaceHandlers(repository: RunsRepository, engine: EngineService, resolveInputs: InputResolver) {
   let lastInputs: { configHash: string; inputs: LabInputs } | null = null
 
   const runOf = (runId: number) => {
@@ -27,13 +26,13 @@ export function runSurfaceHandlers(repository: RunsRepository, engine: ServiceHo
       const run = runOf(request.runId)
       if (run.spec.task !== 'lab') throw new ApiError('invalid_params', `Run #${run.id} is a ${run.spec.task}, which has no surface; surfaces belong to lab runs.`)
       let inputs: LabInputs = {}
-      const plan = await engine.call<RunPlan>('engine.plan', run.spec)
+      const plan = await engine.call('engine.plan', { spec: run.spec })
       if (plan.requires.length > 0) {
         if (lastInputs?.configHash !== plan.configHash) lastInputs = { configHash: plan.configHash, inputs: await resolveInputs(run.spec, plan.requires) }
         inputs = lastInputs.inputs
       }
       const window = { from: request.from, count: request.count, stride: request.stride, frames: request.frames }
-      const frames = await engine.call<Omit<MethodResult<'runs.surfaces'>, 'runId'>>('engine.surfaces', { spec: run.spec, inputs, window })
+      const frames = await engine.call('engine.surfaces', { spec: run.spec, inputs, window })
       return { runId: run.id, ...frames }
     },
 

@@ -1,7 +1,8 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ApiError, type ErrorCode, type InferenceStatus, type RandomWalkSpec, type ServiceStatus, type TaskOutput, type WalkResults } from '../../shared/contract'
+import { ApiError, type ErrorCode, type RandomWalkSpec, type ServiceStatus, type TaskOutput, type WalkResults } from '../../shared/contract'
+import { engineMethods, inferenceMethods, type EngineMethods, type ServiceTable } from '../../shared/contract/protocol'
 import { runRandomWalk } from '../engine/tasks/random-walk'
 import { launchNodeProcess } from './node-launcher'
 import type { ProcessLauncher } from './process-port'
@@ -15,11 +16,19 @@ const inferenceFile = join(root, 'out/main/workers/inference.js')
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__')
 const crashingWorker = join(fixtures, 'crashing-worker.cjs')
 const silentWorker = join(fixtures, 'silent-worker.cjs')
+const malformedWorker = join(fixtures, 'malformed-worker.cjs')
 
 const backoff: BackoffPolicy = { initialMs: 20, maxMs: 100, maxRestarts: 3, stableMs: 5000, readyTimeoutMs: 5000 }
 
 /** What engine.run hands back for a random walk. */
 type WalkOutput = TaskOutput & { results: WalkResults }
+
+/** engine.run's answer for a random walk, narrowed to one. */
+function walkOf(output: TaskOutput): WalkOutput {
+  const { results, resultsHash } = output
+  if (results.kind !== 'random-walk') throw new Error(`expected a random walk's results, got ${results.kind}`)
+  return { results, resultsHash }
+}
 
 const smallWalk: RandomWalkSpec = { task: 'random-walk', steps: 200_000, seed: 7, start: 100, drift: 0, volatility: 0.01 }
 const longWalk: RandomWalkSpec = { ...smallWalk, steps: 10_000_000 }
@@ -27,7 +36,7 @@ const longWalk: RandomWalkSpec = { ...smallWalk, steps: 10_000_000 }
 // Every process any test launched, so that afterEach can prove none is left behind.
 let launchedPids: number[] = []
 let launchedFiles: string[] = []
-let services: SupervisedService[] = []
+let services: Array<SupervisedService<ServiceTable>> = []
 
 const trackingLauncher: ProcessLauncher = (entryFile, serviceName) => {
   const port = launchNodeProcess(entryFile, serviceName)
@@ -36,8 +45,8 @@ const trackingLauncher: ProcessLauncher = (entryFile, serviceName) => {
   return port
 }
 
-function makeService(entryFile: string, policy: BackoffPolicy = backoff, launcher: ProcessLauncher = trackingLauncher): SupervisedService {
-  const service = new SupervisedService('engine', entryFile, launcher, policy)
+function makeService(entryFile: string, policy: BackoffPolicy = backoff, launcher: ProcessLauncher = trackingLauncher): SupervisedService<EngineMethods> {
+  const service = new SupervisedService('engine', engineMethods, entryFile, launcher, policy)
   services.push(service)
   return service
 }
@@ -52,7 +61,7 @@ function isAlive(pid: number): boolean {
 }
 
 /** Records every status the service reports, and waits for one that matches. */
-function watchStatus(service: SupervisedService): {
+function watchStatus(service: SupervisedService<ServiceTable>): {
   seen: ServiceStatus[]
   next(match: (status: ServiceStatus) => boolean, timeoutMs?: number): Promise<ServiceStatus>
 } {
@@ -119,9 +128,7 @@ describe('SupervisedService with the built engine worker', () => {
     expect(isAlive(status.pid ?? -1)).toBe(true)
 
     const progress: unknown[] = []
-    const output = await service.call<WalkOutput>('engine.run', smallWalk, {
-      onEvent: (name, payload) => progress.push({ name, payload })
-    })
+    const output = walkOf(await service.call('engine.run', { spec: smallWalk }, { on: { progress: (payload) => progress.push({ name: 'progress', payload }) } }))
 
     expect(output.resultsHash).toMatch(/^[0-9a-f]{64}$/)
     const { results } = output
@@ -152,10 +159,10 @@ describe('SupervisedService with the built engine worker', () => {
     await Promise.all([a.start(), b.start()])
     expect(a.status().pid).not.toBe(b.status().pid)
 
-    const first = await a.call<WalkOutput>('engine.run', smallWalk)
-    const again = await a.call<WalkOutput>('engine.run', smallWalk)
-    const elsewhere = await b.call<WalkOutput>('engine.run', smallWalk)
-    const otherSeed = await b.call<WalkOutput>('engine.run', { ...smallWalk, seed: 8 })
+    const first = walkOf(await a.call('engine.run', { spec: smallWalk }))
+    const again = walkOf(await a.call('engine.run', { spec: smallWalk }))
+    const elsewhere = walkOf(await b.call('engine.run', { spec: smallWalk }))
+    const otherSeed = walkOf(await b.call('engine.run', { spec: { ...smallWalk, seed: 8 } }))
 
     expect(again.resultsHash).toBe(first.resultsHash)
     expect(elsewhere.resultsHash).toBe(first.resultsHash)
@@ -167,24 +174,36 @@ describe('SupervisedService with the built engine worker', () => {
     const service = makeService(engineFile)
     const started = service.start()
     expect(service.status().state).toBe('starting')
-    const output = await service.call<WalkOutput>('engine.run', { ...smallWalk, steps: 1000 })
+    const output = walkOf(await service.call('engine.run', { spec: { ...smallWalk, steps: 1000 } }))
     await started
     expect(output.results.summary.steps).toBe(1000)
     expect(service.status().state).toBe('ready')
   })
 
-  it('reports invalid params and unknown methods from the worker as ApiErrors without disturbing the process', async () => {
+  it('the worker refuses params its method table does not accept with invalid_params naming the field, before the task runs', async () => {
     const service = makeService(engineFile)
     await service.start()
     const pid = service.status().pid
+    const events: unknown[] = []
 
-    const invalid = await rejectionOf(service.call('engine.run', { ...smallWalk, steps: 0 }), 'invalid_params')
-    // Same path as the router reports it.
-    expect(invalid.message).toBe('spec.steps: must be at least 1 (got 0)')
+    const invalid = await rejectionOf(service.call('engine.run', { spec: { ...smallWalk, steps: 0 } }, { on: { progress: (p) => events.push(p) } }), 'invalid_params')
+    // Same path as the router reports it, after the method's name.
+    expect(invalid.message).toBe('engine.run: spec.steps: must be at least 1 (got 0)')
     expect(invalid.issues).toEqual([{ path: 'spec.steps', message: 'must be at least 1 (got 0)' }])
+    // The old call shape, a bare spec, is refused rather than guessed at.
+    // @ts-expect-error engine.run takes { spec, inputs?, logBatches? }
+    const bare = await rejectionOf(service.call('engine.run', smallWalk), 'invalid_params')
+    expect(bare.issues).toContainEqual({ path: 'spec', message: 'Invalid input: expected object, received undefined (got nothing)' })
+    expect(bare.message).toMatch(/^engine\.run: /)
+    // Typed arrays are checked for what they are, not converted.
+    const closes = await rejectionOf(service.call('engine.regimeSeries', { source: { kind: 'csv', name: 'x.csv', text: '' } }), 'invalid_params')
+    expect(closes.issues?.[0]?.path).toBe('source.text')
+    expect(events).toEqual([])
 
+    // A method the table does not list is refused before anything is sent.
+    // @ts-expect-error not an engine method
     const unknown = await rejectionOf(service.call('engine.nope', {}), 'unknown_method')
-    expect(unknown.message).toBe('the service has no task "engine.nope"')
+    expect(unknown.message).toBe('the engine service has no task "engine.nope"')
 
     expect(service.status()).toMatchObject({ state: 'ready', pid, restarts: 0 })
   })
@@ -197,13 +216,15 @@ describe('SupervisedService with the built engine worker', () => {
     const controller = new AbortController()
     let abortedAt = 0
     let lastDone = 0
-    const call = service.call<WalkOutput>('engine.run', longWalk, {
+    const call = service.call('engine.run', { spec: longWalk }, {
       signal: controller.signal,
-      onEvent: (_name, payload) => {
-        lastDone = (payload as { done: number }).done
-        if (abortedAt === 0) {
-          abortedAt = performance.now()
-          controller.abort()
+      on: {
+        progress: ({ done }) => {
+          lastDone = done
+          if (abortedAt === 0) {
+            abortedAt = performance.now()
+            controller.abort()
+          }
         }
       }
     })
@@ -217,7 +238,7 @@ describe('SupervisedService with the built engine worker', () => {
     expect(latencyMs).toBeLessThan(1000)
 
     expect(service.status()).toMatchObject({ state: 'ready', pid, restarts: 0, lastExit: null })
-    const after = await service.call<WalkOutput>('engine.run', { ...smallWalk, steps: 1000 })
+    const after = walkOf(await service.call('engine.run', { spec: { ...smallWalk, steps: 1000 } }))
     expect(after.results.summary.steps).toBe(1000)
   })
 
@@ -226,7 +247,7 @@ describe('SupervisedService with the built engine worker', () => {
     await service.start()
     const controller = new AbortController()
     controller.abort()
-    const error = await rejectionOf(service.call('engine.run', smallWalk, { signal: controller.signal }), 'cancelled')
+    const error = await rejectionOf(service.call('engine.run', { spec: smallWalk }, { signal: controller.signal }), 'cancelled')
     expect(error.message).toBe('engine.run was cancelled')
   })
 
@@ -238,11 +259,13 @@ describe('SupervisedService with the built engine worker', () => {
     if (firstPid === null) throw new Error('no pid')
 
     let killed = false
-    const call = service.call<WalkOutput>('engine.run', longWalk, {
-      onEvent: () => {
-        if (!killed) {
-          killed = true
-          process.kill(firstPid, 'SIGKILL')
+    const call = service.call('engine.run', { spec: longWalk }, {
+      on: {
+        progress: () => {
+          if (!killed) {
+            killed = true
+            process.kill(firstPid, 'SIGKILL')
+          }
         }
       }
     })
@@ -268,7 +291,7 @@ describe('SupervisedService with the built engine worker', () => {
     expect(ready).toMatchObject({ restarts: 1, lastExit: 'killed by SIGKILL', restartInMs: null })
     expect(isAlive(firstPid)).toBe(false)
 
-    const output = await service.call<WalkOutput>('engine.run', smallWalk)
+    const output = await service.call('engine.run', { spec: smallWalk })
     expect(output.resultsHash).toBe((await runRandomWalk(smallWalk)).resultsHash)
   })
 
@@ -283,13 +306,13 @@ describe('SupervisedService with the built engine worker', () => {
     process.kill(pid, 'SIGKILL')
     await restarting
 
-    const error = await rejectionOf(service.call('engine.run', smallWalk), 'service_unavailable')
+    const error = await rejectionOf(service.call('engine.run', { spec: smallWalk }), 'service_unavailable')
     expect(error.message).toBe('The engine service is restarting after it stopped (killed by SIGKILL); try again in a moment.')
     // It failed without waiting for the restart.
     expect(service.status().state).toBe('restarting')
 
     await watch.next((s) => s.state === 'ready')
-    const output = await service.call<WalkOutput>('engine.run', { ...smallWalk, steps: 1000 })
+    const output = walkOf(await service.call('engine.run', { spec: { ...smallWalk, steps: 1000 } }))
     expect(output.results.summary.steps).toBe(1000)
   })
 
@@ -326,7 +349,7 @@ describe('SupervisedService with the built engine worker', () => {
 
     let running!: () => void
     const firstProgress = new Promise<void>((resolve) => (running = resolve))
-    const call = service.call('engine.run', longWalk, { onEvent: () => running() })
+    const call = service.call('engine.run', { spec: longWalk }, { on: { progress: () => running() } })
     await firstProgress
 
     const failed = rejectionOf(call, 'service_unavailable')
@@ -336,7 +359,7 @@ describe('SupervisedService with the built engine worker', () => {
     expect(service.status()).toEqual({ name: 'engine', state: 'stopped', pid: null, restarts: 0, lastExit: null, restartInMs: null })
     expect(() => process.kill(pid, 0)).toThrow()
 
-    const later = await rejectionOf(service.call('engine.run', smallWalk), 'service_unavailable')
+    const later = await rejectionOf(service.call('engine.run', { spec: smallWalk }), 'service_unavailable')
     expect(later.message).toBe('The engine service is not running.')
   })
 })
@@ -364,7 +387,7 @@ describe('SupervisedService with misbehaving workers', () => {
     })
     expect(error.message).toBe('The engine service crashed 5 times in a row (exited with code 3) and was not restarted; restart Mechanica.')
 
-    const later = await rejectionOf(service.call('engine.run', smallWalk), 'service_unavailable')
+    const later = await rejectionOf(service.call('engine.run', { spec: smallWalk }), 'service_unavailable')
     expect(later.message).toBe(error.message)
   })
 
@@ -413,12 +436,44 @@ describe('SupervisedService with misbehaving workers', () => {
   })
 })
 
+describe('SupervisedService against a worker that breaks its method table', () => {
+  it('turns a malformed response into internal naming the method and the field, and keeps serving', async () => {
+    const service = makeService(malformedWorker)
+    await service.start()
+    const pid = service.status().pid
+
+    const plan = await rejectionOf(service.call('engine.plan', { spec: smallWalk }), 'internal')
+    expect(plan.message).toBe('engine.plan returned a malformed response: seed: Invalid input: expected number, received string (got "seven")')
+    expect(plan.issues).toBeUndefined()
+    const menu = await rejectionOf(service.call('engine.stressMenu', { spec: { task: 'lab', lab: 'fx-carry' } }), 'internal')
+    expect(menu.message).toMatch(/^engine\.stressMenu returned a malformed response: variants\.0\.overrides: /)
+
+    expect(service.status()).toMatchObject({ state: 'ready', pid, restarts: 0 })
+  })
+
+  it('fails a call whose event is malformed or undeclared with internal naming the event, and cancels it in the worker', async () => {
+    const service = makeService(malformedWorker)
+    await service.start()
+    const heard: unknown[] = []
+
+    const run = await rejectionOf(service.call('engine.run', { spec: smallWalk }, { on: { progress: (p) => heard.push(p) } }), 'internal')
+    expect(run.message).toBe('engine.run sent a malformed "progress" event: total: Invalid input: expected number, received undefined (got nothing)')
+    expect(heard).toEqual([])
+    const labs = await rejectionOf(service.call('engine.labs', {}), 'internal')
+    expect(labs.message).toBe('engine.labs sent an event it does not declare: "gossip"')
+
+    // The worker was told to stop both calls (ids 1 and 2 of this service).
+    const { source } = await service.call('engine.regimeSeries', { source: { kind: 'csv', name: 'x.csv', text: '1' } })
+    expect(source).toBe('cancelled 1,2')
+  })
+})
+
 describe('the built inference worker', () => {
   it('inference.status names the first provider that answered, the runtime version and every provider tried', async () => {
-    const service = new SupervisedService('inference', inferenceFile, trackingLauncher, backoff)
+    const service = new SupervisedService('inference', inferenceMethods, inferenceFile, trackingLauncher, backoff)
     services.push(service)
     await service.start()
-    const status = await service.call<InferenceStatus>('inference.status', {})
+    const status = await service.call('inference.status', {})
 
     expect(status.runtimeVersion).toMatch(/^1\.\d+\.\d+$/)
     expect(status.attempts.map((a) => a.provider)).toEqual(['cuda', 'webgpu', 'cpu'].slice(0, status.attempts.length))
@@ -434,6 +489,6 @@ describe('the built inference worker', () => {
     expect(status.summary.endsWith(`${status.provider}: ok`)).toBe(true)
 
     // Selection is done once per process: a second call reports the same thing.
-    expect(await service.call<InferenceStatus>('inference.status', {})).toEqual(status)
+    expect(await service.call('inference.status', {})).toEqual(status)
   })
 })

@@ -1,21 +1,39 @@
 import { ApiError, type ServiceName, type ServiceStatus } from '../../shared/contract'
+import type {
+  EngineMethods,
+  InferenceMethods,
+  ServiceEventListeners,
+  ServiceMethodName,
+  ServiceParams,
+  ServiceResult,
+  ServiceTable
+} from '../../shared/contract/protocol'
 import type { ExitInfo, ProcessLauncher, ProcessPort } from './process-port'
+import { eventDispatcher, parseReply } from './protocol'
 import type { FromWorker } from './worker-protocol'
 
-export interface CallOptions {
-  onEvent?: (name: string, payload: unknown) => void
+export interface CallOptions<T extends ServiceTable, M extends ServiceMethodName<T>> {
+  /** A listener per event name the method declares (`progress`, `log` …), each payload validated first. */
+  on?: ServiceEventListeners<T, M>
   signal?: AbortSignal
 }
 
-/** A supervised service process: call tasks in it, watch its health, stop it. */
-export interface ServiceHost {
+/**
+ * A supervised service process: call the methods of its table, watch its health, stop it.
+ * `call('engine.plan', { spec })` takes the method's params and resolves to its response,
+ * both typed from the table; the response and every event are validated before they arrive.
+ */
+export interface ServiceHost<T extends ServiceTable> {
   readonly name: ServiceName
   start(): Promise<void>
-  call<T = unknown>(method: string, params: unknown, options?: CallOptions): Promise<T>
+  call<M extends ServiceMethodName<T>>(method: M, params: ServiceParams<T, M>, options?: CallOptions<T, M>): Promise<ServiceResult<T, M>>
   status(): ServiceStatus
   onStatus(listener: (status: ServiceStatus) => void): () => void
   stop(): Promise<void>
 }
+
+export type EngineService = ServiceHost<EngineMethods>
+export type InferenceService = ServiceHost<InferenceMethods>
 
 export interface BackoffPolicy {
   /** Delay before the first restart; doubles with each consecutive crash. */
@@ -39,9 +57,11 @@ export const DEFAULT_BACKOFF: BackoffPolicy = {
 
 interface PendingCall {
   method: string
-  resolve(value: unknown): void
+  /** Validates the answer and settles the caller's promise with it (or with `internal`). */
+  settle(value: unknown): void
   reject(error: unknown): void
-  onEvent: ((name: string, payload: unknown) => void) | undefined
+  /** Validates an event and hands it to its listener; the error that ends the call when it is not valid. */
+  onEvent(name: string, payload: unknown): ApiError | null
   detachAbort: () => void
 }
 
@@ -52,7 +72,7 @@ const labels: Record<ServiceName, string> = { engine: 'engine service', inferenc
  * the process restarts with exponential backoff, and it gives up after repeated crashes.
  * Calls made while the process is still starting wait for it; calls made while it is down fail.
  */
-export class SupervisedService implements ServiceHost {
+export class SupervisedService<T extends ServiceTable> implements ServiceHost<T> {
   private port: ProcessPort | null = null
   private state: ServiceStatus['state'] = 'stopped'
   private restarts = 0
@@ -72,6 +92,8 @@ export class SupervisedService implements ServiceHost {
 
   constructor(
     readonly name: ServiceName,
+    /** The methods the process serves; every answer and event is checked against it. */
+    readonly methods: T,
     private readonly entryFile: string,
     private readonly launch: ProcessLauncher,
     private readonly backoff: BackoffPolicy = DEFAULT_BACKOFF
@@ -104,21 +126,29 @@ export class SupervisedService implements ServiceHost {
     return () => this.statusListeners.delete(listener)
   }
 
-  async call<T = unknown>(method: string, params: unknown, options: CallOptions = {}): Promise<T> {
+  async call<M extends ServiceMethodName<T>>(method: M, params: ServiceParams<T, M>, options: CallOptions<T, M> = {}): Promise<ServiceResult<T, M>> {
+    if (!Object.hasOwn(this.methods, method)) throw new ApiError('unknown_method', `the ${labels[this.name]} has no task "${method}"`)
     if (this.state === 'starting') await this.whenReady()
     const port = this.port
     if (this.state !== 'ready' || !port) throw this.unavailableError()
     if (options.signal?.aborted) throw new ApiError('cancelled', `${method} was cancelled`)
 
     const id = this.nextId++
-    return new Promise<T>((resolve, reject) => {
+    const response: T[M]['response'] = this.methods[method]!.response
+    return new Promise<ServiceResult<T, M>>((resolve, reject) => {
       const onAbort = (): void => port.send({ type: 'cancel', id })
       options.signal?.addEventListener('abort', onAbort, { once: true })
       this.pending.set(id, {
         method,
-        resolve: resolve as (value: unknown) => void,
+        settle: (value) => {
+          try {
+            resolve(parseReply(response, method, value))
+          } catch (error) {
+            reject(error)
+          }
+        },
         reject,
-        onEvent: options.onEvent,
+        onEvent: eventDispatcher(this.methods, method, options.on),
         detachAbort: () => options.signal?.removeEventListener('abort', onAbort)
       })
       port.send({ type: 'call', id, method, params })
@@ -176,12 +206,18 @@ export class SupervisedService implements ServiceHost {
     const call = this.pending.get(message.id)
     if (!call) return
     if (message.type === 'event') {
-      call.onEvent?.(message.name, message.payload)
+      const malformed = call.onEvent(message.name, message.payload)
+      if (!malformed) return
+      // The call cannot be trusted past a bad event: it fails here and the service stops working on it.
+      this.pending.delete(message.id)
+      call.detachAbort()
+      port.send({ type: 'cancel', id: message.id })
+      call.reject(malformed)
       return
     }
     this.pending.delete(message.id)
     call.detachAbort()
-    if (message.ok) call.resolve(message.value)
+    if (message.ok) call.settle(message.value)
     else call.reject(ApiError.fromShape(message.error))
   }
 

@@ -1,14 +1,9 @@
 import type { Database as Db } from 'better-sqlite3'
+import type { ChainReport, Review } from '../../shared/contract'
 import { chainEntries, reviewLink, type ReviewContent, type StepColumnsView, type StoredEvent, type StoredReview, type StoredStepChunk } from '../audit/chain'
-import { verifyChain, type VerifyReport } from '../audit/verify'
+import { verifyChain } from '../audit/verify'
 import { blobToFloat64 } from './series-codec'
 import { LINK_COLUMN, type StepLogMeta } from './step-log'
-
-export interface Review extends ReviewContent {
-  seq: number
-  /** The chain head after this review. */
-  link: string
-}
 
 export class AuditError extends Error {}
 
@@ -114,7 +109,7 @@ export class AuditStore {
    * Verifies the stored chain against the head recorded when the run was written (kept in its
    * manifest) extended by its reviews. Reads one chunk at a time.
    */
-  verify(runId: number, manifestHead: string | null): VerifyReport & { runId: number; steps: number; reviews: number } {
+  verify(runId: number, manifestHead: string | null): ChainReport {
     const run = this.run(runId)
     const log = this.logStmt.get(runId) as { steps: number; meta_json: string } | undefined
     const steps = log?.steps ?? 0

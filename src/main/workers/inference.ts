@@ -1,63 +1,6 @@
-import { join } from 'node:path'
-import * as ort from 'onnxruntime-node'
-import type { InferenceStatus } from '../../shared/contract'
-import { buildProbeModel } from '../inference/probe-model'
-import { describeProviders, selectExecutionProvider } from '../inference/providers'
-import { RegimeModel, loadRegimeModel } from '../inference/regime-model'
-import { modelsDir, reportRegimes } from '../inference/classify-series'
+import { inferenceMethods } from '../../shared/contract/protocol'
+import { inferenceHandlers } from './inference-handlers'
 import { serveWorker } from './runtime'
-import type { RegimeComparison } from '../../shared/contract'
-import { planLab } from '../labs/execute'
-import type { HestonRegimeConfig } from '../labs/heston-regime/config'
-import { compareOnSeeds } from '../inference/regime-compare'
-import { regimeInputFromReport } from '../runs/run-inputs'
 
-// The inference service: owns onnxruntime sessions. The provider is chosen once, by running a
-// probe model on each candidate (CUDA → WebGPU → CPU), and reported so the UI can say which answered.
-let selection: Promise<InferenceStatus> | null = null
-
-// Each provider that fails to load is reported in `attempts`; onnxruntime's own red log lines
-// for the same failures would only alarm people reading the terminal.
-ort.env.logLevel = 'fatal'
-
-function selectOnce(): Promise<InferenceStatus> {
-  selection ??= selectExecutionProvider(ort, buildProbeModel()).then(async ({ provider, session, attempts }) => {
-    await session.release()
-    return {
-      runtimeVersion: ort.env.versions.common,
-      provider,
-      attempts: attempts.map((a) => (a.error ? { provider: a.provider, ok: a.ok, error: a.error } : { provider: a.provider, ok: a.ok })),
-      summary: describeProviders(attempts)
-    }
-  })
-  return selection
-}
-
-// The regime model's session is created once, on the provider that answered, and reused.
-let regimeModel: Promise<RegimeModel> | null = null
-
-function regimeModelOnce(): Promise<RegimeModel> {
-  regimeModel ??= selectOnce().then((status) => RegimeModel.create(ort, loadRegimeModel(modelsDir(join(__dirname, '..'))), [status.provider]))
-  return regimeModel
-}
-
-serveWorker({
-  'inference.status': () => selectOnce(),
-  'inference.regime': async (params) => {
-    const { closes, labels } = params as { closes: Float64Array; labels: Int8Array | null }
-    if (!(closes instanceof Float64Array) || closes.length < 103) throw new Error('inference.regime needs at least 103 closes as a Float64Array')
-    const [model, status] = await Promise.all([regimeModelOnce(), selectOnce()])
-    return reportRegimes(await model.classify(closes), closes.length, labels, model.card, status.provider, status.summary)
-  },
-  // The classifier comparison runs here: it needs the model's session for every held-out path.
-  'inference.compare': async (params, ctx): Promise<RegimeComparison> => {
-    const request = params as { preset: 'faithful' | 'corrected'; seedFrom: number; seeds: number; overrides: Record<string, unknown> }
-    const [model, status] = await Promise.all([regimeModelOnce(), selectOnce()])
-    const base = planLab({ task: 'lab', lab: 'heston-regime', preset: request.preset, overrides: request.overrides }).config as HestonRegimeConfig
-    const seeds = Array.from({ length: request.seeds }, (_, i) => request.seedFrom + i)
-    const runModel = async (closes: Float64Array) =>
-      regimeInputFromReport(reportRegimes(await model.classify(closes), closes.length, null, model.card, status.provider, status.summary))
-    const rows = await compareOnSeeds(base, seeds, runModel, (done, total) => ctx.emit('progress', { done, total }))
-    return { preset: request.preset, seeds, executionProvider: status.provider, model: { name: model.card.name, sha256: model.card.onnx.sha256 }, rows }
-  }
-})
+// The inference service process: its method table, served.
+serveWorker('inference service', inferenceMethods, inferenceHandlers)

@@ -1,15 +1,11 @@
 import { ApiError, type ApiErrorShape } from '../../shared/contract'
+import type { ServiceTable } from '../../shared/contract/protocol'
 import { CancelledError } from '../engine/cancellation'
+import { checkHandlers, handlerOf, parseParams, type ServiceHandlers } from '../services/protocol'
 import type { FromWorker, ToWorker } from '../services/worker-protocol'
 
-export interface TaskContext {
-  signal: AbortSignal
-  emit(name: string, payload: unknown): void
-}
-
-export type TaskHandler = (params: unknown, ctx: TaskContext) => Promise<unknown>
-
-interface ParentLink {
+/** The channel to main: Electron's parentPort, Node's IPC channel, or a test's fake. */
+export interface ParentLink {
   send(message: FromWorker): void
   onMessage(listener: (message: ToWorker) => void): void
 }
@@ -47,9 +43,14 @@ export function toErrorShape(error: unknown, method: string): ApiErrorShape {
   return { code: 'internal', message: `${method} failed: ${reason}` }
 }
 
-/** Serves task handlers over the parent link; one AbortController per call, cancel by id. */
-export function serveWorker(handlers: Record<string, TaskHandler>): void {
-  const link = parentLink()
+/**
+ * Serves a method table over the parent link: each call's params are parsed with the method's
+ * request schema before its handler runs (a bad call gets `invalid_params` naming the field,
+ * and the handler never sees it); one AbortController per call, cancel by id. The response and
+ * the events are checked in main, which trusts nothing that crosses.
+ */
+export function serveWorker<T extends ServiceTable>(service: string, methods: T, handlers: ServiceHandlers<T>, link: ParentLink = parentLink()): void {
+  checkHandlers(service, methods, handlers)
   const running = new Map<number, AbortController>()
 
   link.onMessage((message) => {
@@ -58,22 +59,26 @@ export function serveWorker(handlers: Record<string, TaskHandler>): void {
       return
     }
     if (message.type !== 'call') return
-    const { id, method, params } = message
-    const handler = handlers[method]
-    if (!handler) {
-      link.send({ type: 'result', id, ok: false, error: { code: 'unknown_method', message: `the service has no task "${method}"` } })
+    const { id, method } = message
+    const checked = parseParams(methods, method, message.params)
+    if (!checked.ok) {
+      link.send({ type: 'result', id, ok: false, error: checked.error })
       return
     }
+    const handler = handlerOf(handlers, method)
     const controller = new AbortController()
     running.set(id, controller)
-    const ctx: TaskContext = {
+    const ctx = {
       signal: controller.signal,
-      emit: (name, payload) => link.send({ type: 'event', id, name, payload })
+      emit: (name: string, payload: unknown) => link.send({ type: 'event', id, name, payload })
     }
-    handler(params, ctx).then(
-      (value) => link.send({ type: 'result', id, ok: true, value }),
-      (error: unknown) => link.send({ type: 'result', id, ok: false, error: toErrorShape(error, method) })
-    ).finally(() => running.delete(id))
+    Promise.resolve()
+      .then(() => handler(checked.params, ctx))
+      .then(
+        (value) => link.send({ type: 'result', id, ok: true, value }),
+        (error: unknown) => link.send({ type: 'result', id, ok: false, error: toErrorShape(error, method) })
+      )
+      .finally(() => running.delete(id))
   })
 
   link.send({ type: 'ready' })

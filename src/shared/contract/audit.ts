@@ -1,19 +1,24 @@
 import { z } from 'zod'
-import { RunId } from './runs'
+import { RunId, VerificationStatus } from './runs'
 
 /** The first row where a stored decision log stops verifying, and what happened to it. */
 export const ChainBreak = z.strictObject({
+  /** 0-based position in the chain (steps, events and reviews in log order). */
   position: z.int(),
   kind: z.enum(['step', 'event', 'review']),
+  /** Step number (steps), sequence number (events, reviews): what the row says about itself. */
   index: z.int(),
+  /** The step the row belongs to (events: the step they happened at). */
   t: z.int(),
   problem: z.enum(['changed', 'deleted', 'inserted', 'reordered']),
   detail: z.string()
 })
+export type ChainBreak = z.infer<typeof ChainBreak>
 
 export const ChainReport = z.strictObject({
   runId: z.int(),
   status: z.enum(['intact', 'broken', 'unchained']),
+  /** Links checked and found good, before the first break (all of them when intact). */
   verified: z.int(),
   steps: z.int(),
   reviews: z.int(),
@@ -29,6 +34,7 @@ export const Review = z.strictObject({
   at: z.string(),
   verdict: z.enum(['sign-off', 'findings']),
   notes: z.string(),
+  /** The chain head after this review. */
   link: z.string()
 })
 export type Review = z.infer<typeof Review>
@@ -37,7 +43,7 @@ export const RunAudit = z.strictObject({
   runId: z.int(),
   chain: ChainReport,
   reviews: z.array(Review),
-  verificationStatus: z.enum(['Not verified', 'Verified', 'Findings', 'Chain broken'])
+  verificationStatus: VerificationStatus
 })
 export type RunAudit = z.infer<typeof RunAudit>
 
@@ -48,12 +54,14 @@ export const ReviewRequest = z.strictObject({
   notes: z.string().max(20_000, { error: 'must be at most 20,000 characters' }).default('')
 })
 
+/** A replay's verdict: the step comparison, then the results hashes. */
 export const ReplayReport = z.strictObject({
   runId: z.int(),
   identical: z.boolean(),
   stepsCompared: z.int(),
   storedSteps: z.int(),
   replayedSteps: z.int(),
+  /** Where the replay first differs; `field` is a step record field (`equity`, `position[1]`, `cost:fee`), `event #k.message` or `resultsHash`. */
   firstDivergence: z.strictObject({ t: z.int(), field: z.string(), stored: z.string(), replayed: z.string() }).nullable(),
   storedResultsHash: z.string().nullable(),
   replayedResultsHash: z.string()

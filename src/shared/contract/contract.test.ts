@@ -5,13 +5,17 @@ import {
   ApiErrorShape,
   MAX_WALK_STEPS,
   RandomWalkSpec,
+  RunAudit,
+  RunManifest,
   RunSpec,
+  VerificationStatus,
   decodeWire,
   describeValue,
   encodeWire,
   issuesFromZod,
   methods,
   summariseIssues,
+  verificationStatusClass,
   type FieldIssue
 } from './index'
 
@@ -251,5 +255,23 @@ describe('ApiError', () => {
   it('shape schema refuses unknown codes and extra keys', () => {
     expect(ApiErrorShape.safeParse({ code: 'teapot', message: 'x' }).success).toBe(false)
     expect(ApiErrorShape.safeParse({ code: 'internal', message: 'x', stack: 'at x' }).success).toBe(false)
+  })
+})
+
+describe('verification status', () => {
+  it('is one vocabulary of four words, shared by the manifest and the audit, each marked by one class', () => {
+    expect(VerificationStatus.options).toEqual(['Not verified', 'Verified', 'Findings', 'Chain broken'])
+    expect(RunManifest.shape.verificationStatus).toBe(VerificationStatus)
+    expect(RunAudit.shape.verificationStatus).toBe(VerificationStatus)
+    expect(VerificationStatus.options.map(verificationStatusClass)).toEqual([
+      'verification-not-verified',
+      'verification-verified',
+      'verification-findings',
+      'verification-chain-broken'
+    ])
+  })
+
+  it('no longer accepts the manifest\'s old "Mismatch"', () => {
+    expect(VerificationStatus.safeParse('Mismatch').success).toBe(false)
   })
 })

@@ -8,17 +8,19 @@ export const RegimeSource = z.discriminatedUnion('kind', [
 ])
 export type RegimeSource = z.infer<typeof RegimeSource>
 
-export const RegimeReport = z.strictObject({
-  source: z.string(),
+/** The regime model's report on one close series (the inference service's `inference.regime`). */
+export const SeriesRegimeReport = z.strictObject({
   bars: z.int(),
   firstBar: z.int(),
   executionProvider: z.string(),
   providers: z.string(),
   model: z.strictObject({ name: z.string(), sha256: z.string() }),
+  /** P(stable) per bar from firstBar on. */
   pStable: z.array(z.number()),
+  /** RegimeFilter (threshold 3) over P(stable) < 0.5, per bar from firstBar on: 0 stable, 1 stress. */
   filtered: z.array(z.int()),
   ood: z.strictObject({ radius: z.number(), barsOutside: z.int(), distance: z.array(z.number()) }),
-  /** Latent phase space per bar in the model's frozen PCA basis: [bars × 3] row-major. */
+  /** Latent phase space per bar in the model's frozen PCA basis, [bars × dims] row-major, with the regime centroids. */
   phase: z.strictObject({ dims: z.int(), values: z.array(z.number()), centroids: z.array(z.array(z.number())) }),
   evaluation: z
     .strictObject({
@@ -31,6 +33,10 @@ export const RegimeReport = z.strictObject({
     })
     .optional()
 })
+export type SeriesRegimeReport = z.infer<typeof SeriesRegimeReport>
+
+/** `regime.classify`: the report with the series it was computed on. */
+export const RegimeReport = z.strictObject({ source: z.string(), ...SeriesRegimeReport.shape })
 export type RegimeReport = z.infer<typeof RegimeReport>
 
 /** The classifiers compared on held-out seeds (spec §4.8–4.9), each driving the same strategy. */

@@ -235,6 +235,21 @@ export const WalkResults = z.strictObject({
 })
 export type WalkResults = z.infer<typeof WalkResults>
 
+/**
+ * A run's verification status: the one vocabulary of the UI, the CLI and the memo. "Not
+ * verified" until a reviewer signs the run off, "Verified" after a sign-off, "Findings" when the
+ * latest review recorded findings, "Chain broken" when the stored log does not verify against
+ * its hash chain, whatever the reviews say. A replay that differs is not a status of its own:
+ * the reviewer records it as findings.
+ */
+export const VerificationStatus = z.enum(['Not verified', 'Verified', 'Findings', 'Chain broken'])
+export type VerificationStatus = z.infer<typeof VerificationStatus>
+
+/** The class every surface marks a status with (`verification-chain-broken`), so the app and the memo colour it alike. */
+export function verificationStatusClass(status: VerificationStatus): string {
+  return `verification-${status.toLowerCase().replace(/\s+/g, '-')}`
+}
+
 export const RunManifest = z.strictObject({
   lab: z.string(),
   preset: z.string(),
@@ -245,7 +260,11 @@ export const RunManifest = z.strictObject({
   resultsHash: z.string(),
   /** Head of the decision log's hash chain when the run was written (runs before chaining have none). */
   chainHead: z.string().optional(),
-  verificationStatus: z.enum(['Not verified', 'Verified', 'Mismatch'])
+  /**
+   * The status when the run was written: always "Not verified" (no review exists yet). The live
+   * status is derived from the chain and the reviews (`runs.audit`); exports show that one.
+   */
+  verificationStatus: VerificationStatus
 })
 export type RunManifest = z.infer<typeof RunManifest>
 
@@ -287,10 +306,8 @@ export const RunResults = z.discriminatedUnion('kind', [WalkResults, LabResults]
 export type RunResults = z.infer<typeof RunResults>
 
 /** What the engine hands back for a finished task: results and the hash of every byte it produced. */
-export interface TaskOutput {
-  results: RunResults
-  resultsHash: string
-}
+export const TaskOutput = z.strictObject({ results: RunResults, resultsHash: z.string() })
+export type TaskOutput = z.infer<typeof TaskOutput>
 
 export const RunDetail = z.strictObject({
   run: RunSummary,

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { PresetName, SurfaceLayout } from '../../../shared/contract'
-import type { ModelRegimeOutput } from '../../regime/model-output'
+import type { LabRequirement, RunInputs } from '../../../shared/contract/protocol'
 import type { Decision, PolicyMemory } from './decision'
 import type { ExecutionModel } from './execution'
 import type { LedgerMode } from './ledger'
@@ -37,13 +37,11 @@ export interface StressVariant {
   overrides: Record<string, unknown>
 }
 
-/** Something a run needs computed outside the engine before it can start. */
-export type LabRequirement = 'regime-model'
+/** Something a run needs computed outside the engine before it can start (the contract's). */
+export type { LabRequirement }
 
 /** Those inputs, computed by main (the inference service) and handed to the engine with the spec. */
-export interface LabInputs {
-  regime?: ModelRegimeOutput
-}
+export type LabInputs = RunInputs
 
 /** A lab's traded price series, for regime inference on any lab (labels where the lab knows them). */
 export interface LabPriceSeries<C> {

@@ -1,21 +1,7 @@
 import { createHash, type Hash } from 'node:crypto'
+import type { RunManifest } from '../../../shared/contract'
 import { canonicalJson, configHash } from '../hashing'
 import type { RunEnd, RunObserver, StepChunk } from './observers'
-
-/** The identity of a run: what was run, by which code, and a hash of everything it produced. */
-export interface RunManifest {
-  lab: string
-  preset: string
-  seed: number
-  configHash: string
-  codeVersion: string
-  environment: { runtime: string; platform: string }
-  resultsHash: string
-  /** Head of the decision log's hash chain (src/main/audit/chain.ts), set when the log is built. */
-  chainHead?: string
-  /** A run is "Not verified" until someone replays it and checks its hash (book §1.2). */
-  verificationStatus: 'Not verified' | 'Verified' | 'Mismatch'
-}
 
 function update(hash: Hash, view: ArrayBufferView): void {
   hash.update(new Uint8Array(view.buffer, view.byteOffset, view.byteLength))
@@ -63,6 +49,7 @@ export function buildManifest(args: {
     codeVersion: args.codeVersion,
     environment: args.environment,
     resultsHash: args.resultsHash,
+    // A run is "Not verified" until a reviewer signs it off (book §1.2); src/main/audit derives the live status.
     verificationStatus: 'Not verified'
   }
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
-import type { ReplayReport, RunAudit } from '../../../../shared/contract'
+import { verificationStatusClass, type ReplayReport, type RunAudit } from '../../../../shared/contract'
 import { useClient } from '../../app/ClientContext'
 import { useCommands } from '../../app/workspace'
 import { formatInteger, formatTimestamp, shortHash } from '../../format/numbers'
@@ -76,7 +76,7 @@ export function AuditPanel({ runId, canReplay }: { runId: number; canReplay: boo
       <header>
         <h3>Audit</h3>
         {audit && (
-          <span className={`verification verification-${audit.verificationStatus.replace(/\s+/g, '-').toLowerCase()}`} data-testid="verification-status">
+          <span className={`verification ${verificationStatusClass(audit.verificationStatus)}`} data-testid="verification-status">
             {audit.verificationStatus}
           </span>
         )}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
-import type { ExportedFile, MemoFieldId, MemoView as MemoData, RunTable } from '../../../../shared/contract'
+import { verificationStatusClass, type ExportedFile, type MemoFieldId, type MemoView as MemoData, type RunTable } from '../../../../shared/contract'
 import { memoSections, metricsTable, type FactBlock } from '../../../../shared/contract/memo-sections'
 import { useClient } from '../../app/ClientContext'
 import type { ViewProps } from '../../app/views'
@@ -227,7 +227,7 @@ export function MemoView({ state }: ViewProps) {
           </select>
         </label>
         {v && (
-          <span className={`memo-verification verification-${v.verificationStatus.replace(/\s+/g, '-').toLowerCase()}`} data-testid="memo-verification" title={v.chain.head ? `chain head ${v.chain.head}` : undefined}>
+          <span className={`memo-verification ${verificationStatusClass(v.verificationStatus)}`} data-testid="memo-verification" title={v.chain.head ? `chain head ${v.chain.head}` : undefined}>
             {v.verificationStatus} · chain {v.chain.status}
             {v.reviews.length > 0 ? ` · ${v.reviews.length} review${v.reviews.length > 1 ? 's' : ''}` : ''}
           </span>

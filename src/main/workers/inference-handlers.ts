@@ -1,0 +1,61 @@
+import { join } from 'node:path'
+import * as ort from 'onnxruntime-node'
+import type { InferenceStatus } from '../../shared/contract'
+import type { InferenceMethods } from '../../shared/contract/protocol'
+import { buildProbeModel } from '../inference/probe-model'
+import { describeProviders, selectExecutionProvider } from '../inference/providers'
+import { RegimeModel, loadRegimeModel } from '../inference/regime-model'
+import { modelsDir, reportRegimes } from '../inference/classify-series'
+import { planLab } from '../labs/execute'
+import type { HestonRegimeConfig } from '../labs/heston-regime/config'
+import { compareOnSeeds } from '../inference/regime-compare'
+import { regimeInputFromReport } from '../runs/run-inputs'
+import type { ServiceHandlers } from '../services/protocol'
+
+// The inference service: owns onnxruntime sessions. The provider is chosen once, by running a
+// probe model on each candidate (CUDA → WebGPU → CPU), and reported so the UI can say which answered.
+let selection: Promise<InferenceStatus> | null = null
+
+// Each provider that fails to load is reported in `attempts`; onnxruntime's own red log lines
+// for the same failures would only alarm people reading the terminal.
+ort.env.logLevel = 'fatal'
+
+function selectOnce(): Promise<InferenceStatus> {
+  selection ??= selectExecutionProvider(ort, buildProbeModel()).then(async ({ provider, session, attempts }) => {
+    await session.release()
+    return {
+      runtimeVersion: ort.env.versions.common,
+      provider,
+      attempts: attempts.map((a) => (a.error ? { provider: a.provider, ok: a.ok, error: a.error } : { provider: a.provider, ok: a.ok })),
+      summary: describeProviders(attempts)
+    }
+  })
+  return selection
+}
+
+// The regime model's session is created once, on the provider that answered, and reused.
+let regimeModel: Promise<RegimeModel> | null = null
+
+function regimeModelOnce(): Promise<RegimeModel> {
+  regimeModel ??= selectOnce().then((status) => RegimeModel.create(ort, loadRegimeModel(modelsDir(join(__dirname, '..'))), [status.provider]))
+  return regimeModel
+}
+
+/** Each handler gets its params already parsed with the inference method table. */
+export const inferenceHandlers: ServiceHandlers<InferenceMethods> = {
+  'inference.status': () => selectOnce(),
+  'inference.regime': async ({ closes, labels }) => {
+    const [model, status] = await Promise.all([regimeModelOnce(), selectOnce()])
+    return reportRegimes(await model.classify(closes), closes.length, labels, model.card, status.provider, status.summary)
+  },
+  // The classifier comparison runs here: it needs the model's session for every held-out path.
+  'inference.compare': async (request, ctx) => {
+    const [model, status] = await Promise.all([regimeModelOnce(), selectOnce()])
+    const base = planLab({ task: 'lab', lab: 'heston-regime', preset: request.preset, overrides: request.overrides }).config as HestonRegimeConfig
+    const seeds = Array.from({ length: request.seeds }, (_, i) => request.seedFrom + i)
+    const runModel = async (closes: Float64Array) =>
+      regimeInputFromReport(reportRegimes(await model.classify(closes), closes.length, null, model.card, status.provider, status.summary))
+    const rows = await compareOnSeeds(base, seeds, runModel, (done, total) => ctx.emit('progress', { done, total }))
+    return { preset: request.preset, seeds, executionProvider: status.provider, model: { name: model.card.name, sha256: model.card.onnx.sha256 }, rows }
+  }
+}
