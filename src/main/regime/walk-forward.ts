@@ -1,4 +1,3 @@
-import type { ModelRegimeOutput } from '../../shared/contract/protocol'
 import { fitHmm, fitRvThreshold, hmmFilterStress, rvPStable, type GaussianHmm } from './baselines'
 import { filterSeries, type RegimeFilterOptions } from './filter'
 import { F, FEATURE_WARMUP, channelIndex, computeFeatures, fitStats, lastRowWindowZ, normalise, type FeatureStats } from './features'
