@@ -15,7 +15,8 @@ import { RegimeModel, STATE_SIZE, loadRegimeModel } from '../src/main/inference/
 import { modelsDir } from '../src/main/inference/classify-series'
 import { normaliseForModel, ssmFeatures } from '../src/main/regime/ssm-features'
 import { simulatePath } from '../src/main/labs/heston-regime/market'
-import { resolveConfig as resolveHestonConfig } from '../src/main/labs/heston-regime/config'
+import { hestonRegimeLab } from '../src/main/labs/heston-regime/lab'
+import { resolveLabConfig } from '../src/main/engine/kernel'
 import { SupervisedService } from '../src/main/services/service-host'
 import { engineMethods } from '../src/shared/contract/protocol'
 import { benchDecisionLog } from './decision-log'
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
 async function benchRegime(): Promise<void> {
   const files = loadRegimeModel(modelsDir(__dirname))
   const model = await RegimeModel.create(ort, files, ['cpu'])
-  const closes = simulatePath(resolveHestonConfig('corrected', { seed: 11 })).prices.subarray(0, 2520 + 101)
+  const closes = simulatePath(resolveLabConfig(hestonRegimeLab, 'corrected', { seed: 11 })).prices.subarray(0, 2520 + 101)
   await model.classify(closes.subarray(0, 400)) // warm-up
   const features = (await best(() => void ssmFeatures(closes))) * 1000
   const endToEnd = await best(async () => void (await model.classify(closes)))

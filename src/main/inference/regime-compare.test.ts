@@ -2,8 +2,8 @@ import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RegimeModel, loadRegimeModel } from './regime-model'
-import type { HestonRegimeConfig } from '../labs/heston-regime/config'
-import { resolveConfig } from '../labs/heston-regime/lab'
+import { resolveLabConfig } from '../engine/kernel'
+import { hestonRegimeLab } from '../labs/heston-regime/lab'
 import { compareOnSeeds, type ModelRunner } from './regime-compare'
 import { reportRegimes } from './classify-series'
 import { regimeInputFromReport } from '../runs/run-inputs'
@@ -21,7 +21,7 @@ afterAll(() => model.release())
 
 describe('SSM against the baselines on held-out seeds', () => {
   it('drives the same strategy with each classifier, scored on the same bars, deterministically', async () => {
-    const base = resolveConfig('corrected', { n_steps: 2500 }) as HestonRegimeConfig
+    const base = resolveLabConfig(hestonRegimeLab, 'corrected', { n_steps: 2500 })
     const progress: number[] = []
     const rows = await compareOnSeeds(base, [3001], runModel, (done) => progress.push(done))
     expect(progress).toEqual([1])
@@ -40,7 +40,7 @@ describe('SSM against the baselines on held-out seeds', () => {
   })
 
   it('averages each classifier over the seeds, with the same metric set, and the baselines beat chance', async () => {
-    const base = resolveConfig('corrected', { n_steps: 2500 }) as HestonRegimeConfig
+    const base = resolveLabConfig(hestonRegimeLab, 'corrected', { n_steps: 2500 })
     const progress: Array<[number, number]> = []
     const rows = await compareOnSeeds(base, [101, 102], runModel, (done, total) => progress.push([done, total]))
     expect(progress).toEqual([[1, 2], [2, 2]])

@@ -1,7 +1,7 @@
-import { runLab, type LabRun } from '../engine/kernel'
+import { runCollected, type LabInputs } from '../engine/kernel'
 import type { HestonRegimeConfig } from '../labs/heston-regime/config'
-import { createHestonRegimeLab, hestonRegimeLab } from '../labs/heston-regime/lab'
-import { modelClassifier, simulatePath, type HestonRegimeMarket } from '../labs/heston-regime/market'
+import { hestonRegimeLab } from '../labs/heston-regime/lab'
+import { simulatePath } from '../labs/heston-regime/market'
 import { hestonRegimeMetrics } from '../labs/heston-regime/metrics'
 import type { ModelRegimeOutput } from '../regime/model-output'
 
@@ -53,8 +53,9 @@ export async function compareOnSeeds(
   for (const seed of seeds) {
     for (const classifier of COMPARED_CLASSIFIERS) {
       const config: HestonRegimeConfig = { ...base, seed, classifier: { ...base.classifier, kind: classifier } }
-      const lab = classifier === 'ssm' ? createHestonRegimeLab(modelClassifier(await runModel(simulatePath(config).prices))) : hestonRegimeLab
-      const run = (await runLab(lab, config)) as LabRun<HestonRegimeMarket>
+      // the SSM reads the same simulated path the lab will run on; the baselines need no input
+      const inputs: LabInputs = classifier === 'ssm' ? { regime: await runModel(simulatePath(config).prices) } : {}
+      const run = await runCollected(hestonRegimeLab, config, { inputs })
       perSeed[classifier].push(hestonRegimeMetrics(run, config))
     }
     onSeed?.(++done, seeds.length)

@@ -1,26 +1,20 @@
 import { z } from 'zod'
-import { issuesFromZod } from '../../../shared/contract'
-import { deepMerge, setPath, type CorrectionNote, type PresetDefinition } from '../../engine/kernel'
-import { LabConfigError } from '../lab-module'
+import type { CorrectionNote, PresetDefinition, StressVariant } from '../../engine/kernel'
+import { nonNegative, num, positive, probability, whole } from '../common/fields'
 
-// "Modeling Financial Chaos" (spec regime-ssm): a Heston bull/crash simulator with per-bar
-// regime labels, a regime classifier, and the book's RegimeFilter strategy. `corrections`
-// holds the switches the `corrected` preset flips; defaults are the book as coded.
-
-const num = () => z.number({ error: 'must be a number' })
-const whole = () => z.int({ error: 'must be a whole number' })
-const positive = () => num().gt(0, { error: 'must be > 0' })
-const nonNegative = () => num().min(0, { error: 'must be ≥ 0' })
-const probability = () => num().min(0, { error: 'must be a probability in [0, 1]' }).max(1, { error: 'must be a probability in [0, 1]' })
+// "Modeling Financial Chaos" (seed 001; spec regime-ssm): a Heston bull/crash simulator with
+// per-bar regime labels, a regime classifier, and the book's RegimeFilter strategy. Chapter
+// references (Ch.n) are the seed book's. `corrections` holds the switches the `corrected`
+// preset flips; defaults are the book as coded.
 
 // spec §1.3, the code's parameter sets (gen_bull / gen_bear); κ is the 2.0 default in both.
 const Regime = (mu: number, theta: number, xi: number) =>
   z
     .strictObject({
-      mu: num().default(mu),
-      theta: nonNegative().default(theta),
-      kappa: nonNegative().default(2.0),
-      xi: nonNegative().default(xi)
+      mu: num().default(mu).meta({ description: 'Drift μ of the price', unit: 'per year' }),
+      theta: nonNegative().default(theta).meta({ description: 'Long-run variance θ', unit: 'variance per year' }),
+      kappa: nonNegative().default(2.0).meta({ description: 'Mean-reversion speed κ of the variance', unit: 'per year' }),
+      xi: nonNegative().default(xi).meta({ description: 'Volatility of variance ξ', unit: 'per √year' })
     })
     .prefault({})
 
@@ -28,56 +22,56 @@ const Heston = z
   .strictObject({
     bull: Regime(0.1, 0.02, 0.1),
     crash: Regime(-0.3, 0.16, 0.8),
-    rho: num().min(-1, { error: 'must be in [−1, 1]' }).max(1, { error: 'must be in [−1, 1]' }).default(-0.7),
-    s0: positive().default(100),
-    v0: nonNegative().default(0.02)
+    rho: num().min(-1, { error: 'must be in [−1, 1]' }).max(1, { error: 'must be in [−1, 1]' }).default(-0.7).meta({ description: 'Correlation ρ of the price and variance shocks (leverage effect)', unit: '' }),
+    s0: positive().default(100).meta({ description: 'Price at bar 0', unit: 'price' }),
+    v0: nonNegative().default(0.02).meta({ description: 'Variance at bar 0', unit: 'variance per year' })
   })
   .prefault({})
 
 const Switching = z
   .strictObject({
     // spec §1.4: the book's single fixed switch (faithful)
-    switch_idx: whole().min(2, { error: 'must be ≥ 2' }).default(2500),
+    switch_idx: whole().min(2, { error: 'must be ≥ 2' }).default(2500).meta({ description: 'Bar of the single bull→crash switch (switching "single_fixed")', unit: 'bars' }),
     // [REC] spec §1.6: per-bar Markov switching; expected segments 1/p bars (750 bull, 400 crash)
-    p_bull_to_crash: probability().default(1 / 750),
-    p_crash_to_bull: probability().default(1 / 400)
+    p_bull_to_crash: probability().default(1 / 750).meta({ description: 'Chance a bull bar is followed by a crash bar (switching "markov")', unit: 'per bar' }),
+    p_crash_to_bull: probability().default(1 / 400).meta({ description: 'Chance a crash bar is followed by a bull bar (switching "markov")', unit: 'per bar' })
   })
   .prefault({})
 
 const Classifier = z
   .strictObject({
     // 'ssm': the shipped ONNX regime model, run by the inference service before the engine starts
-    kind: z.enum(['rv_threshold', 'hmm', 'ssm'], { error: 'must be "rv_threshold", "hmm" or "ssm"' }).default('rv_threshold'),
-    hmm_iterations: whole().min(1, { error: 'must be ≥ 1' }).max(500, { error: 'must be ≤ 500' }).default(30),
-    hmm_refit_iterations: whole().min(0, { error: 'must be ≥ 0' }).max(100, { error: 'must be ≤ 100' }).default(3),
-    rv_temperature: positive().default(0.25),
-    seq_len: whole().min(2, { error: 'must be ≥ 2' }).default(64),
+    kind: z.enum(['rv_threshold', 'hmm', 'ssm'], { error: 'must be "rv_threshold", "hmm" or "ssm"' }).default('rv_threshold').meta({ description: 'What reads P(stable): realised-vol threshold, two-state HMM (both walk-forward), or the shipped SSM (computed before the run)' }),
+    hmm_iterations: whole().min(1, { error: 'must be ≥ 1' }).max(500, { error: 'must be ≤ 500' }).default(30).meta({ description: 'EM iterations of the first HMM fit', unit: 'iterations' }),
+    hmm_refit_iterations: whole().min(0, { error: 'must be ≥ 0' }).max(100, { error: 'must be ≤ 100' }).default(3).meta({ description: 'EM iterations of each later refit, warm-started', unit: 'iterations' }),
+    rv_temperature: positive().default(0.25).meta({ description: 'Softness of the realised-vol P(stable): the logistic\'s temperature as a fraction of the training vol\'s sd', unit: 'fraction of sd' }),
+    seq_len: whole().min(2, { error: 'must be ≥ 2' }).default(64).meta({ description: 'Window of the per-window z-score (normalisation "per_window_zscore")', unit: 'bars' }),
     // spec §5.4: the SafetyMonitor radius, 99.9th percentile of training distances (code)
-    ood_percentile: num().gt(0, { error: 'must be in (0, 100]' }).max(100, { error: 'must be in (0, 100]' }).default(99.9)
+    ood_percentile: num().gt(0, { error: 'must be in (0, 100]' }).max(100, { error: 'must be in (0, 100]' }).default(99.9).meta({ description: 'OOD radius: this percentile of the training feature distances', unit: 'percentile' })
   })
   .prefault({})
 
 const Strategy = z
   .strictObject({
     // spec §5.6: anchored walk-forward from bar 1000, refit every 20 bars
-    start_bar: whole().min(102, { error: 'must be ≥ 102 (the Hurst warm-up + 2)' }).default(1000),
-    refit_every: whole().min(1, { error: 'must be ≥ 1' }).default(20),
+    start_bar: whole().min(102, { error: 'must be ≥ 102 (the Hurst warm-up + 2)' }).default(1000).meta({ description: 'First bar of the anchored walk-forward (bars before it train the classifier)', unit: 'bars' }),
+    refit_every: whole().min(1, { error: 'must be ≥ 1' }).default(20).meta({ description: 'Bars between refits of the classifier', unit: 'bars' }),
     // spec §5.2: RegimeFilter threshold 3; asymmetric 2 (exit) / 6 (re-entry)
-    confirm_threshold: whole().min(1, { error: 'must be ≥ 1' }).default(3),
-    exit_threshold: whole().min(1, { error: 'must be ≥ 1' }).default(2),
-    entry_threshold: whole().min(1, { error: 'must be ≥ 1' }).default(6),
+    confirm_threshold: whole().min(1, { error: 'must be ≥ 1' }).default(3).meta({ description: 'RegimeFilter: bars a new state must persist to be confirmed (symmetric)', unit: 'bars' }),
+    exit_threshold: whole().min(1, { error: 'must be ≥ 1' }).default(2).meta({ description: 'RegimeFilter: bars of stress to confirm an exit (asymmetric)', unit: 'bars' }),
+    entry_threshold: whole().min(1, { error: 'must be ≥ 1' }).default(6).meta({ description: 'RegimeFilter: bars of calm to confirm a re-entry (asymmetric)', unit: 'bars' }),
     // spec §5.3: > 0.9 → 1.0×, > 0.6 → 0.8×, 0.5–0.6 → 0.5× ([REC] for the [GAP]), < 0.5 → flat
-    p_full: probability().default(0.9),
-    p_reduced: probability().default(0.6),
-    p_flat: probability().default(0.5),
-    leverage_full: nonNegative().default(1.0),
-    leverage_reduced: nonNegative().default(0.8),
-    leverage_half: nonNegative().default(0.5),
+    p_full: probability().default(0.9).meta({ description: 'Full size above this P(stable)', unit: 'probability' }),
+    p_reduced: probability().default(0.6).meta({ description: 'Reduced size above this P(stable)', unit: 'probability' }),
+    p_flat: probability().default(0.5).meta({ description: 'Flat below this P(stable); the raw stress signal fires below it', unit: 'probability' }),
+    leverage_full: nonNegative().default(1.0).meta({ description: 'Position when P(stable) > p_full', unit: '× equity' }),
+    leverage_reduced: nonNegative().default(0.8).meta({ description: 'Position when P(stable) > p_reduced', unit: '× equity' }),
+    leverage_half: nonNegative().default(0.5).meta({ description: 'Position when P(stable) in [p_flat, p_reduced]', unit: '× equity' }),
     // spec §5.4, App. D.4 guardrails
-    daily_loss_limit: positive().max(1, { error: 'must be ≤ 1' }).default(0.03),
-    max_leverage: positive().default(1.5),
+    daily_loss_limit: positive().max(1, { error: 'must be ≤ 1' }).default(0.03).meta({ description: 'A bar that lost more than this forces the book flat', unit: 'fraction of equity' }),
+    max_leverage: positive().default(1.5).meta({ description: 'Exposure cap; a larger target is clipped to it', unit: '× equity' }),
     // spec §5.5: 0.1% per flip
-    cost_per_flip: nonNegative().default(0.001)
+    cost_per_flip: nonNegative().default(0.001).meta({ description: 'Fee per position change (faithful) or per unit of |Δposition| (corrected)', unit: 'fraction of equity' })
   })
   .prefault({})
 
@@ -99,9 +93,9 @@ const Corrections = z
 
 export const HestonRegimeConfigSchema = z
   .strictObject({
-    seed: whole().min(0, { error: 'must be ≥ 0' }).max(0xffff_ffff, { error: 'must be < 2^32' }).default(1),
-    n_steps: whole().min(200, { error: 'must be at least 200 bars' }).max(1_000_000, { error: 'must be at most 1,000,000 bars' }).default(5000),
-    dt: positive().max(1, { error: 'must be ≤ 1 (years per bar)' }).default(1 / 252),
+    seed: whole().min(0, { error: 'must be ≥ 0' }).max(0xffff_ffff, { error: 'must be < 2^32' }).default(1).meta({ description: 'Seed of the generator (named streams per process)', unit: '' }),
+    n_steps: whole().min(200, { error: 'must be at least 200 bars' }).max(1_000_000, { error: 'must be at most 1,000,000 bars' }).default(5000).meta({ description: 'Bars in the run', unit: 'bars' }),
+    dt: positive().max(1, { error: 'must be ≤ 1 (years per bar)' }).default(1 / 252).meta({ description: 'Length of one bar (time_step "fixed_dt" and switching "markov")', unit: 'years/bar' }),
     heston: Heston,
     switching: Switching,
     classifier: Classifier,
@@ -123,7 +117,7 @@ export const HestonRegimeConfigSchema = z
 
 export type HestonRegimeConfig = z.infer<typeof HestonRegimeConfigSchema>
 
-export const CORRECTIONS = {
+export const HESTON_REGIME_CORRECTIONS = {
   timeStep: {
     id: 'time_step',
     title: 'One dt per bar (1/252) for every segment',
@@ -156,9 +150,7 @@ export const CORRECTIONS = {
   }
 } as const satisfies Record<string, CorrectionNote>
 
-export type HestonRegimePresetName = 'faithful' | 'corrected'
-
-export const HESTON_REGIME_PRESETS: Readonly<Record<HestonRegimePresetName, PresetDefinition>> = {
+export const HESTON_REGIME_PRESETS: Readonly<Record<'faithful' | 'corrected', PresetDefinition>> = {
   faithful: {
     description: "The book's generator as coded (Ch.4.3): one bull→crash switch at bar 2500 of 5000, each phase one year long, partial truncation; per-window z-scored features; RegimeFilter threshold 3; 0.1% per flip.",
     overrides: {},
@@ -169,25 +161,20 @@ export const HESTON_REGIME_PRESETS: Readonly<Record<HestonRegimePresetName, Pres
     overrides: {
       corrections: { time_step: 'fixed_dt', switching: 'markov', variance_truncation: 'full', normalisation: 'frozen_train', hysteresis: 'asymmetric', cost_model: 'per_turnover' }
     },
-    corrections: Object.values(CORRECTIONS)
+    corrections: Object.values(HESTON_REGIME_CORRECTIONS)
   }
 }
 
-export function parseHestonRegimeConfig(input: unknown): HestonRegimeConfig {
-  const parsed = HestonRegimeConfigSchema.safeParse(input)
-  if (parsed.success) return parsed.data
-  throw new LabConfigError('heston-regime', issuesFromZod(parsed.error, input, 'config'))
-}
-
-/** Defaults ← preset overrides ← user overrides (dotted paths or nested objects), then validation. */
-export function resolveConfig(preset: HestonRegimePresetName = 'faithful', overrides: Record<string, unknown> = {}): HestonRegimeConfig {
-  const definition = HESTON_REGIME_PRESETS[preset]
-  if (definition === undefined) {
-    throw new LabConfigError('heston-regime', [{ path: 'preset', message: `must be "faithful" or "corrected" (got ${JSON.stringify(preset)})` }])
-  }
-  let merged = deepMerge(HestonRegimeConfigSchema.parse({}) as Record<string, unknown>, definition.overrides)
-  for (const [key, value] of Object.entries(overrides)) {
-    merged = key.includes('.') ? setPath(merged, key, value) : deepMerge(merged, { [key]: value })
-  }
-  return parseHestonRegimeConfig(merged)
+/** One factor at a time against the frozen base. */
+export function hestonRegimeStressMenu(config: HestonRegimeConfig): StressVariant[] {
+  const sw = config.switching
+  return [
+    { name: 'crashes twice as frequent', overrides: { 'switching.p_bull_to_crash': Math.min(1, 2 * sw.p_bull_to_crash) } },
+    { name: 'crash vol-of-vol ξ 0.8 → 1.2', overrides: { 'heston.crash.xi': 1.2 } },
+    { name: 'costs doubled', overrides: { 'strategy.cost_per_flip': 2 * config.strategy.cost_per_flip } },
+    { name: 'leverage 1.2× when P(stable) > 0.9 (the book\'s "if allowed")', overrides: { 'strategy.leverage_full': 1.2 } },
+    { name: 'two-state HMM classifier', overrides: { 'classifier.kind': 'hmm' } },
+    { name: 'state-space regime model (ONNX)', overrides: { 'classifier.kind': 'ssm' } },
+    { name: 'symmetric hysteresis (threshold 3)', overrides: { 'corrections.hysteresis': 'symmetric' } }
+  ]
 }

@@ -1,12 +1,19 @@
+import type { LabInputs } from '../../engine/kernel'
 import { Xoshiro128 } from '../../engine/rng'
 import { computeFeatures, takens } from '../../regime/features'
 import { filterSeries } from '../../regime/filter'
-import { modelInference, type ModelRegimeOutput } from '../../regime/model-output'
+import { modelInference } from '../../regime/model-output'
 import { DEFAULT_INFERENCE, walkForwardInference, type RegimeInference } from '../../regime/walk-forward'
 import type { HestonRegimeConfig } from './config'
 
+// The exogenous market, simulated up front from the seed (spec §1): the Heston path with its
+// per-bar labels, the regime features, the classifier's P(stable) walked forward (or the
+// regime model's, handed in as a run input) and the RegimeFilter over it. Everything here is
+// pure in the config and the inputs; none of it depends on the book.
+
 export const STABLE = 0
 export const CRASH = 1
+export const REGIME_NAMES: readonly string[] = Object.freeze(['stable', 'crash'])
 
 /** The simulated path alone (what a classifier may read: prices; labels only for training bars). */
 export interface HestonPath {
@@ -35,9 +42,6 @@ export interface HestonRegimeMarket extends HestonPath {
   /** RegimeFilter output per bar (−1 before the first fit). */
   filtered: Int8Array
 }
-
-/** A classifier plugged into the market: the baselines by default, an SSM via ONNX later. */
-export type RegimeClassifierFn = (path: HestonPath, features: Float64Array, config: HestonRegimeConfig) => RegimeInference
 
 /** A named stream from the seed: FNV-1a of the name mixed with the seed (no stream shares state). */
 export function streamRng(seed: number, name: string): Xoshiro128 {
@@ -139,9 +143,24 @@ export function simulatePath(config: HestonRegimeConfig): HestonPath {
   return config.corrections.switching === 'markov' ? simulateMarkov(config) : simulateFaithful(config)
 }
 
-/** The baseline classifiers, anchored walk-forward; labels of the training bars supervise the rv fit. */
-export const baselineClassifier: RegimeClassifierFn = (path, features, c) => {
-  if (c.classifier.kind === 'ssm') throw new SsmInputMissingError()
+/** classifier.kind "ssm" without the model's output: only main can run the model (inference service). */
+export class SsmInputMissingError extends Error {
+  constructor() {
+    super('classifier.kind "ssm" needs the regime model\'s output, which the workstation and the CLI compute in the inference service before the run')
+    this.name = 'SsmInputMissingError'
+  }
+}
+
+/**
+ * P(stable) per bar from the configured classifier. The baselines walk forward here, anchored
+ * at start_bar (labels of the training bars supervise the rv fit); the regime model's output is
+ * computed outside the engine (causal, trained on other seeds) and arrives as `inputs.regime`.
+ */
+export function classifyRegimes(path: HestonPath, features: Float64Array, c: HestonRegimeConfig, inputs: LabInputs): RegimeInference {
+  if (c.classifier.kind === 'ssm') {
+    if (!inputs.regime) throw new SsmInputMissingError()
+    return modelInference(inputs.regime, path.n, c.strategy.start_bar)
+  }
   return walkForwardInference(
     path.prices,
     {
@@ -161,18 +180,6 @@ export const baselineClassifier: RegimeClassifierFn = (path, features, c) => {
   )
 }
 
-/** classifier.kind "ssm" without the model's output: only main can run the model (inference service). */
-export class SsmInputMissingError extends Error {
-  constructor() {
-    super('classifier.kind "ssm" needs the regime model\'s output, which the workstation and the CLI compute in the inference service before the run')
-  }
-}
-
-/** The regime model's precomputed output as the classifier (causal, trained on other seeds). */
-export function modelClassifier(output: ModelRegimeOutput): RegimeClassifierFn {
-  return (path, _features, c) => modelInference(output, path.n, c.strategy.start_bar)
-}
-
 /** Raw signal (P(stable) < p_flat → 1) and the RegimeFilter over it, from the first fit on. */
 export function filterSignal(pStable: Float64Array, config: HestonRegimeConfig): { raw: Int8Array; filtered: Int8Array } {
   const s = config.strategy
@@ -183,15 +190,16 @@ export function filterSignal(pStable: Float64Array, config: HestonRegimeConfig):
 }
 
 /**
- * The exogenous market up front, pure in the config. The RegimeFilter depends only on the
- * classifier's output, never on the book, so running it here equals running it in the loop.
+ * The exogenous market up front, pure in the config and the inputs. The RegimeFilter depends
+ * only on the classifier's output, never on the book, so running it here equals running it in
+ * the loop.
  */
-export function simulateHestonRegimeMarket(config: HestonRegimeConfig, classify: RegimeClassifierFn = baselineClassifier): HestonRegimeMarket {
+export function hestonRegimeMarket(config: HestonRegimeConfig, inputs: LabInputs = {}): HestonRegimeMarket {
   const path = simulatePath(config)
   const returns = new Float64Array(path.n)
   for (let t = 1; t < path.n; t++) returns[t] = path.prices[t]! / path.prices[t - 1]! - 1
   const features = computeFeatures(path.prices)
-  const inference = classify(path, features, config)
+  const inference = classifyRegimes(path, features, config, inputs)
   const { raw, filtered } = filterSignal(inference.pStable, config)
   return { ...path, returns, features, takens: takens(path.prices), inference, rawSignal: raw, filtered }
 }

@@ -1,4 +1,4 @@
-import { actionCounts, switchesAndStreak, type LabRun } from '../../engine/kernel'
+import { actionCounts, switchesAndStreak, type LabReport, type LabRun } from '../../engine/kernel'
 import { accuracy, downsideCapture, f1Stress, falseAlarmRate, maxDrawdownOf, paranoiaCost, sharpe, sortino, switchDetections } from '../../regime/evaluation'
 import type { HestonRegimeConfig } from './config'
 import type { HestonRegimeMarket } from './market'
@@ -93,4 +93,13 @@ export function hestonRegimeTelemetry(run: LabRun<HestonRegimeMarket>, config: H
     risk: { events: run.events.length, by_rule: run.events.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.rule]: (acc[e.rule] ?? 0) + 1 }), {}) },
     policy: { rationales: run.rationales }
   }
+}
+
+/**
+ * The run's report: classification quality and the strategy's KPIs over the walk-forward bars.
+ * Switch detection pairs each true switch with the filter's later confirmation and the KPIs
+ * take two passes over the returns, so the report reads the whole run (n_steps ≤ 1,000,000).
+ */
+export function hestonRegimeReport(run: LabRun<HestonRegimeMarket>, config: HestonRegimeConfig): LabReport {
+  return { metrics: hestonRegimeMetrics(run, config), telemetry: hestonRegimeTelemetry(run, config) }
 }

@@ -38,17 +38,20 @@ describe('heston-regime with the state-space model as its classifier', () => {
   it('runs the strategy on the model output: flat before the walk-forward start, traded after, reproducible', async () => {
     const plan = planLab(spec)
     const regime = await runModel(simulatePath(plan.config as HestonRegimeConfig).prices)
-    const out = await executeLab(spec, {}, undefined, { regime })
+    const out = await executeLab(spec, { inputs: { regime } })
     const r: LabResults = out.results
     const telemetry = r.telemetry as { regime: { classifier: string; model: { sha256: string; executionProvider: string } } }
     expect(telemetry.regime.classifier).toBe('ssm')
     expect(telemetry.regime.model.sha256).toMatch(/^[0-9a-f]{64}$/)
     expect(telemetry.regime.model.executionProvider).toBe('cpu')
     const start = (plan.config as HestonRegimeConfig).strategy.start_bar
-    expect(r.series.leverage.subarray(0, start).every((x) => x === 0)).toBe(true)
-    expect(r.series.leverage.subarray(start).some((x) => x > 0)).toBe(true)
+    // the chart series are conflated onto the step grid series.t
+    const leverage = Array.from(r.series.columns.leverage!)
+    const t = r.series.t
+    expect(leverage.filter((_, i) => t[i]! < start).every((x) => x === 0)).toBe(true)
+    expect(leverage.some((x, i) => t[i]! >= start && x > 0)).toBe(true)
     expect(r.metrics.accuracy).toBeGreaterThan(0.6)
-    const again = await executeLab(spec, {}, undefined, { regime: await runModel(simulatePath(plan.config as HestonRegimeConfig).prices) })
+    const again = await executeLab(spec, { inputs: { regime: await runModel(simulatePath(plan.config as HestonRegimeConfig).prices) } })
     expect(again.resultsHash).toBe(out.resultsHash)
     const rv = await executeLab({ ...spec, overrides: { n_steps: 2500 } })
     expect(rv.resultsHash).not.toBe(out.resultsHash)
