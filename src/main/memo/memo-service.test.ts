@@ -38,7 +38,10 @@ describe('memo service on a stored credit-spreads run', () => {
     repo = new RunsRepository(db)
     // A leverage cap of 1 makes the risk gate scale some targets: the run has constraint events.
     const spec: LabRunSpec = { task: 'lab', lab: 'credit-spreads', preset: 'faithful', seed: 11, overrides: { 'risk_params.max_leverage': 1 } }
-    const stored = await runAndStore(repo, spec, { clock, codeVersion: 'memo-test' })
+    // Created at 00:00:00, finished at 00:00:01: the memo is dated by the run's finish.
+    const times = ['2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z']
+    const runClock: Clock = { nowMs: () => 0, isoNow: () => times.shift() ?? '2026-01-01T00:00:01.000Z' }
+    const stored = await runAndStore(repo, spec, { clock: runClock, codeVersion: 'memo-test' })
     if (!stored.output) throw stored.error
     runId = stored.run.id
     results = stored.output.results

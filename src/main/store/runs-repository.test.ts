@@ -120,7 +120,8 @@ describe('RunsRepository', () => {
 
     // Every series comes back as a Float64Array in its place, nested ones included.
     expect(repo.results(run.id)).toEqual(labResults())
-    expect(seriesRows(run.id)).toBe(9)
+    // the chart series' step grid and its nine columns (six diagnostics, three cost components)
+    expect(seriesRows(run.id)).toBe(10)
 
     const all = repo.steps(run.id, 0, 100)
     expect(all).toEqual([

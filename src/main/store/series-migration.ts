@@ -33,6 +33,14 @@ export function conflateStoredSeries(db: Db): void {
   for (const row of rows) {
     const results = JSON.parse(row.results_json) as { steps: number; costComponents: string[]; series: Record<string, unknown> }
     if ('bucket' in results.series) continue
+    if (!('equity' in results.series)) {
+      // A result stored without chart series (none of v6's names): it keeps none; its decision log is intact.
+      results.series = { bucket: 1, t: { $series: 'series.t' }, columns: {} }
+      dropSeries.run(row.run_id)
+      insertSeries.run(row.run_id, 'series.t', float64ToBlob(new Float64Array(0)))
+      updateResults.run(JSON.stringify(results), row.run_id)
+      continue
+    }
     const stored = new Map((seriesOf.all(row.run_id) as Array<{ name: string; data: Buffer }>).map((s) => [s.name, blobToFloat64(s.data)]))
     const read = (name: string): Float64Array => {
       const data = stored.get(name)
