@@ -21,7 +21,7 @@ import { SupervisedService } from '../src/main/services/service-host'
 import { engineMethods } from '../src/shared/contract/protocol'
 import { benchDecisionLog } from './decision-log'
 import { benchAuditChain } from './audit-chain'
-import { benchLabs } from './labs'
+import { LAB_PROBE_FLAG, benchLabs, labProbe } from './labs'
 import { MEMORY_PROBE_FLAG, benchMemory, memoryProbe } from './memory'
 import { benchMicrostructure } from './microstructure'
 import { labIds } from '../src/main/labs/registry'
@@ -172,12 +172,10 @@ sweep: ${runs.length} runs of ${lab}, ${SWEEP_T.toLocaleString('en-US')} steps e
   }
 }
 
-if (process.argv[2] === MEMORY_PROBE_FLAG) {
-  memoryProbe(process.argv.slice(3)).catch((error: unknown) => {
-    console.error(error)
-    process.exit(1)
-  })
-} else main().catch((error: unknown) => {
+// The bench starts itself again for measurements that need a fresh process.
+const probes: Record<string, (args: string[]) => Promise<void>> = { [MEMORY_PROBE_FLAG]: memoryProbe, [LAB_PROBE_FLAG]: labProbe }
+const probe = probes[process.argv[2] ?? '']
+;(probe ? probe(process.argv.slice(3)) : main()).catch((error: unknown) => {
   console.error(error)
   process.exit(1)
 })

@@ -10,7 +10,12 @@ import { labIds, labRegistry } from '../src/main/labs/registry'
 // garbage collection, the cost of keeping the chained decision log, and — for the book's labs,
 // when the companion notebooks are at hand (MECHANICA_NOTEBOOKS=folder, python3 with NumPy and
 // pandas) — the notebook's own loop on the same configuration, timed in the same run through
-// tools/fixtures/notebooks (--time), as a ratio.
+// tools/fixtures/notebooks (--time), as a ratio. Each lab is timed in a fresh process, as the CLI
+// runs it: labs timed one after another in one process slow each other down (the kernel's calls
+// into the lab see several labs and V8 stops inlining them), which is the engine service's case
+// when it serves many labs; the figures here are one lab's own speed.
+
+export const LAB_PROBE_FLAG = '--lab-probe'
 
 const REPEATS = 3
 
@@ -76,32 +81,54 @@ async function timed(fn: () => Promise<unknown> | unknown): Promise<{ seconds: n
 const us = (seconds: number, steps: number): string => ((seconds / steps) * 1e6).toFixed(2)
 const rate = (steps: number, seconds: number): string => `${(steps / seconds / 1e3).toFixed(0)} k`
 
+interface LabTiming {
+  steps: number
+  market: number
+  run: number
+  logged: number
+  gcShare: number
+}
+
+/** In the child: one lab's market, run and run-with-log times (best of REPEATS), as a JSON line. */
+export async function labProbe(args: string[]): Promise<void> {
+  const id = args[0]!
+  const c = CASES[id] ?? { overrides: {} }
+  const spec: LabRunSpec = { task: 'lab', lab: id, preset: 'faithful', overrides: c.overrides }
+  const plan = planLab(spec)
+  const lab = labRegistry.get(id)!
+  await executeLab(spec) // warm-up: JIT, not what gets measured
+  const market = await timed(() => lab.market(plan.config, {}))
+  const run = await timed(() => executeLab(spec))
+  const logged = await timed(() => executeLab(spec, { onLogSlice: () => undefined }))
+  const timing: LabTiming = { steps: plan.steps, market: market.seconds, run: run.seconds, logged: logged.seconds, gcShare: run.gcShare }
+  console.log(JSON.stringify(timing))
+}
+
 export async function benchLabs(): Promise<void> {
-  console.log(`\nlabs — faithful preset, one long run each, in process, best of ${REPEATS} (Node ${process.versions.node})`)
+  console.log(`\nlabs — faithful preset, one long run each in a fresh process, best of ${REPEATS} (Node ${process.versions.node})`)
   console.log('  market: the exogenous path simulated up front; loop: the closed loop with metrics, counts, chart series and results hash; +log: the chained decision log too')
-  console.log(`${'lab'.padEnd(16)} ${'steps'.padStart(9)} ${'market µs'.padStart(10)} ${'loop µs'.padStart(8)} ${'loop steps/s'.padStart(13)} ${'GC %'.padStart(5)} ${'+log µs'.padStart(8)}   notebook (same config)`)
+  console.log(`${'lab'.padEnd(16)} ${'steps'.padStart(9)} ${'market µs'.padStart(10)} ${'loop µs'.padStart(8)} ${'run steps/s'.padStart(12)} ${'GC %'.padStart(5)} ${'+log µs'.padStart(8)}   notebook (same config)`)
   for (const id of labIds()) {
     const c = CASES[id] ?? { overrides: {} }
-    const spec: LabRunSpec = { task: 'lab', lab: id, preset: 'faithful', overrides: c.overrides }
-    const plan = planLab(spec)
-    const lab = labRegistry.get(id)!
-    await executeLab(spec) // warm-up: JIT, not what gets measured
-    const market = await timed(() => lab.market(plan.config, {}))
-    const run = await timed(() => executeLab(spec))
-    const logged = await timed(() => executeLab(spec, { onLogSlice: () => undefined }))
-    const loop = Math.max(0, run.seconds - market.seconds)
-    const n = plan.steps
+    const out = spawnSync(process.execPath, [process.argv[1]!, LAB_PROBE_FLAG, id], { encoding: 'utf8', timeout: 20 * 60_000 })
+    if (out.status !== 0) {
+      console.log(`${id.padEnd(16)} failed: ${(out.stderr || out.error?.message || '').trim().split('\n').at(-1)}`)
+      continue
+    }
+    const r = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as LabTiming
+    const n = r.steps
+    const loop = Math.max(0, r.run - r.market)
     const notebook = notebookTiming(id, c)
     let versus = typeof notebook === 'string' ? `— (${notebook})` : ''
     if (typeof notebook !== 'string') {
       const nbLoop = notebook.seconds_loop / notebook.steps
       const nbTotal = (notebook.seconds_simulate + notebook.seconds_loop) / notebook.steps
       versus =
-        `loop ${(nbLoop * 1e6).toFixed(1)} µs → × ${(nbLoop / (loop / n)).toFixed(0)} per step; ` +
-        `market + loop ${(nbTotal * 1e6).toFixed(1)} µs → × ${(nbTotal / (run.seconds / n)).toFixed(0)}`
+        `market + loop ${(nbTotal * 1e6).toFixed(1)} µs → × ${(nbTotal / (r.run / n)).toFixed(0)} per step; ` +
+        `loop alone ${(nbLoop * 1e6).toFixed(1)} µs → × ${(nbLoop / (loop / n)).toFixed(0)}`
     }
     console.log(
-      `${id.padEnd(16)} ${n.toLocaleString('en-US').padStart(9)} ${us(market.seconds, n).padStart(10)} ${us(loop, n).padStart(8)} ${rate(n, loop).padStart(13)} ${(run.gcShare * 100).toFixed(1).padStart(5)} ${us(logged.seconds - market.seconds, n).padStart(8)}   ${versus}`
+      `${id.padEnd(16)} ${n.toLocaleString('en-US').padStart(9)} ${us(r.market, n).padStart(10)} ${us(loop, n).padStart(8)} ${rate(n, r.run).padStart(12)} ${(r.gcShare * 100).toFixed(1).padStart(5)} ${us(r.logged - r.market, n).padStart(8)}   ${versus}`
     )
   }
 }

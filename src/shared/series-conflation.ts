@@ -37,6 +37,37 @@ export function slotCount(n: number, width: number): number {
   return full * perFull + (rest === 0 ? 0 : rest === 1 ? 1 : 2)
 }
 
+/**
+ * One bucket of `len` values v[a…a+len) into slot (and slot + 1 when len > 1): the value itself
+ * when len is 1 or 2; a sampled column's values at the two slots' steps; else the bucket's
+ * first minimum and first maximum in the order they occurred.
+ */
+function writeBucket(v: ArrayLike<number>, a: number, len: number, sampled: boolean, o: Float64Array, slot: number): void {
+  if (len === 1) {
+    o[slot] = v[a]!
+    return
+  }
+  if (sampled) {
+    o[slot] = v[a]!
+    o[slot + 1] = v[a + Math.max(1, Math.floor(len / 2))]!
+    return
+  }
+  if (len === 2) {
+    o[slot] = v[a]!
+    o[slot + 1] = v[a + 1]!
+    return
+  }
+  let lo = a
+  let hi = a
+  for (let i = a + 1; i < a + len; i++) {
+    // NaN never wins a comparison, so a NaN run keeps its first value at both slots.
+    if (v[i]! < v[lo]!) lo = i
+    if (v[i]! > v[hi]!) hi = i
+  }
+  o[slot] = v[Math.min(lo, hi)]!
+  o[slot + 1] = v[Math.max(lo, hi)]!
+}
+
 /** Conflates the first `n` elements of every column (all the same length) bucket by bucket. */
 export function conflateMinMax(columns: Record<string, ArrayLike<number>>, n: number, options: ConflateOptions): ConflatedSeries {
   const width = options.width
@@ -55,36 +86,9 @@ export function conflateMinMax(columns: Record<string, ArrayLike<number>>, n: nu
   let slot = 0
   for (let a = 0; a < n; a += width) {
     const len = Math.min(width, n - a)
-    const second = a + Math.max(1, Math.floor(len / 2))
     t[slot] = from + a
-    if (len > 1) t[slot + 1] = from + second
-    for (const name of names) {
-      const v = columns[name]!
-      const o = out[name]!
-      if (len === 1) {
-        o[slot] = v[a]!
-        continue
-      }
-      if (options.sampled?.has(name)) {
-        o[slot] = v[a]!
-        o[slot + 1] = v[second]!
-        continue
-      }
-      let lo = a
-      let hi = a
-      for (let i = a + 1; i < a + len; i++) {
-        // NaN never wins a comparison, so a NaN run keeps its first value at both slots.
-        if (v[i]! < v[lo]!) lo = i
-        if (v[i]! > v[hi]!) hi = i
-      }
-      if (len === 2) {
-        o[slot] = v[a]!
-        o[slot + 1] = v[a + 1]!
-      } else {
-        o[slot] = v[Math.min(lo, hi)]!
-        o[slot + 1] = v[Math.max(lo, hi)]!
-      }
-    }
+    if (len > 1) t[slot + 1] = from + a + Math.max(1, Math.floor(len / 2))
+    for (const name of names) writeBucket(columns[name]!, a, len, options.sampled?.has(name) ?? false, out[name]!, slot)
     slot += len === 1 ? 1 : 2
   }
   return { t, columns: out }
@@ -96,17 +100,20 @@ export function conflateMinMax(columns: Record<string, ArrayLike<number>>, n: nu
  * is the same as conflating the whole series at once.
  */
 export class StreamConflator {
-  private pending: Record<string, number[]> = {}
+  /** The bucket being filled: its values per column, in typed arrays of one bucket each. */
+  private readonly pending: Float64Array[]
   private pendingFrom = 0
   private pendingLength = 0
+  private readonly sampledFlags: boolean[]
 
   constructor(
     readonly width: number,
     private readonly names: readonly string[],
-    private readonly sampled: ReadonlySet<string> = new Set()
+    sampled: ReadonlySet<string> = new Set()
   ) {
     if (!Number.isInteger(width) || width < 1) throw new RangeError(`width must be a whole number ≥ 1 (got ${width})`)
-    for (const name of names) this.pending[name] = []
+    this.pending = names.map(() => new Float64Array(width))
+    this.sampledFlags = names.map((name) => sampled.has(name))
   }
 
   /** Steps [from, from + n) of every column; `from` must follow the previous chunk. */
@@ -114,30 +121,64 @@ export class StreamConflator {
     if (from !== this.pendingFrom + this.pendingLength) {
       throw new RangeError(`chunk starts at step ${from}; the stream is at step ${this.pendingFrom + this.pendingLength}`)
     }
-    for (const name of this.names) {
+    const sources = this.names.map((name) => {
       const source = columns[name]
       if (!source) throw new RangeError(`the chunk has no column "${name}"`)
-      const target = this.pending[name]!
-      for (let i = 0; i < n; i++) target.push(source[i]!)
+      return source
+    })
+    const w = this.width
+    const buckets = Math.floor((this.pendingLength + n) / w)
+    if (buckets === 0) {
+      for (let c = 0; c < sources.length; c++) for (let i = 0; i < n; i++) this.pending[c]![this.pendingLength + i] = sources[c]![i]!
+      this.pendingLength += n
+      return null
     }
-    this.pendingLength += n
-    const complete = Math.floor(this.pendingLength / this.width) * this.width
-    return complete === 0 ? null : this.take(complete)
+    const perBucket = w === 1 ? 1 : 2
+    const t = new Float64Array(buckets * perBucket)
+    const out = this.names.map(() => new Float64Array(buckets * perBucket))
+    let consumed = 0 // values of this chunk used so far
+    for (let b = 0; b < buckets; b++) {
+      const a = this.pendingFrom + b * w
+      const slot = b * perBucket
+      t[slot] = a
+      if (w > 1) t[slot + 1] = a + Math.max(1, Math.floor(w / 2))
+      // A bucket is read straight from the chunk unless it began in an earlier one.
+      const fromPending = b === 0 && this.pendingLength > 0
+      const take = fromPending ? w - this.pendingLength : w
+      for (let c = 0; c < sources.length; c++) {
+        if (fromPending) {
+          const buffer = this.pending[c]!
+          for (let i = 0; i < take; i++) buffer[this.pendingLength + i] = sources[c]![i]!
+          writeBucket(buffer, 0, w, this.sampledFlags[c]!, out[c]!, slot)
+        } else writeBucket(sources[c]!, consumed, w, this.sampledFlags[c]!, out[c]!, slot)
+      }
+      consumed += take
+    }
+    const rest = n - consumed
+    for (let c = 0; c < sources.length; c++) for (let i = 0; i < rest; i++) this.pending[c]![i] = sources[c]![consumed + i]!
+    this.pendingFrom += buckets * w
+    this.pendingLength = rest
+    return { t, columns: Object.fromEntries(this.names.map((name, c) => [name, out[c]!])) }
   }
 
   /** The incomplete last bucket, at the end of the stream. */
   finish(): ConflatedSeries | null {
-    return this.pendingLength === 0 ? null : this.take(this.pendingLength)
-  }
-
-  private take(n: number): ConflatedSeries {
-    const head: Record<string, ArrayLike<number>> = {}
-    for (const name of this.names) head[name] = this.pending[name]!
-    const result = conflateMinMax(head, n, { width: this.width, sampled: this.sampled, from: this.pendingFrom })
-    for (const name of this.names) this.pending[name] = this.pending[name]!.slice(n)
-    this.pendingFrom += n
-    this.pendingLength -= n
-    return result
+    if (this.pendingLength === 0) return null
+    const len = this.pendingLength
+    const slots = len === 1 ? 1 : 2
+    const t = new Float64Array(slots)
+    t[0] = this.pendingFrom
+    if (len > 1) t[1] = this.pendingFrom + Math.max(1, Math.floor(len / 2))
+    const columns = Object.fromEntries(
+      this.names.map((name, c) => {
+        const o = new Float64Array(slots)
+        writeBucket(this.pending[c]!, 0, len, this.sampledFlags[c]!, o, 0)
+        return [name, o]
+      })
+    )
+    this.pendingFrom += len
+    this.pendingLength = 0
+    return { t, columns }
   }
 }
 

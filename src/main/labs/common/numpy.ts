@@ -85,25 +85,55 @@ export function trailingMedian(values: ArrayLike<number>, lookback: number): Flo
   const sorted = new Float64Array(lookback + 1)
   let n = 0
   for (let t = 0; t < values.length; t++) {
-    if (t - lookback - 1 >= 0) {
-      // drop the value that left the window (any copy of it: equal values are interchangeable)
-      const leaving = values[t - lookback - 1]!
-      let i = 0
-      while (i < n - 1 && sorted[i] !== leaving) i++
-      sorted.copyWithin(i, i + 1, n)
-      n--
-    }
     const v = values[t]!
-    let j = n
-    while (j > 0 && sorted[j - 1]! > v) {
-      sorted[j] = sorted[j - 1]!
-      j--
+    if (t - lookback - 1 >= 0) {
+      // One value leaves as one enters. The leaving one is the first copy of it (equal values
+      // are interchangeable), found by bisection (the last entry if it is absent); the new one
+      // takes its place and moves past the entries between there and where it belongs, after
+      // every entry ≤ it: the array np.median sorts, with a short move instead of two long ones.
+      const leaving = values[t - lookback - 1]!
+      let k = lowerBound(sorted, n, leaving)
+      if (k >= n || sorted[k] !== leaving) k = n - 1
+      if (k + 1 < n && sorted[k + 1]! <= v) {
+        for (; k + 1 < n && sorted[k + 1]! <= v; k++) sorted[k] = sorted[k + 1]!
+      } else {
+        for (; k > 0 && sorted[k - 1]! > v; k--) sorted[k] = sorted[k - 1]!
+      }
+      sorted[k] = v
+    } else {
+      // filling the first window: insert after every entry ≤ v
+      const j = upperBound(sorted, n, v)
+      sorted.copyWithin(j + 1, j, n)
+      sorted[j] = v
+      n++
     }
-    sorted[j] = v
-    n++
     out[t] = medianOfSorted(sorted, n)
   }
   return out
+}
+
+/** First index in sorted[0, n) whose entry is not below v. */
+function lowerBound(sorted: Float64Array, n: number, v: number): number {
+  let lo = 0
+  let hi = n
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (sorted[mid]! < v) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** First index in sorted[0, n) whose entry is above v. */
+function upperBound(sorted: Float64Array, n: number, v: number): number {
+  let lo = 0
+  let hi = n
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (sorted[mid]! > v) hi = mid
+    else lo = mid + 1
+  }
+  return lo
 }
 
 export { npTanh } from './numpy-tanh'

@@ -21,6 +21,20 @@ describe('numeric replays', () => {
     )
   })
 
+  it('trailing median with many ties (and ±0) still equals the sorted-window median', () => {
+    const tied = fc.array(fc.constantFrom(-1, -0.5, -0, 0, 0.5, 1, 2), { minLength: 1, maxLength: 400 })
+    fc.assert(
+      fc.property(tied, fc.integer({ min: 0, max: 70 }), (values, lookback) => {
+        const fast = trailingMedian(values, lookback)
+        return values.every((_, t) => {
+          const w = values.slice(Math.max(0, t - lookback), t + 1).sort((a, b) => a - b)
+          const m = w.length % 2 ? w[w.length >> 1]! : (w[(w.length >> 1) - 1]! + w[w.length >> 1]!) / 2
+          return fast[t] === m
+        })
+      })
+    )
+  })
+
   it('pairwise sum is a sum (to rounding) and exact for integers', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: -1e6, max: 1e6 }), { maxLength: 1000 }), (values) => npSum(values) === values.reduce((s, v) => s + v, 0))
