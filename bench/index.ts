@@ -24,12 +24,12 @@ import { benchAuditChain } from './audit-chain'
 import { LAB_PROBE_FLAG, benchLabs, labProbe } from './labs'
 import { MEMORY_PROBE_FLAG, benchMemory, memoryProbe } from './memory'
 import { benchMicrostructure } from './microstructure'
+import { REPEATS, best } from './timing'
 import { labIds } from '../src/main/labs/registry'
 
 // `npm run bench`: the slice's throughput at each layer, as absolute figures and as ratios to a
 // baseline measured in this same process (so machine speed cancels out of the ratios).
 const STEPS = 10_000_000
-const REPEATS = 3
 const workersDir = join(__dirname, 'workers')
 
 interface Row {
@@ -37,16 +37,6 @@ interface Row {
   seconds: number
   stepsPerSecond: number
   ratio: number | null
-}
-
-async function best(fn: () => Promise<void> | void): Promise<number> {
-  let fastest = Number.POSITIVE_INFINITY
-  for (let i = 0; i < REPEATS; i++) {
-    const t0 = performance.now()
-    await fn()
-    fastest = Math.min(fastest, (performance.now() - t0) / 1000)
-  }
-  return fastest
 }
 
 async function main(): Promise<void> {

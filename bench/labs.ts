@@ -5,6 +5,7 @@ import { PerformanceObserver, performance } from 'node:perf_hooks'
 import type { LabRunSpec } from '../src/shared/contract'
 import { executeLab, planLab } from '../src/main/labs/execute'
 import { labIds, labRegistry } from '../src/main/labs/registry'
+import { REPEATS } from './timing'
 
 // `npm run bench`, labs: each lab's steps per second on a long run, the share of it spent in
 // garbage collection, the cost of keeping the chained decision log, and — for the book's labs,
@@ -17,7 +18,6 @@ import { labIds, labRegistry } from '../src/main/labs/registry'
 
 export const LAB_PROBE_FLAG = '--lab-probe'
 
-const REPEATS = 3
 
 interface BenchCase {
   overrides: Record<string, unknown>

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { performance } from 'node:perf_hooks'
 import type { LabRunSpec } from '../src/shared/contract'
 import { resolveLabConfig, runLab } from '../src/main/engine/kernel'
 import { bareBookLoop } from '../src/main/labs/common/order-book/bare-loop'
@@ -9,6 +8,7 @@ import { microstructureLab } from '../src/main/labs/microstructure/lab'
 import { runAndStore } from '../src/main/runs/store-run'
 import { openDatabase } from '../src/main/store/database'
 import { RunsRepository } from '../src/main/store/runs-repository'
+import { REPEATS, best } from './timing'
 
 // `npm run bench`, microstructure: order-book events per second — a bare loop over the same book
 // (depth, quotes, one market order per step, nothing else) against the full lab loop (scenario,
@@ -16,17 +16,6 @@ import { RunsRepository } from '../src/main/store/runs-repository'
 // committed to SQLite in chained batches, as `run --db` and the workstation store it.
 
 const STEPS = 200_000
-const REPEATS = 3
-
-async function best(fn: () => Promise<unknown> | unknown): Promise<number> {
-  let fastest = Number.POSITIVE_INFINITY
-  for (let i = 0; i < REPEATS; i++) {
-    const t0 = performance.now()
-    await fn()
-    fastest = Math.min(fastest, (performance.now() - t0) / 1000)
-  }
-  return fastest
-}
 
 /** One run through the lab's report (as the engine folds it), and the book events it made. */
 async function fullLoop(steps: number): Promise<number> {

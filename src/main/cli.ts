@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { ApiError, LabRunSpec, PresetId, issuesFromZod, summariseIssues, type ChainReport, type VerificationStatus } from '../shared/contract'
+import { ApiError, LabRunSpec, PresetId, issuesFromZod, summariseIssues } from '../shared/contract'
 import { systemClock } from './clock'
 import { labCatalogue } from './labs/catalogue'
 import { executeLab, parseOverrideValue, planLab, type LabExecution } from './labs/execute'
@@ -13,7 +13,7 @@ import { SupervisedService } from './services/service-host'
 import { engineMethods } from '../shared/contract/protocol'
 import { StoreOpenError, openDatabase } from './store/database'
 import { BackupError, backupDatabase, backupNextTo } from './store/backup'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { classifySeries, modelsDir, openLocalClassifier, type LocalClassifier } from './inference/classify-series'
 import { regimeInputFromReport } from './runs/run-inputs'
 import type { LabInputs } from './engine/kernel'
@@ -22,11 +22,8 @@ import { CsvValidationError, parsePriceCsv } from './regime/csv'
 import type { HestonRegimeConfig } from './labs/heston-regime/config'
 import { RunsRepository } from './store/runs-repository'
 import { CODE_VERSION } from './version'
-import { AuditStore } from './store/audit-store'
-import { ReplayComparator, replayReport, sliceFeeder } from './audit/replay'
-import { verificationStatus } from './audit/audit-service'
+import { AuditUsageError, commandReplay, commandVerify } from './audit/cli-audit'
 import { runAndStore } from './runs/store-run'
-import { LATEST_SCHEMA_VERSION } from './store/migrations'
 import { MemoUsageError, commandMemo } from './memo/cli-memo'
 
 // The headless workstation: the same engine and labs as the app, printing JSON for scripts.
@@ -361,88 +358,6 @@ async function commandBackup(values: { db?: string; out?: string; overwrite?: bo
   }
 }
 
-/** An existing database opened read-only for auditing: verify and replay never write. */
-function openForAudit(file: string | undefined): { repository: RunsRepository; audit: AuditStore } {
-  if (!file) fail('needs --db FILE')
-  if (!existsSync(file)) fail(`${file} does not exist`)
-  let db
-  try {
-    db = openDatabase(file, { readonly: true })
-  } catch (error) {
-    fail((error as Error).message)
-  }
-  const version = db.pragma('user_version', { simple: true }) as number
-  if (version < LATEST_SCHEMA_VERSION) fail(`${file} has schema v${version}; open it once with this build (npm start -- --db ${file}) to upgrade it to v${LATEST_SCHEMA_VERSION}, then verify`)
-  return { repository: new RunsRepository(db), audit: new AuditStore(db) }
-}
-
-function parseRunId(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined
-  const id = Number(text)
-  if (!Number.isInteger(id) || id < 1) fail(`--run must be a run id such as 12 (got ${JSON.stringify(text)})`)
-  return id
-}
-
-const manifestHead = (repository: RunsRepository, id: number): string | null => {
-  const results = repository.results(id)
-  return results?.kind === 'lab' ? (results.manifest.chainHead ?? null) : null
-}
-
-/** A run's chain report with its verification status, in the words the app and the memo use. */
-function auditOf(repository: RunsRepository, audit: AuditStore, id: number): ChainReport & { verificationStatus: VerificationStatus } {
-  const report = audit.verify(id, manifestHead(repository, id))
-  return { ...report, verificationStatus: verificationStatus(report, audit.reviews(id)) }
-}
-
-async function commandVerify(values: { db?: string; run?: string; json?: boolean }): Promise<void> {
-  const { repository, audit } = openForAudit(values.db)
-  const one = parseRunId(values.run)
-  const ids = one !== undefined ? [one] : repository.list({ limit: 1_000_000, offset: 0 }).runs.map((r) => r.id).sort((a, b) => a - b)
-  const reports = ids.map((id) => {
-    try {
-      return auditOf(repository, audit, id)
-    } catch (error) {
-      fail((error as Error).message)
-    }
-  })
-  if (values.json) console.log(JSON.stringify(one !== undefined ? reports[0] : { runs: reports }, null, 2))
-  else {
-    for (const r of reports) {
-      const what = r.status === 'intact' ? `intact: ${r.verified} links to head ${r.head?.slice(0, 16)}…` : r.status === 'unchained' ? 'unchained (written before hash chaining)' : `BROKEN at position ${r.firstBreak!.position}: ${r.firstBreak!.problem} — ${r.firstBreak!.detail}`
-      // A run that stopped early verifies up to its last committed batch of the log.
-      const run = repository.get(r.runId)
-      const partial = run?.partial ? ` (partial: ${r.steps} of ${run.progressTotal} steps logged before it ended ${run.status})` : ''
-      console.log(`run #${r.runId}: ${r.verificationStatus} — ${what}${partial}`)
-    }
-  }
-  if (reports.some((r) => r.status === 'broken')) process.exitCode = 1
-}
-
-async function commandReplay(values: { db?: string; run?: string; json?: boolean }): Promise<void> {
-  const { repository, audit } = openForAudit(values.db)
-  const id = parseRunId(values.run) ?? fail('replay needs --run ID')
-  const run = repository.get(id) ?? fail(`There is no run #${id}.`)
-  if (run.spec.task !== 'lab') fail(`run #${id} is a random walk; replay compares decision logs, which only lab runs keep`)
-  if (run.status !== 'completed') fail(`run #${id} is ${run.status}; only a completed run has a full log to compare with`)
-  const spec = run.spec
-  const plan = planLab(spec)
-  const stored = audit.storedLog(id)
-  const comparator = new ReplayComparator(stored.chunks, stored.events)
-  const feed = sliceFeeder(comparator)
-  const output = await executeLab(spec, { inputs: await localInputs(spec, plan.requires), onLogSlice: feed })
-  if (output.logTail) feed(output.logTail)
-  const report = replayReport(id, comparator.finish(), run.resultsHash, output.resultsHash)
-  // A replay does not change the status: the reviewer records what it showed (sign-off or findings).
-  const { verificationStatus: status } = auditOf(repository, audit, id)
-  if (values.json) console.log(JSON.stringify({ ...report, verificationStatus: status }, null, 2))
-  else if (report.identical) console.log(`run #${id}: ${status} — replay identical (${report.stepsCompared} steps), results hash ${report.replayedResultsHash}`)
-  else {
-    const d = report.firstDivergence!
-    console.log(`run #${id}: ${status} — replay differs at step ${d.t}, field ${d.field}: stored ${d.stored}, replayed ${d.replayed}`)
-  }
-  if (!report.identical) process.exitCode = 1
-}
-
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -486,7 +401,7 @@ async function main(argv: string[]): Promise<void> {
       return commandVerify(values)
     case 'replay':
       if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
-      return commandReplay(values)
+      return commandReplay(values, localInputs)
     case 'backup':
       if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
       return commandBackup(values)
@@ -502,7 +417,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof MemoUsageError || error instanceof ApiError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (error instanceof UsageError || error instanceof MemoUsageError || error instanceof AuditUsageError || error instanceof ApiError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`mechanica: ${(error as Error).message.split('\n')[0]}`)
     process.exit(2)
   }
