@@ -12,57 +12,53 @@ export interface LabRun<M> extends RunEnd {
   events: ConstraintEvent[]
 }
 
+/** The step columns a collector can keep (the component columns come as one name each). */
+export type StepColumnName = Exclude<keyof StepColumns, never>
+
 /**
- * Keeps every step of a run (copied out of the kernel's chunk buffers) and every event. Its
+ * Keeps the steps of a run (copied out of the kernel's chunk buffers) and every event. Its
  * memory grows with the run: for tests, the CLI's small runs, and labs whose notebook metrics
  * need the whole series (two-pass statistics in NumPy's summation order), all of which cap
- * their run length.
+ * their run length. `keep` names the columns to hold (all by default); the others stay empty.
  */
 export class StepCollector implements RunObserver<{ columns: StepColumns; events: ConstraintEvent[] }> {
   private readonly columns: StepColumns
   private readonly events: ConstraintEvent[] = []
-  private readonly pnlNames: readonly string[]
-  private readonly costNames: readonly string[]
+  private readonly kept: StepColumnName[]
   private steps = 0
 
   constructor(
-    capacity: number,
+    private readonly capacity: number,
     private readonly legs: number,
     pnlComponents: readonly string[],
-    costComponents: readonly string[]
+    costComponents: readonly string[],
+    keep?: readonly StepColumnName[]
   ) {
-    this.columns = allocateColumns(capacity, legs, pnlComponents, costComponents)
-    this.pnlNames = pnlComponents
-    this.costNames = costComponents
+    const all = allocateColumns(0, legs, pnlComponents, costComponents)
+    this.kept = (Object.keys(all) as StepColumnName[]).filter((name) => !keep || keep.includes(name))
+    const full = allocateColumns(capacity, legs, this.kept.includes('pnlByComponent') ? pnlComponents : [], this.kept.includes('costByComponent') ? costComponents : [])
+    for (const name of this.kept) (all as unknown as Record<string, unknown>)[name] = full[name]
+    this.columns = all
   }
 
   onChunk(chunk: StepChunk): void {
     const at = chunk.first
     const c = chunk.columns
     const to = this.columns
-    to.t.set(c.t, at)
-    to.regime.set(c.regime, at)
-    to.action.set(c.action, at)
-    to.source.set(c.source, at)
-    to.rationale.set(c.rationale, at)
-    to.position.set(c.position, at * this.legs)
-    to.trade.set(c.trade, at * this.legs)
-    to.markPnl.set(c.markPnl, at)
-    for (const name of this.pnlNames) to.pnlByComponent[name]!.set(c.pnlByComponent[name]!, at)
-    to.cost.set(c.cost, at)
-    for (const name of this.costNames) to.costByComponent[name]!.set(c.costByComponent[name]!, at)
-    to.netPnl.set(c.netPnl, at)
-    to.markedEquity.set(c.markedEquity, at)
-    to.equity.set(c.equity, at)
-    to.drawdown.set(c.drawdown, at)
-    to.leverage.set(c.leverage, at)
+    for (const name of this.kept) {
+      if (name === 'pnlByComponent' || name === 'costByComponent') {
+        for (const [component, values] of Object.entries(to[name])) values.set(c[name][component]!, at)
+      } else {
+        const width = name === 'position' || name === 'trade' ? this.legs : 1
+        to[name].set(c[name], at * width)
+      }
+    }
     for (const e of chunk.events) this.events.push(e)
     this.steps = at + chunk.count
   }
 
   finish(): { columns: StepColumns; events: ConstraintEvent[] } {
-    const full = this.steps === this.columns.t.length
-    return { columns: full ? this.columns : columnsView(this.columns, this.steps, this.legs), events: this.events }
+    return { columns: this.steps === this.capacity ? this.columns : columnsView(this.columns, this.steps, this.legs), events: this.events }
   }
 }
 
@@ -73,10 +69,11 @@ export function collectorFor<C>(lab: Lab<C, unknown, unknown, string> | AnyLab, 
 
 /**
  * A lab report computed from the whole run (see StepCollector): the lab's metrics and
- * telemetry read `run.columns` and `run.events` once the run has ended.
+ * telemetry read `run.columns` and `run.events` once the run has ended — only the columns in
+ * `keep`, when given (the others are empty, so a read of one shows at once in the parity tests).
  */
-export function wholeRunReport<C, M>(lab: Lab<C, M, unknown, string>, config: C, market: M, compute: (run: LabRun<M>) => LabReport): RunObserver<LabReport> {
-  const collector = new StepCollector(lab.steps(config), lab.legs.length, lab.pnlComponents, lab.execution(config).components)
+export function wholeRunReport<C, M>(lab: Lab<C, M, unknown, string>, config: C, market: M, compute: (run: LabRun<M>) => LabReport, keep?: readonly StepColumnName[]): RunObserver<LabReport> {
+  const collector = new StepCollector(lab.steps(config), lab.legs.length, lab.pnlComponents, lab.execution(config).components, keep)
   return {
     onChunk: (chunk) => collector.onChunk(chunk),
     finish: (end) => compute({ ...end, market, ...collector.finish() })

@@ -178,3 +178,15 @@ describe('credit-spreads reproduces the published reference values (seed 11, fai
     expect(Array.from(surface.values)).toEqual([...ig, ...hy])
   })
 })
+
+describe('credit-spreads report as the engine folds it', () => {
+  it('keeps only the columns it reads, and equals the report over the whole run (drawdown stop and cadence included)', async () => {
+    for (const overrides of [{}, { seed: 3, T: 400, 'risk_params.max_dd_stop': 0.005 }, { 'policy_params.decision_every': 8, 'risk_params.max_leverage': 0.5 }]) {
+      const config = resolveLabConfig(creditSpreadsLab, 'faithful', overrides)
+      const market = creditSpreadsLab.market(config, {})
+      const report = creditSpreadsLab.report(config, market)
+      const folded = report.finish(await runCollected(creditSpreadsLab, config, { market, sinks: [report] }))
+      expect(folded).toEqual(creditSpreadsReport(await runCollected(creditSpreadsLab, config), config))
+    }
+  })
+})

@@ -17,6 +17,8 @@ export const INITIAL_EQUITY = 1000
 /** The P&L components the mark writes, in the order the kernel sums them. */
 export const PNL_COMPONENTS = ['ig', 'hy', 'tilt', 'carry'] as const
 
+const REPORT_COLUMNS = ['regime', 'action', 'source', 'trade', 'markPnl', 'cost', 'costByComponent', 'markedEquity', 'leverage'] as const
+
 export const creditSpreadsLab: Lab<CreditSpreadsConfig, CreditMarket, CreditSpreadsObservation, CreditSpreadsAction> = {
   id: 'credit-spreads',
   title: 'Credit spreads — credit risk surface',
@@ -96,6 +98,7 @@ export const creditSpreadsLab: Lab<CreditSpreadsConfig, CreditMarket, CreditSpre
   execution: creditSpreadsExecution,
   surface: spreadSurface,
 
-  report: (c, m) => wholeRunReport(creditSpreadsLab, c, m, (run) => creditSpreadsReport(run, c)),
+  // the columns the notebook's series, metrics and telemetry read (metrics.ts)
+  report: (c, m) => wholeRunReport(creditSpreadsLab, c, m, (run) => creditSpreadsReport(run, c), REPORT_COLUMNS),
   stressMenu: creditSpreadsStressMenu
 }

@@ -202,3 +202,20 @@ describe('fx-carry invariants', () => {
     expect(npMean(surface.values, 0, 6, 3)).toBe(r.market.carry.c30Mean[0])
   })
 })
+
+describe('fx-carry report as the engine folds it', () => {
+  it('keeps only the columns it reads, and equals the report over the whole run (stop, cadence, corrected)', async () => {
+    const cases: Array<['faithful' | 'corrected', Record<string, unknown>]> = [
+      ['faithful', {}],
+      ['faithful', { seed: 3, T: 300, 'risk_params.max_dd_stop': 0.05, 'execution_params.impact_bps_risk_off': 80 }],
+      ['corrected', { 'policy_params.decision_every': 10 }]
+    ]
+    for (const [preset, overrides] of cases) {
+      const config = resolveLabConfig(fxCarryLab, preset, overrides)
+      const market = fxCarryLab.market(config, {})
+      const report = fxCarryLab.report(config, market)
+      const folded = report.finish(await runCollected(fxCarryLab, config, { market, sinks: [report] }))
+      expect(folded).toEqual(fxCarryReport(await runCollected(fxCarryLab, config), config))
+    }
+  })
+})

@@ -14,6 +14,8 @@ import { SurfaceScratch, carrySurfaceAt, fxCarryMarket, readSurfaceFeatures, typ
 /** The observation with the scratch its surface features are read through. */
 type Observation = FxCarryObservation & { scratch: SurfaceScratch }
 
+const REPORT_COLUMNS = ['regime', 'action', 'source', 'trade', 'pnlByComponent', 'cost', 'costByComponent', 'equity'] as const
+
 export const fxCarryLab: Lab<FxCarryConfig, FxCarryMarket, Observation, FxCarryAction> = {
   id: 'fx-carry',
   title: 'FX carry — forward carry system',
@@ -78,7 +80,8 @@ export const fxCarryLab: Lab<FxCarryConfig, FxCarryMarket, Observation, FxCarryA
   execution: fxCarryExecution,
   surface: carrySurfaceAt,
 
-  report: (c, m) => wholeRunReport(fxCarryLab, c, m, (run) => fxCarryReport(run, c)),
+  // the columns summarize_metrics and the telemetry read (metrics.ts)
+  report: (c, m) => wholeRunReport(fxCarryLab, c, m, (run) => fxCarryReport(run, c), REPORT_COLUMNS),
   stressMenu: fxCarryStressMenu,
   priceSeries: {
     name: 'high-yield basket vs USD (index, 100 at bar 0)',
