@@ -105,6 +105,8 @@ export interface StepContext<C, M, A extends string> {
  *   execution.ts  the execution (cost or fill) model, built from labs/common/execution.ts
  *   metrics.ts    the notebook's metrics and telemetry, as a RunObserver over the step chunks
  *   lab.ts        this object: wires the above into the kernel
+ *   README.md     the mechanism, the notebook cells each file follows, the corrections
+ *   __fixtures__/ parity fixtures with their provenance (book labs: tools/fixtures/notebooks)
  * The kernel's loop (run.ts) owns the order of operations; a lab only answers questions, and
  * answers the per-step ones (mark, observe, target, execution) without allocating.
  */
@@ -140,7 +142,12 @@ export interface Lab<C, M, O, A extends string> {
   /** The decision cadence: decide every n steps, hold the last decision between. */
   decisionEvery(config: C): number
 
-  /** The exogenous market from the config's seed (and any inputs computed outside the engine): pure. */
+  /**
+   * The run's market, created once per run: the exogenous path from the config's seed (pure in
+   * the config and the inputs computed outside the engine) and, for a lab that trades against a
+   * venue, that venue's run state (the order book, the latency desk), which its execution and
+   * report share.
+   */
   market(config: C, inputs: LabInputs): M
   regimeAt(market: M, t: number): number
   /** P&L of holding `position` over the interval that ends at step t (t ≥ 1), into out[k] per pnlComponents[k]. */
