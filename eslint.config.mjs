@@ -46,7 +46,7 @@ export default tseslint.config(
     }
   },
   {
-    files: ['tools/**/*.mjs', 'bench/**/*.mjs'],
+    files: ['tools/**/*.mjs', 'bench/**/*.mjs', '*.cjs'],
     languageOptions: { globals: globals.node }
   },
   {
