@@ -72,8 +72,8 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'memo.get': { runId: 2 },
   'memo.save': { runId: 2, fields: { mechanism: 'Carry harvested in calm regimes.', riskControl: 'Leverage cap.' } },
   'memo.render': { runId: 2, format: 'md' },
-  'memo.export': { runId: 2, format: 'md', path: 'memo.md' },
-  'runs.exportTable': { runId: 2, table: 'metrics', format: 'csv', path: 'metrics.csv' }
+  'memo.export': { runId: 2, format: 'md', name: 'memo.md' },
+  'runs.exportTable': { runId: 2, table: 'metrics', format: 'csv', name: 'metrics.csv', overwrite: true }
 }
 
 /** Valid calls that cannot write (reads, cancels of nothing running) are sent; others are filtered out. */
