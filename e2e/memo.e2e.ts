@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,11 +8,14 @@ import { COMMITTEE_SECTIONS, MEMO_FIELDS } from '../src/shared/contract'
 import { formatFact } from '../src/shared/contract/memo-sections'
 import { openDatabase, type Db } from '../src/main/store/database'
 import { RunsRepository } from '../src/main/store/runs-repository'
+import { parseCsv } from '../src/main/memo/csv'
 import { openWorkstation, root, screenshotPath, type Session } from './support/host'
 
 // The committee memo of a real lab run in the browser host: open it, read the facts (checked
-// against the store), write a field, export Markdown, HTML and the zip twice (same bytes), and
-// print the HTML memo to PDF the way Chromium's print route does.
+// against the store), write a field, export Markdown, HTML, the zip and a table into the export
+// folder twice (same bytes; the second time only after "Replace"), keep a file when told to,
+// refuse a path from a hostile client, and print the HTML memo to PDF the way Chromium's print
+// route does.
 describe('memo view in the browser host', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mechanica-e2e-memo-'))
   const databasePath = join(dir, 'memo.db')
@@ -71,20 +74,39 @@ describe('memo view in the browser host', () => {
     await page().screenshot({ path: screenshotPath('memo') })
   })
 
-  it('exports Markdown, HTML and the zip with the same bytes twice, and the CLI writes the same memo', async () => {
-    const exportOnce = async (button: string): Promise<{ path: string; sha: string }> => {
-      await page().getByRole('group', { name: 'Export memo' }).getByRole('button', { name: button, exact: true }).click()
-      await expect.poll(() => page().getByTestId('memo-export-result').textContent()).toContain(button === 'Zip' ? 'Zip bundle' : button)
-      const path = (await page().getByTestId('memo-export-path').textContent())!
-      const shown = (await page().getByTestId('memo-export-sha').textContent())!
-      expect(existsSync(path)).toBe(true)
-      expect(sha(path)).toBe(shown)
-      return { path, sha: shown }
+  const exportsDir = join(dir, 'exports')
+  const exportGroup = () => page().getByRole('group', { name: 'Export memo' })
+  const replaceQuestion = () => page().getByRole('alertdialog', { name: 'Replace the existing file?' })
+
+  /** Clicks an export button; where the file exists, answers the "Replace?" question with `answer`. */
+  const exportOnce = async (button: string, what: string, answer?: 'Replace' | 'Keep the existing file'): Promise<{ path: string; sha: string }> => {
+    await exportGroup().getByRole('button', { name: button, exact: true }).click()
+    if (answer) {
+      await replaceQuestion().waitFor()
+      await replaceQuestion().getByRole('button', { name: answer }).click()
+      if (answer !== 'Replace') {
+        await replaceQuestion().waitFor({ state: 'detached' })
+        return { path: '', sha: '' }
+      }
     }
+    await expect.poll(() => page().getByTestId('memo-export-result').textContent()).toContain(what)
+    const path = (await page().getByTestId('memo-export-path').textContent())!
+    const shown = (await page().getByTestId('memo-export-sha').textContent())!
+    expect(existsSync(path)).toBe(true)
+    expect(sha(path)).toBe(shown)
+    return { path, sha: shown }
+  }
+
+  it('exports Markdown, HTML and the zip into the export folder, the same bytes again after "Replace", and the CLI writes the same memo', async () => {
+    expect(session.host.output()).toContain(`exports:  ${exportsDir}`)
     for (const [button, ext] of [['Markdown', 'md'], ['HTML', 'html'], ['Zip', 'zip']] as const) {
-      const first = await exportOnce(button)
-      const second = await exportOnce(button)
-      expect(first.path).toBe(join(dir, 'exports', `run-${runId}-memo.${ext}`))
+      const what = button === 'Zip' ? 'Zip bundle' : button
+      const first = await exportOnce(button, what)
+      expect(first.path).toBe(join(exportsDir, `run-${runId}-memo.${ext}`))
+      // The file is there now: the second export asks before replacing it.
+      const second = await exportOnce(button, what, 'Replace')
+      expect(await replaceQuestion().count()).toBe(0)
+      expect(second.path).toBe(first.path)
       expect(second.sha).toBe(first.sha)
       if (ext === 'md') {
         const text = readFileSync(first.path, 'utf8')
@@ -93,6 +115,71 @@ describe('memo view in the browser host', () => {
         expect(fromCli.sha256).toBe(first.sha)
       }
     }
+    expect(readdirSync(exportsDir).sort()).toEqual([`run-${runId}-memo.html`, `run-${runId}-memo.md`, `run-${runId}-memo.zip`])
+  })
+
+  it('keeps a file already in the export folder when the user says so, and writes nothing', async () => {
+    const path = join(exportsDir, `run-${runId}-memo.md`)
+    writeFileSync(path, 'the reviewer’s own copy\n')
+    await exportOnce('Markdown', 'Markdown', 'Keep the existing file')
+    expect(readFileSync(path, 'utf8')).toBe('the reviewer’s own copy\n')
+    expect(await page().getByTestId('memo-export-result').count()).toBe(0)
+    expect(await page().getByRole('alert').count()).toBe(0)
+    expect(readdirSync(exportsDir).filter((f) => f.startsWith('.'))).toEqual([]) // no temporary file
+  })
+
+  it('exports a table into the export folder, asking before it replaces one', async () => {
+    await page().getByLabel('Table', { exact: true }).selectOption('steps')
+    await page().getByLabel('Table format').selectOption('csv')
+    const results = repo.results(runId)
+    if (results?.kind !== 'lab') throw new Error('expected lab results')
+    const first = await exportOnce('Export table', 'steps table (CSV')
+    expect(first.path).toBe(join(exportsDir, `run-${runId}-steps.csv`))
+    expect(parseCsv(readFileSync(first.path, 'utf8')).slice(1)).toHaveLength(results.steps)
+    const again = await exportOnce('Export table', 'steps table (CSV', 'Replace')
+    expect(again.sha).toBe(first.sha)
+  })
+
+  it('refuses a path from a client that is not the app’s own UI: nothing is written outside the export folder', async () => {
+    const outside = join(dir, 'outside.md')
+    const absolute = join(dir, 'absolute.md')
+    // A compromised page holding the token: a path, a ".." name, an absolute name.
+    const replies = await page().evaluate(async ({ run, absolute }) => {
+      const socket = new WebSocket(`ws://${location.host}/api`)
+      await new Promise((resolve, reject) => {
+        socket.onopen = resolve
+        socket.onerror = reject
+      })
+      const calls = [
+        { runId: run, format: 'md', path: '../outside.md' },
+        { runId: run, format: 'md', name: '../outside.md' },
+        { runId: run, format: 'md', name: absolute, overwrite: true }
+      ]
+      const answers: unknown[] = []
+      for (const [i, params] of calls.entries()) {
+        const reply = new Promise((resolve) => {
+          const listen = (event: MessageEvent): void => {
+            const message = JSON.parse(String(event.data)) as { type: string; id?: number }
+            if (message.type === 'result' && message.id === 900 + i) {
+              socket.removeEventListener('message', listen)
+              resolve(message)
+            }
+          }
+          socket.addEventListener('message', listen)
+        })
+        socket.send(JSON.stringify({ type: 'call', id: 900 + i, method: 'memo.export', params }))
+        answers.push(await reply)
+      }
+      socket.close()
+      return answers
+    }, { run: runId, absolute })
+    expect(replies).toEqual([
+      expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'invalid_params', message: expect.stringContaining('memo.export: ') }) }),
+      expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'invalid_params', message: expect.stringContaining('must be a file name, not a path') }) }),
+      expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'invalid_params', message: expect.stringContaining('must be a file name, not a path') }) })
+    ])
+    expect(existsSync(outside)).toBe(false)
+    expect(existsSync(absolute)).toBe(false)
   })
 
   it('prints the HTML memo to PDF through Chromium (the browser host’s PDF route)', async () => {

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startWorkstation } from './app/workstation'
 import { startBrowserHost } from './host/browser-host'
-import { defaultDataDir, flagValue, resolveDatabasePath } from './paths'
+import { defaultDataDir, flagValue, resolveDatabasePath, resolveExportDir } from './paths'
 import { launchNodeProcess } from './services/node-launcher'
 import { StoreOpenError } from './store/database'
 
 // Entry of the browser host: the workstation's router and services under plain Node, serving
 // the built renderer to a browser on 127.0.0.1. Used where the Electron binary is absent and by e2e.
-const USAGE = `usage: node out/main/browser-host.js [--db FILE] [--port N] [--open | --no-open]`
+const USAGE = `usage: node out/main/browser-host.js [--db FILE] [--export-dir DIR] [--port N] [--open | --no-open]`
 
 function findChromium(): string | null {
   const candidates = [process.env.MECHANICA_BROWSER, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
@@ -31,8 +31,10 @@ async function main(): Promise<void> {
   }
 
   let databasePath: string
+  let exportDir: string
   try {
     databasePath = resolveDatabasePath(argv, process.env, defaultDataDir())
+    exportDir = resolveExportDir(argv, databasePath)
   } catch (error) {
     console.error(`mechanica: ${(error as Error).message}\n${USAGE}`)
     process.exit(2)
@@ -41,12 +43,14 @@ async function main(): Promise<void> {
     host: 'browser',
     databasePath,
     launcher: launchNodeProcess,
-    workersDir: join(__dirname, 'workers')
+    workersDir: join(__dirname, 'workers'),
+    exportDir
   })
   const host = await startBrowserHost({ workstation, rendererDir: join(__dirname, '../renderer'), port })
 
   console.log(`Mechanica is running at ${host.url}`)
   console.log(`  database: ${databasePath}`)
+  console.log(`  exports:  ${exportDir}`)
   console.log('  (the address carries this launch\'s token; press Ctrl+C to stop)')
 
   const wantsOpen = argv.includes('--open') || (!argv.includes('--no-open') && !!process.env.DISPLAY)

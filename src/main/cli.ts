@@ -38,7 +38,7 @@ const USAGE = `usage:
   mechanica verify --db FILE [--run ID] [--json]   (hash chain and verification status of every run, or one; exit 1 when a chain is broken)
   mechanica replay --db FILE --run ID [--json]   (re-run from the manifest, compare step by step; exit 1 when it differs)
   mechanica backup --db FILE [--out FILE] [--overwrite] [--json]   (online copy, verified; default <name>.backup-<n>.db beside it)
-  mechanica memo --db FILE --run ID [--format md|html|zip] [--out FILE] [--json]   (the committee memo; default exports/run-<id>-memo.<ext> beside the db)`
+  mechanica memo --db FILE --run ID [--format md|html|zip] [--out FILE] [--overwrite] [--json]   (the committee memo; default exports/run-<id>-memo.<ext> beside the db)`
 
 /** A mistake in how the CLI was called: one line on stderr, exit code 2, nothing written. */
 class UsageError extends Error {}

@@ -18,6 +18,7 @@ import {
 } from './electron/security'
 import { WindowStateStore, restoreBounds } from './electron/window-state'
 import { printMemoPdf } from './electron/memo-pdf'
+import { exportSaveDialog } from './electron/export-dialog'
 import { resolveDatabasePath } from './paths'
 import { launchUtilityProcess } from './services/electron-launcher'
 
@@ -98,7 +99,9 @@ async function start(): Promise<void> {
     databasePath,
     launcher: launchUtilityProcess,
     workersDir: join(__dirname, 'workers'),
-    printToPdf: printMemoPdf
+    printToPdf: printMemoPdf,
+    // Exports go where the user says in main's save dialog; the renderer never gives a path.
+    chooseExportPath: exportSaveDialog()
   })
   const router = workstation.router
   ipcMain.handle(CALL_CHANNEL, (event, ...args: unknown[]) => {

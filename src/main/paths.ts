@@ -1,5 +1,6 @@
+import { statSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 
 export const DATABASE_FILE_NAME = 'mechanica.db'
 
@@ -24,6 +25,30 @@ export function resolveDatabasePath(argv: readonly string[], env: NodeJS.Process
   if (fromFlag) return resolve(fromFlag)
   if (env.MECHANICA_DB) return resolve(env.MECHANICA_DB)
   return join(dataDir, DATABASE_FILE_NAME)
+}
+
+/** Where the browser host writes exports when not told: `exports/` beside the database (created on the first export). */
+export function defaultExportDir(databasePath: string): string {
+  return join(dirname(resolve(databasePath)), 'exports')
+}
+
+/**
+ * The browser host's export folder: `--export-dir DIR` (an existing folder, chosen by whoever
+ * starts Mechanica), else `exports/` beside the database. Clients only name files in it.
+ */
+export function resolveExportDir(argv: readonly string[], databasePath: string): string {
+  const fromFlag = flagValue(argv, '--export-dir')
+  if (!fromFlag && argv.some((a) => a === '--export-dir' || a === '--export-dir=')) throw new Error('--export-dir needs a folder')
+  if (!fromFlag) return defaultExportDir(databasePath)
+  const dir = resolve(fromFlag)
+  let isFolder = false
+  try {
+    isFolder = statSync(dir).isDirectory()
+  } catch {
+    throw new Error(`--export-dir ${dir} does not exist; create the folder first`)
+  }
+  if (!isFolder) throw new Error(`--export-dir ${dir} is not a folder`)
+  return dir
 }
 
 /** Reads `--name value` or `--name=value`; a following `--flag` is not taken as the value. */

@@ -5,7 +5,8 @@
 // Messages that happen to be valid calls are sent only where they cannot write (reads and
 // no-op cancels) and must then succeed or fail specifically; the rest are counted as filtered.
 import fc from 'fast-check'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -72,8 +73,8 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'memo.get': { runId: 2 },
   'memo.save': { runId: 2, fields: { mechanism: 'Carry harvested in calm regimes.', riskControl: 'Leverage cap.' } },
   'memo.render': { runId: 2, format: 'md' },
-  'memo.export': { runId: 2, format: 'md', path: 'memo.md' },
-  'runs.exportTable': { runId: 2, table: 'metrics', format: 'csv', path: 'metrics.csv' }
+  'memo.export': { runId: 2, format: 'md', name: 'memo.md' },
+  'runs.exportTable': { runId: 2, table: 'metrics', format: 'csv', name: 'metrics.csv', overwrite: true }
 }
 
 /** Valid calls that cannot write (reads, cancels of nothing running) are sent; others are filtered out. */
@@ -938,5 +939,59 @@ describe('store.backup through the router', () => {
     expect(readFileSync(join(tempDir, 'taken.db'), 'utf8')).toBe('taken')
     expect(existsSync(join(tempDir, 'no-such-folder'))).toBe(false)
     checkNothingChanged('store.backup refusals')
+  })
+})
+
+describe('exports through the router: a client names a file, never where it goes', () => {
+  /** Every file under the workstation's folder except the database's own, with its content hash. */
+  function filesOutsideExports(): Record<string, string> {
+    const out: Record<string, string> = {}
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name)
+        if (path === join(tempDir, 'exports') || entry.name.startsWith('mechanica.db')) continue
+        if (entry.isDirectory()) walk(path)
+        else out[path] = entry.isSymbolicLink() ? 'link' : createHash('sha256').update(readFileSync(path)).digest('hex')
+      }
+    }
+    walk(tempDir)
+    return out
+  }
+
+  it('writes run tables only into the export folder, whatever name and overwrite a client sends', async () => {
+    const exportsDir = join(tempDir, 'exports')
+    mkdirSync(exportsDir, { recursive: true })
+    writeFileSync(join(tempDir, 'victim.csv'), 'keep me\n')
+    symlinkSync(join(tempDir, 'victim.csv'), join(exportsDir, 'link.csv'))
+    const piece = fc.constantFrom('..', '.', '/', '\\', 'exports', 'victim.csv', 'link.csv', 'metrics.csv', 'x.csv', '.csv', '%2e%2e', '\u0000', '\u202e', ' ', tempDir)
+    const name = fc.oneof(fc.array(piece, { minLength: 1, maxLength: 5 }).map((p) => p.join('')), fc.string({ maxLength: 16 }).map((s) => `${s}.csv`))
+    const outside = filesOutsideExports()
+    const counts = { written: 0, refused: 0 }
+    const started = performance.now()
+    await fc.assert(
+      fc.asyncProperty(name, fc.boolean(), async (fileName, overwrite) => {
+        const params = { runId: 2, table: 'metrics', format: 'csv', name: fileName, overwrite }
+        const outcome = await ws.router.call('runs.exportTable', params, { transport: 'direct' })
+        const label = JSON.stringify(params)
+        if (outcome.ok) {
+          const { path } = outcome.value as { path: string }
+          expect(dirname(path), label).toBe(exportsDir)
+          expect(methods['runs.exportTable'].request.safeParse(params).success, label).toBe(true)
+          counts.written++
+        } else {
+          expect(outcome.error.code, `${label}: ${outcome.error.message}`).toBe('invalid_params')
+          expect(outcome.error.message, label).toMatch(/^runs\.exportTable: (name|overwrite|params): \S/)
+          counts.refused++
+        }
+        expect(filesOutsideExports(), label).toEqual(outside)
+        expect(readdirSync(exportsDir).filter((f) => f.startsWith('.')), label).toEqual([]) // no temporary file left
+        checkNothingChanged(label)
+      }),
+      { seed: SEED + 40, numRuns: 400, endOnFailure: true }
+    )
+    expect(counts.written).toBeGreaterThan(20)
+    expect(counts.refused).toBeGreaterThan(100)
+    expect(readFileSync(join(tempDir, 'victim.csv'), 'utf8')).toBe('keep me\n')
+    tally('exports', counts.written + counts.refused, 0, performance.now() - started)
   })
 })

@@ -13,6 +13,7 @@ const INFO = {
   codeVersion: 'abc',
   host: 'electron',
   databasePath: '/tmp/m.db',
+  exportDir: null,
   platform: 'linux',
   runtime: 'node'
 } as const

@@ -19,6 +19,8 @@ import { SweepManager } from '../runs/sweep-manager'
 import { APP_VERSION, CODE_VERSION } from '../version'
 import { EventBus } from './event-bus'
 import { workstationMemo } from '../memo/workstation-memo'
+import { exportDialog, exportFolder, type ChooseExportPath } from '../memo/export-destination'
+import { defaultExportDir } from '../paths'
 
 export interface WorkstationOptions {
   host: 'electron' | 'browser'
@@ -29,6 +31,10 @@ export interface WorkstationOptions {
   clock?: Clock
   /** Renders a memo's HTML to PDF (Electron's printToPDF); the browser host has none and prints from the page. */
   printToPdf?: (html: string) => Promise<Buffer>
+  /** The folder exports go to (browser host: `--export-dir`); default `exports/` beside the database. */
+  exportDir?: string
+  /** Electron: main's save dialog picks each export's file instead of the export folder. */
+  chooseExportPath?: ChooseExportPath
   backoff?: BackoffPolicy
 }
 
@@ -97,9 +103,11 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     surfaces: (request) => runSurfaces.surfaces(request),
     clock,
     codeVersion: CODE_VERSION,
-    baseDir: dirname(resolve(options.databasePath)),
     ...(options.printToPdf ? { printToPdf: options.printToPdf } : {})
   })
+
+  // Exports never take a path from a client: a name in the export folder, or the user's choice in main's dialog.
+  const exports = options.chooseExportPath ? exportDialog(options.chooseExportPath) : exportFolder(options.exportDir ?? defaultExportDir(options.databasePath))
 
   const router = createRouter({
     'app.info': () => ({
@@ -108,6 +116,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       codeVersion: CODE_VERSION,
       host: options.host,
       databasePath: options.databasePath,
+      exportDir: exports.folder,
       platform: `${process.platform}-${process.arch}`,
       runtime: process.versions.electron ? `Electron ${process.versions.electron}` : `Node ${process.versions.node}`
     }),
@@ -158,8 +167,8 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     'memo.get': ({ runId }) => memo.get(runId),
     'memo.save': ({ runId, fields }) => memo.save(runId, fields),
     'memo.render': ({ runId, format }) => memo.render(runId, format),
-    'memo.export': ({ runId, format, path }) => memo.export(runId, format, path),
-    'runs.exportTable': ({ runId, table, format, path }) => memo.exportTable(runId, table, format, path),
+    'memo.export': ({ runId, format, name, overwrite }) => memo.export(runId, format, (fallback) => exports.destination('memo.export', name ?? fallback, overwrite)),
+    'runs.exportTable': ({ runId, table, format, name, overwrite }) => memo.exportTable(runId, table, format, (fallback) => exports.destination('runs.exportTable', name ?? fallback, overwrite)),
     'store.backup': async ({ path }) => {
       try {
         const result = path === undefined ? await backupNextTo(db, options.databasePath) : await backupDatabase(db, resolve(dirname(options.databasePath), path))

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { exportDialog, type ChooseExportPath } from '../memo/export-destination'
 
 // Drives src/main/index.ts against a recording fake of the `electron` module: the thin
 // Electron layer is checked without the binary (which cannot be downloaded everywhere).
@@ -15,6 +16,10 @@ const h = vi.hoisted(() => {
     permissionCheck: null as null | Listener,
     windowOpenHandler: null as null | (() => unknown),
     sandboxEnabled: false,
+    instances: [] as unknown[],
+    saveDialogs: [] as unknown[][],
+    saveDialogAnswer: { canceled: true, filePath: '' } as { canceled: boolean; filePath: string },
+    workstationOptions: null as null | Record<string, unknown>,
     appListeners,
     contentsListeners
   }
@@ -28,6 +33,7 @@ const h = vi.hoisted(() => {
     constructor(options: Record<string, unknown>) {
       this.record = { options, url: null }
       state.windows.push(this.record)
+      state.instances.push(this)
     }
     once() {}
     loadURL(url: string) {
@@ -36,6 +42,7 @@ const h = vi.hoisted(() => {
     }
     focus() {}
     static getAllWindows = () => []
+    static getFocusedWindow = () => state.instances[0] ?? null
   }
   const electron = {
     app: {
@@ -58,6 +65,12 @@ const h = vi.hoisted(() => {
       }
     },
     ipcMain: { handle: (channel: string, fn: Listener) => state.ipcHandlers.set(channel, fn) },
+    dialog: {
+      showSaveDialog: async (...args: unknown[]) => {
+        state.saveDialogs.push(args)
+        return state.saveDialogAnswer
+      }
+    },
     net: { fetch: vi.fn(async () => new Response('<html></html>', { headers: { 'Content-Type': 'text/html' } })) },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }] },
     BrowserWindow,
@@ -68,7 +81,7 @@ const h = vi.hoisted(() => {
 
 vi.mock('electron', () => ({ ...h.electron, default: h.electron }))
 vi.mock('../app/workstation', () => ({
-  startWorkstation: vi.fn(async () => ({
+  startWorkstation: vi.fn(async (options: Record<string, unknown>) => (h.state.workstationOptions = options) && ({
     router: { handleInvoke: vi.fn(async () => ({ ok: true, value: 'routed' })) },
     events: { subscribe: vi.fn() },
     close: vi.fn(async () => undefined)
@@ -131,5 +144,40 @@ describe('Electron main process wiring', () => {
     h.state.permissionRequest!({}, 'media', callback)
     expect(callback).toHaveBeenCalledWith(false)
     expect(h.state.permissionCheck!({}, 'notifications')).toBe(false)
+  })
+
+  it('exports through main’s save dialog: the renderer suggests a name, the user picks the path', async () => {
+    const options = h.state.workstationOptions!
+    expect(options.exportDir).toBeUndefined()
+    const choose = options.chooseExportPath as ChooseExportPath
+    expect(choose).toBeTypeOf('function')
+
+    h.state.saveDialogAnswer = { canceled: false, filePath: '/home/user/Documents/q3 review.md' }
+    expect(await choose('run-3-memo.md')).toBe('/home/user/Documents/q3 review.md')
+    const [parent, dialogOptions] = h.state.saveDialogs[0]!
+    expect(parent).toBe(h.state.instances[0]) // modal to the app's window
+    expect(dialogOptions).toEqual({
+      title: 'Export',
+      defaultPath: '/tmp/mechanica-electron-test/run-3-memo.md', // app.getPath('documents') in the fake
+      buttonLabel: 'Export',
+      filters: [{ name: 'Markdown', extensions: ['md'] }],
+      properties: ['showOverwriteConfirmation', 'createDirectory']
+    })
+
+    // The next dialog opens where the last export went; closing it writes nothing.
+    h.state.saveDialogAnswer = { canceled: true, filePath: '' }
+    expect(await choose('run-3-steps.csv')).toBeNull()
+    expect((h.state.saveDialogs[1]![1] as { defaultPath: string; filters: unknown }).defaultPath).toBe('/home/user/Documents/run-3-steps.csv')
+    expect((h.state.saveDialogs[1]![1] as { filters: unknown }).filters).toEqual([{ name: 'CSV', extensions: ['csv'] }])
+
+    // Through the workstation's placement: the dialog's path, replaced (the dialog asked), or "cancelled".
+    h.state.saveDialogAnswer = { canceled: false, filePath: '/home/user/Documents/memo.md' }
+    expect(await exportDialog(choose).destination('memo.export', 'run-3-memo.md', false)).toEqual({ path: '/home/user/Documents/memo.md', replace: true })
+    h.state.saveDialogAnswer = { canceled: true, filePath: '' }
+    await expect(exportDialog(choose).destination('memo.export', 'run-3-memo.md', false)).rejects.toMatchObject({ code: 'cancelled' })
+    // A hostile name never reaches the dialog.
+    const shown = h.state.saveDialogs.length
+    await expect(exportDialog(choose).destination('memo.export', '../../.bashrc', true)).rejects.toMatchObject({ code: 'invalid_params' })
+    expect(h.state.saveDialogs).toHaveLength(shown)
   })
 })

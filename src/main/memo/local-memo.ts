@@ -1,4 +1,3 @@
-import { dirname, resolve } from 'node:path'
 import type { LabRunSpec } from '../../shared/contract'
 import type { Clock } from '../clock'
 import { labCatalogue } from '../labs/catalogue'
@@ -14,7 +13,6 @@ import { surfaceWindow } from './workstation-memo'
 
 export interface LocalMemoOptions {
   db: Db
-  databasePath: string
   clock: Clock
   codeVersion: string
   /** Inputs a plan requires (the regime model's output), computed in this process. */
@@ -38,7 +36,6 @@ export function localMemo(o: LocalMemoOptions): MemoService {
     audit: new AuditStore(o.db),
     clock: o.clock,
     codeVersion: o.codeVersion,
-    baseDir: dirname(resolve(o.databasePath)),
     labInfo: async (lab) => {
       const info = labCatalogue().find((l) => l.id === lab)
       return info ? { title: info.title, chapter: info.chapter, description: info.description } : { title: lab, chapter: 0, description: '' }

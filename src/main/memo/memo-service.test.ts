@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inflateRawSync } from 'node:zlib'
@@ -13,6 +13,7 @@ import { AuditStore } from '../store/audit-store'
 import { openDatabase, type Db } from '../store/database'
 import { RunsRepository } from '../store/runs-repository'
 import { parseCsv } from './csv'
+import { exportFolder, type PlaceExport } from './export-destination'
 import { localMemo } from './local-memo'
 import type { MemoService } from './memo-service'
 import { crc32, readZip } from './zip'
@@ -45,8 +46,14 @@ describe('memo service on a stored credit-spreads run', () => {
     if (!stored.output) throw stored.error
     runId = stored.run.id
     results = stored.output.results
-    memo = localMemo({ db, databasePath, clock, codeVersion: 'memo-test' })
+    memo = localMemo({ db, clock, codeVersion: 'memo-test' })
   }, 120_000)
+
+  /** Exports into `sub/` under the test folder, as the browser host's export folder places them. */
+  const into =
+    (sub: string, name?: string, overwrite = false): PlaceExport =>
+    (fallback) =>
+      exportFolder(join(dir, sub)).destination('memo.export', name ?? fallback, overwrite)
 
   afterAll(() => {
     db?.close()
@@ -99,7 +106,7 @@ describe('memo service on a stored credit-spreads run', () => {
     }
     const before = repo.list({ limit: 100, offset: 0 }).total
     // A second service (fresh cache) finds the stored variants by config hash and runs nothing.
-    const again = localMemo({ db, databasePath, clock, codeVersion: 'memo-test' })
+    const again = localMemo({ db, clock, codeVersion: 'memo-test' })
     const second = await again.get(runId)
     expect(repo.list({ limit: 100, offset: 0 }).total).toBe(before)
     expect(second.facts).toEqual(facts)
@@ -132,14 +139,14 @@ describe('memo service on a stored credit-spreads run', () => {
 
   it('exports md, html and zip byte-identically twice; one narrative character changes them', async () => {
     const first = {
-      md: await memo.export(runId, 'md', 'a/memo.md'),
-      html: await memo.export(runId, 'html', 'a/memo.html'),
-      zip: await memo.export(runId, 'zip', 'a/memo.zip')
+      md: await memo.export(runId, 'md', into('a', 'memo.md')),
+      html: await memo.export(runId, 'html', into('a', 'memo.html')),
+      zip: await memo.export(runId, 'zip', into('a', 'memo.zip'))
     }
     const second = {
-      md: await memo.export(runId, 'md', 'b/memo.md'),
-      html: await memo.export(runId, 'html', 'b/memo.html'),
-      zip: await memo.export(runId, 'zip', 'b/memo.zip')
+      md: await memo.export(runId, 'md', into('b', 'memo.md')),
+      html: await memo.export(runId, 'html', into('b', 'memo.html')),
+      zip: await memo.export(runId, 'zip', into('b', 'memo.zip'))
     }
     for (const k of ['md', 'html', 'zip'] as const) {
       expect(second[k].sha256).toBe(first[k].sha256)
@@ -147,16 +154,16 @@ describe('memo service on a stored credit-spreads run', () => {
       expect(readFileSync(first[k].path).length).toBe(first[k].bytes)
     }
     memo.save(runId, { controls: 'Flatten on a drawdown of 8%.' })
-    const changed = { md: await memo.export(runId, 'md', 'c/memo.md'), html: await memo.export(runId, 'html', 'c/memo.html'), zip: await memo.export(runId, 'zip', 'c/memo.zip') }
+    const changed = { md: await memo.export(runId, 'md', into('c', 'memo.md')), html: await memo.export(runId, 'html', into('c', 'memo.html')), zip: await memo.export(runId, 'zip', into('c', 'memo.zip')) }
     memo.save(runId, { controls: 'Flatten on a drawdown of 9%.' })
-    const oneChar = await memo.export(runId, 'md', 'd/memo.md')
+    const oneChar = await memo.export(runId, 'md', into('d', 'memo.md'))
     for (const k of ['md', 'html', 'zip'] as const) expect(changed[k].sha256).not.toBe(first[k].sha256)
     expect(oneChar.sha256).not.toBe(changed.md.sha256)
     expect(first.md.path).toBe(join(dir, 'a/memo.md'))
   })
 
   it('bundles the memo, the decision log, events, telemetry, metrics and a manifest of their hashes', async () => {
-    const written = await memo.export(runId, 'zip')
+    const written = await memo.export(runId, 'zip', into('exports'))
     expect(written.path).toBe(join(dir, 'exports', `run-${runId}-memo.zip`))
     const zip = readFileSync(written.path)
     const entries = readZip(zip)
@@ -186,21 +193,23 @@ describe('memo service on a stored credit-spreads run', () => {
   })
 
   it('exports tables as CSV and JSON, and refuses PDF without Electron with a pointer to the print route', async () => {
-    const metrics = await memo.exportTable(runId, 'metrics', 'csv')
+    const metrics = await memo.exportTable(runId, 'metrics', 'csv', into('exports'))
+    expect(metrics.path).toBe(join(dir, 'exports', `run-${runId}-metrics.csv`))
     expect(parseCsv(readFileSync(metrics.path, 'utf8')).slice(1)).toEqual(Object.entries(results.metrics).map(([k, v]) => [k, v === null ? '' : String(v)]))
-    const steps = await memo.exportTable(runId, 'steps', 'json')
+    const steps = await memo.exportTable(runId, 'steps', 'json', into('exports'))
     const rows = JSON.parse(readFileSync(steps.path, 'utf8')) as Array<{ t: number; equity: number }>
     expect(rows.length).toBe(results.steps)
     expect(steps.rows).toBe(results.steps)
     expect(rows[10]!.equity).toBe(repo.steps(runId, 10, 1)[0]!.equity)
-    const events = await memo.exportTable(runId, 'events', 'json')
+    const events = await memo.exportTable(runId, 'events', 'json', into('exports'))
     expect(JSON.parse(readFileSync(events.path, 'utf8'))).toHaveLength(repo.events(runId).length)
     expect(events.rows).toBe(repo.events(runId).length)
-    const actions = await memo.exportTable(runId, 'actions', 'csv')
+    const actions = await memo.exportTable(runId, 'actions', 'csv', into('exports'))
     const table = parseCsv(readFileSync(actions.path, 'utf8'))
     expect(table[0]).toEqual(['action', 'total', ...results.regimeNames])
     expect(table.slice(1).map((r) => [r[0], Number(r[1])])).toEqual(results.actionNames.map((a) => [a, results.actions[a]]))
-    await expect(memo.export(runId, 'pdf')).rejects.toThrow(/Print button/)
+    await expect(memo.export(runId, 'pdf', into('exports'))).rejects.toThrow(/Print button/)
+    expect(existsSync(join(dir, 'exports', `run-${runId}-memo.pdf`))).toBe(false)
   })
 
   it('writes self-contained HTML: no script, a CSP that loads nothing, every section, inline SVG charts', async () => {
@@ -217,8 +226,21 @@ describe('memo service on a stored credit-spreads run', () => {
   it('names the file it could not write and why', async () => {
     const blocker = join(dir, 'a-file')
     writeFileSync(blocker, 'x')
-    await expect(memo.export(runId, 'md', join(blocker, 'memo.md'))).rejects.toThrow(/Export failed: cannot write .*a-file.*\((ENOTDIR|EEXIST)\)/)
-    await expect(memo.exportTable(runId, 'steps', 'csv', join(blocker, 'steps.csv'))).rejects.toMatchObject({ code: 'invalid_params' })
+    await expect(memo.export(runId, 'md', into('a-file/sub'))).rejects.toThrow(/Export failed: cannot write .*a-file.*\(ENOTDIR\)/)
+    await expect(memo.exportTable(runId, 'steps', 'csv', into('a-file/sub'))).rejects.toMatchObject({ code: 'invalid_params' })
+  })
+
+  it('asks where to write only after the run is known to export, and never for a missing run', async () => {
+    let asked = 0
+    const place: PlaceExport = async (name) => {
+      asked++
+      return { path: join(dir, 'never', name), replace: false }
+    }
+    await expect(memo.export(9999, 'md', place)).rejects.toMatchObject({ code: 'not_found' })
+    await expect(memo.exportTable(9999, 'metrics', 'csv', place)).rejects.toMatchObject({ code: 'not_found' })
+    await expect(memo.export(runId, 'pdf', place)).rejects.toThrow(/Print button/)
+    expect(asked).toBe(0)
+    expect(existsSync(join(dir, 'never'))).toBe(false)
   })
 
   it('says why a memo cannot be made for a missing run', async () => {

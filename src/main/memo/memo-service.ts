@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
-import { ApiError, type LabResults, type LabRunSpec, type RunAudit, type RunSummary, type StressVariant } from '../../shared/contract'
+import { basename, dirname } from 'node:path'
+import { ApiError, exportFileName, type LabResults, type LabRunSpec, type RunAudit, type RunSummary, type StressVariant } from '../../shared/contract'
 import type { ExportedFile, MemoFacts, MemoFieldId, MemoFormat, MemoView, RunTable } from '../../shared/contract/memo'
 import { verificationStatus } from '../audit/audit-service'
 import type { Clock } from '../clock'
@@ -17,6 +16,7 @@ import { MemoStore } from './memo-store'
 import { renderHtml } from './render-html'
 import { renderMarkdown } from './render-markdown'
 import { actionsRows, eventsCsv, eventsJson, metricsRows, rowsJson, stepsCsv, stepsJsonArray, stepsJsonl, type StoredEventRow } from './tables'
+import { writeExport, type ExportDestination, type PlaceExport } from './export-destination'
 import { ZipWriter } from './zip'
 
 /** How the memo gets its stress runs: the engine service in the app, the CLI's own process headless. */
@@ -40,8 +40,6 @@ export interface MemoServiceOptions {
   stress: StressRunner
   /** The run's surface summaries over the whole run (null where the lab or the run gives none). */
   surface?(run: RunSummary, steps: number): Promise<SurfaceOverview | null>
-  /** Relative export paths resolve against this folder (the database's). */
-  baseDir: string
   /** Electron's printToPDF; absent under the browser host. */
   printToPdf?(html: string): Promise<Buffer>
   onProgress?(done: number, total: number, label: string): void
@@ -50,37 +48,15 @@ export interface MemoServiceOptions {
 export const STRESS_METHOD =
   'Stress comparisons: each variant of the lab’s stress menu changes one factor of this run’s configuration (same preset, seed and other overrides). Each variant is an ordinary stored run, reused when a completed run with the same config hash and code version exists and run in the engine otherwise.'
 
-const EXTENSIONS: Record<MemoFormat, string> = { md: 'md', html: 'html', zip: 'zip', pdf: 'pdf' }
-
 function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex')
 }
 
-/**
- * Writes a file through a temporary one beside the target, renamed into place once written
- * and synced: a failed export leaves nothing behind and never a half-written file.
- */
-async function writeAtomically(path: string, write: (file: FileHandle) => Promise<void>): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
-  const temporary = `${path}.partial-${process.pid}`
-  const file = await open(temporary, 'w')
-  try {
-    await write(file)
-    await file.sync()
-  } catch (error) {
-    await file.close()
-    await rm(temporary, { force: true })
-    throw error
-  }
-  await file.close()
-  await rename(temporary, path)
-}
-
 /** Writes pieces atomically, hashing them on the way. */
-async function writePieces(path: string, pieces: Iterable<string | Buffer>): Promise<ExportedFile> {
+async function writePieces(destination: ExportDestination, pieces: Iterable<string | Buffer>): Promise<ExportedFile> {
   const hash = createHash('sha256')
   let bytes = 0
-  await writeAtomically(path, async (file) => {
+  await writeExport(destination, async (file) => {
     for (const piece of pieces) {
       const buffer = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece
       if (buffer.length === 0) continue
@@ -89,7 +65,7 @@ async function writePieces(path: string, pieces: Iterable<string | Buffer>): Pro
       await file.write(buffer)
     }
   })
-  return { path, bytes, sha256: hash.digest('hex') }
+  return { path: destination.path, bytes, sha256: hash.digest('hex') }
 }
 
 async function hashFile(path: string): Promise<{ bytes: number; sha256: string }> {
@@ -248,49 +224,45 @@ export class MemoService {
     return { format, text, bytes: Buffer.byteLength(text, 'utf8'), sha256: sha256(text) }
   }
 
-  private target(path: string | undefined, fallback: string): string {
-    if (path === undefined) return join(this.options.baseDir, 'exports', fallback)
-    return isAbsolute(path) ? path : resolve(this.options.baseDir, path)
-  }
-
-  async export(runId: number, format: MemoFormat, path?: string): Promise<ExportedFile> {
-    return this.writing(path, () => this.exportTo(runId, format, path))
+  /**
+   * Writes the memo where `place` says (given the default name). The run is checked, and PDF
+   * support, before `place` is asked, so a dialog is never shown for an export that cannot be
+   * made; `place` refuses before anything is computed or written.
+   */
+  async export(runId: number, format: MemoFormat, place: PlaceExport): Promise<ExportedFile> {
+    return this.writing(async () => {
+      this.labRun(runId)
+      if (format === 'pdf' && !this.options.printToPdf) {
+        throw new ApiError('invalid_params', 'PDF export needs the Electron host (printToPDF). In the browser, use the memo view’s Print button: it opens the HTML memo and Chromium’s print dialog saves it as PDF.')
+      }
+      const destination = await place(exportFileName(runId, 'memo', format))
+      if (format === 'pdf') return writePieces(destination, [await this.options.printToPdf!(renderHtml(await this.document(runId)))])
+      if (format === 'md' || format === 'html') return writePieces(destination, [(await this.render(runId, format)).text])
+      return this.exportBundle(runId, destination)
+    })
   }
 
   /** File-system failures become errors that name the file and what went wrong. */
-  private async writing<T>(path: string | undefined, work: () => Promise<T>): Promise<T> {
+  private async writing<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work()
     } catch (error) {
       const e = error as NodeJS.ErrnoException
       if (typeof e.code === 'string' && typeof e.syscall === 'string') {
-        const issue = `cannot write ${e.path ?? 'the file'} (${e.code})`
-        throw new ApiError('invalid_params', `Export failed: ${issue}.`, path === undefined ? undefined : [{ path: 'path', message: issue }])
+        const where = e.path === undefined ? 'the file' : basename(e.path).startsWith('.mechanica-export-') ? `in ${dirname(e.path)}` : e.path
+        throw new ApiError('invalid_params', `Export failed: cannot write ${where} (${e.code}).`)
       }
       throw error
     }
   }
 
-  private async exportTo(runId: number, format: MemoFormat, path?: string): Promise<ExportedFile> {
-    const target = this.target(path, `run-${runId}-memo.${EXTENSIONS[format]}`)
-    if (format === 'pdf') {
-      if (!this.options.printToPdf) {
-        throw new ApiError('invalid_params', 'PDF export needs the Electron host (printToPDF). In the browser, use the memo view’s Print button: it opens the HTML memo and Chromium’s print dialog saves it as PDF.')
-      }
-      const pdf = await this.options.printToPdf(renderHtml(await this.document(runId)))
-      return writePieces(target, [pdf])
-    }
-    if (format === 'md' || format === 'html') return writePieces(target, [(await this.render(runId, format)).text])
-    return this.exportBundle(runId, target)
-  }
-
   /** The zip bundle: memo (md, html), the decision log (CSV, JSONL), events, telemetry, metrics, and a manifest listing each file's sha256. */
-  private async exportBundle(runId: number, target: string): Promise<ExportedFile> {
+  private async exportBundle(runId: number, destination: ExportDestination): Promise<ExportedFile> {
     const { run, results } = this.labRun(runId)
     const doc = await this.document(runId)
     const log = this.options.runs.stepLog(runId)
     const files: Array<{ name: string; bytes: number; sha256: string }> = []
-    await writeAtomically(target, async (file) => {
+    await writeExport(destination, async (file) => {
       const zip = new ZipWriter(file)
       const add = async (name: string, pieces: Iterable<string>): Promise<void> => {
         const m = { bytes: 0, hash: createHash('sha256') }
@@ -318,17 +290,19 @@ export class MemoService {
       await add('manifest.json', [`${JSON.stringify(manifest, null, 1)}\n`])
       await zip.finish()
     })
-    return { path: target, ...(await hashFile(target)) }
+    return { path: destination.path, ...(await hashFile(destination.path)) }
   }
 
   /** One of the run's tables as CSV or JSON. */
-  async exportTable(runId: number, table: RunTable, format: 'csv' | 'json', path?: string): Promise<ExportedFile & { rows: number }> {
-    return this.writing(path, () => this.tableTo(runId, table, format, path))
+  async exportTable(runId: number, table: RunTable, format: 'csv' | 'json', place: PlaceExport): Promise<ExportedFile & { rows: number }> {
+    return this.writing(() => this.tableTo(runId, table, format, place))
   }
 
-  private async tableTo(runId: number, table: RunTable, format: 'csv' | 'json', path?: string): Promise<ExportedFile & { rows: number }> {
+  private async tableTo(runId: number, table: RunTable, format: 'csv' | 'json', place: PlaceExport): Promise<ExportedFile & { rows: number }> {
     const { results } = this.labRun(runId)
-    const target = this.target(path, `run-${runId}-${table}.${format}`)
+    const log = this.options.runs.stepLog(runId)
+    if (table === 'steps' && !log) throw new ApiError('invalid_params', `Run #${runId} has no stored decision log.`)
+    const target = await place(exportFileName(runId, table, format))
     switch (table) {
       case 'metrics': {
         const t = metricsRows(results)
@@ -339,7 +313,6 @@ export class MemoService {
         return { ...(await writePieces(target, [format === 'csv' ? csvTable(t.head, t.rows) : rowsJson(t.head, t.rows)])), rows: t.rows.length }
       }
       case 'steps': {
-        const log = this.options.runs.stepLog(runId)
         if (!log) throw new ApiError('invalid_params', `Run #${runId} has no stored decision log.`)
         const chunks = this.options.audit.storedLog(runId).chunks
         return { ...(await writePieces(target, format === 'csv' ? stepsCsv(log.meta, chunks) : stepsJsonArray(log.meta, chunks))), rows: log.steps }

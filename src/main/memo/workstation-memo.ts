@@ -20,7 +20,6 @@ export interface WorkstationMemoOptions {
   surfaces(request: MethodInput<'runs.surfaces'>): Promise<MethodResult<'runs.surfaces'>>
   clock: Clock
   codeVersion: string
-  baseDir: string
   printToPdf?: (html: string) => Promise<Buffer>
 }
 
@@ -58,7 +57,6 @@ export function workstationMemo(o: WorkstationMemoOptions): MemoService {
     audit: o.audit,
     clock: o.clock,
     codeVersion: o.codeVersion,
-    baseDir: o.baseDir,
     ...(o.printToPdf ? { printToPdf: o.printToPdf } : {}),
     labInfo: async (lab) => {
       labs ??= o.engine.call('engine.labs', {}).then((r) => r.labs)

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { RunAudit } from './audit'
+import { describeValue } from './errors'
 import { RunId } from './runs'
 
 // The committee memo of a run: facts computed from the run and its stress comparisons, the
@@ -172,18 +173,77 @@ export const MemoSaveRequest = z.strictObject({
 export const MemoFormat = z.enum(['md', 'html', 'zip', 'pdf'], { error: 'must be "md", "html", "zip" or "pdf"' })
 export type MemoFormat = z.infer<typeof MemoFormat>
 
-const ExportPath = z
-  .string()
-  .min(1, { error: 'must name a file' })
-  .max(4096, { error: 'must be at most 4,096 characters' })
-  .refine((p) => !p.includes('\0'), { error: 'must not contain a NUL character' })
+/** A file name is at most this many bytes in UTF-8 (NAME_MAX on Linux and macOS). */
+export const MAX_EXPORT_NAME_BYTES = 255
 
-export const MemoExportRequest = z.strictObject({
-  runId: RunId,
-  format: MemoFormat,
-  /** Absolute, or relative to the database's folder; default `exports/run-<id>-memo.<ext>` beside the database. */
-  path: ExportPath.optional()
-})
+/** Characters Windows refuses in a name and macOS treats as a separator (":"); refused everywhere, so a name works on every host. */
+const NOT_PORTABLE = /[<>:"|?*]/
+/** C0 and C1 controls, text-direction controls (a name that reads backwards) and lone surrogates. */
+const INVISIBLE = /[\p{Cc}\p{Cs}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u
+
+/** A name quoted for a message, with anything invisible spelled out (`\u202e`), so the message reads as written. */
+function shownName(name: string): string {
+  return describeValue(name).replace(new RegExp(INVISIBLE.source, 'gu'), (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`)
+}
+
+/**
+ * What is wrong with a file name a client gave for an export, or null when it is a plain file
+ * name. An export is written inside one folder the host chose (or where the save dialog
+ * says), so a client names a file, never a folder or a path: no separators, no "." or ".."
+ * (nor any name starting with "."), nothing invisible, at most 255 bytes.
+ */
+export function exportNameProblem(name: string): string | null {
+  if (name.length === 0) return 'must name a file'
+  if (/[/\\]/.test(name)) return 'must be a file name, not a path: no "/" or "\\" (exports go to the export folder)'
+  if (name.startsWith('.')) return 'must not start with "." (no ".", "..", or hidden files)'
+  if (INVISIBLE.test(name)) return 'must not contain control characters, text-direction marks or unpaired surrogates'
+  if (NOT_PORTABLE.test(name)) return 'must not contain any of < > : " | ? *'
+  if (/[ .]$/.test(name)) return 'must not end with a space or "."'
+  const bytes = new TextEncoder().encode(name).length
+  if (bytes > MAX_EXPORT_NAME_BYTES) return `must be at most ${MAX_EXPORT_NAME_BYTES} bytes in UTF-8 (got ${bytes})`
+  return null
+}
+
+/** A file name in the export folder (see `exportNameProblem`); its extension must be the format's. */
+export const ExportName = z
+  .string({ error: 'must be a file name (a string)' })
+  .superRefine((name, ctx) => {
+    const problem = exportNameProblem(name)
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (got ${shownName(name)})` })
+  })
+
+/** The file extension each export format is written with. */
+export const EXPORT_EXTENSIONS = { md: 'md', html: 'html', zip: 'zip', pdf: 'pdf', csv: 'csv', json: 'json' } as const
+
+function extensionIssue(name: unknown, format: unknown, ctx: z.RefinementCtx): void {
+  if (typeof name !== 'string' || exportNameProblem(name) !== null || typeof format !== 'string' || !Object.hasOwn(EXPORT_EXTENSIONS, format)) return
+  const extension = `.${EXPORT_EXTENSIONS[format as keyof typeof EXPORT_EXTENSIONS]}`
+  if (!name.toLowerCase().endsWith(extension)) {
+    ctx.addIssue({ code: 'custom', path: ['name'], message: `must end in "${extension}" for the ${format} format (got ${shownName(name)})` })
+  }
+}
+
+/**
+ * Where an export goes is the host's choice, never a path from the client: under the browser
+ * host (and the CLI) a file `name` in the export folder chosen at start-up; under Electron, the
+ * file the user picks in main's save dialog (`name` is its suggestion). A file that exists is
+ * replaced only with `overwrite: true`, which the UI sets after asking the user (Electron's
+ * dialog asks itself).
+ */
+const ExportWhere = {
+  /** Default `run-<id>-memo.<ext>` / `run-<id>-<table>.<ext>`. */
+  name: ExportName.optional(),
+  /** Replace a file of that name; without it an existing file is refused and left as it was. */
+  overwrite: z.boolean({ error: 'must be true or false' }).default(false)
+}
+
+export const MemoExportRequest = z
+  .strictObject({
+    runId: RunId,
+    format: MemoFormat,
+    ...ExportWhere
+  })
+  .superRefine((r, ctx) => extensionIssue(r.name, r.format, ctx))
 
 export const ExportedFile = z.strictObject({ path: z.string(), bytes: z.int(), sha256: Hash })
 export type ExportedFile = z.infer<typeof ExportedFile>
@@ -194,10 +254,17 @@ export const MemoRendered = z.strictObject({ format: z.enum(['md', 'html']), tex
 export const RunTable = z.enum(['metrics', 'actions', 'steps', 'events'], { error: 'must be "metrics", "actions", "steps" or "events"' })
 export type RunTable = z.infer<typeof RunTable>
 
-export const ExportTableRequest = z.strictObject({
-  runId: RunId,
-  table: RunTable,
-  format: z.enum(['csv', 'json'], { error: 'must be "csv" or "json"' }),
-  path: ExportPath.optional()
-})
+/** The name an export gets when the client gives none: `run-12-memo.md`, `run-12-steps.csv`. */
+export function exportFileName(runId: number, what: 'memo' | RunTable, format: keyof typeof EXPORT_EXTENSIONS): string {
+  return `run-${runId}-${what}.${EXPORT_EXTENSIONS[format]}`
+}
+
+export const ExportTableRequest = z
+  .strictObject({
+    runId: RunId,
+    table: RunTable,
+    format: z.enum(['csv', 'json'], { error: 'must be "csv" or "json"' }),
+    ...ExportWhere
+  })
+  .superRefine((r, ctx) => extensionIssue(r.name, r.format, ctx))
 export const ExportedTable = z.strictObject({ path: z.string(), bytes: z.int(), sha256: Hash, rows: z.int() })

@@ -23,6 +23,8 @@ export const methods = {
       codeVersion: z.string(),
       host: z.enum(['electron', 'browser']),
       databasePath: z.string(),
+      /** The folder exports are written to (browser host); null under Electron, where the save dialog asks each time. */
+      exportDir: z.string().nullable(),
       platform: z.string(),
       runtime: z.string()
     })
@@ -181,12 +183,15 @@ export const methods = {
     request: MemoRenderRequest,
     response: MemoRendered
   },
-  /** Writes the memo (md, html, zip bundle, or pdf under Electron); the same run and narrative give the same bytes. */
+  /**
+   * Writes the memo (md, html, zip bundle, or pdf under Electron); the same run and narrative give
+   * the same bytes. The client names a file, never a path: see `MemoExportRequest`.
+   */
   'memo.export': {
     request: MemoExportRequest,
     response: ExportedFile
   },
-  /** Writes one of a run's tables (metrics, actions by regime, the decision log, constraint events) as CSV or JSON. */
+  /** Writes one of a run's tables (metrics, actions by regime, the decision log, constraint events) as CSV or JSON, placed as `memo.export` places the memo. */
   'runs.exportTable': {
     request: ExportTableRequest,
     response: ExportedTable

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
-import { verificationStatusClass, type ExportedFile, type MemoFieldId, type MemoView as MemoData, type RunTable } from '../../../../shared/contract'
+import { ApiError, exportFileName, verificationStatusClass, type ExportedFile, type MemoFieldId, type MemoView as MemoData, type RunTable } from '../../../../shared/contract'
 import { memoSections, metricsTable, type FactBlock } from '../../../../shared/contract/memo-sections'
 import { useClient } from '../../app/ClientContext'
 import type { ViewProps } from '../../app/views'
@@ -10,6 +10,17 @@ import './memo.css'
 type ExportKind = 'md' | 'html' | 'zip' | 'pdf'
 interface ExportResult extends ExportedFile {
   what: string
+}
+/** One export, by file name; `overwrite` is true only after the user said to replace the file there. */
+interface ExportAttempt {
+  kind: string
+  name: string
+  write(overwrite: boolean): Promise<ExportResult>
+}
+
+/** The host refused because a file of that name exists and the user has not confirmed replacing it. */
+function isExistingFile(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.code === 'invalid_params' && (error.issues ?? []).some((i) => i.path === 'overwrite')
 }
 
 function FactBlockView({ block }: { block: FactBlock }) {
@@ -76,9 +87,12 @@ export function MemoView({ state }: ViewProps) {
   const [savedNote, setSavedNote] = useState<string | null>(null)
   const [exporting, setExporting] = useState<string | null>(null)
   const [exported, setExported] = useState<ExportResult | null>(null)
+  const [exportNote, setExportNote] = useState<string | null>(null)
+  const [replace, setReplace] = useState<ExportAttempt | null>(null)
   const [table, setTable] = useState<{ table: RunTable; format: 'csv' | 'json' }>({ table: 'steps', format: 'csv' })
   const frameRef = useRef<HTMLIFrameElement>(null)
   const host = state.info?.host ?? 'browser'
+  const exportDir = state.info?.exportDir ?? null
   const run = selectedRunId === null ? undefined : state.runs[selectedRunId]
 
   useEffect(() => client.on('task.progress', (frame) => frame.task === 'memo.stress' && setProgress(frame)), [client])
@@ -89,6 +103,8 @@ export function MemoView({ state }: ViewProps) {
     setMemo(null)
     setError(null)
     setExported(null)
+    setExportNote(null)
+    setReplace(null)
     setSavedNote(null)
     setProgress(null)
     if (selectedRunId === null || (runTask !== undefined && (runTask !== 'lab' || runStatus !== 'completed'))) {
@@ -138,45 +154,72 @@ export function MemoView({ state }: ViewProps) {
     [client, drafts, memo]
   )
 
+  /**
+   * Runs an export. Under the browser host a file already in the export folder is refused until
+   * the user answers the "Replace?" question (then sent again with overwrite); under Electron
+   * main's save dialog asks, and closing it cancels the export.
+   */
+  const runExport = useCallback(async (attempt: ExportAttempt, overwrite: boolean) => {
+    setExporting(attempt.kind)
+    setError(null)
+    setExported(null)
+    setExportNote(null)
+    setReplace(null)
+    try {
+      setExported(await attempt.write(overwrite))
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'cancelled') setExportNote('Export cancelled; nothing was written.')
+      else if (!overwrite && isExistingFile(e)) setReplace(attempt)
+      else setError((e as Error).message)
+    } finally {
+      setExporting(null)
+    }
+  }, [])
+
   const exportAs = useCallback(
     async (kind: ExportKind) => {
       if (!memo) return
-      setExporting(kind)
-      setError(null)
-      setExported(null)
-      try {
-        if (kind === 'pdf' && host === 'browser') {
-          // The browser host has no printToPDF: Chromium prints the same HTML (Save as PDF).
+      if (kind === 'pdf' && host === 'browser') {
+        // The browser host has no printToPDF: Chromium prints the same HTML (Save as PDF).
+        setExporting(kind)
+        setError(null)
+        setExported(null)
+        setExportNote(null)
+        setReplace(null)
+        try {
           const rendered = await client.call('memo.render', { runId: memo.runId, format: 'html' })
           if (frameRef.current) printHtml(frameRef.current, rendered.text)
           setExported({ what: 'PDF (print dialog)', path: 'printed from the HTML memo', bytes: rendered.bytes, sha256: rendered.sha256 })
-        } else {
-          const file = await client.call('memo.export', { runId: memo.runId, format: kind })
-          setExported({ what: { md: 'Markdown', html: 'HTML', zip: 'Zip bundle', pdf: 'PDF' }[kind], ...file })
+        } catch (e) {
+          setError((e as Error).message)
+        } finally {
+          setExporting(null)
         }
-      } catch (e) {
-        setError((e as Error).message)
-      } finally {
-        setExporting(null)
+        return
       }
+      const name = exportFileName(memo.runId, 'memo', kind)
+      const what = { md: 'Markdown', html: 'HTML', zip: 'Zip bundle', pdf: 'PDF' }[kind]
+      await runExport({ kind, name, write: async (overwrite) => ({ what, ...(await client.call('memo.export', { runId: memo.runId, format: kind, name, overwrite })) }) }, false)
     },
-    [client, host, memo]
+    [client, host, memo, runExport]
   )
 
   const exportTable = useCallback(async () => {
     if (!memo) return
-    setExporting('table')
-    setError(null)
-    setExported(null)
-    try {
-      const file = await client.call('runs.exportTable', { runId: memo.runId, ...table })
-      setExported({ what: `${table.table} table (${table.format.toUpperCase()}, ${file.rows} rows)`, path: file.path, bytes: file.bytes, sha256: file.sha256 })
-    } catch (e) {
-      setError((e as Error).message)
-    } finally {
-      setExporting(null)
-    }
-  }, [client, memo, table])
+    const { table: which, format } = table
+    const name = exportFileName(memo.runId, which, format)
+    await runExport(
+      {
+        kind: 'table',
+        name,
+        write: async (overwrite) => {
+          const file = await client.call('runs.exportTable', { runId: memo.runId, table: which, format, name, overwrite })
+          return { what: `${which} table (${format.toUpperCase()}, ${file.rows} rows)`, path: file.path, bytes: file.bytes, sha256: file.sha256 }
+        }
+      },
+      false
+    )
+  }, [client, memo, table, runExport])
 
   useCommands(
     memo
@@ -237,7 +280,7 @@ export function MemoView({ state }: ViewProps) {
         </span>
         <span className="spacer" />
         {memo && (
-          <div className="memo-exports" role="group" aria-label="Export memo">
+          <div className="memo-exports" role="group" aria-label="Export memo" title={exportDir ? `Exports go to ${exportDir}` : 'Each export asks where to save it'}>
             <button type="button" className="small" onClick={() => void exportAs('md')} disabled={exporting !== null}>
               Markdown
             </button>
@@ -272,6 +315,24 @@ export function MemoView({ state }: ViewProps) {
         <p className="memo-export-result mono" data-testid="memo-export-result" title={exported.sha256}>
           <span className="ok-text">{exported.what}</span> → <span data-testid="memo-export-path">{exported.path}</span> · {exported.bytes.toLocaleString('en-US')} bytes · sha256{' '}
           <span data-testid="memo-export-sha">{exported.sha256}</span>
+        </p>
+      )}
+      {replace && (
+        <div className="memo-export-confirm" role="alertdialog" aria-label="Replace the existing file?" data-testid="memo-export-confirm">
+          <span>
+            <span className="mono">{replace.name}</span> already exists in {exportDir ? <span className="mono">{exportDir}</span> : 'the export folder'}. Replace it?
+          </span>
+          <button type="button" className="small" onClick={() => void runExport(replace, true)} disabled={exporting !== null}>
+            Replace
+          </button>
+          <button type="button" className="small" onClick={() => setReplace(null)} disabled={exporting !== null}>
+            Keep the existing file
+          </button>
+        </div>
+      )}
+      {exportNote && (
+        <p className="memo-export-result muted" data-testid="memo-export-note" role="status">
+          {exportNote}
         </p>
       )}
       {error && (
