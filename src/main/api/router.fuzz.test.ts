@@ -65,7 +65,7 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'sweeps.list': { limit: 5, offset: 0 },
   'sweeps.get': { sweepId: 1 },
   'sweeps.cancel': { sweepId: 1 },
-  'store.backup': { path: 'copy.db' },
+  'store.backup': { name: 'copy.db' },
   'runs.audit': { runId: 2 },
   'runs.review': { runId: 2, reviewer: 'A. Reviewer', verdict: 'findings', notes: 'checked' },
   'runs.replay': { runId: 1 },
@@ -910,25 +910,31 @@ describe('store.backup through the router', () => {
     expect(first).toEqual({ ok: true, value: { path: join(tempDir, 'mechanica.backup-1.db'), bytes: expect.any(Number), runs: 2 } })
     const second = await backup({})
     expect(second.ok && (second.value as { path: string }).path).toBe(join(tempDir, 'mechanica.backup-2.db'))
-    const named = await backup({ path: 'named copy.db' })
+    const named = await backup({ name: 'named copy.db' })
     expect(named.ok && (named.value as { path: string }).path).toBe(join(tempDir, 'named copy.db'))
     checkNothingChanged('store.backup')
   })
 
-  it('refuses a bad path specifically and leaves nothing behind', async () => {
+  it('refuses a bad name specifically and leaves nothing behind: only a plain name beside the database', async () => {
     writeFileSync(join(tempDir, 'taken.db'), 'taken')
-    mkdirSync(join(tempDir, 'a-folder'), { recursive: true })
+    mkdirSync(join(tempDir, 'a-folder.db'), { recursive: true })
+    const outside = mkdtempSync(join(tmpdir(), 'mechanica-backup-outside-'))
+    symlinkSync(join(outside, 'target.db'), join(tempDir, 'link-out.db'))
     const before = readdirSync(tempDir).sort()
     const cases: Array<[unknown, ErrorCode, string]> = [
-      [{ path: '' }, 'invalid_params', 'store.backup: path: must name a file (got "")'],
-      [{ path: 'x\u0000.db' }, 'invalid_params', 'store.backup: path: must not contain a NUL character'],
-      [{ path: 42 }, 'invalid_params', 'store.backup: path: Invalid input: expected string, received number (got 42)'],
-      [{ path: 'copy.db', overwrite: true }, 'invalid_params', 'store.backup: params: unknown key "overwrite"'],
-      [{ path: 'taken.db' }, 'conflict', `Backup refused: ${join(tempDir, 'taken.db')} already exists; choose another name.`],
-      [{ path: 'no-such-folder/copy.db' }, 'invalid_params', `store.backup: path: the folder ${join(tempDir, 'no-such-folder')} does not exist`],
-      [{ path: 'taken.db/copy.db' }, 'invalid_params', `store.backup: path: ${join(tempDir, 'taken.db')} is not a folder`],
-      [{ path: 'a-folder' }, 'invalid_params', `store.backup: path: ${join(tempDir, 'a-folder')} is a folder; give a file name`],
-      [{ path: 'mechanica.db' }, 'invalid_params', `store.backup: path: a backup cannot replace the database it copies (${join(tempDir, 'mechanica.db')})`]
+      [{ name: '' }, 'invalid_params', 'store.backup: name: must name a file (got "")'],
+      [{ name: 'x\u0000.db' }, 'invalid_params', 'store.backup: name: must not contain control characters, text-direction marks or unpaired surrogates (got "x\\u0000.db")'],
+      [{ name: 42 }, 'invalid_params', 'store.backup: name: must be a file name (a string) (got 42)'],
+      [{ name: 'copy.db', overwrite: true }, 'invalid_params', 'store.backup: params: unknown key "overwrite"'],
+      [{ path: 'copy.db' }, 'invalid_params', 'store.backup: params: unknown key "path"'],
+      [{ name: 'copy.sqlite' }, 'invalid_params', 'store.backup: name: must end in ".db" (got "copy.sqlite")'],
+      [{ name: 'taken.db' }, 'conflict', `Backup refused: ${join(tempDir, 'taken.db')} already exists; choose another name.`],
+      [{ name: 'link-out.db' }, 'conflict', `Backup refused: ${join(tempDir, 'link-out.db')} already exists; choose another name.`],
+      [{ name: '../escape.db' }, 'invalid_params', 'store.backup: name: must be a file name, not a path: no "/" or "\\" (the workstation chooses the folder) (got "../escape.db")'],
+      [{ name: '..' }, 'invalid_params', 'store.backup: name: must not start with "." (no ".", "..", or hidden files) (got "..")'],
+      [{ name: '/etc/abs.db' }, 'invalid_params', 'store.backup: name: must be a file name, not a path: no "/" or "\\" (the workstation chooses the folder) (got "/etc/abs.db")'],
+      [{ name: 'a-folder.db' }, 'invalid_params', `store.backup: name: ${join(tempDir, 'a-folder.db')} is a folder; give a file name`],
+      [{ name: 'mechanica.db' }, 'invalid_params', `store.backup: name: a backup cannot replace the database it copies (${join(tempDir, 'mechanica.db')})`]
     ]
     for (const [params, code, message] of cases) {
       const outcome = await backup(params)
@@ -937,7 +943,8 @@ describe('store.backup through the router', () => {
     }
     expect(readdirSync(tempDir).sort()).toEqual(before)
     expect(readFileSync(join(tempDir, 'taken.db'), 'utf8')).toBe('taken')
-    expect(existsSync(join(tempDir, 'no-such-folder'))).toBe(false)
+    expect(readdirSync(outside)).toEqual([])
+    expect(existsSync(join(tempDir, '..', 'escape.db'))).toBe(false)
     checkNothingChanged('store.backup refusals')
   })
 })

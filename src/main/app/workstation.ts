@@ -169,14 +169,16 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     'memo.render': ({ runId, format }) => memo.render(runId, format),
     'memo.export': ({ runId, format, name, overwrite }) => memo.export(runId, format, (fallback) => exports.destination('memo.export', name ?? fallback, overwrite)),
     'runs.exportTable': ({ runId, table, format, name, overwrite }) => memo.exportTable(runId, table, format, (fallback) => exports.destination('runs.exportTable', name ?? fallback, overwrite)),
-    'store.backup': async ({ path }) => {
+    'store.backup': async ({ name }) => {
       try {
-        const result = path === undefined ? await backupNextTo(db, options.databasePath) : await backupDatabase(db, resolve(dirname(options.databasePath), path))
+        // `name` is a plain file name (the contract refuses separators, "..", hidden names), so
+        // the copy lands beside the database and nowhere else.
+        const result = name === undefined ? await backupNextTo(db, options.databasePath) : await backupDatabase(db, join(dirname(resolve(options.databasePath)), name))
         return { path: result.path, bytes: result.bytes, runs: result.runs }
       } catch (error) {
         if (!(error instanceof BackupError)) throw error
         if (error.reason === 'exists') throw new ApiError('conflict', `Backup refused: ${error.message}; choose another name.`)
-        if (error.reason === 'target') throw new ApiError('invalid_params', `store.backup: path: ${error.message}`, [{ path: 'path', message: error.message }])
+        if (error.reason === 'target') throw new ApiError('invalid_params', `store.backup: name: ${error.message}`, [{ path: 'name', message: error.message }])
         throw new ApiError('internal', `The backup was discarded: ${error.message}.`)
       }
     }

@@ -194,7 +194,7 @@ function shownName(name: string): string {
  */
 export function exportNameProblem(name: string): string | null {
   if (name.length === 0) return 'must name a file'
-  if (/[/\\]/.test(name)) return 'must be a file name, not a path: no "/" or "\\" (exports go to the export folder)'
+  if (/[/\\]/.test(name)) return 'must be a file name, not a path: no "/" or "\\" (the workstation chooses the folder)'
   if (name.startsWith('.')) return 'must not start with "." (no ".", "..", or hidden files)'
   if (INVISIBLE.test(name)) return 'must not contain control characters, text-direction marks or unpaired surrogates'
   if (NOT_PORTABLE.test(name)) return 'must not contain any of < > : " | ? *'
@@ -211,6 +211,11 @@ export const ExportName = z
     const problem = exportNameProblem(name)
     if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (got ${shownName(name)})` })
   })
+
+/** A backup's file name beside the database (see `exportNameProblem`), ending in ".db". */
+export const BackupName = ExportName.refine((name) => exportNameProblem(name) !== null || name.toLowerCase().endsWith('.db'), {
+  error: (issue) => `must end in ".db" (got ${shownName(String(issue.input))})`
+})
 
 /** The file extension each export format is written with. */
 export const EXPORT_EXTENSIONS = { md: 'md', html: 'html', zip: 'zip', pdf: 'pdf', csv: 'csv', json: 'json' } as const

@@ -6,7 +6,7 @@ import { SweepDetail, SweepId, SweepStartRequest, SweepSummary } from './sweeps'
 import { RegimeComparison, RegimeCompareRequest, RegimeReport, RegimeSource } from './regime'
 import { RunConstraintEvent, RunSeriesChunk, RunSeriesRequest, RunSeriesView, SurfaceFrames, SurfacesRequest } from './surfaces'
 import { ReplayReport, ReviewRequest, RunAudit } from './audit'
-import { ExportTableRequest, ExportedFile, ExportedTable, MemoExportRequest, MemoNarrative, MemoRenderRequest, MemoRendered, MemoSaveRequest, MemoView } from './memo'
+import { BackupName, ExportTableRequest, ExportedFile, ExportedTable, MemoExportRequest, MemoNarrative, MemoRenderRequest, MemoRendered, MemoSaveRequest, MemoView } from './memo'
 
 const NoParams = z.strictObject({})
 
@@ -128,18 +128,12 @@ export const methods = {
   },
   /**
    * An online, verified copy of the database (SQLite's backup API; runs keep being written).
-   * `path` (absolute, or relative to the database's folder) must not exist yet; without it the
-   * copy goes next to the database as `<name>.backup-<n>.db`, n one past the highest taken.
+   * The copy goes next to the database: as `name` (a plain file name ending in ".db" that must
+   * not exist yet) or, without it, as `<name>.backup-<n>.db`, n one past the highest taken. A
+   * client names a file, never a path (a path is the CLI's `backup --out`, a local user's choice).
    */
   'store.backup': {
-    request: z.strictObject({
-      path: z
-        .string()
-        .min(1, { error: 'must name a file' })
-        .max(4096, { error: 'must be at most 4,096 characters' })
-        .refine((p) => !p.includes('\0'), { error: 'must not contain a NUL character' })
-        .optional()
-    }),
+    request: z.strictObject({ name: BackupName.optional() }),
     response: z.strictObject({ path: z.string(), bytes: z.int(), runs: z.int() })
   },
   /** The run's hash chain verified against its manifest, its reviews and its verification status. */
