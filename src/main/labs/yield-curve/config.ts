@@ -86,7 +86,12 @@ const SurfaceParams = z
       .default(() => [0.5, 1, 2, 3, 5, 7, 10, 20, 30])
       .meta({ description: 'Tenors of the Nelson–Siegel curve', unit: 'years' }),
     // The notebook lists the key tenors but reads 2, 10 and 30 as literals (cell 16): they are the legs.
-    trade_tenors_years: z.tuple([z.literal(2), z.literal(10), z.literal(30)], { error: 'must be [2, 10, 30] (the legs of the books)' }).default([2, 10, 30])
+    trade_tenors_years: z
+      .tuple(
+        [2, 10, 30].map((years) => z.literal(years, { error: 'must be [2, 10, 30] (the legs of the books)' })) as [z.ZodLiteral<2>, z.ZodLiteral<10>, z.ZodLiteral<30>],
+        { error: 'must be [2, 10, 30] (the legs of the books)' }
+      )
+      .default([2, 10, 30])
   })
   .prefault({})
 
