@@ -1,7 +1,7 @@
 import { choiceCdf, searchSortedRight } from '../../engine/rng/distributions'
 import { RandomState } from '../../engine/rng/mt19937'
 import { REGIME_NAMES, type YieldCurveConfig } from './config'
-import { bondDv01, bondPrice, npInterp, writeCurve } from './surface'
+import { BUMP, bondPrice, npInterp, writeCurve } from './surface'
 
 // The exogenous path, simulated up front from the seed (book ch.4 §5.2; notebook cells 11 and
 // 16): the regime chain first, then policy rate, term premium, volatility, liquidity and the
@@ -149,10 +149,12 @@ export function buildCurves(config: YieldCurveConfig, state: StatePath): CurvePa
     y30[t] = c
     slope[t] = b - a
     fly[t] = a + c - 2 * b
-    const ys = [a, b, c]
     for (let leg = 0; leg < 3; leg++) {
-      price[t * 3 + leg] = bondPrice(ys[leg]!, LEG_YEARS[leg]!)
-      dv01[t * 3 + leg] = bondDv01(ys[leg]!, LEG_YEARS[leg]!)
+      const y = leg === 0 ? a : leg === 1 ? b : c
+      const p = bondPrice(y, LEG_YEARS[leg]!)
+      price[t * 3 + leg] = p
+      // bond_dv01: P(y) − P(y + 1bp), the same P(y) priced once
+      dv01[t * 3 + leg] = p - bondPrice(y + BUMP, LEG_YEARS[leg]!)
     }
   }
   return { T, tenors, y2, y10, y30, slope, fly, price, dv01 }

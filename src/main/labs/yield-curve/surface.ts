@@ -13,7 +13,8 @@ const FRONT_KEEP = 1 - FRONT_BLEND
 const FRONT_END_YEARS = 2.0
 export const COUPON = 0.04
 const FREQ = 2
-const BUMP = 1e-4
+/** The yield bump of DV01 and convexity (1bp). */
+export const BUMP = 1e-4
 
 /**
  * The curve on `grid` (years) from the factors and the policy rate, into out:
