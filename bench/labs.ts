@@ -30,6 +30,7 @@ interface BenchCase {
 // step (cost ∝ T²), so T = 35,000 with a stop that cannot fire, as the harness times it.
 const CASES: Record<string, BenchCase> = {
   'fx-carry': { overrides: { T: 35_000, 'risk_params.max_dd_stop': 1 }, notebook: { T: 35_000, set: ['risk_params.max_dd_stop=1.0'] } },
+  'yield-curve': { overrides: { T: 90_000 }, notebook: { T: 90_000 } },
   'credit-spreads': { overrides: { T: 90_000 }, notebook: { T: 90_000 } },
   'funding-basis': { overrides: { T: 500_000 } },
   'latency-arb': { overrides: { T: 1_000_000 } },
