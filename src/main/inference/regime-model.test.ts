@@ -85,12 +85,13 @@ describe('regime model served by ONNX Runtime', () => {
       cpSync(dir, copy, { recursive: true })
       const file = join(copy, name)
       const bytes = readFileSync(file)
-      bytes[bytes.length >> 1] ^= 0x01
+      const at = bytes.length >> 1
+      bytes[at] = bytes[at]! ^ 0x01
       writeFileSync(file, bytes)
       const message = new RegExp(`^${name.replaceAll('.', '\\.')} does not match its card \\(sha256 [0-9a-f]{12}…, card says [0-9a-f]{12}…\\)$`)
       expect(() => loadRegimeModel(copy)).toThrow(message)
       // The same copy with the byte restored loads: the refusal above was the byte, not the copy.
-      bytes[bytes.length >> 1] ^= 0x01
+      bytes[at] = bytes[at]! ^ 0x01
       writeFileSync(file, bytes)
       expect(loadRegimeModel(copy).card.onnx.file).toBe('regime-ssm.onnx')
     } finally {
