@@ -16,6 +16,8 @@ export default defineConfig({
           'browser-host': resolve(__dirname, 'src/main/browser-host.ts'),
           'workers/engine': resolve(__dirname, 'src/main/workers/engine.ts'),
           'workers/inference': resolve(__dirname, 'src/main/workers/inference.ts'),
+          // The CLI's execution-provider probe, in its own process (src/main/inference/quiet-probe.ts).
+          'workers/provider-probe': resolve(__dirname, 'src/main/workers/provider-probe.ts'),
           cli: resolve(__dirname, 'src/main/cli.ts'),
           // Not part of the app: `npm run bench` runs it from out/main so it finds the workers.
           bench: resolve(__dirname, 'bench/index.ts')

@@ -6,7 +6,7 @@ import { buildDefines } from './tools/build-info'
 export default defineConfig({
   define: buildDefines(),
   test: {
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'tools/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'tools/**/*.test.ts', 'bench/**/*.test.ts'],
     globalSetup: ['./tools/vitest-global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -10,13 +10,6 @@ import { launchNodeProcess } from '../src/main/services/node-launcher'
 import { expandExperiment } from '../src/main/experiments/plan'
 import { runOnPool } from '../src/main/experiments/pool'
 import { availableParallelism } from 'node:os'
-import * as ort from 'onnxruntime-node'
-import { RegimeModel, STATE_SIZE, loadRegimeModel } from '../src/main/inference/regime-model'
-import { modelsDir } from '../src/main/inference/classify-series'
-import { normaliseForModel, ssmFeatures } from '../src/main/regime/ssm-features'
-import { simulatePath } from '../src/main/labs/heston-regime/market'
-import { hestonRegimeLab } from '../src/main/labs/heston-regime/lab'
-import { resolveLabConfig } from '../src/main/engine/kernel'
 import { SupervisedService } from '../src/main/services/service-host'
 import { engineMethods } from '../src/shared/contract/protocol'
 import { benchDecisionLog } from './decision-log'
@@ -24,6 +17,7 @@ import { benchAuditChain } from './audit-chain'
 import { LAB_PROBE_FLAG, benchLabs, labProbe } from './labs'
 import { MEMORY_PROBE_FLAG, benchMemory, memoryProbe } from './memory'
 import { benchMicrostructure } from './microstructure'
+import { benchRegime } from './regime'
 import { REPEATS, best } from './timing'
 import { labIds } from '../src/main/labs/registry'
 
@@ -108,32 +102,6 @@ async function main(): Promise<void> {
   await benchAuditChain()
 }
 
-/** The regime model on CPU: a 2,520-bar series end to end, and the streaming step's latency. */
-async function benchRegime(): Promise<void> {
-  const files = loadRegimeModel(modelsDir(__dirname))
-  const model = await RegimeModel.create(ort, files, ['cpu'])
-  const closes = simulatePath(resolveLabConfig(hestonRegimeLab, 'corrected', { seed: 11 })).prices.subarray(0, 2520 + 101)
-  await model.classify(closes.subarray(0, 400)) // warm-up
-  const features = (await best(() => void ssmFeatures(closes))) * 1000
-  const endToEnd = await best(async () => void (await model.classify(closes)))
-  const { mean, std } = files.card.features.normalisation
-  const x = normaliseForModel(ssmFeatures(closes), mean, std)
-  const latencies: number[] = []
-  let state: Float32Array = new Float32Array(STATE_SIZE)
-  for (let b = 0; b < x.length / 5; b++) {
-    const t0 = performance.now()
-    state = (await model.step(x.subarray(b * 5, b * 5 + 5), state)).state
-    latencies.push(performance.now() - t0)
-  }
-  await model.release()
-  latencies.sort((a, b) => a - b)
-  const q = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!
-  const torchPerBarMs = 0.1335 // tools/regime-model: PyTorch 1.13 eager streaming, same machine (model card timings)
-  console.log(`\nregime model (ONNX Runtime ${ort.env.versions.common}, CPU) — 2,520 bars`)
-  console.log(`  end to end (features + streaming inference) ${(endToEnd * 1000).toFixed(1)} ms  (features ${features.toFixed(1)} ms); ${(2520 / endToEnd).toFixed(0)} bars/s`)
-  console.log(`  streaming step p50 ${q(0.5).toFixed(3)} ms, p99 ${q(0.99).toFixed(3)} ms; PyTorch ${torchPerBarMs.toFixed(3)} ms/bar → × ${((torchPerBarMs * 2520) / (endToEnd * 1000)).toFixed(2)}`)
-}
-
 /**
  * Sweep scaling: the same 16-run seed ensemble (20,000 steps each) on 1 process, then one per
  * core. Each process is warmed up first so JIT compilation is not what gets measured. (Runs
@@ -162,8 +130,9 @@ sweep: ${runs.length} runs of ${lab}, ${SWEEP_T.toLocaleString('en-US')} steps e
   }
 }
 
-// The bench starts itself again for measurements that need a fresh process.
-const probes: Record<string, (args: string[]) => Promise<void>> = { [MEMORY_PROBE_FLAG]: memoryProbe, [LAB_PROBE_FLAG]: labProbe }
+// The bench starts itself again for measurements that need a fresh process; `--regime` runs
+// only the regime model's comparison (`npm run bench -- --regime`).
+const probes: Record<string, (args: string[]) => Promise<void>> = { [MEMORY_PROBE_FLAG]: memoryProbe, [LAB_PROBE_FLAG]: labProbe, '--regime': () => benchRegime() }
 const probe = probes[process.argv[2] ?? '']
 ;(probe ? probe(process.argv.slice(3)) : main()).catch((error: unknown) => {
   console.error(error)

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm run crash-test`: crash safety at full size (issue 7). Kills the engine process with
 // SIGKILL at seeded random moments during lab runs whose decision log is committed batch by
-// batch — at least 100 times — and kills the main process itself mid-run, checking after every
-// kill that the store is intact, the killed run is interrupted ("Aborted") with a partial log
-// that verifies up to its last committed batch, no other run changed and the next run works.
+// batch — at least 100 times — and kills the main process itself mid-run. After every kill the
+// killed run must be interrupted ("Aborted") with a partial log that verifies up to its last
+// committed batch and no other run's row may change; the full store checks (integrity_check,
+// foreign_key_check, every run's bytes re-hashed) run after every 10th engine kill, the last one
+// and every main-process kill. It prints exactly which kills got which checks.
 // The trials are src/main/runs/crash-safety.test.ts (the suite runs a dozen of them); this
 // script runs it against the built workstation with larger counts and prints what it measured.
 //
@@ -79,5 +81,14 @@ if (report?.mainKills) {
   const m = report.mainKills
   console.log(`  main-process SIGKILLs: ${m.trials} in ${m.seconds} s — ${m.midBatchWrite} tore a WAL commit (uncommitted frames, discarded on reopen), ${m.betweenWrites} did not`)
 }
-if (vitest.status === 0) console.log('  every check passed: integrity_check ok, foreign_key_check empty, partial logs verify, other runs unchanged')
+if (vitest.status === 0 && report?.engineKills && report?.mainKills) {
+  // Exactly what was checked when (src/main/runs/crash-safety.test.ts).
+  const deep = report.engineKills.deepCheckedAfterKills
+  const list = deep.length > 4 ? `${deep.slice(0, 2).join(', ')}, …, ${deep.at(-1)}` : deep.join(', ')
+  console.log('  every check passed:')
+  console.log('    after every engine kill: the killed run interrupted ("Aborted") with whole batches and a partial log that verifies, every other run\'s row and counts unchanged, the engine back')
+  console.log(`    after engine kills ${list} (${deep.length} of ${report.engineKills.trials}): also PRAGMA integrity_check ok, foreign_key_check empty, every byte of every run's log, events and results re-hashed unchanged`)
+  console.log('    after every main-process kill, on reopen: the killed run interrupted with a partial log that verifies, integrity_check ok, foreign_key_check empty, every earlier run\'s row and bytes unchanged')
+}
+
 process.exit(vitest.status ?? 1)

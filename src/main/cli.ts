@@ -143,13 +143,15 @@ interface SweepValues {
 }
 
 let localClassifier: Promise<LocalClassifier> | null = null
+/** The execution-provider probe, run in a child process so native libraries' warnings stay off our stderr. */
+const PROVIDER_PROBE = join(__dirname, 'workers', 'provider-probe.js')
 
 /** A plan's inputs computed in this process: the regime model's output over the lab's price series. */
 async function localInputs(spec: LabRunSpec, requires: readonly string[]): Promise<LabInputs> {
   if (!requires.includes('regime-model')) return {}
   const module = findLab(spec.lab)
   if (!module.priceSeries) fail(`${spec.lab} has no price series for the regime model`)
-  localClassifier ??= openLocalClassifier(modelsDir(__dirname))
+  localClassifier ??= openLocalClassifier(modelsDir(__dirname), PROVIDER_PROBE)
   const report = await (await localClassifier).classify(module.priceSeries.series(planLab(spec).config).closes, null)
   return { regime: regimeInputFromReport(report) }
 }
@@ -277,7 +279,7 @@ async function commandRegime(values: { lab?: string; csv?: string; preset?: stri
       fail((error as Error).message)
     }
     const plan = planLab({ task: 'lab', lab: 'heston-regime', preset: values.preset ?? 'corrected', overrides: parseSets(values.set ?? []) })
-    const classifier = await openLocalClassifier(modelsDir(__dirname))
+    const classifier = await openLocalClassifier(modelsDir(__dirname), PROVIDER_PROBE)
     const rows = await compareOnSeeds(plan.config as HestonRegimeConfig, seeds, async (closes) => regimeInputFromReport(await classifier.classify(closes, null)), (done, total) =>
       process.stderr.write(`compare: seed ${done}/${total}\n`)
     )
@@ -324,7 +326,7 @@ async function commandRegime(values: { lab?: string; csv?: string; preset?: stri
     labels = series.labels
     source = `${lab} ${module.priceSeries.name} (${preset}, seed ${plan.seed})`
   }
-  const report = await classifySeries(closes, labels, modelsDir(__dirname))
+  const report = await classifySeries(closes, labels, modelsDir(__dirname), PROVIDER_PROBE)
   if (values.json) {
     console.log(JSON.stringify({ source, ...report }, null, 2))
     return

@@ -254,7 +254,8 @@ describe('workstation persistence', () => {
 
     const end = await ended
     expect(end).toMatchObject({ status: 'interrupted', error: 'Mechanica was closed while this run was in progress.', resultsHash: null })
-    expect(() => process.kill(enginePid ?? -1, 0)).toThrow()
+    if (enginePid === null) throw new Error('the engine had no pid while the run was running')
+    expect(() => process.kill(enginePid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' })) // no such process
 
     const second = await start(databasePath)
     const detail = await value<RunDetail>(second.ws, 'runs.get', { runId: run.id })

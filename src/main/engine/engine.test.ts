@@ -163,11 +163,11 @@ describe('canonicalJson', () => {
   })
 
   it('refuses NaN, infinities and undefined', () => {
-    expect(() => canonicalJson(NaN)).toThrow(TypeError)
-    expect(() => canonicalJson({ a: Infinity })).toThrow(TypeError)
-    expect(() => canonicalJson([-Infinity])).toThrow(TypeError)
-    expect(() => canonicalJson(undefined)).toThrow(TypeError)
-    expect(() => canonicalJson([1, undefined])).toThrow(TypeError)
+    expect(() => canonicalJson(NaN)).toThrow(new TypeError('canonical JSON cannot encode NaN'))
+    expect(() => canonicalJson({ a: Infinity })).toThrow(new TypeError('canonical JSON cannot encode Infinity'))
+    expect(() => canonicalJson([-Infinity])).toThrow(new TypeError('canonical JSON cannot encode -Infinity'))
+    expect(() => canonicalJson(undefined)).toThrow(new TypeError('canonical JSON cannot encode undefined'))
+    expect(() => canonicalJson([1, undefined])).toThrow(new TypeError('canonical JSON cannot encode undefined'))
   })
 
   it('drops object keys whose value is undefined, as JSON does', () => {

@@ -1,8 +1,8 @@
 import type { SeriesRegimeReport } from '../../shared/contract'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
-import { buildProbeModel } from './probe-model'
-import { describeProviders, selectExecutionProvider } from './providers'
+import { describeProviders } from './providers'
+import { probeProvidersQuietly } from './quiet-probe'
 import { RegimeModel, loadRegimeModel, type RegimeClassification, type RegimeModelCard } from './regime-model'
 import { accuracy, f1Stress, falseAlarmRate, switchDetections } from '../regime/evaluation'
 import { filterSeries } from '../regime/filter'
@@ -20,8 +20,8 @@ export type { SeriesRegimeReport }
  * answered the probe (CUDA → WebGPU → CPU), the book's hysteresis, and, where true labels
  * exist, the evaluation against them.
  */
-export async function classifySeries(closes: ArrayLike<number>, labels: ArrayLike<number> | null, dir: string): Promise<SeriesRegimeReport> {
-  const classifier = await openLocalClassifier(dir)
+export async function classifySeries(closes: ArrayLike<number>, labels: ArrayLike<number> | null, dir: string, probeScript: string): Promise<SeriesRegimeReport> {
+  const classifier = await openLocalClassifier(dir, probeScript)
   try {
     return await classifier.classify(closes, labels)
   } finally {
@@ -36,13 +36,14 @@ export interface LocalClassifier {
 
 /**
  * The regime model in this process (the CLI; the workstation uses its inference service):
- * the provider chosen once by the probe, one session reused for every series.
+ * the provider chosen once by the probe, one session reused for every series. The probe runs
+ * in a child process (`probeScript`, out/main/workers/provider-probe.js) so that what native
+ * libraries print while providers fail to load stays off the CLI's stderr.
  */
-export async function openLocalClassifier(dir: string): Promise<LocalClassifier> {
+export async function openLocalClassifier(dir: string, probeScript: string): Promise<LocalClassifier> {
   const files = loadRegimeModel(dir)
   ort.env.logLevel = 'fatal'
-  const selection = await selectExecutionProvider(ort, buildProbeModel())
-  await selection.session.release()
+  const selection = await probeProvidersQuietly(probeScript)
   const model = await RegimeModel.create(ort, files, [selection.provider])
   const providers = describeProviders(selection.attempts)
   return {

@@ -44,8 +44,9 @@ describe('encodeVarint', () => {
   });
 
   it('rejects values it cannot encode', () => {
-    expect(() => encodeVarint(-1)).toThrow(RangeError);
-    expect(() => encodeVarint(1.5)).toThrow(RangeError);
+    expect(() => encodeVarint(-1)).toThrow(new RangeError('encodeVarint: expected a non-negative safe integer, got -1'));
+    expect(() => encodeVarint(1.5)).toThrow(new RangeError('encodeVarint: expected a non-negative safe integer, got 1.5'));
+    expect(() => encodeVarint(2 ** 53)).toThrow(new RangeError('encodeVarint: expected a non-negative safe integer, got 9007199254740992'));
   });
 });
 

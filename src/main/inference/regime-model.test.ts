@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -76,7 +77,25 @@ describe('regime model served by ONNX Runtime', () => {
     for (const d of result.oodDistance) expect(Number.isFinite(d) && d >= 0).toBe(true)
   })
 
-  it('refuses a model file that does not match its card', () => {
-    expect(() => loadRegimeModel(join(__dirname, '__fixtures__/no-such-dir'))).toThrow()
+  // A real model folder with one byte of one graph changed: the card parses, the channels match
+  // and every file is there, so only the sha256 check can refuse it.
+  it.each(['regime-ssm.onnx', 'regime-ssm.chunk64.onnx'])('refuses a model file that does not match its card (%s, one byte changed)', (name) => {
+    const copy = mkdtempSync(join(tmpdir(), 'mechanica-model-'))
+    try {
+      cpSync(dir, copy, { recursive: true })
+      const file = join(copy, name)
+      const bytes = readFileSync(file)
+      const at = bytes.length >> 1
+      bytes[at] = bytes[at]! ^ 0x01
+      writeFileSync(file, bytes)
+      const message = new RegExp(`^${name.replaceAll('.', '\\.')} does not match its card \\(sha256 [0-9a-f]{12}…, card says [0-9a-f]{12}…\\)$`)
+      expect(() => loadRegimeModel(copy)).toThrow(message)
+      // The same copy with the byte restored loads: the refusal above was the byte, not the copy.
+      bytes[at] = bytes[at]! ^ 0x01
+      writeFileSync(file, bytes)
+      expect(loadRegimeModel(copy).card.onnx.file).toBe('regime-ssm.onnx')
+    } finally {
+      rmSync(copy, { recursive: true, force: true })
+    }
   })
 })

@@ -77,8 +77,9 @@ export class RegimeModel {
     readonly card: RegimeModelCard
   ) {}
 
-  static async create(ort: typeof OrtModule, files: RegimeModelFiles, executionProviders: string[] = ['cpu']): Promise<RegimeModel> {
-    const options = { executionProviders, graphOptimizationLevel: 'all' as const }
+  /** `intraOpNumThreads` is left to ONNX Runtime unless given (the bench pins it to compare with PyTorch). */
+  static async create(ort: typeof OrtModule, files: RegimeModelFiles, executionProviders: string[] = ['cpu'], threads: { intraOpNumThreads?: number } = {}): Promise<RegimeModel> {
+    const options = { executionProviders, graphOptimizationLevel: 'all' as const, ...threads }
     const session = await ort.InferenceSession.create(files.model, options)
     const chunkSession = files.chunkModel ? await ort.InferenceSession.create(files.chunkModel, options) : null
     return new RegimeModel(ort, session, chunkSession, files.card)
@@ -109,6 +110,31 @@ export class RegimeModel {
     return { p: out.p!.data as Float32Array, latent: out.latent!.data as Float32Array, state: out.state_out!.data as Float32Array }
   }
 
+  /**
+   * Normalised feature rows through the model from a zero state: whole chunks through the chunk
+   * graph, the remainder bar by bar, so the state stays exact (padding a last chunk would feed
+   * zero bars into it). `record(bar, p, latent, row)` reads bar `bar` at row `row` of the call's
+   * outputs. Returns the state after the last bar.
+   */
+  async run(x: Float32Array, record?: (bar: number, p: Float32Array, latent: Float32Array, row: number) => void): Promise<Float32Array> {
+    const f = SSM_CHANNELS.length
+    const bars = x.length / f
+    let state: Float32Array = new Float32Array(STATE_SIZE)
+    const size = this.chunkSize
+    let b = 0
+    for (; size > 0 && b + size <= bars; b += size) {
+      const out = await this.chunk(x.subarray(b * f, (b + size) * f), state)
+      state = out.state
+      if (record) for (let i = 0; i < size; i++) record(b + i, out.p, out.latent, i)
+    }
+    for (; b < bars; b++) {
+      const out = await this.step(x.subarray(b * f, (b + 1) * f), state)
+      state = out.state
+      record?.(b, out.p, out.latent, 0)
+    }
+    return state
+  }
+
   /** Classifies every bar of a close series from the warm-up on, streaming from a zero state. */
   async classify(closes: ArrayLike<number>): Promise<RegimeClassification> {
     const { mean, std } = this.card.features.normalisation
@@ -130,21 +156,7 @@ export class RegimeModel {
         phase[b * k + c] = z
       }
     }
-    // Whole chunks through the chunk graph, the remainder bar by bar: the state stays exact
-    // (padding a last chunk would feed zero bars into it).
-    let state: Float32Array = new Float32Array(STATE_SIZE)
-    const size = this.chunkSize
-    let b = 0
-    for (; size > 0 && b + size <= bars; b += size) {
-      const out = await this.chunk(x.subarray(b * f, (b + size) * f), state)
-      state = out.state
-      for (let i = 0; i < size; i++) record(b + i, out.p, out.latent, i)
-    }
-    for (; b < bars; b++) {
-      const out = await this.step(x.subarray(b * f, (b + 1) * f), state)
-      state = out.state
-      record(b, out.p, out.latent, 0)
-    }
+    await this.run(x, record)
     for (let b = 0; b < bars; b++) {
       let nearest = Number.POSITIVE_INFINITY
       for (const centroid of centroids.pca) {

@@ -15,9 +15,11 @@ import type { BackoffPolicy } from '../services/service-host'
 import { mulberry32 } from '../store/synthetic-step-log'
 
 // Crash safety (issue 7): the engine process is killed with SIGKILL at seeded random moments
-// while lab runs write their decision log batch by batch. After every kill the store must be
-// intact, the killed run interrupted ("Aborted") with a partial log that verifies up to its last
-// committed batch, every other run unchanged, and the engine back for the next run. The suite
+// while lab runs write their decision log batch by batch. After every kill the killed run must
+// be interrupted ("Aborted") with a partial log that verifies up to its last committed batch,
+// every other run's row unchanged (fingerprint) and the engine back for the next run; the store
+// as a whole (integrity_check, foreign_key_check, every run's bytes re-hashed: deepCheck) is
+// checked after every DEEP_CHECK_EVERY-th kill and the last, and after every main-process kill. The suite
 // runs a few trials; `npm run crash-test` (tools/crash-safety.mjs) runs ≥ 100 through this file:
 //   MECHANICA_CRASH_TRIALS   trials (12 here)          MECHANICA_CRASH_SEED    PRNG seed
 //   MECHANICA_CRASH_BUDGET_S time bound for the trials  MECHANICA_CRASH_REPORT  JSON report file
@@ -217,6 +219,8 @@ describe('crash safety: the engine killed with SIGKILL at random points during r
       }
 
       const trials: Array<{ lab: string; delayMs: number; logged: number; events: number; kind: 'before the first batch' | 'batch in flight' | 'between batches'; endMs: number; recoveryMs: number }> = []
+      /** The kills (1-based) after which deepCheck ran: integrity_check, foreign_key_check, every run re-hashed. */
+      const deepChecked: number[] = []
       const startedAt = performance.now()
       for (let trial = 0; trial < TRIALS; trial++) {
         expect(performance.now() - startedAt, `only ${trial} of ${TRIALS} trials fit in ${BUDGET_MS / 1000} s`).toBeLessThan(BUDGET_MS)
@@ -251,7 +255,10 @@ describe('crash safety: the engine killed with SIGKILL at random points during r
         // Every other run: unchanged.
         for (const [runId, s] of saved) expect(fingerprint(ws, runId), `run #${runId} changed in trial ${trial}`).toBe(s.fingerprint)
         saved.set(run.id, { fingerprint: fingerprint(ws, run.id), content: contentHash(ws, run.id) })
-        if ((trial + 1) % DEEP_CHECK_EVERY === 0 || trial + 1 === TRIALS) deepCheck(ws, saved)
+        if ((trial + 1) % DEEP_CHECK_EVERY === 0 || trial + 1 === TRIALS) {
+          deepCheck(ws, saved)
+          deepChecked.push(trial + 1)
+        }
 
         const kind = logged === 0 ? 'before the first batch' : logged > before ? 'batch in flight' : 'between batches'
         trials.push({ lab: spec.lab, delayMs, logged, events, kind, endMs, recoveryMs })
@@ -273,6 +280,7 @@ describe('crash safety: the engine killed with SIGKILL at random points during r
         loggedSteps: { min: Math.min(...trials.map((t) => t.logged)), p50: percentile(trials.map((t) => t.logged), 50), max: Math.max(...trials.map((t) => t.logged)) },
         runEndMs: { p50: Math.round(percentile(trials.map((t) => t.endMs), 50)), p95: Math.round(percentile(trials.map((t) => t.endMs), 95)) },
         recoveryMs: { p50: Math.round(percentile(trials.map((t) => t.recoveryMs), 50)), p95: Math.round(percentile(trials.map((t) => t.recoveryMs), 95)) },
+        deepCheckedAfterKills: deepChecked,
         databaseMB: Math.round((ws.db.prepare('PRAGMA page_count').pluck().get() as number) * (ws.db.prepare('PRAGMA page_size').pluck().get() as number) / 1e5) / 10,
         perTrial: trials
       }

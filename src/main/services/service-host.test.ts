@@ -357,7 +357,7 @@ describe('SupervisedService with the built engine worker', () => {
     const error = await failed
     expect(error.message).toBe('The engine service was stopped.')
     expect(service.status()).toEqual({ name: 'engine', state: 'stopped', pid: null, restarts: 0, lastExit: null, restartInMs: null })
-    expect(() => process.kill(pid, 0)).toThrow()
+    expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' })) // no such process
 
     const later = await rejectionOf(service.call('engine.run', { spec: smallWalk }), 'service_unavailable')
     expect(later.message).toBe('The engine service is not running.')

@@ -85,6 +85,7 @@ describe('audit store: the stored decision log verifies against its manifest', (
     forged[32 * 10] = forged[32 * 10]! ^ 0xff
     db.prepare(`UPDATE run_step_chunks SET data = ? WHERE run_id = ? AND chunk = 0 AND name = ?`).run(forged, runId, LINK_COLUMN)
     expect(() => audit.appendReview(runId, review, head)).toThrow(AuditError)
+    expect(() => audit.appendReview(runId, review, head)).toThrow(new RegExp(`^Run #${runId}'s chain does not verify \\(.*step 10.*\\); it cannot be signed off — record findings instead\\.$`))
     expect(audit.appendReview(runId, { ...review, verdict: 'findings', notes: 'chain broken at step 10' }, head).seq).toBe(0)
   })
 

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { StoreOpenError, openDatabase } from './database'
+import { openDatabase } from './database'
 import { LATEST_SCHEMA_VERSION, migrations } from './migrations'
 import { RunsRepository } from './runs-repository'
 import { useStoreSandbox, spec, newRun, results, walkResults, bytesOf, storeOpenErrorOf } from './test-support'
@@ -39,8 +39,7 @@ describe('openDatabase', () => {
     const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37 + 11) % 256))
     writeFileSync(file, garbage)
     const message = storeOpenErrorOf(() => openDatabase(file))
-    expect(message).toContain(file)
-    expect(message).toContain('left untouched')
+    expect(message).toBe(`Cannot use ${file} as a Mechanica database: file is not a database. The file was left untouched; move it aside or choose another file with --db.`)
     expect(readFileSync(file).equals(garbage)).toBe(true)
     expect(existsSync(`${file}-wal`)).toBe(false)
   })
@@ -51,7 +50,7 @@ describe('openDatabase', () => {
     foreign.exec("CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO accounts (name) VALUES ('alice')")
     foreign.close()
     const message = storeOpenErrorOf(() => openDatabase(file))
-    expect(message).toContain('not a Mechanica one')
+    expect(message).toContain(': it is a SQLite database but not a Mechanica one (it has tables and no schema version).')
     const check = new Database(file, { readonly: true })
     expect(check.pragma('user_version', { simple: true })).toBe(0)
     expect(check.prepare('SELECT name FROM accounts').pluck().all()).toEqual(['alice'])
@@ -66,7 +65,9 @@ describe('openDatabase', () => {
     foreign.exec('CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT)')
     foreign.close()
     const before = readFileSync(file)
-    expect(() => openDatabase(file)).toThrow(StoreOpenError)
+    expect(storeOpenErrorOf(() => openDatabase(file))).toBe(
+      `Cannot use ${file} as a Mechanica database: it is a SQLite database but not a Mechanica one (it has tables and no schema version). The file was left untouched; move it aside or choose another file with --db.`
+    )
     expect(readFileSync(file).equals(before)).toBe(true)
   })
 
@@ -152,7 +153,7 @@ describe('openDatabase', () => {
   it('refuses to open a missing file read-only, naming it', () => {
     const file = join(sandbox.dir, 'missing.db')
     const message = storeOpenErrorOf(() => openDatabase(file, { readonly: true }))
-    expect(message).toContain(file)
+    expect(message).toBe(`Cannot open the database at ${file}: unable to open database file.`)
     expect(existsSync(file)).toBe(false)
   })
 })

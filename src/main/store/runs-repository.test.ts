@@ -107,7 +107,7 @@ describe('RunsRepository', () => {
     const run = newRun(repo)
     // A stray results row makes the INSERT fail after the UPDATE succeeded inside the transaction.
     db.prepare("INSERT INTO run_results (run_id, kind, results_json) VALUES (?, 'random-walk', '{}')").run(run.id)
-    expect(() => repo.complete(run.id, '2025-01-01T00:02:00.000Z', results(new Float64Array([1])))).toThrow()
+    expect(() => repo.complete(run.id, '2025-01-01T00:02:00.000Z', results(new Float64Array([1])))).toThrow('UNIQUE constraint failed: run_results.run_id')
     expect(repo.get(run.id)).toMatchObject({ status: 'running', resultsHash: null, finishedAt: null })
   })
 
@@ -192,8 +192,10 @@ describe('RunsRepository', () => {
   it('stores nothing of a lab run whose step records fail to insert', () => {
     const run = newLabRun()
     const records = stepRecords()
-    records.t[2] = 1 // a repeated step breaks the (run_id, t) key after the results went in
-    expect(() => repo.complete(run.id, '2025-01-01T00:02:00.000Z', { results: labResults(), resultsHash: 'l'.repeat(64) }, records)).toThrow()
+    records.t[2] = 1 // a repeated step: the log's encoder refuses it after the results and series went in
+    expect(() => repo.complete(run.id, '2025-01-01T00:02:00.000Z', { results: labResults(), resultsHash: 'l'.repeat(64) }, records)).toThrow(
+      'step records must run 0…2 without gaps (record 2 has t = 1)'
+    )
     expect(repo.get(run.id)).toMatchObject({ status: 'running', resultsHash: null, finishedAt: null })
     expect([resultRows(run.id), seriesRows(run.id), stepRows(run.id)]).toEqual([0, 0, 0])
     expect(repo.events(run.id)).toEqual([])

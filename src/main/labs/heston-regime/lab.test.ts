@@ -139,6 +139,7 @@ describe('heston-regime lab through the kernel', () => {
 
   it('config errors name their key path', () => {
     expect(() => resolveLabConfig(hestonRegimeLab, 'corrected', { 'strategy.p_full': 2 })).toThrow(LabConfigError)
+    expect(() => resolveLabConfig(hestonRegimeLab, 'corrected', { 'strategy.p_full': 2 })).toThrow(/^heston-regime: strategy\.p_full: must be a probability in \[0, 1\] \(got 2\)$/)
     expect(() => resolveLabConfig(hestonRegimeLab, 'faithful', { 'switching.switch_idx': 6000 })).toThrow(/switching.switch_idx/)
     expect(HESTON_REGIME_ACTIONS).toEqual(['FLAT', 'LONG_HALF', 'LONG_REDUCED', 'LONG_FULL'])
   })

@@ -90,6 +90,7 @@ describe('microstructure config', () => {
 
   it('is refused by the kernel before any run starts', () => {
     expect(() => resolveConfig('faithful', { 'strategy.type': 'Nope' })).toThrow(LabConfigError)
+    expect(() => resolveConfig('faithful', { 'strategy.type': 'Nope' })).toThrow(/^microstructure: strategy\.type: must be one of InventorySkewMM, TWAP, Momentum, DoNothing \(got "Nope"\)$/)
     expect(() => resolveConfig('nope' as 'faithful', {})).toThrow(/preset: must be "faithful" or "corrected"/)
   })
 

@@ -76,16 +76,18 @@ class Harness {
     } else {
       const best = this.centre + op.off + (op.side === BID ? -1 : 1)
       const free = this.capacity - model.orders.length + model.orders.filter((o) => o.owner === BACKGROUND && o.side === op.side).length
-      let refused = op.qs.length > free
-      if (!refused) {
-        try {
-          model.setDepth(op.side, best, op.qs)
-        } catch {
-          refused = true
-        }
+      // The book must refuse for the model's reason, in the book's order: a level that would
+      // cross a resting strategy order, then too few free slots.
+      const refusal = model.depthCrosses(op.side, best, op.qs)
+        ? /^setDepth: (bid|ask) level 0 at -?\d+ would cross the best strategy (ask|bid) at -?\d+$/
+        : op.qs.length > free
+          ? /^setDepth: \d+ levels need \d+ order slots but only \d+ are free/
+          : null
+      if (refusal) expect(() => book.setDepth(op.side, best, op.qs)).toThrow(refusal)
+      else {
+        model.setDepth(op.side, best, op.qs)
+        book.setDepth(op.side, best, op.qs)
       }
-      if (refused) expect(() => book.setDepth(op.side, best, op.qs)).toThrow(RangeError)
-      else book.setDepth(op.side, best, op.qs)
     }
     expect(got).toEqual(want)
     this.check()

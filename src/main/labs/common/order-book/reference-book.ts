@@ -85,10 +85,15 @@ export class ReferenceBook {
     return o.qty
   }
 
+  /** Whether new levels at `best` would cross a strategy order on the other side. */
+  depthCrosses(side: Side, best: number, qs: number[]): boolean {
+    return qs.length > 0 && this.orders.some((o) => o.owner === STRATEGY && o.side !== side && (side === BID ? o.price <= best : o.price >= best))
+  }
+
   /** Throws when a level would cross a strategy order on the other side (as OrderBook does). */
   setDepth(side: Side, best: number, qs: number[]): void {
     const crosses = (p: number, o: RefOrder): boolean => o.side !== side && (side === BID ? o.price <= p : o.price >= p)
-    if (qs.length > 0 && this.orders.some((o) => o.owner === STRATEGY && crosses(best, o))) throw new RangeError('crossed')
+    if (this.depthCrosses(side, best, qs)) throw new RangeError('crossed')
     this.orders = this.orders.filter((o) => {
       if (o.owner !== BACKGROUND) return true
       if (o.side === side) return false
