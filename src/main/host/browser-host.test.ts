@@ -11,6 +11,7 @@ import { startWorkstation, type Workstation } from '../app/workstation'
 import { launchNodeProcess } from '../services/node-launcher'
 import type { BackoffPolicy } from '../services/service-host'
 import { startBrowserHost, type BrowserHost } from './browser-host'
+import { sessionValue } from './token'
 
 // Integration tests: the browser host over real HTTP and WebSocket on loopback, in front of a
 // real workstation (services from the BUILT worker files) and a stand-in renderer folder.
@@ -68,7 +69,7 @@ function current(): { ws: Workstation; host: BrowserHost; base: string; origin: 
     host,
     base: `http://127.0.0.1:${host.port}`,
     origin: `http://127.0.0.1:${host.port}`,
-    cookie: `mechanica_token_${host.port}=${host.token}`
+    cookie: host.cookie()
   }
 }
 
@@ -175,7 +176,7 @@ class Client {
 
 async function connectClient(): Promise<Client> {
   const { host, origin, cookie } = current()
-  const attempt = await openSocket(host.port, { origin, cookie })
+  const attempt = await openSocket(host.port, { origin, cookie, path: `${host.appPath}api` })
   if (!attempt.opened) throw new Error(`socket refused: ${attempt.status ?? attempt.error}`)
   return new Client(attempt.socket)
 }
@@ -205,34 +206,75 @@ describe('browser host over HTTP', () => {
   })
 
   it('refuses requests without the right token and never shows the app', async () => {
-    const { base } = current()
-    for (const path of ['/', '/index.html', '/assets/app.js', '/?token=WRONG', `/?token=`, '/?nothing=1']) {
+    const { base, host } = current()
+    for (const path of ['/', '/index.html', '/assets/app.js', host.appPath, `${host.appPath}assets/app.js`, '/?token=WRONG', `/?token=`, '/?nothing=1']) {
       const res = await fetch(`${base}${path}`, { redirect: 'manual' })
       const body = await res.text()
       expect(res.status, path).toBe(401)
       expect(body).not.toContain('MECHANICA-TEST')
       expect(res.headers.get('set-cookie')).toBeNull()
     }
-    // A cookie for another port (another launch) does not work either.
-    const { host } = current()
-    const other = await fetch(`${base}/`, { headers: { Cookie: `mechanica_token_${host.port + 1}=${host.token}` } })
-    expect(other.status).toBe(401)
-    await other.text()
+    // The cookie holds a value bound to this host, never the token: the token as a cookie is refused.
+    const tokenAsCookie = await fetch(`${base}${host.appPath}`, { headers: { Cookie: `mechanica=${host.token}` } })
+    expect(tokenAsCookie.status).toBe(401)
+    await tokenAsCookie.text()
   })
 
-  it('trades the token in the address for an HttpOnly SameSite=Strict cookie and redirects to /', async () => {
+  it('trades the token in the address for an HttpOnly SameSite=Strict cookie scoped to the app folder', async () => {
     const { base, host } = current()
     const res = await fetch(`${base}/?token=${host.token}`, { redirect: 'manual' })
     expect(res.status).toBe(303)
-    expect(res.headers.get('location')).toBe('/')
-    expect(res.headers.get('set-cookie')).toBe(`mechanica_token_${host.port}=${host.token}; HttpOnly; SameSite=Strict; Path=/`)
+    expect(res.headers.get('location')).toBe(host.appPath)
+    const value = sessionValue(host.token, `127.0.0.1:${host.port}`)
+    expect(value).not.toContain(host.token)
+    expect(res.headers.get('set-cookie')).toBe(`mechanica=${value}; HttpOnly; SameSite=Strict; Path=${host.appPath}`)
     expect(res.headers.get('cache-control')).toBe('no-store')
     expect(await res.text()).toBe('')
+    // Signed in through "localhost", the cookie is bound to that Host instead.
+    const viaLocalhost = await raw(host.port, `/?token=${host.token}`, { Host: `localhost:${host.port}` })
+    expect(viaLocalhost.headers['set-cookie']).toEqual([`mechanica=${sessionValue(host.token, `localhost:${host.port}`)}; HttpOnly; SameSite=Strict; Path=${host.appPath}`])
+  })
+
+  // Cookies are not port-scoped (RFC 6265 §8.5): a browser sends 127.0.0.1's cookies to every
+  // port on 127.0.0.1. Only a path nobody else knows keeps ours from other loopback services.
+  it('serves the app only under a random per-launch folder, the one path its cookie is sent to', async () => {
+    const { base, host, cookie, ws } = current()
+    expect(host.appPath).toMatch(/^\/m\/[A-Za-z0-9_-]{22}\/$/) // 128 random bits
+    for (const path of ['/', '/index.html', '/assets/app.js', '/m/', `${host.appPath.slice(0, -1)}x/`]) {
+      const res = await fetch(`${base}${path}`, { headers: { Cookie: cookie } })
+      expect(res.status, path).toBe(401)
+      expect(await res.text()).not.toContain('MECHANICA-TEST')
+    }
+    const other = await startBrowserHost({ workstation: ws, rendererDir })
+    try {
+      expect(other.appPath).not.toBe(host.appPath)
+    } finally {
+      await other.close()
+    }
+  })
+
+  it('a session cookie is refused by another launch on another port, even one with the same token', async () => {
+    const { host, ws, cookie } = current()
+    const other = await startBrowserHost({ workstation: ws, rendererDir, token: host.token })
+    try {
+      const hostHeader = `127.0.0.1:${other.port}`
+      const refused = await raw(other.port, other.appPath, { Host: hostHeader, Cookie: cookie })
+      expect(refused.status).toBe(401)
+      expect(refused.body).not.toContain('MECHANICA-TEST')
+      const socket = await openSocket(other.port, { origin: `http://${hostHeader}`, cookie, path: `${other.appPath}api` })
+      expect(socket).toEqual({ opened: false, status: 401, error: null })
+      // Its own cookie works there, and ours still works here.
+      expect((await raw(other.port, other.appPath, { Host: hostHeader, Cookie: other.cookie() })).status).toBe(200)
+      expect((await raw(host.port, host.appPath, { Host: `127.0.0.1:${host.port}`, Cookie: cookie })).status).toBe(200)
+    } finally {
+      await other.close()
+    }
   })
 
   it('with the cookie, serves index.html under a strict CSP and assets with their content type', async () => {
     const { base, cookie, host } = current()
-    const index = await fetch(`${base}/`, { headers: { Cookie: cookie } })
+    const app = `${base}${host.appPath}`
+    const index = await fetch(app, { headers: { Cookie: cookie } })
     expect(index.status).toBe(200)
     expect(await index.text()).toBe(INDEX_HTML)
     expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8')
@@ -244,33 +286,36 @@ describe('browser host over HTTP', () => {
     expect(index.headers.get('x-content-type-options')).toBe('nosniff')
     expect(index.headers.get('cache-control')).toBe('no-store')
 
-    const js = await fetch(`${base}/assets/app.js`, { headers: { Cookie: cookie } })
+    const js = await fetch(`${app}assets/app.js`, { headers: { Cookie: cookie } })
     expect(js.status).toBe(200)
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
     expect(await js.text()).toBe(APP_JS)
 
-    const missing = await fetch(`${base}/assets/missing.js`, { headers: { Cookie: cookie } })
+    const missing = await fetch(`${app}assets/missing.js`, { headers: { Cookie: cookie } })
     expect(missing.status).toBe(404)
     await missing.text()
-    const folder = await fetch(`${base}/assets`, { headers: { Cookie: cookie } })
+    const folder = await fetch(`${app}assets`, { headers: { Cookie: cookie } })
     expect(folder.status).toBe(404)
     await folder.text()
   })
 
-  it('path traversal is 404 and never returns a file outside the renderer folder', async () => {
+  it('path traversal never returns a file outside the renderer folder', async () => {
     const { host, cookie } = current()
     const hostHeader = `127.0.0.1:${host.port}`
+    const app = host.appPath
+    // Escapes that URL parsing resolves first leave the app folder and meet the 401; the rest
+    // reach the file server, which answers 404.
     const attempts: Array<[string, number]> = [
-      ['/..%2f..%2fetc%2fpasswd', 404],
-      ['/%2e%2e/%2e%2e/etc/passwd', 404],
-      ['/../../etc/passwd', 404],
-      ['/..%2fsecret.txt', 404],
-      ['/%2e%2e%2fsecret.txt', 404],
-      ['/assets/..%2f..%2fsecret.txt', 404],
-      ['/..%2frenderer-private%2fsecret.txt', 404], // a sibling folder whose name starts with the renderer's
-      ['/..%5csecret.txt', 404],
-      ['/index.html%00.js', 404],
-      ['/%E0%A4%A', 400] // a malformed escape
+      [`${app}..%2f..%2fetc%2fpasswd`, 404],
+      [`${app}%2e%2e/%2e%2e/etc/passwd`, 401],
+      [`${app}../../etc/passwd`, 401],
+      [`${app}..%2f..%2f..%2fsecret.txt`, 404],
+      [`${app}%2e%2e%2f%2e%2e%2f%2e%2e%2fsecret.txt`, 404],
+      [`${app}assets/..%2f..%2f..%2f..%2fsecret.txt`, 404],
+      [`${app}..%2f..%2f..%2frenderer-private%2fsecret.txt`, 404], // a sibling folder whose name starts with the renderer's
+      [`${app}..%5csecret.txt`, 404],
+      [`${app}index.html%00.js`, 404],
+      [`${app}%E0%A4%A`, 400] // a malformed escape
     ]
     for (const [path, status] of attempts) {
       const res = await raw(host.port, path, { Host: hostHeader, Cookie: cookie })
@@ -279,7 +324,7 @@ describe('browser host over HTTP', () => {
       expect(res.body, path).not.toContain('root:')
     }
     // The same checks do not stop a legitimate nested file.
-    const ok = await raw(host.port, '/assets/./app.js', { Host: hostHeader, Cookie: cookie })
+    const ok = await raw(host.port, `${app}assets/./app.js`, { Host: hostHeader, Cookie: cookie })
     expect(ok.status).toBe(200)
     expect(ok.body).toBe(APP_JS)
   })
@@ -295,7 +340,7 @@ describe('browser host over HTTP', () => {
     const otherPort = await raw(host.port, '/', { Host: `127.0.0.1:${host.port + 1}`, Cookie: cookie })
     expect(otherPort.status).toBe(421)
 
-    const post = await fetch(`${base}/`, { method: 'POST', headers: { Cookie: cookie }, body: 'x' })
+    const post = await fetch(`${base}${host.appPath}`, { method: 'POST', headers: { Cookie: cookie }, body: 'x' })
     expect(post.status).toBe(405)
     expect(await post.text()).not.toContain('MECHANICA-TEST')
   })
@@ -313,7 +358,7 @@ describe('browser host over HTTP', () => {
     const { ws } = current()
     const slashed = await startBrowserHost({ workstation: ws, rendererDir: `${rendererDir}/` })
     try {
-      const res = await raw(slashed.port, '/', { Host: `127.0.0.1:${slashed.port}`, Cookie: `mechanica_token_${slashed.port}=${slashed.token}` })
+      const res = await raw(slashed.port, slashed.appPath, { Host: `127.0.0.1:${slashed.port}`, Cookie: slashed.cookie() })
       expect(res.status).toBe(200)
       expect(res.body).toBe(INDEX_HTML)
     } finally {
@@ -325,24 +370,30 @@ describe('browser host over HTTP', () => {
 describe('browser host WebSocket API', () => {
   it('refuses the socket without the token, with a wrong or missing Origin, or on another path', async () => {
     const { host, origin, cookie } = current()
+    const api = `${host.appPath}api`
     const refused: Array<[string, Parameters<typeof openSocket>[1]]> = [
-      ['no token', { origin }],
-      ['a wrong token', { origin, cookie: `mechanica_token_${host.port}=WRONG` }],
+      ['no token', { origin, path: api }],
+      ['a wrong cookie', { origin, cookie: 'mechanica=WRONG', path: api }],
+      ['the launch token as the cookie', { origin, cookie: `mechanica=${host.token}`, path: api }],
+      ['a cookie bound to another port', { origin, cookie: host.cookie(`127.0.0.1:${host.port + 1}`), path: api }],
       ['a wrong token in the query', { origin, path: '/api?token=WRONG' }],
-      ['no Origin', { cookie }],
-      ['an Origin on another port', { origin: `http://127.0.0.1:${host.port + 1}`, cookie }],
-      ['a foreign Origin', { origin: 'http://evil.example', cookie }],
+      ['no Origin', { cookie, path: api }],
+      ['an Origin on another port', { origin: `http://127.0.0.1:${host.port + 1}`, cookie, path: api }],
+      ['a foreign Origin', { origin: 'http://evil.example', cookie, path: api }],
       ['a foreign Origin with the token in the query', { origin: 'http://evil.example', path: `/api?token=${host.token}` }],
-      ['another path', { origin, cookie, path: '/' }]
+      ['another path', { origin, cookie, path: host.appPath }],
+      ['the root', { origin, cookie, path: '/' }]
     ]
     for (const [label, options] of refused) {
       const attempt = await openSocket(host.port, options)
       expect(attempt, label).toEqual({ opened: false, status: 401, error: null })
     }
-    const accepted = await openSocket(host.port, { origin, cookie })
+    const accepted = await openSocket(host.port, { origin, cookie, path: api })
     expect(accepted.opened).toBe(true)
-    const viaLocalhost = await openSocket(host.port, { origin: `http://localhost:${host.port}`, cookie })
+    const viaLocalhost = await openSocket(host.port, { origin: `http://localhost:${host.port}`, cookie, path: api })
     expect(viaLocalhost.opened).toBe(true)
+    const withToken = await openSocket(host.port, { origin, path: `/api?token=${host.token}` })
+    expect(withToken.opened).toBe(true)
   })
 
   it('answers calls and streams run events, with the path arriving $f64-encoded', async () => {

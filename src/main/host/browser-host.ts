@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { createReadStream, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -7,7 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { MAX_MESSAGE_BYTES, encodeWire, type ServerMessage } from '../../shared/contract'
 import type { Workstation } from '../app/workstation'
 import { contentSecurityPolicy } from '../security/csp'
-import { cookieValue, newLaunchToken, tokensMatch } from './token'
+import { cookieValue, newLaunchToken, sessionValue, tokensMatch } from './token'
 
 export interface BrowserHostOptions {
   workstation: Workstation
@@ -18,13 +19,20 @@ export interface BrowserHostOptions {
 }
 
 export interface BrowserHost {
+  /** The address printed for the user: it carries the launch token. */
   readonly url: string
   readonly port: number
   readonly token: string
+  /** The app's per-launch folder ("/m/<128 random bits>/"), the only path its cookie is sent to. */
+  readonly appPath: string
+  /** The `Cookie` header a browser holds after signing in through `hostHeader`. */
+  cookie(hostHeader?: string): string
   close(): Promise<void>
 }
 
+/** The WebSocket for clients that hold the token itself (`/api?token=…`); the app's page uses `<appPath>api`. */
 export const API_PATH = '/api'
+export const COOKIE_NAME = 'mechanica'
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -39,43 +47,44 @@ const contentTypes: Record<string, string> = {
 
 /**
  * Serves the built renderer and the API on loopback only. Every request needs the launch
- * token (query once, then an HttpOnly cookie); Host and Origin must be this server's own,
- * which shuts out DNS rebinding and other web pages.
+ * token: in the address once, then an HttpOnly cookie. Cookies are not port-scoped, so the
+ * cookie is scoped by path instead: the app lives under a random per-launch folder, the only
+ * path a browser sends the cookie to, which another service on another loopback port does not
+ * serve. Its value is not the token but a MAC of the Host it was issued for, so a launch on
+ * another port refuses it. Host and Origin must be this server's own, which shuts out DNS
+ * rebinding and other web pages.
  */
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const token = options.token ?? newLaunchToken()
   const { workstation } = options
   const rendererDir = resolve(options.rendererDir) // no trailing separator, whatever was given
+  const appPath = `/m/${randomBytes(16).toString('base64url')}/`
   let port = 0
-  const cookieName = (): string => `mechanica_token_${port}`
   const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`]
   const allowedOrigins = (): string[] => allowedHosts().map((h) => `http://${h}`)
 
   const hostOk = (req: IncomingMessage): boolean => allowedHosts().includes(req.headers.host ?? '')
-  const tokenFrom = (req: IncomingMessage): { query: string | null; cookie: string | undefined } => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    return { query: url.searchParams.get('token'), cookie: cookieValue(req.headers.cookie, cookieName()) }
-  }
+  const queryToken = (url: URL): boolean => tokensMatch(token, url.searchParams.get('token'))
+  // Called after hostOk, so the Host is one of ours.
+  const cookieOk = (req: IncomingMessage): boolean =>
+    tokensMatch(sessionValue(token, req.headers.host ?? ''), cookieValue(req.headers.cookie, COOKIE_NAME))
+  const setCookie = (req: IncomingMessage): string =>
+    `${COOKIE_NAME}=${sessionValue(token, req.headers.host ?? '')}; HttpOnly; SameSite=Strict; Path=${appPath}`
 
   const server = createServer((req, res) => {
     if (!hostOk(req)) return refuse(res, 421, 'Unknown host.')
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Only GET is served here.')
-    const given = tokenFrom(req)
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    if (tokensMatch(token, given.query)) {
-      // Trade the token in the address for a cookie, and drop it from the address bar.
-      res.writeHead(303, {
-        // One leading slash only: "//host" would be a protocol-relative jump to another site.
-        Location: `/${url.pathname.replace(/^\/+/, '')}`,
-        'Set-Cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        'Cache-Control': 'no-store'
-      })
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Only GET is served here.')
+    if (queryToken(url)) {
+      // Trade the token in the address for a cookie, and drop it from the address bar. The
+      // Location is always our own folder: never built from the request ("//host" would leave).
+      res.writeHead(303, { Location: appPath, 'Set-Cookie': setCookie(req), 'Cache-Control': 'no-store' })
       return res.end()
     }
-    if (!tokensMatch(token, given.cookie)) {
+    if (!url.pathname.startsWith(appPath) || !cookieOk(req)) {
       return refuse(res, 401, 'Open Mechanica with the address printed when it started: it carries this launch\'s token.')
     }
-    serveStatic(url.pathname, req, res)
+    serveStatic(url.pathname.slice(appPath.length - 1), req, res)
   })
 
   function serveStatic(pathname: string, req: IncomingMessage, res: ServerResponse): void {
@@ -116,12 +125,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES * 4 })
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    const given = tokenFrom(req)
     const authorised =
-      url.pathname === API_PATH &&
+      (url.pathname === API_PATH || url.pathname === `${appPath}api`) &&
       hostOk(req) &&
       allowedOrigins().includes(req.headers.origin ?? '') &&
-      (tokensMatch(token, given.cookie) || tokensMatch(token, given.query))
+      (cookieOk(req) || queryToken(url))
     if (!authorised) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
@@ -155,6 +163,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
+    appPath,
+    cookie: (hostHeader = `127.0.0.1:${port}`) => `${COOKIE_NAME}=${sessionValue(token, hostHeader)}`,
     async close() {
       for (const client of sockets.clients) client.terminate()
       sockets.close()
