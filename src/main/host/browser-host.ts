@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { MAX_MESSAGE_BYTES, encodeWire, type ServerMessage } from '../../shared/contract'
 import type { Workstation } from '../app/workstation'
 import { contentSecurityPolicy } from '../security/csp'
+import { HAND_OFF_TTL_MS, OneTimeCodes, type HandOff } from './one-time-codes'
 import { cookieValue, newLaunchToken, sessionValue, tokensMatch } from './token'
 
 export interface BrowserHostOptions {
@@ -16,6 +17,10 @@ export interface BrowserHostOptions {
   rendererDir: string
   port?: number
   token?: string
+  /** Lifetime of a hand-off code (default 30 s). */
+  handOffTtlMs?: number
+  /** The clock hand-off codes expire by (tests move it). */
+  now?: () => number
 }
 
 export interface BrowserHost {
@@ -25,6 +30,10 @@ export interface BrowserHost {
   readonly token: string
   /** The app's per-launch folder ("/m/<128 random bits>/"), the only path its cookie is sent to. */
   readonly appPath: string
+  /** Where a hand-off page posts its code. */
+  readonly openUrl: string
+  /** A fresh single-use code for `openUrl` (see `openInChromium`). */
+  handOff(): HandOff
   /** The `Cookie` header a browser holds after signing in through `hostHeader`. */
   cookie(hostHeader?: string): string
   close(): Promise<void>
@@ -32,7 +41,9 @@ export interface BrowserHost {
 
 /** The WebSocket for clients that hold the token itself (`/api?token=…`); the app's page uses `<appPath>api`. */
 export const API_PATH = '/api'
+export const OPEN_PATH = '/open'
 export const COOKIE_NAME = 'mechanica'
+const MAX_OPEN_BODY_BYTES = 1024
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -47,18 +58,20 @@ const contentTypes: Record<string, string> = {
 
 /**
  * Serves the built renderer and the API on loopback only. Every request needs the launch
- * token: in the address once, then an HttpOnly cookie. Cookies are not port-scoped, so the
- * cookie is scoped by path instead: the app lives under a random per-launch folder, the only
- * path a browser sends the cookie to, which another service on another loopback port does not
- * serve. Its value is not the token but a MAC of the Host it was issued for, so a launch on
- * another port refuses it. Host and Origin must be this server's own, which shuts out DNS
- * rebinding and other web pages.
+ * token: in the address once (or a one-time hand-off code posted to /open), then an HttpOnly
+ * cookie. Cookies are not port-scoped, so the cookie is scoped by path instead: the app lives
+ * under a random per-launch folder, the only path a browser sends the cookie to, which another
+ * service on another loopback port does not serve. Its value is not the token but a MAC of the
+ * Host it was issued for, so a launch on another port refuses it. Host and Origin must be this
+ * server's own, which shuts out DNS rebinding and other web pages.
  */
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const token = options.token ?? newLaunchToken()
   const { workstation } = options
   const rendererDir = resolve(options.rendererDir) // no trailing separator, whatever was given
   const appPath = `/m/${randomBytes(16).toString('base64url')}/`
+  const ttlMs = options.handOffTtlMs ?? HAND_OFF_TTL_MS
+  const codes = new OneTimeCodes({ ttlMs, ...(options.now ? { now: options.now } : {}) })
   let port = 0
   const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`]
   const allowedOrigins = (): string[] => allowedHosts().map((h) => `http://${h}`)
@@ -74,6 +87,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const server = createServer((req, res) => {
     if (!hostOk(req)) return refuse(res, 421, 'Unknown host.')
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (url.pathname === OPEN_PATH) return void handleOpen(req, res).catch(() => res.destroy())
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Only GET is served here.')
     if (queryToken(url)) {
       // Trade the token in the address for a cookie, and drop it from the address bar. The
@@ -86,6 +100,40 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }
     serveStatic(url.pathname.slice(appPath.length - 1), req, res)
   })
+
+  /**
+   * POST /open with `code=<hand-off code>`, from the private page `--open` hands Chromium. Its
+   * answer sets the cookie and moves on with a same-origin refresh rather than a redirect: the
+   * form is posted from file://, and Chromium withholds SameSite=Strict cookies along a
+   * redirect chain that started cross-site.
+   */
+  async function handleOpen(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') return refuse(res, 405, `${OPEN_PATH} takes a POST with the one-time code from the hand-off page.`)
+    const origin = req.headers.origin
+    // A page opened from a file sends "null"; a foreign web page must not even try codes.
+    if (origin !== undefined && origin !== 'null' && !allowedOrigins().includes(origin)) return refuse(res, 403, 'Cross-origin request refused.')
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim()
+    if (type !== 'application/x-www-form-urlencoded') return refuse(res, 415, `${OPEN_PATH} takes application/x-www-form-urlencoded (got ${type || 'no content type'}).`)
+    const body = await readSmallBody(req, MAX_OPEN_BODY_BYTES)
+    if (body === null) return refuse(res, 413, `${OPEN_PATH} takes at most ${MAX_OPEN_BODY_BYTES} bytes.`)
+    if (!codes.redeem(new URLSearchParams(body).get('code'))) {
+      return refuse(
+        res,
+        401,
+        `This one-time link was already used or has expired (each is good once, for ${Math.round(ttlMs / 1000)} s). Open Mechanica with the address printed when it started.`
+      )
+    }
+    const page = `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${appPath}"><title>Mechanica</title><a href="${appPath}">Open Mechanica</a>\n`
+    res.writeHead(200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Set-Cookie': setCookie(req),
+      'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+      'Referrer-Policy': 'no-referrer',
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store'
+    })
+    res.end(page)
+  }
 
   function serveStatic(pathname: string, req: IncomingMessage, res: ServerResponse): void {
     let relative: string
@@ -164,14 +212,32 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     port,
     token,
     appPath,
+    openUrl: `http://127.0.0.1:${port}${OPEN_PATH}`,
+    handOff: () => codes.mint(),
     cookie: (hostHeader = `127.0.0.1:${port}`) => `${COOKIE_NAME}=${sessionValue(token, hostHeader)}`,
     async close() {
+      codes.revokeAll()
       for (const client of sockets.clients) client.terminate()
       sockets.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
   }
+}
+
+/** The body as text, or null when it runs past `limit` bytes (the rest is read and dropped). */
+function readSmallBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= limit) chunks.push(chunk)
+      else resolve(null)
+    })
+    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks).toString('utf8') : null))
+    req.on('error', () => resolve(null))
+  })
 }
 
 function refuse(res: ServerResponse, status: number, message: string): void {
