@@ -145,7 +145,7 @@ describe('memo view in the browser host', () => {
     const absolute = join(dir, 'absolute.md')
     // A compromised page holding the token: a path, a ".." name, an absolute name.
     const replies = await page().evaluate(async ({ run, absolute }) => {
-      const socket = new WebSocket(`ws://${location.host}/api`)
+      const socket = new WebSocket(new URL('api', location.href.replace(/^http/, 'ws'))) // beside the page, where its cookie goes
       await new Promise((resolve, reject) => {
         socket.onopen = resolve
         socket.onerror = reject

@@ -16,12 +16,16 @@ export interface RunningHost {
   stop(): Promise<void>
 }
 
-/** Starts the built browser host on a free loopback port with its own database. */
-export function startHost(databasePath: string): Promise<RunningHost> {
+/**
+ * Starts the built browser host on a free loopback port with its own database; `open` names
+ * the program it starts as its browser with `--open` (by default it opens none).
+ */
+export function startHost(databasePath: string, options: { open?: string } = {}): Promise<RunningHost> {
   const started = performance.now()
-  const child = spawn(process.execPath, [join(root, 'out/main/browser-host.js'), '--db', databasePath, '--no-open'], {
+  const openArgs = options.open ? ['--open'] : ['--no-open']
+  const child = spawn(process.execPath, [join(root, 'out/main/browser-host.js'), '--db', databasePath, ...openArgs], {
     cwd: root,
-    env: { ...process.env, DISPLAY: '' },
+    env: { ...process.env, DISPLAY: '', ...(options.open ? { MECHANICA_BROWSER: options.open } : {}) },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let log = ''

@@ -8,7 +8,10 @@ import type { Page } from 'playwright-core'
 export async function callApi<T = unknown>(page: Page, method: string, params: unknown): Promise<T> {
   const outcome = await page.evaluate(
     async ({ method, params }) => {
-      const socket = new WebSocket(`ws://${location.host}/api`)
+      // Beside the page: the session cookie is scoped to the app's per-launch folder.
+      const api = new URL('api', location.href)
+      api.protocol = 'ws:'
+      const socket = new WebSocket(api.href)
       await new Promise<void>((resolve, reject) => {
         socket.onopen = () => resolve()
         socket.onerror = () => reject(new Error('the API socket did not open'))

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startWorkstation } from './app/workstation'
 import { startBrowserHost } from './host/browser-host'
+import { findChromium, openInChromium } from './host/open-browser'
 import { defaultDataDir, flagValue, resolveDatabasePath, resolveExportDir } from './paths'
 import { launchNodeProcess } from './services/node-launcher'
 import { StoreOpenError } from './store/database'
@@ -11,11 +9,6 @@ import { StoreOpenError } from './store/database'
 // Entry of the browser host: the workstation's router and services under plain Node, serving
 // the built renderer to a browser on 127.0.0.1. Used where the Electron binary is absent and by e2e.
 const USAGE = `usage: node out/main/browser-host.js [--db FILE] [--export-dir DIR] [--port N] [--open | --no-open]`
-
-function findChromium(): string | null {
-  const candidates = [process.env.MECHANICA_BROWSER, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
-  return candidates.find((c): c is string => !!c && existsSync(c)) ?? null
-}
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2)
@@ -55,12 +48,10 @@ async function main(): Promise<void> {
 
   const wantsOpen = argv.includes('--open') || (!argv.includes('--no-open') && !!process.env.DISPLAY)
   const chromium = wantsOpen ? findChromium() : null
+  // Never the tokened address on Chromium's command line: a one-time hand-off file instead.
   if (chromium) {
-    const profile = mkdtempSync(join(tmpdir(), 'mechanica-browser-'))
-    spawn(chromium, [`--app=${host.url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking'], {
-      stdio: 'ignore',
-      detached: true
-    }).unref()
+    const opened = openInChromium(host, chromium)
+    process.on('exit', () => opened.dispose())
   }
 
   let closing = false

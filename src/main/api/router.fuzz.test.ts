@@ -685,7 +685,7 @@ interface Socket {
 
 function connect(cookie: string | null, origin: string | null = `http://127.0.0.1:${host.port}`): Promise<Socket | { refused: number | string }> {
   return new Promise((resolve) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${host.port}/api`, {
+    const socket = new WebSocket(`ws://127.0.0.1:${host.port}${host.appPath}api`, {
       headers: cookie === null ? {} : { Cookie: cookie },
       ...(origin === null ? {} : { origin })
     })
@@ -729,7 +729,7 @@ function connect(cookie: string | null, origin: string | null = `http://127.0.0.
 }
 
 async function authorised(): Promise<Socket> {
-  const attempt = await connect(`mechanica_token_${host.port}=${host.token}`)
+  const attempt = await connect(host.cookie())
   if ('refused' in attempt) throw new Error(`socket refused: ${attempt.refused}`)
   return attempt
 }
@@ -818,18 +818,21 @@ describe('WebSocket fuzz through the browser host', () => {
 
   it('refuses the socket without the right token cookie or Origin, whatever is sent instead', async () => {
     const { port, token } = host
+    const session = host.cookie().slice('mechanica='.length)
     const near = [
       null,
       '',
-      `mechanica_token_${port}=`,
-      `mechanica_token_${port + 1}=${token}`,
-      `mechanica_token_${port}=${token.slice(0, -1)}`,
-      `mechanica_token_${port}=${token}x`,
-      `mechanica_token_${port}=${token.toUpperCase() === token ? token.toLowerCase() : token.toUpperCase()}`,
-      `mechanica_token=${token}`,
+      'mechanica=',
+      `mechanica=${token}`,
+      host.cookie(`127.0.0.1:${port + 1}`),
+      `mechanica=${session.slice(0, -1)}`,
+      `mechanica=${session}x`,
+      `mechanica=${session.toUpperCase() === session ? session.toLowerCase() : session.toUpperCase()}`,
+      `mechanica_token_${port}=${token}`,
+      `mechanica_${port}=${session}`,
       `token=${token}`
     ]
-    const random = fc.sample(fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'grapheme-ascii', maxLength: 200 }).map((s) => `mechanica_token_${port}=${s}`)), { seed: SEED + 40, numRuns: 60 })
+    const random = fc.sample(fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'grapheme-ascii', maxLength: 200 }).map((s) => `mechanica=${s}`)), { seed: SEED + 40, numRuns: 60 })
     // Header values must be latin-1 without control characters to be sent at all.
     const cookies = [...near, ...random.filter((c) => /^[\x20-\x7e]*$/.test(c))]
     const started = performance.now()
@@ -838,7 +841,7 @@ describe('WebSocket fuzz through the browser host', () => {
       expect('refused' in attempt ? attempt.refused : 'opened', String(cookie)).toBe(401)
     }
     for (const origin of [null, 'http://evil.example', `http://127.0.0.1:${port + 1}`, 'null']) {
-      const attempt = await connect(`mechanica_token_${port}=${host.token}`, origin)
+      const attempt = await connect(host.cookie(), origin)
       expect('refused' in attempt ? attempt.refused : 'opened', String(origin)).toBe(401)
     }
     tally('websocket upgrades', cookies.length + 4, 0, performance.now() - started)

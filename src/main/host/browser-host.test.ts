@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { connect } from 'node:net'
 import { networkInterfaces, tmpdir } from 'node:os'
@@ -11,6 +11,8 @@ import { startWorkstation, type Workstation } from '../app/workstation'
 import { launchNodeProcess } from '../services/node-launcher'
 import type { BackoffPolicy } from '../services/service-host'
 import { startBrowserHost, type BrowserHost } from './browser-host'
+import { openInChromium, type Launch } from './open-browser'
+import { sessionValue } from './token'
 
 // Integration tests: the browser host over real HTTP and WebSocket on loopback, in front of a
 // real workstation (services from the BUILT worker files) and a stand-in renderer folder.
@@ -68,7 +70,7 @@ function current(): { ws: Workstation; host: BrowserHost; base: string; origin: 
     host,
     base: `http://127.0.0.1:${host.port}`,
     origin: `http://127.0.0.1:${host.port}`,
-    cookie: `mechanica_token_${host.port}=${host.token}`
+    cookie: host.cookie()
   }
 }
 
@@ -79,7 +81,7 @@ interface RawResponse {
 }
 
 /** A raw HTTP request: for what fetch will not send as given (Host header, un-normalised paths). */
-function raw(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
+function raw(port: number, path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
       let body = ''
@@ -88,8 +90,14 @@ function raw(port: number, path: string, headers: Record<string, string> = {}, m
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
     })
     req.on('error', reject)
-    req.end()
+    req.end(body)
   })
+}
+
+/** What a hand-off page's form sends: a POST of `code` from a file:// page (Origin "null"). */
+function postCode(host: BrowserHost, code: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+  const form = { Host: `127.0.0.1:${host.port}`, Origin: 'null', 'Content-Type': 'application/x-www-form-urlencoded' }
+  return raw(host.port, '/open', { ...form, ...headers }, 'POST', new URLSearchParams({ code }).toString())
 }
 
 type Attempt = { opened: true; socket: WebSocket } | { opened: false; status: number | null; error: string | null }
@@ -175,7 +183,7 @@ class Client {
 
 async function connectClient(): Promise<Client> {
   const { host, origin, cookie } = current()
-  const attempt = await openSocket(host.port, { origin, cookie })
+  const attempt = await openSocket(host.port, { origin, cookie, path: `${host.appPath}api` })
   if (!attempt.opened) throw new Error(`socket refused: ${attempt.status ?? attempt.error}`)
   return new Client(attempt.socket)
 }
@@ -205,34 +213,75 @@ describe('browser host over HTTP', () => {
   })
 
   it('refuses requests without the right token and never shows the app', async () => {
-    const { base } = current()
-    for (const path of ['/', '/index.html', '/assets/app.js', '/?token=WRONG', `/?token=`, '/?nothing=1']) {
+    const { base, host } = current()
+    for (const path of ['/', '/index.html', '/assets/app.js', host.appPath, `${host.appPath}assets/app.js`, '/?token=WRONG', `/?token=`, '/?nothing=1']) {
       const res = await fetch(`${base}${path}`, { redirect: 'manual' })
       const body = await res.text()
       expect(res.status, path).toBe(401)
       expect(body).not.toContain('MECHANICA-TEST')
       expect(res.headers.get('set-cookie')).toBeNull()
     }
-    // A cookie for another port (another launch) does not work either.
-    const { host } = current()
-    const other = await fetch(`${base}/`, { headers: { Cookie: `mechanica_token_${host.port + 1}=${host.token}` } })
-    expect(other.status).toBe(401)
-    await other.text()
+    // The cookie holds a value bound to this host, never the token: the token as a cookie is refused.
+    const tokenAsCookie = await fetch(`${base}${host.appPath}`, { headers: { Cookie: `mechanica=${host.token}` } })
+    expect(tokenAsCookie.status).toBe(401)
+    await tokenAsCookie.text()
   })
 
-  it('trades the token in the address for an HttpOnly SameSite=Strict cookie and redirects to /', async () => {
+  it('trades the token in the address for an HttpOnly SameSite=Strict cookie scoped to the app folder', async () => {
     const { base, host } = current()
     const res = await fetch(`${base}/?token=${host.token}`, { redirect: 'manual' })
     expect(res.status).toBe(303)
-    expect(res.headers.get('location')).toBe('/')
-    expect(res.headers.get('set-cookie')).toBe(`mechanica_token_${host.port}=${host.token}; HttpOnly; SameSite=Strict; Path=/`)
+    expect(res.headers.get('location')).toBe(host.appPath)
+    const value = sessionValue(host.token, `127.0.0.1:${host.port}`)
+    expect(value).not.toContain(host.token)
+    expect(res.headers.get('set-cookie')).toBe(`mechanica=${value}; HttpOnly; SameSite=Strict; Path=${host.appPath}`)
     expect(res.headers.get('cache-control')).toBe('no-store')
     expect(await res.text()).toBe('')
+    // Signed in through "localhost", the cookie is bound to that Host instead.
+    const viaLocalhost = await raw(host.port, `/?token=${host.token}`, { Host: `localhost:${host.port}` })
+    expect(viaLocalhost.headers['set-cookie']).toEqual([`mechanica=${sessionValue(host.token, `localhost:${host.port}`)}; HttpOnly; SameSite=Strict; Path=${host.appPath}`])
+  })
+
+  // Cookies are not port-scoped (RFC 6265 §8.5): a browser sends 127.0.0.1's cookies to every
+  // port on 127.0.0.1. Only a path nobody else knows keeps ours from other loopback services.
+  it('serves the app only under a random per-launch folder, the one path its cookie is sent to', async () => {
+    const { base, host, cookie, ws } = current()
+    expect(host.appPath).toMatch(/^\/m\/[A-Za-z0-9_-]{22}\/$/) // 128 random bits
+    for (const path of ['/', '/index.html', '/assets/app.js', '/m/', `${host.appPath.slice(0, -1)}x/`]) {
+      const res = await fetch(`${base}${path}`, { headers: { Cookie: cookie } })
+      expect(res.status, path).toBe(401)
+      expect(await res.text()).not.toContain('MECHANICA-TEST')
+    }
+    const other = await startBrowserHost({ workstation: ws, rendererDir })
+    try {
+      expect(other.appPath).not.toBe(host.appPath)
+    } finally {
+      await other.close()
+    }
+  })
+
+  it('a session cookie is refused by another launch on another port, even one with the same token', async () => {
+    const { host, ws, cookie } = current()
+    const other = await startBrowserHost({ workstation: ws, rendererDir, token: host.token })
+    try {
+      const hostHeader = `127.0.0.1:${other.port}`
+      const refused = await raw(other.port, other.appPath, { Host: hostHeader, Cookie: cookie })
+      expect(refused.status).toBe(401)
+      expect(refused.body).not.toContain('MECHANICA-TEST')
+      const socket = await openSocket(other.port, { origin: `http://${hostHeader}`, cookie, path: `${other.appPath}api` })
+      expect(socket).toEqual({ opened: false, status: 401, error: null })
+      // Its own cookie works there, and ours still works here.
+      expect((await raw(other.port, other.appPath, { Host: hostHeader, Cookie: other.cookie() })).status).toBe(200)
+      expect((await raw(host.port, host.appPath, { Host: `127.0.0.1:${host.port}`, Cookie: cookie })).status).toBe(200)
+    } finally {
+      await other.close()
+    }
   })
 
   it('with the cookie, serves index.html under a strict CSP and assets with their content type', async () => {
     const { base, cookie, host } = current()
-    const index = await fetch(`${base}/`, { headers: { Cookie: cookie } })
+    const app = `${base}${host.appPath}`
+    const index = await fetch(app, { headers: { Cookie: cookie } })
     expect(index.status).toBe(200)
     expect(await index.text()).toBe(INDEX_HTML)
     expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8')
@@ -244,33 +293,36 @@ describe('browser host over HTTP', () => {
     expect(index.headers.get('x-content-type-options')).toBe('nosniff')
     expect(index.headers.get('cache-control')).toBe('no-store')
 
-    const js = await fetch(`${base}/assets/app.js`, { headers: { Cookie: cookie } })
+    const js = await fetch(`${app}assets/app.js`, { headers: { Cookie: cookie } })
     expect(js.status).toBe(200)
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
     expect(await js.text()).toBe(APP_JS)
 
-    const missing = await fetch(`${base}/assets/missing.js`, { headers: { Cookie: cookie } })
+    const missing = await fetch(`${app}assets/missing.js`, { headers: { Cookie: cookie } })
     expect(missing.status).toBe(404)
     await missing.text()
-    const folder = await fetch(`${base}/assets`, { headers: { Cookie: cookie } })
+    const folder = await fetch(`${app}assets`, { headers: { Cookie: cookie } })
     expect(folder.status).toBe(404)
     await folder.text()
   })
 
-  it('path traversal is 404 and never returns a file outside the renderer folder', async () => {
+  it('path traversal never returns a file outside the renderer folder', async () => {
     const { host, cookie } = current()
     const hostHeader = `127.0.0.1:${host.port}`
+    const app = host.appPath
+    // Escapes that URL parsing resolves first leave the app folder and meet the 401; the rest
+    // reach the file server, which answers 404.
     const attempts: Array<[string, number]> = [
-      ['/..%2f..%2fetc%2fpasswd', 404],
-      ['/%2e%2e/%2e%2e/etc/passwd', 404],
-      ['/../../etc/passwd', 404],
-      ['/..%2fsecret.txt', 404],
-      ['/%2e%2e%2fsecret.txt', 404],
-      ['/assets/..%2f..%2fsecret.txt', 404],
-      ['/..%2frenderer-private%2fsecret.txt', 404], // a sibling folder whose name starts with the renderer's
-      ['/..%5csecret.txt', 404],
-      ['/index.html%00.js', 404],
-      ['/%E0%A4%A', 400] // a malformed escape
+      [`${app}..%2f..%2fetc%2fpasswd`, 404],
+      [`${app}%2e%2e/%2e%2e/etc/passwd`, 401],
+      [`${app}../../etc/passwd`, 401],
+      [`${app}..%2f..%2f..%2fsecret.txt`, 404],
+      [`${app}%2e%2e%2f%2e%2e%2f%2e%2e%2fsecret.txt`, 404],
+      [`${app}assets/..%2f..%2f..%2f..%2fsecret.txt`, 404],
+      [`${app}..%2f..%2f..%2frenderer-private%2fsecret.txt`, 404], // a sibling folder whose name starts with the renderer's
+      [`${app}..%5csecret.txt`, 404],
+      [`${app}index.html%00.js`, 404],
+      [`${app}%E0%A4%A`, 400] // a malformed escape
     ]
     for (const [path, status] of attempts) {
       const res = await raw(host.port, path, { Host: hostHeader, Cookie: cookie })
@@ -279,7 +331,7 @@ describe('browser host over HTTP', () => {
       expect(res.body, path).not.toContain('root:')
     }
     // The same checks do not stop a legitimate nested file.
-    const ok = await raw(host.port, '/assets/./app.js', { Host: hostHeader, Cookie: cookie })
+    const ok = await raw(host.port, `${app}assets/./app.js`, { Host: hostHeader, Cookie: cookie })
     expect(ok.status).toBe(200)
     expect(ok.body).toBe(APP_JS)
   })
@@ -295,7 +347,7 @@ describe('browser host over HTTP', () => {
     const otherPort = await raw(host.port, '/', { Host: `127.0.0.1:${host.port + 1}`, Cookie: cookie })
     expect(otherPort.status).toBe(421)
 
-    const post = await fetch(`${base}/`, { method: 'POST', headers: { Cookie: cookie }, body: 'x' })
+    const post = await fetch(`${base}${host.appPath}`, { method: 'POST', headers: { Cookie: cookie }, body: 'x' })
     expect(post.status).toBe(405)
     expect(await post.text()).not.toContain('MECHANICA-TEST')
   })
@@ -313,7 +365,7 @@ describe('browser host over HTTP', () => {
     const { ws } = current()
     const slashed = await startBrowserHost({ workstation: ws, rendererDir: `${rendererDir}/` })
     try {
-      const res = await raw(slashed.port, '/', { Host: `127.0.0.1:${slashed.port}`, Cookie: `mechanica_token_${slashed.port}=${slashed.token}` })
+      const res = await raw(slashed.port, slashed.appPath, { Host: `127.0.0.1:${slashed.port}`, Cookie: slashed.cookie() })
       expect(res.status).toBe(200)
       expect(res.body).toBe(INDEX_HTML)
     } finally {
@@ -322,27 +374,176 @@ describe('browser host over HTTP', () => {
   })
 })
 
+describe('one-time hand-off to a browser (POST /open)', () => {
+  it('trades a hand-off code once for the session cookie, then refuses it', async () => {
+    const { host, cookie } = current()
+    const handOff = host.handOff()
+    expect(Buffer.from(handOff.code, 'base64url')).toHaveLength(32) // 256 random bits
+    expect(host.handOff().code).not.toBe(handOff.code)
+
+    const first = await postCode(host, handOff.code)
+    expect(first.status).toBe(200)
+    expect(first.headers['set-cookie']).toEqual([`${cookie}; HttpOnly; SameSite=Strict; Path=${host.appPath}`])
+    expect(first.headers['cache-control']).toBe('no-store')
+    // A same-origin refresh, not a redirect: Chromium drops Strict cookies after a redirect from file://.
+    expect(first.body).toContain(`<meta http-equiv="refresh" content="0;url=${host.appPath}">`)
+    expect(first.body).not.toContain(host.token)
+
+    const replay = await postCode(host, handOff.code)
+    expect(replay.status).toBe(401)
+    expect(replay.body).toContain('already used or has expired')
+    expect(replay.headers['set-cookie']).toBeUndefined()
+    expect(await handOff.ended).toBe('used')
+  })
+
+  it('refuses a code after its 30 s, and takes one just before', async () => {
+    const { ws } = current()
+    let now = 1_000_000
+    const timed = await startBrowserHost({ workstation: ws, rendererDir, now: () => now })
+    try {
+      const late = timed.handOff()
+      const early = timed.handOff()
+      expect(late.expiresAt).toBe(now + 30_000)
+      now += 29_999
+      expect((await postCode(timed, early.code)).status).toBe(200)
+      now += 1
+      const refused = await postCode(timed, late.code)
+      expect(refused.status).toBe(401)
+      expect(refused.headers['set-cookie']).toBeUndefined()
+      expect(await late.ended).toBe('expired')
+    } finally {
+      await timed.close()
+    }
+  })
+
+  it('refuses a GET, a foreign Origin, a wrong, missing or oversize code, without spending a live one', async () => {
+    const { host } = current()
+    const live = host.handOff()
+    const hostHeader = `127.0.0.1:${host.port}`
+    const form = 'application/x-www-form-urlencoded'
+    const attempts: Array<[string, Promise<RawResponse>, number]> = [
+      ['a GET with the code', raw(host.port, `/open?code=${live.code}`, { Host: hostHeader }), 405],
+      ['a foreign Origin', postCode(host, live.code, { Origin: 'http://evil.example' }), 403],
+      ['another port\'s Origin', postCode(host, live.code, { Origin: `http://127.0.0.1:${host.port + 1}` }), 403],
+      ['a foreign Host', postCode(host, live.code, { Host: `evil.example:${host.port}` }), 421],
+      ['a JSON body', raw(host.port, '/open', { Host: hostHeader, 'Content-Type': 'application/json' }, 'POST', JSON.stringify({ code: live.code })), 415],
+      ['an oversize body', raw(host.port, '/open', { Host: hostHeader, 'Content-Type': form }, 'POST', `code=${live.code}&pad=${'x'.repeat(2000)}`), 413],
+      ['a wrong code', postCode(host, `${live.code.slice(0, -1)}A`), 401],
+      ['the launch token as the code', postCode(host, host.token), 401],
+      ['no code', raw(host.port, '/open', { Host: hostHeader, 'Content-Type': form }, 'POST', ''), 401]
+    ]
+    for (const [label, attempt, status] of attempts) {
+      const res = await attempt
+      expect(res.status, label).toBe(status)
+      expect(res.headers['set-cookie'], label).toBeUndefined()
+    }
+    // The live code survived all of that, and works once.
+    expect((await postCode(host, live.code, { Origin: `http://127.0.0.1:${host.port}` })).status).toBe(200)
+  })
+
+  it('revokes outstanding codes when the host closes', async () => {
+    const { ws } = current()
+    const closing = await startBrowserHost({ workstation: ws, rendererDir })
+    const handOff = closing.handOff()
+    await closing.close()
+    expect(await handOff.ended).toBe('revoked')
+  })
+})
+
+describe('opening Chromium (--open)', () => {
+  /** A stand-in launcher: keeps the command line and the hand-off page as they were at launch. */
+  function recordingLaunch(): { launch: Launch; calls: Array<{ command: string; args: readonly string[]; page: string; pageMode: number; dirMode: number }> } {
+    const calls: Array<{ command: string; args: readonly string[]; page: string; pageMode: number; dirMode: number }> = []
+    const launch: Launch = (command, args) => {
+      const app = args.find((a) => a.startsWith('--app='))
+      const file = app ? fileURLToPath(app.slice('--app='.length)) : ''
+      calls.push({ command, args, page: readFileSync(file, 'utf8'), pageMode: statSync(file).mode & 0o777, dirMode: statSync(dirname(file)).mode & 0o777 })
+    }
+    return { launch, calls }
+  }
+
+  const codeIn = (page: string): string => /name="code" value="([\w-]+)"/.exec(page)?.[1] ?? ''
+
+  it('the command line that starts Chromium carries neither the token nor the one-time code', async () => {
+    const { host } = current()
+    const { launch, calls } = recordingLaunch()
+    const opened = openInChromium(host, '/usr/bin/chromium', launch, tempDir)
+    expect(calls).toHaveLength(1)
+    const [call] = calls
+    const code = codeIn(call!.page)
+    expect(code).toMatch(/^[\w-]{43}$/)
+    const commandLine = [call!.command, ...call!.args].join(' ')
+    expect(commandLine).not.toContain(host.token)
+    expect(commandLine).not.toContain(code)
+    expect(commandLine).not.toContain(sessionValue(host.token, `127.0.0.1:${host.port}`))
+    expect(commandLine).not.toContain('token=')
+    expect(call!.args[0]).toBe(`--app=file://${opened.handOffFile}`)
+    opened.dispose()
+  })
+
+  it('the hand-off page is private, posts its code to /open, is deleted once used, and cannot be replayed', async () => {
+    const { host } = current()
+    const { launch, calls } = recordingLaunch()
+    const opened = openInChromium(host, '/usr/bin/chromium', launch, tempDir)
+    const { page, pageMode, dirMode } = calls[0]!
+    expect(dirMode).toBe(0o700)
+    expect(pageMode).toBe(0o600)
+    expect(page).toContain(`<form method="post" action="${host.openUrl}">`)
+    expect(page).not.toContain(host.token)
+
+    // Chromium's visit, then someone who copied the page trying it again.
+    expect((await postCode(host, codeIn(page))).status).toBe(200)
+    const replay = await postCode(host, codeIn(page))
+    expect(replay.status).toBe(401)
+    expect(replay.headers['set-cookie']).toBeUndefined()
+    expect(await opened.ended).toBe('used')
+    expect(existsSync(opened.handOffFile)).toBe(false)
+    expect(existsSync(dirname(opened.handOffFile))).toBe(false)
+  })
+
+  it('an unused hand-off page is deleted when its code expires, and its code is refused', async () => {
+    const { ws } = current()
+    const quick = await startBrowserHost({ workstation: ws, rendererDir, handOffTtlMs: 150 })
+    try {
+      const { launch, calls } = recordingLaunch()
+      const opened = openInChromium(quick, '/usr/bin/chromium', launch, tempDir)
+      expect(existsSync(opened.handOffFile)).toBe(true)
+      expect(await opened.ended).toBe('expired')
+      expect(existsSync(dirname(opened.handOffFile))).toBe(false)
+      expect((await postCode(quick, codeIn(calls[0]!.page))).status).toBe(401)
+    } finally {
+      await quick.close()
+    }
+  })
+})
+
 describe('browser host WebSocket API', () => {
   it('refuses the socket without the token, with a wrong or missing Origin, or on another path', async () => {
     const { host, origin, cookie } = current()
+    const api = `${host.appPath}api`
     const refused: Array<[string, Parameters<typeof openSocket>[1]]> = [
-      ['no token', { origin }],
-      ['a wrong token', { origin, cookie: `mechanica_token_${host.port}=WRONG` }],
+      ['no token', { origin, path: api }],
+      ['a wrong cookie', { origin, cookie: 'mechanica=WRONG', path: api }],
+      ['the launch token as the cookie', { origin, cookie: `mechanica=${host.token}`, path: api }],
+      ['a cookie bound to another port', { origin, cookie: host.cookie(`127.0.0.1:${host.port + 1}`), path: api }],
       ['a wrong token in the query', { origin, path: '/api?token=WRONG' }],
-      ['no Origin', { cookie }],
-      ['an Origin on another port', { origin: `http://127.0.0.1:${host.port + 1}`, cookie }],
-      ['a foreign Origin', { origin: 'http://evil.example', cookie }],
+      ['no Origin', { cookie, path: api }],
+      ['an Origin on another port', { origin: `http://127.0.0.1:${host.port + 1}`, cookie, path: api }],
+      ['a foreign Origin', { origin: 'http://evil.example', cookie, path: api }],
       ['a foreign Origin with the token in the query', { origin: 'http://evil.example', path: `/api?token=${host.token}` }],
-      ['another path', { origin, cookie, path: '/' }]
+      ['another path', { origin, cookie, path: host.appPath }],
+      ['the root', { origin, cookie, path: '/' }]
     ]
     for (const [label, options] of refused) {
       const attempt = await openSocket(host.port, options)
       expect(attempt, label).toEqual({ opened: false, status: 401, error: null })
     }
-    const accepted = await openSocket(host.port, { origin, cookie })
+    const accepted = await openSocket(host.port, { origin, cookie, path: api })
     expect(accepted.opened).toBe(true)
-    const viaLocalhost = await openSocket(host.port, { origin: `http://localhost:${host.port}`, cookie })
+    const viaLocalhost = await openSocket(host.port, { origin: `http://localhost:${host.port}`, cookie, path: api })
     expect(viaLocalhost.opened).toBe(true)
+    const withToken = await openSocket(host.port, { origin, path: `/api?token=${host.token}` })
+    expect(withToken.opened).toBe(true)
   })
 
   it('answers calls and streams run events, with the path arriving $f64-encoded', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { createReadStream, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -7,7 +8,8 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { MAX_MESSAGE_BYTES, encodeWire, type ServerMessage } from '../../shared/contract'
 import type { Workstation } from '../app/workstation'
 import { contentSecurityPolicy } from '../security/csp'
-import { cookieValue, newLaunchToken, tokensMatch } from './token'
+import { HAND_OFF_TTL_MS, OneTimeCodes, type HandOff } from './one-time-codes'
+import { cookieValue, newLaunchToken, sessionValue, tokensMatch } from './token'
 
 export interface BrowserHostOptions {
   workstation: Workstation
@@ -15,16 +17,33 @@ export interface BrowserHostOptions {
   rendererDir: string
   port?: number
   token?: string
+  /** Lifetime of a hand-off code (default 30 s). */
+  handOffTtlMs?: number
+  /** The clock hand-off codes expire by (tests move it). */
+  now?: () => number
 }
 
 export interface BrowserHost {
+  /** The address printed for the user: it carries the launch token. */
   readonly url: string
   readonly port: number
   readonly token: string
+  /** The app's per-launch folder ("/m/<128 random bits>/"), the only path its cookie is sent to. */
+  readonly appPath: string
+  /** Where a hand-off page posts its code. */
+  readonly openUrl: string
+  /** A fresh single-use code for `openUrl` (see `openInChromium`). */
+  handOff(): HandOff
+  /** The `Cookie` header a browser holds after signing in through `hostHeader`. */
+  cookie(hostHeader?: string): string
   close(): Promise<void>
 }
 
+/** The WebSocket for clients that hold the token itself (`/api?token=…`); the app's page uses `<appPath>api`. */
 export const API_PATH = '/api'
+export const OPEN_PATH = '/open'
+export const COOKIE_NAME = 'mechanica'
+const MAX_OPEN_BODY_BYTES = 1024
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -39,44 +58,82 @@ const contentTypes: Record<string, string> = {
 
 /**
  * Serves the built renderer and the API on loopback only. Every request needs the launch
- * token (query once, then an HttpOnly cookie); Host and Origin must be this server's own,
- * which shuts out DNS rebinding and other web pages.
+ * token: in the address once (or a one-time hand-off code posted to /open), then an HttpOnly
+ * cookie. Cookies are not port-scoped, so the cookie is scoped by path instead: the app lives
+ * under a random per-launch folder, the only path a browser sends the cookie to, which another
+ * service on another loopback port does not serve. Its value is not the token but a MAC of the
+ * Host it was issued for, so a launch on another port refuses it. Host and Origin must be this
+ * server's own, which shuts out DNS rebinding and other web pages.
  */
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const token = options.token ?? newLaunchToken()
   const { workstation } = options
   const rendererDir = resolve(options.rendererDir) // no trailing separator, whatever was given
+  const appPath = `/m/${randomBytes(16).toString('base64url')}/`
+  const ttlMs = options.handOffTtlMs ?? HAND_OFF_TTL_MS
+  const codes = new OneTimeCodes({ ttlMs, ...(options.now ? { now: options.now } : {}) })
   let port = 0
-  const cookieName = (): string => `mechanica_token_${port}`
   const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`]
   const allowedOrigins = (): string[] => allowedHosts().map((h) => `http://${h}`)
 
   const hostOk = (req: IncomingMessage): boolean => allowedHosts().includes(req.headers.host ?? '')
-  const tokenFrom = (req: IncomingMessage): { query: string | null; cookie: string | undefined } => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    return { query: url.searchParams.get('token'), cookie: cookieValue(req.headers.cookie, cookieName()) }
-  }
+  const queryToken = (url: URL): boolean => tokensMatch(token, url.searchParams.get('token'))
+  // Called after hostOk, so the Host is one of ours.
+  const cookieOk = (req: IncomingMessage): boolean =>
+    tokensMatch(sessionValue(token, req.headers.host ?? ''), cookieValue(req.headers.cookie, COOKIE_NAME))
+  const setCookie = (req: IncomingMessage): string =>
+    `${COOKIE_NAME}=${sessionValue(token, req.headers.host ?? '')}; HttpOnly; SameSite=Strict; Path=${appPath}`
 
   const server = createServer((req, res) => {
     if (!hostOk(req)) return refuse(res, 421, 'Unknown host.')
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Only GET is served here.')
-    const given = tokenFrom(req)
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    if (tokensMatch(token, given.query)) {
-      // Trade the token in the address for a cookie, and drop it from the address bar.
-      res.writeHead(303, {
-        // One leading slash only: "//host" would be a protocol-relative jump to another site.
-        Location: `/${url.pathname.replace(/^\/+/, '')}`,
-        'Set-Cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        'Cache-Control': 'no-store'
-      })
+    if (url.pathname === OPEN_PATH) return void handleOpen(req, res).catch(() => res.destroy())
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Only GET is served here.')
+    if (queryToken(url)) {
+      // Trade the token in the address for a cookie, and drop it from the address bar. The
+      // Location is always our own folder: never built from the request ("//host" would leave).
+      res.writeHead(303, { Location: appPath, 'Set-Cookie': setCookie(req), 'Cache-Control': 'no-store' })
       return res.end()
     }
-    if (!tokensMatch(token, given.cookie)) {
+    if (!url.pathname.startsWith(appPath) || !cookieOk(req)) {
       return refuse(res, 401, 'Open Mechanica with the address printed when it started: it carries this launch\'s token.')
     }
-    serveStatic(url.pathname, req, res)
+    serveStatic(url.pathname.slice(appPath.length - 1), req, res)
   })
+
+  /**
+   * POST /open with `code=<hand-off code>`, from the private page `--open` hands Chromium. Its
+   * answer sets the cookie and moves on with a same-origin refresh rather than a redirect: the
+   * form is posted from file://, and Chromium withholds SameSite=Strict cookies along a
+   * redirect chain that started cross-site.
+   */
+  async function handleOpen(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') return refuse(res, 405, `${OPEN_PATH} takes a POST with the one-time code from the hand-off page.`)
+    const origin = req.headers.origin
+    // A page opened from a file sends "null"; a foreign web page must not even try codes.
+    if (origin !== undefined && origin !== 'null' && !allowedOrigins().includes(origin)) return refuse(res, 403, 'Cross-origin request refused.')
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim()
+    if (type !== 'application/x-www-form-urlencoded') return refuse(res, 415, `${OPEN_PATH} takes application/x-www-form-urlencoded (got ${type || 'no content type'}).`)
+    const body = await readSmallBody(req, MAX_OPEN_BODY_BYTES)
+    if (body === null) return refuse(res, 413, `${OPEN_PATH} takes at most ${MAX_OPEN_BODY_BYTES} bytes.`)
+    if (!codes.redeem(new URLSearchParams(body).get('code'))) {
+      return refuse(
+        res,
+        401,
+        `This one-time link was already used or has expired (each is good once, for ${Math.round(ttlMs / 1000)} s). Open Mechanica with the address printed when it started.`
+      )
+    }
+    const page = `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${appPath}"><title>Mechanica</title><a href="${appPath}">Open Mechanica</a>\n`
+    res.writeHead(200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Set-Cookie': setCookie(req),
+      'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+      'Referrer-Policy': 'no-referrer',
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store'
+    })
+    res.end(page)
+  }
 
   function serveStatic(pathname: string, req: IncomingMessage, res: ServerResponse): void {
     let relative: string
@@ -116,12 +173,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES * 4 })
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    const given = tokenFrom(req)
     const authorised =
-      url.pathname === API_PATH &&
+      (url.pathname === API_PATH || url.pathname === `${appPath}api`) &&
       hostOk(req) &&
       allowedOrigins().includes(req.headers.origin ?? '') &&
-      (tokensMatch(token, given.cookie) || tokensMatch(token, given.query))
+      (cookieOk(req) || queryToken(url))
     if (!authorised) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
@@ -155,13 +211,33 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
+    appPath,
+    openUrl: `http://127.0.0.1:${port}${OPEN_PATH}`,
+    handOff: () => codes.mint(),
+    cookie: (hostHeader = `127.0.0.1:${port}`) => `${COOKIE_NAME}=${sessionValue(token, hostHeader)}`,
     async close() {
+      codes.revokeAll()
       for (const client of sockets.clients) client.terminate()
       sockets.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
   }
+}
+
+/** The body as text, or null when it runs past `limit` bytes (the rest is read and dropped). */
+function readSmallBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= limit) chunks.push(chunk)
+      else resolve(null)
+    })
+    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks).toString('utf8') : null))
+    req.on('error', () => resolve(null))
+  })
 }
 
 function refuse(res: ServerResponse, status: number, message: string): void {

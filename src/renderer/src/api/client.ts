@@ -112,11 +112,18 @@ function webSocketTransport(url: string): Transport {
   }
 }
 
+/** The API socket beside the page: the browser host serves the app from a per-launch folder, the only path its cookie is sent to. */
+export function apiSocketUrl(pageUrl: string): string {
+  const url = new URL('api', pageUrl)
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
+  return url.href
+}
+
 export function createClient(): MechanicaClient {
   const bridge = (window as unknown as { mechanica?: MechanicaBridge }).mechanica
   const transport = bridge
     ? bridgeTransport(bridge)
-    : webSocketTransport(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`)
+    : webSocketTransport(apiSocketUrl(location.href))
   const listeners = new Map<string, Set<(payload: never) => void>>()
   transport.subscribe((event, payload) => {
     for (const listener of listeners.get(event) ?? []) (listener as (p: unknown) => void)(payload)
