@@ -15,7 +15,7 @@ import { runLab } from './run'
 import { STEP_CHUNK } from './step-records'
 
 // A toy lab over a given price path: long when the last move was up, flat otherwise.
-type Toy = { prices: number[]; regimes: number[]; mode: 'compound' | 'additive'; costBps: number; stop?: number; every?: number }
+type Toy = { prices: number[]; regimes: number[]; mode: 'compound' | 'additive'; costBps: number; stop?: number; floor?: number; every?: number }
 type ToyObs = { t: number; lastMove: number; regime: number }
 type ToyAction = 'FLAT' | 'LONG' | 'SHORT'
 
@@ -72,7 +72,9 @@ function toyLab(): Lab<Toy, Toy, ToyObs, ToyAction> {
     target: (a, _o, _ctx, out) => {
       out[0] = a === 'LONG' ? 2 : a === 'SHORT' ? -0.5 : 0
     },
-    risk: (c) => ({ positionLimit: 1, maxLeverage: { cap: 1, mode: 'clip' }, ...(c.stop ? { drawdownStop: { threshold: c.stop, strict: false, onBreach: 'halt' as const } } : {}) }),
+    risk: (c) => ({ positionLimit: 1, maxLeverage: { cap: 1, mode: 'clip' }, ...(c.stop ? { drawdownStop: { threshold: c.stop, strict: false, onBreach: 'halt' as const } } : {}),
+      ...(c.floor ? { equityFloor: { level: c.floor } } : {})
+    }),
     execution: () => execution,
     surface: () => ({ name: 'none', unit: '', axes: [], values: new Float64Array() }),
     report: () => ({ onChunk: () => undefined, finish: () => ({ metrics: {}, telemetry: {} }) }),
@@ -164,6 +166,19 @@ describe('closed loop', () => {
     expect(run.steps).toBe(3)
     expect(run.columns.equity.length).toBe(3)
     expect(run.events.at(-1)?.rule).toBe('drawdown_stop')
+  })
+
+  it('an equity floor ends the run before the step at the floor trades, its mark booked as the closing mark', async () => {
+    // additive from 1000: long 1 from t = 1 (the up-move at t = 1), then the price falls
+    const config: Toy = { prices: [100, 110, 500, 100, 90, 80], regimes: [0, 0, 0, 0, 0, 0], mode: 'additive', costBps: 0, floor: 995 }
+    const run = await runCollected(lab, config)
+    expect(run.halted).toBe(true)
+    // t = 3 marks 1 × (100 − 500): equity 1000 + 390 − 400 = 990 ≤ 995, so step 3 is not recorded
+    expect(run.steps).toBe(3)
+    expect(run.columns.equity.length).toBe(3)
+    expect(Array.from(run.closingMark)).toEqual([-400])
+    expect(run.finalEquity).toBe(run.columns.equity[2]! - 400)
+    expect(run.events.at(-1)).toMatchObject({ t: 2, rule: 'drawdown_stop' })
   })
 
   it('property: additive equity = initial + Σ marks − Σ costs; costs are never negative', async () => {

@@ -27,6 +27,13 @@ export interface RiskRules {
    * (checked after each step); `flatten` forces the book flat from then on (checked before deciding).
    */
   drawdownStop?: { threshold: number; strict: boolean; onBreach: 'halt' | 'flatten' }
+  /**
+   * Equity floor (currency): the run ends at the first step whose marked equity is ≤ `level`,
+   * before that step decides or trades (the notebooks' `done = equity <= k·notional`, checked on
+   * the equity that holds the last interval's P&L). The step's mark is booked, as the run's
+   * closing mark; the step itself is not recorded.
+   */
+  equityFloor?: { level: number }
 }
 
 export interface GateState {
@@ -59,8 +66,15 @@ export class RiskGate {
 
   constructor(private readonly rules: RiskRules) {}
 
-  /** Before the policy decides: a 'flatten' stop latches forced-flat. */
-  beforeDecision(t: number, drawdown: number): void {
+  /** Before the policy decides: an equity floor ends the run (from t ≥ 1); a 'flatten' stop latches forced-flat. */
+  beforeDecision(t: number, drawdown: number, equity = Number.POSITIVE_INFINITY): void {
+    const floor = this.rules.equityFloor
+    if (floor && t > 0 && equity <= floor.level) {
+      this.state.halted = true
+      // Logged on the last recorded step: the interval that ended at the floor is its P&L.
+      this.events.push({ t: t - 1, rule: 'drawdown_stop', message: `equity ${equity.toFixed(2)} at or below the floor ${floor.level}: run ended`, before: [], after: [] })
+      return
+    }
     const stop = this.rules.drawdownStop
     if (stop?.onBreach === 'flatten' && !this.state.forcedFlat && exceeds(drawdown, stop)) {
       this.state.forcedFlat = true
