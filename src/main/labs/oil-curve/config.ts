@@ -75,14 +75,14 @@ const Regimes = z
       .array(z.string().min(1, { error: 'must not be empty' }))
       .length(2, { error: 'must name exactly two regimes (glut, then tight)' })
       .default(() => [...INVENTORY_REGIMES]),
-    // P[i][j] = Prob(next = j | now = i); persistent, as inventories are
+    // P[i][j] = Prob(next = j | now = i): gluts last ~100 steps, tight spells ~67
     P: z.array(z.array(probability())).default(() => [
-      [0.995, 0.005],
-      [0.008, 0.992]
+      [0.99, 0.01],
+      [0.015, 0.985]
     ]),
     inv_mu: z
       .tuple([num(), num()], { error: 'must give the inventory mean of each regime [glut, tight]' })
-      .default([1.0, -1.0])
+      .default([1.5, -1.5])
       .meta({ description: 'Long-run inventory deviation in each regime [glut, tight]', unit: 'z-score' }),
     spot_sigma_mult: z
       .tuple([nonNegative(), nonNegative()], { error: 'must give the spot-vol multiplier of each regime [glut, tight]' })
