@@ -1,6 +1,6 @@
 import { RandomState } from '../../engine/rng/mt19937'
 import type { OilCurveConfig } from './config'
-import { convenienceYield, curveFeatures, curveLabel, writeCurve, type CurveFeatures } from './surface'
+import { convenienceYield, curveFeatures, curveLabel, futuresPrice, tenor, type CurveFeatures } from './surface'
 
 // The exogenous path, simulated up front from the seed (book ch.2; notebook cell 11,
 // SyntheticOilMarket): inventory and spot, with jumps, and the curve each state implies. States
@@ -82,7 +82,7 @@ export function simulateState(config: OilCurveConfig, rng: LegacyDraws): Pick<Oi
   return { spot, inventory, inventoryRegime }
 }
 
-/** The whole path: NumPy's legacy generator seeded once, as np.random.seed(seed); the curve and its features per state. */
+/** The whole path: NumPy's legacy generator seeded once, as np.random.seed(seed); the curve's traded front and its features per state. */
 export function oilMarket(config: OilCurveConfig, rng: LegacyDraws = new RandomState(config.seed)): OilMarket {
   const { spot, inventory, inventoryRegime } = simulateState(config, rng)
   const n = spot.length
@@ -94,11 +94,14 @@ export function oilMarket(config: OilCurveConfig, rng: LegacyDraws = new RandomS
   const slope112 = new Float64Array(n)
   const contangoScore = new Float64Array(n)
   const rollLongFront = new Float64Array(n)
+  // The features read F1, F2, F6 and F_M and the legs F1 … F3: those points only, each exactly
+  // as writeCurve computes it (the surface rebuilds the whole strip on request).
+  const points = [1, 2, 3, 6, M]
   const curve = new Float64Array(M)
   const f: CurveFeatures = { slope16: 0, slope112: 0, contangoScore: 0, rollLongFront: 0 }
   for (let t = 0; t < n; t++) {
     cy[t] = convenienceYield(config, inventory[t]!)
-    writeCurve(config, spot[t]!, cy[t]!, t, curve)
+    for (const m of points) curve[m - 1] = futuresPrice(config, spot[t]!, cy[t]!, t, tenor(m))
     front.set(curve.subarray(0, LEG_COUNT), t * LEG_COUNT)
     curveFeatures(curve, M, f)
     slope16[t] = f.slope16
