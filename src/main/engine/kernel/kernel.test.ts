@@ -119,6 +119,21 @@ describe('risk gate', () => {
     expect(gate.events[0]).toMatchObject({ t: 4, before: [2, -0.5, 0.5], after: [1, -0.5, 0.5] })
   })
 
+  it('scales a target whose gross notional Σ|leg|·price exceeds the cap × equity, and logs it', () => {
+    const prices = [80, 79, 78]
+    const gate = new RiskGate({ notionalCap: { cap: 0.5, price: (m, _t, leg) => (m as number[])[leg]! } }, prices)
+    const target = Float64Array.from([5000, -5000, 0])
+    gate.constrain(3, target, 1_000_000, 1_000_000)
+    const gross = 5000 * 80 + 5000 * 79
+    const s = 500_000 / (gross + 1e-12)
+    expect(Array.from(target)).toEqual([5000 * s, -5000 * s, 0])
+    expect(gate.events.map((e) => [e.t, e.rule, e.before])).toEqual([[3, 'leverage_scale', [5000, -5000, 0]]])
+    const small = Float64Array.from([100, -100, 0])
+    gate.constrain(4, small, 1_000_000, 1_000_000)
+    expect(Array.from(small)).toEqual([100, -100, 0])
+    expect(gate.events).toHaveLength(1)
+  })
+
   it('latches forced flat on a flattening stop and then zeroes every target', () => {
     const gate = new RiskGate({ drawdownStop: { threshold: 0.2, strict: true, onBreach: 'flatten' } })
     gate.beforeDecision(1, 0.2)

@@ -189,7 +189,7 @@ class ClosedLoop<C, M, O, A extends string> {
     const { mode, initialEquity } = lab.ledger(config)
     this.initialEquity = initialEquity
     this.ledger = new Ledger(mode, initialEquity, this.legs)
-    this.gate = new RiskGate(lab.risk(config))
+    this.gate = new RiskGate(lab.risk(config), this.market)
     this.every = lab.decisionEvery(config)
     if (!Number.isInteger(this.every) || this.every < 1) throw new RangeError(`decisionEvery must be a whole number ≥ 1 (got ${this.every})`)
     this.actionIndex = new Map<string, number>(lab.actions.map((a, i) => [a, i]))

@@ -84,6 +84,11 @@ describe.each(fixtures.map((f) => [f.file, f] as const))('oil-curve faithful mat
     expectClose(file, seriesError('slope_1_6', post(m.slope16), f.steps.slope_1_6!), true)
     expectClose(file, seriesError('roll_long_front', post(m.rollLongFront), f.steps.roll_long_front!), true)
 
+    // the gross cap is the gate's: one leverage_scale event per step it scaled (the capped case: every step)
+    const scaled = run.events.filter((e) => e.rule === 'leverage_scale').length
+    expect(scaled).toBe(file.includes('capped') ? n : 0)
+    expect(run.events.filter((e) => e.rule === 'drawdown_stop').length).toBe(f.stopped ? 1 : 0)
+
     const report = oilCurveReport(run, config)
     for (const [key, value] of Object.entries(f.summary)) expectClose(file, seriesError(`summary.${key}`, [report.metrics[key]!], [value]))
     expect(report.telemetry.regime_counts).toEqual(f.regimeCounts)

@@ -26,7 +26,8 @@ export const oilCurveLab: Lab<OilCurveConfig, OilMarket, OilCurveObservation, Oi
   description:
     'The cost of carry F ≈ S·e^{(r+u−y)τ} with a convenience yield set by a mean-reverting inventory, a jumpy mean-reverting spot and a seasonal factor; a 12-month futures strip with its slopes, contango score and roll proxy; flat, outright, calendar-spread and butterfly actions under a gross leverage cap and a stop at half the notional. The notebook’s tenor-only seasonality keeps the curve in backwardation (faithful); the corrected preset puts seasonality in calendar time, adds a glut/tight inventory regime, marks the traded book and books roll yield.',
   selfDescription: {
-    // the notebook's gross cap is in currency (Σ|contracts|·F vs equity), applied in target
+    // the notebook's gross cap is in currency (Σ|contracts|·F vs equity), the gate's notional cap;
+    // the kernel's leverage rule (and the views' cap line) bounds Σ|legs|, here contracts
     leverageCapPath: null,
     surface: { layout: 'curve', phaseSpace: false },
     suggestedSweep: {
@@ -94,10 +95,15 @@ export const oilCurveLab: Lab<OilCurveConfig, OilMarket, OilCurveObservation, Oi
   target(action, o, context, out) {
     // the book carried into t: the faithful mark of step t+1 reads it (see OilMarket.markBook)
     context.market.markBook.set(context.position)
-    targetContracts(action, o.f1, o.f2, o.f3, context.equity, context.config, out)
+    targetContracts(action, o.f1, context.config, out)
   },
-  // notebook cell 21: done = equity <= 0.5·notional ends the run
-  risk: (c) => ({ equityFloor: { level: 0.5 * c.env.notional } }),
+  // notebook cell 21: if Σ|target|·F > max_gross_leverage·equity the target is scaled to it (the
+  // gross is NumPy's sum over the strip, whose untraded points add zeros: (a1 + a2) + a3 bit for
+  // bit); done = equity <= 0.5·notional ends the run
+  risk: (c) => ({
+    notionalCap: { cap: c.env.max_gross_leverage, price: (m, t, leg) => (m as OilMarket).front[t * LEG_COUNT + leg]! },
+    equityFloor: { level: 0.5 * c.env.notional }
+  }),
   execution: oilCurveExecution,
   surface: futuresSurface,
 

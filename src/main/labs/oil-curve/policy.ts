@@ -19,25 +19,16 @@ const WEIGHTS: Readonly<Record<OilCurveAction, readonly [number, number, number]
 }
 
 /**
- * The target of an action at the front prices f1 … f3, into out: scale = 0.25·notional/(F1 + 1e-12)
- * contracts per unit weight; if the gross Σ|p_i|·F_i exceeds max_gross_leverage·equity the whole
- * target is scaled down to it. The gross is NumPy's sum over the strip, whose other points hold
- * zero contracts: (a1 + a2) + a3 bit for bit. notebook cell 21 (_action_to_target_position, step)
+ * The target of an action at the front price F1, into out: scale = 0.25·notional/(F1 + 1e-12)
+ * contracts per unit weight. The gross cap (Σ|p_i|·F_i ≤ max_gross_leverage·equity) is the risk
+ * gate's notional cap (lab.ts). notebook cell 21 (_action_to_target_position)
  */
-export function targetContracts(action: OilCurveAction, f1: number, f2: number, f3: number, equity: number, config: OilCurveConfig, out: Float64Array): void {
+export function targetContracts(action: OilCurveAction, f1: number, config: OilCurveConfig, out: Float64Array): void {
   const w = WEIGHTS[action]
   const scale = (config.env.notional / (f1 + 1e-12)) * 0.25
   out[0] = w[0] * scale
   out[1] = w[1] * scale
   out[2] = w[2] * scale
-  const gross = Math.abs(out[0]) * f1 + Math.abs(out[1]) * f2 + Math.abs(out[2]) * f3
-  const cap = config.env.max_gross_leverage * equity
-  if (gross > cap) {
-    const k = cap / (gross + 1e-12)
-    out[0] = out[0] * k
-    out[1] = out[1] * k
-    out[2] = out[2] * k
-  }
 }
 
 /**
