@@ -16,7 +16,7 @@ describe('surface view', () => {
   beforeAll(async () => {
     session = await openWorkstation(join(mkdtempSync(join(tmpdir(), 'mechanica-e2e-surface-')), 'mechanica.db'))
     page = session.page
-    for (const lab of ['funding-basis', 'latency-arb', 'microstructure', 'heston-regime', 'credit-spreads', 'fx-carry', 'yield-curve']) runs[lab] = await startLabRun(page, lab)
+    for (const lab of ['funding-basis', 'latency-arb', 'microstructure', 'heston-regime', 'credit-spreads', 'fx-carry', 'yield-curve', 'oil-curve']) runs[lab] = await startLabRun(page, lab)
     for (const id of Object.values(runs)) await waitForRun(page, id)
     await openView(page, '4')
     await page.getByTestId('surface-view').waitFor()
@@ -31,6 +31,7 @@ describe('surface view', () => {
       microstructure: { layout: 'grid', element: 'heatmap-canvas' },
       'funding-basis': { layout: 'curve', element: 'strip-curve' },
       'yield-curve': { layout: 'curve', element: 'strip-curve' },
+      'oil-curve': { layout: 'curve', element: 'strip-curve' },
       'heston-regime': { layout: 'coordinates', element: 'coordinate-momentum' }
     }
     for (const [lab, { layout, element }] of Object.entries(expected)) {
@@ -74,5 +75,26 @@ describe('surface view', () => {
     const paused = await page.getByTestId('surface-step').getAttribute('data-t')
     await page.waitForTimeout(300)
     expect(await page.getByTestId('surface-step').getAttribute('data-t')).toBe(paused)
+  })
+
+  it('runs oil-curve from the explorer and sees its futures strip as a curve', async () => {
+    await openView(page, '1')
+    await page.locator('[data-lab="oil-curve"]').click()
+    await expect.poll(() => page.locator('[data-lab="oil-curve"]').getAttribute('aria-selected')).toBe('true')
+    expect(await page.locator('.lab-header').textContent()).toContain('book ch. 2')
+    const run = page.locator('form[aria-label="Lab parameters"] button[type=submit]')
+    await expect.poll(() => run.isDisabled()).toBe(false)
+    await run.click()
+    const monitor = page.locator('.run-monitor')
+    await monitor.locator('.status-completed').waitFor({ timeout: 60_000 })
+    const runId = await monitor.getAttribute('data-run-id')
+    await openView(page, '4')
+    await page.locator('select.run-picker').selectOption(runId!)
+    await expect.poll(() => page.getByTestId('surface-plot').getAttribute('data-layout'), { timeout: 30_000 }).toBe('curve')
+    await page.getByTestId('strip-curve').waitFor({ timeout: 30_000 })
+    const frame = await callApi<{ frames: unknown; axes: Array<{ name: string; labels: string[] }> }>(page, 'runs.surfaces', { runId: Number(runId), from: 0, count: 1, stride: 1, frames: true })
+    expect(frame.axes.map((a) => a.name)).toEqual(['maturity'])
+    // the notebook's initial curve (book ch.2, seed 7): 84.15, 84.00, 82.87, 81.09
+    expect(Array.from(decodeF64(frame.frames).subarray(0, 4), (v) => Math.round(v * 100) / 100)).toEqual([84.15, 84.0, 82.87, 81.09])
   })
 })

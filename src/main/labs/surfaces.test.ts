@@ -15,10 +15,11 @@ describe('surface frames of every lab', () => {
     'latency-arb': { layout: 'grid', shape: [2, 2] },
     microstructure: { layout: 'grid', shape: [2, 5] },
     'heston-regime': { layout: 'coordinates', shape: [100, 3] },
-    'yield-curve': { layout: 'curve', shape: [9] }
+    'yield-curve': { layout: 'curve', shape: [9] },
+    'oil-curve': { layout: 'curve', shape: [12] }
   }
 
-  it('covers all seven labs', () => {
+  it('covers every lab', () => {
     expect(labIds().sort()).toEqual(Object.keys(expected).sort())
   })
 

@@ -15,7 +15,7 @@ import { runLab } from './run'
 import { STEP_CHUNK } from './step-records'
 
 // A toy lab over a given price path: long when the last move was up, flat otherwise.
-type Toy = { prices: number[]; regimes: number[]; mode: 'compound' | 'additive'; costBps: number; stop?: number; every?: number }
+type Toy = { prices: number[]; regimes: number[]; mode: 'compound' | 'additive'; costBps: number; stop?: number; floor?: number; every?: number }
 type ToyObs = { t: number; lastMove: number; regime: number }
 type ToyAction = 'FLAT' | 'LONG' | 'SHORT'
 
@@ -72,7 +72,9 @@ function toyLab(): Lab<Toy, Toy, ToyObs, ToyAction> {
     target: (a, _o, _ctx, out) => {
       out[0] = a === 'LONG' ? 2 : a === 'SHORT' ? -0.5 : 0
     },
-    risk: (c) => ({ positionLimit: 1, maxLeverage: { cap: 1, mode: 'clip' }, ...(c.stop ? { drawdownStop: { threshold: c.stop, strict: false, onBreach: 'halt' as const } } : {}) }),
+    risk: (c) => ({ positionLimit: 1, maxLeverage: { cap: 1, mode: 'clip' }, ...(c.stop ? { drawdownStop: { threshold: c.stop, strict: false, onBreach: 'halt' as const } } : {}),
+      ...(c.floor ? { equityFloor: { level: c.floor } } : {})
+    }),
     execution: () => execution,
     surface: () => ({ name: 'none', unit: '', axes: [], values: new Float64Array() }),
     report: () => ({ onChunk: () => undefined, finish: () => ({ metrics: {}, telemetry: {} }) }),
@@ -115,6 +117,21 @@ describe('risk gate', () => {
     expect(Array.from(target)).toEqual([0.75, -0.375, 0.375])
     expect(gate.events.map((e) => e.rule)).toEqual(['position_limit', 'leverage_scale'])
     expect(gate.events[0]).toMatchObject({ t: 4, before: [2, -0.5, 0.5], after: [1, -0.5, 0.5] })
+  })
+
+  it('scales a target whose gross notional Σ|leg|·price exceeds the cap × equity, and logs it', () => {
+    const prices = [80, 79, 78]
+    const gate = new RiskGate({ notionalCap: { cap: 0.5, price: (m, _t, leg) => (m as number[])[leg]! } }, prices)
+    const target = Float64Array.from([5000, -5000, 0])
+    gate.constrain(3, target, 1_000_000, 1_000_000)
+    const gross = 5000 * 80 + 5000 * 79
+    const s = 500_000 / (gross + 1e-12)
+    expect(Array.from(target)).toEqual([5000 * s, -5000 * s, 0])
+    expect(gate.events.map((e) => [e.t, e.rule, e.before])).toEqual([[3, 'leverage_scale', [5000, -5000, 0]]])
+    const small = Float64Array.from([100, -100, 0])
+    gate.constrain(4, small, 1_000_000, 1_000_000)
+    expect(Array.from(small)).toEqual([100, -100, 0])
+    expect(gate.events).toHaveLength(1)
   })
 
   it('latches forced flat on a flattening stop and then zeroes every target', () => {
@@ -164,6 +181,19 @@ describe('closed loop', () => {
     expect(run.steps).toBe(3)
     expect(run.columns.equity.length).toBe(3)
     expect(run.events.at(-1)?.rule).toBe('drawdown_stop')
+  })
+
+  it('an equity floor ends the run before the step at the floor trades, its mark booked as the closing mark', async () => {
+    // additive from 1000: long 1 from t = 1 (the up-move at t = 1), then the price falls
+    const config: Toy = { prices: [100, 110, 500, 100, 90, 80], regimes: [0, 0, 0, 0, 0, 0], mode: 'additive', costBps: 0, floor: 995 }
+    const run = await runCollected(lab, config)
+    expect(run.halted).toBe(true)
+    // t = 3 marks 1 × (100 − 500): equity 1000 + 390 − 400 = 990 ≤ 995, so step 3 is not recorded
+    expect(run.steps).toBe(3)
+    expect(run.columns.equity.length).toBe(3)
+    expect(Array.from(run.closingMark)).toEqual([-400])
+    expect(run.finalEquity).toBe(run.columns.equity[2]! - 400)
+    expect(run.events.at(-1)).toMatchObject({ t: 2, rule: 'drawdown_stop' })
   })
 
   it('property: additive equity = initial + Σ marks − Σ costs; costs are never negative', async () => {

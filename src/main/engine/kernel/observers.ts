@@ -34,7 +34,7 @@ export interface RunEnd {
   halted: boolean
   /** After the closing mark, for labs whose P&L is marked forward. */
   finalEquity: number
-  /** P&L of the closing mark by component (zeros when there was none). */
+  /** P&L of the closing mark by component (zeros when there was none); after an equity floor, the mark of the step it ended the run at. */
   closingMark: Float64Array
   rationales: readonly string[]
   /** Constraint events logged in the run. */

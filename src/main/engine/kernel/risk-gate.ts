@@ -27,6 +27,20 @@ export interface RiskRules {
    * (checked after each step); `flatten` forces the book flat from then on (checked before deciding).
    */
   drawdownStop?: { threshold: number; strict: boolean; onBreach: 'halt' | 'flatten' }
+  /**
+   * Gross notional cap for legs held in units of a priced instrument (contracts): when
+   * Σ|leg_i|·price_i exceeds cap × equity, the whole target is scaled by cap·equity/(gross + 1e-12)
+   * (chapter 2's notebook, its operations in its order). `price(market, t, leg)` reads the leg's
+   * price at step t from the run's market. Applied after the leverage rule.
+   */
+  notionalCap?: { cap: number; price: (market: unknown, t: number, leg: number) => number }
+  /**
+   * Equity floor (currency): the run ends at the first step whose marked equity is ≤ `level`,
+   * before that step decides or trades (the notebooks' `done = equity <= k·notional`, checked on
+   * the equity that holds the last interval's P&L). The step's mark is booked, as the run's
+   * closing mark; the step itself is not recorded.
+   */
+  equityFloor?: { level: number }
 }
 
 export interface GateState {
@@ -57,10 +71,21 @@ export class RiskGate {
   readonly events: ConstraintEvent[] = []
   private logged = 0
 
-  constructor(private readonly rules: RiskRules) {}
+  constructor(
+    private readonly rules: RiskRules,
+    /** The run's market, which a notional cap prices the legs from. */
+    private readonly market: unknown = null
+  ) {}
 
-  /** Before the policy decides: a 'flatten' stop latches forced-flat. */
-  beforeDecision(t: number, drawdown: number): void {
+  /** Before the policy decides: an equity floor ends the run (from t ≥ 1); a 'flatten' stop latches forced-flat. */
+  beforeDecision(t: number, drawdown: number, equity = Number.POSITIVE_INFINITY): void {
+    const floor = this.rules.equityFloor
+    if (floor && t > 0 && equity <= floor.level) {
+      this.state.halted = true
+      // Logged on the last recorded step: the interval that ended at the floor is its P&L.
+      this.events.push({ t: t - 1, rule: 'drawdown_stop', message: `equity ${equity.toFixed(2)} at or below the floor ${floor.level}: run ended`, before: [], after: [] })
+      return
+    }
     const stop = this.rules.drawdownStop
     if (stop?.onBreach === 'flatten' && !this.state.forcedFlat && exceeds(drawdown, stop)) {
       this.state.forcedFlat = true
@@ -108,6 +133,18 @@ export class RiskGate {
         const s = leverage.cap / gross
         for (let i = 0; i < target.length; i++) target[i] = (target[i] ?? 0) * s
         this.record(t, 'leverage_scale', `gross leverage ${gross.toFixed(6)} above the cap ${leverage.cap}: target scaled by ${s.toFixed(6)}`, before, target)
+      }
+    }
+    const notional = this.rules.notionalCap
+    if (notional) {
+      let gross = 0
+      for (let i = 0; i < target.length; i++) gross += Math.abs(target[i]!) * notional.price(this.market, t, i)
+      const cap = notional.cap * equity
+      if (gross > cap) {
+        const before = target.slice()
+        const s = cap / (gross + 1e-12)
+        for (let i = 0; i < target.length; i++) target[i] = target[i]! * s
+        this.record(t, 'leverage_scale', `gross notional ${gross.toFixed(2)} above ${notional.cap} × equity ${equity.toFixed(2)}: target scaled by ${s.toFixed(6)}`, before, target)
       }
     }
     return target

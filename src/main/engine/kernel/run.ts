@@ -156,6 +156,8 @@ class ClosedLoop<C, M, O, A extends string> {
   private readonly memory: PolicyMemory<A>
   private readonly observation: O
   private decision: Decision<A> | null = null
+  // The mark booked at the step an equity floor ended the run before (not recorded as a step).
+  private haltMark: Float64Array | null = null
   // Codes of the decision last recorded: a held or repeated decision is not looked up again.
   private codedAction: string | null = null
   private codedRationale: string | null = null
@@ -187,7 +189,7 @@ class ClosedLoop<C, M, O, A extends string> {
     const { mode, initialEquity } = lab.ledger(config)
     this.initialEquity = initialEquity
     this.ledger = new Ledger(mode, initialEquity, this.legs)
-    this.gate = new RiskGate(lab.risk(config))
+    this.gate = new RiskGate(lab.risk(config), this.market)
     this.every = lab.decisionEvery(config)
     if (!Number.isInteger(this.every) || this.every < 1) throw new RangeError(`decisionEvery must be a whole number ≥ 1 (got ${this.every})`)
     this.actionIndex = new Map<string, number>(lab.actions.map((a, i) => [a, i]))
@@ -248,8 +250,13 @@ class ClosedLoop<C, M, O, A extends string> {
     const markedEquity = ledger.equity
     const drawdownNow = ledger.drawdown()
 
-    // 2. Drawdown stop that flattens (checked before acting).
-    gate.beforeDecision(t, drawdownNow)
+    // 2. An equity floor ends the run here (the mark stays booked, as the closing mark); a
+    //    drawdown stop that flattens latches (both checked before acting).
+    gate.beforeDecision(t, drawdownNow, markedEquity)
+    if (gate.state.halted) {
+      this.haltMark = pnl.slice()
+      return
+    }
 
     // 3. Observe and decide.
     context.t = t
@@ -355,7 +362,7 @@ class ClosedLoop<C, M, O, A extends string> {
   /** The closing mark (forward-marked labs), the last chunk, and how the run ended. */
   outcome(): RunOutcome<M> {
     const { lab, ledger, gate } = this
-    const closingMark = new Float64Array(lab.pnlComponents.length)
+    const closingMark = this.haltMark ?? new Float64Array(lab.pnlComponents.length)
     let finalEquity = ledger.equity
     if (lab.finalMark && !gate.state.halted && this.executed === this.planned) {
       lab.mark(this.market, this.planned, ledger.position, this.config, closingMark)

@@ -133,3 +133,29 @@ export function saturatingImpactCost<Ctx>(p: {
     }
   }
 }
+
+/**
+ * Fee and slippage in bps of the traded notional of a strip of contracts (book ch.2; notebook
+ * cell 21, _cost): traded = Σ|Δp_i|·F_i (NumPy's sum; legs beyond the traded ones hold no
+ * contracts), total = traded · ((fee_bps + slippage_bps)/1e4), split as fees = traded · fee_bps/1e4
+ * and slippage = the rest. `price(context, leg)` is the leg's price where the trade executes.
+ */
+export function tradedNotionalCost<Ctx>(p: { feeBps: number; slippageBps: number; price: (context: Ctx, leg: number) => number }): ExecutionModel<Ctx> {
+  const rate = (p.feeBps + p.slippageBps) / 10_000.0
+  const feeRate = p.feeBps / 10_000.0
+  return {
+    name: 'fee + slippage bps on traded notional',
+    kind: 'cost',
+    components: ['fees', 'slippage'],
+    execute(trade, context, cost) {
+      // NumPy's pairwise sum of the strip, whose untraded points add zeros: a left-to-right sum
+      let traded = 0
+      for (let i = 0; i < trade.length; i++) traded += Math.abs(trade[i]!) * p.price(context, i)
+      const total = traded * rate
+      const fees = Math.min(total, traded * feeRate)
+      cost[0] = fees
+      cost[1] = total - fees
+      return total
+    }
+  }
+}
