@@ -5,10 +5,11 @@ import { fxCarryLab } from './fx-carry/lab'
 import { hestonRegimeLab } from './heston-regime/lab'
 import { latencyArbLab } from './latency-arb/lab'
 import { microstructureLab } from './microstructure/lab'
+import { volSurfaceLab } from './vol-surface/lab'
 
 // Every mechanism lab the engine can run, by id. A lab joins by adding one line here: the
 // engine, the CLI, the catalogue the UI reads (labs.list) and the tests all go through this list.
-const labs: AnyLab[] = [fxCarryLab, creditSpreadsLab, fundingBasisLab, latencyArbLab, microstructureLab, hestonRegimeLab]
+const labs: AnyLab[] = [fxCarryLab, creditSpreadsLab, fundingBasisLab, latencyArbLab, microstructureLab, hestonRegimeLab, volSurfaceLab]
 
 export const labRegistry: ReadonlyMap<string, AnyLab> = new Map(labs.map((lab) => [lab.id, lab]))
 

@@ -14,10 +14,11 @@ describe('surface frames of every lab', () => {
     'funding-basis': { layout: 'curve', shape: [5] },
     'latency-arb': { layout: 'grid', shape: [2, 2] },
     microstructure: { layout: 'grid', shape: [2, 5] },
-    'heston-regime': { layout: 'coordinates', shape: [100, 3] }
+    'heston-regime': { layout: 'coordinates', shape: [100, 3] },
+    'vol-surface': { layout: 'grid', shape: [4, 5] }
   }
 
-  it('covers all six labs', () => {
+  it('covers all seven labs', () => {
     expect(labIds().sort()).toEqual(Object.keys(expected).sort())
   })
 

@@ -1,0 +1,173 @@
+import { POLICY_SOURCES, actionCounts, cumulative, regimeCounts, switchesAndStreak, type LabReport, type LabRun } from '../../engine/kernel'
+import { npMean, npSum } from '../common/numpy'
+import type { VolSurfaceConfig } from './config'
+import type { VolSurfaceMarket } from './surface'
+
+// The notebook's telemetry summary (cell 9) under its own names, its tables (cell 10) and the
+// run's telemetry. Kernel step k is the notebook's t = k + 1; the equity column is the notebook's
+// equity after t, so its drawdown is 1 − E/max(1e−12, peak) with the peak running from E0 over
+// settled equities (the kernel's own drawdown column also peaks at marked equity).
+
+const AGENT = POLICY_SOURCES.indexOf('AGENT')
+
+/** The notebook's drawdown after each step (cell 9): peak of E0 and the settled equities so far. */
+export function notebookDrawdown(run: LabRun<unknown>): Float64Array {
+  const eq = run.columns.equity
+  const dd = new Float64Array(run.steps)
+  let peak = run.initialEquity
+  for (let k = 0; k < run.steps; k++) {
+    peak = Math.max(peak, eq[k]!)
+    dd[k] = 1.0 - eq[k]! / Math.max(1e-12, peak)
+  }
+  return dd
+}
+
+function maxOf(values: ArrayLike<number>): number {
+  let best = Number.NEGATIVE_INFINITY
+  for (let i = 0; i < values.length; i++) if (values[i]! > best) best = values[i]!
+  return values.length === 0 ? Number.NaN : best
+}
+
+/** The notebook's summary (cell 9, telemetry_summary), every key as it spells it, plus the P&L split. */
+export function volSurfaceMetrics(run: LabRun<VolSurfaceMarket>, config: VolSurfaceConfig, dd: Float64Array = notebookDrawdown(run)): Record<string, number | null> {
+  const c = run.columns
+  const n = run.steps
+  // The workstation has no LLM: an agent plugged into the policy slot stands where the LLM did.
+  let agentSteps = 0
+  for (let k = 0; k < n; k++) if (c.source[k] === AGENT) agentSteps++
+  let stopAt: number | null = null
+  for (let k = 0; k < n; k++) {
+    if (dd[k]! >= config.risk_params.max_dd_stop) {
+      stopAt = k + 1
+      break
+    }
+  }
+  const pnl = c.pnlByComponent
+  return {
+    'Total steps': n,
+    'LLM calls': agentSteps,
+    'LLM successes': agentSteps,
+    'LLM-controlled steps': agentSteps,
+    'LLM control share': n === 0 ? Number.NaN : agentSteps / n,
+    'Final equity': n === 0 ? run.initialEquity : c.equity[n - 1]!,
+    'Max drawdown': maxOf(dd),
+    'Total costs': npSum(c.cost),
+    'Stop triggered at t': stopAt,
+    // the P&L the notebook books, by component (its pnl_vega is vega + calendar)
+    pnl_carry: npSum(pnl.carry ?? []),
+    pnl_vega: npSum(pnl.vega ?? []),
+    pnl_calendar: npSum(pnl.calendar ?? []),
+    pnl_convexity: npSum(pnl.convexity ?? []),
+    cost_proportional: npSum(c.costByComponent.proportional ?? []),
+    cost_impact: npSum(c.costByComponent.impact ?? [])
+  }
+}
+
+/** Net P&L per step (mark − cost), the notebook's `pnl` column. */
+function netPnl(run: LabRun<unknown>): Float64Array {
+  const c = run.columns
+  return Float64Array.from({ length: run.steps }, (_, k) => c.markPnl[k]! - c.cost[k]!)
+}
+
+/** Cell 10's regime-conditional and action-attribution tables, and its mechanism decomposition (with the fixed one beside it). */
+export function volSurfaceTables(run: LabRun<VolSurfaceMarket>, dd: Float64Array = notebookDrawdown(run)) {
+  const c = run.columns
+  const pnl = netPnl(run)
+  const groupBy = (codes: ArrayLike<number>, names: readonly string[]) =>
+    Object.fromEntries(
+      names
+        .map((name, g) => {
+          const rows: number[] = []
+          for (let k = 0; k < run.steps; k++) if (codes[k] === g) rows.push(k)
+          return [name, rows] as const
+        })
+        .filter(([, rows]) => rows.length > 0)
+        .map(([name, rows]) => {
+          const pick = (a: ArrayLike<number>) => rows.map((k) => a[k]!)
+          return [
+            name,
+            {
+              steps: rows.length,
+              avg_pnl: npMean(pick(pnl)),
+              total_pnl: npSum(pick(pnl)),
+              avg_cost: npMean(pick(c.cost)),
+              llm_share: rows.filter((k) => c.source[k] === AGENT).length / rows.length,
+              avg_drawdown: npMean(pick(dd))
+            }
+          ]
+        })
+    )
+  const totalPnl = npSum(pnl)
+  const totalCost = npSum(c.cost)
+  const sum = (name: string) => npSum(c.pnlByComponent[name] ?? [])
+  return {
+    regimeStats: groupBy(c.regime, run.regimeNames),
+    actionStats: groupBy(c.action, run.actions),
+    // notebook cell 10, as published: its "Carry" bar is mean(pnl)·len, the whole net P&L (quirk)
+    mechanismDecompositionNotebook: {
+      'Carry (theta / VRP)': npMean(pnl) * pnl.length,
+      'Execution costs': -totalCost,
+      'Residual (convexity & repricing)': totalPnl + totalCost
+    },
+    // the same bars from the booked components (they add up to the net P&L)
+    mechanismDecomposition: {
+      'Carry (theta / VRP)': sum('carry'),
+      'Vega repricing': sum('vega'),
+      Calendar: sum('calendar'),
+      'Convexity (tail)': sum('convexity'),
+      'Execution costs': -totalCost
+    }
+  }
+}
+
+/** The book's diagnostics as series: equity, cumulative cost, drawdown with the stop line, action counts. */
+export function volSurfaceDiagnostics(run: LabRun<VolSurfaceMarket>, config: VolSurfaceConfig) {
+  const c = run.columns
+  return {
+    t: Int32Array.from(c.t, (k) => k + 1),
+    equity: c.equity,
+    cumulativeCost: cumulative(c.cost),
+    drawdown: notebookDrawdown(run),
+    stopLine: config.risk_params.max_dd_stop,
+    actionCounts: actionCounts(run.actions, c.action)
+  }
+}
+
+/** Telemetry blocks (regime, action, execution, risk, policy, greeks) for the run's record. */
+export function volSurfaceTelemetry(run: LabRun<VolSurfaceMarket>, config: VolSurfaceConfig, dd: Float64Array): Record<string, unknown> {
+  const c = run.columns
+  const { switches, longestHold } = switchesAndStreak(c.action)
+  const sources: Record<string, number> = {}
+  for (const s of c.source) sources[POLICY_SOURCES[s] ?? String(s)] = (sources[POLICY_SOURCES[s] ?? String(s)] ?? 0) + 1
+  const byRegime = (values: ArrayLike<number>) => Object.fromEntries(run.regimeNames.map((name, r) => [name, npSum(Array.from({ length: run.steps }, (_, k) => (c.regime[k] === r ? values[k]! : 0)))]))
+  const tables = volSurfaceTables(run, dd)
+  const m = run.market
+  let jumps = 0
+  for (let t = 1; t < m.T; t++) if (m.jump[t]! > 0) jumps++
+  return {
+    regime: { counts: regimeCounts(run.regimeNames, c.regime), jump_count: jumps, stats: tables.regimeStats },
+    action: { counts: actionCounts(run.actions, c.action), switches, longest_hold: longestHold, stats: tables.actionStats },
+    execution: {
+      cost_by_component: Object.fromEntries(Object.entries(c.costByComponent).map(([k, v]) => [k, npSum(v)])),
+      cost_by_regime: byRegime(c.cost),
+      impact_by_regime: byRegime(c.costByComponent.impact ?? new Float64Array(run.steps))
+    },
+    risk: {
+      max_drawdown: maxOf(dd),
+      stop_threshold: config.risk_params.max_dd_stop,
+      stop_mode: config.corrections.drawdown_stop,
+      de_risk_steps: sources.RISK ?? 0
+    },
+    policy: { sources },
+    pnl: { mechanism_decomposition: tables.mechanismDecomposition, mechanism_decomposition_notebook: tables.mechanismDecompositionNotebook }
+  }
+}
+
+/**
+ * The run's report: the notebook's summary and the telemetry blocks. The summary's sums are
+ * NumPy's pairwise sums over the whole run, so the report reads the whole run (T ≤ 1,000,000).
+ */
+export function volSurfaceReport(run: LabRun<VolSurfaceMarket>, config: VolSurfaceConfig): LabReport {
+  const dd = notebookDrawdown(run)
+  return { metrics: volSurfaceMetrics(run, config, dd), telemetry: volSurfaceTelemetry(run, config, dd) }
+}
