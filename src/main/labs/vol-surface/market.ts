@@ -1,4 +1,5 @@
 import { defaultRng } from '../../engine/rng'
+import { choiceCdf, searchSortedRight } from '../../engine/rng/distributions'
 import { exp } from '../../engine/rng/libm'
 import { byCode, type VolSurfaceConfig } from './config'
 
@@ -31,7 +32,9 @@ export function simulateState(config: VolSurfaceConfig): StatePath {
   const rng = defaultRng(config.seed)
   const P = config.regimes.markov_P
   const regime = new Int32Array(T)
-  for (let t = 1; t < T; t++) regime[t] = rng.choice(3, P[regime[t - 1]!]!)
+  // rng.choice(3, p=P[prev]): searchsorted(cumsum(p)/sum, random()), the table built once per row
+  const cdf = P.map((row) => choiceCdf(row, 3))
+  for (let t = 1; t < T; t++) regime[t] = searchSortedRight(cdf[regime[t - 1]!]!, rng.random())
 
   const mp = config.market_params
   const vovBy = byCode(mp.vol_of_vol)

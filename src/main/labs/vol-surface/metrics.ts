@@ -66,37 +66,59 @@ export function volSurfaceMetrics(run: LabRun<VolSurfaceMarket>, config: VolSurf
 /** Net P&L per step (mark − cost), the notebook's `pnl` column. */
 function netPnl(run: LabRun<unknown>): Float64Array {
   const c = run.columns
-  return Float64Array.from({ length: run.steps }, (_, k) => c.markPnl[k]! - c.cost[k]!)
+  const out = new Float64Array(run.steps)
+  for (let k = 0; k < run.steps; k++) out[k] = c.markPnl[k]! - c.cost[k]!
+  return out
+}
+
+/** The steps of each group (regime or action code), in step order. */
+function groupRows(codes: ArrayLike<number>, groups: number, steps: number): Int32Array[] {
+  const counts = new Int32Array(groups)
+  for (let k = 0; k < steps; k++) counts[codes[k]!]!++
+  const rows = Array.from(counts, (n) => new Int32Array(n))
+  counts.fill(0)
+  for (let k = 0; k < steps; k++) {
+    const g = codes[k]!
+    rows[g]![counts[g]!++] = k
+  }
+  return rows
+}
+
+/** values[rows[i]] into scratch, in row order (the masked selection pandas groups). */
+function gather(values: ArrayLike<number>, rows: Int32Array, scratch: Float64Array): Float64Array {
+  for (let i = 0; i < rows.length; i++) scratch[i] = values[rows[i]!]!
+  return scratch.subarray(0, rows.length)
+}
+
+/** Σ values over each regime's steps (NumPy's pairwise sum of the masked selection). */
+function sumByGroup(values: ArrayLike<number>, rows: readonly Int32Array[], names: readonly string[], scratch: Float64Array): Record<string, number> {
+  return Object.fromEntries(names.map((name, g) => [name, npSum(gather(values, rows[g]!, scratch))]))
 }
 
 /** Cell 10's regime-conditional and action-attribution tables, and its mechanism decomposition (with the fixed one beside it). */
 export function volSurfaceTables(run: LabRun<VolSurfaceMarket>, dd: Float64Array = notebookDrawdown(run)) {
   const c = run.columns
   const pnl = netPnl(run)
-  const groupBy = (codes: ArrayLike<number>, names: readonly string[]) =>
-    Object.fromEntries(
-      names
-        .map((name, g) => {
-          const rows: number[] = []
-          for (let k = 0; k < run.steps; k++) if (codes[k] === g) rows.push(k)
-          return [name, rows] as const
-        })
-        .filter(([, rows]) => rows.length > 0)
-        .map(([name, rows]) => {
-          const pick = (a: ArrayLike<number>) => rows.map((k) => a[k]!)
-          return [
-            name,
-            {
-              steps: rows.length,
-              avg_pnl: npMean(pick(pnl)),
-              total_pnl: npSum(pick(pnl)),
-              avg_cost: npMean(pick(c.cost)),
-              llm_share: rows.filter((k) => c.source[k] === AGENT).length / rows.length,
-              avg_drawdown: npMean(pick(dd))
-            }
-          ]
-        })
-    )
+  const scratch = new Float64Array(run.steps)
+  const groupBy = (codes: ArrayLike<number>, names: readonly string[]) => {
+    const rows = groupRows(codes, names.length, run.steps)
+    const out: Record<string, Record<string, number>> = {}
+    names.forEach((name, g) => {
+      const r = rows[g]!
+      if (r.length === 0) return
+      let agent = 0
+      for (let i = 0; i < r.length; i++) if (c.source[r[i]!] === AGENT) agent++
+      out[name] = {
+        steps: r.length,
+        avg_pnl: npMean(gather(pnl, r, scratch)),
+        total_pnl: npSum(gather(pnl, r, scratch)),
+        avg_cost: npMean(gather(c.cost, r, scratch)),
+        llm_share: agent / r.length,
+        avg_drawdown: npMean(gather(dd, r, scratch))
+      }
+    })
+    return out
+  }
   const totalPnl = npSum(pnl)
   const totalCost = npSum(c.cost)
   const sum = (name: string) => npSum(c.pnlByComponent[name] ?? [])
@@ -139,7 +161,9 @@ export function volSurfaceTelemetry(run: LabRun<VolSurfaceMarket>, config: VolSu
   const { switches, longestHold } = switchesAndStreak(c.action)
   const sources: Record<string, number> = {}
   for (const s of c.source) sources[POLICY_SOURCES[s] ?? String(s)] = (sources[POLICY_SOURCES[s] ?? String(s)] ?? 0) + 1
-  const byRegime = (values: ArrayLike<number>) => Object.fromEntries(run.regimeNames.map((name, r) => [name, npSum(Array.from({ length: run.steps }, (_, k) => (c.regime[k] === r ? values[k]! : 0)))]))
+  const rows = groupRows(c.regime, run.regimeNames.length, run.steps)
+  const scratch = new Float64Array(run.steps)
+  const byRegime = (values: ArrayLike<number>) => sumByGroup(values, rows, run.regimeNames, scratch)
   const tables = volSurfaceTables(run, dd)
   const m = run.market
   let jumps = 0

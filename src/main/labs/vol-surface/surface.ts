@@ -16,6 +16,12 @@ export interface SurfaceGrid {
   call: number
   slopeBy: [number, number, number]
   curvatureBy: [number, number, number]
+  /**
+   * term_i · (smile_j · tilt_j) per regime (regime-major, tenor rows × moneyness columns): the
+   * notebook's outer product without σ. Skew pressure, slope and curvature are regime lookups,
+   * so the grid at t is σ_t times the regime's table (then the clip).
+   */
+  shapeByRegime: Float64Array
   /** Per-tenor sensitivities a_i, b_i (zeros unless corrections.tenor_sensitivity = per_tenor). */
   vovSensitivity: Float64Array
   jumpSensitivity: Float64Array
@@ -40,16 +46,36 @@ export function surfaceGrid(config: VolSurfaceConfig): SurfaceGrid {
   const tau = Float64Array.from(tenorsDays, (d) => (d - lo) / Math.max(1e-12, hi - lo))
   const tauMean = npMean(tau)
   const perTenor = config.corrections.tenor_sensitivity === 'per_tenor'
+  const tauCentered = tau.map((x) => x - tauMean)
+  const slopeBy = byCode(sp.term_structure_slope)
+  const curvatureBy = byCode(sp.smile_curvature)
+  const skewBy = byCode(config.market_params.skew_pressure)
+  const nM = moneyness.length
+  const shapeByRegime = new Float64Array(3 * n * nM)
+  for (let r = 0; r < 3; r++) {
+    const skp = skewBy[r]!
+    for (let i = 0; i < n; i++) {
+      const term = 1.0 + slopeBy[r]! * tauCentered[i]!
+      for (let j = 0; j < nM; j++) {
+        const mj = moneyness[j]!
+        const smile = 1.0 + curvatureBy[r]! * (mj * mj)
+        const tilt = 1.0 + 0.55 * skp * -mj + 0.1 * skp * -Math.max(mj, 0)
+        // notebook cell 4: np.outer(term_factor, smile * tilt)
+        shapeByRegime[(r * n + i) * nM + j] = term * (smile * tilt)
+      }
+    }
+  }
   return {
     tenorsDays,
     moneyness,
-    tauCentered: tau.map((x) => x - tauMean),
+    tauCentered,
     tenor30: nearest(tenorsDays, 30.0),
     atm: nearest(moneyness, 0.0),
     put: nearest(moneyness, -0.05),
     call: nearest(moneyness, 0.05),
-    slopeBy: byCode(sp.term_structure_slope),
-    curvatureBy: byCode(sp.smile_curvature),
+    slopeBy,
+    curvatureBy,
+    shapeByRegime,
     vovSensitivity: perTenor ? Float64Array.from(sp.tenor_vov_sensitivity) : new Float64Array(n),
     jumpSensitivity: perTenor ? Float64Array.from(sp.tenor_jump_sensitivity) : new Float64Array(n),
     perTenor
@@ -64,26 +90,19 @@ export function surfaceGrid(config: VolSurfaceConfig): SurfaceGrid {
  * Corrected (per_tenor): the product is scaled by 1 + a_i·vov_t + b_i·|jump_t| before the clip.
  */
 export function fillSurface(state: StatePath, t: number, grid: SurfaceGrid, out: Float64Array): void {
-  const r = state.regime[t]!
-  const slope = grid.slopeBy[r]!
-  const curvature = grid.curvatureBy[r]!
-  const skp = state.skew[t]!
-  const sigma = state.vol[t]!
-  const m = grid.moneyness
-  const columns = m.length
-  for (let i = 0; i < grid.tenorsDays.length; i++) {
-    const term = 1.0 + slope * grid.tauCentered[i]!
-    const shape = grid.perTenor ? 1.0 + grid.vovSensitivity[i]! * state.vov[t]! + grid.jumpSensitivity[i]! * state.jump[t]! : 1.0
-    for (let j = 0; j < columns; j++) {
-      const mj = m[j]!
-      const smile = 1.0 + curvature * (mj * mj)
-      const tilt = 1.0 + 0.55 * skp * -mj + 0.1 * skp * -Math.max(mj, 0)
-      // notebook: vol_t * np.outer(term, smile * tilt)
-      let iv = sigma * (term * (smile * tilt))
-      if (grid.perTenor) iv *= shape
-      out[i * columns + j] = Math.min(Math.max(iv, 0.01), 2.0)
-    }
-  }
+  const nT = grid.tenorsDays.length
+  const nM = grid.moneyness.length
+  for (let i = 0; i < nT; i++) for (let j = 0; j < nM; j++) out[i * nM + j] = ivAt(state, t, grid, i, j)
+}
+
+/** One point of the grid at state t: tenor row i, moneyness column j (see fillSurface). */
+export function ivAt(state: StatePath, t: number, grid: SurfaceGrid, i: number, j: number): number {
+  const nT = grid.tenorsDays.length
+  const nM = grid.moneyness.length
+  // notebook: vol_t * np.outer(term, smile * tilt), clipped to [0.01, 2.00]
+  let iv = state.vol[t]! * grid.shapeByRegime[(state.regime[t]! * nT + i) * nM + j]!
+  if (grid.perTenor) iv *= 1.0 + grid.vovSensitivity[i]! * state.vov[t]! + grid.jumpSensitivity[i]! * state.jump[t]!
+  return Math.min(Math.max(iv, 0.01), 2.0)
 }
 
 /** The surface's per-state features the policy and the book read (arrays of length T). */
@@ -106,7 +125,6 @@ export interface VolSurfaceMarket extends StatePath {
 export function buildFeatures(state: StatePath, grid: SurfaceGrid, config: VolSurfaceConfig): SurfaceFeatures {
   const { T } = state
   const nT = grid.tenorsDays.length
-  const nM = grid.moneyness.length
   const measured = config.corrections.calendar_slope === 'grid_atm'
   const f: SurfaceFeatures = {
     ivAtm30: new Float64Array(T),
@@ -115,15 +133,13 @@ export function buildFeatures(state: StatePath, grid: SurfaceGrid, config: VolSu
     termSlope: new Float64Array(T),
     ivAtmByTenor: new Float64Array(T * nT)
   }
-  const iv = new Float64Array(nT * nM)
-  const row30 = grid.tenor30 * nM
+  // only the points the book reads: the 30-day row's ATM and wings, and every tenor's ATM
   for (let t = 0; t < T; t++) {
-    fillSurface(state, t, grid, iv)
-    f.ivAtm30[t] = iv[row30 + grid.atm]!
-    f.ivPut30[t] = iv[row30 + grid.put]!
-    f.ivCall30[t] = iv[row30 + grid.call]!
-    for (let i = 0; i < nT; i++) f.ivAtmByTenor[t * nT + i] = iv[i * nM + grid.atm]!
-    f.termSlope[t] = measured ? iv[(nT - 1) * nM + grid.atm]! - iv[grid.atm]! : grid.slopeBy[state.regime[t]!]!
+    for (let i = 0; i < nT; i++) f.ivAtmByTenor[t * nT + i] = ivAt(state, t, grid, i, grid.atm)
+    f.ivAtm30[t] = f.ivAtmByTenor[t * nT + grid.tenor30]!
+    f.ivPut30[t] = ivAt(state, t, grid, grid.tenor30, grid.put)
+    f.ivCall30[t] = ivAt(state, t, grid, grid.tenor30, grid.call)
+    f.termSlope[t] = measured ? f.ivAtmByTenor[t * nT + nT - 1]! - f.ivAtmByTenor[t * nT]! : grid.slopeBy[state.regime[t]!]!
   }
   return f
 }
