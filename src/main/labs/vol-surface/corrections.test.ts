@@ -3,7 +3,7 @@ import { POLICY_SOURCES, resolveLabConfig, runCollected, type Policy } from '../
 import { VOL_SURFACE_PRESETS, type VolSurfaceConfig } from './config'
 import { volSurfaceLab } from './lab'
 import { STRESS } from './market'
-import { notebookDrawdown, volSurfaceMetrics } from './metrics'
+import { notebookDrawdown, volSurfaceMetrics, volSurfaceReport } from './metrics'
 import type { VolSurfaceAction, VolSurfaceObservation } from './policy'
 import { bsAtmCashGamma, bsAtmVega, fillSurface } from './surface'
 
@@ -144,6 +144,10 @@ describe('vol-surface corrected preset', () => {
     expect(c.calendar).toBe(1)
     expect(c.vega).toBe(0)
     expect(c.gamma).toBeLessThan(0) // short the 7-day leg's gamma, long the 180-day leg's smaller one
+    // the report carries the Greeks only when they are on
+    const report = async (config: VolSurfaceConfig) => (volSurfaceReport(await runCollected(volSurfaceLab, config), config).telemetry as { greeks: { min_book_cash_gamma: number } | null }).greeks
+    expect(await report(faithful)).toBeNull()
+    expect((await report(fixed))!.min_book_cash_gamma).toBeLessThan(0)
   })
 
   it('the corrected preset runs end to end, differs from faithful and reaches LONG_VOL in stress', async () => {

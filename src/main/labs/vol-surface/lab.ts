@@ -16,7 +16,7 @@ import { bookGreeks, volSurfaceAt, volSurfaceMarket, type VolSurfaceMarket } fro
 /** The P&L components the mark writes, in the order the notebook sums them (cell 5, step_pnl). */
 export const PNL_COMPONENTS = ['carry', 'vega', 'calendar', 'convexity'] as const
 
-const REPORT_COLUMNS = ['regime', 'action', 'source', 'markPnl', 'pnlByComponent', 'cost', 'costByComponent', 'equity'] as const
+const REPORT_COLUMNS = ['regime', 'action', 'source', 'position', 'markPnl', 'pnlByComponent', 'cost', 'costByComponent', 'equity'] as const
 
 export const volSurfaceLab: Lab<VolSurfaceConfig, VolSurfaceMarket, VolSurfaceObservation, VolSurfaceAction> = {
   id: 'vol-surface',

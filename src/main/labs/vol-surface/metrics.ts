@@ -1,7 +1,7 @@
 import { POLICY_SOURCES, actionCounts, cumulative, regimeCounts, switchesAndStreak, type LabReport, type LabRun } from '../../engine/kernel'
 import { npMean, npSum } from '../common/numpy'
 import type { VolSurfaceConfig } from './config'
-import type { VolSurfaceMarket } from './surface'
+import { bookGreeks, type VolSurfaceMarket } from './surface'
 
 // The notebook's telemetry summary (cell 9) under its own names, its tables (cell 10) and the
 // run's telemetry. Kernel step k is the notebook's t = k + 1; the equity column is the notebook's
@@ -183,8 +183,31 @@ export function volSurfaceTelemetry(run: LabRun<VolSurfaceMarket>, config: VolSu
       de_risk_steps: sources.RISK ?? 0
     },
     policy: { sources },
+    greeks: greeksTelemetry(run, config, rows),
     pnl: { mechanism_decomposition: tables.mechanismDecomposition, mechanism_decomposition_notebook: tables.mechanismDecompositionNotebook }
   }
+}
+
+/**
+ * Corrected (greeks = black_scholes): the Black–Scholes vega and cash gamma of the book each step
+ * carried in (as the policy saw them), averaged by regime, and the shortest gamma reached.
+ */
+function greeksTelemetry(run: LabRun<VolSurfaceMarket>, config: VolSurfaceConfig, rows: readonly Int32Array[]): Record<string, unknown> | null {
+  if (config.corrections.greeks !== 'black_scholes') return null
+  const p = run.columns.position
+  const vega = new Float64Array(run.steps)
+  const gamma = new Float64Array(run.steps)
+  const out = { bookVega: 0, bookCashGamma: 0 }
+  for (let k = 1; k < run.steps; k++) {
+    bookGreeks(run.market, k + 1, p[2 * (k - 1)]!, p[2 * (k - 1) + 1]!, config, out)
+    vega[k] = out.bookVega
+    gamma[k] = out.bookCashGamma
+  }
+  const scratch = new Float64Array(run.steps)
+  const meanBy = (values: Float64Array) => Object.fromEntries(run.regimeNames.map((name, g) => [name, rows[g]!.length ? npMean(gather(values, rows[g]!, scratch)) : null]))
+  let minGamma = 0
+  for (let k = 0; k < run.steps; k++) minGamma = Math.min(minGamma, gamma[k]!)
+  return { mean_book_vega_by_regime: meanBy(vega), mean_book_cash_gamma_by_regime: meanBy(gamma), min_book_cash_gamma: minGamma }
 }
 
 /**
