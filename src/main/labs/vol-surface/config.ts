@@ -91,7 +91,9 @@ const SurfaceParams = z
     smile_curvature: perRegime(num, 0.5, 0.65, 0.9, { description: 'Smile curvature by regime (1 + c·m²)', unit: '' }),
     // corrected only (corrections.tenor_sensitivity = per_tenor): IV[i,·] ∝ 1 + a_i·vov + b_i·|jump|
     tenor_vov_sensitivity: z.array(nonNegative()).default(() => [1.0, 0.6, 0.3, 0.1]).meta({ description: 'Per-tenor response to vol-of-vol, a_i (corrected), one per tenor', unit: '' }),
-    tenor_jump_sensitivity: z.array(nonNegative()).default(() => [6.0, 3.0, 1.0, 0.3]).meta({ description: 'Per-tenor response to the jump proxy, b_i (corrected), one per tenor', unit: '' })
+    tenor_jump_sensitivity: z.array(nonNegative()).default(() => [6.0, 3.0, 1.0, 0.3]).meta({ description: 'Per-tenor response to the jump proxy, b_i (corrected), one per tenor', unit: '' }),
+    // option (corrections.regime_anticipation = markov_horizon): IV[i,·] × (1 + w·P^{h_i}[regime, stress])
+    anticipation_weight: nonNegative().default(0.5).meta({ description: 'Weight of the chance of stress at a tenor\'s expiry in its vol (regime_anticipation option)', unit: '' })
   })
   .prefault({})
 
@@ -158,7 +160,14 @@ const Corrections = z
     /** record_only: the stop is noted and nothing changes; de_risk: from then on the book is taken flat at the rate limit. */
     drawdown_stop: z.enum(['record_only', 'de_risk'], { error: 'must be "record_only" or "de_risk"' }).default('record_only'),
     /** none: positions are abstract vega units; black_scholes: the book's vega and cash gamma from the grid's ATM vols. */
-    greeks: z.enum(['none', 'black_scholes'], { error: 'must be "none" or "black_scholes"' }).default('none')
+    greeks: z.enum(['none', 'black_scholes'], { error: 'must be "none" or "black_scholes"' }).default('none'),
+    /**
+     * An option, off in both presets (spec §2.10's forward-looking term): none; markov_horizon:
+     * each tenor's vols rise with the chance, from today's regime, of being in stress at its expiry
+     * (P^h from the transition matrix, h = tenor days in steps), so long tenors carry the regime's
+     * persistence and the surface moves before realised vol does.
+     */
+    regime_anticipation: z.enum(['none', 'markov_horizon'], { error: 'must be "none" or "markov_horizon"' }).default('none')
   })
   .prefault({})
 

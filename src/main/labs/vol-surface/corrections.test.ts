@@ -5,7 +5,7 @@ import { volSurfaceLab } from './lab'
 import { STRESS } from './market'
 import { notebookDrawdown, volSurfaceMetrics, volSurfaceReport } from './metrics'
 import type { VolSurfaceAction, VolSurfaceObservation } from './policy'
-import { bsAtmCashGamma, bsAtmVega, fillSurface } from './surface'
+import { bsAtmCashGamma, bsAtmVega, fillSurface, stressAtExpiry } from './surface'
 
 // What each correction of the `corrected` preset changes, one switch at a time against faithful.
 
@@ -20,7 +20,7 @@ describe('vol-surface corrected preset', () => {
     const corrected = resolveLabConfig(volSurfaceLab, 'corrected', {})
     const undo = { ...corrected, corrections: faithful.corrections, execution_params: { ...corrected.execution_params, impact_scale: faithful.execution_params.impact_scale } }
     expect(undo).toEqual(faithful)
-    expect(corrected.corrections).toEqual({ tenor_sensitivity: 'per_tenor', calendar_slope: 'grid_atm', impact_base: 'current_equity', drawdown_stop: 'de_risk', greeks: 'black_scholes' })
+    expect(corrected.corrections).toEqual({ tenor_sensitivity: 'per_tenor', calendar_slope: 'grid_atm', impact_base: 'current_equity', drawdown_stop: 'de_risk', greeks: 'black_scholes', regime_anticipation: 'none' })
   })
 
   it('tenor_sensitivity: a jump lifts the 7-day row more than the 180-day row; the notebook scales every tenor alike', () => {
@@ -148,6 +148,28 @@ describe('vol-surface corrected preset', () => {
     const report = async (config: VolSurfaceConfig) => (volSurfaceReport(await runCollected(volSurfaceLab, config), config).telemetry as { greeks: { min_book_cash_gamma: number } | null }).greeks
     expect(await report(faithful)).toBeNull()
     expect((await report(fixed))!.min_book_cash_gamma).toBeLessThan(0)
+  })
+
+  it('regime_anticipation (an option, off in both presets): long tenors carry the chance of stress at expiry', () => {
+    const on = withSwitch({ 'corrections.regime_anticipation': 'markov_horizon' })
+    expect(resolveLabConfig(volSurfaceLab, 'corrected', {}).corrections.regime_anticipation).toBe('none')
+    const P = faithful.regimes.markov_P
+    const p = stressAtExpiry(P, [1, 180])
+    expect(p[0]).toBe(P[0]![2]) // one step ahead from calm: P[calm][stress]
+    expect(p[2 * 2]).toBe(P[2]![2])
+    // far out every regime converges to the stationary chance of stress (≈ 0.127)
+    expect(p[1]).toBeCloseTo(0.127, 2)
+    expect(p[2 * 2 + 1]).toBeCloseTo(0.127, 2)
+    const a = volSurfaceLab.market(faithful, {})
+    const b = volSurfaceLab.market(on, {})
+    const calm = a.regime.findIndex((r, i) => i > 0 && r === 0)
+    const gridA = new Float64Array(20)
+    const gridB = new Float64Array(20)
+    fillSurface(a, calm, a.grid, gridA)
+    fillSurface(b, calm, b.grid, gridB)
+    // in calm the 180-day vols rise more than the 7-day ones: stress is likelier by expiry
+    expect(gridB[17]! / gridA[17]!).toBeGreaterThan(gridB[2]! / gridA[2]!)
+    expect(gridB[2]! / gridA[2]!).toBeCloseTo(1 + 0.5 * stressAtExpiry(P, [7])[0]!, 12)
   })
 
   it('the corrected preset runs end to end, differs from faithful and reaches LONG_VOL in stress', async () => {

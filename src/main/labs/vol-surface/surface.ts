@@ -28,6 +28,22 @@ export interface SurfaceGrid {
   perTenor: boolean
 }
 
+/** P^h[r][stress] for every regime r and tenor (h = tenor days, rounded, in steps): regime-major. */
+export function stressAtExpiry(P: readonly (readonly number[])[], tenorsDays: readonly number[]): Float64Array {
+  const out = new Float64Array(3 * tenorsDays.length)
+  let power = [
+    [1, 0, 0],
+    [0, 1, 0],
+    [0, 0, 1]
+  ]
+  let h = 0
+  tenorsDays.forEach((days, i) => {
+    for (; h < Math.round(days); h++) power = power.map((row) => [0, 1, 2].map((j) => row[0]! * P[0]![j]! + row[1]! * P[1]![j]! + row[2]! * P[2]![j]!))
+    for (let r = 0; r < 3; r++) out[r * tenorsDays.length + i] = power[r]![2]!
+  })
+  return out
+}
+
 /** np.argmin(|values − x|): the first index of the smallest distance. */
 function nearest(values: readonly number[], x: number): number {
   let best = 0
@@ -52,6 +68,7 @@ export function surfaceGrid(config: VolSurfaceConfig): SurfaceGrid {
   const skewBy = byCode(config.market_params.skew_pressure)
   const nM = moneyness.length
   const shapeByRegime = new Float64Array(3 * n * nM)
+  const anticipation = config.corrections.regime_anticipation === 'markov_horizon' ? stressAtExpiry(config.regimes.markov_P, tenorsDays) : null
   for (let r = 0; r < 3; r++) {
     const skp = skewBy[r]!
     for (let i = 0; i < n; i++) {
@@ -61,7 +78,9 @@ export function surfaceGrid(config: VolSurfaceConfig): SurfaceGrid {
         const smile = 1.0 + curvatureBy[r]! * (mj * mj)
         const tilt = 1.0 + 0.55 * skp * -mj + 0.1 * skp * -Math.max(mj, 0)
         // notebook cell 4: np.outer(term_factor, smile * tilt)
-        shapeByRegime[(r * n + i) * nM + j] = term * (smile * tilt)
+        const shape = term * (smile * tilt)
+        // option: the chance of stress at this tenor's expiry lifts its vols
+        shapeByRegime[(r * n + i) * nM + j] = anticipation ? shape * (1.0 + sp.anticipation_weight * anticipation[r * n + i]!) : shape
       }
     }
   }
