@@ -1,4 +1,5 @@
 import { wholeRunReport, type Lab } from '../../engine/kernel'
+import { stressLabels } from '../price-series'
 import { VOL_SURFACE_PRESETS, VolSurfaceConfigSchema, volSurfaceStressMenu, type VolSurfaceConfig } from './config'
 import { volSurfaceExecution } from './execution'
 import { CALM, STRESS } from './market'
@@ -113,5 +114,13 @@ export const volSurfaceLab: Lab<VolSurfaceConfig, VolSurfaceMarket, VolSurfaceOb
 
   // the columns the summary, tables and telemetry read (metrics.ts)
   report: (c, m) => wholeRunReport(volSurfaceLab, c, m, (run) => volSurfaceReport(run, c), REPORT_COLUMNS),
-  stressMenu: volSurfaceStressMenu
+  stressMenu: volSurfaceStressMenu,
+  priceSeries: {
+    name: 'spot (the option underlying)',
+    // transition and stress both count as stressed (not calm) for the two-state regime model
+    series: (c) => {
+      const m = volSurfaceMarket(c)
+      return { closes: m.spot, labels: stressLabels(m.regime) }
+    }
+  }
 }
