@@ -11,7 +11,7 @@ describe('lab price series for the regime model', () => {
 
   it('every lab with a traded price gives positive closes and 0/1 labels, one per bar, deterministically', () => {
     const withPrices = [...labRegistry.entries()].filter(([, m]) => m.priceSeries)
-    expect(withPrices.map(([id]) => id).sort()).toEqual(['funding-basis', 'fx-carry', 'heston-regime', 'latency-arb', 'microstructure'])
+    expect(withPrices.map(([id]) => id).sort()).toEqual(['funding-basis', 'fx-carry', 'heston-regime', 'latency-arb', 'microstructure', 'vol-surface'])
     for (const [id, module] of withPrices) {
       const plan = planLab({ task: 'lab', lab: id, preset: 'faithful', overrides: {} })
       const series = module.priceSeries!.series(plan.config)

@@ -6,11 +6,12 @@ import { hestonRegimeLab } from './heston-regime/lab'
 import { latencyArbLab } from './latency-arb/lab'
 import { microstructureLab } from './microstructure/lab'
 import { oilCurveLab } from './oil-curve/lab'
+import { volSurfaceLab } from './vol-surface/lab'
 import { yieldCurveLab } from './yield-curve/lab'
 
 // Every mechanism lab the engine can run, by id. A lab joins by adding one line here: the
 // engine, the CLI, the catalogue the UI reads (labs.list) and the tests all go through this list.
-const labs: AnyLab[] = [oilCurveLab, fxCarryLab, yieldCurveLab, creditSpreadsLab, fundingBasisLab, latencyArbLab, microstructureLab, hestonRegimeLab]
+const labs: AnyLab[] = [oilCurveLab, fxCarryLab, yieldCurveLab, creditSpreadsLab, volSurfaceLab, fundingBasisLab, latencyArbLab, microstructureLab, hestonRegimeLab]
 
 export const labRegistry: ReadonlyMap<string, AnyLab> = new Map(labs.map((lab) => [lab.id, lab]))
 

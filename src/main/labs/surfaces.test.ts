@@ -16,7 +16,8 @@ describe('surface frames of every lab', () => {
     microstructure: { layout: 'grid', shape: [2, 5] },
     'heston-regime': { layout: 'coordinates', shape: [100, 3] },
     'yield-curve': { layout: 'curve', shape: [9] },
-    'oil-curve': { layout: 'curve', shape: [12] }
+    'oil-curve': { layout: 'curve', shape: [12] },
+    'vol-surface': { layout: 'grid', shape: [4, 5] }
   }
 
   it('covers every lab', () => {

@@ -159,3 +159,27 @@ export function tradedNotionalCost<Ctx>(p: { feeBps: number; slippageBps: number
     }
   }
 }
+
+/**
+ * A fixed cost every step, proportional bps and a liquidity-scaled impact on the gross units
+ * traded, each on an equity base (book ch.6 §2.5; notebook cell 5, execution_cost):
+ *   proportional = (cost_bps·1e−4)·units·base,  impact = units·λ·illiquidity(state)·impactBase(state)·impactScale
+ *   total = (fixed + proportional) + impact
+ * in the notebook's order of operations (base = E0, impactBase = E0, impactScale = 1e−6).
+ */
+export function unitsOnEquityCost<Ctx>(p: { fixed: number; costBps: number; base: number; lambda: number; impactScale: number; illiquidity: (context: Ctx) => number; impactBase: (context: Ctx) => number }): ExecutionModel<Ctx> {
+  return {
+    name: 'proportional + illiquidity-scaled impact on equity',
+    kind: 'cost',
+    components: ['proportional', 'impact', 'fixed'],
+    execute(trade, context, cost) {
+      const units = grossNotional(trade)
+      const proportional = p.costBps * 1e-4 * units * p.base
+      const impact = units * p.lambda * p.illiquidity(context) * p.impactBase(context) * p.impactScale
+      cost[0] = proportional
+      cost[1] = impact
+      cost[2] = p.fixed
+      return p.fixed + proportional + impact
+    }
+  }
+}
