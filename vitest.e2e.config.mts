@@ -10,6 +10,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // A page waits on real services (a restart, a worker's first run): on a loaded machine one
+    // second is not enough, and a poll that gives up early fails a test for the wrong reason.
+    expect: { poll: { timeout: 15_000 } },
     pool: 'forks'
   }
 })
