@@ -285,6 +285,8 @@ export const LabResults = z.strictObject({
   steps: z.int(),
   plannedSteps: z.int(),
   halted: z.boolean(),
+  /** Why the lab ended the run early (a reference that fails at the next step); absent when the drawdown stop halted it or nothing did. */
+  haltReason: z.string().optional(),
   regimeNames: z.array(z.string()),
   actionNames: z.array(z.string()),
   costComponents: z.array(z.string()),
