@@ -36,7 +36,10 @@ const CASES: Record<string, BenchCase> = {
   'latency-arb': { overrides: { T: 1_000_000 } },
   microstructure: { overrides: { steps: 200_000 } },
   // its walk-forward refits the baselines every 20 bars on all bars before: the market dominates
-  'heston-regime': { overrides: { n_steps: 5_000 } }
+  'heston-regime': { overrides: { n_steps: 5_000 } },
+  // the notebook steps its system inside the loop; the lab simulates it up front (its market) and
+  // keeps every step's institutions for the surface, so T is capped at 20,000; stop that cannot fire
+  cascade: { overrides: { T: 20_000, 'risk_params.max_dd_stop': 1 }, notebook: { T: 20_000, set: ['risk_params.max_dd_stop=1.0'] } }
 }
 
 interface NotebookTiming {

@@ -59,7 +59,10 @@ const MarketParams = z
     const W = m.exposures
     if (W === null) return
     const n = m.N_institutions
-    if (W.length !== n) ctx.addIssue({ code: 'custom', path: ['exposures'], message: `must be a ${n} × ${n} matrix, one row per institution (got ${W.length} rows)` })
+    if (W.length !== n) {
+      ctx.addIssue({ code: 'custom', path: ['exposures'], message: `must be a ${n} × ${n} matrix, one row per institution (got ${W.length} rows)` })
+      return
+    }
     W.forEach((row, i) => {
       if (row.length !== n) ctx.addIssue({ code: 'custom', path: ['exposures', i], message: `row ${i} must have ${n} entries, one per institution (got ${row.length})` })
       else if (row[i] !== 0) ctx.addIssue({ code: 'custom', path: ['exposures', i, i], message: `must be 0 (an institution has no exposure to itself; got ${row[i]})` })

@@ -73,7 +73,7 @@ export function Network({ values, nodes, link, unit, scale, size = 460 }: Networ
         </g>
       </svg>
       {hovered && (
-        <div className="chart-tooltip network-tooltip" data-testid="network-tooltip">
+        <div className="chart-tooltip network-tooltip" style={{ left: size + 8 }} data-testid="network-tooltip">
           <b>
             {nodes.name} {hovered.label}
           </b>
