@@ -16,7 +16,7 @@ describe('surface view', () => {
   beforeAll(async () => {
     session = await openWorkstation(join(mkdtempSync(join(tmpdir(), 'mechanica-e2e-surface-')), 'mechanica.db'))
     page = session.page
-    for (const lab of ['funding-basis', 'latency-arb', 'microstructure', 'heston-regime', 'credit-spreads', 'fx-carry', 'yield-curve', 'oil-curve', 'vol-surface']) runs[lab] = await startLabRun(page, lab)
+    for (const lab of ['funding-basis', 'latency-arb', 'microstructure', 'heston-regime', 'credit-spreads', 'fx-carry', 'yield-curve', 'oil-curve', 'vol-surface', 'cascade']) runs[lab] = await startLabRun(page, lab)
     for (const id of Object.values(runs)) await waitForRun(page, id)
     await openView(page, '4')
     await page.getByTestId('surface-view').waitFor()
@@ -33,7 +33,8 @@ describe('surface view', () => {
       'yield-curve': { layout: 'curve', element: 'strip-curve' },
       'oil-curve': { layout: 'curve', element: 'strip-curve' },
       'heston-regime': { layout: 'coordinates', element: 'coordinate-momentum' },
-      'vol-surface': { layout: 'grid', element: 'heatmap-canvas' }
+      'vol-surface': { layout: 'grid', element: 'heatmap-canvas' },
+      cascade: { layout: 'network', element: 'network' }
     }
     for (const [lab, { layout, element }] of Object.entries(expected)) {
       await page.locator('select.run-picker').selectOption(String(runs[lab]))
@@ -42,6 +43,30 @@ describe('surface view', () => {
       await page.getByTestId('surface-summaries').locator('tr').first().waitFor()
       await page.screenshot({ path: screenshotPath(`surface-${lab}`) })
     }
+  })
+
+  it('draws the cascade network: a node per institution coloured by its distress at the scrubbed step, links per exposure', async () => {
+    const runId = runs.cascade!
+    await page.locator('select.run-picker').selectOption(String(runId))
+    const network = page.getByTestId('network')
+    await network.waitFor({ timeout: 30_000 })
+    await page.getByTestId('surface-slider').fill('60')
+    await expect.poll(() => page.getByTestId('surface-step').getAttribute('data-t')).toBe('60')
+    const frame = await callApi<{ frames: unknown; axes: Array<{ labels: string[] }> }>(page, 'runs.surfaces', { runId, from: 60, count: 1, stride: 1, frames: true })
+    const values = decodeF64(frame.frames)
+    const n = frame.axes[0]!.labels.length
+    const width = frame.axes[1]!.labels.length
+    expect(await network.getAttribute('data-nodes')).toBe(String(n))
+    let links = 0
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && values[i * width + j]! !== 0) links++
+    expect(await network.getAttribute('data-links')).toBe(String(links))
+    // each node carries its distress at step 60 (the first node quantity)
+    await expect.poll(() => page.getByTestId('network-node').first().getAttribute('data-value')).toBe(String(values[n]))
+    await page.getByTestId('network-node').nth(3).hover()
+    await page.getByTestId('network-tooltip').waitFor()
+    expect(await page.getByTestId('network-tooltip').textContent()).toContain('I04')
+    await page.screenshot({ path: screenshotPath('surface-cascade-network') })
+    await page.mouse.move(5, 5)
   })
 
   it('scrubs to a step and shows the engine\'s value under the pointer', async () => {

@@ -115,6 +115,7 @@ async function commandRun(positionals: string[], values: { preset?: string; seed
     codeVersion: r.manifest.codeVersion,
     steps: r.steps,
     halted: r.halted,
+    ...(r.haltReason === undefined ? {} : { haltReason: r.haltReason }),
     metrics: r.metrics,
     actions: r.actions,
     regimeCounts: r.regimeCounts,
@@ -123,7 +124,7 @@ async function commandRun(positionals: string[], values: { preset?: string; seed
   }
   if (values.json) console.log(JSON.stringify(summary, null, 2))
   else {
-    console.log(`${summary.lab} (${summary.preset}, seed ${summary.seed}): ${summary.steps} steps${summary.halted ? ', halted by the drawdown stop' : ''}`)
+    console.log(`${summary.lab} (${summary.preset}, seed ${summary.seed}): ${summary.steps} steps${summary.halted ? `, halted ${r.haltReason === undefined ? 'by the drawdown stop' : `(${r.haltReason})`}` : ''}`)
     for (const [k, v] of Object.entries(summary.metrics)) console.log(`  ${k.padEnd(28)} ${v}`)
     console.log(`  actions ${Object.entries(summary.actions).map(([k, v]) => `${k} ${v}`).join(' / ')}`)
     console.log(`  configHash ${summary.configHash}\n  resultsHash ${summary.resultsHash}`)

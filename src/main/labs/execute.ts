@@ -211,6 +211,7 @@ export async function executeLab(spec: LabRunSpec, options: ExecuteOptions = {})
     steps: end.steps,
     plannedSteps: end.plannedSteps,
     halted: end.halted,
+    ...(end.haltReason === undefined ? {} : { haltReason: end.haltReason }),
     regimeNames: [...regimeNames],
     actionNames: [...lab.actions],
     costComponents: [...costComponents],

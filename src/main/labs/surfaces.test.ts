@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { planLab } from './execute'
 import { labIds } from './registry'
-import { surfaceFrames, surfaceSource } from './surfaces'
+import { surfaceFrames, surfaceLayout, surfaceSource } from './surfaces'
 
 const spec = (lab: string, overrides: Record<string, unknown> = {}) => ({ task: 'lab' as const, lab, preset: 'faithful', overrides })
 
 // Every lab's surface as the Surface view gets it: shape, layout, determinism, and each frame
 // equal to the lab's own surface(market, t) on a market simulated afresh.
 describe('surface frames of every lab', () => {
-  const expected: Record<string, { layout: string; shape: number[] }> = {
+  // overrides: a run long enough for the 40 frames asked for
+  const expected: Record<string, { layout: string; shape: number[]; overrides?: Record<string, unknown> }> = {
     'fx-carry': { layout: 'grid', shape: [6, 3] },
     'credit-spreads': { layout: 'grid', shape: [2, 5] },
     'funding-basis': { layout: 'curve', shape: [5] },
@@ -17,16 +18,17 @@ describe('surface frames of every lab', () => {
     'heston-regime': { layout: 'coordinates', shape: [100, 3] },
     'yield-curve': { layout: 'curve', shape: [9] },
     'oil-curve': { layout: 'curve', shape: [12] },
-    'vol-surface': { layout: 'grid', shape: [4, 5] }
+    'vol-surface': { layout: 'grid', shape: [4, 5] },
+    cascade: { layout: 'network', shape: [18, 24], overrides: { T: 300 } }
   }
 
   it('covers every lab', () => {
     expect(labIds().sort()).toEqual(Object.keys(expected).sort())
   })
 
-  for (const [lab, { layout, shape }] of Object.entries(expected)) {
+  for (const [lab, { layout, shape, overrides }] of Object.entries(expected)) {
     it(`${lab}: ${layout} ${shape.join(' × ')}, deterministic, frame at t is lab.surface(market, t)`, () => {
-      const source = surfaceSource(spec(lab))
+      const source = surfaceSource(spec(lab, overrides))
       const window = { from: 3, count: 40, stride: 7, frames: true }
       const result = surfaceFrames(source, window)
       const size = shape.reduce((a, b) => a * b, 1)
@@ -37,7 +39,7 @@ describe('surface frames of every lab', () => {
       expect(Array.from(result.t)).toEqual(Array.from({ length: 40 }, (_, k) => 3 + 7 * k))
 
       // A fresh market from the same spec, not the cached one.
-      const plan = planLab(spec(lab))
+      const plan = planLab(spec(lab, overrides))
       const definition = plan.lab
       const market = definition.market(plan.config, {})
       for (const k of [0, 17, 39]) {
@@ -94,5 +96,35 @@ describe('surface frames of every lab', () => {
     expect(() => surfaceFrames(source, { from: 5000, count: 1, stride: 1, frames: true })).toThrow(/from must be < 5000/)
     // the window ends with the run
     expect(surfaceFrames(source, { from: 4990, count: 50, stride: 3, frames: true }).t.length).toBe(4)
+  })
+
+  it('a network surface reads as nodes and links: link count, density, hub in-strength, each node quantity\'s mean, max and min', () => {
+    const result = surfaceFrames(surfaceSource(spec('cascade')), { from: 0, count: 3, stride: 30, frames: true })
+    const n = result.axes[0]!.labels.length
+    const width = result.axes[1]!.labels.length
+    expect(result.axes[1]!.labels.slice(0, n)).toEqual(result.axes[0]!.labels)
+    const byName = Object.fromEntries(result.summaries.map((s) => [s.name, s.values]))
+    for (let k = 0; k < 3; k++) {
+      const f = result.frames!.subarray(k * result.size, (k + 1) * result.size)
+      let links = 0
+      const inStrength = new Float64Array(n)
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          if (i !== j && f[i * width + j]! !== 0) links++
+          inStrength[j]! += f[i * width + j]!
+        }
+      expect(byName.links![k]).toBe(links)
+      expect(byName.density![k]).toBe(links / (n * (n - 1)))
+      expect(byName['max in-strength']![k]).toBe(Math.max(...inStrength))
+      const distress = Array.from({ length: n }, (_, i) => f[i * width + n]!)
+      expect(byName['distress max']![k]).toBe(Math.max(...distress))
+      expect(byName['distress min']![k]).toBe(Math.min(...distress))
+      expect(byName['distress mean']![k]).toBeCloseTo(distress.reduce((a, b) => a + b, 0) / n, 15)
+    }
+  })
+
+  it('refuses a network whose link axis does not start with the node labels', () => {
+    const surface = { name: 'x', unit: '', axes: [{ name: 'node', unit: '', labels: ['a', 'b'] }, { name: 'link', unit: '', labels: ['b', 'a', 'q'] }], values: new Float64Array(6) }
+    expect(() => surfaceLayout(surface)).toThrow(/must start with the 2 node labels/)
   })
 })

@@ -1,5 +1,5 @@
 import { ApiError, MAX_SURFACE_VALUES, type LabRunSpec, type SurfaceFrames, type SurfaceLayout, type SurfaceSummary } from '../../shared/contract'
-import type { AnyLab, LabInputs, Surface } from '../engine/kernel'
+import { NETWORK_LINK_AXIS, type AnyLab, type LabInputs, type Surface } from '../engine/kernel'
 import { checkInputs, planLab } from './execute'
 
 // A run's tradable surface over time. Surfaces are not stored: the market is simulated again
@@ -34,11 +34,58 @@ export function surfaceSource(spec: LabRunSpec, inputs: LabInputs = {}): Surface
   return cached
 }
 
-/** How the surface reads: an axis named "coordinate" lists quantities in different units. */
+/**
+ * How the surface reads: an axis named "coordinate" lists quantities in different units; an
+ * axis named "link" that starts with the first axis's labels makes a network (see SurfaceLayout).
+ */
 export function surfaceLayout(surface: Surface): SurfaceLayout {
   if (surface.axes.length === 1) return 'curve'
   if (surface.axes.length === 2 && surface.axes[1]!.name === 'coordinate') return 'coordinates'
+  if (surface.axes.length === 2 && surface.axes[1]!.name === NETWORK_LINK_AXIS) {
+    const nodes = surface.axes[0]!.labels
+    const link = surface.axes[1]!.labels
+    if (link.length < nodes.length || nodes.some((label, i) => link[i] !== label)) {
+      throw new Error(`a network surface's "${NETWORK_LINK_AXIS}" axis must start with the ${nodes.length} node labels (got ${link.slice(0, nodes.length).join(', ')})`)
+    }
+    return 'network'
+  }
   return 'grid'
+}
+
+/** Network summaries: link count, density and in-strength of the exposures; mean and max of each node quantity. */
+function networkDefinitions(surface: Surface): Array<{ name: string; unit: string; description: string; of(frame: Float64Array): number }> {
+  const n = surface.axes[0]!.labels.length
+  const link = surface.axes[1]!.labels
+  const width = link.length
+  const nodeName = surface.axes[0]!.name
+  const links = (f: Float64Array): number => {
+    let count = 0
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && f[i * width + j]! !== 0) count++
+    return count
+  }
+  return [
+    { name: 'links', unit: 'count', description: `exposures between distinct ${nodeName}s that are not zero`, of: links },
+    { name: 'density', unit: 'fraction', description: `links over the N(N − 1) possible ones`, of: (f) => (n > 1 ? links(f) / (n * (n - 1)) : 0) },
+    {
+      name: 'max in-strength',
+      unit: surface.unit,
+      description: `largest column sum of the exposures: the ${nodeName} the others are most exposed to (a hub)`,
+      of: (f) => {
+        let best = 0
+        for (let j = 0; j < n; j++) {
+          let s = 0
+          for (let i = 0; i < n; i++) s += f[i * width + j]!
+          if (s > best) best = s
+        }
+        return best
+      }
+    },
+    ...link.slice(n).flatMap((q, k) => [
+      { name: `${q} mean`, unit: '', description: `${q} averaged over the ${n} ${nodeName}s`, of: (f: Float64Array) => finiteStats(f, n + k, n, width).mean },
+      { name: `${q} max`, unit: '', description: `largest ${q} among the ${nodeName}s`, of: (f: Float64Array) => finiteStats(f, n + k, n, width).max },
+      { name: `${q} min`, unit: '', description: `smallest ${q} among the ${nodeName}s`, of: (f: Float64Array) => finiteStats(f, n + k, n, width).min }
+    ])
+  ]
 }
 
 function finiteStats(values: Float64Array, offset: number, length: number, step = 1): { mean: number; min: number; max: number } {
@@ -60,6 +107,7 @@ function finiteStats(values: Float64Array, offset: number, length: number, step 
 /** The summary features a surface layout gets, as (name, unit, description, frame → value). */
 function summaryDefinitions(surface: Surface, layout: SurfaceLayout): Array<{ name: string; unit: string; description: string; of(frame: Float64Array): number }> {
   const size = surface.values.length
+  if (layout === 'network') return networkDefinitions(surface)
   if (layout === 'coordinates') {
     const rows = surface.axes[0]!.labels.length
     const quantities = surface.axes[1]!.labels

@@ -123,9 +123,11 @@ export function configValueAt(config: Record<string, unknown>, path: string): un
 /**
  * How a surface reads: `grid` a 2-D matrix on one scale (a heatmap), `curve` a 1-D strip,
  * `coordinates` a trajectory whose second axis lists quantities in different units (each one
- * its own curve over the first axis).
+ * its own curve over the first axis), `network` nodes with weighted links: the first axis lists
+ * the N nodes, the second (named "link") the same N nodes — row i, column j is the exposure of
+ * i to j — then quantities per node (the first of them colours the node).
  */
-export const SurfaceLayout = z.enum(['grid', 'curve', 'coordinates'])
+export const SurfaceLayout = z.enum(['grid', 'curve', 'coordinates', 'network'])
 export type SurfaceLayout = z.infer<typeof SurfaceLayout>
 
 /** One axis of the grid a lab suggests sweeping: a config path of its form, the unit its schema gives, values worth trying. */
@@ -285,6 +287,8 @@ export const LabResults = z.strictObject({
   steps: z.int(),
   plannedSteps: z.int(),
   halted: z.boolean(),
+  /** Why the lab ended the run early (a reference that fails at the next step); absent when the drawdown stop halted it or nothing did. */
+  haltReason: z.string().optional(),
   regimeNames: z.array(z.string()),
   actionNames: z.array(z.string()),
   costComponents: z.array(z.string()),

@@ -196,6 +196,27 @@ describe('closed loop', () => {
     expect(run.events.at(-1)).toMatchObject({ t: 2, rule: 'drawdown_stop' })
   })
 
+  it('a lab that halts the run ends it after that step, with its reason, and no closing mark', async () => {
+    // A lab whose reference cannot go past step 2: the run keeps steps 0–2 and says why it ended.
+    const halting: typeof lab = { ...lab, halt: (t, book) => (t === 2 ? `reference fails at t = ${t + 1} (equity ${book.equity.toFixed(0)})` : null) }
+    const config: Toy = { prices: [100, 101, 102, 103, 104, 105], regimes: [0, 0, 0, 0, 0, 0], mode: 'additive', costBps: 0 }
+    const full = await runCollected(lab, config)
+    const run = await runCollected(halting, config)
+    expect([run.halted, run.steps, run.plannedSteps, run.columns.equity.length]).toEqual([true, 3, 5, 3])
+    expect(run.haltReason).toBe(`reference fails at t = 3 (equity ${run.columns.equity[2]!.toFixed(0)})`)
+    expect(Array.from(run.columns.equity)).toEqual(Array.from(full.columns.equity.subarray(0, 3)))
+    // no closing mark after a halt: the final equity is the last step's
+    expect(run.finalEquity).toBe(run.columns.equity[2])
+    expect(full.haltReason).toBeUndefined()
+    // the reason is part of the results hash
+    expect(labResultsHash(run)).not.toBe(labResultsHash({ ...run, haltReason: 'other' }))
+    // the risk gate's own halt takes precedence: the lab is not asked after it
+    const asked: number[] = []
+    const both: typeof lab = { ...lab, halt: (t) => (asked.push(t), null) }
+    const stopped = await runCollected(both, { prices: [100, 110, 60, 50, 40, 30], regimes: [0, 0, 0, 0, 0, 0], mode: 'compound', costBps: 0, stop: 0.3 })
+    expect([stopped.halted, stopped.haltReason, asked]).toEqual([true, undefined, [0, 1]])
+  })
+
   it('property: additive equity = initial + Σ marks − Σ costs; costs are never negative', async () => {
     await fc.assert(
       fc.asyncProperty(pricePath, fc.integer({ min: 0, max: 50 }), async (prices, costBps) => {

@@ -172,6 +172,21 @@ export interface Lab<C, M, O, A extends string> {
   readonly priceSeries?: LabPriceSeries<C>
   /** Inputs this config needs from outside the engine (none when absent). */
   requires?(config: C): readonly LabRequirement[]
+  /**
+   * After step t is booked and recorded: why the run must end there, or null to go on. For a
+   * reference that cannot go on (a notebook that fails at t + 1): the run ends halted with this
+   * reason, its steps so far stand, and nothing is invented past them. Called every step, so it
+   * returns null without allocating. Absent: only the risk gate's drawdown stop halts a run.
+   */
+  halt?(t: number, book: SettledBook, config: C, market: M): string | null
+}
+
+/** The book after a step has settled, as a lab's halt check reads it (the kernel's ledger, read only). */
+export interface SettledBook {
+  readonly equity: number
+  readonly peak: number
+  readonly cumulativeCost: number
+  readonly position: Float64Array
 }
 
 /** What a lab reports at the end of a run: metrics under the notebook's own names, telemetry blocks. */

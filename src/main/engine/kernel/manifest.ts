@@ -27,7 +27,7 @@ export class ResultsHasher implements RunObserver<string> {
   }
 
   finish(end: RunEnd): string {
-    this.hash.update(canonicalJson({ rationales: end.rationales, finalEquity: end.finalEquity, halted: end.halted }))
+    this.hash.update(canonicalJson({ rationales: end.rationales, finalEquity: end.finalEquity, halted: end.halted, ...(end.haltReason === undefined ? {} : { haltReason: end.haltReason }) }))
     return this.hash.digest('hex')
   }
 }

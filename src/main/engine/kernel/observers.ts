@@ -28,10 +28,12 @@ export interface RunEnd {
   pnlComponents: readonly string[]
   costComponents: readonly string[]
   initialEquity: number
-  /** Steps executed (fewer than planned when a drawdown stop halted the run). */
+  /** Steps executed (fewer than planned when a drawdown stop or the lab halted the run). */
   steps: number
   plannedSteps: number
   halted: boolean
+  /** Why a lab ended the run (Lab.halt); absent when the run was not halted or the drawdown stop halted it. */
+  haltReason?: string
   /** After the closing mark, for labs whose P&L is marked forward. */
   finalEquity: number
   /** P&L of the closing mark by component (zeros when there was none); after an equity floor, the mark of the step it ended the run at. */

@@ -104,7 +104,7 @@ export interface RunOutcome<M> extends RunEnd {
  *   3. observe; the policy decides (on its cadence, holding the last decision between);
  *   4. action → target; the risk gate constrains it in its fixed order, logging interventions;
  *   5. execution fills and prices the trade by component; the ledger books it and settles;
- *   6. the step is recorded; a halting drawdown stop ends the run.
+ *   6. the step is recorded; a halting drawdown stop, or the lab's halt check, ends the run.
  * Steps are recorded into chunk buffers of STEP_CHUNK steps that are handed to the sinks and
  * reused, so a run's memory does not grow with its length; the loop allocates nothing per step
  * (a constraint event and a new rationale allocate once, when they happen).
@@ -167,6 +167,8 @@ class ClosedLoop<C, M, O, A extends string> {
   private sourceCode = 0
   private chunkFirst = 0
   private eventSeq = 0
+  // Why the lab ended the run (Lab.halt), once it has.
+  private haltReason: string | null = null
 
   constructor(
     private readonly lab: Lab<C, M, O, A>,
@@ -227,14 +229,19 @@ class ClosedLoop<C, M, O, A extends string> {
     let t = this.executed
     for (; t < end; t++) {
       this.step(t)
-      if (this.gate.state.halted) {
+      if (this.halted) {
         t++
         break
       }
     }
-    const more = t < this.planned && !this.gate.state.halted
+    const more = t < this.planned && !this.halted
     if (more) this.flush(this.executed - this.chunkFirst)
     return more
+  }
+
+  /** The drawdown stop (onBreach 'halt') or the lab (Lab.halt) has ended the run. */
+  private get halted(): boolean {
+    return this.gate.state.halted || this.haltReason !== null
   }
 
   private step(t: number): void {
@@ -316,6 +323,7 @@ class ClosedLoop<C, M, O, A extends string> {
     memory.lastDecision = decision
     this.executed = t + 1
     gate.afterStep(t, drawdownAfter)
+    if (!gate.state.halted && lab.halt) this.haltReason = lab.halt(t, ledger, config, market)
   }
 
   /** The decision's codes in the log's tables; looked up only when a field changed. */
@@ -361,10 +369,10 @@ class ClosedLoop<C, M, O, A extends string> {
 
   /** The closing mark (forward-marked labs), the last chunk, and how the run ended. */
   outcome(): RunOutcome<M> {
-    const { lab, ledger, gate } = this
+    const { lab, ledger } = this
     const closingMark = this.haltMark ?? new Float64Array(lab.pnlComponents.length)
     let finalEquity = ledger.equity
-    if (lab.finalMark && !gate.state.halted && this.executed === this.planned) {
+    if (lab.finalMark && !this.halted && this.executed === this.planned) {
       lab.mark(this.market, this.planned, ledger.position, this.config, closingMark)
       let total = 0
       for (let k = 0; k < closingMark.length; k++) total += closingMark[k]!
@@ -384,7 +392,8 @@ class ClosedLoop<C, M, O, A extends string> {
       initialEquity: this.initialEquity,
       steps: this.executed,
       plannedSteps: this.planned,
-      halted: gate.state.halted,
+      halted: this.halted,
+      ...(this.haltReason === null ? {} : { haltReason: this.haltReason }),
       finalEquity,
       closingMark,
       rationales: this.rationales,

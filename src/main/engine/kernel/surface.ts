@@ -17,6 +17,13 @@ export interface Surface {
   values: Float64Array
 }
 
+/**
+ * The name of a network surface's second axis: a surface with axes [nodes (N), link] where the
+ * link axis lists the N node labels (row i, column j: i's exposure to j), then quantities per
+ * node, reads as a network (src/main/labs/surfaces.ts, layout 'network').
+ */
+export const NETWORK_LINK_AXIS = 'link'
+
 export function surfaceAt(surface: Surface, ...index: number[]): number {
   let offset = 0
   for (let k = 0; k < surface.axes.length; k++) {

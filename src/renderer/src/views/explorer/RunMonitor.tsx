@@ -90,7 +90,11 @@ export function RunMonitor({ run, frame, label, onCancel, onOpenDashboard, onCom
       {results && (
         <>
           <MetricsTable metrics={metrics} label="Headline metrics" />
-          {results.halted && <p className="warn-text">Halted by the drawdown stop after {formatInteger(results.steps)} of {formatInteger(results.plannedSteps)} steps.</p>}
+          {results.halted && (
+            <p className="warn-text">
+              Halted {results.haltReason === undefined ? 'by the drawdown stop' : `(${results.haltReason})`} after {formatInteger(results.steps)} of {formatInteger(results.plannedSteps)} steps.
+            </p>
+          )}
         </>
       )}
       {run.status === 'completed' && (

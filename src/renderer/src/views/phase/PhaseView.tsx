@@ -98,7 +98,7 @@ function AxisPicker({ names, x, y, onChange }: { names: readonly string[]; x: nu
   )
 }
 
-const LAYOUT_WORDS: Readonly<Record<LabInfo['surface']['layout'], string>> = { grid: 'grid', curve: 'curve', coordinates: 'trajectory of coordinates' }
+const LAYOUT_WORDS: Readonly<Record<LabInfo['surface']['layout'], string>> = { grid: 'grid', curve: 'curve', coordinates: 'trajectory of coordinates', network: 'network of nodes and links' }
 
 /** What the Phase view can show of a run, from its lab's own description (LabInfo). */
 function phaseCapabilities(info: LabInfo | undefined): { phaseSpace: boolean; priceSeries: string | null } {

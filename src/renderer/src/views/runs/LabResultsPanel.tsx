@@ -47,7 +47,7 @@ export function LabResultsPanel({ results }: { results: LabResults }) {
         <div className="lab-notes">
           <p>
             <b>{results.manifest.preset}</b> preset · {formatInteger(results.steps)} of {formatInteger(results.plannedSteps)} steps
-            {results.halted ? ' · halted by the drawdown stop' : ''}
+            {results.halted ? ` · halted ${results.haltReason === undefined ? 'by the drawdown stop' : `(${results.haltReason})`}` : ''}
           </p>
           {results.corrections.length > 0 && (
             <ul className="corrections">

@@ -4,6 +4,7 @@ import { useClient } from '../../app/ClientContext'
 import type { ViewProps } from '../../app/views'
 import { useCommands, useWorkspace } from '../../app/workspace'
 import { Heatmap } from '../../charts/Heatmap'
+import { Network } from '../../charts/Network'
 import { Sparkline, StripCurve } from '../../charts/StripCurve'
 import { colourScale, extent, formatValue } from '../../charts/colour-scale'
 import { regimeColour, seriesColour } from '../../charts/theme'
@@ -32,7 +33,8 @@ interface Loaded {
 
 /**
  * A lab's tradable surface through a run: the engine re-simulates the run's market and computes
- * each step's surface; a heatmap for 2-D grids, curves for 1-D strips and for trajectories; a
+ * each step's surface; a heatmap for 2-D grids, curves for 1-D strips and for trajectories, a
+ * node-and-link drawing for networks; a
  * scrubber with play to watch it deform; the regime at the scrubbed step; summary features over time.
  */
 export function SurfaceView({ state }: ViewProps) {
@@ -154,8 +156,15 @@ export function SurfaceView({ state }: ViewProps) {
   const frameIndex = page ? t - page.from : -1
   const frame = page && page.frames && frameIndex >= 0 && frameIndex < page.t.length ? page.frames.subarray(frameIndex * page.size, (frameIndex + 1) * page.size) : null
   // One colour domain over the whole run (overview) and the loaded page, so the surface deforms against a fixed scale.
+  // (A network colours its nodes by their first quantity: its range over the run.)
   const range = useMemo((): readonly [number, number] => {
     if (!overview) return [0, 1]
+    if (overview.layout === 'network') {
+      const first = overview.axes[1]!.labels[overview.axes[0]!.labels.length] ?? ''
+      const bounds = extent(overview.summaries.find((s) => s.name === `${first} min`)?.values ?? [])
+      extent(overview.summaries.find((s) => s.name === `${first} max`)?.values ?? [], bounds)
+      return bounds
+    }
     const bounds = extent(overview.summaries.find((s) => s.name === 'min')?.values ?? [])
     extent(overview.summaries.find((s) => s.name === 'max')?.values ?? [], bounds)
     if (page?.frames) extent(page.frames, bounds)
@@ -228,6 +237,7 @@ export function SurfaceView({ state }: ViewProps) {
                 <StripCurve values={frame} labels={overview.axes[0]!.labels} axis={overview.axes[0]!} unit={overview.unit} domain={range} />
               )}
               {frame && overview.layout === 'coordinates' && <Coordinates frame={frame} overview={overview} />}
+              {frame && overview.layout === 'network' && <Network values={frame} nodes={overview.axes[0]!} link={overview.axes[1]!} unit={overview.unit} scale={scale} />}
             </section>
             <section className="panel surface-summaries">
               <header className="panel-title">

@@ -1,0 +1,284 @@
+import { defaultRng, type Generator } from '../../engine/rng'
+import { npMean, npSum } from '../common/numpy'
+import { CALM, STRESS, TRANSITION, type CascadeConfig } from './config'
+
+// The system of chapter 10, simulated up front from the seed: it steps inside the notebook's loop
+// but never reads the agent's trades (book ch.10 §6.1: "the agent never moves the market"), so
+// the path is a function of the config alone. Institution arrays are T × N, row-major.
+
+export const INITIAL_EQUITY = 1_000_000
+export const PRICE0 = 100
+// notebook cell 11: regime-level funding, margin and risk-aversion targets; φ = 0.92
+const FUNDING_BASE = [0.02, 0.04, 0.09]
+const MARGIN_BASE = [0.35, 0.55, 0.78]
+const RA_BASE = [0.8, 1.2, 2.0]
+const PHI = 0.92
+// notebook cell 16: make_exposure_graph(N, density=0.22, scale=0.25)
+const GRAPH_DENSITY = 0.22
+const GRAPH_SCALE = 0.25
+
+export interface CascadeMarket {
+  T: number
+  N: number
+  regime: Int32Array
+  funding: Float64Array
+  margin: Float64Array
+  riskAversion: Float64Array
+  /** Row-normalised exposures W (N × N): W[i, j] is i's exposure to j; contagion is W · distress. */
+  W: Float64Array
+  /** The drawn (or configured) exposures before row normalisation. */
+  rawExposures: Float64Array
+  /** Per step, after the system step at t (the notebook's sys.price and surface summary). */
+  price: Float64Array
+  cascadePressure: Float64Array
+  avgDistress: Float64Array
+  maxDistress: Float64Array
+  insolventCount: Int32Array
+  forcedSaleTotal: Float64Array
+  impact: Float64Array
+  /** Per step and institution (T × N), after the step. */
+  distress: Float64Array
+  equity: Float64Array
+  leverage: Float64Array
+  risk: Float64Array
+  forcedSale: Float64Array
+  contagion: Float64Array
+  /** The initial system (before step 0). */
+  equity0: Float64Array
+  leverage0: Float64Array
+  risk0: Float64Array
+  /** The run's portfolio state, set by the lab's observation() for each run. */
+  run: CascadeRunState
+}
+
+/**
+ * The notebook's PortfolioState as the run advances (cell 21), which the kernel's ledger does not
+ * keep in the notebook's float order: the equity before the step (leverage cap, baseline
+ * leverage), its own peak and drawdown (the stop), and the logged columns the kernel has no
+ * column for. One per run, allocated once.
+ */
+export class CascadeRunState {
+  equity: number
+  peak: number
+  position: number
+  lastPrice = PRICE0
+  cumCost = 0
+  stopped = false
+  stoppedAt = -1
+  readonly trade: Float64Array
+  readonly dd: Float64Array
+  readonly cumCostAt: Float64Array
+  readonly equityAt: Float64Array
+  readonly stopFlag: Uint8Array
+  readonly posLimitHit: Uint8Array
+  readonly leverageCapHit: Uint8Array
+
+  constructor(
+    steps: number,
+    readonly initialPosition: number
+  ) {
+    this.equity = INITIAL_EQUITY
+    this.peak = INITIAL_EQUITY
+    this.position = initialPosition
+    this.trade = new Float64Array(steps)
+    this.dd = new Float64Array(steps)
+    this.cumCostAt = new Float64Array(steps)
+    this.equityAt = new Float64Array(steps)
+    this.stopFlag = new Uint8Array(steps)
+    this.posLimitHit = new Uint8Array(steps)
+    this.leverageCapHit = new Uint8Array(steps)
+  }
+}
+
+/** The opening position: the notebook's 0.80 units, or initial_exposure × equity notional (corrected). */
+export function initialPosition(config: CascadeConfig): number {
+  return config.corrections.position_sizing === 'units' ? 0.8 : (config.corrections.initial_exposure * INITIAL_EQUITY) / PRICE0
+}
+
+// notebook cell 11 (sample_markov_chain, then the AR(1) states), one default_rng(seed) stream:
+// every regime draw first (Generator.choice), then per t > 0 funding, margin, risk aversion.
+function simulateStates(config: CascadeConfig) {
+  const { T } = config
+  const rng = defaultRng(config.seed)
+  const P = config.regimes.markov_P
+  const regime = new Int32Array(T)
+  for (let t = 1; t < T; t++) regime[t] = rng.choice(P.length, P[regime[t - 1]!]!)
+  const funding = new Float64Array(T)
+  const margin = new Float64Array(T)
+  const riskAversion = new Float64Array(T)
+  for (let t = 0; t < T; t++) {
+    const j = regime[t]!
+    if (t === 0) {
+      funding[t] = FUNDING_BASE[j]!
+      margin[t] = MARGIN_BASE[j]!
+      riskAversion[t] = RA_BASE[j]!
+    } else {
+      funding[t] = PHI * funding[t - 1]! + (1 - PHI) * FUNDING_BASE[j]! + 0.002 * rng.standardNormal()
+      margin[t] = clip(PHI * margin[t - 1]! + (1 - PHI) * MARGIN_BASE[j]! + 0.02 * rng.standardNormal(), 0, 1)
+      riskAversion[t] = clip(PHI * riskAversion[t - 1]! + (1 - PHI) * RA_BASE[j]! + 0.1 * rng.standardNormal(), 0.2, 4)
+    }
+  }
+  return { regime, funding, margin, riskAversion }
+}
+
+const clip = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x)
+
+/** np.median: the middle order statistic, or the mean of the two middle ones. */
+function median(values: Float64Array, scratch: Float64Array): number {
+  scratch.set(values)
+  scratch.sort()
+  const n = values.length
+  const mid = n >> 1
+  return n % 2 === 1 ? scratch[mid]! : (scratch[mid - 1]! + scratch[mid]!) / 2
+}
+
+// notebook cell 16 (init_system on a fresh default_rng(seed), as run_backtest builds it):
+// equity, leverage and risky holdings, then the graph (uniform mask, lognormal weights).
+function initSystem(config: CascadeConfig, rng: Generator, N: number) {
+  const equity = new Float64Array(N)
+  const leverage = new Float64Array(N)
+  const risk = new Float64Array(N)
+  for (let i = 0; i < N; i++) equity[i] = rng.lognormal(0, 0.35)
+  for (let i = 0; i < N; i++) leverage[i] = clip(rng.normal(1.8, 0.35), 1, 3)
+  for (let i = 0; i < N; i++) risk[i] = equity[i]! * (leverage[i]! - 1) * rng.uniform(0.6, 1.2)
+  const mask = new Uint8Array(N * N)
+  for (let k = 0; k < N * N; k++) mask[k] = rng.random() < GRAPH_DENSITY ? 1 : 0
+  for (let i = 0; i < N; i++) mask[i * N + i] = 0
+  const raw = new Float64Array(N * N)
+  for (let k = 0; k < N * N; k++) {
+    const w = rng.lognormal(-2.2, 0.6)
+    raw[k] = mask[k]! * w * GRAPH_SCALE
+  }
+  const configured = config.market_params.exposures
+  if (configured !== null) for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) raw[i * N + j] = configured[i]![j]!
+  // W / (row sum + 1e-12), the row sum in NumPy's pairwise order
+  const W = new Float64Array(N * N)
+  for (let i = 0; i < N; i++) {
+    const rowSum = npSum(raw, i * N, N) + 1e-12
+    for (let j = 0; j < N; j++) W[i * N + j] = raw[i * N + j]! / rowSum
+  }
+  return { equity, leverage, risk, W, raw }
+}
+
+/** The whole system path for a config: regimes and states, the initial system, then T system steps. */
+export function cascadeMarket(config: CascadeConfig): CascadeMarket {
+  const { T } = config
+  const N = config.market_params.N_institutions
+  const mp = config.market_params
+  const states = simulateStates(config)
+  const init = initSystem(config, defaultRng(config.seed), N)
+  const W = init.W
+  const m: CascadeMarket = {
+    T,
+    N,
+    ...states,
+    W,
+    rawExposures: init.raw,
+    price: new Float64Array(T),
+    cascadePressure: new Float64Array(T),
+    avgDistress: new Float64Array(T),
+    maxDistress: new Float64Array(T),
+    insolventCount: new Int32Array(T),
+    forcedSaleTotal: new Float64Array(T),
+    impact: new Float64Array(T),
+    distress: new Float64Array(T * N),
+    equity: new Float64Array(T * N),
+    leverage: new Float64Array(T * N),
+    risk: new Float64Array(T * N),
+    forcedSale: new Float64Array(T * N),
+    contagion: new Float64Array(T * N),
+    equity0: init.equity.slice(),
+    leverage0: init.leverage.slice(),
+    risk0: init.risk.slice(),
+    run: new CascadeRunState(T, initialPosition(config))
+  }
+  const boundedSales = config.corrections.forced_sales === 'bounded_by_holdings'
+  const impactFeedback = config.corrections.impact_feedback === 'total_return'
+  let price = PRICE0
+  let eq = init.equity
+  let lev = init.leverage
+  let risk = init.risk
+  let distress = new Float64Array(N)
+  let lastImpact = 0
+  const scratch = new Float64Array(N)
+  const contagion = new Float64Array(N)
+  const fs = new Float64Array(N)
+  for (let t = 0; t < T; t++) {
+    // notebook cell 16, system_step with default_rng(seed + 11 + t)
+    const rng = defaultRng(config.seed + 11 + t)
+    const j = states.regime[t]!
+    const margin = states.margin[t]!
+    const funding = states.funding[t]!
+    const vol = mp.base_vol * (j === STRESS ? mp.stress_vol_mult : j === TRANSITION ? 1.4 : 1.0)
+    const eps = rng.standardNormal()
+    const rFund = mp.base_drift - 0.0004 * states.riskAversion[t]! + vol * eps
+    // corrected: institutions also mark the fire-sale impact (the last step's: this step's needs their sales)
+    const rMark = impactFeedback ? rFund + lastImpact : rFund
+    const medianPrev = median(eq, scratch)
+    const eqNew = new Float64Array(N)
+    const dNew = new Float64Array(N)
+    const riskNew = new Float64Array(N)
+    const levNew = new Float64Array(N)
+    for (let i = 0; i < N; i++) {
+      let c = 0
+      // W @ distress (row i; rows of W are contiguous)
+      for (let k = 0; k < N; k++) c += W[i * N + k]! * distress[k]!
+      contagion[i] = mp.contagion_alpha * c
+    }
+    for (let i = 0; i < N; i++) {
+      const equityPre = eq[i]! + risk[i]! * rMark * 0.12
+      const buffer = equityPre / (medianPrev + 1e-12)
+      const raw = boundedSales ? clip(1 - buffer, 0, 1) : clip(1.0 - clip(buffer, 0, 1.5) / 1.5, 0, 1)
+      const d = clip((0.55 * raw + 0.45 * contagion[i]!) * (0.7 + 0.6 * margin), 0, 1)
+      let sale = d * (lev[i]! - 1.0) * (0.2 + 0.8 * margin) * (0.6 + 4.0 * funding)
+      if (boundedSales) sale = Math.min(sale, risk[i]!)
+      fs[i] = sale
+      dNew[i] = d
+      eqNew[i] = equityPre
+    }
+    const totalForced = npSum(fs)
+    const cp = clip(totalForced / (N * 1.5), 0, 2.5)
+    const impact = -mp.impact_kappa * cp
+    price = Math.max(1.0, price * (1.0 + (rFund + impact)))
+    for (let i = 0; i < N; i++) {
+      riskNew[i] = Math.max(risk[i]! - fs[i]!, 0)
+      eqNew[i] = eqNew[i]! - 0.06 * fs[i]! * (1.0 + 3.0 * cp)
+    }
+    if (j === CALM) {
+      for (let i = 0; i < N; i++) eqNew[i] = eqNew[i]! + mp.recovery_speed * (medianPrev - eqNew[i]!) * 0.05
+      for (let i = 0; i < N; i++) levNew[i] = clip(lev[i]! - 0.01 * mp.recovery_speed + 0.02 * rng.standardNormal(), 1, 3.2)
+    } else {
+      for (let i = 0; i < N; i++) levNew[i] = clip(lev[i]! + 0.03 * dNew[i]! + 0.03 * rng.standardNormal(), 1, 4)
+    }
+    let insolvent = 0
+    for (let i = 0; i < N; i++) {
+      if (eqNew[i]! <= 0) {
+        eqNew[i] = 1e-6
+        dNew[i] = 1
+        riskNew[i] = 0
+        insolvent++
+      }
+    }
+    let maxD = Number.NEGATIVE_INFINITY
+    for (let i = 0; i < N; i++) if (dNew[i]! > maxD) maxD = dNew[i]!
+    m.price[t] = price
+    m.cascadePressure[t] = cp
+    m.avgDistress[t] = npMean(dNew)
+    m.maxDistress[t] = maxD
+    m.insolventCount[t] = insolvent
+    m.forcedSaleTotal[t] = totalForced
+    m.impact[t] = impact
+    m.distress.set(dNew, t * N)
+    m.equity.set(eqNew, t * N)
+    m.leverage.set(levNew, t * N)
+    m.risk.set(riskNew, t * N)
+    m.forcedSale.set(fs, t * N)
+    m.contagion.set(contagion, t * N)
+    eq = eqNew
+    lev = levNew
+    risk = riskNew
+    distress = dNew
+    lastImpact = impact
+  }
+  return m
+}
