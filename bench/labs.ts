@@ -36,7 +36,9 @@ const CASES: Record<string, BenchCase> = {
   'latency-arb': { overrides: { T: 1_000_000 } },
   microstructure: { overrides: { steps: 200_000 } },
   // its walk-forward refits the baselines every 20 bars on all bars before: the market dominates
-  'heston-regime': { overrides: { n_steps: 5_000 } }
+  'heston-regime': { overrides: { n_steps: 5_000 } },
+  // the market holds T × 8 returns and momenta; the notebook precomputes a T × 8 × 8 cube twice
+  'equity-factors': { overrides: { T: 20_000 }, notebook: { T: 20_000 } }
 }
 
 interface NotebookTiming {
