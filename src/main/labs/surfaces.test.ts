@@ -19,7 +19,8 @@ describe('surface frames of every lab', () => {
     'yield-curve': { layout: 'curve', shape: [9] },
     'oil-curve': { layout: 'curve', shape: [12] },
     'vol-surface': { layout: 'grid', shape: [4, 5] },
-    cascade: { layout: 'network', shape: [18, 24], overrides: { T: 300 } }
+    cascade: { layout: 'network', shape: [18, 24], overrides: { T: 300 } },
+    'equity-factors': { layout: 'grid', shape: [8, 8], overrides: { T: 300 } }
   }
 
   it('covers every lab', () => {

@@ -8,6 +8,7 @@ import {
   intRange,
   poisson,
 } from './distributions'
+import { Gesdd } from './gesdd'
 import { exp, log } from './libm'
 import type { DistributionRng } from './rng'
 
@@ -119,6 +120,8 @@ export class RandomState implements DistributionRng {
   private readonly mt = new MT19937()
   private hasGauss = false
   private gauss = 0
+  private mvnZ = new Float64Array(0)
+  private mvnSvd: Gesdd | null = null
 
   constructor(seed: LegacySeed) {
     this.seed(seed)
@@ -250,6 +253,32 @@ export class RandomState implements DistributionRng {
 
   choiceArray(a: number, n: number, p?: ArrayLike<number>): Float64Array {
     return choiceIndices(a, n, p, (max) => this.maskedBelowOrEqual(max), () => this.mt.nextDouble())
+  }
+
+  /**
+   * multivariate_normal(mean, cov) with size=None and NumPy's default method='svd' (mtrand.pyx):
+   * n standard normals first, then cov is factored by numpy.linalg.svd (LAPACK dgesdd, ported in
+   * gesdd.ts with its signs) and x = z @ (sqrt(s)[:, None] * vh) + mean, the product summed in
+   * index order as BLAS gemv does. cov is row-major n × n. NumPy's PSD check only warns, so it is
+   * the caller's: a lab refuses a covariance that is not positive semi-definite in its config.
+   */
+  multivariateNormal(mean: ArrayLike<number>, cov: ArrayLike<number>, out: Float64Array = new Float64Array(mean.length)): Float64Array {
+    const n = mean.length
+    if (cov.length !== n * n) throw new RangeError(`cov must be ${n} × ${n} to match mean (got ${cov.length} entries)`)
+    let z = this.mvnZ
+    if (z.length !== n) {
+      z = this.mvnZ = new Float64Array(n)
+      this.mvnSvd = new Gesdd(n)
+    }
+    for (let i = 0; i < n; i++) z[i] = this.standardNormal()
+    const { s, vt } = this.mvnSvd!.factor(cov)
+    for (let k = 0; k < n; k++) s[k] = Math.sqrt(s[k]!)
+    for (let j = 0; j < n; j++) {
+      let acc = 0
+      for (let k = 0; k < n; k++) acc += z[k]! * (s[k]! * vt[k * n + j]!)
+      out[j] = acc + mean[j]!
+    }
+    return out
   }
 
   /** legacy_lognormal: exp(legacy_normal). */

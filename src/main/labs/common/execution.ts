@@ -183,3 +183,29 @@ export function unitsOnEquityCost<Ctx>(p: { fixed: number; costBps: number; base
     }
   }
 }
+
+/**
+ * Linear cost on the L1 turnover plus an impact on the squared L2 norm of the trade, both in
+ * currency on equity (book ch.7 §3.4, L2489–L2493; notebook CELL 5, step_portfolio):
+ *   linear = (cost_bps·1e−4)·turnover·equity,  impact = (λ·illiquidity(state))·‖trade‖₂²·equity
+ * `turnover` is the lab's Σ|trade| (NumPy's pairwise order); ‖trade‖₂² is summed in index order
+ * (np.dot). Weights are fractions of equity.
+ */
+export function quadraticImpactCost<Ctx>(p: { costBps: number; lambda: number; illiquidity: (context: Ctx) => number; equity: (context: Ctx) => number; turnover: (trade: Float64Array) => number }): ExecutionModel<Ctx> {
+  return {
+    name: 'linear L1 cost + quadratic L2 impact × illiquidity',
+    kind: 'cost',
+    components: ['lin_cost', 'impact'],
+    execute(trade, context, cost) {
+      const equity = p.equity(context)
+      const turnover = p.turnover(trade)
+      let sq = 0
+      for (let i = 0; i < trade.length; i++) sq += trade[i]! * trade[i]!
+      const linear = p.costBps * 1e-4 * turnover * equity
+      const impact = p.lambda * p.illiquidity(context) * sq * equity
+      cost[0] = linear
+      cost[1] = impact
+      return linear + impact
+    }
+  }
+}

@@ -1,0 +1,804 @@
+/**
+ * numpy.linalg.svd of a square matrix, as NumPy computes it through LAPACK `dgesdd` (JOBZ = 'A'),
+ * ported operation for operation from Reference LAPACK 3.11 with reference BLAS (the library
+ * NumPy links on this project's reference machine), so that the singular values and the right
+ * singular vectors come out with the same signs and, where the arithmetic allows, the same bits.
+ * np.random.RandomState.multivariate_normal factors its covariance this way (mtrand.pyx:
+ * `(u, s, v) = svd(cov)`, then `x @ (sqrt(s)[:, None] * v)`), so a sign flip here is a flipped
+ * draw there.
+ *
+ * Path followed for an n × n matrix (dgesdd, M ≥ N and M < MNTHR: "path 5a"):
+ *   dgebd2   Householder bidiagonalisation A = Q·B·Pᵀ (dgebrd takes its unblocked branch for n < 32)
+ *   dbdsdc   n ≤ SMLSIZ = 25: dlasdq → dbdsqr (implicit-shift QR on B, rotations into Vᵀ = I),
+ *            dlasdq's ascending sort, then dbdsdc's descending selection sort
+ *   dormbr   Vᵀ ← Vᵀ_B · Pᵀ (dormlq → dorml2, one reflector at a time, last first)
+ * U is not formed: nothing in dbdsqr's iteration reads it, and multivariate_normal does not use it.
+ * The scaling branches of dgesdd (max |a_ij| below ~1e-138 or above ~1e138) are not ported: such a
+ * matrix is refused.
+ */
+
+/** dlamch('E'): relative machine epsilon with rounding, 2^-53. */
+const EPS = 2 ** -53
+/** dlamch('S'): safe minimum, the smallest normal double. */
+const SAFMIN = 2 ** -1022
+/** la_constants: dsafmax. */
+const SAFMAX = 1 / SAFMIN
+// dnrm2.f90 (Blue's scaling constants for IEEE double)
+const TSML = 2 ** -511
+const TBIG = 2 ** 486
+const SSML = 2 ** 537
+const SBIG = 2 ** -538
+// dlartg.f90
+const RTMIN = Math.sqrt(SAFMIN)
+const RTMAX = Math.sqrt(SAFMAX / 2)
+// dbdsqr
+const MAXITR = 6
+const TOL = Math.max(10, Math.min(100, Math.pow(EPS, -0.125))) * EPS
+// dgesdd: SMLNUM = sqrt(dlamch('S')) / dlamch('P')
+const SMLNUM = Math.sqrt(SAFMIN) / (2 * EPS)
+const BIGNUM = 1 / SMLNUM
+
+/** Fortran SIGN(a, b): |a| with the sign bit of b (gfortran honours −0). */
+function sign(a: number, b: number): number {
+  return b < 0 || Object.is(b, -0) ? -Math.abs(a) : Math.abs(a)
+}
+
+/** BLAS dnrm2 (LAPACK 3.10+): sums of squares in three ranges, in index order. */
+function dnrm2(n: number, x: Float64Array, off: number, inc: number): number {
+  if (n <= 0) return 0
+  let notbig = true
+  let asml = 0
+  let amed = 0
+  let abig = 0
+  for (let i = 0, ix = off; i < n; i++, ix += inc) {
+    const ax = Math.abs(x[ix]!)
+    if (ax > TBIG) {
+      const t = ax * SBIG
+      abig += t * t
+      notbig = false
+    } else if (ax < TSML) {
+      if (notbig) {
+        const t = ax * SSML
+        asml += t * t
+      }
+    } else amed += ax * ax
+  }
+  let scl = 1
+  let sumsq = amed
+  if (abig > 0) {
+    if (amed > 0 || amed !== amed) abig += amed * SBIG * SBIG
+    scl = 1 / SBIG
+    sumsq = abig
+  } else if (asml > 0) {
+    if (amed > 0 || amed !== amed) {
+      const med = Math.sqrt(amed)
+      const sml = Math.sqrt(asml) / SSML
+      const ymin = sml > med ? med : sml
+      const ymax = sml > med ? sml : med
+      scl = 1
+      const q = ymin / ymax
+      sumsq = ymax * ymax * (1 + q * q)
+    } else {
+      scl = 1 / SSML
+      sumsq = asml
+    }
+  }
+  return scl * Math.sqrt(sumsq)
+}
+
+/** dlapy2: sqrt(x² + y²) without needless overflow. */
+function dlapy2(x: number, y: number): number {
+  const xa = Math.abs(x)
+  const ya = Math.abs(y)
+  const w = Math.max(xa, ya)
+  const z = Math.min(xa, ya)
+  if (z === 0 || w > Number.MAX_VALUE) return w
+  const q = z / w
+  return w * Math.sqrt(1 + q * q)
+}
+
+/** dlartg.f90 (LAPACK 3.10+): a plane rotation with r = sign(f)·√(f² + g²); out = [c, s, r]. */
+function dlartg(f: number, g: number, out: Float64Array): void {
+  const f1 = Math.abs(f)
+  const g1 = Math.abs(g)
+  if (g === 0) {
+    out[0] = 1
+    out[1] = 0
+    out[2] = f
+  } else if (f === 0) {
+    out[0] = 0
+    out[1] = sign(1, g)
+    out[2] = g1
+  } else if (f1 > RTMIN && f1 < RTMAX && g1 > RTMIN && g1 < RTMAX) {
+    const d = Math.sqrt(f * f + g * g)
+    out[0] = f1 / d
+    const r = sign(d, f)
+    out[1] = g / r
+    out[2] = r
+  } else {
+    const u = Math.min(SAFMAX, Math.max(SAFMIN, f1, g1))
+    const fs = f / u
+    const gs = g / u
+    const d = Math.sqrt(fs * fs + gs * gs)
+    out[0] = Math.abs(fs) / d
+    const r = sign(d, f)
+    out[1] = gs / r
+    out[2] = r * u
+  }
+}
+
+/** dlas2: singular values of [[f, g], [0, h]]; out = [ssmin, ssmax]. */
+function dlas2(f: number, g: number, h: number, out: Float64Array): void {
+  const fa = Math.abs(f)
+  const ga = Math.abs(g)
+  const ha = Math.abs(h)
+  const fhmn = Math.min(fa, ha)
+  const fhmx = Math.max(fa, ha)
+  if (fhmn === 0) {
+    out[0] = 0
+    if (fhmx === 0) out[1] = ga
+    else {
+      const q = Math.min(fhmx, ga) / Math.max(fhmx, ga)
+      out[1] = Math.max(fhmx, ga) * Math.sqrt(1 + q * q)
+    }
+  } else if (ga < fhmx) {
+    const as = 1 + fhmn / fhmx
+    const at = (fhmx - fhmn) / fhmx
+    const q = ga / fhmx
+    const au = q * q
+    const c = 2 / (Math.sqrt(as * as + au) + Math.sqrt(at * at + au))
+    out[0] = fhmn * c
+    out[1] = fhmx / c
+  } else {
+    const au = fhmx / ga
+    if (au === 0) {
+      out[0] = (fhmn * fhmx) / ga
+      out[1] = ga
+    } else {
+      const as = 1 + fhmn / fhmx
+      const at = (fhmx - fhmn) / fhmx
+      const p = as * au
+      const q = at * au
+      const c = 1 / (Math.sqrt(1 + p * p) + Math.sqrt(1 + q * q))
+      const ssmin = fhmn * c * au
+      out[0] = ssmin + ssmin
+      out[1] = ga / (c + c)
+    }
+  }
+}
+
+/** dlasv2: SVD of [[f, g], [0, h]]; out = [ssmin, ssmax, snr, csr, snl, csl]. */
+function dlasv2(f: number, g: number, h: number, out: Float64Array): void {
+  let ft = f
+  let fa = Math.abs(ft)
+  let ht = h
+  let ha = Math.abs(h)
+  let pmax = 1
+  const swap = ha > fa
+  if (swap) {
+    pmax = 3
+    let temp = ft
+    ft = ht
+    ht = temp
+    temp = fa
+    fa = ha
+    ha = temp
+  }
+  const gt = g
+  const ga = Math.abs(gt)
+  let ssmin: number
+  let ssmax: number
+  let clt: number
+  let crt: number
+  let slt: number
+  let srt: number
+  if (ga === 0) {
+    ssmin = ha
+    ssmax = fa
+    clt = 1
+    crt = 1
+    slt = 0
+    srt = 0
+  } else {
+    let gasmal = true
+    ssmin = 0
+    ssmax = 0
+    clt = 0
+    crt = 0
+    slt = 0
+    srt = 0
+    if (ga > fa) {
+      pmax = 2
+      if (fa / ga < EPS) {
+        gasmal = false
+        ssmax = ga
+        ssmin = ha > 1 ? fa / (ga / ha) : (fa / ga) * ha
+        clt = 1
+        slt = ht / gt
+        srt = 1
+        crt = ft / gt
+      }
+    }
+    if (gasmal) {
+      const d = fa - ha
+      let l = d === fa ? 1 : d / fa
+      const m = gt / ft
+      let t = 2 - l
+      const mm = m * m
+      const tt = t * t
+      const s = Math.sqrt(tt + mm)
+      const r = l === 0 ? Math.abs(m) : Math.sqrt(l * l + mm)
+      const a = 0.5 * (s + r)
+      ssmin = ha / a
+      ssmax = fa * a
+      if (mm === 0) {
+        if (l === 0) t = sign(2, ft) * sign(1, gt)
+        else t = gt / sign(d, ft) + m / t
+      } else t = (m / (s + t) + m / (r + l)) * (1 + a)
+      l = Math.sqrt(t * t + 4)
+      crt = 2 / l
+      srt = t / l
+      clt = (crt + srt * m) / a
+      slt = ((ht / ft) * srt) / a
+    }
+  }
+  let csl: number
+  let snl: number
+  let csr: number
+  let snr: number
+  if (swap) {
+    csl = srt
+    snl = crt
+    csr = slt
+    snr = clt
+  } else {
+    csl = clt
+    snl = slt
+    csr = crt
+    snr = srt
+  }
+  let tsign = 1
+  if (pmax === 1) tsign = sign(1, csr) * sign(1, csl) * sign(1, f)
+  if (pmax === 2) tsign = sign(1, snr) * sign(1, csl) * sign(1, g)
+  if (pmax === 3) tsign = sign(1, snr) * sign(1, snl) * sign(1, h)
+  out[0] = sign(ssmin, tsign * sign(1, f) * sign(1, h))
+  out[1] = sign(ssmax, tsign)
+  out[2] = snr
+  out[3] = csr
+  out[4] = snl
+  out[5] = csl
+}
+
+/**
+ * Reusable workspace of one matrix order: a run that factors many covariances of one size
+ * allocates once.
+ */
+export class Gesdd {
+  /** Singular values, decreasing. */
+  readonly s: Float64Array
+  /** Right singular vectors Vᵀ, row-major n × n (row i is the i-th right singular vector): NumPy's `vh`. */
+  readonly vt: Float64Array
+  private readonly a: Float64Array
+  private readonly e: Float64Array
+  private readonly taup: Float64Array
+  private readonly w: Float64Array
+  private readonly work: Float64Array
+  private readonly rot = new Float64Array(6)
+  /** Vᵀ column-major while LAPACK works on it. */
+  private readonly v: Float64Array
+
+  constructor(readonly n: number) {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`svd order must be a whole number ≥ 1 (got ${n})`)
+    this.s = new Float64Array(n)
+    this.vt = new Float64Array(n * n)
+    this.a = new Float64Array(n * n)
+    this.e = new Float64Array(Math.max(n - 1, 1))
+    this.taup = new Float64Array(n)
+    this.w = new Float64Array(n)
+    this.work = new Float64Array(4 * n)
+    this.v = new Float64Array(n * n)
+  }
+
+  /** numpy.linalg.svd(m) for a row-major n × n matrix m: fills s and vt. */
+  factor(m: ArrayLike<number>): this {
+    const n = this.n
+    const a = this.a
+    let anrm = 0
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const x = m[i * n + j]!
+        if (x !== x) throw new RangeError('svd: the matrix holds NaN')
+        a[j * n + i] = x // column-major, as NumPy hands it to LAPACK
+        anrm = Math.max(anrm, Math.abs(x))
+      }
+    }
+    if ((anrm > 0 && anrm < SMLNUM) || anrm > BIGNUM) throw new RangeError(`svd: max |a_ij| = ${anrm} is outside LAPACK's unscaled range`)
+    this.bidiagonalize()
+    this.bidiagonalSvd()
+    this.applyP()
+    const v = this.v
+    const vt = this.vt
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) vt[i * n + j] = v[j * n + i]!
+    return this
+  }
+
+  /** dlarfg on a[ia] (alpha) and n − 1 entries from a[ix] by inc; returns tau, leaves beta in a[ia]. */
+  private dlarfg(n: number, ia: number, ix: number, inc: number): number {
+    const a = this.a
+    if (n <= 1) return 0
+    let xnorm = dnrm2(n - 1, a, ix, inc)
+    if (xnorm === 0) return 0
+    let alpha = a[ia]!
+    let beta = -sign(dlapy2(alpha, xnorm), alpha)
+    const safmin = SAFMIN / EPS
+    let knt = 0
+    if (Math.abs(beta) < safmin) {
+      const rsafmn = 1 / safmin
+      do {
+        knt++
+        for (let i = 0, k = ix; i < n - 1; i++, k += inc) a[k] = rsafmn * a[k]!
+        beta *= rsafmn
+        alpha *= rsafmn
+      } while (Math.abs(beta) < safmin && knt < 20)
+      xnorm = dnrm2(n - 1, a, ix, inc)
+      beta = -sign(dlapy2(alpha, xnorm), alpha)
+    }
+    const tau = (beta - alpha) / beta
+    const scale = 1 / (alpha - beta)
+    for (let i = 0, k = ix; i < n - 1; i++, k += inc) a[k] = scale * a[k]!
+    for (let j = 0; j < knt; j++) beta *= safmin
+    a[ia] = beta
+    return tau
+  }
+
+  /**
+   * dlarf 'Left': C ← (I − τ v vᵀ) C, C = rows × cols at a[ic] (leading dimension n), v at a[iv]
+   * by 1. dgemv 'T' then dger, in reference BLAS order. Trailing zeros of v and zero columns
+   * of C, which dlarf trims, add only signed zeros.
+   */
+  private dlarfLeft(rows: number, cols: number, iv: number, tau: number, ic: number): void {
+    if (tau === 0) return
+    const a = this.a
+    const n = this.n
+    const w = this.w
+    for (let j = 0; j < cols; j++) {
+      let temp = 0
+      const cj = ic + j * n
+      for (let i = 0; i < rows; i++) temp += a[cj + i]! * a[iv + i]!
+      w[j] = temp
+    }
+    for (let j = 0; j < cols; j++) {
+      if (w[j] === 0) continue
+      const temp = -tau * w[j]!
+      const cj = ic + j * n
+      for (let i = 0; i < rows; i++) a[cj + i] = a[cj + i]! + a[iv + i]! * temp
+    }
+  }
+
+  /** dlarf 'Right': C ← C (I − τ v vᵀ), v at x[iv] by stride ivs, C = rows × cols at x[ic] (leading dimension n). */
+  private dlarfRight(x: Float64Array, rows: number, cols: number, v: Float64Array, iv: number, ivs: number, tau: number, ic: number): void {
+    if (tau === 0) return
+    const n = this.n
+    const w = this.w
+    for (let i = 0; i < rows; i++) w[i] = 0
+    for (let j = 0; j < cols; j++) {
+      const temp = v[iv + j * ivs]!
+      const cj = ic + j * n
+      for (let i = 0; i < rows; i++) w[i] = w[i]! + temp * x[cj + i]!
+    }
+    for (let j = 0; j < cols; j++) {
+      const vj = v[iv + j * ivs]!
+      if (vj === 0) continue
+      const temp = -tau * vj
+      const cj = ic + j * n
+      for (let i = 0; i < rows; i++) x[cj + i] = x[cj + i]! + w[i]! * temp
+    }
+  }
+
+  /** dgebd2, M = N: d on the diagonal (into s), e above it, reflectors left in a. */
+  private bidiagonalize(): void {
+    const n = this.n
+    const a = this.a
+    const d = this.s
+    const e = this.e
+    const at = (i: number, j: number) => j * n + i
+    for (let i = 0; i < n; i++) {
+      const tauq = this.dlarfg(n - i, at(i, i), at(Math.min(i + 1, n - 1), i), 1)
+      d[i] = a[at(i, i)]!
+      a[at(i, i)] = 1
+      if (i < n - 1) this.dlarfLeft(n - i, n - i - 1, at(i, i), tauq, at(i, i + 1))
+      a[at(i, i)] = d[i]!
+      if (i < n - 1) {
+        const taup = this.dlarfg(n - i - 1, at(i, i + 1), at(i, Math.min(i + 2, n - 1)), n)
+        this.taup[i] = taup
+        e[i] = a[at(i, i + 1)]!
+        a[at(i, i + 1)] = 1
+        this.dlarfRight(a, n - i - 1, n - i - 1, a, at(i, i + 1), n, taup, at(i + 1, i + 1))
+        a[at(i, i + 1)] = e[i]!
+      } else this.taup[i] = 0
+    }
+  }
+
+  /** dlasr('L', 'V', dir) on rows ll … ll + count − 1 of Vᵀ (column-major), c and s from work. */
+  private dlasrLeft(forward: boolean, count: number, ic: number, is: number, ll: number): void {
+    const v = this.v
+    const n = this.n
+    const work = this.work
+    const rot = (j: number) => {
+      const ct = work[ic + j]!
+      const st = work[is + j]!
+      if (ct === 1 && st === 0) return
+      const r0 = ll + j
+      for (let i = 0; i < n; i++) {
+        const k = i * n + r0
+        const temp = v[k + 1]!
+        v[k + 1] = ct * temp - st * v[k]!
+        v[k] = st * temp + ct * v[k]!
+      }
+    }
+    if (forward) for (let j = 0; j < count - 1; j++) rot(j)
+    else for (let j = count - 2; j >= 0; j--) rot(j)
+  }
+
+  /** drot on rows r and r + 1 of Vᵀ. */
+  private drotRows(r: number, c: number, s: number): void {
+    const v = this.v
+    const n = this.n
+    for (let i = 0; i < n; i++) {
+      const k = i * n + r
+      const t = c * v[k]! + s * v[k + 1]!
+      v[k + 1] = c * v[k + 1]! - s * v[k]!
+      v[k] = t
+    }
+  }
+
+  private swapRows(r1: number, r2: number): void {
+    const v = this.v
+    const n = this.n
+    for (let i = 0; i < n; i++) {
+      const t = v[i * n + r1]!
+      v[i * n + r1] = v[i * n + r2]!
+      v[i * n + r2] = t
+    }
+  }
+
+  /** dbdsdc('U', 'I') for n ≤ 25: dlasdq → dbdsqr('U', n, ncvt = n, nru, 0), then the two sorts. */
+  private bidiagonalSvd(): void {
+    const n = this.n
+    const d = this.s
+    const v = this.v
+    v.fill(0)
+    for (let i = 0; i < n; i++) v[i * n + i] = 1
+    if (n === 1) {
+      d[0] = Math.abs(d[0]!)
+      return
+    }
+    if (n > 25) throw new RangeError(`svd: order ${n} > 25 takes dbdsdc's divide-and-conquer branch, which is not ported`)
+    this.dbdsqr()
+    // dlasdq: selection into ascending order
+    for (let i = 0; i < n; i++) {
+      let isub = i
+      let smin = d[i]!
+      for (let j = i + 1; j < n; j++) {
+        if (d[j]! < smin) {
+          isub = j
+          smin = d[j]!
+        }
+      }
+      if (isub !== i) {
+        d[isub] = d[i]!
+        d[i] = smin
+        this.swapRows(isub, i)
+      }
+    }
+    // dbdsdc label 40: selection into decreasing order
+    for (let i = 0; i < n - 1; i++) {
+      let kk = i
+      let p = d[i]!
+      for (let j = i + 1; j < n; j++) {
+        if (d[j]! > p) {
+          kk = j
+          p = d[j]!
+        }
+      }
+      if (kk !== i) {
+        d[kk] = d[i]!
+        d[i] = p
+        this.swapRows(i, kk)
+      }
+    }
+  }
+
+  /** dbdsqr, upper bidiagonal, right vectors only (the U rotations never feed back into the iteration). */
+  private dbdsqr(): void {
+    const n = this.n
+    const d = this.s
+    const e = this.e
+    const work = this.work
+    const rot = this.rot
+    const nm1 = n - 1
+    const nm12 = nm1 + nm1
+    const nm13 = nm12 + nm1
+    let idir = 0
+    // relative accuracy: TOL ≥ 0
+    let smax = 0
+    for (let i = 0; i < n; i++) smax = Math.max(smax, Math.abs(d[i]!))
+    for (let i = 0; i < n - 1; i++) smax = Math.max(smax, Math.abs(e[i]!))
+    let sminoa = Math.abs(d[0]!)
+    if (sminoa !== 0) {
+      let mu = sminoa
+      for (let i = 1; i < n; i++) {
+        mu = Math.abs(d[i]!) * (mu / (mu + Math.abs(e[i - 1]!)))
+        sminoa = Math.min(sminoa, mu)
+        if (sminoa === 0) break
+      }
+    }
+    sminoa = sminoa / Math.sqrt(n)
+    const thresh = Math.max(TOL * sminoa, MAXITR * (n * (n * SAFMIN)))
+    const maxitdivn = MAXITR * n
+    let iterdivn = 0
+    let iter = -1
+    let oldll = -1
+    let oldm = -1
+    let sminl = 0
+    // 1-based indices as in Fortran: D(i) = d[i - 1], E(i) = e[i - 1]
+    let m = n
+    for (;;) {
+      if (m <= 1) break
+      if (iter >= n) {
+        iter -= n
+        iterdivn++
+        if (iterdivn >= maxitdivn) throw new Error('svd: dbdsqr did not converge')
+      }
+      smax = Math.abs(d[m - 1]!)
+      let ll = 0
+      let split = false
+      for (let lll = 1; lll <= m - 1; lll++) {
+        ll = m - lll
+        const abss = Math.abs(d[ll - 1]!)
+        const abse = Math.abs(e[ll - 1]!)
+        if (abse <= thresh) {
+          split = true
+          break
+        }
+        smax = Math.max(smax, abss, abse)
+      }
+      if (split) {
+        e[ll - 1] = 0
+        if (ll === m - 1) {
+          m -= 1
+          continue
+        }
+      } else ll = 0
+      ll = ll + 1
+      if (ll === m - 1) {
+        dlasv2(d[m - 2]!, e[m - 2]!, d[m - 1]!, rot)
+        d[m - 2] = rot[1]!
+        e[m - 2] = 0
+        d[m - 1] = rot[0]!
+        this.drotRows(m - 2, rot[3]!, rot[2]!)
+        m -= 2
+        continue
+      }
+      if (ll > oldm || m < oldll) {
+        idir = Math.abs(d[ll - 1]!) >= Math.abs(d[m - 1]!) ? 1 : 2
+      }
+      let restart = false
+      if (idir === 1) {
+        if (Math.abs(e[m - 2]!) <= Math.abs(TOL) * Math.abs(d[m - 1]!)) {
+          e[m - 2] = 0
+          continue
+        }
+        let mu = Math.abs(d[ll - 1]!)
+        sminl = mu
+        for (let lll = ll; lll <= m - 1; lll++) {
+          if (Math.abs(e[lll - 1]!) <= TOL * mu) {
+            e[lll - 1] = 0
+            restart = true
+            break
+          }
+          mu = Math.abs(d[lll]!) * (mu / (mu + Math.abs(e[lll - 1]!)))
+          sminl = Math.min(sminl, mu)
+        }
+      } else {
+        if (Math.abs(e[ll - 1]!) <= Math.abs(TOL) * Math.abs(d[ll - 1]!)) {
+          e[ll - 1] = 0
+          continue
+        }
+        let mu = Math.abs(d[m - 1]!)
+        sminl = mu
+        for (let lll = m - 1; lll >= ll; lll--) {
+          if (Math.abs(e[lll - 1]!) <= TOL * mu) {
+            e[lll - 1] = 0
+            restart = true
+            break
+          }
+          mu = Math.abs(d[lll - 1]!) * (mu / (mu + Math.abs(e[lll - 1]!)))
+          sminl = Math.min(sminl, mu)
+        }
+      }
+      if (restart) continue
+      oldll = ll
+      oldm = m
+      let shift: number
+      if (n * TOL * (sminl / smax) <= Math.max(EPS, 0.01 * TOL)) shift = 0
+      else {
+        let sll: number
+        if (idir === 1) {
+          sll = Math.abs(d[ll - 1]!)
+          dlas2(d[m - 2]!, e[m - 2]!, d[m - 1]!, rot)
+        } else {
+          sll = Math.abs(d[m - 1]!)
+          dlas2(d[ll - 1]!, e[ll - 1]!, d[ll]!, rot)
+        }
+        shift = rot[0]!
+        if (sll > 0) {
+          const q = shift / sll
+          if (q * q < EPS) shift = 0
+        }
+      }
+      iter = iter + m - ll
+      const count = m - ll + 1
+      if (shift === 0) {
+        if (idir === 1) {
+          let cs = 1
+          let oldcs = 1
+          let oldsn = 0
+          let sn = 0
+          for (let i = ll; i <= m - 1; i++) {
+            dlartg(d[i - 1]! * cs, e[i - 1]!, rot)
+            cs = rot[0]!
+            sn = rot[1]!
+            const r = rot[2]!
+            if (i > ll) e[i - 2] = oldsn * r
+            dlartg(oldcs * r, d[i]! * sn, rot)
+            oldcs = rot[0]!
+            oldsn = rot[1]!
+            d[i - 1] = rot[2]!
+            work[i - ll] = cs
+            work[i - ll + nm1] = sn
+            work[i - ll + nm12] = oldcs
+            work[i - ll + nm13] = oldsn
+          }
+          const h = d[m - 1]! * cs
+          d[m - 1] = h * oldcs
+          e[m - 2] = h * oldsn
+          this.dlasrLeft(true, count, 0, nm1, ll - 1)
+          if (Math.abs(e[m - 2]!) <= thresh) e[m - 2] = 0
+        } else {
+          let cs = 1
+          let oldcs = 1
+          let oldsn = 0
+          let sn = 0
+          for (let i = m; i >= ll + 1; i--) {
+            dlartg(d[i - 1]! * cs, e[i - 2]!, rot)
+            cs = rot[0]!
+            sn = rot[1]!
+            const r = rot[2]!
+            if (i < m) e[i - 1] = oldsn * r
+            dlartg(oldcs * r, d[i - 2]! * sn, rot)
+            oldcs = rot[0]!
+            oldsn = rot[1]!
+            d[i - 1] = rot[2]!
+            work[i - ll - 1] = cs
+            work[i - ll - 1 + nm1] = -sn
+            work[i - ll - 1 + nm12] = oldcs
+            work[i - ll - 1 + nm13] = -oldsn
+          }
+          const h = d[ll - 1]! * cs
+          d[ll - 1] = h * oldcs
+          e[ll - 1] = h * oldsn
+          this.dlasrLeft(false, count, nm12, nm13, ll - 1)
+          if (Math.abs(e[ll - 1]!) <= thresh) e[ll - 1] = 0
+        }
+      } else if (idir === 1) {
+        let f = (Math.abs(d[ll - 1]!) - shift) * (sign(1, d[ll - 1]!) + shift / d[ll - 1]!)
+        let g = e[ll - 1]!
+        for (let i = ll; i <= m - 1; i++) {
+          dlartg(f, g, rot)
+          const cosr = rot[0]!
+          const sinr = rot[1]!
+          if (i > ll) e[i - 2] = rot[2]!
+          f = cosr * d[i - 1]! + sinr * e[i - 1]!
+          e[i - 1] = cosr * e[i - 1]! - sinr * d[i - 1]!
+          g = sinr * d[i]!
+          d[i] = cosr * d[i]!
+          dlartg(f, g, rot)
+          const cosl = rot[0]!
+          const sinl = rot[1]!
+          d[i - 1] = rot[2]!
+          f = cosl * e[i - 1]! + sinl * d[i]!
+          d[i] = cosl * d[i]! - sinl * e[i - 1]!
+          if (i < m - 1) {
+            g = sinl * e[i]!
+            e[i] = cosl * e[i]!
+          }
+          work[i - ll] = cosr
+          work[i - ll + nm1] = sinr
+          work[i - ll + nm12] = cosl
+          work[i - ll + nm13] = sinl
+        }
+        e[m - 2] = f
+        this.dlasrLeft(true, count, 0, nm1, ll - 1)
+        if (Math.abs(e[m - 2]!) <= thresh) e[m - 2] = 0
+      } else {
+        let f = (Math.abs(d[m - 1]!) - shift) * (sign(1, d[m - 1]!) + shift / d[m - 1]!)
+        let g = e[m - 2]!
+        for (let i = m; i >= ll + 1; i--) {
+          dlartg(f, g, rot)
+          const cosr = rot[0]!
+          const sinr = rot[1]!
+          if (i < m) e[i - 1] = rot[2]!
+          f = cosr * d[i - 1]! + sinr * e[i - 2]!
+          e[i - 2] = cosr * e[i - 2]! - sinr * d[i - 1]!
+          g = sinr * d[i - 2]!
+          d[i - 2] = cosr * d[i - 2]!
+          dlartg(f, g, rot)
+          const cosl = rot[0]!
+          const sinl = rot[1]!
+          d[i - 1] = rot[2]!
+          f = cosl * e[i - 2]! + sinl * d[i - 2]!
+          d[i - 2] = cosl * d[i - 2]! - sinl * e[i - 2]!
+          if (i > ll + 1) {
+            g = sinl * e[i - 3]!
+            e[i - 3] = cosl * e[i - 3]!
+          }
+          work[i - ll - 1] = cosr
+          work[i - ll - 1 + nm1] = -sinr
+          work[i - ll - 1 + nm12] = cosl
+          work[i - ll - 1 + nm13] = -sinl
+        }
+        e[ll - 1] = f
+        if (Math.abs(e[ll - 1]!) <= thresh) e[ll - 1] = 0
+        this.dlasrLeft(false, count, nm12, nm13, ll - 1)
+      }
+    }
+    // label 160: make the singular values positive, flipping the row of Vᵀ
+    const v = this.v
+    for (let i = 0; i < n; i++) {
+      if (d[i]! < 0) {
+        d[i] = -d[i]!
+        for (let j = 0; j < n; j++) v[j * n + i] = -1 * v[j * n + i]!
+      }
+    }
+    // insertion-style sort into decreasing order, one transposition per vector
+    for (let i = 1; i <= n - 1; i++) {
+      let isub = 1
+      let smin = d[0]!
+      for (let j = 2; j <= n + 1 - i; j++) {
+        if (d[j - 1]! <= smin) {
+          isub = j
+          smin = d[j - 1]!
+        }
+      }
+      if (isub !== n + 1 - i) {
+        d[isub - 1] = d[n - i]!
+        d[n - i] = smin
+        this.swapRows(isub - 1, n - i)
+      }
+    }
+  }
+
+  /**
+   * dormbr('P', 'R', 'T'): Vᵀ ← Vᵀ·Pᵀ. With nq = k = n, dormbr hands dormlq the block
+   * Vᵀ(1:n, 2:n) and the reflectors from A(1, 2); dorml2 ('R', 'N') applies them last first.
+   */
+  private applyP(): void {
+    const n = this.n
+    const a = this.a
+    for (let i = n - 1; i >= 1; i--) {
+      // reflector i (1-based) of dorml2: v = A(i, i+1 : n) with A(i, i+1) = 1, columns i+1 … n of Vᵀ
+      const ia = i * n + (i - 1) // A(i, i+1) 1-based → column i, row i−1 (0-based)
+      const aii = a[ia]!
+      a[ia] = 1
+      this.dlarfRight(this.v, n, n - i, a, ia, n, this.taup[i - 1]!, i * n)
+      a[ia] = aii
+    }
+  }
+}
+
+/** numpy.linalg.svd(m)[1:] for a row-major n × n matrix: singular values (decreasing) and Vᵀ row-major. */
+export function svdSquare(m: ArrayLike<number>, n: number): { s: Float64Array; vt: Float64Array } {
+  const g = new Gesdd(n).factor(m)
+  return { s: g.s.slice(), vt: g.vt.slice() }
+}
