@@ -36,7 +36,8 @@ const CASES: Record<string, BenchCase> = {
   'latency-arb': { overrides: { T: 1_000_000 } },
   microstructure: { overrides: { steps: 200_000 } },
   // its walk-forward refits the baselines every 20 bars on all bars before: the market dominates
-  'heston-regime': { overrides: { n_steps: 5_000 } }
+  'heston-regime': { overrides: { n_steps: 5_000 } },
+  'order-flow': { overrides: { T: 200_000 }, notebook: { T: 200_000 } }
 }
 
 interface NotebookTiming {
