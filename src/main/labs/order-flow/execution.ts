@@ -2,7 +2,7 @@ import type { ExecutionModel, StepContext } from '../../engine/kernel'
 import type { OrderFlowConfig } from './config'
 import type { OrderFlowMarket } from './market'
 import type { OrderFlowAction } from './policy'
-import { HORIZONS, illiquidity, impactAtSize } from './surface'
+import { HORIZONS, illiquidity, impactAtSize, stepGrid } from './surface'
 
 type Context = StepContext<OrderFlowConfig, OrderFlowMarket, OrderFlowAction>
 
@@ -73,7 +73,8 @@ export function orderFlowExecution(config: OrderFlowConfig): ExecutionModel<Cont
         const imb = m.imbalance[t]!
         const hs = ep.half_spread_bps_base + ep.half_spread_bps_toxic_add * tox
         const size = Math.abs(dq)
-        const imp = atSize ? impactAtSize(run.grid, sizes, horizonIndex, size) : run.grid[sizeIndex * HORIZONS + horizonIndex]!
+        const grid = stepGrid(m, t, context.config)
+        const imp = atSize ? impactAtSize(grid, sizes, horizonIndex, size) : grid[sizeIndex * HORIZONS + horizonIndex]!
         const illiq = illiquidity(tox, m.latentVol[t]!, m.depth[t]!, baseVol)
         const slip = ep.slippage_lambda * size * (1.0 + 2.0 * illiq)
         const as = ep.adverse_selection_lambda * tox ** 1.3 * (0.5 + 0.5 * Math.abs(imb)) * 10.0

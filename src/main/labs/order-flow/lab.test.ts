@@ -4,7 +4,7 @@ import { BPS } from './execution'
 import { orderFlowLab } from './lab'
 import { orderFlowMarket } from './market'
 import { orderFlowReport } from './metrics'
-import { gridAt } from './surface'
+import { gridAt, summarizeGrid } from './surface'
 import { runFixtures, seriesError, type RunFixture, type SeriesError } from './test-fixtures'
 
 // Parity with the notebook (alexdibol/markets_for_traders @5b8cc6d, CHAPTER_8, MIT): every fixture
@@ -107,13 +107,23 @@ describe('order-flow reproduces the published reference values (seed 7, faithful
     expect([Math.min(...market.mid), Math.max(...market.mid)].map((x) => Number(x.toFixed(3)))).toEqual([98.977, 105.432])
   })
 
-  it('gives the spec’s golden grids: benign (depth 1.3, tox 0.15, lv 0.0018) and toxic (0.7, 0.85, 0.0029)', () => {
+  it('gives the spec’s golden grids (benign, toxic) and min / median / max summaries (benign, mixed, toxic)', () => {
     const config = resolveLabConfig(orderFlowLab, 'faithful', {})
     const one = (depth: number, tox: number, lv: number) => {
       const m = { T: 1, regime: Int32Array.of(0), toxicity: Float64Array.of(tox), depth: Float64Array.of(depth), latentVol: Float64Array.of(lv), imbalance: Float64Array.of(0), mid: Float64Array.of(100) }
       return Array.from(gridAt(m, 0, config), (v) => Number(v.toFixed(5)))
     }
     expect(one(1.3, 0.15, 0.0018)).toEqual([0.16799, 0.09699, 0.05939, 0.03756, 0.38128, 0.22013, 0.1348, 0.08526, 0.86538, 0.49963, 0.30596, 0.19351, 1.39777, 0.80701, 0.49419, 0.31255])
+    const summary = { impactBpsMin: 0, impactBpsMedian: 0, impactBpsMax: 0 }
+    for (const [depth, tox, lv, expected] of [
+      [1.3, 0.15, 0.0018, [0.0376, 0.263, 1.3978]],
+      [1.0, 0.45, 0.0022, [0.0637, 0.5355, 3.1862]],
+      [0.7, 0.85, 0.0029, [0.0976, 1.0759, 7.2422]]
+    ] as const) {
+      const m = { T: 1, regime: Int32Array.of(0), toxicity: Float64Array.of(tox), depth: Float64Array.of(depth), latentVol: Float64Array.of(lv), imbalance: Float64Array.of(0), mid: Float64Array.of(100) }
+      summarizeGrid(gridAt(m, 0, config), new Float64Array(16), summary)
+      expect([summary.impactBpsMin, summary.impactBpsMedian, summary.impactBpsMax].map((v) => Number(v.toFixed(4)))).toEqual(expected)
+    }
     expect(one(0.7, 0.85, 0.0029)).toEqual([0.43663, 0.25209, 0.15437, 0.09763, 1.29414, 0.74717, 0.45755, 0.28938, 3.83571, 2.21455, 1.35613, 0.85769, 7.24218, 4.18127, 2.5605, 1.6194])
   })
 })
@@ -127,5 +137,27 @@ describe('order-flow report as the engine folds it', () => {
       const folded = report.finish(await runCollected(orderFlowLab, config, { market, sinks: [report] }))
       expect(folded).toEqual(orderFlowReport(await runCollected(orderFlowLab, config), config))
     }
+  })
+})
+
+describe('order-flow observation', () => {
+  it('summarizes the step’s grid when a policy reads it (min, median, max), and the baseline needs none of it', async () => {
+    const config = resolveLabConfig(orderFlowLab, 'faithful', { T: 60 })
+    const market = orderFlowMarket(config)
+    const summary = { impactBpsMin: 0, impactBpsMedian: 0, impactBpsMax: 0 }
+    let checked = 0
+    await runCollected(orderFlowLab, config, {
+      market,
+      policy: {
+        name: 'reads the surface',
+        decide(o, memory) {
+          summarizeGrid(gridAt(market, o.t, config), new Float64Array(16), summary)
+          expect([o.impactBpsMin, o.impactBpsMedian, o.impactBpsMax]).toEqual([summary.impactBpsMin, summary.impactBpsMedian, summary.impactBpsMax])
+          checked++
+          return orderFlowLab.baseline(o, memory)
+        }
+      }
+    })
+    expect(checked).toBe(60)
   })
 })

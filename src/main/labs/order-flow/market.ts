@@ -113,8 +113,9 @@ export class OrderFlowRunState {
   peak = INITIAL_EQUITY
   stopped = false
   cumCosts = 0.0
-  /** This step's grid (size-major), written by the observation, read by the execution. */
+  /** The grid (size-major) of step `gridT`, computed when first read in a step (stepGrid). */
   readonly grid = new Float64Array(16)
+  gridT = -1
   /** The action and the constrained target of this step (set by target, read by execution). */
   flat = true
   target = 0.0

@@ -1,7 +1,7 @@
 import type { Decision, PolicyMemory, StepContext } from '../../engine/kernel'
 import type { OrderFlowConfig } from './config'
 import { clamp, INITIAL_EQUITY, OrderFlowRunState, type OrderFlowMarket } from './market'
-import { GRID, summarizeGrid, writeGrid } from './surface'
+import { GRID, stepGrid, summarizeGrid } from './surface'
 
 // Actions, the observation, the rule baseline and action → target with the notebook's limits
 // (book ch.8 §4.5–4.6; notebook CELLS 5–7 and the pre-trade mark of CELL 9).
@@ -27,21 +27,42 @@ export class OrderFlowObservation {
   toxicity = 0
   latentVol = 0
   halfSpreadBpsEst = 0
-  impactBpsMin = 0
-  impactBpsMedian = 0
-  impactBpsMax = 0
   position = 0
   leverage = 0
   equity = INITIAL_EQUITY
   drawdown = 0
   stopped = false
-  /** The scratch the grid summary sorts (the grid itself is the run state's). */
+  /** The scratch the grid summary sorts (the grid itself is the run state's), and the summary of step `summaryT`. */
   private readonly sorted = new Float64Array(GRID)
+  private readonly summary = { impactBpsMin: 0, impactBpsMedian: 0, impactBpsMax: 0 }
+  private summaryT = -1
+  private market: OrderFlowMarket | null = null
 
   constructor(
     private readonly config: OrderFlowConfig,
     readonly run: OrderFlowRunState
   ) {}
+
+  /** The surface summary the LLM context of CELL 8 holds: min, median and max of the step's grid (computed when read). */
+  get impactBpsMin(): number {
+    return this.summarized().impactBpsMin
+  }
+
+  get impactBpsMedian(): number {
+    return this.summarized().impactBpsMedian
+  }
+
+  get impactBpsMax(): number {
+    return this.summarized().impactBpsMax
+  }
+
+  private summarized(): { impactBpsMin: number; impactBpsMedian: number; impactBpsMax: number } {
+    if (this.summaryT !== this.t && this.market !== null) {
+      summarizeGrid(stepGrid(this.market, this.t, this.config), this.sorted, this.summary)
+      this.summaryT = this.t
+    }
+    return this.summary
+  }
 
   /** notebook CELL 9: the pre-trade mark, peak, drawdown and the sticky stop; then the state and the grid. */
   fill(context: Context): void {
@@ -63,8 +84,7 @@ export class OrderFlowObservation {
     this.toxicity = m.toxicity[t]!
     this.latentVol = m.latentVol[t]!
     this.halfSpreadBpsEst = c.execution_params.half_spread_bps_base + c.execution_params.half_spread_bps_toxic_add * this.toxicity
-    writeGrid(this.toxicity, this.latentVol, this.depth, c, run.grid)
-    summarizeGrid(run.grid, this.sorted, this)
+    this.market = m
     this.position = run.inv
     this.leverage = run.equity <= 1e-12 ? Number.POSITIVE_INFINITY : Math.abs(run.inv * mid) / run.equity
     this.equity = run.equity

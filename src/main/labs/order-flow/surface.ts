@@ -34,6 +34,20 @@ export function writeGrid(toxicity: number, latentVol: number, depth: number, co
   }
 }
 
+/**
+ * The run's grid at step t, computed once when first read in the step: the baseline reads none of
+ * it, so a step that neither trades nor asks for the summary builds no grid (notebook CELL 4
+ * precomputes every step's; the values are the same).
+ */
+export function stepGrid(market: OrderFlowPath & { run: { grid: Float64Array; gridT: number } }, t: number, config: OrderFlowConfig): Float64Array {
+  const run = market.run
+  if (run.gridT !== t) {
+    writeGrid(market.toxicity[t]!, market.latentVol[t]!, market.depth[t]!, config, run.grid)
+    run.gridT = t
+  }
+  return run.grid
+}
+
 /** The grid at step t of a path. */
 export function gridAt(market: OrderFlowPath, t: number, config: OrderFlowConfig, out: Float64Array = new Float64Array(GRID)): Float64Array {
   writeGrid(market.toxicity[t]!, market.latentVol[t]!, market.depth[t]!, config, out)
