@@ -47,7 +47,8 @@ const CASES: Record<string, BenchCase> = {
   // keeps every step's institutions for the surface, so T is capped at 20,000; stop that cannot fire
   cascade: { overrides: { T: 20_000, 'risk_params.max_dd_stop': 1 }, notebook: { T: 20_000, set: ['risk_params.max_dd_stop=1.0'] } },
   // the market holds T × 8 returns and momenta; the notebook precomputes a T × 8 × 8 cube twice
-  'equity-factors': { overrides: { T: 20_000 }, notebook: { T: 20_000 } }
+  'equity-factors': { overrides: { T: 20_000 }, notebook: { T: 20_000 } },
+  'order-flow': { overrides: { T: 200_000 }, notebook: { T: 200_000 } }
 }
 
 interface NotebookTiming {

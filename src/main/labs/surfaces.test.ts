@@ -20,7 +20,8 @@ describe('surface frames of every lab', () => {
     'oil-curve': { layout: 'curve', shape: [12] },
     'vol-surface': { layout: 'grid', shape: [4, 5] },
     cascade: { layout: 'network', shape: [18, 24], overrides: { T: 300 } },
-    'equity-factors': { layout: 'grid', shape: [8, 8], overrides: { T: 300 } }
+    'equity-factors': { layout: 'grid', shape: [8, 8], overrides: { T: 300 } },
+    'order-flow': { layout: 'grid', shape: [4, 4], overrides: { T: 300 } }
   }
 
   it('covers every lab', () => {

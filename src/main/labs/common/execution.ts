@@ -209,3 +209,91 @@ export function quadraticImpactCost<Ctx>(p: { costBps: number; lambda: number; i
     }
   }
 }
+
+/** One fill of `spreadImpactCost`, for the lab's log: the bps by channel, the effective bps and the fill price. */
+export interface SpreadImpactFill {
+  /** False when the step filled nothing (no trade, or a trade the lab fills at mid for free). */
+  filled: boolean
+  passive: boolean
+  halfSpreadBps: number
+  impactBps: number
+  slippageBps: number
+  adverseSelectionBps: number
+  /** eff in bps against the trader (negative: the fill earned), and mid·(1 + sign(Δq)·eff/1e4). */
+  effBps: number
+  price: number
+  /** |Δq|·mid·|eff|/1e4: the notebook's explicit charge on top of the fill price. */
+  explicitCharge: number
+}
+
+/**
+ * Spread + surface impact + slippage + adverse selection + fee − rebate on one leg (book ch.8 §4.5;
+ * notebook CELL 5, exec_trade), in bps of notional |Δq|·mid:
+ *   passive:    eff = −hs + as + 0.35·imp + 0.35·slip − rebate
+ *   aggressive: eff =  hs + imp + slip + fee
+ * filled at mid·(1 + sign(Δq)·eff/1e4). The price channel is split into cost components
+ * (half_spread, impact, slippage, adverse_selection, fee; each ≥ 0) and P&L booked at execution
+ * (spread_capture: a passive fill's hs + rebate). With `chargeTwice` the notebook's second charge
+ * |Δq|·mid·|eff|/1e4 is the component explicit_charge. A step the lab marks as no fill (`skip`)
+ * costs nothing and fills at mid. The state-dependent bps come from the lab; `fill` is refilled.
+ */
+export function spreadImpactCost<Ctx>(p: {
+  feeBps: number
+  rebateBps: number
+  chargeTwice: boolean
+  mid: (context: Ctx) => number
+  skip: (trade: number, context: Ctx) => boolean
+  passive: (context: Ctx) => boolean
+  halfSpreadBps: (context: Ctx) => number
+  impactBps: (context: Ctx, size: number, passive: boolean) => number
+  slippageBps: (context: Ctx, size: number) => number
+  adverseSelectionBps: (context: Ctx) => number
+  fill: SpreadImpactFill
+}): ExecutionModel<Ctx> {
+  const f = p.fill
+  return {
+    name: 'spread + surface impact + slippage + adverse selection + fee − rebate',
+    kind: 'cost',
+    components: ['half_spread', 'impact', 'slippage', 'adverse_selection', 'fee', 'explicit_charge'],
+    bookedPnl: ['spread_capture'],
+    execute(trade, context, cost, pnl) {
+      const dq = trade[0]!
+      const mid = p.mid(context)
+      for (let k = 0; k < 6; k++) cost[k] = 0
+      pnl[0] = 0
+      f.halfSpreadBps = f.impactBps = f.slippageBps = f.adverseSelectionBps = f.effBps = f.explicitCharge = 0
+      f.price = mid
+      f.passive = p.passive(context)
+      f.filled = !p.skip(dq, context)
+      if (!f.filled) return 0
+      const passive = f.passive
+      const size = Math.abs(dq)
+      const hs = p.halfSpreadBps(context)
+      const imp = p.impactBps(context, size, passive)
+      const slip = p.slippageBps(context, size)
+      const as = p.adverseSelectionBps(context)
+      const eff = passive ? -hs + as + 0.35 * imp + 0.35 * slip - p.rebateBps : hs + imp + slip + p.feeBps
+      const notional = size * mid
+      f.halfSpreadBps = hs
+      f.impactBps = imp
+      f.slippageBps = slip
+      f.adverseSelectionBps = as
+      f.effBps = eff
+      f.price = mid * (1.0 + (dq > 0 ? 1 : -1) * (eff / 1e4))
+      f.explicitCharge = (notional * Math.abs(eff)) / 1e4
+      if (passive) {
+        cost[1] = (notional * 0.35 * imp) / 1e4
+        cost[2] = (notional * 0.35 * slip) / 1e4
+        cost[3] = (notional * as) / 1e4
+        pnl[0] = (notional * (hs + p.rebateBps)) / 1e4
+      } else {
+        cost[0] = (notional * hs) / 1e4
+        cost[1] = (notional * imp) / 1e4
+        cost[2] = (notional * slip) / 1e4
+        cost[4] = (notional * p.feeBps) / 1e4
+      }
+      if (p.chargeTwice) cost[5] = f.explicitCharge
+      return cost[0]! + cost[1]! + cost[2]! + cost[3]! + cost[4]! + cost[5]!
+    }
+  }
+}
