@@ -95,6 +95,52 @@ describe('surface view', () => {
     await expect.poll(() => page.getByTestId('surface-step').getAttribute('data-t')).toBe('124')
   })
 
+  it('shows a curve lab\'s companions under the curve and in its tooltip, and the lab\'s features in the summaries', async () => {
+    const runId = runs['yield-curve']!
+    await page.locator('select.run-picker').selectOption(String(runId))
+    await page.getByTestId('strip-curve').waitFor({ timeout: 30_000 })
+    await page.getByTestId('surface-slider').fill('200')
+    await expect.poll(() => page.getByTestId('surface-step').getAttribute('data-t')).toBe('200')
+    type Answer = { size: number; axes: Array<{ labels: string[] }>; companions: Array<{ name: string; unit: string; values: unknown }>; summaries: Array<{ name: string; source?: string; values: unknown }> }
+    const frame = await callApi<Answer>(page, 'runs.surfaces', { runId, from: 200, count: 1, stride: 1, frames: true })
+    const companions = frame.companions.map((c) => ({ name: c.name, unit: c.unit, values: Array.from(decodeF64(c.values)) }))
+    expect(companions.map((c) => c.name)).toEqual(['bond price', 'DV01', 'convexity'])
+
+    // the table: a column per tenor, a row per companion with its unit, the engine's numbers at step 200
+    const table = page.getByTestId('surface-companions')
+    await table.waitFor({ timeout: 30_000 })
+    expect(await table.locator('thead th.num').allTextContents()).toEqual(frame.axes[0]!.labels)
+    for (const c of companions) {
+      const row = table.locator(`tr[data-companion="${c.name}"]`)
+      expect(await row.locator('th .companion-unit').textContent()).toBe(c.unit)
+      await expect.poll(async () => (await row.locator('td').evaluateAll((cells) => cells.map((td) => Number(td.getAttribute('data-value'))))).join(',')).toBe(c.values.join(','))
+    }
+
+    // the tooltip of the 10y point (index 6 of 9): the yield and each companion there
+    const box = (await page.getByTestId('strip-curve').boundingBox())!
+    await page.mouse.move(box.x + 64 + (6 / 8) * (520 - 64 - 10), box.y + 100)
+    const tooltip = page.getByTestId('strip-curve-tooltip')
+    await tooltip.waitFor()
+    expect(await tooltip.getAttribute('data-index')).toBe('6')
+    for (const c of companions) expect(Number(await tooltip.locator(`[data-companion="${c.name}"]`).getAttribute('data-value'))).toBe(c.values[6])
+    expect(await tooltip.textContent()).toContain('DV01')
+
+    // the lab's own features, in their own group of the summaries table, at the engine's value
+    const lab = page.getByTestId('surface-summaries').locator('tbody[data-source="lab"]')
+    expect(await lab.locator('tr[data-source="lab"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')))).toEqual(
+      frame.summaries.filter((x) => x.source === 'lab').map((x) => x.name)
+    )
+    const zSlope = decodeF64(frame.summaries.find((x) => x.name === 'z slope' && x.source === 'lab')!.values)[0]
+    await expect.poll(async () => Number(await lab.locator('tr[data-name="z slope"] td.num').getAttribute('data-value'))).toBe(zSlope)
+    await page.screenshot({ path: screenshotPath('surface-yield-curve-companions'), fullPage: true })
+    await page.mouse.move(5, 5)
+
+    // a strip without companions (oil-curve) still lists its lab features, and no companion table
+    await page.locator('select.run-picker').selectOption(String(runs['oil-curve']))
+    await page.getByTestId('surface-summaries').locator('tr[data-source="lab"][data-name="contango score"]').waitFor({ timeout: 30_000 })
+    expect(await page.getByTestId('surface-companions').count()).toBe(0)
+  })
+
   it('plays: the scrubber advances until paused', async () => {
     const before = Number(await page.getByTestId('surface-step').getAttribute('data-t'))
     await page.getByTestId('surface-play').click()

@@ -1,5 +1,5 @@
-import { ApiError, MAX_SURFACE_VALUES, type LabRunSpec, type SurfaceFrames, type SurfaceLayout, type SurfaceSummary } from '../../shared/contract'
-import { NETWORK_LINK_AXIS, type AnyLab, type LabInputs, type Surface } from '../engine/kernel'
+import { ApiError, MAX_SURFACE_VALUES, type LabRunSpec, type SurfaceCompanionSeries, type SurfaceFrames, type SurfaceLayout, type SurfaceSummary } from '../../shared/contract'
+import { NETWORK_LINK_AXIS, type AnyLab, type LabInputs, type Surface, type SurfaceCompanion, type SurfaceFeature } from '../engine/kernel'
 import { checkInputs, planLab } from './execute'
 
 // A run's tradable surface over time. Surfaces are not stored: the market is simulated again
@@ -151,6 +151,18 @@ function summaryDefinitions(surface: Surface, layout: SurfaceLayout): Array<{ na
   return along > 1 ? [...basic, slope] : basic
 }
 
+/** A lab lists the same features and companions at every step: the first frame's are the run's. */
+function checkSameParts(labId: string, step: number, from: number, surface: Surface, features: readonly SurfaceFeature[], companions: readonly SurfaceCompanion[]): void {
+  const own = surface.features ?? []
+  const mates = surface.companions ?? []
+  if (own.length !== features.length || own.some((f, i) => f.name !== features[i]!.name)) {
+    throw new Error(`${labId}: the surface at step ${step} has features [${own.map((f) => f.name).join(', ')}], not [${features.map((f) => f.name).join(', ')}] as at step ${from}`)
+  }
+  if (mates.length !== companions.length || mates.some((c, i) => c.name !== companions[i]!.name || c.values.length !== companions[i]!.values.length)) {
+    throw new Error(`${labId}: the surface at step ${step} has companions [${mates.map((c) => `${c.name} × ${c.values.length}`).join(', ')}], not [${companions.map((c) => `${c.name} × ${c.values.length}`).join(', ')}] as at step ${from}`)
+  }
+}
+
 /** Frames (and summaries) for steps from, from + stride, … of a simulated market. */
 export function surfaceFrames(source: SurfaceSource, window: SurfaceWindow): Omit<SurfaceFrames, 'runId'> {
   const { lab, market, config, steps } = source
@@ -160,26 +172,36 @@ export function surfaceFrames(source: SurfaceSource, window: SurfaceWindow): Omi
   const count = Math.min(window.count, Math.ceil((steps - window.from) / window.stride))
   const first = lab.surface(market, window.from, config)
   const size = first.values.length
-  if (window.frames && count * size > MAX_SURFACE_VALUES) {
-    const most = Math.floor(MAX_SURFACE_VALUES / size)
-    throw new ApiError('invalid_params', `count must be at most ${most} for this surface (${size} values per frame; got ${count})`, [
-      { path: 'count', message: `must be at most ${most}` }
-    ])
+  const features = first.features ?? []
+  const companions = first.companions ?? []
+  if (companions.length > 0 && first.axes.length !== 1) throw new Error(`${lab.id}: companions belong to a curve (a 1-axis surface); this surface has ${first.axes.length} axes`)
+  for (const c of companions) if (c.values.length !== size) throw new Error(`${lab.id}: companion ${c.name} has ${c.values.length} values, not one per point (${size})`)
+  // companions travel with the frames, so they count in the values budget
+  const perFrame = size * (1 + companions.length)
+  if (window.frames && count * perFrame > MAX_SURFACE_VALUES) {
+    const most = Math.floor(MAX_SURFACE_VALUES / perFrame)
+    const what = companions.length > 0 ? `${perFrame} values per frame with ${companions.length} companions` : `${size} values per frame`
+    throw new ApiError('invalid_params', `count must be at most ${most} for this surface (${what}; got ${count})`, [{ path: 'count', message: `must be at most ${most}` }])
   }
   const layout = surfaceLayout(first)
   const definitions = summaryDefinitions(first, layout)
   const summaries = definitions.map(() => new Float64Array(count))
+  const featureValues = features.map(() => new Float64Array(count))
   const frames = window.frames ? new Float64Array(count * size) : null
+  const companionValues = window.frames ? companions.map(() => new Float64Array(count * size)) : null
   const t = new Float64Array(count)
   const regime = new Float64Array(count)
   for (let k = 0; k < count; k++) {
     const step = window.from + k * window.stride
     const surface = k === 0 ? first : lab.surface(market, step, config)
     if (surface.values.length !== size) throw new Error(`${lab.id}: the surface at step ${step} has ${surface.values.length} values, not ${size}`)
+    if (k > 0) checkSameParts(lab.id, step, window.from, surface, features, companions)
     frames?.set(surface.values, k * size)
     t[k] = step
     regime[k] = lab.regimeAt(market, step)
     for (let d = 0; d < definitions.length; d++) summaries[d]![k] = definitions[d]!.of(surface.values)
+    for (let f = 0; f < features.length; f++) featureValues[f]![k] = surface.features![f]!.value
+    if (companionValues) for (let c = 0; c < companions.length; c++) companionValues[c]!.set(surface.companions![c]!.values, k * size)
   }
   return {
     lab: lab.id,
@@ -195,6 +217,12 @@ export function surfaceFrames(source: SurfaceSource, window: SurfaceWindow): Omi
     regime,
     regimeNames: [...lab.regimes(config)],
     frames,
-    summaries: definitions.map((d, i): SurfaceSummary => ({ name: d.name, unit: d.unit, description: d.description, values: summaries[i]! }))
+    summaries: [
+      ...definitions.map((d, i): SurfaceSummary => ({ name: d.name, unit: d.unit, description: d.description, values: summaries[i]!, source: 'generic' })),
+      ...features.map((f, i): SurfaceSummary => ({ name: f.name, unit: f.unit, description: f.description, values: featureValues[i]!, source: 'lab' }))
+    ],
+    ...(companions.length > 0 && {
+      companions: companions.map((c, i): SurfaceCompanionSeries => ({ name: c.name, unit: c.unit, description: c.description, values: companionValues?.[i] ?? null }))
+    })
   }
 }

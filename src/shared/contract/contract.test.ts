@@ -8,6 +8,7 @@ import {
   RunAudit,
   RunManifest,
   RunSpec,
+  SurfaceFrames,
   VerificationStatus,
   decodeWire,
   describeValue,
@@ -273,5 +274,51 @@ describe('verification status', () => {
 
   it('no longer accepts the manifest\'s old "Mismatch"', () => {
     expect(VerificationStatus.safeParse('Mismatch').success).toBe(false)
+  })
+})
+
+describe('SurfaceFrames', () => {
+  const f64 = (...values: number[]) => Float64Array.from(values)
+  const curve = {
+    runId: 1,
+    lab: 'a-curve-lab',
+    name: 'curve',
+    unit: 'yield',
+    layout: 'curve',
+    axes: [{ name: 'tenor', unit: 'years', labels: ['2y', '10y'], values: [2, 10] }],
+    size: 2,
+    steps: 10,
+    from: 0,
+    stride: 1,
+    t: f64(0, 1),
+    regime: f64(0, 0),
+    regimeNames: ['calm', 'stress'],
+    frames: f64(1, 2, 3, 4),
+    summaries: [{ name: 'mean', unit: 'yield', description: 'average', values: f64(1.5, 3.5), source: 'generic' }]
+  }
+
+  it('carries the lab\'s features as summaries marked lab, and per-point companions beside the frames', () => {
+    const answer = {
+      ...curve,
+      summaries: [...curve.summaries, { name: 'z slope', unit: 'σ', description: 'the slope\'s z-score', values: f64(0.1, -0.2), source: 'lab' }],
+      companions: [{ name: 'DV01', unit: 'per unit face per bp', description: 'P(y) − P(y + 1bp)', values: f64(1e-4, 8e-4, 1.1e-4, 8.1e-4) }]
+    }
+    const parsed = methods['runs.surfaces'].response.parse(answer)
+    expect(parsed.summaries.map((s) => s.source)).toEqual(['generic', 'lab'])
+    expect(parsed.companions?.[0]?.values).toBe(answer.companions[0]!.values)
+    // summaries only: the companions say what they are, without values
+    expect(SurfaceFrames.safeParse({ ...answer, frames: null, companions: [{ ...answer.companions[0], values: null }] }).success).toBe(true)
+  })
+
+  it('leaves both optional, so a surface without them (or an older answer) still parses', () => {
+    const { source: _source, ...unmarked } = curve.summaries[0]!
+    expect(SurfaceFrames.safeParse({ ...curve, summaries: [unmarked] }).success).toBe(true)
+  })
+
+  it('refuses an unknown source, a companion that is not a Float64Array, and unknown keys', () => {
+    expect(SurfaceFrames.safeParse({ ...curve, summaries: [{ ...curve.summaries[0], source: 'renderer' }] }).success).toBe(false)
+    expect(SurfaceFrames.safeParse({ ...curve, companions: [{ name: 'price', unit: '', description: '', values: [1, 2] }] }).success).toBe(false)
+    expect(SurfaceFrames.safeParse({ ...curve, companions: [{ name: 'price', unit: '', description: '', values: null, points: 2 }] }).success).toBe(false)
+    expect(SurfaceFrames.safeParse({ ...curve, features: [] }).success).toBe(false)
   })
 })

@@ -14,11 +14,27 @@ export const SurfaceAxisInfo = z.strictObject({
 })
 export type SurfaceAxisInfo = z.infer<typeof SurfaceAxisInfo>
 
-/** One summary feature per frame (mean, min, max, range, slope …), in frame order. */
-export const SurfaceSummary = z.strictObject({ name: z.string(), unit: z.string(), description: z.string(), values: Float64Series })
+/**
+ * Where a summary comes from: `generic`, read off the grid by the engine's surface frames (mean,
+ * min, max, range, slope …); `lab`, one of the lab's own features at the step (contango score,
+ * slope z-score …). Absent reads as `generic`.
+ */
+export const SurfaceSummarySource = z.enum(['generic', 'lab'])
+export type SurfaceSummarySource = z.infer<typeof SurfaceSummarySource>
+
+/** One summary feature per frame, in frame order. */
+export const SurfaceSummary = z.strictObject({ name: z.string(), unit: z.string(), description: z.string(), values: Float64Series, source: SurfaceSummarySource.optional() })
 export type SurfaceSummary = z.infer<typeof SurfaceSummary>
 
-/** The most values (frames × surface size) one `runs.surfaces` answer carries. */
+/**
+ * A lab's quantity per point along a curve's axis (bond price, DV01, convexity per tenor): frame
+ * after frame, `size` values each (frame k's point i at k·size + i); null when only summaries
+ * were asked for. Only 1-axis (curve) surfaces have companions.
+ */
+export const SurfaceCompanionSeries = z.strictObject({ name: z.string(), unit: z.string(), description: z.string(), values: Float64Series.nullable() })
+export type SurfaceCompanionSeries = z.infer<typeof SurfaceCompanionSeries>
+
+/** The most values (frames × (surface size + companion values)) one `runs.surfaces` answer carries. */
 export const MAX_SURFACE_VALUES = 1_000_000
 export const MAX_SURFACE_FRAMES = 5000
 
@@ -55,7 +71,10 @@ export const SurfaceFrames = z.strictObject({
   regimeNames: z.array(z.string()),
   /** count × size values, row-major over the axes; null when only summaries were asked for. */
   frames: Float64Series.nullable(),
-  summaries: z.array(SurfaceSummary)
+  /** The generic summaries, then the lab's own features (`source: 'lab'`). */
+  summaries: z.array(SurfaceSummary),
+  /** The lab's per-point companions of a curve; absent when the lab has none. */
+  companions: z.array(SurfaceCompanionSeries).optional()
 })
 export type SurfaceFrames = z.infer<typeof SurfaceFrames>
 

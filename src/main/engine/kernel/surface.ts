@@ -6,15 +6,37 @@ export interface SurfaceAxis {
   values?: readonly number[]
 }
 
+/** One of the lab's own readouts at a step (contango score, slope z-score, ATM term slope …). */
+export interface SurfaceFeature {
+  name: string
+  unit: string
+  description: string
+  value: number
+}
+
+/** A quantity per point along a curve's one axis (bond price, DV01 … per tenor), beside the curve's own values. */
+export interface SurfaceCompanion {
+  name: string
+  unit: string
+  description: string
+  /** One value per label of the surface's axis. */
+  values: Float64Array
+}
+
 /**
  * The tradable object at one step: a typed grid with named axes and units (currency × tenor
  * carry matrix, rating × tenor spread curve, …). `values` is row-major over `axes`.
+ * `features` and `companions` are the lab's own numbers at that step, computed by its functions
+ * (the views show them, never recompute them); a lab lists the same ones, in the same order, at
+ * every step. Companions belong to 1-axis surfaces (curves) only.
  */
 export interface Surface {
   name: string
   unit: string
   axes: readonly SurfaceAxis[]
   values: Float64Array
+  features?: readonly SurfaceFeature[]
+  companions?: readonly SurfaceCompanion[]
 }
 
 /**

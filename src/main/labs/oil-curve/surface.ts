@@ -1,4 +1,4 @@
-import type { Surface } from '../../engine/kernel'
+import type { Surface, SurfaceFeature } from '../../engine/kernel'
 import { exp } from '../../engine/rng/libm'
 import type { OilCurveConfig } from './config'
 import type { OilMarket } from './market'
@@ -66,7 +66,24 @@ export function curveLabel(contangoScore: number): number {
   return 2
 }
 
-/** The futures strip at step t as a 1-axis Surface (a curve over maturity), rebuilt from the state. */
+/** The readouts the policy observes at state t, as the market computed them (cell 16) and the convenience yield behind the carry. */
+export function curveReadouts(market: OilMarket, t: number, config: OilCurveConfig): SurfaceFeature[] {
+  const M = config.market.M
+  return [
+    { name: 'slope 1–6M', unit: 'fraction of F1', description: '(F6 − F1)/F1: the notebook’s slope_1_6 (cell 16)', value: market.slope16[t]! },
+    { name: `slope 1–${M}M`, unit: 'fraction of F1', description: `(F${M} − F1)/F1: the notebook’s slope_1_12, read at the strip’s last contract (cell 16)`, value: market.slope112[t]! },
+    {
+      name: 'contango score',
+      unit: 'fraction of F1',
+      description: '0.7·slope 1–6M + 0.3·slope 1–12M: > 0 contango, < 0 backwardation; the baseline trades its sign beyond ±thresh (cells 16, 26)',
+      value: market.contangoScore[t]!
+    },
+    { name: 'roll proxy (long front)', unit: 'fraction of F1', description: '(F1 − F2)/F1: what a long front earns rolling into the second month, > 0 in backwardation (cell 16)', value: market.rollLongFront[t]! },
+    { name: 'convenience yield', unit: 'per year', description: 'clamp(cy_a − cy_b·inventory, −0.10, 0.25): the yield of holding the barrel, taken off the carry r + storage (cell 11)', value: market.cy[t]! }
+  ]
+}
+
+/** The futures strip at step t as a 1-axis Surface (a curve over maturity), rebuilt from the state, with the features read off it. */
 export function futuresSurface(market: OilMarket, t: number, config: OilCurveConfig): Surface {
   const M = config.market.M
   const values = new Float64Array(M)
@@ -76,6 +93,7 @@ export function futuresSurface(market: OilMarket, t: number, config: OilCurveCon
     name: 'oil futures curve',
     unit: 'USD/bbl',
     axes: [{ name: 'maturity', unit: 'months', labels: months.map((m) => `${m}M`), values: months }],
-    values
+    values,
+    features: curveReadouts(market, t, config)
   }
 }

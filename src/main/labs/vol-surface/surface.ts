@@ -1,4 +1,4 @@
-import type { Surface } from '../../engine/kernel'
+import type { Surface, SurfaceFeature } from '../../engine/kernel'
 import { npMean } from '../common/numpy'
 import { byCode, type VolSurfaceConfig } from './config'
 import { simulateState, type StatePath } from './market'
@@ -171,13 +171,49 @@ export function volSurfaceMarket(config: VolSurfaceConfig): VolSurfaceMarket {
 }
 
 /**
- * The surface at kernel step k as the kernel's typed grid. Step k is the notebook's t = k + 1
- * (its loop starts at t = 1), so the grid shown at a step is the one that step traded on.
+ * The features the policy observes at state t (the lab's observe reads the same arrays) and the
+ * regime's smile curvature the grid is built with. notebook cells 4, 7, 8
  */
-export function volSurfaceAt(market: VolSurfaceMarket, k: number, _config: VolSurfaceConfig): Surface {
+export function surfaceReadouts(market: VolSurfaceMarket, t: number, config: VolSurfaceConfig): SurfaceFeature[] {
+  const { features: f, grid } = market
+  const unit = 'vol per √step'
+  const days = grid.tenorsDays[grid.tenor30]!
+  const measured = config.corrections.calendar_slope === 'grid_atm'
+  const last = grid.tenorsDays.length - 1
+  return [
+    { name: `ATM IV ${days}d`, unit, description: `implied vol at moneyness ${grid.moneyness[grid.atm]} of the tenor nearest 30 days: iv_atm_30, which the rule compares with base_vol + vol_elevated_margin (cells 4, 7)`, value: f.ivAtm30[t]! },
+    {
+      name: `skew proxy ${days}d`,
+      unit,
+      description: `IV at moneyness ${grid.moneyness[grid.put]} − IV at ${grid.moneyness[grid.call]}, tenor ${days}d: put over call, what the rule reads as skew (cells 4, 7)`,
+      value: f.ivPut30[t]! - f.ivCall30[t]!
+    },
+    {
+      name: 'ATM term slope',
+      unit,
+      description: measured
+        ? `IV[${grid.tenorsDays[last]}d, ATM] − IV[${grid.tenorsDays[0]}d, ATM], measured off the grid (corrected: calendar_slope = grid_atm)`
+        : 'the regime’s term_structure_slope, as the notebook reads it (faithful: calendar_slope = regime_constant)',
+      value: f.termSlope[t]!
+    },
+    { name: 'smile curvature', unit: 'per (moneyness)²', description: 'the regime’s smile_curvature c: the smile is 1 + c·m² (cell 4)', value: grid.curvatureBy[market.regime[t]!]! },
+    { name: 'skew pressure', unit: '', description: 'the regime’s skew_pressure, which tilts the smile toward puts (cells 3, 4)', value: market.skew[t]! },
+    { name: 'vol of vol', unit: 'per √step', description: 'the regime’s vol_of_vol, which drives the vol path (cell 3)', value: market.vov[t]! }
+  ]
+}
+
+/** The state kernel step k reads: the notebook's t = k + 1 (its loop starts at t = 1), held at the last state. */
+const stateOf = (market: VolSurfaceMarket, k: number): number => Math.min(k + 1, market.T - 1)
+
+/**
+ * The surface at kernel step k as the kernel's typed grid, with the features read off it. The
+ * grid shown at a step is the one that step traded on.
+ */
+export function volSurfaceAt(market: VolSurfaceMarket, k: number, config: VolSurfaceConfig): Surface {
   const { grid } = market
   const values = new Float64Array(grid.tenorsDays.length * grid.moneyness.length)
-  fillSurface(market, Math.min(k + 1, market.T - 1), grid, values)
+  const t = stateOf(market, k)
+  fillSurface(market, t, grid, values)
   return {
     name: 'Implied volatility (tenor × moneyness)',
     unit: 'vol per √step',
@@ -185,7 +221,8 @@ export function volSurfaceAt(market: VolSurfaceMarket, k: number, _config: VolSu
       { name: 'tenor', unit: 'days', labels: grid.tenorsDays.map((d) => `${d}d`), values: [...grid.tenorsDays] },
       { name: 'moneyness', unit: 'fraction of spot', labels: grid.moneyness.map((m) => (m > 0 ? `+${m}` : `${m}`)), values: [...grid.moneyness] }
     ],
-    values
+    values,
+    features: surfaceReadouts(market, t, config)
   }
 }
 

@@ -3,7 +3,7 @@ import { REGIME_NAMES, YIELD_CURVE_PRESETS, YieldCurveConfigSchema, yieldCurveSt
 import { PNL_COMPONENTS, bookPnl, yieldCurveExecution } from './execution'
 import { INITIAL_EQUITY, YieldRunState, yieldMarket, type YieldMarket } from './market'
 import { yieldCurveReport } from './metrics'
-import { LEGS, YIELD_CURVE_ACTIONS, YieldCurveObservation, baselinePolicy, constrainedTarget, observeInto, type YieldCurveAction } from './policy'
+import { LEGS, YIELD_CURVE_ACTIONS, YieldCurveObservation, baselinePolicy, constrainedTarget, curveReadouts, observeInto, type YieldCurveAction } from './policy'
 import { yieldSurface } from './surface'
 
 // Chapter 4 wired into the kernel (book ch.4; notebook cells 21–46). The notebook's loop runs
@@ -71,7 +71,7 @@ export const yieldCurveLab: Lab<YieldCurveConfig, YieldMarket, YieldCurveObserva
   risk: (c) => ({ drawdownStop: { threshold: c.risk_params.max_dd_stop, strict: true, onBreach: 'flatten' } }),
   execution: yieldCurveExecution,
   // the curve at step t is the notebook's curve at t + 1, as every other column of the step
-  surface: (m, t, c) => yieldSurface(m, t + 1, c),
+  surface: (m, t, c) => ({ ...yieldSurface(m, t + 1, c), features: curveReadouts(m, t, c) }),
 
   report: (c, m) => wholeRunReport(yieldCurveLab, c, m, (run) => yieldCurveReport(run, c), REPORT_COLUMNS),
   stressMenu: yieldCurveStressMenu

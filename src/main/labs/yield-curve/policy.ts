@@ -1,4 +1,4 @@
-import type { Decision, PolicyMemory, StepContext } from '../../engine/kernel'
+import type { Decision, PolicyMemory, StepContext, SurfaceFeature } from '../../engine/kernel'
 import { npMean, npStd } from '../common/numpy'
 import { REGIME_NAMES, type YieldCurveConfig } from './config'
 import { STRESS, type YieldMarket, type YieldRunState } from './market'
@@ -31,6 +31,14 @@ class History {
   push(x: number): void {
     this.ring[this.length % Z_WINDOW] = x
     this.length++
+  }
+
+  /** The history after `total` appends, the a-th being value(a): only the last Z_WINDOW are replayed, the others only counted. */
+  static after(total: number, value: (append: number) => number): History {
+    const h = new History()
+    h.length = Math.max(0, total - Z_WINDOW)
+    while (h.length < total) h.push(value(h.length))
+    return h
   }
 
   /** stable_z: (x[−1] − mean(x[−80:]))/(std(x[−80:]) + 1e−12), NumPy's pairwise sums; 0 before 85 points. notebook cell 6 */
@@ -97,6 +105,39 @@ export class YieldCurveObservation {
     this.zFly = this.flyHistory.z()
     this.zFresh = true
   }
+}
+
+/**
+ * The z-scores the rule reads at step t of a run whose policy decided at every step: step k
+ * appends point k + 1's slope and fly in the loop, and again in baseline_policy (faithful,
+ * z_history = double_append). After a drawdown stop the policy is skipped and only the loop
+ * appends, so a stopped run's logged z-scores (market.run) part from these. notebook cells 6, 31
+ */
+export function zScoresAt(market: Pick<YieldMarket, 'slope' | 'fly'>, t: number, config: YieldCurveConfig): { zSlope: number; zFly: number } {
+  const per = config.corrections.z_history === 'double_append' ? 2 : 1
+  const total = (t + 1) * per
+  const point = (append: number): number => Math.floor(append / per) + 1
+  return {
+    zSlope: History.after(total, (a) => market.slope[point(a)]!).z(),
+    zFly: History.after(total, (a) => market.fly[point(a)]!).z()
+  }
+}
+
+/** The curve's shape as the rule sees it at step t (point t + 1): the factors, the key spreads and their z-scores. */
+export function curveReadouts(market: YieldMarket, t: number, config: YieldCurveConfig): SurfaceFeature[] {
+  const nt = t + 1
+  const { zSlope, zFly } = zScoresAt(market, t, config)
+  const yieldUnit = 'yield (decimal)'
+  const window = config.corrections.z_history === 'double_append' ? `the last ${Z_WINDOW} appends, two per step` : `the last ${Z_WINDOW} steps`
+  return [
+    { name: 'level β0', unit: yieldUnit, description: 'Nelson–Siegel level factor (cell 11)', value: market.beta0[nt]! },
+    { name: 'slope β1', unit: yieldUnit, description: 'Nelson–Siegel slope factor; the policy rate moves it (cell 11)', value: market.beta1[nt]! },
+    { name: 'curvature β2', unit: yieldUnit, description: 'Nelson–Siegel curvature factor (cell 11)', value: market.beta2[nt]! },
+    { name: 'slope 10Y − 2Y', unit: yieldUnit, description: 'y10 − y2, the key yields interpolated on the grid (cell 16)', value: market.slope[nt]! },
+    { name: 'fly 2Y + 30Y − 2·10Y', unit: yieldUnit, description: 'y2 + y30 − 2·y10 (cell 16)', value: market.fly[nt]! },
+    { name: 'z slope', unit: 'std devs', description: `stable_z of the slope over ${window}; the rule goes FLATTENER above its threshold, STEEPENER below minus it (cells 6, 31)`, value: zSlope },
+    { name: 'z fly', unit: 'std devs', description: `stable_z of the fly over ${window}; |z fly| above its threshold → BUTTERFLY (cells 6, 31)`, value: zFly }
+  ]
 }
 
 /** Fills the observation for step t and makes the loop's history append. notebook CELL 9 (main loop) */

@@ -138,13 +138,22 @@ export function bondsAt(market: CurveState, t: number, config: YieldCurveConfig)
   return { price, dv01, convexity }
 }
 
-/** The yield curve at step t as a kernel Surface: one axis, tenor (a 1-axis surface draws as a curve). */
+/**
+ * The yield curve at step t as a kernel Surface: one axis, tenor (a 1-axis surface draws as a
+ * curve), with the 4% bond at each tenor's yield beside it (bondsAt).
+ */
 export function yieldSurface(market: CurveState, t: number, config: YieldCurveConfig): Surface {
   const years = market.tenors
+  const bonds = bondsAt(market, t, config)
   return {
     name: 'Nelson–Siegel yield curve',
     unit: 'yield (decimal)',
     axes: [{ name: 'tenor', unit: 'years', labels: Array.from(years, (y) => `${y}y`), values: Array.from(years) }],
-    values: curveAt(market, t, config)
+    values: curveAt(market, t, config),
+    companions: [
+      { name: 'bond price', unit: 'per unit face', description: `the ${COUPON * 100}% semi-annual bond maturing at the tenor, priced at its yield (cell 16, bond_price)`, values: bonds.price },
+      { name: 'DV01', unit: 'per unit face per bp', description: 'P(y) − P(y + 1bp) (cell 16, bond_dv01)', values: bonds.dv01 },
+      { name: 'convexity', unit: 'per unit face', description: '(P(y + h) − 2P(y) + P(y − h))/h², h = 1bp: the raw second difference (cell 16, bond_convexity)', values: bonds.convexity }
+    ]
   }
 }

@@ -13,12 +13,20 @@ export interface StripCurveProps {
   height?: number
   colour?: string
   testId?: string
+  /** Quantities per point of the strip shown with it in the tooltip (bond price, DV01 … per tenor), one value per point each. */
+  companions?: ReadonlyArray<StripCompanion>
+}
+
+export interface StripCompanion {
+  name: string
+  unit: string
+  values: ArrayLike<number>
 }
 
 const PAD = { left: 64, right: 10, top: 8, bottom: 30 }
 
 /** A 1-D strip (term structure, horizon curve, one coordinate of a trajectory) as a curve with labelled axes and hover values. */
-export function StripCurve({ values, labels, axis, unit, domain, width = 520, height = 200, colour = 'var(--accent)', testId = 'strip-curve' }: StripCurveProps) {
+export function StripCurve({ values, labels, axis, unit, domain, width = 520, height = 200, colour = 'var(--accent)', testId = 'strip-curve', companions = [] }: StripCurveProps) {
   const [hover, setHover] = useState<number | null>(null)
   const n = values.length
   const [lo, hi] = domain && domain[1] > domain[0] ? domain : paddedExtent(values)
@@ -69,8 +77,19 @@ export function StripCurve({ values, labels, axis, unit, domain, width = 520, he
         {hover !== null && <line x1={x(hover)} x2={x(hover)} y1={PAD.top} y2={PAD.top + plotH} stroke="var(--muted)" strokeDasharray="3 3" />}
       </svg>
       {hover !== null && (
-        <div className="chart-tooltip" style={{ left: Math.min(x(hover) + 10, width - 120), top: PAD.top }} data-testid={`${testId}-tooltip`} data-index={hover} data-value={String(values[hover])}>
+        <div
+          className="chart-tooltip"
+          style={{ left: Math.min(x(hover) + 10, width - (companions.length > 0 ? 240 : 120)), top: PAD.top }}
+          data-testid={`${testId}-tooltip`}
+          data-index={hover}
+          data-value={String(values[hover])}
+        >
           {axis.name} {labels[hover]}: <b>{formatValue(values[hover]!, span)}</b> {unit}
+          {companions.map((c) => (
+            <div key={c.name} className="tooltip-companion" data-companion={c.name} data-value={String(c.values[hover])}>
+              {c.name}: <b>{formatValue(c.values[hover]!)}</b> <span className="muted">{c.unit}</span>
+            </div>
+          ))}
         </div>
       )}
     </div>

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { SurfaceFrames } from '../../../../shared/contract'
+import type { SurfaceAxisInfo, SurfaceFrames, SurfaceSummary } from '../../../../shared/contract'
 import { useClient } from '../../app/ClientContext'
 import type { ViewProps } from '../../app/views'
 import { useCommands, useWorkspace } from '../../app/workspace'
 import { Heatmap } from '../../charts/Heatmap'
 import { Network } from '../../charts/Network'
-import { Sparkline, StripCurve } from '../../charts/StripCurve'
+import { Sparkline, StripCurve, type StripCompanion } from '../../charts/StripCurve'
 import { colourScale, extent, formatValue } from '../../charts/colour-scale'
 import { regimeColour, seriesColour } from '../../charts/theme'
 import { formatInteger } from '../../format/numbers'
@@ -64,7 +64,9 @@ export function SurfaceView({ state }: ViewProps) {
     client.call('runs.surfaces', { runId, from: 0, count: Math.min(OVERVIEW_FRAMES, totalSteps), stride, frames: false }).then(
       (overview) => {
         if (!live) return
-        const pageSize = Math.max(20, Math.min(5000, Math.floor(PAGE_VALUES / overview.size)))
+        // a curve's companions come with its frames, one value per point each
+        const perFrame = overview.size * (1 + (overview.companions?.length ?? 0))
+        const pageSize = Math.max(20, Math.min(5000, Math.floor(PAGE_VALUES / perFrame)))
         setLoaded({ runId, overview, pageSize })
         setT((current) => Math.min(current, overview.steps - 1))
       },
@@ -155,18 +157,26 @@ export function SurfaceView({ state }: ViewProps) {
   const overview = loaded?.overview ?? null
   const frameIndex = page ? t - page.from : -1
   const frame = page && page.frames && frameIndex >= 0 && frameIndex < page.t.length ? page.frames.subarray(frameIndex * page.size, (frameIndex + 1) * page.size) : null
+  const companions = useMemo(
+    (): StripCompanion[] =>
+      frame && page
+        ? (page.companions ?? []).flatMap((c) => (c.values ? [{ name: c.name, unit: c.unit, values: c.values.subarray(frameIndex * page.size, (frameIndex + 1) * page.size) }] : []))
+        : [],
+    [frame, page, frameIndex]
+  )
   // One colour domain over the whole run (overview) and the loaded page, so the surface deforms against a fixed scale.
   // (A network colours its nodes by their first quantity: its range over the run.)
   const range = useMemo((): readonly [number, number] => {
     if (!overview) return [0, 1]
+    const generic = (name: string) => overview.summaries.find((s) => s.name === name && s.source !== 'lab')?.values ?? []
     if (overview.layout === 'network') {
       const first = overview.axes[1]!.labels[overview.axes[0]!.labels.length] ?? ''
-      const bounds = extent(overview.summaries.find((s) => s.name === `${first} min`)?.values ?? [])
-      extent(overview.summaries.find((s) => s.name === `${first} max`)?.values ?? [], bounds)
+      const bounds = extent(generic(`${first} min`))
+      extent(generic(`${first} max`), bounds)
       return bounds
     }
-    const bounds = extent(overview.summaries.find((s) => s.name === 'min')?.values ?? [])
-    extent(overview.summaries.find((s) => s.name === 'max')?.values ?? [], bounds)
+    const bounds = extent(generic('min'))
+    extent(generic('max'), bounds)
     if (page?.frames) extent(page.frames, bounds)
     return bounds
   }, [overview, page])
@@ -234,7 +244,10 @@ export function SurfaceView({ state }: ViewProps) {
                 <Heatmap values={frame} rows={overview.axes[0]!} columns={overview.axes[1]!} unit={overview.unit} scale={scale} />
               )}
               {frame && overview.layout === 'curve' && (
-                <StripCurve values={frame} labels={overview.axes[0]!.labels} axis={overview.axes[0]!} unit={overview.unit} domain={range} />
+                <>
+                  <StripCurve values={frame} labels={overview.axes[0]!.labels} axis={overview.axes[0]!} unit={overview.unit} domain={range} companions={companions} />
+                  {companions.length > 0 && <CompanionTable axis={overview.axes[0]!} companions={companions} />}
+                </>
               )}
               {frame && overview.layout === 'coordinates' && <Coordinates frame={frame} overview={overview} />}
               {frame && overview.layout === 'network' && <Network values={frame} nodes={overview.axes[0]!} link={overview.axes[1]!} unit={overview.unit} scale={scale} />}
@@ -245,27 +258,80 @@ export function SurfaceView({ state }: ViewProps) {
                 <span className="tag">cursor at step {formatInteger(t)}</span>
               </header>
               <table className="compact" data-testid="surface-summaries">
-                <tbody>
-                  {overview.summaries.map((summary, i) => {
-                    const exact = page && frameIndex >= 0 ? page.summaries[i]?.values[frameIndex] : undefined
-                    return (
-                      <tr key={summary.name} title={summary.description}>
-                        <td className="mono">{summary.name}</td>
-                        <td>
-                          <Sparkline t={overview.t} values={summary.values} cursor={t} />
-                        </td>
-                        <td className="num mono">{exact === undefined ? '…' : formatValue(exact)}</td>
-                        <td className="muted">{summary.unit}</td>
+                {(['generic', 'lab'] as const).map((source) => {
+                  const rows = overview.summaries.flatMap((summary, i) => ((summary.source ?? 'generic') === source ? [{ summary, i }] : []))
+                  if (rows.length === 0) return null
+                  return (
+                    <tbody key={source} data-source={source}>
+                      <tr className="summary-group">
+                        <th colSpan={4}>{source === 'lab' ? 'the lab’s own features' : 'read off the surface'}</th>
                       </tr>
-                    )
-                  })}
-                </tbody>
+                      {rows.map(({ summary, i }) => (
+                        <SummaryRow key={`${source}:${summary.name}`} summary={summary} t={overview.t} cursor={t} exact={page && frameIndex >= 0 ? page.summaries[i]?.values[frameIndex] : undefined} />
+                      ))}
+                    </tbody>
+                  )
+                })}
               </table>
             </section>
           </div>
         </>
       )}
     </div>
+  )
+}
+
+/** One summary over the run: its sparkline with the cursor, and its exact value at the scrubbed step. */
+function SummaryRow({ summary, t, cursor, exact }: { summary: SurfaceSummary; t: Float64Array; cursor: number; exact: number | undefined }) {
+  return (
+    <tr title={summary.description} data-source={summary.source ?? 'generic'} data-name={summary.name}>
+      <td className="mono">{summary.name}</td>
+      <td>
+        <Sparkline t={t} values={summary.values} cursor={cursor} />
+      </td>
+      <td className="num mono" data-value={exact === undefined ? undefined : String(exact)}>
+        {exact === undefined ? '…' : formatValue(exact)}
+      </td>
+      <td className="muted">{summary.unit}</td>
+    </tr>
+  )
+}
+
+/** The lab's companions of the scrubbed curve: a row per quantity, a column per point of the axis. */
+function CompanionTable({ axis, companions }: { axis: SurfaceAxisInfo; companions: readonly StripCompanion[] }) {
+  return (
+    <table className="compact companion-table" data-testid="surface-companions">
+      <thead>
+        <tr>
+          <th className="muted">{axis.unit ? `${axis.name} (${axis.unit})` : axis.name}</th>
+          {axis.labels.map((label) => (
+            <th key={label} className="num mono">
+              {label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {companions.map((c) => {
+          // one number of digits per row, so the row's values line up
+          const [lo, hi] = extent(c.values)
+          const span = Math.max(Math.abs(lo), Math.abs(hi))
+          return (
+            <tr key={c.name} data-companion={c.name}>
+              <th className="mono">
+                {c.name}
+                {c.unit && <span className="companion-unit">{c.unit}</span>}
+              </th>
+              {Array.from(c.values, (v, i) => (
+                <td key={axis.labels[i] ?? i} className="num mono" data-value={String(v)}>
+                  {formatValue(v, Number.isFinite(span) ? span : Math.abs(v))}
+                </td>
+              ))}
+            </tr>
+          )
+        })}
+      </tbody>
+    </table>
   )
 }
 
