@@ -16,7 +16,7 @@ describe('surface view', () => {
   beforeAll(async () => {
     session = await openWorkstation(join(mkdtempSync(join(tmpdir(), 'mechanica-e2e-surface-')), 'mechanica.db'))
     page = session.page
-    for (const lab of ['funding-basis', 'latency-arb', 'microstructure', 'heston-regime', 'credit-spreads', 'fx-carry', 'yield-curve']) runs[lab] = await startLabRun(page, lab)
+    for (const lab of ['funding-basis', 'latency-arb', 'microstructure', 'heston-regime', 'credit-spreads', 'fx-carry', 'yield-curve', 'cross-asset']) runs[lab] = await startLabRun(page, lab)
     for (const id of Object.values(runs)) await waitForRun(page, id)
     await openView(page, '4')
     await page.getByTestId('surface-view').waitFor()
@@ -31,7 +31,8 @@ describe('surface view', () => {
       microstructure: { layout: 'grid', element: 'heatmap-canvas' },
       'funding-basis': { layout: 'curve', element: 'strip-curve' },
       'yield-curve': { layout: 'curve', element: 'strip-curve' },
-      'heston-regime': { layout: 'coordinates', element: 'coordinate-momentum' }
+      'heston-regime': { layout: 'coordinates', element: 'coordinate-momentum' },
+      'cross-asset': { layout: 'grid', element: 'heatmap-canvas' }
     }
     for (const [lab, { layout, element }] of Object.entries(expected)) {
       await page.locator('select.run-picker').selectOption(String(runs[lab]))

@@ -6,10 +6,11 @@ import { hestonRegimeLab } from './heston-regime/lab'
 import { latencyArbLab } from './latency-arb/lab'
 import { microstructureLab } from './microstructure/lab'
 import { yieldCurveLab } from './yield-curve/lab'
+import { crossAssetLab } from './cross-asset/lab'
 
 // Every mechanism lab the engine can run, by id. A lab joins by adding one line here: the
 // engine, the CLI, the catalogue the UI reads (labs.list) and the tests all go through this list.
-const labs: AnyLab[] = [fxCarryLab, yieldCurveLab, creditSpreadsLab, fundingBasisLab, latencyArbLab, microstructureLab, hestonRegimeLab]
+const labs: AnyLab[] = [fxCarryLab, yieldCurveLab, creditSpreadsLab, fundingBasisLab, latencyArbLab, microstructureLab, hestonRegimeLab, crossAssetLab]
 
 export const labRegistry: ReadonlyMap<string, AnyLab> = new Map(labs.map((lab) => [lab.id, lab]))
 

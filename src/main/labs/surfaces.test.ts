@@ -8,23 +8,25 @@ const spec = (lab: string, overrides: Record<string, unknown> = {}) => ({ task: 
 // Every lab's surface as the Surface view gets it: shape, layout, determinism, and each frame
 // equal to the lab's own surface(market, t) on a market simulated afresh.
 describe('surface frames of every lab', () => {
-  const expected: Record<string, { layout: string; shape: number[] }> = {
+  // overrides: a T long enough for the window below (3 + 7·39 steps)
+  const expected: Record<string, { layout: string; shape: number[]; overrides?: Record<string, unknown> }> = {
     'fx-carry': { layout: 'grid', shape: [6, 3] },
     'credit-spreads': { layout: 'grid', shape: [2, 5] },
     'funding-basis': { layout: 'curve', shape: [5] },
     'latency-arb': { layout: 'grid', shape: [2, 2] },
     microstructure: { layout: 'grid', shape: [2, 5] },
     'heston-regime': { layout: 'coordinates', shape: [100, 3] },
-    'yield-curve': { layout: 'curve', shape: [9] }
+    'yield-curve': { layout: 'curve', shape: [9] },
+    'cross-asset': { layout: 'grid', shape: [4, 4], overrides: { T: 300 } }
   }
 
-  it('covers all seven labs', () => {
+  it('covers every registered lab', () => {
     expect(labIds().sort()).toEqual(Object.keys(expected).sort())
   })
 
-  for (const [lab, { layout, shape }] of Object.entries(expected)) {
+  for (const [lab, { layout, shape, overrides }] of Object.entries(expected)) {
     it(`${lab}: ${layout} ${shape.join(' × ')}, deterministic, frame at t is lab.surface(market, t)`, () => {
-      const source = surfaceSource(spec(lab))
+      const source = surfaceSource(spec(lab, overrides))
       const window = { from: 3, count: 40, stride: 7, frames: true }
       const result = surfaceFrames(source, window)
       const size = shape.reduce((a, b) => a * b, 1)
@@ -35,7 +37,7 @@ describe('surface frames of every lab', () => {
       expect(Array.from(result.t)).toEqual(Array.from({ length: 40 }, (_, k) => 3 + 7 * k))
 
       // A fresh market from the same spec, not the cached one.
-      const plan = planLab(spec(lab))
+      const plan = planLab(spec(lab, overrides))
       const definition = plan.lab
       const market = definition.market(plan.config, {})
       for (const k of [0, 17, 39]) {
