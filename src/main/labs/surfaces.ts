@@ -119,7 +119,12 @@ export function surfaceFrames(source: SurfaceSource, window: SurfaceWindow): Omi
     ])
   }
   const layout = surfaceLayout(first)
-  const definitions = summaryDefinitions(first, layout)
+  // the lab's own features of each frame follow the generic summaries, by position
+  const features = first.features ?? []
+  const definitions = [
+    ...summaryDefinitions(first, layout),
+    ...features.map((f, i) => ({ name: f.name, unit: f.unit, description: f.description, of: (_frame: Float64Array, surface: Surface) => surface.features?.[i]?.value ?? Number.NaN }))
+  ]
   const summaries = definitions.map(() => new Float64Array(count))
   const frames = window.frames ? new Float64Array(count * size) : null
   const t = new Float64Array(count)
@@ -131,7 +136,7 @@ export function surfaceFrames(source: SurfaceSource, window: SurfaceWindow): Omi
     frames?.set(surface.values, k * size)
     t[k] = step
     regime[k] = lab.regimeAt(market, step)
-    for (let d = 0; d < definitions.length; d++) summaries[d]![k] = definitions[d]!.of(surface.values)
+    for (let d = 0; d < definitions.length; d++) summaries[d]![k] = definitions[d]!.of(surface.values, surface)
   }
   return {
     lab: lab.id,

@@ -1,3 +1,11 @@
+/** A number the lab reads off one step's surface, with what it means. */
+export interface SurfaceFeature {
+  name: string
+  unit: string
+  description: string
+  value: number
+}
+
 /** One axis of a tradable surface: what it indexes, in which unit, at which points. */
 export interface SurfaceAxis {
   name: string
@@ -13,6 +21,8 @@ export interface SurfaceAxis {
 export interface Surface {
   name: string
   unit: string
+  /** Summary features the lab reads off this step's surface (its chapter's own, e.g. average correlation), listed after the generic ones. */
+  features?: readonly SurfaceFeature[]
   axes: readonly SurfaceAxis[]
   values: Float64Array
 }
