@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { resolveLabConfig, runCollected } from '../../engine/kernel'
 import { RandomState } from '../../engine/rng/mt19937'
+import { surfaceFrames, surfaceSource } from '../surfaces'
 import { crossAssetLab } from './lab'
 import { A, crossAssetMarket, type CrossAssetMarket } from './market'
 import { crossAssetReport, turnoverSeries } from './metrics'
@@ -81,6 +82,22 @@ describe.each(fixtures.map((f) => [f.file, f] as const))('cross-asset faithful m
     expect(counts).toEqual(f.actionCounts)
     expect((report.telemetry as { regime_counts: Record<string, number> }).regime_counts).toEqual(f.regimeCounts)
   })
+
+  it('maps each step’s action to the notebook’s surface-referenced target, before the stop and the caps', () => {
+    const market = crossAssetMarket(config)
+    const o = new CrossAssetObservation(config)
+    const out = new Float64Array(A)
+    const context = { config, market } as unknown as Parameters<typeof targetOf>[2]
+    const actual: number[] = []
+    held(f).forEach((t, k) => {
+      o.t = t
+      o.topEigShare = market.topEigShare[t]!
+      o.drawdown = 0 // the env's stop comes after action_to_target
+      targetOf(crossAssetLab.actions[f.steps.action![k]!]!, o, context, out)
+      actual.push(...out)
+    })
+    expectClose(file, seriesError('target', actual, f.steps.target.flat()))
+  })
 })
 
 describe('cross-asset reproduces the published reference values (seed 9, faithful defaults)', () => {
@@ -104,6 +121,23 @@ describe('cross-asset reproduces the published reference values (seed 9, faithfu
     expect(counts).toEqual([61, 19, 20])
     expect(Math.min(...m.stressLevel)).toBeCloseTo(0.096, 4)
     expect(Math.max(...m.stressLevel)).toBeCloseTo(0.9964, 4)
+  })
+})
+
+describe('cross-asset surface as the Surface view gets it', () => {
+  it('is the observed correlation heatmap, with the coupling summaries of each step after the generic ones', () => {
+    const spec = { task: 'lab' as const, lab: 'cross-asset', preset: 'faithful', overrides: {} }
+    const result = surfaceFrames(surfaceSource(spec), { from: 0, count: 100, stride: 1, frames: true })
+    expect(result.layout).toBe('grid')
+    expect(result.axes.map((a) => a.labels)).toEqual([LEGS, LEGS])
+    expect(result.summaries.map((s) => s.name)).toEqual(['mean', 'min', 'max', 'range', 'slope (versus)', 'avg_corr', 'top_eig_share', 'eq_rates_corr', 'stress_level'])
+    const m = crossAssetMarket(resolveLabConfig(crossAssetLab, 'faithful', {}))
+    const byName = Object.fromEntries(result.summaries.map((s) => [s.name, Array.from(s.values)]))
+    expect(byName.avg_corr).toEqual(Array.from(m.avgCorr))
+    expect(byName.top_eig_share).toEqual(Array.from(m.topEigShare))
+    expect(byName.eq_rates_corr).toEqual(Array.from(m.eqRatesCorr))
+    // the frame's EQUITY–RATES cell is the notebook's eq_rates_corr up to its 1e−12 jitter
+    for (let t = 5; t < 100; t++) expect(result.frames![t * 16 + 1]).toBeCloseTo(m.eqRatesCorr[t]!, 9)
   })
 })
 

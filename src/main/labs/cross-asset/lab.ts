@@ -60,7 +60,7 @@ export const crossAssetLab: Lab<CrossAssetConfig, CrossAssetMarket, CrossAssetOb
     ...(c.corrections.stop_in_log === 'logged' ? { drawdownStop: { threshold: c.risk_params.max_dd_stop, strict: true, onBreach: 'flatten' as const } } : {})
   }),
   execution: crossAssetExecution,
-  surface: (m, t, c) => observedSurface(m.cov, t, c.assets, c.corrections.estimator),
+  surface: (m, t, c) => observedSurface(m, t, c.assets, c),
 
   report: (c, m) => wholeRunReport(crossAssetLab, c, m, (run) => crossAssetReport(run, c), REPORT_COLUMNS),
   stressMenu: crossAssetStressMenu

@@ -190,15 +190,45 @@ export class CouplingSummaries {
   }
 }
 
-/** The observed correlation matrix at step t as a kernel Surface: asset × asset, drawn as a heatmap. */
-export function observedSurface(cov: Float64Array, t: number, assets: readonly string[], estimator: string): Surface {
+/** What the surface at a step is built from: the observed covariances and their summaries per step. */
+export interface ObservedPath {
+  cov: Float64Array
+  avgCorr: Float64Array
+  topEigShare: Float64Array
+  eqRatesCorr: Float64Array
+  stressLevel: Float64Array
+}
+
+/**
+ * The observed correlation matrix at step t as a kernel Surface: asset × asset, drawn as a
+ * heatmap, with the chapter's coupling summaries of that step as its features (the notebook's
+ * "macro coupling telemetry" plot: stress_level, avg_corr, top_eig_share, eq_rates_corr).
+ */
+export function observedSurface(m: ObservedPath, t: number, assets: readonly string[], config: { corrections: { estimator: string; summaries: string } }): Surface {
   const A = assets.length
   const values = new Float64Array(A * A)
-  correlationOf(cov.subarray(t * A * A, (t + 1) * A * A), A, 0, values)
+  correlationOf(m.cov.subarray(t * A * A, (t + 1) * A * A), A, 0, values)
   const axis = (name: string) => ({ name, unit: 'asset', labels: [...assets] })
+  const onCorrelation = config.corrections.summaries === 'correlation_abs'
   return {
-    name: estimator === 'ewma' ? 'Observed cross-asset correlation (EWMA)' : 'Observed cross-asset correlation (rolling window)',
+    name: config.corrections.estimator === 'ewma' ? 'Observed cross-asset correlation (EWMA)' : 'Observed cross-asset correlation (rolling window)',
     unit: 'correlation',
+    features: [
+      {
+        name: 'avg_corr',
+        unit: 'correlation',
+        description: onCorrelation ? 'mean |off-diagonal correlation| (corrected)' : 'mean of the 12 signed off-diagonal correlations (the notebook’s)',
+        value: m.avgCorr[t]!
+      },
+      {
+        name: 'top_eig_share',
+        unit: 'share',
+        description: onCorrelation ? 'largest eigenvalue of the correlation over their sum (corrected)' : 'largest eigenvalue of the covariance over their sum: “one trade” (the notebook’s)',
+        value: m.topEigShare[t]!
+      },
+      { name: 'eq_rates_corr', unit: 'correlation', description: 'equity–rates correlation: the hedge proxy', value: m.eqRatesCorr[t]! },
+      { name: 'stress_level', unit: 'level', description: 'logistic of the latent stress factor, in (0, 1)', value: m.stressLevel[t]! }
+    ],
     axes: [axis('asset'), axis('versus')],
     values
   }
