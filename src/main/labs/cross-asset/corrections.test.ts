@@ -115,7 +115,7 @@ describe('cross-asset corrections', () => {
     again.writeTo(out2)
     const rolling = (rets: Float64Array) => {
       const c = new Float64Array(A * A)
-      rollingCovariance(rets, A, 400 - 200, 399, c, new Float64Array(A), new Float64Array(200 * A))
+      rollingCovariance(rets, A, 400 - 200, 399, c, new Float64Array(A), new Float64Array(3 * 200 * A))
       return c[0]!
     }
     expect(out2[0]! / out[0]!).toBeLessThan(1.5)

@@ -167,7 +167,7 @@ export function observeSurface(config: CrossAssetConfig, rets: Float64Array): Pi
   const eqRatesCorr = new Float64Array(T)
   const summaries = new CouplingSummaries(A)
   const mean = new Float64Array(A)
-  const dev = new Float64Array(Math.min(w, T) * A)
+  const dev = new Float64Array(3 * Math.min(w, T) * A)
   for (let t = 0; t < T; t++) {
     const out = cov.subarray(t * A * A, (t + 1) * A * A)
     if (ewma) {

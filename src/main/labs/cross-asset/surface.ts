@@ -14,12 +14,43 @@ const WARMUP_VARIANCE = 1e-6
 const EIG_FLOOR = 1e-12
 const DIAG_JITTER = 1e-12
 
+const SPLITTER = 134217729 // 2^27 + 1: Veltkamp's split, as engine/rng/fma.ts
+// outside these magnitudes the split or the product's error term needs fma()'s rescaling
+const SPLIT_MAX = 2 ** 995
+const PRODUCT_MIN = 2 ** -960
+
+/**
+ * Correctly rounded a·b + c for a = ah + al, b = bh + bl split beforehand: engine/rng/fma.ts's
+ * algorithm (Dekker's product, Knuth's sum, Boldo–Melquiond's round-to-odd at a tie) with the
+ * splits hoisted out of the covariance's inner loop. A correctly rounded result is unique, so
+ * this equals fma(a, b, c) bit for bit; edge magnitudes go to fma() itself.
+ */
+function fmaSplit(a: number, ah: number, al: number, b: number, bh: number, bl: number, c: number): number {
+  const p = a * b
+  const ap = Math.abs(p)
+  if (!(ap >= PRODUCT_MIN && ap <= SPLIT_MAX) || !Number.isFinite(c) || Math.abs(a) > SPLIT_MAX || Math.abs(b) > SPLIT_MAX) return fma(a, b, c)
+  const pl = ah * bh - p + ah * bl + al * bh + al * bl
+  const s = p + c
+  const sv = s - p
+  const sl = p - (s - sv) + (c - sv)
+  const v = sl + pl
+  const res = s + v
+  const vv = v - sl
+  const vl = sl - (v - vv) + (pl - vv)
+  if (vl === 0) return res
+  const rv = res - s
+  const err = s - (res - rv) + (v - rv)
+  if (err === 0 || res + 2 * err - res !== 2 * err) return res // not a tie
+  return fma(a, b, c)
+}
+
 /**
  * np.cov(X.T, ddof=1) of rows lo … hi (inclusive) of the row-major returns (n × A), into out (A × A),
  * replayed as NumPy 2 and OpenBLAS do it: the mean of each column summed in row order (the
  * transposed copy is Fortran-ordered, so the reduction runs along the rows one by one), the
  * deviations, X·Xᵀ by dsyrk (each entry a sequential fused multiply-add over the rows, as the
- * Haswell dgemm kernel accumulates), then times 1/(n − 1).
+ * Haswell dgemm kernel accumulates), then times 1/(n − 1). `dev` holds 3·n·A scratch: the
+ * deviations and their Veltkamp halves.
  */
 export function rollingCovariance(rets: Float64Array, A: number, lo: number, hi: number, out: Float64Array, mean: Float64Array, dev: Float64Array): void {
   const n = hi - lo + 1
@@ -32,12 +63,23 @@ export function rollingCovariance(rets: Float64Array, A: number, lo: number, hi:
     for (let k = lo; k <= hi; k++) s += rets[k * A + j]!
     mean[j] = s / n
   }
-  for (let k = 0; k < n; k++) for (let j = 0; j < A; j++) dev[k * A + j] = rets[(lo + k) * A + j]! - mean[j]!
+  // deviations and their Veltkamp halves, row-major: [d, hi, lo] per entry
+  for (let k = 0; k < n; k++) {
+    for (let j = 0; j < A; j++) {
+      const d = rets[(lo + k) * A + j]! - mean[j]!
+      const t = SPLITTER * d
+      const h = t - (t - d)
+      const at = 3 * (k * A + j)
+      dev[at] = d
+      dev[at + 1] = h
+      dev[at + 2] = d - h
+    }
+  }
   const scale = 1 / (n - 1)
   for (let i = 0; i < A; i++) {
     for (let j = i; j < A; j++) {
       let s = 0
-      for (let k = 0; k < n; k++) s = fma(dev[k * A + i]!, dev[k * A + j]!, s)
+      for (let k = 0, a = 3 * i, b = 3 * j; k < n; k++, a += 3 * A, b += 3 * A) s = fmaSplit(dev[a]!, dev[a + 1]!, dev[a + 2]!, dev[b]!, dev[b + 1]!, dev[b + 2]!, s)
       const v = s * scale
       out[i * A + j] = v
       out[j * A + i] = v
