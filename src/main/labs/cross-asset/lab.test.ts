@@ -124,6 +124,33 @@ describe('cross-asset reproduces the published reference values (seed 9, faithfu
   })
 })
 
+describe('cross-asset reproduces the spec’s seed ensemble (seeds 1–20, faithful defaults, spec §5.8)', () => {
+  /** np.percentile's default (linear) interpolation. */
+  const percentile = (xs: number[], p: number): number => {
+    const s = [...xs].sort((a, b) => a - b)
+    const h = (s.length - 1) * p
+    const lo = Math.floor(h)
+    return s[lo]! + (h - lo) * (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!)
+  }
+
+  it('final equity q10/50/90 0.9848 / 1.0293 / 1.0774, max drawdown 2.2% / 4.1% / 6.1%, costs 0.0012 / 0.0050 / 0.0106', async () => {
+    const finals: number[] = []
+    const drawdowns: number[] = []
+    const costs: number[] = []
+    for (let seed = 1; seed <= 20; seed++) {
+      const config = resolveLabConfig(crossAssetLab, 'faithful', { seed })
+      const m = crossAssetReport(await runCollected(crossAssetLab, config), config).metrics
+      finals.push(m.final_equity!)
+      drawdowns.push(m.max_drawdown!)
+      costs.push(m.total_costs!)
+    }
+    const q = (xs: number[], digits: number) => [0.1, 0.5, 0.9].map((p) => Number(percentile(xs, p).toFixed(digits)))
+    expect(q(finals, 4)).toEqual([0.9848, 1.0293, 1.0774])
+    expect(q(drawdowns, 3)).toEqual([0.022, 0.041, 0.061])
+    expect(q(costs, 4)).toEqual([0.0012, 0.005, 0.0106])
+  })
+})
+
 describe('cross-asset surface as the Surface view gets it', () => {
   it('is the observed correlation heatmap, with the coupling summaries of each step after the generic ones', () => {
     const spec = { task: 'lab' as const, lab: 'cross-asset', preset: 'faithful', overrides: {} }
