@@ -98,7 +98,7 @@ describe('cross-asset config', () => {
         'stress correlations amplified',
         'tail probabilities ×5',
         'liquidity multipliers doubled',
-        'leverage cap halved',
+        'leverage cap at 0.5',
         'drawdown stop at 5%'
       ])
       for (const entry of menu) {

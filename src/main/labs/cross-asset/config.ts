@@ -261,7 +261,8 @@ export function crossAssetStressMenu(config: CrossAssetConfig): StressVariant[] 
     { name: 'stress correlations amplified', overrides: { 'market_params.corr_regime.stress': amplified } },
     { name: 'tail probabilities ×5', overrides: { 'market_params.tail_p': scaleRegimes(mp.tail_p, 5, 1) } },
     { name: 'liquidity multipliers doubled', overrides: { 'execution_params.liquidity_mult': scaleRegimes(ep.liquidity_mult, 2) } },
-    { name: 'leverage cap halved', overrides: { 'risk_params.max_leverage': rp.max_leverage / 2 } },
+    // the sleeves are sized to an L1 gross of at most 1, so a cap binds only below 1
+    { name: 'leverage cap at 0.5', overrides: { 'risk_params.max_leverage': Math.min(rp.max_leverage / 2, 0.5) } },
     { name: 'drawdown stop at 5%', overrides: { 'risk_params.max_dd_stop': Math.min(rp.max_dd_stop, 0.05) } }
   ]
 }
