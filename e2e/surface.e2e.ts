@@ -16,7 +16,7 @@ describe('surface view', () => {
   beforeAll(async () => {
     session = await openWorkstation(join(mkdtempSync(join(tmpdir(), 'mechanica-e2e-surface-')), 'mechanica.db'))
     page = session.page
-    for (const lab of ['funding-basis', 'latency-arb', 'microstructure', 'heston-regime', 'credit-spreads', 'fx-carry', 'yield-curve', 'oil-curve', 'vol-surface', 'cascade', 'equity-factors', 'order-flow']) runs[lab] = await startLabRun(page, lab)
+    for (const lab of ['funding-basis', 'latency-arb', 'microstructure', 'heston-regime', 'credit-spreads', 'fx-carry', 'yield-curve', 'oil-curve', 'vol-surface', 'cascade', 'equity-factors', 'order-flow', 'cross-asset']) runs[lab] = await startLabRun(page, lab)
     for (const id of Object.values(runs)) await waitForRun(page, id)
     await openView(page, '4')
     await page.getByTestId('surface-view').waitFor()
@@ -36,7 +36,8 @@ describe('surface view', () => {
       'vol-surface': { layout: 'grid', element: 'heatmap-canvas' },
       cascade: { layout: 'network', element: 'network' },
       'equity-factors': { layout: 'grid', element: 'heatmap-canvas' },
-      'order-flow': { layout: 'grid', element: 'heatmap-canvas' }
+      'order-flow': { layout: 'grid', element: 'heatmap-canvas' },
+      'cross-asset': { layout: 'grid', element: 'heatmap-canvas' }
     }
     for (const [lab, { layout, element }] of Object.entries(expected)) {
       await page.locator('select.run-picker').selectOption(String(runs[lab]))

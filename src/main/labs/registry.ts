@@ -9,12 +9,13 @@ import { oilCurveLab } from './oil-curve/lab'
 import { volSurfaceLab } from './vol-surface/lab'
 import { yieldCurveLab } from './yield-curve/lab'
 import { cascadeLab } from './cascade/lab'
+import { crossAssetLab } from './cross-asset/lab'
 import { orderFlowLab } from './order-flow/lab'
 import { equityFactorsLab } from './equity-factors/lab'
 
 // Every mechanism lab the engine can run, by id. A lab joins by adding one line here: the
 // engine, the CLI, the catalogue the UI reads (labs.list) and the tests all go through this list.
-const labs: AnyLab[] = [oilCurveLab, fxCarryLab, yieldCurveLab, creditSpreadsLab, volSurfaceLab, fundingBasisLab, latencyArbLab, microstructureLab, hestonRegimeLab, cascadeLab, equityFactorsLab, orderFlowLab]
+const labs: AnyLab[] = [oilCurveLab, fxCarryLab, yieldCurveLab, creditSpreadsLab, volSurfaceLab, fundingBasisLab, latencyArbLab, microstructureLab, hestonRegimeLab, cascadeLab, equityFactorsLab, orderFlowLab, crossAssetLab]
 
 export const labRegistry: ReadonlyMap<string, AnyLab> = new Map(labs.map((lab) => [lab.id, lab]))
 

@@ -310,6 +310,52 @@ export class RandomState implements DistributionRng {
   }
 
   /**
+   * legacy_standard_gamma: shape 1 is standard_exponential, shape 0 is 0; below 1 Johnk-style
+   * rejection on U and an exponential; above 1 Marsaglia–Tsang over legacy_gauss and U.
+   */
+  standardGamma(shape: number): number {
+    if (!(shape >= 0)) throw new RangeError('shape < 0')
+    if (shape === 1.0) return this.standardExponential()
+    if (shape === 0.0) return 0.0
+    if (shape < 1.0) {
+      for (;;) {
+        const U = this.mt.nextDouble()
+        const V = this.standardExponential()
+        if (U <= 1.0 - shape) {
+          const X = Math.pow(U, 1.0 / shape)
+          if (X <= V) return X
+        } else {
+          const Y = -log((1 - U) / shape)
+          const X = Math.pow(1.0 - shape + shape * Y, 1.0 / shape)
+          if (X <= V + Y) return X
+        }
+      }
+    }
+    const b = shape - 1.0 / 3.0
+    const c = 1.0 / Math.sqrt(9 * b)
+    for (;;) {
+      let X: number
+      let V: number
+      do {
+        X = this.standardNormal()
+        V = 1.0 + c * X
+      } while (V <= 0.0)
+      V = V * V * V
+      const U = this.mt.nextDouble()
+      if (U < 1.0 - 0.0331 * (X * X) * (X * X)) return b * V
+      if (log(U) < 0.5 * X * X + b * (1.0 - V + log(V))) return b * V
+    }
+  }
+
+  /** legacy_standard_t: √(df/2)·gauss/√(standard_gamma(df/2)) (the normal first). */
+  standardT(df: number): number {
+    if (!(df > 0)) throw new RangeError('df <= 0')
+    const num = this.standardNormal()
+    const denom = this.standardGamma(df / 2)
+    return (Math.sqrt(df / 2) * num) / Math.sqrt(denom)
+  }
+
+  /**
    * A uniform integer in [0, rng] by masked rejection (bounded_masked_uint64 / _uint32); a 64-bit
    * draw (mt19937_next64) takes its high word first.
    */

@@ -297,3 +297,34 @@ export function spreadImpactCost<Ctx>(p: {
     }
   }
 }
+
+/**
+ * A proportional cost and an impact proxy that grows with stress and cross-asset coupling, both
+ * scaled by the regime's liquidity multiplier, on gross turnover (book ch.9 §5.5; notebook CELL 5,
+ * PortfolioEnv.step), in the notebook's order of operations:
+ *   proportional = (cost_bps·1e−4)·turnover·liq
+ *   impact = λ·turnover·(1 + 1.5·stress)·(1 + max(0, coupling))·1e−3·liq
+ */
+export function couplingImpactCost<Ctx>(p: {
+  costBps: number
+  slippageLambda: number
+  liquidity: (context: Ctx) => number
+  stress: (context: Ctx) => number
+  coupling: (context: Ctx) => number
+}): ExecutionModel<Ctx> {
+  const rate = p.costBps * 1e-4
+  return {
+    name: 'proportional + stress- and coupling-scaled impact, × regime liquidity',
+    kind: 'cost',
+    components: ['proportional', 'impact'],
+    execute(trade, context, cost) {
+      const turnover = grossNotional(trade)
+      const liq = p.liquidity(context)
+      const proportional = rate * turnover * liq
+      const impact = p.slippageLambda * turnover * (1.0 + 1.5 * p.stress(context)) * (1.0 + Math.max(0.0, p.coupling(context))) * 1e-3 * liq
+      cost[0] = proportional
+      cost[1] = impact
+      return proportional + impact
+    }
+  }
+}
