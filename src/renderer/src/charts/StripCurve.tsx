@@ -107,9 +107,10 @@ export function Sparkline({ t, values, cursor, width = 220, height = 28 }: { t: 
   let path = ''
   for (let i = 0; i < n; i++) if (Number.isFinite(values[i]!)) path += `${path ? 'L' : 'M'}${x(t[i]!).toFixed(1)},${y(values[i]!).toFixed(1)}`
   return (
-    <svg width={width} height={height} className="sparkline">
-      <path d={path} fill="none" stroke="var(--accent)" strokeWidth={1} />
-      <line x1={x(cursor)} x2={x(cursor)} y1={0} y2={height} stroke="var(--warn)" />
+    // drawn in a width × height box and stretched to its cell, so it uses the table's spare width
+    <svg width="100%" height={height} viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" className="sparkline">
+      <path d={path} fill="none" stroke="var(--accent)" strokeWidth={1} vectorEffect="non-scaling-stroke" />
+      <line x1={x(cursor)} x2={x(cursor)} y1={0} y2={height} stroke="var(--warn)" vectorEffect="non-scaling-stroke" />
     </svg>
   )
 }

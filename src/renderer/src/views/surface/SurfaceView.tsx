@@ -286,7 +286,7 @@ function SummaryRow({ summary, t, cursor, exact }: { summary: SurfaceSummary; t:
   return (
     <tr title={summary.description} data-source={summary.source ?? 'generic'} data-name={summary.name}>
       <td className="mono">{summary.name}</td>
-      <td>
+      <td className="spark">
         <Sparkline t={t} values={summary.values} cursor={cursor} />
       </td>
       <td className="num mono" data-value={exact === undefined ? undefined : String(exact)}>
