@@ -152,24 +152,54 @@ describe('surface view', () => {
     expect(await page.getByTestId('surface-step').getAttribute('data-t')).toBe(paused)
   })
 
-  it('runs oil-curve from the explorer and sees its futures strip as a curve', async () => {
+  /** Starts `lab` from the explorer with its form's defaults and opens its run on the surface view. */
+  async function runFromExplorer(lab: string, chapter: number): Promise<number> {
     await openView(page, '1')
-    await page.locator('[data-lab="oil-curve"]').click()
-    await expect.poll(() => page.locator('[data-lab="oil-curve"]').getAttribute('aria-selected')).toBe('true')
-    expect(await page.locator('.lab-header').textContent()).toContain('book ch. 2')
+    await page.locator(`[data-lab="${lab}"]`).click()
+    await expect.poll(() => page.locator(`[data-lab="${lab}"]`).getAttribute('aria-selected')).toBe('true')
+    expect(await page.locator('.lab-header').textContent()).toContain(`book ch. ${chapter}`)
     const run = page.locator('form[aria-label="Lab parameters"] button[type=submit]')
     await expect.poll(() => run.isDisabled()).toBe(false)
     await run.click()
     const monitor = page.locator('.run-monitor')
     await monitor.locator('.status-completed').waitFor({ timeout: 60_000 })
-    const runId = await monitor.getAttribute('data-run-id')
+    const runId = Number(await monitor.getAttribute('data-run-id'))
     await openView(page, '4')
-    await page.locator('select.run-picker').selectOption(runId!)
+    await page.locator('select.run-picker').selectOption(String(runId))
+    return runId
+  }
+
+  it('runs oil-curve from the explorer and sees its futures strip as a curve', async () => {
+    const runId = await runFromExplorer('oil-curve', 2)
     await expect.poll(() => page.getByTestId('surface-plot').getAttribute('data-layout'), { timeout: 30_000 }).toBe('curve')
     await page.getByTestId('strip-curve').waitFor({ timeout: 30_000 })
-    const frame = await callApi<{ frames: unknown; axes: Array<{ name: string; labels: string[] }> }>(page, 'runs.surfaces', { runId: Number(runId), from: 0, count: 1, stride: 1, frames: true })
+    const frame = await callApi<{ frames: unknown; axes: Array<{ name: string; labels: string[] }> }>(page, 'runs.surfaces', { runId, from: 0, count: 1, stride: 1, frames: true })
     expect(frame.axes.map((a) => a.name)).toEqual(['maturity'])
     // the notebook's initial curve (book ch.2, seed 7): 84.15, 84.00, 82.87, 81.09
     expect(Array.from(decodeF64(frame.frames).subarray(0, 4), (v) => Math.round(v * 100) / 100)).toEqual([84.15, 84.0, 82.87, 81.09])
   })
+
+  // Every other book lab, started the way a reader would: its chapter's default run from the form.
+  const bookLabs: Array<{ lab: string; chapter: number; layout: string; element: string; axes: string[] }> = [
+    { lab: 'yield-curve', chapter: 4, layout: 'curve', element: 'strip-curve', axes: ['tenor'] },
+    { lab: 'vol-surface', chapter: 6, layout: 'grid', element: 'heatmap-canvas', axes: ['tenor', 'moneyness'] },
+    { lab: 'equity-factors', chapter: 7, layout: 'grid', element: 'heatmap-canvas', axes: ['factor (row)', 'factor (column)'] },
+    { lab: 'order-flow', chapter: 8, layout: 'grid', element: 'heatmap-canvas', axes: ['size', 'horizon'] },
+    { lab: 'cross-asset', chapter: 9, layout: 'grid', element: 'heatmap-canvas', axes: ['asset', 'versus'] },
+    { lab: 'cascade', chapter: 10, layout: 'network', element: 'network', axes: ['institution', 'link'] }
+  ]
+  for (const { lab, chapter, layout, element, axes } of bookLabs) {
+    it(`runs ${lab} (book ch. ${chapter}) from the explorer and sees its surface as a ${layout}`, async () => {
+      const runId = await runFromExplorer(lab, chapter)
+      await expect.poll(() => page.getByTestId('surface-plot').getAttribute('data-layout'), { timeout: 30_000 }).toBe(layout)
+      await page.getByTestId(element).waitFor({ timeout: 30_000 })
+      const frame = await callApi<{ lab: string; frames: unknown; size: number; axes: Array<{ name: string }> }>(page, 'runs.surfaces', { runId, from: 0, count: 1, stride: 1, frames: true })
+      expect(frame.lab).toBe(lab)
+      expect(frame.axes.map((a) => a.name)).toEqual(axes)
+      const values = decodeF64(frame.frames)
+      expect(values.length).toBe(frame.size)
+      expect(values.some((v) => Number.isFinite(v) && v !== 0)).toBe(true)
+      await page.screenshot({ path: screenshotPath(`surface-explorer-${lab}`) })
+    })
+  }
 })
