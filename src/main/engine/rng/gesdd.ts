@@ -40,7 +40,7 @@ const BIGNUM = 1 / SMLNUM
 
 /** Fortran SIGN(a, b): |a| with the sign bit of b (gfortran honours −0). */
 function sign(a: number, b: number): number {
-  return b < 0 || Object.is(b, -0) ? -Math.abs(a) : Math.abs(a)
+  return b < 0 || (b === 0 && 1 / b < 0) ? -Math.abs(a) : Math.abs(a)
 }
 
 /** BLAS dnrm2 (LAPACK 3.10+): sums of squares in three ranges, in index order. */
@@ -284,6 +284,9 @@ export class Gesdd {
   private readonly w: Float64Array
   private readonly work: Float64Array
   private readonly rot = new Float64Array(6)
+  /** The last rotation of lartg: cosine and sine (fields, not an array: the QR chase reads them at once). */
+  private cs = 0
+  private sn = 0
   /** Vᵀ column-major while LAPACK works on it. */
   private readonly v: Float64Array
 
@@ -395,26 +398,27 @@ export class Gesdd {
     }
   }
 
-  /** dgebd2, M = N: d on the diagonal (into s), e above it, reflectors left in a. */
+  /** dgebd2, M = N: d on the diagonal (into s), e above it, reflectors left in a (A(i, j) at j·n + i). */
   private bidiagonalize(): void {
     const n = this.n
     const a = this.a
     const d = this.s
     const e = this.e
-    const at = (i: number, j: number) => j * n + i
     for (let i = 0; i < n; i++) {
-      const tauq = this.dlarfg(n - i, at(i, i), at(Math.min(i + 1, n - 1), i), 1)
-      d[i] = a[at(i, i)]!
-      a[at(i, i)] = 1
-      if (i < n - 1) this.dlarfLeft(n - i, n - i - 1, at(i, i), tauq, at(i, i + 1))
-      a[at(i, i)] = d[i]!
+      const ii = i * n + i
+      const tauq = this.dlarfg(n - i, ii, i * n + Math.min(i + 1, n - 1), 1)
+      d[i] = a[ii]!
+      a[ii] = 1
+      if (i < n - 1) this.dlarfLeft(n - i, n - i - 1, ii, tauq, ii + n)
+      a[ii] = d[i]!
       if (i < n - 1) {
-        const taup = this.dlarfg(n - i - 1, at(i, i + 1), at(i, Math.min(i + 2, n - 1)), n)
+        const ij = ii + n // A(i, i + 1)
+        const taup = this.dlarfg(n - i - 1, ij, Math.min(i + 2, n - 1) * n + i, n)
         this.taup[i] = taup
-        e[i] = a[at(i, i + 1)]!
-        a[at(i, i + 1)] = 1
-        this.dlarfRight(a, n - i - 1, n - i - 1, a, at(i, i + 1), n, taup, at(i + 1, i + 1))
-        a[at(i, i + 1)] = e[i]!
+        e[i] = a[ij]!
+        a[ij] = 1
+        this.dlarfRight(a, n - i - 1, n - i - 1, a, ij, n, taup, ij + 1)
+        a[ij] = e[i]!
       } else this.taup[i] = 0
     }
   }
@@ -424,20 +428,20 @@ export class Gesdd {
     const v = this.v
     const n = this.n
     const work = this.work
-    const rot = (j: number) => {
+    // one loop for both directions (no closure per call: this runs every QR sweep)
+    const last = count - 2
+    for (let jj = 0; jj <= last; jj++) {
+      const j = forward ? jj : last - jj
       const ct = work[ic + j]!
       const st = work[is + j]!
-      if (ct === 1 && st === 0) return
-      const r0 = ll + j
-      for (let i = 0; i < n; i++) {
-        const k = i * n + r0
+      if (ct === 1 && st === 0) continue
+      for (let k = ll + j, end = k + n * n; k < end; k += n) {
         const temp = v[k + 1]!
-        v[k + 1] = ct * temp - st * v[k]!
-        v[k] = st * temp + ct * v[k]!
+        const vk = v[k]!
+        v[k + 1] = ct * temp - st * vk
+        v[k] = st * temp + ct * vk
       }
     }
-    if (forward) for (let j = 0; j < count - 1; j++) rot(j)
-    else for (let j = count - 2; j >= 0; j--) rot(j)
   }
 
   /** drot on rows r and r + 1 of Vᵀ. */
@@ -460,6 +464,27 @@ export class Gesdd {
       v[i * n + r1] = v[i * n + r2]!
       v[i * n + r2] = t
     }
+  }
+
+  /**
+   * dlartg for the QR chase: the same arithmetic, its common branch (both |f| and |g| in
+   * (RTMIN, RTMAX), so both nonzero) inline; c and s into cs and sn, r returned.
+   */
+  private lartg(f: number, g: number): number {
+    const f1 = Math.abs(f)
+    const g1 = Math.abs(g)
+    if (f1 > RTMIN && f1 < RTMAX && g1 > RTMIN && g1 < RTMAX) {
+      const d = Math.sqrt(f * f + g * g)
+      this.cs = f1 / d
+      const r = f < 0 ? -d : d
+      this.sn = g / r
+      return r
+    }
+    const rot = this.rot
+    dlartg(f, g, rot)
+    this.cs = rot[0]!
+    this.sn = rot[1]!
+    return rot[2]!
   }
 
   /** dbdsdc('U', 'I') for n ≤ 25: dlasdq → dbdsqr('U', n, ncvt = n, nru, 0), then the two sorts. */
@@ -695,18 +720,17 @@ export class Gesdd {
         let f = (Math.abs(d[ll - 1]!) - shift) * (sign(1, d[ll - 1]!) + shift / d[ll - 1]!)
         let g = e[ll - 1]!
         for (let i = ll; i <= m - 1; i++) {
-          dlartg(f, g, rot)
-          const cosr = rot[0]!
-          const sinr = rot[1]!
-          if (i > ll) e[i - 2] = rot[2]!
+          const rr = this.lartg(f, g)
+          const cosr = this.cs
+          const sinr = this.sn
+          if (i > ll) e[i - 2] = rr
           f = cosr * d[i - 1]! + sinr * e[i - 1]!
           e[i - 1] = cosr * e[i - 1]! - sinr * d[i - 1]!
           g = sinr * d[i]!
           d[i] = cosr * d[i]!
-          dlartg(f, g, rot)
-          const cosl = rot[0]!
-          const sinl = rot[1]!
-          d[i - 1] = rot[2]!
+          d[i - 1] = this.lartg(f, g)
+          const cosl = this.cs
+          const sinl = this.sn
           f = cosl * e[i - 1]! + sinl * d[i]!
           d[i] = cosl * d[i]! - sinl * e[i - 1]!
           if (i < m - 1) {
@@ -725,18 +749,17 @@ export class Gesdd {
         let f = (Math.abs(d[m - 1]!) - shift) * (sign(1, d[m - 1]!) + shift / d[m - 1]!)
         let g = e[m - 2]!
         for (let i = m; i >= ll + 1; i--) {
-          dlartg(f, g, rot)
-          const cosr = rot[0]!
-          const sinr = rot[1]!
-          if (i < m) e[i - 1] = rot[2]!
+          const rr = this.lartg(f, g)
+          const cosr = this.cs
+          const sinr = this.sn
+          if (i < m) e[i - 1] = rr
           f = cosr * d[i - 1]! + sinr * e[i - 2]!
           e[i - 2] = cosr * e[i - 2]! - sinr * d[i - 1]!
           g = sinr * d[i - 2]!
           d[i - 2] = cosr * d[i - 2]!
-          dlartg(f, g, rot)
-          const cosl = rot[0]!
-          const sinl = rot[1]!
-          d[i - 1] = rot[2]!
+          d[i - 1] = this.lartg(f, g)
+          const cosl = this.cs
+          const sinl = this.sn
           f = cosl * e[i - 2]! + sinl * d[i - 2]!
           d[i - 2] = cosl * d[i - 2]! - sinl * e[i - 2]!
           if (i > ll + 1) {

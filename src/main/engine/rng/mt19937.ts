@@ -122,6 +122,9 @@ export class RandomState implements DistributionRng {
   private gauss = 0
   private mvnZ = new Float64Array(0)
   private mvnSvd: Gesdd | null = null
+  /** The covariance the factor in mvnSvd is of (its s already square-rooted), while mvnFactored. */
+  private mvnCov = new Float64Array(0)
+  private mvnFactored = false
 
   constructor(seed: LegacySeed) {
     this.seed(seed)
@@ -269,10 +272,21 @@ export class RandomState implements DistributionRng {
     if (z.length !== n) {
       z = this.mvnZ = new Float64Array(n)
       this.mvnSvd = new Gesdd(n)
+      this.mvnCov = new Float64Array(n * n)
+      this.mvnFactored = false
     }
     for (let i = 0; i < n; i++) z[i] = this.standardNormal()
-    const { s, vt } = this.mvnSvd!.factor(cov)
-    for (let k = 0; k < n; k++) s[k] = Math.sqrt(s[k]!)
+    const svd = this.mvnSvd!
+    const { s, vt } = svd
+    // the factor is a function of cov's bits alone: the same cov as last call (a lab whose Σ_t is
+    // unchanged between steps) reuses it, bit for bit, instead of factoring again
+    if (!this.mvnFactored || !sameBits(this.mvnCov, cov)) {
+      this.mvnFactored = false // a refused cov (NaN) leaves no factor behind
+      svd.factor(cov)
+      for (let k = 0; k < n; k++) s[k] = Math.sqrt(s[k]!)
+      this.mvnCov.set(cov)
+      this.mvnFactored = true
+    }
     for (let j = 0; j < n; j++) {
       let acc = 0
       for (let k = 0; k < n; k++) acc += z[k]! * (s[k]! * vt[k * n + j]!)
@@ -378,6 +392,16 @@ export class RandomState implements DistributionRng {
 }
 
 /** Smallest all-ones mask >= x, for x < 2^32. */
+/** Whether b holds a's doubles bit for bit (−0 and 0 told apart), first entries first. */
+function sameBits(a: Float64Array, b: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!
+    const y = b[i]!
+    if (x !== y || (x === 0 && 1 / x !== 1 / y)) return false
+  }
+  return true
+}
+
 function bitMask(x: number): number {
   let m = x >>> 0
   m |= m >>> 1

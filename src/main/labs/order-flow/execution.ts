@@ -84,15 +84,19 @@ export function orderFlowExecution(config: OrderFlowConfig): ExecutionModel<Cont
       run.peak = Math.max(run.peak, run.equity)
       run.eqCurve[t] = run.equity
       run.costCurve[t] = run.cumCosts
-      run.costTotal[t] = charged
       run.execPx[t] = fill.price
-      const b = t * 6
-      run.bps[b] = fill.halfSpreadBps
-      run.bps[b + 1] = fill.impactBps
-      run.bps[b + 2] = fill.slippageBps
-      run.bps[b + 3] = fill.passive ? fill.adverseSelectionBps : 0
-      run.bps[b + 4] = filled && !fill.passive ? ep.fee_bps : 0
-      run.bps[b + 5] = filled && fill.passive ? ep.maker_rebate_bps : 0
+      // an unfilled step (most of a faithful run: FLAT at mid) charges 0 and logs 0 bps, which the
+      // run's fresh state already holds: its step-major bps block is not touched
+      if (filled) {
+        run.costTotal[t] = charged
+        const b = t * 6
+        run.bps[b] = fill.halfSpreadBps
+        run.bps[b + 1] = fill.impactBps
+        run.bps[b + 2] = fill.slippageBps
+        run.bps[b + 3] = fill.passive ? fill.adverseSelectionBps : 0
+        run.bps[b + 4] = !fill.passive ? ep.fee_bps : 0
+        run.bps[b + 5] = fill.passive ? ep.maker_rebate_bps : 0
+      }
       run.isPassive[t] = fill.passive ? 1 : 0
       run.sizeBucket[t] = closes(context) ? 0 : run.sizeIndex
       run.horizonBucket[t] = closes(context) ? 0 : run.horizonIndex

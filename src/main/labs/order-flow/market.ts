@@ -159,7 +159,11 @@ export type OrderFlowMarket = OrderFlowPath & {
   run: OrderFlowRunState
 }
 
-/** The whole exogenous path: NumPy's legacy generator seeded once, as np.random.seed(seed). */
+/**
+ * The whole exogenous path: NumPy's legacy generator seeded once, as np.random.seed(seed). Its run
+ * state is an empty placeholder: every run replaces it with one sized to the run (lab.observation),
+ * so the market does not allocate (and zero) a second set of per-step arrays that no run writes.
+ */
 export function orderFlowMarket(config: OrderFlowConfig): OrderFlowMarket {
-  return { ...simulateOrderFlow(config, new RandomState(config.seed)), run: new OrderFlowRunState(config.T) }
+  return { ...simulateOrderFlow(config, new RandomState(config.seed)), run: new OrderFlowRunState(0) }
 }
