@@ -1,28 +1,15 @@
-import { execFile } from 'node:child_process'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { VerificationStatus } from '../../shared/contract'
 import { openDatabase } from '../store/database'
 import { AuditStore } from '../store/audit-store'
 import { useStoreSandbox } from '../store/test-support'
+import { mechanica } from '../cli-test-support'
 
 // `mechanica verify` and `replay` speak the audit trail's vocabulary, like the app and the memo.
 // Runs the BUILT cli (out/main/cli.js) against a database it wrote itself.
 
 const sandbox = useStoreSandbox()
-const cli = join(dirname(fileURLToPath(import.meta.url)), '../../../out/main/cli.js')
-
-async function mechanica(...args: string[]): Promise<{ code: number; stdout: string }> {
-  try {
-    const { stdout } = await promisify(execFile)(process.execPath, [cli, ...args])
-    return { code: 0, stdout }
-  } catch (error) {
-    const e = error as { code: number; stdout: string }
-    return { code: e.code, stdout: e.stdout }
-  }
-}
 
 const review = (file: string, verdict: 'sign-off' | 'findings'): void => {
   const db = openDatabase(file)

@@ -1,27 +1,13 @@
-import { execFile } from 'node:child_process'
 import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useStoreSandbox } from '../store/test-support'
+import { mechanica } from '../cli-test-support'
 
 // `mechanica memo` writes where the person running it says (--out) or into exports/ beside the
 // database, and replaces a file only with --overwrite. Runs the BUILT cli (out/main/cli.js).
 
 const sandbox = useStoreSandbox()
-const cli = join(dirname(fileURLToPath(import.meta.url)), '../../../out/main/cli.js')
-
-async function mechanica(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args])
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
-
 describe('mechanica memo', () => {
   it('refuses to replace an existing memo without --overwrite, leaving it as it was, and replaces it with --overwrite', async () => {
     const file = join(sandbox.dir, 'memo.db')

@@ -1,10 +1,7 @@
 // Backups: SQLite's online backup API, a verified copy published atomically, nothing left behind.
 import Database from 'better-sqlite3'
-import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BackupError, backupDatabase, backupNextTo } from './backup'
 import { openDatabase, type Db } from './database'
@@ -12,6 +9,7 @@ import { LATEST_SCHEMA_VERSION } from './migrations'
 import { RunsRepository } from './runs-repository'
 import { syntheticStepRecords } from './synthetic-step-log'
 import { labResults, newRun, results, tableDigests as contents, useStoreSandbox } from './test-support'
+import { mechanica, type CliOutcome } from '../cli-test-support'
 
 const sandbox = useStoreSandbox()
 
@@ -234,16 +232,7 @@ describe('backupNextTo', () => {
 })
 
 // The command line, from the BUILT cli (out/main/cli.js).
-const cli = join(dirname(fileURLToPath(import.meta.url)), '../../../out/main/cli.js')
-const run = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args])
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const run = (args: string[]): Promise<CliOutcome> => mechanica(...args)
 
 describe('mechanica backup', () => {
   it('backs up --db to --out and prints path, bytes and runs as JSON', async () => {

@@ -1,23 +1,8 @@
-import { execFile } from 'node:child_process'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { mechanica } from '../../cli-test-support'
 
 // `mechanica run oil-curve … --json` as a user runs it: the BUILT cli (out/main/cli.js), metrics
 // under the notebook's own summary names (cell 46), actions and regime counts by its names.
-
-const cli = join(dirname(fileURLToPath(import.meta.url)), '../../../../out/main/cli.js')
-
-async function mechanica(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args])
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
 
 interface Summary {
   lab: string

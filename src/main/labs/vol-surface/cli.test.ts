@@ -1,26 +1,12 @@
-import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { mechanica } from '../../cli-test-support'
 
 // `mechanica run vol-surface` as a user types it: the BUILT cli (out/main/cli.js), the notebook's
 // summary under its own names, actions and regime counts by the notebook's names, and bad
 // configurations refused in one line that names the field, before anything is written.
-
-const cli = join(dirname(fileURLToPath(import.meta.url)), '../../../../out/main/cli.js')
-
-async function mechanica(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args])
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
 
 describe('mechanica run vol-surface', () => {
   it('prints the notebook telemetry summary, spelled as the notebook spells it, with the published seed-7 values', async () => {

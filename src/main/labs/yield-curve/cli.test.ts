@@ -1,25 +1,11 @@
-import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { mechanica } from '../../cli-test-support'
 
 // `mechanica run yield-curve` through the BUILT cli (out/main/cli.js), as a user runs it: the
 // notebook's summary names, action and regime counts; a bad config is one line and stores nothing.
-
-const cli = join(dirname(fileURLToPath(import.meta.url)), '../../../../out/main/cli.js')
-
-async function mechanica(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args])
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
 
 // CELL 10's summary table, key for key, in its order
 const SUMMARY_KEYS = [
