@@ -302,6 +302,19 @@ describe('generator state and independence', () => {
     expect(g2.bitGenerator.getState().state).not.toBe(g1.bitGenerator.getState().state)
   })
 
+  it('a re-seeded Generator starts exactly as default_rng(seed) would, its 32-bit buffer dropped', () => {
+    const g = new Generator(5)
+    for (const seed of [0, 1, 21, 123456789, 4294967295, 4294967296, 2 ** 40 + 3, Number.MAX_SAFE_INTEGER]) {
+      g.nextUint32() // leaves the high half buffered
+      g.reseed(seed)
+      const fresh = new Generator(seed)
+      expect(g.bitGenerator.getState()).toEqual(fresh.bitGenerator.getState())
+      expect([g.standardNormal(), g.nextUint32(), g.random(), g.nextUint32()]).toEqual([fresh.standardNormal(), fresh.nextUint32(), fresh.random(), fresh.nextUint32()])
+    }
+    expect(() => g.reseed(-1)).toThrow(RangeError)
+    expect(() => g.reseed(1.5)).toThrow(RangeError)
+  })
+
   it('a PCG64 passed to two Generators is shared, as in NumPy', () => {
     const bg = new PCG64(3)
     const g1 = new Generator(bg)

@@ -11,7 +11,7 @@ import {
 } from './distributions'
 import { exp } from './libm'
 import type { DistributionRng } from './rng'
-import { SeedSequence, type SeedEntropy } from './seed-sequence'
+import { SeedSequence, seedStateInto, type SeedEntropy } from './seed-sequence'
 import { zigguratExponential, zigguratNormal } from './ziggurat'
 
 export { SeedSequence } from './seed-sequence'
@@ -22,9 +22,9 @@ const M0 = 0x9fccf645
 const M1 = 0x4385df64
 const M2 = 0x1fc65da4
 const M3 = 0x2360ed05
-const MULT_128 = 0x2360ed051fc65da44385df649fccf645n
-const MASK_128 = (1n << 128n) - 1n
 const TWO_POW_M32 = 1 / 4294967296
+// Scratch for PCG64.reseed: SeedSequence's eight seeding words (JS runs one call at a time).
+const SEED_STATE = new Uint32Array(8)
 
 /**
  * NumPy's PCG64: the 128-bit LCG with XSL-RR output (pcg_setseq_128_xsl_rr_64). The state is
@@ -48,17 +48,46 @@ export class PCG64 {
   /** PCG64(seed): four uint64 words from SeedSequence seed the state (words 0-1) and stream (2-3). */
   constructor(seed: SeedEntropy | SeedSequence) {
     const seq = seed instanceof SeedSequence ? seed : new SeedSequence(seed)
-    const [w0, w1, w2, w3] = seq.generateState64(4) as [bigint, bigint, bigint, bigint]
-    this.setSeed((w0 << 64n) | w1, (w2 << 64n) | w3)
+    this.setSeed(seq.generateState(8))
   }
 
-  /** pcg_setseq_128_srandom_r. */
-  private setSeed(initState: bigint, initSeq: bigint): void {
-    const inc = ((initSeq << 1n) | 1n) & MASK_128
-    let state = inc // step from state 0
-    state = (state + initState) & MASK_128
-    state = (state * MULT_128 + inc) & MASK_128
-    this.setState(state, inc)
+  /**
+   * Re-seeds in place as PCG64(seed) would seed a new generator, for a safe non-negative integer
+   * seed, with nothing allocated: for a notebook that calls default_rng(seed + t) every step.
+   */
+  reseed(seed: number): void {
+    seedStateInto(seed, SEED_STATE)
+    this.setSeed(SEED_STATE)
+  }
+
+  /**
+   * pcg_setseq_128_srandom_r from SeedSequence's generate_state(8, uint32): uint64 word k is
+   * words[2k] (low) and words[2k + 1] (high); initstate = w0·2^64 + w1, initseq = w2·2^64 + w3.
+   * inc = initseq·2 + 1; the state steps from 0 (to inc), adds initstate, and steps once more.
+   */
+  private setSeed(words: Uint32Array): void {
+    const q0 = words[6]!
+    const q1 = words[7]!
+    const q2 = words[4]!
+    const q3 = words[5]!
+    this.i0 = ((q0 << 1) | 1) | 0
+    this.i1 = ((q1 << 1) | (q0 >>> 31)) | 0
+    this.i2 = ((q2 << 1) | (q1 >>> 31)) | 0
+    this.i3 = ((q3 << 1) | (q2 >>> 31)) | 0
+    // state = inc + initstate mod 2^128, limb by limb with the carry
+    const c0 = (this.i0 >>> 0) + words[2]!
+    const c1 = (this.i1 >>> 0) + words[3]! + (c0 > 0xffffffff ? 1 : 0)
+    const c2 = (this.i2 >>> 0) + words[0]! + (c1 > 0xffffffff ? 1 : 0)
+    const c3 = (this.i3 >>> 0) + words[1]! + (c2 > 0xffffffff ? 1 : 0)
+    this.s0 = c0 | 0
+    this.s1 = c1 | 0
+    this.s2 = c2 | 0
+    this.s3 = c3 | 0
+    this.next64() // state = state·M + inc; its output is not a draw
+    this.hi = 0
+    this.lo = 0
+    this.hasUint32 = false
+    this.uinteger = 0
   }
 
   /** Sets the raw 128-bit state and increment, as NumPy's bit_generator.state does. */
@@ -176,6 +205,12 @@ export class Generator implements DistributionRng {
   /** Generator(PCG64(seed)); a PCG64 instance is used as is (and shared). */
   constructor(seed: SeedEntropy | SeedSequence | PCG64) {
     this.bitGenerator = seed instanceof PCG64 ? seed : new PCG64(seed)
+  }
+
+  /** This generator, now as default_rng(seed) would start (its bit generator re-seeded in place). */
+  reseed(seed: number): this {
+    this.bitGenerator.reseed(seed)
+    return this
   }
 
   nextUint32(): number {
