@@ -123,11 +123,11 @@ function simulateStates(config: CascadeConfig) {
 
 const clip = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x)
 
-/** np.median: the middle order statistic, or the mean of the two middle ones. */
-function median(values: Float64Array, scratch: Float64Array): number {
-  scratch.set(values)
+/** np.median of values[start, start + n): the middle order statistic, or the mean of the two middle ones. */
+function median(values: Float64Array, start: number, scratch: Float64Array): number {
+  const n = scratch.length
+  for (let i = 0; i < n; i++) scratch[i] = values[start + i]!
   scratch.sort()
-  const n = values.length
   const mid = n >> 1
   return n % 2 === 1 ? scratch[mid]! : (scratch[mid - 1]! + scratch[mid]!) / 2
 }
@@ -160,7 +160,11 @@ function initSystem(config: CascadeConfig, rng: Generator, N: number) {
   return { equity, leverage, risk, W, raw }
 }
 
-/** The whole system path for a config: regimes and states, the initial system, then T system steps. */
+/**
+ * The whole system path for a config: regimes and states, the initial system, then T system
+ * steps. Step t reads the institutions after step t − 1 (row t − 1 of the T × N arrays, or the
+ * initial system) and writes row t in place, so a step allocates nothing.
+ */
 export function cascadeMarket(config: CascadeConfig): CascadeMarket {
   const { T } = config
   const N = config.market_params.N_institutions
@@ -187,97 +191,94 @@ export function cascadeMarket(config: CascadeConfig): CascadeMarket {
     risk: new Float64Array(T * N),
     forcedSale: new Float64Array(T * N),
     contagion: new Float64Array(T * N),
-    equity0: init.equity.slice(),
-    leverage0: init.leverage.slice(),
-    risk0: init.risk.slice(),
+    equity0: init.equity,
+    leverage0: init.leverage,
+    risk0: init.risk,
     run: new CascadeRunState(T, initialPosition(config))
   }
+  const { regime, funding, margin, riskAversion } = states
+  const { distress, equity, leverage, risk, forcedSale, contagion } = m
   const boundedSales = config.corrections.forced_sales === 'bounded_by_holdings'
   const impactFeedback = config.corrections.impact_feedback === 'total_return'
+  const alpha = mp.contagion_alpha
+  const recovery = mp.recovery_speed
+  // the institutions before the step: the initial system (distress 0), then the last row
+  let eqPrev: Float64Array = init.equity
+  let levPrev: Float64Array = init.leverage
+  let riskPrev: Float64Array = init.risk
+  let dPrev: Float64Array = new Float64Array(N)
+  let p = 0
   let price = PRICE0
-  let eq = init.equity
-  let lev = init.leverage
-  let risk = init.risk
-  let distress = new Float64Array(N)
   let lastImpact = 0
   const scratch = new Float64Array(N)
-  const contagion = new Float64Array(N)
-  const fs = new Float64Array(N)
+  const rng = defaultRng(config.seed + 11)
   for (let t = 0; t < T; t++) {
     // notebook cell 16, system_step with default_rng(seed + 11 + t)
-    const rng = defaultRng(config.seed + 11 + t)
-    const j = states.regime[t]!
-    const margin = states.margin[t]!
-    const funding = states.funding[t]!
+    rng.reseed(config.seed + 11 + t)
+    const o = t * N
+    const j = regime[t]!
+    const mg = margin[t]!
+    const fu = funding[t]!
     const vol = mp.base_vol * (j === STRESS ? mp.stress_vol_mult : j === TRANSITION ? 1.4 : 1.0)
     const eps = rng.standardNormal()
-    const rFund = mp.base_drift - 0.0004 * states.riskAversion[t]! + vol * eps
+    const rFund = mp.base_drift - 0.0004 * riskAversion[t]! + vol * eps
     // corrected: institutions also mark the fire-sale impact (the last step's: this step's needs their sales)
     const rMark = impactFeedback ? rFund + lastImpact : rFund
-    const medianPrev = median(eq, scratch)
-    const eqNew = new Float64Array(N)
-    const dNew = new Float64Array(N)
-    const riskNew = new Float64Array(N)
-    const levNew = new Float64Array(N)
+    const medianPrev = median(eqPrev, p, scratch)
     for (let i = 0; i < N; i++) {
       let c = 0
       // W @ distress (row i; rows of W are contiguous)
-      for (let k = 0; k < N; k++) c += W[i * N + k]! * distress[k]!
-      contagion[i] = mp.contagion_alpha * c
+      for (let k = 0; k < N; k++) c += W[i * N + k]! * dPrev[p + k]!
+      contagion[o + i] = alpha * c
     }
     for (let i = 0; i < N; i++) {
-      const equityPre = eq[i]! + risk[i]! * rMark * 0.12
+      const equityPre = eqPrev[p + i]! + riskPrev[p + i]! * rMark * 0.12
       const buffer = equityPre / (medianPrev + 1e-12)
       const raw = boundedSales ? clip(1 - buffer, 0, 1) : clip(1.0 - clip(buffer, 0, 1.5) / 1.5, 0, 1)
-      const d = clip((0.55 * raw + 0.45 * contagion[i]!) * (0.7 + 0.6 * margin), 0, 1)
-      let sale = d * (lev[i]! - 1.0) * (0.2 + 0.8 * margin) * (0.6 + 4.0 * funding)
-      if (boundedSales) sale = Math.min(sale, risk[i]!)
-      fs[i] = sale
-      dNew[i] = d
-      eqNew[i] = equityPre
+      const d = clip((0.55 * raw + 0.45 * contagion[o + i]!) * (0.7 + 0.6 * mg), 0, 1)
+      let sale = d * (levPrev[p + i]! - 1.0) * (0.2 + 0.8 * mg) * (0.6 + 4.0 * fu)
+      if (boundedSales) sale = Math.min(sale, riskPrev[p + i]!)
+      forcedSale[o + i] = sale
+      distress[o + i] = d
+      equity[o + i] = equityPre
     }
-    const totalForced = npSum(fs)
+    const totalForced = npSum(forcedSale, o, N)
     const cp = clip(totalForced / (N * 1.5), 0, 2.5)
     const impact = -mp.impact_kappa * cp
     price = Math.max(1.0, price * (1.0 + (rFund + impact)))
     for (let i = 0; i < N; i++) {
-      riskNew[i] = Math.max(risk[i]! - fs[i]!, 0)
-      eqNew[i] = eqNew[i]! - 0.06 * fs[i]! * (1.0 + 3.0 * cp)
+      risk[o + i] = Math.max(riskPrev[p + i]! - forcedSale[o + i]!, 0)
+      equity[o + i] = equity[o + i]! - 0.06 * forcedSale[o + i]! * (1.0 + 3.0 * cp)
     }
     if (j === CALM) {
-      for (let i = 0; i < N; i++) eqNew[i] = eqNew[i]! + mp.recovery_speed * (medianPrev - eqNew[i]!) * 0.05
-      for (let i = 0; i < N; i++) levNew[i] = clip(lev[i]! - 0.01 * mp.recovery_speed + 0.02 * rng.standardNormal(), 1, 3.2)
+      for (let i = 0; i < N; i++) equity[o + i] = equity[o + i]! + recovery * (medianPrev - equity[o + i]!) * 0.05
+      for (let i = 0; i < N; i++) leverage[o + i] = clip(levPrev[p + i]! - 0.01 * recovery + 0.02 * rng.standardNormal(), 1, 3.2)
     } else {
-      for (let i = 0; i < N; i++) levNew[i] = clip(lev[i]! + 0.03 * dNew[i]! + 0.03 * rng.standardNormal(), 1, 4)
+      for (let i = 0; i < N; i++) leverage[o + i] = clip(levPrev[p + i]! + 0.03 * distress[o + i]! + 0.03 * rng.standardNormal(), 1, 4)
     }
     let insolvent = 0
     for (let i = 0; i < N; i++) {
-      if (eqNew[i]! <= 0) {
-        eqNew[i] = 1e-6
-        dNew[i] = 1
-        riskNew[i] = 0
+      if (equity[o + i]! <= 0) {
+        equity[o + i] = 1e-6
+        distress[o + i] = 1
+        risk[o + i] = 0
         insolvent++
       }
     }
     let maxD = Number.NEGATIVE_INFINITY
-    for (let i = 0; i < N; i++) if (dNew[i]! > maxD) maxD = dNew[i]!
+    for (let i = 0; i < N; i++) if (distress[o + i]! > maxD) maxD = distress[o + i]!
     m.price[t] = price
     m.cascadePressure[t] = cp
-    m.avgDistress[t] = npMean(dNew)
+    m.avgDistress[t] = npMean(distress, o, N)
     m.maxDistress[t] = maxD
     m.insolventCount[t] = insolvent
     m.forcedSaleTotal[t] = totalForced
     m.impact[t] = impact
-    m.distress.set(dNew, t * N)
-    m.equity.set(eqNew, t * N)
-    m.leverage.set(levNew, t * N)
-    m.risk.set(riskNew, t * N)
-    m.forcedSale.set(fs, t * N)
-    m.contagion.set(contagion, t * N)
-    eq = eqNew
-    lev = levNew
-    risk = riskNew
-    distress = dNew
+    eqPrev = equity
+    levPrev = leverage
+    riskPrev = risk
+    dPrev = distress
+    p = o
     lastImpact = impact
   }
   return m
