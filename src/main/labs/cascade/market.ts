@@ -1,4 +1,5 @@
 import { defaultRng, type Generator } from '../../engine/rng'
+import { choiceCdf, searchSortedRight } from '../../engine/rng/distributions'
 import { npMean, npSum } from '../common/numpy'
 import { CALM, STRESS, TRANSITION, type CascadeConfig } from './config'
 
@@ -101,8 +102,10 @@ function simulateStates(config: CascadeConfig) {
   const { T } = config
   const rng = defaultRng(config.seed)
   const P = config.regimes.markov_P
+  // Generator.choice(3, p=P[s]) is searchsorted(cumsum(p), random(), 'right'): the tables built once
+  const cdf = P.map((row) => choiceCdf(row, P.length))
   const regime = new Int32Array(T)
-  for (let t = 1; t < T; t++) regime[t] = rng.choice(P.length, P[regime[t - 1]!]!)
+  for (let t = 1; t < T; t++) regime[t] = searchSortedRight(cdf[regime[t - 1]!]!, rng.random())
   const funding = new Float64Array(T)
   const margin = new Float64Array(T)
   const riskAversion = new Float64Array(T)
