@@ -31,7 +31,8 @@ export function cascadeMetrics(run: LabRun<CascadeMarket>): Record<string, numbe
   for (let i = 1; i < n; i++) ret[i - 1] = (eq[i]! - eq[i - 1]!) / Math.max(eq[i - 1]!, FLOOR)
   const vol = npStd(ret) * Math.sqrt(ANNUAL)
   const mu = npMean(ret) * ANNUAL
-  const absTrade = Float64Array.from(state.trade.subarray(0, n), Math.abs)
+  const absTrade = new Float64Array(n)
+  for (let i = 0; i < n; i++) absTrade[i] = Math.abs(state.trade[i]!)
   let stress = 0
   for (let i = 0; i < n; i++) if (run.columns.regime[i] === STRESS) stress++
   return {
@@ -57,8 +58,12 @@ export function cascadeTelemetry(run: LabRun<CascadeMarket>, config: CascadeConf
   const { switches, longestHold } = switchesAndStreak(c.action)
   const eventsByRule: Record<string, number> = {}
   for (const e of run.events) eventsByRule[e.rule] = (eventsByRule[e.rule] ?? 0) + 1
+  // counted by code, then named in the order each first appears
+  const bySource = new Int32Array(256)
+  const seen: number[] = []
+  for (let t = 0; t < c.source.length; t++) if (bySource[c.source[t]!]!++ === 0) seen.push(c.source[t]!)
   const sources: Record<string, number> = {}
-  for (const src of c.source) sources[POLICY_SOURCES[src] ?? String(src)] = (sources[POLICY_SOURCES[src] ?? String(src)] ?? 0) + 1
+  for (const src of seen) sources[POLICY_SOURCES[src] ?? String(src)] = bySource[src]!
   let cpMax = 0
   let insolventMax = 0
   for (let t = 0; t < n; t++) {
