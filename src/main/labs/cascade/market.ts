@@ -163,6 +163,27 @@ function initSystem(config: CascadeConfig, rng: Generator, N: number) {
   return { equity, leverage, risk, W, raw }
 }
 
+/** W's non-zero entries row by row (compressed rows), in column order. */
+function nonZeroLinks(W: Float64Array, N: number) {
+  const rowStart = new Int32Array(N + 1)
+  let count = 0
+  for (let k = 0; k < N * N; k++) if (W[k] !== 0) count++
+  const column = new Int32Array(count)
+  const weight = new Float64Array(count)
+  let e = 0
+  for (let i = 0; i < N; i++) {
+    rowStart[i] = e
+    for (let k = 0; k < N; k++) {
+      const w = W[i * N + k]!
+      if (w === 0) continue
+      column[e] = k
+      weight[e++] = w
+    }
+  }
+  rowStart[N] = e
+  return { rowStart, column, weight }
+}
+
 /**
  * The whole system path for a config: regimes and states, the initial system, then T system
  * steps. Step t reads the institutions after step t − 1 (row t − 1 of the T × N arrays, or the
@@ -214,6 +235,8 @@ export function cascadeMarket(config: CascadeConfig): CascadeMarket {
   let price = PRICE0
   let lastImpact = 0
   const scratch = new Float64Array(N)
+  const links = nonZeroLinks(W, N)
+  let dPrevNaN = false
   const rng = defaultRng(config.seed + 11)
   for (let t = 0; t < T; t++) {
     // notebook cell 16, system_step with default_rng(seed + 11 + t)
@@ -228,11 +251,21 @@ export function cascadeMarket(config: CascadeConfig): CascadeMarket {
     // corrected: institutions also mark the fire-sale impact (the last step's: this step's needs their sales)
     const rMark = impactFeedback ? rFund + lastImpact : rFund
     const medianPrev = median(eqPrev, p, scratch)
-    for (let i = 0; i < N; i++) {
-      let c = 0
-      // W @ distress (row i; rows of W are contiguous)
-      for (let k = 0; k < N; k++) c += W[i * N + k]! * dPrev[p + k]!
-      contagion[o + i] = alpha * c
+    // W @ distress, row by row in k order; the zero links add +0 to a sum that is never −0, so
+    // only the non-zero ones are summed, unless a NaN distress makes 0 · NaN count
+    if (dPrevNaN) {
+      for (let i = 0; i < N; i++) {
+        let c = 0
+        for (let k = 0; k < N; k++) c += W[i * N + k]! * dPrev[p + k]!
+        contagion[o + i] = alpha * c
+      }
+    } else {
+      const { rowStart, column, weight } = links
+      for (let i = 0; i < N; i++) {
+        let c = 0
+        for (let e = rowStart[i]!; e < rowStart[i + 1]!; e++) c += weight[e]! * dPrev[p + column[e]!]!
+        contagion[o + i] = alpha * c
+      }
     }
     for (let i = 0; i < N; i++) {
       const equityPre = eqPrev[p + i]! + riskPrev[p + i]! * rMark * 0.12
@@ -269,7 +302,12 @@ export function cascadeMarket(config: CascadeConfig): CascadeMarket {
       }
     }
     let maxD = Number.NEGATIVE_INFINITY
-    for (let i = 0; i < N; i++) if (distress[o + i]! > maxD) maxD = distress[o + i]!
+    dPrevNaN = false
+    for (let i = 0; i < N; i++) {
+      const d = distress[o + i]!
+      if (d > maxD) maxD = d
+      if (d !== d) dPrevNaN = true
+    }
     m.price[t] = price
     m.cascadePressure[t] = cp
     m.avgDistress[t] = npMean(distress, o, N)
