@@ -59,13 +59,24 @@ export function logReturnsPrepended(equity: ArrayLike<number>, floor = 1e-12): F
   return out
 }
 
+/**
+ * How often each index of `names` occurs in `index`, counted in a typed array (entries that name
+ * nothing are skipped): a string-keyed increment per step showed in long runs' reports.
+ */
+function countByIndex(names: readonly string[], index: ArrayLike<number>): Float64Array {
+  const counts = new Float64Array(names.length)
+  for (let i = 0; i < index.length; i++) {
+    const k = index[i] ?? -1
+    if (names[k] !== undefined) counts[k | 0]! += 1
+  }
+  return counts
+}
+
 /** Counts of each action by name, in the lab's action order. */
 export function actionCounts(actions: readonly string[], actionIndex: ArrayLike<number>): Record<string, number> {
   const counts = Object.fromEntries(actions.map((a) => [a, 0])) as Record<string, number>
-  for (let i = 0; i < actionIndex.length; i++) {
-    const name = actions[actionIndex[i] ?? -1]
-    if (name !== undefined) counts[name] = (counts[name] ?? 0) + 1
-  }
+  const byIndex = countByIndex(actions, actionIndex)
+  for (let k = 0; k < actions.length; k++) if (byIndex[k]! > 0) counts[actions[k]!] = (counts[actions[k]!] ?? 0) + byIndex[k]!
   return counts
 }
 
@@ -83,13 +94,23 @@ export function actionMixByRegime(
 ): Record<string, Record<string, number>> {
   const table: Record<string, Record<string, number>> = {}
   for (const r of regimeNames) table[r] = Object.fromEntries(actions.map((a) => [a, 0]))
-  const totals = new Map<string, number>()
+  // steps counted by (regime, action) index first, then named (names may repeat: they add up)
+  const A = actions.length
+  const counts = new Float64Array(regimeNames.length * A)
   for (let i = 0; i < actionIndex.length; i++) {
-    const r = regimeNames[regimes[i] ?? -1]
-    const a = actions[actionIndex[i] ?? -1]
-    if (r === undefined || a === undefined) continue
-    table[r]![a]! += 1
-    totals.set(r, (totals.get(r) ?? 0) + 1)
+    const r = regimes[i] ?? -1
+    const a = actionIndex[i] ?? -1
+    if (regimeNames[r] === undefined || actions[a] === undefined) continue
+    counts[(r | 0) * A + (a | 0)]! += 1
+  }
+  const totals = new Map<string, number>()
+  for (let r = 0; r < regimeNames.length; r++) {
+    for (let a = 0; a < A; a++) {
+      const c = counts[r * A + a]!
+      if (c === 0) continue
+      table[regimeNames[r]!]![actions[a]!]! += c
+      totals.set(regimeNames[r]!, (totals.get(regimeNames[r]!) ?? 0) + c)
+    }
   }
   for (const r of regimeNames) {
     const n = totals.get(r) ?? 0
