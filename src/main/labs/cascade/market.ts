@@ -37,13 +37,16 @@ export interface CascadeMarket {
   insolventCount: Int32Array
   forcedSaleTotal: Float64Array
   impact: Float64Array
-  /** Per step and institution (T × N), after the step. */
-  distress: Float64Array
-  equity: Float64Array
-  leverage: Float64Array
-  risk: Float64Array
-  forcedSale: Float64Array
-  contagion: Float64Array
+  /**
+   * Per step and institution (T × N), after the step. Only the surface reads them, so the run's
+   * market keeps two rolling rows and these are filled on first read by a second, identical pass.
+   */
+  readonly distress: Float64Array
+  readonly equity: Float64Array
+  readonly leverage: Float64Array
+  readonly risk: Float64Array
+  readonly forcedSale: Float64Array
+  readonly contagion: Float64Array
   /** The initial system (before step 0). */
   equity0: Float64Array
   leverage0: Float64Array
@@ -184,44 +187,103 @@ function nonZeroLinks(W: Float64Array, N: number) {
   return { rowStart, column, weight }
 }
 
+/** The institutions after each step: all T rows, or two rolling ones (row t at t mod 2). */
+interface InstitutionRows {
+  rolling: boolean
+  distress: Float64Array
+  equity: Float64Array
+  leverage: Float64Array
+  risk: Float64Array
+  forcedSale: Float64Array
+  contagion: Float64Array
+}
+
+function institutionRows(rows: number, N: number, rolling: boolean): InstitutionRows {
+  const f = () => new Float64Array(rows * N)
+  return { rolling, distress: f(), equity: f(), leverage: f(), risk: f(), forcedSale: f(), contagion: f() }
+}
+
+/** The per-step system summary (the notebook's sys.price and surface summary). */
+type StepSummary = Pick<CascadeMarket, 'price' | 'cascadePressure' | 'avgDistress' | 'maxDistress' | 'insolventCount' | 'forcedSaleTotal' | 'impact'>
+
 /**
  * The whole system path for a config: regimes and states, the initial system, then T system
- * steps. Step t reads the institutions after step t − 1 (row t − 1 of the T × N arrays, or the
- * initial system) and writes row t in place, so a step allocates nothing.
+ * steps. The run needs only the per-step summary, so the institutions are kept in two rolling
+ * rows; the T × N path the surface reads is the same simulation run again on first read.
  */
 export function cascadeMarket(config: CascadeConfig): CascadeMarket {
   const { T } = config
   const N = config.market_params.N_institutions
-  const mp = config.market_params
   const states = simulateStates(config)
   const init = initSystem(config, defaultRng(config.seed), N)
-  const W = init.W
-  const m: CascadeMarket = {
-    T,
-    N,
-    ...states,
-    W,
-    rawExposures: init.raw,
+  const summary: StepSummary = {
     price: new Float64Array(T),
     cascadePressure: new Float64Array(T),
     avgDistress: new Float64Array(T),
     maxDistress: new Float64Array(T),
     insolventCount: new Int32Array(T),
     forcedSaleTotal: new Float64Array(T),
-    impact: new Float64Array(T),
-    distress: new Float64Array(T * N),
-    equity: new Float64Array(T * N),
-    leverage: new Float64Array(T * N),
-    risk: new Float64Array(T * N),
-    forcedSale: new Float64Array(T * N),
-    contagion: new Float64Array(T * N),
+    impact: new Float64Array(T)
+  }
+  stepSystem(config, states, init, institutionRows(2, N, true), summary)
+  let path: InstitutionRows | null = null
+  const institutions = (): InstitutionRows => {
+    if (path === null) {
+      path = institutionRows(T, N, false)
+      stepSystem(config, states, init, path, null)
+    }
+    return path
+  }
+  return {
+    T,
+    N,
+    ...states,
+    W: init.W,
+    rawExposures: init.raw,
+    ...summary,
+    get distress() {
+      return institutions().distress
+    },
+    get equity() {
+      return institutions().equity
+    },
+    get leverage() {
+      return institutions().leverage
+    },
+    get risk() {
+      return institutions().risk
+    },
+    get forcedSale() {
+      return institutions().forcedSale
+    },
+    get contagion() {
+      return institutions().contagion
+    },
     equity0: init.equity,
     leverage0: init.leverage,
     risk0: init.risk,
     run: new CascadeRunState(T, initialPosition(config))
   }
+}
+
+/**
+ * notebook cell 16: T system steps from the initial system. Step t reads the institutions after
+ * step t − 1 (the initial system at t = 0) and writes its own row in place, so a step allocates
+ * nothing; into `summary` when given, the step's price, cascade pressure and counts.
+ */
+function stepSystem(
+  config: CascadeConfig,
+  states: ReturnType<typeof simulateStates>,
+  init: ReturnType<typeof initSystem>,
+  rows: InstitutionRows,
+  summary: StepSummary | null
+): void {
+  const { T } = config
+  const N = config.market_params.N_institutions
+  const mp = config.market_params
+  const W = init.W
   const { regime, funding, margin, riskAversion } = states
-  const { distress, equity, leverage, risk, forcedSale, contagion } = m
+  const { distress, equity, leverage, risk, forcedSale, contagion } = rows
   const boundedSales = config.corrections.forced_sales === 'bounded_by_holdings'
   const impactFeedback = config.corrections.impact_feedback === 'total_return'
   const alpha = mp.contagion_alpha
@@ -241,7 +303,7 @@ export function cascadeMarket(config: CascadeConfig): CascadeMarket {
   for (let t = 0; t < T; t++) {
     // notebook cell 16, system_step with default_rng(seed + 11 + t)
     rng.reseed(config.seed + 11 + t)
-    const o = t * N
+    const o = (rows.rolling ? t & 1 : t) * N
     const j = regime[t]!
     const mg = margin[t]!
     const fu = funding[t]!
@@ -308,13 +370,15 @@ export function cascadeMarket(config: CascadeConfig): CascadeMarket {
       if (d > maxD) maxD = d
       if (d !== d) dPrevNaN = true
     }
-    m.price[t] = price
-    m.cascadePressure[t] = cp
-    m.avgDistress[t] = npMean(distress, o, N)
-    m.maxDistress[t] = maxD
-    m.insolventCount[t] = insolvent
-    m.forcedSaleTotal[t] = totalForced
-    m.impact[t] = impact
+    if (summary !== null) {
+      summary.price[t] = price
+      summary.cascadePressure[t] = cp
+      summary.avgDistress[t] = npMean(distress, o, N)
+      summary.maxDistress[t] = maxD
+      summary.insolventCount[t] = insolvent
+      summary.forcedSaleTotal[t] = totalForced
+      summary.impact[t] = impact
+    }
     eqPrev = equity
     levPrev = leverage
     riskPrev = risk
@@ -322,5 +386,4 @@ export function cascadeMarket(config: CascadeConfig): CascadeMarket {
     p = o
     lastImpact = impact
   }
-  return m
 }
