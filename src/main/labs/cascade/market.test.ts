@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { resolveLabConfig } from '../../engine/kernel'
 import { cascadeLab } from './lab'
-import { cascadeMarket, type CascadeMarket } from './market'
+import { cascadeMarket, median, type CascadeMarket } from './market'
 
 // The market sums W @ distress over W's non-zero links only (a zero link adds +0); these pin that
 // shortcut to the dense sum, term by term in k order, NaN distress included.
@@ -23,6 +23,23 @@ function denseMismatches(m: CascadeMarket, alpha: number): number[] {
 }
 
 describe('cascade market', () => {
+  it('the median sorts as Float64Array.prototype.sort does: −0 before +0, NaN last, ties kept', () => {
+    const pick = [0, -0, 1, -1, 0.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-300, 2]
+    let seed = 7
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32
+    for (const n of [1, 2, 5, 18, 19]) {
+      const scratch = new Float64Array(n)
+      for (let trial = 0; trial < 400; trial++) {
+        const values = Float64Array.from({ length: n + 3 }, () => (next() < 0.5 ? pick[Math.floor(next() * pick.length)]! : next() * 4 - 2))
+        const sorted = values.slice(3).sort()
+        const mid = n >> 1
+        const expected = n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+        expect(Object.is(median(values, 3, scratch), expected)).toBe(true)
+        expect(Array.from(scratch).every((x, i) => Object.is(x, sorted[i]))).toBe(true)
+      }
+    }
+  })
+
   it('contagion is α · (W @ distress of the last step), summed densely in k order', () => {
     const config = faithful({ T: 400, seed: 3 })
     const m = cascadeMarket(config)

@@ -129,14 +129,28 @@ function simulateStates(config: CascadeConfig) {
 
 const clip = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x)
 
-/** np.median of values[start, start + n): the middle order statistic, or the mean of the two middle ones. */
-function median(values: Float64Array, start: number, scratch: Float64Array): number {
+/**
+ * np.median of values[start, start + n): the middle order statistic, or the mean of the two middle
+ * ones. An insertion sort in Float64Array.prototype.sort's order (−0 before +0, NaN last), which
+ * gives the same sorted row: the built-in's call cost ≈ 0.4 µs on 18 values, a fifth of a step.
+ */
+export function median(values: Float64Array, start: number, scratch: Float64Array): number {
   const n = scratch.length
-  for (let i = 0; i < n; i++) scratch[i] = values[start + i]!
-  scratch.sort()
+  for (let i = 0; i < n; i++) {
+    const x = values[start + i]!
+    let k = i
+    while (k > 0 && sortsBefore(x, scratch[k - 1]!)) {
+      scratch[k] = scratch[k - 1]!
+      k--
+    }
+    scratch[k] = x
+  }
   const mid = n >> 1
   return n % 2 === 1 ? scratch[mid]! : (scratch[mid - 1]! + scratch[mid]!) / 2
 }
+
+/** TypedArray sort's order without a comparator: numeric, −0 before +0, NaN after every number. */
+const sortsBefore = (a: number, b: number): boolean => a < b || (a === 0 && b === 0 && 1 / a < 1 / b) || (a === a && b !== b)
 
 // notebook cell 16 (init_system on a fresh default_rng(seed), as run_backtest builds it):
 // equity, leverage and risky holdings, then the graph (uniform mask, lognormal weights).
