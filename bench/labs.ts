@@ -43,8 +43,8 @@ const CASES: Record<string, BenchCase> = {
   // chapter 6's σ is per step, so log spot drifts down ≈ 2 % a step and underflows to 0 (a NaN
   // P&L, in the notebook too) after ≈ 32,000 steps on seed 7: T = 30,000 at the notebook's seed
   'vol-surface': { overrides: { T: 30_000 }, notebook: { T: 30_000 } },
-  // the notebook steps its system inside the loop; the lab simulates it up front (its market) and
-  // keeps every step's institutions for the surface, so T is capped at 20,000; stop that cannot fire
+  // the notebook steps its system inside the loop; the lab simulates it up front (its market), and
+  // the surface's institutions path is T × N, so T is capped at 20,000; stop that cannot fire
   cascade: { overrides: { T: 20_000, 'risk_params.max_dd_stop': 1 }, notebook: { T: 20_000, set: ['risk_params.max_dd_stop=1.0'] } },
   // the market holds T × 8 returns and momenta; the notebook precomputes a T × 8 × 8 cube twice
   'equity-factors': { overrides: { T: 20_000 }, notebook: { T: 20_000 } },
