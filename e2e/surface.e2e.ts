@@ -160,10 +160,14 @@ describe('surface view', () => {
     expect(await page.locator('.lab-header').textContent()).toContain(`book ch. ${chapter}`)
     const run = page.locator('form[aria-label="Lab parameters"] button[type=submit]')
     await expect.poll(() => run.isDisabled()).toBe(false)
-    await run.click()
     const monitor = page.locator('.run-monitor')
+    // the monitor still shows the previous run until the new one starts
+    const previous = (await monitor.count()) > 0 ? await monitor.getAttribute('data-run-id') : null
+    await run.click()
+    await expect.poll(() => monitor.getAttribute('data-run-id'), { timeout: 30_000 }).not.toBe(previous)
     await monitor.locator('.status-completed').waitFor({ timeout: 60_000 })
     const runId = Number(await monitor.getAttribute('data-run-id'))
+    expect((await callApi<{ run: { spec: { lab: string } } }>(page, 'runs.get', { runId })).run.spec.lab).toBe(lab)
     await openView(page, '4')
     await page.locator('select.run-picker').selectOption(String(runId))
     return runId

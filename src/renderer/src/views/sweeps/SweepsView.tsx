@@ -43,7 +43,8 @@ export function SweepsView({ state, notify }: ViewProps) {
   useEffect(() => {
     if (form.lab || labs.length === 0) return
     const lab = labs[0]!
-    setForm((f) => ({ ...f, lab: lab.id, axes: defaultAxes(lab) }))
+    // a lab the user picked before this effect ran is kept
+    setForm((f) => (f.lab ? f : { ...f, lab: lab.id, axes: defaultAxes(lab) }))
   }, [labs, form.lab])
 
   const lab = labs.find((l) => l.id === form.lab)
