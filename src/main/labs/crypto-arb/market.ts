@@ -194,6 +194,8 @@ export class CryptoMarket {
   // per session step: what the views read
   readonly steps: number
   sessionStep = -1
+  /** Who steps the session: the kernel's loop (observe), the surface's replay, or nobody yet. */
+  driver: 'none' | 'loop' | 'replay' = 'none'
   readonly oppCount: Int32Array
   readonly bestNet: Float64Array
   readonly truePath: Float64Array
@@ -281,12 +283,6 @@ export class CryptoMarket {
       const k = t * NM + o.buy * NA + o.asset
       if (!(grid[k]! >= o.net)) grid[k] = o.net
     }
-  }
-
-  /** Session steps up to t (at most the session's last), with nothing executed between them. */
-  advanceTo(t: number): void {
-    const last = Math.min(t, this.steps - 1)
-    while (this.sessionStep < last) this.advance(this.sessionStep + 1)
   }
 
   /** SyntheticPriceEngine.step (CELL 3). */

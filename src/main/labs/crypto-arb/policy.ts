@@ -27,6 +27,7 @@ type Context = StepContext<CryptoArbConfig, CryptoMarket, CryptoArbAction>
 /** The session step: engine.step() and scanner.scan() (CELL 8), then what the policy reads. */
 export function observeInto(c: Context, o: CryptoArbObservation): void {
   const m = c.market
+  if (m.driver === 'none') m.driver = 'loop'
   m.advance(c.t)
   o.t = c.t
   o.count = m.oppCount[c.t]!

@@ -1,15 +1,17 @@
 import type { Surface } from '../../engine/kernel'
 import { VENUES, type CryptoArbConfig } from './config'
 import { ASSETS, NA, NM, type CryptoMarket } from './market'
+import { replayTo } from './replay'
 
 // The venue × asset grid at a session step (book ch.1 L1082–1090; notebook CELL 3's market_data):
 // each venue's mid against the consensus (true) price in bps — the dislocations the scanner reads —
 // with the scanner's opportunity count and best net spread as features (CELL 9's opportunity flow).
 
 export function venueSurface(m: CryptoMarket, t: number, _config: CryptoArbConfig): Surface {
-  // a market the loop has not run yet (the explorer simulates one for its views) is stepped up to
-  // t without trades: its path is the scanner's market with nothing executed
-  m.advanceTo(t)
+  // a market no loop has run (the explorer simulates one from the config for its views) replays
+  // the run's loop up to t, trades included, so the frame is the one the run saw; a market the
+  // kernel is running is read as far as it has gone
+  replayTo(m, t)
   const n = Math.max(0, Math.min(t, m.sessionStep))
   const values = new Float64Array(NM)
   for (let k = 0; k < NM; k++) {
