@@ -34,6 +34,8 @@ export const cryptoArbLab: Lab<CryptoArbConfig, CryptoMarket, CryptoArbObservati
   config: { schema: CryptoArbConfigSchema, presets: CRYPTO_ARB_PRESETS, profiles: CRYPTO_ARB_PROFILES },
   actions: CRYPTO_ARB_ACTIONS,
   flatAction: 'hold',
+  // CELL 8 counts executed arbitrages only: `hold` is the kernel's waiting tick, not a notebook action
+  countedActions: ['execute_arb'],
   legs: LEGS,
   pnlComponents: PNL_COMPONENTS,
   finalMark: false,
