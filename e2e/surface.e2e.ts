@@ -16,7 +16,7 @@ describe('surface view', () => {
   beforeAll(async () => {
     session = await openWorkstation(join(mkdtempSync(join(tmpdir(), 'mechanica-e2e-surface-')), 'mechanica.db'))
     page = session.page
-    for (const lab of ['funding-basis', 'latency-arb', 'microstructure', 'heston-regime', 'credit-spreads', 'fx-carry', 'yield-curve', 'oil-curve', 'vol-surface', 'cascade', 'equity-factors', 'order-flow', 'cross-asset']) runs[lab] = await startLabRun(page, lab)
+    for (const lab of ['funding-basis', 'latency-arb', 'microstructure', 'heston-regime', 'credit-spreads', 'fx-carry', 'yield-curve', 'oil-curve', 'vol-surface', 'cascade', 'equity-factors', 'order-flow', 'cross-asset', 'crypto-arb']) runs[lab] = await startLabRun(page, lab)
     for (const id of Object.values(runs)) await waitForRun(page, id)
     await openView(page, '4')
     await page.getByTestId('surface-view').waitFor()
@@ -37,7 +37,8 @@ describe('surface view', () => {
       cascade: { layout: 'network', element: 'network' },
       'equity-factors': { layout: 'grid', element: 'heatmap-canvas' },
       'order-flow': { layout: 'grid', element: 'heatmap-canvas' },
-      'cross-asset': { layout: 'grid', element: 'heatmap-canvas' }
+      'cross-asset': { layout: 'grid', element: 'heatmap-canvas' },
+      'crypto-arb': { layout: 'grid', element: 'heatmap-canvas' }
     }
     for (const [lab, { layout, element }] of Object.entries(expected)) {
       await page.locator('select.run-picker').selectOption(String(runs[lab]))
@@ -190,6 +191,7 @@ describe('surface view', () => {
     { lab: 'equity-factors', chapter: 7, layout: 'grid', element: 'heatmap-canvas', axes: ['factor (row)', 'factor (column)'] },
     { lab: 'order-flow', chapter: 8, layout: 'grid', element: 'heatmap-canvas', axes: ['size', 'horizon'] },
     { lab: 'cross-asset', chapter: 9, layout: 'grid', element: 'heatmap-canvas', axes: ['asset', 'versus'] },
+    { lab: 'crypto-arb', chapter: 1, layout: 'grid', element: 'heatmap-canvas', axes: ['venue', 'asset'] },
     { lab: 'cascade', chapter: 10, layout: 'network', element: 'network', axes: ['institution', 'link'] }
   ]
   for (const { lab, chapter, layout, element, axes } of bookLabs) {

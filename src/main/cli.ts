@@ -16,7 +16,7 @@ import { BackupError, backupDatabase, backupNextTo } from './store/backup'
 import { readFileSync } from 'node:fs'
 import { classifySeries, modelsDir, openLocalClassifier, type LocalClassifier } from './inference/classify-series'
 import { regimeInputFromReport } from './runs/run-inputs'
-import type { LabInputs } from './engine/kernel'
+import type { AnyLab, LabInputs } from './engine/kernel'
 import { compareOnSeeds } from './inference/regime-compare'
 import { CsvValidationError, parsePriceCsv } from './regime/csv'
 import type { HestonRegimeConfig } from './labs/heston-regime/config'
@@ -75,6 +75,11 @@ function commandLabs(json: boolean): void {
   }
 }
 
+/** A run's action counts under the notebook's own keys (Lab.countedActions), else every action. */
+function countedActions(lab: AnyLab, actions: Record<string, number>): Record<string, number> {
+  return lab.countedActions ? Object.fromEntries(lab.countedActions.map((a) => [a, actions[a] ?? 0])) : actions
+}
+
 async function commandRun(positionals: string[], values: { preset?: string; seed?: string; set?: string[]; db?: string; json?: boolean }): Promise<void> {
   const labId = positionals[0] ?? fail('run needs a lab id (see `mechanica labs`)')
   if (positionals.length > 1) fail(`unexpected argument ${JSON.stringify(positionals[1])}`)
@@ -117,7 +122,7 @@ async function commandRun(positionals: string[], values: { preset?: string; seed
     halted: r.halted,
     ...(r.haltReason === undefined ? {} : { haltReason: r.haltReason }),
     metrics: r.metrics,
-    actions: r.actions,
+    actions: countedActions(plan.lab, r.actions),
     regimeCounts: r.regimeCounts,
     corrections: r.corrections.map((c) => c.id),
     ...(row ? { runId: row.id, database: values.db } : {})
@@ -242,7 +247,7 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
               resultsHash: result.value.resultsHash,
               halted: result.value.results.halted,
               metrics: result.value.results.metrics,
-              actions: result.value.results.actions
+              actions: countedActions(plan.lab, result.value.results.actions)
             }
           : { error: result?.error ?? 'not run' }),
         ...(runId === undefined ? {} : { runId })

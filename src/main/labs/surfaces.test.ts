@@ -32,7 +32,8 @@ describe('surface frames of every lab', () => {
     cascade: { layout: 'network', shape: [18, 24], overrides: { T: 300 } },
     'equity-factors': { layout: 'grid', shape: [8, 8], overrides: { T: 300 } },
     'order-flow': { layout: 'grid', shape: [4, 4], overrides: { T: 300 } },
-    'cross-asset': { layout: 'grid', shape: [4, 4], overrides: { T: 300 } }
+    'cross-asset': { layout: 'grid', shape: [4, 4], overrides: { T: 300 } },
+    'crypto-arb': { layout: 'grid', shape: [5, 10], overrides: { session: { num_ticks: 300 } } }
   }
 
   it('covers every lab', () => {

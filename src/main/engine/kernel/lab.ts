@@ -127,6 +127,8 @@ export interface Lab<C, M, O, A extends string> {
   }
   readonly actions: readonly A[]
   readonly flatAction: A
+  /** The actions the notebook's own summary counts, where the kernel's set has more (a flat action it never names): the CLI prints only these. Default: every action. */
+  readonly countedActions?: readonly A[]
   /** Names of the book's legs (one position number each). */
   readonly legs: readonly string[]
   /** The P&L components mark (and execution) book into, in the order they are summed. */
