@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { CorrectionNote, PresetDefinition, StressVariant } from '../../engine/kernel'
-import { checkTransitionMatrix, nonNegative, num, positive, probability, whole } from '../common/fields'
+import { checkTransitionMatrix, nonNegative, NOTEBOOK_LLM_FIELDS, num, positive, probability, whole } from '../common/fields'
 
 // Keys and nesting mirror the notebook's `run_config` (book ch.10; notebook cell 6), less its
 // free-text notes, so `risk_params.max_dd_stop` means the same thing here, in the CLI's --set and
@@ -93,11 +93,7 @@ const RiskParams = z
 
 const PolicyParams = z
   .strictObject({
-    // Recorded as in the notebook; this lab has no LLM adapter, so every decision is the baseline's.
-    enable_llm: z.boolean({ error: 'must be true or false' }).default(false),
-    llm_model: z.string({ error: 'must be a model name' }).default('gpt-4o-mini'),
-    llm_temperature: num().min(0, { error: 'must be ≥ 0' }).default(0),
-    fallback_to_baseline_on_error: z.boolean({ error: 'must be true or false' }).default(true),
+    ...NOTEBOOK_LLM_FIELDS,
     decision_interval: whole().min(1, { error: 'must be ≥ 1' }).default(1).meta({ description: 'LLM call interval (floored to 5 by the notebook; the baseline decides every step)', unit: 'steps' }),
     max_rationale_chars: whole().min(1, { error: 'must be ≥ 1' }).default(240)
   })

@@ -7,6 +7,21 @@ export const positive = () => num().gt(0, { error: 'must be > 0' })
 export const nonNegative = () => num().min(0, { error: 'must be ≥ 0' })
 export const probability = () => num().min(0, { error: 'must be a probability in [0, 1]' }).max(1, { error: 'must be a probability in [0, 1]' })
 
+/** A seed for NumPy's legacy generator (`np.random.seed`: MT19937 `RandomState`), 0 … 2^32 − 1. */
+export const legacySeed = (byDefault: number) =>
+  whole().min(0, { error: 'must be ≥ 0' }).max(0xffff_ffff, { error: 'must be < 2^32 (NumPy legacy seed)' }).default(byDefault)
+
+/**
+ * The LLM switches every chapter's `policy_params` carries, recorded as the notebook spells them.
+ * The workstation has no LLM adapter in these labs yet, so every decision is the rule baseline's.
+ */
+export const NOTEBOOK_LLM_FIELDS = {
+  enable_llm: z.boolean({ error: 'must be true or false' }).default(false),
+  llm_model: z.string({ error: 'must be a model name' }).default('gpt-4o-mini'),
+  llm_temperature: num().min(0, { error: 'must be ≥ 0' }).default(0),
+  fallback_to_baseline_on_error: z.boolean({ error: 'must be true or false' }).default(true)
+}
+
 /** Rows of a transition matrix must sum to 1 within float rounding. */
 export const ROW_SUM_TOLERANCE = Math.sqrt(Number.EPSILON)
 

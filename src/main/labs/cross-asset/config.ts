@@ -1,6 +1,6 @@
 import { z, type RefinementCtx } from 'zod'
 import type { CorrectionNote, PresetDefinition, StressVariant } from '../../engine/kernel'
-import { checkTransitionMatrix, nonNegative, num, positive, probability, whole } from '../common/fields'
+import { checkTransitionMatrix, legacySeed, nonNegative, NOTEBOOK_LLM_FIELDS, num, positive, probability, whole } from '../common/fields'
 import { symmetricEigenvalues } from './surface'
 
 // Keys and nesting mirror the notebook's `run_config` (book ch.9; notebook CELL 2), less its
@@ -144,11 +144,7 @@ const RiskParams = z
 
 const PolicyParams = z
   .strictObject({
-    // Recorded as in the notebook; this lab has no LLM adapter, so every decision is the baseline's.
-    enable_llm: z.boolean({ error: 'must be true or false' }).default(false),
-    llm_model: z.string({ error: 'must be a model name' }).default('gpt-4o-mini'),
-    llm_temperature: num().min(0, { error: 'must be ≥ 0' }).default(0),
-    fallback_to_baseline_on_error: z.boolean({ error: 'must be true or false' }).default(true),
+    ...NOTEBOOK_LLM_FIELDS,
     telemetry_every: whole().min(1, { error: 'must be ≥ 1' }).default(25).meta({ unit: 'steps' }),
     max_llm_calls: whole().min(0, { error: 'must be ≥ 0' }).default(10_000)
   })
@@ -177,7 +173,7 @@ const Corrections = z
   .prefault({})
 
 export const CrossAssetConfigSchema = z.strictObject({
-  seed: whole().min(0, { error: 'must be ≥ 0' }).max(0xffff_ffff, { error: 'must be < 2^32 (NumPy legacy seed)' }).default(9),
+  seed: legacySeed(9),
   T: whole().min(1, { error: 'must be ≥ 1' }).max(1_000_000, { error: 'must be ≤ 1,000,000' }).default(100).meta({ title: 'T (steps)', description: 'Number of steps', unit: 'steps' }),
   dt: positive().default(1).meta({ description: 'Time step (recorded; the notebook annualises with √252 regardless)', unit: 'steps' }),
   assets: z

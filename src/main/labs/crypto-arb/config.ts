@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { CorrectionNote, PresetDefinition, ProfileDefinition, StressVariant } from '../../engine/kernel'
-import { nonNegative, num, positive, probability, whole } from '../common/fields'
+import { legacySeed, nonNegative, num, positive, probability, whole } from '../common/fields'
 
 // Keys mirror the notebook's objects (book ch.1; notebook CELLS 2, 5 and 8): `exchanges.<venue>`
 // holds an ExchangeConfig's fields, `risk` the RiskManager's attributes, `session` CELL 8's
@@ -103,7 +103,7 @@ const Corrections = z
   .prefault({})
 
 export const CryptoArbConfigSchema = z.strictObject({
-  seed: whole().min(0, { error: 'must be ≥ 0' }).max(0xffff_ffff, { error: 'must be < 2^32 (NumPy legacy seed)' }).default(42),
+  seed: legacySeed(42),
   exchanges: Exchanges.prefault({}),
   risk: Risk,
   session: Session,

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { CorrectionNote, PresetDefinition, StressVariant } from '../../engine/kernel'
-import { checkTransitionMatrix, nonNegative, num, positive, probability, whole } from '../common/fields'
+import { checkTransitionMatrix, legacySeed, nonNegative, NOTEBOOK_LLM_FIELDS, num, positive, probability, whole } from '../common/fields'
 
 // Keys and nesting mirror the notebook's `run_config` (book ch.7 §3.2; notebook CELL 2), less its
 // free-text notes, so `execution_params.slippage_lambda` means the same thing here, in the CLI's
@@ -83,11 +83,7 @@ const RiskParams = z
 
 const PolicyParams = z
   .strictObject({
-    // Recorded as in the notebook; this lab has no LLM adapter, so every decision is the baseline's.
-    enable_llm: z.boolean({ error: 'must be true or false' }).default(false),
-    llm_model: z.string({ error: 'must be a model name' }).default('gpt-4o-mini'),
-    llm_temperature: num().min(0, { error: 'must be ≥ 0' }).default(0),
-    fallback_to_baseline_on_error: z.boolean({ error: 'must be true or false' }).default(true)
+    ...NOTEBOOK_LLM_FIELDS
   })
   .prefault({})
 
@@ -100,10 +96,7 @@ const Corrections = z
   .prefault({})
 
 export const EquityFactorsConfigSchema = z.strictObject({
-  seed: whole()
-    .min(0, { error: 'must be ≥ 0' })
-    .max(0xffff_ffff, { error: 'must be < 2^32 (NumPy legacy seed)' })
-    .default(7),
+  seed: legacySeed(7),
   T: whole().min(2, { error: 'must be ≥ 2' }).max(1_000_000, { error: 'must be ≤ 1,000,000' }).default(200).meta({ title: 'T (steps)', description: 'Number of daily steps', unit: 'steps' }),
   dt: positive().default(1).meta({ description: 'Time step (recorded; the notebook annualises with 252)', unit: 'steps' }),
   // The lab's legs are the factors F1 … F8 (fixed per lab): the notebook's K_factors is kept at its 8.

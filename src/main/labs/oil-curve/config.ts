@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { CorrectionNote, PresetDefinition, StressVariant } from '../../engine/kernel'
-import { checkTransitionMatrix, nonNegative, num, positive, probability, whole } from '../common/fields'
+import { checkTransitionMatrix, legacySeed, nonNegative, num, positive, probability, whole } from '../common/fields'
 
 // Chapter 2's notebook has no run_config: its configuration is three dataclasses and the
 // arguments of run_backtest (book ch.2; notebook cells 11, 21, 26, 36). The keys mirror them:
@@ -103,10 +103,7 @@ const Corrections = z
   .prefault({})
 
 export const OilCurveConfigSchema = z.strictObject({
-  seed: whole()
-    .min(0, { error: 'must be ≥ 0' })
-    .max(0xffff_ffff, { error: 'must be < 2^32 (NumPy legacy seed)' })
-    .default(7),
+  seed: legacySeed(7),
   T: whole().min(2, { error: 'must be at least 2 steps' }).max(1_000_000, { error: 'must be at most 1,000,000 steps' }).default(400).meta({ title: 'T (steps)', description: 'Steps of run_backtest', unit: 'steps' }),
   decision_every: whole().min(1, { error: 'must be at least 1 step' }).default(1).meta({ description: 'Decide every n steps and hold the action between', unit: 'steps' }),
   market: MarketParams,

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { CorrectionNote, PresetDefinition, StressVariant } from '../../engine/kernel'
-import { checkTransitionMatrix, nonNegative, num, positive, probability, whole } from '../common/fields'
+import { checkTransitionMatrix, legacySeed, nonNegative, NOTEBOOK_LLM_FIELDS, num, positive, probability, whole } from '../common/fields'
 
 // Keys and nesting mirror the notebook's `run_config` (book ch.8; notebook CELL 2), less its
 // free-text notes, so a path such as `execution_params.slippage_lambda` means the same thing here,
@@ -82,11 +82,7 @@ const RiskParams = z
 
 const PolicyParams = z
   .strictObject({
-    // Recorded as in the notebook; this lab has no LLM adapter, so every decision is the baseline's.
-    enable_llm: z.boolean({ error: 'must be true or false' }).default(false),
-    llm_model: z.string({ error: 'must be a model name' }).default('gpt-4o-mini'),
-    llm_temperature: num().min(0, { error: 'must be ≥ 0' }).default(0),
-    fallback_to_baseline_on_error: z.boolean({ error: 'must be true or false' }).default(true),
+    ...NOTEBOOK_LLM_FIELDS,
     llm_max_rationale_chars: whole().min(1, { error: 'must be ≥ 1' }).default(240)
   })
   .prefault({})
@@ -108,10 +104,7 @@ const Corrections = z
   .prefault({})
 
 export const OrderFlowConfigSchema = z.strictObject({
-  seed: whole()
-    .min(0, { error: 'must be ≥ 0' })
-    .max(0xffff_ffff, { error: 'must be < 2^32 (NumPy legacy seed)' })
-    .default(7),
+  seed: legacySeed(7),
   T: whole().min(1, { error: 'must be ≥ 1' }).max(1_000_000, { error: 'must be ≤ 1,000,000' }).default(100).meta({ title: 'T (steps)', description: 'Number of steps', unit: 'steps' }),
   dt: positive().default(1).meta({ description: 'Time step (recorded; the notebook annualises with √252 regardless)', unit: 'steps' }),
   regimes: Regimes,

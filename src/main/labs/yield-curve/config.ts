@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { CorrectionNote, PresetDefinition, StressVariant } from '../../engine/kernel'
-import { checkTransitionMatrix, nonNegative, num, positive, probability, whole } from '../common/fields'
+import { checkTransitionMatrix, legacySeed, nonNegative, NOTEBOOK_LLM_FIELDS, num, positive, probability, whole } from '../common/fields'
 
 // Keys and nesting mirror the notebook's `run_config` (book ch.4; notebook cell 6), less its
 // free-text notes, so a path such as `execution_params.cost_bps` means the same thing here, in the
@@ -120,11 +120,7 @@ const RiskParams = z
 
 const PolicyParams = z
   .strictObject({
-    // Recorded as in the notebook; this lab has no LLM adapter, so every decision is the baseline's.
-    enable_llm: z.boolean({ error: 'must be true or false' }).default(false),
-    llm_model: z.string({ error: 'must be a model name' }).default('gpt-4o-mini'),
-    llm_temperature: num().min(0, { error: 'must be ≥ 0' }).default(0),
-    fallback_to_baseline_on_error: z.boolean({ error: 'must be true or false' }).default(true)
+    ...NOTEBOOK_LLM_FIELDS
   })
   .prefault({})
 
@@ -152,10 +148,7 @@ const Corrections = z
   .prefault({})
 
 export const YieldCurveConfigSchema = z.strictObject({
-  seed: whole()
-    .min(0, { error: 'must be ≥ 0' })
-    .max(0xffff_ffff, { error: 'must be < 2^32 (NumPy legacy seed)' })
-    .default(11),
+  seed: legacySeed(11),
   T: whole().min(2, { error: 'must be ≥ 2' }).max(1_000_000, { error: 'must be ≤ 1,000,000' }).default(900).meta({ title: 'T (steps)', description: 'Number of points of the path (the loop runs T − 1 steps)', unit: 'steps' }),
   dt: positive().default(1).meta({ description: 'Time step; the summary annualises with 252/dt', unit: 'steps' }),
   regimes: Regimes,
