@@ -5,8 +5,7 @@
 // Messages that happen to be valid calls are sent only where they cannot write (reads and
 // no-op cancels) and must then succeed or fail specifically; the rest are counted as filtered.
 import fc from 'fast-check'
-import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -902,106 +901,5 @@ describe('calls that pass the contract but not the lab', () => {
       checkNothingChanged(label)
       expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     }
-  })
-})
-
-describe('store.backup through the router', () => {
-  const backup = (params: unknown): Promise<CallOutcome> => ws.router.call('store.backup', params, { transport: 'direct' })
-
-  it('writes a verified copy next to the database as mechanica.backup-<n>.db without writing a row', async () => {
-    const first = await backup({})
-    expect(first).toEqual({ ok: true, value: { path: join(tempDir, 'mechanica.backup-1.db'), bytes: expect.any(Number), runs: 2 } })
-    const second = await backup({})
-    expect(second.ok && (second.value as { path: string }).path).toBe(join(tempDir, 'mechanica.backup-2.db'))
-    const named = await backup({ name: 'named copy.db' })
-    expect(named.ok && (named.value as { path: string }).path).toBe(join(tempDir, 'named copy.db'))
-    checkNothingChanged('store.backup')
-  })
-
-  it('refuses a bad name specifically and leaves nothing behind: only a plain name beside the database', async () => {
-    writeFileSync(join(tempDir, 'taken.db'), 'taken')
-    mkdirSync(join(tempDir, 'a-folder.db'), { recursive: true })
-    const outside = mkdtempSync(join(tmpdir(), 'mechanica-backup-outside-'))
-    symlinkSync(join(outside, 'target.db'), join(tempDir, 'link-out.db'))
-    const before = readdirSync(tempDir).sort()
-    const cases: Array<[unknown, ErrorCode, string]> = [
-      [{ name: '' }, 'invalid_params', 'store.backup: name: must name a file (got "")'],
-      [{ name: 'x\u0000.db' }, 'invalid_params', 'store.backup: name: must not contain control characters, text-direction marks or unpaired surrogates (got "x\\u0000.db")'],
-      [{ name: 42 }, 'invalid_params', 'store.backup: name: must be a file name (a string) (got 42)'],
-      [{ name: 'copy.db', overwrite: true }, 'invalid_params', 'store.backup: params: unknown key "overwrite"'],
-      [{ path: 'copy.db' }, 'invalid_params', 'store.backup: params: unknown key "path"'],
-      [{ name: 'copy.sqlite' }, 'invalid_params', 'store.backup: name: must end in ".db" (got "copy.sqlite")'],
-      [{ name: 'taken.db' }, 'conflict', `Backup refused: ${join(tempDir, 'taken.db')} already exists; choose another name.`],
-      [{ name: 'link-out.db' }, 'conflict', `Backup refused: ${join(tempDir, 'link-out.db')} already exists; choose another name.`],
-      [{ name: '../escape.db' }, 'invalid_params', 'store.backup: name: must be a file name, not a path: no "/" or "\\" (the workstation chooses the folder) (got "../escape.db")'],
-      [{ name: '..' }, 'invalid_params', 'store.backup: name: must not start with "." (no ".", "..", or hidden files) (got "..")'],
-      [{ name: '/etc/abs.db' }, 'invalid_params', 'store.backup: name: must be a file name, not a path: no "/" or "\\" (the workstation chooses the folder) (got "/etc/abs.db")'],
-      [{ name: 'a-folder.db' }, 'invalid_params', `store.backup: name: ${join(tempDir, 'a-folder.db')} is a folder; give a file name`],
-      [{ name: 'mechanica.db' }, 'invalid_params', `store.backup: name: a backup cannot replace the database it copies (${join(tempDir, 'mechanica.db')})`]
-    ]
-    for (const [params, code, message] of cases) {
-      const outcome = await backup(params)
-      expect(outcome.ok ? null : outcome.error.code, JSON.stringify(params)).toBe(code)
-      expect(outcome.ok ? null : outcome.error.message, JSON.stringify(params)).toBe(message)
-    }
-    expect(readdirSync(tempDir).sort()).toEqual(before)
-    expect(readFileSync(join(tempDir, 'taken.db'), 'utf8')).toBe('taken')
-    expect(readdirSync(outside)).toEqual([])
-    expect(existsSync(join(tempDir, '..', 'escape.db'))).toBe(false)
-    checkNothingChanged('store.backup refusals')
-  })
-})
-
-describe('exports through the router: a client names a file, never where it goes', () => {
-  /** Every file under the workstation's folder except the database's own, with its content hash. */
-  function filesOutsideExports(): Record<string, string> {
-    const out: Record<string, string> = {}
-    const walk = (dir: string): void => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, entry.name)
-        if (path === join(tempDir, 'exports') || entry.name.startsWith('mechanica.db')) continue
-        if (entry.isDirectory()) walk(path)
-        else out[path] = entry.isSymbolicLink() ? 'link' : createHash('sha256').update(readFileSync(path)).digest('hex')
-      }
-    }
-    walk(tempDir)
-    return out
-  }
-
-  it('writes run tables only into the export folder, whatever name and overwrite a client sends', async () => {
-    const exportsDir = join(tempDir, 'exports')
-    mkdirSync(exportsDir, { recursive: true })
-    writeFileSync(join(tempDir, 'victim.csv'), 'keep me\n')
-    symlinkSync(join(tempDir, 'victim.csv'), join(exportsDir, 'link.csv'))
-    const piece = fc.constantFrom('..', '.', '/', '\\', 'exports', 'victim.csv', 'link.csv', 'metrics.csv', 'x.csv', '.csv', '%2e%2e', '\u0000', '\u202e', ' ', tempDir)
-    const name = fc.oneof(fc.array(piece, { minLength: 1, maxLength: 5 }).map((p) => p.join('')), fc.string({ maxLength: 16 }).map((s) => `${s}.csv`))
-    const outside = filesOutsideExports()
-    const counts = { written: 0, refused: 0 }
-    const started = performance.now()
-    await fc.assert(
-      fc.asyncProperty(name, fc.boolean(), async (fileName, overwrite) => {
-        const params = { runId: 2, table: 'metrics', format: 'csv', name: fileName, overwrite }
-        const outcome = await ws.router.call('runs.exportTable', params, { transport: 'direct' })
-        const label = JSON.stringify(params)
-        if (outcome.ok) {
-          const { path } = outcome.value as { path: string }
-          expect(dirname(path), label).toBe(exportsDir)
-          expect(methods['runs.exportTable'].request.safeParse(params).success, label).toBe(true)
-          counts.written++
-        } else {
-          expect(outcome.error.code, `${label}: ${outcome.error.message}`).toBe('invalid_params')
-          expect(outcome.error.message, label).toMatch(/^runs\.exportTable: (name|overwrite|params): \S/)
-          counts.refused++
-        }
-        expect(filesOutsideExports(), label).toEqual(outside)
-        expect(readdirSync(exportsDir).filter((f) => f.startsWith('.')), label).toEqual([]) // no temporary file left
-        checkNothingChanged(label)
-      }),
-      { seed: SEED + 40, numRuns: 400, endOnFailure: true }
-    )
-    expect(counts.written).toBeGreaterThan(20)
-    expect(counts.refused).toBeGreaterThan(100)
-    expect(readFileSync(join(tempDir, 'victim.csv'), 'utf8')).toBe('keep me\n')
-    tally('exports', counts.written + counts.refused, 0, performance.now() - started)
   })
 })
