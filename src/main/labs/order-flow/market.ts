@@ -161,7 +161,7 @@ export type OrderFlowMarket = OrderFlowPath & {
 
 /**
  * The whole exogenous path: NumPy's legacy generator seeded once, as np.random.seed(seed). Its run
- * state is an empty placeholder: every run replaces it with one sized to the run (lab.observation),
+ * state starts empty (size 0): every run replaces it with one sized to the run (lab.observation),
  * so the market does not allocate (and zero) a second set of per-step arrays that no run writes.
  */
 export function orderFlowMarket(config: OrderFlowConfig): OrderFlowMarket {
