@@ -1,0 +1,7 @@
+export * from './features'
+export * from './kmeans'
+export * from './jump-model'
+export * from './hmm'
+export * from './score'
+export * from './synthetic'
+export * from './compare'
