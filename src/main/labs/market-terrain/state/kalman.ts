@@ -44,18 +44,6 @@ export interface Gaussian2 {
   P: [number, number, number, number]
 }
 
-const mul = (a: Mat2, b: Mat2): [number, number, number, number] => [
-  a[0] * b[0] + a[1] * b[2],
-  a[0] * b[1] + a[1] * b[3],
-  a[2] * b[0] + a[3] * b[2],
-  a[2] * b[1] + a[3] * b[3]
-]
-const transpose = (a: Mat2): Mat2 => [a[0], a[2], a[1], a[3]]
-const symmetric = (a: Mat2): [number, number, number, number] => {
-  const off = (a[1] + a[2]) / 2
-  return [a[0], off, off, a[3]]
-}
-
 function checkCovariance(name: string, a: Mat2): void {
   if (!a.every(Number.isFinite)) throw new RangeError(`${name} must hold finite numbers (got ${a.join(', ')})`)
   if (Math.abs(a[1] - a[2]) > 1e-12 * Math.max(1, Math.abs(a[1]))) throw new RangeError(`${name} must be symmetric (got off-diagonals ${a[1]} and ${a[2]})`)
@@ -71,22 +59,120 @@ export function checkKalmanParams(p: KalmanParams): KalmanParams {
   return p
 }
 
+// The filter's arithmetic, written out on scalars over a 5-slot buffer [m0, m1, P00, P01, P11]
+// (P is symmetric), so a step allocates nothing; predict/update below wrap it for single calls.
+const M0 = 0
+const M1 = 1
+const P00 = 2
+const P01 = 3
+const P11 = 4
+
+/** s ← its one-step forecast: m ← μ + Φ(m − μ), P ← Φ P Φᵀ + Q. */
+function predictInPlace(s: Float64Array, p: KalmanParams): void {
+  const phi = p.phi
+  const a = phi[0]
+  const b = phi[1]
+  const c = phi[2]
+  const d = phi[3]
+  const d0 = s[M0]! - p.mu[0]
+  const d1 = s[M1]! - p.mu[1]
+  s[M0] = p.mu[0] + a * d0 + b * d1
+  s[M1] = p.mu[1] + c * d0 + d * d1
+  const p00 = s[P00]!
+  const p01 = s[P01]!
+  const p11 = s[P11]!
+  const f00 = a * p00 + b * p01
+  const f01 = a * p01 + b * p11
+  const f10 = c * p00 + d * p01
+  const f11 = c * p01 + d * p11
+  s[P00] = f00 * a + f01 * b + p.Q[0]
+  s[P01] = f00 * c + f01 * d + p.Q[1]
+  s[P11] = f10 * c + f11 * d + p.Q[3]
+}
+
+/**
+ * s ← its measurement update with z; out ← [y0, y1, S00, S01, S11, surprise]. A missing
+ * observation (either coordinate NaN) leaves s alone: no reading, no correction.
+ */
+function updateInPlace(s: Float64Array, z0: number, z1: number, p: KalmanParams, out: Float64Array): void {
+  const H = p.H
+  const h0 = H[0]
+  const h1 = H[1]
+  const h2 = H[2]
+  const h3 = H[3]
+  const R = p.R
+  const p00 = s[P00]!
+  const p01 = s[P01]!
+  const p11 = s[P11]!
+  const hp00 = h0 * p00 + h1 * p01
+  const hp01 = h0 * p01 + h1 * p11
+  const hp10 = h2 * p00 + h3 * p01
+  const hp11 = h2 * p01 + h3 * p11
+  const s00 = hp00 * h0 + hp01 * h1 + R[0]
+  const s01 = hp00 * h2 + hp01 * h3 + R[1]
+  const s11 = hp10 * h2 + hp11 * h3 + R[3]
+  out[2] = s00
+  out[3] = s01
+  out[4] = s11
+  if (!Number.isFinite(z0) || !Number.isFinite(z1)) {
+    out[0] = out[1] = out[5] = Number.NaN
+    return
+  }
+  const det = s00 * s11 - s01 * s01
+  if (!(det > 0)) throw new RangeError(`innovation covariance is singular (det ${det}); R must be positive definite or P⁻ must be`)
+  const i00 = s11 / det
+  const i01 = -s01 / det
+  const i11 = s00 / det
+  // K = P⁻ Hᵀ S⁻¹, with P⁻ Hᵀ = (H P⁻)ᵀ.
+  const k00 = hp00 * i00 + hp10 * i01
+  const k01 = hp00 * i01 + hp10 * i11
+  const k10 = hp01 * i00 + hp11 * i01
+  const k11 = hp01 * i01 + hp11 * i11
+  const y0 = z0 - (h0 * s[M0]! + h1 * s[M1]!)
+  const y1 = z1 - (h2 * s[M0]! + h3 * s[M1]!)
+  s[M0] = s[M0]! + k00 * y0 + k01 * y1
+  s[M1] = s[M1]! + k10 * y0 + k11 * y1
+  // Joseph form (I − KH) P⁻ (I − KH)ᵀ + K R Kᵀ: stays symmetric positive semi-definite.
+  const a00 = 1 - (k00 * h0 + k01 * h2)
+  const a01 = -(k00 * h1 + k01 * h3)
+  const a10 = -(k10 * h0 + k11 * h2)
+  const a11 = 1 - (k10 * h1 + k11 * h3)
+  const ap00 = a00 * p00 + a01 * p01
+  const ap01 = a00 * p01 + a01 * p11
+  const ap10 = a10 * p00 + a11 * p01
+  const ap11 = a10 * p01 + a11 * p11
+  const r0 = R[0]
+  const r1 = R[1]
+  const r2 = R[2]
+  const r3 = R[3]
+  const kr00 = k00 * r0 + k01 * r2
+  const kr01 = k00 * r1 + k01 * r3
+  const kr10 = k10 * r0 + k11 * r2
+  const kr11 = k10 * r1 + k11 * r3
+  s[P00] = ap00 * a00 + ap01 * a01 + kr00 * k00 + kr01 * k01
+  s[P01] = ap00 * a10 + ap01 * a11 + kr00 * k10 + kr01 * k11
+  s[P11] = ap10 * a10 + ap11 * a11 + kr10 * k10 + kr11 * k11
+  out[0] = y0
+  out[1] = y1
+  out[5] = y0 * (i00 * y0 + i01 * y1) + y1 * (i01 * y0 + i11 * y1)
+}
+
+const toBuffer = (g: Gaussian2): Float64Array => Float64Array.of(g.m[0], g.m[1], g.P[0], (g.P[1] + g.P[2]) / 2, g.P[3])
+const fromBuffer = (s: Float64Array): Gaussian2 => ({ m: [s[M0]!, s[M1]!], P: [s[P00]!, s[P01]!, s[P01]!, s[P11]!] })
+
 /** One-step forecast of the state: M_{t+1|t} and its covariance Φ P Φᵀ + Q. */
-export function predict(s: Gaussian2, p: KalmanParams): Gaussian2 {
-  const [mu0, mu1] = p.mu
-  const d0 = s.m[0] - mu0
-  const d1 = s.m[1] - mu1
-  const m: [number, number] = [mu0 + p.phi[0] * d0 + p.phi[1] * d1, mu1 + p.phi[2] * d0 + p.phi[3] * d1]
-  const fp = mul(mul(p.phi, s.P), transpose(p.phi))
-  return { m, P: symmetric([fp[0] + p.Q[0], fp[1] + p.Q[1], fp[2] + p.Q[2], fp[3] + p.Q[3]]) }
+export function predict(g: Gaussian2, p: KalmanParams): Gaussian2 {
+  const s = toBuffer(g)
+  predictInPlace(s, p)
+  return fromBuffer(s)
 }
 
 /** h-step forecast (h ≥ 1): predict applied h times. */
-export function forecast(s: Gaussian2, p: KalmanParams, h = 1): Gaussian2 {
+export function forecast(g: Gaussian2, p: KalmanParams, h = 1): Gaussian2 {
   if (!Number.isInteger(h) || h < 1) throw new RangeError(`h must be a positive integer (got ${h})`)
-  let g = s
-  for (let i = 0; i < h; i++) g = predict(g, p)
-  return g
+  const s = toBuffer(g)
+  for (let i = 0; i < h; i++) predictInPlace(s, p)
+  return fromBuffer(s)
 }
 
 export interface UpdateResult {
@@ -99,31 +185,12 @@ export interface UpdateResult {
   surprise: number
 }
 
-/**
- * Measurement update of a predicted state. A missing observation (either coordinate NaN)
- * leaves the prediction as the state: no reading, no correction.
- */
+/** Measurement update of a predicted state; a missing observation leaves the prediction as the state. */
 export function update(prior: Gaussian2, z: Vec2, p: KalmanParams): UpdateResult {
-  const H = p.H
-  const hm: [number, number] = [H[0] * prior.m[0] + H[1] * prior.m[1], H[2] * prior.m[0] + H[3] * prior.m[1]]
-  const hp = mul(H, prior.P)
-  const hph = mul(hp, transpose(H))
-  const S = symmetric([hph[0] + p.R[0], hph[1] + p.R[1], hph[2] + p.R[2], hph[3] + p.R[3]])
-  if (!Number.isFinite(z[0]) || !Number.isFinite(z[1])) return { state: prior, innovation: [Number.NaN, Number.NaN], S, surprise: Number.NaN }
-  const det = S[0] * S[3] - S[1] * S[2]
-  if (!(det > 0)) throw new RangeError(`innovation covariance is singular (det ${det}); R must be positive definite or P⁻ must be`)
-  const Si: Mat2 = [S[3] / det, -S[1] / det, -S[2] / det, S[0] / det]
-  const K = mul(mul(prior.P, transpose(H)), Si)
-  const y: [number, number] = [z[0] - hm[0], z[1] - hm[1]]
-  const m: [number, number] = [prior.m[0] + K[0] * y[0] + K[1] * y[1], prior.m[1] + K[2] * y[0] + K[3] * y[1]]
-  // Joseph form (I − KH) P (I − KH)ᵀ + K R Kᵀ: stays symmetric positive semi-definite.
-  const kh = mul(K, H)
-  const ikh: Mat2 = [1 - kh[0], -kh[1], -kh[2], 1 - kh[3]]
-  const a = mul(mul(ikh, prior.P), transpose(ikh))
-  const b = mul(mul(K, p.R), transpose(K))
-  const P = symmetric([a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]])
-  const surprise = y[0] * (Si[0] * y[0] + Si[1] * y[1]) + y[1] * (Si[2] * y[0] + Si[3] * y[1])
-  return { state: { m, P }, innovation: y, S, surprise }
+  const s = toBuffer(prior)
+  const out = new Float64Array(6)
+  updateInPlace(s, z[0], z[1], p, out)
+  return { state: fromBuffer(s), innovation: [out[0]!, out[1]!], S: [out[2]!, out[3]!, out[3]!, out[4]!], surprise: out[5]! }
 }
 
 export interface KalmanPath {
@@ -156,16 +223,25 @@ export function kalmanFilter(z: Float64Array, p: KalmanParams, init: Gaussian2):
     forecastCovs: new Float64Array(T * 4),
     surprise: new Float64Array(T)
   }
-  let s = init
+  const s = toBuffer(init)
+  const f = new Float64Array(5)
+  const aux = new Float64Array(6)
   for (let t = 0; t < T; t++) {
-    const r = update(predict(s, p), [z[2 * t]!, z[2 * t + 1]!], p)
-    s = r.state
-    const f = predict(s, p)
-    out.means.set(s.m, 2 * t)
-    out.covs.set(s.P, 4 * t)
-    out.forecasts.set(f.m, 2 * t)
-    out.forecastCovs.set(f.P, 4 * t)
-    out.surprise[t] = r.surprise
+    predictInPlace(s, p)
+    updateInPlace(s, z[2 * t]!, z[2 * t + 1]!, p, aux)
+    f.set(s)
+    predictInPlace(f, p)
+    out.means[2 * t] = s[M0]!
+    out.means[2 * t + 1] = s[M1]!
+    out.covs[4 * t] = s[P00]!
+    out.covs[4 * t + 1] = out.covs[4 * t + 2] = s[P01]!
+    out.covs[4 * t + 3] = s[P11]!
+    out.forecasts[2 * t] = f[M0]!
+    out.forecasts[2 * t + 1] = f[M1]!
+    out.forecastCovs[4 * t] = f[P00]!
+    out.forecastCovs[4 * t + 1] = out.forecastCovs[4 * t + 2] = f[P01]!
+    out.forecastCovs[4 * t + 3] = f[P11]!
+    out.surprise[t] = aux[5]!
   }
   return out
 }
