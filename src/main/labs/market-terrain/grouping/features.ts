@@ -63,3 +63,23 @@ export function standardise(f: Features, fitBars = f.T): Features {
 export function sliceRows(f: Features, from: number, to: number): Features {
   return { x: f.x.subarray(from * f.F, to * f.F), T: to - from, F: f.F }
 }
+
+/**
+ * centroids[j] ← the mean of the bars labelled j (the centre step of Lloyd and of the jump
+ * model). A label with no bars keeps its centroid (scipy kmeans2's 'warn' behaviour): it may win
+ * bars back on the next assignment.
+ */
+export function labelMeans(f: Features, labels: Int32Array, k: number, centroids: Float64Array): void {
+  const { x, T, F } = f
+  const sums = new Float64Array(k * F)
+  const counts = new Int32Array(k)
+  for (let t = 0; t < T; t++) {
+    const j = labels[t]!
+    counts[j]!++
+    for (let c = 0; c < F; c++) sums[j * F + c]! += x[t * F + c]!
+  }
+  for (let j = 0; j < k; j++) {
+    if (counts[j] === 0) continue
+    for (let c = 0; c < F; c++) centroids[j * F + c] = sums[j * F + c]! / counts[j]!
+  }
+}

@@ -1,7 +1,7 @@
 import type { Rng } from '../../../engine/rng'
-import { type Features, checkFeatures, checkK, sliceRows, sqDist, standardise } from './features'
+import { type Features, checkFeatures, checkK, labelMeans, sliceRows, sqDist, standardise } from './features'
 import { kmeansPlusPlus, lloyd } from './kmeans'
-import { bestPermutation } from './score'
+import { bestPermutation, persistence } from './score'
 
 // The jump model of the seed's report (L2085–2090, "Sparse Jump Model", Shu & Mulvey 2024):
 //   min over s, μ of  Σ_t ‖x_t − μ_{s_t}‖² + λ Σ_{t≥2} 1(s_t ≠ s_{t−1})
@@ -80,21 +80,12 @@ export function jumpFilter(f: Features, centroids: Float64Array, k: number, lamb
   return labels
 }
 
-function countSwitches(labels: Int32Array): number {
-  let n = 0
-  for (let t = 1; t < labels.length; t++) if (labels[t] !== labels[t - 1]) n++
-  return n
-}
-
 /** Coordinate descent from given centroids (copied); each step can only lower the objective. */
 export function fitJumpModelFrom(f: Features, k: number, lambda: number, init: Float64Array, maxIter = 100): JumpModelResult {
-  const { x, T, F } = f
   const centroids = Float64Array.from(init)
   let labels: Int32Array = new Int32Array(0)
   let objective = Number.POSITIVE_INFINITY
   let iterations = 0
-  const sums = new Float64Array(k * F)
-  const counts = new Int32Array(k)
   while (iterations < maxIter) {
     iterations++
     const step = jumpLabels(f, centroids, k, lambda)
@@ -102,19 +93,9 @@ export function fitJumpModelFrom(f: Features, k: number, lambda: number, init: F
     labels = step.labels
     objective = step.objective
     if (same) break
-    sums.fill(0)
-    counts.fill(0)
-    for (let t = 0; t < T; t++) {
-      const j = labels[t]!
-      counts[j]!++
-      for (let c = 0; c < F; c++) sums[j * F + c]! += x[t * F + c]!
-    }
-    for (let j = 0; j < k; j++) {
-      if (counts[j] === 0) continue // an unused state keeps its centroid
-      for (let c = 0; c < F; c++) centroids[j * F + c] = sums[j * F + c]! / counts[j]!
-    }
+    labelMeans(f, labels, k, centroids)
   }
-  return { labels, centroids, objective, switches: countSwitches(labels), iterations }
+  return { labels, centroids, objective, switches: persistence(labels).switches, iterations }
 }
 
 export function fitJumpModel(features: Features, k: number, lambda: number, rng: Rng, options: JumpModelOptions = {}): JumpModelResult {

@@ -1,5 +1,5 @@
 import type { Rng } from '../../../engine/rng'
-import { type Features, checkFeatures, checkK, sqDist } from './features'
+import { type Features, checkFeatures, checkK, labelMeans, sqDist } from './features'
 
 export interface KMeansResult {
   /** Cluster of each bar, 0 … k−1. */
@@ -24,8 +24,6 @@ export function lloyd(f: Features, k: number, init: Float64Array, maxIter = 300)
   if (init.length !== k * F) throw new RangeError(`init centroids have ${init.length} values, expected k·F = ${k * F}`)
   const centroids = Float64Array.from(init)
   const labels = new Int32Array(T).fill(-1)
-  const sums = new Float64Array(k * F)
-  const counts = new Int32Array(k)
   let iterations = 0
   for (; iterations < maxIter; iterations++) {
     let changed = false
@@ -42,18 +40,7 @@ export function lloyd(f: Features, k: number, init: Float64Array, maxIter = 300)
       }
     }
     if (!changed) break
-    sums.fill(0)
-    counts.fill(0)
-    for (let t = 0; t < T; t++) {
-      const j = labels[t]!
-      counts[j]!++
-      for (let c = 0; c < F; c++) sums[j * F + c]! += x[t * F + c]!
-    }
-    for (let j = 0; j < k; j++) {
-      // An emptied cluster keeps its centroid (scipy's kmeans2 'warn' behaviour); it may win bars back.
-      if (counts[j] === 0) continue
-      for (let c = 0; c < F; c++) centroids[j * F + c] = sums[j * F + c]! / counts[j]!
-    }
+    labelMeans(f, labels, k, centroids)
   }
   let inertia = 0
   for (let t = 0; t < T; t++) inertia += sqDist(x, t, centroids, labels[t]!, F)

@@ -50,19 +50,23 @@ export interface TrailheadPreset {
 export const ONE_WAY_MEDIUM = 0.4
 export const TRAILHEAD_WINDOW = 252
 
+/** A and B weigh the same components (Claude's L1131–1132; B's ChatGPT text reuses them). */
+const CLAUDE_PRESSURE: readonly Weighted[] = [
+  { component: 'gamma', weight: 0.4 },
+  { component: 'ofi', weight: 0.3 },
+  { component: 'funding', weight: 0.3 }
+]
+const CLAUDE_FRAGILITY: readonly Weighted[] = [
+  { component: 'correlation_breaks', weight: 0.5 },
+  { component: 'vol_of_vol', weight: 0.3 },
+  { component: 'liquidity_thinness', weight: 0.2 }
+]
+
 export const TRAILHEAD_PRESETS: Record<'A' | 'B' | 'C', TrailheadPreset> = {
   A: {
     id: 'A',
-    pressure: [
-      { component: 'gamma', weight: 0.4 },
-      { component: 'ofi', weight: 0.3 },
-      { component: 'funding', weight: 0.3 }
-    ],
-    fragility: [
-      { component: 'correlation_breaks', weight: 0.5 },
-      { component: 'vol_of_vol', weight: 0.3 },
-      { component: 'liquidity_thinness', weight: 0.2 }
-    ],
+    pressure: CLAUDE_PRESSURE,
+    fragility: CLAUDE_FRAGILITY,
     normalise: 'percentile',
     window: TRAILHEAD_WINDOW,
     pressureMin: 0.8,
@@ -72,16 +76,8 @@ export const TRAILHEAD_PRESETS: Record<'A' | 'B' | 'C', TrailheadPreset> = {
   },
   B: {
     id: 'B',
-    pressure: [
-      { component: 'gamma', weight: 0.4 },
-      { component: 'ofi', weight: 0.3 },
-      { component: 'funding', weight: 0.3 }
-    ],
-    fragility: [
-      { component: 'correlation_breaks', weight: 0.5 },
-      { component: 'vol_of_vol', weight: 0.3 },
-      { component: 'liquidity_thinness', weight: 0.2 }
-    ],
+    pressure: CLAUDE_PRESSURE,
+    fragility: CLAUDE_FRAGILITY,
     normalise: 'percentile',
     window: TRAILHEAD_WINDOW,
     pressureMin: 0.8,
