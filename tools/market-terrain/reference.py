@@ -23,6 +23,7 @@ import platform
 import numpy as np
 import scipy
 from scipy.cluster.vq import kmeans2
+from scipy.optimize import brentq
 from scipy.special import logsumexp
 from scipy.stats import chi2
 
@@ -127,6 +128,26 @@ def hmm_em(x, pi, A, means, vars_, iters, min_var):
     return pi, A, means, vars_, lls, filt
 
 
+def sparse_weights(a, kappa):
+    # Witten & Tibshirani 2010, Prop. 1; Δ by Brent's method where the bisection in TS searches.
+    a = np.maximum(a, 0)
+
+    def w_of(delta):
+        s = np.maximum(a - delta, 0)
+        return s / np.linalg.norm(s)
+
+    if w_of(0).sum() <= kappa:
+        return w_of(0)
+    delta = brentq(lambda d: w_of(d).sum() - kappa, 0, a.max() * (1 - 1e-12), xtol=1e-15, rtol=4 * np.finfo(float).eps)
+    return w_of(delta)
+
+
+def bcss(x, labels, k):
+    total = ((x - x.mean(0)) ** 2).sum(0)
+    within = sum(((x[labels == j] - x[labels == j].mean(0)) ** 2).sum(0) for j in range(k) if (labels == j).any())
+    return total - within
+
+
 def grouping_fixture():
     x, labels = switching_data(11, 240, 3)
     init_rows = [0, 150]
@@ -142,8 +163,15 @@ def grouping_fixture():
     A0 = np.array([[0.95, 0.05], [0.05, 0.95]])
     v0 = np.ones((2, 3))
     pi, A, means, vars_, lls, filt = hmm_em(x, pi0, A0, c0.copy(), v0, 30, 1e-3)
+    a = np.array([5.0, 0.2, 3.0, 0.0, 1.1, 2.4])
+    sparse = {
+        'bcss_labels': jumps[1]['labels'],
+        'bcss': bcss(x, np.array(jumps[1]['labels']), 2).tolist(),
+        'weights': [{'a': a.tolist(), 'kappa': kappa, 'w': sparse_weights(a, kappa).tolist()} for kappa in [1.0, 1.3, 1.8, 2.2, np.sqrt(6)]],
+    }
     return {
         'provenance': PROVENANCE,
+        'sparse': sparse,
         'data': {'T': 240, 'F': 3, 'x': x.ravel().tolist(), 'labels': labels.tolist(), 'init_rows': init_rows},
         'kmeans': {'labels': lab.tolist(), 'centroids': cent.ravel().tolist(), 'inertia': inertia},
         'jump': jumps,

@@ -7,8 +7,8 @@ import { bestPermutation, persistence } from './score'
 //   min over s, μ of  Σ_t ‖x_t − μ_{s_t}‖² + λ Σ_{t≥2} 1(s_t ≠ s_{t−1})
 // fitted by coordinate descent (Nystrup, Lindström & Madsen 2020): labels by dynamic programming
 // for fixed centroids, centroids as label means for fixed labels, until the labels stop changing.
-// The "sparse" part of Nystrup et al. 2021 (L1-bounded feature weights) is not applied: the seed's
-// formula has none, so every feature weighs 1.
+// Every feature weighs 1, as in the seed's formula; sparse-jump.ts adds the L1-bounded feature
+// weights of Nystrup et al. 2021.
 
 export interface JumpModelResult {
   labels: Int32Array
