@@ -47,6 +47,25 @@ describe('2-D Kalman filter on [risk, momentum]', () => {
     k.surprise.forEach((s, t) => (s === null ? expect(path.surprise[t]).toBeNaN() : expect(path.surprise[t]).toBeCloseTo(s, 10)))
   })
 
+  it('Surprise at bar t scores the forecast made at t − 1 against z_t, never the updated state (§7.7)', () => {
+    const z = Float64Array.from(k.z.map((v) => (v === null ? 0 : v)))
+    const path = kalmanFilter(z, params, init)
+    for (const t of [1, 10, 40]) {
+      const f = path.forecasts.subarray(2 * (t - 1), 2 * t)
+      const P = path.forecastCovs.subarray(4 * (t - 1), 4 * t)
+      const [h0, h1, h2, h3] = params.H
+      const [r0, r1, , r3] = params.R
+      const y0 = z[2 * t]! - (h0 * f[0]! + h1 * f[1]!)
+      const y1 = z[2 * t + 1]! - (h2 * f[0]! + h3 * f[1]!)
+      // S = H P Hᵀ + R, written out for this 2 × 2 case.
+      const s00 = h0 * (h0 * P[0]! + h1 * P[2]!) + h1 * (h0 * P[1]! + h1 * P[3]!) + r0
+      const s01 = h2 * (h0 * P[0]! + h1 * P[2]!) + h3 * (h0 * P[1]! + h1 * P[3]!) + r1
+      const s11 = h2 * (h2 * P[0]! + h3 * P[2]!) + h3 * (h2 * P[1]! + h3 * P[3]!) + r3
+      const det = s00 * s11 - s01 * s01
+      expect(path.surprise[t]).toBeCloseTo((s11 * y0 * y0 - 2 * s01 * y0 * y1 + s00 * y1 * y1) / det, 10)
+    }
+  })
+
   it("the 95 % forecast ellipse matches eigh and χ²₂'s quantile", () => {
     const T = k.z.length / 2
     const P = k.forecastCovs.slice(4 * (T - 1)) as [number, number, number, number]
