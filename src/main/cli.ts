@@ -366,10 +366,10 @@ async function commandRegimeCompareLab(lab: string, seeds: number[], values: { p
     return
   }
   console.log(`${lab} ${priceSeries.name}: held-out seeds ${seeds[0]}…${seeds.at(-1)} (${seeds.length}), ${preset} preset; long/flat rule, 1 bar latency, 0.1 % per flip`)
-  console.log(['classifier', 'accuracy', 'f1_stress', 'time_to_detection', 'detected', 'false_alarms/1000', 'downside_capture', 'sharpe', 'max_dd', 'total_return', 'paranoia_10'].join('\t'))
+  console.log(['classifier', 'accuracy', 'f1_stress', 'time_to_detection', 'detected', 'false_alarms/1000', 'downside_capture', 'sharpe', 'max_dd', 'total_return', 'paranoia_10', 'brier', 'ood_share'].join('\t'))
   const f = (x: number | null): string => (x === null ? '—' : x.toFixed(3))
   for (const r of rows) {
-    console.log([r.classifier, f(r.accuracy), f(r.f1_stress), f(r.mean_time_to_detection), `${r.detected}/${r.switches}`, f(r.false_alarms_per_1000_stable_bars), f(r.downside_capture), f(r.sharpe), f(r.max_drawdown), f(r.total_return), f(r.paranoia_cost_10)].join('\t'))
+    console.log([r.classifier, f(r.accuracy), f(r.f1_stress), f(r.mean_time_to_detection), `${r.detected}/${r.switches}`, f(r.false_alarms_per_1000_stable_bars), f(r.downside_capture), f(r.sharpe), f(r.max_drawdown), f(r.total_return), f(r.paranoia_cost_10), f(r.brier), f(r.ood_share)].join('\t'))
   }
   console.log(`sign-off (spec §5.7): downside capture < ${SIGN_OFF.downsideCaptureBelow} and Sharpe > ${SIGN_OFF.sharpeAbove}`)
 }

@@ -41,6 +41,22 @@ describe('regime comparison on any lab series', () => {
     // out of the market in stress (but for the latency), so it keeps a small share of the losses
     expect(Math.abs(s.downside_capture!)).toBeLessThan(0.2)
     expect(s.max_drawdown!).toBeLessThan(0.1)
+    // P(stress) equals the label: a perfect Brier score
+    expect(s.brier).toBe(0)
+    expect(s.ood_share).toBe(0)
+  })
+
+  it('stands aside where the input is out of distribution, and says on how many bars', () => {
+    const series = labeledSeries(1)
+    const start = compareStart(series.closes.length)
+    const outside = new Uint8Array(series.closes.length)
+    outside.fill(1, 600, 700)
+    const inside = scoreOnSeries(oracle(series).pStable, series, start)
+    const aside = scoreOnSeries(oracle(series).pStable, series, start, outside)
+    expect(aside.ood_share).toBeCloseTo(100 / (series.closes.length - start), 12)
+    // bars 600–699 are calm (block 4): standing aside there forgoes their return
+    expect(aside.total_return).not.toBe(inside.total_return)
+    expect(aside.accuracy).toBe(inside.accuracy)
   })
 
   it('scores every classifier on the same series and seeds, deterministically', async () => {

@@ -31,6 +31,10 @@ export interface LabComparisonRow {
   total_return: number | null
   /** Benchmark minus strategy over the first 10 bars of each recovery (spec §5.7), mean. */
   paranoia_cost_10: number | null
+  /** Mean squared error of P(stress) = 1 − P(stable) against the label: calibration, lower is better. */
+  brier: number | null
+  /** Share of scored bars on which the classifier's input was outside its OOD radius, so the rule stood aside (flat). */
+  ood_share: number | null
 }
 
 /** The seed's sign-off targets for the regime strategy (spec §5.7). */
@@ -51,18 +55,22 @@ const mean = (xs: Array<number | null>): number | null => {
   return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : null
 }
 
-/** P(stable) per bar from one classifier, NaN before its first fit. */
-function pStableOf(classifier: ComparedClassifier, series: LabeledSeries, start: number, model: ModelRegimeOutput | null): Float64Array {
-  if (classifier === 'ssm') {
-    if (!model) throw new Error('the regime model was not run on this series')
-    return modelInference(model, series.closes.length, start).pStable
-  }
-  const kind = CLASSIFIERS.find((c) => c === classifier)!
-  return walkForwardInference(series.closes, { ...DEFAULT_INFERENCE, classifier: kind, start, labels: series.labels }).pStable
+/** P(stable) per bar from one classifier (NaN before its first fit), and whether each bar is out of distribution. */
+function readOut(classifier: ComparedClassifier, series: LabeledSeries, start: number, model: ModelRegimeOutput | null): { pStable: Float64Array; outside: Uint8Array } {
+  const inference =
+    classifier === 'ssm'
+      ? modelInference(model ?? fail('the regime model was not run on this series'), series.closes.length, start)
+      : walkForwardInference(series.closes, { ...DEFAULT_INFERENCE, classifier: CLASSIFIERS.find((c) => c === classifier)!, start, labels: series.labels })
+  const outside = Uint8Array.from(inference.oodDistance, (d, t) => (d > inference.oodRadius[t]! ? 1 : 0))
+  return { pStable: inference.pStable, outside }
+}
+
+function fail(message: string): never {
+  throw new Error(message)
 }
 
 /** Scores one classifier on one series: detection against the labels, and the long/flat rule it drives. */
-export function scoreOnSeries(pStable: Float64Array, series: LabeledSeries, start: number): Record<keyof Omit<LabComparisonRow, 'classifier'>, number | null> {
+export function scoreOnSeries(pStable: Float64Array, series: LabeledSeries, start: number, outside?: Uint8Array): Record<keyof Omit<LabComparisonRow, 'classifier'>, number | null> {
   const n = series.closes.length
   const raw = new Int8Array(n)
   for (let t = 0; t < n; t++) raw[t] = Number.isNaN(pStable[t]!) ? -1 : pStable[t]! < 0.5 ? 1 : 0
@@ -71,16 +79,27 @@ export function scoreOnSeries(pStable: Float64Array, series: LabeledSeries, star
   const truth = Array.from(series.labels.subarray(start))
   const toStress = switchDetections(pred, truth).filter((d) => d.direction === 'to_stress')
   const delays = toStress.map((d) => d.delay).filter((d): d is number => d !== null)
-  // long when the regime read at t − LATENCY was calm; flat in confirmed stress and before the first fit
+  // long when the regime read at t − LATENCY was calm and in distribution; flat in confirmed
+  // stress, out of distribution (the rule stands aside rather than trade on a guess) and before
+  // the first fit
   const strategy = new Float64Array(n - start)
   const benchmark = new Float64Array(n - start)
   const equity = new Float64Array(n - start)
   let position = 0
   let wealth = 1
+  let brier = 0
+  let scored = 0
+  let stoodAside = 0
   for (let t = start; t < n; t++) {
     const r = series.closes[t]! / series.closes[t - 1]! - 1
     const read = filtered[t - LATENCY]!
-    const next = read === 0 ? 1 : 0
+    const guess = outside?.[t - LATENCY] === 1
+    if (guess) stoodAside++
+    const next = read === 0 && !guess ? 1 : 0
+    if (!Number.isNaN(pStable[t]!)) {
+      brier += (1 - pStable[t]! - series.labels[t]!) ** 2
+      scored++
+    }
     const cost = next !== position ? COST_PER_FLIP : 0
     position = next
     strategy[t - start] = position * r - cost
@@ -99,7 +118,9 @@ export function scoreOnSeries(pStable: Float64Array, series: LabeledSeries, star
     sharpe: sharpe(strategy),
     max_drawdown: maxDrawdownOf(equity),
     total_return: wealth - 1,
-    paranoia_cost_10: paranoiaCost(strategy, benchmark, truth, 10)
+    paranoia_cost_10: paranoiaCost(strategy, benchmark, truth, 10),
+    brier: scored ? brier / scored : null,
+    ood_share: n > start ? stoodAside / (n - start) : null
   }
 }
 
@@ -120,7 +141,10 @@ export async function compareOnLabSeries(
     const series = seriesFor(seed)
     const start = compareStart(series.closes.length)
     const model = await runModel(series.closes)
-    for (const classifier of COMPARED_CLASSIFIERS) perSeed.get(classifier)!.push(scoreOnSeries(pStableOf(classifier, series, start, model), series, start))
+    for (const classifier of COMPARED_CLASSIFIERS) {
+      const { pStable, outside } = readOut(classifier, series, start, model)
+      perSeed.get(classifier)!.push(scoreOnSeries(pStable, series, start, outside))
+    }
     onSeed?.(++done, seeds.length)
   }
   return COMPARED_CLASSIFIERS.map((classifier) => {
@@ -139,7 +163,9 @@ export async function compareOnLabSeries(
       sharpe: avg('sharpe'),
       max_drawdown: avg('max_drawdown'),
       total_return: avg('total_return'),
-      paranoia_cost_10: avg('paranoia_cost_10')
+      paranoia_cost_10: avg('paranoia_cost_10'),
+      brier: avg('brier'),
+      ood_share: avg('ood_share')
     }
   })
 }
