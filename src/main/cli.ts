@@ -18,6 +18,7 @@ import { classifySeries, modelsDir, openLocalClassifier, type LocalClassifier } 
 import { regimeInputFromReport } from './runs/run-inputs'
 import type { AnyLab, LabInputs } from './engine/kernel'
 import { compareOnSeeds } from './inference/regime-compare'
+import { SIGN_OFF, compareOnLabSeries, type LabeledSeries } from './inference/lab-regime-compare'
 import { CsvValidationError, parsePriceCsv } from './regime/csv'
 import type { HestonRegimeConfig } from './labs/heston-regime/config'
 import { RunsRepository } from './store/runs-repository'
@@ -34,7 +35,7 @@ const USAGE = `usage:
                   [--jobs N] [--db FILE] [--metrics m1,m2,…] [--json]
   mechanica regime --lab LAB [--preset P] [--seed N] [--set path=value]... [--json]   (any lab with a price series)
   mechanica regime --csv FILE [--json]
-  mechanica regime --lab heston-regime --compare [--seeds a..b] [--preset P] [--json]   (SSM vs baselines on held-out seeds)
+  mechanica regime --lab LAB --compare [--seeds a..b] [--preset P] [--set path=value]... [--json]   (the SSM vs four baselines on held-out seeds, any lab with a price series)
   mechanica verify --db FILE [--run ID] [--json]   (hash chain and verification status of every run, or one; exit 1 when a chain is broken)
   mechanica replay --db FILE --run ID [--json]   (re-run from the manifest, compare step by step; exit 1 when it differs)
   mechanica backup --db FILE [--out FILE] [--overwrite] [--json]   (online copy, verified; default <name>.backup-<n>.db beside it)
@@ -277,13 +278,14 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
 async function commandRegime(values: { lab?: string; csv?: string; preset?: string; seed?: string; seeds?: string; set?: string[]; compare?: boolean; json?: boolean }): Promise<void> {
   if (!values.lab === !values.csv) fail('regime needs exactly one of --lab LAB or --csv FILE')
   if (values.compare) {
-    if (values.lab !== 'heston-regime') fail('--compare needs --lab heston-regime')
+    if (!values.lab) fail('--compare needs --lab LAB (a lab with a price series)')
     let seeds: number[]
     try {
       seeds = parseSeeds(values.seeds ?? '3000..3009')
     } catch (error) {
       fail((error as Error).message)
     }
+    if (values.lab !== 'heston-regime') return commandRegimeCompareLab(values.lab, seeds, values)
     const plan = planLab({ task: 'lab', lab: 'heston-regime', preset: values.preset ?? 'corrected', overrides: parseSets(values.set ?? []) })
     const classifier = await openLocalClassifier(modelsDir(__dirname), PROVIDER_PROBE)
     const rows = await compareOnSeeds(plan.config as HestonRegimeConfig, seeds, async (closes) => regimeInputFromReport(await classifier.classify(closes, null)), (done, total) =>
@@ -341,6 +343,35 @@ async function commandRegime(values: { lab?: string; csv?: string; preset?: stri
   console.log(`${source}: ${report.bars} bars, classified from bar ${report.firstBar} on ${report.executionProvider.toUpperCase()} (${report.providers})`)
   console.log(`  stress on ${stress} of ${report.filtered.length} bars; ${report.ood.barsOutside} bars outside the OOD radius ${report.ood.radius.toFixed(2)}`)
   if (report.evaluation) for (const [k, v] of Object.entries(report.evaluation)) console.log(`  ${k.padEnd(34)} ${v}`)
+}
+
+/** Every classifier on any lab's price series over held-out seeds, scored against the lab's own labels. */
+async function commandRegimeCompareLab(lab: string, seeds: number[], values: { preset?: string; set?: string[]; json?: boolean }): Promise<void> {
+  const module = findLab(lab)
+  const priceSeries = module.priceSeries ?? fail(`${lab} trades no single price series the regime model could read`)
+  const preset = values.preset ?? module.selfDescription.regimeModelHome?.preset ?? 'faithful'
+  const overrides = parseSets(values.set ?? [])
+  const seriesFor = (seed: number): LabeledSeries => {
+    const { closes, labels } = priceSeries.series(planLab({ task: 'lab', lab, preset, overrides, seed }).config)
+    return { closes, labels: labels ?? fail(`${lab}'s ${priceSeries.name} has no true regime labels to score against`) }
+  }
+  seriesFor(seeds[0]!)
+  const classifier = await openLocalClassifier(modelsDir(__dirname), PROVIDER_PROBE)
+  const rows = await compareOnLabSeries(seriesFor, seeds, async (closes) => regimeInputFromReport(await classifier.classify(closes, null)), (done, total) =>
+    process.stderr.write(`compare: seed ${done}/${total}\n`)
+  )
+  await classifier.release()
+  if (values.json) {
+    console.log(JSON.stringify({ lab, series: priceSeries.name, seeds, preset, signOff: SIGN_OFF, rows }, null, 2))
+    return
+  }
+  console.log(`${lab} ${priceSeries.name}: held-out seeds ${seeds[0]}…${seeds.at(-1)} (${seeds.length}), ${preset} preset; long/flat rule, 1 bar latency, 0.1 % per flip`)
+  console.log(['classifier', 'accuracy', 'f1_stress', 'time_to_detection', 'detected', 'false_alarms/1000', 'downside_capture', 'sharpe', 'max_dd', 'total_return', 'paranoia_10', 'brier', 'ood_share'].join('\t'))
+  const f = (x: number | null): string => (x === null ? '—' : x.toFixed(3))
+  for (const r of rows) {
+    console.log([r.classifier, f(r.accuracy), f(r.f1_stress), f(r.mean_time_to_detection), `${r.detected}/${r.switches}`, f(r.false_alarms_per_1000_stable_bars), f(r.downside_capture), f(r.sharpe), f(r.max_drawdown), f(r.total_return), f(r.paranoia_cost_10), f(r.brier), f(r.ood_share)].join('\t'))
+  }
+  console.log(`sign-off (spec §5.7): downside capture < ${SIGN_OFF.downsideCaptureBelow} and Sharpe > ${SIGN_OFF.sharpeAbove}`)
 }
 
 /** An online, verified copy of a database file; works while the app has it open. */

@@ -50,7 +50,7 @@ export const RegimeCompareRequest = z.strictObject({
 
 const nullableNumber = z.number().nullable()
 export const RegimeCompareRow = z.strictObject({
-  classifier: z.enum(['ssm', 'rv_threshold', 'hmm']),
+  classifier: z.enum(['ssm', 'rv_threshold', 'hmm', 'bocpd', 'markov_switching']),
   accuracy: nullableNumber,
   f1_stress: nullableNumber,
   mean_time_to_detection: nullableNumber,

@@ -8,7 +8,7 @@ import { formatInteger, shortHash } from '../../format/numbers'
 import { COMPARE_COLUMNS, bestByColumn, regimeSegments } from './regime-table'
 import './regime.css'
 
-const CLASSIFIER_NAMES: Record<string, string> = { ssm: 'State-space model (ONNX)', rv_threshold: 'Realised-vol threshold', hmm: 'Two-state Gaussian HMM' }
+const CLASSIFIER_NAMES: Record<string, string> = { ssm: 'State-space model (ONNX)', rv_threshold: 'Realised-vol threshold', hmm: 'Two-state Gaussian HMM', bocpd: 'Change-point detection (BOCPD)', markov_switching: 'Markov-switching regression' }
 
 function formatCell(value: number | null, percent = false): string {
   if (value === null || !Number.isFinite(value)) return '—'
