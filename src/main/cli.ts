@@ -18,7 +18,7 @@ import { classifySeries, modelsDir, openLocalClassifier, type LocalClassifier } 
 import { regimeInputFromReport } from './runs/run-inputs'
 import type { AnyLab, LabInputs } from './engine/kernel'
 import { compareOnSeeds } from './inference/regime-compare'
-import { SIGN_OFF, compareOnLabSeries, type LabeledSeries } from './inference/lab-regime-compare'
+import { SIGN_OFF, compareOnLabSeries, labSeriesFor, type LabeledSeries } from './inference/lab-regime-compare'
 import { CsvValidationError, parsePriceCsv } from './regime/csv'
 import type { HestonRegimeConfig } from './labs/heston-regime/config'
 import { RunsRepository } from './store/runs-repository'
@@ -350,12 +350,13 @@ async function commandRegimeCompareLab(lab: string, seeds: number[], values: { p
   const module = findLab(lab)
   const priceSeries = module.priceSeries ?? fail(`${lab} trades no single price series the regime model could read`)
   const preset = values.preset ?? module.selfDescription.regimeModelHome?.preset ?? 'faithful'
-  const overrides = parseSets(values.set ?? [])
-  const seriesFor = (seed: number): LabeledSeries => {
-    const { closes, labels } = priceSeries.series(planLab({ task: 'lab', lab, preset, overrides, seed }).config)
-    return { closes, labels: labels ?? fail(`${lab}'s ${priceSeries.name} has no true regime labels to score against`) }
+  let seriesFor: (seed: number) => LabeledSeries
+  try {
+    seriesFor = labSeriesFor(lab, preset, parseSets(values.set ?? []))
+    seriesFor(seeds[0]!)
+  } catch (error) {
+    fail((error as Error).message)
   }
-  seriesFor(seeds[0]!)
   const classifier = await openLocalClassifier(modelsDir(__dirname), PROVIDER_PROBE)
   const rows = await compareOnLabSeries(seriesFor, seeds, async (closes) => regimeInputFromReport(await classifier.classify(closes, null)), (done, total) =>
     process.stderr.write(`compare: seed ${done}/${total}\n`)

@@ -1,3 +1,4 @@
+import { findLab, planLab } from '../labs/execute'
 import { accuracy, downsideCapture, f1Stress, falseAlarmRate, maxDrawdownOf, paranoiaCost, sharpe, switchDetections } from '../regime/evaluation'
 import { FEATURE_WARMUP } from '../regime/features'
 import { filterSeries } from '../regime/filter'
@@ -35,6 +36,20 @@ export interface LabComparisonRow {
   brier: number | null
   /** Share of scored bars on which the classifier's input was outside its OOD radius, so the rule stood aside (flat). */
   ood_share: number | null
+}
+
+/**
+ * A lab's price series and labels per seed, from a preset and overrides; refuses, naming the
+ * lab, one without a price series or without true labels.
+ */
+export function labSeriesFor(lab: string, preset: string, overrides: Record<string, unknown>): (seed: number) => LabeledSeries {
+  const priceSeries = findLab(lab).priceSeries
+  if (!priceSeries) throw new RangeError(`${lab} trades no single price series the regime model could read`)
+  return (seed) => {
+    const { closes, labels } = priceSeries.series(planLab({ task: 'lab', lab, preset, overrides, seed }).config)
+    if (!labels) throw new RangeError(`${lab}'s ${priceSeries.name} has no true regime labels to score against`)
+    return { closes, labels }
+  }
 }
 
 /** The seed's sign-off targets for the regime strategy (spec §5.7). */
