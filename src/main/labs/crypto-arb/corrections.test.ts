@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { resolveLabConfig, runCollected } from '../../engine/kernel'
 import { CRYPTO_ARB_PRESETS } from './config'
 import { cryptoArbLab } from './lab'
-import { DAILY_VOLUME, NA, PRE_SESSION_TICKS } from './market'
+import { PRE_SESSION_TICKS } from './market'
+import { DAILY_VOLUME, NA } from './price-engine'
 import { runFixtures } from './test-fixtures'
 
 // What corrections.residual_inventory = "unwound" changes against the notebook: a one-legged trade

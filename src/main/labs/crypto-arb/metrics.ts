@@ -1,7 +1,9 @@
 import { actionCounts, type LabReport, type LabRun } from '../../engine/kernel'
 import { npSum } from '../common/numpy'
 import { VENUES, type CryptoArbConfig } from './config'
-import { ASSETS, INITIAL_CAPITAL, type CryptoMarket } from './market'
+import { INITIAL_CAPITAL } from './desk'
+import type { CryptoMarket } from './market'
+import { ASSETS } from './price-engine'
 
 // The session report (CELL 8's summary and CELL 10's stats) under the notebook's names, unrounded,
 // from the desk (the notebook's PortfolioState arithmetic). profit_factor and sharpe follow CELL 10's

@@ -1,6 +1,7 @@
 import type { Surface } from '../../engine/kernel'
 import { VENUES, type CryptoArbConfig } from './config'
-import { ASSETS, NA, NM, type CryptoMarket } from './market'
+import type { CryptoMarket } from './market'
+import { ASSETS, NA, NM } from './price-engine'
 import { replayTo } from './replay'
 
 // The venue × asset grid at a session step (book ch.1 L1082–1090; notebook CELL 3's market_data):
