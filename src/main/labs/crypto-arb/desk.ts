@@ -73,13 +73,22 @@ export class Desk {
   readonly orders: OrderRecord[] = []
   readonly checks: RiskCheck[] = []
 
-  /** update_post_trade (CELL 5): book a trade's net P&L and costs, then rescale venue balances to cash. */
-  book(net: number, fees: number, slippage: number, withdrawal: number, volume: number): void {
+  // scenarios only (transfer delay, perpetuals): costs the notebook has no name for
+  funding = 0
+  liquidation = 0
+  liquidations = 0
+
+  /**
+   * update_post_trade (CELL 5): book a trade's net P&L and costs, then rescale venue balances to
+   * cash. A scenario that has already moved the cash and venue balances leg by leg books the round
+   * trip with moveCash false.
+   */
+  book(net: number, fees: number, slippage: number, withdrawal: number, volume: number, moveCash = true): void {
     this.realizedPnl += net
     this.fees += fees
     this.slippage += slippage
     this.withdrawal += withdrawal
-    this.cash += net
+    if (moveCash) this.cash += net
     this.trades += 1
     this.volume += volume
     if (net > 0) this.wins += 1
@@ -91,6 +100,7 @@ export class Desk {
     this.peak = Math.max(this.peak, equity)
     const dd = (this.peak - equity) / this.peak
     this.maxDrawdown = Math.max(this.maxDrawdown, dd)
+    if (!moveCash) return // the scenario desk moved each venue's balance with its cash
     let total = 0
     for (let v = 0; v < NV; v++) total += this.balances[v]!
     if (total > 0) for (let v = 0; v < NV; v++) this.balances[v] = this.cash * (this.balances[v]! / total)

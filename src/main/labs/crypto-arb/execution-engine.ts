@@ -106,10 +106,19 @@ export function executeArbitrage(e: PriceEngine, desk: Desk, asset: number, buy:
 
 /** corrections.residual_inventory = "unwound": the bought coins sold back at the buy venue's bid less its impact, with a taker fee. */
 function unwind(e: PriceEngine, buy: number, asset: number, buyO: OrderRecord): { proceeds: number; fee: number; slippage: number } {
-  const x = e.ex[buy]!
   const m = buy * NA + asset
-  const impact = Math.min(x.slippage_coefficient * Math.sqrt(buyO.filledUsd / (DAILY_VOLUME[asset]! / 1440)), 0.02)
-  const px = e.bid[m]! * (1 - impact)
+  const px = touchFill(e, buy, asset, 'sell', buyO.filledUsd)
   const proceeds = buyO.qty * px
-  return { proceeds, fee: (proceeds * x.taker_fee_bps) / 10000, slippage: Math.abs(e.bid[m]! - px) * buyO.qty }
+  return { proceeds, fee: (proceeds * e.ex[buy]!.taker_fee_bps) / 10000, slippage: Math.abs(e.bid[m]! - px) * buyO.qty }
+}
+
+/**
+ * A fill at the venue's touch less the ExecutionEngine's square-root impact (capped at 2 %), drawing
+ * nothing from the generator: how the corrected and scenario desks close inventory (an unwind, a
+ * transfer's arrival sale, a perpetual leg's close or liquidation).
+ */
+export function touchFill(e: PriceEngine, venue: number, asset: number, side: 'buy' | 'sell', notional: number): number {
+  const m = venue * NA + asset
+  const impact = Math.min(e.ex[venue]!.slippage_coefficient * Math.sqrt(notional / (DAILY_VOLUME[asset]! / 1440)), 0.02)
+  return side === 'sell' ? e.bid[m]! * (1 - impact) : e.ask[m]! * (1 + impact)
 }

@@ -1,6 +1,8 @@
 import type { CryptoArbConfig } from './config'
-import { Desk } from './desk'
+import { Desk, INITIAL_CAPITAL } from './desk'
+import { VenueOutages } from './downtime'
 import { executeArbitrage } from './execution-engine'
+import { ScenarioBook } from './inventory'
 import { NA, NM, NV, PriceEngine } from './price-engine'
 import { checkTrade } from './risk-manager'
 import { Scanner, type Opportunity } from './scanner'
@@ -42,9 +44,16 @@ export class CryptoMarket extends PriceEngine {
   readonly equityPath: Float64Array
   readonly desk = new Desk()
   readonly preSession: PreSession
+  /** Scenarios transfer_delay and perpetuals: the inventory left open between steps (null otherwise). */
+  readonly scenario: ScenarioBook | null
+  /** The desk's equity after the last step, marked (what the scenario execution books gross against). */
+  lastEquity = INITIAL_CAPITAL
+  /** Scenario venue_downtime: 1 where the venue was up at the session step (steps × NV). */
+  readonly venueUp: Uint8Array
 
   constructor(config: CryptoArbConfig) {
     super(config)
+    if (config.scenarios.venue_downtime.enabled) this.outages = new VenueOutages(config)
     this.steps = config.session.num_ticks
     this.oppCount = new Int32Array(this.steps)
     this.bestNet = new Float64Array(this.steps)
@@ -52,6 +61,9 @@ export class CryptoMarket extends PriceEngine {
     this.midPath = new Float64Array(this.steps * NM)
     this.bestNetGrid = new Float64Array(this.steps * NM).fill(Number.NaN)
     this.equityPath = new Float64Array(this.steps)
+    const sc = config.scenarios
+    this.scenario = sc.transfer_delay.enabled || sc.perpetuals.enabled ? new ScenarioBook(config, this.steps) : null
+    this.venueUp = new Uint8Array(this.steps * NV).fill(1)
     this.preSession = this.runPreSession()
   }
 
@@ -105,6 +117,7 @@ export class CryptoMarket extends PriceEngine {
     this.bestNet[t] = n > 0 ? this.opps[0]!.net : 0
     this.truePath.set(this.truePrice, t * NA)
     this.midPath.set(this.mid, t * NM)
+    if (this.outages instanceof VenueOutages) this.venueUp.set(this.outages.up, t * NV)
     const grid = this.bestNetGrid
     for (const o of this.opps) {
       const k = t * NM + o.buy * NA + o.asset

@@ -84,6 +84,8 @@ export class PriceEngine {
   private readonly z = new Float64Array(NA)
   private readonly zl = new Float64Array(NA)
   readonly ex: readonly ExchangeConfig[]
+  /** Scenario venue_downtime: marks a down venue's quotes unavailable after each step (its own generator). */
+  outages: { step(available: Uint8Array): void } | null = null
 
   constructor(readonly config: CryptoArbConfig) {
     this.ex = VENUES.map((v) => config.exchanges[v])
@@ -154,5 +156,6 @@ export class PriceEngine {
         this.available[m] = rng.random() < e.uptime_probability ? 1 : 0
       }
     }
+    if (this.outages !== null) this.outages.step(this.available)
   }
 }
