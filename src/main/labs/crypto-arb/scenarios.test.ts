@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { resolveLabConfig, runCollected } from '../../engine/kernel'
 import { CRYPTO_ARB_PROFILES, VENUES } from './config'
+import { edgeFigures, type EdgeFigures } from './edge-figures'
 import { cryptoArbLab } from './lab'
 import { CONFIRM_MINUTES, NA, NM, NV } from './price-engine'
 
@@ -141,4 +142,34 @@ describe('crypto-arb scenario perpetuals', () => {
       { numRuns: 8, seed: 15 }
     )
   })
+})
+
+describe('crypto-arb thin edges (seeds 1–20, 60 ticks each)', () => {
+  const seeds = Array.from({ length: 20 }, (_, i) => i + 1)
+  const round = (f: EdgeFigures) => Object.fromEntries(Object.entries(f).map(([k, x]) => [k, Math.round(x)]))
+
+  it('the edge the scanner promises disappears after slippage and costs; latency changes little', async () => {
+    const [wide, thin, thinNoLatency] = await Promise.all([
+      edgeFigures({}, seeds),
+      edgeFigures(CRYPTO_ARB_PROFILES.thin_edges!.overrides, seeds),
+      edgeFigures(CRYPTO_ARB_PROFILES.thin_edges_no_latency!.overrides, seeds)
+    ])
+    if (process.env.CRYPTO_EDGE_REPORT) console.log(JSON.stringify({ wide: round(wide), thin: round(thin), thinNoLatency: round(thinNoLatency) }, null, 1))
+    // the default scales: hundreds of bps of dislocation, a profit after every cost
+    expect(wide.trades).toBe(185)
+    expect(wide.net).toBeGreaterThan(80_000)
+    // thin edges: the scanner still finds spreads above its cost estimate and promises a profit …
+    expect(thin.trades).toBe(30)
+    expect(thin.expected).toBeGreaterThan(2000)
+    // … but the fills pay 2.5× the slippage the scanner priced (0.4 × coefficient), so gross is
+    // already negative, and fees and withdrawal take the rest
+    expect(thin.gross).toBeLessThan(0)
+    expect(thin.net).toBeLessThan(-5000)
+    expect(thin.net).toBeCloseTo(thin.gross - thin.fees - thin.withdrawal, 6)
+    // without latency (1 ms floor, no jitter) the loss is about the same: latency drift at ms scale is tiny
+    expect(thinNoLatency.trades).toBe(30)
+    expect(thinNoLatency.net).toBeLessThan(0)
+    expect(Math.abs(thinNoLatency.net - thin.net)).toBeLessThan(0.1 * Math.abs(thin.net))
+    expect(round(thin)).toEqual({ seeds: 20, trades: 30, expected: 2073, grossAtQuotes: 12442, slippage: 13562, gross: -1120, fees: 3510, withdrawal: 903, net: -5532 })
+  }, 60_000)
 })
