@@ -59,12 +59,13 @@ describe('crypto-arb config', () => {
     expect(problems({ 'scenarios.outages': true })).toEqual([{ path: 'scenarios', message: 'unknown key "outages"' }])
   })
 
-  it('the corrected preset switches on the residual unwind, the transfer delay and the venue outages, and nothing else', () => {
+  it('the corrected preset switches on the residual unwind, the transfer delay, the position-limit headroom and the venue outages, and nothing else', () => {
     const faithful = resolveLabConfig(cryptoArbLab, 'faithful', {})
     const corrected = resolveLabConfig(cryptoArbLab, 'corrected', {})
     expect(faithful.scenarios.transfer_delay.enabled || faithful.scenarios.venue_downtime.enabled || faithful.scenarios.perpetuals.enabled).toBe(false)
     expect(corrected.corrections.residual_inventory).toBe('unwound')
     expect([corrected.scenarios.transfer_delay.enabled, corrected.scenarios.venue_downtime.enabled, corrected.scenarios.perpetuals.enabled]).toEqual([true, true, false])
-    expect({ ...corrected, corrections: faithful.corrections, scenarios: faithful.scenarios }).toEqual(faithful)
+    expect(corrected.risk.max_position_pct).toBe(0.1)
+    expect({ ...corrected, corrections: faithful.corrections, scenarios: faithful.scenarios, risk: faithful.risk }).toEqual(faithful)
   })
 })

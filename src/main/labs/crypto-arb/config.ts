@@ -161,6 +161,11 @@ export const CRYPTO_ARB_CORRECTIONS = {
     title: 'Coins take time to reach the sell venue',
     why: 'The notebook books both legs at once, as if the coins bought on one venue were already on the other, and never reads settlement_time_minutes (CELL 2). Corrected (scenarios.transfer_delay.enabled): the coins travel for the buy venue’s settlement time + the asset’s network confirmation + the sell venue’s settlement time, marked at the consensus price, and are sold on arrival at the sell venue’s bid less impact; the buy venue’s balance is short of them meanwhile.'
   },
+  positionLimit: {
+    id: 'position_limit',
+    title: 'The position limit leaves room above the scanner’s size cap',
+    why: 'The RiskManager’s 5 % of cash (CELL 5) equals the scanner’s $50,000 size cap (CELL 6) at the initial $1,000,000, so after the first dollar of loss — or of fees paid while a round trip is still open — every capped trade is refused for the rest of the session. Corrected: risk.max_position_pct = 0.10.'
+  },
   venueDowntime: {
     id: 'venue_downtime',
     title: 'A venue that is down is down for a while',
@@ -170,6 +175,7 @@ export const CRYPTO_ARB_CORRECTIONS = {
 
 const CORRECTED = {
   corrections: { residual_inventory: 'unwound' },
+  risk: { max_position_pct: 0.1 },
   scenarios: { transfer_delay: { enabled: true }, venue_downtime: { enabled: true } }
 }
 
@@ -180,7 +186,7 @@ export const CRYPTO_ARB_PRESETS: Readonly<Record<'faithful' | 'corrected', Prese
     corrections: []
   },
   corrected: {
-    description: 'The notebook with a one-legged trade’s inventory unwound, coins that travel between venues before they can be sold, and venue outages that last.',
+    description: 'The notebook with a one-legged trade’s inventory unwound, coins that travel between venues before they can be sold, a position limit above the scanner’s size cap, and venue outages that last.',
     overrides: CORRECTED,
     corrections: Object.values(CRYPTO_ARB_CORRECTIONS)
   }
@@ -192,6 +198,9 @@ const allVenues = (fields: Record<string, number>) => Object.fromEntries(VENUES.
 export const THIN_EDGES = { bias_sigma: 0.0005, innovation_sigma: 0.0005, deviation_init_sigma: 0.0005, dislocation_mean: 0.002 } as const
 /** No latency: every venue at the 1 ms floor with no jitter (the scanner's latency cost and the fill's drift vanish). */
 export const NO_LATENCY = allVenues({ latency_ms_mean: 0, latency_ms_std: 0 })
+
+/** The corrected position limit (CRYPTO_ARB_CORRECTIONS.positionLimit), which the open-inventory scenarios need to keep trading after fees are paid. */
+const HEADROOM = { max_position_pct: 0.1 }
 
 /** Named scenarios (spec §2.4). */
 export const CRYPTO_ARB_PROFILES: Readonly<Record<string, ProfileDefinition>> = {
@@ -205,7 +214,7 @@ export const CRYPTO_ARB_PROFILES: Readonly<Record<string, ProfileDefinition>> = 
   },
   transfer_delay: {
     description: 'Coins bought on one venue are in transit (settlement + network confirmation) before they can be sold on the other.',
-    overrides: { scenarios: { transfer_delay: { enabled: true } } }
+    overrides: { risk: HEADROOM, scenarios: { transfer_delay: { enabled: true } } }
   },
   venue_outages: {
     description: 'Whole venues go down for outages of 15 minutes on average, up a fraction uptime_probability of the time.',
@@ -213,11 +222,11 @@ export const CRYPTO_ARB_PROFILES: Readonly<Record<string, ProfileDefinition>> = 
   },
   perpetuals: {
     description: 'The spread traded as perpetual futures at 5× (long on the buy venue, short on the sell venue), held 30 minutes, with funding and per-venue margin.',
-    overrides: { scenarios: { perpetuals: { enabled: true } } }
+    overrides: { risk: HEADROOM, scenarios: { perpetuals: { enabled: true } } }
   },
   perpetuals_high_leverage: {
     description: 'Perpetual pairs at 50× (each venue’s max_leverage caps it) held 4 hours over an 8-hour session: the hedged pair is margined venue by venue, so one venue liquidates while the other gains.',
-    overrides: { session: { num_ticks: 480 }, scenarios: { perpetuals: { enabled: true, leverage: 50, hold_minutes: 240 } } }
+    overrides: { risk: HEADROOM, session: { num_ticks: 480 }, scenarios: { perpetuals: { enabled: true, leverage: 50, hold_minutes: 240 } } }
   }
 }
 

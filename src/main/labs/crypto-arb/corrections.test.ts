@@ -14,7 +14,7 @@ const config = (residual: 'ignored' | 'unwound') => resolveLabConfig(cryptoArbLa
 
 describe('crypto-arb corrected preset', () => {
   it('names each fix', () => {
-    expect(CRYPTO_ARB_PRESETS.corrected.corrections.map((c) => c.id)).toEqual(['residual_inventory', 'transfer_delay', 'venue_downtime'])
+    expect(CRYPTO_ARB_PRESETS.corrected.corrections.map((c) => c.id)).toEqual(['residual_inventory', 'transfer_delay', 'position_limit', 'venue_downtime'])
     expect(resolveLabConfig(cryptoArbLab, 'corrected', {}).corrections).toEqual({ residual_inventory: 'unwound' })
   })
 

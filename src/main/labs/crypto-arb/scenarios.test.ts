@@ -173,3 +173,22 @@ describe('crypto-arb thin edges (seeds 1–20, 60 ticks each)', () => {
     expect(round(thin)).toEqual({ seeds: 20, trades: 30, expected: 2073, grossAtQuotes: 12442, slippage: 13562, gross: -1120, fees: 3510, withdrawal: 903, net: -5532 })
   }, 60_000)
 })
+
+describe('crypto-arb scenario figures at seed 42 (README.md)', () => {
+  const sum = (xs: Float64Array) => Math.round(xs.reduce((a, b) => a + b, 0))
+
+  it('coins in transit turn the notebook’s +$6,998 into a loss: waiting costs $6,590 and up to $293,009 is on the road', async () => {
+    const r = await run(profile('transfer_delay'))
+    const m = r.market
+    const s = m.scenario!
+    expect([m.desk.trades, Math.round(m.desk.realizedPnl), Math.round(s.transitCost), Math.round(Math.max(...s.transitUsd)), s.lots.length]).toEqual([8, -2583, 6590, 293009, 2])
+    expect([sum(r.columns.costByComponent.fees!), sum(r.columns.costByComponent.withdrawal!)]).toEqual([1544, 247])
+  })
+
+  it('perpetuals at 50× over 480 ticks: nexus is liquidated at step 113, a $1,790 liquidation loss beside $176 of funding', async () => {
+    const r = await run(profile('perpetuals_high_leverage'))
+    const ev = r.market.scenario!.liquidationEvents
+    expect(ev.map((e) => [e.step, VENUES[e.venue], Math.round(e.loss)])).toEqual([[113, 'nexus', 1790]])
+    expect([sum(r.columns.costByComponent.funding!), sum(r.columns.costByComponent.liquidation!), sum(r.columns.costByComponent.fees!)]).toEqual([176, 1790, 15934])
+  })
+})
