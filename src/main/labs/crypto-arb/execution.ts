@@ -19,7 +19,7 @@ export const SCENARIO_COST_COMPONENTS = ['fees', 'withdrawal', 'funding', 'liqui
  * drawing latency and drift from the run's generator), update_post_trade books it, and the step's
  * position becomes the buy leg's filled notional. The notebook's own engine is not one of the
  * shared cost models (labs/common/execution.ts): its book walk, latency drift and two-venue
- * accounting are the chapter's mechanism, so it lives in market.ts.
+ * accounting are the chapter's mechanism, so it lives in execution-engine.ts.
  */
 export function cryptoArbExecution(config: CryptoArbConfig): ExecutionModel<Context> {
   if (config.scenarios.transfer_delay.enabled || config.scenarios.perpetuals.enabled) return scenarioExecution()
@@ -37,11 +37,8 @@ export function cryptoArbExecution(config: CryptoArbConfig): ExecutionModel<Cont
       trade[0] = -held
       if (!(size > 0)) return 0
       const m = c.market
-      const o = m.opps[0]
-      if (o === undefined) return 0
-      const reason = m.checkTrade(size, o.buy, o.sell, o.net)
-      m.desk.checks.push({ tick: m.tick, size, buy: o.buy, sell: o.sell, expectedBps: o.net, ok: reason === null, reason: reason ?? 'approved' })
-      if (reason !== null) return 0
+      const o = m.approveTop(size)
+      if (o === null) return 0
       const r = m.executeArbitrage(o.asset, o.buy, o.sell, size, o.net, c.t)
       trade[0] = r.buyOrder.filledUsd - held
       pnl[0] = r.gross
@@ -71,12 +68,8 @@ function scenarioExecution(): ExecutionModel<Context> {
       const held = c.position[0]!
       const size = trade[0]! + held
       book.settle(m, m.desk, c.t, costs)
-      const o = m.opps[0]
-      if (size > 0 && o !== undefined) {
-        const reason = m.checkTrade(size, o.buy, o.sell, o.net)
-        m.desk.checks.push({ tick: m.tick, size, buy: o.buy, sell: o.sell, expectedBps: o.net, ok: reason === null, reason: reason ?? 'approved' })
-        if (reason === null) book.open(m, m.desk, c.t, o.asset, o.buy, o.sell, size, o.net, costs)
-      }
+      const o = size > 0 ? m.approveTop(size) : null
+      if (o !== null) book.open(m, m.desk, c.t, o.asset, o.buy, o.sell, size, o.net, costs)
       book.record(m, c.t)
       const equity = book.equity(m, m.desk)
       const total = costs.fees + costs.withdrawal + costs.funding + costs.liquidation

@@ -135,6 +135,15 @@ export class CryptoMarket extends PriceEngine {
     return checkTrade(this.desk, this.ex, this.config.risk, size, buy, sell, expectedBps)
   }
 
+  /** The RiskManager's check of the top-ranked opportunity at `size`, logged (CELL 8's loop): the opportunity when approved, else null. */
+  approveTop(size: number): Opportunity | null {
+    const o = this.opps[0]
+    if (o === undefined) return null
+    const reason = this.checkTrade(size, o.buy, o.sell, o.net)
+    this.desk.checks.push({ tick: this.tick, size, buy: o.buy, sell: o.sell, expectedBps: o.net, ok: reason === null, reason: reason ?? 'approved' })
+    return reason === null ? o : null
+  }
+
   /** execute_arbitrage (CELL 4) at the current tick, booked on the desk (CELL 5). */
   executeArbitrage(asset: number, buy: number, sell: number, size: number, expectedBps: number, step: number) {
     return executeArbitrage(this, this.desk, asset, buy, sell, size, expectedBps, step)
