@@ -96,14 +96,9 @@ export function commandPortfolio(positionals: string[], values: PortfolioRiskVal
   if (!existsSync(file)) fail(`${file} does not exist`)
   const { runIds, align, options } = parsePortfolioRiskOptions(values)
   let db
-  try {
-    db = openDatabase(file, { readonly: true })
-  } catch (error) {
-    if (error instanceof StoreOpenError) fail(error.message)
-    throw error
-  }
   let output
   try {
+    db = openDatabase(file, { readonly: true })
     const repo = new RunsRepository(db)
     const pods = runIds.map((id) => readPod(repo, id))
     const { steps, returns } = alignedReturns(pods, align)
@@ -123,10 +118,10 @@ export function commandPortfolio(positionals: string[], values: PortfolioRiskVal
       podMonteCarlo: risk.podMonteCarlo
     }
   } catch (error) {
-    if (error instanceof PodInputError || error instanceof RangeError) fail(error.message)
+    if (error instanceof StoreOpenError || error instanceof PodInputError || error instanceof RangeError) fail(error.message)
     throw error
   } finally {
-    db.close()
+    db?.close()
   }
   if (values.json) {
     console.log(JSON.stringify(output, null, 2))

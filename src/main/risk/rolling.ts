@@ -37,20 +37,25 @@ function checkOptions(r: ArrayLike<number>, o: RollingOptions): void {
 /** Historical simulation: the empirical quantile and tail mean of the window. */
 export function rollingHistorical(r: ArrayLike<number>, o: RollingOptions): RollingForecast {
   checkOptions(r, o)
+  return slidingScaled(r, r, null, o)
+}
+
+/**
+ * σₜ × the quantile and tail mean of z over the window [t − window, t), the window kept sorted
+ * as it slides (σ ≡ 1 when `variance` is null: plain historical simulation).
+ */
+function slidingScaled(r: ArrayLike<number>, z: ArrayLike<number>, variance: Float64Array | null, o: RollingOptions): RollingForecast {
   const n = r.length
   const p = 1 - o.confidence
   const out = emptyForecast(n)
   const w = new SortedWindow(o.window)
-  w.fill(r, 0, o.window)
+  w.fill(z, 0, o.window)
   for (let t = o.window; t <= n; t++) {
     if (t > o.window) {
-      w.remove(r[t - 1 - o.window]!)
-      w.add(r[t - 1]!)
+      w.remove(z[t - 1 - o.window]!)
+      w.add(z[t - 1]!)
     }
-    const q = w.quantile(p)
-    out.var[t] = -q
-    out.es[t] = -w.tailMean(q)
-    if (t < n) out.pit[t] = w.cdf(r[t]!)
+    fhsStep(out, t, variance ? Math.sqrt(variance[t]!) : 1, w, p, t < n ? r[t]! : undefined)
   }
   return out
 }
@@ -153,23 +158,12 @@ const standardise = (x: number, variance: number): number => (variance > 0 ? x /
 export function rollingFhsEwma(r: ArrayLike<number>, o: RollingOptions, lambda = EWMA_LAMBDA): RollingForecast {
   checkOptions(r, o)
   const n = r.length
-  const p = 1 - o.confidence
-  const out = emptyForecast(n)
   const variance = new Float64Array(n + 1)
   variance[0] = meanSquare(r, 0, o.window)
   for (let t = 0; t < n; t++) variance[t + 1] = lambda * variance[t]! + (1 - lambda) * r[t]! * r[t]!
   const z = new Float64Array(n)
   for (let t = 0; t < n; t++) z[t] = standardise(r[t]!, variance[t]!)
-  const w = new SortedWindow(o.window)
-  w.fill(z, 0, o.window)
-  for (let t = o.window; t <= n; t++) {
-    if (t > o.window) {
-      w.remove(z[t - 1 - o.window]!)
-      w.add(z[t - 1]!)
-    }
-    fhsStep(out, t, Math.sqrt(variance[t]!), w, p, t < n ? r[t]! : undefined)
-  }
-  return out
+  return slidingScaled(r, z, variance, o)
 }
 
 export interface GarchRollingOptions extends RollingOptions {
