@@ -66,6 +66,20 @@ def cf(z, s, k):
     return z + (z**2 - 1) * s / 6 + (z**3 - 3 * z) * k / 24 - (2 * z**3 - 5 * z) * s**2 / 36
 
 
+def cf_pit(window, x):
+    """Phi(z) with cf(z) = (x - mean)/std: the Cornish-Fisher forecast's cdf at x (brentq on the expansion)."""
+    m, sd = window.mean(), window.std(ddof=1)
+    s, k = stats.skew(window), stats.kurtosis(window)
+    y = (x - m) / sd
+    if cf(-12, s, k) >= y:
+        z = -12.0
+    elif cf(12, s, k) <= y:
+        z = 12.0
+    else:
+        z = optimize.brentq(lambda z: cf(z, s, k) - y, -12, 12, xtol=1e-15, rtol=1e-15)
+    return special.ndtr(z)
+
+
 def param(window, cornish):
     m, sd = window.mean(), window.std(ddof=1)
     s = stats.skew(window) if cornish else 0.0
@@ -304,6 +318,9 @@ def main():
         w = r[t - WINDOW:t]
         p_pit[t] = stats.norm.cdf((r[t] - w.mean()) / w.std(ddof=1))
     c_var, c_es = rolling(r, lambda t: param(r[t - WINDOW:t], True))
+    c_pit = np.full(n + 1, np.nan)
+    for t in range(WINDOW, n):
+        c_pit[t] = cf_pit(r[t - WINDOW:t], r[t])
     e_var, e_es, e_pit = ewma_fhs(r)
     g_var, g_es, g_fits = garch_fhs(r, 50)
     single, single_nll = fit_garch(r[:500])
@@ -336,7 +353,7 @@ def main():
         },
         'historical': {'var': sample(h_var), 'es': sample(h_es), 'backtests': backtests(r, h_var, h_pit)},
         'parametric': {'var': sample(p_var), 'es': sample(p_es), 'backtests': backtests(r, p_var, p_pit)},
-        'cornishFisher': {'var': sample(c_var), 'es': sample(c_es), 'backtests': backtests(r, c_var, None)},
+        'cornishFisher': {'var': sample(c_var), 'es': sample(c_es), 'backtests': backtests(r, c_var, c_pit)},
         'fhsEwma': {'var': sample(e_var), 'es': sample(e_es), 'backtests': backtests(r, e_var, e_pit)},
         'fhsGarch': {'refitEvery': 50, 'var': sample(g_var), 'es': sample(g_es), 'fits': g_fits},
         'garchFit': {'from': 0, 'to': 500, 'omega': single[0], 'alpha': single[1], 'beta': single[2], 'negLogLik': single_nll},
