@@ -42,7 +42,7 @@ const USAGE = `usage:
   mechanica backup --db FILE [--out FILE] [--overwrite] [--json]   (online copy, verified; default <name>.backup-<n>.db beside it)
   mechanica memo --db FILE --run ID [--format md|html|zip] [--out FILE] [--overwrite] [--json]   (the committee memo; default exports/run-<id>-memo.<ext> beside the db)
   mechanica portfolio risk --db FILE --runs 1,2,3 [--weights equal|inverse-vol|vol-target|risk-parity|hrp|w1,w2,…] [--target VOL]
-                  [--confidence 0.99] [--window 250] [--horizon 1] [--align exact|common] [--scenarios N] [--seed N] [--json]
+                  [--confidence 0.99] [--window 250] [--horizon 1] [--align exact|common] [--scenarios N] [--seed N] [--series] [--json]
                   (VaR/ES of the runs held as pods, by six methods, with backtests)`
 
 /** A mistake in how the CLI was called: one line on stderr, exit code 2, nothing written. */
@@ -432,7 +432,8 @@ async function main(argv: string[]): Promise<void> {
       horizon: { type: 'string' },
       align: { type: 'string' },
       target: { type: 'string' },
-      scenarios: { type: 'string' }
+      scenarios: { type: 'string' },
+      series: { type: 'boolean', default: false }
     }
   })
   const [command, ...rest] = positionals

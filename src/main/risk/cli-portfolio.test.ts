@@ -89,8 +89,13 @@ describe('mechanica portfolio risk', () => {
   })
 
   it('aligns unequal calendars on the steps they share when asked', async () => {
-    const out = await mechanica('portfolio', 'risk', '--db', file, '--runs', '1,4', '--align', 'common', '--weights', '0.5,0.5', '--json')
+    const out = await mechanica('portfolio', 'risk', '--db', file, '--runs', '1,4', '--align', 'common', '--weights', '0.5,0.5', '--series', '--json')
     expect(out.code).toBe(0)
-    expect((JSON.parse(out.stdout) as { steps: number }).steps).toBe(499)
+    const json = JSON.parse(out.stdout) as { steps: number; methods: Record<string, MethodReport>; series: { returns: number[]; bands: Record<string, { var: Array<number | null>; breaches: number[] }> } }
+    expect(json.steps).toBe(499)
+    // With --series, the bands a chart draws: null before the first window, breaches as counted.
+    expect(json.series.returns).toHaveLength(498)
+    expect(json.series.bands['fhs-garch']!.var[249]).toBeNull()
+    expect(json.series.bands['fhs-garch']!.breaches).toHaveLength(json.methods['fhs-garch']!.breaches)
   })
 })

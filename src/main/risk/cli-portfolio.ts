@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { StoreOpenError, openDatabase } from '../store/database'
 import { RunsRepository } from '../store/runs-repository'
 import { alignedReturns, PodInputError, readPod, type AlignmentRule } from './pods'
-import { DEFAULT_RISK_OPTIONS, portfolioRisk, RISK_METHODS, type PortfolioRiskOptions } from './portfolio-risk'
+import { DEFAULT_RISK_OPTIONS, portfolioRisk, RISK_METHODS, type PortfolioRisk, type PortfolioRiskOptions } from './portfolio-risk'
 import type { WeightScheme } from './weights'
 
 /** A mistake in how `portfolio` was called: one line on stderr, exit code 2, nothing written. */
@@ -23,6 +23,7 @@ export interface PortfolioRiskValues {
   target?: string
   scenarios?: string
   seed?: string
+  series?: boolean
   json?: boolean
 }
 
@@ -83,9 +84,18 @@ export function parsePortfolioRiskOptions(values: PortfolioRiskValues): { runIds
   }
 }
 
+/** The bands as plain arrays, NaN (before the first window) as null so the JSON stays JSON. */
+function seriesJson(series: PortfolioRisk['series']): { returns: number[]; bands: Record<string, { var: Array<number | null>; es: Array<number | null>; breaches: number[] }> } {
+  const plain = (a: Float64Array): Array<number | null> => Array.from(a, (x) => (Number.isNaN(x) ? null : x))
+  return {
+    returns: Array.from(series.returns),
+    bands: Object.fromEntries(Object.entries(series.bands).map(([m, b]) => [m, { var: plain(b.var), es: plain(b.es), breaches: Array.from(b.breaches) }]))
+  }
+}
+
 /**
  * `mechanica portfolio risk --db FILE --runs 1,2,3 [--weights …] [--confidence 0.99] [--window 250]
- * [--horizon 1] [--align exact|common] [--json]`: reads the runs (read-only) and prints, per
+ * [--horizon 1] [--align exact|common] [--series] [--json]`: reads the runs (read-only) and prints, per
  * method, the latest VaR and ES with the breach count and backtests.
  */
 export function commandPortfolio(positionals: string[], values: PortfolioRiskValues): void {
@@ -115,7 +125,8 @@ export function commandPortfolio(positionals: string[], values: PortfolioRiskVal
       totalReturn: risk.totalReturn.portfolio,
       correlation: risk.correlation,
       methods: risk.methods,
-      podMonteCarlo: risk.podMonteCarlo
+      podMonteCarlo: risk.podMonteCarlo,
+      ...(values.series ? { series: seriesJson(risk.series) } : {})
     }
   } catch (error) {
     if (error instanceof StoreOpenError || error instanceof PodInputError || error instanceof RangeError) fail(error.message)

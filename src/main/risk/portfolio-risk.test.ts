@@ -27,6 +27,18 @@ describe('portfolio risk', () => {
     expect(mc).toBeLessThan(1.2)
   })
 
+  it('hands a chart its bands: the one-step forecasts and the breached steps, as counted', () => {
+    const risk = portfolioRisk(pods, { ...base, scheme: 'hrp' })
+    const r = risk.series.returns
+    for (const m of RISK_METHODS) {
+      const b = risk.series.bands[m]
+      expect(b.var.length).toBe(r.length)
+      expect(Number.isNaN(b.var[base.window - 1]!)).toBe(true)
+      expect(b.breaches.length).toBe(risk.methods[m].breaches)
+      for (const t of b.breaches) expect(r[t]!).toBeLessThan(-b.var[t]!)
+    }
+  })
+
   it('refuses a window that leaves nothing to backtest', () => {
     expect(() => portfolioRisk(pods, { ...base, scheme: 'equal', window: 400 })).toThrow('the portfolio has 400 returns; the window of 400 leaves none to forecast and backtest')
   })

@@ -50,6 +50,12 @@ export interface PortfolioRisk {
   riskContributions: number[]
   totalReturn: { pods: number[]; portfolio: number }
   methods: Record<RiskMethod, MethodReport>
+  /**
+   * What a chart of VaR/ES bands over P&L needs, ready-made: the portfolio's per-step returns
+   * and, per method, the one-step forecasts (index t forecasts return t; NaN before the first
+   * window) and the steps that breached.
+   */
+  series: { returns: Float64Array; bands: Record<RiskMethod, { var: Float64Array; es: Float64Array; breaches: Int32Array }> }
   /** Monte Carlo of the pods jointly: per-pod GARCH, correlated shocks, the weighted sum. */
   podMonteCarlo: { var: number; es: number; scenarios: number }
 }
@@ -117,14 +123,24 @@ export function portfolioRisk(returns: readonly Float64Array[], o: PortfolioRisk
     mcReport.var = path.var
     mcReport.es = path.es
   }
-  const methods: Record<RiskMethod, MethodReport> = {
-    historical: report(r, rollingHistorical(r, base), o, sqrtH),
-    parametric: report(r, rollingParametric(r, base, false), o, sqrtH),
-    'cornish-fisher': report(r, rollingParametric(r, base, true), o, sqrtH),
-    'fhs-ewma': report(r, rollingFhsEwma(r, base), o, sqrtH),
-    'fhs-garch': report(r, rollingFhsGarch(r, garch), o, sqrtH),
-    'monte-carlo': mcReport
+  const forecasts: Record<RiskMethod, RollingForecast> = {
+    historical: rollingHistorical(r, base),
+    parametric: rollingParametric(r, base, false),
+    'cornish-fisher': rollingParametric(r, base, true),
+    'fhs-ewma': rollingFhsEwma(r, base),
+    'fhs-garch': rollingFhsGarch(r, garch),
+    'monte-carlo': mc
   }
+  const methods = Object.fromEntries(RISK_METHODS.map((m) => [m, m === 'monte-carlo' ? mcReport : report(r, forecasts[m], o, sqrtH)])) as Record<RiskMethod, MethodReport>
+  const bands = Object.fromEntries(
+    RISK_METHODS.map((m) => {
+      const f = forecasts[m]
+      const hits = breaches(r, f.var, o.window, T)
+      const at: number[] = []
+      hits.forEach((h, i) => h && at.push(o.window + i))
+      return [m, { var: f.var.subarray(0, T), es: f.es.subarray(0, T), breaches: Int32Array.from(at) }]
+    })
+  ) as PortfolioRisk['series']['bands']
   const corr = correlation(cov, n)
   const growth = (x: Float64Array): number => x.reduce((g, v) => g * (1 + v), 1) - 1
   const joint = monteCarloPods(returns, weights, { confidence: o.confidence, window: o.window, horizon: o.horizon, scenarios: o.scenarios, seed: o.seed })
@@ -135,6 +151,7 @@ export function portfolioRisk(returns: readonly Float64Array[], o: PortfolioRisk
     riskContributions: Array.from(riskContributions(weights, cov, n)),
     totalReturn: { pods: returns.map(growth), portfolio: growth(r) },
     methods,
+    series: { returns: r, bands },
     podMonteCarlo: { var: joint.var, es: joint.es, scenarios: joint.scenarios }
   }
 }
