@@ -1,5 +1,5 @@
 import { fitGarch, meanSquare, type GarchFit, type GarchParams } from './garch'
-import { moments, SortedWindow, sortedCdf, sortedQuantile, sortedTailMean } from './sample'
+import { mean, moments, SortedWindow, sortedCdf, sortedQuantile, sortedTailMean } from './sample'
 import { normCdf, normPdf, normQuantile } from './special'
 import { Generator } from '../engine/rng'
 
@@ -122,9 +122,12 @@ export function rollingParametric(r: ArrayLike<number>, o: RollingOptions, corni
   const p = 1 - o.confidence
   const z = normQuantile(p)
   const out = emptyForecast(n)
+  const gaussian = cornishFisher ? null : new GaussianWindow(r, o.window)
   for (let t = o.window; t <= n; t++) {
-    const m = moments(r, t - o.window, t)
-    const [s, k] = cornishFisher ? cornishFisherShape(m.skew, m.exKurt) : [0, 0]
+    // Cornish–Fisher needs the higher moments, a pass over the window; the Gaussian slides.
+    const full = cornishFisher ? moments(r, t - o.window, t) : null
+    const m = full ?? gaussian!.at(t)
+    const [s, k] = full ? cornishFisherShape(full.skew, full.exKurt) : [0, 0]
     out.var[t] = -(m.mean + m.std * cornishFisherZ(z, s, k))
     out.es[t] = -(m.mean + m.std * cornishFisherTailMean(z, s, k, p))
     if (t < n) {
@@ -135,6 +138,47 @@ export function rollingParametric(r: ArrayLike<number>, o: RollingOptions, corni
     }
   }
   return out
+}
+
+/**
+ * The window's mean and standard deviation (n − 1) in O(1) a step: sums of r − c with the shift
+ * c the window's mean at the last exact pass, redone once a window so rounding cannot drift
+ * (the shift keeps Σ(r − c)² free of the cancellation raw sums of squares suffer).
+ */
+class GaussianWindow {
+  private shift = 0
+  private s1 = 0
+  private s2 = 0
+  private last = -1
+
+  constructor(
+    private readonly r: ArrayLike<number>,
+    private readonly window: number
+  ) {}
+
+  /** Moments of r[t − window, t); calls must come with t rising by one. */
+  at(t: number): { mean: number; std: number } {
+    const w = this.window
+    const r = this.r
+    if (this.last < 0 || (t - w) % w === 0 || t !== this.last + 1) {
+      this.shift = mean(r, t - w, t)
+      this.s1 = 0
+      this.s2 = 0
+      for (let i = t - w; i < t; i++) {
+        const d = r[i]! - this.shift
+        this.s1 += d
+        this.s2 += d * d
+      }
+    } else {
+      const dIn = r[t - 1]! - this.shift
+      const dOut = r[t - 1 - w]! - this.shift
+      this.s1 += dIn - dOut
+      this.s2 += dIn * dIn - dOut * dOut
+    }
+    this.last = t
+    const variance = Math.max(0, (this.s2 - (this.s1 * this.s1) / w) / (w - 1))
+    return { mean: this.shift + this.s1 / w, std: Math.sqrt(variance) }
+  }
 }
 
 /** Filtered historical simulation: σₜ × the empirical quantile and tail mean of the window's standardised returns z = r/σ. */
