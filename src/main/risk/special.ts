@@ -1,3 +1,5 @@
+import { gammaQ } from '../numeric/special'
+
 /**
  * Special functions the risk engine needs, to full double precision: the normal cdf through
  * Cephes' erfc (the code SciPy's ndtr runs), its inverse by Wichura's AS241 (PPND16), and the
@@ -97,53 +99,6 @@ export function normQuantile(p: number): number {
     value = horner8(E, r) / horner8(F, r)
   }
   return q < 0 ? -value : value
-}
-
-// Lanczos (g = 7, n = 9), as in Numerical Recipes 3rd ed. §6.1; about 1e-15 relative for x > 0.
-const LANCZOS = [0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.6150291621406, 12.507343278686905, -0.13857109526572012, 0.000009984369578019572, 1.5056327351493116e-7]
-
-export function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x)
-  const z = x - 1
-  let a = LANCZOS[0]!
-  const t = z + 7.5
-  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (z + i)
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a)
-}
-
-/** Regularised upper incomplete gamma Q(a, x): series below a + 1, Lentz's continued fraction above (NR §6.2). */
-export function gammaQ(a: number, x: number): number {
-  if (!(a > 0) || !(x >= 0)) return NaN
-  if (x === 0) return 1
-  const front = -x + a * Math.log(x) - logGamma(a)
-  if (x < a + 1) {
-    let sum = 1 / a
-    let term = sum
-    for (let n = 1; n < 1000; n++) {
-      term *= x / (a + n)
-      sum += term
-      if (Math.abs(term) < Math.abs(sum) * 1e-17) break
-    }
-    return 1 - sum * Math.exp(front)
-  }
-  const tiny = 1e-300
-  let b = x + 1 - a
-  let c = 1 / tiny
-  let d = 1 / b
-  let h = d
-  for (let i = 1; i < 1000; i++) {
-    const an = -i * (i - a)
-    b += 2
-    d = an * d + b
-    if (Math.abs(d) < tiny) d = tiny
-    c = b + an / c
-    if (Math.abs(c) < tiny) c = tiny
-    d = 1 / d
-    const delta = d * c
-    h *= delta
-    if (Math.abs(delta - 1) < 1e-16) break
-  }
-  return Math.exp(front) * h
 }
 
 /** P(χ²_df > x): exact closed forms for 1 and 2 degrees of freedom, the incomplete gamma otherwise. */
