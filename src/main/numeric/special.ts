@@ -21,25 +21,20 @@ export function logGamma(x: number): number {
   return HALF_LOG_TWO_PI + (z + 0.5) * Math.log(t) - t + Math.log(a)
 }
 
-/**
- * The regularised lower incomplete gamma function P(a, x) = γ(a, x)/Γ(a), for a > 0, x ≥ 0:
- * its series where it converges fast (x < a + 1), else 1 − the Lentz continued fraction of Q.
- */
-export function gammaP(a: number, x: number): number {
-  if (!(a > 0)) throw new RangeError(`gammaP needs a > 0 (got ${a})`)
-  if (!(x >= 0)) throw new RangeError(`gammaP needs x ≥ 0 (got ${x})`)
-  if (x === 0) return 0
-  const logPrefix = a * Math.log(x) - x - logGamma(a)
-  if (x < a + 1) {
-    let term = 1 / a
-    let sum = term
-    for (let n = 1; n < 1000; n++) {
-      term *= x / (a + n)
-      sum += term
-      if (Math.abs(term) < Math.abs(sum) * 1e-17) break
-    }
-    return Math.min(1, sum * Math.exp(logPrefix))
+/** The series of P(a, x) without its prefix xᵃe⁻ˣ/Γ(a): converges fast for x < a + 1. */
+function lowerSeries(a: number, x: number): number {
+  let term = 1 / a
+  let sum = term
+  for (let n = 1; n < 1000; n++) {
+    term *= x / (a + n)
+    sum += term
+    if (Math.abs(term) < Math.abs(sum) * 1e-17) break
   }
+  return sum
+}
+
+/** Lentz's continued fraction of Q(a, x) without its prefix: converges fast for x ≥ a + 1. */
+function upperFraction(a: number, x: number): number {
   const tiny = 1e-300
   let b = x + 1 - a
   let c = 1 / tiny
@@ -57,7 +52,31 @@ export function gammaP(a: number, x: number): number {
     h *= delta
     if (Math.abs(delta - 1) < 1e-16) break
   }
-  return Math.max(0, 1 - Math.exp(logPrefix) * h)
+  return h
+}
+
+function checkGamma(name: string, a: number, x: number): void {
+  if (!(a > 0)) throw new RangeError(`${name} needs a > 0 (got ${a})`)
+  if (!(x >= 0)) throw new RangeError(`${name} needs x ≥ 0 (got ${x})`)
+}
+
+/**
+ * The regularised lower incomplete gamma function P(a, x) = γ(a, x)/Γ(a), for a > 0, x ≥ 0:
+ * its series where it converges fast (x < a + 1), else 1 − the Lentz continued fraction of Q.
+ */
+export function gammaP(a: number, x: number): number {
+  checkGamma('gammaP', a, x)
+  if (x === 0) return 0
+  const prefix = Math.exp(a * Math.log(x) - x - logGamma(a))
+  return x < a + 1 ? Math.min(1, lowerSeries(a, x) * prefix) : Math.max(0, 1 - prefix * upperFraction(a, x))
+}
+
+/** The upper one, Q(a, x) = 1 − P(a, x), computed directly where it is small (x ≥ a + 1), so tails keep their digits. */
+export function gammaQ(a: number, x: number): number {
+  checkGamma('gammaQ', a, x)
+  if (x === 0) return 1
+  const prefix = Math.exp(a * Math.log(x) - x - logGamma(a))
+  return x < a + 1 ? Math.max(0, 1 - lowerSeries(a, x) * prefix) : Math.min(1, prefix * upperFraction(a, x))
 }
 
 /** Log density of a Student-t with ν degrees of freedom, location μ and scale s (s² is not the variance). */
