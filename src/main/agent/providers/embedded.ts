@@ -38,7 +38,7 @@ export interface EmbeddedProvider extends AgentProvider {
   generate(request: SchemaGeneration): Promise<Omit<AgentReply, 'latencyMs'>>
 }
 
-const DEFAULT_CONTEXT = 2048
+export const DEFAULT_CONTEXT = 2048
 
 // One runtime per GPU choice for the process: getLlama loads the native binding, which is slow
 // and meant to be shared. It is never disposed; models and contexts are.
@@ -58,7 +58,7 @@ function runtime(gpu: 'auto' | false): Promise<Llama> {
 }
 
 /** "MOSTLY_Q4_K_M" → "Q4_K_M", "ALL_F32" → "F32": the words model cards use. */
-function quantisationName(fileType: unknown, names: Record<number, string>): string | undefined {
+export function quantisationName(fileType: unknown, names: Record<number, string>): string | undefined {
   if (typeof fileType !== 'number') return undefined
   return names[fileType]?.replace(/^(MOSTLY|ALL)_/, '')
 }
