@@ -25,6 +25,7 @@ import { CODE_VERSION } from './version'
 import { AuditUsageError, commandReplay, commandVerify } from './audit/cli-audit'
 import { runAndStore } from './runs/store-run'
 import { MemoUsageError, commandMemo } from './memo/cli-memo'
+import { AgentUsageError, commandAgent } from './agent/cli-agent'
 
 // The headless workstation: the same engine and labs as the app, printing JSON for scripts.
 const USAGE = `usage:
@@ -38,7 +39,8 @@ const USAGE = `usage:
   mechanica verify --db FILE [--run ID] [--json]   (hash chain and verification status of every run, or one; exit 1 when a chain is broken)
   mechanica replay --db FILE --run ID [--json]   (re-run from the manifest, compare step by step; exit 1 when it differs)
   mechanica backup --db FILE [--out FILE] [--overwrite] [--json]   (online copy, verified; default <name>.backup-<n>.db beside it)
-  mechanica memo --db FILE --run ID [--format md|html|zip] [--out FILE] [--overwrite] [--json]   (the committee memo; default exports/run-<id>-memo.<ext> beside the db)`
+  mechanica memo --db FILE --run ID [--format md|html|zip] [--out FILE] [--overwrite] [--json]   (the committee memo; default exports/run-<id>-memo.<ext> beside the db)
+  mechanica agent check <model.gguf | http://127.0.0.1:PORT/v1> [--allow-remote] [--json]   (the agent's model, checked without loading it)`
 
 /** A mistake in how the CLI was called: one line on stderr, exit code 2, nothing written. */
 class UsageError extends Error {}
@@ -389,6 +391,7 @@ async function main(argv: string[]): Promise<void> {
       run: { type: 'string' },
       overwrite: { type: 'boolean', default: false },
       format: { type: 'string' },
+      'allow-remote': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false }
     }
   })
@@ -419,13 +422,15 @@ async function main(argv: string[]): Promise<void> {
     case 'memo':
       if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
       return commandMemo(values, localInputs)
+    case 'agent':
+      return commandAgent(rest, values)
     default:
       fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`)
   }
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof MemoUsageError || error instanceof AuditUsageError || error instanceof ApiError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (error instanceof UsageError || error instanceof MemoUsageError || error instanceof AuditUsageError || error instanceof AgentUsageError || error instanceof ApiError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`mechanica: ${(error as Error).message.split('\n')[0]}`)
     process.exit(2)
   }
