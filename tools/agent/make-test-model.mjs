@@ -11,8 +11,7 @@
  * llama-model.cpp load_hparams, llama-vocab.cpp load for tokenizer model "llama").
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { basename, dirname, resolve } from 'node:path'
 
 /** The model's shape: small enough to load in milliseconds, big enough to exercise every kernel. */
 export const TEST_MODEL_SHAPE = Object.freeze({
@@ -276,7 +275,8 @@ function parseArgs(argv) {
   return args
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+// Run as a script only: the bench bundles this module, and its argv is the bench's.
+if (process.argv[1] && basename(process.argv[1]) === 'make-test-model.mjs') {
   try {
     const args = parseArgs(process.argv.slice(2))
     const bytes = buildTestModel(args)
