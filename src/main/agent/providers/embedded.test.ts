@@ -110,6 +110,16 @@ describe('embedded provider over node-llama-cpp', () => {
     expect(() => JSON.parse(reply.raw)).toThrow()
   })
 
+  it('runs the F16 variant of the model too', async () => {
+    const f16 = await openEmbeddedProvider(writeTestModel(dir, 1, true), { gpu: false, threads: 1, contextSize: 512 })
+    try {
+      expect(f16.identity.quantisation).toBe('F16')
+      expect(actions).toContain((JSON.parse((await f16.complete(request())).raw) as { action: string }).action)
+    } finally {
+      await f16.close()
+    }
+  })
+
   it('rejects with the timeout when the model takes longer, and answers the next request', async () => {
     await expect(provider.complete(request({ timeoutMs: 1, maxRationaleChars: 500, maxTokens: 600 }))).rejects.toThrow(
       'the embedded model did not answer within 1 ms'
