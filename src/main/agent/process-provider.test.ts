@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ProcessAgentProvider } from './process-provider'
+import { ProcessAgentProvider, openAgentService } from './process-provider'
 import type { AgentRequest } from './provider'
 import { openEmbeddedProvider, type EmbeddedProvider } from './providers/embedded'
 import { checkAgentTarget } from './providers/open'
@@ -112,7 +112,7 @@ describe('agent service process with the embedded model', () => {
   }, 60_000)
 
   it('leaves no process behind when closed', async () => {
-    const provider = await ProcessAgentProvider.open({ entryFile, open: { target: modelFile, gpu: false, threads: 1 } })
+    const provider = await openAgentService(modelFile, { workersDir: dirname(entryFile), gpu: false, threads: 1 })
     const pid = provider.pid!
     expect(isRunning(pid)).toBe(true)
     await provider.close()

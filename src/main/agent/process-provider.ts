@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { ApiError } from '../../shared/contract'
 import { agentMethods, type AgentOpenShape, type AgentMethods } from '../../shared/contract/protocol'
 import type { ServiceEventListeners, ServiceMethodName, ServiceParams, ServiceResult } from '../../shared/contract/protocol'
@@ -226,4 +227,17 @@ export class ProcessAgentProvider implements AgentProvider {
       clearTimeout(watchdog)
     }
   }
+}
+
+/**
+ * The agent service for a model file or endpoint URL, as `run --agent` and the app open it:
+ * `workersDir` is where the built workers are (out/main/workers, `join(__dirname, 'workers')`
+ * from a bundle in out/main).
+ */
+export function openAgentService(
+  target: string,
+  options: Omit<AgentOpenShape, 'target'> & { workersDir: string; launch?: ProcessLauncher; onLoadProgress?: (fraction: number) => void }
+): Promise<ProcessAgentProvider> {
+  const { workersDir, launch, onLoadProgress, ...open } = options
+  return ProcessAgentProvider.open({ entryFile: join(workersDir, 'agent.js'), open: { ...open, target }, launch, onLoadProgress })
 }
