@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks'
 import { ProcessAgentProvider } from '../src/main/agent/process-provider'
 import type { AgentProvider, AgentRequest } from '../src/main/agent/provider'
 import { openEmbeddedProvider } from '../src/main/agent/providers/embedded'
+import { agentQuestion } from '../src/main/agent/testing/fixtures'
 import { writeTestModel } from '../src/main/agent/testing/test-model'
 
 // The agent's decisions with the tiny test model (tools/agent/make-test-model.mjs): in this
@@ -15,16 +16,13 @@ const DECISIONS = 40
 const WARM_UP = 3
 
 function question(i: number): AgentRequest {
-  return {
-    system: 'You choose one action for a market lab. Answer in JSON with an action and a short rationale.',
-    user: `Step ${i}: spread 1.25 bp, inventory ${i % 7 - 3}, regime ${i % 3 === 0 ? 'stress' : 'calm'}. Choose an action.`,
-    actions: ['hold', 'buy', 'sell', 'flat'],
+  return agentQuestion(['hold', 'buy', 'sell', 'flat'], {
+    user: `Step ${i}: spread 1.25 bp, inventory ${(i % 7) - 3}, regime ${i % 3 === 0 ? 'stress' : 'calm'}. Choose an action.`,
     maxRationaleChars: 60,
     temperature: 0.7,
     seed: 1_000 + i,
-    maxTokens: 120,
-    timeoutMs: 30_000
-  }
+    maxTokens: 120
+  })
 }
 
 interface Figures {

@@ -1,33 +1,27 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mechanica } from '../cli-test-support'
-import { openEmbeddedProvider, type EmbeddedProvider } from './providers/embedded'
-import { startChatServer, type ChatServer } from './testing/chat-server'
+import type { ChatServer } from './testing/chat-server'
+import { closedPort, serveTestModel } from './testing/fixtures'
 import { writeTestModel } from './testing/test-model'
 
 // `mechanica agent check` as a user runs it: the built CLI, its exit code and both streams.
 
 const dir = mkdtempSync(join(tmpdir(), 'mechanica-agent-cli-'))
 const modelFile = writeTestModel(dir, 1)
-let model: EmbeddedProvider
+let served: Awaited<ReturnType<typeof serveTestModel>>
 let server: ChatServer
-let closedPort = 0
+let port = 0
 
 beforeAll(async () => {
-  model = await openEmbeddedProvider(modelFile, { gpu: false, threads: 1, contextSize: 512 })
-  server = await startChatServer(model)
-  // a port the OS just handed out and took back: nothing listens there
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  closedPort = (probe.address() as AddressInfo).port
-  await new Promise((resolve) => probe.close(resolve))
+  served = await serveTestModel(modelFile, 512)
+  server = served.server
+  port = await closedPort()
 }, 120_000)
 afterAll(async () => {
-  await server?.close()
-  await model?.close()
+  await served?.close()
   rmSync(dir, { recursive: true, force: true })
 })
 
@@ -53,7 +47,7 @@ describe('mechanica agent check', () => {
       [[join(dir, 'nope.gguf')], `agent model ${join(dir, 'nope.gguf')} does not exist`],
       [[text], `agent model ${text} is not a GGUF file (it does not start with "GGUF")`],
       [['http://192.0.2.7:8080/v1'], 'agent endpoint 192.0.2.7:8080 is not on this machine; allow remote endpoints explicitly to use it'],
-      [[`http://127.0.0.1:${closedPort}/v1`], `agent endpoint http://127.0.0.1:${closedPort}/v1 did not answer GET /models: ECONNREFUSED`],
+      [[`http://127.0.0.1:${port}/v1`], `agent endpoint http://127.0.0.1:${port}/v1 did not answer GET /models: ECONNREFUSED`],
       [[], 'agent check needs a model file or an endpoint URL']
     ]
     for (const [args, message] of cases) {

@@ -4,9 +4,10 @@ import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ProcessAgentProvider, openAgentService } from './process-provider'
 import type { AgentRequest } from './provider'
-import { openEmbeddedProvider, type EmbeddedProvider } from './providers/embedded'
+import { openEmbeddedProvider } from './providers/embedded'
 import { checkAgentTarget } from './providers/open'
-import { startChatServer, type ChatServer } from './testing/chat-server'
+import type { ChatServer } from './testing/chat-server'
+import { agentQuestion, serveTestModel } from './testing/fixtures'
 import { writeTestModel } from './testing/test-model'
 
 // The agent service with the real tiny model in a real child process (the built worker,
@@ -19,17 +20,7 @@ const modelFile = writeTestModel(dir, 1)
 const actions = ['hold', 'hedge', 'unwind']
 
 function request(over: Partial<AgentRequest> = {}): AgentRequest {
-  return {
-    system: 'You manage a hedge. Answer in JSON.',
-    user: 'Delta 0.42, gamma 1.25, regime stress. Choose an action.',
-    actions,
-    maxRationaleChars: 50,
-    temperature: 0,
-    seed: 21,
-    maxTokens: 200,
-    timeoutMs: 30_000,
-    ...over
-  }
+  return agentQuestion(actions, { user: 'Delta 0.42, gamma 1.25, regime stress. Choose an action.', seed: 21, ...over })
 }
 
 function isRunning(pid: number): boolean {
@@ -128,19 +119,18 @@ describe('agent service process with the embedded model', () => {
 })
 
 describe('agent service process with an endpoint that misbehaves', () => {
-  let model: EmbeddedProvider
+  let served: Awaited<ReturnType<typeof serveTestModel>>
   let server: ChatServer
   let agent: ProcessAgentProvider
 
   beforeAll(async () => {
-    model = await openEmbeddedProvider(modelFile, { gpu: false, threads: 1, contextSize: 1024 })
-    server = await startChatServer(model)
+    served = await serveTestModel(modelFile, 1024)
+    server = served.server
     agent = await ProcessAgentProvider.open({ entryFile, open: { target: server.url } })
   }, 120_000)
   afterAll(async () => {
     await agent?.close()
-    await server?.close()
-    await model?.close()
+    await served?.close()
   })
 
   it('names the endpoint, answers through it', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestModel } from '../../../../tools/agent/make-test-model.mjs'
 import type { AgentRequest } from '../provider'
+import { agentQuestion } from '../testing/fixtures'
 import { writeTestModel } from '../testing/test-model'
 import { openEmbeddedProvider, type EmbeddedProvider } from './embedded'
 import { checkGgufFile } from './gguf-file'
@@ -12,17 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'mechanica-agent-'))
 const actions = ['hold', 'buy', 'sell'] as const
 
 function request(over: Partial<AgentRequest> = {}): AgentRequest {
-  return {
-    system: 'You choose one action for a market lab. Answer in JSON.',
-    user: 'Spread 1.25 bp, inventory 3, regime calm. Choose an action.',
-    actions,
-    maxRationaleChars: 60,
-    temperature: 0,
-    seed: 11,
-    maxTokens: 200,
-    timeoutMs: 30_000,
-    ...over
-  }
+  return agentQuestion(actions, { seed: 11, maxRationaleChars: 60, ...over })
 }
 
 describe('the tiny test model', () => {

@@ -1,38 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AgentProvider, AgentRequest } from '../provider'
-import { startChatServer, type ChatServer } from '../testing/chat-server'
+import type { ChatServer } from '../testing/chat-server'
+import { agentQuestion, closedPort, serveTestModel } from '../testing/fixtures'
 import { writeTestModel } from '../testing/test-model'
-import { openEmbeddedProvider, type EmbeddedProvider } from './embedded'
 import { isLoopbackHost, openEndpointProvider, parseEndpointUrl } from './endpoint'
-
-/** A port nothing listens on: one the OS just handed out and took back. */
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as AddressInfo
-  await new Promise((resolve) => probe.close(resolve))
-  return port
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'mechanica-endpoint-'))
 const actions = ['hold', 'widen', 'narrow']
 
 function request(over: Partial<AgentRequest> = {}): AgentRequest {
-  return {
-    system: 'You quote a market. Answer in JSON.',
-    user: 'Inventory 2, spread 1.25. Choose an action.',
-    actions,
-    maxRationaleChars: 40,
-    temperature: 0,
-    seed: 9,
-    maxTokens: 160,
-    timeoutMs: 20_000,
-    ...over
-  }
+  return agentQuestion(actions, { system: 'You quote a market. Answer in JSON.', user: 'Inventory 2, spread 1.25. Choose an action.', maxRationaleChars: 40, seed: 9, maxTokens: 160, ...over })
 }
 
 describe('loopback rule', () => {
@@ -52,18 +32,17 @@ describe('loopback rule', () => {
 })
 
 describe('endpoint provider against a loopback chat-completions server', () => {
-  let model: EmbeddedProvider
+  let served: Awaited<ReturnType<typeof serveTestModel>>
   let server: ChatServer
   let provider: AgentProvider
 
   beforeAll(async () => {
-    model = await openEmbeddedProvider(writeTestModel(dir, 4), { gpu: false, threads: 1, contextSize: 1024 })
-    server = await startChatServer(model)
+    served = await serveTestModel(writeTestModel(dir, 4), 1024)
+    server = served.server
     provider = await openEndpointProvider(server.url)
   }, 120_000)
   afterAll(async () => {
-    await server?.close()
-    await model?.close()
+    await served?.close()
     rmSync(dir, { recursive: true, force: true })
   })
 
@@ -110,7 +89,7 @@ describe('endpoint provider against a loopback chat-completions server', () => {
   })
 
   it('fails to open on a server that does not answer, or that lacks the model asked for', async () => {
-    const port = await freePort()
+    const port = await closedPort()
     await expect(openEndpointProvider(`http://127.0.0.1:${port}/v1`, { checkTimeoutMs: 1_000 })).rejects.toThrow(
       `agent endpoint http://127.0.0.1:${port}/v1 did not answer GET /models: ECONNREFUSED`
     )
