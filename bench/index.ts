@@ -22,6 +22,7 @@ import { REPEATS, best } from './timing'
 import { labIds } from '../src/main/labs/registry'
 import { benchMarketTerrainState } from './market-terrain-state'
 import { benchRisk } from './risk'
+import { benchAgent } from './agent'
 
 // `npm run bench`: the slice's throughput at each layer, as absolute figures and as ratios to a
 // baseline measured in this same process (so machine speed cancels out of the ratios).
@@ -104,6 +105,7 @@ async function main(): Promise<void> {
   await benchAuditChain()
   await benchMarketTerrainState()
   await benchRisk()
+  await benchAgent()
 }
 
 /**
@@ -136,7 +138,7 @@ sweep: ${runs.length} runs of ${lab}, ${SWEEP_T.toLocaleString('en-US')} steps e
 
 // The bench starts itself again for measurements that need a fresh process; `--regime` runs
 // only the regime model's comparison (`npm run bench -- --regime`).
-const probes: Record<string, (args: string[]) => Promise<void>> = { [MEMORY_PROBE_FLAG]: memoryProbe, [LAB_PROBE_FLAG]: labProbe, '--regime': () => benchRegime(), '--risk': () => benchRisk() }
+const probes: Record<string, (args: string[]) => Promise<void>> = { [MEMORY_PROBE_FLAG]: memoryProbe, [LAB_PROBE_FLAG]: labProbe, '--regime': () => benchRegime(), '--risk': () => benchRisk(), '--agent': () => benchAgent() }
 const probe = probes[process.argv[2] ?? '']
 ;(probe ? probe(process.argv.slice(3)) : main()).catch((error: unknown) => {
   console.error(error)

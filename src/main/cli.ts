@@ -27,6 +27,7 @@ import { AuditUsageError, commandReplay, commandVerify } from './audit/cli-audit
 import { runAndStore } from './runs/store-run'
 import { MemoUsageError, commandMemo } from './memo/cli-memo'
 import { PortfolioUsageError, commandPortfolio } from './risk/cli-portfolio'
+import { AgentUsageError, commandAgent } from './agent/cli-agent'
 
 // The headless workstation: the same engine and labs as the app, printing JSON for scripts.
 const USAGE = `usage:
@@ -43,7 +44,8 @@ const USAGE = `usage:
   mechanica memo --db FILE --run ID [--format md|html|zip] [--out FILE] [--overwrite] [--json]   (the committee memo; default exports/run-<id>-memo.<ext> beside the db)
   mechanica portfolio risk --db FILE --runs 1,2,3 [--weights equal|inverse-vol|vol-target|risk-parity|hrp|w1,w2,…] [--target VOL]
                   [--confidence 0.99] [--window 250] [--horizon 1] [--align exact|common] [--scenarios N] [--seed N] [--series] [--json]
-                  (VaR/ES of the runs held as pods, by six methods, with backtests)`
+                  (VaR/ES of the runs held as pods, by six methods, with backtests)
+  mechanica agent check <model.gguf | http://127.0.0.1:PORT/v1> [--allow-remote] [--json]   (the agent's model, checked without loading it)`
 
 /** A mistake in how the CLI was called: one line on stderr, exit code 2, nothing written. */
 class UsageError extends Error {}
@@ -434,7 +436,8 @@ async function main(argv: string[]): Promise<void> {
       align: { type: 'string' },
       target: { type: 'string' },
       scenarios: { type: 'string' },
-      series: { type: 'boolean', default: false }
+      series: { type: 'boolean', default: false },
+      'allow-remote': { type: 'boolean', default: false }
     }
   })
   const [command, ...rest] = positionals
@@ -466,13 +469,15 @@ async function main(argv: string[]): Promise<void> {
       return commandMemo(values, localInputs)
     case 'portfolio':
       return commandPortfolio(rest, values)
+    case 'agent':
+      return commandAgent(rest, values)
     default:
       fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`)
   }
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof MemoUsageError || error instanceof AuditUsageError || error instanceof PortfolioUsageError || error instanceof ApiError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (error instanceof UsageError || error instanceof MemoUsageError || error instanceof AuditUsageError || error instanceof PortfolioUsageError || error instanceof AgentUsageError || error instanceof ApiError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`mechanica: ${(error as Error).message.split('\n')[0]}`)
     process.exit(2)
   }
