@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { breakdown, busySegments, CATEGORIES, mainThreadOf, timeStampOf, type Breakdown, type TraceEvent } from '../../tools/trace-breakdown'
@@ -50,6 +50,7 @@ export async function traceFrames(page: Page, name: string, measure: () => Promi
     await complete
     await cdp.detach()
   }
+  mkdirSync(join(root, 'test-results'), { recursive: true })
   const file = join(root, 'test-results', `trace-${name}.json`)
   writeFileSync(file, JSON.stringify({ traceEvents: events }))
   const main = mainThreadOf(events)
