@@ -5,6 +5,8 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { openWorkstation, screenshotPath, type Session } from '../support/host'
 import { openView, startLabRun, waitForRun } from '../support/viz'
+import { formatStats, frameStats as stats, P95_BUDGET_MS, P99_BUDGET_MS, withBudget } from './frames'
+import { describeMachine, formatMachine, load1 } from './machine'
 import { mergeUiBench } from './ui-bench-report'
 
 // Frame times in Chromium against the browser host while a long lab run streams into the
@@ -14,36 +16,8 @@ import { mergeUiBench } from './ui-bench-report'
 // takes minutes to simulate). Figures are merged into test-results/ui-bench.json under
 // "dashboardStream" and "phaseScatter" (other keys in that file are kept).
 
-const FRAME_MS = 1000 / 60
-const BUDGET_MS = FRAME_MS + 1
 const STREAM_STEPS = 3_000_000
 const PHASE_BARS = 20_000
-
-interface Stats {
-  frames: number
-  meanMs: number
-  p50Ms: number
-  p95Ms: number
-  p99Ms: number
-  maxMs: number
-  fractionOverBudget: number
-  droppedFrames: number
-}
-
-function stats(intervals: number[]): Stats {
-  const sorted = [...intervals].sort((a, b) => a - b)
-  const q = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!
-  return {
-    frames: intervals.length,
-    meanMs: intervals.reduce((a, b) => a + b, 0) / intervals.length,
-    p50Ms: q(0.5),
-    p95Ms: q(0.95),
-    p99Ms: q(0.99),
-    maxMs: sorted[sorted.length - 1]!,
-    fractionOverBudget: intervals.filter((d) => d > BUDGET_MS).length / intervals.length,
-    droppedFrames: intervals.reduce((n, d) => n + Math.max(0, Math.round(d / FRAME_MS) - 1), 0)
-  }
-}
 
 /** rAF intervals for `frames` frames (or, `whileStreaming`, until the dashboard's run stops streaming). */
 function measureFrames(page: Page, frames: number, whileStreaming: boolean): Promise<{ intervals: number[]; updates: number; pointsStart: number; pointsEnd: number }> {
@@ -92,10 +66,13 @@ it(`dashboard frame times while a ${STREAM_STEPS.toLocaleString('en-US')}-step l
   const page = session.page
   await openView(page, '3')
   await page.getByTestId('dashboard-view').waitFor()
+  const machine = await describeMachine(page, session.browser.version())
+  const idleLoad = load1()
   const idle = await measureFrames(page, 180, false)
 
   const runId = await startLabRun(page, 'microstructure', { steps: STREAM_STEPS })
   await page.locator('[data-testid="dashboard-charts"][data-streaming="true"]').waitFor({ timeout: 60_000 })
+  const streamingLoad = load1()
   const streaming = await measureFrames(page, 3600, true)
   await page.screenshot({ path: screenshotPath('dashboard-stream-bench') })
   await waitForRun(page, runId)
@@ -104,14 +81,16 @@ it(`dashboard frame times while a ${STREAM_STEPS.toLocaleString('en-US')}-step l
     steps: STREAM_STEPS,
     viewport: '1400×900',
     browser: session.browser.version(),
-    frameBudgetMs: BUDGET_MS,
+    machine,
+    frameBudgetMs: { p95: P95_BUDGET_MS, p99: P99_BUDGET_MS },
+    load: { idle: idleLoad, streaming: streamingLoad },
     idle: stats(idle.intervals),
     streaming: { ...stats(streaming.intervals), chartUpdates: streaming.updates, pointsAtStart: streaming.pointsStart, pointsAtEnd: streaming.pointsEnd }
   }
   mergeUiBench({ dashboardStream: result })
-  console.log(`\ndashboard while streaming ${STREAM_STEPS.toLocaleString('en-US')} steps (Chromium ${result.browser}, rAF intervals)`)
+  console.log(`\ndashboard while streaming ${STREAM_STEPS.toLocaleString('en-US')} steps (rAF intervals)\n${formatMachine(machine)}`)
   for (const [name, s] of [['idle', result.idle], ['streaming', result.streaming]] as const) {
-    console.log(`${name.padEnd(10)} frames ${String(s.frames).padStart(5)}  p50 ${s.p50Ms.toFixed(1)}  p95 ${s.p95Ms.toFixed(1)}  p99 ${s.p99Ms.toFixed(1)}  max ${s.maxMs.toFixed(1)} ms  over budget ${(s.fractionOverBudget * 100).toFixed(1)}%`)
+    console.log(`${name.padEnd(10)} load ${result.load[name].toFixed(2).padStart(5)}  ${formatStats(s)}`)
   }
   console.log(`chart updates during the measurement: ${result.streaming.chartUpdates}, points ${result.streaming.pointsAtStart} → ${result.streaming.pointsAtEnd}`)
   expect(result.streaming.chartUpdates).toBeGreaterThan(3)
@@ -156,6 +135,6 @@ it(`phase-space scatter redraws ${PHASE_BARS.toLocaleString('en-US')} points und
     pointsRedrawMs: { p50: draws[Math.floor(draws.length / 2)]!, p95: draws[Math.floor(draws.length * 0.95)]!, max: draws[draws.length - 1]! }
   }
   mergeUiBench({ phaseScatter: result })
-  console.log(`\nphase scatter, ${PHASE_BARS.toLocaleString('en-US')} points, zoom every frame: frame p95 ${result.frames.p95Ms.toFixed(1)} ms; points redraw p50 ${result.pointsRedrawMs.p50.toFixed(1)} ms, p95 ${result.pointsRedrawMs.p95.toFixed(1)} ms`)
+  console.log(`\nphase scatter, ${PHASE_BARS.toLocaleString('en-US')} points, zoom every frame (load ${load1().toFixed(2)}): frame p95 ${withBudget(result.frames.p95Ms, P95_BUDGET_MS)} ms; points redraw p50 ${result.pointsRedrawMs.p50.toFixed(1)} ms, p95 ${result.pointsRedrawMs.p95.toFixed(1)} ms`)
   expect(result.frames.frames).toBeGreaterThan(100)
 }, 420_000)

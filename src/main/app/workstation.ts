@@ -185,7 +185,11 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   })
 
   // Not awaited: the window comes up at once and calls wait for a service that is still starting.
-  const servicesReady = Promise.all(Object.values(services).map((s) => s.start())).then(() => undefined)
+  // The engine first: the first screen needs it, and on a two-core machine loading the inference
+  // runtime beside it delays it. The inference service starts as soon as the engine is ready (or failed).
+  const engineReady = services.engine.start()
+  const inferenceReady = engineReady.catch(() => undefined).then(() => services.inference.start())
+  const servicesReady = Promise.all([engineReady, inferenceReady]).then(() => undefined)
   servicesReady.catch((error: unknown) => console.error('mechanica: a service failed to start:', (error as Error).message))
 
   return {

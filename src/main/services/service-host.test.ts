@@ -362,6 +362,15 @@ describe('SupervisedService with the built engine worker', () => {
     const later = await rejectionOf(service.call('engine.run', { spec: smallWalk }), 'service_unavailable')
     expect(later.message).toBe('The engine service is not running.')
   })
+
+  it('a service whose start was deferred starts on its first call (the inference service waits for the engine)', async () => {
+    const service = makeService(engineFile)
+    expect(service.status().state).toBe('stopped')
+    const labs = await service.call('engine.labs', {})
+    expect(labs.labs.length).toBeGreaterThan(0)
+    expect(service.status().state).toBe('ready')
+    await service.stop()
+  })
 })
 
 describe('SupervisedService with misbehaving workers', () => {

@@ -87,6 +87,8 @@ export class SupervisedService<T extends ServiceTable> implements ServiceHost<T>
   private readonly statusListeners = new Set<(status: ServiceStatus) => void>()
   private readyWaiters: Array<{ resolve(): void; reject(error: unknown): void }> = []
   private stopping = false
+  /** Whether start() was ever called: a call before it starts the service rather than failing. */
+  private started = false
   /** Set by the ready timer for the process it killed; per spawn, so a later crash keeps its own reason. */
   private timedOutPort: ProcessPort | null = null
 
@@ -100,6 +102,7 @@ export class SupervisedService<T extends ServiceTable> implements ServiceHost<T>
   ) {}
 
   start(): Promise<void> {
+    this.started = true
     this.stopping = false
     if (this.state === 'ready') return Promise.resolve()
     const ready = this.whenReady()
@@ -128,6 +131,8 @@ export class SupervisedService<T extends ServiceTable> implements ServiceHost<T>
 
   async call<M extends ServiceMethodName<T>>(method: M, params: ServiceParams<T, M>, options: CallOptions<T, M> = {}): Promise<ServiceResult<T, M>> {
     if (!Object.hasOwn(this.methods, method)) throw new ApiError('unknown_method', `the ${labels[this.name]} has no task "${method}"`)
+    // A service whose start was deferred (inference waits for the engine) starts on its first call.
+    if (!this.started) await this.start()
     if (this.state === 'starting') await this.whenReady()
     const port = this.port
     if (this.state !== 'ready' || !port) throw this.unavailableError()

@@ -76,14 +76,19 @@ export function App() {
     client.call('services.status', {}).then(({ services }) => dispatch({ type: 'services', services }), (e: Error) => notify(e.message))
     client.call('labs.list', {}).then(({ labs }) => dispatch({ type: 'labs', labs }), (e: Error) => notify(e.message))
     client.call('runs.list', { limit: 200 }).then(({ runs, total }) => dispatch({ type: 'runsLoaded', runs, total }), (e: Error) => notify(e.message))
-    client.call('inference.status', {}).then(
-      (status) => dispatch({ type: 'inference', status, error: null }),
-      (e: Error) => dispatch({ type: 'inference', status: null, error: e.message })
-    )
   }, [client, state.connection, notify])
 
   // The labs list waits for the engine: load it again once the engine is (back) up.
   const engineReady = state.services.engine?.state === 'ready'
+  // The inference provider probe is not needed for the first screen: ask once the engine is up
+  // (the inference service starts after it), so it does not compete with the start.
+  useEffect(() => {
+    if (state.connection !== 'open' || !engineReady) return
+    client.call('inference.status', {}).then(
+      (status) => dispatch({ type: 'inference', status, error: null }),
+      (e: Error) => dispatch({ type: 'inference', status: null, error: e.message })
+    )
+  }, [client, state.connection, engineReady])
   useEffect(() => {
     if (state.connection !== 'open' || !engineReady || state.labs.length > 0) return
     client.call('labs.list', {}).then(({ labs }) => dispatch({ type: 'labs', labs }), () => undefined)

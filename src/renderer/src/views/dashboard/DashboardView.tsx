@@ -147,7 +147,7 @@ export function DashboardView({ state }: ViewProps) {
                   {series.events.length}
                 </span>
               </header>
-              <EventsByRule events={series.events} />
+              <EventsByRule counts={series.eventsByRule} />
             </section>
           </aside>
         </div>
@@ -156,14 +156,14 @@ export function DashboardView({ state }: ViewProps) {
   )
 }
 
-function EventsByRule({ events }: { events: Array<{ rule: string }> }) {
-  const counts = new Map<string, number>()
-  for (const e of events) counts.set(e.rule, (counts.get(e.rule) ?? 0) + 1)
-  if (counts.size === 0) return <p className="muted dash-note">The risk gate did not intervene.</p>
+/** Counts kept by the series as chunks arrive: a render never walks the run's events. */
+function EventsByRule({ counts }: { counts: Record<string, number> }) {
+  const rules = Object.entries(counts)
+  if (rules.length === 0) return <p className="muted dash-note">The risk gate did not intervene.</p>
   return (
     <table className="compact">
       <tbody>
-        {[...counts].map(([rule, n]) => (
+        {rules.map(([rule, n]) => (
           <tr key={rule}>
             <td className="mono">{rule}</td>
             <td className="num mono">{formatInteger(n)}</td>

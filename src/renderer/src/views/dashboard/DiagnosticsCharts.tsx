@@ -37,6 +37,7 @@ interface Charts {
   cost: ChartState
   leverage: ChartState
   markers: ISeriesMarkersPluginApi<number>
+  markerTable: MarkerTable
   capLine: IPriceLine | null
   /** How many grid points each chart holds, and of which run, for incremental appends. */
   shown: { runId: number; points: number; costs: string[]; events: number }
@@ -49,20 +50,29 @@ function fmt(value: number | undefined, digits = 4): string {
   return Math.abs(value) >= 1000 ? value.toFixed(2) : value.toPrecision(digits + 1)
 }
 
-/** Constraint events as markers on the equity line, one per (grid point, rule), at most MAX_MARKERS. */
-function markersOf(series: DashboardSeries): SeriesMarker<number>[] {
-  const seen = new Map<string, { time: number; rule: string; count: number }>()
-  for (const e of series.events) {
+/** Marker key (grid time and rule) → marker; at most MAX_MARKERS keys, in the order they appeared. */
+type MarkerTable = Map<string, { time: number; rule: string; count: number }>
+
+/**
+ * Adds constraint events [from, …) to the marker table, one marker per (grid point, rule).
+ * Streaming passes only the events that arrived since the last chunk, so a chunk's cost does
+ * not grow with the run.
+ */
+function addMarkers(table: MarkerTable, series: DashboardSeries, from: number): void {
+  for (let i = from; i < series.events.length; i++) {
+    const e = series.events[i]!
     const index = floorIndex(series.t, e.t)
     if (index < 0) continue
     const time = series.t[index]!
     const key = `${time}:${e.rule}`
-    const entry = seen.get(key)
+    const entry = table.get(key)
     if (entry) entry.count++
-    else seen.set(key, { time, rule: e.rule, count: 1 })
+    else if (table.size < MAX_MARKERS) table.set(key, { time, rule: e.rule, count: 1 })
   }
-  return [...seen.values()]
-    .slice(0, MAX_MARKERS)
+}
+
+function markersOf(table: MarkerTable): SeriesMarker<number>[] {
+  return [...table.values()]
     .sort((a, b) => a.time - b.time)
     .map((m) => ({
       time: m.time,
@@ -146,6 +156,7 @@ export function DiagnosticsCharts({ series, cap, group, onPick }: DiagnosticsCha
       cost: { chart: costChart, plots: [{ series: costTotal, column: 'cumulativeCost', point: value }] },
       leverage: { chart: leverageChart, plots: [{ series: leverage, column: 'leverage', point: value }] },
       markers,
+      markerTable: new Map(),
       capLine: null,
       shown: { runId: -1, points: 0, costs: [], events: -1 }
     }
@@ -206,8 +217,12 @@ export function DiagnosticsCharts({ series, cap, group, onPick }: DiagnosticsCha
         }
       }
     }
-    // Markers are rebuilt only when events arrived (or on a full redraw): most streamed chunks bring none.
-    if (!append || series.events.length !== state.shown.events) state.markers.setMarkers(markersOf(series))
+    // Markers change only when events arrived (or on a full redraw): most streamed chunks bring none.
+    if (!append) state.markerTable = new Map()
+    if (!append || series.events.length !== state.shown.events) {
+      addMarkers(state.markerTable, series, append ? state.shown.events : 0)
+      state.markers.setMarkers(markersOf(state.markerTable))
+    }
     state.shown = { runId: series.runId, points: series.t.length, costs: [...series.costComponents], events: series.events.length }
     if (append) group.followContent()
     else group.resetZoom()

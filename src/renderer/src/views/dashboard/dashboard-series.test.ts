@@ -15,6 +15,16 @@ describe('dashboard series while a run streams', () => {
     expect(Array.from(s.columns.equity!)).toEqual([100, 101, 102, 103, 104])
     expect(s.done).toBe(5)
     expect(s.events).toHaveLength(1)
+    expect(s.eventsByRule).toEqual({ leverage_clip: 1 })
+  })
+
+  it('counts events per rule as chunks arrive, each event once', () => {
+    let s = fromChunk(chunk([0, 1], 2, [{ t: 1, rule: 'leverage_clip', message: 'a' }]))
+    s = appendChunk(s, chunk([2, 3], 4, [{ t: 2, rule: 'leverage_clip', message: 'b' }, { t: 3, rule: 'drawdown_stop', message: 'c' }]))
+    // A chunk overlapping what is shown brings an event already counted (t 3) and a new one (t 5).
+    s = appendChunk(s, chunk([3, 4, 5], 6, [{ t: 3, rule: 'drawdown_stop', message: 'c' }, { t: 5, rule: 'leverage_clip', message: 'd' }]))
+    expect(s.eventsByRule).toEqual({ leverage_clip: 3, drawdown_stop: 1 })
+    expect(s.events.map((e) => e.t)).toEqual([1, 2, 3, 5])
   })
 
   it('skips the slots a chunk shares with the snapshot it follows, keeping the grid increasing', () => {

@@ -21,12 +21,21 @@ export interface DashboardSeries {
   t: Float64Array
   columns: Record<string, Float64Array>
   events: SeriesEvent[]
+  /** Constraint events counted per rule, kept as chunks arrive (never recounted over the run). */
+  eventsByRule: Record<string, number>
   regimeNames: string[]
   actionNames: string[]
   costComponents: string[]
 }
 
 export const costColumn = (component: string): string => `cost:${component}`
+
+function countByRule(counts: Record<string, number>, events: readonly SeriesEvent[]): Record<string, number> {
+  if (events.length === 0) return counts
+  const next = { ...counts }
+  for (const e of events) next[e.rule] = (next[e.rule] ?? 0) + 1
+  return next
+}
 
 export function fromChunk(chunk: RunSeriesChunk): DashboardSeries {
   return {
@@ -38,6 +47,7 @@ export function fromChunk(chunk: RunSeriesChunk): DashboardSeries {
     t: chunk.t,
     columns: chunk.columns,
     events: [...chunk.events],
+    eventsByRule: countByRule({}, chunk.events),
     regimeNames: chunk.regimeNames,
     actionNames: chunk.actionNames,
     costComponents: chunk.costComponents
@@ -67,11 +77,13 @@ export function appendChunk(series: DashboardSeries, chunk: RunSeriesChunk): Das
     columns[name] = grow(values, more, skip)
   }
   const seen = series.events.length > 0 ? series.events[series.events.length - 1]!.t : Number.NEGATIVE_INFINITY
+  const added = chunk.events.filter((e) => e.t > seen || skip === 0)
   return {
     ...series,
     done: Math.max(series.done, chunk.done),
     t: grow(series.t, chunk.t, skip),
     columns,
-    events: [...series.events, ...chunk.events.filter((e) => e.t > seen || skip === 0)]
+    events: added.length > 0 ? series.events.concat(added) : series.events,
+    eventsByRule: countByRule(series.eventsByRule, added)
   }
 }

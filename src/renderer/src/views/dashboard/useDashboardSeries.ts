@@ -36,14 +36,29 @@ export function useDashboardSeries(run: RunSummary | null, widthPx: number): Das
       let series: DashboardSeries | null = null
       let snapshotArrived = false
       const early: RunSeriesChunk[] = []
+      // Chunks are joined and shown at most once a frame: a burst (a busy moment, a reconnect)
+      // costs one chart update, not one per chunk.
+      let waiting: RunSeriesChunk[] = []
+      let frame = 0
       const show = (next: DashboardSeries): void => {
         series = next
         setData({ series: next, results: null, error: null })
       }
+      const flush = (): void => {
+        frame = 0
+        if (!live || waiting.length === 0) return
+        let next = series
+        for (const chunk of waiting) next = next ? appendChunk(next, chunk) : fromChunk(chunk)
+        waiting = []
+        if (next) show(next)
+      }
       const off = client.on('run.series', (chunk) => {
         if (!live || chunk.runId !== runId) return
         if (!snapshotArrived) early.push(chunk)
-        else show(series ? appendChunk(series, chunk) : fromChunk(chunk))
+        else {
+          waiting.push(chunk)
+          if (!frame) frame = requestAnimationFrame(flush)
+        }
       })
       client.call('runs.liveSeries', { runId }).then(
         ({ chunk }) => {
@@ -59,6 +74,7 @@ export function useDashboardSeries(run: RunSummary | null, widthPx: number): Das
       )
       return () => {
         live = false
+        cancelAnimationFrame(frame)
         off()
       }
     }
