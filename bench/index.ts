@@ -20,6 +20,7 @@ import { benchMicrostructure } from './microstructure'
 import { benchRegime } from './regime'
 import { REPEATS, best } from './timing'
 import { labIds } from '../src/main/labs/registry'
+import { benchMarketTerrain } from './market-terrain'
 
 // `npm run bench`: the slice's throughput at each layer, as absolute figures and as ratios to a
 // baseline measured in this same process (so machine speed cancels out of the ratios).
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
   await benchRegime()
   await benchDecisionLog()
   await benchAuditChain()
+  await benchMarketTerrain()
 }
 
 /**

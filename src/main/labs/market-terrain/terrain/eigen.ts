@@ -151,11 +151,11 @@ export class LeadingEigen {
     }
     const { n, m, Q, Y, H } = this
     for (let it = 0; it < iterations; it++) {
-      // Y = A·Q (row-major A, so each output component is a dot product of a row of A).
-      for (let v = 0; v < m; v++) {
-        const ov = v * n
-        for (let i = 0; i < n; i++) {
-          const row = i * n
+      // Y = A·Q, a row of A at a time against all m vectors (A is read once per iteration).
+      for (let i = 0; i < n; i++) {
+        const row = i * n
+        for (let v = 0; v < m; v++) {
+          const ov = v * n
           let s = 0
           for (let j = 0; j < n; j++) s += A[row + j]! * Q[ov + j]!
           Y[ov + i] = s

@@ -13,7 +13,7 @@ export const TerrainParams = z
     long_window: bars(3).default(240).meta({ description: 'Bars in the long rolling correlation window (seed L277)', unit: 'bars' }),
     shrinkage: probability().default(0.1).meta({ description: 'Weight δ of the constant-correlation target in C_s = (1 − δ)·C + δ·F ([proposal]: keeps C invertible for the precision watersheds)', unit: 'fraction' }),
     pca_components: whole().min(1, { error: 'must be ≥ 1' }).max(50, { error: 'must be ≤ 50' }).default(5).meta({ description: 'Leading eigenpairs tracked per window', unit: 'components' }),
-    pca_iterations: whole().min(1, { error: 'must be ≥ 1' }).max(50, { error: 'must be ≤ 50' }).default(2).meta({ description: 'Warm-started subspace iterations per bar', unit: 'iterations' }),
+    pca_iterations: whole().min(1, { error: 'must be ≥ 1' }).max(50, { error: 'must be ≤ 50' }).default(1).meta({ description: 'Warm-started subspace iterations per bar (the matrix moves little between bars, so one is enough; the first bar runs 200)', unit: 'iterations' }),
     hardness_components: whole().min(1, { error: 'must be ≥ 1' }).max(50, { error: 'must be ≤ 50' }).default(3).meta({ description: 'Dimension m of the leading eigen-subspaces whose overlap ‖V_sᵀV_l‖²/m between the windows is the eigen hardness', unit: 'components' }),
     absorption_components: whole().min(1, { error: 'must be ≥ 1' }).max(50, { error: 'must be ≤ 50' }).default(3).meta({ description: 'Eigenvalues in the absorption ratio Σλ_k/n ([proposal]: Kritzman uses n/5; a fixed few keeps the per-bar PCA cheap)', unit: 'components' }),
     fault_sigma: positive().default(2).meta({ description: 'A pair’s short-window correlation this many σ from its own history fires a fault-line alert (seed L1107)', unit: 'σ' }),
@@ -22,7 +22,7 @@ export const TerrainParams = z
     edge_hardness_scale: positive().default(0.1).meta({ description: 'Edge hardness = 1/(1 + σ_ρ/scale): the σ of correlation at which an edge is half hard ([proposal])', unit: 'correlation' }),
     watersheds: whole().min(1, { error: 'must be ≥ 1' }).max(1000, { error: 'must be ≤ 1,000' }).default(6).meta({ description: 'Clusters the Ward tree is cut into', unit: 'clusters' }),
     precision_threshold: probability().default(0.1).meta({ description: 'Partial correlation |p| that links two assets into one precision watershed ([proposal])', unit: 'correlation' }),
-    precision_every: bars(1).default(20).meta({ description: 'Bars between precision-matrix watersheds (an O(n³) inversion, so not every bar)', unit: 'bars' }),
+    precision_every: bars(1).default(60).meta({ description: 'Bars between precision-matrix watersheds (an O(n³) inversion, so not every bar)', unit: 'bars' }),
     alert_log_limit: nonNegative().default(5000).meta({ description: 'Most fault-line alerts kept in the run’s log (counts are always complete)', unit: 'alerts' })
   })
   .superRefine((p, ctx) => {

@@ -19,26 +19,35 @@ export function invertSpd(C: Float64Array, n: number, out: Float64Array = new Fl
       L[i * n + j] = s / pivot
     }
   }
-  // L⁻¹ in place of the upper triangle's mirror, then Θ = L⁻ᵀ·L⁻¹.
+  // L⁻¹ row by row (lower triangular): Li[i][j] = −Σ_{k=j}^{i−1} L[i][k]·Li[k][j] / L[i][i], with
+  // the inner loops running along rows so they read memory in order.
   const Li = out
   Li.fill(0)
-  for (let j = 0; j < n; j++) {
-    Li[j * n + j] = 1 / L[j * n + j]!
-    for (let i = j + 1; i < n; i++) {
-      let s = 0
-      for (let k = j; k < i; k++) s -= L[i * n + k]! * Li[k * n + j]!
-      Li[i * n + j] = s / L[i * n + i]!
-    }
-  }
-  const theta = work
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0
-      for (let k = i; k < n; k++) s += Li[k * n + i]! * Li[k * n + j]!
-      theta[i * n + j] = s
-      theta[j * n + i] = s
+    const ri = i * n
+    for (let k = 0; k < i; k++) {
+      const lik = L[ri + k]!
+      if (lik === 0) continue
+      const rk = k * n
+      for (let j = 0; j <= k; j++) Li[ri + j] = Li[ri + j]! - lik * Li[rk + j]!
+    }
+    const d = L[ri + i]!
+    for (let j = 0; j < i; j++) Li[ri + j] = Li[ri + j]! / d
+    Li[ri + i] = 1 / d
+  }
+  // Θ = L⁻ᵀ·L⁻¹ = Σ_k (row k of L⁻¹)ᵀ(row k of L⁻¹), accumulated into the lower triangle.
+  const theta = work
+  theta.fill(0)
+  for (let k = 0; k < n; k++) {
+    const rk = k * n
+    for (let i = 0; i <= k; i++) {
+      const a = Li[rk + i]!
+      if (a === 0) continue
+      const ri = i * n
+      for (let j = 0; j <= i; j++) theta[ri + j] = theta[ri + j]! + a * Li[rk + j]!
     }
   }
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) theta[j * n + i] = theta[i * n + j]!
   out.set(theta)
   return out
 }

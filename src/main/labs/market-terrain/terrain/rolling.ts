@@ -39,19 +39,24 @@ export class RollingCorrelation {
     if (this.count === 0 && this.head === 0) for (let i = 0; i < n; i++) centre[i] = row[offset + i]!
     const slot = this.head * n
     if (this.count === this.window) {
+      // One pass: add the new bar's outer product and subtract the leaving bar's.
+      for (let i = 0; i < n; i++) {
+        const yi = ring[slot + i]!
+        const xi = row[offset + i]! - centre[i]!
+        sum[i] = sum[i]! + xi - yi
+        const base = i * n
+        for (let j = i; j < n; j++) cross[base + j] = cross[base + j]! + xi * (row[offset + j]! - centre[j]!) - yi * ring[slot + j]!
+      }
+      for (let i = 0; i < n; i++) ring[slot + i] = row[offset + i]! - centre[i]!
+    } else {
+      this.count++
+      for (let i = 0; i < n; i++) ring[slot + i] = row[offset + i]! - centre[i]!
       for (let i = 0; i < n; i++) {
         const xi = ring[slot + i]!
-        sum[i] = sum[i]! - xi
+        sum[i] = sum[i]! + xi
         const base = i * n
-        for (let j = i; j < n; j++) cross[base + j] = cross[base + j]! - xi * ring[slot + j]!
+        for (let j = i; j < n; j++) cross[base + j] = cross[base + j]! + xi * ring[slot + j]!
       }
-    } else this.count++
-    for (let i = 0; i < n; i++) ring[slot + i] = row[offset + i]! - centre[i]!
-    for (let i = 0; i < n; i++) {
-      const xi = ring[slot + i]!
-      sum[i] = sum[i]! + xi
-      const base = i * n
-      for (let j = i; j < n; j++) cross[base + j] = cross[base + j]! + xi * ring[slot + j]!
     }
     this.head = (this.head + 1) % this.window
   }
