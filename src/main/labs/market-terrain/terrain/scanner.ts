@@ -12,7 +12,8 @@ import { WardClusterer, cutTree, leafOrder, type WardTree } from './ward'
 //                   stability"). Per-vector |cos| is also kept for PC1, but alone it reads two
 //                   equally strong blocks (equal eigenvalues, vectors free to rotate) as soft.
 //   edge hardness   h_ij = 1/(1 + σ_ij/scale), σ_ij the EWMA σ of ρ_ij(short) (L198: "variance of
-//                   correlation persistence"); node hardness = mean of its edges' (L213)
+//                   correlation persistence"); node hardness = mean of its edges' (L213); NaN
+//                   until fault_min_history bars of history
 //   fault line      |ρ_ij(t) − m_ij(t−1)| > k·σ_ij(t−1): a move from the pair's own norm (L1107),
 //                   logged when a pair enters the alert state
 //   absorption      Σ_{k<K} λ_k / n (Kritzman et al. 2011, with K fixed instead of n/5)
@@ -47,6 +48,10 @@ export interface BarTerrain {
   readonly eigenvalues: Float64Array
   readonly eigenvectors: Float64Array
   readonly nodeHardness: Float64Array
+  /** Pairs in the alert state per asset. */
+  readonly nodeAlerts: Int32Array
+  /** Per-asset σ of returns per bar over the short window. */
+  readonly volatility: Float64Array
   /** Ward watershed per asset (0 … k−1 in leaf order) and the leaf order itself. */
   readonly cluster: Int32Array
   readonly order: Int32Array
@@ -58,6 +63,7 @@ export class TerrainScanner {
   private readonly short: RollingCorrelation
   private readonly long: RollingCorrelation
   private readonly longCorrelation: Float64Array
+  private readonly longVolatility: Float64Array
   private readonly pcaShort: LeadingEigen
   private readonly pcaLong: LeadingEigen
   private readonly ward: WardClusterer
@@ -83,6 +89,7 @@ export class TerrainScanner {
     this.short = new RollingCorrelation(n, params.short_window)
     this.long = new RollingCorrelation(n, params.long_window)
     this.longCorrelation = new Float64Array(n * n)
+    this.longVolatility = new Float64Array(n)
     this.pcaShort = new LeadingEigen(n, k)
     this.pcaLong = new LeadingEigen(n, k)
     this.ward = new WardClusterer(n)
@@ -106,6 +113,8 @@ export class TerrainScanner {
       eigenvalues: this.pcaShort.values,
       eigenvectors: this.pcaShort.vectors,
       nodeHardness: new Float64Array(n).fill(Number.NaN),
+      nodeAlerts: new Int32Array(n),
+      volatility: new Float64Array(n),
       cluster: new Int32Array(n),
       order: Int32Array.from({ length: n }, (_, i) => i),
       precisionCluster: new Int32Array(n)
@@ -121,7 +130,7 @@ export class TerrainScanner {
     if (!this.short.full) return reading
     reading.ready = true
     const C = reading.correlation
-    reading.meanCorrelation = this.short.correlation(C, params.shrinkage)
+    reading.meanCorrelation = this.short.correlation(C, params.shrinkage, reading.volatility)
     this.pcaShort.solve(C, params.pca_iterations)
     let absorbed = 0
     for (let k = 0; k < Math.min(params.absorption_components, this.pcaShort.k); k++) absorbed += this.pcaShort.values[k]!
@@ -131,7 +140,7 @@ export class TerrainScanner {
     reading.effectiveRank = (n * n) / frob
 
     if (this.long.full) {
-      this.long.correlation(this.longCorrelation, params.shrinkage)
+      this.long.correlation(this.longCorrelation, params.shrinkage, this.longVolatility)
       this.pcaLong.solve(this.longCorrelation, params.pca_iterations)
       const m = Math.min(params.hardness_components, this.pcaShort.k)
       const vs = this.pcaShort.vectors
@@ -172,7 +181,9 @@ export class TerrainScanner {
     let fresh = 0
     let hardness = 0
     const node = reading.nodeHardness
+    const nodeAlerts = reading.nodeAlerts
     node.fill(0)
+    nodeAlerts.fill(0)
     for (let i = 0; i < n; i++) {
       const base = i * n
       for (let j = i + 1; j < n; j++) {
@@ -188,6 +199,8 @@ export class TerrainScanner {
           const alert = armed && Math.abs(z) > params.fault_sigma
           if (alert) {
             active++
+            nodeAlerts[i] = nodeAlerts[i]! + 1
+            nodeAlerts[j] = nodeAlerts[j]! + 1
             if (alerting[idx] === 0) {
               fresh++
               this.alertTotal++
@@ -207,8 +220,10 @@ export class TerrainScanner {
       }
     }
     const pairs = (n * (n - 1)) / 2
-    reading.edgeHardness = pairs > 0 ? hardness / pairs : Number.NaN
-    for (let i = 0; i < n; i++) node[i] = n > 1 ? node[i]! / (n - 1) : Number.NaN
+    // Until a pair has fault_min_history bars of history its σ is no measure of persistence: no
+    // hardness yet (a first bar would read σ = 0, every edge perfectly hard).
+    reading.edgeHardness = armed && pairs > 0 ? hardness / pairs : Number.NaN
+    for (let i = 0; i < n; i++) node[i] = armed && n > 1 ? node[i]! / (n - 1) : Number.NaN
     reading.alertsActive = active
     reading.alertsNew = fresh
   }
