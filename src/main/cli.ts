@@ -19,6 +19,7 @@ import { regimeInputFromReport } from './runs/run-inputs'
 import type { AnyLab, LabInputs } from './engine/kernel'
 import { compareOnSeeds } from './inference/regime-compare'
 import { CsvValidationError, parsePriceCsv } from './regime/csv'
+import { parsePriceCsvPanel, terrainOfPanel } from './labs/market-terrain/csv'
 import type { HestonRegimeConfig } from './labs/heston-regime/config'
 import { RunsRepository } from './store/runs-repository'
 import { CODE_VERSION } from './version'
@@ -38,7 +39,8 @@ const USAGE = `usage:
   mechanica verify --db FILE [--run ID] [--json]   (hash chain and verification status of every run, or one; exit 1 when a chain is broken)
   mechanica replay --db FILE --run ID [--json]   (re-run from the manifest, compare step by step; exit 1 when it differs)
   mechanica backup --db FILE [--out FILE] [--overwrite] [--json]   (online copy, verified; default <name>.backup-<n>.db beside it)
-  mechanica memo --db FILE --run ID [--format md|html|zip] [--out FILE] [--overwrite] [--json]   (the committee memo; default exports/run-<id>-memo.<ext> beside the db)`
+  mechanica memo --db FILE --run ID [--format md|html|zip] [--out FILE] [--overwrite] [--json]   (the committee memo; default exports/run-<id>-memo.<ext> beside the db)
+  mechanica terrain --csv FILE [--window 60] [--json]   (correlation terrain of a multi-asset file: date,ticker,close or date,A,B,…)`
 
 /** A mistake in how the CLI was called: one line on stderr, exit code 2, nothing written. */
 class UsageError extends Error {}
@@ -125,6 +127,8 @@ async function commandRun(positionals: string[], values: { preset?: string; seed
     actions: countedActions(plan.lab, r.actions),
     regimeCounts: r.regimeCounts,
     corrections: r.corrections.map((c) => c.id),
+    // a lab's own summary blocks for scripts (market-terrain: fault alerts, hardness, watersheds)
+    ...(r.telemetry.terrain === undefined ? {} : { terrain: r.telemetry.terrain }),
     ...(row ? { runId: row.id, database: values.db } : {})
   }
   if (values.json) console.log(JSON.stringify(summary, null, 2))
@@ -273,6 +277,34 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
   }
 }
 
+/** The correlation terrain of a user's multi-asset CSV (long or wide); nothing is stored. */
+function commandTerrain(values: { csv?: string; window?: string; json?: boolean }): void {
+  const file = values.csv ?? fail('terrain needs --csv FILE')
+  const window = values.window === undefined ? 60 : Number(values.window)
+  if (!Number.isInteger(window) || window < 3) fail(`--window must be a whole number ≥ 3 (got ${JSON.stringify(values.window)})`)
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    fail(`cannot read ${file}: ${(error as Error).message}`)
+  }
+  let result: ReturnType<typeof terrainOfPanel>
+  try {
+    result = terrainOfPanel(parsePriceCsvPanel(text), window)
+  } catch (error) {
+    if (error instanceof CsvValidationError || error instanceof RangeError) fail(`${file}: ${error.message.split('\n')[0]}`)
+    throw error
+  }
+  if (values.json) console.log(JSON.stringify(result, null, 2))
+  else {
+    const t = result.terrain
+    const f = (x: number | null) => (x === null ? '—' : x.toFixed(3))
+    console.log(`${file}: ${result.assets.length} assets, ${result.dates} dates, windows ${result.window}/${result.long_window} bars`)
+    console.log(`  fault alerts ${t.fault_alerts}, mean eigen hardness ${f(t.mean_eigen_hardness)}, mean edge hardness ${f(t.mean_edge_hardness)}`)
+    console.log(`  watersheds: ${t.clusters.map((c) => c.join(' ')).join(' | ')}`)
+  }
+}
+
 /** Regime inference on a lab's price series (with its true labels) or on a user's CSV. */
 async function commandRegime(values: { lab?: string; csv?: string; preset?: string; seed?: string; seeds?: string; set?: string[]; compare?: boolean; json?: boolean }): Promise<void> {
   if (!values.lab === !values.csv) fail('regime needs exactly one of --lab LAB or --csv FILE')
@@ -389,6 +421,7 @@ async function main(argv: string[]): Promise<void> {
       run: { type: 'string' },
       overwrite: { type: 'boolean', default: false },
       format: { type: 'string' },
+      window: { type: 'string' },
       help: { type: 'boolean', default: false }
     }
   })
@@ -419,6 +452,9 @@ async function main(argv: string[]): Promise<void> {
     case 'memo':
       if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
       return commandMemo(values, localInputs)
+    case 'terrain':
+      if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
+      return commandTerrain(values)
     default:
       fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`)
   }
