@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { parsePriceCsvPanel, terrainOfPanel } from './csv'
+import { lcgNoise } from './test-support'
 
 // A deterministic two-block panel: A and B share one driver, C and D another.
 function widePanel(dates: number): string {
   const rows = ['date,A,B,C,D']
   const p = [100, 100, 100, 100]
-  let s = 7
-  const noise = () => {
-    s = (s * 1103515245 + 12345) % 2147483648
-    return s / 2147483648 - 0.5
-  }
+  const noise = lcgNoise(7)
   for (let d = 0; d < dates; d++) {
     const f = [noise(), noise()]
     for (let i = 0; i < 4; i++) p[i] = p[i]! * Math.exp(0.01 * (f[i < 2 ? 0 : 1]! + 0.3 * noise()))

@@ -8,6 +8,7 @@ import { invertSpd, linkComponents, partialCorrelation } from './precision'
 import { RollingCorrelation } from './rolling'
 import { TerrainScanner } from './scanner'
 import { cutTree, leafOrder, WardClusterer } from './ward'
+import { lcgNoise } from '../test-support'
 
 // Reference values: tools/fixtures/market-terrain.py (NumPy eigh/corrcoef/inv, SciPy ward linkage).
 const fixture = JSON.parse(readFileSync(join(__dirname, '../__fixtures__/terrain.json'), 'utf8')) as {
@@ -123,11 +124,7 @@ describe('terrain scanner', () => {
   const returnsFor = (bars: number, n: number, split: (t: number) => boolean) => {
     // Two blocks that swap partners at the split: a fault line by construction.
     const R = new Float64Array(bars * n)
-    let s = 12345
-    const noise = () => {
-      s = (s * 1103515245 + 12345) % 2147483648
-      return s / 2147483648 - 0.5
-    }
+    const noise = lcgNoise(12345)
     for (let t = 0; t < bars; t++) {
       const f = [noise(), noise()]
       for (let i = 0; i < n; i++) {
