@@ -127,8 +127,10 @@ async function commandRun(positionals: string[], values: { preset?: string; seed
     actions: countedActions(plan.lab, r.actions),
     regimeCounts: r.regimeCounts,
     corrections: r.corrections.map((c) => c.id),
-    // a lab's own summary blocks for scripts (market-terrain: fault alerts, hardness, watersheds)
+    // a lab's own summary blocks for scripts (market-terrain: fault alerts, hardness, watersheds;
+    // its regime grouping scores when the lab's report carries them)
     ...(r.telemetry.terrain === undefined ? {} : { terrain: r.telemetry.terrain }),
+    ...(r.telemetry.grouping === undefined ? {} : { grouping: r.telemetry.grouping }),
     ...(row ? { runId: row.id, database: values.db } : {})
   }
   if (values.json) console.log(JSON.stringify(summary, null, 2))
