@@ -41,7 +41,7 @@ export async function benchMarketTerrain(): Promise<void> {
     const tick = Math.ceil(BARS / 10)
     for (let t = 0; t < BARS; t++) {
       const r = scanner.step(universe.returns, t * n)
-      if (r.ready) hardness += r.edgeHardness
+      if (Number.isFinite(r.edgeHardness)) hardness += r.edgeHardness
       if (n >= 500 && (t + 1) % tick === 0) process.stdout.write(`  ${n} assets: ${Math.round(((t + 1) / BARS) * 100)} % (${((performance.now() - t1) / 1000).toFixed(1)} s)\r`)
     }
     const full = (performance.now() - t1) / 1000
