@@ -23,6 +23,7 @@ import { labIds } from '../src/main/labs/registry'
 import { benchMarketTerrainState } from './market-terrain-state'
 import { benchRisk } from './risk'
 import { benchAgent } from './agent'
+import { benchMarketTerrain } from './market-terrain'
 
 // `npm run bench`: the slice's throughput at each layer, as absolute figures and as ratios to a
 // baseline measured in this same process (so machine speed cancels out of the ratios).
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
   await benchMarketTerrainState()
   await benchRisk()
   await benchAgent()
+  await benchMarketTerrain()
 }
 
 /**

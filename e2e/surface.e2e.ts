@@ -16,7 +16,7 @@ describe('surface view', () => {
   beforeAll(async () => {
     session = await openWorkstation(join(mkdtempSync(join(tmpdir(), 'mechanica-e2e-surface-')), 'mechanica.db'))
     page = session.page
-    for (const lab of ['funding-basis', 'latency-arb', 'microstructure', 'heston-regime', 'credit-spreads', 'fx-carry', 'yield-curve', 'oil-curve', 'vol-surface', 'cascade', 'equity-factors', 'order-flow', 'cross-asset', 'crypto-arb']) runs[lab] = await startLabRun(page, lab)
+    for (const lab of ['funding-basis', 'latency-arb', 'microstructure', 'heston-regime', 'credit-spreads', 'fx-carry', 'yield-curve', 'oil-curve', 'vol-surface', 'cascade', 'equity-factors', 'order-flow', 'cross-asset', 'crypto-arb', 'market-terrain']) runs[lab] = await startLabRun(page, lab)
     for (const id of Object.values(runs)) await waitForRun(page, id)
     await openView(page, '4')
     await page.getByTestId('surface-view').waitFor()
@@ -38,7 +38,8 @@ describe('surface view', () => {
       'equity-factors': { layout: 'grid', element: 'heatmap-canvas' },
       'order-flow': { layout: 'grid', element: 'heatmap-canvas' },
       'cross-asset': { layout: 'grid', element: 'heatmap-canvas' },
-      'crypto-arb': { layout: 'grid', element: 'heatmap-canvas' }
+      'crypto-arb': { layout: 'grid', element: 'heatmap-canvas' },
+      'market-terrain': { layout: 'network', element: 'network' }
     }
     for (const [lab, { layout, element }] of Object.entries(expected)) {
       await page.locator('select.run-picker').selectOption(String(runs[lab]))

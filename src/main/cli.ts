@@ -20,6 +20,7 @@ import type { AnyLab, LabInputs } from './engine/kernel'
 import { compareOnSeeds } from './inference/regime-compare'
 import { SIGN_OFF, compareOnLabSeries, labSeriesFor, type LabeledSeries } from './inference/lab-regime-compare'
 import { CsvValidationError, parsePriceCsv } from './regime/csv'
+import { parsePriceCsvPanel, terrainOfPanel } from './labs/market-terrain/csv'
 import type { HestonRegimeConfig } from './labs/heston-regime/config'
 import { RunsRepository } from './store/runs-repository'
 import { CODE_VERSION } from './version'
@@ -45,7 +46,8 @@ const USAGE = `usage:
   mechanica portfolio risk --db FILE --runs 1,2,3 [--weights equal|inverse-vol|vol-target|risk-parity|hrp|w1,w2,…] [--target VOL]
                   [--confidence 0.99] [--window 250] [--horizon 1] [--align exact|common] [--scenarios N] [--seed N] [--series] [--json]
                   (VaR/ES of the runs held as pods, by six methods, with backtests)
-  mechanica agent check <model.gguf | http://127.0.0.1:PORT/v1> [--allow-remote] [--json]   (the agent's model, checked without loading it)`
+  mechanica agent check <model.gguf | http://127.0.0.1:PORT/v1> [--allow-remote] [--json]   (the agent's model, checked without loading it)
+  mechanica terrain --csv FILE [--window 60] [--json]   (correlation terrain of a multi-asset file: date,ticker,close or date,A,B,…)`
 
 /** A mistake in how the CLI was called: one line on stderr, exit code 2, nothing written. */
 class UsageError extends Error {}
@@ -132,6 +134,10 @@ async function commandRun(positionals: string[], values: { preset?: string; seed
     actions: countedActions(plan.lab, r.actions),
     regimeCounts: r.regimeCounts,
     corrections: r.corrections.map((c) => c.id),
+    // a lab's own summary blocks for scripts (market-terrain: fault alerts, hardness, watersheds;
+    // its regime grouping scores when the lab's report carries them)
+    ...(r.telemetry.terrain === undefined ? {} : { terrain: r.telemetry.terrain }),
+    ...(r.telemetry.grouping === undefined ? {} : { grouping: r.telemetry.grouping }),
     ...(row ? { runId: row.id, database: values.db } : {})
   }
   if (values.json) console.log(JSON.stringify(summary, null, 2))
@@ -277,6 +283,34 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
   } finally {
     db?.close()
     await Promise.all(workers.map((w) => w.stop()))
+  }
+}
+
+/** The correlation terrain of a user's multi-asset CSV (long or wide); nothing is stored. */
+function commandTerrain(values: { csv?: string; window?: string; json?: boolean }): void {
+  const file = values.csv ?? fail('terrain needs --csv FILE')
+  const window = values.window === undefined ? 60 : Number(values.window)
+  if (!Number.isInteger(window) || window < 3) fail(`--window must be a whole number ≥ 3 (got ${JSON.stringify(values.window)})`)
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    fail(`cannot read ${file}: ${(error as Error).message}`)
+  }
+  let result: ReturnType<typeof terrainOfPanel>
+  try {
+    result = terrainOfPanel(parsePriceCsvPanel(text), window)
+  } catch (error) {
+    if (error instanceof CsvValidationError || error instanceof RangeError) fail(`${file}: ${error.message.split('\n')[0]}`)
+    throw error
+  }
+  if (values.json) console.log(JSON.stringify(result, null, 2))
+  else {
+    const t = result.terrain
+    const f = (x: number | null) => (x === null ? '—' : x.toFixed(3))
+    console.log(`${file}: ${result.assets.length} assets, ${result.dates} dates, windows ${result.window}/${result.long_window} bars`)
+    console.log(`  fault alerts ${t.fault_alerts}, mean eigen hardness ${f(t.mean_eigen_hardness)}, mean edge hardness ${f(t.mean_edge_hardness)}`)
+    console.log(`  watersheds: ${t.clusters.map((c) => c.join(' ')).join(' | ')}`)
   }
 }
 
@@ -471,6 +505,9 @@ async function main(argv: string[]): Promise<void> {
       return commandPortfolio(rest, values)
     case 'agent':
       return commandAgent(rest, values)
+    case 'terrain':
+      if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
+      return commandTerrain(values)
     default:
       fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`)
   }

@@ -25,7 +25,7 @@ const field = (fields: FormField[], path: string): FormField => {
 
 describe('lab parameter forms from zod config schemas', () => {
   it('gives every lab a form with one input per config leaf, in the config order', () => {
-    expect([...labRegistry.keys()].sort()).toEqual(['credit-spreads', 'funding-basis', 'fx-carry', 'heston-regime', 'latency-arb', 'microstructure', 'oil-curve', 'vol-surface', 'yield-curve', 'cascade', 'equity-factors', 'order-flow', 'cross-asset', 'crypto-arb'].sort())
+    expect([...labRegistry.keys()].sort()).toEqual(['credit-spreads', 'funding-basis', 'fx-carry', 'heston-regime', 'latency-arb', 'microstructure', 'oil-curve', 'vol-surface', 'yield-curve', 'cascade', 'equity-factors', 'order-flow', 'cross-asset', 'crypto-arb', 'market-terrain'].sort())
     for (const lab of labRegistry.values()) {
       const form = formFromSchema(lab.config.schema)
       const config = resolveLabConfig(lab, 'faithful', {}) as Record<string, unknown>

@@ -13,10 +13,11 @@ import { crossAssetLab } from './cross-asset/lab'
 import { orderFlowLab } from './order-flow/lab'
 import { equityFactorsLab } from './equity-factors/lab'
 import { cryptoArbLab } from './crypto-arb/lab'
+import { marketTerrainLab } from './market-terrain/lab'
 
 // Every mechanism lab the engine can run, by id. A lab joins by adding one line here: the
 // engine, the CLI, the catalogue the UI reads (labs.list) and the tests all go through this list.
-const labs: AnyLab[] = [oilCurveLab, fxCarryLab, yieldCurveLab, creditSpreadsLab, volSurfaceLab, fundingBasisLab, latencyArbLab, microstructureLab, hestonRegimeLab, cascadeLab, equityFactorsLab, orderFlowLab, crossAssetLab, cryptoArbLab]
+const labs: AnyLab[] = [oilCurveLab, fxCarryLab, yieldCurveLab, creditSpreadsLab, volSurfaceLab, fundingBasisLab, latencyArbLab, microstructureLab, hestonRegimeLab, cascadeLab, equityFactorsLab, orderFlowLab, crossAssetLab, cryptoArbLab, marketTerrainLab]
 
 export const labRegistry: ReadonlyMap<string, AnyLab> = new Map(labs.map((lab) => [lab.id, lab]))
 

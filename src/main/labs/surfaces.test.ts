@@ -33,7 +33,8 @@ describe('surface frames of every lab', () => {
     'equity-factors': { layout: 'grid', shape: [8, 8], overrides: { T: 300 } },
     'order-flow': { layout: 'grid', shape: [4, 4], overrides: { T: 300 } },
     'cross-asset': { layout: 'grid', shape: [4, 4], overrides: { T: 300 } },
-    'crypto-arb': { layout: 'grid', shape: [5, 10], overrides: { session: { num_ticks: 300 } } }
+    'crypto-arb': { layout: 'grid', shape: [5, 10], overrides: { session: { num_ticks: 300 } } },
+    'market-terrain': { layout: 'network', shape: [23, 28], overrides: { universe: { bars: 300 } } }
   }
 
   it('covers every lab', () => {

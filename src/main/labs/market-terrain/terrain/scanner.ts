@@ -1,0 +1,230 @@
+import { LeadingEigen } from './eigen'
+import type { TerrainParams } from './params'
+import { invertSpd, linkComponents, partialCorrelation } from './precision'
+import { RollingCorrelation } from './rolling'
+import { WardClusterer, cutTree, leafOrder, type WardTree } from './ward'
+
+// The Terrain Scanner (spec §1.1, §8; seed L274–277): per bar, both rolling correlation windows,
+// PCA of each, hardness, watersheds and fault lines. Pure and allocation-free per bar: one
+// scanner per run, fed bar by bar. Definitions ([proposal] where the seed gives only words):
+//   eigen hardness  ‖V_sᵀ·V_l‖_F²/m: the mean squared cosine of the principal angles between the
+//                   leading m-dim eigen-subspaces of the two windows (L277: "eigenvector
+//                   stability"). Per-vector |cos| is also kept for PC1, but alone it reads two
+//                   equally strong blocks (equal eigenvalues, vectors free to rotate) as soft.
+//   edge hardness   h_ij = 1/(1 + σ_ij/scale), σ_ij the EWMA σ of ρ_ij(short) (L198: "variance of
+//                   correlation persistence"); node hardness = mean of its edges' (L213); NaN
+//                   until fault_min_history bars of history
+//   fault line      |ρ_ij(t) − m_ij(t−1)| > k·σ_ij(t−1): a move from the pair's own norm (L1107),
+//                   logged when a pair enters the alert state
+//   absorption      Σ_{k<K} λ_k / n (Kritzman et al. 2011, with K fixed instead of n/5)
+//   effective rank  participation ratio (Σλ)²/Σλ² = n²/‖C‖_F², exact without the full spectrum
+
+export interface FaultAlert {
+  bar: number
+  i: number
+  j: number
+  /** Correlation now, the pair's EWMA norm before this bar, and the move in σ. */
+  rho: number
+  norm: number
+  z: number
+}
+
+/** The scanner's readings at the last bar it stepped (overwritten by the next step). */
+export interface BarTerrain {
+  /** Whether the short window is full (nothing else is defined before). */
+  ready: boolean
+  eigenHardness: number
+  /** |cos| between PC1 of the short and of the long window. */
+  pc1Stability: number
+  edgeHardness: number
+  absorption: number
+  effectiveRank: number
+  meanCorrelation: number
+  /** Pairs in the alert state at this bar, and how many entered it at this bar. */
+  alertsActive: number
+  alertsNew: number
+  /** The short window's shrunk correlation (n × n), its leading eigenvalues and eigenvectors. */
+  readonly correlation: Float64Array
+  readonly eigenvalues: Float64Array
+  readonly eigenvectors: Float64Array
+  readonly nodeHardness: Float64Array
+  /** Pairs in the alert state per asset. */
+  readonly nodeAlerts: Int32Array
+  /** Per-asset σ of returns per bar over the short window. */
+  readonly volatility: Float64Array
+  /** Ward watershed per asset (0 … k−1 in leaf order) and the leaf order itself. */
+  readonly cluster: Int32Array
+  readonly order: Int32Array
+  /** Precision watershed per asset (recomputed every precision_every bars, carried between). */
+  readonly precisionCluster: Int32Array
+}
+
+export class TerrainScanner {
+  private readonly short: RollingCorrelation
+  private readonly long: RollingCorrelation
+  private readonly longCorrelation: Float64Array
+  private readonly longVolatility: Float64Array
+  private readonly pcaShort: LeadingEigen
+  private readonly pcaLong: LeadingEigen
+  private readonly ward: WardClusterer
+  private tree: WardTree | undefined
+  private readonly mean: Float64Array
+  private readonly variance: Float64Array
+  private readonly alerting: Uint8Array
+  private readonly theta: Float64Array
+  private readonly work: Float64Array
+  private history = 0
+  private bar = -1
+  private readonly decay: number
+  readonly reading: BarTerrain
+  /** Alerts as they entered the alert state, up to alert_log_limit. */
+  readonly alertLog: FaultAlert[] = []
+  alertTotal = 0
+
+  constructor(
+    readonly n: number,
+    readonly params: TerrainParams
+  ) {
+    const k = Math.min(n, params.pca_components)
+    this.short = new RollingCorrelation(n, params.short_window)
+    this.long = new RollingCorrelation(n, params.long_window)
+    this.longCorrelation = new Float64Array(n * n)
+    this.longVolatility = new Float64Array(n)
+    this.pcaShort = new LeadingEigen(n, k)
+    this.pcaLong = new LeadingEigen(n, k)
+    this.ward = new WardClusterer(n)
+    this.mean = new Float64Array(n * n)
+    this.variance = new Float64Array(n * n)
+    this.alerting = new Uint8Array(n * n)
+    this.theta = new Float64Array(n * n)
+    this.work = new Float64Array(n * n)
+    this.decay = 2 ** (-1 / params.fault_history_half_life)
+    this.reading = {
+      ready: false,
+      eigenHardness: Number.NaN,
+      pc1Stability: Number.NaN,
+      edgeHardness: Number.NaN,
+      absorption: Number.NaN,
+      effectiveRank: Number.NaN,
+      meanCorrelation: Number.NaN,
+      alertsActive: 0,
+      alertsNew: 0,
+      correlation: new Float64Array(n * n),
+      eigenvalues: this.pcaShort.values,
+      eigenvectors: this.pcaShort.vectors,
+      nodeHardness: new Float64Array(n).fill(Number.NaN),
+      nodeAlerts: new Int32Array(n),
+      volatility: new Float64Array(n),
+      cluster: new Int32Array(n),
+      order: Int32Array.from({ length: n }, (_, i) => i),
+      precisionCluster: new Int32Array(n)
+    }
+  }
+
+  /** Reads one bar's returns (n values at offset) and updates every reading. */
+  step(returns: ArrayLike<number>, offset = 0): BarTerrain {
+    const { n, params, reading } = this
+    this.bar++
+    this.short.push(returns, offset)
+    this.long.push(returns, offset)
+    if (!this.short.full) return reading
+    reading.ready = true
+    const C = reading.correlation
+    reading.meanCorrelation = this.short.correlation(C, params.shrinkage, reading.volatility)
+    this.pcaShort.solve(C, params.pca_iterations)
+    let absorbed = 0
+    for (let k = 0; k < Math.min(params.absorption_components, this.pcaShort.k); k++) absorbed += this.pcaShort.values[k]!
+    reading.absorption = absorbed / n
+    let frob = 0
+    for (let i = 0; i < n * n; i++) frob += C[i]! * C[i]!
+    reading.effectiveRank = (n * n) / frob
+
+    if (this.long.full) {
+      this.long.correlation(this.longCorrelation, params.shrinkage, this.longVolatility)
+      this.pcaLong.solve(this.longCorrelation, params.pca_iterations)
+      const m = Math.min(params.hardness_components, this.pcaShort.k)
+      const vs = this.pcaShort.vectors
+      const vl = this.pcaLong.vectors
+      let overlap = 0
+      for (let a = 0; a < m; a++) {
+        for (let b = 0; b < m; b++) {
+          let dot = 0
+          for (let i = 0; i < n; i++) dot += vs[a * n + i]! * vl[b * n + i]!
+          overlap += dot * dot
+          if (a === 0 && b === 0) reading.pc1Stability = Math.abs(dot)
+        }
+      }
+      reading.eigenHardness = overlap / m
+    }
+
+    this.edges(C)
+    this.tree = this.ward.fromCorrelation(C, this.tree)
+    leafOrder(this.tree, reading.order)
+    cutTree(this.tree, params.watersheds, reading.order, reading.cluster)
+    if ((this.history - 1) % params.precision_every === 0) {
+      invertSpd(C, n, this.theta, this.work)
+      partialCorrelation(this.theta, n, this.work)
+      linkComponents(this.work, n, params.precision_threshold, reading.precisionCluster)
+    }
+    return reading
+  }
+
+  /** Edge statistics: fault-line alerts against each pair's own EWMA norm, then edge and node hardness. */
+  private edges(C: Float64Array): void {
+    const { n, params, reading, mean, variance, alerting, decay } = this
+    const first = this.history === 0
+    this.history++
+    const armed = this.history > params.fault_min_history
+    const scale = params.edge_hardness_scale
+    const a = 1 - decay
+    let active = 0
+    let fresh = 0
+    let hardness = 0
+    const node = reading.nodeHardness
+    const nodeAlerts = reading.nodeAlerts
+    node.fill(0)
+    nodeAlerts.fill(0)
+    for (let i = 0; i < n; i++) {
+      const base = i * n
+      for (let j = i + 1; j < n; j++) {
+        const rho = C[base + j]!
+        const idx = base + j
+        if (first) {
+          mean[idx] = rho
+          variance[idx] = 0
+        } else {
+          const m = mean[idx]!
+          const sd = Math.sqrt(variance[idx]!)
+          const z = sd > 1e-9 ? (rho - m) / sd : 0
+          const alert = armed && Math.abs(z) > params.fault_sigma
+          if (alert) {
+            active++
+            nodeAlerts[i] = nodeAlerts[i]! + 1
+            nodeAlerts[j] = nodeAlerts[j]! + 1
+            if (alerting[idx] === 0) {
+              fresh++
+              this.alertTotal++
+              if (this.alertLog.length < params.alert_log_limit) this.alertLog.push({ bar: this.bar, i, j, rho, norm: m, z })
+            }
+          }
+          alerting[idx] = alert ? 1 : 0
+          // West (1979) EWMA mean and variance.
+          const diff = rho - m
+          mean[idx] = m + a * diff
+          variance[idx] = decay * (variance[idx]! + a * diff * diff)
+        }
+        const h = 1 / (1 + Math.sqrt(variance[idx]!) / scale)
+        hardness += h
+        node[i] = node[i]! + h
+        node[j] = node[j]! + h
+      }
+    }
+    const pairs = (n * (n - 1)) / 2
+    // Until a pair has fault_min_history bars of history its σ is no measure of persistence: no
+    // hardness yet (a first bar would read σ = 0, every edge perfectly hard).
+    reading.edgeHardness = armed && pairs > 0 ? hardness / pairs : Number.NaN
+    for (let i = 0; i < n; i++) node[i] = armed && n > 1 ? node[i]! / (n - 1) : Number.NaN
+    reading.alertsActive = active
+    reading.alertsNew = fresh
+  }
+}

@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { jacobiEigen, LeadingEigen } from './eigen'
+import { TerrainParams } from './params'
+import { invertSpd, linkComponents, partialCorrelation } from './precision'
+import { RollingCorrelation } from './rolling'
+import { TerrainScanner } from './scanner'
+import { cutTree, leafOrder, WardClusterer } from './ward'
+import { lcgNoise } from '../test-support'
+
+// Reference values: tools/fixtures/market-terrain.py (NumPy eigh/corrcoef/inv, SciPy ward linkage).
+const fixture = JSON.parse(readFileSync(join(__dirname, '../__fixtures__/terrain.json'), 'utf8')) as {
+  eigh8: { matrix: number[]; values: number[]; vectors: number[] }
+  eigh40: { matrix: number[]; values: number[]; vectors: number[]; participation: number }
+  ward12: { matrix: number[]; Z: number[]; leaves: number[]; maxclust3: number[] }
+  rolling: { returns: number[]; n: number; window: number; corr: number[]; shrunk_0_1: number[] }
+  precision: { matrix: number[]; theta: number[]; partial: number[] }
+}
+
+/** |cos| between vector k of two contiguous sets: eigenvectors are unique up to sign. */
+function absCos(a: ArrayLike<number>, b: ArrayLike<number>, k: number, n: number): number {
+  let dot = 0
+  for (let i = 0; i < n; i++) dot += a[k * n + i]! * b[k * n + i]!
+  return Math.abs(dot)
+}
+
+function expectClose(actual: ArrayLike<number>, expected: readonly number[], tolerance: number): void {
+  expect(actual.length).toBe(expected.length)
+  for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i]! - expected[i]!)).toBeLessThan(tolerance)
+}
+
+describe('symmetric eigen-solvers', () => {
+  it('Jacobi matches numpy.linalg.eigh on an 8 × 8 correlation matrix', () => {
+    const { values, vectors } = jacobiEigen(fixture.eigh8.matrix, 8)
+    expectClose(values, fixture.eigh8.values, 1e-12)
+    for (let k = 0; k < 8; k++) expect(absCos(vectors, fixture.eigh8.vectors, k, 8)).toBeCloseTo(1, 10)
+  })
+
+  it('subspace iteration finds the leading five eigenpairs of a 40-asset matrix as eigh does', () => {
+    const solver = new LeadingEigen(40, 5)
+    solver.solve(Float64Array.from(fixture.eigh40.matrix), 1)
+    expectClose(solver.values, fixture.eigh40.values, 1e-8)
+    for (let k = 0; k < 5; k++) expect(absCos(solver.vectors, fixture.eigh40.vectors, k, 40)).toBeCloseTo(1, 6)
+  })
+
+  it('Jacobi returns an orthonormal basis that rebuilds any symmetric matrix (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 7 }), fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 49, maxLength: 49 }), (n, raw) => {
+        const A = new Float64Array(n * n)
+        for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) A[i * n + j] = A[j * n + i] = raw[i * 7 + j]!
+        const { values, vectors } = jacobiEigen(A, n)
+        for (let i = 1; i < n; i++) expect(values[i]!).toBeLessThanOrEqual(values[i - 1]!)
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) {
+            let rebuilt = 0
+            for (let k = 0; k < n; k++) rebuilt += values[k]! * vectors[k * n + i]! * vectors[k * n + j]!
+            expect(Math.abs(rebuilt - A[i * n + j]!)).toBeLessThan(1e-9 * (1 + Math.abs(A[i * n + j]!)) + 1e-9)
+          }
+        }
+      }),
+      { numRuns: 60 }
+    )
+  })
+})
+
+describe('rolling correlation', () => {
+  it('matches numpy.corrcoef over the last window, after 70 incremental updates, and its shrinkage', () => {
+    const { returns, n, window } = fixture.rolling
+    const rolling = new RollingCorrelation(n, window)
+    for (let t = 0; t < returns.length / n; t++) rolling.push(returns, t * n)
+    const raw = new Float64Array(n * n)
+    rolling.correlation(raw, 0)
+    expectClose(raw, fixture.rolling.corr, 1e-12)
+    const shrunk = new Float64Array(n * n)
+    rolling.correlation(shrunk, 0.1)
+    expectClose(shrunk, fixture.rolling.shrunk_0_1, 1e-12)
+  })
+
+  it('gives a constant asset zero correlation instead of NaN', () => {
+    const rolling = new RollingCorrelation(2, 3)
+    for (const x of [0.01, -0.02, 0.03]) rolling.push([x, 0.5])
+    const C = new Float64Array(4)
+    rolling.correlation(C, 0)
+    expect(Array.from(C)).toEqual([1, 0, 0, 1])
+  })
+})
+
+describe('Ward watersheds', () => {
+  it('builds scipy’s ward linkage, leaves_list and fcluster maxclust on a correlation distance', () => {
+    const clusterer = new WardClusterer(12)
+    const tree = clusterer.fromCorrelation(Float64Array.from(fixture.ward12.matrix))
+    expectClose(tree.Z, fixture.ward12.Z, 1e-10)
+    const order = leafOrder(tree)
+    expect(Array.from(order)).toEqual(fixture.ward12.leaves)
+    const labels = cutTree(tree, 3, order)
+    // Same partition as scipy's (labels differ: ours count in leaf order).
+    for (let i = 0; i < 12; i++) for (let j = 0; j < 12; j++) expect(labels[i] === labels[j]).toBe(fixture.ward12.maxclust3[i] === fixture.ward12.maxclust3[j])
+    expect(labels[order[0]!]).toBe(0)
+  })
+})
+
+describe('precision watersheds', () => {
+  it('inverts the shrunk correlation and gives numpy’s partial correlations', () => {
+    const C = Float64Array.from(fixture.precision.matrix)
+    const theta = invertSpd(C, 6)
+    expectClose(theta, fixture.precision.theta, 1e-10)
+    expectClose(partialCorrelation(theta, 6), fixture.precision.partial, 1e-12)
+  })
+
+  it('links assets whose |partial correlation| reaches the threshold into one watershed', () => {
+    const P = Float64Array.from([1, 0.5, 0, 0, 0.5, 1, 0, 0, 0, 0, 1, -0.3, 0, 0, -0.3, 1])
+    expect(Array.from(linkComponents(P, 4, 0.4))).toEqual([0, 0, 1, 2])
+    expect(Array.from(linkComponents(P, 4, 0.3))).toEqual([0, 0, 1, 1])
+  })
+
+  it('says which asset breaks positive definiteness', () => {
+    expect(() => invertSpd(Float64Array.from([1, 1, 1, 1]), 2)).toThrow(/^the correlation matrix is not positive definite at asset 2/)
+  })
+})
+
+describe('terrain scanner', () => {
+  const returnsFor = (bars: number, n: number, split: (t: number) => boolean) => {
+    // Two blocks that swap partners at the split: a fault line by construction.
+    const R = new Float64Array(bars * n)
+    const noise = lcgNoise(12345)
+    for (let t = 0; t < bars; t++) {
+      const f = [noise(), noise()]
+      for (let i = 0; i < n; i++) {
+        const block = split(t) ? i % 2 : i < n / 2 ? 0 : 1
+        R[t * n + i] = f[block]! + 0.5 * noise()
+      }
+    }
+    return R
+  }
+
+  it('fires fault-line alerts on the pairs whose correlation the break moved', () => {
+    const n = 8
+    const R = returnsFor(700, n, (t) => t >= 500)
+    const scanner = new TerrainScanner(n, TerrainParams.parse({ short_window: 30, long_window: 120, fault_history_half_life: 120 }))
+    let activeBefore = 0
+    let activeAfter = 0
+    for (let t = 0; t < 700; t++) {
+      const r = scanner.step(R, t * n)
+      if (t >= 300 && t < 500) activeBefore += r.alertsActive / 200
+      if (t >= 515 && t < 535) activeAfter += r.alertsActive / 20
+    }
+    // The break moves 16 of the 28 pairs (same block ↔ different block); at 2σ noise lights ~5 %.
+    expect(activeAfter).toBeGreaterThan(10)
+    expect(activeAfter).toBeGreaterThan(4 * activeBefore)
+    const moved = new Set(scanner.alertLog.filter((a) => a.bar >= 500 && a.bar < 535).map((a) => `${a.i}-${a.j}`))
+    const sameBlockBefore = (i: number, j: number) => i < 4 === j < 4
+    const sameBlockAfter = (i: number, j: number) => i % 2 === j % 2
+    const changed = [...moved].filter((key) => {
+      const [i, j] = key.split('-').map(Number) as [number, number]
+      return sameBlockBefore(i, j) !== sameBlockAfter(i, j)
+    })
+    expect(changed.length).toBeGreaterThanOrEqual(12)
+    expect(scanner.alertLog.every((a) => Math.abs(a.z) > 2 && a.i < a.j)).toBe(true)
+  })
+
+  it('reads a stable two-block market as hard, two watersheds, absorption and rank as eigh gives', () => {
+    const n = 8
+    const R = returnsFor(400, n, () => false)
+    const scanner = new TerrainScanner(n, TerrainParams.parse({ short_window: 60, long_window: 240, watersheds: 2, hardness_components: 2 }))
+    let r = scanner.step(R, 0)
+    for (let t = 1; t < 400; t++) r = scanner.step(R, t * n)
+    // Two equal blocks: PC1 and PC2 share an eigenvalue, so only the 2-D subspace is stable.
+    expect(r.eigenHardness).toBeGreaterThan(0.95)
+    expect(Array.from(r.cluster.subarray(0, 4)).every((c) => c === r.cluster[0])).toBe(true)
+    expect(Array.from(r.cluster.subarray(4)).every((c) => c === r.cluster[4])).toBe(true)
+    expect(r.cluster[0]).not.toBe(r.cluster[4])
+    const full = jacobiEigen(r.correlation, n)
+    // Two warm-started iterations a bar: the third (noise) eigenvalue lags its exact value slightly.
+    expect(r.absorption).toBeCloseTo((full.values[0]! + full.values[1]! + full.values[2]!) / n, 4)
+    const sum = full.values.reduce((a, b) => a + b, 0)
+    const sq = full.values.reduce((a, b) => a + b * b, 0)
+    expect(r.effectiveRank).toBeCloseTo((sum * sum) / sq, 10)
+  })
+
+  it('computes the participation ratio of the 40-asset fixture as eigh’s spectrum gives it', () => {
+    const C = fixture.eigh40.matrix
+    let frob = 0
+    for (const x of C) frob += x * x
+    expect(1600 / frob).toBeCloseTo(fixture.eigh40.participation, 10)
+  })
+})
