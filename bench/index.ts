@@ -20,6 +20,7 @@ import { benchMicrostructure } from './microstructure'
 import { benchRegime } from './regime'
 import { REPEATS, best } from './timing'
 import { labIds } from '../src/main/labs/registry'
+import { benchSweepScaling as benchShortSweeps } from './sweep-scaling'
 
 // `npm run bench`: the slice's throughput at each layer, as absolute figures and as ratios to a
 // baseline measured in this same process (so machine speed cancels out of the ratios).
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
   if (!Number.isFinite(sink)) console.log('(sink)', sink)
   await benchLabs()
   await benchSweepScaling()
+  await benchShortSweeps()
   await benchMicrostructure()
   await benchMemory()
   await benchRegime()
@@ -132,7 +134,7 @@ sweep: ${runs.length} runs of ${lab}, ${SWEEP_T.toLocaleString('en-US')} steps e
 
 // The bench starts itself again for measurements that need a fresh process; `--regime` runs
 // only the regime model's comparison (`npm run bench -- --regime`).
-const probes: Record<string, (args: string[]) => Promise<void>> = { [MEMORY_PROBE_FLAG]: memoryProbe, [LAB_PROBE_FLAG]: labProbe, '--regime': () => benchRegime() }
+const probes: Record<string, (args: string[]) => Promise<void>> = { [MEMORY_PROBE_FLAG]: memoryProbe, [LAB_PROBE_FLAG]: labProbe, '--regime': () => benchRegime(), '--sweep': () => benchShortSweeps() }
 const probe = probes[process.argv[2] ?? '']
 ;(probe ? probe(process.argv.slice(3)) : main()).catch((error: unknown) => {
   console.error(error)

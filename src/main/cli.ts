@@ -7,6 +7,9 @@ import { labCatalogue } from './labs/catalogue'
 import { executeLab, parseOverrideValue, planLab, type LabExecution } from './labs/execute'
 import { expandExperiment, parseGridAxis, parseSeeds, type PlannedRun } from './experiments/plan'
 import { runOnPool } from './experiments/pool'
+import { runCellsOnPool } from './experiments/batch-pool'
+import { countedActions, summaryOf, sweepRow } from './experiments/sweep-table'
+import type { CellOutcome } from '../shared/contract/protocol'
 import { findLab } from './labs/execute'
 import { launchNodeProcess } from './services/node-launcher'
 import { SupervisedService } from './services/service-host'
@@ -16,7 +19,7 @@ import { BackupError, backupDatabase, backupNextTo } from './store/backup'
 import { readFileSync } from 'node:fs'
 import { classifySeries, modelsDir, openLocalClassifier, type LocalClassifier } from './inference/classify-series'
 import { regimeInputFromReport } from './runs/run-inputs'
-import type { AnyLab, LabInputs } from './engine/kernel'
+import type { LabInputs } from './engine/kernel'
 import { compareOnSeeds } from './inference/regime-compare'
 import { CsvValidationError, parsePriceCsv } from './regime/csv'
 import type { HestonRegimeConfig } from './labs/heston-regime/config'
@@ -73,11 +76,6 @@ function commandLabs(json: boolean): void {
   for (const lab of labs) {
     console.log(`${lab.id.padEnd(16)} ch.${lab.chapter}  ${lab.title} — ${lab.steps} steps, seed ${lab.defaultSeed}, actions ${lab.actions.join(' ')}`)
   }
-}
-
-/** A run's action counts under the notebook's own keys (Lab.countedActions), else every action. */
-function countedActions(lab: AnyLab, actions: Record<string, number>): Record<string, number> {
-  return lab.countedActions ? Object.fromEntries(lab.countedActions.map((a) => [a, actions[a] ?? 0])) : actions
 }
 
 async function commandRun(positionals: string[], values: { preset?: string; seed?: string; set?: string[]; db?: string; json?: boolean }): Promise<void> {
@@ -201,58 +199,44 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
   const db = values.db ? openDatabase(values.db) : null
   const repository = db ? new RunsRepository(db) : null
   const runIds: Array<number | undefined> = planned.map(() => undefined)
+  const onProgress = ({ done, total, failed }: { done: number; total: number; failed: number }): void => {
+    const now = systemClock.nowMs()
+    if (done === total || now - lastReport > 1000) {
+      lastReport = now
+      process.stderr.write(`sweep: ${done}/${total} runs${failed ? `, ${failed} failed` : ''}\n`)
+    }
+  }
   try {
     await Promise.all(workers.map((w) => w.start()))
-    const results = await runOnPool(
-      workers,
-      planned,
-      async (worker, run, signal, index) => {
-        const plan = plans[index]!
-        const inputs = plan.requires.length > 0 ? await localInputs(run.spec, plan.requires) : {}
-        const row = repository?.create({ spec: run.spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: CODE_VERSION, createdAt: systemClock.isoNow() })
-        runIds[index] = row?.id
-        try {
-          const output = await worker.call('engine.run', { spec: run.spec, inputs, logBatches: row !== undefined }, { signal, on: { log: (slice) => row && repository!.appendStepLog(row.id, slice) } })
-          if (output.results.kind !== 'lab') throw new Error(`engine.run answered ${run.label} without a lab run's results`)
-          if (row) repository!.complete(row.id, systemClock.isoNow(), output, undefined, output.logTail)
-          return { results: output.results, resultsHash: output.resultsHash }
-        } catch (error) {
-          if (row) repository!.end(row.id, 'failed', systemClock.isoNow(), 0, (error as Error).message)
-          throw error
-        }
-      },
-      {
-        signal: controller.signal,
-        onProgress: ({ done, total, failed }) => {
-          const now = systemClock.nowMs()
-          if (done === total || now - lastReport > 1000) {
-            lastReport = now
-            process.stderr.write(`sweep: ${done}/${total} runs${failed ? `, ${failed} failed` : ''}\n`)
+    let outcomes: CellOutcome[]
+    if (!repository) {
+      // Nothing stored per run: cells travel in batches and come back as summaries.
+      const cells = await Promise.all(planned.map(async (run, i) => ({ spec: run.spec, ...(plans[i]!.requires.length > 0 ? { inputs: await localInputs(run.spec, plans[i]!.requires) } : {}) })))
+      outcomes = await runCellsOnPool(workers, cells, async (worker, batch, signal) => (await worker.call('engine.runCells', { cells: batch }, { signal })).cells, { signal: controller.signal, onProgress })
+    } else {
+      const results = await runOnPool(
+        workers,
+        planned,
+        async (worker, run, signal, index) => {
+          const plan = plans[index]!
+          const inputs = plan.requires.length > 0 ? await localInputs(run.spec, plan.requires) : {}
+          const row = repository.create({ spec: run.spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: CODE_VERSION, createdAt: systemClock.isoNow() })
+          runIds[index] = row.id
+          try {
+            const output = await worker.call('engine.run', { spec: run.spec, inputs, logBatches: true }, { signal, on: { log: (slice) => repository.appendStepLog(row.id, slice) } })
+            if (output.results.kind !== 'lab') throw new Error(`engine.run answered ${run.label} without a lab run's results`)
+            repository.complete(row.id, systemClock.isoNow(), output, undefined, output.logTail)
+            return summaryOf(output.results, output.resultsHash)
+          } catch (error) {
+            repository.end(row.id, 'failed', systemClock.isoNow(), 0, (error as Error).message)
+            throw error
           }
-        }
-      }
-    )
-    const table = planned.map((run, i) => {
-      const result = results[i]
-      const plan = plans[i]!
-      const runId = result?.ok ? runIds[i] : undefined
-      return {
-        label: run.label,
-        seed: plan.seed,
-        changes: run.changes,
-        ok: result?.ok ?? false,
-        ...(result?.ok && result.value
-          ? {
-              configHash: plan.configHash,
-              resultsHash: result.value.resultsHash,
-              halted: result.value.results.halted,
-              metrics: result.value.results.metrics,
-              actions: countedActions(plan.lab, result.value.results.actions)
-            }
-          : { error: result?.error ?? 'not run' }),
-        ...(runId === undefined ? {} : { runId })
-      }
-    })
+        },
+        { signal: controller.signal, onProgress }
+      )
+      outcomes = results.map((r): CellOutcome => (r.ok ? { ok: true, summary: r.value! } : { ok: false, error: { code: 'failed', message: r.error ?? 'not run' } }))
+    }
+    const table = planned.map((run, i) => sweepRow(run, plans[i]!, outcomes[i], outcomes[i]?.ok ? runIds[i] : undefined))
     const seconds = (systemClock.nowMs() - started) / 1000
     process.stderr.write(`sweep: ${planned.length} runs on ${workers.length} processes in ${seconds.toFixed(2)} s\n`)
     const output = { lab: labId, preset: preset.data, runs: planned.length, jobs: workers.length, table }
