@@ -8,7 +8,10 @@ import { executeLab, parseOverrideValue, planLab, type LabExecution } from './la
 import { expandExperiment, parseGridAxis, parseSeeds, type PlannedRun } from './experiments/plan'
 import { runOnPool } from './experiments/pool'
 import { runCellsOnPool } from './experiments/batch-pool'
-import { countedActions, summaryOf, sweepRow } from './experiments/sweep-table'
+import { countedActions, summaryOf, sweepRow, type SweepRow } from './experiments/sweep-table'
+import { attachSweep, queuedSweep, runWorker } from './queue/cli-queue'
+import { QueueConfigError } from './queue/connection'
+import { defaultDataDir, resolveDatabasePath } from './paths'
 import type { CellOutcome } from '../shared/contract/protocol'
 import { findLab } from './labs/execute'
 import { launchNodeProcess } from './services/node-launcher'
@@ -35,6 +38,10 @@ const USAGE = `usage:
   mechanica run <lab> [--preset faithful|corrected] [--seed N] [--set path.to.key=value]... [--db FILE] [--json]
   mechanica sweep <lab> [--preset P] [--seeds a..b|a,b,c] [--grid path=v1,v2,…]... [--stress] [--set path=value]...
                   [--jobs N] [--db FILE] [--metrics m1,m2,…] [--json]
+                  [--queue redis://HOST:PORT [--step-log]]   (cells on a BullMQ queue for \`mechanica worker\`s; results written to the store)
+  mechanica sweep --attach ID [--queue URL] [--db FILE] [--json]   (collect a queued sweep whose coordinator stopped, and wait for the rest)
+  mechanica worker --queue redis://HOST:PORT [--concurrency N]   (run queued cells; rediss:// for TLS, user:password@ or MECHANICA_REDIS_PASSWORD,
+                  --redis-ca FILE, --allow-remote for a Redis not on this machine)
   mechanica regime --lab LAB [--preset P] [--seed N] [--set path=value]... [--json]   (any lab with a price series)
   mechanica regime --csv FILE [--json]
   mechanica regime --lab heston-regime --compare [--seeds a..b] [--preset P] [--json]   (SSM vs baselines on held-out seeds)
@@ -144,6 +151,11 @@ interface SweepValues {
   db?: string
   metrics?: string
   json?: boolean
+  queue?: string
+  attach?: string
+  'allow-remote'?: boolean
+  'redis-ca'?: string
+  'step-log'?: boolean
 }
 
 let localClassifier: Promise<LocalClassifier> | null = null
@@ -160,8 +172,34 @@ async function localInputs(spec: LabRunSpec, requires: readonly string[]): Promi
   return { regime: regimeInputFromReport(report) }
 }
 
-/** Seeds × (base | stress variants | grid cells), spread over one engine process per core. */
+/** `sweep --json` prints the whole output; otherwise a table of the chosen (or first four) metrics. */
+function printSweep<O extends { table: SweepRow[] }>(output: O, values: SweepValues): void {
+  if (values.json) {
+    console.log(JSON.stringify(output, null, 2))
+    return
+  }
+  const { table } = output
+  const metricsOf = (row: SweepRow): Record<string, number | null> | undefined => ('metrics' in row ? row.metrics : undefined)
+  const chosen = values.metrics?.split(',').map((m) => m.trim()).filter(Boolean)
+  const metricNames = chosen?.length ? chosen : Object.keys(table.map(metricsOf).find((m) => m) ?? {}).slice(0, 4)
+  console.log(['label', 'seed', ...metricNames].join('\t'))
+  for (const row of table) {
+    const metrics = metricsOf(row)
+    console.log([row.label, row.seed, ...metricNames.map((m) => (metrics ? metrics[m] : 'error' in row ? row.error : ''))].join('\t'))
+  }
+}
+
+/** The store a queued sweep is written to: --db, else MECHANICA_DB, else the app's own. */
+function queueStore(values: SweepValues): string {
+  return resolveDatabasePath(values.db ? ['--db', values.db] : [], process.env, defaultDataDir())
+}
+
+/** Seeds × (base | stress variants | grid cells), spread over one engine process per core (or a queue's workers). */
 async function commandSweep(positionals: string[], values: SweepValues): Promise<void> {
+  if (values.attach) {
+    if (positionals.length) fail('sweep --attach ID takes no lab (the sweep knows it)')
+    return printSweep(await attachSweep({ ...values, db: queueStore(values) }, values.attach, systemClock), values)
+  }
   const labId = positionals[0] ?? fail('sweep needs a lab id (see `mechanica labs`)')
   const preset = PresetId.safeParse(values.preset ?? 'faithful')
   if (!preset.success) fail(`--preset must be "faithful", "corrected" or a lab profile (got ${JSON.stringify(values.preset)})`)
@@ -186,6 +224,7 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
   }
   // Plan every run first: a bad grid value fails here, before any process starts or row is written.
   const plans = planned.map((p) => planLab(p.spec))
+  if (values.queue) return printSweep(await queuedSweep({ ...values, db: queueStore(values), log: values['step-log'] ?? false }, labId, preset.data, planned, plans, systemClock), values)
 
   const workers = Array.from({ length: Math.min(jobs, planned.length) }, () =>
     new SupervisedService('engine', engineMethods, join(__dirname, 'workers', 'engine.js'), launchNodeProcess)
@@ -239,18 +278,7 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
     const table = planned.map((run, i) => sweepRow(run, plans[i]!, outcomes[i], outcomes[i]?.ok ? runIds[i] : undefined))
     const seconds = (systemClock.nowMs() - started) / 1000
     process.stderr.write(`sweep: ${planned.length} runs on ${workers.length} processes in ${seconds.toFixed(2)} s\n`)
-    const output = { lab: labId, preset: preset.data, runs: planned.length, jobs: workers.length, table }
-    if (values.json) console.log(JSON.stringify(output, null, 2))
-    else {
-      const metricsOf = (row: (typeof table)[number]): Record<string, number | null> | undefined => ('metrics' in row ? row.metrics : undefined)
-      const chosen = values.metrics?.split(',').map((m) => m.trim()).filter(Boolean)
-      const metricNames = chosen?.length ? chosen : Object.keys(table.map(metricsOf).find((m) => m) ?? {}).slice(0, 4)
-      console.log(['label', 'seed', ...metricNames].join('\t'))
-      for (const row of table) {
-        const metrics = metricsOf(row)
-        console.log([row.label, row.seed, ...metricNames.map((m) => (metrics ? metrics[m] : 'error' in row ? row.error : ''))].join('\t'))
-      }
-    }
+    printSweep({ lab: labId, preset: preset.data, runs: planned.length, jobs: workers.length, table }, values)
   } finally {
     db?.close()
     await Promise.all(workers.map((w) => w.stop()))
@@ -373,6 +401,13 @@ async function main(argv: string[]): Promise<void> {
       run: { type: 'string' },
       overwrite: { type: 'boolean', default: false },
       format: { type: 'string' },
+      queue: { type: 'string' },
+      attach: { type: 'string' },
+      'allow-remote': { type: 'boolean', default: false },
+      'redis-ca': { type: 'string' },
+      'step-log': { type: 'boolean', default: false },
+      concurrency: { type: 'string' },
+      'lock-ms': { type: 'string' },
       help: { type: 'boolean', default: false }
     }
   })
@@ -400,6 +435,9 @@ async function main(argv: string[]): Promise<void> {
     case 'regime':
       if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
       return commandRegime(values)
+    case 'worker':
+      if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
+      return runWorker(values, join(__dirname, 'workers', 'engine.js'), launchNodeProcess, systemClock)
     case 'memo':
       if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
       return commandMemo(values, localInputs)
@@ -409,7 +447,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof MemoUsageError || error instanceof AuditUsageError || error instanceof ApiError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (error instanceof UsageError || error instanceof QueueConfigError || error instanceof MemoUsageError || error instanceof AuditUsageError || error instanceof ApiError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`mechanica: ${(error as Error).message.split('\n')[0]}`)
     process.exit(2)
   }
