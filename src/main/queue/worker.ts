@@ -91,7 +91,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const lockDuration = options.lockMs ?? 30_000
   const worker = new Worker(QUEUE_NAME, processJob, {
     connection: options.endpoint.connection,
-    concurrency: options.concurrency,
+    // Two jobs per engine: the next one is fetched from Redis while the engine runs this one.
+    concurrency: options.concurrency * 2,
     name: `${identity.host}:${identity.pid}`,
     lockDuration,
     stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
