@@ -77,36 +77,31 @@ function ensureElectron() {
   )
 }
 
-function ensureChromium() {
-  if (chromiumPath()) return
+/** Installs a Debian package the tests need, when root on a system with apt; else says how to point at one. */
+function aptInstall(pkg, why, otherwise) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
   if (process.platform !== 'linux' || !isRoot || !existsSync('/usr/bin/apt-get')) {
-    say('Chromium was not found and cannot be installed automatically here; set MECHANICA_BROWSER to a Chromium binary.')
+    say(otherwise)
     return
   }
-  say('installing Chromium for the end-to-end tests (apt-get)…')
+  say(`installing ${why} (apt-get)…`)
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-  if (!run('apt-get', ['update', '-qq'], { env }) || !run('apt-get', ['install', '-y', '-qq', 'chromium'], { env })) {
-    console.error('[setup] apt-get could not install chromium.')
+  if (!run('apt-get', ['update', '-qq'], { env }) || !run('apt-get', ['install', '-y', '-qq', pkg], { env })) {
+    console.error(`[setup] apt-get could not install ${pkg}.`)
     process.exit(1)
   }
+}
+
+function ensureChromium() {
+  if (chromiumPath()) return
+  aptInstall('chromium', 'Chromium for the end-to-end tests', 'Chromium was not found and cannot be installed automatically here; set MECHANICA_BROWSER to a Chromium binary.')
 }
 
 // The queue tests start a real Redis on a random loopback port (src/main/queue/redis-test-server.ts).
 function ensureRedis() {
   const server = process.env.MECHANICA_REDIS_SERVER ?? '/usr/bin/redis-server'
   if (existsSync(server)) return
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
-  if (process.platform !== 'linux' || !isRoot || !existsSync('/usr/bin/apt-get')) {
-    say(`redis-server was not found at ${server} and cannot be installed automatically here; set MECHANICA_REDIS_SERVER to a redis-server binary.`)
-    return
-  }
-  say('installing redis-server for the queue tests (apt-get)…')
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-  if (!run('apt-get', ['update', '-qq'], { env }) || !run('apt-get', ['install', '-y', '-qq', 'redis-server'], { env })) {
-    console.error('[setup] apt-get could not install redis-server.')
-    process.exit(1)
-  }
+  aptInstall('redis-server', 'redis-server for the queue tests', `redis-server was not found at ${server} and cannot be installed automatically here; set MECHANICA_REDIS_SERVER to a redis-server binary.`)
 }
 
 checkNode()

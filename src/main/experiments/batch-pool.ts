@@ -39,18 +39,16 @@ export async function runCellsOnPool<W>(workers: readonly W[], cells: readonly S
   let next = 0
   let done = 0
   let failed = 0
-  const controller = new AbortController()
-  const abort = (): void => controller.abort()
-  options.signal?.addEventListener('abort', abort, { once: true })
+  const signal = options.signal ?? new AbortController().signal
 
   const lane = async (worker: W): Promise<void> => {
-    while (next < cells.length && !controller.signal.aborted) {
+    while (next < cells.length && !signal.aborted) {
       const first = next
       const batch = cells.slice(first, first + size)
       next += batch.length
       let answer: CellOutcome[]
       try {
-        answer = await run(worker, batch, controller.signal)
+        answer = await run(worker, batch, signal)
         if (answer.length !== batch.length) throw new Error(`the engine answered ${answer.length} cells for a batch of ${batch.length}`)
       } catch (error) {
         if (error instanceof ApiError && error.code === 'cancelled') return
@@ -66,11 +64,7 @@ export async function runCellsOnPool<W>(workers: readonly W[], cells: readonly S
       options.onProgress?.({ done, total: cells.length, failed })
     }
   }
-  try {
-    await Promise.all(workers.flatMap((w) => Array.from({ length: inFlight }, () => lane(w))))
-  } finally {
-    options.signal?.removeEventListener('abort', abort)
-  }
-  if (controller.signal.aborted) throw new ApiError('cancelled', `the sweep was cancelled after ${done} of ${cells.length} runs`)
+  await Promise.all(workers.flatMap((w) => Array.from({ length: inFlight }, () => lane(w))))
+  if (signal.aborted) throw new ApiError('cancelled', `the sweep was cancelled after ${done} of ${cells.length} runs`)
   return outcomes
 }
