@@ -44,7 +44,7 @@ async function withEngines<T>(count: number, warm: SweepCellTask, fn: (engines: 
  * Runs per second of `cells` on `processes` engines, one run per message or batched, and main's
  * CPU time per run: on two cores, every millisecond main spends is taken from an engine.
  */
-async function rate(cells: SweepCellTask[], processes: number, batched: boolean): Promise<{ perSecond: number; mainMs: number }> {
+export async function sweepRate(cells: SweepCellTask[], processes: number, batched: boolean): Promise<{ perSecond: number; mainMs: number }> {
   return withEngines(processes, cells[0]!, async (engines) => {
     const cpu0 = process.cpuUsage()
     const t0 = performance.now()
@@ -70,8 +70,8 @@ export async function benchSweepScaling(): Promise<void> {
     for (const cell of cells) await runCell(cell, false)
     const inProcess = cells.length / ((performance.now() - t0) / 1000)
     for (const batched of [false, true]) {
-      const one = await rate(cells, 1, batched)
-      const many = await rate(cells, two, batched)
+      const one = await sweepRate(cells, 1, batched)
+      const many = await sweepRate(cells, two, batched)
       const ratio = many.perSecond / one.perSecond
       console.log(
         `${`${c.runs} × ${c.name}`.padEnd(34)} ${inProcess.toFixed(0).padStart(8)}/s ${(batched ? 'batched cells' : 'run per message').padEnd(16)} ${one.perSecond.toFixed(0).padStart(7)}/s ${many.perSecond.toFixed(0).padStart(7)}/s ${ratio.toFixed(2).padStart(6)} ${`${((ratio / two) * 100).toFixed(0)} %`.padStart(9)} ${many.mainMs.toFixed(3).padStart(11)}`
