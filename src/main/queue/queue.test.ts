@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { deserialize } from 'node:v8'
+import { gunzipSync } from 'node:zlib'
 import { Queue } from 'bullmq'
+import type { CellSummary, StepLogSlice } from '../../shared/contract/protocol'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { BUILT_CLI, mechanica } from '../cli-test-support'
 import { openDatabase } from '../store/database'
@@ -103,10 +106,21 @@ describe('sweeps through a Redis queue', () => {
     expect(local.code, local.stderr).toBe(0)
     await Promise.all([worker(), worker()])
     const db = join(dir, 'equal.db')
-    const queued = await mechanica(...args, '--queue', redis.url, '--db', db)
+    const queued = await mechanica(...args, '--queue', redis.url, '--db', db, '--step-log')
     expect(queued.code, queued.stderr).toBe(0)
     expect(rowsOf(queued.stdout)).toEqual(rowsOf(local.stdout))
-    expect(storedCells(db, sweepIdIn(queued.stderr))).toEqual([0, 1, 2, 3, 4, 5].map((cell) => ({ cell, n: 1 })))
+    const sweep = sweepIdIn(queued.stderr)
+    expect(storedCells(db, sweep)).toEqual([0, 1, 2, 3, 4, 5].map((cell) => ({ cell, n: 1 })))
+    // The decision log came back compressed: every step, chained up to the manifest's head.
+    const handle = openDatabase(db)
+    try {
+      const row = handle.prepare('SELECT step_log, summary_json FROM queued_results WHERE sweep_id = ? AND cell = 2').get(sweep) as { step_log: Buffer; summary_json: string }
+      const slices = deserialize(gunzipSync(row.step_log)) as StepLogSlice[]
+      expect(slices.reduce((n, slice) => n + slice.t.length, 0)).toBe(200)
+      expect(slices.at(-1)?.chain.head).toBe((JSON.parse(row.summary_json) as CellSummary).manifest.chainHead)
+    } finally {
+      handle.close()
+    }
   }, 120_000)
 
   it('retries a killed worker’s job on another worker: nothing missing, nothing doubled', async () => {
