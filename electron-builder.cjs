@@ -30,6 +30,9 @@ module.exports = {
     // Other platforms' ONNX Runtime (about 290 MB in all); this target is Linux x64.
     '!node_modules/onnxruntime-node/bin/napi-v*/{darwin,win32}{,/**}',
     '!node_modules/onnxruntime-node/bin/napi-v*/linux/arm64{,/**}',
+    // node-llama-cpp's prebuilt binaries for ARM; the CPU, CUDA and Vulkan builds for x64 stay so
+    // that the agent uses a GPU where the user has one.
+    '!node_modules/@node-llama-cpp/{linux-arm64,linux-armv7l}{,/**}',
     // better-sqlite3's sources and object files; only build/Release/better_sqlite3.node is loaded.
     '!node_modules/better-sqlite3/{deps,src}{,/**}',
     '!node_modules/better-sqlite3/build/{deps,Release/obj,Release/obj.target,Release/.deps}{,/**}',
@@ -37,8 +40,13 @@ module.exports = {
   ],
   asar: true,
   // Native code cannot be loaded from inside an archive. ONNX Runtime's binding also loads
-  // libonnxruntime.so.1 beside it, so its whole folder is unpacked.
-  asarUnpack: ['node_modules/better-sqlite3/build/Release/better_sqlite3.node', 'node_modules/onnxruntime-node/bin/**'],
+  // libonnxruntime.so.1 beside it, and llama.cpp's binding its libggml*.so, so those folders are
+  // unpacked whole.
+  asarUnpack: [
+    'node_modules/better-sqlite3/build/Release/better_sqlite3.node',
+    'node_modules/onnxruntime-node/bin/**',
+    'node_modules/@node-llama-cpp/*/bins/**'
+  ],
   // better-sqlite3 is built against one ABI: packaging rebuilds it for Electron's (needs the
   // network for Electron's headers). onnxruntime-node is N-API and runs as shipped.
   npmRebuild: true,

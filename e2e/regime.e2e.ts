@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openWorkstation, screenshotPath, type Session } from './support/host'
 
 // The regime view: the model on a lab's price series and on a CSV (with the offending rows
-// named when it is broken), and the SSM against both baselines on held-out seeds.
+// named when it is broken), and the SSM against four baselines on held-out seeds, on the
+// model's home lab and on another lab's series.
 describe('regime view', () => {
   let session: Session
 
@@ -52,17 +53,32 @@ describe('regime view', () => {
     expect(await error.textContent()).toMatch(/row 11\b/)
   })
 
-  it('compares the SSM with both baselines on held-out seeds, with progress', async () => {
+  it('compares the SSM with four baselines on held-out seeds, with progress', async () => {
     const { page } = session
     await page.getByLabel('Seed count').fill('2')
     await page.getByRole('button', { name: 'Compare', exact: true }).click()
     await page.getByRole('progressbar', { name: 'Comparison progress' }).waitFor()
     const table = page.getByRole('table', { name: 'Classifier comparison table' })
     await table.waitFor({ timeout: 90_000 })
-    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-classifier')))).toEqual(['ssm', 'rv_threshold', 'hmm'])
+    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-classifier')))).toEqual(['ssm', 'rv_threshold', 'hmm', 'bocpd', 'markov_switching'])
     const accuracies = await table.locator('tbody tr td:nth-child(2)').allTextContents()
     for (const a of accuracies) expect(a).toMatch(/^\d+\.\d%$/)
     expect(await table.locator('td.best').count()).toBeGreaterThanOrEqual(9)
     await page.screenshot({ path: screenshotPath('regime-view'), fullPage: true })
+  })
+
+  it('compares them on another lab\'s series against its own labels, with calibration columns', async () => {
+    const { page } = session
+    await page.getByLabel('Comparison lab').selectOption('fx-carry')
+    await page.getByLabel('Comparison preset').selectOption('faithful')
+    await page.getByLabel('Seed count').fill('1')
+    await page.getByRole('button', { name: 'Compare', exact: true }).click()
+    await expect.poll(() => page.locator('.regime-compare p.mono').textContent(), { timeout: 90_000 }).toMatch(/^fx-carry · seeds 3000–3000 · faithful/)
+    const table = page.getByRole('table', { name: 'Classifier comparison table' })
+    const headers = await table.locator('thead th').allTextContents()
+    expect(headers).toContain('Brier')
+    expect(headers).not.toContain('Sortino')
+    expect(await table.locator('tbody tr').count()).toBe(5)
+    await page.screenshot({ path: screenshotPath('regime-view-lab'), fullPage: true })
   })
 })

@@ -24,6 +24,7 @@ import { classifySeries, modelsDir, openLocalClassifier, type LocalClassifier } 
 import { regimeInputFromReport } from './runs/run-inputs'
 import type { LabInputs } from './engine/kernel'
 import { compareOnSeeds } from './inference/regime-compare'
+import { SIGN_OFF, compareOnLabSeries, labSeriesFor, type LabeledSeries } from './inference/lab-regime-compare'
 import { CsvValidationError, parsePriceCsv } from './regime/csv'
 import type { HestonRegimeConfig } from './labs/heston-regime/config'
 import { RunsRepository } from './store/runs-repository'
@@ -31,6 +32,7 @@ import { CODE_VERSION } from './version'
 import { AuditUsageError, commandReplay, commandVerify } from './audit/cli-audit'
 import { runAndStore } from './runs/store-run'
 import { MemoUsageError, commandMemo } from './memo/cli-memo'
+import { PortfolioUsageError, commandPortfolio } from './risk/cli-portfolio'
 
 // The headless workstation: the same engine and labs as the app, printing JSON for scripts.
 const USAGE = `usage:
@@ -44,11 +46,14 @@ const USAGE = `usage:
                   --redis-ca FILE, --allow-remote for a Redis not on this machine)
   mechanica regime --lab LAB [--preset P] [--seed N] [--set path=value]... [--json]   (any lab with a price series)
   mechanica regime --csv FILE [--json]
-  mechanica regime --lab heston-regime --compare [--seeds a..b] [--preset P] [--json]   (SSM vs baselines on held-out seeds)
+  mechanica regime --lab LAB --compare [--seeds a..b] [--preset P] [--set path=value]... [--json]   (the SSM vs four baselines on held-out seeds, any lab with a price series)
   mechanica verify --db FILE [--run ID] [--json]   (hash chain and verification status of every run, or one; exit 1 when a chain is broken)
   mechanica replay --db FILE --run ID [--json]   (re-run from the manifest, compare step by step; exit 1 when it differs)
   mechanica backup --db FILE [--out FILE] [--overwrite] [--json]   (online copy, verified; default <name>.backup-<n>.db beside it)
-  mechanica memo --db FILE --run ID [--format md|html|zip] [--out FILE] [--overwrite] [--json]   (the committee memo; default exports/run-<id>-memo.<ext> beside the db)`
+  mechanica memo --db FILE --run ID [--format md|html|zip] [--out FILE] [--overwrite] [--json]   (the committee memo; default exports/run-<id>-memo.<ext> beside the db)
+  mechanica portfolio risk --db FILE --runs 1,2,3 [--weights equal|inverse-vol|vol-target|risk-parity|hrp|w1,w2,…] [--target VOL]
+                  [--confidence 0.99] [--window 250] [--horizon 1] [--align exact|common] [--scenarios N] [--seed N] [--series] [--json]
+                  (VaR/ES of the runs held as pods, by six methods, with backtests)`
 
 /** A mistake in how the CLI was called: one line on stderr, exit code 2, nothing written. */
 class UsageError extends Error {}
@@ -289,13 +294,14 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
 async function commandRegime(values: { lab?: string; csv?: string; preset?: string; seed?: string; seeds?: string; set?: string[]; compare?: boolean; json?: boolean }): Promise<void> {
   if (!values.lab === !values.csv) fail('regime needs exactly one of --lab LAB or --csv FILE')
   if (values.compare) {
-    if (values.lab !== 'heston-regime') fail('--compare needs --lab heston-regime')
+    if (!values.lab) fail('--compare needs --lab LAB (a lab with a price series)')
     let seeds: number[]
     try {
       seeds = parseSeeds(values.seeds ?? '3000..3009')
     } catch (error) {
       fail((error as Error).message)
     }
+    if (values.lab !== 'heston-regime') return commandRegimeCompareLab(values.lab, seeds, values)
     const plan = planLab({ task: 'lab', lab: 'heston-regime', preset: values.preset ?? 'corrected', overrides: parseSets(values.set ?? []) })
     const classifier = await openLocalClassifier(modelsDir(__dirname), PROVIDER_PROBE)
     const rows = await compareOnSeeds(plan.config as HestonRegimeConfig, seeds, async (closes) => regimeInputFromReport(await classifier.classify(closes, null)), (done, total) =>
@@ -355,6 +361,36 @@ async function commandRegime(values: { lab?: string; csv?: string; preset?: stri
   if (report.evaluation) for (const [k, v] of Object.entries(report.evaluation)) console.log(`  ${k.padEnd(34)} ${v}`)
 }
 
+/** Every classifier on any lab's price series over held-out seeds, scored against the lab's own labels. */
+async function commandRegimeCompareLab(lab: string, seeds: number[], values: { preset?: string; set?: string[]; json?: boolean }): Promise<void> {
+  const module = findLab(lab)
+  const priceSeries = module.priceSeries ?? fail(`${lab} trades no single price series the regime model could read`)
+  const preset = values.preset ?? module.selfDescription.regimeModelHome?.preset ?? 'faithful'
+  let seriesFor: (seed: number) => LabeledSeries
+  try {
+    seriesFor = labSeriesFor(lab, preset, parseSets(values.set ?? []))
+    seriesFor(seeds[0]!)
+  } catch (error) {
+    fail((error as Error).message)
+  }
+  const classifier = await openLocalClassifier(modelsDir(__dirname), PROVIDER_PROBE)
+  const rows = await compareOnLabSeries(seriesFor, seeds, async (closes) => regimeInputFromReport(await classifier.classify(closes, null)), (done, total) =>
+    process.stderr.write(`compare: seed ${done}/${total}\n`)
+  )
+  await classifier.release()
+  if (values.json) {
+    console.log(JSON.stringify({ lab, series: priceSeries.name, seeds, preset, signOff: SIGN_OFF, rows }, null, 2))
+    return
+  }
+  console.log(`${lab} ${priceSeries.name}: held-out seeds ${seeds[0]}…${seeds.at(-1)} (${seeds.length}), ${preset} preset; long/flat rule, 1 bar latency, 0.1 % per flip`)
+  console.log(['classifier', 'accuracy', 'f1_stress', 'time_to_detection', 'detected', 'false_alarms/1000', 'downside_capture', 'sharpe', 'max_dd', 'total_return', 'paranoia_10', 'brier', 'ood_share'].join('\t'))
+  const f = (x: number | null): string => (x === null ? '—' : x.toFixed(3))
+  for (const r of rows) {
+    console.log([r.classifier, f(r.accuracy), f(r.f1_stress), f(r.mean_time_to_detection), `${r.detected}/${r.switches}`, f(r.false_alarms_per_1000_stable_bars), f(r.downside_capture), f(r.sharpe), f(r.max_drawdown), f(r.total_return), f(r.paranoia_cost_10), f(r.brier), f(r.ood_share)].join('\t'))
+  }
+  console.log(`sign-off (spec §5.7): downside capture < ${SIGN_OFF.downsideCaptureBelow} and Sharpe > ${SIGN_OFF.sharpeAbove}`)
+}
+
 /** An online, verified copy of a database file; works while the app has it open. */
 async function commandBackup(values: { db?: string; out?: string; overwrite?: boolean; json?: boolean }): Promise<void> {
   const file = values.db ?? fail('backup needs --db FILE (the database to copy)')
@@ -401,14 +437,23 @@ async function main(argv: string[]): Promise<void> {
       run: { type: 'string' },
       overwrite: { type: 'boolean', default: false },
       format: { type: 'string' },
+      help: { type: 'boolean', default: false },
+      runs: { type: 'string' },
+      weights: { type: 'string' },
+      confidence: { type: 'string' },
+      window: { type: 'string' },
+      horizon: { type: 'string' },
+      align: { type: 'string' },
+      target: { type: 'string' },
+      scenarios: { type: 'string' },
+      series: { type: 'boolean', default: false },
       queue: { type: 'string' },
       attach: { type: 'string' },
       'allow-remote': { type: 'boolean', default: false },
       'redis-ca': { type: 'string' },
       'step-log': { type: 'boolean', default: false },
       concurrency: { type: 'string' },
-      'lock-ms': { type: 'string' },
-      help: { type: 'boolean', default: false }
+      'lock-ms': { type: 'string' }
     }
   })
   const [command, ...rest] = positionals
@@ -441,13 +486,15 @@ async function main(argv: string[]): Promise<void> {
     case 'memo':
       if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
       return commandMemo(values, localInputs)
+    case 'portfolio':
+      return commandPortfolio(rest, values)
     default:
       fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`)
   }
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof QueueConfigError || error instanceof MemoUsageError || error instanceof AuditUsageError || error instanceof ApiError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (error instanceof UsageError || error instanceof QueueConfigError || error instanceof MemoUsageError || error instanceof AuditUsageError || error instanceof PortfolioUsageError || error instanceof ApiError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`mechanica: ${(error as Error).message.split('\n')[0]}`)
     process.exit(2)
   }

@@ -433,7 +433,7 @@ describe('the regime model inside runs and comparisons', () => {
     if (!credit.ok) expect(credit.error.message).toBe('credit-spreads trades no single price series the regime model could read')
     const comparison = await value<{ rows: Array<{ classifier: string }>; seeds: number[] }>(ws, 'regime.compare', { seeds: 1, seedFrom: 3005, overrides: { n_steps: 2000 } })
     expect(comparison.seeds).toEqual([3005])
-    expect(comparison.rows.map((r) => r.classifier)).toEqual(['ssm', 'rv_threshold', 'hmm'])
+    expect(comparison.rows.map((r) => r.classifier)).toEqual(['ssm', 'rv_threshold', 'hmm', 'bocpd', 'markov_switching'])
     expect(events.filter((e) => e.event === 'task.progress').map((e) => e.payload)).toContainEqual({ task: 'regime.compare', done: 1, total: 1, label: 'held-out seed 1 of 1' })
   })
 })

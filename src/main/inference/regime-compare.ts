@@ -9,7 +9,7 @@ import type { ModelRegimeOutput } from '../regime/model-output'
 // is (the inference service; the CLI in its own process). It sits here, not in regime/, so
 // the pure regime folder that labs load into the engine imports no lab.
 
-export const COMPARED_CLASSIFIERS = ['ssm', 'rv_threshold', 'hmm'] as const
+export const COMPARED_CLASSIFIERS = ['ssm', 'rv_threshold', 'hmm', 'bocpd', 'markov_switching'] as const
 export type ComparedClassifier = (typeof COMPARED_CLASSIFIERS)[number]
 
 /** One classifier's scores on held-out seeds: detection quality and the strategy it drives. */
@@ -37,7 +37,7 @@ const mean = (xs: Array<number | null | undefined>): number | null => {
 }
 
 /**
- * spec §4.8–4.9: the SSM against the two baselines on held-out seeds (paths never used to
+ * spec §4.8–4.9: the SSM against the four baselines on held-out seeds (paths never used to
  * train the model or choose the config), each driving the same RegimeFilter strategy through
  * the engine: same path, same hysteresis, same sizing and guardrails, same bars scored
  * (from the walk-forward start on) against the path's true labels.
@@ -48,7 +48,7 @@ export async function compareOnSeeds(
   runModel: ModelRunner,
   onSeed?: (done: number, total: number) => void
 ): Promise<ComparisonRow[]> {
-  const perSeed: Record<ComparedClassifier, Array<Record<string, number | null>>> = { ssm: [], rv_threshold: [], hmm: [] }
+  const perSeed: Record<ComparedClassifier, Array<Record<string, number | null>>> = { ssm: [], rv_threshold: [], hmm: [], bocpd: [], markov_switching: [] }
   let done = 0
   for (const seed of seeds) {
     for (const classifier of COMPARED_CLASSIFIERS) {

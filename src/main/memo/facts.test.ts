@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { COMMITTEE_SECTIONS, MEMO_FIELDS, MEMO_FIELD_IDS } from '../../shared/contract/memo'
-import { formatFact, formatShare } from '../../shared/contract/memo-sections'
+import type { MemoFacts } from '../../shared/contract/memo'
+import { factsFor, formatFact, formatShare } from '../../shared/contract/memo-sections'
 import type { StepColumnsView } from '../audit/chain'
 import { compareStress, digestStepLog, dominantCost, pnlCorrelations, summariseConstraints, surfaceFacts, worstVariant, type RunDigest } from './facts'
 
@@ -156,5 +157,24 @@ describe('memo facts', () => {
       'Pre-defined control actions'
     ])
     expect([...MEMO_FIELD_IDS]).toEqual([...MEMO_FIELDS.map((f) => f.id), ...COMMITTEE_SECTIONS.map((s) => s.id)])
+  })
+})
+
+describe('funding/margin section', () => {
+  // Only the fields the section reads; the rest of MemoFacts plays no part in it.
+  const facts = (pnlComponents: string[], costs: Array<{ name: string; total: number; share: number }>): MemoFacts =>
+    ({ pnlComponents, regimes: ['calm'], regimePnl: [{ regime: 'calm', steps: 3, netPnl: 1, cost: 2, pnlByComponent: { carry: 5 } }], costs: { components: costs, dominant: null } }) as unknown as MemoFacts
+
+  it('shows funding paid and liquidation losses, which book as costs, not P&L', () => {
+    const blocks = factsFor('fundingMargin', facts(['spread'], [{ name: 'fees', total: 10, share: 0.5 }, { name: 'funding', total: 4, share: 0.2 }, { name: 'liquidation', total: 6, share: 0.3 }]))
+    expect(blocks).toHaveLength(1)
+    const table = blocks[0] as Extract<(typeof blocks)[number], { kind: 'table' }>
+    expect(table.caption).toBe('Funding, margin and liquidation costs')
+    expect(table.rows.map((r) => r[0])).toEqual(['funding', 'liquidation'])
+  })
+
+  it('says so when the lab books neither', () => {
+    const blocks = factsFor('fundingMargin', facts(['spread'], [{ name: 'fees', total: 10, share: 1 }]))
+    expect(blocks).toEqual([{ kind: 'text', text: 'The lab books no carry, funding or margin P&L component and no funding, margin or liquidation cost; its P&L components are: spread.' }])
   })
 })

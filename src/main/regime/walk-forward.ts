@@ -1,5 +1,7 @@
 import { fitHmm, fitRvThreshold, hmmFilterStress, rvPStable, type GaussianHmm } from './baselines'
+import { DEFAULT_BOCPD, OnlineBocpd, fitBocpdReadout, type BocpdOptions } from './bocpd'
 import { filterSeries, type RegimeFilterOptions } from './filter'
+import { fitMarkovSwitching, hamiltonFilter, type MarkovSwitching } from './markov-switching'
 import { F, FEATURE_WARMUP, channelIndex, computeFeatures, fitStats, lastRowWindowZ, normalise, type FeatureStats } from './features'
 
 // Regime inference on any price series, anchored walk-forward (spec §5.6): at each refit bar k
@@ -7,7 +9,10 @@ import { F, FEATURE_WARMUP, channelIndex, computeFeatures, fitStats, lastRowWind
 // [FEATURE_WARMUP, k) only, then used for bars [k, k + every). Every value at bar t uses
 // closes ≤ t; the one bar of decision latency is the policy's (it reads bar t − 1).
 
-export const CLASSIFIERS = ['rv_threshold', 'hmm'] as const
+/** Nelder–Mead evaluations that refine the first Markov-switching fit past where EM slows down. */
+const MS_POLISH_EVALUATIONS = 400
+
+export const CLASSIFIERS = ['rv_threshold', 'hmm', 'bocpd', 'markov_switching'] as const
 export type BaselineClassifier = (typeof CLASSIFIERS)[number]
 
 /**
@@ -37,6 +42,10 @@ export interface InferenceOptions {
   hmmRefitIterations: number
   rvTemperature: number
   oodPercentile: number
+  bocpd: BocpdOptions
+  /** EM iterations of the first Markov-switching fit (then polished), and of each warm-started refit. */
+  msIterations: number
+  msRefitIterations: number
   /** True labels of the training bars, when known (synthetic): the rv threshold is then supervised. */
   labels?: ArrayLike<number>
 }
@@ -49,7 +58,10 @@ export const DEFAULT_INFERENCE: Omit<InferenceOptions, 'classifier' | 'labels'> 
   hmmIterations: 30,
   hmmRefitIterations: 3,
   rvTemperature: 0.25,
-  oodPercentile: 99.9
+  oodPercentile: 99.9,
+  bocpd: DEFAULT_BOCPD,
+  msIterations: 100,
+  msRefitIterations: 3
 }
 
 /** NumPy's default (linear) percentile. */
@@ -83,6 +95,11 @@ export function walkForwardInference(closes: ArrayLike<number>, options: Inferen
   const returns = new Float64Array(n)
   for (let t = 0; t < n; t++) returns[t] = features[t * F]!
   let hmm: GaussianHmm | null = null
+  let ms: MarkovSwitching | null = null
+  // BOCPD runs forward once: a refit changes the prior of new segments and the read-out
+  // threshold, never the bars already absorbed.
+  let bocpd: OnlineBocpd | null = null
+  let absorbed = 1
   for (let k = o.start; k < n; k += o.every) {
     refits.push(k)
     const end = Math.min(n, k + o.every)
@@ -104,10 +121,25 @@ export function walkForwardInference(closes: ArrayLike<number>, options: Inferen
       for (let t = 0; t < end; t++) x[t] = z[t * F + vol]!
       const fit = fitRvThreshold(x, firstRow, k, o.labels, o.rvTemperature)
       for (let t = k; t < end; t++) pStable[t] = rvPStable(x[t]!, fit)
-    } else {
+    } else if (o.classifier === 'hmm') {
       hmm = hmm === null ? fitHmm(returns, 1, k, o.hmmIterations) : fitHmm(returns, 1, k, o.hmmRefitIterations, hmm)
       const stress = hmmFilterStress(hmm, returns, 1, end)
       for (let t = k; t < end; t++) pStable[t] = 1 - stress[t - 1]!
+    } else if (o.classifier === 'bocpd') {
+      const readout = fitBocpdReadout(returns, 1, k, o.labels)
+      if (bocpd === null) bocpd = new OnlineBocpd(o.bocpd, readout.prior)
+      else bocpd.setPrior(readout.prior)
+      for (; absorbed < k; absorbed++) bocpd.step(returns[absorbed]!)
+      for (let t = k; t < end; t++, absorbed++) {
+        bocpd.step(returns[t]!)
+        pStable[t] = 1 - bocpd.pVarianceAbove(readout.threshold)
+      }
+    } else {
+      // bar 1 is the first return, so the regression's first observation (with its lag) is bar 2
+      ms = ms === null ? fitMarkovSwitching(returns, 2, k, o.msIterations, undefined, MS_POLISH_EVALUATIONS) : fitMarkovSwitching(returns, 2, k, o.msRefitIterations, ms)
+      const stress = new Float64Array(end - 2)
+      hamiltonFilter(ms, returns, 2, end, stress)
+      for (let t = k; t < end; t++) pStable[t] = 1 - stress[t - 2]!
     }
   }
   return { classifier: o.classifier, pStable, oodDistance, oodRadius, refits: Int32Array.from(refits) }

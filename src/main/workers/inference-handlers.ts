@@ -9,6 +9,7 @@ import { modelsDir, reportRegimes } from '../inference/classify-series'
 import { planLab } from '../labs/execute'
 import type { HestonRegimeConfig } from '../labs/heston-regime/config'
 import { compareOnSeeds } from '../inference/regime-compare'
+import { compareOnLabSeries, labSeriesFor } from '../inference/lab-regime-compare'
 import { regimeInputFromReport } from '../runs/run-inputs'
 import type { ServiceHandlers } from '../services/protocol'
 
@@ -51,11 +52,14 @@ export const inferenceHandlers: ServiceHandlers<InferenceMethods> = {
   // The classifier comparison runs here: it needs the model's session for every held-out path.
   'inference.compare': async (request, ctx) => {
     const [model, status] = await Promise.all([regimeModelOnce(), selectOnce()])
-    const base = planLab({ task: 'lab', lab: 'heston-regime', preset: request.preset, overrides: request.overrides }).config as HestonRegimeConfig
     const seeds = Array.from({ length: request.seeds }, (_, i) => request.seedFrom + i)
     const runModel = async (closes: Float64Array) =>
       regimeInputFromReport(reportRegimes(await model.classify(closes), closes.length, null, model.card, status.provider, status.summary))
-    const rows = await compareOnSeeds(base, seeds, runModel, (done, total) => ctx.emit('progress', { done, total }))
-    return { preset: request.preset, seeds, executionProvider: status.provider, model: { name: model.card.name, sha256: model.card.onnx.sha256 }, rows }
+    const progress = (done: number, total: number): void => ctx.emit('progress', { done, total })
+    const rows =
+      request.lab === 'heston-regime'
+        ? await compareOnSeeds(planLab({ task: 'lab', lab: 'heston-regime', preset: request.preset, overrides: request.overrides }).config as HestonRegimeConfig, seeds, runModel, progress)
+        : (await compareOnLabSeries(labSeriesFor(request.lab, request.preset, request.overrides), seeds, runModel, progress)).map((row) => ({ ...row, sortino: null }))
+    return { lab: request.lab, preset: request.preset, seeds, executionProvider: status.provider, model: { name: model.card.name, sha256: model.card.onnx.sha256 }, rows }
   }
 }

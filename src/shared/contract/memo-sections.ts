@@ -117,7 +117,7 @@ function actionTotals(f: MemoFacts): Record<string, number> {
   return totals
 }
 
-function factsFor(id: MemoFieldId, f: MemoFacts): FactBlock[] {
+export function factsFor(id: MemoFieldId, f: MemoFacts): FactBlock[] {
   switch (id) {
     case 'mechanism': {
       const blocks: FactBlock[] = [
@@ -223,9 +223,16 @@ function factsFor(id: MemoFieldId, f: MemoFacts): FactBlock[] {
         table('Cost by regime', ['regime', 'cost', 'cost per step'], f.regimePnl.map((r) => [r.regime, formatFact(r.cost), formatFact(r.steps > 0 ? r.cost / r.steps : null)]))
       ]
     case 'fundingMargin': {
+      // Carry and funding earned book as P&L components; funding paid and liquidation losses as costs.
       const funding = f.pnlComponents.filter((c) => /carry|fund|basis|margin|rebate/i.test(c))
-      if (funding.length === 0) return [{ kind: 'text', text: `The lab books no carry, funding or margin P&L component; its components are: ${sentenceList(f.pnlComponents)}.` }]
-      return [table('Carry and funding P&L by regime', ['component', ...f.regimes], funding.map((c) => [c, ...f.regimePnl.map((r) => formatFact(r.pnlByComponent[c] ?? 0))]))]
+      const costs = f.costs.components.filter((c) => /fund|margin|liquidat/i.test(c.name))
+      if (funding.length === 0 && costs.length === 0) {
+        return [{ kind: 'text', text: `The lab books no carry, funding or margin P&L component and no funding, margin or liquidation cost; its P&L components are: ${sentenceList(f.pnlComponents)}.` }]
+      }
+      const blocks: FactBlock[] = []
+      if (funding.length > 0) blocks.push(table('Carry and funding P&L by regime', ['component', ...f.regimes], funding.map((c) => [c, ...f.regimePnl.map((r) => formatFact(r.pnlByComponent[c] ?? 0))])))
+      if (costs.length > 0) blocks.push(table('Funding, margin and liquidation costs', ['component', 'total', 'share of all costs'], costs.map((c) => [c.name, formatFact(c.total), formatShare(c.share)])))
+      return blocks
     }
     case 'correlation': {
       const blocks: FactBlock[] = [

@@ -41,6 +41,8 @@ export type RegimeReport = z.infer<typeof RegimeReport>
 
 /** The classifiers compared on held-out seeds (spec §4.8–4.9), each driving the same strategy. */
 export const RegimeCompareRequest = z.strictObject({
+  /** The lab whose price series is classified: the model's home lab runs its own strategy; any other, the long/flat rule on its series. */
+  lab: z.string().min(1).max(64).default('heston-regime'),
   preset: z.enum(['faithful', 'corrected'], { error: 'must be "faithful" or "corrected"' }).default('corrected'),
   /** First held-out seed; the model was trained on seeds below 3000 (see its card). */
   seedFrom: z.int({ error: 'must be a whole number' }).min(0, { error: 'must be ≥ 0' }).max(0xffff_fff0, { error: 'must be < 2^32 − 16' }).default(3000),
@@ -50,7 +52,7 @@ export const RegimeCompareRequest = z.strictObject({
 
 const nullableNumber = z.number().nullable()
 export const RegimeCompareRow = z.strictObject({
-  classifier: z.enum(['ssm', 'rv_threshold', 'hmm']),
+  classifier: z.enum(['ssm', 'rv_threshold', 'hmm', 'bocpd', 'markov_switching']),
   accuracy: nullableNumber,
   f1_stress: nullableNumber,
   mean_time_to_detection: nullableNumber,
@@ -61,11 +63,16 @@ export const RegimeCompareRow = z.strictObject({
   sortino: nullableNumber,
   sharpe: nullableNumber,
   max_drawdown: nullableNumber,
-  total_return: nullableNumber
+  total_return: nullableNumber,
+  /** Only on other labs' series (the long/flat rule): the 10-bar paranoia cost, the Brier score, the share of bars stood aside out of distribution. */
+  paranoia_cost_10: nullableNumber.optional(),
+  brier: nullableNumber.optional(),
+  ood_share: nullableNumber.optional()
 })
 export type RegimeCompareRow = z.infer<typeof RegimeCompareRow>
 
 export const RegimeComparison = z.strictObject({
+  lab: z.string(),
   preset: z.string(),
   seeds: z.array(z.int()),
   executionProvider: z.string(),

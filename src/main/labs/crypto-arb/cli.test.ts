@@ -43,12 +43,23 @@ describe('mechanica run crypto-arb', () => {
     expect(out.actions).toEqual({ execute_arb: 0 })
   })
 
+  it('a scenario profile runs by name (perpetuals_high_leverage: 480 ticks, the session report’s names)', async () => {
+    const { code, stdout } = await mechanica('run', 'crypto-arb', '--preset', 'perpetuals_high_leverage', '--seed', '42', '--json')
+    expect(code).toBe(0)
+    const out = JSON.parse(stdout) as { metrics: Record<string, number | null> }
+    expect(Object.keys(out.metrics)).toEqual(METRIC_KEYS)
+    expect(out.metrics.ticks).toBe(480)
+    expect(out.metrics.trades).toBe(40)
+  })
+
   it('refuses a bad config in one line naming the field, before anything is stored', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'mechanica-crypto-cli-')), 'runs.db')
     const cases: Array<[string, string]> = [
       ['exchanges.nexus.taker_fee_bps=-1', 'exchanges.nexus.taker_fee_bps: must be ≥ 0'],
       ['exchanges.drift.min_order_usd=300000', 'exchanges.drift.min_order_usd: must be ≤ max_order_usd'],
-      ['exchanges.kraken.taker_fee_bps=1', 'exchanges: unknown key "kraken"']
+      ['exchanges.kraken.taker_fee_bps=1', 'exchanges: unknown key "kraken"'],
+      ['exchanges.nexus.maintenance_margin=0.5', 'exchanges.nexus.maintenance_margin: must be ≤ margin_requirement'],
+      ['scenarios.perpetuals.funding_interval_minutes=-8', 'scenarios.perpetuals.funding_interval_minutes: must be > 0']
     ]
     for (const [set, message] of cases) {
       const { code, stderr } = await mechanica('run', 'crypto-arb', '--set', set, '--db', db, '--json')

@@ -49,4 +49,23 @@ describe('crypto-arb config', () => {
     expect(problems({ 'policy.kind': 'llm' })).toEqual([{ path: 'policy.kind', message: 'must be "top_opportunity" or "none" (got "llm")' }])
     expect(problems({ 'corrections.residual_inventory': 'sold' }, 'corrected')).toEqual([{ path: 'corrections.residual_inventory', message: 'must be "ignored" or "unwound" (got "sold")' }])
   })
+
+  it('refuses a maintenance margin above the initial margin, a negative funding interval and combined transfers and perpetuals', () => {
+    expect(problems({ 'exchanges.citadel.maintenance_margin': 0.05 })).toEqual([{ path: 'exchanges.citadel.maintenance_margin', message: 'must be ≤ margin_requirement (0.03)' }])
+    expect(problems({ 'scenarios.perpetuals.funding_interval_minutes': -480 })).toEqual([{ path: 'scenarios.perpetuals.funding_interval_minutes', message: 'must be > 0 (got -480)' }])
+    expect(problems({ 'scenarios.perpetuals.leverage': 0 })).toEqual([{ path: 'scenarios.perpetuals.leverage', message: 'must be > 0 (got 0)' }])
+    expect(problems({ 'scenarios.perpetuals.enabled': true }, 'corrected')).toEqual([{ path: 'scenarios.transfer_delay.enabled', message: 'cannot be combined with perpetuals (perpetual legs transfer nothing)' }])
+    expect(problems({ 'scenarios.venue_downtime.mean_outage_minutes': 0 })).toEqual([{ path: 'scenarios.venue_downtime.mean_outage_minutes', message: 'must be > 0 (got 0)' }])
+    expect(problems({ 'scenarios.outages': true })).toEqual([{ path: 'scenarios', message: 'unknown key "outages"' }])
+  })
+
+  it('the corrected preset switches on the residual unwind, the transfer delay, the position-limit headroom and the venue outages, and nothing else', () => {
+    const faithful = resolveLabConfig(cryptoArbLab, 'faithful', {})
+    const corrected = resolveLabConfig(cryptoArbLab, 'corrected', {})
+    expect(faithful.scenarios.transfer_delay.enabled || faithful.scenarios.venue_downtime.enabled || faithful.scenarios.perpetuals.enabled).toBe(false)
+    expect(corrected.corrections.residual_inventory).toBe('unwound')
+    expect([corrected.scenarios.transfer_delay.enabled, corrected.scenarios.venue_downtime.enabled, corrected.scenarios.perpetuals.enabled]).toEqual([true, true, false])
+    expect(corrected.risk.max_position_pct).toBe(0.1)
+    expect({ ...corrected, corrections: faithful.corrections, scenarios: faithful.scenarios, risk: faithful.risk }).toEqual(faithful)
+  })
 })

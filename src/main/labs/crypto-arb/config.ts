@@ -23,6 +23,10 @@ const EXCHANGE_TABLE: Record<Venue, ExchangeRow> = {
 
 export const VENUE_NAMES: Record<Venue, string> = Object.fromEntries(VENUES.map((v) => [v, EXCHANGE_TABLE[v][0]])) as Record<Venue, string>
 
+// Not in the notebook: the perpetuals scenario's funding rate per venue, bps per funding interval
+// (8 h by default). The workstation's values, typical of perpetual venues — not the book's.
+const FUNDING_BPS: Record<Venue, number> = { nexus: 1.0, vortex: 1.2, phantom: 2.5, citadel: 0.8, drift: 3.0 }
+
 const exchange = (v: Venue) => {
   const [, maker, taker, wdPct, wdFlat, minOrder, maxOrder, latMean, latStd, slip, uptime, settle, margin, maint, maxLev, spreadMult] = EXCHANGE_TABLE[v]
   return z
@@ -41,10 +45,12 @@ const exchange = (v: Venue) => {
       margin_requirement: probability().default(margin).meta({ description: 'Initial margin on the buy leg (risk gate)', unit: 'fraction' }),
       maintenance_margin: probability().default(maint).meta({ description: 'Maintenance margin (unused by the notebook; the funding scenario liquidates below it)', unit: 'fraction' }),
       max_leverage: positive().default(maxLev).meta({ description: 'Largest leverage (unused by the notebook)', unit: '×' }),
-      spread_multiplier: positive().default(spreadMult).meta({ description: 'Scales the venue’s quoted spread and deviation innovations', unit: '×' })
+      spread_multiplier: positive().default(spreadMult).meta({ description: 'Scales the venue’s quoted spread and deviation innovations', unit: '×' }),
+      funding_rate_bps: num().default(FUNDING_BPS[v]).meta({ description: 'Perpetual funding per funding interval, paid by longs to shorts when positive (perpetuals scenario only; not the book’s)', unit: 'bps' })
     })
     .superRefine((e, ctx) => {
       if (e.min_order_usd > e.max_order_usd) ctx.addIssue({ code: 'custom', path: ['min_order_usd'], message: `must be ≤ max_order_usd (${e.max_order_usd})` })
+      if (e.maintenance_margin > e.margin_requirement) ctx.addIssue({ code: 'custom', path: ['maintenance_margin'], message: `must be ≤ margin_requirement (${e.margin_requirement})` })
     })
     .prefault({})
 }
@@ -102,6 +108,35 @@ const Corrections = z
   })
   .prefault({})
 
+// Scenarios (not in the notebook): each switch changes the desk's world, never the notebook's draws.
+const Scenarios = z
+  .strictObject({
+    venue_downtime: z
+      .strictObject({
+        enabled: z.boolean().default(false).meta({ description: 'Whole venues go down for outages (a two-state chain per venue, its own generator); a down venue has no quotes and takes no orders' }),
+        mean_outage_minutes: positive().default(15).meta({ description: 'Mean outage length; the chance of going down is set so each venue is up a fraction uptime_probability of the time', unit: 'minutes' })
+      })
+      .prefault({}),
+    transfer_delay: z
+      .strictObject({
+        enabled: z.boolean().default(false).meta({ description: 'Coins bought on one venue travel to the sell venue (buy venue’s settlement_time_minutes + the asset’s network confirmation + the sell venue’s settlement) before the sell leg can execute' })
+      })
+      .prefault({}),
+    perpetuals: z
+      .strictObject({
+        enabled: z.boolean().default(false).meta({ description: 'Trade the spread as perpetual futures: long on the buy venue, short on the sell venue, margined per venue, held hold_minutes; funding accrues and a venue whose equity falls below maintenance is liquidated' }),
+        leverage: positive().default(5).meta({ description: 'Leverage on each leg (capped by the venue’s max_leverage; margin at least margin_requirement)', unit: '×' }),
+        hold_minutes: whole().min(1, { error: 'must be ≥ 1' }).default(30).meta({ description: 'Minutes a pair is held before both legs close at the venues’ books', unit: 'minutes' }),
+        funding_interval_minutes: positive().default(480).meta({ description: 'Funding interval of the venues’ funding_rate_bps (accrued pro rata every one-minute tick)', unit: 'minutes' }),
+        liquidation_fee_pct: probability().default(0.005).meta({ description: 'Liquidation penalty on the liquidated notional', unit: 'fraction' })
+      })
+      .prefault({})
+  })
+  .superRefine((s, ctx) => {
+    if (s.transfer_delay.enabled && s.perpetuals.enabled) ctx.addIssue({ code: 'custom', path: ['transfer_delay', 'enabled'], message: 'cannot be combined with perpetuals (perpetual legs transfer nothing)' })
+  })
+  .prefault({})
+
 export const CryptoArbConfigSchema = z.strictObject({
   seed: legacySeed(42),
   exchanges: Exchanges.prefault({}),
@@ -109,7 +144,8 @@ export const CryptoArbConfigSchema = z.strictObject({
   session: Session,
   policy: Policy,
   market: Market,
-  corrections: Corrections
+  corrections: Corrections,
+  scenarios: Scenarios
 })
 export type CryptoArbConfig = z.infer<typeof CryptoArbConfigSchema>
 export type ExchangeConfig = CryptoArbConfig['exchanges'][Venue]
@@ -119,8 +155,29 @@ export const CRYPTO_ARB_CORRECTIONS = {
     id: 'residual_inventory',
     title: 'A one-legged trade unwinds its inventory',
     why: 'When the sell leg is rejected the notebook books −fee_buy and forgets the coins it bought (spec §2.2 quirk). Corrected (corrections.residual_inventory = "unwound"): the bought quantity is sold back on the buy venue at its bid less the venue’s impact, with a taker fee; the loss is booked as slippage and fees.'
+  },
+  transferDelay: {
+    id: 'transfer_delay',
+    title: 'Coins take time to reach the sell venue',
+    why: 'The notebook books both legs at once, as if the coins bought on one venue were already on the other, and never reads settlement_time_minutes (CELL 2). Corrected (scenarios.transfer_delay.enabled): the coins travel for the buy venue’s settlement time + the asset’s network confirmation + the sell venue’s settlement time, marked at the consensus price, and are sold on arrival at the sell venue’s bid less impact; the buy venue’s balance is short of them meanwhile.'
+  },
+  positionLimit: {
+    id: 'position_limit',
+    title: 'The position limit leaves room above the scanner’s size cap',
+    why: 'The RiskManager’s 5 % of cash (CELL 5) equals the scanner’s $50,000 size cap (CELL 6) at the initial $1,000,000, so after the first dollar of loss — or of fees paid while a round trip is still open — every capped trade is refused for the rest of the session. Corrected: risk.max_position_pct = 0.10.'
+  },
+  venueDowntime: {
+    id: 'venue_downtime',
+    title: 'A venue that is down is down for a while',
+    why: 'The notebook draws each quote’s availability independently every tick (CELL 3), so an outage never lasts and never takes a whole venue. Corrected (scenarios.venue_downtime.enabled): each venue follows a two-state chain up a fraction uptime_probability of the time with outages of mean_outage_minutes on average, drawn from its own generator (the notebook’s draws are untouched); a down venue has no quotes and takes no orders.'
   }
 } as const satisfies Record<string, CorrectionNote>
+
+const CORRECTED = {
+  corrections: { residual_inventory: 'unwound' },
+  risk: { max_position_pct: 0.1 },
+  scenarios: { transfer_delay: { enabled: true }, venue_downtime: { enabled: true } }
+}
 
 export const CRYPTO_ARB_PRESETS: Readonly<Record<'faithful' | 'corrected', PresetDefinition>> = {
   faithful: {
@@ -129,26 +186,47 @@ export const CRYPTO_ARB_PRESETS: Readonly<Record<'faithful' | 'corrected', Prese
     corrections: []
   },
   corrected: {
-    description: 'The notebook with a one-legged trade’s inventory unwound at the buy venue instead of forgotten.',
-    overrides: { corrections: { residual_inventory: 'unwound' } },
+    description: 'The notebook with a one-legged trade’s inventory unwound, coins that travel between venues before they can be sold, a position limit above the scanner’s size cap, and venue outages that last.',
+    overrides: CORRECTED,
     corrections: Object.values(CRYPTO_ARB_CORRECTIONS)
   }
 }
 
 const allVenues = (fields: Record<string, number>) => Object.fromEntries(VENUES.map((v) => [v, fields]))
 
-/** Named scenarios (spec §2.4): thin edges, with and without latency. */
+/** Thin edges (spec §2.4): venue biases and deviations of a few bps, so spreads sit just above the costs. */
+export const THIN_EDGES = { bias_sigma: 0.0005, innovation_sigma: 0.0005, deviation_init_sigma: 0.0005, dislocation_mean: 0.002 } as const
+/** No latency: every venue at the 1 ms floor with no jitter (the scanner's latency cost and the fill's drift vanish). */
+export const NO_LATENCY = allVenues({ latency_ms_mean: 0, latency_ms_std: 0 })
+
+/** The corrected position limit (CRYPTO_ARB_CORRECTIONS.positionLimit), which the open-inventory scenarios need to keep trading after fees are paid. */
+const HEADROOM = { max_position_pct: 0.1 }
+
+/** Named scenarios (spec §2.4). */
 export const CRYPTO_ARB_PROFILES: Readonly<Record<string, ProfileDefinition>> = {
   thin_edges: {
-    description: 'Bias σ 3 bps, innovation 2 bps, initial deviation 2 bps, dislocations of 4 bps: visible spreads of a few bps that fees, slippage and latency eat.',
-    overrides: { market: { bias_sigma: 0.0003, innovation_sigma: 0.0002, deviation_init_sigma: 0.0002, dislocation_mean: 0.0004 } }
+    description: 'Venue bias σ 5 bps, AR(1) innovation 5 bps (× the venue multiplier), dislocations of 20 bps: the scanner still finds spreads above its cost estimate, and realized slippage and latency drift eat them.',
+    overrides: { market: THIN_EDGES }
   },
   thin_edges_no_latency: {
-    description: 'Thin edges with every venue at 1 ms latency (the floor): what latency alone costs on thin edges.',
-    overrides: {
-      market: { bias_sigma: 0.0003, innovation_sigma: 0.0002, deviation_init_sigma: 0.0002, dislocation_mean: 0.0004 },
-      exchanges: allVenues({ latency_ms_mean: 0, latency_ms_std: 0 })
-    }
+    description: 'Thin edges with every venue at the 1 ms latency floor: what latency alone costs on thin edges.',
+    overrides: { market: THIN_EDGES, exchanges: NO_LATENCY }
+  },
+  transfer_delay: {
+    description: 'Coins bought on one venue are in transit (settlement + network confirmation) before they can be sold on the other.',
+    overrides: { risk: HEADROOM, scenarios: { transfer_delay: { enabled: true } } }
+  },
+  venue_outages: {
+    description: 'Whole venues go down for outages of 15 minutes on average, up a fraction uptime_probability of the time.',
+    overrides: { scenarios: { venue_downtime: { enabled: true } } }
+  },
+  perpetuals: {
+    description: 'The spread traded as perpetual futures at 5× (long on the buy venue, short on the sell venue), held 30 minutes, with funding and per-venue margin.',
+    overrides: { risk: HEADROOM, scenarios: { perpetuals: { enabled: true } } }
+  },
+  perpetuals_high_leverage: {
+    description: 'Perpetual pairs at 50× (each venue’s max_leverage caps it) held 4 hours over an 8-hour session: the hedged pair is margined venue by venue, so one venue liquidates while the other gains.',
+    overrides: { risk: HEADROOM, session: { num_ticks: 480 }, scenarios: { perpetuals: { enabled: true, leverage: 50, hold_minutes: 240 } } }
   }
 }
 
@@ -160,7 +238,10 @@ export function cryptoArbStressMenu(config: CryptoArbConfig): StressVariant[] {
     { name: 'latency ×5', overrides: each((e) => ({ latency_ms_mean: e.latency_ms_mean * 5, latency_ms_std: e.latency_ms_std * 5 })) },
     { name: 'slippage coefficients tripled', overrides: each((e) => ({ slippage_coefficient: e.slippage_coefficient * 3 })) },
     { name: 'minimum edge 100 bps', overrides: { 'risk.min_spread_bps': Math.max(config.risk.min_spread_bps, 100) } },
-    { name: 'thin edges', overrides: { 'market.bias_sigma': 0.0003, 'market.innovation_sigma': 0.0002, 'market.deviation_init_sigma': 0.0002, 'market.dislocation_mean': 0.0004 } },
+    { name: 'thin edges', overrides: Object.fromEntries(Object.entries(THIN_EDGES).map(([k, x]) => [`market.${k}`, x])) },
+    { name: 'coins in transit', overrides: { 'scenarios.transfer_delay.enabled': true } },
+    { name: 'venue outages', overrides: { 'scenarios.venue_downtime.enabled': true } },
+    { name: 'perpetuals at 50×', overrides: { 'scenarios.perpetuals.enabled': true, 'scenarios.perpetuals.leverage': 50, 'scenarios.transfer_delay.enabled': false } },
     { name: 'fees and latency together', overrides: each((e) => ({ taker_fee_bps: e.taker_fee_bps * 2, latency_ms_mean: e.latency_ms_mean * 5 })) }
   ]
 }

@@ -1,7 +1,9 @@
 import { actionCounts, type LabReport, type LabRun } from '../../engine/kernel'
 import { npSum } from '../common/numpy'
 import { VENUES, type CryptoArbConfig } from './config'
-import { ASSETS, INITIAL_CAPITAL, type CryptoMarket } from './market'
+import { INITIAL_CAPITAL } from './desk'
+import type { CryptoMarket } from './market'
+import { ASSETS, NV } from './price-engine'
 
 // The session report (CELL 8's summary and CELL 10's stats) under the notebook's names, unrounded,
 // from the desk (the notebook's PortfolioState arithmetic). profit_factor and sharpe follow CELL 10's
@@ -60,7 +62,7 @@ export function cryptoArbReport(run: LabRun<CryptoMarket>, config: CryptoArbConf
         scanner_avg_opps: m.preSession.avgOpps
       },
       scanner: { avg_opps_per_tick: n > 0 ? sumCount / n : 0, opp_counts: Array.from(m.oppCount.subarray(0, n)), best_net_bps: Array.from(m.bestNet.subarray(0, n)) },
-      costs: { fees: d.fees, slippage: d.slippage, withdrawal: d.withdrawal, all_in_cost_bps: ((d.fees + d.slippage + d.withdrawal) / Math.max(volume, 1)) * 10000 },
+      costs: { fees: d.fees, slippage: d.slippage, withdrawal: d.withdrawal, funding: d.funding, liquidation: d.liquidation, all_in_cost_bps: ((d.fees + d.slippage + d.withdrawal + d.funding + d.liquidation) / Math.max(volume, 1)) * 10000 },
       risk: { checks: d.checks.length, rejected: d.checks.filter((c) => !c.ok).length, reasons: d.checks.filter((c) => !c.ok).map((c) => c.reason) },
       trades: d.tradeLog.map((t) => ({
         step: t.step,
@@ -81,7 +83,36 @@ export function cryptoArbReport(run: LabRun<CryptoMarket>, config: CryptoArbConf
         sell_status: t.sellOrder.status
       })),
       action: { counts: actionCounts(run.actions, run.columns.action) },
+      scenarios: scenarioTelemetry(m, n),
       baseline: config.policy.kind === 'top_opportunity' ? 'workstation baseline (not the book’s): top opportunity at its optimal size' : 'none: the notebook with its LLM unreachable'
     }
+  }
+}
+
+/** What the scenarios changed (null where a scenario is off): outages, coins in transit, perpetual margin, funding and liquidations. */
+function scenarioTelemetry(m: CryptoMarket, n: number): Record<string, unknown> {
+  const d = m.desk
+  const s = m.scenario
+  const upFraction: Record<string, number> = {}
+  for (let v = 0; v < NV; v++) {
+    let up = 0
+    for (let t = 0; t < n; t++) up += m.venueUp[t * NV + v]!
+    upFraction[VENUES[v]!] = n > 0 ? up / n : 1
+  }
+  return {
+    venue_downtime: m.outages === null ? null : { up_fraction: upFraction },
+    transfer_delay:
+      s === null || s.kind !== 'transit' ? null : { in_transit_usd: Array.from(s.transitUsd.subarray(0, n)), usd_minutes_in_transit: s.transitUsdMinutes, waiting_cost_usd: s.transitCost, still_in_transit: s.lots.length },
+    perpetuals:
+      s === null || s.kind !== 'perp'
+        ? null
+        : {
+            notional_usd: Array.from(s.perpNotional.subarray(0, n)),
+            margin_used_usd: Array.from(s.marginUsed.subarray(0, n)),
+            funding_paid: d.funding,
+            liquidation_losses: d.liquidation,
+            liquidations: s.liquidationEvents.map((e) => ({ step: e.step, venue: VENUES[e.venue], notional: e.notional, equity: e.equity, maintenance: e.maintenance, loss: e.loss })),
+            open_pairs: s.lots.length
+          }
   }
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { resolveLabConfig, runCollected } from '../../engine/kernel'
 import { cryptoArbLab } from './lab'
-import { NA, NM, PRE_SESSION_TICKS } from './market'
+import { PRE_SESSION_TICKS } from './market'
+import { NA, NM } from './price-engine'
 import { runFixtures } from './test-fixtures'
 
 // The explorer's surface view simulates the market from the config and asks lab.surface(market, t)

@@ -1,6 +1,7 @@
 import type { Surface } from '../../engine/kernel'
 import { VENUES, type CryptoArbConfig } from './config'
-import { ASSETS, NA, NM, type CryptoMarket } from './market'
+import type { CryptoMarket } from './market'
+import { ASSETS, NA, NM, NV } from './price-engine'
 import { replayTo } from './replay'
 
 // The venue × asset grid at a session step (book ch.1 L1082–1090; notebook CELL 3's market_data):
@@ -28,7 +29,14 @@ export function venueSurface(m: CryptoMarket, t: number, _config: CryptoArbConfi
     values,
     features: [
       { name: 'opportunities', unit: 'count', description: 'Opportunities the scanner keeps (net ≥ 0.5 bps after fees, slippage, withdrawal and latency)', value: m.oppCount[n] ?? 0 },
-      { name: 'best net spread', unit: 'bps', description: 'Net spread of the top-ranked opportunity (0 when none)', value: m.bestNet[n] ?? 0 }
+      { name: 'best net spread', unit: 'bps', description: 'Net spread of the top-ranked opportunity (0 when none)', value: m.bestNet[n] ?? 0 },
+      { name: 'venues down', unit: 'count', description: 'Venues out for the whole tick (scenario venue_downtime; their quotes are not tradable)', value: venuesDown(m, n) }
     ]
   }
+}
+
+function venuesDown(m: CryptoMarket, n: number): number {
+  let down = 0
+  for (let v = 0; v < NV; v++) down += m.venueUp[n * NV + v] === 0 ? 1 : 0
+  return down
 }

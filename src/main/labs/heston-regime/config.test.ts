@@ -32,7 +32,7 @@ describe('heston-regime config', () => {
     // zod still runs the cross-key checks against the refused n_steps, so they report too
     expect(problems({ n_steps: 100 })).toContainEqual({ path: 'n_steps', message: 'must be at least 200 bars (got 100)' })
     expect(problems({ 'strategy.start_bar': 50 })).toEqual([{ path: 'strategy.start_bar', message: 'must be ≥ 102 (the Hurst warm-up + 2) (got 50)' }])
-    expect(problems({ 'classifier.kind': 'lstm' })[0]!.message).toMatch(/^must be "rv_threshold", "hmm" or "ssm"/)
+    expect(problems({ 'classifier.kind': 'lstm' })[0]!.message).toMatch(/^must be "rv_threshold", "hmm", "ssm", "bocpd" or "markov_switching"/)
     expect(problems({}, 'optimistic' as 'faithful')).toEqual([{ path: 'preset', message: 'must be "faithful" or "corrected" (got "optimistic")' }])
   })
 

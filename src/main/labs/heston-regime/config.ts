@@ -41,9 +41,17 @@ const Switching = z
 const Classifier = z
   .strictObject({
     // 'ssm': the shipped ONNX regime model, run by the inference service before the engine starts
-    kind: z.enum(['rv_threshold', 'hmm', 'ssm'], { error: 'must be "rv_threshold", "hmm" or "ssm"' }).default('rv_threshold').meta({ description: 'What reads P(stable): realised-vol threshold, two-state HMM (both walk-forward), or the shipped SSM (computed before the run)' }),
+    kind: z
+      .enum(['rv_threshold', 'hmm', 'ssm', 'bocpd', 'markov_switching'], { error: 'must be "rv_threshold", "hmm", "ssm", "bocpd" or "markov_switching"' })
+      .default('rv_threshold')
+      .meta({ description: 'What reads P(stable): realised-vol threshold, two-state HMM, Bayesian online change-point detection, Markov-switching regression (all walk-forward), or the shipped SSM (computed before the run)' }),
     hmm_iterations: whole().min(1, { error: 'must be ≥ 1' }).max(500, { error: 'must be ≤ 500' }).default(30).meta({ description: 'EM iterations of the first HMM fit', unit: 'iterations' }),
     hmm_refit_iterations: whole().min(0, { error: 'must be ≥ 0' }).max(100, { error: 'must be ≤ 100' }).default(3).meta({ description: 'EM iterations of each later refit, warm-started', unit: 'iterations' }),
+    // Adams & MacKay (2007): expected segment length (hazard 1/λ) and the run lengths kept
+    bocpd_hazard_bars: num().gt(1, { error: 'must be > 1' }).default(250).meta({ description: 'BOCPD: expected bars between change points (the hazard is its inverse)', unit: 'bars' }),
+    bocpd_max_run_length: whole().min(2, { error: 'must be ≥ 2' }).max(5000, { error: 'must be ≤ 5000' }).default(400).meta({ description: 'BOCPD: longest run length tracked; longer runs are pruned', unit: 'bars' }),
+    ms_iterations: whole().min(1, { error: 'must be ≥ 1' }).max(500, { error: 'must be ≤ 500' }).default(100).meta({ description: 'Markov-switching: EM iterations of the first maximum-likelihood fit', unit: 'iterations' }),
+    ms_refit_iterations: whole().min(0, { error: 'must be ≥ 0' }).max(100, { error: 'must be ≤ 100' }).default(3).meta({ description: 'Markov-switching: EM iterations of each later refit, warm-started', unit: 'iterations' }),
     rv_temperature: positive().default(0.25).meta({ description: 'Softness of the realised-vol P(stable): the logistic\'s temperature as a fraction of the training vol\'s sd', unit: 'fraction of sd' }),
     seq_len: whole().min(2, { error: 'must be ≥ 2' }).default(64).meta({ description: 'Window of the per-window z-score (normalisation "per_window_zscore")', unit: 'bars' }),
     // spec §5.4: the SafetyMonitor radius, 99.9th percentile of training distances (code)
@@ -174,6 +182,8 @@ export function hestonRegimeStressMenu(config: HestonRegimeConfig): StressVarian
     { name: 'costs doubled', overrides: { 'strategy.cost_per_flip': 2 * config.strategy.cost_per_flip } },
     { name: 'leverage 1.2× when P(stable) > 0.9 (the book\'s "if allowed")', overrides: { 'strategy.leverage_full': 1.2 } },
     { name: 'two-state HMM classifier', overrides: { 'classifier.kind': 'hmm' } },
+    { name: 'change-point classifier (BOCPD)', overrides: { 'classifier.kind': 'bocpd' } },
+    { name: 'Markov-switching classifier', overrides: { 'classifier.kind': 'markov_switching' } },
     { name: 'state-space regime model (ONNX)', overrides: { 'classifier.kind': 'ssm' } },
     { name: 'symmetric hysteresis (threshold 3)', overrides: { 'corrections.hysteresis': 'symmetric' } }
   ]

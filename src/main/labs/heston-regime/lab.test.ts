@@ -92,7 +92,7 @@ describe('heston-regime strategy (spec §5.2–5.4)', () => {
 
 describe('heston-regime lab through the kernel', () => {
   for (const preset of ['faithful', 'corrected'] as const) {
-    for (const kind of ['rv_threshold', 'hmm'] as const) {
+    for (const kind of ['rv_threshold', 'hmm', 'bocpd', 'markov_switching'] as const) {
       it(`${preset} / ${kind} runs deterministically (labResultsHash) with the decision latency of one bar`, async () => {
         const config = resolveLabConfig(hestonRegimeLab, preset, { seed: 8, 'classifier.kind': kind })
         const a = await runCollected(hestonRegimeLab, config)

@@ -173,6 +173,9 @@ export function classifyRegimes(path: HestonPath, features: Float64Array, c: Hes
       hmmIterations: c.classifier.hmm_iterations,
       hmmRefitIterations: c.classifier.hmm_refit_iterations,
       rvTemperature: c.classifier.rv_temperature,
+      bocpd: { hazardRunLength: c.classifier.bocpd_hazard_bars, maxRunLength: c.classifier.bocpd_max_run_length },
+      msIterations: c.classifier.ms_iterations,
+      msRefitIterations: c.classifier.ms_refit_iterations,
       oodPercentile: c.classifier.ood_percentile,
       labels: path.labels
     },

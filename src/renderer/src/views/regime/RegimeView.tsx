@@ -5,10 +5,10 @@ import type { ViewProps } from '../../app/views'
 import { useCommands } from '../../app/workspace'
 import { LineChart } from '../../charts/LineChart'
 import { formatInteger, shortHash } from '../../format/numbers'
-import { COMPARE_COLUMNS, bestByColumn, regimeSegments } from './regime-table'
+import { bestByColumn, regimeSegments, shownColumns } from './regime-table'
 import './regime.css'
 
-const CLASSIFIER_NAMES: Record<string, string> = { ssm: 'State-space model (ONNX)', rv_threshold: 'Realised-vol threshold', hmm: 'Two-state Gaussian HMM' }
+const CLASSIFIER_NAMES: Record<string, string> = { ssm: 'State-space model (ONNX)', rv_threshold: 'Realised-vol threshold', hmm: 'Two-state Gaussian HMM', bocpd: 'Change-point detection (BOCPD)', markov_switching: 'Markov-switching regression' }
 
 function formatCell(value: number | null, percent = false): string {
   if (value === null || !Number.isFinite(value)) return '—'
@@ -24,7 +24,7 @@ function labSource(lab: LabInfo | undefined): Source {
   return { kind: 'lab', lab: lab.id, preset: home?.preset ?? 'faithful', seed: String(home?.seed ?? lab.defaultSeed) }
 }
 
-/** Regime inference on any lab's price series or a CSV, and the SSM against both baselines on held-out seeds. */
+/** Regime inference on any lab's price series or a CSV, and the SSM against four baselines on held-out seeds of any such lab. */
 export function RegimeView({ state }: ViewProps) {
   const client = useClient()
   // Labs whose runs have a price series the model can read; the model's home lab first choice.
@@ -34,7 +34,8 @@ export function RegimeView({ state }: ViewProps) {
   const [report, setReport] = useState<RegimeReport | null>(null)
   const [classifyError, setClassifyError] = useState<string | null>(null)
   const [classifying, setClassifying] = useState(false)
-  const [compareSeeds, setCompareSeeds] = useState<{ preset: PresetName; seedFrom: number; seeds: number }>(() => ({
+  const [compareSeeds, setCompareSeeds] = useState<{ lab: string; preset: PresetName; seedFrom: number; seeds: number }>(() => ({
+    lab: home?.id ?? 'heston-regime',
     preset: home?.regimeModelHome?.preset ?? 'corrected',
     seedFrom: home?.regimeModelHome?.seed ?? 0,
     seeds: 5
@@ -94,6 +95,8 @@ export function RegimeView({ state }: ViewProps) {
   const bars = useMemo(() => (report ? Float64Array.from(report.pStable, (_, i) => report.firstBar + i) : null), [report])
   const segments = useMemo(() => (report ? regimeSegments(report.filtered, report.firstBar) : []), [report])
   const best = useMemo(() => (comparison ? bestByColumn(comparison.rows) : {}), [comparison])
+  const columns = useMemo(() => (comparison ? shownColumns(comparison.rows) : []), [comparison])
+  const compareHome = compareSeeds.lab === home?.id
   const stressBars = report ? report.filtered.filter((r) => r === 1).length : 0
 
   async function loadCsv(file: File) {
@@ -214,10 +217,21 @@ export function RegimeView({ state }: ViewProps) {
       <section className="panel regime-compare" aria-label="Classifier comparison">
         <h2>SSM against the baselines on held-out seeds</h2>
         <p className="muted">
-          Each classifier drives the same RegimeFilter strategy (hysteresis, sizing, guardrails, costs) through the engine on the same paths of the model's home lab
-          {home ? ` (${home.id})` : ''}; scores from the walk-forward start on.
+          {compareHome
+            ? `Each classifier drives the same RegimeFilter strategy (hysteresis, sizing, guardrails, costs) through the engine on the same paths of the model's home lab (${compareSeeds.lab}); scores from the walk-forward start on.`
+            : `Each classifier reads ${compareSeeds.lab}'s price series and is scored against its own regime labels; each drives the same long/flat rule (one bar of latency, 0.1% per flip, flat out of distribution). Sign-off: downside capture < 0.2, Sharpe > 1.5.`}
         </p>
         <div className="form-row">
+          <label>
+            lab
+            <select aria-label="Comparison lab" value={compareSeeds.lab} onChange={(e) => setCompareSeeds({ ...compareSeeds, lab: e.target.value })}>
+              {classifiable.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.id}
+                </option>
+              ))}
+            </select>
+          </label>
           <label>
             preset
             <select aria-label="Comparison preset" value={compareSeeds.preset} onChange={(e) => setCompareSeeds({ ...compareSeeds, preset: e.target.value as 'faithful' | 'corrected' })}>
@@ -250,11 +264,12 @@ export function RegimeView({ state }: ViewProps) {
         )}
         {comparison && (
           <>
+            <div className="table-scroll">
             <table className="compact regime-compare-table" aria-label="Classifier comparison table">
               <thead>
                 <tr>
                   <th>classifier</th>
-                  {COMPARE_COLUMNS.map((c) => (
+                  {columns.map((c) => (
                     <th key={c.key} className="num" title={`${c.better} is better`}>
                       {c.label}
                     </th>
@@ -266,7 +281,7 @@ export function RegimeView({ state }: ViewProps) {
                 {comparison.rows.map((row) => (
                   <tr key={row.classifier} data-classifier={row.classifier}>
                     <td>{CLASSIFIER_NAMES[row.classifier] ?? row.classifier}</td>
-                    {COMPARE_COLUMNS.map((c) => (
+                    {columns.map((c) => (
                       <td key={c.key} className={`num mono${best[c.key] === row.classifier ? ' best' : ''}`}>
                         {formatCell(row[c.key] as number | null, c.percent)}
                       </td>
@@ -278,8 +293,9 @@ export function RegimeView({ state }: ViewProps) {
                 ))}
               </tbody>
             </table>
+            </div>
             <p className="muted mono">
-              seeds {comparison.seeds[0]}–{comparison.seeds.at(-1)} · {comparison.preset} · SSM on {comparison.executionProvider.toUpperCase()} · model {shortHash(comparison.model.sha256, 12)}
+              {comparison.lab} · seeds {comparison.seeds[0]}–{comparison.seeds.at(-1)} · {comparison.preset} · SSM on {comparison.executionProvider.toUpperCase()} · model {shortHash(comparison.model.sha256, 12)}
             </p>
           </>
         )}

@@ -10,8 +10,17 @@ export const COMPARE_COLUMNS: ReadonlyArray<{ key: keyof RegimeCompareRow & stri
   { key: 'sortino', label: 'Sortino', better: 'higher' },
   { key: 'sharpe', label: 'Sharpe', better: 'higher' },
   { key: 'max_drawdown', label: 'max drawdown', better: 'lower', percent: true },
-  { key: 'total_return', label: 'total return', better: 'higher', percent: true }
+  { key: 'total_return', label: 'total return', better: 'higher', percent: true },
+  // other labs' series only (the long/flat rule)
+  { key: 'paranoia_cost_10', label: 'paranoia (10 bars)', better: 'lower', percent: true },
+  { key: 'brier', label: 'Brier', better: 'lower' },
+  { key: 'ood_share', label: 'OOD stood aside', better: 'lower', percent: true }
 ]
+
+/** The columns some row of this comparison fills (heston-regime's has Sortino; other labs' the calibration columns). */
+export function shownColumns(rows: readonly RegimeCompareRow[]): typeof COMPARE_COLUMNS {
+  return COMPARE_COLUMNS.filter((c) => rows.some((r) => typeof r[c.key] === 'number'))
+}
 
 /** For each column, the classifier with the best value (ties: the first); null when none is defined. */
 export function bestByColumn(rows: readonly RegimeCompareRow[]): Record<string, string | null> {

@@ -1,0 +1,186 @@
+import { findLab, planLab } from '../labs/execute'
+import { accuracy, downsideCapture, f1Stress, falseAlarmRate, maxDrawdownOf, paranoiaCost, sharpe, switchDetections } from '../regime/evaluation'
+import { FEATURE_WARMUP } from '../regime/features'
+import { filterSeries } from '../regime/filter'
+import { modelInference, type ModelRegimeOutput } from '../regime/model-output'
+import { CLASSIFIERS, DEFAULT_INFERENCE, walkForwardInference } from '../regime/walk-forward'
+import { COMPARED_CLASSIFIERS, type ComparedClassifier } from './regime-compare'
+
+// Every classifier on any lab's price series, scored against that lab's own calm/stress labels
+// on held-out seeds (issue 20 item 3). heston-regime has its own comparison through its lab
+// (regime-compare.ts); this one needs only a close series and labels, so it serves every lab
+// that declares a price series. Each classifier drives the same long/flat rule on the series
+// (the seed's sign-off: anchored walk-forward, one bar of latency, 0.1 % per flip).
+
+/** One lab series: closes and their true labels (0 calm, 1 stress). */
+export interface LabeledSeries {
+  closes: Float64Array
+  labels: Int8Array
+}
+
+export interface LabComparisonRow {
+  classifier: ComparedClassifier
+  accuracy: number | null
+  f1_stress: number | null
+  mean_time_to_detection: number | null
+  detected: number
+  switches: number
+  false_alarms_per_1000_stable_bars: number | null
+  downside_capture: number | null
+  sharpe: number | null
+  max_drawdown: number | null
+  total_return: number | null
+  /** Benchmark minus strategy over the first 10 bars of each recovery (spec §5.7), mean. */
+  paranoia_cost_10: number | null
+  /** Mean squared error of P(stress) = 1 − P(stable) against the label: calibration, lower is better. */
+  brier: number | null
+  /** Share of scored bars on which the classifier's input was outside its OOD radius, so the rule stood aside (flat). */
+  ood_share: number | null
+}
+
+/**
+ * A lab's price series and labels per seed, from a preset and overrides; refuses, naming the
+ * lab, one without a price series or without true labels.
+ */
+export function labSeriesFor(lab: string, preset: string, overrides: Record<string, unknown>): (seed: number) => LabeledSeries {
+  const priceSeries = findLab(lab).priceSeries
+  if (!priceSeries) throw new RangeError(`${lab} trades no single price series the regime model could read`)
+  return (seed) => {
+    const { closes, labels } = priceSeries.series(planLab({ task: 'lab', lab, preset, overrides, seed }).config)
+    if (!labels) throw new RangeError(`${lab}'s ${priceSeries.name} has no true regime labels to score against`)
+    return { closes, labels }
+  }
+}
+
+/** The seed's sign-off targets for the regime strategy (spec §5.7). */
+export const SIGN_OFF = { downsideCaptureBelow: 0.2, sharpeAbove: 1.5 } as const
+
+/** Fee per change of the long/flat position, and the decision latency in bars. */
+const COST_PER_FLIP = 0.001
+const LATENCY = 1
+const HYSTERESIS = 3
+
+/** The walk-forward start on a series of n bars: bar 1000 as the seed says, earlier on short series. */
+export function compareStart(n: number): number {
+  return Math.max(FEATURE_WARMUP + 2, Math.min(1000, Math.floor(0.4 * n)))
+}
+
+const mean = (xs: Array<number | null>): number | null => {
+  const ok = xs.filter((x): x is number => x !== null && Number.isFinite(x))
+  return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : null
+}
+
+/** P(stable) per bar from one classifier (NaN before its first fit), and whether each bar is out of distribution. */
+function readOut(classifier: ComparedClassifier, series: LabeledSeries, start: number, model: ModelRegimeOutput | null): { pStable: Float64Array; outside: Uint8Array } {
+  const inference =
+    classifier === 'ssm'
+      ? modelInference(model ?? fail('the regime model was not run on this series'), series.closes.length, start)
+      : walkForwardInference(series.closes, { ...DEFAULT_INFERENCE, classifier: CLASSIFIERS.find((c) => c === classifier)!, start, labels: series.labels })
+  const outside = Uint8Array.from(inference.oodDistance, (d, t) => (d > inference.oodRadius[t]! ? 1 : 0))
+  return { pStable: inference.pStable, outside }
+}
+
+function fail(message: string): never {
+  throw new Error(message)
+}
+
+/** Scores one classifier on one series: detection against the labels, and the long/flat rule it drives. */
+export function scoreOnSeries(pStable: Float64Array, series: LabeledSeries, start: number, outside?: Uint8Array): Record<keyof Omit<LabComparisonRow, 'classifier'>, number | null> {
+  const n = series.closes.length
+  const raw = new Int8Array(n)
+  for (let t = 0; t < n; t++) raw[t] = Number.isNaN(pStable[t]!) ? -1 : pStable[t]! < 0.5 ? 1 : 0
+  const filtered = filterSeries(raw, { threshold: HYSTERESIS })
+  const pred = Array.from(filtered.subarray(start), (s) => (s === 1 ? 1 : 0))
+  const truth = Array.from(series.labels.subarray(start))
+  const toStress = switchDetections(pred, truth).filter((d) => d.direction === 'to_stress')
+  const delays = toStress.map((d) => d.delay).filter((d): d is number => d !== null)
+  // long when the regime read at t − LATENCY was calm and in distribution; flat in confirmed
+  // stress, out of distribution (the rule stands aside rather than trade on a guess) and before
+  // the first fit
+  const strategy = new Float64Array(n - start)
+  const benchmark = new Float64Array(n - start)
+  const equity = new Float64Array(n - start)
+  let position = 0
+  let wealth = 1
+  let brier = 0
+  let scored = 0
+  let stoodAside = 0
+  for (let t = start; t < n; t++) {
+    const r = series.closes[t]! / series.closes[t - 1]! - 1
+    const read = filtered[t - LATENCY]!
+    const guess = outside?.[t - LATENCY] === 1
+    if (guess) stoodAside++
+    const next = read === 0 && !guess ? 1 : 0
+    if (!Number.isNaN(pStable[t]!)) {
+      brier += (1 - pStable[t]! - series.labels[t]!) ** 2
+      scored++
+    }
+    const cost = next !== position ? COST_PER_FLIP : 0
+    position = next
+    strategy[t - start] = position * r - cost
+    benchmark[t - start] = r
+    wealth *= 1 + strategy[t - start]!
+    equity[t - start] = wealth
+  }
+  return {
+    accuracy: accuracy(pred, truth),
+    f1_stress: f1Stress(pred, truth),
+    mean_time_to_detection: delays.length ? delays.reduce((a, b) => a + b, 0) / delays.length : null,
+    detected: delays.length,
+    switches: toStress.length,
+    false_alarms_per_1000_stable_bars: falseAlarmRate(pred, truth),
+    downside_capture: downsideCapture(strategy, benchmark, truth),
+    sharpe: sharpe(strategy),
+    max_drawdown: maxDrawdownOf(equity),
+    total_return: wealth - 1,
+    paranoia_cost_10: paranoiaCost(strategy, benchmark, truth, 10),
+    brier: scored ? brier / scored : null,
+    ood_share: n > start ? stoodAside / (n - start) : null
+  }
+}
+
+/**
+ * All classifiers on each series (one per held-out seed), averaged over the seeds; counts are
+ * summed. `runModel` gives the regime model's output on a series (in whichever process holds
+ * its session).
+ */
+export async function compareOnLabSeries(
+  seriesFor: (seed: number) => LabeledSeries,
+  seeds: readonly number[],
+  runModel: (closes: Float64Array) => Promise<ModelRegimeOutput>,
+  onSeed?: (done: number, total: number) => void
+): Promise<LabComparisonRow[]> {
+  const perSeed = new Map<ComparedClassifier, Array<ReturnType<typeof scoreOnSeries>>>(COMPARED_CLASSIFIERS.map((c) => [c, []]))
+  let done = 0
+  for (const seed of seeds) {
+    const series = seriesFor(seed)
+    const start = compareStart(series.closes.length)
+    const model = await runModel(series.closes)
+    for (const classifier of COMPARED_CLASSIFIERS) {
+      const { pStable, outside } = readOut(classifier, series, start, model)
+      perSeed.get(classifier)!.push(scoreOnSeries(pStable, series, start, outside))
+    }
+    onSeed?.(++done, seeds.length)
+  }
+  return COMPARED_CLASSIFIERS.map((classifier) => {
+    const rows = perSeed.get(classifier)!
+    const avg = (key: keyof ReturnType<typeof scoreOnSeries>): number | null => mean(rows.map((r) => r[key]))
+    const sum = (key: 'detected' | 'switches'): number => rows.reduce((a, r) => a + (r[key] ?? 0), 0)
+    return {
+      classifier,
+      accuracy: avg('accuracy'),
+      f1_stress: avg('f1_stress'),
+      mean_time_to_detection: avg('mean_time_to_detection'),
+      detected: sum('detected'),
+      switches: sum('switches'),
+      false_alarms_per_1000_stable_bars: avg('false_alarms_per_1000_stable_bars'),
+      downside_capture: avg('downside_capture'),
+      sharpe: avg('sharpe'),
+      max_drawdown: avg('max_drawdown'),
+      total_return: avg('total_return'),
+      paranoia_cost_10: avg('paranoia_cost_10'),
+      brier: avg('brier'),
+      ood_share: avg('ood_share')
+    }
+  })
+}

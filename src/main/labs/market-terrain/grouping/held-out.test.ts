@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { Xoshiro128 } from '../../../engine/rng'
+import { type MethodComparison, compareGrouping, twoRegimeSeries } from '.'
+
+// What each method measures on held-out data: fitted on seed 1's series, scored on seeds 2–6
+// (2-regime Gaussian switching, 2,520 bars × 6 features, the seed's durations as daily p_stay;
+// regime 1 is 1.5× wider). The figures are this code's measurements, pinned so a change that
+// moves them is seen; the seed's "K-means 99 %+ accuracy" (L2142) is a claim being tested here.
+
+function run(separation: number): Record<string, MethodComparison> {
+  const train = twoRegimeSeries(new Xoshiro128(1), { separation })
+  const heldOut = [2, 3, 4, 5, 6].map((s) => twoRegimeSeries(new Xoshiro128(s), { separation }))
+  const out = compareGrouping(train, heldOut, new Xoshiro128(99))
+  const byMethod = Object.fromEntries(out.map((m) => [m.method, m]))
+  console.log(`separation ${separation}:`, out.map((m) => `${m.method} acc ${m.meanAccuracy.toFixed(4)} online ${m.meanOnlineAccuracy.toFixed(4)} delay ${m.meanDelay.toFixed(1)} false ${m.meanFalseSwitches} λ ${m.lambda ?? '—'} run ${m.scores.map((s) => s.onlinePersistence.meanRunLength.toFixed(0)).join('/')}`).join(' | '))
+  return byMethod
+}
+
+describe('regime grouping on held-out seeds', () => {
+  it('separation 1σ: the jump model and the HMM find the regimes, K-means does not reach the claimed 99 %', () => {
+    const r = run(1)
+    // Measured (this code, seeds 1 | 2–6): jump 0.9982 (λ = 50, no false switch, online delay 12.2
+    // bars), HMM 0.9992 (online delay 1.6 bars, 2.8 false switches), K-means 0.8150 (378 false switches).
+    expect(r.jump!.lambda).toBe(50)
+    expect(r.jump!.meanAccuracy).toBeCloseTo(0.9982, 4)
+    expect(r.jump!.meanFalseSwitches).toBe(0)
+    expect(r.jump!.meanDelay).toBeCloseTo(12.2, 1)
+    expect(r.hmm!.meanAccuracy).toBeCloseTo(0.9992, 4)
+    expect(r.hmm!.meanDelay).toBeCloseTo(1.6, 1)
+    expect(r.kmeans!.meanAccuracy).toBeCloseTo(0.815, 4)
+    expect(r.kmeans!.meanAccuracy).toBeLessThan(0.99)
+    expect(r.kmeans!.meanFalseSwitches).toBeGreaterThan(100)
+  })
+
+  it('separation 2σ: K-means reaches 98 % but switches on noise; the persistent methods stay above 99.9 %', () => {
+    const r = run(2)
+    expect(r.kmeans!.meanAccuracy).toBeCloseTo(0.9826, 4)
+    expect(r.kmeans!.meanFalseSwitches).toBeCloseTo(40.2, 1)
+    expect(r.jump!.meanAccuracy).toBeCloseTo(0.9995, 4)
+    expect(r.hmm!.meanAccuracy).toBeCloseTo(0.9999, 4)
+    // Persistence: the jump model's online runs are regime-length, K-means' a few dozen bars.
+    const runs = (m: MethodComparison): number => m.scores.reduce((a, s) => a + s.onlinePersistence.meanRunLength, 0) / m.scores.length
+    expect(runs(r.jump!)).toBeGreaterThan(300)
+    expect(runs(r.kmeans!)).toBeLessThan(40)
+  })
+})

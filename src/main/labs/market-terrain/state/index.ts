@@ -1,0 +1,3 @@
+export * from './kalman'
+export * from './flow'
+export * from './trailhead'
