@@ -20,7 +20,9 @@ export default defineConfig({
           'workers/provider-probe': resolve(__dirname, 'src/main/workers/provider-probe.ts'),
           cli: resolve(__dirname, 'src/main/cli.ts'),
           // Not part of the app: `npm run bench` runs it from out/main so it finds the workers.
-          bench: resolve(__dirname, 'bench/index.ts')
+          bench: resolve(__dirname, 'bench/index.ts'),
+          // The agent's language model, in its own process (src/main/agent/process-provider.ts).
+          'workers/agent': resolve(__dirname, 'src/main/workers/agent.ts')
         }
       }
     }

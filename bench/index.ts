@@ -22,6 +22,7 @@ import { REPEATS, best } from './timing'
 import { labIds } from '../src/main/labs/registry'
 import { benchMarketTerrainState } from './market-terrain-state'
 import { benchRisk } from './risk'
+import { benchAgent } from './agent'
 import { benchSweepScaling as benchShortSweeps } from './sweep-scaling'
 import { benchQueue } from './sweep-queue'
 
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
   await benchAuditChain()
   await benchMarketTerrainState()
   await benchRisk()
+  await benchAgent()
 }
 
 /**
@@ -140,7 +142,7 @@ sweep: ${runs.length} runs of ${lab}, ${SWEEP_T.toLocaleString('en-US')} steps e
 
 // The bench starts itself again for measurements that need a fresh process; `--regime` runs
 // only the regime model's comparison (`npm run bench -- --regime`).
-const probes: Record<string, (args: string[]) => Promise<void>> = { [MEMORY_PROBE_FLAG]: memoryProbe, [LAB_PROBE_FLAG]: labProbe, '--regime': () => benchRegime(), '--risk': () => benchRisk(), '--sweep': () => benchShortSweeps(), '--queue': (args) => benchQueue(args) }
+const probes: Record<string, (args: string[]) => Promise<void>> = { [MEMORY_PROBE_FLAG]: memoryProbe, [LAB_PROBE_FLAG]: labProbe, '--regime': () => benchRegime(), '--risk': () => benchRisk(), '--agent': () => benchAgent(), '--sweep': () => benchShortSweeps(), '--queue': (args) => benchQueue(args) }
 const probe = probes[process.argv[2] ?? '']
 ;(probe ? probe(process.argv.slice(3)) : main()).catch((error: unknown) => {
   console.error(error)

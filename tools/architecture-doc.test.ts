@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { events } from '../src/shared/contract/events'
 import { methods } from '../src/shared/contract/methods'
-import { engineMethods, inferenceMethods } from '../src/shared/contract/protocol'
+import { agentMethods, engineMethods, inferenceMethods } from '../src/shared/contract/protocol'
 import { labIds } from '../src/main/labs/registry'
 
 // docs/architecture.md is the design of record: it must name what the code has, and name
@@ -19,7 +19,7 @@ describe('docs/architecture.md is drawn from the code', () => {
   })
 
   it('names every service method', () => {
-    expect([...Object.keys(engineMethods), ...Object.keys(inferenceMethods)].filter((m) => !named(m))).toEqual([])
+    expect([...Object.keys(engineMethods), ...Object.keys(inferenceMethods), ...Object.keys(agentMethods)].filter((m) => !named(m))).toEqual([])
   })
 
   it('names every lab', () => {

@@ -33,6 +33,7 @@ import { AuditUsageError, commandReplay, commandVerify } from './audit/cli-audit
 import { runAndStore } from './runs/store-run'
 import { MemoUsageError, commandMemo } from './memo/cli-memo'
 import { PortfolioUsageError, commandPortfolio } from './risk/cli-portfolio'
+import { AgentUsageError, commandAgent } from './agent/cli-agent'
 
 // The headless workstation: the same engine and labs as the app, printing JSON for scripts.
 const USAGE = `usage:
@@ -53,7 +54,8 @@ const USAGE = `usage:
   mechanica memo --db FILE --run ID [--format md|html|zip] [--out FILE] [--overwrite] [--json]   (the committee memo; default exports/run-<id>-memo.<ext> beside the db)
   mechanica portfolio risk --db FILE --runs 1,2,3 [--weights equal|inverse-vol|vol-target|risk-parity|hrp|w1,w2,…] [--target VOL]
                   [--confidence 0.99] [--window 250] [--horizon 1] [--align exact|common] [--scenarios N] [--seed N] [--series] [--json]
-                  (VaR/ES of the runs held as pods, by six methods, with backtests)`
+                  (VaR/ES of the runs held as pods, by six methods, with backtests)
+  mechanica agent check <model.gguf | http://127.0.0.1:PORT/v1> [--allow-remote] [--json]   (the agent's model, checked without loading it)`
 
 /** A mistake in how the CLI was called: one line on stderr, exit code 2, nothing written. */
 class UsageError extends Error {}
@@ -447,9 +449,9 @@ async function main(argv: string[]): Promise<void> {
       target: { type: 'string' },
       scenarios: { type: 'string' },
       series: { type: 'boolean', default: false },
+      'allow-remote': { type: 'boolean', default: false },
       queue: { type: 'string' },
       attach: { type: 'string' },
-      'allow-remote': { type: 'boolean', default: false },
       'redis-ca': { type: 'string' },
       'step-log': { type: 'boolean', default: false },
       concurrency: { type: 'string' },
@@ -488,13 +490,15 @@ async function main(argv: string[]): Promise<void> {
       return commandMemo(values, localInputs)
     case 'portfolio':
       return commandPortfolio(rest, values)
+    case 'agent':
+      return commandAgent(rest, values)
     default:
       fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`)
   }
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof QueueConfigError || error instanceof MemoUsageError || error instanceof AuditUsageError || error instanceof PortfolioUsageError || error instanceof ApiError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (error instanceof UsageError || error instanceof QueueConfigError || error instanceof MemoUsageError || error instanceof AuditUsageError || error instanceof PortfolioUsageError || error instanceof AgentUsageError || error instanceof ApiError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`mechanica: ${(error as Error).message.split('\n')[0]}`)
     process.exit(2)
   }

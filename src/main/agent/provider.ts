@@ -40,7 +40,10 @@ export interface ModelIdentity {
   /** True when the user allowed a non-loopback endpoint explicitly. */
   remoteAllowed?: boolean
   quantisation?: string
+  /** Tokens of context; 0 where an endpoint does not say. */
   contextSize: number
+  /** Where the embedded model runs: 'cpu', 'cuda', 'vulkan' or 'metal'. */
+  backend?: string
 }
 
 export interface AgentProvider {

@@ -3,3 +3,4 @@
 export * from './table'
 export * from './engine'
 export * from './inference'
+export * from './agent'
