@@ -24,6 +24,8 @@ import { benchMarketTerrainState } from './market-terrain-state'
 import { benchRisk } from './risk'
 import { benchAgent } from './agent'
 import { benchMarketTerrain } from './market-terrain'
+import { benchSweepScaling as benchShortSweeps } from './sweep-scaling'
+import { benchQueue } from './sweep-queue'
 
 // `npm run bench`: the slice's throughput at each layer, as absolute figures and as ratios to a
 // baseline measured in this same process (so machine speed cancels out of the ratios).
@@ -99,6 +101,8 @@ async function main(): Promise<void> {
   if (!Number.isFinite(sink)) console.log('(sink)', sink)
   await benchLabs()
   await benchSweepScaling()
+  await benchShortSweeps()
+  await benchQueue()
   await benchMicrostructure()
   await benchMemory()
   await benchRegime()
@@ -140,7 +144,7 @@ sweep: ${runs.length} runs of ${lab}, ${SWEEP_T.toLocaleString('en-US')} steps e
 
 // The bench starts itself again for measurements that need a fresh process; `--regime` runs
 // only the regime model's comparison (`npm run bench -- --regime`).
-const probes: Record<string, (args: string[]) => Promise<void>> = { [MEMORY_PROBE_FLAG]: memoryProbe, [LAB_PROBE_FLAG]: labProbe, '--regime': () => benchRegime(), '--risk': () => benchRisk(), '--agent': () => benchAgent() }
+const probes: Record<string, (args: string[]) => Promise<void>> = { [MEMORY_PROBE_FLAG]: memoryProbe, [LAB_PROBE_FLAG]: labProbe, '--regime': () => benchRegime(), '--risk': () => benchRisk(), '--agent': () => benchAgent(), '--sweep': () => benchShortSweeps(), '--queue': (args) => benchQueue(args) }
 const probe = probes[process.argv[2] ?? '']
 ;(probe ? probe(process.argv.slice(3)) : main()).catch((error: unknown) => {
   console.error(error)

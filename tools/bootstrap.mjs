@@ -4,7 +4,8 @@
 //     (onnxruntime-node's optional CUDA download is skipped unless asked for);
 //  2. the Electron binary: fetched once if possible; where it cannot be, say so and go on
 //     (the workstation then runs in its browser host);
-//  3. with --for-tests: Chromium for the end-to-end tests (apt, when root and missing).
+//  3. with --for-tests: Chromium for the end-to-end tests and redis-server for the queue's
+//     fault tests (apt, when root and missing).
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
@@ -76,22 +77,35 @@ function ensureElectron() {
   )
 }
 
-function ensureChromium() {
-  if (chromiumPath()) return
+/** Installs a Debian package the tests need, when root on a system with apt; else says how to point at one. */
+function aptInstall(pkg, why, otherwise) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
   if (process.platform !== 'linux' || !isRoot || !existsSync('/usr/bin/apt-get')) {
-    say('Chromium was not found and cannot be installed automatically here; set MECHANICA_BROWSER to a Chromium binary.')
+    say(otherwise)
     return
   }
-  say('installing Chromium for the end-to-end tests (apt-get)…')
+  say(`installing ${why} (apt-get)…`)
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-  if (!run('apt-get', ['update', '-qq'], { env }) || !run('apt-get', ['install', '-y', '-qq', 'chromium'], { env })) {
-    console.error('[setup] apt-get could not install chromium.')
+  if (!run('apt-get', ['update', '-qq'], { env }) || !run('apt-get', ['install', '-y', '-qq', pkg], { env })) {
+    console.error(`[setup] apt-get could not install ${pkg}.`)
     process.exit(1)
   }
+}
+
+function ensureChromium() {
+  if (chromiumPath()) return
+  aptInstall('chromium', 'Chromium for the end-to-end tests', 'Chromium was not found and cannot be installed automatically here; set MECHANICA_BROWSER to a Chromium binary.')
+}
+
+// The queue tests start a real Redis on a random loopback port (src/main/queue/redis-test-server.ts).
+function ensureRedis() {
+  const server = process.env.MECHANICA_REDIS_SERVER ?? '/usr/bin/redis-server'
+  if (existsSync(server)) return
+  aptInstall('redis-server', 'redis-server for the queue tests', `redis-server was not found at ${server} and cannot be installed automatically here; set MECHANICA_REDIS_SERVER to a redis-server binary.`)
 }
 
 checkNode()
 ensureDependencies()
 ensureElectron()
 if (forTests) ensureChromium()
+if (forTests) ensureRedis()

@@ -7,6 +7,12 @@ import { labCatalogue } from './labs/catalogue'
 import { executeLab, parseOverrideValue, planLab, type LabExecution } from './labs/execute'
 import { expandExperiment, parseGridAxis, parseSeeds, type PlannedRun } from './experiments/plan'
 import { runOnPool } from './experiments/pool'
+import { runCellsOnPool } from './experiments/batch-pool'
+import { countedActions, summaryOf, sweepRow, type SweepRow } from './experiments/sweep-table'
+import { attachSweep, queuedSweep, runWorker } from './queue/cli-queue'
+import { QueueConfigError } from './queue/connection'
+import { defaultDataDir, resolveDatabasePath } from './paths'
+import type { CellOutcome } from '../shared/contract/protocol'
 import { findLab } from './labs/execute'
 import { launchNodeProcess } from './services/node-launcher'
 import { SupervisedService } from './services/service-host'
@@ -16,7 +22,7 @@ import { BackupError, backupDatabase, backupNextTo } from './store/backup'
 import { readFileSync } from 'node:fs'
 import { classifySeries, modelsDir, openLocalClassifier, type LocalClassifier } from './inference/classify-series'
 import { regimeInputFromReport } from './runs/run-inputs'
-import type { AnyLab, LabInputs } from './engine/kernel'
+import type { LabInputs } from './engine/kernel'
 import { compareOnSeeds } from './inference/regime-compare'
 import { SIGN_OFF, compareOnLabSeries, labSeriesFor, type LabeledSeries } from './inference/lab-regime-compare'
 import { CsvValidationError, parsePriceCsv } from './regime/csv'
@@ -36,6 +42,10 @@ const USAGE = `usage:
   mechanica run <lab> [--preset faithful|corrected] [--seed N] [--set path.to.key=value]... [--db FILE] [--json]
   mechanica sweep <lab> [--preset P] [--seeds a..b|a,b,c] [--grid path=v1,v2,…]... [--stress] [--set path=value]...
                   [--jobs N] [--db FILE] [--metrics m1,m2,…] [--json]
+                  [--queue redis://HOST:PORT [--step-log]]   (cells on a BullMQ queue for \`mechanica worker\`s; results written to the store)
+  mechanica sweep --attach ID [--queue URL] [--db FILE] [--json]   (collect a queued sweep whose coordinator stopped, and wait for the rest)
+  mechanica worker --queue redis://HOST:PORT [--concurrency N]   (run queued cells; rediss:// for TLS, user:password@ or MECHANICA_REDIS_PASSWORD,
+                  --redis-ca FILE, --allow-remote for a Redis not on this machine)
   mechanica regime --lab LAB [--preset P] [--seed N] [--set path=value]... [--json]   (any lab with a price series)
   mechanica regime --csv FILE [--json]
   mechanica regime --lab LAB --compare [--seeds a..b] [--preset P] [--set path=value]... [--json]   (the SSM vs four baselines on held-out seeds, any lab with a price series)
@@ -82,11 +92,6 @@ function commandLabs(json: boolean): void {
   for (const lab of labs) {
     console.log(`${lab.id.padEnd(16)} ch.${lab.chapter}  ${lab.title} — ${lab.steps} steps, seed ${lab.defaultSeed}, actions ${lab.actions.join(' ')}`)
   }
-}
-
-/** A run's action counts under the notebook's own keys (Lab.countedActions), else every action. */
-function countedActions(lab: AnyLab, actions: Record<string, number>): Record<string, number> {
-  return lab.countedActions ? Object.fromEntries(lab.countedActions.map((a) => [a, actions[a] ?? 0])) : actions
 }
 
 async function commandRun(positionals: string[], values: { preset?: string; seed?: string; set?: string[]; db?: string; json?: boolean }): Promise<void> {
@@ -159,6 +164,11 @@ interface SweepValues {
   db?: string
   metrics?: string
   json?: boolean
+  queue?: string
+  attach?: string
+  'allow-remote'?: boolean
+  'redis-ca'?: string
+  'step-log'?: boolean
 }
 
 let localClassifier: Promise<LocalClassifier> | null = null
@@ -175,8 +185,34 @@ async function localInputs(spec: LabRunSpec, requires: readonly string[]): Promi
   return { regime: regimeInputFromReport(report) }
 }
 
-/** Seeds × (base | stress variants | grid cells), spread over one engine process per core. */
+/** `sweep --json` prints the whole output; otherwise a table of the chosen (or first four) metrics. */
+function printSweep<O extends { table: SweepRow[] }>(output: O, values: SweepValues): void {
+  if (values.json) {
+    console.log(JSON.stringify(output, null, 2))
+    return
+  }
+  const { table } = output
+  const metricsOf = (row: SweepRow): Record<string, number | null> | undefined => ('metrics' in row ? row.metrics : undefined)
+  const chosen = values.metrics?.split(',').map((m) => m.trim()).filter(Boolean)
+  const metricNames = chosen?.length ? chosen : Object.keys(table.map(metricsOf).find((m) => m) ?? {}).slice(0, 4)
+  console.log(['label', 'seed', ...metricNames].join('\t'))
+  for (const row of table) {
+    const metrics = metricsOf(row)
+    console.log([row.label, row.seed, ...metricNames.map((m) => (metrics ? metrics[m] : 'error' in row ? row.error : ''))].join('\t'))
+  }
+}
+
+/** The store a queued sweep is written to: --db, else MECHANICA_DB, else the app's own. */
+function queueStore(values: SweepValues): string {
+  return resolveDatabasePath(values.db ? ['--db', values.db] : [], process.env, defaultDataDir())
+}
+
+/** Seeds × (base | stress variants | grid cells), spread over one engine process per core (or a queue's workers). */
 async function commandSweep(positionals: string[], values: SweepValues): Promise<void> {
+  if (values.attach) {
+    if (positionals.length) fail('sweep --attach ID takes no lab (the sweep knows it)')
+    return printSweep(await attachSweep({ ...values, db: queueStore(values) }, values.attach, systemClock), values)
+  }
   const labId = positionals[0] ?? fail('sweep needs a lab id (see `mechanica labs`)')
   const preset = PresetId.safeParse(values.preset ?? 'faithful')
   if (!preset.success) fail(`--preset must be "faithful", "corrected" or a lab profile (got ${JSON.stringify(values.preset)})`)
@@ -201,6 +237,7 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
   }
   // Plan every run first: a bad grid value fails here, before any process starts or row is written.
   const plans = planned.map((p) => planLab(p.spec))
+  if (values.queue) return printSweep(await queuedSweep({ ...values, db: queueStore(values), log: values['step-log'] ?? false }, labId, preset.data, planned, plans, systemClock), values)
 
   const workers = Array.from({ length: Math.min(jobs, planned.length) }, () =>
     new SupervisedService('engine', engineMethods, join(__dirname, 'workers', 'engine.js'), launchNodeProcess)
@@ -214,72 +251,47 @@ async function commandSweep(positionals: string[], values: SweepValues): Promise
   const db = values.db ? openDatabase(values.db) : null
   const repository = db ? new RunsRepository(db) : null
   const runIds: Array<number | undefined> = planned.map(() => undefined)
+  const onProgress = ({ done, total, failed }: { done: number; total: number; failed: number }): void => {
+    const now = systemClock.nowMs()
+    if (done === total || now - lastReport > 1000) {
+      lastReport = now
+      process.stderr.write(`sweep: ${done}/${total} runs${failed ? `, ${failed} failed` : ''}\n`)
+    }
+  }
   try {
     await Promise.all(workers.map((w) => w.start()))
-    const results = await runOnPool(
-      workers,
-      planned,
-      async (worker, run, signal, index) => {
-        const plan = plans[index]!
-        const inputs = plan.requires.length > 0 ? await localInputs(run.spec, plan.requires) : {}
-        const row = repository?.create({ spec: run.spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: CODE_VERSION, createdAt: systemClock.isoNow() })
-        runIds[index] = row?.id
-        try {
-          const output = await worker.call('engine.run', { spec: run.spec, inputs, logBatches: row !== undefined }, { signal, on: { log: (slice) => row && repository!.appendStepLog(row.id, slice) } })
-          if (output.results.kind !== 'lab') throw new Error(`engine.run answered ${run.label} without a lab run's results`)
-          if (row) repository!.complete(row.id, systemClock.isoNow(), output, undefined, output.logTail)
-          return { results: output.results, resultsHash: output.resultsHash }
-        } catch (error) {
-          if (row) repository!.end(row.id, 'failed', systemClock.isoNow(), 0, (error as Error).message)
-          throw error
-        }
-      },
-      {
-        signal: controller.signal,
-        onProgress: ({ done, total, failed }) => {
-          const now = systemClock.nowMs()
-          if (done === total || now - lastReport > 1000) {
-            lastReport = now
-            process.stderr.write(`sweep: ${done}/${total} runs${failed ? `, ${failed} failed` : ''}\n`)
+    let outcomes: CellOutcome[]
+    if (!repository) {
+      // Nothing stored per run: cells travel in batches and come back as summaries.
+      const cells = await Promise.all(planned.map(async (run, i) => ({ spec: run.spec, ...(plans[i]!.requires.length > 0 ? { inputs: await localInputs(run.spec, plans[i]!.requires) } : {}) })))
+      outcomes = await runCellsOnPool(workers, cells, async (worker, batch, signal) => (await worker.call('engine.runCells', { cells: batch }, { signal })).cells, { signal: controller.signal, onProgress })
+    } else {
+      const results = await runOnPool(
+        workers,
+        planned,
+        async (worker, run, signal, index) => {
+          const plan = plans[index]!
+          const inputs = plan.requires.length > 0 ? await localInputs(run.spec, plan.requires) : {}
+          const row = repository.create({ spec: run.spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: CODE_VERSION, createdAt: systemClock.isoNow() })
+          runIds[index] = row.id
+          try {
+            const output = await worker.call('engine.run', { spec: run.spec, inputs, logBatches: true }, { signal, on: { log: (slice) => repository.appendStepLog(row.id, slice) } })
+            if (output.results.kind !== 'lab') throw new Error(`engine.run answered ${run.label} without a lab run's results`)
+            repository.complete(row.id, systemClock.isoNow(), output, undefined, output.logTail)
+            return summaryOf(output.results, output.resultsHash)
+          } catch (error) {
+            repository.end(row.id, 'failed', systemClock.isoNow(), 0, (error as Error).message)
+            throw error
           }
-        }
-      }
-    )
-    const table = planned.map((run, i) => {
-      const result = results[i]
-      const plan = plans[i]!
-      const runId = result?.ok ? runIds[i] : undefined
-      return {
-        label: run.label,
-        seed: plan.seed,
-        changes: run.changes,
-        ok: result?.ok ?? false,
-        ...(result?.ok && result.value
-          ? {
-              configHash: plan.configHash,
-              resultsHash: result.value.resultsHash,
-              halted: result.value.results.halted,
-              metrics: result.value.results.metrics,
-              actions: countedActions(plan.lab, result.value.results.actions)
-            }
-          : { error: result?.error ?? 'not run' }),
-        ...(runId === undefined ? {} : { runId })
-      }
-    })
+        },
+        { signal: controller.signal, onProgress }
+      )
+      outcomes = results.map((r): CellOutcome => (r.ok ? { ok: true, summary: r.value! } : { ok: false, error: { code: 'failed', message: r.error ?? 'not run' } }))
+    }
+    const table = planned.map((run, i) => sweepRow(run, plans[i]!, outcomes[i], outcomes[i]?.ok ? runIds[i] : undefined))
     const seconds = (systemClock.nowMs() - started) / 1000
     process.stderr.write(`sweep: ${planned.length} runs on ${workers.length} processes in ${seconds.toFixed(2)} s\n`)
-    const output = { lab: labId, preset: preset.data, runs: planned.length, jobs: workers.length, table }
-    if (values.json) console.log(JSON.stringify(output, null, 2))
-    else {
-      const metricsOf = (row: (typeof table)[number]): Record<string, number | null> | undefined => ('metrics' in row ? row.metrics : undefined)
-      const chosen = values.metrics?.split(',').map((m) => m.trim()).filter(Boolean)
-      const metricNames = chosen?.length ? chosen : Object.keys(table.map(metricsOf).find((m) => m) ?? {}).slice(0, 4)
-      console.log(['label', 'seed', ...metricNames].join('\t'))
-      for (const row of table) {
-        const metrics = metricsOf(row)
-        console.log([row.label, row.seed, ...metricNames.map((m) => (metrics ? metrics[m] : 'error' in row ? row.error : ''))].join('\t'))
-      }
-    }
+    printSweep({ lab: labId, preset: preset.data, runs: planned.length, jobs: workers.length, table }, values)
   } finally {
     db?.close()
     await Promise.all(workers.map((w) => w.stop()))
@@ -471,7 +483,13 @@ async function main(argv: string[]): Promise<void> {
       target: { type: 'string' },
       scenarios: { type: 'string' },
       series: { type: 'boolean', default: false },
-      'allow-remote': { type: 'boolean', default: false }
+      'allow-remote': { type: 'boolean', default: false },
+      queue: { type: 'string' },
+      attach: { type: 'string' },
+      'redis-ca': { type: 'string' },
+      'step-log': { type: 'boolean', default: false },
+      concurrency: { type: 'string' },
+      'lock-ms': { type: 'string' }
     }
   })
   const [command, ...rest] = positionals
@@ -498,6 +516,9 @@ async function main(argv: string[]): Promise<void> {
     case 'regime':
       if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
       return commandRegime(values)
+    case 'worker':
+      if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
+      return runWorker(values, join(__dirname, 'workers', 'engine.js'), launchNodeProcess, systemClock)
     case 'memo':
       if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
       return commandMemo(values, localInputs)
@@ -514,7 +535,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof MemoUsageError || error instanceof AuditUsageError || error instanceof PortfolioUsageError || error instanceof AgentUsageError || error instanceof ApiError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (error instanceof UsageError || error instanceof QueueConfigError || error instanceof MemoUsageError || error instanceof AuditUsageError || error instanceof PortfolioUsageError || error instanceof AgentUsageError || error instanceof ApiError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`mechanica: ${(error as Error).message.split('\n')[0]}`)
     process.exit(2)
   }

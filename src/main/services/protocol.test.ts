@@ -26,7 +26,8 @@ const EXPECTED_ENGINE = {
   'engine.plan': [],
   'engine.run': ['progress', 'series', 'log'],
   'engine.regimeSeries': [],
-  'engine.surfaces': []
+  'engine.surfaces': [],
+  'engine.runCells': []
 }
 const EXPECTED_INFERENCE = {
   'inference.status': [],

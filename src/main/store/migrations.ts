@@ -212,6 +212,41 @@ export const migrations: readonly Migration[] = [
     // STREAM_MAX_BUCKETS buckets (two points each); stored per-step series are conflated alike.
     sql: '',
     convert: conflateStoredSeries
+  },
+  {
+    version: 8,
+    name: 'sweeps run through a Redis queue, and their results by job id',
+    // The coordinator is the one writer: a cell's row is keyed by its job id, so a job that a
+    // second worker ran again (a killed worker, a Redis restart) can never leave two rows.
+    sql: `
+      CREATE TABLE queued_sweeps (
+        id          TEXT    PRIMARY KEY,
+        lab         TEXT    NOT NULL,
+        preset      TEXT    NOT NULL,
+        queue       TEXT    NOT NULL,
+        plan_json   TEXT    NOT NULL,
+        code_version TEXT   NOT NULL,
+        status      TEXT    NOT NULL
+                    CHECK (status IN ('running', 'completed', 'cancelled', 'failed', 'interrupted')),
+        created_at  TEXT    NOT NULL,
+        finished_at TEXT,
+        cells       INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE queued_results (
+        job_id       TEXT    PRIMARY KEY,
+        sweep_id     TEXT    NOT NULL REFERENCES queued_sweeps (id) ON DELETE CASCADE,
+        cell         INTEGER NOT NULL,
+        ok           INTEGER NOT NULL,
+        results_hash TEXT,
+        summary_json TEXT,
+        error        TEXT,
+        worker       TEXT,
+        attempts     INTEGER NOT NULL,
+        step_log     BLOB,
+        written_at   TEXT    NOT NULL,
+        UNIQUE (sweep_id, cell)
+      ) WITHOUT ROWID;
+    `
   }
 ]
 

@@ -8,6 +8,8 @@ import { surfaceFrames, surfaceSource } from '../labs/surfaces'
 import type { ServiceHandlers, TaskContext } from '../services/protocol'
 import { configHash } from '../engine/hashing'
 import { yieldToEventLoop } from './runtime'
+import { runCell } from '../experiments/run-cell'
+import { CancelledError } from '../engine/cancellation'
 
 function loopHost(ctx: TaskContext<EngineMethods, 'engine.run'>) {
   return {
@@ -63,5 +65,14 @@ export const engineHandlers: ServiceHandlers<EngineMethods> = {
     })
   },
   // A stored run's surface per step, from its spec: the market simulated again (the last one is kept).
-  'engine.surfaces': ({ spec, inputs = {}, window }) => surfaceFrames(surfaceSource(spec, inputs), window)
+  'engine.surfaces': ({ spec, inputs = {}, window }) => surfaceFrames(surfaceSource(spec, inputs), window),
+  // Sweep cells in batches: one message for many short runs, each answered with its summary.
+  'engine.runCells': async ({ cells, log = false }, ctx) => {
+    const outcomes = []
+    for (const cell of cells) {
+      if (ctx.signal.aborted) throw new CancelledError()
+      outcomes.push(await runCell(cell, log))
+    }
+    return { cells: outcomes }
+  }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { RegimeSource } from '../regime'
-import { LabInfo, LabRunSpec, RunSpec, StressVariant, TaskOutput } from '../runs'
+import { LabInfo, LabRunSpec, RunManifest, RunSpec, StressVariant, TaskOutput } from '../runs'
 import { RunSeriesChunk, SurfaceFrames, SurfacesRequest } from '../surfaces'
 import type { ServiceTable } from './table'
 
@@ -161,6 +161,32 @@ export type RegimeSeries = z.infer<typeof RegimeSeries>
 export const SurfaceWindow = SurfacesRequest.omit({ runId: true })
 export type SurfaceWindow = z.infer<typeof SurfaceWindow>
 
+/** Cells one `engine.runCells` message may carry. */
+export const MAX_CELLS_PER_BATCH = 256
+
+/** One sweep cell as it travels to an engine process (locally or through the queue). */
+export const SweepCellTask = z.strictObject({ spec: LabRunSpec, inputs: RunInputs.optional() })
+export type SweepCellTask = z.infer<typeof SweepCellTask>
+
+/** What a sweep keeps of a run: its identity, the notebook-named metrics and counts — no series. */
+export const CellSummary = z.strictObject({
+  resultsHash: z.string(),
+  manifest: RunManifest,
+  metrics: z.record(z.string(), z.number().nullable()),
+  actions: z.record(z.string(), z.int()),
+  steps: z.int(),
+  halted: z.boolean(),
+  haltReason: z.string().optional()
+})
+export type CellSummary = z.infer<typeof CellSummary>
+
+/** A cell's outcome: its summary (with the decision log when asked), or why it failed. */
+export const CellOutcome = z.discriminatedUnion('ok', [
+  z.strictObject({ ok: z.literal(true), summary: CellSummary, log: z.array(StepLogSlice).optional() }),
+  z.strictObject({ ok: z.literal(false), error: z.strictObject({ code: z.string(), message: z.string() }) })
+])
+export type CellOutcome = z.infer<typeof CellOutcome>
+
 const Progress = z.strictObject({ done: z.int().min(0), total: z.int().min(0) })
 
 export const engineMethods = {
@@ -208,6 +234,16 @@ export const engineMethods = {
   'engine.surfaces': {
     request: z.strictObject({ spec: LabRunSpec, inputs: RunInputs.optional(), window: SurfaceWindow }),
     response: SurfaceFrames.omit({ runId: true }),
+    events: {}
+  },
+  /**
+   * Runs a batch of sweep cells one after another and answers with each cell's summary (and,
+   * with `log`, its decision log slices): one message per batch instead of several per run, no
+   * chart series and no progress events, so a short run's fixed cost is the run itself.
+   */
+  'engine.runCells': {
+    request: z.strictObject({ cells: z.array(SweepCellTask).min(1).max(MAX_CELLS_PER_BATCH), log: z.boolean().optional() }),
+    response: z.strictObject({ cells: z.array(CellOutcome) }),
     events: {}
   }
 } as const satisfies ServiceTable
