@@ -21,6 +21,7 @@ import { EventBus } from './event-bus'
 import { workstationMemo } from '../memo/workstation-memo'
 import { exportDialog, exportFolder, type ChooseExportPath } from '../memo/export-destination'
 import { defaultExportDir } from '../paths'
+import { AgentCallsStore } from '../store/agent-calls'
 
 export interface WorkstationOptions {
   host: 'electron' | 'browser'
@@ -68,7 +69,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
 
   const resolveInputs = serviceInputResolver(services.engine, services.inference)
   const runs = new RunManager(services.engine, repository, events.emit, clock, CODE_VERSION, resolveInputs)
-  const audit = new AuditService(repository, new AuditStore(db), services.engine, clock, resolveInputs)
+  const audit = new AuditService(repository, new AuditStore(db), services.engine, clock, resolveInputs, new AgentCallsStore(db))
   const interrupted = runs.recoverInterrupted()
   if (interrupted > 0) console.warn(`mechanica: ${interrupted} run(s) from the previous session were marked interrupted`)
   // The decision log's reader (decoded chunks and filter indexes cached, bounded) and sweeps,
