@@ -366,7 +366,7 @@ export function DecisionLogView({ state }: ViewProps) {
           </div>
         </div>
       )}
-      {!body && <StepDetail row={log.store.row(active)} />}
+      {!body && <StepDetail row={log.store.row(active)} runId={runId} />}
     </div>
   )
 }
