@@ -51,16 +51,26 @@ export const AgentBlock = z.strictObject({
 })
 export type AgentBlock = z.infer<typeof AgentBlock>
 
-/** One recorded question to the book's agent and what became of it (src/main/agent/selector/call.ts). */
+/** Why a step did not use the model's answer (one word per cause, the decision log's and the metrics'). */
+export const FallbackReason = z.enum(['invalid_json', 'action_not_allowed', 'rationale_empty', 'rationale_too_long', 'too_many_sentences', 'timeout', 'provider_error'])
+export type FallbackReason = z.infer<typeof FallbackReason>
+
+/**
+ * One question to the book's agent and what became of it: the provenance of an agent step,
+ * stored with the step and chained into the audit trail. A replay answers from these.
+ */
 export const AgentCallRecord = z.strictObject({
   t: z.int(),
   system: z.string(),
   user: z.string(),
   temperature: z.number(),
   seed: z.int(),
+  /** The reply exactly as the model gave it; null when none came (timeout, provider error). */
   raw: z.string().nullable(),
+  /** Whether the reply passed validation and decided the step. */
   valid: z.boolean(),
-  reason: z.enum(['invalid_json', 'action_not_allowed', 'rationale_empty', 'rationale_too_long', 'too_many_sentences', 'timeout', 'provider_error']).nullable(),
+  /** Why the step fell back, or null when the agent's answer was used. */
+  reason: FallbackReason.nullable(),
   detail: z.string().nullable(),
   action: z.string(),
   rationale: z.string(),

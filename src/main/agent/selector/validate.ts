@@ -4,25 +4,10 @@
  * that fails any check is not used; the step falls back to the rule baseline with the reason.
  */
 
-/** Why a step did not use the model's answer (one word per cause, the decision log's and the metrics'). */
-export type FallbackReason =
-  | 'invalid_json'
-  | 'action_not_allowed'
-  | 'rationale_empty'
-  | 'rationale_too_long'
-  | 'too_many_sentences'
-  | 'timeout'
-  | 'provider_error'
+import { FallbackReason } from '../../../shared/contract/agent'
 
-export const FALLBACK_REASONS: readonly FallbackReason[] = [
-  'invalid_json',
-  'action_not_allowed',
-  'rationale_empty',
-  'rationale_too_long',
-  'too_many_sentences',
-  'timeout',
-  'provider_error'
-]
+export type { FallbackReason }
+export const FALLBACK_REASONS: readonly FallbackReason[] = FallbackReason.options
 
 export interface ReplyBounds {
   actions: readonly string[]
