@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util'
 import { ApiError, LabRunSpec, PresetId, issuesFromZod, summariseIssues } from '../shared/contract'
 import { systemClock } from './clock'
 import { labCatalogue } from './labs/catalogue'
-import { executeLab, parseOverrideValue, planLab, type LabExecution } from './labs/execute'
+import { executeLab, parseOverrideValue, planLab } from './labs/execute'
 import { expandExperiment, parseGridAxis, parseSeeds, type PlannedRun } from './experiments/plan'
 import { runOnPool } from './experiments/pool'
 import { runCellsOnPool } from './experiments/batch-pool'
@@ -35,11 +35,15 @@ import { runAndStore } from './runs/store-run'
 import { MemoUsageError, commandMemo } from './memo/cli-memo'
 import { PortfolioUsageError, commandPortfolio } from './risk/cli-portfolio'
 import { AgentUsageError, commandAgent } from './agent/cli-agent'
+import { openAgentService } from './agent/process-provider'
+import { checkAgentTarget } from './agent/providers/open'
+import { agentJson, withCliAgent, type OpenProvider } from './agent/cli-run-agent'
+import { AgentCallsStore } from './store/agent-calls'
 
 // The headless workstation: the same engine and labs as the app, printing JSON for scripts.
 const USAGE = `usage:
   mechanica labs [--json]
-  mechanica run <lab> [--preset faithful|corrected] [--seed N] [--set path.to.key=value]... [--db FILE] [--json]
+  mechanica run <lab> [--preset faithful|corrected] [--seed N] [--set path.to.key=value]... [--agent model.gguf|http://127.0.0.1:PORT/v1 [--allow-remote]] [--db FILE] [--json]
   mechanica sweep <lab> [--preset P] [--seeds a..b|a,b,c] [--grid path=v1,v2,…]... [--stress] [--set path=value]...
                   [--jobs N] [--db FILE] [--metrics m1,m2,…] [--json]
                   [--queue redis://HOST:PORT [--step-log]]   (cells on a BullMQ queue for \`mechanica worker\`s; results written to the store)
@@ -94,7 +98,11 @@ function commandLabs(json: boolean): void {
   }
 }
 
-async function commandRun(positionals: string[], values: { preset?: string; seed?: string; set?: string[]; db?: string; json?: boolean }): Promise<void> {
+async function commandRun(
+  positionals: string[],
+  values: { preset?: string; seed?: string; set?: string[]; db?: string; json?: boolean; agent?: string },
+  openAgent: OpenProvider | null
+): Promise<void> {
   const labId = positionals[0] ?? fail('run needs a lab id (see `mechanica labs`)')
   if (positionals.length > 1) fail(`unexpected argument ${JSON.stringify(positionals[1])}`)
   const preset = PresetId.safeParse(values.preset ?? 'faithful')
@@ -108,21 +116,24 @@ async function commandRun(positionals: string[], values: { preset?: string; seed
   // Validate everything (lab, keys, values) before opening or writing anything.
   const plan = planLab(spec)
   const inputs = await localInputs(spec, plan.requires)
-  const db = values.db ? openDatabase(values.db) : null
-  let output: LabExecution
-  let runId: number | undefined
-  try {
-    if (db) {
-      // Stored as the app stores it: the decision log committed batch by batch while the run advances.
-      const stored = await runAndStore(new RunsRepository(db), spec, { clock: systemClock, codeVersion: CODE_VERSION, inputs })
-      if (!stored.output) throw stored.error
-      output = stored.output
-      runId = stored.run.id
-    } else output = await executeLab(spec, { inputs })
-  } finally {
-    // Closing checkpoints the WAL: the database is one file again when the command returns.
-    db?.close()
-  }
+  // The agent's model is opened (and checked) before the database: a model that fails stores nothing.
+  const { output, runId } = await withCliAgent(values.agent, openAgent, fail, async (provider) => {
+    const agent = provider ? { provider } : undefined
+    const db = values.db ? openDatabase(values.db) : null
+    try {
+      if (db) {
+        // Stored as the app stores it: the decision log committed batch by batch while the run advances.
+        const withAgent = agent ? { agent: { options: agent, store: new AgentCallsStore(db) } } : {}
+        const stored = await runAndStore(new RunsRepository(db), spec, { clock: systemClock, codeVersion: CODE_VERSION, inputs, ...withAgent })
+        if (!stored.output) throw stored.error
+        return { output: stored.output, runId: stored.run.id as number | undefined }
+      }
+      return { output: await executeLab(spec, { inputs, ...(agent ? { agent } : {}) }), runId: undefined }
+    } finally {
+      // Closing checkpoints the WAL: the database is one file again when the command returns.
+      db?.close()
+    }
+  })
   const row = runId === undefined ? undefined : { id: runId }
   const r = output.results
   const summary = {
@@ -143,6 +154,7 @@ async function commandRun(positionals: string[], values: { preset?: string; seed
     // its regime grouping scores when the lab's report carries them)
     ...(r.telemetry.terrain === undefined ? {} : { terrain: r.telemetry.terrain }),
     ...(r.telemetry.grouping === undefined ? {} : { grouping: r.telemetry.grouping }),
+    ...(r.agent ? { agent: agentJson(r) } : {}),
     ...(row ? { runId: row.id, database: values.db } : {})
   }
   if (values.json) console.log(JSON.stringify(summary, null, 2))
@@ -150,6 +162,7 @@ async function commandRun(positionals: string[], values: { preset?: string; seed
     console.log(`${summary.lab} (${summary.preset}, seed ${summary.seed}): ${summary.steps} steps${summary.halted ? `, halted ${r.haltReason === undefined ? 'by the drawdown stop' : `(${r.haltReason})`}` : ''}`)
     for (const [k, v] of Object.entries(summary.metrics)) console.log(`  ${k.padEnd(28)} ${v}`)
     console.log(`  actions ${Object.entries(summary.actions).map(([k, v]) => `${k} ${v}`).join(' / ')}`)
+    if (r.agent) console.log(`  agent: ${r.agent.message}`)
     console.log(`  configHash ${summary.configHash}\n  resultsHash ${summary.resultsHash}`)
   }
 }
@@ -450,6 +463,18 @@ async function commandBackup(values: { db?: string; out?: string; overwrite?: bo
   }
 }
 
+/**
+ * Opens `--agent`'s model: checked first without loading weights (a missing file, a file that
+ * is not GGUF, an endpoint that does not answer fail here in one line), then served by the
+ * agent service in its own process, so a crashed or hung model cannot take the CLI down.
+ */
+function openAgentProvider(allowRemote: boolean): OpenProvider {
+  return async (target) => {
+    await checkAgentTarget(target, { allowRemote })
+    return openAgentService(target, { workersDir: join(__dirname, 'workers'), allowRemote })
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -489,7 +514,8 @@ async function main(argv: string[]): Promise<void> {
       'redis-ca': { type: 'string' },
       'step-log': { type: 'boolean', default: false },
       concurrency: { type: 'string' },
-      'lock-ms': { type: 'string' }
+      'lock-ms': { type: 'string' },
+      agent: { type: 'string' }
     }
   })
   const [command, ...rest] = positionals
@@ -501,7 +527,7 @@ async function main(argv: string[]): Promise<void> {
     case 'labs':
       return commandLabs(values.json ?? false)
     case 'run':
-      return commandRun(rest, values)
+      return commandRun(rest, values, openAgentProvider(values['allow-remote'] ?? false))
     case 'sweep':
       return commandSweep(rest, values)
     case 'verify':

@@ -73,7 +73,8 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'memo.save': { runId: 2, fields: { mechanism: 'Carry harvested in calm regimes.', riskControl: 'Leverage cap.' } },
   'memo.render': { runId: 2, format: 'md' },
   'memo.export': { runId: 2, format: 'md', name: 'memo.md' },
-  'runs.exportTable': { runId: 2, table: 'metrics', format: 'csv', name: 'metrics.csv', overwrite: true }
+  'runs.exportTable': { runId: 2, table: 'metrics', format: 'csv', name: 'metrics.csv', overwrite: true },
+  'runs.agentCall': { runId: 2, t: 10 }
 }
 
 /** Valid calls that cannot write (reads, cancels of nothing running) are sent; others are filtered out. */
@@ -94,7 +95,8 @@ const SAFE_WHEN_VALID = new Set([
   'sweeps.list',
   'sweeps.get',
   'runs.cancel',
-  'sweeps.cancel'
+  'sweeps.cancel',
+  'runs.agentCall'
 ])
 
 // ---------------------------------------------------------------------------------------------
@@ -329,7 +331,8 @@ const numericFields: Array<[string, string[]]> = [
   ['runs.start', ['spec.steps', 'spec.seed', 'spec.start', 'spec.drift', 'spec.volatility']],
   ['sweeps.get', ['sweepId']],
   ['regime.compare', ['seedFrom', 'seeds']],
-  ['runs.cancel', ['runId']]
+  ['runs.cancel', ['runId']],
+  ['runs.agentCall', ['runId', 't']]
 ]
 /** NaN, Infinity, -0, overflow and underflow where numbers go, written as text. */
 const numberFuzz = fc
@@ -768,7 +771,8 @@ describe('WebSocket fuzz through the browser host', () => {
           client.socket.send(f.text)
           const reply = await client.next()
           const label = `ws: ${arriving.slice(0, 160)}`
-          expect(reply.id, label).toBe(expected.id ?? -1)
+          // JSON has no -0: an id sent as -0 comes back as 0 (+ 0 turns -0 into 0).
+          expect(reply.id, label).toBe((expected.id ?? -1) + 0)
           if (expected.refused) {
             expect(reply.ok, label).toBe(false)
             if (!reply.ok) checkError(reply.error, expected, label, arriving)

@@ -21,6 +21,7 @@ import { EventBus } from './event-bus'
 import { workstationMemo } from '../memo/workstation-memo'
 import { exportDialog, exportFolder, type ChooseExportPath } from '../memo/export-destination'
 import { defaultExportDir } from '../paths'
+import { AgentCallsStore } from '../store/agent-calls'
 
 export interface WorkstationOptions {
   host: 'electron' | 'browser'
@@ -68,7 +69,8 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
 
   const resolveInputs = serviceInputResolver(services.engine, services.inference)
   const runs = new RunManager(services.engine, repository, events.emit, clock, CODE_VERSION, resolveInputs)
-  const audit = new AuditService(repository, new AuditStore(db), services.engine, clock, resolveInputs)
+  const agentCalls = new AgentCallsStore(db)
+  const audit = new AuditService(repository, new AuditStore(db), services.engine, clock, resolveInputs, agentCalls)
   const interrupted = runs.recoverInterrupted()
   if (interrupted > 0) console.warn(`mechanica: ${interrupted} run(s) from the previous session were marked interrupted`)
   // The decision log's reader (decoded chunks and filter indexes cached, bounded) and sweeps,
@@ -159,6 +161,10 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     'runs.stepIndex': ({ runId, t, filter }) => {
       requireRun(runId)
       return stepQuery.indexOf(runId, t, filter)
+    },
+    'runs.agentCall': ({ runId, t }) => {
+      requireRun(runId)
+      return { call: agentCalls.callAt(runId, t) }
     },
     'sweeps.start': async (request) => ({ sweep: await sweeps.start(request) }),
     'sweeps.list': ({ limit, offset }) => sweeps.list(limit, offset),

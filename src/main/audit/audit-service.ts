@@ -1,7 +1,9 @@
 import { ApiError, type ReplayReport, type Review, type RunAudit, type VerificationStatus } from '../../shared/contract'
+import { recordedAgent } from '../agent/replay/recorded-agent'
 import type { Clock } from '../clock'
 import type { InputResolver } from '../runs/run-inputs'
 import type { EngineService } from '../services/service-host'
+import type { AgentCallsStore } from '../store/agent-calls'
 import { AuditError, type AuditStore } from '../store/audit-store'
 import type { RunsRepository } from '../store/runs-repository'
 import { ReplayComparator, replayReport, sliceFeeder } from './replay'
@@ -22,7 +24,9 @@ export class AuditService {
     private readonly audit: AuditStore,
     private readonly engine: EngineService,
     private readonly clock: Clock,
-    private readonly resolveInputs?: InputResolver
+    private readonly resolveInputs?: InputResolver,
+    /** The runs' agent calls: a run with the book's agent replays from them, without the model. */
+    private readonly agentCalls?: AgentCallsStore
   ) {}
 
   private manifestHead(runId: number): string | null {
@@ -60,7 +64,10 @@ export class AuditService {
     if (run.status !== 'completed') throw new ApiError('invalid_params', `Run #${runId} is ${run.status}; only a completed run has a full log to compare with.`)
     const spec = run.spec
     const plan = await this.engine.call('engine.plan', { spec }, { signal })
-    const inputs = plan.requires.length > 0 && this.resolveInputs ? await this.resolveInputs(spec, plan.requires, signal) : {}
+    const resolved = plan.requires.length > 0 && this.resolveInputs ? await this.resolveInputs(spec, plan.requires, signal) : {}
+    const results = this.runs.results(runId)
+    const agent = this.agentCalls ? recordedAgent(results?.kind === 'lab' ? results.manifest.agent : undefined, this.agentCalls.calls(runId)) : undefined
+    const inputs = agent ? { ...resolved, agent } : resolved
     // The replay's log is compared slice by slice as the engine emits it: neither run is held whole.
     const stored = this.audit.storedLog(runId)
     const comparator = new ReplayComparator(stored.chunks, stored.events)

@@ -8,6 +8,8 @@ import { LATEST_SCHEMA_VERSION } from '../store/migrations'
 import { RunsRepository } from '../store/runs-repository'
 import { verificationStatus } from './audit-service'
 import { ReplayComparator, replayReport, sliceFeeder } from './replay'
+import { recordedAgent } from '../agent/replay/recorded-agent'
+import { AgentCallsStore } from '../store/agent-calls'
 
 // `mechanica verify` and `mechanica replay`: the audit trail headless, on a database opened
 // read-only (neither command writes), in the app's and the memo's words.
@@ -19,7 +21,7 @@ function fail(message: string): never {
 }
 
 /** An existing database opened read-only for auditing: verify and replay never write. */
-function openForAudit(file: string | undefined): { repository: RunsRepository; audit: AuditStore } {
+function openForAudit(file: string | undefined): { repository: RunsRepository; audit: AuditStore; agentCalls: AgentCallsStore } {
   if (!file) fail('needs --db FILE')
   if (!existsSync(file)) fail(`${file} does not exist`)
   let db
@@ -30,7 +32,7 @@ function openForAudit(file: string | undefined): { repository: RunsRepository; a
   }
   const version = db.pragma('user_version', { simple: true }) as number
   if (version < LATEST_SCHEMA_VERSION) fail(`${file} has schema v${version}; open it once with this build (npm start -- --db ${file}) to upgrade it to v${LATEST_SCHEMA_VERSION}, then verify`)
-  return { repository: new RunsRepository(db), audit: new AuditStore(db) }
+  return { repository: new RunsRepository(db), audit: new AuditStore(db), agentCalls: new AgentCallsStore(db) }
 }
 
 function parseRunId(text: string | undefined): number | undefined {
@@ -79,7 +81,7 @@ export async function commandReplay(
   values: { db?: string; run?: string; json?: boolean },
   localInputs: (spec: LabRunSpec, requires: readonly LabRequirement[]) => Promise<LabInputs>
 ): Promise<void> {
-  const { repository, audit } = openForAudit(values.db)
+  const { repository, audit, agentCalls } = openForAudit(values.db)
   const id = parseRunId(values.run) ?? fail('replay needs --run ID')
   const run = repository.get(id) ?? fail(`There is no run #${id}.`)
   if (run.spec.task !== 'lab') fail(`run #${id} is a random walk; replay compares decision logs, which only lab runs keep`)
@@ -89,7 +91,11 @@ export async function commandReplay(
   const stored = audit.storedLog(id)
   const comparator = new ReplayComparator(stored.chunks, stored.events)
   const feed = sliceFeeder(comparator)
-  const output = await executeLab(spec, { inputs: await localInputs(spec, plan.requires), onLogSlice: feed })
+  // A run with the book's agent replays from its recorded calls, without the model.
+  const results = repository.results(id)
+  const agent = recordedAgent(results?.kind === 'lab' ? results.manifest.agent : undefined, agentCalls.calls(id))
+  const inputs = { ...(await localInputs(spec, plan.requires)), ...(agent ? { agent } : {}) }
+  const output = await executeLab(spec, { inputs, onLogSlice: feed })
   if (output.logTail) feed(output.logTail)
   const report = replayReport(id, comparator.finish(), run.resultsHash, output.resultsHash)
   // A replay does not change the status: the reviewer records what it showed (sign-off or findings).

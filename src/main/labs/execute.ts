@@ -17,6 +17,9 @@ import {
   type StepLogSlice
 } from '../engine/kernel'
 import { CODE_VERSION } from '../version'
+import { replayAgentOptions } from '../agent/replay/recorded-agent'
+import { LabAgentRun, type LabAgentOptions } from '../agent/selector/lab-run'
+import { labAgents } from './agents'
 import { StepLogStream } from './log-stream'
 import { labIds, labRegistry } from './registry'
 import { SeriesStream, type SeriesChunk } from './series-stream'
@@ -154,6 +157,22 @@ export interface ExecuteOptions {
   onSeries?: (chunk: SeriesChunk) => void
   /** More sinks for the run's steps (tests, benchmarks). */
   sinks?: readonly ChunkSink[]
+  /**
+   * Run with the book's agent: the model (a provider, a recording, or null when none is
+   * configured) and its bounds. Absent: no agent, the run is the rule baseline's exactly.
+   */
+  agent?: LabAgentOptions
+}
+
+/** The agent's part of a run, or a clear refusal for a lab the book gives no agent. */
+function labAgentRun(spec: LabRunSpec, plan: LabPlan, options: LabAgentOptions): LabAgentRun {
+  const agent = labAgents.get(plan.lab.id)
+  if (agent === undefined) {
+    throw new ApiError('invalid_params', `${spec.lab}: this lab has no agent (only the book's labs do: ${[...labAgents.keys()].join(', ')})`, [
+      { path: 'spec.lab', message: 'has no agent' }
+    ])
+  }
+  return new LabAgentRun(plan.lab, plan.config, plan.seed, agent, options)
 }
 
 export interface LabExecution extends TaskOutput {
@@ -173,6 +192,9 @@ export async function executeLab(spec: LabRunSpec, options: ExecuteOptions = {})
   const inputs = options.inputs ?? {}
   checkInputs(plan, spec, inputs)
   const { lab, config } = plan
+  // A replay of a run with the agent gets its recorded calls as an input, in place of the model.
+  const agentOptions = options.agent ?? (inputs.agent ? replayAgentOptions(inputs.agent) : undefined)
+  const agent = agentOptions ? labAgentRun(spec, plan, agentOptions) : null
   const market = lab.market(config, inputs)
   const costComponents = lab.execution(config).components
   const regimeNames = lab.regimes(config)
@@ -183,8 +205,8 @@ export async function executeLab(spec: LabRunSpec, options: ExecuteOptions = {})
   const log = options.onLogSlice
     ? new StepLogStream({ legs: lab.legs, actionNames: lab.actions, regimeNames, costComponents, pnlComponents: lab.pnlComponents }, options.onLogSlice)
     : null
-  const sinks: ChunkSink[] = [report, hasher, counts, series, ...(log ? [log] : []), ...(options.sinks ?? [])]
-  const end = await runLab(lab, config, { market, inputs, host: options.host, sinks })
+  const sinks: ChunkSink[] = [report, hasher, counts, series, ...(log ? [log] : []), ...(agent ? [agent.stats] : []), ...(options.sinks ?? [])]
+  const end = await runLab(lab, config, { market, inputs, host: options.host, sinks, policy: agent?.policy })
   const { metrics, telemetry } = report.finish(end)
   const resultsHash = hasher.finish(end)
   const manifest = buildManifest({
@@ -200,12 +222,14 @@ export async function executeLab(spec: LabRunSpec, options: ExecuteOptions = {})
   // The decision log is hash-chained where it is produced (off the main thread); its head goes
   // into the manifest, so any later edit of the stored log shows against it.
   if (logTail) manifest.chainHead = logTail.chain.head
+  const agentManifest = agent?.manifest() ?? null
+  if (agentManifest) manifest.agent = agentManifest
   const results: LabResults = {
     kind: 'lab',
     manifest,
     config: config as Record<string, unknown>,
     corrections: spec.preset === 'corrected' ? lab.config.presets.corrected.corrections.map((c) => ({ ...c })) : [],
-    metrics,
+    metrics: agent?.policy ? { ...metrics, ...agent.metrics() } : metrics,
     ...counts.results(),
     telemetry,
     steps: end.steps,
@@ -215,6 +239,7 @@ export async function executeLab(spec: LabRunSpec, options: ExecuteOptions = {})
     regimeNames: [...regimeNames],
     actionNames: [...lab.actions],
     costComponents: [...costComponents],
+    ...(agent ? { agent: agent.block() } : {}),
     series: series.finish()
   }
   return logTail ? { results, resultsHash, logTail } : { results, resultsHash }

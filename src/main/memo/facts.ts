@@ -399,6 +399,7 @@ export function memoFacts(input: MemoFactsInput): MemoFacts {
     pnlComponents: [...d.pnlComponents],
     pnlCorrelation: pnlCorrelations(d),
     surface: input.surface ? surfaceFacts(input.surface) : null,
-    stress: { method: input.stressMethod, variants, worst: worstVariant(variants) }
+    stress: { method: input.stressMethod, variants, worst: worstVariant(variants) },
+    ...(results.agent ? { agent: results.agent } : {})
   }
 }

@@ -247,6 +247,29 @@ export const migrations: readonly Migration[] = [
         UNIQUE (sweep_id, cell)
       ) WITHOUT ROWID;
     `
+  },
+  {
+    version: 9,
+    name: 'agent calls: prompt, reply and verdict per agent step, hash-chained',
+    // One row per question the book's agent was asked: the call as JSON (prompt, raw reply,
+    // validity, fallback reason, decision, latency, tokens) and its link in the run's chain of
+    // calls, whose head the manifest records. Append-only, like the memo's edits.
+    sql: `
+      CREATE TABLE agent_calls (
+        run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        seq       INTEGER NOT NULL,
+        t         INTEGER NOT NULL,
+        call_json TEXT    NOT NULL,
+        link      BLOB    NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX agent_calls_by_step ON agent_calls (run_id, t);
+      CREATE TRIGGER agent_calls_no_update BEFORE UPDATE ON agent_calls
+        BEGIN SELECT RAISE(ABORT, 'agent calls are append-only'); END;
+      CREATE TRIGGER agent_calls_no_delete BEFORE DELETE ON agent_calls
+        WHEN (SELECT count(*) FROM runs WHERE id = OLD.run_id) > 0
+        BEGIN SELECT RAISE(ABORT, 'agent calls are append-only'); END;
+    `
   }
 ]
 

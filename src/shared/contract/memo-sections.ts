@@ -111,6 +111,22 @@ function constraintBlocks(f: MemoFacts): FactBlock[] {
   ]
 }
 
+/** The book's agent: how often its answer was used, and how often the selector fell back or overrode it. */
+export function agentBlocks(f: Pick<MemoFacts, 'agent'>): FactBlock[] {
+  const a = f.agent
+  if (!a) return []
+  if (a.status !== 'active') return [{ kind: 'text', text: a.message }]
+  const fallbacks = Object.entries(a.fallbacks).filter(([, n]) => n > 0)
+  const fellBack = fallbacks.reduce((sum, [, n]) => sum + n, 0)
+  return [
+    {
+      kind: 'text',
+      text: `The agent (${a.model ?? 'model'}) was asked ${formatFact(a.calls)} times and decided ${formatFact(a.agentSteps)} steps (${formatShare(a.controlShare)} of the run). ${formatFact(fellBack - a.overrides)} replies fell back to the baseline and ${formatFact(a.overrides)} were overridden to flat.`
+    },
+    ...(fallbacks.length ? [table('Agent fallbacks by reason', ['reason', 'calls'], fallbacks.map(([reason, n]) => [reason, formatFact(n)]))] : [])
+  ]
+}
+
 function actionTotals(f: MemoFacts): Record<string, number> {
   const totals: Record<string, number> = Object.fromEntries(f.actions.map((a) => [a, 0]))
   for (const r of f.actionsByRegime) for (const [a, n] of Object.entries(r.counts)) totals[a] = (totals[a] ?? 0) + n
@@ -142,7 +158,8 @@ export function factsFor(id: MemoFieldId, f: MemoFacts): FactBlock[] {
       const totals = actionTotals(f)
       return [
         table('Actions taken', ['action', 'steps', 'share'], f.actions.map((a) => [a, formatFact(totals[a] ?? 0), formatShare(f.run.steps > 0 ? (totals[a] ?? 0) / f.run.steps : null)])),
-        ...constraintBlocks(f)
+        ...constraintBlocks(f),
+        ...agentBlocks(f)
       ]
     }
     case 'costDrivers': {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AgentBlock } from './agent'
 import { RunAudit } from './audit'
 import { describeValue } from './errors'
 import { RunId } from './runs'
@@ -141,7 +142,9 @@ export const MemoFacts = z.strictObject({
     variants: z.array(StressComparison),
     /** The variant with the lowest net P&L, when one is below the base. */
     worst: z.string().nullable()
-  })
+  }),
+  /** What the book's agent did, for a run asked to use one (absent: the rule baseline decided alone). */
+  agent: AgentBlock.optional()
 })
 export type MemoFacts = z.infer<typeof MemoFacts>
 

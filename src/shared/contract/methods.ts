@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AgentCallRecord } from './agent'
 import { LabInfo, LabRunSpec, RunDetail, RunId, RunSpec, RunStatus, RunSummary, StressVariant } from './runs'
 import { InferenceStatus, ServiceStatus } from './services'
 import { StepIndex, StepIndexRequest, StepsPage, StepsRequest } from './steps'
@@ -189,6 +190,11 @@ export const methods = {
   'runs.exportTable': {
     request: ExportTableRequest,
     response: ExportedTable
+  },
+  /** The book's agent call that decided step t (the latest at or before t: a held step shows its call): prompt, raw reply, verdict. */
+  'runs.agentCall': {
+    request: z.strictObject({ runId: RunId, t: z.int().min(0, { error: 'must be ≥ 0' }) }),
+    response: z.strictObject({ call: AgentCallRecord.nullable() })
   }
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AgentBlock, AgentManifest } from './agent'
 
 /** A series of float64 values; crosses processes as a typed array, never as objects. */
 export const Float64Series = z.custom<Float64Array>((v) => v instanceof Float64Array, {
@@ -262,6 +263,8 @@ export const RunManifest = z.strictObject({
   resultsHash: z.string(),
   /** Head of the decision log's hash chain when the run was written (runs before chaining have none). */
   chainHead: z.string().optional(),
+  /** The model that answered the run's agent questions (runs without an agent have none). */
+  agent: AgentManifest.optional(),
   /**
    * The status when the run was written: always "Not verified" (no review exists yet). The live
    * status is derived from the chain and the reviews (`runs.audit`); exports show that one.
@@ -292,6 +295,8 @@ export const LabResults = z.strictObject({
   regimeNames: z.array(z.string()),
   actionNames: z.array(z.string()),
   costComponents: z.array(z.string()),
+  /** What the book's agent did (runs asked to use one; absent otherwise). */
+  agent: AgentBlock.optional(),
   /**
    * The book's diagnostics for charts — equity, drawdown, leverage, cumulative cost (total and
    * `cost:<component>`), regime, action — min/max-conflated onto one step grid `t` in buckets of

@@ -114,7 +114,16 @@ export async function runLab<C, M, O, A extends string>(lab: Lab<C, M, O, A>, co
   const loop = new ClosedLoop(lab, config, options)
   // One chunk at a time: the steps run synchronously (the hot path stays free of the async
   // machinery), then the chunk goes to the sinks and the event loop gets a turn (cancel, progress).
-  while (loop.advance()) {
+  for (;;) {
+    const more = loop.advance()
+    // A policy asked something outside the engine at a decision step: wait, then finish the step.
+    const waiting = loop.takeWaiting()
+    if (waiting !== null) {
+      await waiting
+      throwIfCancelled(host)
+      continue
+    }
+    if (!more) break
     host.onProgress?.(loop.executed, loop.planned)
     throwIfCancelled(host)
     if (host.yieldControl) await host.yieldControl()
@@ -156,6 +165,9 @@ class ClosedLoop<C, M, O, A extends string> {
   private readonly memory: PolicyMemory<A>
   private readonly observation: O
   private decision: Decision<A> | null = null
+  // The step's mark and the equity after it, carried from open() to close().
+  private markedEquity = 0
+  private markTotal = 0
   // The mark booked at the step an equity floor ended the run before (not recorded as a step).
   private haltMark: Float64Array | null = null
   // Codes of the decision last recorded: a held or repeated decision is not looked up again.
@@ -169,6 +181,9 @@ class ClosedLoop<C, M, O, A extends string> {
   private eventSeq = 0
   // Why the lab ended the run (Lab.halt), once it has.
   private haltReason: string | null = null
+  // The step observed and waiting on the policy's prepare(), and what it waits on.
+  private pausedAt = -1
+  private waiting: Promise<void> | null = null
 
   constructor(
     private readonly lab: Lab<C, M, O, A>,
@@ -228,7 +243,7 @@ class ClosedLoop<C, M, O, A extends string> {
     const end = Math.min(this.planned, this.chunkFirst + this.chunkSize)
     let t = this.executed
     for (; t < end; t++) {
-      this.step(t)
+      if (this.step(t)) return true
       if (this.halted) {
         t++
         break
@@ -244,8 +259,41 @@ class ClosedLoop<C, M, O, A extends string> {
     return this.gate.state.halted || this.haltReason !== null
   }
 
-  private step(t: number): void {
-    const { lab, market, config, ledger, gate, context, memory, pnl, target, trade, legs, columns } = this
+  /** What the loop must await before advancing again (a paused step), once. */
+  takeWaiting(): Promise<void> | null {
+    const waiting = this.waiting
+    this.waiting = null
+    return waiting
+  }
+
+  /** Runs step t; true when it paused at its decision (the policy's prepare), to be resumed by the next advance(). */
+  private step(t: number): boolean {
+    if (this.pausedAt === t) this.pausedAt = -1
+    else {
+      if (this.open(t)) return false
+      const prepare = this.policy.prepare
+      if (prepare !== undefined && this.decisionDue(t)) {
+        const waiting = prepare.call(this.policy, this.observation, this.memory)
+        if (waiting !== null) {
+          this.waiting = waiting
+          this.pausedAt = t
+          return true
+        }
+      }
+    }
+    this.close(t)
+    return false
+  }
+
+  /** Whether the policy decides at step t (else the last decision holds, or the book is held flat). */
+  private decisionDue(t: number): boolean {
+    const decision = this.decision
+    return !this.gate.state.forcedFlat && (decision === null || t % this.every === 0 || decision.source === 'RISK')
+  }
+
+  /** Steps 1–3 up to the observation; true when an equity floor ended the run at t. */
+  private open(t: number): boolean {
+    const { lab, market, config, ledger, gate, context, memory, pnl } = this
     // 1. Mark the book carried into t.
     let markTotal = 0
     if (t === 0) pnl.fill(0)
@@ -262,7 +310,7 @@ class ClosedLoop<C, M, O, A extends string> {
     gate.beforeDecision(t, drawdownNow, markedEquity)
     if (gate.state.halted) {
       this.haltMark = pnl.slice()
-      return
+      return true
     }
 
     // 3. Observe and decide.
@@ -274,6 +322,14 @@ class ClosedLoop<C, M, O, A extends string> {
     context.cumulativeCost = ledger.cumulativeCost
     lab.observe(context, this.observation)
     memory.t = t
+    this.markedEquity = markedEquity
+    this.markTotal = markTotal
+    return false
+  }
+
+  /** Steps 3–6 from the decision: target, constraints, execution, booking, record. */
+  private close(t: number): void {
+    const { lab, market, config, ledger, gate, context, memory, pnl, target, trade, legs, columns, markedEquity, markTotal } = this
     let decision = this.decision
     if (gate.state.forcedFlat) decision = this.holdFlat
     else if (decision === null || t % this.every === 0 || decision.source === 'RISK') decision = this.policy.decide(this.observation, memory)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { RecordedAgent } from '../agent'
 import { RegimeSource } from '../regime'
 import { LabInfo, LabRunSpec, RunManifest, RunSpec, StressVariant, TaskOutput } from '../runs'
 import { RunSeriesChunk, SurfaceFrames, SurfacesRequest } from '../surfaces'
@@ -46,7 +47,11 @@ export const ModelRegimeOutput = z.strictObject({
 export type ModelRegimeOutput = z.infer<typeof ModelRegimeOutput>
 
 /** Inputs a plan required, computed by main (the inference service) and handed to the engine with the spec. */
-export const RunInputs = z.strictObject({ regime: ModelRegimeOutput.optional() })
+export const RunInputs = z.strictObject({
+  regime: ModelRegimeOutput.optional(),
+  /** A run with the book's agent, replayed: its recorded calls answer in place of the model. */
+  agent: RecordedAgent.optional()
+})
 export type RunInputs = z.infer<typeof RunInputs>
 
 /** A constraint event as the engine logs it. */

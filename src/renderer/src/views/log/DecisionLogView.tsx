@@ -244,7 +244,7 @@ export function DecisionLogView({ state }: ViewProps) {
           />
         </div>
       )}
-      {!body && <StepDetail row={log.store.row(active)} />}
+      {!body && <StepDetail row={log.store.row(active)} runId={runId} />}
     </div>
   )
 }

@@ -1,0 +1,93 @@
+/**
+ * The bounded selector's check of a model's reply, as every notebook of the book does it: JSON
+ * only, an action from the allowed set, a short rationale (length and sentence count). A reply
+ * that fails any check is not used; the step falls back to the rule baseline with the reason.
+ */
+
+import { FallbackReason } from '../../../shared/contract/agent'
+
+export type { FallbackReason }
+export const FALLBACK_REASONS: readonly FallbackReason[] = FallbackReason.options
+
+export interface ReplyBounds {
+  actions: readonly string[]
+  maxRationaleChars: number
+  /** The notebooks ask for "1–3 sentences". */
+  maxSentences: number
+}
+
+export type ReplyCheck = { ok: true; action: string; rationale: string } | { ok: false; reason: FallbackReason; detail: string }
+
+/** Parses and validates one raw reply; never throws. */
+export function checkReply(raw: string, bounds: ReplyBounds): ReplyCheck {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch (error) {
+    return { ok: false, reason: 'invalid_json', detail: `not JSON: ${(error as Error).message}` }
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { ok: false, reason: 'invalid_json', detail: 'not a JSON object' }
+  const reply = parsed as Record<string, unknown>
+  const extra = Object.keys(reply).filter((k) => k !== 'action' && k !== 'rationale')
+  if (extra.length > 0) return { ok: false, reason: 'invalid_json', detail: `unexpected field ${extra.map((k) => JSON.stringify(k)).join(', ')}` }
+  if (typeof reply.action !== 'string') return { ok: false, reason: 'invalid_json', detail: '"action" must be a string' }
+  if (typeof reply.rationale !== 'string') return { ok: false, reason: 'invalid_json', detail: '"rationale" must be a string' }
+  if (!bounds.actions.includes(reply.action)) return { ok: false, reason: 'action_not_allowed', detail: `"${clip(reply.action, 40)}" is not one of ${bounds.actions.join(', ')}` }
+  const rationale = reply.rationale.trim()
+  if (rationale.length === 0) return { ok: false, reason: 'rationale_empty', detail: 'the rationale is empty' }
+  if (rationale.length > bounds.maxRationaleChars) {
+    return { ok: false, reason: 'rationale_too_long', detail: `the rationale has ${rationale.length} characters (at most ${bounds.maxRationaleChars})` }
+  }
+  const sentences = countSentences(rationale)
+  if (sentences > bounds.maxSentences) return { ok: false, reason: 'too_many_sentences', detail: `the rationale has ${sentences} sentences (at most ${bounds.maxSentences})` }
+  return { ok: true, action: reply.action, rationale }
+}
+
+// Words whose trailing period does not end a sentence (lower case, without the period).
+const ABBREVIATIONS = new Set(['e.g', 'i.e', 'etc', 'vs', 'approx', 'incl', 'cf', 'est', 'no', 'max', 'min', 'avg', 'mr', 'ms', 'dr', 'jr', 'sr', 'st', 'u.s', 'u.k', 'e.u'])
+
+/**
+ * Sentences in a text: a run of ".", "!" or "?" ends one when followed by a space or the end,
+ * unless it is a decimal point ("1.25", ".5"), an abbreviation ("e.g.", "vs."), an initial
+ * ("J. Smith") or a pause a lower-case word follows ("flow... step aside"). A text without a terminator is one sentence.
+ */
+export function countSentences(text: string): number {
+  const s = text.trim()
+  if (s.length === 0) return 0
+  let count = 0
+  let i = 0
+  while (i < s.length) {
+    const c = s[i]!
+    if (c !== '.' && c !== '!' && c !== '?') {
+      i++
+      continue
+    }
+    let j = i
+    while (j < s.length && (s[j] === '.' || s[j] === '!' || s[j] === '?' || s[j] === '"' || s[j] === "'" || s[j] === ')')) j++
+    const atEnd = j >= s.length
+    const spaced = !atEnd && /\s/.test(s[j]!)
+    // At the end of the text a terminator always ends; inside it, one that a lower-case word
+    // follows ("flow... step aside") does not, nor a period that belongs to its word.
+    if (atEnd) count++
+    else if (spaced && !/^\s+[a-z]/.test(s.slice(j, j + 8)) && !(c === '.' && j === i + 1 && notAnEnd(s, i))) count++
+    i = j
+  }
+  // Text after the last terminator is a sentence of its own.
+  if (!/[.!?]["')]*$/.test(s)) count++
+  return count
+}
+
+/** Whether the single period at `dot` belongs to the word before it (abbreviation, initial). */
+function notAnEnd(s: string, dot: number): boolean {
+  let start = dot
+  while (start > 0 && !/\s/.test(s[start - 1]!)) start--
+  const word = s.slice(start, dot).replace(/^[("']+/, '')
+  if (word.length === 0) return false
+  if (ABBREVIATIONS.has(word.toLowerCase())) return true
+  // A single capital letter is an initial ("J. Smith"); a lone number before the space ends a sentence.
+  return /^[A-Z]$/.test(word)
+}
+
+function clip(text: string, n: number): string {
+  return text.length <= n ? text : `${text.slice(0, n - 1)}…`
+}
