@@ -145,15 +145,18 @@ describe('sweeps through a Redis queue', () => {
   it('resumes when Redis restarts mid-sweep', async () => {
     await worker()
     const db = join(dir, 'restart.db')
-    const sweep = launch(['sweep', 'fx-carry', '--seeds', '1..8', '--set', 'T=4000', '--json', '--queue', redis.url, '--db', db])
-    await until('the first result', () => /sweep: [1-7]\/8 runs/.test(sweep.stderr()))
+    // Long enough runs that the sweep is still going when Redis goes down, however many workers
+    // earlier tests left serving: restart once some job is running and not all are done.
+    // (progress prints at most once a second, so the sweep must outlast a few seconds)
+    const sweep = launch(['sweep', 'fx-carry', '--seeds', '1..16', '--set', 'T=100000', '--json', '--queue', redis.url, '--db', db])
+    await until('a job running mid-sweep', () => /sweep: ([0-9]|1[0-5])\/16 runs \(queue: \d+ waiting, [1-9]\d* running/.test(sweep.stderr()))
     await redis.restart()
     const out = await sweep.done
     expect(out.code, out.stderr).toBe(0)
     const rows = rowsOf(out.stdout)
-    expect(rows.map((r) => r.seed)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(rows.map((r) => r.seed)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1))
     expect(rows.every((r) => r.ok)).toBe(true)
-    expect(storedCells(db, sweepIdIn(out.stderr)).map((c) => c.n)).toEqual([1, 1, 1, 1, 1, 1, 1, 1])
+    expect(storedCells(db, sweepIdIn(out.stderr)).map((c) => c.n)).toEqual(new Array(16).fill(1))
   }, 180_000)
 
   it('collects a sweep whose coordinator was killed with sweep --attach', async () => {

@@ -35,7 +35,7 @@ export function RegimeView({ state }: ViewProps) {
   const [classifyError, setClassifyError] = useState<string | null>(null)
   const [classifying, setClassifying] = useState(false)
   const [compareSeeds, setCompareSeeds] = useState<{ lab: string; preset: PresetName; seedFrom: number; seeds: number }>(() => ({
-    lab: home?.id ?? 'heston-regime',
+    lab: home?.id ?? classifiable[0]?.id ?? '',
     preset: home?.regimeModelHome?.preset ?? 'corrected',
     seedFrom: home?.regimeModelHome?.seed ?? 0,
     seeds: 5

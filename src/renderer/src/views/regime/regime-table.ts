@@ -17,7 +17,7 @@ export const COMPARE_COLUMNS: ReadonlyArray<{ key: keyof RegimeCompareRow & stri
   { key: 'ood_share', label: 'OOD stood aside', better: 'lower', percent: true }
 ]
 
-/** The columns some row of this comparison fills (heston-regime's has Sortino; other labs' the calibration columns). */
+/** The columns some row of this comparison fills (the model's home lab has Sortino; other labs the calibration columns). */
 export function shownColumns(rows: readonly RegimeCompareRow[]): typeof COMPARE_COLUMNS {
   return COMPARE_COLUMNS.filter((c) => rows.some((r) => typeof r[c.key] === 'number'))
 }
