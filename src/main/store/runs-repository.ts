@@ -275,7 +275,7 @@ export class RunsRepository {
     if (!row) return null
     const series = new Map((this.seriesStmt.all(id) as Array<{ name: string; data: Buffer }>).map((s) => [s.name, blobToFloat64(s.data)]))
     const parsed = RunResults.safeParse(joinSeries(row.results_json, series))
-    if (!parsed.success) throw new Error(`the stored results of run #${id} do not match this build's schema`)
+    if (!parsed.success) throw new Error(`the stored results of run #${id} do not match this build's schema (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).slice(0, 3).join('; ')})`)
     return parsed.data
   }
 

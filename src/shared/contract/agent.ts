@@ -9,6 +9,8 @@ export const AgentManifest = z.strictObject({
   endpoint: z.string().optional(),
   remoteAllowed: z.boolean().optional(),
   quantisation: z.string().optional(),
+  /** Where an embedded model ran: 'cpu', 'cuda', 'vulkan' or 'metal'. */
+  backend: z.string().optional(),
   contextSize: z.int(),
   temperature: z.number(),
   decisionEvery: z.int(),
