@@ -4,7 +4,7 @@ import { FEATURE_WARMUP } from '../regime/features'
 import { filterSeries } from '../regime/filter'
 import { modelInference, type ModelRegimeOutput } from '../regime/model-output'
 import { CLASSIFIERS, DEFAULT_INFERENCE, walkForwardInference } from '../regime/walk-forward'
-import { COMPARED_CLASSIFIERS, type ComparedClassifier } from './regime-compare'
+import { COMPARED_CLASSIFIERS, type ComparedClassifier, type ComparisonRow } from './regime-compare'
 
 // Every classifier on any lab's price series, scored against that lab's own calm/stress labels
 // on held-out seeds (issue 20 item 3). heston-regime has its own comparison through its lab
@@ -18,18 +18,8 @@ export interface LabeledSeries {
   labels: Int8Array
 }
 
-export interface LabComparisonRow {
-  classifier: ComparedClassifier
-  accuracy: number | null
-  f1_stress: number | null
-  mean_time_to_detection: number | null
-  detected: number
-  switches: number
-  false_alarms_per_1000_stable_bars: number | null
-  downside_capture: number | null
-  sharpe: number | null
-  max_drawdown: number | null
-  total_return: number | null
+/** The Heston comparison's row without Sortino, plus what the long/flat rule on any series adds. */
+export interface LabComparisonRow extends Omit<ComparisonRow, 'sortino'> {
   /** Benchmark minus strategy over the first 10 bars of each recovery (spec §5.7), mean. */
   paranoia_cost_10: number | null
   /** Mean squared error of P(stress) = 1 − P(stable) against the label: calibration, lower is better. */

@@ -48,6 +48,12 @@ export function fitRvThreshold(vol: ArrayLike<number>, from: number, to: number,
     }
     return { threshold, temperature, fit: 'supervised' }
   }
+  const { lo, hi } = twoMeansCentres(xs)
+  return { threshold: (lo + hi) / 2, temperature, fit: 'two_means' }
+}
+
+/** 1-D two-means (Lloyd from the min and the max, at most 50 rounds): the two cluster centres. */
+export function twoMeansCentres(xs: readonly number[]): { lo: number; hi: number } {
   let lo = Math.min(...xs)
   let hi = Math.max(...xs)
   for (let round = 0; round < 50; round++) {
@@ -69,7 +75,7 @@ export function fitRvThreshold(vol: ArrayLike<number>, from: number, to: number,
     lo = sl / nl
     hi = sh / nh
   }
-  return { threshold: (lo + hi) / 2, temperature, fit: 'two_means' }
+  return { lo, hi }
 }
 
 export function rvPStable(x: number, fit: RvThreshold): number {

@@ -1,4 +1,5 @@
 import { gammaP, logGamma } from '../numeric/special'
+import { twoMeansCentres } from './baselines'
 
 // Bayesian online change-point detection (Adams & MacKay 2007, "Bayesian Online Changepoint
 // Detection", arXiv:0710.3742) on returns, with a Normal–Gamma prior on each segment's mean and
@@ -182,26 +183,6 @@ function twoMeansSplit(r: ArrayLike<number>, from: number, to: number, mean: num
     if (t - from >= ROLLING_BARS) s -= (r[t - ROLLING_BARS]! - mean) ** 2
     if (t - from >= ROLLING_BARS - 1) logVar.push(Math.log(Math.max(s / ROLLING_BARS, 1e-300)))
   }
-  let lo = Math.min(...logVar)
-  let hi = Math.max(...logVar)
-  for (let round = 0; round < 50 && hi > lo; round++) {
-    const mid = (lo + hi) / 2
-    let sl = 0
-    let nl = 0
-    let sh = 0
-    let nh = 0
-    for (const x of logVar) {
-      if (x <= mid) {
-        sl += x
-        nl++
-      } else {
-        sh += x
-        nh++
-      }
-    }
-    if (nl === 0 || nh === 0) break
-    lo = sl / nl
-    hi = sh / nh
-  }
+  const { lo, hi } = twoMeansCentres(logVar)
   return Math.exp((lo + hi) / 2)
 }
