@@ -57,6 +57,12 @@ export function RegimeView({ state }: ViewProps) {
     if (held) setCompareSeeds((c) => ({ ...c, preset: held.preset, seedFrom: held.seed }))
   }, [source, home, classifiable])
 
+  // Likewise for the comparison: the model's home lab, once the catalogue names it.
+  useEffect(() => {
+    const start = home ?? classifiable[0]
+    if (compareSeeds.lab === '' && start) setCompareSeeds((c) => ({ ...c, lab: start.id }))
+  }, [compareSeeds.lab, home, classifiable])
+
   async function classify() {
     setClassifying(true)
     setClassifyError(null)
@@ -247,7 +253,7 @@ export function RegimeView({ state }: ViewProps) {
             seeds
             <input aria-label="Seed count" className="mono" type="number" min={1} max={20} value={compareSeeds.seeds} onChange={(e) => setCompareSeeds({ ...compareSeeds, seeds: Number(e.target.value) })} />
           </label>
-          <button type="button" className="primary" disabled={comparing !== null} onClick={() => void compare()}>
+          <button type="button" className="primary" disabled={comparing !== null || compareSeeds.lab === ''} onClick={() => void compare()}>
             {comparing ? 'Comparing…' : 'Compare'}
           </button>
         </div>
