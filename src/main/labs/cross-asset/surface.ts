@@ -1,6 +1,7 @@
 import type { Surface } from '../../engine/kernel'
 import { fma } from '../../engine/rng/fma'
 import { npMean } from '../common/numpy'
+import { jacobiRotate } from '../common/jacobi'
 
 // The observed surface (book ch.9 §5.4; notebook CELL 4 and its FIX): per step a 4 × 4
 // covariance of the last roll_window returns, its correlation matrix and three coupling
@@ -159,26 +160,8 @@ export function symmetricEigenvalues(matrix: Float64Array, n: number, out: Float
     if (off === 0) break
     for (let p = 0; p < n; p++) {
       for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q]!
-        if (apq === 0) continue
-        const app = a[p * n + p]!
-        const aqq = a[q * n + q]!
-        const theta = (aqq - app) / (2 * apq)
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1))
-        const c = 1 / Math.sqrt(t * t + 1)
-        const s = t * c
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p]!
-          const akq = a[k * n + q]!
-          a[k * n + p] = c * akp - s * akq
-          a[k * n + q] = s * akp + c * akq
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k]!
-          const aqk = a[q * n + k]!
-          a[p * n + k] = c * apk - s * aqk
-          a[q * n + k] = s * apk + c * aqk
-        }
+        if (a[p * n + q] === 0) continue
+        jacobiRotate(a, n, p, q)
         a[p * n + q] = 0
         a[q * n + p] = 0
       }

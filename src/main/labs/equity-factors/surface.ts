@@ -1,6 +1,7 @@
 import type { Surface } from '../../engine/kernel'
 import type { EquityFactorsConfig } from './config'
 import { writeCorr, type EquityMarket } from './market'
+import { jacobiRotate } from '../common/jacobi'
 
 // The tradable surface of chapter 7: the factor correlation matrix C_t (K × K, a heatmap), from
 // which the covariance Σ_t = D·C_t·D follows (book ch.7 §3.3; notebook CELL 4), with its
@@ -19,26 +20,8 @@ export function symmetricEigenvalues(a: ArrayLike<number>, K: number, w: Float64
     if (off < 1e-30) break
     for (let p = 0; p < K; p++) {
       for (let q = p + 1; q < K; q++) {
-        const apq = w[p * K + q]!
-        if (apq === 0) continue
-        const app = w[p * K + p]!
-        const aqq = w[q * K + q]!
-        const theta = (aqq - app) / (2 * apq)
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1))
-        const c = 1 / Math.sqrt(t * t + 1)
-        const s = t * c
-        for (let k = 0; k < K; k++) {
-          const akp = w[k * K + p]!
-          const akq = w[k * K + q]!
-          w[k * K + p] = c * akp - s * akq
-          w[k * K + q] = s * akp + c * akq
-        }
-        for (let k = 0; k < K; k++) {
-          const apk = w[p * K + k]!
-          const aqk = w[q * K + k]!
-          w[p * K + k] = c * apk - s * aqk
-          w[q * K + k] = s * apk + c * aqk
-        }
+        if (w[p * K + q] === 0) continue
+        jacobiRotate(w, K, p, q)
       }
     }
   }

@@ -1,4 +1,5 @@
 import { Generator } from '../../../engine/rng'
+import { jacobiRotate } from '../../common/jacobi'
 
 // Symmetric eigen-decomposition, written here because no linear-algebra package is installed
 // (the repo's gesdd port is an SVD of general matrices, ~10× the work of a symmetric solver).
@@ -39,31 +40,8 @@ export function jacobiEigen(A: ArrayLike<number>, n: number): Eigen {
     if (off <= 1e-30 * total || off === 0) break
     for (let p = 0; p < n - 1; p++) {
       for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q]!
-        if (apq === 0) continue
-        // The rotation that zeroes a[p][q] (Golub & Van Loan Alg. 8.5.1, sym.schur2).
-        const theta = (a[q * n + q]! - a[p * n + p]!) / (2 * apq)
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1))
-        const c = 1 / Math.sqrt(t * t + 1)
-        const s = t * c
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p]!
-          const akq = a[k * n + q]!
-          a[k * n + p] = c * akp - s * akq
-          a[k * n + q] = s * akp + c * akq
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k]!
-          const aqk = a[q * n + k]!
-          a[p * n + k] = c * apk - s * aqk
-          a[q * n + k] = s * apk + c * aqk
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p]!
-          const vkq = v[k * n + q]!
-          v[k * n + p] = c * vkp - s * vkq
-          v[k * n + q] = s * vkp + c * vkq
-        }
+        if (a[p * n + q] === 0) continue
+        jacobiRotate(a, n, p, q, v)
       }
     }
   }
