@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util'
 import { ApiError, LabRunSpec, PresetId, issuesFromZod, summariseIssues } from '../shared/contract'
 import { systemClock } from './clock'
 import { labCatalogue } from './labs/catalogue'
-import { executeLab, parseOverrideValue, planLab } from './labs/execute'
+import { executeLab, planLab } from './labs/execute'
 import { expandExperiment, parseGridAxis, parseSeeds, type PlannedRun } from './experiments/plan'
 import { runOnPool } from './experiments/pool'
 import { runCellsOnPool } from './experiments/batch-pool'
@@ -13,6 +13,7 @@ import { attachSweep, queuedSweep, runWorker } from './queue/cli-queue'
 import { QueueConfigError } from './queue/connection'
 import { defaultDataDir, resolveDatabasePath } from './paths'
 import type { CellOutcome } from '../shared/contract/protocol'
+import { UsageError, fail, parseSeed, parseSets } from './cli-args'
 import { findLab } from './labs/execute'
 import { launchNodeProcess } from './services/node-launcher'
 import { SupervisedService } from './services/service-host'
@@ -20,14 +21,12 @@ import { engineMethods } from '../shared/contract/protocol'
 import { StoreOpenError, openDatabase } from './store/database'
 import { BackupError, backupDatabase, backupNextTo } from './store/backup'
 import { readFileSync } from 'node:fs'
-import { classifySeries, modelsDir, openLocalClassifier, type LocalClassifier } from './inference/classify-series'
+import { modelsDir, openLocalClassifier, type LocalClassifier } from './inference/classify-series'
 import { regimeInputFromReport } from './runs/run-inputs'
 import type { LabInputs } from './engine/kernel'
-import { compareOnSeeds } from './inference/regime-compare'
-import { SIGN_OFF, compareOnLabSeries, labSeriesFor, type LabeledSeries } from './inference/lab-regime-compare'
-import { CsvValidationError, parsePriceCsv } from './regime/csv'
+import { commandRegime } from './inference/cli-regime'
+import { CsvValidationError } from './regime/csv'
 import { parsePriceCsvPanel, terrainOfPanel } from './labs/market-terrain/csv'
-import type { HestonRegimeConfig } from './labs/heston-regime/config'
 import { RunsRepository } from './store/runs-repository'
 import { CODE_VERSION } from './version'
 import { AuditUsageError, commandReplay, commandVerify } from './audit/cli-audit'
@@ -62,30 +61,6 @@ const USAGE = `usage:
                   (VaR/ES of the runs held as pods, by six methods, with backtests)
   mechanica agent check <model.gguf | http://127.0.0.1:PORT/v1> [--allow-remote] [--json]   (the agent's model, checked without loading it)
   mechanica terrain --csv FILE [--window 60] [--json]   (correlation terrain of a multi-asset file: date,ticker,close or date,A,B,…)`
-
-/** A mistake in how the CLI was called: one line on stderr, exit code 2, nothing written. */
-class UsageError extends Error {}
-
-function fail(message: string): never {
-  throw new UsageError(message)
-}
-
-function parseSeed(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined
-  const seed = Number(text)
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(seed) || seed > 0xffff_ffff) fail(`--seed must be a whole number from 0 to 4294967295 (got ${JSON.stringify(text)})`)
-  return seed
-}
-
-function parseSets(sets: string[]): Record<string, unknown> {
-  const overrides: Record<string, unknown> = {}
-  for (const item of sets) {
-    const eq = item.indexOf('=')
-    if (eq <= 0) fail(`--set expects path.to.key=value (got ${JSON.stringify(item)})`)
-    overrides[item.slice(0, eq)] = parseOverrideValue(item.slice(eq + 1))
-  }
-  return overrides
-}
 
 function commandLabs(json: boolean): void {
   const labs = labCatalogue()
@@ -339,107 +314,6 @@ function commandTerrain(values: { csv?: string; window?: string; json?: boolean 
   }
 }
 
-/** Regime inference on a lab's price series (with its true labels) or on a user's CSV. */
-async function commandRegime(values: { lab?: string; csv?: string; preset?: string; seed?: string; seeds?: string; set?: string[]; compare?: boolean; json?: boolean }): Promise<void> {
-  if (!values.lab === !values.csv) fail('regime needs exactly one of --lab LAB or --csv FILE')
-  if (values.compare) {
-    if (!values.lab) fail('--compare needs --lab LAB (a lab with a price series)')
-    let seeds: number[]
-    try {
-      seeds = parseSeeds(values.seeds ?? '3000..3009')
-    } catch (error) {
-      fail((error as Error).message)
-    }
-    if (values.lab !== 'heston-regime') return commandRegimeCompareLab(values.lab, seeds, values)
-    const plan = planLab({ task: 'lab', lab: 'heston-regime', preset: values.preset ?? 'corrected', overrides: parseSets(values.set ?? []) })
-    const classifier = await openLocalClassifier(modelsDir(__dirname), PROVIDER_PROBE)
-    const rows = await compareOnSeeds(plan.config as HestonRegimeConfig, seeds, async (closes) => regimeInputFromReport(await classifier.classify(closes, null)), (done, total) =>
-      process.stderr.write(`compare: seed ${done}/${total}\n`)
-    )
-    await classifier.release()
-    if (values.json) console.log(JSON.stringify({ seeds, preset: values.preset ?? 'corrected', rows }, null, 2))
-    else {
-      console.log(`held-out seeds ${seeds[0]}…${seeds.at(-1)} (${seeds.length}), ${values.preset ?? 'corrected'} preset`)
-      console.log(['classifier', 'accuracy', 'f1_stress', 'time_to_detection', 'detected', 'false_alarms/1000', 'downside_capture', 'sortino', 'sharpe', 'max_dd', 'total_return'].join('\t'))
-      for (const r of rows) {
-        const f = (x: number | null): string => (x === null ? '—' : x.toFixed(3))
-        console.log(
-          [r.classifier, f(r.accuracy), f(r.f1_stress), f(r.mean_time_to_detection), `${r.detected}/${r.switches}`, f(r.false_alarms_per_1000_stable_bars), f(r.downside_capture), f(r.sortino), f(r.sharpe), f(r.max_drawdown), f(r.total_return)].join('\t')
-        )
-      }
-    }
-    return
-  }
-  let closes: Float64Array
-  let labels: Int8Array | null = null
-  let source: string
-  if (values.csv) {
-    let text: string
-    try {
-      text = readFileSync(values.csv, 'utf8')
-    } catch (error) {
-      fail(`cannot read ${values.csv}: ${(error as Error).message}`)
-    }
-    try {
-      closes = parsePriceCsv(text).close
-    } catch (error) {
-      if (error instanceof CsvValidationError) fail(`${values.csv}: ${error.message.split('\n')[0]}`)
-      throw error
-    }
-    source = values.csv
-  } else {
-    const lab = values.lab ?? fail('regime needs --lab ID or --csv FILE')
-    const module = findLab(lab)
-    if (!module.priceSeries) fail(`${lab} trades no single price series the regime model could read`)
-    const seed = parseSeed(values.seed)
-    const preset = values.preset ?? module.selfDescription.regimeModelHome?.preset ?? 'faithful'
-    const plan = planLab({ task: 'lab', lab, preset, overrides: parseSets(values.set ?? []), ...(seed === undefined ? {} : { seed }) })
-    const series = module.priceSeries.series(plan.config)
-    closes = series.closes
-    labels = series.labels
-    source = `${lab} ${module.priceSeries.name} (${preset}, seed ${plan.seed})`
-  }
-  const report = await classifySeries(closes, labels, modelsDir(__dirname), PROVIDER_PROBE)
-  if (values.json) {
-    console.log(JSON.stringify({ source, ...report }, null, 2))
-    return
-  }
-  const stress = report.filtered.filter((r) => r === 1).length
-  console.log(`${source}: ${report.bars} bars, classified from bar ${report.firstBar} on ${report.executionProvider.toUpperCase()} (${report.providers})`)
-  console.log(`  stress on ${stress} of ${report.filtered.length} bars; ${report.ood.barsOutside} bars outside the OOD radius ${report.ood.radius.toFixed(2)}`)
-  if (report.evaluation) for (const [k, v] of Object.entries(report.evaluation)) console.log(`  ${k.padEnd(34)} ${v}`)
-}
-
-/** Every classifier on any lab's price series over held-out seeds, scored against the lab's own labels. */
-async function commandRegimeCompareLab(lab: string, seeds: number[], values: { preset?: string; set?: string[]; json?: boolean }): Promise<void> {
-  const module = findLab(lab)
-  const priceSeries = module.priceSeries ?? fail(`${lab} trades no single price series the regime model could read`)
-  const preset = values.preset ?? module.selfDescription.regimeModelHome?.preset ?? 'faithful'
-  let seriesFor: (seed: number) => LabeledSeries
-  try {
-    seriesFor = labSeriesFor(lab, preset, parseSets(values.set ?? []))
-    seriesFor(seeds[0]!)
-  } catch (error) {
-    fail((error as Error).message)
-  }
-  const classifier = await openLocalClassifier(modelsDir(__dirname), PROVIDER_PROBE)
-  const rows = await compareOnLabSeries(seriesFor, seeds, async (closes) => regimeInputFromReport(await classifier.classify(closes, null)), (done, total) =>
-    process.stderr.write(`compare: seed ${done}/${total}\n`)
-  )
-  await classifier.release()
-  if (values.json) {
-    console.log(JSON.stringify({ lab, series: priceSeries.name, seeds, preset, signOff: SIGN_OFF, rows }, null, 2))
-    return
-  }
-  console.log(`${lab} ${priceSeries.name}: held-out seeds ${seeds[0]}…${seeds.at(-1)} (${seeds.length}), ${preset} preset; long/flat rule, 1 bar latency, 0.1 % per flip`)
-  console.log(['classifier', 'accuracy', 'f1_stress', 'time_to_detection', 'detected', 'false_alarms/1000', 'downside_capture', 'sharpe', 'max_dd', 'total_return', 'paranoia_10', 'brier', 'ood_share'].join('\t'))
-  const f = (x: number | null): string => (x === null ? '—' : x.toFixed(3))
-  for (const r of rows) {
-    console.log([r.classifier, f(r.accuracy), f(r.f1_stress), f(r.mean_time_to_detection), `${r.detected}/${r.switches}`, f(r.false_alarms_per_1000_stable_bars), f(r.downside_capture), f(r.sharpe), f(r.max_drawdown), f(r.total_return), f(r.paranoia_cost_10), f(r.brier), f(r.ood_share)].join('\t'))
-  }
-  console.log(`sign-off (spec §5.7): downside capture < ${SIGN_OFF.downsideCaptureBelow} and Sharpe > ${SIGN_OFF.sharpeAbove}`)
-}
-
 /** An online, verified copy of a database file; works while the app has it open. */
 async function commandBackup(values: { db?: string; out?: string; overwrite?: boolean; json?: boolean }): Promise<void> {
   const file = values.db ?? fail('backup needs --db FILE (the database to copy)')
@@ -541,7 +415,7 @@ async function main(argv: string[]): Promise<void> {
       return commandBackup(values)
     case 'regime':
       if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
-      return commandRegime(values)
+      return commandRegime(values, { models: modelsDir(__dirname), probe: PROVIDER_PROBE })
     case 'worker':
       if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
       return runWorker(values, join(__dirname, 'workers', 'engine.js'), launchNodeProcess, systemClock)

@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs'
+import { fail, parseSeed, parseSets } from '../cli-args'
+import { parseSeeds } from '../experiments/plan'
+import type { HestonRegimeConfig } from '../labs/heston-regime/config'
+import { findLab, planLab } from '../labs/execute'
+import { CsvValidationError, parsePriceCsv } from '../regime/csv'
+import { regimeInputFromReport } from '../runs/run-inputs'
+import { classifySeries, openLocalClassifier } from './classify-series'
+import { SIGN_OFF, compareOnLabSeries, labSeriesFor, type LabeledSeries } from './lab-regime-compare'
+import { compareOnSeeds } from './regime-compare'
+
+// `mechanica regime`: the regime model on a lab's price series or a user's CSV, and the
+// five-way classifier comparison on held-out seeds.
+
+/** Where the built CLI keeps the shipped model and the provider-probe worker (resolved beside out/main/cli.js). */
+export interface RegimePaths {
+  models: string
+  probe: string
+}
+
+/** Regime inference on a lab's price series (with its true labels) or on a user's CSV. */
+export async function commandRegime(
+  values: { lab?: string; csv?: string; preset?: string; seed?: string; seeds?: string; set?: string[]; compare?: boolean; json?: boolean },
+  paths: RegimePaths
+): Promise<void> {
+  if (!values.lab === !values.csv) fail('regime needs exactly one of --lab LAB or --csv FILE')
+  if (values.compare) {
+    if (!values.lab) fail('--compare needs --lab LAB (a lab with a price series)')
+    let seeds: number[]
+    try {
+      seeds = parseSeeds(values.seeds ?? '3000..3009')
+    } catch (error) {
+      fail((error as Error).message)
+    }
+    if (values.lab !== 'heston-regime') return commandRegimeCompareLab(values.lab, seeds, values, paths)
+    const plan = planLab({ task: 'lab', lab: 'heston-regime', preset: values.preset ?? 'corrected', overrides: parseSets(values.set ?? []) })
+    const classifier = await openLocalClassifier(paths.models, paths.probe)
+    const rows = await compareOnSeeds(plan.config as HestonRegimeConfig, seeds, async (closes) => regimeInputFromReport(await classifier.classify(closes, null)), (done, total) =>
+      process.stderr.write(`compare: seed ${done}/${total}\n`)
+    )
+    await classifier.release()
+    if (values.json) console.log(JSON.stringify({ seeds, preset: values.preset ?? 'corrected', rows }, null, 2))
+    else {
+      console.log(`held-out seeds ${seeds[0]}…${seeds.at(-1)} (${seeds.length}), ${values.preset ?? 'corrected'} preset`)
+      console.log(['classifier', 'accuracy', 'f1_stress', 'time_to_detection', 'detected', 'false_alarms/1000', 'downside_capture', 'sortino', 'sharpe', 'max_dd', 'total_return'].join('\t'))
+      for (const r of rows) {
+        const f = (x: number | null): string => (x === null ? '—' : x.toFixed(3))
+        console.log(
+          [r.classifier, f(r.accuracy), f(r.f1_stress), f(r.mean_time_to_detection), `${r.detected}/${r.switches}`, f(r.false_alarms_per_1000_stable_bars), f(r.downside_capture), f(r.sortino), f(r.sharpe), f(r.max_drawdown), f(r.total_return)].join('\t')
+        )
+      }
+    }
+    return
+  }
+  let closes: Float64Array
+  let labels: Int8Array | null = null
+  let source: string
+  if (values.csv) {
+    let text: string
+    try {
+      text = readFileSync(values.csv, 'utf8')
+    } catch (error) {
+      fail(`cannot read ${values.csv}: ${(error as Error).message}`)
+    }
+    try {
+      closes = parsePriceCsv(text).close
+    } catch (error) {
+      if (error instanceof CsvValidationError) fail(`${values.csv}: ${error.message.split('\n')[0]}`)
+      throw error
+    }
+    source = values.csv
+  } else {
+    const lab = values.lab ?? fail('regime needs --lab ID or --csv FILE')
+    const module = findLab(lab)
+    if (!module.priceSeries) fail(`${lab} trades no single price series the regime model could read`)
+    const seed = parseSeed(values.seed)
+    const preset = values.preset ?? module.selfDescription.regimeModelHome?.preset ?? 'faithful'
+    const plan = planLab({ task: 'lab', lab, preset, overrides: parseSets(values.set ?? []), ...(seed === undefined ? {} : { seed }) })
+    const series = module.priceSeries.series(plan.config)
+    closes = series.closes
+    labels = series.labels
+    source = `${lab} ${module.priceSeries.name} (${preset}, seed ${plan.seed})`
+  }
+  const report = await classifySeries(closes, labels, paths.models, paths.probe)
+  if (values.json) {
+    console.log(JSON.stringify({ source, ...report }, null, 2))
+    return
+  }
+  const stress = report.filtered.filter((r) => r === 1).length
+  console.log(`${source}: ${report.bars} bars, classified from bar ${report.firstBar} on ${report.executionProvider.toUpperCase()} (${report.providers})`)
+  console.log(`  stress on ${stress} of ${report.filtered.length} bars; ${report.ood.barsOutside} bars outside the OOD radius ${report.ood.radius.toFixed(2)}`)
+  if (report.evaluation) for (const [k, v] of Object.entries(report.evaluation)) console.log(`  ${k.padEnd(34)} ${v}`)
+}
+
+/** Every classifier on any lab's price series over held-out seeds, scored against the lab's own labels. */
+async function commandRegimeCompareLab(lab: string, seeds: number[], values: { preset?: string; set?: string[]; json?: boolean }, paths: RegimePaths): Promise<void> {
+  const module = findLab(lab)
+  const priceSeries = module.priceSeries ?? fail(`${lab} trades no single price series the regime model could read`)
+  const preset = values.preset ?? module.selfDescription.regimeModelHome?.preset ?? 'faithful'
+  let seriesFor: (seed: number) => LabeledSeries
+  try {
+    seriesFor = labSeriesFor(lab, preset, parseSets(values.set ?? []))
+    seriesFor(seeds[0]!)
+  } catch (error) {
+    fail((error as Error).message)
+  }
+  const classifier = await openLocalClassifier(paths.models, paths.probe)
+  const rows = await compareOnLabSeries(seriesFor, seeds, async (closes) => regimeInputFromReport(await classifier.classify(closes, null)), (done, total) =>
+    process.stderr.write(`compare: seed ${done}/${total}\n`)
+  )
+  await classifier.release()
+  if (values.json) {
+    console.log(JSON.stringify({ lab, series: priceSeries.name, seeds, preset, signOff: SIGN_OFF, rows }, null, 2))
+    return
+  }
+  console.log(`${lab} ${priceSeries.name}: held-out seeds ${seeds[0]}…${seeds.at(-1)} (${seeds.length}), ${preset} preset; long/flat rule, 1 bar latency, 0.1 % per flip`)
+  console.log(['classifier', 'accuracy', 'f1_stress', 'time_to_detection', 'detected', 'false_alarms/1000', 'downside_capture', 'sharpe', 'max_dd', 'total_return', 'paranoia_10', 'brier', 'ood_share'].join('\t'))
+  const f = (x: number | null): string => (x === null ? '—' : x.toFixed(3))
+  for (const r of rows) {
+    console.log([r.classifier, f(r.accuracy), f(r.f1_stress), f(r.mean_time_to_detection), `${r.detected}/${r.switches}`, f(r.false_alarms_per_1000_stable_bars), f(r.downside_capture), f(r.sharpe), f(r.max_drawdown), f(r.total_return), f(r.paranoia_cost_10), f(r.brier), f(r.ood_share)].join('\t'))
+  }
+  console.log(`sign-off (spec §5.7): downside capture < ${SIGN_OFF.downsideCaptureBelow} and Sharpe > ${SIGN_OFF.sharpeAbove}`)
+}
