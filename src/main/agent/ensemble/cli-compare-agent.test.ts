@@ -34,6 +34,7 @@ describe('compare-agent', () => {
     const c = await compare({ seeds: '1..3', set: T200 }, ['not json']).run
     expect(c.seeds).toEqual([1, 2, 3])
     for (const m of c.measures) expect(m).toMatchObject({ n: 3, meanDiff: 0, ties: 3, wins: 0, losses: 0, tInterval: [0, 0] })
+    expect(c.verdict).toBe("The agent's runs match the baseline's net P&L on all 3 seeds (its replies fell back or agreed with the baseline): no difference after costs.")
     expect(c.agent).toMatchObject({ calls: 600, valid: 0, validityRate: 0, controlShare: 0, fallbacks: { invalid_json: 600 } })
   })
 

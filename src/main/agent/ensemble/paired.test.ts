@@ -56,7 +56,7 @@ describe('compareAgentToBaseline', () => {
   })
 
   it('says the answer in one sentence: no evidence when the interval spans zero', () => {
-    expect(c.verdict).toBe('No evidence either way that the agent adds value after costs: mean net P&L difference 0.9063 (95 % paired t interval [-0.1937, 2.0062]); the agent won 6 of 8 seeds.')
+    expect(c.verdict).toBe('No evidence either way that the agent adds value after costs: mean net P&L difference 0.9063 (95% paired t interval [-0.1937, 2.0062]); the agent won 6 of 8 seeds.')
     const clear = compareAgentToBaseline(PAIRS.map((p) => ({ ...p, agent: run(p.baseline.netPnl + 5 + p.seed / 10) })), { lab: 'x', preset: 'p' })
     expect(clear.verdict.startsWith('The agent adds value after costs')).toBe(true)
   })

@@ -147,12 +147,13 @@ function agentTotals(pairs: readonly SeedPair[]): AgentComparison['agent'] {
   }
 }
 
-const fmt = (x: number): string => (Math.abs(x) >= 1000 || (Math.abs(x) < 0.01 && x !== 0) ? x.toExponential(3) : x.toFixed(4))
+const fmt = (x: number): string => (x === 0 ? '0' : Math.abs(x) >= 1000 || (Math.abs(x) < 0.01 && x !== 0) ? x.toExponential(3) : x.toFixed(4))
 
 /** The net P&L answer in one sentence: direction, mean difference, t interval, win share. */
 function verdict(m: MeasureComparison, confidence: number): string {
   if (m.n === 0 || m.meanDiff === null) return 'No pair of runs to compare.'
-  const level = `${Math.round(confidence * 100)} %`
+  const level = `${Math.round(confidence * 100)}%`
+  if (m.ties === m.n) return `The agent's runs match the baseline's net P&L on all ${m.n} seeds (its replies fell back or agreed with the baseline): no difference after costs.`
   const wins = `the agent won ${m.wins} of ${m.n} seeds`
   if (m.tInterval === null) return `One seed: net P&L agent − baseline ${fmt(m.meanDiff)}; ${wins}. More seeds are needed for an interval.`
   const [lo, hi] = m.tInterval
