@@ -10,7 +10,7 @@ import { RunsRepository } from '../../store/runs-repository'
 import { replyJson, ScriptedProvider, type Script } from '../testing/scripted-provider'
 import { commandCompareAgent, compareAgentText, type CompareAgentValues } from './cli-compare-agent'
 import { MeasuresSink } from './measures'
-import { ensembleOfRun } from './stored-pairs'
+import { comparisonAmong, ensembleOfRun } from './stored-pairs'
 
 const clock: Clock = { nowMs: () => 0, isoNow: () => '2026-12-06T00:00:00.000Z' } as Clock
 const dir = mkdtempSync(join(tmpdir(), 'mechanica-compare-agent-'))
@@ -68,6 +68,12 @@ describe('compare-agent', () => {
       expect(again!.pairs.map((p) => [p.seed, p.baselineRunId, p.agentRunId])).toEqual(c.pairs.map((p) => [p.seed, p.baselineRunId, p.agentRunId]))
       expect(again!.measures).toEqual(c.measures)
       expect(again!.agent).toEqual(c.agent)
+      // The compare view's question: the pairs among runs picked together (one pair broken: seed 3's agent run left out).
+      const picked = [c.pairs[0]!.baselineRunId!, c.pairs[0]!.agentRunId!, c.pairs[1]!.agentRunId!, c.pairs[1]!.baselineRunId!, c.pairs[2]!.baselineRunId!]
+      const among = comparisonAmong(new RunsRepository(handle), new AuditStore(handle), picked)
+      expect(among!.pairs.map((p) => p.seed)).toEqual([1, 2])
+      expect(among!.pairs).toEqual(c.pairs.slice(0, 2))
+      expect(comparisonAmong(new RunsRepository(handle), new AuditStore(handle), [c.pairs[0]!.baselineRunId!, c.pairs[1]!.baselineRunId!])).toBeNull()
     } finally {
       handle.close()
     }

@@ -82,3 +82,27 @@ export function ensembleOfRun(repository: RunsRepository, audit: AuditStore, run
   if (!pairs.some((p) => p.agentRunId === runId || p.baselineRunId === runId)) return null
   return compareAgentToBaseline(pairs, { lab: spec.lab, preset: spec.preset })
 }
+
+/**
+ * The comparison among runs picked together (the compare view): the pairs they hold, of the
+ * ensemble most of them belong to (one lab, preset and overrides); null when they hold no pair.
+ */
+export function comparisonAmong(repository: RunsRepository, audit: AuditStore, runIds: readonly number[]): AgentComparison | null {
+  const runs = runIds.map((id) => repository.get(id)).filter((r): r is RunSummary => r !== null && r.spec.task === 'lab')
+  const ensembles = new Map<string, RunSummary[]>()
+  for (const run of runs) {
+    const spec = run.spec as LabRunSpec
+    const key = JSON.stringify([spec.lab, spec.preset, Object.entries(spec.overrides).sort(), run.codeVersion])
+    ensembles.set(key, [...(ensembles.get(key) ?? []), run])
+  }
+  let best: SeedPair[] = []
+  let bestSpec: LabRunSpec | null = null
+  for (const members of ensembles.values()) {
+    const pairs = pairsAmong(repository, audit, members)
+    if (pairs.length > best.length) {
+      best = pairs
+      bestSpec = members[0]!.spec as LabRunSpec
+    }
+  }
+  return bestSpec ? compareAgentToBaseline(best, { lab: bestSpec.lab, preset: bestSpec.preset }) : null
+}
