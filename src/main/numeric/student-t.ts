@@ -15,29 +15,24 @@ export function incompleteBeta(a: number, b: number, x: number): number {
   return x < (a + 1) / (a + b + 2) ? (front * betaFraction(a, b, x)) / a : 1 - (front * betaFraction(b, a, 1 - x)) / b
 }
 
+const TINY = 1e-300
+const nonZero = (v: number): number => (Math.abs(v) < TINY ? TINY : v)
+
+/** The incomplete beta's continued fraction by the modified Lentz method, two terms per round (even, odd). */
 function betaFraction(a: number, b: number, x: number): number {
-  const tiny = 1e-300
   let c = 1
-  let d = 1 - ((a + b) * x) / (a + 1)
-  if (Math.abs(d) < tiny) d = tiny
-  d = 1 / d
+  let d = 1 / nonZero(1 - ((a + b) * x) / (a + 1))
   let h = d
+  // One Lentz step with coefficient aa: returns the factor that multiplies h.
+  const step = (aa: number): number => {
+    d = 1 / nonZero(1 + aa * d)
+    c = nonZero(1 + aa / c)
+    return d * c
+  }
   for (let m = 1; m <= 300; m++) {
     const m2 = 2 * m
-    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2))
-    d = 1 + aa * d
-    if (Math.abs(d) < tiny) d = tiny
-    c = 1 + aa / c
-    if (Math.abs(c) < tiny) c = tiny
-    d = 1 / d
-    h *= d * c
-    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1))
-    d = 1 + aa * d
-    if (Math.abs(d) < tiny) d = tiny
-    c = 1 + aa / c
-    if (Math.abs(c) < tiny) c = tiny
-    d = 1 / d
-    const del = d * c
+    h *= step((m * (b - m) * x) / ((a + m2 - 1) * (a + m2)))
+    const del = step((-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1)))
     h *= del
     if (Math.abs(del - 1) < 1e-16) break
   }
