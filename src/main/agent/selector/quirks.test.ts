@@ -10,6 +10,7 @@ import { drive } from '../testing/drive-selector'
 import { replyJson, ScriptedProvider, type ScriptedAnswer } from '../testing/scripted-provider'
 import type { AgentCall } from './call'
 import { checkReply, truncateRationale } from './validate'
+import { RecordedProvider } from '../replay/recorded-provider'
 
 /** Every step's source, as the decision log has it. */
 class Sources implements ChunkSink {
@@ -87,6 +88,21 @@ describe('ch.10 cadence: extra call under cascade pressure, cool-down, baseline 
     const next = Array.from({ length: run.results.steps }, (_, t) => t).find((t) => t >= 10 + CASCADE_COOL_DOWN_STEPS && due(t))
     expect(next).toBeDefined()
     expect(asked.find((t) => t > 10)).toBe(next)
+  })
+
+  it('replays bit-identically from its recorded calls, extra calls and cool-downs included', async () => {
+    const calls: AgentCall[] = []
+    const answer = (request: AgentRequest): ScriptedAnswer => {
+      const t = contextOf(request).t!
+      return t === 5 ? { error: 'model process exited' } : t === 30 ? 'nope' : replyJson(t % 2 ? 'HOLD' : 'DELEVER', 'Funding is tight.')
+    }
+    const provider = new ScriptedProvider(answer)
+    const live = await executeLab(spec, { agent: { provider, onCall: (c) => calls.push(c) } })
+    expect(calls.filter((c) => !c.valid).map((c) => c.t)).toEqual([5, 30].filter((t) => t < live.results.steps))
+    const recorded = new RecordedProvider(calls, provider.identity)
+    const replay = await executeLab(spec, { agent: { provider: recorded, replayed: true } })
+    expect(replay.resultsHash).toBe(live.resultsHash)
+    expect(recorded.unused).toBe(0)
   })
 
   it('cuts an over-long rationale to 160 characters with "…" and keeps the reply', async () => {
