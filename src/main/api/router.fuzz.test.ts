@@ -74,7 +74,8 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'memo.render': { runId: 2, format: 'md' },
   'memo.export': { runId: 2, format: 'md', name: 'memo.md' },
   'runs.exportTable': { runId: 2, table: 'metrics', format: 'csv', name: 'metrics.csv', overwrite: true },
-  'runs.agentCall': { runId: 2, t: 10 }
+  'runs.agentCall': { runId: 2, t: 10 },
+  'runs.agentComparison': { runIds: [1, 2] }
 }
 
 /** Valid calls that cannot write (reads, cancels of nothing running) are sent; others are filtered out. */
@@ -96,7 +97,8 @@ const SAFE_WHEN_VALID = new Set([
   'sweeps.get',
   'runs.cancel',
   'sweeps.cancel',
-  'runs.agentCall'
+  'runs.agentCall',
+  'runs.agentComparison'
 ])
 
 // ---------------------------------------------------------------------------------------------

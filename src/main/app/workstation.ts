@@ -5,6 +5,7 @@ import { createRouter, type Router } from '../api/router'
 import { systemClock, type Clock } from '../clock'
 import { AuditService } from '../audit/audit-service'
 import { AuditStore } from '../store/audit-store'
+import { comparisonAmong } from '../agent/ensemble/stored-pairs'
 import { RunManager } from '../runs/run-manager'
 import { serviceInputResolver } from '../runs/run-inputs'
 import { runSurfaceHandlers } from '../runs/run-surfaces'
@@ -70,7 +71,8 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   const resolveInputs = serviceInputResolver(services.engine, services.inference)
   const runs = new RunManager(services.engine, repository, events.emit, clock, CODE_VERSION, resolveInputs)
   const agentCalls = new AgentCallsStore(db)
-  const audit = new AuditService(repository, new AuditStore(db), services.engine, clock, resolveInputs, agentCalls)
+  const auditStore = new AuditStore(db)
+  const audit = new AuditService(repository, auditStore, services.engine, clock, resolveInputs, agentCalls)
   const interrupted = runs.recoverInterrupted()
   if (interrupted > 0) console.warn(`mechanica: ${interrupted} run(s) from the previous session were marked interrupted`)
   // The decision log's reader (decoded chunks and filter indexes cached, bounded) and sweeps,
@@ -165,6 +167,10 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     'runs.agentCall': ({ runId, t }) => {
       requireRun(runId)
       return { call: agentCalls.callAt(runId, t) }
+    },
+    'runs.agentComparison': ({ runIds }) => {
+      for (const id of runIds) requireRun(id)
+      return { comparison: comparisonAmong(repository, auditStore, runIds) }
     },
     'sweeps.start': async (request) => ({ sweep: await sweeps.start(request) }),
     'sweeps.list': ({ limit, offset }) => sweeps.list(limit, offset),
