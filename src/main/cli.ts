@@ -126,9 +126,10 @@ async function commandRun(
     regimeCounts: r.regimeCounts,
     corrections: r.corrections.map((c) => c.id),
     // a lab's own summary blocks for scripts (market-terrain: fault alerts, hardness, watersheds;
-    // its regime grouping scores when the lab's report carries them)
+    // its regime grouping scores and the walk-forward folds when the lab's report carries them)
     ...(r.telemetry.terrain === undefined ? {} : { terrain: r.telemetry.terrain }),
     ...(r.telemetry.grouping === undefined ? {} : { grouping: r.telemetry.grouping }),
+    ...(r.telemetry.walk_forward === undefined ? {} : { walk_forward: r.telemetry.walk_forward }),
     ...(r.agent ? { agent: agentJson(r) } : {}),
     ...(row ? { runId: row.id, database: values.db } : {})
   }

@@ -83,8 +83,8 @@ export interface TerrainMarket {
   readonly walkForward: WalkForwardPlan
 }
 
-export function terrainMarket(config: MarketTerrainConfig): TerrainMarket {
-  const universe = simulateUniverse(config.universe, config.seed)
+/** The market of a config; `universe` replaces the simulated one (tests that change bars after t). */
+export function terrainMarket(config: MarketTerrainConfig, universe: Universe = simulateUniverse(config.universe, config.seed)): TerrainMarket {
   const { n, bars, returns } = universe
   const s = config.strategy
   const scanner = new TerrainScanner(n, config.terrain)
