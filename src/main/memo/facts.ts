@@ -1,6 +1,7 @@
-import type { ConstraintFacts, MemoFacts, StressComparison, SurfaceFacts } from '../../shared/contract/memo'
+import type { ConstraintFacts, MemoFacts, StressComparison, SurfaceFacts, TerrainFacts } from '../../shared/contract/memo'
 import type { LabResults, RunSummary } from '../../shared/contract'
 import type { StepColumnsView } from '../audit/chain'
+import { terrainFacts } from './terrain-facts'
 
 // The memo's facts, as pure functions of what the store holds: a run's results, its decision
 // log (read chunk by chunk), its constraint events and the same for each stress variant. The
@@ -400,6 +401,12 @@ export function memoFacts(input: MemoFactsInput): MemoFacts {
     pnlCorrelation: pnlCorrelations(d),
     surface: input.surface ? surfaceFacts(input.surface) : null,
     stress: { method: input.stressMethod, variants, worst: worstVariant(variants) },
-    ...(results.agent ? { agent: results.agent } : {})
+    ...(results.agent ? { agent: results.agent } : {}),
+    ...withTerrain(results.telemetry)
   }
+}
+
+function withTerrain(telemetry: Record<string, unknown>): { terrain?: TerrainFacts } {
+  const terrain = terrainFacts(telemetry)
+  return terrain ? { terrain } : {}
 }
