@@ -312,6 +312,7 @@ function commandTerrain(values: { csv?: string; window?: string; json?: boolean 
     console.log(`${file}: ${result.assets.length} assets, ${result.dates} dates, windows ${result.window}/${result.long_window} bars`)
     console.log(`  fault alerts ${t.fault_alerts}, mean eigen hardness ${f(t.mean_eigen_hardness)}, mean edge hardness ${f(t.mean_edge_hardness)}`)
     console.log(`  watersheds: ${t.clusters.map((c) => c.join(' ')).join(' | ')}`)
+    console.log(`  state from ${result.state.from_date ?? '—'}, mean Surprise ${f(result.state.mean_surprise)}; regime switches ${result.grouping.methods.map((m) => `${m.method} ${m.switches}`).join(' / ') || '— (too few bars)'}`)
   }
 }
 
