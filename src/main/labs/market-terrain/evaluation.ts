@@ -11,7 +11,8 @@
 //   strategy's annualised mean return minus the path's, over the same bars: > 0 means the book
 //   earned more than simply holding where the flow was predicted to go.
 
-const finiteMean = (xs: ArrayLike<number>, from: number, to: number): number | null => {
+/** Mean of the finite values of xs[from, to) (null when there is none). */
+export const finiteMean = (xs: ArrayLike<number>, from = 0, to = xs.length): number | null => {
   let s = 0
   let k = 0
   for (let i = from; i < to; i++) {

@@ -1,6 +1,6 @@
 import type { LabReport, LabRun } from '../../engine/kernel'
 import type { MarketTerrainConfig } from './config'
-import { flowCapture, meanSurprise, windowStats } from './evaluation'
+import { finiteMean, flowCapture, meanSurprise, windowStats } from './evaluation'
 import { groupingAgainstTruth } from './grouping-run'
 import type { TerrainMarket } from './market'
 import { PROXIES, triggerCounts } from './state-path'
@@ -12,18 +12,7 @@ import { RISK_Z_GRID } from './walk-forward'
 // (the anchored folds of the state boundary, walk-forward.ts), from the run's columns and the
 // market the run read.
 
-const mean = (xs: ArrayLike<number>, from = 0, to = xs.length): number | null => {
-  let s = 0
-  let k = 0
-  for (let i = from; i < to; i++) {
-    const x = xs[i]!
-    if (Number.isFinite(x)) {
-      s += x
-      k++
-    }
-  }
-  return k > 0 ? s / k : null
-}
+const mean = finiteMean
 
 /** The watersheds at bar t as lists of asset labels, in leaf order. */
 function watersheds(m: TerrainMarket, labels: Int16Array, t: number): string[][] {
