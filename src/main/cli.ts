@@ -129,9 +129,10 @@ async function commandRun(
     regimeCounts: r.regimeCounts,
     corrections: r.corrections.map((c) => c.id),
     // a lab's own summary blocks for scripts (market-terrain: fault alerts, hardness, watersheds;
-    // its regime grouping scores when the lab's report carries them)
+    // its regime grouping scores and the walk-forward folds when the lab's report carries them)
     ...(r.telemetry.terrain === undefined ? {} : { terrain: r.telemetry.terrain }),
     ...(r.telemetry.grouping === undefined ? {} : { grouping: r.telemetry.grouping }),
+    ...(r.telemetry.walk_forward === undefined ? {} : { walk_forward: r.telemetry.walk_forward }),
     ...(r.agent ? { agent: agentJson(r) } : {}),
     ...(row ? { runId: row.id, database: values.db } : {})
   }
@@ -314,6 +315,7 @@ function commandTerrain(values: { csv?: string; window?: string; json?: boolean 
     console.log(`${file}: ${result.assets.length} assets, ${result.dates} dates, windows ${result.window}/${result.long_window} bars`)
     console.log(`  fault alerts ${t.fault_alerts}, mean eigen hardness ${f(t.mean_eigen_hardness)}, mean edge hardness ${f(t.mean_edge_hardness)}`)
     console.log(`  watersheds: ${t.clusters.map((c) => c.join(' ')).join(' | ')}`)
+    console.log(`  state from ${result.state.from_date ?? '—'}, mean Surprise ${f(result.state.mean_surprise)}; regime switches ${result.grouping.methods.map((m) => `${m.method} ${m.switches}`).join(' / ') || '— (too few bars)'}`)
   }
 }
 

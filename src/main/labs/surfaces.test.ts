@@ -34,7 +34,7 @@ describe('surface frames of every lab', () => {
     'order-flow': { layout: 'grid', shape: [4, 4], overrides: { T: 300 } },
     'cross-asset': { layout: 'grid', shape: [4, 4], overrides: { T: 300 } },
     'crypto-arb': { layout: 'grid', shape: [5, 10], overrides: { session: { num_ticks: 300 } } },
-    'market-terrain': { layout: 'network', shape: [23, 28], overrides: { universe: { bars: 300 } } }
+    'market-terrain': { layout: 'network', shape: [23, 31], overrides: { universe: { bars: 300 } } }
   }
 
   it('covers every lab', () => {

@@ -1,7 +1,8 @@
-import type { ConstraintFacts, MemoFacts, StressComparison, SurfaceFacts } from '../../shared/contract/memo'
+import type { ConstraintFacts, MemoFacts, StressComparison, SurfaceFacts, TerrainFacts } from '../../shared/contract/memo'
 import type { LabResults, RunSummary } from '../../shared/contract'
 import type { AgentComparison } from '../../shared/contract/agent-comparison'
 import type { StepColumnsView } from '../audit/chain'
+import { terrainFacts } from './terrain-facts'
 
 // The memo's facts, as pure functions of what the store holds: a run's results, its decision
 // log (read chunk by chunk), its constraint events and the same for each stress variant. The
@@ -404,6 +405,12 @@ export function memoFacts(input: MemoFactsInput): MemoFacts {
     surface: input.surface ? surfaceFacts(input.surface) : null,
     stress: { method: input.stressMethod, variants, worst: worstVariant(variants) },
     ...(results.agent ? { agent: results.agent } : {}),
-    ...(input.agentComparison ? { agentComparison: input.agentComparison } : {})
+    ...(input.agentComparison ? { agentComparison: input.agentComparison } : {}),
+    ...withTerrain(results.telemetry)
   }
+}
+
+function withTerrain(telemetry: Record<string, unknown>): { terrain?: TerrainFacts } {
+  const terrain = terrainFacts(telemetry)
+  return terrain ? { terrain } : {}
 }

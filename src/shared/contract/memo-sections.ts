@@ -158,6 +158,41 @@ export function agentComparisonBlocks(f: Pick<MemoFacts, 'agentComparison' | 'ru
   ]
 }
 
+/** Seed 004's terrain: fault lines, hardness, watersheds, trailhead, regime grouping, walk-forward folds. */
+export function terrainBlocks(f: Pick<MemoFacts, 'terrain' | 'metrics'>): FactBlock[] {
+  const t = f.terrain
+  if (!t) return []
+  const metric = (name: string) => f.metrics.find((m) => m.name === name)?.value ?? null
+  const blocks: FactBlock[] = [
+    {
+      kind: 'text',
+      text: `Terrain: ${formatFact(t.faultAlerts)} fault-line alerts; mean eigen hardness ${formatFact(t.meanEigenHardness)}, mean edge hardness ${formatFact(t.meanEdgeHardness)}. Surprise ${formatFact(metric('surprise'))} (mean squared Mahalanobis distance of the state forecast); Flow Capture ${formatFact(metric('flow_capture'))} a year against the predicted path's ${formatFact(metric('flow_path_return'))}.`
+    },
+    { kind: 'list', items: t.clusters.map((c, i) => `Watershed ${i + 1}: ${c.join(', ')}`) }
+  ]
+  if (t.strongestAlerts.length) blocks.push(table('Strongest fault-line alerts', ['bar', 'pair', 'z'], t.strongestAlerts.map((a) => [formatFact(a.bar), a.pair.join(' · '), formatFact(a.z)])))
+  if (t.trailhead) blocks.push({ kind: 'text', text: `Trailhead preset ${t.trailhead.preset}: ${formatFact(t.trailhead.fires)} bars fired, ${formatFact(t.trailhead.logs)} logged without firing (one index lit, or no One-Way path), ${formatFact(t.trailhead.quiet)} quiet.` })
+  if (t.grouping.length && t.groupingBars) {
+    blocks.push(
+      table(
+        `Regime grouping against the true regimes (fitted on bars ${t.groupingBars.train[0]}–${t.groupingBars.train[1] - 1}, scored on ${t.groupingBars.test[0]}–${t.groupingBars.test[1] - 1})`,
+        ['method', 'accuracy', 'online accuracy', 'switches', 'mean time to detection', 'false switches', 'λ'],
+        t.grouping.map((g) => [g.method, formatShare(g.accuracy), formatShare(g.onlineAccuracy), formatFact(g.switches), formatFact(g.meanTimeToDetection), formatFact(g.falseSwitches), formatFact(g.lambda)])
+      )
+    )
+  }
+  if (t.walkForward.length) {
+    blocks.push(
+      table(
+        'Anchored walk-forward of the risk_off boundary (test windows)',
+        ['test bars', 'boundary (z)', 'return', 'Sharpe', 'max drawdown'],
+        t.walkForward.map((w) => [`${w.test[0]}–${w.test[1] - 1}`, formatFact(w.riskZOff), formatShare(w.totalReturn), formatFact(w.sharpe), formatShare(w.maxDrawdown)])
+      )
+    )
+  }
+  return blocks
+}
+
 function actionTotals(f: MemoFacts): Record<string, number> {
   const totals: Record<string, number> = Object.fromEntries(f.actions.map((a) => [a, 0]))
   for (const r of f.actionsByRegime) for (const [a, n] of Object.entries(r.counts)) totals[a] = (totals[a] ?? 0) + n
@@ -249,14 +284,15 @@ export function factsFor(id: MemoFieldId, f: MemoFacts): FactBlock[] {
       return [table('P&L by component and regime (what is harvested, what it costs)', ['component', 'total', ...regimes], rows)]
     }
     case 'stateSurface': {
-      if (!f.surface || f.surface.features.length === 0) return [{ kind: 'text', text: 'No surface features were recomputed for this run.' }]
+      if (!f.surface || f.surface.features.length === 0) return [{ kind: 'text', text: 'No surface features were recomputed for this run.' }, ...terrainBlocks(f)]
       const s = f.surface
       return [
         {
           kind: 'text',
           text: `Surface features averaged by regime over ${formatFact(s.frames)} frames${s.stride > 1 ? ` (every ${formatFact(s.stride)}th step)` : ''}.`
         },
-        table('Surface features by regime', ['feature', 'unit', ...f.regimes], s.features.map((x) => [x.name, x.unit, ...f.regimes.map((r) => formatFact(x.byRegime[r] ?? null))]))
+        table('Surface features by regime', ['feature', 'unit', ...f.regimes], s.features.map((x) => [x.name, x.unit, ...f.regimes.map((r) => formatFact(x.byRegime[r] ?? null))])),
+        ...terrainBlocks(f)
       ]
     }
     case 'sizing': {

@@ -95,6 +95,24 @@ export const SurfaceFacts = z.strictObject({
 export type SurfaceFacts = z.infer<typeof SurfaceFacts>
 
 /** Everything the memo states as fact, each number from the run's stored results, log and events. */
+/**
+ * The market-terrain lab's own facts (seed 004): fault lines, hardness, watersheds, the trailhead,
+ * the regime grouping against the true regimes and the walk-forward folds, from its report's
+ * telemetry blocks (absent for every other lab).
+ */
+export const TerrainFacts = z.strictObject({
+  faultAlerts: z.int(),
+  strongestAlerts: z.array(z.strictObject({ bar: z.int(), pair: z.array(z.string()), z: z.number() })),
+  meanEigenHardness: MaybeNumber,
+  meanEdgeHardness: MaybeNumber,
+  clusters: z.array(z.array(z.string())),
+  trailhead: z.strictObject({ preset: z.string(), fires: z.int(), logs: z.int(), quiet: z.int() }).nullable(),
+  groupingBars: z.strictObject({ train: z.tuple([z.int(), z.int()]), test: z.tuple([z.int(), z.int()]) }).nullable(),
+  grouping: z.array(z.strictObject({ method: z.string(), accuracy: z.number(), onlineAccuracy: z.number(), switches: z.int(), meanTimeToDetection: MaybeNumber, falseSwitches: z.int(), lambda: MaybeNumber })),
+  walkForward: z.array(z.strictObject({ test: z.tuple([z.int(), z.int()]), riskZOff: z.number(), totalReturn: MaybeNumber, sharpe: MaybeNumber, maxDrawdown: z.number() }))
+})
+export type TerrainFacts = z.infer<typeof TerrainFacts>
+
 export const MemoFacts = z.strictObject({
   run: z.strictObject({
     id: RunId,
@@ -147,7 +165,8 @@ export const MemoFacts = z.strictObject({
   /** What the book's agent did, for a run asked to use one (absent: the rule baseline decided alone). */
   agent: AgentBlock.optional(),
   /** Agent against the rule baseline over the stored seed ensemble this run belongs to (absent: no such pairs stored). */
-  agentComparison: AgentComparison.optional()
+  agentComparison: AgentComparison.optional(),
+  terrain: TerrainFacts.optional()
 })
 export type MemoFacts = z.infer<typeof MemoFacts>
 

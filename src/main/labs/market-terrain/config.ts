@@ -18,6 +18,7 @@ const Strategy = z
     risk_z_off: num().default(1).meta({ description: 'Risk z-score (equity-index vol against its own history) above which the state reads risk_off ([proposal]; seed L2525 uses the 80th percentile of VIX ≈ +0.84σ)', unit: 'σ' }),
     absorption_weight: nonNegative().default(0.5).meta({ description: 'Weight of the absorption-ratio z-score in the risk reading (crowding, seed L203)', unit: 'weight' }),
     momentum_bars: whole().min(2, { error: 'must be ≥ 2' }).max(1000, { error: 'must be ≤ 1,000' }).default(63).meta({ description: 'Trend horizon of the momentum reading (seed SJM features: 8, 21, 63 days)', unit: 'bars' }),
+    flow_tilt: nonNegative().max(10, { error: 'must be ≤ 10' }).default(0.5).meta({ description: 'Flow tilt: an asset’s basket weight is scaled by max(0, 1 + tilt·f), f its predicted net flow over the bar’s largest |flow| (seed L467 "greedy match with flow-channel tilt"; size [proposal])', unit: 'weight' }),
     min_node_hardness: probability().default(0.5).meta({ description: 'Hardness guard: an asset whose node hardness is below this gets no weight (seed L437: no sizing into soft terrain; threshold [proposal])', unit: 'hardness' }),
     target_ann_vol: positive().default(0.1).meta({ description: 'Portfolio volatility the book is scaled to, from the short-window correlation and vols', unit: 'per year' }),
     max_gross: positive().default(1.5).meta({ description: 'Cap on Σ|w| before the risk gate’s own cap', unit: '× equity' })
@@ -51,6 +52,36 @@ function perRegimeImpact() {
     .prefault({})
 }
 
+// The state module's open parameters (spec §7.8), read by state-path.ts and flow-path.ts.
+const State = z
+  .strictObject({
+    kalman_phi: num().gt(0, { error: 'must be in (0, 1)' }).lt(1, { error: 'must be in (0, 1)' }).default(0.97).meta({ description: 'Kalman transition Φ on the diagonal of [risk, momentum] (unspecified in the seed, §7.8: a ~23-bar half-life near its 20-bar sensors; Q = (1 − Φ²)·I)', unit: 'per bar' }),
+    kalman_obs_noise: positive().default(0.25).meta({ description: 'Kalman observation noise R on the diagonal (a bar’s reading a quarter as noisy as the state’s spread; [proposal])', unit: 'variance' }),
+    trailhead_preset: z.enum(['A', 'B', 'C'], { error: 'must be "A", "B" or "C"' }).default('A').meta({ description: 'Pressure/Fragility weights and trigger: A Claude (both ≥ 80th pct), B ChatGPT (≥ 80th/70th pct + One-Way path), C scoring recipe (z ≥ +1.0/+0.5 σ + One-Way ≥ medium)' }),
+    trailhead_window: whole().min(2, { error: 'must be ≥ 2' }).max(5000, { error: 'must be ≤ 5,000' }).default(252).meta({ description: 'Trailing bars of the Pressure/Fragility percentile or z-score (C: 6–12 months; [proposal] 252)', unit: 'bars' }),
+    flow_every: whole().min(1, { error: 'must be ≥ 1' }).max(1000, { error: 'must be ≤ 1,000' }).default(5).meta({ description: 'Bars between One-Way map solves (O(n³) each; the last reading is held between)', unit: 'bars' }),
+    flow_gamma: positive().default(1).meta({ description: 'Grounding γ of the electrical flow: how much capital an asset absorbs per unit liquidity (small → capital travels further; [proposal])', unit: 'conductance' }),
+    flow_horizon_bars: whole().min(1, { error: 'must be ≥ 1' }).max(1000, { error: 'must be ≤ 1,000' }).default(21).meta({ description: 'Trailing bars whose loss marks an asset as a stressed source of the flow ([proposal]: a month)', unit: 'bars' })
+  })
+  .prefault({})
+
+// The regime grouping run in the lab (grouping/): fitted on the first part of the readable bars,
+// scored on the rest against the simulator's true regimes.
+const Grouping = z
+  .strictObject({
+    train_share: num().gt(0.1, { error: 'must be in (0.1, 0.9)' }).lt(0.9, { error: 'must be in (0.1, 0.9)' }).default(0.5).meta({ description: 'Share of the readable bars the jump model, K-means and HMM are fitted on; the rest is held out', unit: 'fraction' }),
+    kmeans_restarts: whole().min(1, { error: 'must be ≥ 1' }).max(1000, { error: 'must be ≤ 1,000' }).default(20).meta({ description: 'K-means++ restarts (the seed’s report uses 100, L2142; 20 keeps a run quick)', unit: 'restarts' })
+  })
+  .prefault({})
+
+// Anchored walk-forward of the state boundary (spec §7.6: walk-forward, not shuffled CV).
+const WalkForward = z
+  .strictObject({
+    folds: whole().min(0, { error: 'must be ≥ 0' }).max(50, { error: 'must be ≤ 50' }).default(4).meta({ description: 'Test windows after the first training window; 0 trades risk_z_off throughout', unit: 'folds' }),
+    first_train_share: num().gt(0.1, { error: 'must be in (0.1, 0.9)' }).lt(0.9, { error: 'must be in (0.1, 0.9)' }).default(0.4).meta({ description: 'Share of the bars in the first (anchored) training window', unit: 'fraction' })
+  })
+  .prefault({})
+
 const Corrections = z
   .strictObject({
     term_direction: z.enum(['below', 'above'], { error: 'must be "below" or "above"' }).default('below').meta({ description: 'Stress when the short/long vol ratio is below (seed L1322) or above (convention, §7.1) term_threshold' }),
@@ -69,7 +100,10 @@ export const MarketTerrainConfigSchema = z
     strategy: Strategy,
     risk: Risk,
     execution: Execution,
-    corrections: Corrections
+    corrections: Corrections,
+    state: State,
+    grouping: Grouping,
+    walk_forward: WalkForward
   })
   .superRefine((c, ctx) => {
     if (c.terrain.long_window >= c.universe.bars) ctx.addIssue({ code: 'custom', path: ['terrain', 'long_window'], message: `must be shorter than the series (universe.bars = ${c.universe.bars}, got ${c.terrain.long_window})` })

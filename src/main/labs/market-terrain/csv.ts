@@ -1,4 +1,9 @@
 import { CsvValidationError, parseIsoDate, splitCsvLine, type CsvProblem } from '../../regime/csv'
+import { MarketTerrainConfigSchema } from './config'
+import { FlowTracker } from './flow-path'
+import { GROUPING_FEATURES, groupingUnsupervised } from './grouping-run'
+import { equalWeightIndex, stateFeatures } from './state-features'
+import { statePath, trailheadComponents, triggerCounts } from './state-path'
 import { TerrainParams } from './terrain/params'
 import { TerrainScanner } from './terrain/scanner'
 
@@ -114,6 +119,9 @@ export function parsePriceCsvPanel(text: string): PricePanel {
   return { dates: dates.map((ms) => byDate.get(ms)!.date), tickers, closes }
 }
 
+/** Fewest readable bars the regime grouping is fitted on (two regimes need some of each). */
+export const MIN_GROUPING_BARS = 40
+
 /**
  * The terrain of a user's panel with a short window of `window` bars (long window 4×, capped by the
  * series), cut into at most min(6, ⌈n/2⌉) watersheds so a small file still has groups to show.
@@ -127,13 +135,54 @@ export function terrainOfPanel(panel: PricePanel, window: number) {
   const returns = new Float64Array(bars * n)
   for (let t = 0; t < bars; t++) for (let i = 0; i < n; i++) returns[t * n + i] = Math.log(panel.closes[(t + 1) * n + i]! / panel.closes[t * n + i]!)
   const scanner = new TerrainScanner(n, params)
-  const path: Array<{ date: string; eigen_hardness: number | null; edge_hardness: number | null; absorption: number; effective_rank: number; fault_alerts: number }> = []
+  // The lab's state and flow settings at their defaults (the corrected Surprise lag: scored on the next bar).
+  const defaults = MarketTerrainConfigSchema.parse({})
+  const flow = new FlowTracker(n, bars, { every: defaults.state.flow_every, gamma: defaults.state.flow_gamma, horizon: defaults.state.flow_horizon_bars })
+  const terrainPath: Array<{ t: number; date: string; eigen_hardness: number | null; edge_hardness: number | null; absorption: number; effective_rank: number; fault_alerts: number }> = []
+  const absorption = new Float64Array(bars).fill(Number.NaN)
+  const meanCorrelation = new Float64Array(bars).fill(Number.NaN)
+  const alertShare = new Float64Array(bars).fill(Number.NaN)
+  const meanVol = new Float64Array(bars).fill(Number.NaN)
   let r = scanner.reading
   const num = (x: number) => (Number.isFinite(x) ? x : null)
   for (let t = 0; t < bars; t++) {
     r = scanner.step(returns, t * n)
-    if (r.ready) path.push({ date: panel.dates[t + 1]!, eigen_hardness: num(r.eigenHardness), edge_hardness: num(r.edgeHardness), absorption: r.absorption, effective_rank: r.effectiveRank, fault_alerts: r.alertsActive })
+    flow.step(t, r.ready, r.correlation, r.nodeHardness, r.volatility, returns)
+    if (!r.ready) continue
+    absorption[t] = r.absorption
+    meanCorrelation[t] = r.meanCorrelation
+    alertShare[t] = r.alertsActive / ((n * (n - 1)) / 2)
+    meanVol[t] = r.volatility.reduce((a, b) => a + b, 0) / n
+    terrainPath.push({ t, date: panel.dates[t + 1]!, eigen_hardness: num(r.eigenHardness), edge_hardness: num(r.edgeHardness), absorption: r.absorption, effective_rank: r.effectiveRank, fault_alerts: r.alertsActive })
   }
+  // The state on the equal-weight index of every asset (a file has no asset classes).
+  const s = defaults.strategy
+  const features = stateFeatures(equalWeightIndex(returns, n, bars, []), absorption, s)
+  const from = Math.max(params.short_window - 1, s.vol_long_bars, s.momentum_bars)
+  const observations = new Float64Array(bars * 2).fill(Number.NaN)
+  for (let t = from; t < bars; t++) observations.set([features.risk[t]!, features.momentum[t]!], 2 * t)
+  const nanBefore = (x: Float64Array) => x.map((v, t) => (t < from ? Number.NaN : v))
+  const components = trailheadComponents({ termRatio: nanBefore(features.termRatio), momentum: nanBefore(features.momentum), absorption, alertShare, volOfVol: nanBefore(features.fragility), meanVol })
+  const st = statePath(observations, components, flow.series.oneWay, { phi: defaults.state.kalman_phi, obsNoise: defaults.state.kalman_obs_noise, trailheadPreset: defaults.state.trailhead_preset, trailheadWindow: defaults.state.trailhead_window, surpriseLag: 1 })
+  const groupings = bars - from >= MIN_GROUPING_BARS ? groupingUnsupervised({ ...features, meanCorrelation }, from, bars, defaults.grouping.kmeans_restarts) : []
+  const regimeAt = (t: number) => (t < from || groupings.length === 0 ? null : Object.fromEntries(groupings.map((g) => [g.method, g.online[t - from]!])))
+  const path = terrainPath.map(({ t, ...row }) => ({
+    ...row,
+    ...(t < from
+      ? {}
+      : {
+          state: [st.state[2 * t]!, st.state[2 * t + 1]!],
+          forecast: [st.forecast[2 * t]!, st.forecast[2 * t + 1]!],
+          ellipse: Array.from(st.ellipse.subarray(5 * t, 5 * t + 5)),
+          surprise: num(st.surprise[t]!),
+          pressure: num(st.pressure[t]!),
+          fragility: num(st.fragility[t]!),
+          trailhead: st.trigger[t]!,
+          one_way: num(flow.series.oneWay[t]!),
+          regime: regimeAt(t)
+        })
+  }))
+  const surprises = Array.from(st.surprise).filter(Number.isFinite)
   const mean = (xs: Array<number | null>) => {
     const v = xs.filter((x): x is number => x !== null)
     return v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : null
@@ -158,6 +207,17 @@ export function terrainOfPanel(panel: PricePanel, window: number) {
       mean_edge_hardness: mean(path.map((p) => p.edge_hardness)),
       clusters: groups(r.cluster),
       precision_clusters: groups(r.precisionCluster)
+    },
+    state: {
+      from_date: from < bars ? panel.dates[from + 1]! : null,
+      mean_surprise: surprises.length > 0 ? surprises.reduce((a, b) => a + b, 0) / surprises.length : null,
+      trailhead: { preset: defaults.state.trailhead_preset, ...triggerCounts(st.trigger) }
+    },
+    grouping: {
+      features: GROUPING_FEATURES,
+      // Regime 0 is the calmer (lower mean risk), 1 the riskier; path rows carry each method's causal label.
+      ...(groupings.length === 0 ? { skipped: `${Math.max(0, bars - from)} readable bars; the grouping needs ${MIN_GROUPING_BARS}` } : {}),
+      methods: groupings.map((g) => ({ method: g.method, switches: g.switches, online_switches: g.onlineSwitches, risky_share: g.labels.reduce((a, b) => a + b, 0) / g.labels.length, ...(g.lambda === undefined ? {} : { lambda: g.lambda }) }))
     },
     path
   }

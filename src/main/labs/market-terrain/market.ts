@@ -1,15 +1,21 @@
 import type { MarketTerrainConfig } from './config'
+import { FlowTracker, type FlowSeries } from './flow-path'
+import { HOLDS } from './policy'
+import { equalWeightIndex, stateFeatures } from './state-features'
+import { type StatePath, statePath, trailheadComponents } from './state-path'
 import { TerrainScanner, type FaultAlert } from './terrain/scanner'
 import { WardClusterer, leafOrder } from './terrain/ward'
 import { RollingCorrelation } from './terrain/rolling'
 import { ASSET_CLASSES } from './universe/params'
 import { simulateUniverse, type Universe } from './universe/simulate'
+import { type WalkForwardPlan, planWalkForward } from './walk-forward'
 
 // The lab's market: the simulated universe and its terrain, read bar by bar once per run (the
 // scanner only looks back), so the policy, the surface and the report read the same numbers.
-// The state features here (risk, momentum, term ratio, fragility) are the inputs the state
-// module (state/: Kalman on [risk, momentum], Pressure/Fragility) and the regime grouping
-// (grouping/) read at merge time; until then the baseline reads them directly.
+// The state features (risk, momentum, term ratio, fragility) feed the state module (state-path.ts:
+// Kalman on [risk, momentum], forecast ellipse, Surprise, Pressure/Fragility) and the flow
+// predictor (flow-path.ts: One-Way map, flow tilt of the baskets); the report runs the regime
+// grouping on them (grouping-run.ts).
 
 /** Correlation frames kept for the surface: at most this many numbers, so 500 assets stay in memory. */
 const FRAME_BUDGET = 8_000_000
@@ -65,27 +71,20 @@ export interface TerrainMarket {
   readonly fragility: Float64Array
   readonly alertLog: readonly FaultAlert[]
   readonly alertTotal: number
+  /** The Kalman state, forecast, ellipse, Surprise and trailhead per bar (state-path.ts). */
+  readonly state: StatePath
+  /** Predicted net flow, One-Way exits and confidence per bar (flow-path.ts). */
+  readonly flow: FlowSeries
+  /** 1 where the vol term structure reads stress (preset's direction and threshold). */
+  readonly termStress: Uint8Array
+  /** First bar the state is read (both vol horizons and the short window filled). */
+  readonly stateFrom: number
+  /** The walk-forward boundary per bar and its folds (walk-forward.ts). */
+  readonly walkForward: WalkForwardPlan
 }
 
-/** Running mean and variance of a series (Welford), for z-scores against the series' own past. */
-class RunningZ {
-  private count = 0
-  private mean = 0
-  private m2 = 0
-  /** z of x against the values seen before it, then x joins them (0 until two values are known). */
-  next(x: number): number {
-    const sd = this.count > 1 ? Math.sqrt(this.m2 / (this.count - 1)) : 0
-    const z = sd > 0 ? (x - this.mean) / sd : 0
-    this.count++
-    const d = x - this.mean
-    this.mean += d / this.count
-    this.m2 += d * (x - this.mean)
-    return z
-  }
-}
-
-export function terrainMarket(config: MarketTerrainConfig): TerrainMarket {
-  const universe = simulateUniverse(config.universe, config.seed)
+/** The market of a config; `universe` replaces the simulated one (tests that change bars after t). */
+export function terrainMarket(config: MarketTerrainConfig, universe: Universe = simulateUniverse(config.universe, config.seed)): TerrainMarket {
   const { n, bars, returns } = universe
   const s = config.strategy
   const scanner = new TerrainScanner(n, config.terrain)
@@ -105,30 +104,8 @@ export function terrainMarket(config: MarketTerrainConfig): TerrainMarket {
   const assetVol = new Float32Array(bars * n)
   const frameStride = Math.max(1, Math.ceil((bars * n * n) / FRAME_BUDGET))
   const frames = new Float32Array(Math.ceil(bars / frameStride) * n * n)
-  const risk = new Float64Array(bars)
-  const momentum = new Float64Array(bars)
-  const termRatio = new Float64Array(bars).fill(1)
-  const fragility = new Float64Array(bars)
-
-  // The equal-weight equity index (all assets when there are no equities): the market the state reads.
-  const members: number[] = []
-  for (let i = 0; i < n; i++) if (universe.assets.classOf[i] === 0) members.push(i)
-  if (members.length === 0) for (let i = 0; i < n; i++) members.push(i)
-  const index = new Float64Array(bars)
-  for (let t = 0; t < bars; t++) {
-    let x = 0
-    for (const i of members) x += returns[t * n + i]!
-    index[t] = x / members.length
-  }
-  const volZ = new RunningZ()
-  const absorptionZ = new RunningZ()
-  const volOfVolZ = new RunningZ()
-  const windowVol = (t: number, h: number) => {
-    let ss = 0
-    for (let k = t - h + 1; k <= t; k++) ss += index[k]! * index[k]!
-    return Math.sqrt(ss / h)
-  }
-  const shortVols: number[] = []
+  const flowTracker = new FlowTracker(n, bars, { every: config.state.flow_every, gamma: config.state.flow_gamma, horizon: config.state.flow_horizon_bars })
+  const meanVol = new Float64Array(bars).fill(Number.NaN)
 
   for (let t = 0; t < bars; t++) {
     const r = scanner.step(returns, t * n)
@@ -148,34 +125,59 @@ export function terrainMarket(config: MarketTerrainConfig): TerrainMarket {
         pc1[t * n + i] = r.eigenvectors[i]!
         assetVol[t * n + i] = r.volatility[i]!
       }
+      let v = 0
+      for (let i = 0; i < n; i++) v += r.volatility[i]!
+      meanVol[t] = v / n
     }
+    flowTracker.step(t, r.ready, r.correlation, r.nodeHardness, r.volatility, returns)
     if (t % frameStride === 0) {
       const f = (t / frameStride) * n * n
       if (r.ready) for (let k = 0; k < n * n; k++) frames[f + k] = r.correlation[k]!
       else for (let i = 0; i < n; i++) frames[f + i * n + i] = 1
     }
-    // State features from bars ≤ t only.
-    if (t >= s.vol_long_bars) {
-      const short = windowVol(t, s.vol_short_bars)
-      const long = windowVol(t, s.vol_long_bars)
-      termRatio[t] = long > 0 ? short / long : 1
-      const ar = Number.isNaN(absorption[t]!) ? 0 : absorptionZ.next(absorption[t]!)
-      risk[t] = volZ.next(long) + s.absorption_weight * ar
-      shortVols.push(short)
-      if (shortVols.length > s.vol_long_bars) shortVols.shift()
-      const mean = shortVols.reduce((a, b) => a + b, 0) / shortVols.length
-      const vov = Math.sqrt(shortVols.reduce((a, b) => a + (b - mean) ** 2, 0) / shortVols.length) / (mean || 1)
-      fragility[t] = volOfVolZ.next(vov)
-    }
-    if (t >= s.momentum_bars) {
-      let trend = 0
-      for (let k = t - s.momentum_bars + 1; k <= t; k++) trend += index[k]!
-      const vol = windowVol(t, s.momentum_bars)
-      momentum[t] = vol > 0 ? trend / (vol * Math.sqrt(s.momentum_bars)) : 0
-    }
   }
 
-  const { basket, basketReturn } = classBaskets(universe, nodeHardness, assetVol, edgeHardness, s.min_node_hardness)
+  // The equal-weight equity index (all assets when there are no equities): the market the state reads.
+  const members: number[] = []
+  for (let i = 0; i < n; i++) if (universe.assets.classOf[i] === 0) members.push(i)
+  const { risk, momentum, termRatio, fragility } = stateFeatures(equalWeightIndex(returns, n, bars, members), absorption, s)
+  const flow = flowTracker.series
+  const { basket, basketReturn } = classBaskets(universe, nodeHardness, assetVol, edgeHardness, s.min_node_hardness, flow.net, s.flow_tilt)
+
+  // The state module: observations before they are read are missing (no Kalman update).
+  const stateFrom = Math.max(config.terrain.short_window - 1, s.vol_long_bars, s.momentum_bars)
+  const observations = new Float64Array(bars * 2).fill(Number.NaN)
+  const pairs = (n * (n - 1)) / 2
+  const nanBefore = (x: Float64Array) => x.map((v, t) => (t < stateFrom ? Number.NaN : v))
+  for (let t = stateFrom; t < bars; t++) {
+    observations[2 * t] = risk[t]!
+    observations[2 * t + 1] = momentum[t]!
+  }
+  const components = trailheadComponents({
+    termRatio: nanBefore(termRatio),
+    momentum: nanBefore(momentum),
+    absorption: nanBefore(absorption),
+    alertShare: nanBefore(Float64Array.from(alertsActive, (a) => a / pairs)),
+    volOfVol: nanBefore(fragility),
+    meanVol: nanBefore(meanVol)
+  })
+  const state = statePath(observations, components, flow.oneWay, {
+    phi: config.state.kalman_phi,
+    obsNoise: config.state.kalman_obs_noise,
+    trailheadPreset: config.state.trailhead_preset,
+    trailheadWindow: config.state.trailhead_window,
+    surpriseLag: config.corrections.surprise_lag === 1 ? 1 : 0
+  })
+  // seed L1322: VIX9D/VIX < 0.9 = stress (faithful); corrected: > 1.0 (spec §7.1)
+  const k = config.corrections
+  const termStress = Uint8Array.from(termRatio, (x, t) => (t >= stateFrom && (k.term_direction === 'below' ? x < k.term_threshold : x > k.term_threshold) ? 1 : 0))
+  const forecastRisk = Float64Array.from({ length: bars }, (_, t) => state.forecast[2 * t]!)
+  const walkForward = planWalkForward(
+    { bars, from: stateFrom, forecastRisk, termStress, classOf: universe.assets.classOf, basket, basketReturn, classes: ASSET_CLASSES.length, holds: [HOLDS.RISK_ON, HOLDS.RISK_OFF], barsPerYear: config.universe.bars_per_year },
+    config.walk_forward.folds,
+    config.walk_forward.first_train_share,
+    s.risk_z_off
+  )
 
   // Heatmap order: Ward leaves of the whole run's correlation (one order for every frame).
   const whole = new RollingCorrelation(n, bars)
@@ -212,12 +214,17 @@ export function terrainMarket(config: MarketTerrainConfig): TerrainMarket {
     termRatio,
     fragility,
     alertLog: scanner.alertLog,
-    alertTotal: scanner.alertTotal
+    alertTotal: scanner.alertTotal,
+    state,
+    flow,
+    termStress,
+    stateFrom,
+    walkForward
   }
 }
 
-/** The class baskets the book trades (see TerrainMarket.basket), with the hardness guard applied. */
-function classBaskets(u: Universe, nodeHardness: Float32Array, assetVol: Float32Array, edgeHardness: Float64Array, guard: number) {
+/** The class baskets the book trades (see TerrainMarket.basket), with the hardness guard and the flow tilt applied. */
+function classBaskets(u: Universe, nodeHardness: Float32Array, assetVol: Float32Array, edgeHardness: Float64Array, guard: number, flowNet: Float32Array, tilt: number) {
   const { n, bars, returns } = u
   const K = ASSET_CLASSES.length
   const basket = new Float64Array(bars * n)
@@ -234,13 +241,18 @@ function classBaskets(u: Universe, nodeHardness: Float32Array, assetVol: Float32
     }
     if (Number.isNaN(edgeHardness[t]!)) continue
     total.fill(0)
+    // Flow tilt (seed L467): scale by 1 + tilt·(net flow / the bar's largest |net flow|), floored at 0.
+    let top = 0
+    for (let i = 0; i < n; i++) if (Number.isFinite(flowNet[t * n + i]!)) top = Math.max(top, Math.abs(flowNet[t * n + i]!))
     for (let i = 0; i < n; i++) {
       const vol = assetVol[t * n + i]!
+      const f = flowNet[t * n + i]!
+      const lean = top > 0 && Number.isFinite(f) ? Math.max(0, 1 + (tilt * f) / top) : 1
       // seed L437: no sizing into soft terrain
-      if (vol > 0 && nodeHardness[t * n + i]! >= guard) {
-        basket[t * n + i] = 1 / vol
+      if (vol > 0 && nodeHardness[t * n + i]! >= guard && lean > 0) {
+        basket[t * n + i] = lean / vol
         const c = u.assets.classOf[i]!
-        total[c] = total[c]! + 1 / vol
+        total[c] = total[c]! + lean / vol
       }
     }
     for (let i = 0; i < n; i++) if (basket[t * n + i] !== 0) basket[t * n + i] = basket[t * n + i]! / total[u.assets.classOf[i]!]!

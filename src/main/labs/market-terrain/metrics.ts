@@ -1,22 +1,18 @@
 import type { LabReport, LabRun } from '../../engine/kernel'
 import type { MarketTerrainConfig } from './config'
+import { finiteMean, flowCapture, meanSurprise, windowStats } from './evaluation'
+import { groupingAgainstTruth } from './grouping-run'
 import type { TerrainMarket } from './market'
+import { PROXIES, triggerCounts } from './state-path'
+import { RISK_Z_GRID } from './walk-forward'
 
-// The run's metrics (spec §1.3 evaluation, §3.3 KPIs) and its terrain block (issue 17 §9: fault
-// alerts, mean hardness, clusters), from the run's columns and the market the run read.
+// The run's metrics (spec §1.3 evaluation, §3.3 KPIs: Surprise and Flow Capture, evaluation.ts)
+// and its blocks (issue 17 §9): terrain (fault alerts, mean hardness, clusters, the trailhead),
+// grouping (jump model, K-means, HMM against the true regimes, grouping-run.ts) and walk_forward
+// (the anchored folds of the state boundary, walk-forward.ts), from the run's columns and the
+// market the run read.
 
-const mean = (xs: ArrayLike<number>, from = 0, to = xs.length): number | null => {
-  let s = 0
-  let k = 0
-  for (let i = from; i < to; i++) {
-    const x = xs[i]!
-    if (Number.isFinite(x)) {
-      s += x
-      k++
-    }
-  }
-  return k > 0 ? s / k : null
-}
+const mean = finiteMean
 
 /** The watersheds at bar t as lists of asset labels, in leaf order. */
 function watersheds(m: TerrainMarket, labels: Int16Array, t: number): string[][] {
@@ -64,21 +60,16 @@ export function marketTerrainReport(run: LabRun<TerrainMarket>, config: MarketTe
   // State accuracy against the simulator's true regimes, over the bars the estimate was read.
   let hits = 0
   let read = 0
-  const from = Math.max(config.terrain.short_window - 1, config.strategy.vol_long_bars)
+  const from = m.stateFrom
   for (let t = from; t < n; t++) {
     read++
     if (m.run.estimate[t] === m.universe.regime[t]) hits++
   }
-  // Surprise (spec §1.3, §7.7): squared error of the random-walk forecast risk_t against the risk
-  // reading surprise_lag bars later — with no lag it scores the state against itself: 0.
-  const lag = config.corrections.surprise_lag
-  let surprise = 0
-  let scored = 0
-  for (let t = from; t + lag < n; t++) {
-    surprise += (m.risk[t + lag]! - m.risk[t]!) ** 2
-    scored++
-  }
-  const terrain = terrainBlock(m, Math.max(0, n - 1))
+  const capture = flowCapture(eq, m.universe.returns, m.flow.net, m.n, from, n, year)
+  const terrain = { ...terrainBlock(m, Math.max(0, n - 1)), trailhead: trailheadBlock(m, config, n) }
+  const grouping = groupingAgainstTruth(groupingColumns(m), m.universe.regime, from, m.bars, config.grouping.train_share, config.grouping.kmeans_restarts)
+  const walkForward = walkForwardBlock(m, eq, n, year)
+  const accuracy = (method: string) => grouping?.methods.find((r) => r.method === method)?.accuracy ?? null
   return {
     metrics: {
       final_equity: n > 0 ? eq[n - 1]! : null,
@@ -91,11 +82,50 @@ export function marketTerrainReport(run: LabRun<TerrainMarket>, config: MarketTe
       cum_costs: run.columns.cost.subarray(0, n).reduce((a, b) => a + b, 0),
       state_accuracy: read > 0 ? hits / read : null,
       kill_switch_trips: m.run.killTrips,
-      surprise: scored > 0 ? surprise / scored : null,
+      surprise: meanSurprise(m.state.surprise, from, n),
+      flow_capture: capture.flowCapture,
+      flow_path_return: capture.pathReturn,
+      trailhead_fires: terrain.trailhead.fires,
+      trailhead_logs: terrain.trailhead.logs,
+      oos_sharpe: walkForward.out_of_sample?.sharpe ?? null,
+      jump_accuracy: accuracy('jump'),
+      kmeans_accuracy: accuracy('kmeans'),
+      hmm_accuracy: accuracy('hmm'),
       fault_alerts: terrain.fault_alerts,
       mean_eigen_hardness: terrain.mean_eigen_hardness,
       mean_edge_hardness: terrain.mean_edge_hardness
     },
-    telemetry: { terrain, assets: m.universe.assets.labels, regime_names: ['risk_on', 'risk_off'] }
+    telemetry: { terrain, ...(grouping ? { grouping } : {}), walk_forward: walkForward, assets: m.universe.assets.labels, regime_names: ['risk_on', 'risk_off'] }
+  }
+}
+
+export function groupingColumns(m: TerrainMarket) {
+  return { risk: m.risk, momentum: m.momentum, meanCorrelation: m.meanCorrelation, termRatio: m.termRatio }
+}
+
+/** The trailhead over the run: preset, counts of fire / log / quiet bars, the first fires, the proxies read. */
+function trailheadBlock(m: TerrainMarket, config: MarketTerrainConfig, n: number) {
+  const counts = triggerCounts(m.state.trigger, 0, n)
+  return {
+    preset: config.state.trailhead_preset,
+    ...counts,
+    first_fires: m.state.events.filter((e) => e.kind === 'fire' && e.bar < n).slice(0, 10).map((e) => e.bar),
+    proxies: PROXIES
+  }
+}
+
+/** The anchored folds with the run's own test-window figures, and all test windows together. */
+function walkForwardBlock(m: TerrainMarket, eq: Float64Array, n: number, year: number) {
+  const folds = m.walkForward.folds.filter((f) => f.testFrom < n)
+  const stats = (from: number, to: number) => {
+    const w = windowStats(eq, from, Math.min(to, n), year)
+    return { total_return: w.totalReturn, sharpe: w.sharpe, max_drawdown: w.maxDrawdown }
+  }
+  const first = folds[0]
+  return {
+    boundary_grid: RISK_Z_GRID,
+    folds: folds.map((f) => ({ train: [f.trainFrom, f.testFrom], test: [f.testFrom, Math.min(f.testTo, n)], risk_z_off: f.threshold, train_score: f.trainScore, ...stats(f.testFrom, f.testTo) })),
+    in_sample: first ? { bars: [m.stateFrom, first.testFrom], ...stats(m.stateFrom, first.testFrom) } : null,
+    out_of_sample: first ? { bars: [first.testFrom, n], ...stats(first.testFrom, n) } : null
   }
 }

@@ -4,11 +4,12 @@ import type { TerrainMarket } from './market'
 import { ASSET_CLASSES } from './universe/params'
 
 // The reference strategy (spec §1.3 steps 3–6, §1.3 risk framework; seed L274–325, L431–440):
-// read the state, hold the portfolio that matches it — risk assets for risk_on, bonds for
-// risk_off — with the hardness guard (no weight on an asset whose node hardness is below the
-// guard: no sizing into soft terrain), vol-targeted on the short-window correlation, and a kill
-// switch that goes flat when the state estimate flips regime. The flow tilt (§1.1 Flow
-// Predictor) joins when the state module's flow predictor is wired in.
+// forecast the state (the Kalman M_t+1|t), hold the portfolio that matches it — risk assets when
+// the forecast reads risk_on, bonds for risk_off — with the class baskets tilted along the
+// predicted flow (market.ts, flow-path.ts) and the hardness guard (no weight on an asset whose
+// node hardness is below the guard: no sizing into soft terrain), vol-targeted on the
+// short-window correlation, and a kill switch that goes flat when the state estimate flips
+// regime. The risk_off boundary is the walk-forward's choice for the bar (walk-forward.ts).
 
 export const MARKET_TERRAIN_ACTIONS = ['FLAT', 'RISK_ON', 'RISK_OFF'] as const
 export type MarketTerrainAction = (typeof MARKET_TERRAIN_ACTIONS)[number]
@@ -20,6 +21,11 @@ export class MarketTerrainObservation {
   ready = false
   risk = 0
   momentum = 0
+  /** The Kalman one-step forecast M_t+1|t: the state the book is matched to. */
+  forecastRisk = 0
+  forecastMomentum = 0
+  /** The risk_off boundary at this bar (the walk-forward's, or risk_z_off). */
+  boundary = 0
   termRatio = 1
   fragility = 0
   termStress = false
@@ -46,16 +52,20 @@ export function observeInto(context: Context, o: MarketTerrainObservation): void
   const c = o.config
   const t = context.t
   o.t = t
-  o.ready = !Number.isNaN(m.edgeHardness[t]!) && t >= c.strategy.vol_long_bars
+  o.ready = !Number.isNaN(m.edgeHardness[t]!) && t >= m.stateFrom
   o.risk = m.risk[t]!
   o.momentum = m.momentum[t]!
+  o.forecastRisk = m.state.forecast[2 * t]!
+  o.forecastMomentum = m.state.forecast[2 * t + 1]!
+  o.boundary = m.walkForward.threshold[t]!
   o.termRatio = m.termRatio[t]!
   o.fragility = m.fragility[t]!
-  // seed L1322: VIX9D/VIX < 0.9 = stress (faithful); corrected: > 1.0 (spec §7.1)
+  // seed L1322: VIX9D/VIX < 0.9 = stress (faithful); corrected: > 1.0 (spec §7.1) — market.ts
   const k = c.corrections
-  o.termStress = k.term_direction === 'below' ? o.termRatio < k.term_threshold : o.termRatio > k.term_threshold
+  o.termStress = m.termStress[t] === 1
   const previous = o.estimate
-  o.estimate = o.ready && (o.risk > c.strategy.risk_z_off || o.termStress) ? 1 : 0
+  // seed L400–402: the book is built for M_next, the forecast, not for the state just read.
+  o.estimate = o.ready && (o.forecastRisk > o.boundary || o.termStress) ? 1 : 0
   if (o.killLeft > 0) o.killLeft--
   if (o.ready && t > 0 && o.estimate !== previous) {
     o.killTrips++
@@ -78,7 +88,7 @@ export function baselinePolicy(o: MarketTerrainObservation, _memory: PolicyMemor
 }
 
 /** Which class baskets each action holds (ASSET_CLASSES order: equity, bond, commodity, fx, crypto). */
-const HOLDS: Record<Exclude<MarketTerrainAction, 'FLAT'>, readonly boolean[]> = {
+export const HOLDS: Record<Exclude<MarketTerrainAction, 'FLAT'>, readonly boolean[]> = {
   RISK_ON: [true, false, true, true, true],
   RISK_OFF: [false, true, false, false, false]
 }
