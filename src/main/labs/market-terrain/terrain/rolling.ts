@@ -11,6 +11,9 @@ export class RollingCorrelation {
   /** Upper triangle (i ≤ j) of Σ x_i·x_j, stored full-size for simple indexing. */
   private readonly cross: Float64Array
   private readonly centre: Float64Array
+  /** Scratch: the incoming bar's centred returns, and 1/(√w·σ_i) per asset. */
+  private readonly incoming: Float64Array
+  private readonly scale: Float64Array
   private count = 0
   private head = 0
 
@@ -22,6 +25,8 @@ export class RollingCorrelation {
     this.sum = new Float64Array(n)
     this.cross = new Float64Array(n * n)
     this.centre = new Float64Array(n)
+    this.incoming = new Float64Array(n)
+    this.scale = new Float64Array(n)
   }
 
   /** Bars in the window so far (≤ window). */
@@ -35,29 +40,29 @@ export class RollingCorrelation {
 
   /** Adds one bar's returns (n values at `offset` of `row`), dropping the oldest once the window is full. */
   push(row: ArrayLike<number>, offset = 0): void {
-    const { n, ring, sum, cross, centre } = this
+    const { n, ring, sum, cross, centre, incoming } = this
     if (this.count === 0 && this.head === 0) for (let i = 0; i < n; i++) centre[i] = row[offset + i]!
     const slot = this.head * n
+    for (let i = 0; i < n; i++) incoming[i] = row[offset + i]! - centre[i]!
     if (this.count === this.window) {
-      // One pass: add the new bar's outer product and subtract the leaving bar's.
+      // One pass over the upper triangle: add the new bar's outer product, subtract the leaving bar's.
       for (let i = 0; i < n; i++) {
         const yi = ring[slot + i]!
-        const xi = row[offset + i]! - centre[i]!
+        const xi = incoming[i]!
         sum[i] = sum[i]! + xi - yi
         const base = i * n
-        for (let j = i; j < n; j++) cross[base + j] = cross[base + j]! + xi * (row[offset + j]! - centre[j]!) - yi * ring[slot + j]!
+        for (let j = i; j < n; j++) cross[base + j] = cross[base + j]! + xi * incoming[j]! - yi * ring[slot + j]!
       }
-      for (let i = 0; i < n; i++) ring[slot + i] = row[offset + i]! - centre[i]!
     } else {
       this.count++
-      for (let i = 0; i < n; i++) ring[slot + i] = row[offset + i]! - centre[i]!
       for (let i = 0; i < n; i++) {
-        const xi = ring[slot + i]!
+        const xi = incoming[i]!
         sum[i] = sum[i]! + xi
         const base = i * n
-        for (let j = i; j < n; j++) cross[base + j] = cross[base + j]! + xi * ring[slot + j]!
+        for (let j = i; j < n; j++) cross[base + j] = cross[base + j]! + xi * incoming[j]!
       }
     }
+    ring.set(incoming, slot)
     this.head = (this.head + 1) % this.window
   }
 
@@ -67,19 +72,23 @@ export class RollingCorrelation {
    * with the rest (ρ = 0, diagonal 1). Returns the mean off-diagonal correlation before shrinkage.
    */
   correlation(out: Float64Array, shrinkage: number, sd: Float64Array = new Float64Array(this.n)): number {
-    const { n, sum, cross } = this
+    const { n, sum, cross, scale } = this
     const w = this.count
+    // ρ_ij = (Σx_i·x_j − Σx_i·Σx_j/w) / (w·σ_i·σ_j), with 1/(w·σ_i·σ_j) as a product of per-asset factors.
+    const root = 1 / Math.sqrt(w)
     for (let i = 0; i < n; i++) {
       const v = (cross[i * n + i]! - (sum[i]! * sum[i]!) / w) / w
       sd[i] = v > 1e-300 ? Math.sqrt(v) : 0
+      scale[i] = sd[i]! > 0 ? root / sd[i]! : 0
     }
     let total = 0
     for (let i = 0; i < n; i++) {
       out[i * n + i] = 1
       const base = i * n
+      const si = sum[i]! / w
+      const ui = scale[i]!
       for (let j = i + 1; j < n; j++) {
-        const denom = sd[i]! * sd[j]!
-        let r = denom > 0 ? (cross[base + j]! - (sum[i]! * sum[j]!) / w) / w / denom : 0
+        let r = (cross[base + j]! - si * sum[j]!) * ui * scale[j]!
         r = r > 1 ? 1 : r < -1 ? -1 : r
         out[base + j] = r
         total += r
@@ -90,12 +99,25 @@ export class RollingCorrelation {
     const keep = 1 - shrinkage
     const pull = shrinkage * mean
     for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) {
-        const r = keep * out[i * n + j]! + pull
-        out[i * n + j] = r
-        out[j * n + i] = r
+      const base = i * n
+      for (let j = i + 1; j < n; j++) out[base + j] = keep * out[base + j]! + pull
+    }
+    mirrorUpper(out, n)
+    return mean
+  }
+}
+
+/** Copies the upper triangle of a row-major n × n matrix onto the lower, in 32 × 32 tiles so both sides stay in cache. */
+export function mirrorUpper(a: Float64Array, n: number): void {
+  const T = 32
+  for (let bi = 0; bi < n; bi += T) {
+    const iEnd = Math.min(n, bi + T)
+    for (let bj = bi; bj < n; bj += T) {
+      const jEnd = Math.min(n, bj + T)
+      for (let i = bi; i < iEnd; i++) {
+        const base = i * n
+        for (let j = Math.max(bj, i + 1); j < jEnd; j++) a[j * n + i] = a[base + j]!
       }
     }
-    return mean
   }
 }
