@@ -70,6 +70,8 @@ export class TerrainScanner {
   private tree: WardTree | undefined
   private readonly mean: Float64Array
   private readonly variance: Float64Array
+  /** √variance, kept so each pair takes one square root a bar. */
+  private readonly sigma: Float64Array
   private readonly alerting: Uint8Array
   private readonly theta: Float64Array
   private readonly work: Float64Array
@@ -95,6 +97,7 @@ export class TerrainScanner {
     this.ward = new WardClusterer(n)
     this.mean = new Float64Array(n * n)
     this.variance = new Float64Array(n * n)
+    this.sigma = new Float64Array(n * n)
     this.alerting = new Uint8Array(n * n)
     this.theta = new Float64Array(n * n)
     this.work = new Float64Array(n * n)
@@ -135,9 +138,6 @@ export class TerrainScanner {
     let absorbed = 0
     for (let k = 0; k < Math.min(params.absorption_components, this.pcaShort.k); k++) absorbed += this.pcaShort.values[k]!
     reading.absorption = absorbed / n
-    let frob = 0
-    for (let i = 0; i < n * n; i++) frob += C[i]! * C[i]!
-    reading.effectiveRank = (n * n) / frob
 
     if (this.long.full) {
       this.long.correlation(this.longCorrelation, params.shrinkage, this.longVolatility)
@@ -157,7 +157,7 @@ export class TerrainScanner {
       reading.eigenHardness = overlap / m
     }
 
-    this.edges(C)
+    reading.effectiveRank = (n * n) / this.edges(C)
     this.tree = this.ward.fromCorrelation(C, this.tree)
     leafOrder(this.tree, reading.order)
     cutTree(this.tree, params.watersheds, reading.order, reading.cluster)
@@ -169,55 +169,72 @@ export class TerrainScanner {
     return reading
   }
 
-  /** Edge statistics: fault-line alerts against each pair's own EWMA norm, then edge and node hardness. */
-  private edges(C: Float64Array): void {
-    const { n, params, reading, mean, variance, alerting, decay } = this
+  /**
+   * Edge statistics: fault-line alerts against each pair's own EWMA norm, then edge and node
+   * hardness. One pass over the upper triangle; σ is kept beside the variance so each pair
+   * takes one square root a bar. Returns Σ_ij ρ_ij² (the effective rank's ‖C‖_F²).
+   */
+  private edges(C: Float64Array): number {
+    const { n, params, reading, mean, variance, sigma, alerting, decay } = this
     const first = this.history === 0
     this.history++
     const armed = this.history > params.fault_min_history
-    const scale = params.edge_hardness_scale
+    const limit = params.fault_sigma
+    const nearLimit = limit * (1 - 1e-9)
+    const inverseScale = 1 / params.edge_hardness_scale
     const a = 1 - decay
     let active = 0
     let fresh = 0
     let hardness = 0
+    let squares = 0
     const node = reading.nodeHardness
     const nodeAlerts = reading.nodeAlerts
     node.fill(0)
     nodeAlerts.fill(0)
     for (let i = 0; i < n; i++) {
       const base = i * n
+      let rowHardness = 0
       for (let j = i + 1; j < n; j++) {
-        const rho = C[base + j]!
         const idx = base + j
+        const rho = C[idx]!
+        squares += rho * rho
+        let sd: number
         if (first) {
           mean[idx] = rho
           variance[idx] = 0
+          sd = 0
         } else {
           const m = mean[idx]!
-          const sd = Math.sqrt(variance[idx]!)
-          const z = sd > 1e-9 ? (rho - m) / sd : 0
-          const alert = armed && Math.abs(z) > params.fault_sigma
-          if (alert) {
-            active++
-            nodeAlerts[i] = nodeAlerts[i]! + 1
-            nodeAlerts[j] = nodeAlerts[j]! + 1
-            if (alerting[idx] === 0) {
-              fresh++
-              this.alertTotal++
-              if (this.alertLog.length < params.alert_log_limit) this.alertLog.push({ bar: this.bar, i, j, rho, norm: m, z })
-            }
-          }
-          alerting[idx] = alert ? 1 : 0
-          // West (1979) EWMA mean and variance.
           const diff = rho - m
+          const before = sigma[idx]!
+          // |z| > k with z = (ρ − m)/σ: a division only for the few pairs near the limit.
+          if (armed && before > 1e-9 && Math.abs(diff) > nearLimit * before) {
+            const z = diff / before
+            if (Math.abs(z) > limit) {
+              active++
+              nodeAlerts[i] = nodeAlerts[i]! + 1
+              nodeAlerts[j] = nodeAlerts[j]! + 1
+              if (alerting[idx] === 0) {
+                fresh++
+                this.alertTotal++
+                if (this.alertLog.length < params.alert_log_limit) this.alertLog.push({ bar: this.bar, i, j, rho, norm: m, z })
+              }
+              alerting[idx] = 1
+            } else alerting[idx] = 0
+          } else alerting[idx] = 0
+          // West (1979) EWMA mean and variance.
           mean[idx] = m + a * diff
-          variance[idx] = decay * (variance[idx]! + a * diff * diff)
+          const v = decay * (variance[idx]! + a * diff * diff)
+          variance[idx] = v
+          sd = Math.sqrt(v)
         }
-        const h = 1 / (1 + Math.sqrt(variance[idx]!) / scale)
-        hardness += h
-        node[i] = node[i]! + h
+        sigma[idx] = sd
+        const h = 1 / (1 + sd * inverseScale)
+        rowHardness += h
         node[j] = node[j]! + h
       }
+      hardness += rowHardness
+      node[i] = node[i]! + rowHardness
     }
     const pairs = (n * (n - 1)) / 2
     // Until a pair has fault_min_history bars of history its σ is no measure of persistence: no
@@ -226,5 +243,6 @@ export class TerrainScanner {
     for (let i = 0; i < n; i++) node[i] = armed && n > 1 ? node[i]! / (n - 1) : Number.NaN
     reading.alertsActive = active
     reading.alertsNew = fresh
+    return 2 * squares + n
   }
 }
