@@ -14,7 +14,7 @@ export interface WardTree {
 export class WardClusterer {
   private readonly d2: Float64Array
   private readonly size: Float64Array
-  private readonly active: Uint8Array
+  private readonly alive: Int32Array
   private readonly chain: Int32Array
   private readonly mergeA: Int32Array
   private readonly mergeB: Int32Array
@@ -26,7 +26,7 @@ export class WardClusterer {
   constructor(readonly n: number) {
     this.d2 = new Float64Array(n * n)
     this.size = new Float64Array(n)
-    this.active = new Uint8Array(n)
+    this.alive = new Int32Array(n)
     this.chain = new Int32Array(n)
     this.mergeA = new Int32Array(Math.max(0, n - 1))
     this.mergeB = new Int32Array(Math.max(0, n - 1))
@@ -45,26 +45,26 @@ export class WardClusterer {
 
   /** The Ward tree of a squared-distance matrix already in the buffer (fromCorrelation fills it). */
   private fromSquaredDistances(out?: WardTree): WardTree {
-    const { n, d2, size, active, chain, mergeA, mergeB, mergeH } = this
+    const { n, d2, size, alive, chain, mergeA, mergeB, mergeH } = this
     size.fill(1)
-    active.fill(1)
+    // The active clusters in increasing order: scans skip merged slots without testing them, and
+    // visit candidates in the same order as a full scan would (ties resolve the same way).
+    for (let i = 0; i < n; i++) alive[i] = i
+    let count = n
     let length = 0
     for (let merges = 0; merges < n - 1; merges++) {
-      if (length === 0) {
-        let first = 0
-        while (active[first] === 0) first++
-        chain[length++] = first
-      }
+      if (length === 0) chain[length++] = alive[0]!
       for (;;) {
         const a = chain[length - 1]!
         const previous = length >= 2 ? chain[length - 2]! : -1
         // Nearest active neighbour of a; ties go to the previous chain element (keeps the chain reducible).
+        const row = a * n
         let b = previous
-        let best = previous >= 0 ? d2[a * n + previous]! : Number.POSITIVE_INFINITY
-        for (let x = 0; x < n; x++) {
-          if (active[x] === 0 || x === a) continue
-          const d = d2[a * n + x]!
-          if (d < best) {
+        let best = previous >= 0 ? d2[row + previous]! : Number.POSITIVE_INFINITY
+        for (let t = 0; t < count; t++) {
+          const x = alive[t]!
+          const d = d2[row + x]!
+          if (d < best && x !== a) {
             best = d
             b = x
           }
@@ -74,14 +74,20 @@ export class WardClusterer {
           // Lance–Williams for Ward on squared distances; the merged cluster keeps slot b.
           const na = size[a]!
           const nb = size[b]!
-          for (let k = 0; k < n; k++) {
-            if (active[k] === 0 || k === a || k === b) continue
+          const rowB = b * n
+          for (let t = 0; t < count; t++) {
+            const k = alive[t]!
+            if (k === a || k === b) continue
             const nk = size[k]!
-            const d = ((na + nk) * d2[a * n + k]! + (nb + nk) * d2[b * n + k]! - nk * best) / (na + nb + nk)
-            d2[b * n + k] = d
+            const d = ((na + nk) * d2[row + k]! + (nb + nk) * d2[rowB + k]! - nk * best) / (na + nb + nk)
+            d2[rowB + k] = d
             d2[k * n + b] = d
           }
-          active[a] = 0
+          // Drop a from the active list, keeping the order.
+          let t = 0
+          while (alive[t] !== a) t++
+          alive.copyWithin(t, t + 1, count)
+          count--
           size[b] = na + nb
           mergeA[merges] = a
           mergeB[merges] = b
