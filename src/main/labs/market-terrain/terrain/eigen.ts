@@ -1,5 +1,6 @@
 import { Generator } from '../../../engine/rng'
 import { jacobiRotate } from '../../common/jacobi'
+import { multiplyPanel } from './panel'
 
 // Symmetric eigen-decomposition, written here because no linear-algebra package is installed
 // (the repo's gesdd port is an SVD of general matrices, ~10× the work of a symmetric solver).
@@ -100,53 +101,6 @@ function orthonormalize(Q: Float64Array, m: number, n: number): void {
 }
 
 /**
- * Y = A·Q for a symmetric n × n A (row-major) and n × m Q, Y (row-major, a row per asset). A row
- * of A is read against four columns of Q at once with the sums in locals: one load of A feeds
- * four multiply-adds, about three times the throughput of one dot product at a time. Each sum
- * still runs over j in order, so the result is the plain product's to the last bit.
- */
-export function multiplyPanel(A: Float64Array, Q: Float64Array, Y: Float64Array, n: number, m: number): void {
-  for (let i = 0; i < n; i++) {
-    const row = i * n
-    const out = i * m
-    let v = 0
-    for (; v + 3 < m; v += 4) {
-      let s0 = 0
-      let s1 = 0
-      let s2 = 0
-      let s3 = 0
-      for (let j = 0, q = v; j < n; j++, q += m) {
-        const a = A[row + j]!
-        s0 += a * Q[q]!
-        s1 += a * Q[q + 1]!
-        s2 += a * Q[q + 2]!
-        s3 += a * Q[q + 3]!
-      }
-      Y[out + v] = s0
-      Y[out + v + 1] = s1
-      Y[out + v + 2] = s2
-      Y[out + v + 3] = s3
-    }
-    for (; v + 1 < m; v += 2) {
-      let s0 = 0
-      let s1 = 0
-      for (let j = 0, q = v; j < n; j++, q += m) {
-        const a = A[row + j]!
-        s0 += a * Q[q]!
-        s1 += a * Q[q + 1]!
-      }
-      Y[out + v] = s0
-      Y[out + v + 1] = s1
-    }
-    if (v < m) {
-      let s0 = 0
-      for (let j = 0, q = v; j < n; j++, q += m) s0 += A[row + j]! * Q[q]!
-      Y[out + v] = s0
-    }
-  }
-}
-
-/**
  * The leading k eigenpairs of a symmetric n × n matrix, by subspace iteration on k + guard
  * vectors (the guard vectors speed convergence of the k-th pair: the rate is λ_{k+guard+1}/λ_k).
  * State carries between calls: each call starts from the last call's subspace. Nothing is
@@ -193,13 +147,23 @@ export class LeadingEigen {
 
   /** Runs `iterations` steps on the symmetric matrix A (row-major, n × n); a cold start runs `coldIterations`. */
   solve(A: Float64Array, iterations: number, coldIterations = 200): void {
+    const { n, m } = this
+    this.solveProduct((Q, Y) => multiplyPanel(A, n, n, Q, m, Y), iterations, coldIterations)
+  }
+
+  /**
+   * solve() for a matrix known only by its product: `product(Q, Y)` writes Y = A·Q for the n × m
+   * panel Q (row-major, a row per asset). Lets a rolling window apply its correlation from the
+   * window's returns, W·n·m work per product instead of n²·m when the window is shorter than n.
+   */
+  solveProduct(product: (Q: Float64Array, Y: Float64Array) => void, iterations: number, coldIterations = 200): void {
     if (!this.warm) {
       this.reset()
       iterations = Math.max(iterations, coldIterations)
     }
     const { n, m, Q, Y, H, small } = this
     for (let it = 0; it < iterations; it++) {
-      multiplyPanel(A, Q, Y, n, m)
+      product(Q, Y)
       // Rayleigh–Ritz: H = Qᵀ·A·Q, its eigenvectors rotate Q into Ritz vectors.
       H.fill(0)
       for (let i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 import { LeadingEigen } from './eigen'
 import type { TerrainParams } from './params'
 import { invertSpd, linkComponents, partialCorrelation } from './precision'
-import { RollingCorrelation } from './rolling'
+import { RollingCorrelation, RollingWindow } from './rolling'
 import { WardClusterer, cutTree, leafOrder, type WardTree } from './ward'
 
 // The Terrain Scanner (spec §1.1, §8; seed L274–277): per bar, both rolling correlation windows,
@@ -59,13 +59,44 @@ export interface BarTerrain {
   readonly precisionCluster: Int32Array
 }
 
+/**
+ * How a window's PCA gets its products C_s·Q: from the explicit n × n matrix (n²·m per bar) or
+ * from the window's returns (2·W·n·m, RollingWindow.multiplyShrunk). Same numbers to rounding.
+ */
+export type PcaProducts = 'matrix' | 'returns'
+
+export interface ScannerOptions {
+  /** Per window; by default the cheaper for this n and W (returns once W is well under n). */
+  products?: { short?: PcaProducts; long?: PcaProducts }
+}
+
+/**
+ * The cheaper product for a window of W bars over n assets and m vectors. The short window's
+ * matrix is built anyway (edges, Ward, the heatmap): returns win when 2·W·m < n·m. The long
+ * window's matrix exists only for its PCA, so returns also save its n² pair sums and matrix,
+ * worth about two products' columns: returns win when 2·W·m < n·(m + 2).
+ */
+export function cheaperProducts(n: number, window: number, m: number, matrixNeeded: boolean): PcaProducts {
+  return 2 * window * m < n * (matrixNeeded ? m : m + 2) ? 'returns' : 'matrix'
+}
+
 export class TerrainScanner {
   private readonly short: RollingCorrelation
-  private readonly long: RollingCorrelation
+  private readonly long: RollingWindow
+  /** The long window again when its PCA reads the matrix (undefined otherwise). */
+  private readonly longMatrix: RollingCorrelation | undefined
+  /** The long window's matrix, only when its PCA reads it (empty otherwise). */
   private readonly longCorrelation: Float64Array
   private readonly longVolatility: Float64Array
   private readonly pcaShort: LeadingEigen
   private readonly pcaLong: LeadingEigen
+  /** The PCA products from the windows' returns (undefined: from the matrix). */
+  private readonly shortProduct: ((Q: Float64Array, Y: Float64Array) => void) | undefined
+  private readonly longProduct: ((Q: Float64Array, Y: Float64Array) => void) | undefined
+  private shortMean = 0
+  private longMean = 0
+  /** Which product each window's PCA uses (see ScannerOptions). */
+  readonly products: { short: PcaProducts; long: PcaProducts }
   private readonly ward: WardClusterer
   private tree: WardTree | undefined
   private readonly mean: Float64Array
@@ -85,15 +116,25 @@ export class TerrainScanner {
 
   constructor(
     readonly n: number,
-    readonly params: TerrainParams
+    readonly params: TerrainParams,
+    options: ScannerOptions = {}
   ) {
     const k = Math.min(n, params.pca_components)
-    this.short = new RollingCorrelation(n, params.short_window)
-    this.long = new RollingCorrelation(n, params.long_window)
-    this.longCorrelation = new Float64Array(n * n)
-    this.longVolatility = new Float64Array(n)
     this.pcaShort = new LeadingEigen(n, k)
     this.pcaLong = new LeadingEigen(n, k)
+    const m = this.pcaShort.m
+    this.products = {
+      short: options.products?.short ?? cheaperProducts(n, params.short_window, m, true),
+      long: options.products?.long ?? cheaperProducts(n, params.long_window, m, false)
+    }
+    const short = (this.short = new RollingCorrelation(n, params.short_window))
+    const matrixLong = this.products.long === 'matrix'
+    this.longMatrix = matrixLong ? new RollingCorrelation(n, params.long_window) : undefined
+    const long = (this.long = this.longMatrix ?? new RollingWindow(n, params.long_window))
+    this.longCorrelation = new Float64Array(matrixLong ? n * n : 0)
+    this.longVolatility = new Float64Array(n)
+    this.shortProduct = this.products.short === 'returns' ? (Q, Y) => short.multiplyShrunk(Q, m, params.shrinkage, this.shortMean, Y) : undefined
+    this.longProduct = matrixLong ? undefined : (Q, Y) => long.multiplyShrunk(Q, m, params.shrinkage, this.longMean, Y)
     this.ward = new WardClusterer(n)
     this.mean = new Float64Array(n * n)
     this.variance = new Float64Array(n * n)
@@ -133,15 +174,21 @@ export class TerrainScanner {
     if (!this.short.full) return reading
     reading.ready = true
     const C = reading.correlation
-    reading.meanCorrelation = this.short.correlation(C, params.shrinkage, reading.volatility)
-    this.pcaShort.solve(C, params.pca_iterations)
+    reading.meanCorrelation = this.shortMean = this.short.correlation(C, params.shrinkage, reading.volatility)
+    if (this.shortProduct) this.pcaShort.solveProduct(this.shortProduct, params.pca_iterations)
+    else this.pcaShort.solve(C, params.pca_iterations)
     let absorbed = 0
     for (let k = 0; k < Math.min(params.absorption_components, this.pcaShort.k); k++) absorbed += this.pcaShort.values[k]!
     reading.absorption = absorbed / n
 
     if (this.long.full) {
-      this.long.correlation(this.longCorrelation, params.shrinkage, this.longVolatility)
-      this.pcaLong.solve(this.longCorrelation, params.pca_iterations)
+      if (this.longMatrix) {
+        this.longMatrix.correlation(this.longCorrelation, params.shrinkage, this.longVolatility)
+        this.pcaLong.solve(this.longCorrelation, params.pca_iterations)
+      } else if (this.longProduct) {
+        this.longMean = this.long.meanCorrelation(this.longVolatility)
+        this.pcaLong.solveProduct(this.longProduct, params.pca_iterations)
+      }
       const m = Math.min(params.hardness_components, this.pcaShort.k)
       const vs = this.pcaShort.vectors
       const vl = this.pcaLong.vectors

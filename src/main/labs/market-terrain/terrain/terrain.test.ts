@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { jacobiEigen, LeadingEigen } from './eigen'
 import { TerrainParams } from './params'
 import { invertSpd, linkComponents, partialCorrelation } from './precision'
-import { RollingCorrelation } from './rolling'
-import { TerrainScanner } from './scanner'
+import { RollingCorrelation, RollingWindow } from './rolling'
+import { cheaperProducts, TerrainScanner } from './scanner'
 import { cutTree, leafOrder, WardClusterer } from './ward'
 import { lcgNoise } from '../test-support'
 
@@ -84,6 +84,53 @@ describe('rolling correlation', () => {
     const C = new Float64Array(4)
     rolling.correlation(C, 0)
     expect(Array.from(C)).toEqual([1, 0, 0, 1])
+  })
+})
+
+describe('correlation products from the window’s returns', () => {
+  // 40 assets, a 25-bar window (rank < n, the case the returns path is for), one asset constant.
+  const n = 40
+  const window = 25
+  const noise = lcgNoise(777)
+  const bars = 60
+  const R = new Float64Array(bars * n)
+  for (let t = 0; t < bars; t++) {
+    const market = noise()
+    for (let i = 0; i < n; i++) R[t * n + i] = i === 7 ? 0.01 : (i % 3) * 0.3 * market + noise()
+  }
+  const Q = new Float64Array(n * 6)
+  for (let i = 0; i < Q.length; i++) Q[i] = noise()
+
+  for (const shrinkage of [0, 0.1, 0.5]) {
+    it(`apply C_s·Q as the explicit shrunk matrix does (δ = ${shrinkage}), and give the same ρ̄`, () => {
+      const explicit = new RollingCorrelation(n, window)
+      const returns = new RollingWindow(n, window)
+      for (let t = 0; t < bars; t++) {
+        explicit.push(R, t * n)
+        returns.push(R, t * n)
+      }
+      const C = new Float64Array(n * n)
+      const mean = explicit.correlation(C, shrinkage)
+      expect(returns.meanCorrelation()).toBeCloseTo(mean, 14)
+      const expected = new Float64Array(n * 6)
+      for (let i = 0; i < n; i++) for (let v = 0; v < 6; v++) for (let j = 0; j < n; j++) expected[i * 6 + v] = expected[i * 6 + v]! + C[i * n + j]! * Q[j * 6 + v]!
+      const Y = new Float64Array(n * 6)
+      returns.multiplyShrunk(Q, 6, shrinkage, mean, Y)
+      expectClose(Y, Array.from(expected), 1e-12)
+    })
+  }
+
+  it('refuses a window that is not yet full', () => {
+    const returns = new RollingWindow(3, 5)
+    returns.push([0.1, 0.2, 0.3])
+    expect(() => returns.multiplyShrunk(new Float64Array(3), 1, 0.1, 0, new Float64Array(3))).toThrow(/^multiplyShrunk needs a full window \(1 of 5 bars\)/)
+  })
+
+  it('picks the returns for windows well under n and the matrix otherwise', () => {
+    expect(cheaperProducts(500, 60, 7, true)).toBe('returns')
+    expect(cheaperProducts(500, 240, 7, false)).toBe('returns')
+    expect(cheaperProducts(100, 60, 7, true)).toBe('matrix')
+    expect(cheaperProducts(100, 240, 7, false)).toBe('matrix')
   })
 })
 
@@ -177,6 +224,25 @@ describe('terrain scanner', () => {
     const sum = full.values.reduce((a, b) => a + b, 0)
     const sq = full.values.reduce((a, b) => a + b * b, 0)
     expect(r.effectiveRank).toBeCloseTo((sum * sum) / sq, 10)
+  })
+
+  it('reads the same terrain whether the PCA multiplies by the matrix or by the returns', () => {
+    const n = 24
+    const R = returnsFor(420, n, (t) => t >= 300)
+    const params = TerrainParams.parse({ short_window: 10, long_window: 40, fault_history_half_life: 40, fault_min_history: 10, precision_every: 5 })
+    const byMatrix = new TerrainScanner(n, params, { products: { short: 'matrix', long: 'matrix' } })
+    const byReturns = new TerrainScanner(n, params, { products: { short: 'returns', long: 'returns' } })
+    for (let t = 0; t < 420; t++) {
+      const a = byMatrix.step(R, t * n)
+      const b = byReturns.step(R, t * n)
+      for (const key of ['eigenHardness', 'pc1Stability', 'absorption', 'effectiveRank', 'edgeHardness'] as const) {
+        if (Number.isNaN(a[key])) expect(b[key]).toBeNaN()
+        else expect(Math.abs(a[key] - b[key])).toBeLessThan(1e-10)
+      }
+      expectClose(b.eigenvalues, Array.from(a.eigenvalues), 1e-10)
+      expect(Array.from(b.cluster)).toEqual(Array.from(a.cluster))
+    }
+    expect(byReturns.alertTotal).toBe(byMatrix.alertTotal)
   })
 
   it('computes the participation ratio of the 40-asset fixture as eigh’s spectrum gives it', () => {
