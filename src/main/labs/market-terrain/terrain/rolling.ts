@@ -136,6 +136,22 @@ export class RollingWindow {
   }
 
   /**
+   * The window's standardised returns Zᵀ into out (n × W, a row per asset, bars in ring order):
+   * (x − x̄)/(√W·σ), so that ZᵀZ is the correlation off the diagonal; a constant asset's row is 0.
+   * Reads the σ of the last correlation() or meanCorrelation() call. The window must be full.
+   */
+  standardized(out: Float64Array): void {
+    const { n, ringT, sum, scale, window } = this
+    if (!this.full) throw new Error(`standardized needs a full window (${this.count} of ${window} bars)`)
+    for (let i = 0; i < n; i++) {
+      const xbar = sum[i]! / window
+      const s = scale[i]!
+      const row = i * window
+      for (let t = 0; t < window; t++) out[row + t] = (ringT[row + t]! - xbar) * s
+    }
+  }
+
+  /**
    * The mean off-diagonal correlation of the window, ρ̄ = (‖Z·1‖² − Σ_i ‖z_i‖²) / (n(n − 1)), in
    * O(W·n) from the returns; fills sd (σ per asset) on the way. ‖z_i‖² is 1 for an asset that
    * moved and 0 for a constant one.

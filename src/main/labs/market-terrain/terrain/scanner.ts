@@ -1,6 +1,6 @@
 import { LeadingEigen } from './eigen'
 import type { TerrainParams } from './params'
-import { invertSpd, linkComponents, partialCorrelation } from './precision'
+import { invertSpd, linkComponents, partialCorrelation, ShrunkInverse } from './precision'
 import { RollingCorrelation, RollingWindow } from './rolling'
 import { WardClusterer, cutTree, leafOrder, type WardTree } from './ward'
 
@@ -68,6 +68,8 @@ export type PcaProducts = 'matrix' | 'returns'
 export interface ScannerOptions {
   /** Per window; by default the cheaper for this n and W (returns once W is well under n). */
   products?: { short?: PcaProducts; long?: PcaProducts }
+  /** The precision matrix by Cholesky of the short window's matrix or by Woodbury from its returns (by default the cheaper). */
+  precision?: PcaProducts
 }
 
 /**
@@ -95,8 +97,10 @@ export class TerrainScanner {
   private readonly longProduct: ((Q: Float64Array, Y: Float64Array) => void) | undefined
   private shortMean = 0
   private longMean = 0
-  /** Which product each window's PCA uses (see ScannerOptions). */
-  readonly products: { short: PcaProducts; long: PcaProducts }
+  /** Which product each window's PCA uses, and how the precision matrix is inverted (see ScannerOptions). */
+  readonly products: { short: PcaProducts; long: PcaProducts; precision: PcaProducts }
+  private readonly woodbury: ShrunkInverse
+  private readonly standardized: Float64Array
   private readonly ward: WardClusterer
   private tree: WardTree | undefined
   private readonly mean: Float64Array
@@ -125,8 +129,12 @@ export class TerrainScanner {
     const m = this.pcaShort.m
     this.products = {
       short: options.products?.short ?? cheaperProducts(n, params.short_window, m, true),
-      long: options.products?.long ?? cheaperProducts(n, params.long_window, m, false)
+      long: options.products?.long ?? cheaperProducts(n, params.long_window, m, false),
+      precision: 'matrix'
     }
+    this.woodbury = new ShrunkInverse(n, params.short_window)
+    this.products.precision = options.precision ?? (this.woodbury.worthwhile ? 'returns' : 'matrix')
+    this.standardized = new Float64Array(this.products.precision === 'returns' ? n * params.short_window : 0)
     const short = (this.short = new RollingCorrelation(n, params.short_window))
     const matrixLong = this.products.long === 'matrix'
     this.longMatrix = matrixLong ? new RollingCorrelation(n, params.long_window) : undefined
@@ -209,7 +217,12 @@ export class TerrainScanner {
     leafOrder(this.tree, reading.order)
     cutTree(this.tree, params.watersheds, reading.order, reading.cluster)
     if ((this.history - 1) % params.precision_every === 0) {
-      invertSpd(C, n, this.theta, this.work)
+      let inverted = false
+      if (this.products.precision === 'returns') {
+        this.short.standardized(this.standardized)
+        inverted = this.woodbury.invert(this.standardized, params.shrinkage, this.shortMean, this.theta)
+      }
+      if (!inverted) invertSpd(C, n, this.theta, this.work)
       partialCorrelation(this.theta, n, this.work)
       linkComponents(this.work, n, params.precision_threshold, reading.precisionCluster)
     }

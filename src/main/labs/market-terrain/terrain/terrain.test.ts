@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { jacobiEigen, LeadingEigen } from './eigen'
 import { TerrainParams } from './params'
-import { invertSpd, linkComponents, partialCorrelation } from './precision'
+import { invertSpd, linkComponents, partialCorrelation, ShrunkInverse } from './precision'
 import { RollingCorrelation, RollingWindow } from './rolling'
 import { cheaperProducts, TerrainScanner } from './scanner'
 import { cutTree, leafOrder, WardClusterer } from './ward'
@@ -120,6 +120,40 @@ describe('correlation products from the window’s returns', () => {
     })
   }
 
+  for (const [label, sign] of [['ρ̄ > 0', 1], ['ρ̄ < 0', -1]] as const) {
+    it(`invert the shrunk matrix by Woodbury as Cholesky does (${label}, a constant asset)`, () => {
+      // sign −1: odd assets load on −market, so most cross pairs are negative.
+      const data = new Float64Array(bars * n)
+      const local = lcgNoise(4242)
+      for (let t = 0; t < bars; t++) {
+        const market = local()
+        for (let i = 0; i < n; i++) data[t * n + i] = i === 7 ? 0.01 : (sign < 0 && i % 2 ? -1 : 1) * 0.8 * market + local()
+      }
+      const rolling = new RollingCorrelation(n, window)
+      for (let t = 0; t < bars; t++) rolling.push(data, t * n)
+      const woodbury = new ShrunkInverse(n, window)
+      for (const shrinkage of [0.1, 0.5]) {
+        const C = new Float64Array(n * n)
+        const mean = rolling.correlation(C, shrinkage)
+        expect(Math.sign(mean)).toBe(sign)
+        const Zt = new Float64Array(n * window)
+        rolling.standardized(Zt)
+        const theta = new Float64Array(n * n)
+        expect(woodbury.invert(Zt, shrinkage, mean, theta)).toBe(true)
+        const expected = invertSpd(C, n)
+        const scale = Math.max(...Array.from(expected, Math.abs))
+        expectClose(theta, Array.from(expected), 1e-10 * scale)
+      }
+      // No ridge (δ = 0, W < n: C is singular): Woodbury declines and leaves the matrix path to say so.
+      const C0 = new Float64Array(n * n)
+      const mean0 = rolling.correlation(C0, 0)
+      const Zt = new Float64Array(n * window)
+      rolling.standardized(Zt)
+      expect(woodbury.invert(Zt, 0, mean0, new Float64Array(n * n))).toBe(false)
+      expect(() => invertSpd(C0, n)).toThrow(/not positive definite/)
+    })
+  }
+
   it('refuses a window that is not yet full', () => {
     const returns = new RollingWindow(3, 5)
     returns.push([0.1, 0.2, 0.3])
@@ -230,8 +264,8 @@ describe('terrain scanner', () => {
     const n = 24
     const R = returnsFor(420, n, (t) => t >= 300)
     const params = TerrainParams.parse({ short_window: 10, long_window: 40, fault_history_half_life: 40, fault_min_history: 10, precision_every: 5 })
-    const byMatrix = new TerrainScanner(n, params, { products: { short: 'matrix', long: 'matrix' } })
-    const byReturns = new TerrainScanner(n, params, { products: { short: 'returns', long: 'returns' } })
+    const byMatrix = new TerrainScanner(n, params, { products: { short: 'matrix', long: 'matrix' }, precision: 'matrix' })
+    const byReturns = new TerrainScanner(n, params, { products: { short: 'returns', long: 'returns' }, precision: 'returns' })
     for (let t = 0; t < 420; t++) {
       const a = byMatrix.step(R, t * n)
       const b = byReturns.step(R, t * n)
@@ -241,6 +275,7 @@ describe('terrain scanner', () => {
       }
       expectClose(b.eigenvalues, Array.from(a.eigenvalues), 1e-10)
       expect(Array.from(b.cluster)).toEqual(Array.from(a.cluster))
+      expect(Array.from(b.precisionCluster)).toEqual(Array.from(a.precisionCluster))
     }
     expect(byReturns.alertTotal).toBe(byMatrix.alertTotal)
   })
