@@ -103,6 +103,7 @@ export class TerrainScanner {
   private readonly standardized: Float64Array
   private readonly ward: WardClusterer
   private tree: WardTree | undefined
+  private readonly treeScratch: Int32Array
   private readonly mean: Float64Array
   private readonly variance: Float64Array
   /** √variance, kept so each pair takes one square root a bar. */
@@ -144,6 +145,7 @@ export class TerrainScanner {
     this.shortProduct = this.products.short === 'returns' ? (Q, Y) => short.multiplyShrunk(Q, m, params.shrinkage, this.shortMean, Y) : undefined
     this.longProduct = matrixLong ? undefined : (Q, Y) => long.multiplyShrunk(Q, m, params.shrinkage, this.longMean, Y)
     this.ward = new WardClusterer(n)
+    this.treeScratch = new Int32Array(4 * n)
     this.mean = new Float64Array(n * n)
     this.variance = new Float64Array(n * n)
     this.sigma = new Float64Array(n * n)
@@ -214,8 +216,8 @@ export class TerrainScanner {
 
     reading.effectiveRank = (n * n) / this.edges(C)
     this.tree = this.ward.fromCorrelation(C, this.tree)
-    leafOrder(this.tree, reading.order)
-    cutTree(this.tree, params.watersheds, reading.order, reading.cluster)
+    leafOrder(this.tree, reading.order, this.treeScratch)
+    cutTree(this.tree, params.watersheds, reading.order, reading.cluster, this.treeScratch)
     if ((this.history - 1) % params.precision_every === 0) {
       let inverted = false
       if (this.products.precision === 'returns') {

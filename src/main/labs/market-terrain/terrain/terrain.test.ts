@@ -182,6 +182,27 @@ describe('Ward watersheds', () => {
   })
 })
 
+describe('Ward cut', () => {
+  it('cuts into one cluster, into singletons, and into every k between with k clusters counted along the leaves', () => {
+    const tree = new WardClusterer(12).fromCorrelation(Float64Array.from(fixture.ward12.matrix))
+    const order = leafOrder(tree)
+    expect(Array.from(cutTree(tree, 1, order))).toEqual(new Array(12).fill(0))
+    const singletons = cutTree(tree, 12, order)
+    expect(Array.from(order, (leaf) => singletons[leaf])).toEqual(Array.from({ length: 12 }, (_, i) => i))
+    const scratch = new Int32Array(48)
+    for (let k = 1; k <= 12; k++) {
+      const labels = cutTree(tree, k, order, new Int32Array(12), scratch)
+      expect(new Set(labels).size).toBe(k)
+      // Labels first appear in increasing order along the leaf order.
+      let seen = -1
+      for (const leaf of order) {
+        expect(labels[leaf]!).toBeLessThanOrEqual(seen + 1)
+        seen = Math.max(seen, labels[leaf]!)
+      }
+    }
+  })
+})
+
 describe('precision watersheds', () => {
   it('inverts the shrunk correlation and gives numpy’s partial correlations', () => {
     const C = Float64Array.from(fixture.precision.matrix)

@@ -145,21 +145,27 @@ export class WardClusterer {
   }
 }
 
-/** Leaf order of the dendrogram, left branch first (scipy.cluster.hierarchy.leaves_list). */
-export function leafOrder(tree: WardTree, out: Int32Array = new Int32Array(tree.n)): Int32Array {
+/**
+ * Leaf order of the dendrogram, left branch first (scipy.cluster.hierarchy.leaves_list).
+ * `scratch` (≥ n) is the depth-first stack; pass one to allocate nothing.
+ */
+export function leafOrder(tree: WardTree, out: Int32Array = new Int32Array(tree.n), scratch: Int32Array = new Int32Array(tree.n)): Int32Array {
   const { Z, n } = tree
   if (n === 1) {
     out[0] = 0
     return out
   }
-  const stack: number[] = [2 * n - 2]
+  // The stack never holds more than n ids: each pop of a merge pushes two, and there are n − 1 merges.
+  const stack = scratch
+  let top = 0
+  stack[top++] = 2 * n - 2
   let k = 0
-  while (stack.length > 0) {
-    const id = stack.pop()!
+  while (top > 0) {
+    const id = stack[--top]!
     if (id < n) out[k++] = id
     else {
-      stack.push(Z[4 * (id - n) + 1]!)
-      stack.push(Z[4 * (id - n)]!)
+      stack[top++] = Z[4 * (id - n) + 1]!
+      stack[top++] = Z[4 * (id - n)]!
     }
   }
   return out
@@ -168,27 +174,37 @@ export function leafOrder(tree: WardTree, out: Int32Array = new Int32Array(tree.
 /**
  * Cuts the tree into at most k clusters (scipy fcluster criterion 'maxclust': undo the top
  * k − 1 merges), labelled 0, 1, … in the order they first appear along the leaf order, so the
- * heatmap's blocks read top to bottom.
+ * heatmap's blocks read top to bottom. `scratch` (≥ 4n) holds each node's cluster root and the
+ * roots' names; pass one to allocate nothing.
  */
-export function cutTree(tree: WardTree, k: number, order: Int32Array, out: Int32Array = new Int32Array(tree.n)): Int32Array {
+export function cutTree(tree: WardTree, k: number, order: Int32Array, out: Int32Array = new Int32Array(tree.n), scratch: Int32Array = new Int32Array(4 * tree.n)): Int32Array {
   const { Z, n } = tree
-  const parent = new Int32Array(2 * n)
-  for (let i = 0; i < 2 * n; i++) parent[i] = i
-  const find = (x: number): number => {
-    while (parent[x] !== x) x = parent[x]!
-    return x
+  if (n === 1) {
+    out[0] = 0
+    return out
   }
+  // scratch[id]: the cluster root of node id; scratch[2n + root]: the root's name.
+  const root = scratch
+  const names = 2 * n
+  // Merges n + keep … 2n − 2 are undone. Top down, a node under an undone merge roots its own
+  // cluster, any other node shares its parent's root.
   const keep = Math.max(0, n - Math.max(1, k))
-  for (let m = 0; m < keep; m++) {
-    parent[Z[4 * m]!] = n + m
-    parent[Z[4 * m + 1]!] = n + m
+  root[2 * n - 2] = keep === n - 1 ? 2 * n - 2 : -1
+  for (let id = 2 * n - 2; id >= n; id--) {
+    const m = id - n
+    const cut = m >= keep
+    const left = Z[4 * m]!
+    const right = Z[4 * m + 1]!
+    root[left] = cut ? left : root[id]!
+    root[right] = cut ? right : root[id]!
   }
-  const names = new Map<number, number>()
+  scratch.fill(-1, names, names + 2 * n)
+  let count = 0
   for (let r = 0; r < n; r++) {
     const leaf = order[r]!
-    const root = find(leaf)
-    if (!names.has(root)) names.set(root, names.size)
-    out[leaf] = names.get(root)!
+    const cluster = names + root[leaf]!
+    if (scratch[cluster] === -1) scratch[cluster] = count++
+    out[leaf] = scratch[cluster]!
   }
   return out
 }
