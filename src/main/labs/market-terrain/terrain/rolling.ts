@@ -225,19 +225,16 @@ export class RollingCorrelation extends RollingWindow {
     }
     const pairs = (n * (n - 1)) / 2
     const mean = pairs > 0 ? total / pairs : 0
-    const keep = 1 - shrinkage
-    const pull = shrinkage * mean
-    for (let i = 0; i < n; i++) {
-      const base = i * n
-      for (let j = i + 1; j < n; j++) out[base + j] = keep * out[base + j]! + pull
-    }
-    mirrorUpper(out, n)
+    shrinkSymmetric(out, n, 1 - shrinkage, shrinkage * mean)
     return mean
   }
 }
 
-/** Copies the upper triangle of a row-major n × n matrix onto the lower, in 32 × 32 tiles so both sides stay in cache. */
-export function mirrorUpper(a: Float64Array, n: number): void {
+/**
+ * a_ij ← keep·a_ij + pull on the upper triangle of a row-major n × n matrix, copied onto the
+ * lower: one pass, in 32 × 32 tiles so the column writes stay in cache.
+ */
+function shrinkSymmetric(a: Float64Array, n: number, keep: number, pull: number): void {
   const T = 32
   for (let bi = 0; bi < n; bi += T) {
     const iEnd = Math.min(n, bi + T)
@@ -245,7 +242,11 @@ export function mirrorUpper(a: Float64Array, n: number): void {
       const jEnd = Math.min(n, bj + T)
       for (let i = bi; i < iEnd; i++) {
         const base = i * n
-        for (let j = Math.max(bj, i + 1); j < jEnd; j++) a[j * n + i] = a[base + j]!
+        for (let j = Math.max(bj, i + 1); j < jEnd; j++) {
+          const r = keep * a[base + j]! + pull
+          a[base + j] = r
+          a[j * n + i] = r
+        }
       }
     }
   }
