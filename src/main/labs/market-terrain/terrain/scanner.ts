@@ -128,13 +128,12 @@ export class TerrainScanner {
     this.pcaShort = new LeadingEigen(n, k)
     this.pcaLong = new LeadingEigen(n, k)
     const m = this.pcaShort.m
+    this.woodbury = new ShrunkInverse(n, params.short_window)
     this.products = {
       short: options.products?.short ?? cheaperProducts(n, params.short_window, m, true),
       long: options.products?.long ?? cheaperProducts(n, params.long_window, m, false),
-      precision: 'matrix'
+      precision: options.precision ?? (this.woodbury.worthwhile ? 'returns' : 'matrix')
     }
-    this.woodbury = new ShrunkInverse(n, params.short_window)
-    this.products.precision = options.precision ?? (this.woodbury.worthwhile ? 'returns' : 'matrix')
     this.standardized = new Float64Array(this.products.precision === 'returns' ? n * params.short_window : 0)
     const short = (this.short = new RollingCorrelation(n, params.short_window))
     const matrixLong = this.products.long === 'matrix'
