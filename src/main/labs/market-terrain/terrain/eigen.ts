@@ -165,15 +165,14 @@ export class LeadingEigen {
     for (let it = 0; it < iterations; it++) {
       product(Q, Y)
       // Rayleigh–Ritz: H = Qᵀ·A·Q, its eigenvectors rotate Q into Ritz vectors.
-      H.fill(0)
-      for (let i = 0; i < n; i++) {
-        const o = i * m
-        for (let a = 0; a < m; a++) {
-          const q = Q[o + a]!
-          for (let b = 0; b <= a; b++) H[a * m + b] = H[a * m + b]! + q * Y[o + b]!
+      for (let a = 0; a < m; a++) {
+        for (let b = 0; b <= a; b++) {
+          let s = 0
+          for (let i = 0; i < n; i++) s += Q[i * m + a]! * Y[i * m + b]!
+          H[a * m + b] = s
+          H[b * m + a] = s
         }
       }
-      for (let a = 0; a < m; a++) for (let b = 0; b < a; b++) H[b * m + a] = H[a * m + b]!
       small.a.set(H)
       jacobiInto(small.a, m, small.v, small.order, small.values, small.vectors)
       const V = small.vectors
