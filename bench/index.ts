@@ -144,7 +144,7 @@ sweep: ${runs.length} runs of ${lab}, ${SWEEP_T.toLocaleString('en-US')} steps e
 
 // The bench starts itself again for measurements that need a fresh process; `--regime` runs
 // only the regime model's comparison (`npm run bench -- --regime`).
-const probes: Record<string, (args: string[]) => Promise<void>> = { [MEMORY_PROBE_FLAG]: memoryProbe, [LAB_PROBE_FLAG]: labProbe, '--regime': () => benchRegime(), '--risk': () => benchRisk(), '--agent': () => benchAgent(), '--sweep': () => benchShortSweeps(), '--queue': (args) => benchQueue(args) }
+const probes: Record<string, (args: string[]) => Promise<void>> = { [MEMORY_PROBE_FLAG]: memoryProbe, [LAB_PROBE_FLAG]: labProbe, '--regime': () => benchRegime(), '--risk': () => benchRisk(), '--agent': () => benchAgent(), '--sweep': () => benchShortSweeps(), '--queue': (args) => benchQueue(args), '--terrain': () => benchMarketTerrain() }
 const probe = probes[process.argv[2] ?? '']
 ;(probe ? probe(process.argv.slice(3)) : main()).catch((error: unknown) => {
   console.error(error)

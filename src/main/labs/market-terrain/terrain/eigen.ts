@@ -1,5 +1,6 @@
 import { Generator } from '../../../engine/rng'
 import { jacobiRotate } from '../../common/jacobi'
+import { multiplyPanel } from './panel'
 
 // Symmetric eigen-decomposition, written here because no linear-algebra package is installed
 // (the repo's gesdd port is an SVD of general matrices, ~10× the work of a symmetric solver).
@@ -24,8 +25,18 @@ function orientSign(v: Float64Array, offset: number, n: number): void {
 
 /** Full eigen-decomposition of the symmetric n × n matrix A (row-major; A is not modified). */
 export function jacobiEigen(A: ArrayLike<number>, n: number): Eigen {
-  const a = Float64Array.from(A as ArrayLike<number>)
-  const v = new Float64Array(n * n)
+  const values = new Float64Array(n)
+  const vectors = new Float64Array(n * n)
+  jacobiInto(Float64Array.from(A as ArrayLike<number>), n, new Float64Array(n * n), new Int32Array(n), values, vectors)
+  return { values, vectors }
+}
+
+/**
+ * jacobiEigen on caller-owned buffers (the per-bar Rayleigh–Ritz step runs it 5,000 times a
+ * run): a is overwritten, v and order are scratch, values and vectors receive the result.
+ */
+function jacobiInto(a: Float64Array, n: number, v: Float64Array, order: Int32Array, values: Float64Array, vectors: Float64Array): void {
+  v.fill(0)
   for (let i = 0; i < n; i++) v[i * n + i] = 1
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0
@@ -45,53 +56,64 @@ export function jacobiEigen(A: ArrayLike<number>, n: number): Eigen {
       }
     }
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => a[y * n + y]! - a[x * n + x]! || x - y)
-  const values = new Float64Array(n)
-  const vectors = new Float64Array(n * n)
-  order.forEach((col, k) => {
+  // Largest first, ties by index (an insertion sort: n is small here).
+  for (let k = 0; k < n; k++) {
+    let j = k - 1
+    const d = a[k * n + k]!
+    while (j >= 0 && a[order[j]! * (n + 1)]! < d) {
+      order[j + 1] = order[j]!
+      j--
+    }
+    order[j + 1] = k
+  }
+  for (let k = 0; k < n; k++) {
+    const col = order[k]!
     values[k] = a[col * n + col]!
     for (let i = 0; i < n; i++) vectors[k * n + i] = v[i * n + col]!
     orientSign(vectors, k * n, n)
-  })
-  return { values, vectors }
+  }
 }
 
-/** Modified Gram–Schmidt on m vectors of length n (contiguous); a vector that collapses is replaced by a unit vector. */
+/**
+ * Modified Gram–Schmidt on the m columns of Q (n × m, row-major: Q[i·m + k] is component i of
+ * vector k); a vector that collapses is replaced by a unit vector.
+ */
 function orthonormalize(Q: Float64Array, m: number, n: number): void {
   let replacement = 0
   for (let k = 0; k < m; k++) {
-    const ok = k * n
     for (let j = 0; j < k; j++) {
-      const oj = j * n
       let dot = 0
-      for (let i = 0; i < n; i++) dot += Q[ok + i]! * Q[oj + i]!
-      for (let i = 0; i < n; i++) Q[ok + i] = Q[ok + i]! - dot * Q[oj + i]!
+      for (let i = 0; i < n; i++) dot += Q[i * m + k]! * Q[i * m + j]!
+      for (let i = 0; i < n; i++) Q[i * m + k] = Q[i * m + k]! - dot * Q[i * m + j]!
     }
     let norm = 0
-    for (let i = 0; i < n; i++) norm += Q[ok + i]! * Q[ok + i]!
+    for (let i = 0; i < n; i++) norm += Q[i * m + k]! * Q[i * m + k]!
     norm = Math.sqrt(norm)
     if (norm < 1e-12 && replacement < n) {
       // Deterministic replacement: the next basis vector, orthogonalised on the next pass.
-      Q.fill(0, ok, ok + n)
-      Q[ok + ((k + replacement++) % n)] = 1
+      for (let i = 0; i < n; i++) Q[i * m + k] = 0
+      Q[((k + replacement++) % n) * m + k] = 1
       k--
       continue
     }
-    for (let i = 0; i < n; i++) Q[ok + i] = Q[ok + i]! / norm
+    for (let i = 0; i < n; i++) Q[i * m + k] = Q[i * m + k]! / norm
   }
 }
 
 /**
  * The leading k eigenpairs of a symmetric n × n matrix, by subspace iteration on k + guard
  * vectors (the guard vectors speed convergence of the k-th pair: the rate is λ_{k+guard+1}/λ_k).
- * State carries between calls: each call starts from the last call's subspace.
+ * State carries between calls: each call starts from the last call's subspace. Nothing is
+ * allocated per call.
  */
 export class LeadingEigen {
   readonly m: number
-  /** The current orthonormal subspace, m vectors of length n. */
+  /** The current orthonormal subspace, n × m (row-major: a row per asset). */
   private readonly Q: Float64Array
   private readonly Y: Float64Array
   private readonly H: Float64Array
+  /** Rayleigh–Ritz scratch: the small problem's eigen-decomposition. */
+  private readonly small: { a: Float64Array; v: Float64Array; order: Int32Array; values: Float64Array; vectors: Float64Array }
   private warm = false
   /** Leading k eigenvalues and vectors after the last solve (vectors as in Eigen). */
   readonly values: Float64Array
@@ -104,9 +126,11 @@ export class LeadingEigen {
   ) {
     this.m = Math.min(n, k + guard)
     if (k > n) throw new RangeError(`cannot take ${k} eigenpairs of a ${n} × ${n} matrix`)
-    this.Q = new Float64Array(this.m * n)
-    this.Y = new Float64Array(this.m * n)
-    this.H = new Float64Array(this.m * this.m)
+    const m = this.m
+    this.Q = new Float64Array(m * n)
+    this.Y = new Float64Array(m * n)
+    this.H = new Float64Array(m * m)
+    this.small = { a: new Float64Array(m * m), v: new Float64Array(m * m), order: new Int32Array(m), values: new Float64Array(m), vectors: new Float64Array(m * m) }
     this.values = new Float64Array(k)
     this.vectors = new Float64Array(k * n)
   }
@@ -115,48 +139,50 @@ export class LeadingEigen {
   reset(): void {
     const rng = new Generator(20_240_004)
     const { n, m, Q } = this
-    for (let i = 0; i < n; i++) Q[i] = 1
-    for (let i = n; i < m * n; i++) Q[i] = rng.standardNormal()
+    for (let i = 0; i < n; i++) Q[i * m] = 1
+    for (let v = 1; v < m; v++) for (let i = 0; i < n; i++) Q[i * m + v] = rng.standardNormal()
     orthonormalize(Q, m, n)
     this.warm = true
   }
 
   /** Runs `iterations` steps on the symmetric matrix A (row-major, n × n); a cold start runs `coldIterations`. */
   solve(A: Float64Array, iterations: number, coldIterations = 200): void {
+    const { n, m } = this
+    this.solveProduct((Q, Y) => multiplyPanel(A, n, n, Q, m, Y), iterations, coldIterations)
+  }
+
+  /**
+   * solve() for a matrix known only by its product: `product(Q, Y)` writes Y = A·Q for the n × m
+   * panel Q (row-major, a row per asset). Lets a rolling window apply its correlation from the
+   * window's returns, W·n·m work per product instead of n²·m when the window is shorter than n.
+   */
+  solveProduct(product: (Q: Float64Array, Y: Float64Array) => void, iterations: number, coldIterations = 200): void {
     if (!this.warm) {
       this.reset()
       iterations = Math.max(iterations, coldIterations)
     }
-    const { n, m, Q, Y, H } = this
+    const { n, m, Q, Y, H, small } = this
     for (let it = 0; it < iterations; it++) {
-      // Y = A·Q, a row of A at a time against all m vectors (A is read once per iteration).
-      for (let i = 0; i < n; i++) {
-        const row = i * n
-        for (let v = 0; v < m; v++) {
-          const ov = v * n
-          let s = 0
-          for (let j = 0; j < n; j++) s += A[row + j]! * Q[ov + j]!
-          Y[ov + i] = s
-        }
-      }
+      product(Q, Y)
       // Rayleigh–Ritz: H = Qᵀ·A·Q, its eigenvectors rotate Q into Ritz vectors.
       for (let a = 0; a < m; a++) {
         for (let b = 0; b <= a; b++) {
           let s = 0
-          for (let i = 0; i < n; i++) s += Q[a * n + i]! * Y[b * n + i]!
+          for (let i = 0; i < n; i++) s += Q[i * m + a]! * Y[i * m + b]!
           H[a * m + b] = s
           H[b * m + a] = s
         }
       }
-      const small = jacobiEigen(H, m)
-      const last = it === iterations - 1
-      if (last) {
+      small.a.set(H)
+      jacobiInto(small.a, m, small.v, small.order, small.values, small.vectors)
+      const V = small.vectors
+      if (it === iterations - 1) {
         for (let r = 0; r < this.k; r++) {
           this.values[r] = small.values[r]!
           const o = r * n
           for (let i = 0; i < n; i++) {
             let s = 0
-            for (let c = 0; c < m; c++) s += small.vectors[r * m + c]! * Q[c * n + i]!
+            for (let c = 0; c < m; c++) s += V[r * m + c]! * Q[i * m + c]!
             this.vectors[o + i] = s
           }
           orientSign(this.vectors, o, n)
@@ -164,10 +190,11 @@ export class LeadingEigen {
       }
       // Next subspace: orth(A·Q·V) — one power step applied to the Ritz vectors.
       for (let i = 0; i < n; i++) {
+        const o = i * m
         for (let r = 0; r < m; r++) {
           let s = 0
-          for (let c = 0; c < m; c++) s += small.vectors[r * m + c]! * Y[c * n + i]!
-          Q[r * n + i] = s
+          for (let c = 0; c < m; c++) s += V[r * m + c]! * Y[o + c]!
+          Q[o + r] = s
         }
       }
       orthonormalize(Q, m, n)

@@ -1,7 +1,7 @@
 import { LeadingEigen } from './eigen'
 import type { TerrainParams } from './params'
-import { invertSpd, linkComponents, partialCorrelation } from './precision'
-import { RollingCorrelation } from './rolling'
+import { invertSpd, linkComponents, partialCorrelation, ShrunkInverse } from './precision'
+import { RollingCorrelation, RollingWindow } from './rolling'
 import { WardClusterer, cutTree, leafOrder, type WardTree } from './ward'
 
 // The Terrain Scanner (spec §1.1, §8; seed L274–277): per bar, both rolling correlation windows,
@@ -59,17 +59,55 @@ export interface BarTerrain {
   readonly precisionCluster: Int32Array
 }
 
+/**
+ * How a window's PCA gets its products C_s·Q: from the explicit n × n matrix (n²·m per bar) or
+ * from the window's returns (2·W·n·m, RollingWindow.multiplyShrunk). Same numbers to rounding.
+ */
+export type PcaProducts = 'matrix' | 'returns'
+
+export interface ScannerOptions {
+  /** Per window; by default the cheaper for this n and W (returns once W is well under n). */
+  products?: { short?: PcaProducts; long?: PcaProducts }
+  /** The precision matrix by Cholesky of the short window's matrix or by Woodbury from its returns (by default the cheaper). */
+  precision?: PcaProducts
+}
+
+/**
+ * The cheaper product for a window of W bars over n assets and m vectors. The short window's
+ * matrix is built anyway (edges, Ward, the heatmap): returns win when 2·W·m < n·m. The long
+ * window's matrix exists only for its PCA, so returns also save its n² pair sums and matrix,
+ * worth about two products' columns: returns win when 2·W·m < n·(m + 2).
+ */
+export function cheaperProducts(n: number, window: number, m: number, matrixNeeded: boolean): PcaProducts {
+  return 2 * window * m < n * (matrixNeeded ? m : m + 2) ? 'returns' : 'matrix'
+}
+
 export class TerrainScanner {
   private readonly short: RollingCorrelation
-  private readonly long: RollingCorrelation
+  private readonly long: RollingWindow
+  /** The long window again when its PCA reads the matrix (undefined otherwise). */
+  private readonly longMatrix: RollingCorrelation | undefined
+  /** The long window's matrix, only when its PCA reads it (empty otherwise). */
   private readonly longCorrelation: Float64Array
   private readonly longVolatility: Float64Array
   private readonly pcaShort: LeadingEigen
   private readonly pcaLong: LeadingEigen
+  /** The PCA products from the windows' returns (undefined: from the matrix). */
+  private readonly shortProduct: ((Q: Float64Array, Y: Float64Array) => void) | undefined
+  private readonly longProduct: ((Q: Float64Array, Y: Float64Array) => void) | undefined
+  private shortMean = 0
+  private longMean = 0
+  /** Which product each window's PCA uses, and how the precision matrix is inverted (see ScannerOptions). */
+  readonly products: { short: PcaProducts; long: PcaProducts; precision: PcaProducts }
+  private readonly woodbury: ShrunkInverse
+  private readonly standardized: Float64Array
   private readonly ward: WardClusterer
   private tree: WardTree | undefined
+  private readonly treeScratch: Int32Array
   private readonly mean: Float64Array
   private readonly variance: Float64Array
+  /** √variance, kept so each pair takes one square root a bar. */
+  private readonly sigma: Float64Array
   private readonly alerting: Uint8Array
   private readonly theta: Float64Array
   private readonly work: Float64Array
@@ -83,18 +121,33 @@ export class TerrainScanner {
 
   constructor(
     readonly n: number,
-    readonly params: TerrainParams
+    readonly params: TerrainParams,
+    options: ScannerOptions = {}
   ) {
     const k = Math.min(n, params.pca_components)
-    this.short = new RollingCorrelation(n, params.short_window)
-    this.long = new RollingCorrelation(n, params.long_window)
-    this.longCorrelation = new Float64Array(n * n)
-    this.longVolatility = new Float64Array(n)
     this.pcaShort = new LeadingEigen(n, k)
     this.pcaLong = new LeadingEigen(n, k)
+    const m = this.pcaShort.m
+    this.woodbury = new ShrunkInverse(n, params.short_window)
+    this.products = {
+      short: options.products?.short ?? cheaperProducts(n, params.short_window, m, true),
+      long: options.products?.long ?? cheaperProducts(n, params.long_window, m, false),
+      precision: options.precision ?? (this.woodbury.worthwhile ? 'returns' : 'matrix')
+    }
+    this.standardized = new Float64Array(this.products.precision === 'returns' ? n * params.short_window : 0)
+    const short = (this.short = new RollingCorrelation(n, params.short_window))
+    const matrixLong = this.products.long === 'matrix'
+    this.longMatrix = matrixLong ? new RollingCorrelation(n, params.long_window) : undefined
+    const long = (this.long = this.longMatrix ?? new RollingWindow(n, params.long_window))
+    this.longCorrelation = new Float64Array(matrixLong ? n * n : 0)
+    this.longVolatility = new Float64Array(n)
+    this.shortProduct = this.products.short === 'returns' ? (Q, Y) => short.multiplyShrunk(Q, m, params.shrinkage, this.shortMean, Y) : undefined
+    this.longProduct = matrixLong ? undefined : (Q, Y) => long.multiplyShrunk(Q, m, params.shrinkage, this.longMean, Y)
     this.ward = new WardClusterer(n)
+    this.treeScratch = new Int32Array(4 * n)
     this.mean = new Float64Array(n * n)
     this.variance = new Float64Array(n * n)
+    this.sigma = new Float64Array(n * n)
     this.alerting = new Uint8Array(n * n)
     this.theta = new Float64Array(n * n)
     this.work = new Float64Array(n * n)
@@ -130,18 +183,21 @@ export class TerrainScanner {
     if (!this.short.full) return reading
     reading.ready = true
     const C = reading.correlation
-    reading.meanCorrelation = this.short.correlation(C, params.shrinkage, reading.volatility)
-    this.pcaShort.solve(C, params.pca_iterations)
+    reading.meanCorrelation = this.shortMean = this.short.correlation(C, params.shrinkage, reading.volatility)
+    if (this.shortProduct) this.pcaShort.solveProduct(this.shortProduct, params.pca_iterations)
+    else this.pcaShort.solve(C, params.pca_iterations)
     let absorbed = 0
     for (let k = 0; k < Math.min(params.absorption_components, this.pcaShort.k); k++) absorbed += this.pcaShort.values[k]!
     reading.absorption = absorbed / n
-    let frob = 0
-    for (let i = 0; i < n * n; i++) frob += C[i]! * C[i]!
-    reading.effectiveRank = (n * n) / frob
 
     if (this.long.full) {
-      this.long.correlation(this.longCorrelation, params.shrinkage, this.longVolatility)
-      this.pcaLong.solve(this.longCorrelation, params.pca_iterations)
+      if (this.longMatrix) {
+        this.longMatrix.correlation(this.longCorrelation, params.shrinkage, this.longVolatility)
+        this.pcaLong.solve(this.longCorrelation, params.pca_iterations)
+      } else if (this.longProduct) {
+        this.longMean = this.long.meanCorrelation(this.longVolatility)
+        this.pcaLong.solveProduct(this.longProduct, params.pca_iterations)
+      }
       const m = Math.min(params.hardness_components, this.pcaShort.k)
       const vs = this.pcaShort.vectors
       const vl = this.pcaLong.vectors
@@ -157,67 +213,89 @@ export class TerrainScanner {
       reading.eigenHardness = overlap / m
     }
 
-    this.edges(C)
+    reading.effectiveRank = (n * n) / this.edges(C)
     this.tree = this.ward.fromCorrelation(C, this.tree)
-    leafOrder(this.tree, reading.order)
-    cutTree(this.tree, params.watersheds, reading.order, reading.cluster)
+    leafOrder(this.tree, reading.order, this.treeScratch)
+    cutTree(this.tree, params.watersheds, reading.order, reading.cluster, this.treeScratch)
     if ((this.history - 1) % params.precision_every === 0) {
-      invertSpd(C, n, this.theta, this.work)
+      let inverted = false
+      if (this.products.precision === 'returns') {
+        this.short.standardized(this.standardized)
+        inverted = this.woodbury.invert(this.standardized, params.shrinkage, this.shortMean, this.theta)
+      }
+      if (!inverted) invertSpd(C, n, this.theta, this.work)
       partialCorrelation(this.theta, n, this.work)
       linkComponents(this.work, n, params.precision_threshold, reading.precisionCluster)
     }
     return reading
   }
 
-  /** Edge statistics: fault-line alerts against each pair's own EWMA norm, then edge and node hardness. */
-  private edges(C: Float64Array): void {
-    const { n, params, reading, mean, variance, alerting, decay } = this
+  /**
+   * Edge statistics: fault-line alerts against each pair's own EWMA norm, then edge and node
+   * hardness. One pass over the upper triangle; σ is kept beside the variance so each pair
+   * takes one square root a bar. Returns Σ_ij ρ_ij² (the effective rank's ‖C‖_F²).
+   */
+  private edges(C: Float64Array): number {
+    const { n, params, reading, mean, variance, sigma, alerting, decay } = this
     const first = this.history === 0
     this.history++
     const armed = this.history > params.fault_min_history
-    const scale = params.edge_hardness_scale
+    const limit = params.fault_sigma
+    const nearLimit = limit * (1 - 1e-9)
+    const inverseScale = 1 / params.edge_hardness_scale
     const a = 1 - decay
     let active = 0
     let fresh = 0
     let hardness = 0
+    let squares = 0
     const node = reading.nodeHardness
     const nodeAlerts = reading.nodeAlerts
     node.fill(0)
     nodeAlerts.fill(0)
     for (let i = 0; i < n; i++) {
       const base = i * n
+      let rowHardness = 0
       for (let j = i + 1; j < n; j++) {
-        const rho = C[base + j]!
         const idx = base + j
+        const rho = C[idx]!
+        squares += rho * rho
+        let sd: number
         if (first) {
           mean[idx] = rho
           variance[idx] = 0
+          sd = 0
         } else {
           const m = mean[idx]!
-          const sd = Math.sqrt(variance[idx]!)
-          const z = sd > 1e-9 ? (rho - m) / sd : 0
-          const alert = armed && Math.abs(z) > params.fault_sigma
-          if (alert) {
-            active++
-            nodeAlerts[i] = nodeAlerts[i]! + 1
-            nodeAlerts[j] = nodeAlerts[j]! + 1
-            if (alerting[idx] === 0) {
-              fresh++
-              this.alertTotal++
-              if (this.alertLog.length < params.alert_log_limit) this.alertLog.push({ bar: this.bar, i, j, rho, norm: m, z })
-            }
-          }
-          alerting[idx] = alert ? 1 : 0
-          // West (1979) EWMA mean and variance.
           const diff = rho - m
+          const before = sigma[idx]!
+          // |z| > k with z = (ρ − m)/σ: a division only for the few pairs near the limit.
+          if (armed && before > 1e-9 && Math.abs(diff) > nearLimit * before) {
+            const z = diff / before
+            if (Math.abs(z) > limit) {
+              active++
+              nodeAlerts[i] = nodeAlerts[i]! + 1
+              nodeAlerts[j] = nodeAlerts[j]! + 1
+              if (alerting[idx] === 0) {
+                fresh++
+                this.alertTotal++
+                if (this.alertLog.length < params.alert_log_limit) this.alertLog.push({ bar: this.bar, i, j, rho, norm: m, z })
+              }
+              alerting[idx] = 1
+            } else alerting[idx] = 0
+          } else alerting[idx] = 0
+          // West (1979) EWMA mean and variance.
           mean[idx] = m + a * diff
-          variance[idx] = decay * (variance[idx]! + a * diff * diff)
+          const v = decay * (variance[idx]! + a * diff * diff)
+          variance[idx] = v
+          sd = Math.sqrt(v)
         }
-        const h = 1 / (1 + Math.sqrt(variance[idx]!) / scale)
-        hardness += h
-        node[i] = node[i]! + h
+        sigma[idx] = sd
+        const h = 1 / (1 + sd * inverseScale)
+        rowHardness += h
         node[j] = node[j]! + h
       }
+      hardness += rowHardness
+      node[i] = node[i]! + rowHardness
     }
     const pairs = (n * (n - 1)) / 2
     // Until a pair has fault_min_history bars of history its σ is no measure of persistence: no
@@ -226,5 +304,6 @@ export class TerrainScanner {
     for (let i = 0; i < n; i++) node[i] = armed && n > 1 ? node[i]! / (n - 1) : Number.NaN
     reading.alertsActive = active
     reading.alertsNew = fresh
+    return 2 * squares + n
   }
 }

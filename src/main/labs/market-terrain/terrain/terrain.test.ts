@@ -4,9 +4,9 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { jacobiEigen, LeadingEigen } from './eigen'
 import { TerrainParams } from './params'
-import { invertSpd, linkComponents, partialCorrelation } from './precision'
-import { RollingCorrelation } from './rolling'
-import { TerrainScanner } from './scanner'
+import { invertSpd, linkComponents, partialCorrelation, ShrunkInverse } from './precision'
+import { RollingCorrelation, RollingWindow } from './rolling'
+import { cheaperProducts, TerrainScanner } from './scanner'
 import { cutTree, leafOrder, WardClusterer } from './ward'
 import { lcgNoise } from '../test-support'
 
@@ -87,6 +87,87 @@ describe('rolling correlation', () => {
   })
 })
 
+describe('correlation products from the window’s returns', () => {
+  // 40 assets, a 25-bar window (rank < n, the case the returns path is for), one asset constant.
+  const n = 40
+  const window = 25
+  const noise = lcgNoise(777)
+  const bars = 60
+  const R = new Float64Array(bars * n)
+  for (let t = 0; t < bars; t++) {
+    const market = noise()
+    for (let i = 0; i < n; i++) R[t * n + i] = i === 7 ? 0.01 : (i % 3) * 0.3 * market + noise()
+  }
+  const Q = new Float64Array(n * 6)
+  for (let i = 0; i < Q.length; i++) Q[i] = noise()
+
+  for (const shrinkage of [0, 0.1, 0.5]) {
+    it(`apply C_s·Q as the explicit shrunk matrix does (δ = ${shrinkage}), and give the same ρ̄`, () => {
+      const explicit = new RollingCorrelation(n, window)
+      const returns = new RollingWindow(n, window)
+      for (let t = 0; t < bars; t++) {
+        explicit.push(R, t * n)
+        returns.push(R, t * n)
+      }
+      const C = new Float64Array(n * n)
+      const mean = explicit.correlation(C, shrinkage)
+      expect(returns.meanCorrelation()).toBeCloseTo(mean, 14)
+      const expected = new Float64Array(n * 6)
+      for (let i = 0; i < n; i++) for (let v = 0; v < 6; v++) for (let j = 0; j < n; j++) expected[i * 6 + v] = expected[i * 6 + v]! + C[i * n + j]! * Q[j * 6 + v]!
+      const Y = new Float64Array(n * 6)
+      returns.multiplyShrunk(Q, 6, shrinkage, mean, Y)
+      expectClose(Y, Array.from(expected), 1e-12)
+    })
+  }
+
+  for (const [label, sign] of [['ρ̄ > 0', 1], ['ρ̄ < 0', -1]] as const) {
+    it(`invert the shrunk matrix by Woodbury as Cholesky does (${label}, a constant asset)`, () => {
+      // sign −1: odd assets load on −market, so most cross pairs are negative.
+      const data = new Float64Array(bars * n)
+      const local = lcgNoise(4242)
+      for (let t = 0; t < bars; t++) {
+        const market = local()
+        for (let i = 0; i < n; i++) data[t * n + i] = i === 7 ? 0.01 : (sign < 0 && i % 2 ? -1 : 1) * 0.8 * market + local()
+      }
+      const rolling = new RollingCorrelation(n, window)
+      for (let t = 0; t < bars; t++) rolling.push(data, t * n)
+      const woodbury = new ShrunkInverse(n, window)
+      for (const shrinkage of [0.1, 0.5]) {
+        const C = new Float64Array(n * n)
+        const mean = rolling.correlation(C, shrinkage)
+        expect(Math.sign(mean)).toBe(sign)
+        const Zt = new Float64Array(n * window)
+        rolling.standardized(Zt)
+        const theta = new Float64Array(n * n)
+        expect(woodbury.invert(Zt, shrinkage, mean, theta)).toBe(true)
+        const expected = invertSpd(C, n)
+        const scale = Math.max(...Array.from(expected, Math.abs))
+        expectClose(theta, Array.from(expected), 1e-10 * scale)
+      }
+      // No ridge (δ = 0, W < n: C is singular): Woodbury declines and leaves the matrix path to say so.
+      const C0 = new Float64Array(n * n)
+      const mean0 = rolling.correlation(C0, 0)
+      const Zt = new Float64Array(n * window)
+      rolling.standardized(Zt)
+      expect(woodbury.invert(Zt, 0, mean0, new Float64Array(n * n))).toBe(false)
+      expect(() => invertSpd(C0, n)).toThrow(/not positive definite/)
+    })
+  }
+
+  it('refuses a window that is not yet full', () => {
+    const returns = new RollingWindow(3, 5)
+    returns.push([0.1, 0.2, 0.3])
+    expect(() => returns.multiplyShrunk(new Float64Array(3), 1, 0.1, 0, new Float64Array(3))).toThrow(/^multiplyShrunk needs a full window \(1 of 5 bars\)/)
+  })
+
+  it('picks the returns for windows well under n and the matrix otherwise', () => {
+    expect(cheaperProducts(500, 60, 7, true)).toBe('returns')
+    expect(cheaperProducts(500, 240, 7, false)).toBe('returns')
+    expect(cheaperProducts(100, 60, 7, true)).toBe('matrix')
+    expect(cheaperProducts(100, 240, 7, false)).toBe('matrix')
+  })
+})
+
 describe('Ward watersheds', () => {
   it('builds scipy’s ward linkage, leaves_list and fcluster maxclust on a correlation distance', () => {
     const clusterer = new WardClusterer(12)
@@ -98,6 +179,27 @@ describe('Ward watersheds', () => {
     // Same partition as scipy's (labels differ: ours count in leaf order).
     for (let i = 0; i < 12; i++) for (let j = 0; j < 12; j++) expect(labels[i] === labels[j]).toBe(fixture.ward12.maxclust3[i] === fixture.ward12.maxclust3[j])
     expect(labels[order[0]!]).toBe(0)
+  })
+})
+
+describe('Ward cut', () => {
+  it('cuts into one cluster, into singletons, and into every k between with k clusters counted along the leaves', () => {
+    const tree = new WardClusterer(12).fromCorrelation(Float64Array.from(fixture.ward12.matrix))
+    const order = leafOrder(tree)
+    expect(Array.from(cutTree(tree, 1, order))).toEqual(new Array(12).fill(0))
+    const singletons = cutTree(tree, 12, order)
+    expect(Array.from(order, (leaf) => singletons[leaf])).toEqual(Array.from({ length: 12 }, (_, i) => i))
+    const scratch = new Int32Array(48)
+    for (let k = 1; k <= 12; k++) {
+      const labels = cutTree(tree, k, order, new Int32Array(12), scratch)
+      expect(new Set(labels).size).toBe(k)
+      // Labels first appear in increasing order along the leaf order.
+      let seen = -1
+      for (const leaf of order) {
+        expect(labels[leaf]!).toBeLessThanOrEqual(seen + 1)
+        seen = Math.max(seen, labels[leaf]!)
+      }
+    }
   })
 })
 
@@ -177,6 +279,26 @@ describe('terrain scanner', () => {
     const sum = full.values.reduce((a, b) => a + b, 0)
     const sq = full.values.reduce((a, b) => a + b * b, 0)
     expect(r.effectiveRank).toBeCloseTo((sum * sum) / sq, 10)
+  })
+
+  it('reads the same terrain whether the PCA multiplies by the matrix or by the returns', () => {
+    const n = 24
+    const R = returnsFor(420, n, (t) => t >= 300)
+    const params = TerrainParams.parse({ short_window: 10, long_window: 40, fault_history_half_life: 40, fault_min_history: 10, precision_every: 5 })
+    const byMatrix = new TerrainScanner(n, params, { products: { short: 'matrix', long: 'matrix' }, precision: 'matrix' })
+    const byReturns = new TerrainScanner(n, params, { products: { short: 'returns', long: 'returns' }, precision: 'returns' })
+    for (let t = 0; t < 420; t++) {
+      const a = byMatrix.step(R, t * n)
+      const b = byReturns.step(R, t * n)
+      for (const key of ['eigenHardness', 'pc1Stability', 'absorption', 'effectiveRank', 'edgeHardness'] as const) {
+        if (Number.isNaN(a[key])) expect(b[key]).toBeNaN()
+        else expect(Math.abs(a[key] - b[key])).toBeLessThan(1e-10)
+      }
+      expectClose(b.eigenvalues, Array.from(a.eigenvalues), 1e-10)
+      expect(Array.from(b.cluster)).toEqual(Array.from(a.cluster))
+      expect(Array.from(b.precisionCluster)).toEqual(Array.from(a.precisionCluster))
+    }
+    expect(byReturns.alertTotal).toBe(byMatrix.alertTotal)
   })
 
   it('computes the participation ratio of the 40-asset fixture as eigh’s spectrum gives it', () => {

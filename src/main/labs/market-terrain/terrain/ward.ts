@@ -14,7 +14,7 @@ export interface WardTree {
 export class WardClusterer {
   private readonly d2: Float64Array
   private readonly size: Float64Array
-  private readonly active: Uint8Array
+  private readonly alive: Int32Array
   private readonly chain: Int32Array
   private readonly mergeA: Int32Array
   private readonly mergeB: Int32Array
@@ -26,7 +26,7 @@ export class WardClusterer {
   constructor(readonly n: number) {
     this.d2 = new Float64Array(n * n)
     this.size = new Float64Array(n)
-    this.active = new Uint8Array(n)
+    this.alive = new Int32Array(n)
     this.chain = new Int32Array(n)
     this.mergeA = new Int32Array(Math.max(0, n - 1))
     this.mergeB = new Int32Array(Math.max(0, n - 1))
@@ -45,26 +45,26 @@ export class WardClusterer {
 
   /** The Ward tree of a squared-distance matrix already in the buffer (fromCorrelation fills it). */
   private fromSquaredDistances(out?: WardTree): WardTree {
-    const { n, d2, size, active, chain, mergeA, mergeB, mergeH } = this
+    const { n, d2, size, alive, chain, mergeA, mergeB, mergeH } = this
     size.fill(1)
-    active.fill(1)
+    // The active clusters in increasing order: scans skip merged slots without testing them, and
+    // visit candidates in the same order as a full scan would (ties resolve the same way).
+    for (let i = 0; i < n; i++) alive[i] = i
+    let count = n
     let length = 0
     for (let merges = 0; merges < n - 1; merges++) {
-      if (length === 0) {
-        let first = 0
-        while (active[first] === 0) first++
-        chain[length++] = first
-      }
+      if (length === 0) chain[length++] = alive[0]!
       for (;;) {
         const a = chain[length - 1]!
         const previous = length >= 2 ? chain[length - 2]! : -1
         // Nearest active neighbour of a; ties go to the previous chain element (keeps the chain reducible).
+        const row = a * n
         let b = previous
-        let best = previous >= 0 ? d2[a * n + previous]! : Number.POSITIVE_INFINITY
-        for (let x = 0; x < n; x++) {
-          if (active[x] === 0 || x === a) continue
-          const d = d2[a * n + x]!
-          if (d < best) {
+        let best = previous >= 0 ? d2[row + previous]! : Number.POSITIVE_INFINITY
+        for (let t = 0; t < count; t++) {
+          const x = alive[t]!
+          const d = d2[row + x]!
+          if (d < best && x !== a) {
             best = d
             b = x
           }
@@ -74,14 +74,20 @@ export class WardClusterer {
           // Lance–Williams for Ward on squared distances; the merged cluster keeps slot b.
           const na = size[a]!
           const nb = size[b]!
-          for (let k = 0; k < n; k++) {
-            if (active[k] === 0 || k === a || k === b) continue
+          const rowB = b * n
+          for (let t = 0; t < count; t++) {
+            const k = alive[t]!
+            if (k === a || k === b) continue
             const nk = size[k]!
-            const d = ((na + nk) * d2[a * n + k]! + (nb + nk) * d2[b * n + k]! - nk * best) / (na + nb + nk)
-            d2[b * n + k] = d
+            const d = ((na + nk) * d2[row + k]! + (nb + nk) * d2[rowB + k]! - nk * best) / (na + nb + nk)
+            d2[rowB + k] = d
             d2[k * n + b] = d
           }
-          active[a] = 0
+          // Drop a from the active list, keeping the order.
+          let t = 0
+          while (alive[t] !== a) t++
+          alive.copyWithin(t, t + 1, count)
+          count--
           size[b] = na + nb
           mergeA[merges] = a
           mergeB[merges] = b
@@ -139,21 +145,27 @@ export class WardClusterer {
   }
 }
 
-/** Leaf order of the dendrogram, left branch first (scipy.cluster.hierarchy.leaves_list). */
-export function leafOrder(tree: WardTree, out: Int32Array = new Int32Array(tree.n)): Int32Array {
+/**
+ * Leaf order of the dendrogram, left branch first (scipy.cluster.hierarchy.leaves_list).
+ * `scratch` (≥ n) is the depth-first stack; pass one to allocate nothing.
+ */
+export function leafOrder(tree: WardTree, out: Int32Array = new Int32Array(tree.n), scratch: Int32Array = new Int32Array(tree.n)): Int32Array {
   const { Z, n } = tree
   if (n === 1) {
     out[0] = 0
     return out
   }
-  const stack: number[] = [2 * n - 2]
+  // The stack never holds more than n ids: each pop of a merge pushes two, and there are n − 1 merges.
+  const stack = scratch
+  let top = 0
+  stack[top++] = 2 * n - 2
   let k = 0
-  while (stack.length > 0) {
-    const id = stack.pop()!
+  while (top > 0) {
+    const id = stack[--top]!
     if (id < n) out[k++] = id
     else {
-      stack.push(Z[4 * (id - n) + 1]!)
-      stack.push(Z[4 * (id - n)]!)
+      stack[top++] = Z[4 * (id - n) + 1]!
+      stack[top++] = Z[4 * (id - n)]!
     }
   }
   return out
@@ -162,27 +174,37 @@ export function leafOrder(tree: WardTree, out: Int32Array = new Int32Array(tree.
 /**
  * Cuts the tree into at most k clusters (scipy fcluster criterion 'maxclust': undo the top
  * k − 1 merges), labelled 0, 1, … in the order they first appear along the leaf order, so the
- * heatmap's blocks read top to bottom.
+ * heatmap's blocks read top to bottom. `scratch` (≥ 4n) holds each node's cluster root and the
+ * roots' names; pass one to allocate nothing.
  */
-export function cutTree(tree: WardTree, k: number, order: Int32Array, out: Int32Array = new Int32Array(tree.n)): Int32Array {
+export function cutTree(tree: WardTree, k: number, order: Int32Array, out: Int32Array = new Int32Array(tree.n), scratch: Int32Array = new Int32Array(4 * tree.n)): Int32Array {
   const { Z, n } = tree
-  const parent = new Int32Array(2 * n)
-  for (let i = 0; i < 2 * n; i++) parent[i] = i
-  const find = (x: number): number => {
-    while (parent[x] !== x) x = parent[x]!
-    return x
+  if (n === 1) {
+    out[0] = 0
+    return out
   }
+  // scratch[id]: the cluster root of node id; scratch[2n + root]: the root's name.
+  const root = scratch
+  const names = 2 * n
+  // Merges n + keep … 2n − 2 are undone. Top down, a node under an undone merge roots its own
+  // cluster, any other node shares its parent's root.
   const keep = Math.max(0, n - Math.max(1, k))
-  for (let m = 0; m < keep; m++) {
-    parent[Z[4 * m]!] = n + m
-    parent[Z[4 * m + 1]!] = n + m
+  root[2 * n - 2] = keep === n - 1 ? 2 * n - 2 : -1
+  for (let id = 2 * n - 2; id >= n; id--) {
+    const m = id - n
+    const cut = m >= keep
+    const left = Z[4 * m]!
+    const right = Z[4 * m + 1]!
+    root[left] = cut ? left : root[id]!
+    root[right] = cut ? right : root[id]!
   }
-  const names = new Map<number, number>()
+  scratch.fill(-1, names, names + 2 * n)
+  let count = 0
   for (let r = 0; r < n; r++) {
     const leaf = order[r]!
-    const root = find(leaf)
-    if (!names.has(root)) names.set(root, names.size)
-    out[leaf] = names.get(root)!
+    const cluster = names + root[leaf]!
+    if (scratch[cluster] === -1) scratch[cluster] = count++
+    out[leaf] = scratch[cluster]!
   }
   return out
 }
