@@ -7,6 +7,7 @@ import { openWorkstation, screenshotPath, type Session } from '../support/host'
 import { openView, startLabRun, waitForRun } from '../support/viz'
 import { formatStats, frameStats as stats, P95_BUDGET_MS, P99_BUDGET_MS, withBudget } from './frames'
 import { describeMachine, formatMachine, load1 } from './machine'
+import { formatTrace, SYNC_LABEL, traceFrames } from './trace'
 import { mergeUiBench } from './ui-bench-report'
 
 // Frame times in Chromium against the browser host while a long lab run streams into the
@@ -16,21 +17,31 @@ import { mergeUiBench } from './ui-bench-report'
 // takes minutes to simulate). Figures are merged into test-results/ui-bench.json under
 // "dashboardStream" and "phaseScatter" (other keys in that file are kept).
 
-const STREAM_STEPS = 3_000_000
+// MECHANICA_UI_BENCH_STREAM_STEPS shortens the run (while iterating on a slow machine).
+const STREAM_STEPS = Number(process.env.MECHANICA_UI_BENCH_STREAM_STEPS ?? 3_000_000)
 const PHASE_BARS = 20_000
 
-/** rAF intervals for `frames` frames (or, `whileStreaming`, until the dashboard's run stops streaming). */
-function measureFrames(page: Page, frames: number, whileStreaming: boolean): Promise<{ intervals: number[]; updates: number; pointsStart: number; pointsEnd: number }> {
+interface Measured { intervals: number[]; frameTimes: number[]; syncMs: number; updates: number; pointsStart: number; pointsEnd: number }
+
+/**
+ * rAF intervals for `frames` frames (or, `whileStreaming`, until the dashboard's run stops
+ * streaming); `syncLabel` marks the start in a performance trace.
+ */
+function measureFrames(page: Page, frames: number, whileStreaming: boolean, syncLabel: string | null = null): Promise<Measured> {
   return page.evaluate(
-    ({ frames, whileStreaming }) =>
-      new Promise((resolve) => {
+    ({ frames, whileStreaming, syncLabel }) =>
+      new Promise<Measured>((resolve) => {
         const charts = (): HTMLElement | null => document.querySelector('[data-testid="dashboard-charts"]')
         const pointsStart = Number(charts()?.getAttribute('data-points') ?? 0)
         const intervals: number[] = []
+        const frameTimes: number[] = []
         let last = 0
         let updates = 0
         let lastPoints = pointsStart
+        const syncMs = performance.now()
+        if (syncLabel) console.timeStamp(syncLabel)
         const tick = (now: number): void => {
+          frameTimes.push(now)
           if (last) intervals.push(now - last)
           last = now
           const points = Number(charts()?.getAttribute('data-points') ?? 0)
@@ -40,11 +51,11 @@ function measureFrames(page: Page, frames: number, whileStreaming: boolean): Pro
           }
           const streaming = charts()?.getAttribute('data-streaming') === 'true'
           if (intervals.length < frames && (!whileStreaming || streaming)) requestAnimationFrame(tick)
-          else resolve({ intervals, updates, pointsStart, pointsEnd: points })
+          else resolve({ intervals, frameTimes, syncMs, updates, pointsStart, pointsEnd: points })
         }
         requestAnimationFrame(tick)
       }),
-    { frames, whileStreaming }
+    { frames, whileStreaming, syncLabel }
   )
 }
 
@@ -75,7 +86,16 @@ it(`dashboard frame times while a ${STREAM_STEPS.toLocaleString('en-US')}-step l
   const streamingLoad = load1()
   const streaming = await measureFrames(page, 3600, true)
   await page.screenshot({ path: screenshotPath('dashboard-stream-bench') })
-  await waitForRun(page, runId)
+  // Where the long frames go: the rest of the run (or a second one) under Chromium's trace
+  // (tracing slows the page, so the figures above are taken without it).
+  const streamingNow = async (): Promise<boolean> => (await page.getByTestId('dashboard-charts').getAttribute('data-streaming')) === 'true'
+  let tracedRun = runId
+  if (!(await streamingNow())) {
+    await waitForRun(page, runId, 'completed', 600_000)
+    tracedRun = await startLabRun(page, 'microstructure', { steps: STREAM_STEPS })
+    await page.locator('[data-testid="dashboard-charts"][data-streaming="true"]').waitFor({ timeout: 60_000 })
+  }
+  const trace = await traceFrames(page, 'dashboard-stream', () => measureFrames(page, 900, true, SYNC_LABEL))
   const result = {
     lab: 'microstructure',
     steps: STREAM_STEPS,
@@ -85,7 +105,8 @@ it(`dashboard frame times while a ${STREAM_STEPS.toLocaleString('en-US')}-step l
     frameBudgetMs: { p95: P95_BUDGET_MS, p99: P99_BUDGET_MS },
     load: { idle: idleLoad, streaming: streamingLoad },
     idle: stats(idle.intervals),
-    streaming: { ...stats(streaming.intervals), chartUpdates: streaming.updates, pointsAtStart: streaming.pointsStart, pointsAtEnd: streaming.pointsEnd }
+    streaming: { ...stats(streaming.intervals), chartUpdates: streaming.updates, pointsAtStart: streaming.pointsStart, pointsAtEnd: streaming.pointsEnd },
+    trace
   }
   mergeUiBench({ dashboardStream: result })
   console.log(`\ndashboard while streaming ${STREAM_STEPS.toLocaleString('en-US')} steps (rAF intervals)\n${formatMachine(machine)}`)
@@ -93,8 +114,10 @@ it(`dashboard frame times while a ${STREAM_STEPS.toLocaleString('en-US')}-step l
     console.log(`${name.padEnd(10)} load ${result.load[name].toFixed(2).padStart(5)}  ${formatStats(s)}`)
   }
   console.log(`chart updates during the measurement: ${result.streaming.chartUpdates}, points ${result.streaming.pointsAtStart} → ${result.streaming.pointsAtEnd}`)
+  console.log(formatTrace('stream', trace))
+  await waitForRun(page, tracedRun, 'completed', 600_000)
   expect(result.streaming.chartUpdates).toBeGreaterThan(3)
-})
+}, 900_000)
 
 it(`phase-space scatter redraws ${PHASE_BARS.toLocaleString('en-US')} points under continuous zoom`, async () => {
   const page = session.page

@@ -18,12 +18,13 @@ export interface RunningHost {
 
 /**
  * Starts the built browser host on a free loopback port with its own database; `open` names
- * the program it starts as its browser with `--open` (by default it opens none).
+ * the program it starts as its browser with `--open` (by default it opens none); `outDir` a
+ * build other than out/ (the UI bench's baseline).
  */
-export function startHost(databasePath: string, options: { open?: string } = {}): Promise<RunningHost> {
+export function startHost(databasePath: string, options: { open?: string; outDir?: string } = {}): Promise<RunningHost> {
   const started = performance.now()
   const openArgs = options.open ? ['--open'] : ['--no-open']
-  const child = spawn(process.execPath, [join(root, 'out/main/browser-host.js'), '--db', databasePath, ...openArgs], {
+  const child = spawn(process.execPath, [join(options.outDir ?? join(root, 'out'), 'main/browser-host.js'), '--db', databasePath, ...openArgs], {
     cwd: root,
     env: { ...process.env, DISPLAY: '', ...(options.open ? { MECHANICA_BROWSER: options.open } : {}) },
     stdio: ['ignore', 'pipe', 'pipe']

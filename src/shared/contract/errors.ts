@@ -1,23 +1,14 @@
 import { z } from 'zod'
+import { describeValue, ERROR_CODES, type ApiErrorShape as PlainErrorShape } from './api-error'
+
+export { ApiError, describeValue, isApiError, summariseIssues } from './api-error'
 
 /**
  * One error shape for everything that crosses a process boundary. `message` is written for
  * a person; `issues` locate field-level problems so the UI can place them next to the field.
  * Stack traces and schema internals never travel.
  */
-export const ErrorCode = z.enum([
-  'invalid_request', // the envelope itself is malformed (not JSON, wrong fields, too many arguments)
-  'invalid_params', // the method exists but its parameters do not satisfy its schema
-  'unknown_method',
-  'payload_too_large',
-  'unauthorized',
-  'not_found',
-  'conflict',
-  'cancelled',
-  'service_unavailable', // the service process is down or restarting
-  'service_crashed', // the process died while this call was pending
-  'internal'
-])
+export const ErrorCode = z.enum(ERROR_CODES)
 export type ErrorCode = z.infer<typeof ErrorCode>
 
 export const FieldIssue = z.strictObject({
@@ -32,40 +23,10 @@ export const ApiErrorShape = z.strictObject({
   issues: z.array(FieldIssue).optional()
 })
 export type ApiErrorShape = z.infer<typeof ApiErrorShape>
-
-/** Thrown on either side; serialises to ApiErrorShape and nothing else. */
-export class ApiError extends Error {
-  readonly code: ErrorCode
-  readonly issues: FieldIssue[] | undefined
-
-  constructor(code: ErrorCode, message: string, issues?: FieldIssue[]) {
-    super(message)
-    this.name = 'ApiError'
-    this.code = code
-    this.issues = issues
-  }
-
-  toShape(): ApiErrorShape {
-    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message }
-  }
-
-  static fromShape(shape: ApiErrorShape): ApiError {
-    return new ApiError(shape.code, shape.message, shape.issues)
-  }
-}
-
-export function isApiError(value: unknown): value is ApiError {
-  return value instanceof ApiError
-}
-
-/** Describes what a value was, briefly, for "(got …)" in messages. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing'
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value)
-  if (Array.isArray(value)) return `an array of ${value.length}`
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
-}
+// The zod-free interfaces in api-error.ts must stay the schemas' types: this fails to compile otherwise.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+type Holds<T extends true> = T
+export type ErrorShapesAgree = Holds<Same<ApiErrorShape, PlainErrorShape>>
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let current: unknown = root
@@ -91,10 +52,4 @@ export function issuesFromZod(error: z.ZodError, input: unknown, root = 'params'
     }
     return { path, message }
   })
-}
-
-export function summariseIssues(issues: readonly FieldIssue[]): string {
-  const shown = issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`)
-  if (issues.length > 3) shown.push(`and ${issues.length - 3} more`)
-  return shown.join('; ')
 }

@@ -1,14 +1,8 @@
-import {
-  ApiError,
-  decodeWire,
-  encodeWire,
-  type ApiErrorShape,
-  type EventName,
-  type EventPayload,
-  type MethodName,
-  type MethodParams,
-  type MethodResult
-} from '../../../shared/contract'
+// The error and the codec come from their zod-free modules: importing the contract's index here
+// would put every schema (and zod) in the entry bundle that a cold start has to parse.
+import { ApiError, type ApiErrorShape } from '../../../shared/contract/api-error'
+import type { EventName, EventPayload, MethodName, MethodParams, MethodResult } from '../../../shared/contract'
+import { decodeWire, encodeWire } from '../../../shared/contract/wire-codec'
 import type { BridgeOutcome, MechanicaBridge } from '../../../shared/bridge'
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting'

@@ -17,6 +17,12 @@ export const ROW_HEIGHT = 20
  */
 const MAX_SCROLL_PX = 15_000_000
 const OVERSCAN = 6
+/**
+ * Rows are placed in a block of this many rows that moves as a whole (one transform): a row keeps
+ * its place in the rows' layer while the view scrolls within the block, so a frame paints the
+ * rows that came into view, not every row shifted up by the ones that left.
+ */
+const BLOCK_ROWS = 1024
 /** The rationale column takes what width is left, never less than this. */
 const RATIONALE_MIN_PX = 260
 
@@ -63,9 +69,9 @@ export function columnLayout(columns: readonly Column[], viewportPx: number): { 
 
 /** One row; memoised on its index and whether its page has arrived, so scrolling re-renders only new rows. */
 const LogRowView = memo(
-  function LogRowView({ row, index, active, onPick }: { row: LogRow | null; index: number; active: boolean; onPick(index: number): void }) {
+  function LogRowView({ row, index, top, active, onPick }: { row: LogRow | null; index: number; top: number; active: boolean; onPick(index: number): void }) {
     // A row whose page is still on its way: one cheap element, so a fast scroll stays within its frame.
-    if (!row) return <div className="log-row placeholder" role="row" aria-rowindex={index + 1} aria-busy="true" />
+    if (!row) return <div className="log-row placeholder" role="row" aria-rowindex={index + 1} aria-busy="true" style={{ top }} />
     const hit = row.events.length > 0
     return (
       <div
@@ -74,6 +80,7 @@ const LogRowView = memo(
         aria-rowindex={index + 1}
         aria-selected={active}
         data-t={row.t}
+        style={{ top }}
         onClick={() => onPick(index)}
       >
         <span className="cell num">{row.t}</span>
@@ -113,7 +120,7 @@ const LogRowView = memo(
       </div>
     )
   },
-  (a, b) => a.index === b.index && a.active === b.active && (a.row === null) === (b.row === null) && (a.row === null || a.row.t === b.row!.t)
+  (a, b) => a.index === b.index && a.top === b.top && a.active === b.active && (a.row === null) === (b.row === null) && (a.row === null || a.row.t === b.row!.t)
 )
 
 /** The scroll scale for `total` rows in a viewport `viewportPx` high: virtual (row) pixels per real pixel. */
@@ -166,7 +173,8 @@ export const LogRows = memo(function LogRows({ total, viewportHeight, store, vie
 
   const virtualOffset = virtualizer.scrollOffset ?? 0
   const realScrollTop = virtualOffset / scale
-  const rowsTop = items.length ? realScrollTop + (items[0]!.start - virtualOffset) : 0
+  const blockStart = (first - (first % BLOCK_ROWS)) * ROW_HEIGHT
+  const rowsTop = items.length ? realScrollTop + (blockStart - virtualOffset) : 0
 
   return (
     <div
@@ -182,7 +190,7 @@ export const LogRows = memo(function LogRows({ total, viewportHeight, store, vie
       <div className="log-spacer" style={{ height: realHeight }}>
         <div className="log-rows" style={{ transform: `translateY(${rowsTop}px)` }}>
           {items.map((item) => (
-            <LogRowView key={item.index} row={store.row(item.index)} index={item.index} active={item.index === active} onPick={onPick} />
+            <LogRowView key={item.index} row={store.row(item.index)} index={item.index} top={item.start - blockStart} active={item.index === active} onPick={onPick} />
           ))}
         </div>
       </div>
