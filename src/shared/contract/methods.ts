@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { AgentCallRecord } from './agent'
+import { agentSettingsMethods } from './agent-settings'
 import { LabInfo, LabRunSpec, RunDetail, RunId, RunSpec, RunStatus, RunSummary, StressVariant } from './runs'
 import { InferenceStatus, ServiceStatus } from './services'
 import { StepIndex, StepIndexRequest, StepsPage, StepsRequest } from './steps'
@@ -61,7 +62,8 @@ export const methods = {
     response: RegimeComparison
   },
   'runs.start': {
-    request: z.strictObject({ spec: RunSpec }),
+    /** `agent`: run a book lab with the agent the saved settings name (checked first; refused when the check fails). */
+    request: z.strictObject({ spec: RunSpec, agent: z.boolean().optional() }),
     response: z.strictObject({ run: RunSummary })
   },
   'runs.cancel': {
@@ -195,7 +197,8 @@ export const methods = {
   'runs.agentCall': {
     request: z.strictObject({ runId: RunId, t: z.int().min(0, { error: 'must be ≥ 0' }) }),
     response: z.strictObject({ call: AgentCallRecord.nullable() })
-  }
+  },
+  ...agentSettingsMethods
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
 
 export type Methods = typeof methods
