@@ -50,7 +50,7 @@ export async function executeWithAgent(runId: number, spec: LabRunSpec, inputs: 
         hooks.onLogSlice(slice)
         flush()
       },
-      agent: { provider, timeoutMs: prepared.timeoutMs, onCall: (call, link) => pending.push({ call, link }) }
+      agent: { provider, ...prepared.bounds, onCall: (call, link) => pending.push({ call, link }) }
     })
     flush()
     return output

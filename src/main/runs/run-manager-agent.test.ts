@@ -57,7 +57,7 @@ function scripted(settings: Partial<AgentSettings> = {}) {
     prepare: async (spec): Promise<PreparedAgentRun> => ({
       spec: agentSpec(spec, AgentSettings.parse({ provider: 'embedded', modelPath: '/m/tiny-test.gguf', ...settings })),
       identity: provider.identity,
-      timeoutMs: 1000,
+      bounds: { timeoutMs: 1000, maxRationaleChars: 80, maxTokens: 176 },
       open: async (onLoad) => {
         onLoad(0.25)
         onLoad(1)
@@ -80,7 +80,7 @@ describe('run manager: a run with the book agent', () => {
     const agent = results.agent!
     expect(agent).toMatchObject({ status: 'active', provider: 'scripted', model: 'tiny-test.gguf', calls: Math.ceil(results.steps / 10) })
     expect(agent.fallbacks.invalid_json).toBe(Math.floor(agent.calls / 3))
-    expect(results.manifest.agent).toMatchObject({ decisionEvery: 10, timeoutMs: 1000, calls: agent.calls, replayed: false })
+    expect(results.manifest.agent).toMatchObject({ decisionEvery: 10, timeoutMs: 1000, maxRationaleChars: 80, maxTokens: 176, calls: agent.calls, replayed: false })
     // Every call stored, chained to the manifest's head; the step detail reads prompt and reply.
     expect(store.calls(run.id)).toHaveLength(agent.calls)
     expect(store.verify(run.id, results.manifest.agent!.callsHead)).toBeNull()
@@ -115,7 +115,7 @@ describe('run manager: a run with the book agent', () => {
   it('runs the tiny GGUF model through the agent service process, reporting its load progress', async () => {
     const modelFile = writeTestModel(modelDir, 1)
     const file = new AgentSettingsFile(join(modelDir, 'agent-settings.json'))
-    file.save(AgentSettings.parse({ provider: 'embedded', modelPath: modelFile, decisionEvery: 200, timeoutMs: 60_000 }))
+    file.save(AgentSettings.parse({ provider: 'embedded', modelPath: modelFile, decisionEvery: 200, timeoutMs: 60_000, maxRationaleChars: 40 }))
     const workstationAgent = new WorkstationAgent({ file, workersDir: join(__dirname, '../../../out/main/workers') })
     const { repo, store, manager, events } = setup((s) => ({ store: s, prepare: (spec) => workstationAgent.prepare(spec) }))
     const run = await manager.start(FX, { agent: true })
@@ -125,7 +125,11 @@ describe('run manager: a run with the book agent', () => {
     if (results?.kind !== 'lab') throw new Error('expected lab results')
     expect(results.manifest.agent).toMatchObject({ provider: 'embedded', model: 'test-model-seed-1.gguf', quantisation: 'F32', decisionEvery: 200 })
     expect(store.calls(run.id)).toHaveLength(results.agent!.calls)
-    expect(store.calls(run.id).every((c) => c.raw !== null && c.reason !== 'provider_error')).toBe(true)
+    // Grammar-constrained and within its token budget, every reply is one JSON object with an allowed action.
+    const calls = store.calls(run.id)
+    expect(calls.every((c) => c.raw !== null && c.reason !== 'invalid_json' && c.reason !== 'action_not_allowed')).toBe(true)
+    // Temperature 0 and the run's seed: the tiny model's first answer is a valid one, and it decides step 0.
+    expect(calls[0]).toMatchObject({ t: 0, valid: true, source: 'AGENT' })
     const loads = events.filter((e) => e.event === 'task.progress').map((e) => (e.payload as { done: number }).done)
     expect(loads.at(-1)).toBe(100)
   }, 120_000)

@@ -57,7 +57,7 @@ describe('agent settings file', () => {
 
 describe('the agent settings applied to a run', () => {
   it("sets the selector's switches where the lab's config has them; the spec's own overrides win", () => {
-    const fx = agentSpec(lab('fx-carry', { 'policy_params.llm_temperature': 0.5 }), settings({ decisionEvery: 5, temperature: 0.2, fallbackToBaseline: false, maxRationaleChars: 100 }))
+    const fx = agentSpec(lab('fx-carry', { 'policy_params.llm_temperature': 0.5 }), settings({ decisionEvery: 5, temperature: 0.2, fallbackToBaseline: false }))
     expect(fx.overrides).toEqual({
       'policy_params.enable_llm': true,
       'policy_params.llm_temperature': 0.5,
@@ -66,9 +66,6 @@ describe('the agent settings applied to a run', () => {
     })
     // The oil-curve notebook keeps its cadence at the top level and has no LLM switches.
     expect(agentSpec(lab('oil-curve'), settings({ decisionEvery: 4 })).overrides).toEqual({ decision_every: 4 })
-    // vol-surface spells the rationale bound max_rationale_chars; credit-spreads llm_max_rationale_chars.
-    expect(agentSpec(lab('vol-surface'), settings({ maxRationaleChars: 90 })).overrides['policy_params.max_rationale_chars']).toBe(90)
-    expect(agentSpec(lab('credit-spreads'), settings({ maxRationaleChars: 90 })).overrides['policy_params.llm_max_rationale_chars']).toBe(90)
     // Every spec it makes is one the lab accepts.
     for (const id of ['fx-carry', 'oil-curve', 'vol-surface', 'credit-spreads', 'cascade', 'crypto-arb']) expect(() => planLab(agentSpec(lab(id), settings()))).not.toThrow()
   })
@@ -104,8 +101,8 @@ describe('the agent settings applied to a run', () => {
       `The agent's model failed its check, so the run was not started: agent model ${join(dir, 'gone.gguf')} does not exist`
     )
     expect(await refusal(agentWith(settings(), 'walk.json').prepare(lab('microstructure')))).toMatch(/^microstructure has no agent/)
-    const prepared = await agentWith(settings({ timeoutMs: 1500 }), 'ok.json').prepare(lab('fx-carry'))
-    expect(prepared).toMatchObject({ timeoutMs: 1500, identity: { model: 'test-model-seed-1.gguf' } })
+    const prepared = await agentWith(settings({ timeoutMs: 1500, maxRationaleChars: 60 }), 'ok.json').prepare(lab('fx-carry'))
+    expect(prepared).toMatchObject({ bounds: { timeoutMs: 1500, maxRationaleChars: 60, maxTokens: 156 }, identity: { model: 'test-model-seed-1.gguf' } })
     expect(prepared.spec.overrides['policy_params.enable_llm']).toBe(true)
   })
 })

@@ -24,15 +24,21 @@ export function agentTarget(settings: AgentSettings): AgentOpenShape | null {
 /**
  * The selector's switches, as each lab's config spells them (the notebooks differ): a setting
  * goes to the first of its paths the lab's config has; a lab without one keeps the selector's
- * default, and the run's manifest says what was used.
+ * default, and the run's manifest says what was used. The timeout and the rationale bound are
+ * the run's bounds instead (every lab takes them; the manifest records them for a replay).
  */
 const SWITCH_PATHS: ReadonlyArray<{ paths: readonly string[]; value: (s: AgentSettings) => unknown }> = [
   { paths: ['policy_params.enable_llm'], value: () => true },
   { paths: ['policy_params.llm_temperature'], value: (s) => s.temperature },
   { paths: ['policy_params.fallback_to_baseline_on_error'], value: (s) => s.fallbackToBaseline },
-  { paths: ['policy_params.decision_every', 'decision_every'], value: (s) => s.decisionEvery },
-  { paths: ['policy_params.llm_max_rationale_chars', 'policy_params.max_rationale_chars'], value: (s) => s.maxRationaleChars }
+  { paths: ['policy_params.decision_every', 'decision_every'], value: (s) => s.decisionEvery }
 ]
+
+/**
+ * The reply's token budget: room for the longest valid reply, JSON and action included, even
+ * for a tokenizer that spends a token per byte (a truncated reply is invalid JSON, not a choice).
+ */
+export const replyTokens = (maxRationaleChars: number): number => maxRationaleChars + 96
 
 function hasPath(config: unknown, path: string): boolean {
   let node = config
@@ -95,7 +101,8 @@ export async function describeAgentModel(settings: AgentSettings): Promise<strin
 export interface PreparedAgentRun {
   spec: LabRunSpec
   identity: ModelIdentity
-  timeoutMs: number
+  /** The run's bounds, over the lab's own. */
+  bounds: { timeoutMs: number; maxRationaleChars: number; maxTokens: number }
   /** Starts the agent service and loads the model (0 … 1 while the weights load). */
   open(onLoadProgress: (fraction: number) => void): Promise<AgentProvider>
 }
@@ -157,7 +164,7 @@ export class WorkstationAgent {
     return {
       spec: agentSpec(spec, settings),
       identity,
-      timeoutMs: settings.timeoutMs,
+      bounds: { timeoutMs: settings.timeoutMs, maxRationaleChars: settings.maxRationaleChars, maxTokens: replyTokens(settings.maxRationaleChars) },
       open: (onLoadProgress) => openAgentService(where, { ...open, workersDir: this.options.workersDir, launch: this.options.launch, onLoadProgress })
     }
   }
