@@ -51,17 +51,18 @@ function setup(support: (store: AgentCallsStore) => AgentRunSupport | undefined)
 
 /** A checked model that is a scripted stand-in: what the settings' pre-run check hands the run manager. */
 function scripted(settings: Partial<AgentSettings> = {}) {
-  const provider = new ScriptedProvider(answer, { model: 'tiny-test.gguf', quantisation: 'F32' })
+  // Each run opens its own model, as the agent service does: the script counts its calls from 0.
+  const model = () => new ScriptedProvider(answer, { model: 'tiny-test.gguf', quantisation: 'F32' })
   return (store: AgentCallsStore): AgentRunSupport => ({
     store,
     prepare: async (spec): Promise<PreparedAgentRun> => ({
       spec: agentSpec(spec, AgentSettings.parse({ provider: 'embedded', modelPath: '/m/tiny-test.gguf', ...settings })),
-      identity: provider.identity,
+      identity: model().identity,
       bounds: { timeoutMs: 1000, maxRationaleChars: 80, maxTokens: 176 },
       open: async (onLoad) => {
         onLoad(0.25)
         onLoad(1)
-        return provider
+        return model()
       }
     })
   })
@@ -97,6 +98,11 @@ describe('run manager: a run with the book agent', () => {
     ])
     const replay = await audit.replay(run.id)
     expect(replay).toMatchObject({ identical: true, firstDivergence: null, storedSteps: results.steps })
+    // A re-run asks the model again (the same scripted answers here: the same results).
+    const again = await manager.rerun(run.id)
+    await manager.drain()
+    expect(repo.get(again.id)).toMatchObject({ status: 'completed', resultsHash: ended.resultsHash })
+    expect(store.calls(again.id)).toHaveLength(agent.calls)
   })
 
   it('refuses to start when the pre-run check fails or no agent runtime exists, and writes nothing', async () => {

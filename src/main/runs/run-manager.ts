@@ -18,7 +18,8 @@ const PROGRESS_PERSIST_INTERVAL_MS = 1000
 /**
  * Owns the life of a run: row in the store, task in the engine service, progress frames out,
  * the decision log committed batch by batch as the engine emits it, results and status back in
- * one transaction. Runs on the main thread but never computes.
+ * one transaction. Runs on the main thread but never computes — except a run with the book's
+ * agent, whose lab steps here between the model's answers (agent-run.ts says why).
  */
 export class RunManager {
   private readonly active = new Map<number, AbortController>()
@@ -42,12 +43,17 @@ export class RunManager {
     return this.runs.markInterrupted(this.clock.isoNow(), (run) => sessionAbortedError(run.spec, run.loggedSteps))
   }
 
-  /** Starts a new run from a stored run's spec (resuming from its last committed step is not offered). */
+  /**
+   * Starts a new run from a stored run's spec (resuming from its last committed step is not
+   * offered). A run that asked the agent asks it again: the saved model, checked first.
+   */
   async rerun(runId: number): Promise<RunSummary> {
     const run = this.runs.get(runId)
     if (!run) throw new ApiError('not_found', `There is no run #${runId}.`)
     if (run.status === 'running') throw new ApiError('invalid_params', `Run #${runId} is still running; re-run it once it has ended.`)
-    return this.start(run.spec)
+    const results = run.status === 'completed' ? this.runs.results(runId) : null
+    const askedAgent = results?.kind === 'lab' && results.manifest.agent !== undefined && !results.manifest.agent.replayed
+    return this.start(run.spec, { agent: askedAgent })
   }
 
   /**
