@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { ApiError, type LabRunSpec } from '../../../shared/contract'
 import { AgentSettings } from '../../../shared/contract/agent-settings'
 import { planLab } from '../../labs/execute'
-import { closedPort } from '../testing/fixtures'
+import { closedPort, serveTestModel } from '../testing/fixtures'
 import { writeTestModel } from '../testing/test-model'
 import { AgentSettingsFile, agentSettingsPathFor } from './settings-file'
 import { agentSpec, WorkstationAgent } from './workstation-agent'
@@ -78,6 +78,20 @@ describe('the agent settings applied to a run', () => {
     expect(checked.identity.sha256).toMatch(/^[0-9a-f]{64}$/)
     expect((await agent.view()).model).toBe('test-model-seed-1.gguf · F32')
   })
+
+  it('checks an endpoint that answers: the tiny model behind a loopback chat-completions server', async () => {
+    const served = await serveTestModel(modelFile, 512)
+    try {
+      const agent = agentWith(null, 'endpoint.json')
+      const port = new URL(served.server.url).port
+      const checked = await agent.check(settings({ provider: 'endpoint', endpointUrl: served.server.url }))
+      expect(checked.identity).toMatchObject({ provider: 'endpoint', endpoint: served.server.url, remoteAllowed: false })
+      expect(checked.model).toBe(`${checked.identity.model} @ 127.0.0.1:${port}`)
+      expect(await refusal(agent.check(settings({ provider: 'endpoint', endpointUrl: served.server.url, endpointModel: 'no-such-model' })))).toMatch(/does not serve model no-such-model/)
+    } finally {
+      await served.close()
+    }
+  }, 60_000)
 
   it('fails the check in one line naming the problem: a missing file, a file that is not GGUF, an endpoint that does not answer, a remote host', async () => {
     const agent = agentWith(null, 'unused.json')

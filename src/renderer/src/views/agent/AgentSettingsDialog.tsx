@@ -7,16 +7,24 @@ import './agent.css'
 /** The form's text: numbers stay as typed until they are sent, so a half-typed value is never rounded away. */
 type Draft = { [K in keyof AgentSettings]: AgentSettings[K] extends number ? string : AgentSettings[K] }
 
-const NUMERIC = ['temperature', 'decisionEvery', 'timeoutMs', 'maxRationaleChars'] as const
+/** The numeric settings, in the form's order. */
+const NUMBER_FIELDS = [
+  { key: 'temperature', label: 'Temperature', hint: "0 … 2; 0 with the run's seed repeats the same replies.", decimal: true },
+  { key: 'decisionEvery', label: 'Decide every', hint: 'Steps between questions; the last action is held between (decision_every).', decimal: false },
+  { key: 'timeoutMs', label: 'Timeout (ms)', hint: 'A slower answer falls back for that step, with the reason logged.', decimal: false },
+  { key: 'maxRationaleChars', label: 'Max rationale chars', hint: "A longer rationale is rejected; it also sets the reply's token budget.", decimal: false }
+] as const
 
 function draftOf(settings: AgentSettings): Draft {
-  return { ...settings, temperature: String(settings.temperature), decisionEvery: String(settings.decisionEvery), timeoutMs: String(settings.timeoutMs), maxRationaleChars: String(settings.maxRationaleChars) }
+  const draft: Record<string, unknown> = { ...settings }
+  for (const { key } of NUMBER_FIELDS) draft[key] = String(settings[key])
+  return draft as Draft
 }
 
 /** The draft as the contract reads it; a number field that is not a number goes as text, so the router names it. */
 function settingsOf(draft: Draft): AgentSettings {
   const out: Record<string, unknown> = { ...draft }
-  for (const key of NUMERIC) {
+  for (const { key } of NUMBER_FIELDS) {
     const text = draft[key].trim()
     out[key] = text !== '' && Number.isFinite(Number(text)) ? Number(text) : text
   }
@@ -147,18 +155,11 @@ export function AgentSettingsDialog({ initial }: { initial: AgentSettings }) {
               </Field>
             </>
           )}
-          <Field label="Temperature" hint="0 … 2; 0 with the run's seed repeats the same replies." issue={issues.temperature}>
-            <input name="temperature" className="num" inputMode="decimal" value={draft.temperature} onChange={(e) => set('temperature', e.target.value)} />
-          </Field>
-          <Field label="Decide every" hint="Steps between questions; the last action is held between (decision_every)." issue={issues.decisionEvery}>
-            <input name="decisionEvery" className="num" inputMode="numeric" value={draft.decisionEvery} onChange={(e) => set('decisionEvery', e.target.value)} />
-          </Field>
-          <Field label="Timeout (ms)" hint="A slower answer falls back for that step, with the reason logged." issue={issues.timeoutMs}>
-            <input name="timeoutMs" className="num" inputMode="numeric" value={draft.timeoutMs} onChange={(e) => set('timeoutMs', e.target.value)} />
-          </Field>
-          <Field label="Max rationale chars" hint="A longer rationale is rejected; it also sets the reply's token budget." issue={issues.maxRationaleChars}>
-            <input name="maxRationaleChars" className="num" inputMode="numeric" value={draft.maxRationaleChars} onChange={(e) => set('maxRationaleChars', e.target.value)} />
-          </Field>
+          {NUMBER_FIELDS.map(({ key, label, hint, decimal }) => (
+            <Field key={key} label={label} hint={hint} issue={issues[key]}>
+              <input name={key} className="num" inputMode={decimal ? 'decimal' : 'numeric'} value={draft[key]} onChange={(e) => set(key, e.target.value)} />
+            </Field>
+          ))}
           <Field label="Fall back to baseline" hint="On a rejected reply: the rule baseline's action (on) or flat, logged as OVERRIDE (off)." issue={issues.fallbackToBaseline}>
             <input name="fallbackToBaseline" type="checkbox" checked={draft.fallbackToBaseline} onChange={(e) => set('fallbackToBaseline', e.target.checked)} />
           </Field>
