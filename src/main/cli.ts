@@ -38,6 +38,7 @@ import { openAgentService } from './agent/process-provider'
 import { checkAgentTarget } from './agent/providers/open'
 import { agentJson, withCliAgent, type OpenProvider } from './agent/cli-run-agent'
 import { AgentCallsStore } from './store/agent-calls'
+import { commandCompareAgent, compareAgentText } from './agent/ensemble/cli-compare-agent'
 
 // The headless workstation: the same engine and labs as the app, printing JSON for scripts.
 const USAGE = `usage:
@@ -60,7 +61,9 @@ const USAGE = `usage:
                   [--confidence 0.99] [--window 250] [--horizon 1] [--align exact|common] [--scenarios N] [--seed N] [--series] [--json]
                   (VaR/ES of the runs held as pods, by six methods, with backtests)
   mechanica agent check <model.gguf | http://127.0.0.1:PORT/v1> [--allow-remote] [--json]   (the agent's model, checked without loading it)
-  mechanica terrain --csv FILE [--window 60] [--json]   (correlation terrain of a multi-asset file: date,ticker,close or date,A,B,…)`
+  mechanica terrain --csv FILE [--window 60] [--json]   (correlation terrain of a multi-asset file: date,ticker,close or date,A,B,…)
+  mechanica compare-agent <lab> --agent <model.gguf | http://127.0.0.1:PORT/v1> --seeds a..b|a,b,c [--preset P] [--set path=value]... [--db FILE] [--json]
+                  (agent against the rule baseline on the same seeds: paired differences, intervals, win share)`
 
 function commandLabs(json: boolean): void {
   const labs = labCatalogue()
@@ -429,6 +432,17 @@ async function main(argv: string[]): Promise<void> {
     case 'terrain':
       if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
       return commandTerrain(values)
+    case 'compare-agent': {
+      const comparison = await commandCompareAgent(rest, values, {
+        open: openAgentProvider(values['allow-remote'] ?? false),
+        inputs: (spec, requires) => localInputs(spec, requires),
+        clock: systemClock,
+        codeVersion: CODE_VERSION,
+        progress: (line) => process.stderr.write(`${line}\n`)
+      })
+      console.log(values.json ? JSON.stringify({ ...comparison, ...(values.db ? { database: values.db } : {}) }, null, 2) : compareAgentText(comparison))
+      return
+    }
     default:
       fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`)
   }

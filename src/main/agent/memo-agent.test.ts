@@ -12,7 +12,7 @@ const active: AgentBlock = {
   validityRate: 31 / 40,
   controlShare: 0.62,
   agentSteps: 248,
-  fallbacks: { invalid_json: 5, action_not_allowed: 0, rationale_empty: 0, rationale_too_long: 1, too_many_sentences: 0, timeout: 3, provider_error: 0 },
+  fallbacks: { invalid_json: 5, action_not_allowed: 0, rationale_empty: 0, rationale_too_long: 1, too_many_sentences: 0, timeout: 3, provider_error: 0, banned_phrase: 0 },
   overrides: 2,
   latencyMeanMs: 12,
   latencyP50Ms: 11,

@@ -5,6 +5,7 @@ import { createRouter, type Router } from '../api/router'
 import { systemClock, type Clock } from '../clock'
 import { AuditService } from '../audit/audit-service'
 import { AuditStore } from '../store/audit-store'
+import { comparisonAmong } from '../agent/ensemble/stored-pairs'
 import { RunManager } from '../runs/run-manager'
 import { serviceInputResolver } from '../runs/run-inputs'
 import { runSurfaceHandlers } from '../runs/run-surfaces'
@@ -74,7 +75,8 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   // The book's agent: settings beside the database, each run's model in its own agent service process.
   const agent = new WorkstationAgent({ file: new AgentSettingsFile(agentSettingsPathFor(options.databasePath)), workersDir: options.workersDir, launch: options.launcher })
   const runs = new RunManager(services.engine, repository, events.emit, clock, CODE_VERSION, resolveInputs, { prepare: (spec) => agent.prepare(spec), store: agentCalls })
-  const audit = new AuditService(repository, new AuditStore(db), services.engine, clock, resolveInputs, agentCalls)
+  const auditStore = new AuditStore(db)
+  const audit = new AuditService(repository, auditStore, services.engine, clock, resolveInputs, agentCalls)
   const interrupted = runs.recoverInterrupted()
   if (interrupted > 0) console.warn(`mechanica: ${interrupted} run(s) from the previous session were marked interrupted`)
   // The decision log's reader (decoded chunks and filter indexes cached, bounded) and sweeps,
@@ -169,6 +171,10 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     'runs.agentCall': ({ runId, t }) => {
       requireRun(runId)
       return { call: agentCalls.callAt(runId, t) }
+    },
+    'runs.agentComparison': ({ runIds }) => {
+      for (const id of runIds) requireRun(id)
+      return { comparison: comparisonAmong(repository, auditStore, runIds) }
     },
     'agent.settings': () => agent.view(),
     'agent.saveSettings': ({ settings }) => agent.save(settings),

@@ -1,5 +1,6 @@
 import type { ConstraintFacts, MemoFacts, StressComparison, SurfaceFacts } from '../../shared/contract/memo'
 import type { LabResults, RunSummary } from '../../shared/contract'
+import type { AgentComparison } from '../../shared/contract/agent-comparison'
 import type { StepColumnsView } from '../audit/chain'
 
 // The memo's facts, as pure functions of what the store holds: a run's results, its decision
@@ -338,6 +339,8 @@ export interface MemoFactsInput {
   surface: SurfaceOverview | null
   stressMethod: string
   stress: StressOutcome[]
+  /** The paired agent/baseline ensemble the run belongs to, when the store holds one. */
+  agentComparison?: AgentComparison | null
 }
 
 /** Everything the memo states as fact about one run. */
@@ -400,6 +403,7 @@ export function memoFacts(input: MemoFactsInput): MemoFacts {
     pnlCorrelation: pnlCorrelations(d),
     surface: input.surface ? surfaceFacts(input.surface) : null,
     stress: { method: input.stressMethod, variants, worst: worstVariant(variants) },
-    ...(results.agent ? { agent: results.agent } : {})
+    ...(results.agent ? { agent: results.agent } : {}),
+    ...(input.agentComparison ? { agentComparison: input.agentComparison } : {})
   }
 }

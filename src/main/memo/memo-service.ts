@@ -11,6 +11,7 @@ import type { RunsRepository } from '../store/runs-repository'
 import { memoCharts } from './charts'
 import { csvTable } from './csv'
 import { completeNarrative, type MemoDocument } from './document'
+import { ensembleOfRun } from '../agent/ensemble/stored-pairs'
 import { digestStepLog, memoFacts, summariseConstraints, type RunDigest, type StressOutcome, type SurfaceOverview } from './facts'
 import { MemoStore } from './memo-store'
 import { renderHtml } from './render-html'
@@ -179,7 +180,8 @@ export class MemoService {
           base: this.digest(runId),
           surface,
           stressMethod: STRESS_METHOD,
-          stress
+          stress,
+          agentComparison: ensembleOfRun(this.options.runs, this.options.audit, runId)
         })
       })()
       this.factsCache.set(runId, pending)

@@ -3,7 +3,7 @@ import type { Clock } from '../clock'
 import type { LoopHost } from '../engine/cancellation'
 import type { AgentCall } from '../agent/selector/call'
 import type { LabAgentOptions } from '../agent/selector/lab-run'
-import type { LabInputs } from '../engine/kernel'
+import type { ChunkSink, LabInputs } from '../engine/kernel'
 import { executeLab, planLab, type LabExecution } from '../labs/execute'
 import type { AgentCallsStore } from '../store/agent-calls'
 import type { RunsRepository } from '../store/runs-repository'
@@ -18,7 +18,7 @@ import type { RunsRepository } from '../store/runs-repository'
 export async function runAndStore(
   repository: RunsRepository,
   spec: LabRunSpec,
-  options: { clock: Clock; codeVersion: string; inputs?: LabInputs; host?: LoopHost; agent?: { options: Omit<LabAgentOptions, 'onCall'>; store: AgentCallsStore } }
+  options: { clock: Clock; codeVersion: string; inputs?: LabInputs; host?: LoopHost; agent?: { options: Omit<LabAgentOptions, 'onCall'>; store: AgentCallsStore }; sinks?: ChunkSink[] }
 ): Promise<{ run: RunSummary; output: LabExecution } | { run: RunSummary; output: null; error: Error }> {
   const plan = planLab(spec)
   const row = repository.create({ spec, seed: plan.seed, steps: plan.steps, configHash: plan.configHash, codeVersion: options.codeVersion, createdAt: options.clock.isoNow() })
@@ -33,6 +33,7 @@ export async function runAndStore(
     const output = await executeLab(spec, {
       inputs: options.inputs,
       host: options.host,
+      ...(options.sinks ? { sinks: options.sinks } : {}),
       onLogSlice: (slice) => {
         logged = repository.appendStepLog(row.id, slice)
         flushCalls()

@@ -54,7 +54,7 @@ export const AgentBlock = z.strictObject({
 export type AgentBlock = z.infer<typeof AgentBlock>
 
 /** Why a step did not use the model's answer (one word per cause, the decision log's and the metrics'). */
-export const FallbackReason = z.enum(['invalid_json', 'action_not_allowed', 'rationale_empty', 'rationale_too_long', 'too_many_sentences', 'timeout', 'provider_error'])
+export const FallbackReason = z.enum(['invalid_json', 'action_not_allowed', 'rationale_empty', 'rationale_too_long', 'too_many_sentences', 'timeout', 'provider_error', 'banned_phrase'])
 export type FallbackReason = z.infer<typeof FallbackReason>
 
 /**

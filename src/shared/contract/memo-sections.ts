@@ -127,6 +127,37 @@ export function agentBlocks(f: Pick<MemoFacts, 'agent'>): FactBlock[] {
   ]
 }
 
+const MEASURE_LABELS: Readonly<Record<string, string>> = { netPnl: 'net P&L', sharpe: 'Sharpe (per step)', maxDrawdown: 'max drawdown', costs: 'costs' }
+
+/** Agent against the rule baseline over the stored seed ensemble this run is part of. */
+export function agentComparisonBlocks(f: Pick<MemoFacts, 'agentComparison' | 'run'>): FactBlock[] {
+  const c = f.agentComparison
+  if (!c) return []
+  const level = `${Math.round(c.confidence * 100)}%`
+  const interval = (x: [number, number] | null): string => (x ? `${formatFact(x[0])} to ${formatFact(x[1])}` : '—')
+  const fallbacks = Object.entries(c.agent.fallbacks)
+  return [
+    {
+      kind: 'text',
+      text: `Agent against the rule baseline on ${formatFact(c.seeds.length)} seeds (same paths, risk gate and costs; this run is one of them). ${c.verdict} Differences are agent − baseline; t: paired t interval; bootstrap: percentile interval of ${formatFact(c.bootstrap.resamples)} seeded resamples; sign test: exact, ties left out.`
+    },
+    table(
+      'Agent − baseline over the seed ensemble',
+      ['measure', 'better', 'mean difference', `${level} t interval`, `${level} bootstrap`, 'agent wins', 'sign test p'],
+      c.measures.map((m) => [MEASURE_LABELS[m.measure] ?? m.measure, m.better, formatFact(m.meanDiff), interval(m.tInterval), interval(m.bootstrapInterval), `${m.wins} of ${m.n}`, formatFact(m.signTestP)])
+    ),
+    table(
+      'Pairs by seed',
+      ['seed', 'baseline run', 'agent run', 'net P&L baseline', 'net P&L agent', 'difference'],
+      c.pairs.map((p) => [formatFact(p.seed), p.baselineRunId === undefined ? '—' : `#${p.baselineRunId}`, p.agentRunId === undefined ? '—' : `#${p.agentRunId}`, formatFact(p.baseline.netPnl), formatFact(p.agent.netPnl), formatFact(p.agent.netPnl - p.baseline.netPnl)])
+    ),
+    {
+      kind: 'text',
+      text: `Over the ensemble the agent was asked ${formatFact(c.agent.calls)} times, ${formatFact(c.agent.valid)} replies valid (${formatShare(c.agent.validityRate)}); mean control share ${formatShare(c.agent.controlShare)}; fallbacks by reason: ${fallbacks.length ? fallbacks.map(([r, n]) => `${r} ${formatFact(n)}`).join(', ') : 'none'}.`
+    }
+  ]
+}
+
 function actionTotals(f: MemoFacts): Record<string, number> {
   const totals: Record<string, number> = Object.fromEntries(f.actions.map((a) => [a, 0]))
   for (const r of f.actionsByRegime) for (const [a, n] of Object.entries(r.counts)) totals[a] = (totals[a] ?? 0) + n
@@ -159,7 +190,8 @@ export function factsFor(id: MemoFieldId, f: MemoFacts): FactBlock[] {
       return [
         table('Actions taken', ['action', 'steps', 'share'], f.actions.map((a) => [a, formatFact(totals[a] ?? 0), formatShare(f.run.steps > 0 ? (totals[a] ?? 0) / f.run.steps : null)])),
         ...constraintBlocks(f),
-        ...agentBlocks(f)
+        ...agentBlocks(f),
+        ...agentComparisonBlocks(f)
       ]
     }
     case 'costDrivers': {

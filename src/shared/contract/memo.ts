@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { AgentBlock } from './agent'
+import { AgentComparison } from './agent-comparison'
 import { RunAudit } from './audit'
 import { describeValue } from './errors'
 import { RunId } from './runs'
@@ -144,7 +145,9 @@ export const MemoFacts = z.strictObject({
     worst: z.string().nullable()
   }),
   /** What the book's agent did, for a run asked to use one (absent: the rule baseline decided alone). */
-  agent: AgentBlock.optional()
+  agent: AgentBlock.optional(),
+  /** Agent against the rule baseline over the stored seed ensemble this run belongs to (absent: no such pairs stored). */
+  agentComparison: AgentComparison.optional()
 })
 export type MemoFacts = z.infer<typeof MemoFacts>
 

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { AgentCallRecord } from './agent'
 import { agentSettingsMethods } from './agent-settings'
+import { AgentComparison } from './agent-comparison'
 import { LabInfo, LabRunSpec, RunDetail, RunId, RunSpec, RunStatus, RunSummary, StressVariant } from './runs'
 import { InferenceStatus, ServiceStatus } from './services'
 import { StepIndex, StepIndexRequest, StepsPage, StepsRequest } from './steps'
@@ -197,6 +198,11 @@ export const methods = {
   'runs.agentCall': {
     request: z.strictObject({ runId: RunId, t: z.int().min(0, { error: 'must be ≥ 0' }) }),
     response: z.strictObject({ call: AgentCallRecord.nullable() })
+  },
+  /** Agent against the rule baseline among the given runs: their agent/baseline pairs (same spec and seed), paired by seed; null when they hold none. */
+  'runs.agentComparison': {
+    request: z.strictObject({ runIds: z.array(RunId).min(2, { error: 'needs at least two runs' }).max(200, { error: 'at most 200 runs' }) }),
+    response: z.strictObject({ comparison: AgentComparison.nullable() })
   },
   ...agentSettingsMethods
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>

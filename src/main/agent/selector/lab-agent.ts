@@ -62,6 +62,25 @@ export interface LabAgent<C, O, A extends string> {
   asks?(observation: O): boolean
   /** The notebook's names for the LLM metrics it reports, where it names them. */
   readonly metricNames?: Partial<Record<AgentMetric, string>>
+  /** The notebook's own rules for its model beyond the shared selector (absent: none). */
+  readonly quirks?: NotebookQuirks<O>
+}
+
+/**
+ * Rules one notebook adds to the book's shared LLM wrapper, each named after what it does so a
+ * reader finds it in the lab's agent-context.ts (book ch.6–10 spec §4.6, §6.2).
+ */
+export interface NotebookQuirks<O> {
+  /** Substrings (any case) that reject a rationale: ch.8's guard against talk of changing the lab. */
+  readonly bannedPhrases?: readonly string[]
+  /** An over-long rationale is cut to the cap with "…" and kept (ch.10), not rejected. */
+  readonly overLongRationale?: 'reject' | 'truncate'
+  /** A step off the cadence that asks the model anyway (ch.10: cascade pressure at or above 0.20). */
+  extraCall?(observation: O): boolean
+  /** After a failed call the model is not asked again before this many steps have passed (ch.10: 15). */
+  readonly coolDownSteps?: number
+  /** Who decides a step the model is not asked at: the last decision held (default) or the baseline (ch.10's "baseline(no_llm)"). */
+  readonly betweenCalls?: 'hold' | 'baseline'
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,62 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { Decision, PolicyMemory } from '../../engine/kernel/decision'
-import { replyJson, ScriptedProvider, type Script, type ScriptedAnswer } from '../testing/scripted-provider'
-import type { AgentCall } from './call'
-import { DEFAULT_SELECTOR_SETTINGS, type LabAgent, type SelectorSettings } from './lab-agent'
-import { AgentSelector } from './selector'
-import { AgentStats, percentile } from './stats'
-
-type A = 'FLAT' | 'LONG' | 'SHORT'
-interface Obs {
-  t: number
-  signal: number
-}
-
-// A two-line lab: the baseline goes long on a positive signal, else flat.
-const lab = {
-  id: 'toy',
-  actions: ['FLAT', 'LONG', 'SHORT'] as const,
-  flatAction: 'FLAT' as const,
-  baseline: (o: Obs): Decision<A> => (o.signal > 0 ? { action: 'LONG', rationale: 'Signal up.', source: 'BASELINE' } : { action: 'FLAT', rationale: 'No signal.', source: 'BASELINE' })
-}
-const agent: LabAgent<null, Obs, A> = {
-  labId: 'toy',
-  brief: 'A toy market.',
-  actions: { FLAT: 'nothing', LONG: 'buy', SHORT: 'sell' },
-  settings: () => ({}),
-  context: (o, step) => ({ t: o.t, signal: o.signal, last_action: step.lastAction })
-}
-
-/** Drives the selector as the kernel does: prepare (awaited) then decide, every step. */
-async function drive(script: Script, steps: number, settings: Partial<SelectorSettings> = {}, signal = (t: number) => (t % 2 === 0 ? 1 : -1)) {
-  const provider = new ScriptedProvider(script)
-  const stats = new AgentStats()
-  const calls: AgentCall[] = []
-  let clock = 0
-  const selector = new AgentSelector<Obs, A>(lab, agent, {
-    provider,
-    settings: { ...DEFAULT_SELECTOR_SETTINGS, ...settings },
-    runSeed: 7,
-    config: null,
-    regimes: [],
-    stats,
-    onCall: (c) => calls.push(c),
-    now: () => (clock += 3)
-  })
-  const memory: PolicyMemory<A> = { t: 0, lastAction: 'FLAT', lastDecision: null }
-  const decisions: Decision<A>[] = []
-  for (let t = 0; t < steps; t++) {
-    const o = { t, signal: signal(t) }
-    memory.t = t
-    const waiting = selector.prepare(o, memory)
-    if (waiting !== null) await waiting
-    const d = selector.decide(o, memory)
-    decisions.push(d)
-    memory.lastAction = d.action
-    memory.lastDecision = d
-  }
-  return { decisions, calls, stats, provider }
-}
+import { drive } from '../testing/drive-selector'
+import { replyJson, type Script, type ScriptedAnswer } from '../testing/scripted-provider'
+import { percentile } from './stats'
 
 describe('AgentSelector', () => {
   it('uses a valid reply as the AGENT decision and records the call with its prompt and reply', async () => {

@@ -47,6 +47,8 @@ export class AgentSelector<O, A extends string> implements Policy<O, A> {
   private answer: Answer | null = null
   private held: Decision<A> | null = null
   private calls = 0
+  /** The first step the model may be asked again after a failed call (notebook cool-down). */
+  private coolDownUntil = 0
 
   constructor(
     private readonly lab: SelectorLab<O, A>,
@@ -62,16 +64,20 @@ export class AgentSelector<O, A extends string> implements Policy<O, A> {
     return this.options.settings
   }
 
-  /** Whether step t asks the model: on the cadence, under the call cap (the first step always). */
-  private due(t: number): boolean {
+  /**
+   * Whether step t asks the model: on the cadence or at the notebook's extra trigger (the first
+   * step always), outside a cool-down after a failure, under the call cap.
+   */
+  private due(t: number, observation: O): boolean {
     const { settings } = this.options
-    return (this.held === null || t % settings.decisionEvery === 0) && this.calls < settings.maxCalls
+    if (this.calls >= settings.maxCalls || t < this.coolDownUntil) return false
+    return this.held === null || t % settings.decisionEvery === 0 || (this.agent.quirks?.extraCall?.(observation) ?? false)
   }
 
   prepare(observation: O, memory: PolicyMemory<A>): Promise<void> | null {
     const t = memory.t
     if (this.agent.asks !== undefined && !this.agent.asks(observation)) return null
-    if (!this.due(t)) return null
+    if (!this.due(t, observation)) return null
     const { settings, runSeed, config, regimes } = this.options
     const context = this.agent.context(observation, { config, regimes, lastAction: memory.lastAction })
     const request: AgentRequest = {
@@ -112,6 +118,7 @@ export class AgentSelector<O, A extends string> implements Policy<O, A> {
       return decision
     }
     if (this.agent.asks !== undefined && !this.agent.asks(observation)) return this.lab.baseline(observation, memory)
+    if (this.agent.quirks?.betweenCalls === 'baseline') return this.lab.baseline(observation, memory)
     // Between decision steps the last decision holds, whoever made it.
     if (this.held !== null && memory.t % this.options.settings.decisionEvery !== 0) return this.held
     return this.lab.baseline(observation, memory)
@@ -124,11 +131,19 @@ export class AgentSelector<O, A extends string> implements Policy<O, A> {
     let failure = answer.failure
     let decision: Decision<A> | null = null
     if (reply !== null) {
-      const check = checkReply(reply.raw, { actions: this.lab.actions, maxRationaleChars: settings.maxRationaleChars, maxSentences: settings.maxSentences })
+      const quirks = this.agent.quirks
+      const check = checkReply(reply.raw, {
+        actions: this.lab.actions,
+        maxRationaleChars: settings.maxRationaleChars,
+        maxSentences: settings.maxSentences,
+        ...(quirks?.bannedPhrases ? { bannedPhrases: quirks.bannedPhrases } : {}),
+        ...(quirks?.overLongRationale ? { overLongRationale: quirks.overLongRationale } : {})
+      })
       if (check.ok) decision = { action: check.action as A, rationale: check.rationale, source: 'AGENT' }
       else failure = { reason: check.reason, detail: check.detail, latencyMs: reply.latencyMs }
     }
     if (decision === null) decision = this.fallback(failure!.reason, observation, memory)
+    if (failure !== null && this.agent.quirks?.coolDownSteps !== undefined) this.coolDownUntil = answer.t + this.agent.quirks.coolDownSteps
     const call: AgentCall = {
       t: answer.t,
       system: request.system,

@@ -14,6 +14,10 @@ export interface ReplyBounds {
   maxRationaleChars: number
   /** The notebooks ask for "1–3 sentences". */
   maxSentences: number
+  /** Ch.8's content guard: substrings (any case) a rationale must not contain. */
+  bannedPhrases?: readonly string[]
+  /** Ch.10 cuts an over-long rationale to the cap with "…" instead of rejecting the reply. */
+  overLongRationale?: 'reject' | 'truncate'
 }
 
 export type ReplyCheck = { ok: true; action: string; rationale: string } | { ok: false; reason: FallbackReason; detail: string }
@@ -33,14 +37,28 @@ export function checkReply(raw: string, bounds: ReplyBounds): ReplyCheck {
   if (typeof reply.action !== 'string') return { ok: false, reason: 'invalid_json', detail: '"action" must be a string' }
   if (typeof reply.rationale !== 'string') return { ok: false, reason: 'invalid_json', detail: '"rationale" must be a string' }
   if (!bounds.actions.includes(reply.action)) return { ok: false, reason: 'action_not_allowed', detail: `"${clip(reply.action, 40)}" is not one of ${bounds.actions.join(', ')}` }
-  const rationale = reply.rationale.trim()
+  let rationale = reply.rationale.trim()
   if (rationale.length === 0) return { ok: false, reason: 'rationale_empty', detail: 'the rationale is empty' }
+  const banned = bannedPhraseIn(rationale, bounds.bannedPhrases ?? [])
+  if (banned !== null) return { ok: false, reason: 'banned_phrase', detail: `the rationale contains the banned phrase ${JSON.stringify(banned)}` }
+  if (rationale.length > bounds.maxRationaleChars && bounds.overLongRationale === 'truncate') rationale = truncateRationale(rationale, bounds.maxRationaleChars)
   if (rationale.length > bounds.maxRationaleChars) {
     return { ok: false, reason: 'rationale_too_long', detail: `the rationale has ${rationale.length} characters (at most ${bounds.maxRationaleChars})` }
   }
   const sentences = countSentences(rationale)
   if (sentences > bounds.maxSentences) return { ok: false, reason: 'too_many_sentences', detail: `the rationale has ${sentences} sentences (at most ${bounds.maxSentences})` }
   return { ok: true, action: reply.action, rationale }
+}
+
+/** The first banned phrase the text contains, compared case-insensitively (ch.8's guard), or null. */
+export function bannedPhraseIn(text: string, phrases: readonly string[]): string | null {
+  const lower = text.toLowerCase()
+  return phrases.find((p) => lower.includes(p.toLowerCase())) ?? null
+}
+
+/** The first max − 1 characters (trailing spaces dropped) and "…": at most `max` long (book ch.10 §6.2). */
+export function truncateRationale(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`
 }
 
 // Words whose trailing period does not end a sentence (lower case, without the period).

@@ -2,6 +2,11 @@ import { notebookSwitches, round, type LabAgent } from '../../agent/selector/lab
 import type { OrderFlowConfig } from './config'
 import type { OrderFlowAction, OrderFlowObservation } from './policy'
 
+// book ch.8 §4.6: the notebook rejects a rationale containing any of these (any case). "change"
+// is so common in trading prose that 97 of its 100 recorded calls failed on it; kept as the
+// notebook has it, and counted as its own fallback reason so the cost of the guard shows.
+export const ORDER_FLOW_BANNED_PHRASES = ['```', 'import ', 'pip ', 'parameter', 'change', 'edit code', 'modify', 'set run_config', 'hyperparameter'] as const
+
 /** The book's agent in the order flow lab (notebook CHAPTER_8, its LLM context fields). */
 export const orderFlowAgent: LabAgent<OrderFlowConfig, OrderFlowObservation, OrderFlowAction> = {
   labId: 'order-flow',
@@ -21,5 +26,6 @@ export const orderFlowAgent: LabAgent<OrderFlowConfig, OrderFlowObservation, Ord
     current_leverage: round(o.leverage),
     last_action: step.lastAction
   }),
-  metricNames: { calls: 'llm_calls', successes: 'llm_valid', latencyMeanMs: 'llm_avg_latency_ms' }
+  metricNames: { calls: 'llm_calls', successes: 'llm_valid', latencyMeanMs: 'llm_avg_latency_ms' },
+  quirks: { bannedPhrases: ORDER_FLOW_BANNED_PHRASES }
 }

@@ -6,6 +6,8 @@ import { useCommands, useWorkspace } from '../../app/workspace'
 import { formatMetric, describeRun } from '../runs/run-text'
 import { actionChanges, bookAnswers, constraintRows, costRows, metricRows, overlayLines, ruleName, type ComparedRun } from './compare-analysis'
 import { OverlayChart } from './OverlayChart'
+import { AgentPairsPanel } from './AgentPairsPanel'
+import type { AgentComparison } from '../../../../shared/contract/agent-comparison'
 import './compare.css'
 
 type Loaded = { results: LabResults; events: ReadonlyArray<{ t: number; rule: string }> } | { error: string }
@@ -62,6 +64,26 @@ export function CompareView({ state }: ViewProps) {
       ? compared.slice(1).map((c) => ({ id: `compare.base.${c.id}`, title: `Compare against run #${c.id} as the baseline`, group: 'Compare', run: () => setIds([c.id, ...ids.filter((x) => x !== c.id)]) }))
       : []
   )
+
+  // Agent/baseline pairs among the compared runs: the engine's paired comparison, when there are any.
+  const comparedKey = compared.map((c) => c.id).join(',')
+  const [agentComparison, setAgentComparison] = useState<AgentComparison | null>(null)
+  useEffect(() => {
+    let live = true
+    const runIds = comparedKey ? comparedKey.split(',').map(Number) : []
+    const hasAgentRun = compared.some((c) => c.results.manifest.agent !== undefined)
+    if (runIds.length < 2 || !hasAgentRun) {
+      setAgentComparison(null)
+      return
+    }
+    client.call('runs.agentComparison', { runIds }).then(
+      ({ comparison }) => live && setAgentComparison(comparison),
+      () => live && setAgentComparison(null)
+    )
+    return () => {
+      live = false
+    }
+  }, [client, comparedKey]) // eslint-disable-line react-hooks/exhaustive-deps -- `compared` follows comparedKey
 
   const colors = useMemo(() => compared.map((_, i) => colorOf(i)), [compared.length]) // eslint-disable-line react-hooks/exhaustive-deps
   const analysis = useMemo(() => {
@@ -138,6 +160,7 @@ export function CompareView({ state }: ViewProps) {
       ) : (
         analysis && (
           <>
+            {agentComparison && <AgentPairsPanel comparison={agentComparison} />}
             <section className="panel book-questions" aria-label="The book's questions">
               <header className="panel-title">
                 <span>The book’s questions, answered from the runs</span>
