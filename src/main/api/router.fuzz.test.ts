@@ -75,7 +75,10 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'memo.export': { runId: 2, format: 'md', name: 'memo.md' },
   'runs.exportTable': { runId: 2, table: 'metrics', format: 'csv', name: 'metrics.csv', overwrite: true },
   'runs.agentCall': { runId: 2, t: 10 },
-  'runs.agentComparison': { runIds: [1, 2] }
+  'runs.agentComparison': { runIds: [1, 2] },
+  'agent.settings': {},
+  'agent.saveSettings': { settings: { provider: 'embedded', modelPath: '/models/tiny.gguf', temperature: 0, decisionEvery: 10 } },
+  'agent.check': { settings: { provider: 'endpoint', endpointUrl: 'http://127.0.0.1:8080/v1' } }
 }
 
 /** Valid calls that cannot write (reads, cancels of nothing running) are sent; others are filtered out. */

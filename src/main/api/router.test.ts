@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { ApiError, MAX_MESSAGE_BYTES, MAX_PARAMS_DEPTH, encodeWire, methodNames, methods, type MethodName } from '../../shared/contract'
 import { createRouter, type CallContext, type Handlers } from './router'
 
-const EXPECTED_METHODS = ['app.info', 'services.status', 'inference.status', 'labs.list', 'labs.stressMenu', 'regime.classify', 'runs.start', 'runs.cancel', 'runs.list', 'runs.get', 'runs.surfaces', 'runs.events', 'runs.liveSeries', 'runs.series', 'runs.steps', 'runs.stepIndex', 'sweeps.start', 'sweeps.list', 'sweeps.get', 'sweeps.cancel', 'store.backup', 'regime.compare', 'runs.audit', 'runs.review', 'runs.replay', 'runs.rerun', 'memo.get', 'memo.save', 'memo.render', 'memo.export', 'runs.exportTable', 'runs.agentCall', 'runs.agentComparison']
+const EXPECTED_METHODS = ['app.info', 'services.status', 'inference.status', 'labs.list', 'labs.stressMenu', 'regime.classify', 'runs.start', 'runs.cancel', 'runs.list', 'runs.get', 'runs.surfaces', 'runs.events', 'runs.liveSeries', 'runs.series', 'runs.steps', 'runs.stepIndex', 'sweeps.start', 'sweeps.list', 'sweeps.get', 'sweeps.cancel', 'store.backup', 'regime.compare', 'runs.audit', 'runs.review', 'runs.replay', 'runs.rerun', 'memo.get', 'memo.save', 'memo.render', 'memo.export', 'runs.exportTable', 'runs.agentCall', 'runs.agentComparison', 'agent.settings', 'agent.saveSettings', 'agent.check']
 
 const ctx: CallContext = { transport: 'direct' }
 
@@ -55,7 +55,10 @@ function mockHandlers(): MockHandlers {
     'memo.export': vi.fn(async () => ({ path: '/tmp/exports/run-1-memo.md', bytes: 10, sha256: 'a'.repeat(64) })),
     'runs.exportTable': vi.fn(),
     'runs.agentCall': vi.fn(() => ({ call: null })),
-    'runs.agentComparison': vi.fn(() => ({ comparison: null }))
+    'runs.agentComparison': vi.fn(() => ({ comparison: null })),
+    'agent.settings': vi.fn(),
+    'agent.saveSettings': vi.fn(),
+    'agent.check': vi.fn()
   }
 }
 

@@ -23,6 +23,8 @@ import { workstationMemo } from '../memo/workstation-memo'
 import { exportDialog, exportFolder, type ChooseExportPath } from '../memo/export-destination'
 import { defaultExportDir } from '../paths'
 import { AgentCallsStore } from '../store/agent-calls'
+import { AgentSettingsFile, agentSettingsPathFor } from '../agent/settings/settings-file'
+import { WorkstationAgent } from '../agent/settings/workstation-agent'
 
 export interface WorkstationOptions {
   host: 'electron' | 'browser'
@@ -69,8 +71,10 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   for (const service of Object.values(services)) service.onStatus((status) => events.emit('service.status', status))
 
   const resolveInputs = serviceInputResolver(services.engine, services.inference)
-  const runs = new RunManager(services.engine, repository, events.emit, clock, CODE_VERSION, resolveInputs)
   const agentCalls = new AgentCallsStore(db)
+  // The book's agent: settings beside the database, each run's model in its own agent service process.
+  const agent = new WorkstationAgent({ file: new AgentSettingsFile(agentSettingsPathFor(options.databasePath)), workersDir: options.workersDir, launch: options.launcher })
+  const runs = new RunManager(services.engine, repository, events.emit, clock, CODE_VERSION, resolveInputs, { prepare: (spec) => agent.prepare(spec), store: agentCalls })
   const auditStore = new AuditStore(db)
   const audit = new AuditService(repository, auditStore, services.engine, clock, resolveInputs, agentCalls)
   const interrupted = runs.recoverInterrupted()
@@ -137,7 +141,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       services.inference.call('inference.compare', request, {
         on: { progress: ({ done, total }) => events.emit('task.progress', { task: 'regime.compare', done, total, label: `held-out seed ${done} of ${total}` }) }
       }),
-    'runs.start': async ({ spec }) => ({ run: await runs.start(spec) }),
+    'runs.start': async ({ spec, agent: withAgent }) => ({ run: await runs.start(spec, { agent: withAgent }) }),
     'runs.cancel': ({ runId }) => ({ cancelled: runs.cancel(runId) }),
     'runs.list': ({ limit, offset, status }) => repository.list({ limit, offset, status }),
     'runs.get': ({ runId }) => {
@@ -172,6 +176,9 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       for (const id of runIds) requireRun(id)
       return { comparison: comparisonAmong(repository, auditStore, runIds) }
     },
+    'agent.settings': () => agent.view(),
+    'agent.saveSettings': ({ settings }) => agent.save(settings),
+    'agent.check': ({ settings }) => agent.check(settings),
     'sweeps.start': async (request) => ({ sweep: await sweeps.start(request) }),
     'sweeps.list': ({ limit, offset }) => sweeps.list(limit, offset),
     'sweeps.get': ({ sweepId }) => sweeps.get(sweepId),

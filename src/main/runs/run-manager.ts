@@ -1,12 +1,14 @@
-import { ApiError, type EventName, type EventPayload, type RunSeriesChunk, type RunSpec, type RunSummary } from '../../shared/contract'
+import { ApiError, type EventName, type EventPayload, type RunSeriesChunk, type RunSpec, type RunSummary, type TaskOutput } from '../../shared/contract'
 import type { Clock } from '../clock'
 import type { EngineService } from '../services/service-host'
 import type { RunsRepository } from '../store/runs-repository'
-import type { RunInputs, RunPlan } from '../../shared/contract/protocol'
+import type { RunInputs, RunPlan, StepLogSlice } from '../../shared/contract/protocol'
 import { ProgressThrottle } from './progress-throttle'
 import { SeriesBatcher } from './series-batcher'
 import type { InputResolver } from './run-inputs'
 import { closedError, engineAbortedError, sessionAbortedError } from './abort-notice'
+import { executeWithAgent, type AgentRunSupport } from './agent-run'
+import type { PreparedAgentRun } from '../agent/settings/workstation-agent'
 
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void
 
@@ -16,7 +18,8 @@ const PROGRESS_PERSIST_INTERVAL_MS = 1000
 /**
  * Owns the life of a run: row in the store, task in the engine service, progress frames out,
  * the decision log committed batch by batch as the engine emits it, results and status back in
- * one transaction. Runs on the main thread but never computes.
+ * one transaction. Runs on the main thread but never computes — except a run with the book's
+ * agent, whose lab steps here between the model's answers (agent-run.ts says why).
  */
 export class RunManager {
   private readonly active = new Map<number, AbortController>()
@@ -30,7 +33,9 @@ export class RunManager {
     private readonly clock: Clock,
     private readonly codeVersion: string,
     /** Computes a plan's required inputs (the regime model's output); none needed when absent. */
-    private readonly resolveInputs?: InputResolver
+    private readonly resolveInputs?: InputResolver,
+    /** Runs with the book's agent (checked model, agent service, stored calls); none: such runs are refused. */
+    private readonly agent?: AgentRunSupport
   ) {}
 
   /** Marks runs a previous session left running as interrupted; their committed logs stay, partial. */
@@ -38,22 +43,36 @@ export class RunManager {
     return this.runs.markInterrupted(this.clock.isoNow(), (run) => sessionAbortedError(run.spec, run.loggedSteps))
   }
 
-  /** Starts a new run from a stored run's spec (resuming from its last committed step is not offered). */
+  /**
+   * Starts a new run from a stored run's spec (resuming from its last committed step is not
+   * offered). A run that asked the agent asks it again: the saved model, checked first.
+   */
   async rerun(runId: number): Promise<RunSummary> {
     const run = this.runs.get(runId)
     if (!run) throw new ApiError('not_found', `There is no run #${runId}.`)
     if (run.status === 'running') throw new ApiError('invalid_params', `Run #${runId} is still running; re-run it once it has ended.`)
-    return this.start(run.spec)
+    const results = run.status === 'completed' ? this.runs.results(runId) : null
+    const askedAgent = results?.kind === 'lab' && results.manifest.agent !== undefined && !results.manifest.agent.replayed
+    return this.start(run.spec, { agent: askedAgent })
   }
 
   /**
    * The engine plans the run first (resolving presets and validating overrides), so a bad
    * spec is refused before any row is written.
    */
-  async start(spec: RunSpec): Promise<RunSummary> {
+  async start(requested: RunSpec, options: { agent?: boolean } = {}): Promise<RunSummary> {
     const engineStatus = this.engine.status()
     if (engineStatus.state !== 'ready' && engineStatus.state !== 'starting') {
       throw new ApiError('service_unavailable', `The engine service is ${engineStatus.state}; the run was not started.`)
+    }
+    // With the agent, its model is checked before anything is written: a failing model starts nothing.
+    let spec = requested
+    let agentRun: PreparedAgentRun | null = null
+    if (options.agent) {
+      if (spec.task !== 'lab') throw new ApiError('invalid_params', 'Only a book lab runs with the agent (a random walk has no decisions).', [{ path: 'spec.task', message: 'is not a lab' }])
+      if (!this.agent) throw new ApiError('service_unavailable', 'This workstation has no agent runtime; the run was not started.')
+      agentRun = await this.agent.prepare(spec)
+      spec = agentRun.spec
     }
     const plan = await this.engine.call('engine.plan', { spec })
     const run = this.runs.create({
@@ -65,7 +84,7 @@ export class RunManager {
       createdAt: this.clock.isoNow()
     })
     this.emit('run.updated', { run })
-    void this.execute(run, spec, plan.requires)
+    void this.execute(run, spec, plan.requires, agentRun)
     return run
   }
 
@@ -99,7 +118,7 @@ export class RunManager {
     return this.active.has(runId)
   }
 
-  private async execute(run: RunSummary, spec: RunSpec, requires: RunPlan['requires']): Promise<void> {
+  private async execute(run: RunSummary, spec: RunSpec, requires: RunPlan['requires'], agentRun: PreparedAgentRun | null = null): Promise<void> {
     const controller = new AbortController()
     this.active.set(run.id, controller)
     const throttle = new ProgressThrottle(this.clock)
@@ -118,33 +137,43 @@ export class RunManager {
         if (!this.resolveInputs) throw new ApiError('service_unavailable', `Run #${run.id} needs ${requires.join(', ')}, which this workstation cannot compute.`)
         inputs = await this.resolveInputs(spec, requires, controller.signal)
       }
-      inEngine = true
-      // A lab run's decision log comes as `log` slices, each committed as it arrives.
-      const output = await this.engine.call('engine.run', spec.task === 'lab' ? { spec, inputs, logBatches: true } : { spec }, {
-        signal: controller.signal,
-        on: {
-          series: (chunk) => series.offer(chunk),
-          log: (slice) => {
-            if (logError) return
-            try {
-              logged = this.runs.appendStepLog(run.id, slice)
-            } catch (error) {
-              logError = error as Error
-              controller.abort()
-            }
-          },
-          progress: (progress) => {
-            done = progress.done
-            const frame = throttle.offer(progress.done, progress.total)
-            if (frame) this.emit('run.progress', { runId: run.id, ...frame })
-            const now = this.clock.nowMs()
-            if (now - lastPersistMs >= PROGRESS_PERSIST_INTERVAL_MS) {
-              lastPersistMs = now
-              this.runs.recordProgress(run.id, done)
-            }
-          }
+      const log = (slice: StepLogSlice): void => {
+        if (logError) return
+        try {
+          logged = this.runs.appendStepLog(run.id, slice)
+        } catch (error) {
+          logError = error as Error
+          controller.abort()
         }
-      })
+      }
+      const progress = (progress: { done: number; total: number }): void => {
+        done = progress.done
+        const frame = throttle.offer(progress.done, progress.total)
+        if (frame) this.emit('run.progress', { runId: run.id, ...frame })
+        const now = this.clock.nowMs()
+        if (now - lastPersistMs >= PROGRESS_PERSIST_INTERVAL_MS) {
+          lastPersistMs = now
+          this.runs.recordProgress(run.id, done)
+        }
+      }
+      // A lab run's decision log comes as `log` slices, each committed as it arrives.
+      let output: TaskOutput & { logTail?: StepLogSlice }
+      if (agentRun && spec.task === 'lab') {
+        const model = agentRun.identity.model
+        output = await executeWithAgent(run.id, spec, inputs, agentRun, this.agent!.store, {
+          signal: controller.signal,
+          onLoad: (fraction) => this.emit('task.progress', { task: 'agent.load', done: Math.round(fraction * 100), total: 100, label: `Run #${run.id}: loading ${model}` }),
+          onProgress: (d, total) => progress({ done: d, total }),
+          onSeries: (chunk) => series.offer(chunk),
+          onLogSlice: log
+        })
+      } else {
+        inEngine = true
+        output = await this.engine.call('engine.run', spec.task === 'lab' ? { spec, inputs, logBatches: true } : { spec }, {
+          signal: controller.signal,
+          on: { series: (chunk) => series.offer(chunk), log, progress }
+        })
+      }
       if (logError) throw logError
       series.flush()
       // A lab run's log came in slices (the last with the results); a random walk has none.

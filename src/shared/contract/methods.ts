@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { AgentCallRecord } from './agent'
+import { agentSettingsMethods } from './agent-settings'
 import { AgentComparison } from './agent-comparison'
 import { LabInfo, LabRunSpec, RunDetail, RunId, RunSpec, RunStatus, RunSummary, StressVariant } from './runs'
 import { InferenceStatus, ServiceStatus } from './services'
@@ -62,7 +63,8 @@ export const methods = {
     response: RegimeComparison
   },
   'runs.start': {
-    request: z.strictObject({ spec: RunSpec }),
+    /** `agent`: run a book lab with the agent the saved settings name (checked first; refused when the check fails). */
+    request: z.strictObject({ spec: RunSpec, agent: z.boolean().optional() }),
     response: z.strictObject({ run: RunSummary })
   },
   'runs.cancel': {
@@ -201,7 +203,8 @@ export const methods = {
   'runs.agentComparison': {
     request: z.strictObject({ runIds: z.array(RunId).min(2, { error: 'needs at least two runs' }).max(200, { error: 'at most 200 runs' }) }),
     response: z.strictObject({ comparison: AgentComparison.nullable() })
-  }
+  },
+  ...agentSettingsMethods
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
 
 export type Methods = typeof methods

@@ -17,6 +17,7 @@ export function replayAgentOptions(recorded: RecordedAgent): LabAgentOptions {
     provider: new RecordedProvider(recorded.calls, identity),
     replayed: true,
     timeoutMs: manifest.timeoutMs,
+    maxRationaleChars: manifest.maxRationaleChars,
     maxSentences: manifest.maxSentences,
     maxTokens: manifest.maxTokens
   }

@@ -13,6 +13,8 @@ export interface LabAgentOptions {
   /** The model that answers; null when none is configured (the rule baseline decides every step). */
   provider: AgentProvider | null
   timeoutMs?: number
+  /** The workstation's rationale bound, over the lab's own (recorded in the manifest, so a replay uses it too). */
+  maxRationaleChars?: number
   maxSentences?: number
   maxTokens?: number
   /** Every call as it completes, with its link in the run's chain of calls, for the store. */
@@ -24,9 +26,10 @@ export interface LabAgentOptions {
 }
 
 /** The selector's settings for one run: the defaults, the lab's config switches, then the run's bounds. */
-export function selectorSettings(agent: AnyLabAgent, config: unknown, options: Pick<LabAgentOptions, 'timeoutMs' | 'maxSentences' | 'maxTokens'>): SelectorSettings {
+export function selectorSettings(agent: AnyLabAgent, config: unknown, options: Pick<LabAgentOptions, 'timeoutMs' | 'maxRationaleChars' | 'maxSentences' | 'maxTokens'>): SelectorSettings {
   const settings: SelectorSettings = { ...DEFAULT_SELECTOR_SETTINGS, ...agent.settings(config) }
   if (options.timeoutMs !== undefined) settings.timeoutMs = options.timeoutMs
+  if (options.maxRationaleChars !== undefined) settings.maxRationaleChars = options.maxRationaleChars
   if (options.maxSentences !== undefined) settings.maxSentences = options.maxSentences
   if (options.maxTokens !== undefined) settings.maxTokens = options.maxTokens
   return settings

@@ -5,6 +5,7 @@ import { CommandPalette, ShortcutSheet } from './CommandPalette'
 import { isBoolean, isRunId, isRunIds, isString, readStored, usePersistentState, writeStored } from './persistence'
 import { initialState, reducer } from './state'
 import { StatusBar } from './StatusBar'
+import { AgentHost } from '../views/agent/AgentHost'
 import { applyTheme, loadTheme, saveTheme, type Theme } from './theme'
 import { navViews, VIEWS } from './views'
 import { useCommands, useWorkspace, type Command, type ViewId } from './workspace'
@@ -229,6 +230,7 @@ export function App() {
       <StatusBar state={state} />
       {overlay === 'palette' && <CommandPalette commands={workspace.commands} onClose={() => setOverlay(null)} />}
       {overlay === 'shortcuts' && <ShortcutSheet commands={workspace.commands} onClose={() => setOverlay(null)} />}
+      <AgentHost connected={state.connection === 'open'} />
     </div>
   )
 }

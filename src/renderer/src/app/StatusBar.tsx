@@ -2,6 +2,7 @@ import type { ServiceStatus } from '../../../shared/contract'
 import { formatCompact, formatDuration } from '../format/numbers'
 import type { WorkstationState } from './state'
 import { useWorkspace } from './workspace'
+import { AgentStatus } from '../views/agent/AgentHost'
 
 function serviceText(service: ServiceStatus | undefined): string {
   if (!service) return '…'
@@ -32,6 +33,7 @@ export function StatusBar({ state }: { state: WorkstationState }) {
         <i className={dotClass(inference ? inference.state === 'ready' : null)} />
         inference: {state.inference ? `${state.inference.provider.toUpperCase()} (onnxruntime ${state.inference.runtimeVersion})` : (state.inferenceError ?? serviceText(inference))}
       </span>
+      <AgentStatus />
       <span className="jobs" data-testid="running-jobs">
         {running.length === 0
           ? 'idle'

@@ -12,6 +12,8 @@ import { placeIssues, readDraft, valueAt } from './form-values'
 import { LabParameterForm } from './LabParameterForm'
 import { RunMonitor } from './RunMonitor'
 import { WalkForm } from './WalkForm'
+import { AgentRunLine } from '../agent/AgentHost'
+import { runsWithAgent } from '../agent/agent-store'
 import './explorer.css'
 
 const isEditable = (target: EventTarget | null): boolean => {
@@ -41,7 +43,8 @@ export function ExplorerView({ state, dispatch, notify }: ViewProps) {
   const start = useCallback(
     async (spec: RunSpec, label?: string): Promise<FieldIssue[] | null> => {
       try {
-        const { run } = await client.call('runs.start', { spec })
+        // A book lab goes with the configured agent when the run panel says so; main checks the model first.
+        const { run } = await client.call('runs.start', runsWithAgent(spec) ? { spec, agent: true } : { spec })
         dispatch({ type: 'runUpdated', run })
         rememberStartedRun(run.id, label)
         workspace.selectRun(run.id)
@@ -370,6 +373,7 @@ function LabPanel({ lab, draft, engineReady, engineState, onStart }: LabPanelPro
           )}
           {checkError && engineReady && <p className="warn-text">Could not check the configuration: {checkError}</p>}
           {!engineReady && <p className="warn-text">The engine service is {engineState ?? 'starting'}; it restarts by itself and Run comes back when it is ready.</p>}
+          <AgentRunLine labId={lab.id} />
           <div className="form-actions">
             <button type="submit" className="primary" disabled={!engineReady || blocked || submitting} title={blocked ? 'Fix the marked fields first' : 'Run this configuration (Ctrl+Enter)'}>
               Run <kbd>Ctrl ↵</kbd>

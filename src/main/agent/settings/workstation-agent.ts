@@ -1,0 +1,171 @@
+import { basename } from 'node:path'
+import { ApiError, type LabRunSpec } from '../../../shared/contract'
+import type { AgentCheckResult, AgentSettings, AgentSettingsView } from '../../../shared/contract/agent-settings'
+import type { AgentOpenShape } from '../../../shared/contract/protocol'
+import { planLab } from '../../labs/execute'
+import { labAgents } from '../../labs/agents'
+import type { ProcessLauncher } from '../../services/process-port'
+import { openAgentService } from '../process-provider'
+import type { AgentProvider, ModelIdentity } from '../provider'
+import { quantisationName } from '../providers/embedded'
+import { checkGgufFile } from '../providers/gguf-file'
+import { checkAgentTarget } from '../providers/open'
+import type { AgentSettingsFile } from './settings-file'
+
+/** What a run needs from the settings: where the model is and how the agent service opens it. */
+export function agentTarget(settings: AgentSettings): AgentOpenShape | null {
+  if (settings.provider === 'embedded') return { target: settings.modelPath }
+  if (settings.provider === 'endpoint') {
+    return { target: settings.endpointUrl, allowRemote: settings.allowRemote, ...(settings.endpointModel === '' ? {} : { model: settings.endpointModel }) }
+  }
+  return null
+}
+
+/**
+ * The selector's switches, as each lab's config spells them (the notebooks differ): a setting
+ * goes to the first of its paths the lab's config has; a lab without one keeps the selector's
+ * default, and the run's manifest says what was used. The timeout and the rationale bound are
+ * the run's bounds instead (every lab takes them; the manifest records them for a replay).
+ */
+const SWITCH_PATHS: ReadonlyArray<{ paths: readonly string[]; value: (s: AgentSettings) => unknown }> = [
+  { paths: ['policy_params.enable_llm'], value: () => true },
+  { paths: ['policy_params.llm_temperature'], value: (s) => s.temperature },
+  { paths: ['policy_params.fallback_to_baseline_on_error'], value: (s) => s.fallbackToBaseline },
+  { paths: ['policy_params.decision_every', 'decision_every'], value: (s) => s.decisionEvery }
+]
+
+/**
+ * The reply's token budget: room for the longest valid reply, JSON and action included, even
+ * for a tokenizer that spends a token per byte (a truncated reply is invalid JSON, not a choice).
+ */
+export const replyTokens = (maxRationaleChars: number): number => maxRationaleChars + 96
+
+function hasPath(config: unknown, path: string): boolean {
+  let node = config
+  for (const key of path.split('.')) {
+    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return false
+    node = (node as Record<string, unknown>)[key]
+  }
+  return true
+}
+
+/**
+ * The spec a run with the agent runs: the settings' switches under the spec's own overrides (what
+ * the user set for this run wins). They are part of the spec, so the config hash, a re-run and a
+ * replay all see them.
+ */
+export function agentSpec(spec: LabRunSpec, settings: AgentSettings): LabRunSpec {
+  const { config } = planLab(spec)
+  const switches: Record<string, unknown> = {}
+  for (const { paths, value } of SWITCH_PATHS) {
+    const path = paths.find((p) => hasPath(config, p))
+    if (path !== undefined) switches[path] = value(settings)
+  }
+  return { ...spec, overrides: { ...switches, ...spec.overrides } }
+}
+
+/** "tiny.gguf · F32", "qwen2.5 @ 127.0.0.1:8080 (remote)": how the status bar names a checked model. */
+export function modelLabel(identity: ModelIdentity): string {
+  if (identity.provider === 'endpoint') {
+    const host = identity.endpoint ? new URL(identity.endpoint).host : 'endpoint'
+    return `${identity.model} @ ${host}${identity.remoteAllowed ? ' (remote)' : ''}`
+  }
+  return identity.quantisation ? `${identity.model} · ${identity.quantisation}` : identity.model
+}
+
+/** The model the settings name, from the file's header only (no hashing, no weights): cheap enough for the status bar. */
+export async function describeAgentModel(settings: AgentSettings): Promise<string | null> {
+  if (settings.provider === 'none') return null
+  if (settings.provider === 'endpoint') {
+    let host = settings.endpointUrl
+    try {
+      host = new URL(settings.endpointUrl).host
+    } catch {
+      // shown as written; the check says what is wrong with it
+    }
+    return `${settings.endpointModel || 'first listed model'} @ ${host}${settings.allowRemote ? ' (remote allowed)' : ''}`
+  }
+  const name = basename(settings.modelPath)
+  try {
+    await checkGgufFile(settings.modelPath)
+    const { readGgufFileInfo, GgufFileType } = await import('node-llama-cpp')
+    const info = await readGgufFileInfo(settings.modelPath, { readTensorInfo: false, sourceType: 'filesystem', logWarnings: false })
+    const quantisation = quantisationName(info.metadata.general?.file_type, GgufFileType as unknown as Record<number, string>)
+    return quantisation ? `${name} · ${quantisation}` : name
+  } catch {
+    return `${name} (not usable: check it)`
+  }
+}
+
+/** A run with the agent, ready to start: its spec with the switches, how to open the model, its bounds. */
+export interface PreparedAgentRun {
+  spec: LabRunSpec
+  identity: ModelIdentity
+  /** The run's bounds, over the lab's own. */
+  bounds: { timeoutMs: number; maxRationaleChars: number; maxTokens: number }
+  /** Starts the agent service and loads the model (0 … 1 while the weights load). */
+  open(onLoadProgress: (fraction: number) => void): Promise<AgentProvider>
+}
+
+export interface WorkstationAgentOptions {
+  file: AgentSettingsFile
+  /** Folder holding the built worker entry files (out/main/workers). */
+  workersDir: string
+  launch?: ProcessLauncher
+}
+
+/**
+ * The workstation's side of the book's agent: the saved settings, the check a user asks for and
+ * the one every run with the agent passes first, and the agent service each such run opens.
+ */
+export class WorkstationAgent {
+  private label: Promise<string | null> | null = null
+
+  constructor(private readonly options: WorkstationAgentOptions) {}
+
+  async view(): Promise<AgentSettingsView> {
+    const settings = this.options.file.read()
+    this.label ??= describeAgentModel(settings)
+    return { settings, model: await this.label, labs: [...labAgents.keys()].sort() }
+  }
+
+  save(settings: AgentSettings): Promise<AgentSettingsView> {
+    this.options.file.save(settings)
+    this.label = null
+    return this.view()
+  }
+
+  /** The model the settings name, checked without loading it; a failure is one line naming what is wrong. */
+  async check(settings: AgentSettings): Promise<AgentCheckResult> {
+    const target = agentTarget(settings)
+    if (target === null) throw new ApiError('invalid_params', 'No agent model is configured: choose an embedded GGUF file or an endpoint.', [{ path: 'settings.provider', message: 'is none' }])
+    try {
+      const identity = await checkAgentTarget(target.target, { allowRemote: target.allowRemote ?? false, ...(target.model ? { endpoint: { model: target.model } } : {}) })
+      return { identity, model: modelLabel(identity) }
+    } catch (error) {
+      const field = settings.provider === 'embedded' ? 'settings.modelPath' : 'settings.endpointUrl'
+      const message = (error as Error).message.split('\n')[0]!
+      throw new ApiError('invalid_params', message, [{ path: field, message }])
+    }
+  }
+
+  /** Checks the saved settings' model for a run of `spec`; refuses a lab without the agent, no model, or a failing check. */
+  async prepare(spec: LabRunSpec): Promise<PreparedAgentRun> {
+    if (!labAgents.has(spec.lab)) {
+      throw new ApiError('invalid_params', `${spec.lab} has no agent (the book's labs do: ${[...labAgents.keys()].join(', ')}); run it without the agent.`, [{ path: 'spec.lab', message: 'has no agent' }])
+    }
+    const settings = this.options.file.read()
+    const target = agentTarget(settings)
+    if (target === null) throw new ApiError('invalid_params', 'No agent model is configured — the rule baseline decides every step; choose a model in the agent settings first.')
+    const { identity } = await this.check(settings).catch((error: ApiError) => {
+      throw new ApiError('invalid_params', `The agent's model failed its check, so the run was not started: ${error.message}`)
+    })
+    const { target: where, ...open } = target
+    return {
+      spec: agentSpec(spec, settings),
+      identity,
+      bounds: { timeoutMs: settings.timeoutMs, maxRationaleChars: settings.maxRationaleChars, maxTokens: replyTokens(settings.maxRationaleChars) },
+      open: (onLoadProgress) => openAgentService(where, { ...open, workersDir: this.options.workersDir, launch: this.options.launch, onLoadProgress })
+    }
+  }
+}
