@@ -83,9 +83,17 @@ describe('a portfolio book held through time', () => {
     expect(Array.from(book.weights)).toEqual(Array.from(riskParityWeights(covariance(r, 30, 80), 3)))
   })
 
+  it('holds equal weights while a pod shows no volatility over the window, then weighs it', () => {
+    const flat = pods(1, 90, 4)[0]!.map((v, t) => (t < 55 ? 0 : v))
+    const r = [pods(1, 90, 1)[0]!, flat]
+    const book = simulateBook(r, { scheme: 'inverse-vol', window: 30, rebalanceEvery: 25, costBps: 0 })
+    expect([book.exposure[0]![25], book.exposure[0]![50]]).toEqual([0.5, 0.5])
+    expect(book.exposure[0]![75]).not.toBeCloseTo(0.5, 3)
+  })
+
   it('refuses a scheme it cannot apply, naming the step', () => {
-    const r = [pods(1, 60, 1)[0]!, new Float64Array(60)]
-    expect(() => simulateBook(r, { scheme: 'inverse-vol', window: 30, rebalanceEvery: 25, costBps: 0 })).toThrow(/rebalancing at step 25: inverse-vol weights need every pod to have a non-zero volatility \(pod 2/)
+    const r = pods(2, 60, 1)
+    expect(() => simulateBook(r, { scheme: 'fixed', fixed: [0.5, 0.6], window: 30, rebalanceEvery: 25, costBps: 0 })).toThrow(/^rebalancing at step 0: fixed weights must sum to 1/)
   })
 
   it('summarises total return, drawdown and risk shares that sum to one', () => {

@@ -22,8 +22,9 @@ export interface BookOptions {
 }
 
 /**
- * Estimated schemes need some history: until this many returns exist, a rebalance holds equal
- * weights (a covariance of fewer points says nothing about risk).
+ * Estimated schemes need some history: until this many returns exist, and while a pod shows no
+ * volatility over the window (a strategy still flat), a rebalance holds equal weights — a
+ * covariance that says nothing about a pod's risk cannot weigh it.
  */
 export const MIN_HISTORY = 20
 
@@ -52,6 +53,7 @@ export function targetWeights(returns: readonly Float64Array[], from: number, to
   if (o.scheme === 'fixed') return fixedWeights(o.fixed ?? [], n)
   if (o.scheme === 'equal' || to - from < MIN_HISTORY) return equalWeights(n)
   const cov = covariance(returns, from, to)
+  for (let i = 0; i < n; i++) if (!(cov[i * n + i]! > 0)) return equalWeights(n)
   switch (o.scheme) {
     case 'inverse-vol':
       return inverseVolWeights(cov, n)
