@@ -74,7 +74,11 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'memo.render': { runId: 2, format: 'md' },
   'memo.export': { runId: 2, format: 'md', name: 'memo.md' },
   'runs.exportTable': { runId: 2, table: 'metrics', format: 'csv', name: 'metrics.csv', overwrite: true },
-  'runs.agentCall': { runId: 2, t: 10 }
+  'runs.agentCall': { runId: 2, t: 10 },
+  'portfolio.create': { spec: { name: 'book', runIds: [1, 2], scheme: 'fixed', fixed: [0.5, 0.5], rebalanceEvery: 20, costBps: 1 } },
+  'portfolio.list': { limit: 10, offset: 0 },
+  'portfolio.get': { id: 1 },
+  'portfolio.risk': { id: 1, confidence: 0.99, window: 250 }
 }
 
 /** Valid calls that cannot write (reads, cancels of nothing running) are sent; others are filtered out. */
@@ -96,7 +100,9 @@ const SAFE_WHEN_VALID = new Set([
   'sweeps.get',
   'runs.cancel',
   'sweeps.cancel',
-  'runs.agentCall'
+  'runs.agentCall',
+  'portfolio.list',
+  'portfolio.get'
 ])
 
 // ---------------------------------------------------------------------------------------------
@@ -332,7 +338,8 @@ const numericFields: Array<[string, string[]]> = [
   ['sweeps.get', ['sweepId']],
   ['regime.compare', ['seedFrom', 'seeds']],
   ['runs.cancel', ['runId']],
-  ['runs.agentCall', ['runId', 't']]
+  ['runs.agentCall', ['runId', 't']],
+  ['portfolio.risk', ['id', 'confidence', 'window']]
 ]
 /** NaN, Infinity, -0, overflow and underflow where numbers go, written as text. */
 const numberFuzz = fc

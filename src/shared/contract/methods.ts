@@ -7,6 +7,7 @@ import { SweepDetail, SweepId, SweepStartRequest, SweepSummary } from './sweeps'
 import { RegimeComparison, RegimeCompareRequest, RegimeReport, RegimeSource } from './regime'
 import { RunConstraintEvent, RunSeriesChunk, RunSeriesRequest, RunSeriesView, SurfaceFrames, SurfacesRequest } from './surfaces'
 import { ReplayReport, ReviewRequest, RunAudit } from './audit'
+import { PortfolioDetail, PortfolioId, PortfolioRiskReport, PortfolioRiskRequest, PortfolioSpec, PortfolioSummary } from './portfolio'
 import { BackupName, ExportTableRequest, ExportedFile, ExportedTable, MemoExportRequest, MemoNarrative, MemoRenderRequest, MemoRendered, MemoSaveRequest, MemoView } from './memo'
 
 const NoParams = z.strictObject({})
@@ -195,6 +196,25 @@ export const methods = {
   'runs.agentCall': {
     request: z.strictObject({ runId: RunId, t: z.int().min(0, { error: 'must be ≥ 0' }) }),
     response: z.strictObject({ call: AgentCallRecord.nullable() })
+  },
+  /** Stores a portfolio of stored runs (hashed from their results, chained); refuses unknown runs, mismatched calendars, weights that do not sum. */
+  'portfolio.create': {
+    request: z.strictObject({ spec: PortfolioSpec }),
+    response: PortfolioDetail
+  },
+  'portfolio.list': {
+    request: z.strictObject({ limit: z.int().min(1).max(500).default(100), offset: z.int().min(0).default(0) }),
+    response: z.strictObject({ portfolios: z.array(PortfolioSummary), total: z.int() })
+  },
+  /** A stored portfolio re-simulated from its members now, with the check of its hashes and link. */
+  'portfolio.get': {
+    request: z.strictObject({ id: PortfolioId }),
+    response: PortfolioDetail
+  },
+  /** VaR/ES by six methods with their backtests and bands, for the portfolio's pods under its weights. */
+  'portfolio.risk': {
+    request: PortfolioRiskRequest,
+    response: PortfolioRiskReport
   }
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
 
