@@ -10,6 +10,7 @@ import { formatPercent, shortHash } from '../../format/numbers'
 import { OverlayChart } from '../compare/OverlayChart'
 import { describeRun } from '../runs/run-text'
 import { selectPortfolio, useSelectedPortfolio } from './portfolio-selection'
+import '../compare/compare.css'
 import './portfolio.css'
 
 const SCHEMES: WeightScheme[] = ['equal', 'inverse-vol', 'risk-parity', 'hrp', 'vol-target', 'fixed']
