@@ -1,14 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LabRunSpec, PortfolioDetail } from '../../shared/contract'
+import { formatFact } from '../../shared/contract/memo-sections'
 import { mechanica } from '../cli-test-support'
 import { runAndStore } from '../runs/store-run'
 import { openDatabase } from '../store/database'
 import { RunsRepository } from '../store/runs-repository'
 import { tableDigests } from '../store/test-support'
 import { CODE_VERSION } from '../version'
+import type { MethodReport } from './portfolio-risk'
+import { memoWindow } from './portfolio-service'
 
 // `mechanica portfolio create | show`: stored portfolios from the command line. Runs the BUILT
 // cli (out/main/cli.js) against a database the store API wrote.
@@ -84,5 +87,20 @@ describe('mechanica portfolio create and show', () => {
     expect((JSON.parse(out.stdout) as PortfolioDetail).summary.steps).toBe(299)
     const missing = await mechanica('portfolio', 'show', '--db', file, '--id', '42')
     expect([missing.code, missing.stderr.trim()]).toEqual([2, 'mechanica: There is no portfolio #42.'])
+  })
+
+  it("fills the run's memo with the portfolio's VaR/ES, backtest verdicts and contributions, as the engine gives them", async () => {
+    const memo = await mechanica('memo', '--db', file, '--run', '2', '--out', join(dir, 'run-2.md'), '--json')
+    expect(memo.code, memo.stderr).toBe(0)
+    const text = readFileSync(join(dir, 'run-2.md'), 'utf8')
+    expect(text).toContain('Held in portfolio #1 “credit book” (fixed weights, 3 pods, 399 steps')
+    expect(text).toContain('weight 0.3,')
+    // The same numbers `portfolio risk` prints for the same pods, weights and window.
+    const risk = await mechanica('portfolio', 'risk', '--db', file, '--runs', '1,2,3', '--weights', '0.5,0.3,0.2', '--window', String(memoWindow(398)), '--json')
+    const methods = (JSON.parse(risk.stdout) as { methods: Record<string, MethodReport> }).methods
+    for (const [method, m] of Object.entries(methods)) {
+      expect(text).toMatch(new RegExp(`\\| ${method} \\| ${formatFact(m.var).replace('.', '\\.')} \\| ${formatFact(m.es).replace('.', '\\.')} \\| ${m.breaches}/${m.days} \\|.*\\| ${m.backtests.zone.zone} \\|`))
+    }
+    expect(text).toContain('Contributions to portfolio risk')
   })
 })

@@ -8,7 +8,7 @@ import { CODE_VERSION } from '../version'
 import { simulateBook } from './book'
 import { alignedReturns, readPod } from './pods'
 import { bookHash, canonicalSpec, portfolioHash } from './portfolio-identity'
-import { PortfolioService } from './portfolio-service'
+import { PortfolioService, memoWindow, portfolioMemoFacts } from './portfolio-service'
 
 // Stored portfolios: round trip, identity reproducible from the members, the chain of
 // portfolios, and the one-line refusals. Three credit-spreads runs on one calendar, one shorter.
@@ -16,6 +16,7 @@ import { PortfolioService } from './portfolio-service'
 const clock = { nowMs: () => 0, isoNow: () => '2026-12-06T00:00:00.000Z' }
 let db: Db
 let service: PortfolioService
+let portfolios: PortfoliosRepository
 
 async function store(seed: number, T: number): Promise<void> {
   const spec: LabRunSpec = { task: 'lab', lab: 'credit-spreads', preset: 'faithful', seed, overrides: { T } }
@@ -37,7 +38,8 @@ beforeAll(async () => {
   db = openDatabase(':memory:')
   for (const seed of [21, 22, 23]) await store(seed, 400) // runs #1–#3: 399 steps
   await store(24, 300) // run #4: a shorter calendar
-  service = new PortfolioService(new RunsRepository(db), new PortfoliosRepository(db), clock)
+  portfolios = new PortfoliosRepository(db)
+  service = new PortfolioService(new RunsRepository(db), portfolios, clock)
 })
 afterAll(() => db.close())
 
@@ -122,5 +124,17 @@ describe('stored portfolios', () => {
     expect(risk.series.bands.historical.var.slice(0, 100).every((v) => v === null)).toBe(true)
     expect(risk.methods.historical.days).toBe(298)
     expect(apiError(() => service.risk({ id: 1, confidence: 0.99, window: 500, horizon: 1, scenarios: 1_000, seed: 1 })).message).toMatch(/has 398 returns; a window of 500/)
+  })
+
+  it("gives a run's memo the newest portfolio holding it, with the engine's risk numbers", () => {
+    // Portfolio #4 ('aligned', runs 1 and 4 on common steps) is the only one holding run 4; run 3 is last held by #2.
+    const facts = portfolioMemoFacts(service, portfolios, 3)!
+    expect(facts).toMatchObject({ id: 2, name: 'again', runId: 3, confidence: 0.99, window: memoWindow(398) })
+    const risk = service.risk({ id: 2, confidence: 0.99, window: memoWindow(398), horizon: 1, scenarios: 10_000, seed: 1 })
+    expect(facts.weight).toBe(risk.weights[0])
+    expect(facts.methods.map((m) => [m.method, m.var, m.es, m.zone])).toEqual(Object.entries(risk.methods).map(([method, m]) => [method, m.var, m.es, m.backtests.zone.zone]))
+    expect(facts.pods.map((p) => p.runId)).toEqual([3, 1])
+    expect(portfolioMemoFacts(service, portfolios, 4)?.id).toBe(4)
+    expect(portfolioMemoFacts(service, portfolios, 999)).toBeUndefined()
   })
 })

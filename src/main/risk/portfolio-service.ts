@@ -9,6 +9,7 @@ import {
   type PortfolioCheck,
   type PortfolioDetail,
   type PortfolioMember,
+  type PortfolioMemoFacts,
   type PortfolioRiskReport,
   type PortfolioSpecInput,
   type PortfolioSummary
@@ -138,6 +139,46 @@ export class PortfolioService {
         bands: Object.fromEntries(RISK_METHODS.map((m) => [m, { var: plain(risk.series.bands[m].var), es: plain(risk.series.bands[m].es), breaches: Array.from(risk.series.bands[m].breaches) }])) as PortfolioRiskReport['series']['bands']
       }
     }
+  }
+}
+
+/** The memo's window: 250 steps, or half the history when it is shorter (so half is left to backtest). */
+export const memoWindow = (returns: number): number => Math.min(250, Math.floor(returns / 2))
+
+/**
+ * What a run's memo says about the newest portfolio holding it, at 99 % — or undefined when the
+ * run is in none, or its portfolio cannot be read now (a member gone, too short a history to backtest).
+ */
+export function portfolioMemoFacts(service: PortfolioService, portfolios: PortfoliosRepository, runId: number): PortfolioMemoFacts | undefined {
+  const holding = portfolios.newestHolding(runId)
+  if (!holding) return undefined
+  const id = holding.summary.id
+  let report: PortfolioRiskReport
+  try {
+    const window = memoWindow(holding.book.steps - 1)
+    if (window < 20) return undefined
+    report = service.risk({ id, confidence: 0.99, window, horizon: 1, scenarios: 10_000, seed: 1 })
+  } catch (error) {
+    if (error instanceof ApiError) return undefined
+    throw error
+  }
+  const at = holding.members.findIndex((m) => m.runId === runId)
+  return {
+    id,
+    name: holding.summary.name,
+    hash: holding.summary.hash,
+    scheme: holding.spec.scheme,
+    steps: holding.book.steps,
+    confidence: report.confidence,
+    window: report.window,
+    runId,
+    weight: report.weights[at]!,
+    riskShare: report.riskContributions[at]!,
+    methods: RISK_METHODS.map((method) => {
+      const m = report.methods[method]
+      return { method, var: m.var, es: m.es, breaches: m.breaches, days: m.days, kupiecP: m.backtests.kupiec.pValue, conditionalCoverageP: m.backtests.christoffersen.conditionalCoverage.pValue, esP: m.backtests.es.pValue, zone: m.backtests.zone.zone }
+    }),
+    pods: holding.members.map((m, i) => ({ runId: m.runId, lab: m.lab, weight: report.weights[i]!, riskShare: report.riskContributions[i]! }))
   }
 }
 

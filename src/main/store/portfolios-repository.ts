@@ -52,6 +52,7 @@ export class PortfoliosRepository {
   private readonly countStmt
   private readonly lastStmt
   private readonly chainStmt
+  private readonly holdingStmt
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(`INSERT INTO portfolios (id, name, spec_json, members_json, hash, results_hash, summary_json, created_at, link) VALUES (@id, @name, @spec_json, @members_json, @hash, @results_hash, @summary_json, @created_at, @link)`)
@@ -59,6 +60,7 @@ export class PortfoliosRepository {
     this.listStmt = db.prepare(`SELECT * FROM portfolios ORDER BY id DESC LIMIT ? OFFSET ?`)
     this.countStmt = db.prepare(`SELECT count(*) FROM portfolios`).pluck()
     this.lastStmt = db.prepare(`SELECT id, link FROM portfolios ORDER BY id DESC LIMIT 1`)
+    this.holdingStmt = db.prepare(`SELECT * FROM portfolios WHERE EXISTS (SELECT 1 FROM json_each(members_json) WHERE json_extract(value, '$.runId') = ?) ORDER BY id DESC LIMIT 1`)
     this.chainStmt = db.prepare(`SELECT id, name, hash, results_hash, created_at, link FROM portfolios WHERE id <= ? ORDER BY id`)
   }
 
@@ -82,6 +84,12 @@ export class PortfoliosRepository {
 
   list(limit: number, offset: number): { portfolios: PortfolioSummary[]; total: number } {
     return { portfolios: (this.listStmt.all(limit, offset) as Row[]).map((r) => toStored(r).summary), total: this.countStmt.get() as number }
+  }
+
+  /** The newest portfolio that holds run `runId` as a pod. */
+  newestHolding(runId: number): StoredPortfolio | null {
+    const row = this.holdingStmt.get(runId) as Row | undefined
+    return row ? toStored(row) : null
   }
 
   /** Walks the chain from the genesis up to portfolio `id`; the first id whose link fails, or null. */

@@ -3,6 +3,7 @@ import { AgentBlock } from './agent'
 import { RunAudit } from './audit'
 import { describeValue } from './errors'
 import { RunId } from './runs'
+import { PortfolioMemoFacts } from './portfolio'
 
 // The committee memo of a run: facts computed from the run and its stress comparisons, the
 // narrative a person writes beside them, and the files it exports to.
@@ -144,7 +145,9 @@ export const MemoFacts = z.strictObject({
     worst: z.string().nullable()
   }),
   /** What the book's agent did, for a run asked to use one (absent: the rule baseline decided alone). */
-  agent: AgentBlock.optional()
+  agent: AgentBlock.optional(),
+  /** The newest stored portfolio holding the run, with its risk (absent: the run is in none). */
+  portfolio: PortfolioMemoFacts.optional()
 })
 export type MemoFacts = z.infer<typeof MemoFacts>
 

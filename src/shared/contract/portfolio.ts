@@ -180,3 +180,23 @@ export const PortfolioRiskReport = z.strictObject({
   series: z.strictObject({ returns: z.array(z.number()), bands: z.record(RiskMethod, RiskBand) })
 })
 export type PortfolioRiskReport = z.infer<typeof PortfolioRiskReport>
+
+/** What a run's memo states about the newest stored portfolio holding it: the engine's VaR/ES, backtest verdicts and contributions. */
+export const PortfolioMemoFacts = z.strictObject({
+  id: PortfolioId,
+  name: z.string(),
+  hash: z.string(),
+  scheme: WeightScheme,
+  steps: z.int(),
+  confidence: z.number(),
+  window: z.int(),
+  /** This run's place in the portfolio. */
+  runId: RunId,
+  weight: z.number(),
+  riskShare: z.number(),
+  methods: z.array(
+    z.strictObject({ method: RiskMethod, var: z.number(), es: z.number(), breaches: z.int(), days: z.int(), kupiecP: z.number(), conditionalCoverageP: z.number(), esP: z.number(), zone: Zone })
+  ),
+  pods: z.array(z.strictObject({ runId: RunId, lab: z.string(), weight: z.number(), riskShare: z.number() }))
+})
+export type PortfolioMemoFacts = z.infer<typeof PortfolioMemoFacts>
