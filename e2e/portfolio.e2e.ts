@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openWorkstation, screenshotPath, type Session } from './support/host'
+import { startLabRun, waitForRun } from './support/viz'
 
 // Portfolio and Risk: three fx-carry runs ticked in the runs list become the pods of a stored
 // portfolio; the Risk view reads its VaR/ES by six methods with their backtests.
@@ -17,17 +18,12 @@ describe('portfolio and risk views', () => {
   })
   afterAll(() => session?.close())
 
-  const completed = (id: number) => page.locator(`.run-monitor[data-run-id="${id}"] .status-completed`).waitFor({ timeout: 60_000 })
-
-  it('runs the fx-carry baseline and two stress variants', async () => {
-    await page.locator('[data-lab="fx-carry"]').click()
-    await page.locator('.stress-menu [data-variant="impact doubled"]').waitFor()
-    await page.keyboard.press('Control+Enter')
-    await completed(1)
-    await page.locator('.stress-menu [data-variant="impact doubled"]').click()
-    await completed(2)
-    await page.locator('.stress-menu [data-variant="position limit halved"]').click()
-    await completed(3)
+  it('stores three fx-carry runs: the baseline, impact up, position limit halved', async () => {
+    const overrides = [{}, { 'execution_params.impact_bps_calm': 16 }, { 'risk_params.pos_limit': 0.5 }]
+    const ids: number[] = []
+    for (const o of overrides) ids.push(await startLabRun(page, 'fx-carry', o))
+    for (const id of ids) await waitForRun(page, id)
+    expect(ids).toEqual([1, 2, 3])
   })
 
   it('builds a portfolio from the runs ticked in Runs: P&L by pod, correlation, risk shares', async () => {

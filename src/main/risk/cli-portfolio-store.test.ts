@@ -8,7 +8,7 @@ import { mechanica } from '../cli-test-support'
 import { runAndStore } from '../runs/store-run'
 import { openDatabase } from '../store/database'
 import { RunsRepository } from '../store/runs-repository'
-import { tableDigests } from '../store/test-support'
+import { fileDigests } from '../store/test-support'
 import { CODE_VERSION } from '../version'
 import type { MethodReport } from './portfolio-risk'
 import { memoWindow } from './portfolio-service'
@@ -20,14 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'mechanica-portfolio-store-'))
 const file = join(dir, 'pods.db')
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function digests(): ReturnType<typeof tableDigests> {
-  const db = openDatabase(file, { readonly: true })
-  try {
-    return tableDigests(db)
-  } finally {
-    db.close()
-  }
-}
+const digests = (): ReturnType<typeof fileDigests> => fileDigests(file)
 
 beforeAll(async () => {
   const db = openDatabase(file)
