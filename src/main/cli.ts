@@ -60,6 +60,9 @@ const USAGE = `usage:
   mechanica portfolio risk --db FILE --runs 1,2,3 [--weights equal|inverse-vol|vol-target|risk-parity|hrp|w1,w2,…] [--target VOL]
                   [--confidence 0.99] [--window 250] [--horizon 1] [--align exact|common] [--scenarios N] [--seed N] [--series] [--json]
                   (VaR/ES of the runs held as pods, by six methods, with backtests)
+  mechanica portfolio create --db FILE --name N --runs 1,2,3 [--weights …] [--target VOL] [--align exact|common] [--window 250]
+                  [--rebalance 20] [--cost-bps 1] [--json]   (store a portfolio of the runs, hashed from their results, chained)
+  mechanica portfolio show --db FILE --id ID [--json]   (a stored portfolio, re-simulated from its members and checked)
   mechanica agent check <model.gguf | http://127.0.0.1:PORT/v1> [--allow-remote] [--json]   (the agent's model, checked without loading it)
   mechanica terrain --csv FILE [--window 60] [--json]   (correlation terrain of a multi-asset file: date,ticker,close or date,A,B,…)
   mechanica compare-agent <lab> --agent <model.gguf | http://127.0.0.1:PORT/v1> --seeds a..b|a,b,c [--preset P] [--set path=value]... [--db FILE] [--json]
@@ -394,7 +397,11 @@ async function main(argv: string[]): Promise<void> {
       'step-log': { type: 'boolean', default: false },
       concurrency: { type: 'string' },
       'lock-ms': { type: 'string' },
-      agent: { type: 'string' }
+      agent: { type: 'string' },
+      name: { type: 'string' },
+      id: { type: 'string' },
+      rebalance: { type: 'string' },
+      'cost-bps': { type: 'string' }
     }
   })
   const [command, ...rest] = positionals

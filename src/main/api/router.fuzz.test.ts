@@ -78,7 +78,11 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'runs.agentComparison': { runIds: [1, 2] },
   'agent.settings': {},
   'agent.saveSettings': { settings: { provider: 'embedded', modelPath: '/models/tiny.gguf', temperature: 0, decisionEvery: 10 } },
-  'agent.check': { settings: { provider: 'endpoint', endpointUrl: 'http://127.0.0.1:8080/v1' } }
+  'agent.check': { settings: { provider: 'endpoint', endpointUrl: 'http://127.0.0.1:8080/v1' } },
+  'portfolio.create': { spec: { name: 'book', runIds: [1, 2], scheme: 'fixed', fixed: [0.5, 0.5], rebalanceEvery: 20, costBps: 1 } },
+  'portfolio.list': { limit: 10, offset: 0 },
+  'portfolio.get': { id: 1 },
+  'portfolio.risk': { id: 1, confidence: 0.99, window: 250 }
 }
 
 /** Valid calls that cannot write (reads, cancels of nothing running) are sent; others are filtered out. */
@@ -101,7 +105,9 @@ const SAFE_WHEN_VALID = new Set([
   'runs.cancel',
   'sweeps.cancel',
   'runs.agentCall',
-  'runs.agentComparison'
+  'runs.agentComparison',
+  'portfolio.list',
+  'portfolio.get'
 ])
 
 // ---------------------------------------------------------------------------------------------
@@ -337,7 +343,8 @@ const numericFields: Array<[string, string[]]> = [
   ['sweeps.get', ['sweepId']],
   ['regime.compare', ['seedFrom', 'seeds']],
   ['runs.cancel', ['runId']],
-  ['runs.agentCall', ['runId', 't']]
+  ['runs.agentCall', ['runId', 't']],
+  ['portfolio.risk', ['id', 'confidence', 'window']]
 ]
 /** NaN, Infinity, -0, overflow and underflow where numbers go, written as text. */
 const numberFuzz = fc

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { ApiError, MAX_MESSAGE_BYTES, MAX_PARAMS_DEPTH, encodeWire, methodNames, methods, type MethodName } from '../../shared/contract'
 import { createRouter, type CallContext, type Handlers } from './router'
 
-const EXPECTED_METHODS = ['app.info', 'services.status', 'inference.status', 'labs.list', 'labs.stressMenu', 'regime.classify', 'runs.start', 'runs.cancel', 'runs.list', 'runs.get', 'runs.surfaces', 'runs.events', 'runs.liveSeries', 'runs.series', 'runs.steps', 'runs.stepIndex', 'sweeps.start', 'sweeps.list', 'sweeps.get', 'sweeps.cancel', 'store.backup', 'regime.compare', 'runs.audit', 'runs.review', 'runs.replay', 'runs.rerun', 'memo.get', 'memo.save', 'memo.render', 'memo.export', 'runs.exportTable', 'runs.agentCall', 'runs.agentComparison', 'agent.settings', 'agent.saveSettings', 'agent.check']
+const EXPECTED_METHODS = ['app.info', 'services.status', 'inference.status', 'labs.list', 'labs.stressMenu', 'regime.classify', 'runs.start', 'runs.cancel', 'runs.list', 'runs.get', 'runs.surfaces', 'runs.events', 'runs.liveSeries', 'runs.series', 'runs.steps', 'runs.stepIndex', 'sweeps.start', 'sweeps.list', 'sweeps.get', 'sweeps.cancel', 'store.backup', 'regime.compare', 'runs.audit', 'runs.review', 'runs.replay', 'runs.rerun', 'memo.get', 'memo.save', 'memo.render', 'memo.export', 'runs.exportTable', 'runs.agentCall', 'runs.agentComparison', 'agent.settings', 'agent.saveSettings', 'agent.check', 'portfolio.create', 'portfolio.list', 'portfolio.get', 'portfolio.risk']
 
 const ctx: CallContext = { transport: 'direct' }
 
@@ -58,7 +58,11 @@ function mockHandlers(): MockHandlers {
     'runs.agentComparison': vi.fn(() => ({ comparison: null })),
     'agent.settings': vi.fn(),
     'agent.saveSettings': vi.fn(),
-    'agent.check': vi.fn()
+    'agent.check': vi.fn(),
+    'portfolio.create': vi.fn(),
+    'portfolio.list': vi.fn(() => ({ portfolios: [], total: 0 })),
+    'portfolio.get': vi.fn(),
+    'portfolio.risk': vi.fn()
   }
 }
 
@@ -442,5 +446,35 @@ describe('bad input found by the fuzz', () => {
       expect(reply.id, id).toBe(echoed)
       expect(reply.ok ? null : reply.error.code, id).toBe('invalid_request')
     }
+  })
+})
+
+describe('portfolio methods', () => {
+  it('fills a portfolio spec’s defaults before the handler sees it', async () => {
+    const { router, handlers } = setup()
+    await router.call('portfolio.create', { spec: { name: 'book', runIds: [1, 2] } }, ctx)
+    expect(handlers['portfolio.create']).toHaveBeenCalledExactlyOnceWith({ spec: { name: 'book', runIds: [1, 2], align: 'exact', scheme: 'equal', window: 250, rebalanceEvery: 20, costBps: 1 } }, ctx)
+  })
+
+  it.each([
+    [{ spec: { name: 'book', runIds: [1, 2], scheme: 'fixed', fixed: [0.7, 0.2] } }, 'spec.fixed', 'fixed weights must sum to 1 (got 0.8999999999999999)'],
+    [{ spec: { name: 'book', runIds: [1, 2], scheme: 'fixed' } }, 'spec.fixed', 'fixed weights need one weight per run'],
+    [{ spec: { name: 'book', runIds: [1, 2], fixed: [0.5, 0.5] } }, 'spec.fixed', 'applies only to the fixed scheme (the scheme is equal)'],
+    [{ spec: { name: 'book', runIds: [2, 2] } }, 'spec.runIds', 'must not list a run twice'],
+    [{ spec: { name: 'book', runIds: [] } }, 'spec.runIds', 'must list at least one run (got an array of 0)'],
+    [{ spec: { name: 'book', runIds: [1], rebalanceEvery: 0 } }, 'spec.rebalanceEvery', 'must be at least 1 step (got 0)'],
+    [{ spec: { name: 'book', runIds: [1], align: 'nearest' } }, 'spec.align', 'Invalid option: expected one of "exact"|"common" (got "nearest")']
+  ])('refuses portfolio.create %j at the field, running no handler', async (params, path, message) => {
+    const { router, noHandlerRan } = setup()
+    const outcome = await router.call('portfolio.create', params, ctx)
+    expect(outcome.ok ? null : outcome.error.issues?.[0]).toEqual({ path, message })
+    expect(noHandlerRan()).toBe(true)
+  })
+
+  it('refuses a risk request with a confidence outside (0, 1)', async () => {
+    const { router, noHandlerRan } = setup()
+    const outcome = await router.call('portfolio.risk', { id: 1, confidence: 1 }, ctx)
+    expect(outcome.ok ? null : outcome.error.issues).toEqual([{ path: 'confidence', message: 'must be in (0, 1) (got 1)' }])
+    expect(noHandlerRan()).toBe(true)
   })
 })

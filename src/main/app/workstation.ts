@@ -25,6 +25,8 @@ import { defaultExportDir } from '../paths'
 import { AgentCallsStore } from '../store/agent-calls'
 import { AgentSettingsFile, agentSettingsPathFor } from '../agent/settings/settings-file'
 import { WorkstationAgent } from '../agent/settings/workstation-agent'
+import { PortfolioService } from '../risk/portfolio-service'
+import { PortfoliosRepository } from '../store/portfolios-repository'
 
 export interface WorkstationOptions {
   host: 'electron' | 'browser'
@@ -114,6 +116,9 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     ...(options.printToPdf ? { printToPdf: options.printToPdf } : {})
   })
 
+  // Portfolios of stored runs, read and re-simulated in this process from the store.
+  const portfolios = new PortfolioService(repository, new PortfoliosRepository(db), clock)
+
   // Exports never take a path from a client: a name in the export folder, or the user's choice in main's dialog.
   const exports = options.chooseExportPath ? exportDialog(options.chooseExportPath) : exportFolder(options.exportDir ?? defaultExportDir(options.databasePath))
 
@@ -188,6 +193,10 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     'memo.render': ({ runId, format }) => memo.render(runId, format),
     'memo.export': ({ runId, format, name, overwrite }) => memo.export(runId, format, (fallback) => exports.destination('memo.export', name ?? fallback, overwrite)),
     'runs.exportTable': ({ runId, table, format, name, overwrite }) => memo.exportTable(runId, table, format, (fallback) => exports.destination('runs.exportTable', name ?? fallback, overwrite)),
+    'portfolio.create': ({ spec }) => portfolios.create(spec),
+    'portfolio.list': ({ limit, offset }) => portfolios.list(limit, offset),
+    'portfolio.get': ({ id }) => portfolios.get(id),
+    'portfolio.risk': (request) => portfolios.risk(request),
     'store.backup': async ({ name }) => {
       try {
         // `name` is a plain file name (the contract refuses separators, "..", hidden names), so

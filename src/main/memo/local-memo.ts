@@ -10,6 +10,8 @@ import { RunsRepository } from '../store/runs-repository'
 import { runAndStore } from '../runs/store-run'
 import { MemoService } from './memo-service'
 import { surfaceWindow } from './workstation-memo'
+import { PortfolioService, portfolioMemoFacts } from '../risk/portfolio-service'
+import { PortfoliosRepository } from '../store/portfolios-repository'
 
 export interface LocalMemoOptions {
   db: Db
@@ -30,7 +32,10 @@ export function localMemo(o: LocalMemoOptions): MemoService {
     const requires = planLab(spec).requires
     return requires.length > 0 && o.inputs ? o.inputs(spec, requires) : {}
   }
+  const portfolios = new PortfoliosRepository(o.db)
+  const portfolioService = new PortfolioService(repository, portfolios, o.clock)
   return new MemoService({
+    portfolio: (runId) => portfolioMemoFacts(portfolioService, portfolios, runId),
     db: o.db,
     runs: repository,
     audit: new AuditStore(o.db),

@@ -19,6 +19,7 @@ import { renderMarkdown } from './render-markdown'
 import { actionsRows, eventsCsv, eventsJson, metricsRows, rowsJson, stepsCsv, stepsJsonArray, stepsJsonl, type StoredEventRow } from './tables'
 import { writeExport, type ExportDestination, type PlaceExport } from './export-destination'
 import { ZipWriter } from './zip'
+import type { PortfolioMemoFacts } from '../../shared/contract'
 
 /** How the memo gets its stress runs: the engine service in the app, the CLI's own process headless. */
 export interface StressRunner {
@@ -44,6 +45,8 @@ export interface MemoServiceOptions {
   /** Electron's printToPDF; absent under the browser host. */
   printToPdf?(html: string): Promise<Buffer>
   onProgress?(done: number, total: number, label: string): void
+  /** The newest stored portfolio holding the run, with its risk from the engine (undefined: none). */
+  portfolio?(runId: number): PortfolioMemoFacts | undefined
 }
 
 export const STRESS_METHOD =
@@ -158,8 +161,17 @@ export class MemoService {
     return outcomes
   }
 
-  /** The run's facts, with its stress variants run (once) where they are not stored yet. */
-  facts(runId: number): Promise<MemoFacts> {
+  /**
+   * The run's facts, with its stress variants run (once) where they are not stored yet. The
+   * portfolio holding it is read on every call: one built after the memo was first opened shows.
+   */
+  async facts(runId: number): Promise<MemoFacts> {
+    const facts = await this.runFacts(runId)
+    const portfolio = this.options.portfolio?.(runId)
+    return portfolio ? { ...facts, portfolio } : facts
+  }
+
+  private runFacts(runId: number): Promise<MemoFacts> {
     const { run, results } = this.labRun(runId)
     let pending = this.factsCache.get(runId)
     if (!pending) {

@@ -8,6 +8,8 @@ import type { Db } from '../store/database'
 import type { RunsRepository } from '../store/runs-repository'
 import type { SurfaceOverview } from './facts'
 import { MemoService } from './memo-service'
+import { PortfolioService, portfolioMemoFacts } from '../risk/portfolio-service'
+import { PortfoliosRepository } from '../store/portfolios-repository'
 
 export interface WorkstationMemoOptions {
   db: Db
@@ -51,7 +53,10 @@ export function workstationMemo(o: WorkstationMemoOptions): MemoService {
         resolve()
       }
     })
+  const portfolios = new PortfoliosRepository(o.db)
+  const portfolioService = new PortfolioService(o.repository, portfolios, o.clock)
   return new MemoService({
+    portfolio: (runId) => portfolioMemoFacts(portfolioService, portfolios, runId),
     db: o.db,
     runs: o.repository,
     audit: o.audit,

@@ -7,7 +7,7 @@ import { mechanica } from '../cli-test-support'
 import { runAndStore } from '../runs/store-run'
 import { openDatabase } from '../store/database'
 import { RunsRepository } from '../store/runs-repository'
-import { tableDigests } from '../store/test-support'
+import { fileDigests } from '../store/test-support'
 import { CODE_VERSION } from '../version'
 import { RISK_METHODS, type MethodReport } from './portfolio-risk'
 
@@ -19,14 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'mechanica-portfolio-'))
 const file = join(dir, 'pods.db')
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function digests(): ReturnType<typeof tableDigests> {
-  const db = openDatabase(file, { readonly: true })
-  try {
-    return tableDigests(db)
-  } finally {
-    db.close()
-  }
-}
+const digests = (): ReturnType<typeof fileDigests> => fileDigests(file)
 
 async function store(db: ReturnType<typeof openDatabase>, seed: number, T: number): Promise<void> {
   const spec: LabRunSpec = { task: 'lab', lab: 'credit-spreads', preset: 'faithful', seed, overrides: { T } }

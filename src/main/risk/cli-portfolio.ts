@@ -3,14 +3,10 @@ import { StoreOpenError, openDatabase } from '../store/database'
 import { RunsRepository } from '../store/runs-repository'
 import { alignedReturns, PodInputError, readPod, type AlignmentRule } from './pods'
 import { DEFAULT_RISK_OPTIONS, portfolioRisk, RISK_METHODS, type PortfolioRisk, type PortfolioRiskOptions } from './portfolio-risk'
-import type { WeightScheme } from './weights'
+import { fail, parseRunIds, parseWeights } from './cli-portfolio-args'
+import { commandStoredPortfolio, type StoredPortfolioValues } from './cli-portfolio-store'
 
-/** A mistake in how `portfolio` was called: one line on stderr, exit code 2, nothing written. */
-export class PortfolioUsageError extends Error {}
-
-function fail(message: string): never {
-  throw new PortfolioUsageError(message)
-}
+export { PortfolioUsageError } from './cli-portfolio-args'
 
 export interface PortfolioRiskValues {
   db?: string
@@ -27,8 +23,6 @@ export interface PortfolioRiskValues {
   json?: boolean
 }
 
-const SCHEMES: readonly WeightScheme[] = ['equal', 'inverse-vol', 'vol-target', 'risk-parity', 'hrp']
-
 function wholeNumber(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
   if (text === undefined) return fallback
   const v = Number(text)
@@ -36,23 +30,8 @@ function wholeNumber(flag: string, text: string | undefined, fallback: number, m
   return v
 }
 
-/** The weights flag: a scheme name, or fixed weights as a comma list (one per run, summing to 1). */
-function parseWeights(text: string | undefined): Pick<PortfolioRiskOptions, 'scheme' | 'fixed'> {
-  if (text === undefined) return { scheme: 'equal' }
-  if ((SCHEMES as readonly string[]).includes(text)) return { scheme: text as WeightScheme }
-  const parts = text.split(',')
-  const fixed = parts.map(Number)
-  if (parts.some((p) => p.trim() === '') || fixed.some((w) => !Number.isFinite(w))) fail(`--weights must be ${SCHEMES.join('|')} or fixed weights such as 0.5,0.3,0.2 (got ${JSON.stringify(text)})`)
-  return { scheme: 'fixed', fixed }
-}
-
 export function parsePortfolioRiskOptions(values: PortfolioRiskValues): { runIds: number[]; align: AlignmentRule; options: PortfolioRiskOptions } {
-  if (values.runs === undefined) fail('portfolio risk needs --runs ID,ID,… (the stored runs to hold as pods)')
-  const runIds = values.runs.split(',').map((s) => s.trim())
-  if (runIds.some((s) => !/^[1-9]\d*$/.test(s))) fail(`--runs must be run ids separated by commas, such as 1,2,3 (got ${JSON.stringify(values.runs)})`)
-  const ids = runIds.map(Number)
-  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i)
-  if (duplicate !== undefined) fail(`--runs names run #${duplicate} twice`)
+  const ids = parseRunIds('risk', values.runs)
   const confidence = values.confidence === undefined ? DEFAULT_RISK_OPTIONS.confidence : Number(values.confidence)
   if (!(confidence > 0 && confidence < 1)) fail(`--confidence must be a number in (0, 1) such as 0.99 (got ${JSON.stringify(values.confidence)})`)
   const align = values.align ?? 'exact'
@@ -98,10 +77,11 @@ function seriesJson(series: PortfolioRisk['series']): { returns: number[]; bands
  * [--horizon 1] [--align exact|common] [--series] [--json]`: reads the runs (read-only) and prints, per
  * method, the latest VaR and ES with the breach count and backtests.
  */
-export function commandPortfolio(positionals: string[], values: PortfolioRiskValues): void {
+export function commandPortfolio(positionals: string[], values: PortfolioRiskValues & StoredPortfolioValues): void {
   const [sub, extra] = positionals
-  if (sub !== 'risk') fail(sub === undefined ? 'portfolio needs a subcommand: risk' : `unknown portfolio subcommand ${JSON.stringify(sub)} (known: risk)`)
   if (extra !== undefined) fail(`unexpected argument ${JSON.stringify(extra)}`)
+  if (sub === 'create' || sub === 'show') return commandStoredPortfolio(sub, values)
+  if (sub !== 'risk') fail(sub === undefined ? 'portfolio needs a subcommand: risk, create or show' : `unknown portfolio subcommand ${JSON.stringify(sub)} (known: risk, create, show)`)
   const file = values.db ?? fail('portfolio risk needs --db FILE')
   if (!existsSync(file)) fail(`${file} does not exist`)
   const { runIds, align, options } = parsePortfolioRiskOptions(values)

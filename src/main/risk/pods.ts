@@ -1,6 +1,7 @@
 import type { RunsRepository } from '../store/runs-repository'
 import { blobToFloat64 } from '../store/series-codec'
 import { STEP_CHUNK } from '../store/step-log'
+import type { AlignmentRule } from '../../shared/contract/portfolio'
 
 /**
  * Stored runs as the pods of a portfolio: each run's equity per step, read column by column
@@ -16,7 +17,7 @@ export interface PodSeries {
   equity: Float64Array
 }
 
-export type AlignmentRule = 'exact' | 'common'
+export type { AlignmentRule } from '../../shared/contract/portfolio'
 
 /** Bad input about runs or calendars: a one-line message for the CLI and UI. */
 export class PodInputError extends Error {}

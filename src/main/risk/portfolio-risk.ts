@@ -1,3 +1,4 @@
+import { RISK_METHOD_NAMES, type RiskMethod } from '../../shared/contract/portfolio'
 import { breaches, christoffersen, duEscanciano, kupiec, trafficLight, type TestResult, type Zone } from './backtests'
 import { hrpWeights } from './hrp'
 import { monteCarloHorizon, monteCarloPods } from './monte-carlo'
@@ -10,8 +11,8 @@ import { correlation, covariance, equalWeights, fixedWeights, inverseVolWeights,
  * current holdings to history), and by every method the latest VaR/ES with its rolling
  * backtests — so the desk reads which model it would trust.
  */
-export const RISK_METHODS = ['historical', 'parametric', 'cornish-fisher', 'fhs-ewma', 'fhs-garch', 'monte-carlo'] as const
-export type RiskMethod = (typeof RISK_METHODS)[number]
+export const RISK_METHODS = RISK_METHOD_NAMES
+export type { RiskMethod }
 
 export interface PortfolioRiskOptions {
   scheme: WeightScheme

@@ -4,7 +4,7 @@
  * Matrices are row-major Float64Arrays of n × n; returns are one Float64Array per pod.
  */
 
-export type WeightScheme = 'fixed' | 'equal' | 'inverse-vol' | 'vol-target' | 'risk-parity' | 'hrp'
+export type { WeightScheme } from '../../shared/contract/portfolio'
 
 /** Sample covariance (n − 1) of the pods' returns over [from, to). */
 export function covariance(returns: readonly Float64Array[], from: number, to: number): Float64Array {

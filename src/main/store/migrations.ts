@@ -270,6 +270,30 @@ export const migrations: readonly Migration[] = [
         WHEN (SELECT count(*) FROM runs WHERE id = OLD.run_id) > 0
         BEGIN SELECT RAISE(ABORT, 'agent calls are append-only'); END;
     `
+  },
+  {
+    version: 10,
+    name: 'portfolios of stored runs, hash-chained',
+    // A portfolio is its spec and its members' results hashes and chain heads (members_json);
+    // its hash covers both, its results hash the book simulated from them, and its link chains
+    // it to the portfolio before, so a portfolio edited, removed or slipped in breaks the chain.
+    sql: `
+      CREATE TABLE portfolios (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        name         TEXT    NOT NULL,
+        spec_json    TEXT    NOT NULL,
+        members_json TEXT    NOT NULL,
+        hash         TEXT    NOT NULL,
+        results_hash TEXT    NOT NULL,
+        summary_json TEXT    NOT NULL,
+        created_at   TEXT    NOT NULL,
+        link         BLOB    NOT NULL
+      );
+      CREATE TRIGGER portfolios_no_update BEFORE UPDATE ON portfolios
+        BEGIN SELECT RAISE(ABORT, 'portfolios are append-only'); END;
+      CREATE TRIGGER portfolios_no_delete BEFORE DELETE ON portfolios
+        BEGIN SELECT RAISE(ABORT, 'portfolios are append-only'); END;
+    `
   }
 ]
 

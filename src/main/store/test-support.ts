@@ -190,3 +190,13 @@ export function tableDigests(db: Db): Record<string, { rows: number; sha256: str
     })
   )
 }
+
+/** tableDigests of a database file, opened read-only for the reading: what a CLI test compares before and after a refused call. */
+export function fileDigests(file: string): Record<string, { rows: number; sha256: string }> {
+  const db = openDatabase(file, { readonly: true })
+  try {
+    return tableDigests(db)
+  } finally {
+    db.close()
+  }
+}

@@ -299,7 +299,8 @@ export function factsFor(id: MemoFieldId, f: MemoFacts): FactBlock[] {
       const sizing = f.metrics.filter((m) => /leverage|position|inventory|exposure|turnover/i.test(m.name))
       return [
         { kind: 'text', text: `Instruments (legs): ${sentenceList(f.instruments)}. Max gross leverage ${formatFact(f.totals.maxLeverage)}; final equity ${formatFact(f.totals.finalEquity)}.` },
-        ...(sizing.length ? [table('Sizing metrics', ['metric', 'value'], sizing.map((m) => [m.name, formatFact(m.value)]))] : [])
+        ...(sizing.length ? [table('Sizing metrics', ['metric', 'value'], sizing.map((m) => [m.name, formatFact(m.value)]))] : []),
+        ...portfolioBlocks(f)
       ]
     }
     case 'executionPlan':
@@ -343,6 +344,23 @@ export function factsFor(id: MemoFieldId, f: MemoFacts): FactBlock[] {
           : [])
       ]
   }
+}
+
+const pct = (x: number): string => `${formatFact(100 * x)}%`
+
+/** The risk committee's view of the run as a pod: the newest portfolio holding it, its VaR/ES by method with backtest verdicts, and each pod's share of risk. */
+function portfolioBlocks(f: MemoFacts): FactBlock[] {
+  const p = f.portfolio
+  if (!p) return []
+  const trusted = p.methods.filter((m) => m.zone === 'green' && m.kupiecP >= 0.05 && m.conditionalCoverageP >= 0.05).map((m) => m.method)
+  return [
+    {
+      kind: 'text',
+      text: `Held in portfolio #${p.id} “${p.name}” (${p.scheme} weights, ${formatFact(p.pods.length)} pods, ${formatFact(p.steps)} steps, hash ${p.hash.slice(0, 16)}): weight ${formatFact(p.weight)}, ${pct(p.riskShare)} of the portfolio’s risk. One-step VaR and ES at ${formatFact(p.confidence)}, window ${formatFact(p.window)} steps, as losses in fraction of equity; ${trusted.length ? `models passing every backtest at 5 % and in the green zone: ${sentenceList(trusted)}` : 'no model passes every backtest at 5 % in the green zone'}.`
+    },
+    table('Portfolio VaR/ES and backtests', ['method', 'VaR', 'ES', 'breaches', 'Kupiec p', 'cond. coverage p', 'ES test p', 'zone'], p.methods.map((m) => [m.method, formatFact(m.var), formatFact(m.es), `${formatFact(m.breaches)}/${formatFact(m.days)}`, formatFact(m.kupiecP), formatFact(m.conditionalCoverageP), formatFact(m.esP), m.zone])),
+    table('Contributions to portfolio risk', ['pod', 'lab', 'weight', 'risk share'], p.pods.map((pod) => [`#${pod.runId}`, pod.lab, formatFact(pod.weight), pct(pod.riskShare)]))
+  ]
 }
 
 /** The six memo fields, then the seven committee sections, each with its facts. */

@@ -4,6 +4,7 @@ import { AgentComparison } from './agent-comparison'
 import { RunAudit } from './audit'
 import { describeValue } from './errors'
 import { RunId } from './runs'
+import { PortfolioMemoFacts } from './portfolio'
 
 // The committee memo of a run: facts computed from the run and its stress comparisons, the
 // narrative a person writes beside them, and the files it exports to.
@@ -166,7 +167,9 @@ export const MemoFacts = z.strictObject({
   agent: AgentBlock.optional(),
   /** Agent against the rule baseline over the stored seed ensemble this run belongs to (absent: no such pairs stored). */
   agentComparison: AgentComparison.optional(),
-  terrain: TerrainFacts.optional()
+  terrain: TerrainFacts.optional(),
+  /** The newest stored portfolio holding the run, with its risk (absent: the run is in none). */
+  portfolio: PortfolioMemoFacts.optional()
 })
 export type MemoFacts = z.infer<typeof MemoFacts>
 

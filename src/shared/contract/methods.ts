@@ -9,6 +9,7 @@ import { SweepDetail, SweepId, SweepStartRequest, SweepSummary } from './sweeps'
 import { RegimeComparison, RegimeCompareRequest, RegimeReport, RegimeSource } from './regime'
 import { RunConstraintEvent, RunSeriesChunk, RunSeriesRequest, RunSeriesView, SurfaceFrames, SurfacesRequest } from './surfaces'
 import { ReplayReport, ReviewRequest, RunAudit } from './audit'
+import { PortfolioDetail, PortfolioId, PortfolioRiskReport, PortfolioRiskRequest, PortfolioSpec, PortfolioSummary } from './portfolio'
 import { BackupName, ExportTableRequest, ExportedFile, ExportedTable, MemoExportRequest, MemoNarrative, MemoRenderRequest, MemoRendered, MemoSaveRequest, MemoView } from './memo'
 
 const NoParams = z.strictObject({})
@@ -204,7 +205,26 @@ export const methods = {
     request: z.strictObject({ runIds: z.array(RunId).min(2, { error: 'needs at least two runs' }).max(200, { error: 'at most 200 runs' }) }),
     response: z.strictObject({ comparison: AgentComparison.nullable() })
   },
-  ...agentSettingsMethods
+  ...agentSettingsMethods,
+  /** Stores a portfolio of stored runs (hashed from their results, chained); refuses unknown runs, mismatched calendars, weights that do not sum. */
+  'portfolio.create': {
+    request: z.strictObject({ spec: PortfolioSpec }),
+    response: PortfolioDetail
+  },
+  'portfolio.list': {
+    request: z.strictObject({ limit: z.int().min(1).max(500).default(100), offset: z.int().min(0).default(0) }),
+    response: z.strictObject({ portfolios: z.array(PortfolioSummary), total: z.int() })
+  },
+  /** A stored portfolio re-simulated from its members now, with the check of its hashes and link. */
+  'portfolio.get': {
+    request: z.strictObject({ id: PortfolioId }),
+    response: PortfolioDetail
+  },
+  /** VaR/ES by six methods with their backtests and bands, for the portfolio's pods under its weights. */
+  'portfolio.risk': {
+    request: PortfolioRiskRequest,
+    response: PortfolioRiskReport
+  }
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
 
 export type Methods = typeof methods

@@ -140,8 +140,8 @@ export function App() {
         return
       }
       if (event.altKey && !event.ctrlKey && !event.metaKey) {
-        const digit = /^Digit([0-9])$/.exec(event.code)?.[1]
-        const view = digit ? VIEWS.find((v) => v.key === digit) : undefined
+        const key = /^(?:Digit|Key)([0-9A-Z])$/.exec(event.code)?.[1]
+        const view = key ? VIEWS.find((v) => v.key === key) : undefined
         if (view) {
           event.preventDefault()
           setOverlay(null)

@@ -12,6 +12,8 @@ const CompareView = lazy(() => import('../views/compare/CompareView').then((m) =
 const SweepsView = lazy(() => import('../views/sweeps/SweepsView').then((m) => ({ default: m.SweepsView })))
 const RegimeView = lazy(() => import('../views/regime/RegimeView').then((m) => ({ default: m.RegimeView })))
 const MemoView = lazy(() => import('../views/memo/MemoView').then((m) => ({ default: m.MemoView })))
+const PortfolioView = lazy(() => import('../views/portfolio/PortfolioView').then((m) => ({ default: m.PortfolioView })))
+const RiskView = lazy(() => import('../views/risk/RiskView').then((m) => ({ default: m.RiskView })))
 
 /** What every top-level view receives from the shell. */
 export interface ViewProps {
@@ -43,12 +45,15 @@ export const VIEWS: ViewEntry[] = [
   { id: 'regime', title: 'Regime', key: '9', icon: '∿', render: (props) => <RegimeView {...props} /> },
   { id: 'log', title: 'Decision log', key: '6', icon: '☰', needsRun: true, render: (props) => <DecisionLogView {...props} /> },
   { id: 'sweeps', title: 'Sweeps', key: '8', icon: '▦', render: (props) => <SweepsView {...props} /> },
-  { id: 'memo', title: 'Memo', key: '0', icon: '✎', needsRun: true, render: (props) => <MemoView {...props} /> }
+  { id: 'memo', title: 'Memo', key: '0', icon: '✎', needsRun: true, render: (props) => <MemoView {...props} /> },
+  { id: 'portfolio', title: 'Portfolio', key: 'P', icon: '▥', render: (props) => <PortfolioView {...props} /> },
+  { id: 'risk', title: 'Risk', key: 'R', icon: '⚠', render: (props) => <RiskView {...props} /> }
 ]
 
 /** VIEWS in nav order (by shortcut key), whatever order entries were added in. */
 export function navViews(): ViewEntry[] {
   // Keyboard order: Alt+1 … Alt+9, then Alt+0 (the key right of 9).
-  const rank = (key: string): number => (key === '0' ? 10 : Number(key))
+  // Letter keys (Alt+P, Alt+R) follow the digits, in the order listed.
+  const rank = (key: string): number => (key === '0' ? 10 : /^\d$/.test(key) ? Number(key) : 11)
   return [...VIEWS].sort((a, b) => rank(a.key) - rank(b.key))
 }
