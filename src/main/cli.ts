@@ -59,6 +59,8 @@ const USAGE = `usage:
   mechanica portfolio risk --db FILE --runs 1,2,3 [--weights equal|inverse-vol|vol-target|risk-parity|hrp|w1,w2,…] [--target VOL]
                   [--confidence 0.99] [--window 250] [--horizon 1] [--align exact|common] [--scenarios N] [--seed N] [--series] [--json]
                   (VaR/ES of the runs held as pods, by six methods, with backtests)
+  mechanica portfolio walk-forward <lab> --param path=v1,v2,… --train N --test M [--step K] [--anchored] --seed S [--preset P] [--set path=value]...
+                  [--blocks 16] [--purge 0] [--json]   (in- vs out-of-sample per fold, PBO by CSCV, CPCV paths)
   mechanica agent check <model.gguf | http://127.0.0.1:PORT/v1> [--allow-remote] [--json]   (the agent's model, checked without loading it)
   mechanica terrain --csv FILE [--window 60] [--json]   (correlation terrain of a multi-asset file: date,ticker,close or date,A,B,…)`
 
@@ -389,7 +391,14 @@ async function main(argv: string[]): Promise<void> {
       'step-log': { type: 'boolean', default: false },
       concurrency: { type: 'string' },
       'lock-ms': { type: 'string' },
-      agent: { type: 'string' }
+      agent: { type: 'string' },
+      param: { type: 'string' },
+      train: { type: 'string' },
+      test: { type: 'string' },
+      step: { type: 'string' },
+      anchored: { type: 'boolean', default: false },
+      blocks: { type: 'string' },
+      purge: { type: 'string' }
     }
   })
   const [command, ...rest] = positionals

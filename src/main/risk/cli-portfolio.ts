@@ -4,6 +4,7 @@ import { RunsRepository } from '../store/runs-repository'
 import { alignedReturns, PodInputError, readPod, type AlignmentRule } from './pods'
 import { DEFAULT_RISK_OPTIONS, portfolioRisk, RISK_METHODS, type PortfolioRisk, type PortfolioRiskOptions } from './portfolio-risk'
 import type { WeightScheme } from './weights'
+import { MORE_PORTFOLIO_COMMANDS, morePortfolioCommand, type MorePortfolioValues } from './cli-portfolio-more'
 
 /** A mistake in how `portfolio` was called: one line on stderr, exit code 2, nothing written. */
 export class PortfolioUsageError extends Error {}
@@ -98,9 +99,12 @@ function seriesJson(series: PortfolioRisk['series']): { returns: number[]; bands
  * [--horizon 1] [--align exact|common] [--series] [--json]`: reads the runs (read-only) and prints, per
  * method, the latest VaR and ES with the breach count and backtests.
  */
-export function commandPortfolio(positionals: string[], values: PortfolioRiskValues): void {
+export function commandPortfolio(positionals: string[], values: PortfolioRiskValues & MorePortfolioValues): void | Promise<void> {
   const [sub, extra] = positionals
-  if (sub !== 'risk') fail(sub === undefined ? 'portfolio needs a subcommand: risk' : `unknown portfolio subcommand ${JSON.stringify(sub)} (known: risk)`)
+  const more = morePortfolioCommand(sub)
+  if (more) return more(positionals.slice(1), values, fail)
+  const known = ['risk', ...Object.keys(MORE_PORTFOLIO_COMMANDS)].join(', ')
+  if (sub !== 'risk') fail(sub === undefined ? `portfolio needs a subcommand: ${known}` : `unknown portfolio subcommand ${JSON.stringify(sub)} (known: ${known})`)
   if (extra !== undefined) fail(`unexpected argument ${JSON.stringify(extra)}`)
   const file = values.db ?? fail('portfolio risk needs --db FILE')
   if (!existsSync(file)) fail(`${file} does not exist`)
