@@ -61,6 +61,8 @@ const USAGE = `usage:
                   (VaR/ES of the runs held as pods, by six methods, with backtests)
   mechanica portfolio walk-forward <lab> --param path=v1,v2,… --train N --test M [--step K] [--anchored] --seed S [--preset P] [--set path=value]...
                   [--blocks 16] [--purge 0] [--json]   (in- vs out-of-sample per fold, PBO by CSCV, CPCV paths)
+  mechanica portfolio stress --db FILE --runs 1,2,3 [--weights …] [--align exact|common] [--shock corr=1|vol=2|regime=20]... [--loss-limit 0.1]
+                  [--limit maxPodWeight=0.4]... [--menus] [--json]   (shocks, reverse stress, limits with their events, members' stress menus)
   mechanica agent check <model.gguf | http://127.0.0.1:PORT/v1> [--allow-remote] [--json]   (the agent's model, checked without loading it)
   mechanica terrain --csv FILE [--window 60] [--json]   (correlation terrain of a multi-asset file: date,ticker,close or date,A,B,…)`
 
@@ -398,7 +400,11 @@ async function main(argv: string[]): Promise<void> {
       step: { type: 'string' },
       anchored: { type: 'boolean', default: false },
       blocks: { type: 'string' },
-      purge: { type: 'string' }
+      purge: { type: 'string' },
+      shock: { type: 'string', multiple: true },
+      'loss-limit': { type: 'string' },
+      limit: { type: 'string', multiple: true },
+      menus: { type: 'boolean', default: false }
     }
   })
   const [command, ...rest] = positionals

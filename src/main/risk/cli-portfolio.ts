@@ -5,6 +5,7 @@ import { alignedReturns, PodInputError, readPod, type AlignmentRule } from './po
 import { DEFAULT_RISK_OPTIONS, portfolioRisk, RISK_METHODS, type PortfolioRisk, type PortfolioRiskOptions } from './portfolio-risk'
 import type { WeightScheme } from './weights'
 import { MORE_PORTFOLIO_COMMANDS, morePortfolioCommand, type MorePortfolioValues } from './cli-portfolio-more'
+import type { ParseRisk } from './cli-stress'
 
 /** A mistake in how `portfolio` was called: one line on stderr, exit code 2, nothing written. */
 export class PortfolioUsageError extends Error {}
@@ -102,7 +103,7 @@ function seriesJson(series: PortfolioRisk['series']): { returns: number[]; bands
 export function commandPortfolio(positionals: string[], values: PortfolioRiskValues & MorePortfolioValues): void | Promise<void> {
   const [sub, extra] = positionals
   const more = morePortfolioCommand(sub)
-  if (more) return more(positionals.slice(1), values, fail)
+  if (more) return more(positionals.slice(1), values, { fail, parseRisk: parsePortfolioRiskOptions as ParseRisk })
   const known = ['risk', ...Object.keys(MORE_PORTFOLIO_COMMANDS)].join(', ')
   if (sub !== 'risk') fail(sub === undefined ? `portfolio needs a subcommand: ${known}` : `unknown portfolio subcommand ${JSON.stringify(sub)} (known: ${known})`)
   if (extra !== undefined) fail(`unexpected argument ${JSON.stringify(extra)}`)
