@@ -63,6 +63,8 @@ const USAGE = `usage:
                   [--blocks 16] [--purge 0] [--json]   (in- vs out-of-sample per fold, PBO by CSCV, CPCV paths)
   mechanica portfolio stress --db FILE --runs 1,2,3 [--weights …] [--align exact|common] [--shock corr=1|vol=2|regime=20]... [--loss-limit 0.1]
                   [--limit maxPodWeight=0.4]... [--menus] [--json]   (shocks, reverse stress, limits with their events, members' stress menus)
+  mechanica portfolio crowding [--agents 1,2,5,10] [--set shares|periods|gamma|eta|epsilon|lambda|sigma|mid=value]... [--scenarios 2000] [--seed 1] [--json]
+                  (N agents liquidating one position, Almgren–Chriss: cost per agent and drawdown amplification)
   mechanica agent check <model.gguf | http://127.0.0.1:PORT/v1> [--allow-remote] [--json]   (the agent's model, checked without loading it)
   mechanica terrain --csv FILE [--window 60] [--json]   (correlation terrain of a multi-asset file: date,ticker,close or date,A,B,…)`
 
@@ -404,7 +406,8 @@ async function main(argv: string[]): Promise<void> {
       shock: { type: 'string', multiple: true },
       'loss-limit': { type: 'string' },
       limit: { type: 'string', multiple: true },
-      menus: { type: 'boolean', default: false }
+      menus: { type: 'boolean', default: false },
+      agents: { type: 'string' }
     }
   })
   const [command, ...rest] = positionals
