@@ -27,5 +27,5 @@ describe('mechanica portfolio crowding', () => {
       expect(r.stderr).toMatch(message)
       expect(r.stderr.trim().split('\n')).toHaveLength(1)
     }
-  })
+  }, 120_000)
 })

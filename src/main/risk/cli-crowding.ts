@@ -1,6 +1,6 @@
 import { parseSets } from '../cli-args'
 import { crowdingDefaults, crowdingTable, type CrowdingParams } from '../labs/microstructure/crowding'
-import { wholeFlag } from './cli-walk-forward'
+import { rethrowAsUsage, wholeFlag, type Fail } from './cli-flags'
 
 /** The flags `portfolio crowding` reads. */
 export interface CrowdingValues {
@@ -10,8 +10,6 @@ export interface CrowdingValues {
   set?: string[]
   json?: boolean
 }
-
-type Fail = (message: string) => never
 
 /**
  * `mechanica portfolio crowding [--agents 1,2,5,10] [--set shares=100|periods=50|gamma=…|eta=…|
@@ -36,8 +34,7 @@ export function commandCrowding(positionals: string[], values: CrowdingValues, f
   try {
     rows = crowdingTable(params, agents.map(Number), { scenarios, seed })
   } catch (error) {
-    if (error instanceof RangeError) fail(error.message)
-    throw error
+    rethrowAsUsage(fail, error)
   }
   if (values.json) {
     console.log(JSON.stringify({ params, scenarios, seed, rows }, null, 2))

@@ -1,3 +1,4 @@
+import type { Fail } from './cli-flags'
 import { commandCrowding, type CrowdingValues } from './cli-crowding'
 import { commandStress, type ParseRisk, type StressValues } from './cli-stress'
 import { commandWalkForward, type WalkForwardValues } from './cli-walk-forward'
@@ -8,7 +9,6 @@ import { commandWalkForward, type WalkForwardValues } from './cli-walk-forward'
  */
 export type MorePortfolioValues = WalkForwardValues & StressValues & CrowdingValues
 
-type Fail = (message: string) => never
 /** What cli-portfolio.ts lends its subcommands: its one-line failure and its parsing of the pods' flags. */
 export interface PortfolioTools {
   fail: Fail

@@ -102,5 +102,5 @@ describe('mechanica portfolio stress', () => {
       expect(out.stderr).toMatch(message)
       expect(out.stderr.trim().split('\n')).toHaveLength(1)
     }
-  })
+  }, 120_000)
 })

@@ -10,6 +10,7 @@ import { alignedReturns, PodInputError, readPod, type AlignmentRule } from './po
 import { schemeWeights, type PortfolioRiskOptions } from './portfolio-risk'
 import { applyShock, parseShock, pathSummary, reverseStress, weighted, type Shock } from './shocks'
 import { stressMenus } from './stress-menus'
+import { rethrowAsUsage, type Fail } from './cli-flags'
 
 /** The flags `portfolio stress` reads beyond those `portfolio risk` shares with it. */
 export interface StressValues {
@@ -21,7 +22,6 @@ export interface StressValues {
   json?: boolean
 }
 
-type Fail = (message: string) => never
 export type ParseRisk = (values: never) => { runIds: number[]; align: AlignmentRule; options: PortfolioRiskOptions }
 
 const LIMIT_NAMES = Object.keys(DEFAULT_LIMITS) as Array<keyof PortfolioLimits>
@@ -102,8 +102,7 @@ export async function commandStress(positionals: string[], values: StressValues,
       ...(menus ? { menus } : {})
     }
   } catch (error) {
-    if (error instanceof RangeError) fail(error.message)
-    throw error
+    rethrowAsUsage(fail, error)
   }
   if (values.json) {
     console.log(JSON.stringify(output, null, 2))

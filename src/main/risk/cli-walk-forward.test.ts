@@ -45,5 +45,5 @@ describe('mechanica portfolio walk-forward', () => {
       expect(out.stderr).toMatch(message)
       expect(out.stderr.trim().split('\n')).toHaveLength(1)
     }
-  })
+  }, 120_000)
 })

@@ -5,6 +5,7 @@ import { parseGridAxis } from '../experiments/plan'
 import { checkLabSpec, labReturns } from './lab-returns'
 import { combinatorialPurgedCv, probabilityOfOverfitting } from './overfitting'
 import { walkForward } from './walk-forward'
+import { rethrowAsUsage, wholeFlag, type Fail } from './cli-flags'
 
 /** The flags `portfolio walk-forward` reads. */
 export interface WalkForwardValues {
@@ -19,18 +20,6 @@ export interface WalkForwardValues {
   blocks?: string
   purge?: string
   json?: boolean
-}
-
-type Fail = (message: string) => never
-
-export function wholeFlag(fail: Fail, flag: string, text: string | undefined, fallback: number | undefined, min: number, max: number): number {
-  if (text === undefined) {
-    if (fallback === undefined) fail(`${flag} is required`)
-    return fallback
-  }
-  const v = Number(text)
-  if (!/^\d+$/.test(text) || v < min || v > max) fail(`${flag} must be a whole number from ${min} to ${max} (got ${JSON.stringify(text)})`)
-  return v
 }
 
 /** The largest even number of CSCV blocks ≤ 16 that leaves each block at least 2 steps (PBO's default). */
@@ -107,8 +96,7 @@ export async function commandWalkForward(positionals: string[], values: WalkForw
       }
     }
   } catch (error) {
-    if (error instanceof RangeError) fail(error.message)
-    throw error
+    rethrowAsUsage(fail, error)
   }
   if (values.json) {
     console.log(JSON.stringify(output, null, 2))
