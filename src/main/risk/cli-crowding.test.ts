@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { mechanica } from '../cli-test-support'
+import { expectRefusals } from './cli-refusals'
 import { crowdingDefaults, crowdingTable } from '../labs/microstructure/crowding'
 
 // `mechanica portfolio crowding`: the built CLI against the table computed in this process.
@@ -21,11 +22,6 @@ describe('mechanica portfolio crowding', () => {
       [['--set', 'eta=0.0001', '--set', 'gamma=0.001'], /η > γτ\/2/],
       [['--scenarios', '0'], /--scenarios must be a whole number/]
     ]
-    for (const [args, message] of cases) {
-      const r = await mechanica('portfolio', 'crowding', ...args)
-      expect(r.code, args.join(' ')).toBe(2)
-      expect(r.stderr).toMatch(message)
-      expect(r.stderr.trim().split('\n')).toHaveLength(1)
-    }
+    await expectRefusals(cases.map(([args, message]) => [['portfolio', 'crowding', ...args], message] as const))
   }, 120_000)
 })

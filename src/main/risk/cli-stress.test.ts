@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LabRunSpec } from '../../shared/contract'
 import { mechanica } from '../cli-test-support'
+import { expectRefusals } from './cli-refusals'
 import { findLab, planLab } from '../labs/execute'
 import { runAndStore } from '../runs/store-run'
 import { openDatabase } from '../store/database'
@@ -96,11 +97,6 @@ describe('mechanica portfolio stress', () => {
       [['portfolio', 'stress', '--db', file, '--runs', '1,9'], /run #9 does not exist/],
       [['portfolio', 'stress', '--db', join(dir, 'none.db'), '--runs', '1'], /does not exist/]
     ]
-    for (const [args, message] of cases) {
-      const out = await mechanica(...args)
-      expect(out.code, args.join(' ')).toBe(2)
-      expect(out.stderr).toMatch(message)
-      expect(out.stderr.trim().split('\n')).toHaveLength(1)
-    }
+    await expectRefusals(cases)
   }, 120_000)
 })

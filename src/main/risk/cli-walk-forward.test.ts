@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { mechanica } from '../cli-test-support'
+import { expectRefusals } from './cli-refusals'
 import { labReturns } from './lab-returns'
 import { probabilityOfOverfitting } from './overfitting'
 import { walkForward } from './walk-forward'
@@ -39,11 +40,6 @@ describe('mechanica portfolio walk-forward', () => {
       [[...base, '--param', 'execution_params.cost_bps=1,2', '--blocks', '7'], /even whole number/],
       [['portfolio', 'walk-forward', 'no-such-lab', '--param', 'a=1,2', '--seed', '1', '--train', '5', '--test', '5'], /unknown lab "no-such-lab"/]
     ]
-    for (const [args, message] of cases) {
-      const out = await mechanica(...args)
-      expect(out.code, args.join(' ')).toBe(2)
-      expect(out.stderr).toMatch(message)
-      expect(out.stderr.trim().split('\n')).toHaveLength(1)
-    }
+    await expectRefusals(cases)
   }, 120_000)
 })
