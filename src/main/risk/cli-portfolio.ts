@@ -5,6 +5,8 @@ import { alignedReturns, PodInputError, readPod, type AlignmentRule } from './po
 import { DEFAULT_RISK_OPTIONS, portfolioRisk, RISK_METHODS, type PortfolioRisk, type PortfolioRiskOptions } from './portfolio-risk'
 import { fail, parseRunIds, parseWeights } from './cli-portfolio-args'
 import { commandStoredPortfolio, type StoredPortfolioValues } from './cli-portfolio-store'
+import { MORE_PORTFOLIO_COMMANDS, morePortfolioCommand, type MorePortfolioValues } from './cli-portfolio-more'
+import type { ParseRisk } from './cli-stress'
 
 export { PortfolioUsageError } from './cli-portfolio-args'
 
@@ -77,11 +79,14 @@ function seriesJson(series: PortfolioRisk['series']): { returns: number[]; bands
  * [--horizon 1] [--align exact|common] [--series] [--json]`: reads the runs (read-only) and prints, per
  * method, the latest VaR and ES with the breach count and backtests.
  */
-export function commandPortfolio(positionals: string[], values: PortfolioRiskValues & StoredPortfolioValues): void {
+export function commandPortfolio(positionals: string[], values: PortfolioRiskValues & StoredPortfolioValues & MorePortfolioValues): void | Promise<void> {
   const [sub, extra] = positionals
+  const more = morePortfolioCommand(sub)
+  if (more) return more(positionals.slice(1), values, { fail, parseRisk: parsePortfolioRiskOptions as ParseRisk })
   if (extra !== undefined) fail(`unexpected argument ${JSON.stringify(extra)}`)
   if (sub === 'create' || sub === 'show') return commandStoredPortfolio(sub, values)
-  if (sub !== 'risk') fail(sub === undefined ? 'portfolio needs a subcommand: risk, create or show' : `unknown portfolio subcommand ${JSON.stringify(sub)} (known: risk, create, show)`)
+  const known = ['risk', 'create', 'show', ...Object.keys(MORE_PORTFOLIO_COMMANDS)].join(', ')
+  if (sub !== 'risk') fail(sub === undefined ? `portfolio needs a subcommand: ${known}` : `unknown portfolio subcommand ${JSON.stringify(sub)} (known: ${known})`)
   const file = values.db ?? fail('portfolio risk needs --db FILE')
   if (!existsSync(file)) fail(`${file} does not exist`)
   const { runIds, align, options } = parsePortfolioRiskOptions(values)

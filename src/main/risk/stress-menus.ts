@@ -1,0 +1,81 @@
+import type { LabRunSpec } from '../../shared/contract'
+import { findLab, planLab } from '../labs/execute'
+import { checkLabSpec, labReturns } from './lab-returns'
+import { pathSummary, weighted, type PathSummary } from './shocks'
+
+/**
+ * The members' stress menus re-run and re-aggregated: every pod's lab stress variants (one
+ * factor at a time against the pod's own frozen spec, same seed, so the market path matches),
+ * each put in the pod's place in the portfolio under fixed weights, the others as they ran —
+ * so the table reads what each variant does to the portfolio, not to one strategy — and the
+ * combined scenario where every pod suffers its own worst variant at once.
+ */
+export interface MenuRow extends PathSummary {
+  pod: number
+  runId: number
+  lab: string
+  variant: string
+  /** Portfolio total return against the unstressed portfolio on the same steps. */
+  deltaReturn: number
+  breaches: boolean
+}
+
+export interface MenuStress {
+  rows: MenuRow[]
+  /** Every pod at the variant that hurt the portfolio most, together. */
+  combined: (PathSummary & { variants: string[]; breaches: boolean }) | null
+}
+
+export interface MenuPod {
+  runId: number
+  spec: LabRunSpec
+}
+
+/** The variants to run for each pod, planned (and checked) before anything runs. */
+export function planStressMenus(pods: readonly MenuPod[]): Array<Array<{ name: string; spec: LabRunSpec }>> {
+  return pods.map(({ spec }) => {
+    const menu = findLab(spec.lab).stressMenu(planLab(spec).config)
+    return menu.map((v) => {
+      const stressed: LabRunSpec = { ...spec, overrides: { ...spec.overrides, ...v.overrides } }
+      checkLabSpec(stressed)
+      return { name: v.name, spec: stressed }
+    })
+  })
+}
+
+export async function stressMenus(pods: readonly MenuPod[], base: readonly Float64Array[], weights: readonly number[], lossLimit: number, onRun?: (done: number, total: number) => void): Promise<MenuStress> {
+  const plans = planStressMenus(pods)
+  const total = plans.reduce((s, p) => s + p.length, 0)
+  let done = 0
+  const stressed: Array<Array<{ name: string; returns: Float64Array }>> = []
+  for (const [i, plan] of plans.entries()) {
+    const runs = []
+    for (const v of plan) {
+      runs.push({ name: v.name, returns: await labReturns(v.spec, `run #${pods[i]!.runId} under ${v.name}`) })
+      onRun?.(++done, total)
+    }
+    stressed.push(runs)
+  }
+  const portfolioWith = (replace: ReadonlyMap<number, Float64Array>): { summary: PathSummary; base: PathSummary } => {
+    const T = Math.min(...base.map((r, i) => (replace.get(i) ?? r).length))
+    const cut = (r: Float64Array): Float64Array => r.subarray(0, T)
+    return { summary: pathSummary(weighted(base.map((r, i) => cut(replace.get(i) ?? r)), weights)), base: pathSummary(weighted(base.map(cut), weights)) }
+  }
+  const rows: MenuRow[] = []
+  const worst: Array<{ name: string; returns: Float64Array } | null> = pods.map(() => null)
+  stressed.forEach((runs, i) => {
+    let worstLoss = -Infinity
+    for (const v of runs) {
+      const { summary, base: b } = portfolioWith(new Map([[i, v.returns]]))
+      rows.push({ pod: i, runId: pods[i]!.runId, lab: pods[i]!.spec.lab, variant: v.name, ...summary, deltaReturn: summary.totalReturn - b.totalReturn, breaches: summary.maxDrawdown >= lossLimit })
+      if (summary.maxDrawdown > worstLoss) {
+        worstLoss = summary.maxDrawdown
+        worst[i] = v
+      }
+    }
+  })
+  const replace = new Map<number, Float64Array>()
+  worst.forEach((v, i) => v && replace.set(i, v.returns))
+  const combined = replace.size ? { ...portfolioWith(replace).summary, variants: worst.map((v) => v?.name ?? 'base') } : null
+  return { rows, combined: combined && { ...combined, breaches: combined.maxDrawdown >= lossLimit } }
+}
