@@ -4,6 +4,8 @@ import { ApiError, MAX_MESSAGE_BYTES, MAX_PARAMS_DEPTH, encodeWire, methodNames,
 import { createRouter, type CallContext, type Handlers } from './router'
 
 const EXPECTED_METHODS = ['app.info', 'services.status', 'inference.status', 'labs.list', 'labs.stressMenu', 'regime.classify', 'runs.start', 'runs.cancel', 'runs.list', 'runs.get', 'runs.surfaces', 'runs.events', 'runs.liveSeries', 'runs.series', 'runs.steps', 'runs.stepIndex', 'sweeps.start', 'sweeps.list', 'sweeps.get', 'sweeps.cancel', 'store.backup', 'regime.compare', 'runs.audit', 'runs.review', 'runs.replay', 'runs.rerun', 'memo.get', 'memo.save', 'memo.render', 'memo.export', 'runs.exportTable', 'runs.agentCall']
+// Queued sweeps from the app (issue 19).
+EXPECTED_METHODS.push('queue.settings', 'queue.configure', 'queue.start', 'queue.list', 'queue.get', 'queue.cancel')
 
 const ctx: CallContext = { transport: 'direct' }
 
@@ -54,7 +56,13 @@ function mockHandlers(): MockHandlers {
     'memo.render': vi.fn(),
     'memo.export': vi.fn(async () => ({ path: '/tmp/exports/run-1-memo.md', bytes: 10, sha256: 'a'.repeat(64) })),
     'runs.exportTable': vi.fn(),
-    'runs.agentCall': vi.fn(() => ({ call: null }))
+    'runs.agentCall': vi.fn(() => ({ call: null })),
+    'queue.settings': vi.fn(),
+    'queue.configure': vi.fn(),
+    'queue.start': vi.fn(),
+    'queue.list': vi.fn(() => ({ sweeps: [] })),
+    'queue.get': vi.fn(),
+    'queue.cancel': vi.fn()
   }
 }
 

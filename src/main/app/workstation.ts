@@ -22,6 +22,8 @@ import { workstationMemo } from '../memo/workstation-memo'
 import { exportDialog, exportFolder, type ChooseExportPath } from '../memo/export-destination'
 import { defaultExportDir } from '../paths'
 import { AgentCallsStore } from '../store/agent-calls'
+import { QueueService } from '../queue/queue-service'
+import { QueueSettingsStore } from '../queue/queue-settings'
 
 export interface WorkstationOptions {
   host: 'electron' | 'browser'
@@ -45,6 +47,7 @@ export interface Workstation {
   readonly services: { readonly engine: EngineService; readonly inference: InferenceService }
   readonly runs: RunManager
   readonly sweeps: SweepManager
+  readonly queue: QueueService
   readonly db: Db
   /** Resolves once every service process has said it is ready. */
   readonly servicesReady: Promise<void>
@@ -86,6 +89,15 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     clock
   })
   sweeps.recoverInterrupted()
+  // Queued sweeps: main is the coordinator (the store's one writer); the settings sit beside the database.
+  const queue = new QueueService({
+    db,
+    plan: (spec) => services.engine.call('engine.plan', { spec }),
+    emit: events.emit,
+    clock,
+    settings: new QueueSettingsStore(join(dirname(resolve(options.databasePath)), 'queue-settings.json')),
+    codeVersion: CODE_VERSION
+  })
   const requireRun = (runId: number): void => {
     if (!repository.get(runId)) throw new ApiError('not_found', `There is no run #${runId}.`)
   }
@@ -175,6 +187,12 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     'memo.render': ({ runId, format }) => memo.render(runId, format),
     'memo.export': ({ runId, format, name, overwrite }) => memo.export(runId, format, (fallback) => exports.destination('memo.export', name ?? fallback, overwrite)),
     'runs.exportTable': ({ runId, table, format, name, overwrite }) => memo.exportTable(runId, table, format, (fallback) => exports.destination('runs.exportTable', name ?? fallback, overwrite)),
+    'queue.settings': () => queue.settings(),
+    'queue.configure': (input) => queue.configure(input),
+    'queue.start': async (request) => ({ sweep: await queue.start(request) }),
+    'queue.list': ({ limit }) => ({ sweeps: queue.list(limit) }),
+    'queue.get': ({ sweepId }) => queue.get(sweepId),
+    'queue.cancel': ({ sweepId }) => queue.cancel(sweepId),
     'store.backup': async ({ name }) => {
       try {
         // `name` is a plain file name (the contract refuses separators, "..", hidden names), so
@@ -204,6 +222,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     services,
     runs,
     sweeps,
+    queue,
     db,
     servicesReady,
     async close() {
@@ -212,6 +231,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       await Promise.all(Object.values(services).map((s) => s.stop()))
       await runs.drain()
       await sweeps.drain()
+      await queue.close()
       db.close()
     }
   }

@@ -7,6 +7,7 @@ import { SweepDetail, SweepId, SweepStartRequest, SweepSummary } from './sweeps'
 import { RegimeComparison, RegimeCompareRequest, RegimeReport, RegimeSource } from './regime'
 import { RunConstraintEvent, RunSeriesChunk, RunSeriesRequest, RunSeriesView, SurfaceFrames, SurfacesRequest } from './surfaces'
 import { ReplayReport, ReviewRequest, RunAudit } from './audit'
+import { QueueSettings, QueueSettingsInput, QueuedSweepDetail, QueuedSweepId, QueuedSweepStatus } from './queue'
 import { BackupName, ExportTableRequest, ExportedFile, ExportedTable, MemoExportRequest, MemoNarrative, MemoRenderRequest, MemoRendered, MemoSaveRequest, MemoView } from './memo'
 
 const NoParams = z.strictObject({})
@@ -195,6 +196,34 @@ export const methods = {
   'runs.agentCall': {
     request: z.strictObject({ runId: RunId, t: z.int().min(0, { error: 'must be ≥ 0' }) }),
     response: z.strictObject({ call: AgentCallRecord.nullable() })
+  },
+  /** The Redis that queued sweeps use (the password is never sent back, only whether one is set). */
+  'queue.settings': {
+    request: NoParams,
+    response: QueueSettings
+  },
+  /** Checked as the CLI checks --queue (loopback unless allowRemote, TLS files readable) before anything is kept. */
+  'queue.configure': {
+    request: QueueSettingsInput,
+    response: QueueSettings
+  },
+  /** The sweep's cells on the queue for `mechanica worker`s; main collects and writes the results. */
+  'queue.start': {
+    request: SweepStartRequest,
+    response: z.strictObject({ sweep: QueuedSweepStatus })
+  },
+  'queue.list': {
+    request: z.strictObject({ limit: z.int().min(1).max(500).default(50) }),
+    response: z.strictObject({ sweeps: z.array(QueuedSweepStatus) })
+  },
+  'queue.get': {
+    request: z.strictObject({ sweepId: QueuedSweepId }),
+    response: QueuedSweepDetail
+  },
+  /** Stops collecting and removes the sweep's jobs that no worker has taken. */
+  'queue.cancel': {
+    request: z.strictObject({ sweepId: QueuedSweepId }),
+    response: z.strictObject({ cancelled: z.boolean(), removedJobs: z.int() })
   }
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
 
