@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MetricStats, SweepAxis, SweepCell, SweepStatus } from './sweeps'
+import { SweepDetail, SweepSummary } from './sweeps'
 
 // Queue mode from the app: the Redis a sweep's cells go to (settings), and a queued sweep's
 // state as its coordinator in main sees it (depth, workers, retries, ETA). The URL itself is
@@ -53,19 +53,10 @@ export const QueueWorker = z.strictObject({
 })
 export type QueueWorker = z.infer<typeof QueueWorker>
 
-export const QueuedSweepStatus = z.strictObject({
+/** A queued sweep as the Sweeps view shows it: a local sweep's description, plus the queue's view. */
+export const QueuedSweepStatus = SweepSummary.pick({ lab: true, preset: true, kind: true, axes: true, seeds: true, overrides: true, status: true, createdAt: true, finishedAt: true, cells: true }).extend({
   id: QueuedSweepId,
-  lab: z.string(),
-  preset: z.string(),
-  kind: z.enum(['grid', 'seeds']),
-  axes: z.array(SweepAxis),
-  seeds: z.strictObject({ from: z.int(), to: z.int() }).nullable(),
-  overrides: z.record(z.string(), z.unknown()),
   queue: z.string(),
-  status: SweepStatus,
-  createdAt: z.string(),
-  finishedAt: z.string().nullable(),
-  cells: z.int(),
   /** Cells per job. */
   batch: z.int(),
   /** Cells written (completed or failed). */
@@ -85,11 +76,6 @@ export const QueuedSweepStatus = z.strictObject({
 })
 export type QueuedSweepStatus = z.infer<typeof QueuedSweepStatus>
 
-export const QueuedSweepDetail = z.strictObject({
-  sweep: QueuedSweepStatus,
-  /** As a local sweep's cells; runId is null (a queued cell's result is stored with the sweep, not as a run). */
-  cells: z.array(SweepCell),
-  metricNames: z.array(z.string()),
-  stats: z.record(z.string(), MetricStats)
-})
+/** As a local sweep's detail; a cell's runId is null (its result is stored with the queued sweep, not as a run). */
+export const QueuedSweepDetail = SweepDetail.omit({ sweep: true }).extend({ sweep: QueuedSweepStatus })
 export type QueuedSweepDetail = z.infer<typeof QueuedSweepDetail>

@@ -4,6 +4,7 @@ import { useClient } from '../../app/ClientContext'
 import { formatDuration, formatTimestamp } from '../../format/numbers'
 import { EnsemblePlot } from './EnsemblePlot'
 import { SweepHeatmap } from './SweepHeatmap'
+import { SweepProgress, SweepRowCells } from './SweepParts'
 
 // Queue mode in the Sweeps view: where the queue is (settings), and a queued sweep as its
 // coordinator in main sees it — depth, workers, retries, ETA — with its heatmap or ensemble.
@@ -118,17 +119,7 @@ export function QueuedSweepsList({ sweeps, selected, onSelect }: { sweeps: Queue
       <tbody>
         {sweeps.map((s) => (
           <tr key={s.id} className={s.id === selected ? 'selected' : undefined} onClick={() => onSelect(s.id)} data-queued-sweep-id={s.id}>
-            <td className="mono">{s.id.slice(0, 6)}</td>
-            <td>
-              {s.lab}
-              <div className="muted small">{describe(s)}</div>
-            </td>
-            <td className="num">
-              {s.done}/{s.cells}
-            </td>
-            <td>
-              <span className={`status status-${s.status}`}>{s.status}</span>
-            </td>
+            <SweepRowCells id={s.id.slice(0, 6)} lab={s.lab} description={describe(s)} done={s.done} cells={s.cells} status={s.status} />
           </tr>
         ))}
       </tbody>
@@ -159,14 +150,9 @@ export function QueuedSweepPanel({ detail, metric, metricPicker, onCancel }: { d
           )}
         </span>
       </header>
-      <div className="sweep-progress">
-        <div className="progress-track" role="progressbar" aria-valuemin={0} aria-valuemax={s.cells} aria-valuenow={s.done}>
-          <div className="progress-fill" style={{ width: `${(s.done / Math.max(1, s.cells)) * 100}%` }} />
-        </div>
-        <span className="mono">
-          {s.done}/{s.cells} cells · {s.batch} a job · started {formatTimestamp(s.createdAt)}
-        </span>
-      </div>
+      <SweepProgress done={s.done} cells={s.cells}>
+        {s.done}/{s.cells} cells · {s.batch} a job · started {formatTimestamp(s.createdAt)}
+      </SweepProgress>
       <dl className="queue-depth" data-testid="queue-depth">
         <div>
           <dt>waiting jobs</dt>

@@ -5,6 +5,7 @@ import type { ViewProps } from '../../app/views'
 import { useCommands, useWorkspace } from '../../app/workspace'
 import { formatTimestamp } from '../../format/numbers'
 import { EnsemblePlot } from './EnsemblePlot'
+import { SweepProgress, SweepRowCells } from './SweepParts'
 import { QueuedSweepPanel, QueuedSweepsList, QueueSettingsForm } from './QueuePanels'
 import { SweepHeatmap } from './SweepHeatmap'
 import { defaultAxes, sweepMetric, sweepablePaths, sweepRequest, type SweepFormState, type SweepablePath } from './sweep-form'
@@ -332,17 +333,7 @@ export function SweepsView({ state, notify }: ViewProps) {
                     }}
                     data-sweep-id={s.id}
                   >
-                    <td className="num">#{s.id}</td>
-                    <td>
-                      {s.lab}
-                      <div className="muted small">{describeSweep(s)}</div>
-                    </td>
-                    <td className="num">
-                      {s.done}/{s.cells}
-                    </td>
-                    <td>
-                      <span className={`status status-${s.status}`}>{s.status}</span>
-                    </td>
+                    <SweepRowCells id={`#${s.id}`} lab={s.lab} description={describeSweep(s)} done={s.done} cells={s.cells} status={s.status} />
                   </tr>
                 ))}
               </tbody>
@@ -392,14 +383,9 @@ export function SweepsView({ state, notify }: ViewProps) {
                 )}
               </span>
             </header>
-            <div className="sweep-progress">
-              <div className="progress-track" role="progressbar" aria-valuemin={0} aria-valuemax={sweep.cells} aria-valuenow={sweep.done}>
-                <div className="progress-fill" style={{ width: `${(sweep.done / Math.max(1, sweep.cells)) * 100}%` }} />
-              </div>
-              <span className="mono">
-                {sweep.done}/{sweep.cells} cells{sweep.failed ? `, ${sweep.failed} failed` : ''} · started {formatTimestamp(sweep.createdAt)}
-              </span>
-            </div>
+            <SweepProgress done={sweep.done} cells={sweep.cells}>
+              {sweep.done}/{sweep.cells} cells{sweep.failed ? `, ${sweep.failed} failed` : ''} · started {formatTimestamp(sweep.createdAt)}
+            </SweepProgress>
             {metricPicker(detail.metricNames, sweep.overrides)}
             {sweep.kind === 'grid' ? (
               <SweepHeatmap sweep={sweep} cells={detail.cells} metric={metric} stats={detail.stats[metric]} onOpen={open} />
