@@ -7,7 +7,7 @@ import type { SweepCellTask } from '../src/shared/contract/protocol'
 import { systemClock } from '../src/main/clock'
 import { runCell } from '../src/main/experiments/run-cell'
 import { parseQueueUrl } from '../src/main/queue/connection'
-import { collectSweep, enqueueCells, newQueuedSweepId, openQueue } from '../src/main/queue/coordinator'
+import { DEFAULT_QUEUE_BATCH, collectSweep, enqueueCells, newQueuedSweepId, openQueue } from '../src/main/queue/coordinator'
 import { REDIS_SERVER, RedisTestServer } from '../src/main/queue/redis-test-server'
 import { openDatabase } from '../src/main/store/database'
 import { QueuedSweepsRepository } from '../src/main/store/queued-sweeps-repository'
@@ -34,10 +34,15 @@ function startWorker(url: string): Promise<ChildProcess> {
   })
 }
 
+function argValue(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name)
+  return i >= 0 ? args[i + 1] : undefined
+}
+
 export async function benchQueue(args: string[] = []): Promise<void> {
-  const flag = args.indexOf('--runs')
-  const runs = flag >= 0 ? Number(args[flag + 1]) : DEFAULT_RUNS
-  if (!Number.isInteger(runs) || runs < 10) throw new Error(`--runs must be a whole number ≥ 10 (got ${args[flag + 1]})`)
+  const runsText = argValue(args, '--runs')
+  const runs = runsText === undefined ? DEFAULT_RUNS : Number(runsText)
+  if (!Number.isInteger(runs) || runs < 10) throw new Error(`--runs must be a whole number ≥ 10 (got ${runsText})`)
   if (!existsSync(REDIS_SERVER)) {
     console.log(`\nqueue — skipped: no redis-server at ${REDIS_SERVER} (node tools/bootstrap.mjs --for-tests installs it)`)
     return
@@ -58,19 +63,27 @@ export async function benchQueue(args: string[] = []): Promise<void> {
   try {
     workers.push(...(await Promise.all([startWorker(redis.url), startWorker(redis.url)])))
     const repo = new QueuedSweepsRepository(db)
-    const plan = { cells: cells.map((c) => ({ label: 'base', changes: {}, spec: c.spec })), log: false }
-    const sweep = repo.create({ id: newQueuedSweepId(), lab: 'fx-carry', preset: 'faithful', queue: endpoint.display, plan, codeVersion: CODE_VERSION, createdAt: systemClock.isoNow(), cells: runs })
-    const t0 = performance.now()
-    await enqueueCells(queue, sweep, cells.map((_, i) => i))
-    await collectSweep(queue, repo, sweep, { clock: systemClock, pollMs: 20 })
-    const seconds = (performance.now() - t0) / 1000
-    const queued = runs / seconds
-    const failed = repo.results(sweep.id).filter((r) => !r.ok).length
-    // Each worker runs one cell at a time: what a job costs beyond the run is the difference
-    // between a worker's time per job and a pool process's time per run.
-    const overheadMs = (2 / queued - 2 / two.perSecond) * 1000
-    console.log(`  queue, 2 workers (1 engine each): ${queued.toFixed(0).padStart(4)} runs/s${failed ? ` (${failed} failed)` : ''}; × ${(queued / two.perSecond).toFixed(2)} the 2-process pool`)
-    console.log(`  queue overhead per job: ${overheadMs.toFixed(2)} ms (a run itself: ${((2 / two.perSecond) * 1000).toFixed(2)} ms on the pool)`)
+    // One cell a job (as before batching) against batches, in this run, on the same workers.
+    const batches = (argValue(args, '--batches') ?? `1,4,${DEFAULT_QUEUE_BATCH},32`).split(',').map(Number)
+    let sweep = null as ReturnType<QueuedSweepsRepository['create']> | null
+    for (const batch of batches) {
+      const plan = { cells: cells.map((c) => ({ label: 'base', changes: {}, spec: c.spec })), log: false, batch }
+      sweep = repo.create({ id: newQueuedSweepId(), lab: 'fx-carry', preset: 'faithful', queue: endpoint.display, plan, codeVersion: CODE_VERSION, createdAt: systemClock.isoNow(), cells: runs })
+      const t0 = performance.now()
+      await enqueueCells(queue, sweep, cells.map((_, i) => i))
+      await collectSweep(queue, repo, sweep, { clock: systemClock, pollMs: 20 })
+      const seconds = (performance.now() - t0) / 1000
+      const queued = runs / seconds
+      const failed = repo.failed(sweep.id)
+      // Each worker runs one job at a time: what a job costs beyond its runs is the difference
+      // between a worker's time per job and a pool process's time for the same runs.
+      const overheadMs = (2 / queued - 2 / two.perSecond) * 1000 * batch
+      console.log(
+        `  queue, 2 workers, ${String(batch).padStart(2)} cells a job: ${queued.toFixed(0).padStart(5)} runs/s${failed ? ` (${failed} failed)` : ''}; × ${(queued / two.perSecond).toFixed(2)} the 2-process pool; overhead ${overheadMs.toFixed(2)} ms a job, ${(overheadMs / batch).toFixed(2)} ms a run`
+      )
+    }
+    console.log(`  (a run itself: ${((2 / two.perSecond) * 1000).toFixed(2)} ms on the 2-process pool)`)
+    if (!sweep) throw new Error('--batches gave no batch size')
 
     // The coordinator's writer alone: realistic rows, 500 per transaction as collectSweep writes them.
     const sample = await runCell(cells[0]!, false)

@@ -46,7 +46,7 @@ const USAGE = `usage:
   mechanica run <lab> [--preset faithful|corrected] [--seed N] [--set path.to.key=value]... [--agent model.gguf|http://127.0.0.1:PORT/v1 [--allow-remote]] [--db FILE] [--json]
   mechanica sweep <lab> [--preset P] [--seeds a..b|a,b,c] [--grid path=v1,v2,…]... [--stress] [--set path=value]...
                   [--jobs N] [--db FILE] [--metrics m1,m2,…] [--json]
-                  [--queue redis://HOST:PORT [--step-log]]   (cells on a BullMQ queue for \`mechanica worker\`s; results written to the store)
+                  [--queue redis://HOST:PORT [--step-log] [--batch N]]   (cells on a BullMQ queue, N cells a job for \`mechanica worker\`s; results written to the store)
   mechanica sweep --attach ID [--queue URL] [--db FILE] [--json]   (collect a queued sweep whose coordinator stopped, and wait for the rest)
   mechanica worker --queue redis://HOST:PORT [--concurrency N]   (run queued cells; rediss:// for TLS, user:password@ or MECHANICA_REDIS_PASSWORD,
                   --redis-ca FILE, --allow-remote for a Redis not on this machine)
@@ -170,6 +170,7 @@ interface SweepValues {
   'allow-remote'?: boolean
   'redis-ca'?: string
   'step-log'?: boolean
+  batch?: string
 }
 
 let localClassifier: Promise<LocalClassifier> | null = null
@@ -419,7 +420,8 @@ async function main(argv: string[]): Promise<void> {
       'loss-limit': { type: 'string' },
       limit: { type: 'string', multiple: true },
       menus: { type: 'boolean', default: false },
-      agents: { type: 'string' }
+      agents: { type: 'string' },
+      batch: { type: 'string' }
     }
   })
   const [command, ...rest] = positionals

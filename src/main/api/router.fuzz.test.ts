@@ -109,6 +109,16 @@ const SAFE_WHEN_VALID = new Set([
   'portfolio.list',
   'portfolio.get'
 ])
+// Queued sweeps (issue 19): reads and cancels of nothing are sent; configure writes a settings file and start reaches Redis.
+Object.assign(EXAMPLES, {
+  'queue.settings': {},
+  'queue.configure': { url: 'redis://127.0.0.1:6379/2', allowRemote: false, password: 'secret', tls: { insecure: false }, batch: 8 },
+  'queue.start': { lab: 'fx-carry', preset: 'faithful', overrides: { T: 100 }, seeds: { from: 1, to: 4 } },
+  'queue.list': { limit: 5 },
+  'queue.get': { sweepId: '0123456789ab' },
+  'queue.cancel': { sweepId: '0123456789ab' }
+})
+for (const method of ['queue.settings', 'queue.list', 'queue.get', 'queue.cancel']) SAFE_WHEN_VALID.add(method)
 
 // ---------------------------------------------------------------------------------------------
 // JSON-shaped values with own `__proto__` keys: assignment would set a prototype, so keys are

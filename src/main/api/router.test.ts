@@ -4,6 +4,8 @@ import { ApiError, MAX_MESSAGE_BYTES, MAX_PARAMS_DEPTH, encodeWire, methodNames,
 import { createRouter, type CallContext, type Handlers } from './router'
 
 const EXPECTED_METHODS = ['app.info', 'services.status', 'inference.status', 'labs.list', 'labs.stressMenu', 'regime.classify', 'runs.start', 'runs.cancel', 'runs.list', 'runs.get', 'runs.surfaces', 'runs.events', 'runs.liveSeries', 'runs.series', 'runs.steps', 'runs.stepIndex', 'sweeps.start', 'sweeps.list', 'sweeps.get', 'sweeps.cancel', 'store.backup', 'regime.compare', 'runs.audit', 'runs.review', 'runs.replay', 'runs.rerun', 'memo.get', 'memo.save', 'memo.render', 'memo.export', 'runs.exportTable', 'runs.agentCall', 'runs.agentComparison', 'agent.settings', 'agent.saveSettings', 'agent.check', 'portfolio.create', 'portfolio.list', 'portfolio.get', 'portfolio.risk']
+// Queued sweeps from the app (issue 19).
+EXPECTED_METHODS.push('queue.settings', 'queue.configure', 'queue.start', 'queue.list', 'queue.get', 'queue.cancel')
 
 const ctx: CallContext = { transport: 'direct' }
 
@@ -62,7 +64,13 @@ function mockHandlers(): MockHandlers {
     'portfolio.create': vi.fn(),
     'portfolio.list': vi.fn(() => ({ portfolios: [], total: 0 })),
     'portfolio.get': vi.fn(),
-    'portfolio.risk': vi.fn()
+    'portfolio.risk': vi.fn(),
+    'queue.settings': vi.fn(),
+    'queue.configure': vi.fn(),
+    'queue.start': vi.fn(),
+    'queue.list': vi.fn(() => ({ sweeps: [] })),
+    'queue.get': vi.fn(),
+    'queue.cancel': vi.fn()
   }
 }
 

@@ -27,6 +27,8 @@ import { AgentSettingsFile, agentSettingsPathFor } from '../agent/settings/setti
 import { WorkstationAgent } from '../agent/settings/workstation-agent'
 import { PortfolioService } from '../risk/portfolio-service'
 import { PortfoliosRepository } from '../store/portfolios-repository'
+import { QueueService } from '../queue/queue-service'
+import { QueueSettingsStore } from '../queue/queue-settings'
 
 export interface WorkstationOptions {
   host: 'electron' | 'browser'
@@ -50,6 +52,7 @@ export interface Workstation {
   readonly services: { readonly engine: EngineService; readonly inference: InferenceService }
   readonly runs: RunManager
   readonly sweeps: SweepManager
+  readonly queue: QueueService
   readonly db: Db
   /** Resolves once every service process has said it is ready. */
   readonly servicesReady: Promise<void>
@@ -94,6 +97,15 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     clock
   })
   sweeps.recoverInterrupted()
+  // Queued sweeps: main is the coordinator (the store's one writer); the settings sit beside the database.
+  const queue = new QueueService({
+    db,
+    plan: (spec) => services.engine.call('engine.plan', { spec }),
+    emit: events.emit,
+    clock,
+    settings: new QueueSettingsStore(join(dirname(resolve(options.databasePath)), 'queue-settings.json')),
+    codeVersion: CODE_VERSION
+  })
   const requireRun = (runId: number): void => {
     if (!repository.get(runId)) throw new ApiError('not_found', `There is no run #${runId}.`)
   }
@@ -197,6 +209,12 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     'portfolio.list': ({ limit, offset }) => portfolios.list(limit, offset),
     'portfolio.get': ({ id }) => portfolios.get(id),
     'portfolio.risk': (request) => portfolios.risk(request),
+    'queue.settings': () => queue.settings(),
+    'queue.configure': (input) => queue.configure(input),
+    'queue.start': async (request) => ({ sweep: await queue.start(request) }),
+    'queue.list': ({ limit }) => ({ sweeps: queue.list(limit) }),
+    'queue.get': ({ sweepId }) => queue.get(sweepId),
+    'queue.cancel': ({ sweepId }) => queue.cancel(sweepId),
     'store.backup': async ({ name }) => {
       try {
         // `name` is a plain file name (the contract refuses separators, "..", hidden names), so
@@ -226,6 +244,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     services,
     runs,
     sweeps,
+    queue,
     db,
     servicesReady,
     async close() {
@@ -234,6 +253,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       await Promise.all(Object.values(services).map((s) => s.stop()))
       await runs.drain()
       await sweeps.drain()
+      await queue.close()
       db.close()
     }
   }

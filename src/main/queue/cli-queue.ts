@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os'
 import type { Queue } from 'bullmq'
 import type { Clock } from '../clock'
 import type { CellOutcome } from '../../shared/contract/protocol'
+import { MAX_QUEUE_JOB_CELLS } from '../../shared/contract/queue'
 import { planLab, type LabPlan } from '../labs/execute'
 import type { PlannedRun } from '../experiments/plan'
 import { sweepRow, type SweepRow } from '../experiments/sweep-table'
@@ -10,7 +11,7 @@ import { openDatabase } from '../store/database'
 import { QueuedSweepsRepository, type QueuedSweep } from '../store/queued-sweeps-repository'
 import { CODE_VERSION } from '../version'
 import { QueueConfigError, parseQueueUrl, type QueueEndpoint } from './connection'
-import { collectSweep, enqueueCells, newQueuedSweepId, openQueue, removeWaitingJobs, type QueueProgress } from './coordinator'
+import { collectSweep, enqueueCells, newQueuedSweepId, openQueue, queueBatchSizeFor, removeWaitingJobs, type QueueProgress } from './coordinator'
 import { startQueueWorker } from './worker'
 
 // `mechanica sweep … --queue URL`, `sweep --attach ID` and `mechanica worker`: the CLI's side of
@@ -87,7 +88,7 @@ async function collectAndTabulate(queue: Queue, repo: QueuedSweepsRepository, sw
 
 /** Plans a sweep into the store, puts its cells on the queue and collects them. */
 export async function queuedSweep(
-  flags: QueueFlags & { db: string; log: boolean },
+  flags: QueueFlags & { db: string; log: boolean; batch?: string },
   lab: string,
   preset: string,
   planned: PlannedRun[],
@@ -95,6 +96,8 @@ export async function queuedSweep(
   clock: Clock
 ): Promise<QueuedSweepOutput> {
   const endpoint = endpointOf(flags)
+  const batch = flags.batch === undefined ? queueBatchSizeFor(planned.length) : Number(flags.batch)
+  if (!Number.isInteger(batch) || batch < 1 || batch > MAX_QUEUE_JOB_CELLS) throw new QueueConfigError(`--batch must be a whole number from 1 to ${MAX_QUEUE_JOB_CELLS} (got ${JSON.stringify(flags.batch)})`)
   const needs = plans.findIndex((p) => p.requires.length > 0)
   if (needs >= 0) throw new QueueConfigError(`${planned[needs]!.label} needs the regime model (${plans[needs]!.requires.join(', ')}), which queue workers do not run; sweep it without --queue`)
   const db = openDatabase(flags.db)
@@ -106,13 +109,13 @@ export async function queuedSweep(
       lab,
       preset,
       queue: endpoint.display,
-      plan: { cells: planned.map((p) => ({ label: p.label, changes: p.changes, spec: p.spec })), log: flags.log },
+      plan: { cells: planned.map((p) => ({ label: p.label, changes: p.changes, spec: p.spec })), log: flags.log, batch },
       codeVersion: CODE_VERSION,
       createdAt: clock.isoNow(),
       cells: planned.length
     })
     await enqueueCells(queue, sweep, Array.from({ length: sweep.cells }, (_, i) => i))
-    process.stderr.write(`sweep: ${sweep.cells} cells queued on ${endpoint.display} as sweep ${sweep.id} (if this process stops: mechanica sweep --attach ${sweep.id} --queue ${endpoint.display})\n`)
+    process.stderr.write(`sweep: ${sweep.cells} cells queued on ${endpoint.display} (${batch} a job) as sweep ${sweep.id} (if this process stops: mechanica sweep --attach ${sweep.id} --queue ${endpoint.display})\n`)
     return await collectAndTabulate(queue, repo, sweep, clock, endpoint)
   } finally {
     await queue.close()

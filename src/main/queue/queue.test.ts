@@ -106,7 +106,8 @@ describe('sweeps through a Redis queue', () => {
     expect(local.code, local.stderr).toBe(0)
     await Promise.all([worker(), worker()])
     const db = join(dir, 'equal.db')
-    const queued = await mechanica(...args, '--queue', redis.url, '--db', db, '--step-log')
+    // Batches of 4: a full batch and a short one.
+    const queued = await mechanica(...args, '--queue', redis.url, '--db', db, '--step-log', '--batch', '4')
     expect(queued.code, queued.stderr).toBe(0)
     expect(rowsOf(queued.stdout)).toEqual(rowsOf(local.stdout))
     const sweep = sweepIdIn(queued.stderr)
@@ -127,7 +128,8 @@ describe('sweeps through a Redis queue', () => {
     const local = await mechanica('sweep', 'fx-carry', '--seeds', '1..4', '--set', 'T=30000', '--json', '--jobs', '1')
     const doomed = await worker()
     const db = join(dir, 'killed.db')
-    const sweep = launch(['sweep', 'fx-carry', '--seeds', '1..4', '--set', 'T=30000', '--json', '--queue', redis.url, '--db', db])
+    // Two cells a job: the killed worker's whole batch is retried, and still no cell is written twice.
+    const sweep = launch(['sweep', 'fx-carry', '--seeds', '1..4', '--set', 'T=30000', '--json', '--queue', redis.url, '--db', db, '--batch', '2'])
     const queue = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } })
     try {
       await until('a job to be running', async () => (await queue.getJobCounts('active')).active! > 0)
@@ -178,9 +180,9 @@ describe('sweeps through a Redis queue', () => {
     const w = await worker()
     const queue = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } })
     try {
-      await queue.add('cell', { kind: 'mechanica.sweep-cell', hack: true }, { jobId: 'bogus-1' })
+      await queue.add('cells', { kind: 'mechanica.sweep-cells', hack: true }, { jobId: 'bogus-1' })
       const spec = { task: 'lab', lab: 'fx-carry', preset: 'faithful', overrides: { T: 100 }, seed: 1 }
-      await queue.add('cell', { kind: 'mechanica.sweep-cell', codeVersion: '0.0.1+elsewhere', sweep: 'abcdefabcdef', cell: 0, spec, log: false }, { jobId: 'abcdefabcdef-0' })
+      await queue.add('cells', { kind: 'mechanica.sweep-cells', codeVersion: '0.0.1+elsewhere', sweep: 'abcdefabcdef', first: 0, specs: [spec], log: false }, { jobId: 'abcdefabcdef-0' })
       await until('both jobs to fail', async () => (await queue.getJobCounts('failed')).failed === 2)
       const malformed = await queue.getJob('bogus-1')
       const foreign = await queue.getJob('abcdefabcdef-0')

@@ -30,9 +30,9 @@ export interface QueueWorker {
 }
 
 /**
- * A sweep worker: takes cells off the queue, runs each in one of its engine processes and
- * answers with the cell's summary (and its compressed decision log when asked). A job is parsed
- * with the router's schemas first; a malformed one, or one planned by another code version, is
+ * A sweep worker: takes jobs (batches of cells) off the queue, runs each batch in one of its
+ * engine processes and answers with each cell's summary (and compressed decision log when
+ * asked). A job is parsed with the router's schemas first; a malformed one, or one planned by another code version, is
  * refused for good (UnrecoverableError: no retry) with a reason, and the worker goes on.
  */
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
@@ -58,8 +58,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       throw new UnrecoverableError(reason)
     }
     const data = parsed.data
-    if (job.id !== jobIdOf(data.sweep, data.cell)) {
-      const reason = `sweep job ${job.id} names sweep ${data.sweep} cell ${data.cell}, whose id is ${jobIdOf(data.sweep, data.cell)}`
+    if (job.id !== jobIdOf(data.sweep, data.first)) {
+      const reason = `sweep job ${job.id} names sweep ${data.sweep} from cell ${data.first}, whose id is ${jobIdOf(data.sweep, data.first)}`
       options.log(`worker: rejected ${reason}`)
       throw new UnrecoverableError(reason)
     }
@@ -71,16 +71,17 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     const engine = await take()
     try {
       const t0 = performance.now()
-      const { cells } = await engine.call('engine.runCells', { cells: [{ spec: data.spec }], log: data.log })
+      const { cells } = await engine.call('engine.runCells', { cells: data.specs.map((spec) => ({ spec })), log: data.log })
       const runMs = performance.now() - t0
-      const outcome = cells[0]!
-      cellsDone++
-      if (!outcome.ok) return { codeVersion, worker: identity, outcome, runMs }
+      cellsDone += cells.length
       return {
         codeVersion,
         worker: identity,
-        outcome: { ok: true, summary: outcome.summary },
-        ...(outcome.log ? { stepLog: gzipSync(serialize(outcome.log)).toString('base64') } : {}),
+        cells: cells.map((outcome) =>
+          outcome.ok
+            ? { outcome: { ok: true as const, summary: outcome.summary }, ...(outcome.log ? { stepLog: gzipSync(serialize(outcome.log)).toString('base64') } : {}) }
+            : { outcome }
+        ),
         runMs
       }
     } finally {

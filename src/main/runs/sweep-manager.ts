@@ -228,7 +228,8 @@ export class SweepManager {
   }
 }
 
-function summariseMetrics(cells: SweepCell[]): Pick<SweepDetail, 'metricNames' | 'stats'> {
+/** The metrics the completed cells reported, and each one's distribution. */
+export function summariseMetrics(cells: SweepCell[]): Pick<SweepDetail, 'metricNames' | 'stats'> {
   const names: string[] = []
   const seen = new Set<string>()
   for (const cell of cells) {

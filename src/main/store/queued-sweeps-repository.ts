@@ -1,11 +1,16 @@
 import type { LabRunSpec, RunStatus } from '../../shared/contract'
 import type { CellSummary } from '../../shared/contract/protocol'
 import type { Db } from './database'
+import type { StoredSweepSpec } from './sweeps-repository'
 
 /** A queued sweep's cells as planned: what `sweep --attach` needs to print the same rows again. */
 export interface QueuedPlan {
-  cells: Array<{ label: string; changes: Record<string, unknown>; spec: LabRunSpec }>
+  cells: Array<{ label: string; changes: Record<string, unknown>; spec: LabRunSpec; coords?: number[] }>
   log: boolean
+  /** The app's sweep request (axes, seeds), for the Sweeps view; absent for the CLI's sweeps. */
+  sweep?: StoredSweepSpec
+  /** Cells per queue job (consecutive cells; absent in sweeps planned before batching: 1). */
+  batch?: number
 }
 
 export interface QueuedSweep {
@@ -24,6 +29,7 @@ export interface QueuedSweep {
 
 /** One cell's result as the coordinator wrote it. */
 export interface QueuedResult {
+  /** The cell's key, `<sweep>-<cell>` (jobIdOf): one row per cell, whichever job carried it. */
   jobId: string
   cell: number
   ok: boolean
@@ -70,6 +76,9 @@ export class QueuedSweepsRepository {
   private readonly resultsOf
   private readonly countOf
   private readonly endSweep
+  private readonly failedOf
+  private readonly byWorker
+  private readonly recent
 
   constructor(private readonly db: Db) {
     this.insertSweep = db.prepare(
@@ -85,6 +94,9 @@ export class QueuedSweepsRepository {
     )
     this.countOf = db.prepare(`SELECT count(*) FROM queued_results WHERE sweep_id = ?`).pluck()
     this.endSweep = db.prepare(`UPDATE queued_sweeps SET status = ?, finished_at = ? WHERE id = ? AND status = 'running'`)
+    this.failedOf = db.prepare(`SELECT count(*) FROM queued_results WHERE sweep_id = ? AND ok = 0`).pluck()
+    this.byWorker = db.prepare(`SELECT worker, count(*) AS cells FROM queued_results WHERE sweep_id = ? AND worker IS NOT NULL GROUP BY worker ORDER BY worker`)
+    this.recent = db.prepare(`SELECT * FROM queued_sweeps ORDER BY created_at DESC, id LIMIT ?`)
   }
 
   create(sweep: Omit<QueuedSweep, 'status' | 'finishedAt'>): QueuedSweep {
@@ -138,6 +150,20 @@ export class QueuedSweepsRepository {
 
   written(sweepId: string): number {
     return this.countOf.get(sweepId) as number
+  }
+
+  failed(sweepId: string): number {
+    return this.failedOf.get(sweepId) as number
+  }
+
+  /** Cells written per worker (`host:pid`), for the workers table. */
+  cellsByWorker(sweepId: string): Array<{ worker: string; cells: number }> {
+    return this.byWorker.all(sweepId) as Array<{ worker: string; cells: number }>
+  }
+
+  /** The newest queued sweeps first. */
+  list(limit: number): QueuedSweep[] {
+    return (this.recent.all(limit) as SweepRow[]).map(toSweep)
   }
 
   end(id: string, status: Exclude<RunStatus, 'running'>, at: string): void {

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { RunSummary } from './runs'
 import { ServiceStatus } from './services'
 import { SweepSummary } from './sweeps'
+import { QueuedSweepStatus } from './queue'
 import { RunSeriesChunk } from './surfaces'
 
 /** Every event stream main pushes to renderers. Progress frames are throttled to ≤ 30/s. */
@@ -20,7 +21,9 @@ export const events = {
   'task.progress': z.strictObject({ task: z.string(), done: z.int(), total: z.int(), label: z.string() }),
   'service.status': ServiceStatus,
   /** A sweep started, a cell started or ended, or the sweep ended. */
-  'sweep.updated': z.strictObject({ sweep: SweepSummary })
+  'sweep.updated': z.strictObject({ sweep: SweepSummary }),
+  /** A queued sweep's depth, workers and progress (≤ 2/s while it runs), and its end. */
+  'queue.progress': z.strictObject({ sweep: QueuedSweepStatus })
 } as const satisfies Record<string, z.ZodType>
 
 export type Events = typeof events

@@ -10,6 +10,7 @@ import { RegimeComparison, RegimeCompareRequest, RegimeReport, RegimeSource } fr
 import { RunConstraintEvent, RunSeriesChunk, RunSeriesRequest, RunSeriesView, SurfaceFrames, SurfacesRequest } from './surfaces'
 import { ReplayReport, ReviewRequest, RunAudit } from './audit'
 import { PortfolioDetail, PortfolioId, PortfolioRiskReport, PortfolioRiskRequest, PortfolioSpec, PortfolioSummary } from './portfolio'
+import { QueueSettings, QueueSettingsInput, QueuedSweepDetail, QueuedSweepId, QueuedSweepStatus } from './queue'
 import { BackupName, ExportTableRequest, ExportedFile, ExportedTable, MemoExportRequest, MemoNarrative, MemoRenderRequest, MemoRendered, MemoSaveRequest, MemoView } from './memo'
 
 const NoParams = z.strictObject({})
@@ -224,6 +225,34 @@ export const methods = {
   'portfolio.risk': {
     request: PortfolioRiskRequest,
     response: PortfolioRiskReport
+  },
+  /** The Redis that queued sweeps use (the password is never sent back, only whether one is set). */
+  'queue.settings': {
+    request: NoParams,
+    response: QueueSettings
+  },
+  /** Checked as the CLI checks --queue (loopback unless allowRemote, TLS files readable) before anything is kept. */
+  'queue.configure': {
+    request: QueueSettingsInput,
+    response: QueueSettings
+  },
+  /** The sweep's cells on the queue for `mechanica worker`s; main collects and writes the results. */
+  'queue.start': {
+    request: SweepStartRequest,
+    response: z.strictObject({ sweep: QueuedSweepStatus })
+  },
+  'queue.list': {
+    request: z.strictObject({ limit: z.int().min(1).max(500).default(50) }),
+    response: z.strictObject({ sweeps: z.array(QueuedSweepStatus) })
+  },
+  'queue.get': {
+    request: z.strictObject({ sweepId: QueuedSweepId }),
+    response: QueuedSweepDetail
+  },
+  /** Stops collecting and removes the sweep's jobs that no worker has taken. */
+  'queue.cancel': {
+    request: z.strictObject({ sweepId: QueuedSweepId }),
+    response: z.strictObject({ cancelled: z.boolean(), removedJobs: z.int() })
   }
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
 

@@ -9,7 +9,7 @@ const label = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringif
  * A 1-D or 2-D grid sweep as a heatmap of one metric: rows are the first axis, columns the
  * second (a 1-D grid is one row). Hover tells the cell's value and run; a click opens the run.
  */
-export function SweepHeatmap({ sweep, cells, metric, stats, onOpen }: { sweep: SweepSummary; cells: SweepCell[]; metric: string; stats: MetricStats | undefined; onOpen(cell: SweepCell): void }) {
+export function SweepHeatmap({ sweep, cells, metric, stats, onOpen }: { sweep: Pick<SweepSummary, 'axes'>; cells: SweepCell[]; metric: string; stats: MetricStats | undefined; onOpen(cell: SweepCell): void }) {
   const [hover, setHover] = useState<SweepCell | null>(null)
   const rowAxis = sweep.axes.length === 2 ? sweep.axes[0]! : null
   const colAxis = sweep.axes.length === 2 ? sweep.axes[1]! : sweep.axes[0]!

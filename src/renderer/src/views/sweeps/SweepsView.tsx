@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { ApiError, type SweepCell, type SweepDetail, type SweepSummary } from '../../../../shared/contract'
+import { ApiError, type QueuedSweepDetail, type QueuedSweepStatus, type QueueSettings, type SweepCell, type SweepDetail, type SweepSummary } from '../../../../shared/contract'
 import { useClient } from '../../app/ClientContext'
 import type { ViewProps } from '../../app/views'
 import { useCommands, useWorkspace } from '../../app/workspace'
 import { formatTimestamp } from '../../format/numbers'
 import { EnsemblePlot } from './EnsemblePlot'
+import { SweepProgress, SweepRowCells } from './SweepParts'
+import { QueuedSweepPanel, QueuedSweepsList, QueueSettingsForm } from './QueuePanels'
 import { SweepHeatmap } from './SweepHeatmap'
 import { defaultAxes, sweepMetric, sweepablePaths, sweepRequest, type SweepFormState, type SweepablePath } from './sweep-form'
 import './sweeps.css'
@@ -38,6 +40,15 @@ export function SweepsView({ state, notify }: ViewProps) {
   const [detail, setDetail] = useState<SweepDetail | null>(null)
   const [metric, setMetric] = useState<string>('')
   const labSelectRef = useRef<HTMLSelectElement>(null)
+  // Queue mode: where a new sweep runs, the queued sweeps, and which kind of sweep the main pane shows.
+  const [runOn, setRunOn] = useState<'local' | 'queue'>('local')
+  const [queueSettings, setQueueSettings] = useState<QueueSettings | null>(null)
+  const [queued, setQueued] = useState<QueuedSweepStatus[]>([])
+  const [queuedId, setQueuedId] = useState<string | null>(null)
+  const [queuedDetail, setQueuedDetail] = useState<QueuedSweepDetail | null>(null)
+  const [focus, setFocus] = useState<'local' | 'queue'>('local')
+  const queuedIdRef = useRef<string | null>(null)
+  queuedIdRef.current = queuedId
 
   // The first lab once the catalogue arrives, with the grid it suggests.
   useEffect(() => {
@@ -90,12 +101,39 @@ export function SweepsView({ state, notify }: ViewProps) {
     [client, refreshDetail]
   )
 
-  // Keep the chosen metric if the sweep has it; otherwise the one its lab suggests.
+  const refreshQueued = useCallback(
+    (id: string) => {
+      client.call('queue.get', { sweepId: id }).then((d) => {
+        if (id === queuedIdRef.current) setQueuedDetail(d)
+      }, (e: Error) => notify(e.message))
+    },
+    [client, notify]
+  )
   useEffect(() => {
-    if (!detail || detail.metricNames.length === 0) return
-    const next = sweepMetric(detail.metricNames, metric, labs.find((l) => l.id === detail.sweep.lab))
+    if (state.connection === 'open') client.call('queue.list', { limit: 50 }).then(({ sweeps }) => setQueued(sweeps), (e: Error) => notify(e.message))
+  }, [state.connection, client, notify])
+  useEffect(() => {
+    if (queuedId === null) return setQueuedDetail(null)
+    refreshQueued(queuedId)
+  }, [queuedId, refreshQueued])
+  // Live: depth, workers and progress of queued sweeps (≤ 2 frames/s each).
+  useEffect(
+    () =>
+      client.on('queue.progress', ({ sweep }) => {
+        setQueued((list) => (list.some((s) => s.id === sweep.id) ? list.map((s) => (s.id === sweep.id ? sweep : s)) : [sweep, ...list]))
+        if (sweep.id === queuedIdRef.current) refreshQueued(sweep.id)
+      }),
+    [client, refreshQueued]
+  )
+  const onQueueSaved = useCallback((s: QueueSettings) => setQueueSettings(s), [])
+
+  // Keep the chosen metric if the sweep has it; otherwise the one its lab suggests.
+  const shown = focus === 'queue' ? queuedDetail : detail
+  useEffect(() => {
+    if (!shown || shown.metricNames.length === 0) return
+    const next = sweepMetric(shown.metricNames, metric, labs.find((l) => l.id === shown.sweep.lab))
     if (next !== metric) setMetric(next)
-  }, [detail, metric, labs])
+  }, [shown, metric, labs])
 
   async function start() {
     const { request, error } = sweepRequest(form)
@@ -103,14 +141,26 @@ export function SweepsView({ state, notify }: ViewProps) {
     setFormError(null)
     setStarting(true)
     try {
-      const { sweep } = await client.call('sweeps.start', request)
-      setSweeps((list) => [sweep, ...list.filter((s) => s.id !== sweep.id)])
-      setSelectedId(sweep.id)
+      if (runOn === 'queue') {
+        const { sweep } = await client.call('queue.start', request)
+        setQueued((list) => [sweep, ...list.filter((s) => s.id !== sweep.id)])
+        setQueuedId(sweep.id)
+        setFocus('queue')
+      } else {
+        const { sweep } = await client.call('sweeps.start', request)
+        setSweeps((list) => [sweep, ...list.filter((s) => s.id !== sweep.id)])
+        setSelectedId(sweep.id)
+        setFocus('local')
+      }
     } catch (e) {
       setFormError(e instanceof ApiError && e.issues?.length ? e.issues.map((i) => `${i.path}: ${i.message}`).join('\n') : (e as Error).message)
     } finally {
       setStarting(false)
     }
+  }
+
+  function cancelQueued(id: string) {
+    client.call('queue.cancel', { sweepId: id }).catch((e: Error) => notify(e.message))
   }
 
   function cancel(id: number) {
@@ -138,6 +188,21 @@ export function SweepsView({ state, notify }: ViewProps) {
     })
 
   const sweep = detail?.sweep
+  const metricPicker = (names: string[], overrides: Record<string, unknown>) => (
+    <div className="metric-picker">
+      <label>
+        <span className="muted">metric</span>
+        <select name="metric" value={metric} onChange={(e) => setMetric(e.target.value)} disabled={names.length === 0}>
+          {names.map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </select>
+      </label>
+      {Object.keys(overrides).length > 0 && <span className="muted mono">every cell: {Object.entries(overrides).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}</span>}
+    </div>
+  )
   return (
     <div className="sweeps-view">
       <aside className="sweeps-side">
@@ -235,9 +300,16 @@ export function SweepsView({ state, notify }: ViewProps) {
               <span>overrides for every cell (path=value, one per line)</span>
               <textarea name="overrides" rows={2} value={form.overrides} placeholder="T=5000" onChange={(e) => setForm((f) => ({ ...f, overrides: e.target.value }))} />
             </label>
+            <div className="segmented" role="radiogroup" aria-label="Run on">
+              {(['local', 'queue'] as const).map((m) => (
+                <button key={m} type="button" role="radio" className={`tab${runOn === m ? ' active' : ''}`} aria-checked={runOn === m} onClick={() => setRunOn(m)}>
+                  {m === 'local' ? 'this machine' : `queue${queueSettings ? ` · ${queueSettings.display}` : ''}`}
+                </button>
+              ))}
+            </div>
             {formError && <p className="error-text">{formError}</p>}
             <button type="submit" className="primary" disabled={starting || !form.lab}>
-              {starting ? 'Planning…' : 'Run sweep'}
+              {starting ? 'Planning…' : runOn === 'queue' ? 'Queue sweep' : 'Run sweep'}
             </button>
           </form>
         </section>
@@ -252,27 +324,47 @@ export function SweepsView({ state, notify }: ViewProps) {
             <table className="compact">
               <tbody>
                 {sweeps.map((s) => (
-                  <tr key={s.id} className={s.id === selectedId ? 'selected' : undefined} onClick={() => setSelectedId(s.id)} data-sweep-id={s.id}>
-                    <td className="num">#{s.id}</td>
-                    <td>
-                      {s.lab}
-                      <div className="muted small">{describeSweep(s)}</div>
-                    </td>
-                    <td className="num">
-                      {s.done}/{s.cells}
-                    </td>
-                    <td>
-                      <span className={`status status-${s.status}`}>{s.status}</span>
-                    </td>
+                  <tr
+                    key={s.id}
+                    className={focus === 'local' && s.id === selectedId ? 'selected' : undefined}
+                    onClick={() => {
+                      setSelectedId(s.id)
+                      setFocus('local')
+                    }}
+                    data-sweep-id={s.id}
+                  >
+                    <SweepRowCells id={`#${s.id}`} lab={s.lab} description={describeSweep(s)} done={s.done} cells={s.cells} status={s.status} />
                   </tr>
                 ))}
               </tbody>
             </table>
           )}
         </section>
+        <section className="panel sweeps-list" aria-label="Queued sweeps">
+          <header className="panel-title">
+            <span>Queued sweeps</span>
+            <span className="muted">{queued.length}</span>
+          </header>
+          <QueuedSweepsList
+            sweeps={queued}
+            selected={focus === 'queue' ? queuedId : null}
+            onSelect={(id) => {
+              setQueuedId(id)
+              setFocus('queue')
+            }}
+          />
+        </section>
+        <section className="panel" aria-label="Queue">
+          <header className="panel-title">
+            <span>Queue</span>
+          </header>
+          <QueueSettingsForm onSaved={onQueueSaved} />
+        </section>
       </aside>
       <main className="sweeps-main">
-        {!sweep || !detail ? (
+        {focus === 'queue' && queuedDetail ? (
+          <QueuedSweepPanel detail={queuedDetail} metric={metric} metricPicker={metricPicker(queuedDetail.metricNames, queuedDetail.sweep.overrides)} onCancel={() => cancelQueued(queuedDetail.sweep.id)} />
+        ) : !sweep || !detail ? (
           <p className="empty-state">Define a grid over one or two config paths, or a seed ensemble, and run it. Each cell becomes a run in the Runs list.</p>
         ) : (
           <section className="panel" aria-label={`Sweep ${sweep.id}`} data-testid="sweep-detail">
@@ -291,27 +383,10 @@ export function SweepsView({ state, notify }: ViewProps) {
                 )}
               </span>
             </header>
-            <div className="sweep-progress">
-              <div className="progress-track" role="progressbar" aria-valuemin={0} aria-valuemax={sweep.cells} aria-valuenow={sweep.done}>
-                <div className="progress-fill" style={{ width: `${(sweep.done / Math.max(1, sweep.cells)) * 100}%` }} />
-              </div>
-              <span className="mono">
-                {sweep.done}/{sweep.cells} cells{sweep.failed ? `, ${sweep.failed} failed` : ''} · started {formatTimestamp(sweep.createdAt)}
-              </span>
-            </div>
-            <div className="metric-picker">
-              <label>
-                <span className="muted">metric</span>
-                <select name="metric" value={metric} onChange={(e) => setMetric(e.target.value)} disabled={detail.metricNames.length === 0}>
-                  {detail.metricNames.map((m) => (
-                    <option key={m} value={m}>
-                      {m}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              {Object.keys(sweep.overrides).length > 0 && <span className="muted mono">every cell: {Object.entries(sweep.overrides).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}</span>}
-            </div>
+            <SweepProgress done={sweep.done} cells={sweep.cells}>
+              {sweep.done}/{sweep.cells} cells{sweep.failed ? `, ${sweep.failed} failed` : ''} · started {formatTimestamp(sweep.createdAt)}
+            </SweepProgress>
+            {metricPicker(detail.metricNames, sweep.overrides)}
             {sweep.kind === 'grid' ? (
               <SweepHeatmap sweep={sweep} cells={detail.cells} metric={metric} stats={detail.stats[metric]} onOpen={open} />
             ) : (
