@@ -65,3 +65,21 @@ export function replySchema(actions: readonly string[], maxRationaleChars: numbe
     additionalProperties: false
   }
 }
+
+// What node-llama-cpp's grammar for replySchema admits besides the two values (3.21.1,
+// GbnfWhitespace and the grammar's stop trigger): three whitespace slots of at most a newline
+// and four spaces, a space after each colon, and four newlines after the closing brace.
+const GRAMMAR_WHITESPACE_BYTES = 3 * 5 + 2 + 4
+// One rationale character is at most six bytes: a "\uXXXX" escape (a raw UTF-8 character is four).
+const MAX_BYTES_PER_CHAR = 6
+
+/**
+ * The most tokens a reply that replySchema admits can take: its longest form in bytes, as every
+ * token holds at least one byte (a byte-level vocabulary spends one per byte). A budget below it
+ * lets generation stop inside the rationale, and the cut reply is not JSON whatever the grammar.
+ */
+export function replyTokenBudget(actions: readonly string[], maxRationaleChars: number): number {
+  const longest = Math.max(0, ...actions.map((a) => Buffer.byteLength(JSON.stringify(a))))
+  const scaffold = Buffer.byteLength(JSON.stringify({ action: '', rationale: '' })) - 2
+  return scaffold + longest + GRAMMAR_WHITESPACE_BYTES + MAX_BYTES_PER_CHAR * maxRationaleChars
+}

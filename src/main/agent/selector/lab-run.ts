@@ -1,7 +1,7 @@
 import type { AgentBlock, AgentManifest } from '../../../shared/contract/agent'
 import type { Policy } from '../../engine/kernel/decision'
 import type { AnyLab } from '../../engine/kernel/lab'
-import type { AgentProvider } from '../provider'
+import { replyTokenBudget, type AgentProvider } from '../provider'
 import type { AgentCall } from './call'
 import { DEFAULT_SELECTOR_SETTINGS, type AnyLabAgent, type SelectorSettings } from './lab-agent'
 import { AgentCallChain } from './call-chain'
@@ -25,13 +25,15 @@ export interface LabAgentOptions {
   now?: () => number
 }
 
-/** The selector's settings for one run: the defaults, the lab's config switches, then the run's bounds. */
+/** The selector's settings for one run: the defaults, the lab's config switches, then the run's bounds; the token budget fits the reply schema. */
 export function selectorSettings(agent: AnyLabAgent, config: unknown, options: Pick<LabAgentOptions, 'timeoutMs' | 'maxRationaleChars' | 'maxSentences' | 'maxTokens'>): SelectorSettings {
   const settings: SelectorSettings = { ...DEFAULT_SELECTOR_SETTINGS, ...agent.settings(config) }
   if (options.timeoutMs !== undefined) settings.timeoutMs = options.timeoutMs
   if (options.maxRationaleChars !== undefined) settings.maxRationaleChars = options.maxRationaleChars
   if (options.maxSentences !== undefined) settings.maxSentences = options.maxSentences
   if (options.maxTokens !== undefined) settings.maxTokens = options.maxTokens
+  // Never less than the longest reply the schema admits: a cut reply is invalid JSON.
+  settings.maxTokens = Math.max(settings.maxTokens, replyTokenBudget(Object.keys(agent.actions), settings.maxRationaleChars))
   return settings
 }
 

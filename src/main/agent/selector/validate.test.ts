@@ -27,6 +27,12 @@ describe('checkReply', () => {
     if (!check.ok) expect(check.reason).toBe(reason)
   })
 
+  it('counts characters as code points, like the reply schema\'s maxLength: an emoji is one', () => {
+    const emoji = (n: number) => JSON.stringify({ action: 'LONG', rationale: '\u{1F600}'.repeat(n) })
+    expect(checkReply(emoji(80), bounds)).toMatchObject({ ok: true })
+    expect(checkReply(emoji(81), bounds)).toMatchObject({ ok: false, reason: 'rationale_too_long', detail: 'the rationale has 81 characters (at most 80)' })
+  })
+
   it('counts the cap on the trimmed rationale, at the boundary exactly', () => {
     expect(checkReply(JSON.stringify({ action: 'FLAT', rationale: ` ${'a'.repeat(80)} ` }), bounds).ok).toBe(true)
   })

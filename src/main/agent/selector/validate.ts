@@ -41,9 +41,10 @@ export function checkReply(raw: string, bounds: ReplyBounds): ReplyCheck {
   if (rationale.length === 0) return { ok: false, reason: 'rationale_empty', detail: 'the rationale is empty' }
   const banned = bannedPhraseIn(rationale, bounds.bannedPhrases ?? [])
   if (banned !== null) return { ok: false, reason: 'banned_phrase', detail: `the rationale contains the banned phrase ${JSON.stringify(banned)}` }
-  if (rationale.length > bounds.maxRationaleChars && bounds.overLongRationale === 'truncate') rationale = truncateRationale(rationale, bounds.maxRationaleChars)
-  if (rationale.length > bounds.maxRationaleChars) {
-    return { ok: false, reason: 'rationale_too_long', detail: `the rationale has ${rationale.length} characters (at most ${bounds.maxRationaleChars})` }
+  if (characters(rationale) > bounds.maxRationaleChars && bounds.overLongRationale === 'truncate') rationale = truncateRationale(rationale, bounds.maxRationaleChars)
+  const chars = characters(rationale)
+  if (chars > bounds.maxRationaleChars) {
+    return { ok: false, reason: 'rationale_too_long', detail: `the rationale has ${chars} characters (at most ${bounds.maxRationaleChars})` }
   }
   const sentences = countSentences(rationale)
   if (sentences > bounds.maxSentences) return { ok: false, reason: 'too_many_sentences', detail: `the rationale has ${sentences} sentences (at most ${bounds.maxSentences})` }
@@ -56,9 +57,19 @@ export function bannedPhraseIn(text: string, phrases: readonly string[]): string
   return phrases.find((p) => lower.includes(p.toLowerCase())) ?? null
 }
 
+/**
+ * Characters as a reader and the reply schema's maxLength count them: code points, so "😀" is
+ * one (JavaScript's length says two, and would reject a reply the grammar kept within its cap).
+ */
+export function characters(text: string): number {
+  let n = 0
+  for (const _ of text) n++
+  return n
+}
+
 /** The first max − 1 characters (trailing spaces dropped) and "…": at most `max` long (book ch.10 §6.2). */
 export function truncateRationale(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`
+  return characters(text) <= max ? text : `${Array.from(text).slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`
 }
 
 // Words whose trailing period does not end a sentence (lower case, without the period).
