@@ -45,12 +45,12 @@ export async function benchMarketTerrain(): Promise<void> {
     for (let t = 0; t < BARS; t++) {
       const r = scanner.step(universe.returns, t * n)
       if (Number.isFinite(r.edgeHardness)) hardness += r.edgeHardness
-      if (n >= 500 && (t + 1) % tick === 0) process.stdout.write(`  ${n} assets: ${Math.round(((t + 1) / BARS) * 100)} % (${((performance.now() - t1) / 1000).toFixed(1)} s)\r`)
+      if (n >= 500 && (t + 1) % tick === 0) process.stderr.write(`  ${n} assets: ${Math.round(((t + 1) / BARS) * 100)} % (${((performance.now() - t1) / 1000).toFixed(1)} s)\r`)
     }
     const full = (performance.now() - t1) / 1000
     const used = process.cpuUsage(cpu)
     const cpuSeconds = (used.user + used.system) / 1e6
-    if (n >= 500) process.stdout.write(' '.repeat(60) + '\r')
+    if (n >= 500) process.stderr.write(' '.repeat(60) + '\r')
     if (!Number.isFinite(hardness)) throw new Error('bench: the terrain pass produced a non-finite hardness')
     const products = `${scanner.products.short}/${scanner.products.long}/${scanner.products.precision}`
     console.log(`| ${n} | ${baseline.toFixed(3)} | ${full.toFixed(3)} (${cpuSeconds.toFixed(3)}) | ${(full / baseline).toFixed(1)} | ${products} | < ${size.target} s: ${full < size.target ? 'met' : 'missed'} |`)
