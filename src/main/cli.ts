@@ -52,6 +52,7 @@ const USAGE = `usage:
   mechanica regime --lab LAB [--preset P] [--seed N] [--set path=value]... [--json]   (any lab with a price series)
   mechanica regime --csv FILE [--json]
   mechanica regime --lab LAB --compare [--seeds a..b] [--preset P] [--set path=value]... [--json]   (the SSM vs four baselines on held-out seeds, any lab with a price series)
+  mechanica regime --lab LAB --export-series DIR --seeds a..b [--preset P] [--json]   (the lab's closes and true labels per seed, DIR/<lab>-<seed>.csv)
   mechanica verify --db FILE [--run ID] [--json]   (hash chain and verification status of every run, or one; exit 1 when a chain is broken)
   mechanica replay --db FILE --run ID [--json]   (re-run from the manifest, compare step by step; exit 1 when it differs)
   mechanica backup --db FILE [--out FILE] [--overwrite] [--json]   (online copy, verified; default <name>.backup-<n>.db beside it)
@@ -389,7 +390,8 @@ async function main(argv: string[]): Promise<void> {
       'step-log': { type: 'boolean', default: false },
       concurrency: { type: 'string' },
       'lock-ms': { type: 'string' },
-      agent: { type: 'string' }
+      agent: { type: 'string' },
+      'export-series': { type: 'string' }
     }
   })
   const [command, ...rest] = positionals
