@@ -90,8 +90,11 @@ def early_weights(label):
 
 
 def pad_stack(split, key, length, fill):
-    return np.stack([np.pad(s[key], [(0, length - len(s[key]))] + [(0, 0)] * (s[key].ndim - 1),
-                            constant_values=fill)[:length] for s in split])
+    """Series cut or padded to `length` rows (a long lab series trains on its first `length` rows)."""
+    def fit(a):
+        a = a[:length]
+        return np.pad(a, [(0, length - len(a))] + [(0, 0)] * (a.ndim - 1), constant_values=fill)
+    return np.stack([fit(s[key]) for s in split])
 
 
 def decide(p_stress, threshold):

@@ -7,11 +7,15 @@ import { findLab, planLab } from '../labs/execute'
 import { CsvValidationError, parsePriceCsv } from '../regime/csv'
 import { regimeInputFromReport } from '../runs/run-inputs'
 import { classifySeries, openLocalClassifier } from './classify-series'
+import { DEFAULT_MODEL, PREVIOUS_MODEL } from './regime-model'
 import { SIGN_OFF, compareOnLabSeries, labSeriesFor, type LabeledSeries } from './lab-regime-compare'
 import { compareOnSeeds } from './regime-compare'
 
 // `mechanica regime`: the regime model on a lab's price series or a user's CSV, and the
 // five-way classifier comparison on held-out seeds.
+
+/** The models shipped in resources/models: the workstation's, and the previous one kept for comparison. */
+const SHIPPED_MODELS = [DEFAULT_MODEL, PREVIOUS_MODEL]
 
 /** Where the built CLI keeps the shipped model and the provider-probe worker (resolved beside out/main/cli.js). */
 export interface RegimePaths {
@@ -21,11 +25,13 @@ export interface RegimePaths {
 
 /** Regime inference on a lab's price series (with its true labels) or on a user's CSV. */
 export async function commandRegime(
-  values: { lab?: string; csv?: string; preset?: string; seed?: string; seeds?: string; set?: string[]; compare?: boolean; json?: boolean; 'export-series'?: string },
+  values: { lab?: string; csv?: string; preset?: string; seed?: string; seeds?: string; set?: string[]; compare?: boolean; json?: boolean; 'export-series'?: string; model?: string },
   paths: RegimePaths
 ): Promise<void> {
   if (!values.lab === !values.csv) fail('regime needs exactly one of --lab LAB or --csv FILE')
   if (values['export-series'] !== undefined) return exportLabSeries(values['export-series'], values)
+  const stem = values.model ?? DEFAULT_MODEL
+  if (!SHIPPED_MODELS.includes(stem)) fail(`--model must be one of ${SHIPPED_MODELS.join(', ')} (got ${stem})`)
   if (values.compare) {
     if (!values.lab) fail('--compare needs --lab LAB (a lab with a price series)')
     let seeds: number[]
@@ -34,9 +40,9 @@ export async function commandRegime(
     } catch (error) {
       fail((error as Error).message)
     }
-    if (values.lab !== 'heston-regime') return commandRegimeCompareLab(values.lab, seeds, values, paths)
+    if (values.lab !== 'heston-regime') return commandRegimeCompareLab(values.lab, seeds, values, paths, stem)
     const plan = planLab({ task: 'lab', lab: 'heston-regime', preset: values.preset ?? 'corrected', overrides: parseSets(values.set ?? []) })
-    const classifier = await openLocalClassifier(paths.models, paths.probe)
+    const classifier = await openLocalClassifier(paths.models, paths.probe, stem)
     const rows = await compareOnSeeds(plan.config as HestonRegimeConfig, seeds, async (closes) => regimeInputFromReport(await classifier.classify(closes, null)), (done, total) =>
       process.stderr.write(`compare: seed ${done}/${total}\n`)
     )
@@ -83,7 +89,7 @@ export async function commandRegime(
     labels = series.labels
     source = `${lab} ${module.priceSeries.name} (${preset}, seed ${plan.seed})`
   }
-  const report = await classifySeries(closes, labels, paths.models, paths.probe)
+  const report = await classifySeries(closes, labels, paths.models, paths.probe, stem)
   if (values.json) {
     console.log(JSON.stringify({ source, ...report }, null, 2))
     return
@@ -95,7 +101,7 @@ export async function commandRegime(
 }
 
 /** Every classifier on any lab's price series over held-out seeds, scored against the lab's own labels. */
-async function commandRegimeCompareLab(lab: string, seeds: number[], values: { preset?: string; set?: string[]; json?: boolean }, paths: RegimePaths): Promise<void> {
+async function commandRegimeCompareLab(lab: string, seeds: number[], values: { preset?: string; set?: string[]; json?: boolean }, paths: RegimePaths, stem: string): Promise<void> {
   const module = findLab(lab)
   const priceSeries = module.priceSeries ?? fail(`${lab} trades no single price series the regime model could read`)
   const preset = values.preset ?? module.selfDescription.regimeModelHome?.preset ?? 'faithful'
@@ -106,7 +112,7 @@ async function commandRegimeCompareLab(lab: string, seeds: number[], values: { p
   } catch (error) {
     fail((error as Error).message)
   }
-  const classifier = await openLocalClassifier(paths.models, paths.probe)
+  const classifier = await openLocalClassifier(paths.models, paths.probe, stem)
   const rows = await compareOnLabSeries(seriesFor, seeds, async (closes) => regimeInputFromReport(await classifier.classify(closes, null)), (done, total) =>
     process.stderr.write(`compare: seed ${done}/${total}\n`)
   )
