@@ -7,15 +7,12 @@ import { findLab, planLab } from '../labs/execute'
 import { CsvValidationError, parsePriceCsv } from '../regime/csv'
 import { regimeInputFromReport } from '../runs/run-inputs'
 import { classifySeries, openLocalClassifier } from './classify-series'
-import { DEFAULT_MODEL, PREVIOUS_MODEL } from './regime-model'
+import { SHIPPED_MODELS, regimeModelFor } from './regime-model'
 import { SIGN_OFF, compareOnLabSeries, labSeriesFor, type LabeledSeries } from './lab-regime-compare'
 import { compareOnSeeds } from './regime-compare'
 
 // `mechanica regime`: the regime model on a lab's price series or a user's CSV, and the
 // five-way classifier comparison on held-out seeds.
-
-/** The models shipped in resources/models: the workstation's, and the previous one kept for comparison. */
-const SHIPPED_MODELS = [DEFAULT_MODEL, PREVIOUS_MODEL]
 
 /** Where the built CLI keeps the shipped model and the provider-probe worker (resolved beside out/main/cli.js). */
 export interface RegimePaths {
@@ -30,8 +27,8 @@ export async function commandRegime(
 ): Promise<void> {
   if (!values.lab === !values.csv) fail('regime needs exactly one of --lab LAB or --csv FILE')
   if (values['export-series'] !== undefined) return exportLabSeries(values['export-series'], values)
-  const stem = values.model ?? DEFAULT_MODEL
-  if (!SHIPPED_MODELS.includes(stem)) fail(`--model must be one of ${SHIPPED_MODELS.join(', ')} (got ${stem})`)
+  const stem = values.model ?? regimeModelFor(values.lab ?? null)
+  if (!(SHIPPED_MODELS as readonly string[]).includes(stem)) fail(`--model must be one of ${SHIPPED_MODELS.join(', ')} (got ${stem})`)
   if (values.compare) {
     if (!values.lab) fail('--compare needs --lab LAB (a lab with a price series)')
     let seeds: number[]

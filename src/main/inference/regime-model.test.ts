@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SSM_WARMUP, normaliseForModel } from '../regime/ssm-features'
-import { DEFAULT_MODEL, PREVIOUS_MODEL, RegimeModel, STATE_SIZE, featuresFor, loadRegimeModel } from './regime-model'
+import { DEFAULT_MODEL, PREVIOUS_MODEL, RegimeModel, STATE_SIZE, featuresFor, loadRegimeModel, regimeModelFor } from './regime-model'
 
 // The shipped models and PyTorch's own outputs for them (resources/models, made by tools/regime-model):
 // v2 (scale-free features, the workstation's model) and v1 (kept beside it for comparison).
@@ -114,5 +114,18 @@ describe.each([DEFAULT_MODEL, PREVIOUS_MODEL])('regime model %s served by ONNX R
     } finally {
       rmSync(copy, { recursive: true, force: true })
     }
+  })
+})
+
+describe('which shipped model reads a series', () => {
+  it('v1 on its home simulator, v2 on every other lab and on a CSV', () => {
+    expect(regimeModelFor('heston-regime')).toBe(PREVIOUS_MODEL)
+    for (const lab of ['fx-carry', 'microstructure', 'funding-basis', 'vol-surface', 'latency-arb']) expect(regimeModelFor(lab)).toBe(DEFAULT_MODEL)
+    expect(regimeModelFor(null)).toBe(DEFAULT_MODEL)
+  })
+
+  it('a card whose channels this build cannot compute is refused in one line', () => {
+    const card = loadRegimeModel(dir, DEFAULT_MODEL).card
+    expect(() => featuresFor({ ...card, features: { ...card.features, channels: ['velocity', 'mystery'] } })).toThrow(/^the model expects channels velocity, mystery; this build computes \[/)
   })
 })

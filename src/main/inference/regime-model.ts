@@ -16,6 +16,17 @@ const FEATURE_SETS: ReadonlyArray<{ channels: readonly string[]; features: (clos
 /** The model the workstation classifies with, and the one it keeps beside it for comparison. */
 export const DEFAULT_MODEL = 'regime-ssm-v2'
 export const PREVIOUS_MODEL = 'regime-ssm'
+export const SHIPPED_MODELS = [DEFAULT_MODEL, PREVIOUS_MODEL] as const
+
+/**
+ * The model for a lab's series (null: a user's CSV). v1 stays with heston-regime, the simulator
+ * it was trained on, where it still beats v2 (held-out seeds 3000–3009: F1 0.720 against 0.605,
+ * 1.7 false alarms per 1,000 calm bars against 4.7); v2 serves every other lab and every CSV,
+ * where v1 is out of its distribution (accuracy 0.17–0.65 against v2's 0.61–0.98).
+ */
+export function regimeModelFor(lab: string | null): (typeof SHIPPED_MODELS)[number] {
+  return lab === 'heston-regime' ? PREVIOUS_MODEL : DEFAULT_MODEL
+}
 
 /** The parts of the model card the app relies on; the rest is documentation. */
 export const RegimeModelCard = z.object({
