@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import * as ort from 'onnxruntime-node'
-import { RegimeModel, STATE_SIZE, loadRegimeModel } from '../src/main/inference/regime-model'
+import { DEFAULT_MODEL, RegimeModel, STATE_SIZE, featuresFor, loadRegimeModel } from '../src/main/inference/regime-model'
 import { modelsDir } from '../src/main/inference/classify-series'
-import { SSM_CHANNELS, normaliseForModel, ssmFeatures } from '../src/main/regime/ssm-features'
+import { normaliseForModel } from '../src/main/regime/ssm-features'
 import { simulatePath } from '../src/main/labs/heston-regime/market'
 import { hestonRegimeLab } from '../src/main/labs/heston-regime/lab'
 import { resolveLabConfig } from '../src/main/engine/kernel'
@@ -61,15 +61,14 @@ async function streaming(step: (b: number, state: Float32Array) => Promise<Float
 }
 
 /** PyTorch's timing of the same rows, or why there is none. */
-function torchTiming(x: Float32Array): TorchTiming | string {
+function torchTiming(x: Float32Array, f: number, stem: string): TorchTiming | string {
   const script = join(__dirname, '..', '..', 'tools', 'regime-model', 'time_torch.py')
   if (!existsSync(script)) return `${script} is missing`
   const dir = mkdtempSync(join(tmpdir(), 'mechanica-torch-'))
   try {
-    const f = SSM_CHANNELS.length
     const rows = Array.from({ length: x.length / f }, (_, b) => Array.from(x.subarray(b * f, (b + 1) * f)))
     writeFileSync(join(dir, 'x.json'), JSON.stringify({ x: rows }))
-    const args = [script, '--x', join(dir, 'x.json'), '--repeats', String(REPEATS), '--threads', String(THREADS), '--json']
+    const args = [script, '--model', stem, '--x', join(dir, 'x.json'), '--repeats', String(REPEATS), '--threads', String(THREADS), '--json']
     const pythons = process.env.MECHANICA_TORCH_PYTHON ? [process.env.MECHANICA_TORCH_PYTHON] : ['python3', '/usr/bin/python3']
     const reasons: string[] = []
     for (const python of pythons) {
@@ -135,22 +134,23 @@ export async function benchRegime(): Promise<void> {
   const model = await RegimeModel.create(ort, files, ['cpu'], { intraOpNumThreads: THREADS })
   const closes = simulatePath(resolveLabConfig(hestonRegimeLab, 'corrected', { seed: 11 })).prices.subarray(0, BARS + 101)
   await model.classify(closes.subarray(0, 400)) // warm-up
+  const ssmFeatures = featuresFor(files.card)
   const features = (await best(() => void ssmFeatures(closes))) * 1000
   const endToEnd = (await best(async () => void (await model.classify(closes)))) * 1000
   const { mean, std } = files.card.features.normalisation
   const x = normaliseForModel(ssmFeatures(closes), mean, std)
-  const f = SSM_CHANNELS.length
+  const f = files.card.features.channels.length
   const bars = x.length / f
   const size = model.chunkSize
   const wholeSeries = (await best(async () => void (await model.run(x)))) * 1000
   const stream = await streaming(async (b, state) => (await model.step(x.subarray(b * f, (b + 1) * f), state)).state, bars)
   await model.release()
 
-  const torch = torchTiming(x)
+  const torch = torchTiming(x, f, DEFAULT_MODEL)
   // The card's timings block is documentation (not in RegimeModelCard): read it as written.
-  const card = JSON.parse(readFileSync(join(modelsDir(__dirname), 'regime-ssm.card.json'), 'utf8')) as { timings?: CardTimings }
+  const card = JSON.parse(readFileSync(join(modelsDir(__dirname), `${DEFAULT_MODEL}.card.json`), 'utf8')) as { timings?: CardTimings }
   const chunks = size > 0 ? Math.floor(bars / size) : 0
-  console.log(`\nregime model — ${bars.toLocaleString('en-US')} bars (heston-regime corrected, seed 11), ${THREADS} intra-op thread, best of ${REPEATS}`)
+  console.log(`\nregime model ${files.card.name} — ${bars.toLocaleString('en-US')} bars (heston-regime corrected, seed 11), ${THREADS} intra-op thread, best of ${REPEATS}`)
   const onnx: OnnxTiming = { version: ort.env.versions.common, streaming: stream, wholeSeriesMs: wholeSeries, chunkCalls: chunks, chunkSize: size, stepCalls: bars - chunks * size }
   for (const line of regimeComparison(onnx, torch, card.timings)) console.log(`  ${line}`)
   console.log(`  the app's classify (features + whole series + phase space and OOD): ${ms(endToEnd, 1)} (features ${ms(features, 1)})`)

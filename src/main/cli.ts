@@ -52,7 +52,8 @@ const USAGE = `usage:
                   --redis-ca FILE, --allow-remote for a Redis not on this machine)
   mechanica regime --lab LAB [--preset P] [--seed N] [--set path=value]... [--json]   (any lab with a price series)
   mechanica regime --csv FILE [--json]
-  mechanica regime --lab LAB --compare [--seeds a..b] [--preset P] [--set path=value]... [--json]   (the SSM vs four baselines on held-out seeds, any lab with a price series)
+  mechanica regime --lab LAB --compare [--seeds a..b] [--preset P] [--set path=value]... [--model regime-ssm|regime-ssm-v2] [--json]   (the SSM vs four baselines on held-out seeds, any lab with a price series; the model defaults to v1 on heston-regime, v2 elsewhere)
+  mechanica regime --lab LAB --export-series DIR --seeds a..b [--preset P] [--json]   (the lab's closes and true labels per seed, DIR/<lab>-<seed>.csv)
   mechanica verify --db FILE [--run ID] [--json]   (hash chain and verification status of every run, or one; exit 1 when a chain is broken)
   mechanica replay --db FILE --run ID [--json]   (re-run from the manifest, compare step by step; exit 1 when it differs)
   mechanica backup --db FILE [--out FILE] [--overwrite] [--json]   (online copy, verified; default <name>.backup-<n>.db beside it)
@@ -421,7 +422,9 @@ async function main(argv: string[]): Promise<void> {
       limit: { type: 'string', multiple: true },
       menus: { type: 'boolean', default: false },
       agents: { type: 'string' },
-      batch: { type: 'string' }
+      batch: { type: 'string' },
+      'export-series': { type: 'string' },
+      model: { type: 'string' }
     }
   })
   const [command, ...rest] = positionals

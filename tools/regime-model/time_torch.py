@@ -125,8 +125,8 @@ def onnx_weights(data: bytes) -> tuple[dict[str, np.ndarray], list[str]]:
     return tensors, matmuls
 
 
-def load_shipped(models: Path) -> tuple[RegimeSSM, dict]:
-    card = json.loads((models / "regime-ssm.card.json").read_text())
+def load_shipped(models: Path, stem: str) -> tuple[RegimeSSM, dict]:
+    card = json.loads((models / f"{stem}.card.json").read_text())
     data = (models / card["onnx"]["file"]).read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     if sha != card["onnx"]["sha256"]:
@@ -147,9 +147,9 @@ def load_shipped(models: Path) -> tuple[RegimeSSM, dict]:
     return model, card
 
 
-def check_parity(model: RegimeSSM, models: Path) -> dict:
+def check_parity(model: RegimeSSM, models: Path, stem: str) -> dict:
     """The loaded model against PyTorch's own fixture outputs: per step, and as one forward_seq call."""
-    fx = json.loads((models / "regime-ssm.fixtures.json").read_text())
+    fx = json.loads((models / f"{stem}.fixtures.json").read_text())
     x = torch.tensor(fx["x"], dtype=torch.float32)
     with torch.no_grad():
         state = model.zero_state(1)
@@ -206,19 +206,20 @@ def time_model(model: RegimeSSM, x: torch.Tensor, repeats: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--models", type=Path, default=HERE.parent.parent / "resources" / "models")
-    ap.add_argument("--x", type=Path, help='JSON {"x": [[5 floats], ...]}: normalised feature rows, one per bar')
+    ap.add_argument("--model", default="regime-ssm-v2", help="file stem of the shipped model (regime-ssm-v2, or v1: regime-ssm)")
+    ap.add_argument("--x", type=Path, help='JSON {"x": [[F floats], ...]}: normalised feature rows, one per bar')
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    model, card = load_shipped(args.models)
-    parity = check_parity(model, args.models)
+    model, card = load_shipped(args.models, args.model)
+    parity = check_parity(model, args.models, args.model)
     if args.x:
         x = torch.tensor(json.loads(args.x.read_text())["x"], dtype=torch.float32)
         source = str(args.x)
     else:
-        rows = json.loads((args.models / "regime-ssm.fixtures.json").read_text())["x"]
+        rows = json.loads((args.models / f"{args.model}.fixtures.json").read_text())["x"]
         x = torch.tensor([rows[i % len(rows)] for i in range(DEFAULT_BARS)], dtype=torch.float32)
         source = f"the fixture's {len(rows)} rows cycled to {DEFAULT_BARS} bars"
     if x.ndim != 2 or x.shape[1] != card["architecture"]["n_features"] or x.shape[0] < 1:

@@ -51,6 +51,7 @@ TRAIN = dict(chunk_len=256, streams_per_batch=32, max_epochs=8, patience=2, lr=2
 HYST = 3  # RegimeFilter confirm_threshold (spec §5.2) used for time-to-detection / false alarms
 BENCH_BARS = 2520
 CHUNK = 64  # bars per call of the chunk graph (regime-ssm.chunk64.onnx)
+NAME = "regime-ssm"  # artefact file stem; train_v2.py exports under its own
 OPSET = 17
 
 
@@ -168,6 +169,64 @@ def best_threshold(stat, labels):
     return float(qs[int(np.argmax(accs))])
 
 
+def fit(X, Y, LV, rng, W=None, n_features=None):
+    """Truncated-BPTT training (TRAIN), early stopping on validation cross-entropy; returns the model with the
+    best epoch's weights still to load, the history, (val ce, weights, epoch) of the best epoch, optimizer steps.
+    W: optional per-bar loss weights of the training split (same shape as Y["train"]), e.g. early-detection weights."""
+    model = RegimeSSM(n_features=feat.F if n_features is None else n_features, **CFG)
+    opt = torch.optim.Adam(model.parameters(), lr=TRAIN["lr"])
+    L, B = TRAIN["chunk_len"], TRAIN["streams_per_batch"]
+    n_train = X["train"].shape[0]
+    best = (float("inf"), None, -1)
+    history = []
+    bad = 0
+    t0 = time.time()
+    steps = 0
+    for epoch in range(TRAIN["max_epochs"]):
+        model.train()
+        perm = rng.permutation(n_train)
+        off = int(rng.integers(0, L))
+        losses = []
+        for g in range(0, n_train, B):
+            idx = perm[g:g + B]
+            xs, ys, lvs = (torch.from_numpy(X["train"][idx, off:]), torch.from_numpy(Y["train"][idx, off:]),
+                           torch.from_numpy(LV["train"][idx, off:]))
+            ws = None if W is None else torch.from_numpy(W[idx, off:])
+            state = model.zero_state(len(idx))
+            for c in range(0, (xs.shape[1] // L) * L, L):
+                lo, _, aux, state = model.forward_seq(xs[:, c:c + L], state)
+                state = state.detach()
+                if ws is None:
+                    ce = Fn.cross_entropy(lo.reshape(-1, 2), ys[:, c:c + L].reshape(-1))
+                else:
+                    w = ws[:, c:c + L].reshape(-1)
+                    ce = (Fn.cross_entropy(lo.reshape(-1, 2), ys[:, c:c + L].reshape(-1), reduction="none") * w).sum() / w.sum()
+                loss = ce + TRAIN["aux_weight"] * Fn.mse_loss(aux, lvs[:, c:c + L])
+                opt.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), TRAIN["grad_clip"])
+                opt.step()
+                losses.append(float(ce))
+                steps += 1
+        model.eval()
+        pv, _ = run_stream(model, X["validation"])
+        vloss = float(-np.mean(np.log(np.take_along_axis(pv, Y["validation"][..., None], -1) + 1e-12)))
+        vacc = float((pv.argmax(-1) == Y["validation"]).mean())
+        history.append(dict(epoch=epoch + 1, train_ce=float(np.mean(losses)), val_ce=vloss, val_acc=vacc,
+                            elapsed_s=round(time.time() - t0, 1)))
+        print(f"epoch {epoch + 1}: train ce {np.mean(losses):.4f}  val ce {vloss:.4f}  val acc {vacc:.4f}  "
+              f"({time.time() - t0:.0f}s, {steps} steps)", flush=True)
+        if vloss < best[0]:
+            best = (vloss, {k: v.clone() for k, v in model.state_dict().items()}, epoch + 1)
+            bad = 0
+        else:
+            bad += 1
+            if bad >= TRAIN["patience"]:
+                print("early stop", flush=True)
+                break
+    return model, history, best, steps
+
+
 def f32list(a, nd=None):
     a = np.asarray(a, dtype=np.float32)
     return [float(v) for v in a.reshape(-1)] if nd is None else a.tolist()
@@ -177,16 +236,17 @@ def export_chunk(model, out: Path, fx_x: np.ndarray):
     """Export the chunk graph (CHUNK bars per call) next to the step graph and build its fixture block.
 
     fx_x: [CHUNK, F] float32, the rows of the step fixture. Returns (onnx_path, sha256, fixture dict)."""
-    path = out / f"regime-ssm.chunk{CHUNK}.onnx"
+    path = out / f"{NAME}.chunk{CHUNK}.onnx"
+    n_features = model.n_features
     graph = ChunkGraph(model).eval()
-    ex_x = torch.zeros(1, CHUNK, feat.F)
+    ex_x = torch.zeros(1, CHUNK, n_features)
     ex_s = model.zero_state(1)
     torch.onnx.export(graph, (ex_x, ex_s), str(path), opset_version=OPSET, do_constant_folding=True,
                       input_names=["x", "state"], output_names=["p", "latent", "state_out"])
     import onnx
     onnx.checker.check_model(onnx.load(str(path)))
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    assert fx_x.shape == (CHUNK, feat.F)
+    assert fx_x.shape == (CHUNK, n_features)
     with torch.no_grad():
         p, lat, s = graph(torch.from_numpy(np.ascontiguousarray(fx_x, dtype=np.float32))[None], model.zero_state(1))
         # same rows through CHUNK eager `step` calls (= the step fixture): how far the batched chunk maths drifts
@@ -199,7 +259,7 @@ def export_chunk(model, out: Path, fx_x: np.ndarray):
                      state_out=float((s - ss).abs().max()))
     fixture = dict(
         note=(f"Chunk-graph parity fixture ({path.name}): x = the {CHUNK} rows of the step fixture's x; feed x as "
-              f"[1,{CHUNK},{feat.F}] with state = zeros {[1, CFG['n_layers'], CFG['d_model'], CFG['d_state']]}; the "
+              f"[1,{CHUNK},{n_features}] with state = zeros {[1, CFG['n_layers'], CFG['d_model'], CFG['d_state']]}; the "
               f"graph must output p [1,{CHUNK},2] = p here, latent [1,{CHUNK},{CFG['d_model']}] = latent here and "
               "state_out = final_state (flattened), within tolerance. Produced by PyTorch (ChunkGraph, same weights); "
               "max abs diff to the per-step PyTorch values of the step fixture is in torch_chunk_vs_step_max_abs_diff."),
@@ -214,13 +274,14 @@ def export_chunk(model, out: Path, fx_x: np.ndarray):
     return path, sha, fixture
 
 
-def chunk_card(sha, parity):
+def chunk_card(sha, parity, n_features=None):
     S = [1, CFG["n_layers"], CFG["d_model"], CFG["d_state"]]
+    n_features = feat.F if n_features is None else n_features
     return dict(
-        file=f"regime-ssm.chunk{CHUNK}.onnx", sha256=sha, opset=OPSET, chunk=CHUNK,
+        file=f"{NAME}.chunk{CHUNK}.onnx", sha256=sha, opset=OPSET, chunk=CHUNK,
         graph=f"chunk of {CHUNK} consecutive bars per call (batch 1), same weights and maths as the step graph; "
               "projections batched over the chunk, diagonal recurrence unrolled over the fixed chunk length",
-        inputs=[dict(name="x", dtype="float32", shape=[1, CHUNK, feat.F],
+        inputs=[dict(name="x", dtype="float32", shape=[1, CHUNK, n_features],
                      meaning=f"normalised features of {CHUNK} consecutive bars (oldest first), channel order "
                              "features.channels"),
                 dict(name="state", dtype="float32", shape=S,
@@ -330,52 +391,8 @@ def main():
     print(f"data: {t_data:.1f}s  train {X['train'].shape}  stress fraction {Y['train'].mean():.3f}", flush=True)
 
     # ---------------- model / training ----------------
-    model = RegimeSSM(n_features=feat.F, **CFG)
-    opt = torch.optim.Adam(model.parameters(), lr=TRAIN["lr"])
-    L, B = TRAIN["chunk_len"], TRAIN["streams_per_batch"]
-    n_train = X["train"].shape[0]
-    best = (float("inf"), None, -1)
-    history = []
-    bad = 0
     t0 = time.time()
-    steps = 0
-    for epoch in range(TRAIN["max_epochs"]):
-        model.train()
-        perm = rng.permutation(n_train)
-        off = int(rng.integers(0, L))
-        losses = []
-        for g in range(0, n_train, B):
-            idx = perm[g:g + B]
-            xs, ys, lvs = (torch.from_numpy(X["train"][idx, off:]), torch.from_numpy(Y["train"][idx, off:]),
-                           torch.from_numpy(LV["train"][idx, off:]))
-            state = model.zero_state(len(idx))
-            for c in range(0, (xs.shape[1] // L) * L, L):
-                lo, _, aux, state = model.forward_seq(xs[:, c:c + L], state)
-                state = state.detach()
-                ce = Fn.cross_entropy(lo.reshape(-1, 2), ys[:, c:c + L].reshape(-1))
-                loss = ce + TRAIN["aux_weight"] * Fn.mse_loss(aux, lvs[:, c:c + L])
-                opt.zero_grad()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(model.parameters(), TRAIN["grad_clip"])
-                opt.step()
-                losses.append(float(ce))
-                steps += 1
-        model.eval()
-        pv, _ = run_stream(model, X["validation"])
-        vloss = float(-np.mean(np.log(np.take_along_axis(pv, Y["validation"][..., None], -1) + 1e-12)))
-        vacc = float((pv.argmax(-1) == Y["validation"]).mean())
-        history.append(dict(epoch=epoch + 1, train_ce=float(np.mean(losses)), val_ce=vloss, val_acc=vacc,
-                            elapsed_s=round(time.time() - t0, 1)))
-        print(f"epoch {epoch + 1}: train ce {np.mean(losses):.4f}  val ce {vloss:.4f}  val acc {vacc:.4f}  "
-              f"({time.time() - t0:.0f}s, {steps} steps)", flush=True)
-        if vloss < best[0]:
-            best = (vloss, {k: v.clone() for k, v in model.state_dict().items()}, epoch + 1)
-            bad = 0
-        else:
-            bad += 1
-            if bad >= TRAIN["patience"]:
-                print("early stop", flush=True)
-                break
+    model, history, best, steps = fit(X, Y, LV, rng)
     t_train = time.time() - t0
     model.load_state_dict(best[1])
     model.eval()

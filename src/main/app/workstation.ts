@@ -151,7 +151,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     'labs.stressMenu': ({ spec }) => services.engine.call('engine.stressMenu', { spec }),
     'regime.classify': async ({ source }) => {
       const series = await services.engine.call('engine.regimeSeries', { source })
-      const report = await services.inference.call('inference.regime', { closes: series.closes, labels: series.labels })
+      const report = await services.inference.call('inference.regime', { closes: series.closes, labels: series.labels, lab: source.kind === 'lab' ? source.spec.lab : null })
       return { source: series.source, ...report }
     },
     'regime.compare': (request) =>

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { describeProviders } from './providers'
 import { probeProvidersQuietly } from './quiet-probe'
-import { RegimeModel, loadRegimeModel, type RegimeClassification, type RegimeModelCard } from './regime-model'
+import { DEFAULT_MODEL, RegimeModel, loadRegimeModel, type RegimeClassification, type RegimeModelCard } from './regime-model'
 import { accuracy, f1Stress, falseAlarmRate, switchDetections } from '../regime/evaluation'
 import { filterSeries } from '../regime/filter'
 
@@ -20,8 +20,8 @@ export type { SeriesRegimeReport }
  * answered the probe (CUDA → WebGPU → CPU), the book's hysteresis, and, where true labels
  * exist, the evaluation against them.
  */
-export async function classifySeries(closes: ArrayLike<number>, labels: ArrayLike<number> | null, dir: string, probeScript: string): Promise<SeriesRegimeReport> {
-  const classifier = await openLocalClassifier(dir, probeScript)
+export async function classifySeries(closes: ArrayLike<number>, labels: ArrayLike<number> | null, dir: string, probeScript: string, stem: string = DEFAULT_MODEL): Promise<SeriesRegimeReport> {
+  const classifier = await openLocalClassifier(dir, probeScript, stem)
   try {
     return await classifier.classify(closes, labels)
   } finally {
@@ -40,8 +40,8 @@ export interface LocalClassifier {
  * in a child process (`probeScript`, out/main/workers/provider-probe.js) so that what native
  * libraries print while providers fail to load stays off the CLI's stderr.
  */
-export async function openLocalClassifier(dir: string, probeScript: string): Promise<LocalClassifier> {
-  const files = loadRegimeModel(dir)
+export async function openLocalClassifier(dir: string, probeScript: string, stem: string = DEFAULT_MODEL): Promise<LocalClassifier> {
+  const files = loadRegimeModel(dir, stem)
   ort.env.logLevel = 'fatal'
   const selection = await probeProvidersQuietly(probeScript)
   const model = await RegimeModel.create(ort, files, [selection.provider])

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fail, parseSeed, parseSets } from '../cli-args'
 import { parseSeeds } from '../experiments/plan'
 import type { HestonRegimeConfig } from '../labs/heston-regime/config'
@@ -6,6 +7,7 @@ import { findLab, planLab } from '../labs/execute'
 import { CsvValidationError, parsePriceCsv } from '../regime/csv'
 import { regimeInputFromReport } from '../runs/run-inputs'
 import { classifySeries, openLocalClassifier } from './classify-series'
+import { SHIPPED_MODELS, regimeModelFor } from './regime-model'
 import { SIGN_OFF, compareOnLabSeries, labSeriesFor, type LabeledSeries } from './lab-regime-compare'
 import { compareOnSeeds } from './regime-compare'
 
@@ -20,10 +22,13 @@ export interface RegimePaths {
 
 /** Regime inference on a lab's price series (with its true labels) or on a user's CSV. */
 export async function commandRegime(
-  values: { lab?: string; csv?: string; preset?: string; seed?: string; seeds?: string; set?: string[]; compare?: boolean; json?: boolean },
+  values: { lab?: string; csv?: string; preset?: string; seed?: string; seeds?: string; set?: string[]; compare?: boolean; json?: boolean; 'export-series'?: string; model?: string },
   paths: RegimePaths
 ): Promise<void> {
   if (!values.lab === !values.csv) fail('regime needs exactly one of --lab LAB or --csv FILE')
+  if (values['export-series'] !== undefined) return exportLabSeries(values['export-series'], values)
+  const stem = values.model ?? regimeModelFor(values.lab ?? null)
+  if (!(SHIPPED_MODELS as readonly string[]).includes(stem)) fail(`--model must be one of ${SHIPPED_MODELS.join(', ')} (got ${stem})`)
   if (values.compare) {
     if (!values.lab) fail('--compare needs --lab LAB (a lab with a price series)')
     let seeds: number[]
@@ -32,9 +37,9 @@ export async function commandRegime(
     } catch (error) {
       fail((error as Error).message)
     }
-    if (values.lab !== 'heston-regime') return commandRegimeCompareLab(values.lab, seeds, values, paths)
+    if (values.lab !== 'heston-regime') return commandRegimeCompareLab(values.lab, seeds, values, paths, stem)
     const plan = planLab({ task: 'lab', lab: 'heston-regime', preset: values.preset ?? 'corrected', overrides: parseSets(values.set ?? []) })
-    const classifier = await openLocalClassifier(paths.models, paths.probe)
+    const classifier = await openLocalClassifier(paths.models, paths.probe, stem)
     const rows = await compareOnSeeds(plan.config as HestonRegimeConfig, seeds, async (closes) => regimeInputFromReport(await classifier.classify(closes, null)), (done, total) =>
       process.stderr.write(`compare: seed ${done}/${total}\n`)
     )
@@ -81,7 +86,7 @@ export async function commandRegime(
     labels = series.labels
     source = `${lab} ${module.priceSeries.name} (${preset}, seed ${plan.seed})`
   }
-  const report = await classifySeries(closes, labels, paths.models, paths.probe)
+  const report = await classifySeries(closes, labels, paths.models, paths.probe, stem)
   if (values.json) {
     console.log(JSON.stringify({ source, ...report }, null, 2))
     return
@@ -93,7 +98,7 @@ export async function commandRegime(
 }
 
 /** Every classifier on any lab's price series over held-out seeds, scored against the lab's own labels. */
-async function commandRegimeCompareLab(lab: string, seeds: number[], values: { preset?: string; set?: string[]; json?: boolean }, paths: RegimePaths): Promise<void> {
+async function commandRegimeCompareLab(lab: string, seeds: number[], values: { preset?: string; set?: string[]; json?: boolean }, paths: RegimePaths, stem: string): Promise<void> {
   const module = findLab(lab)
   const priceSeries = module.priceSeries ?? fail(`${lab} trades no single price series the regime model could read`)
   const preset = values.preset ?? module.selfDescription.regimeModelHome?.preset ?? 'faithful'
@@ -104,7 +109,7 @@ async function commandRegimeCompareLab(lab: string, seeds: number[], values: { p
   } catch (error) {
     fail((error as Error).message)
   }
-  const classifier = await openLocalClassifier(paths.models, paths.probe)
+  const classifier = await openLocalClassifier(paths.models, paths.probe, stem)
   const rows = await compareOnLabSeries(seriesFor, seeds, async (closes) => regimeInputFromReport(await classifier.classify(closes, null)), (done, total) =>
     process.stderr.write(`compare: seed ${done}/${total}\n`)
   )
@@ -120,4 +125,37 @@ async function commandRegimeCompareLab(lab: string, seeds: number[], values: { p
     console.log([r.classifier, f(r.accuracy), f(r.f1_stress), f(r.mean_time_to_detection), `${r.detected}/${r.switches}`, f(r.false_alarms_per_1000_stable_bars), f(r.downside_capture), f(r.sharpe), f(r.max_drawdown), f(r.total_return), f(r.paranoia_cost_10), f(r.brier), f(r.ood_share)].join('\t'))
   }
   console.log(`sign-off (spec §5.7): downside capture < ${SIGN_OFF.downsideCaptureBelow} and Sharpe > ${SIGN_OFF.sharpeAbove}`)
+}
+
+/**
+ * `regime --lab LAB --export-series DIR --seeds A..B`: the lab's price series and true labels per
+ * seed as `DIR/<lab>-<seed>.csv` (bar,close,label) — what the regime model's training reads
+ * (`tools/regime-model/train_v2.py --lab-series DIR`), and a user can open in a spreadsheet.
+ */
+function exportLabSeries(dir: string, values: { lab?: string; preset?: string; seeds?: string; set?: string[]; json?: boolean }): void {
+  const lab = values.lab ?? fail('--export-series needs --lab LAB (a lab with a price series)')
+  const module = findLab(lab)
+  const preset = values.preset ?? module.selfDescription.regimeModelHome?.preset ?? 'faithful'
+  let seeds: number[]
+  let seriesFor: (seed: number) => LabeledSeries
+  try {
+    seeds = parseSeeds(values.seeds ?? fail('--export-series needs --seeds A..B'))
+    seriesFor = labSeriesFor(lab, preset, parseSets(values.set ?? []))
+  } catch (error) {
+    fail((error as Error).message)
+  }
+  const written = seeds.map((seed) => {
+    const { closes, labels } = seriesFor(seed)
+    const rows = Array.from(closes, (c, t) => `${t},${c},${labels[t]}`)
+    return { seed, bars: closes.length, text: `bar,close,label\n${rows.join('\n')}\n` }
+  })
+  // Every series is computed before the first file is written: a bad seed leaves nothing half-exported.
+  mkdirSync(dir, { recursive: true })
+  const files = written.map(({ seed, bars, text }) => {
+    const file = join(dir, `${lab}-${seed}.csv`)
+    writeFileSync(file, text)
+    return { seed, bars, file }
+  })
+  if (values.json) console.log(JSON.stringify({ lab, preset, files }, null, 2))
+  else console.log(`${lab} (${preset}): ${files.length} series written to ${dir}`)
 }

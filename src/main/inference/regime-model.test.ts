@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SSM_WARMUP, normaliseForModel, ssmFeatures } from '../regime/ssm-features'
-import { RegimeModel, STATE_SIZE, loadRegimeModel } from './regime-model'
+import { SSM_WARMUP, normaliseForModel } from '../regime/ssm-features'
+import { DEFAULT_MODEL, PREVIOUS_MODEL, RegimeModel, STATE_SIZE, featuresFor, loadRegimeModel, regimeModelFor } from './regime-model'
 
-// The shipped model and PyTorch's own outputs for it (resources/models, made by tools/regime-model).
+// The shipped models and PyTorch's own outputs for them (resources/models, made by tools/regime-model):
+// v2 (scale-free features, the workstation's model) and v1 (kept beside it for comparison).
 const dir = join(__dirname, '../../../resources/models')
-const fixture = JSON.parse(readFileSync(join(dir, 'regime-ssm.fixtures.json'), 'utf8')) as {
+interface Fixture {
   closes: number[]
+  /** Bar index of the first fixture row in `closes` (v1: the warm-up; v2 carries every close from bar 0). */
   closes_offset: number
   raw_features: number[][]
   x: number[][]
@@ -20,30 +22,34 @@ const fixture = JSON.parse(readFileSync(join(dir, 'regime-ssm.fixtures.json'), '
   chunk: { x: number[][]; p: number[][]; latent: number[][]; final_state: number[] }
 }
 
-describe('regime model served by ONNX Runtime', () => {
+describe.each([DEFAULT_MODEL, PREVIOUS_MODEL])('regime model %s served by ONNX Runtime', (stem) => {
   let model: RegimeModel
+  const fixture = JSON.parse(readFileSync(join(dir, `${stem}.fixtures.json`), 'utf8')) as Fixture
+  // Rows of the whole close series' features before the fixture's first row.
+  const skip = fixture.closes_offset - SSM_WARMUP
+  const f = fixture.x[0]!.length
 
   beforeAll(async () => {
-    model = await RegimeModel.create(ort, loadRegimeModel(dir))
+    model = await RegimeModel.create(ort, loadRegimeModel(dir, stem))
   })
   afterAll(async () => {
     await model.release()
   })
 
   it('the app computes the features the model was trained on (Python contract)', () => {
-    const raw = ssmFeatures(fixture.closes)
-    expect(fixture.closes_offset).toBe(SSM_WARMUP)
-    expect(raw.length / 5).toBe(fixture.raw_features.length)
-    fixture.raw_features.forEach((row, i) => row.forEach((v, c) => expect(raw[i * 5 + c]).toBeCloseTo(v, 12)))
+    const raw = featuresFor(model.card)(fixture.closes)
+    expect(model.card.features.channels.length).toBe(f)
+    expect(raw.length / f - skip).toBe(fixture.raw_features.length)
+    fixture.raw_features.forEach((row, i) => row.forEach((v, c) => expect(raw[(skip + i) * f + c]).toBeCloseTo(v, 12)))
   })
 
   it('reproduces PyTorch step by step within the fixture tolerance, state included', async () => {
     const card = model.card
-    const x = normaliseForModel(ssmFeatures(fixture.closes), card.features.normalisation.mean, card.features.normalisation.std)
+    const x = normaliseForModel(featuresFor(card)(fixture.closes), card.features.normalisation.mean, card.features.normalisation.std).subarray(skip * f)
     let state: Float32Array = new Float32Array(STATE_SIZE)
     let worst = 0
     for (let i = 0; i < fixture.p.length; i++) {
-      const out = await model.step(x.subarray(i * 5, (i + 1) * 5), state)
+      const out = await model.step(x.subarray(i * f, (i + 1) * f), state)
       state = out.state
       fixture.p[i]!.forEach((v, c) => (worst = Math.max(worst, Math.abs(out.p[c]! - v))))
       fixture.latent[i]!.forEach((v, c) => (worst = Math.max(worst, Math.abs(out.latent[c]! - v))))
@@ -63,23 +69,34 @@ describe('regime model served by ONNX Runtime', () => {
     fixture.chunk.final_state.forEach((v, i) => (worst = Math.max(worst, Math.abs(chunk.state[i]! - v))))
     expect(worst).toBeLessThanOrEqual(fixture.tolerance)
     let state: Float32Array = zero
-    for (let i = 0; i < 64; i++) state = (await model.step(x.subarray(i * 5, i * 5 + 5), state)).state
+    for (let i = 0; i < 64; i++) state = (await model.step(x.subarray(i * f, i * f + f), state)).state
     state.forEach((v, i) => expect(Math.abs(v - chunk.state[i]!)).toBeLessThanOrEqual(fixture.tolerance))
   })
 
   it('classifies a whole series: probabilities, phase-space coordinates and OOD distances per bar', async () => {
     const result = await model.classify(fixture.closes)
     expect(result.firstBar).toBe(SSM_WARMUP)
-    expect(result.pStable.length).toBe(fixture.p.length)
-    result.pStable.forEach((p, i) => expect(p).toBeCloseTo(fixture.p[i]![0]!, 5))
-    expect(result.phase.length).toBe(fixture.p.length * 3)
+    expect(result.pStable.length - skip).toBe(fixture.p.length)
+    // The fixture's rows start from a zero state; with history before them (v2) the reference is the
+    // step graph over every row from the first, which classify's chunk path must reproduce.
+    if (skip === 0) result.pStable.forEach((p, i) => expect(p).toBeCloseTo(fixture.p[i]![0]!, 5))
+    const card = model.card
+    const x = normaliseForModel(featuresFor(card)(fixture.closes), card.features.normalisation.mean, card.features.normalisation.std)
+    let state: Float32Array = new Float32Array(STATE_SIZE)
+    for (let i = 0; i < result.pStable.length; i++) {
+      const out = await model.step(x.subarray(i * f, (i + 1) * f), state)
+      state = out.state
+      expect(result.pStable[i]).toBeCloseTo(out.p[0]!, 5)
+    }
+    expect(result.phase.length).toBe((skip + fixture.p.length) * 3)
     expect(result.oodRadius).toBeGreaterThan(0)
     for (const d of result.oodDistance) expect(Number.isFinite(d) && d >= 0).toBe(true)
   })
 
   // A real model folder with one byte of one graph changed: the card parses, the channels match
   // and every file is there, so only the sha256 check can refuse it.
-  it.each(['regime-ssm.onnx', 'regime-ssm.chunk64.onnx'])('refuses a model file that does not match its card (%s, one byte changed)', (name) => {
+  it.each(['onnx', 'chunk64.onnx'])(`refuses a model file that does not match its card (${stem}.%s, one byte changed)`, (ext) => {
+    const name = `${stem}.${ext}`
     const copy = mkdtempSync(join(tmpdir(), 'mechanica-model-'))
     try {
       cpSync(dir, copy, { recursive: true })
@@ -89,13 +106,26 @@ describe('regime model served by ONNX Runtime', () => {
       bytes[at] = bytes[at]! ^ 0x01
       writeFileSync(file, bytes)
       const message = new RegExp(`^${name.replaceAll('.', '\\.')} does not match its card \\(sha256 [0-9a-f]{12}…, card says [0-9a-f]{12}…\\)$`)
-      expect(() => loadRegimeModel(copy)).toThrow(message)
+      expect(() => loadRegimeModel(copy, stem)).toThrow(message)
       // The same copy with the byte restored loads: the refusal above was the byte, not the copy.
       bytes[at] = bytes[at]! ^ 0x01
       writeFileSync(file, bytes)
-      expect(loadRegimeModel(copy).card.onnx.file).toBe('regime-ssm.onnx')
+      expect(loadRegimeModel(copy, stem).card.onnx.file).toBe(`${stem}.onnx`)
     } finally {
       rmSync(copy, { recursive: true, force: true })
     }
+  })
+})
+
+describe('which shipped model reads a series', () => {
+  it('v1 on its home simulator, v2 on every other lab and on a CSV', () => {
+    expect(regimeModelFor('heston-regime')).toBe(PREVIOUS_MODEL)
+    for (const lab of ['fx-carry', 'microstructure', 'funding-basis', 'vol-surface', 'latency-arb']) expect(regimeModelFor(lab)).toBe(DEFAULT_MODEL)
+    expect(regimeModelFor(null)).toBe(DEFAULT_MODEL)
+  })
+
+  it('a card whose channels this build cannot compute is refused in one line', () => {
+    const card = loadRegimeModel(dir, DEFAULT_MODEL).card
+    expect(() => featuresFor({ ...card, features: { ...card.features, channels: ['velocity', 'mystery'] } })).toThrow(/^the model expects channels velocity, mystery; this build computes \[/)
   })
 })

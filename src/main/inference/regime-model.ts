@@ -5,6 +5,28 @@ import type * as OrtModule from 'onnxruntime-node'
 import type { InferenceSession } from 'onnxruntime-node'
 import { z } from 'zod'
 import { SSM_CHANNELS, SSM_WARMUP, normaliseForModel, ssmFeatures } from '../regime/ssm-features'
+import { SSM_V2_CHANNELS, ssmFeaturesV2 } from '../regime/ssm-features-v2'
+
+/** The feature contracts this build computes, by the channel list a card declares. */
+const FEATURE_SETS: ReadonlyArray<{ channels: readonly string[]; features: (closes: ArrayLike<number>) => Float64Array }> = [
+  { channels: SSM_CHANNELS, features: ssmFeatures },
+  { channels: SSM_V2_CHANNELS, features: ssmFeaturesV2 }
+]
+
+/** The model the workstation classifies with, and the one it keeps beside it for comparison. */
+export const DEFAULT_MODEL = 'regime-ssm-v2'
+export const PREVIOUS_MODEL = 'regime-ssm'
+export const SHIPPED_MODELS = [DEFAULT_MODEL, PREVIOUS_MODEL] as const
+
+/**
+ * The model for a lab's series (null: a user's CSV). v1 stays with heston-regime, the simulator
+ * it was trained on, where it still beats v2 (held-out seeds 3000–3009: F1 0.720 against 0.605,
+ * 1.7 false alarms per 1,000 calm bars against 4.7); v2 serves every other lab and every CSV,
+ * where v1 is out of its distribution (accuracy 0.17–0.65 against v2's 0.61–0.98).
+ */
+export function regimeModelFor(lab: string | null): (typeof SHIPPED_MODELS)[number] {
+  return lab === 'heston-regime' ? PREVIOUS_MODEL : DEFAULT_MODEL
+}
 
 /** The parts of the model card the app relies on; the rest is documentation. */
 export const RegimeModelCard = z.object({
@@ -15,7 +37,7 @@ export const RegimeModelCard = z.object({
   onnx_chunk: z.object({ file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), chunk: z.int().positive() }).optional(),
   features: z.object({
     channels: z.array(z.string()),
-    normalisation: z.object({ mean: z.array(z.number()).length(5), std: z.array(z.number().positive()).length(5) })
+    normalisation: z.object({ mean: z.array(z.number()), std: z.array(z.number().positive()) })
   }),
   phase_space: z.object({
     pca: z.object({ mean: z.array(z.number()), components: z.array(z.array(z.number())) }),
@@ -41,12 +63,19 @@ function readChecked(dir: string, file: string, sha256: string): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
-/** Reads and checks the shipped model: card fields, channel order and the model's sha256. */
-export function loadRegimeModel(dir: string): RegimeModelFiles {
-  const card = RegimeModelCard.parse(JSON.parse(readFileSync(join(dir, 'regime-ssm.card.json'), 'utf8')))
-  if (card.features.channels.join() !== SSM_CHANNELS.join()) {
-    throw new Error(`the model expects channels ${card.features.channels.join(', ')}; this build computes ${SSM_CHANNELS.join(', ')}`)
-  }
+/** The feature function of a card's channel list; refuses a contract this build does not compute. */
+export function featuresFor(card: RegimeModelCard): (closes: ArrayLike<number>) => Float64Array {
+  const set = FEATURE_SETS.find((s) => s.channels.join() === card.features.channels.join())
+  if (!set) throw new Error(`the model expects channels ${card.features.channels.join(', ')}; this build computes ${FEATURE_SETS.map((s) => `[${s.channels.join(', ')}]`).join(' or ')}`)
+  const f = set.channels.length
+  if (card.features.normalisation.mean.length !== f || card.features.normalisation.std.length !== f) throw new Error(`${card.name}'s normalisation does not have ${f} channels`)
+  return set.features
+}
+
+/** Reads and checks a shipped model (`stem`.card.json and its graphs): card fields, channel order and sha256. */
+export function loadRegimeModel(dir: string, stem: string = DEFAULT_MODEL): RegimeModelFiles {
+  const card = RegimeModelCard.parse(JSON.parse(readFileSync(join(dir, `${stem}.card.json`), 'utf8')))
+  featuresFor(card)
   return {
     card,
     model: readChecked(dir, card.onnx.file, card.onnx.sha256),
@@ -70,12 +99,20 @@ export interface RegimeClassification {
  * a float32 buffer, exactly the graph's `x`/`state` → `p`/`latent`/`state_out` contract.
  */
 export class RegimeModel {
+  /** Channels per bar of this model's input. */
+  private readonly f: number
+  private readonly features: (closes: ArrayLike<number>) => Float64Array
+
   private constructor(
     private readonly ort: typeof OrtModule,
     private readonly session: InferenceSession,
     private readonly chunkSession: InferenceSession | null,
     readonly card: RegimeModelCard
-  ) {}
+  ) {
+    this.features = featuresFor(card)
+    this.f = card.features.channels.length
+  }
+
 
   /** `intraOpNumThreads` is left to ONNX Runtime unless given (the bench pins it to compare with PyTorch). */
   static async create(ort: typeof OrtModule, files: RegimeModelFiles, executionProviders: string[] = ['cpu'], threads: { intraOpNumThreads?: number } = {}): Promise<RegimeModel> {
@@ -93,9 +130,9 @@ export class RegimeModel {
   /** `chunkSize` bars in one call: the same recurrence as `step`, state carried exactly. */
   async chunk(x: Float32Array, state: Float32Array): Promise<{ p: Float32Array; latent: Float32Array; state: Float32Array }> {
     const size = this.chunkSize
-    if (!this.chunkSession || x.length !== size * SSM_CHANNELS.length) throw new Error(`chunk needs ${size} bars of ${SSM_CHANNELS.length} features`)
+    if (!this.chunkSession || x.length !== size * this.f) throw new Error(`chunk needs ${size} bars of ${this.f} features`)
     const out = await this.chunkSession.run({
-      x: new this.ort.Tensor('float32', x, [1, size, SSM_CHANNELS.length]),
+      x: new this.ort.Tensor('float32', x, [1, size, this.f]),
       state: new this.ort.Tensor('float32', state, [...STATE_SHAPE])
     })
     return { p: out.p!.data as Float32Array, latent: out.latent!.data as Float32Array, state: out.state_out!.data as Float32Array }
@@ -104,7 +141,7 @@ export class RegimeModel {
   /** One bar: normalised features in, probabilities, latent and next state out. */
   async step(x: Float32Array, state: Float32Array): Promise<{ p: Float32Array; latent: Float32Array; state: Float32Array }> {
     const out = await this.session.run({
-      x: new this.ort.Tensor('float32', x, [1, SSM_CHANNELS.length]),
+      x: new this.ort.Tensor('float32', x, [1, this.f]),
       state: new this.ort.Tensor('float32', state, [...STATE_SHAPE])
     })
     return { p: out.p!.data as Float32Array, latent: out.latent!.data as Float32Array, state: out.state_out!.data as Float32Array }
@@ -117,7 +154,7 @@ export class RegimeModel {
    * outputs. Returns the state after the last bar.
    */
   async run(x: Float32Array, record?: (bar: number, p: Float32Array, latent: Float32Array, row: number) => void): Promise<Float32Array> {
-    const f = SSM_CHANNELS.length
+    const f = this.f
     const bars = x.length / f
     let state: Float32Array = new Float32Array(STATE_SIZE)
     const size = this.chunkSize
@@ -138,9 +175,8 @@ export class RegimeModel {
   /** Classifies every bar of a close series from the warm-up on, streaming from a zero state. */
   async classify(closes: ArrayLike<number>): Promise<RegimeClassification> {
     const { mean, std } = this.card.features.normalisation
-    const x = normaliseForModel(ssmFeatures(closes), mean, std)
-    const f = SSM_CHANNELS.length
-    const bars = x.length / f
+    const x = normaliseForModel(this.features(closes), mean, std)
+    const bars = x.length / this.f
     const { pca, centroids, ood } = this.card.phase_space
     const k = pca.components.length
     const pStable = new Float64Array(bars)

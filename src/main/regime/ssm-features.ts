@@ -93,7 +93,7 @@ export function ssmFeatures(closes: ArrayLike<number>): Float64Array {
 
 /** (f − mean) / std per channel, rounded to float32 as the model's input is. */
 export function normaliseForModel(raw: Float64Array, mean: readonly number[], std: readonly number[]): Float32Array {
-  const f = SSM_CHANNELS.length
+  const f = mean.length
   const out = new Float32Array(raw.length)
   for (let i = 0; i < raw.length; i++) out[i] = (raw[i]! - mean[i % f]!) / std[i % f]!
   return out

@@ -29,7 +29,7 @@ export function serviceInputResolver(engine: EngineService, inference: Inference
     if (requires.includes('regime-model')) {
       if (spec.task !== 'lab') throw new ApiError('invalid_params', 'only lab runs take the regime model as an input')
       const series = await engine.call('engine.regimeSeries', { source: { kind: 'lab', spec } }, { signal })
-      const report = await inference.call('inference.regime', { closes: series.closes, labels: null }, { signal })
+      const report = await inference.call('inference.regime', { closes: series.closes, labels: null, lab: spec.lab }, { signal })
       inputs.regime = regimeInputFromReport(report)
     }
     return inputs

@@ -4,7 +4,7 @@ import type { InferenceStatus } from '../../shared/contract'
 import type { InferenceMethods } from '../../shared/contract/protocol'
 import { buildProbeModel } from '../inference/probe-model'
 import { describeProviders, selectExecutionProvider } from '../inference/providers'
-import { RegimeModel, loadRegimeModel } from '../inference/regime-model'
+import { RegimeModel, loadRegimeModel, regimeModelFor } from '../inference/regime-model'
 import { modelsDir, reportRegimes } from '../inference/classify-series'
 import { planLab } from '../labs/execute'
 import type { HestonRegimeConfig } from '../labs/heston-regime/config'
@@ -34,24 +34,30 @@ function selectOnce(): Promise<InferenceStatus> {
   return selection
 }
 
-// The regime model's session is created once, on the provider that answered, and reused.
-let regimeModel: Promise<RegimeModel> | null = null
+// Each shipped model's session is created once, on the provider that answered, and reused; which
+// model reads a series depends on the lab it comes from (regimeModelFor).
+const regimeModels = new Map<string, Promise<RegimeModel>>()
 
-function regimeModelOnce(): Promise<RegimeModel> {
-  regimeModel ??= selectOnce().then((status) => RegimeModel.create(ort, loadRegimeModel(modelsDir(join(__dirname, '..'))), [status.provider]))
-  return regimeModel
+function regimeModelOnce(lab: string | null): Promise<RegimeModel> {
+  const stem = regimeModelFor(lab)
+  let model = regimeModels.get(stem)
+  if (!model) {
+    model = selectOnce().then((status) => RegimeModel.create(ort, loadRegimeModel(modelsDir(join(__dirname, '..')), stem), [status.provider]))
+    regimeModels.set(stem, model)
+  }
+  return model
 }
 
 /** Each handler gets its params already parsed with the inference method table. */
 export const inferenceHandlers: ServiceHandlers<InferenceMethods> = {
   'inference.status': () => selectOnce(),
-  'inference.regime': async ({ closes, labels }) => {
-    const [model, status] = await Promise.all([regimeModelOnce(), selectOnce()])
+  'inference.regime': async ({ closes, labels, lab }) => {
+    const [model, status] = await Promise.all([regimeModelOnce(lab), selectOnce()])
     return reportRegimes(await model.classify(closes), closes.length, labels, model.card, status.provider, status.summary)
   },
   // The classifier comparison runs here: it needs the model's session for every held-out path.
   'inference.compare': async (request, ctx) => {
-    const [model, status] = await Promise.all([regimeModelOnce(), selectOnce()])
+    const [model, status] = await Promise.all([regimeModelOnce(request.lab), selectOnce()])
     const seeds = Array.from({ length: request.seeds }, (_, i) => request.seedFrom + i)
     const runModel = async (closes: Float64Array) =>
       regimeInputFromReport(reportRegimes(await model.classify(closes), closes.length, null, model.card, status.provider, status.summary))

@@ -21,7 +21,9 @@ export const inferenceMethods = {
       closes: z
         .custom<Float64Array>((v) => v instanceof Float64Array, { error: 'must be a Float64Array' })
         .refine((closes) => closes.length >= MIN_REGIME_CLOSES, { error: `must hold at least ${MIN_REGIME_CLOSES} closes` }),
-      labels: z.custom<Int8Array>((v) => v instanceof Int8Array, { error: 'must be an Int8Array' }).nullable()
+      labels: z.custom<Int8Array>((v) => v instanceof Int8Array, { error: 'must be an Int8Array' }).nullable(),
+      /** The lab the series comes from (null: a user's CSV): it picks the shipped model (regimeModelFor). */
+      lab: z.string().max(64).nullable().default(null)
     }),
     response: SeriesRegimeReport,
     events: {}
