@@ -8,7 +8,7 @@ import { expandSweep, summariseMetrics } from '../runs/sweep-manager'
 import type { Db } from '../store/database'
 import { QueuedSweepsRepository, type QueuedSweep } from '../store/queued-sweeps-repository'
 import { QueueConfigError } from './connection'
-import { collectSweep, enqueueCells, newQueuedSweepId, openQueue, queueBatchSizeFor, removeWaitingJobs, type QueueProgress } from './coordinator'
+import type { QueueProgress } from './coordinator'
 import { QueueSettingsStore } from './queue-settings'
 import { ThroughputWindow } from './throughput'
 
@@ -91,6 +91,7 @@ export class QueueService {
     const needs = plans.findIndex((p) => p.requires.length > 0)
     if (needs >= 0) throw new ApiError('invalid_params', `${expanded.planned[needs]!.label} needs the regime model, which queue workers do not run; run this sweep on this machine`)
     const cells = expanded.planned.length
+    const { newQueuedSweepId, queueBatchSizeFor, openQueue, enqueueCells } = await this.coordinator()
     const sweep = this.repo.create({
       id: newQueuedSweepId(),
       lab: request.lab,
@@ -114,7 +115,7 @@ export class QueueService {
       this.repo.end(sweep.id, 'failed', this.deps.clock.isoNow())
       throw new ApiError('service_unavailable', `Cannot reach the queue at ${endpoint.display}: ${(error as Error).message}`)
     }
-    this.collect(sweep, queue)
+    this.collect(sweep, queue, (await this.coordinator()).collectSweep)
     const status = this.status(sweep.id)
     this.deps.emit('queue.progress', { sweep: status })
     return status
@@ -156,7 +157,7 @@ export class QueueService {
     if (!live) return { cancelled: false, removedJobs: 0 }
     live.controller.abort()
     await live.done
-    const removedJobs = await removeWaitingJobs(live.queue, sweep)
+    const removedJobs = await (await this.coordinator()).removeWaitingJobs(live.queue, sweep)
     this.repo.end(id, 'cancelled', this.deps.clock.isoNow())
     await live.queue.close().catch(() => undefined)
     this.deps.emit('queue.progress', { sweep: this.status(id) })
@@ -178,7 +179,13 @@ export class QueueService {
     return sweep
   }
 
-  private collect(sweep: QueuedSweep, queue: Queue): void {
+  /** bullmq takes about 0.2 s to load: the host loads it with the first queued sweep, not at start. */
+  private coordinatorModule: Promise<typeof import('./coordinator')> | null = null
+  private coordinator(): Promise<typeof import('./coordinator')> {
+    return (this.coordinatorModule ??= import('./coordinator'))
+  }
+
+  private collect(sweep: QueuedSweep, queue: Queue, collectSweep: (typeof import('./coordinator'))['collectSweep']): void {
     const c: Collecting = { sweep, queue, controller: new AbortController(), progress: null, connected: new Set(), problem: null, rates: new ThroughputWindow(), lastEmit: 0, done: Promise.resolve() }
     this.collecting.set(sweep.id, c)
     const { clock } = this.deps
