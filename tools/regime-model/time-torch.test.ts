@@ -23,7 +23,7 @@ function modelsCopy(change: (dir: string) => void): string {
   return dir
 }
 
-const timeTorch = (args: string[]) => spawnSync(python!, [script, '--repeats', '1', ...args], { encoding: 'utf8', timeout: 120_000 })
+const timeTorch = (args: string[]) => spawnSync(python!, [script, '--model', 'regime-ssm', '--repeats', '1', ...args], { encoding: 'utf8', timeout: 120_000 })
 
 describe.skipIf(python === undefined)('time_torch.py (PyTorch timing for the bench)', () => {
   it('loads the shipped weights from the step graph, reproduces the PyTorch fixture and times both ways', () => {

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { ApiError, type EventName, type LabRunSpec, type ServiceStatus } from '../../shared/contract'
 import { AgentSettings } from '../../shared/contract/agent-settings'
 import { engineMethods } from '../../shared/contract/protocol'
-import type { AgentRequest } from '../agent/provider'
+import { replyTokenBudget, type AgentRequest } from '../agent/provider'
+import { labAgents } from '../labs/agents'
 import { AgentSettingsFile } from '../agent/settings/settings-file'
 import { agentSpec, WorkstationAgent, type PreparedAgentRun } from '../agent/settings/workstation-agent'
 import { replyJson, ScriptedProvider } from '../agent/testing/scripted-provider'
@@ -81,7 +82,7 @@ describe('run manager: a run with the book agent', () => {
     const agent = results.agent!
     expect(agent).toMatchObject({ status: 'active', provider: 'scripted', model: 'tiny-test.gguf', calls: Math.ceil(results.steps / 10) })
     expect(agent.fallbacks.invalid_json).toBe(Math.floor(agent.calls / 3))
-    expect(results.manifest.agent).toMatchObject({ decisionEvery: 10, timeoutMs: 1000, maxRationaleChars: 80, maxTokens: 176, calls: agent.calls, replayed: false })
+    expect(results.manifest.agent).toMatchObject({ decisionEvery: 10, timeoutMs: 1000, maxRationaleChars: 80, maxTokens: replyTokenBudget(Object.keys(labAgents.get(FX.lab)!.actions), 80), calls: agent.calls, replayed: false })
     // Every call stored, chained to the manifest's head; the step detail reads prompt and reply.
     expect(store.calls(run.id)).toHaveLength(agent.calls)
     expect(store.verify(run.id, results.manifest.agent!.callsHead)).toBeNull()

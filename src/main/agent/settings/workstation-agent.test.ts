@@ -116,7 +116,9 @@ describe('the agent settings applied to a run', () => {
     )
     expect(await refusal(agentWith(settings(), 'walk.json').prepare(lab('microstructure')))).toMatch(/^microstructure has no agent/)
     const prepared = await agentWith(settings({ timeoutMs: 1500, maxRationaleChars: 60 }), 'ok.json').prepare(lab('fx-carry'))
-    expect(prepared).toMatchObject({ bounds: { timeoutMs: 1500, maxRationaleChars: 60, maxTokens: 156 }, identity: { model: 'test-model-seed-1.gguf' } })
+    expect(prepared).toMatchObject({ bounds: { timeoutMs: 1500, maxRationaleChars: 60 }, identity: { model: 'test-model-seed-1.gguf' } })
+    // The token budget is the selector's: never less than the longest reply the schema admits (replyTokenBudget).
+    expect(prepared.bounds.maxTokens).toBeUndefined()
     expect(prepared.spec.overrides['policy_params.enable_llm']).toBe(true)
   })
 })

@@ -34,11 +34,6 @@ const SWITCH_PATHS: ReadonlyArray<{ paths: readonly string[]; value: (s: AgentSe
   { paths: ['policy_params.decision_every', 'decision_every'], value: (s) => s.decisionEvery }
 ]
 
-/**
- * The reply's token budget: room for the longest valid reply, JSON and action included, even
- * for a tokenizer that spends a token per byte (a truncated reply is invalid JSON, not a choice).
- */
-export const replyTokens = (maxRationaleChars: number): number => maxRationaleChars + 96
 
 function hasPath(config: unknown, path: string): boolean {
   let node = config
@@ -102,7 +97,7 @@ export interface PreparedAgentRun {
   spec: LabRunSpec
   identity: ModelIdentity
   /** The run's bounds, over the lab's own. */
-  bounds: { timeoutMs: number; maxRationaleChars: number; maxTokens: number }
+  bounds: { timeoutMs: number; maxRationaleChars: number; maxTokens?: number }
   /** Starts the agent service and loads the model (0 … 1 while the weights load). */
   open(onLoadProgress: (fraction: number) => void): Promise<AgentProvider>
 }
@@ -164,7 +159,7 @@ export class WorkstationAgent {
     return {
       spec: agentSpec(spec, settings),
       identity,
-      bounds: { timeoutMs: settings.timeoutMs, maxRationaleChars: settings.maxRationaleChars, maxTokens: replyTokens(settings.maxRationaleChars) },
+      bounds: { timeoutMs: settings.timeoutMs, maxRationaleChars: settings.maxRationaleChars },
       open: (onLoadProgress) => openAgentService(where, { ...open, workersDir: this.options.workersDir, launch: this.options.launch, onLoadProgress })
     }
   }
