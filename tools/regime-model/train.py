@@ -227,6 +227,22 @@ def fit(X, Y, LV, rng, W=None, n_features=None):
     return model, history, best, steps
 
 
+def fixture_steps(model, label, x, T=64):
+    """The parity fixture's window: T rows from 32 bars before the series' first switch, stepped from a zero
+    state. Returns (start row, T, rows, p per step, latent per step, final state)."""
+    sw = [s for s in np.nonzero(np.diff(label) != 0)[0] + 1]
+    start = max(0, int(sw[0]) - 32) if sw else 0
+    fx_x = x[start:start + T]
+    ps, lats = [], []
+    with torch.no_grad():
+        s = model.zero_state(1)
+        for i in range(T):
+            p, lat, s = model.step(torch.from_numpy(fx_x[i:i + 1]), s)
+            ps.append(p[0].numpy())
+            lats.append(lat[0].numpy())
+    return start, T, fx_x, ps, lats, s
+
+
 def f32list(a, nd=None):
     a = np.asarray(a, dtype=np.float32)
     return [float(v) for v in a.reshape(-1)] if nd is None else a.tolist()
@@ -466,17 +482,7 @@ def main():
 
     # ---------------- fixtures ----------------
     ser = data["heldout"][0]
-    sw = [s for s in np.nonzero(np.diff(ser["label"]) != 0)[0] + 1]
-    start = max(0, int(sw[0]) - 32) if sw else 0
-    T = 64
-    fx_x = X["heldout"][0, start:start + T]
-    ps, lats = [], []
-    with torch.no_grad():
-        s = model.zero_state(1)
-        for i in range(T):
-            p, lat, s = model.step(torch.from_numpy(fx_x[i:i + 1]), s)
-            ps.append(p[0].numpy())
-            lats.append(lat[0].numpy())
+    start, T, fx_x, ps, lats, s = fixture_steps(model, ser["label"], X["heldout"][0])
     t_first = start + feat.WARMUP  # bar index (in closes) of the first fixture row
     fixtures = dict(
         description=("Streaming parity fixture: feed x[i] with state starting at zeros [1,2,64,16]; after step i the "

@@ -237,17 +237,7 @@ def main():
     onnx.checker.check_model(onnx.load(str(onnx_path)))
     sha = hashlib.sha256(onnx_path.read_bytes()).hexdigest()
     ser = data["heldout"][0]
-    sw = list(np.nonzero(np.diff(ser["label"]) != 0)[0] + 1)
-    start = max(0, int(sw[0]) - 32) if sw else 0
-    T = 64
-    fx_x = X["heldout"][0, start:start + T]
-    ps, lats = [], []
-    with torch.no_grad():
-        s = model.zero_state(1)
-        for i in range(T):
-            p, lat, s = model.step(torch.from_numpy(fx_x[i:i + 1]), s)
-            ps.append(p[0].numpy())
-            lats.append(lat[0].numpy())
+    start, T, fx_x, ps, lats, s = base.fixture_steps(model, ser["label"], X["heldout"][0])
     t_first = start + feat.WARMUP
     fixtures = dict(
         description="Streaming parity fixture of regime-ssm-v2 (same layout as regime-ssm.fixtures.json).",
