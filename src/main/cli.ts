@@ -56,6 +56,7 @@ const USAGE = `usage:
   mechanica regime --lab LAB --export-series DIR --seeds a..b [--preset P] [--json]   (the lab's closes and true labels per seed, DIR/<lab>-<seed>.csv)
   mechanica verify --db FILE [--run ID] [--json]   (hash chain and verification status of every run, or one; exit 1 when a chain is broken)
   mechanica replay --db FILE --run ID [--json]   (re-run from the manifest, compare step by step; exit 1 when it differs)
+  mechanica replay --db FILE --run ID --agent model.gguf|URL [--json]   (re-ask: the run again with the model answering live, nothing stored; the first step whose decision differs)
   mechanica backup --db FILE [--out FILE] [--overwrite] [--json]   (online copy, verified; default <name>.backup-<n>.db beside it)
   mechanica memo --db FILE --run ID [--format md|html|zip] [--out FILE] [--overwrite] [--json]   (the committee memo; default exports/run-<id>-memo.<ext> beside the db)
   mechanica portfolio risk --db FILE --runs 1,2,3 [--weights equal|inverse-vol|vol-target|risk-parity|hrp|w1,w2,…] [--target VOL]
@@ -444,7 +445,7 @@ async function main(argv: string[]): Promise<void> {
       return commandVerify(values)
     case 'replay':
       if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
-      return commandReplay(values, localInputs)
+      return commandReplay(values, localInputs, openAgentProvider(values['allow-remote']))
     case 'backup':
       if (rest.length) fail(`unexpected argument ${JSON.stringify(rest[0])}`)
       return commandBackup(values)

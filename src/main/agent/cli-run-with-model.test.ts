@@ -30,6 +30,13 @@ describe('mechanica run --agent', () => {
     const replay = await mechanica('replay', '--db', db, '--run', String(result.runId), '--json')
     expect(replay.code).toBe(0)
     expect(JSON.parse(replay.stdout)).toMatchObject({ identical: true })
+    // Re-ask: the same model at temperature 0 with the run's seed answers as it did, so no decision differs.
+    const reask = await mechanica('replay', '--db', db, '--run', String(result.runId), '--agent', model, '--json')
+    expect(reask.code).toBe(0)
+    const again = JSON.parse(reask.stdout) as { sameDecisions: boolean; firstDifference: unknown; recordedCalls: number; freshCalls: number; storedResultsHash: string; reaskedResultsHash: string }
+    expect(again).toMatchObject({ sameDecisions: true, firstDifference: null })
+    expect(again.freshCalls).toBe(again.recordedCalls)
+    expect(again.reaskedResultsHash).toBe(again.storedResultsHash)
   }, 180_000)
 
   it('refuses a missing model file or a file that is not GGUF in one line, exit 2, nothing stored', async () => {

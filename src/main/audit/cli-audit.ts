@@ -9,6 +9,10 @@ import { RunsRepository } from '../store/runs-repository'
 import { verificationStatus } from './audit-service'
 import { ReplayComparator, replayReport, sliceFeeder } from './replay'
 import { recordedAgent } from '../agent/replay/recorded-agent'
+import { firstDifference } from '../agent/replay/recorded-provider'
+import { withCliAgent, type OpenProvider } from '../agent/cli-run-agent'
+import type { RecordedAgent } from '../../shared/contract/agent'
+import type { AgentCall } from '../agent/selector/call'
 import { AgentCallsStore } from '../store/agent-calls'
 
 // `mechanica verify` and `mechanica replay`: the audit trail headless, on a database opened
@@ -78,8 +82,9 @@ export async function commandVerify(values: { db?: string; run?: string; json?: 
 }
 
 export async function commandReplay(
-  values: { db?: string; run?: string; json?: boolean },
-  localInputs: (spec: LabRunSpec, requires: readonly LabRequirement[]) => Promise<LabInputs>
+  values: { db?: string; run?: string; json?: boolean; agent?: string },
+  localInputs: (spec: LabRunSpec, requires: readonly LabRequirement[]) => Promise<LabInputs>,
+  openAgent: OpenProvider | null = null
 ): Promise<void> {
   const { repository, audit, agentCalls } = openForAudit(values.db)
   const id = parseRunId(values.run) ?? fail('replay needs --run ID')
@@ -88,6 +93,12 @@ export async function commandReplay(
   if (run.status !== 'completed') fail(`run #${id} is ${run.status}; only a completed run has a full log to compare with`)
   const spec = run.spec
   const plan = planLab(spec)
+  if (values.agent !== undefined) {
+    const stored = repository.results(id)
+    const manifest = stored?.kind === 'lab' ? stored.manifest.agent : undefined
+    if (!manifest) fail(`run #${id} did not use the agent; there is no model to re-ask`)
+    return reask(id, spec, manifest, agentCalls.calls(id), run.resultsHash, await localInputs(spec, plan.requires), values, openAgent)
+  }
   const stored = audit.storedLog(id)
   const comparator = new ReplayComparator(stored.chunks, stored.events)
   const feed = sliceFeeder(comparator)
@@ -107,4 +118,47 @@ export async function commandReplay(
     console.log(`run #${id}: ${status} — replay differs at step ${d.t}, field ${d.field}: stored ${d.stored}, replayed ${d.replayed}`)
   }
   if (!report.identical) process.exitCode = 1
+}
+
+/**
+ * `replay --run ID --agent MODEL`: re-ask. The run again with the model answering live (same
+ * spec, seed and bounds), nothing stored; reports the first step whose decision (action or
+ * source) differs from the recorded one, or that none does.
+ */
+async function reask(
+  id: number,
+  spec: LabRunSpec,
+  manifest: NonNullable<RecordedAgent['manifest']>,
+  recorded: readonly AgentCall[],
+  storedHash: string | null,
+  inputs: LabInputs,
+  values: { agent?: string; json?: boolean },
+  openAgent: OpenProvider | null
+): Promise<void> {
+  const fresh: AgentCall[] = []
+  const output = await withCliAgent(values.agent, openAgent, fail, (provider) =>
+    executeLab(spec, {
+      inputs,
+      agent: { provider, timeoutMs: manifest.timeoutMs, maxRationaleChars: manifest.maxRationaleChars, maxSentences: manifest.maxSentences, maxTokens: manifest.maxTokens, onCall: (call) => fresh.push(call) }
+    })
+  )
+  const difference = firstDifference(recorded, fresh)
+  const brief = (c: AgentCall | null) => (c === null ? null : { t: c.t, action: c.action, source: c.source, reason: c.reason })
+  const report = {
+    runId: id,
+    reasked: true,
+    recordedCalls: recorded.length,
+    freshCalls: fresh.length,
+    sameDecisions: difference === null,
+    firstDifference: difference === null ? null : { t: difference.t, recorded: brief(difference.recorded), fresh: brief(difference.fresh) },
+    storedResultsHash: storedHash,
+    reaskedResultsHash: output.resultsHash
+  }
+  if (values.json) console.log(JSON.stringify(report, null, 2))
+  else if (difference === null) console.log(`run #${id}: re-asked ${fresh.length} calls — every decision as recorded; results hash ${output.resultsHash === storedHash ? 'identical' : 'differs'}`)
+  else {
+    const d = report.firstDifference!
+    const say = (c: typeof d.recorded): string => (c === null ? 'no call' : `${c.action} (${c.source})`)
+    console.log(`run #${id}: re-asked — first different decision at step ${d.t}: recorded ${say(d.recorded)}, now ${say(d.fresh)}`)
+  }
 }
