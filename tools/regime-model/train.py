@@ -243,6 +243,31 @@ def fixture_steps(model, label, x, T=64):
     return start, T, fx_x, ps, lats, s
 
 
+def phase_space(model, X, Y):
+    """PCA of the training latents (every 4th bar, sign convention: largest-|loading| entry positive), the
+    per-label centroids, and each validation bar's distance to its nearest centroid (for the OOD radius).
+    Returns (Ztr, mean, components, explained variance ratio, centroids in PCA, centroids in latent,
+    validation distances in PCA, validation distances in latent)."""
+    _, lat_tr = run_stream(model, X["train"])
+    Ztr = lat_tr[:, ::4].reshape(-1, CFG["d_model"]).astype(np.float64)
+    ytr = Y["train"][:, ::4].reshape(-1)
+    pmean = Ztr.mean(0)
+    _, sv, vt = np.linalg.svd(Ztr - pmean, full_matrices=False)
+    comps = vt[:3].copy()
+    for i in range(3):
+        if comps[i, np.argmax(np.abs(comps[i]))] < 0:
+            comps[i] *= -1
+    evr = (sv ** 2) / (sv ** 2).sum()
+    proj_tr = (Ztr - pmean) @ comps.T
+    cent_pca = np.stack([proj_tr[ytr == c].mean(0) for c in (0, 1)])
+    cent_lat = np.stack([Ztr[ytr == c].mean(0) for c in (0, 1)])
+    _, lat_va = run_stream(model, X["validation"])
+    Zva = lat_va.reshape(-1, CFG["d_model"]).astype(np.float64)
+    d_pca = np.linalg.norm(((Zva - pmean) @ comps.T)[:, None, :] - cent_pca[None], axis=-1).min(1)
+    d_lat = np.linalg.norm(Zva[:, None, :] - cent_lat[None], axis=-1).min(1)
+    return Ztr, pmean, comps, evr, cent_pca, cent_lat, d_pca, d_lat
+
+
 def f32list(a, nd=None):
     a = np.asarray(a, dtype=np.float32)
     return [float(v) for v in a.reshape(-1)] if nd is None else a.tolist()
@@ -434,23 +459,7 @@ def main():
           + " | ".join(f"{k}: acc {v['accuracy']:.4f} F1 {v['stress_f1']:.4f}" for k, v in baselines.items()), flush=True)
 
     # ---------------- PCA / centroids / OOD ----------------
-    _, lat_tr = run_stream(model, X["train"])
-    Ztr = lat_tr[:, ::4].reshape(-1, CFG["d_model"]).astype(np.float64)
-    ytr = Y["train"][:, ::4].reshape(-1)
-    pmean = Ztr.mean(0)
-    _, sv, vt = np.linalg.svd(Ztr - pmean, full_matrices=False)
-    comps = vt[:3].copy()
-    for i in range(3):  # sign convention: largest-|loading| entry positive
-        if comps[i, np.argmax(np.abs(comps[i]))] < 0:
-            comps[i] *= -1
-    evr = (sv ** 2) / (sv ** 2).sum()
-    proj_tr = (Ztr - pmean) @ comps.T
-    cent_pca = np.stack([proj_tr[ytr == c].mean(0) for c in (0, 1)])
-    cent_lat = np.stack([Ztr[ytr == c].mean(0) for c in (0, 1)])
-    _, lat_va = run_stream(model, X["validation"])
-    Zva = lat_va.reshape(-1, CFG["d_model"]).astype(np.float64)
-    d_pca = np.linalg.norm(((Zva - pmean) @ comps.T)[:, None, :] - cent_pca[None], axis=-1).min(1)
-    d_lat = np.linalg.norm(Zva[:, None, :] - cent_lat[None], axis=-1).min(1)
+    Ztr, pmean, comps, evr, cent_pca, cent_lat, d_pca, d_lat = phase_space(model, X, Y)
     Zho = lat_ho.reshape(-1, CFG["d_model"]).astype(np.float64)
     proj_ho = (Zho - pmean) @ comps.T
     nearest = np.linalg.norm(proj_ho[:, None, :] - cent_pca[None], axis=-1).argmin(1)

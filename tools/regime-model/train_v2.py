@@ -210,23 +210,7 @@ def main():
         print(f"  held-out {g}: acc {per_generator[g]['accuracy']:.3f} F1 {per_generator[g]['stress_f1']:.3f}", flush=True)
 
     # Phase space (PCA of latents, centroids, OOD radius), as v1.
-    _, lat_tr = base.run_stream(model, X["train"])
-    Ztr = lat_tr[:, ::4].reshape(-1, base.CFG["d_model"]).astype(np.float64)
-    ytr = Y["train"][:, ::4].reshape(-1)
-    pmean = Ztr.mean(0)
-    _, sv, vt = np.linalg.svd(Ztr - pmean, full_matrices=False)
-    comps = vt[:3].copy()
-    for i in range(3):
-        if comps[i, np.argmax(np.abs(comps[i]))] < 0:
-            comps[i] *= -1
-    evr = (sv ** 2) / (sv ** 2).sum()
-    proj_tr = (Ztr - pmean) @ comps.T
-    cent_pca = np.stack([proj_tr[ytr == c].mean(0) for c in (0, 1)])
-    cent_lat = np.stack([Ztr[ytr == c].mean(0) for c in (0, 1)])
-    _, lat_va = base.run_stream(model, X["validation"])
-    Zva = lat_va.reshape(-1, base.CFG["d_model"]).astype(np.float64)
-    d_pca = np.linalg.norm(((Zva - pmean) @ comps.T)[:, None, :] - cent_pca[None], axis=-1).min(1)
-    d_lat = np.linalg.norm(Zva[:, None, :] - cent_lat[None], axis=-1).min(1)
+    Ztr, pmean, comps, evr, cent_pca, cent_lat, d_pca, d_lat = base.phase_space(model, X, Y)
 
     # Export: step graph, chunk graph, fixtures, parity.
     onnx_path = out / f"{NAME}.onnx"
