@@ -17,7 +17,7 @@ import { tableDigests } from '../store/test-support'
 import type { CallOutcome } from './router'
 
 const workersDir = join(dirname(fileURLToPath(import.meta.url)), '../../../out/main/workers')
-const backoff: BackoffPolicy = { initialMs: 20, maxMs: 100, maxRestarts: 3, stableMs: 5000, readyTimeoutMs: 10_000 }
+const backoff: BackoffPolicy = { initialMs: 20, maxMs: 100, maxRestarts: 3, stableMs: 5000, readyTimeoutMs: 20_000 }
 /** Fixed so that a failure reproduces. */
 const SEED = 20_250_647
 

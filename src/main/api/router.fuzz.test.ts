@@ -34,7 +34,7 @@ import type { CallOutcome } from './router'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 const workersDir = join(root, 'out/main/workers')
-const backoff: BackoffPolicy = { initialMs: 20, maxMs: 100, maxRestarts: 3, stableMs: 5000, readyTimeoutMs: 10_000 }
+const backoff: BackoffPolicy = { initialMs: 20, maxMs: 100, maxRestarts: 3, stableMs: 5000, readyTimeoutMs: 20_000 }
 
 /** Fixed so that a failure reproduces; each property adds its own offset. */
 const SEED = 20_250_607

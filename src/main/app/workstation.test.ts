@@ -19,7 +19,7 @@ import { startWorkstation, type Workstation } from './workstation'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 const workersDir = join(root, 'out/main/workers')
-const backoff: BackoffPolicy = { initialMs: 20, maxMs: 100, maxRestarts: 3, stableMs: 5000, readyTimeoutMs: 5000 }
+const backoff: BackoffPolicy = { initialMs: 20, maxMs: 100, maxRestarts: 3, stableMs: 5000, readyTimeoutMs: 20_000 }
 
 const walk = (steps: number, seed: number): RandomWalkSpec => ({ task: 'random-walk', steps, seed, start: 100, drift: 0, volatility: 0.01 })
 

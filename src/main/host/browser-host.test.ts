@@ -19,7 +19,7 @@ import { sessionValue } from './token'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 const workersDir = join(root, 'out/main/workers')
-const backoff: BackoffPolicy = { initialMs: 20, maxMs: 100, maxRestarts: 3, stableMs: 5000, readyTimeoutMs: 5000 }
+const backoff: BackoffPolicy = { initialMs: 20, maxMs: 100, maxRestarts: 3, stableMs: 5000, readyTimeoutMs: 20_000 }
 
 const INDEX_HTML = '<!doctype html><html><head><script type="module" src="/assets/app.js"></script></head><body>MECHANICA-TEST-INDEX</body></html>\n'
 const APP_JS = 'console.log("MECHANICA-TEST-APP")\n'

@@ -18,7 +18,7 @@ const crashingWorker = join(fixtures, 'crashing-worker.cjs')
 const silentWorker = join(fixtures, 'silent-worker.cjs')
 const malformedWorker = join(fixtures, 'malformed-worker.cjs')
 
-const backoff: BackoffPolicy = { initialMs: 20, maxMs: 100, maxRestarts: 3, stableMs: 5000, readyTimeoutMs: 5000 }
+const backoff: BackoffPolicy = { initialMs: 20, maxMs: 100, maxRestarts: 3, stableMs: 5000, readyTimeoutMs: 20_000 }
 
 /** What engine.run hands back for a random walk. */
 type WalkOutput = TaskOutput & { results: WalkResults }
@@ -233,9 +233,10 @@ describe('SupervisedService with the built engine worker', () => {
 
     expect(error.message).toBe('engine.run was cancelled')
     expect(abortedAt).toBeGreaterThan(0)
-    // A full 10M-step run takes ~0.5 s on an idle core; the cancel lands within a few chunks.
+    // A full 10M-step run takes ~0.5 s on an idle core; the cancel lands within a few chunks. The step
+    // count is the real check; the wall-clock bound only says it did not hang, even on a loaded machine.
     expect(lastDone).toBeLessThan(longWalk.steps / 4)
-    expect(latencyMs).toBeLessThan(1000)
+    expect(latencyMs).toBeLessThan(5000)
 
     expect(service.status()).toMatchObject({ state: 'ready', pid, restarts: 0, lastExit: null })
     const after = walkOf(await service.call('engine.run', { spec: { ...smallWalk, steps: 1000 } }))
@@ -375,7 +376,7 @@ describe('SupervisedService with the built engine worker', () => {
 
 describe('SupervisedService with misbehaving workers', () => {
   it('restarts a worker that keeps crashing with growing, capped delays and then gives up as failed', async () => {
-    const policy: BackoffPolicy = { initialMs: 20, maxMs: 50, maxRestarts: 4, stableMs: 5000, readyTimeoutMs: 5000 }
+    const policy: BackoffPolicy = { initialMs: 20, maxMs: 50, maxRestarts: 4, stableMs: 5000, readyTimeoutMs: 20_000 }
     const service = makeService(crashingWorker, policy)
     const watch = watchStatus(service)
 
