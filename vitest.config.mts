@@ -8,7 +8,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'tools/**/*.test.ts', 'bench/**/*.test.ts'],
     globalSetup: ['./tools/vitest-global-setup.ts'],
-    testTimeout: 30_000,
+    // Generous: many tests spawn the CLI or service processes, which a loaded machine starts slowly.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks'
   }

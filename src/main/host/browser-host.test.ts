@@ -428,7 +428,8 @@ describe('one-time hand-off to a browser (POST /open)', () => {
       ['a foreign Host', postCode(host, live.code, { Host: `evil.example:${host.port}` }), 421],
       ['a JSON body', raw(host.port, '/open', { Host: hostHeader, 'Content-Type': 'application/json' }, 'POST', JSON.stringify({ code: live.code })), 415],
       ['an oversize body', raw(host.port, '/open', { Host: hostHeader, 'Content-Type': form }, 'POST', `code=${live.code}&pad=${'x'.repeat(2000)}`), 413],
-      ['a wrong code', postCode(host, `${live.code.slice(0, -1)}A`), 401],
+      // One character changed — to one it is not already (a fixed 'A' equals the live code one time in 64).
+      ['a wrong code', postCode(host, `${live.code.slice(0, -1)}${live.code.endsWith('A') ? 'B' : 'A'}`), 401],
       ['the launch token as the code', postCode(host, host.token), 401],
       ['no code', raw(host.port, '/open', { Host: hostHeader, 'Content-Type': form }, 'POST', ''), 401]
     ]
