@@ -39,7 +39,7 @@ export function GroupingTable({ grouping }: { grouping: TerrainGrouping }) {
               {m.detected} / {m.trueChanges}
             </td>
             <td className="num mono">{m.falseSwitches}</td>
-            <td className="num mono">{m.lambda === null ? '—' : formatValue(m.lambda, 100)}</td>
+            <td className="num mono">{m.lambda === null ? '—' : Number.isInteger(m.lambda) ? m.lambda : formatValue(m.lambda)}</td>
           </tr>
         ))}
       </tbody>

@@ -117,6 +117,15 @@ export function TerrainView({ state }: ViewProps) {
   }, [loaded, t, pump])
 
   const series = loaded?.series ?? null
+  const [panelWidth, setPanelWidth] = useState(480)
+  const measured = useRef<ResizeObserver | null>(null)
+  // The time charts and the phase plane take their panel's width (charts draw in pixels).
+  const measure = useCallback((element: HTMLElement | null) => {
+    measured.current?.disconnect()
+    if (!element) return
+    measured.current = new ResizeObserver(() => setPanelWidth(Math.max(360, element.clientWidth - 22)))
+    measured.current.observe(element)
+  }, [])
   const last = (series?.bars ?? 1) - 1
   const step = useCallback((by: number) => setT((now) => Math.max(0, Math.min(last, now + by))), [last])
 
@@ -262,12 +271,12 @@ export function TerrainView({ state }: ViewProps) {
               {bar ? <AssetNetwork bar={bar} assets={series.assets} threshold={threshold} /> : <div className="terrain-placeholder" aria-busy />}
               {bar && bar.alerts.length > 0 && <AlertList bar={bar} assets={series.assets} />}
             </section>
-            <section className="panel terrain-panel">
+            <section className="panel terrain-panel" ref={measure}>
               <header className="panel-title">
                 <span>Phase plane · risk × momentum</span>
                 <span className="tag">Kalman state, one-step forecast, 95 % ellipse</span>
               </header>
-              <PhasePlane series={series} t={t} />
+              <PhasePlane series={series} t={t} width={Math.min(panelWidth, 640)} height={Math.round(Math.min(panelWidth, 640) * 0.72)} />
               <table className="compact terrain-readings" data-testid="terrain-state">
                 <tbody>
                   <Reading name="state risk, momentum" pair={[c.stateRisk[t]!, c.stateMomentum[t]!]} id="state" />
@@ -284,14 +293,16 @@ export function TerrainView({ state }: ViewProps) {
                   {series.trailhead.normalise === 'percentile' ? 'trailing percentile' : 'trailing z'} over {series.trailhead.window} bars · {counts.fire} fire · {counts.log} log
                 </span>
               </header>
-              <TimeChart lines={pf} t={t} regime={c.regime} marks={marks} codes={c.trigger} width={470} height={190} onSeek={setT} testId="terrain-pressure-chart" />
+              <TimeChart lines={pf} t={t} regime={c.regime} marks={marks} codes={c.trigger} width={panelWidth} height={230} onSeek={setT} testId="terrain-pressure-chart" {...(series.trailhead.normalise === 'percentile' ? { fixed: [0, 1] as const } : {})} />
               <div className="colour-legend">
                 <span className="terrain-swatch" style={{ background: seriesColour(1) }} /> pressure ≥ {series.trailhead.pressureMin}
                 <span className="terrain-swatch" style={{ background: seriesColour(4) }} /> fragility ≥ {series.trailhead.fragilityMin}
-                <span className="terrain-swatch" style={{ background: 'var(--warn)', opacity: 0.5 }} /> log, don’t fire
-                <span className="terrain-swatch" style={{ background: 'var(--bad)', opacity: 0.5 }} /> fire
+                <span className="terrain-swatch" style={{ background: 'var(--warn)' }} /> log, don’t fire (one lit)
+                <span className="terrain-swatch" style={{ background: 'var(--bad)' }} /> fire
+                <span>· lower ribbon: true regime · click a chart to scrub</span>
               </div>
-              <TimeChart lines={oneWay} t={t} regime={c.regime} width={470} height={60} onSeek={setT} testId="terrain-oneway-chart" fixed={[0, 1]} />
+              <div className="terrain-subtitle">One-Way confidence: the top exit’s share of the stressed flow</div>
+              <TimeChart lines={oneWay} t={t} regime={c.regime} width={panelWidth} height={64} onSeek={setT} testId="terrain-oneway-chart" fixed={[0, 1]} />
               <table className="compact terrain-readings" data-testid="terrain-trailhead">
                 <tbody>
                   <Reading name="pressure" pair={[c.pressure[t]!]} id="pressure" />
