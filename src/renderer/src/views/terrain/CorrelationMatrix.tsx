@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import type { TerrainBar } from '../../../../shared/contract'
+import { cellUnder, hiDpiContext } from '../../charts/canvas'
 import { colourScale, formatValue, rgbCss } from '../../charts/colour-scale'
 import { cssVar, seriesColour } from '../../charts/theme'
 import { clusterBoundaries } from './terrain-model'
@@ -28,14 +29,8 @@ export function CorrelationMatrix({ bar, assets, size = 440 }: { bar: TerrainBar
   }, [bar.alerts, n])
 
   useEffect(() => {
-    const canvas = canvasRef.current
-    const g = canvas?.getContext('2d')
-    if (!canvas || !g) return
-    const ratio = window.devicePixelRatio || 1
-    canvas.width = side * ratio
-    canvas.height = side * ratio
-    g.setTransform(ratio, 0, 0, ratio, 0, 0)
-    g.clearRect(0, 0, side, side)
+    const g = hiDpiContext(canvasRef.current, side, side)
+    if (!g) return
     for (let p = 0; p < n; p++) {
       for (let q = 0; q < n; q++) {
         const v = bar.correlation[p * n + q]!
@@ -102,12 +97,8 @@ export function CorrelationMatrix({ bar, assets, size = 440 }: { bar: TerrainBar
   }, [bar, assets, n, cell, side, boundaries])
 
   const onMove = (event: React.MouseEvent<HTMLCanvasElement>): void => {
-    const rect = event.currentTarget.getBoundingClientRect()
-    const x = event.clientX - rect.left
-    const y = event.clientY - rect.top
-    const q = Math.floor((x - LABELS) / cell)
-    const p = Math.floor((y - LABELS) / cell)
-    setHover(p >= 0 && p < n && q >= 0 && q < n ? { p, q, x, y } : null)
+    const at = cellUnder(event, LABELS, LABELS, cell, cell, n, n)
+    setHover(at && { p: at.row, q: at.column, x: at.x, y: at.y })
   }
   const value = hover ? bar.correlation[hover.p * n + hover.q]! : null
   const alert = hover ? alertAt.get(hover.p * n + hover.q) : undefined
