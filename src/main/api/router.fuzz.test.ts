@@ -119,6 +119,9 @@ Object.assign(EXAMPLES, {
   'queue.cancel': { sweepId: '0123456789ab' }
 })
 for (const method of ['queue.settings', 'queue.list', 'queue.get', 'queue.cancel']) SAFE_WHEN_VALID.add(method)
+// The Terrain view (issue 17 item 8): a read.
+Object.assign(EXAMPLES, { 'terrain.view': { runId: 1, bar: 10, series: false } })
+SAFE_WHEN_VALID.add('terrain.view')
 
 // ---------------------------------------------------------------------------------------------
 // JSON-shaped values with own `__proto__` keys: assignment would set a prototype, so keys are

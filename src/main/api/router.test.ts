@@ -6,6 +6,8 @@ import { createRouter, type CallContext, type Handlers } from './router'
 const EXPECTED_METHODS = ['app.info', 'services.status', 'inference.status', 'labs.list', 'labs.stressMenu', 'regime.classify', 'runs.start', 'runs.cancel', 'runs.list', 'runs.get', 'runs.surfaces', 'runs.events', 'runs.liveSeries', 'runs.series', 'runs.steps', 'runs.stepIndex', 'sweeps.start', 'sweeps.list', 'sweeps.get', 'sweeps.cancel', 'store.backup', 'regime.compare', 'runs.audit', 'runs.review', 'runs.replay', 'runs.rerun', 'memo.get', 'memo.save', 'memo.render', 'memo.export', 'runs.exportTable', 'runs.agentCall', 'runs.agentComparison', 'agent.settings', 'agent.saveSettings', 'agent.check', 'portfolio.create', 'portfolio.list', 'portfolio.get', 'portfolio.risk']
 // Queued sweeps from the app (issue 19).
 EXPECTED_METHODS.push('queue.settings', 'queue.configure', 'queue.start', 'queue.list', 'queue.get', 'queue.cancel')
+// The market-terrain lab's Terrain view (issue 17 item 8).
+EXPECTED_METHODS.push('terrain.view')
 
 const ctx: CallContext = { transport: 'direct' }
 
@@ -70,7 +72,8 @@ function mockHandlers(): MockHandlers {
     'queue.start': vi.fn(),
     'queue.list': vi.fn(() => ({ sweeps: [] })),
     'queue.get': vi.fn(),
-    'queue.cancel': vi.fn()
+    'queue.cancel': vi.fn(),
+    'terrain.view': vi.fn()
   }
 }
 
@@ -484,5 +487,31 @@ describe('portfolio methods', () => {
     const outcome = await router.call('portfolio.risk', { id: 1, confidence: 1 }, ctx)
     expect(outcome.ok ? null : outcome.error.issues).toEqual([{ path: 'confidence', message: 'must be in (0, 1) (got 1)' }])
     expect(noHandlerRan()).toBe(true)
+  })
+})
+
+describe('terrain.view', () => {
+  it('refuses a negative bar at the field, running no handler', async () => {
+    const { router, noHandlerRan } = setup()
+    const outcome = await router.call('terrain.view', { runId: 1, bar: -1 }, ctx)
+    expect(outcome.ok ? null : outcome.error.issues).toEqual([{ path: 'bar', message: 'must be ≥ 0 (got -1)' }])
+    expect(noHandlerRan()).toBe(true)
+  })
+
+  it('asks for the series by default and hands back typed columns; a bar alone when series is false', async () => {
+    const view = vi.fn((input: { runId: number; bar?: number; series: boolean }) => ({ runId: input.runId, series: null, bar: null, grouping: null }))
+    const { router } = setup({ 'terrain.view': view })
+    expect(await router.call('terrain.view', { runId: 3 }, ctx)).toEqual({ ok: true, value: { runId: 3, series: null, bar: null, grouping: null } })
+    expect(view.mock.calls[0]![0]).toEqual({ runId: 3, series: true })
+    await router.call('terrain.view', { runId: 3, bar: 250, series: false }, ctx)
+    expect(view.mock.calls[1]![0]).toEqual({ runId: 3, bar: 250, series: false })
+  })
+
+  it('refuses an answer whose matrix is not a Float64Array (the wire carries typed columns only)', async () => {
+    const bar = { bar: 0, frameBar: 0, order: [0], watershed: [0], correlation: [1], nodeHardness: new Float64Array(1), nodeAlerts: new Float64Array(1), alerts: [], alertLogComplete: true }
+    const { router, log } = setup({ 'terrain.view': vi.fn(() => ({ runId: 1, series: null, bar, grouping: null })) })
+    const outcome = await router.call('terrain.view', { runId: 1, bar: 0, series: false }, ctx)
+    expect(outcome.ok ? null : outcome.error.code).toBe('internal')
+    expect(log).toHaveBeenCalledTimes(1)
   })
 })

@@ -9,6 +9,7 @@ import { comparisonAmong } from '../agent/ensemble/stored-pairs'
 import { RunManager } from '../runs/run-manager'
 import { serviceInputResolver } from '../runs/run-inputs'
 import { runSurfaceHandlers } from '../runs/run-surfaces'
+import { runTerrainHandler } from '../runs/run-terrain'
 import type { ProcessLauncher } from '../services/process-port'
 import { DEFAULT_BACKOFF, SupervisedService, type BackoffPolicy, type EngineService, type InferenceService } from '../services/service-host'
 import { BackupError, backupDatabase, backupNextTo } from '../store/backup'
@@ -215,6 +216,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     'queue.list': ({ limit }) => ({ sweeps: queue.list(limit) }),
     'queue.get': ({ sweepId }) => queue.get(sweepId),
     'queue.cancel': ({ sweepId }) => queue.cancel(sweepId),
+    'terrain.view': runTerrainHandler(repository, services.engine),
     'store.backup': async ({ name }) => {
       try {
         // `name` is a plain file name (the contract refuses separators, "..", hidden names), so

@@ -10,6 +10,7 @@ import { configHash } from '../engine/hashing'
 import { yieldToEventLoop } from './runtime'
 import { runCell } from '../experiments/run-cell'
 import { CancelledError } from '../engine/cancellation'
+import { terrainView } from '../labs/market-terrain/view-data'
 
 function loopHost(ctx: TaskContext<EngineMethods, 'engine.run'>) {
   return {
@@ -74,5 +75,7 @@ export const engineHandlers: ServiceHandlers<EngineMethods> = {
       outcomes.push(await runCell(cell, log))
     }
     return { cells: outcomes }
-  }
+  },
+  // A market-terrain run's Terrain view, from the same cached market as its surfaces.
+  'engine.terrain': ({ spec, bar, series }) => terrainView(surfaceSource(spec), bar, series)
 }

@@ -11,6 +11,7 @@ import { RunConstraintEvent, RunSeriesChunk, RunSeriesRequest, RunSeriesView, Su
 import { ReplayReport, ReviewRequest, RunAudit } from './audit'
 import { PortfolioDetail, PortfolioId, PortfolioRiskReport, PortfolioRiskRequest, PortfolioSpec, PortfolioSummary } from './portfolio'
 import { QueueSettings, QueueSettingsInput, QueuedSweepDetail, QueuedSweepId, QueuedSweepStatus } from './queue'
+import { TerrainView, TerrainViewRequest } from './terrain'
 import { BackupName, ExportTableRequest, ExportedFile, ExportedTable, MemoExportRequest, MemoNarrative, MemoRenderRequest, MemoRendered, MemoSaveRequest, MemoView } from './memo'
 
 const NoParams = z.strictObject({})
@@ -253,6 +254,15 @@ export const methods = {
   'queue.cancel': {
     request: z.strictObject({ sweepId: QueuedSweepId }),
     response: z.strictObject({ cancelled: z.boolean(), removedJobs: z.int() })
+  },
+  /**
+   * A market-terrain run's Terrain view: the terrain, state and trailhead series per bar (the
+   * market simulated again from the run's spec), the `bar`'s correlation matrix by watershed
+   * with its fault alerts, and the grouping table of the stored report.
+   */
+  'terrain.view': {
+    request: TerrainViewRequest,
+    response: TerrainView
   }
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
 

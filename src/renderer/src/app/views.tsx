@@ -14,6 +14,7 @@ const RegimeView = lazy(() => import('../views/regime/RegimeView').then((m) => (
 const MemoView = lazy(() => import('../views/memo/MemoView').then((m) => ({ default: m.MemoView })))
 const PortfolioView = lazy(() => import('../views/portfolio/PortfolioView').then((m) => ({ default: m.PortfolioView })))
 const RiskView = lazy(() => import('../views/risk/RiskView').then((m) => ({ default: m.RiskView })))
+const TerrainView = lazy(() => import('../views/terrain/TerrainView').then((m) => ({ default: m.TerrainView })))
 
 /** What every top-level view receives from the shell. */
 export interface ViewProps {
@@ -47,7 +48,8 @@ export const VIEWS: ViewEntry[] = [
   { id: 'sweeps', title: 'Sweeps', key: '8', icon: '▦', render: (props) => <SweepsView {...props} /> },
   { id: 'memo', title: 'Memo', key: '0', icon: '✎', needsRun: true, render: (props) => <MemoView {...props} /> },
   { id: 'portfolio', title: 'Portfolio', key: 'P', icon: '▥', render: (props) => <PortfolioView {...props} /> },
-  { id: 'risk', title: 'Risk', key: 'R', icon: '⚠', render: (props) => <RiskView {...props} /> }
+  { id: 'risk', title: 'Risk', key: 'R', icon: '⚠', render: (props) => <RiskView {...props} /> },
+  { id: 'terrain', title: 'Terrain', key: 'M', icon: '△', render: (props) => <TerrainView {...props} /> }
 ]
 
 /** VIEWS in nav order (by shortcut key), whatever order entries were added in. */

@@ -3,7 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 // The workspace: which view is open, which run(s) it looks at, and which moment of a run the
 // user last pointed at. Views read and move it; none of them reach into another view's state.
 
-export type ViewId = 'explorer' | 'runs' | 'dashboard' | 'surface' | 'phase' | 'log' | 'compare' | 'sweeps' | 'regime' | 'memo' | 'portfolio' | 'risk'
+export type ViewId = 'explorer' | 'runs' | 'dashboard' | 'surface' | 'phase' | 'log' | 'compare' | 'sweeps' | 'regime' | 'memo' | 'portfolio' | 'risk' | 'terrain'
 
 /** A moment of a run the user jumped to (decision log row, chart click, scrubber). */
 export interface FocusPoint {

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import { cellUnder, hiDpiContext } from './canvas'
 import { formatValue, rgbCss, type ColourScale } from './colour-scale'
 
 export interface HeatmapProps {
@@ -31,14 +32,9 @@ export function Heatmap({ values, rows, columns, unit, scale, cellWidth = 72, ce
 
   useEffect(() => {
     const canvas = canvasRef.current
-    const context = canvas?.getContext('2d')
+    const context = hiDpiContext(canvas, width, height)
     if (!canvas || !context) return
-    const ratio = window.devicePixelRatio || 1
-    canvas.width = width * ratio
-    canvas.height = height * ratio
-    context.setTransform(ratio, 0, 0, ratio, 0, 0)
     const style = getComputedStyle(canvas)
-    context.clearRect(0, 0, width, height)
     context.font = `10px ${style.getPropertyValue('--mono') || 'monospace'}`
     context.textBaseline = 'middle'
     for (let r = 0; r < nRows; r++) {
@@ -79,12 +75,7 @@ export function Heatmap({ values, rows, columns, unit, scale, cellWidth = 72, ce
   }, [scale])
 
   const onMove = (event: React.MouseEvent<HTMLCanvasElement>): void => {
-    const rect = event.currentTarget.getBoundingClientRect()
-    const x = event.clientX - rect.left
-    const y = event.clientY - rect.top
-    const column = Math.floor((x - LEFT) / cellWidth)
-    const row = Math.floor((y - TOP) / cellHeight)
-    setHover(column >= 0 && column < nColumns && row >= 0 && row < nRows ? { row, column, x, y } : null)
+    setHover(cellUnder(event, LEFT, TOP, cellWidth, cellHeight, nRows, nColumns))
   }
   const hovered = hover ? values[hover.row * nColumns + hover.column] : undefined
   const span = Math.max(Math.abs(scale.min), Math.abs(scale.max))

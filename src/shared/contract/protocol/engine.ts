@@ -3,6 +3,7 @@ import { RecordedAgent } from '../agent'
 import { RegimeSource } from '../regime'
 import { LabInfo, LabRunSpec, RunManifest, RunSpec, StressVariant, TaskOutput } from '../runs'
 import { RunSeriesChunk, SurfaceFrames, SurfacesRequest } from '../surfaces'
+import { TerrainEngineView, TerrainViewRequest } from '../terrain'
 import type { ServiceTable } from './table'
 
 // The engine process's methods (src/main/workers/engine.ts): planning and running lab and
@@ -249,6 +250,12 @@ export const engineMethods = {
   'engine.runCells': {
     request: z.strictObject({ cells: z.array(SweepCellTask).min(1).max(MAX_CELLS_PER_BATCH), log: z.boolean().optional() }),
     response: z.strictObject({ cells: z.array(CellOutcome) }),
+    events: {}
+  },
+  /** A market-terrain run's Terrain view from its spec (the cached market of `engine.surfaces`): series and/or one bar. */
+  'engine.terrain': {
+    request: TerrainViewRequest.omit({ runId: true }).extend({ spec: LabRunSpec }),
+    response: TerrainEngineView,
     events: {}
   }
 } as const satisfies ServiceTable

@@ -1,0 +1,98 @@
+import { useMemo, useState } from 'react'
+import type { TerrainBar } from '../../../../shared/contract'
+import { colourScale, formatValue, rgbCss } from '../../charts/colour-scale'
+import { seriesColour } from '../../charts/theme'
+import { circularByCluster, edgesAbove } from './terrain-model'
+
+// The asset network at the scrubbed bar: nodes on a circle, one arc per Ward watershed; an edge
+// for every pair whose |ρ| reaches the threshold, its width |ρ| and its colour the hardness of
+// its ends (soft → hard); fault-alert pairs drawn dashed in the warning colour on top.
+
+const HARDNESS = colourScale(0, 1)
+
+export function AssetNetwork({ bar, assets, threshold, size = 420 }: { bar: TerrainBar; assets: readonly string[]; threshold: number; size?: number }) {
+  const [hover, setHover] = useState<number | null>(null)
+  const n = bar.order.length
+  const c = size / 2
+  const radius = c - 72
+  const nodes = useMemo(() => circularByCluster(bar.watershed, c, c, radius), [bar.watershed, c, radius])
+  const edges = useMemo(() => edgesAbove(bar.correlation, n, threshold, bar.nodeHardness, bar.alerts), [bar, n, threshold])
+  const mostAlerts = Math.max(1, ...Array.from(bar.nodeAlerts))
+  const plain = edges.filter((e) => !e.alert).length
+  // Many alerts at once (the start-up crowd after fault_min_history) draw lighter.
+  const alertOpacity = edges.length - plain > 24 ? 0.45 : 0.9
+  return (
+    <div className="terrain-network" data-testid="terrain-network" data-edges={plain} data-alert-edges={edges.length - plain}>
+      <svg width={size} height={size} viewBox={`0 0 ${size} ${size}`} role="img" aria-label="Asset network at the bar">
+        <g>
+          {edges.map((e) => {
+            const a = nodes[e.a]!
+            const b = nodes[e.b]!
+            const lit = hover === null || hover === e.a || hover === e.b
+            const colour = e.alert ? 'var(--warn)' : Number.isFinite(e.hardness) ? rgbCss(HARDNESS.colour(e.hardness)) : 'var(--muted)'
+            return (
+              <line
+                key={`${e.a}-${e.b}`}
+                x1={a.x}
+                y1={a.y}
+                x2={b.x}
+                y2={b.y}
+                stroke={colour}
+                strokeWidth={e.alert ? 1.4 : 0.5 + 3 * Math.abs(e.rho) ** 2}
+                strokeOpacity={lit ? (e.alert ? alertOpacity : 0.3 + 0.55 * Math.abs(e.rho)) : 0.05}
+                strokeDasharray={e.alert ? '5 3' : e.rho < 0 ? '2 2' : undefined}
+                data-alert={e.alert || undefined}
+              />
+            )
+          })}
+        </g>
+        <g>
+          {nodes.map((p, k) => {
+            const alerts = bar.nodeAlerts[k]!
+            const h = bar.nodeHardness[k]!
+            const outside = 1 + 20 / radius
+            const anchor = Math.sin(p.angle) > 0.2 ? 'start' : Math.sin(p.angle) < -0.2 ? 'end' : 'middle'
+            return (
+              <g key={bar.order[k]} onMouseEnter={() => setHover(k)} onMouseLeave={() => setHover(null)} data-testid="terrain-node" data-asset={assets[bar.order[k]!]}>
+                {alerts > 0 && <circle cx={p.x} cy={p.y} r={7 + 6 * Math.sqrt(alerts / mostAlerts)} fill="none" stroke="var(--warn)" strokeOpacity={0.8} />}
+                <circle cx={p.x} cy={p.y} r={6} fill={seriesColour(bar.watershed[k]!)} stroke={hover === k ? 'var(--text)' : 'var(--bg)'} strokeWidth={hover === k ? 2 : 1} opacity={Number.isFinite(h) ? 0.45 + 0.55 * h : 0.6} />
+                <text x={c + (p.x - c) * outside} y={c + (p.y - c) * outside} textAnchor={anchor} dominantBaseline="middle" className="network-label mono">
+                  {assets[bar.order[k]!]}
+                </text>
+              </g>
+            )
+          })}
+        </g>
+      </svg>
+      {hover !== null && (
+        <div className="chart-tooltip terrain-node-tip" data-testid="terrain-node-tooltip">
+          <b className="mono">{assets[bar.order[hover]!]}</b> · watershed {bar.watershed[hover]! + 1}
+          <div>
+            node hardness <b>{formatValue(bar.nodeHardness[hover]!, 1)}</b> · alert pairs <b>{bar.nodeAlerts[hover]}</b>
+          </div>
+          <div className="muted">
+            strongest:{' '}
+            {edges
+              .filter((e) => e.a === hover || e.b === hover)
+              .sort((x, y) => Math.abs(y.rho) - Math.abs(x.rho))
+              .slice(0, 3)
+              .map((e) => `${assets[bar.order[e.a === hover ? e.b : e.a]!]} ${formatValue(e.rho, 1)}`)
+              .join(', ') || 'none above the threshold'}
+          </div>
+        </div>
+      )}
+      <div className="colour-legend">
+        <span>soft</span>
+        <svg width={100} height={10} aria-hidden>
+          {Array.from({ length: 20 }, (_, k) => (
+            <rect key={k} x={k * 5} y={0} width={5} height={10} fill={rgbCss(HARDNESS.colour(k / 19))} />
+          ))}
+        </svg>
+        <span>hard</span>
+        <span>
+          {plain} edges |ρ| ≥ {threshold.toFixed(2)} (dotted: ρ &lt; 0) · colour: mean node hardness of the ends · <span className="terrain-warn">dashed: fault alert</span> · ring: alert pairs
+        </span>
+      </div>
+    </div>
+  )
+}
