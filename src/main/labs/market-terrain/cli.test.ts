@@ -57,7 +57,7 @@ describe('mechanica run market-terrain', () => {
   it('names the corrections of the corrected preset', async () => {
     const { code, stdout } = await mechanica('run', 'market-terrain', '--preset', 'corrected', '--set', 'universe.bars=400', '--json')
     expect(code).toBe(0)
-    expect((JSON.parse(stdout) as { corrections: string[] }).corrections).toEqual(['vix9d_direction', 'hardness_fragility_split', 'surprise_lag', 'kill_switch_cooldown'])
+    expect((JSON.parse(stdout) as { corrections: string[] }).corrections).toEqual(['vix9d_direction', 'hardness_fragility_split', 'surprise_lag', 'kill_switch_cooldown', 'fault_warmup'])
   })
 })
 

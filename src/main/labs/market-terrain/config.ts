@@ -130,6 +130,11 @@ export const MARKET_TERRAIN_CORRECTIONS = {
     id: 'kill_switch_cooldown',
     title: 'The kill switch holds the book flat for 5 bars after a regime flip',
     why: 'The seed says "de-risk to neutral" on a regime flip but gives no duration (spec §7.8), which re-enters at once into the new state. Corrected: 5 bars flat (a trading week) so the flip can confirm.'
+  },
+  faultWarmup: {
+    id: 'fault_warmup',
+    title: 'A pair may fire a fault-line alert only after one half-life of its own history (240 bars)',
+    why: 'The seed’s "> 2σ from its own history" (L1107) needs a σ; measured on the first 60 bars of a 60-bar window’s correlation it is one window’s wobble, and new alerts ran 3–6× their later rate for the 60 bars after arming (seeds 4–7). Corrected: terrain.fault_min_history = 240, the norm’s half-life, after which the rate is flat from the first armed bar.'
   }
 } as const satisfies Record<string, CorrectionNote>
 
@@ -140,8 +145,8 @@ export const MARKET_TERRAIN_PRESETS: Readonly<Record<'faithful' | 'corrected', P
     corrections: []
   },
   corrected: {
-    description: 'The seed with the contradictions of spec §7 fixed: the term-structure direction, hardness and fragility split, Surprise scored one bar ahead, a kill switch that holds for a week.',
-    overrides: { corrections: { term_direction: 'above', term_threshold: 1, fragility_brake: 'on', surprise_lag: 1, kill_switch_bars: 5 } },
+    description: 'The seed with the contradictions of spec §7 fixed: the term-structure direction, hardness and fragility split, Surprise scored one bar ahead, a kill switch that holds for a week, fault lines only once a pair’s norm has a half-life of history.',
+    overrides: { corrections: { term_direction: 'above', term_threshold: 1, fragility_brake: 'on', surprise_lag: 1, kill_switch_bars: 5 }, terrain: { fault_min_history: 240 } },
     corrections: Object.values(MARKET_TERRAIN_CORRECTIONS)
   }
 }
