@@ -183,7 +183,8 @@ export class TerrainScanner {
     if (!this.short.full) return reading
     reading.ready = true
     const C = reading.correlation
-    reading.meanCorrelation = this.shortMean = this.short.correlation(C, params.shrinkage, reading.volatility)
+    // Ward's squared distances are written in the same pass as the shrunk matrix.
+    reading.meanCorrelation = this.shortMean = this.short.correlation(C, params.shrinkage, reading.volatility, this.ward.distances)
     if (this.shortProduct) this.pcaShort.solveProduct(this.shortProduct, params.pca_iterations)
     else this.pcaShort.solve(C, params.pca_iterations)
     let absorbed = 0
@@ -214,7 +215,7 @@ export class TerrainScanner {
     }
 
     reading.effectiveRank = (n * n) / this.edges(C)
-    this.tree = this.ward.fromCorrelation(C, this.tree)
+    this.tree = this.ward.fromDistances(this.tree)
     leafOrder(this.tree, reading.order, this.treeScratch)
     cutTree(this.tree, params.watersheds, reading.order, reading.cluster, this.treeScratch)
     if ((this.history - 1) % params.precision_every === 0) {

@@ -377,6 +377,58 @@ describe('terrain scanner', () => {
     expect(byReturns.alertTotal).toBe(byMatrix.alertTotal)
   })
 
+  it('clusters the distances written beside the correlation exactly as Ward of the correlation itself', () => {
+    const n = 24
+    const R = returnsFor(260, n, (t) => t >= 150)
+    const params = TerrainParams.parse({ short_window: 20, long_window: 80, watersheds: 4 })
+    const scanner = new TerrainScanner(n, params)
+    const reference = new WardClusterer(n)
+    const order = new Int32Array(n)
+    const cluster = new Int32Array(n)
+    for (let t = 0; t < 260; t++) {
+      const r = scanner.step(R, t * n)
+      if (!r.ready) continue
+      const tree = reference.fromCorrelation(Float64Array.from(r.correlation))
+      leafOrder(tree, order)
+      cutTree(tree, 4, order, cluster)
+      expect(Array.from(r.order)).toEqual(Array.from(order))
+      expect(Array.from(r.cluster)).toEqual(Array.from(cluster))
+    }
+  })
+
+  it('keeps the rolling correlation equal to a direct sum over the window (the two-row kernel), for odd and even n', () => {
+    for (const n of [7, 8]) {
+      const noise = lcgNoise(99 + n)
+      const R = Float64Array.from({ length: 90 * n }, () => noise())
+      const rolling = new RollingCorrelation(n, 30)
+      for (let t = 0; t < 90; t++) rolling.push(R, t * n)
+      const C = new Float64Array(n * n)
+      rolling.correlation(C, 0)
+      // Reference: the same centred sums, one row at a time over the last 30 bars.
+      for (let i = 0; i < n; i++) {
+        for (let j = i + 1; j < n; j++) {
+          let cross = 0
+          let si = 0
+          let sj = 0
+          let qi = 0
+          let qj = 0
+          for (let t = 0; t < 90; t++) {
+            const xi = R[t * n + i]! - R[i]!
+            const xj = R[t * n + j]! - R[j]!
+            const inWindow = t >= 60 ? 1 : 0
+            cross += inWindow * xi * xj
+            si += inWindow * xi
+            sj += inWindow * xj
+            qi += inWindow * xi * xi
+            qj += inWindow * xj * xj
+          }
+          const rho = (cross - (si * sj) / 30) / Math.sqrt((qi - (si * si) / 30) * (qj - (sj * sj) / 30))
+          expect(Math.abs(C[i * n + j]! - rho)).toBeLessThan(1e-12)
+        }
+      }
+    }
+  })
+
   it('computes the participation ratio of the 40-asset fixture as eigh’s spectrum gives it', () => {
     const C = fixture.eigh40.matrix
     let frob = 0
