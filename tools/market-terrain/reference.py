@@ -148,6 +148,27 @@ def bcss(x, labels, k):
     return total - within
 
 
+def scaler_fixture():
+    # The sparse jump model's preprocessing as its reference code (jumpmodels) states it:
+    # DataClipperStd(mul=3) — clip at mean ± 3·std (ddof 0) of the training rows — then
+    # StandardScaler fitted on the clipped training rows; applied to every row. Heavy tails
+    # (Student t, 3 dof) so the clip binds. Then the jump model's coordinate descent on the result.
+    rng = np.random.default_rng(23)
+    T, F, fit = 240, 3, 180
+    x = rng.standard_t(3, size=(T, F)) * np.array([1.0, 5.0, 0.2]) + np.array([0.0, 2.0, -1.0])
+    x[:, 1] += np.where(np.arange(T) % 80 < 40, 0.0, 6.0)
+    mu, sd = x[:fit].mean(0), x[:fit].std(0)
+    lo, hi = mu - 3 * sd, mu + 3 * sd
+    clipped = np.clip(x, lo, hi)
+    m, s = clipped[:fit].mean(0), clipped[:fit].std(0)
+    z = (clipped - m) / s
+    init_rows = [0, 50]
+    labels, cent, obj, _ = jump_fit(z[:fit], z[init_rows].copy(), 10.0)
+    return {'T': T, 'F': F, 'fit': fit, 'clip': 3.0, 'x': x.ravel().tolist(), 'lo': lo.tolist(), 'hi': hi.tolist(),
+            'clipped_share': float((clipped != x).mean()), 'z': z.ravel().tolist(),
+            'jump': {'lambda': 10.0, 'init_rows': init_rows, 'labels': labels.tolist(), 'centroids': cent.ravel().tolist(), 'objective': obj}}
+
+
 def grouping_fixture():
     x, labels = switching_data(11, 240, 3)
     init_rows = [0, 150]
@@ -172,6 +193,7 @@ def grouping_fixture():
     return {
         'provenance': PROVENANCE,
         'sparse': sparse,
+        'scaler': scaler_fixture(),
         'data': {'T': 240, 'F': 3, 'x': x.ravel().tolist(), 'labels': labels.tolist(), 'init_rows': init_rows},
         'kmeans': {'labels': lab.tolist(), 'centroids': cent.ravel().tolist(), 'inertia': inertia},
         'jump': jumps,

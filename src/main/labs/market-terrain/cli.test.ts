@@ -54,10 +54,24 @@ describe('mechanica run market-terrain', () => {
     expect(stderr.trim()).toBe('mechanica: market-terrain: state.trailhead_preset: must be "A", "B" or "C" (got "D")')
   })
 
+  it('adds grouping.held_out for --set grouping.heldout_seeds, and refuses the run’s own seed there in one line', async () => {
+    const ok = await mechanica('run', 'market-terrain', '--seed', '4', '--set', 'universe.bars=600', '--set', 'grouping.heldout_seeds=[5]', '--json')
+    expect(ok.code).toBe(0)
+    const out = JSON.parse(ok.stdout) as { grouping: { methods: unknown[]; held_out: { train_seeds: number[]; seeds: number[]; methods: Array<{ method: string; accuracy: number; per_seed: unknown[] }> } } }
+    expect(out.grouping.methods).toHaveLength(3)
+    expect(out.grouping.held_out.train_seeds).toEqual([4])
+    expect(out.grouping.held_out.seeds).toEqual([5])
+    expect(out.grouping.held_out.methods.map((m) => m.method)).toEqual(['jump', 'kmeans', 'hmm'])
+    const bad = await mechanica('run', 'market-terrain', '--seed', '4', '--set', 'grouping.heldout_seeds=[4]', '--json')
+    expect(bad.code).toBe(2)
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1)
+    expect(bad.stderr).toMatch(/grouping\.heldout_seeds\.0: seed 4 is the run’s own seed/)
+  })
+
   it('names the corrections of the corrected preset', async () => {
     const { code, stdout } = await mechanica('run', 'market-terrain', '--preset', 'corrected', '--set', 'universe.bars=400', '--json')
     expect(code).toBe(0)
-    expect((JSON.parse(stdout) as { corrections: string[] }).corrections).toEqual(['vix9d_direction', 'hardness_fragility_split', 'surprise_lag', 'kill_switch_cooldown'])
+    expect((JSON.parse(stdout) as { corrections: string[] }).corrections).toEqual(['vix9d_direction', 'hardness_fragility_split', 'surprise_lag', 'kill_switch_cooldown', 'fault_warmup'])
   })
 })
 

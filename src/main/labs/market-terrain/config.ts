@@ -70,9 +70,24 @@ const State = z
 const Grouping = z
   .strictObject({
     train_share: num().gt(0.1, { error: 'must be in (0.1, 0.9)' }).lt(0.9, { error: 'must be in (0.1, 0.9)' }).default(0.5).meta({ description: 'Share of the readable bars the jump model, K-means and HMM are fitted on; the rest is held out', unit: 'fraction' }),
-    kmeans_restarts: whole().min(1, { error: 'must be ≥ 1' }).max(1000, { error: 'must be ≤ 1,000' }).default(20).meta({ description: 'K-means++ restarts (the seed’s report uses 100, L2142; 20 keeps a run quick)', unit: 'restarts' })
+    kmeans_restarts: whole().min(1, { error: 'must be ≥ 1' }).max(1000, { error: 'must be ≤ 1,000' }).default(20).meta({ description: 'K-means++ restarts (the seed’s report uses 100, L2142; 20 keeps a run quick)', unit: 'restarts' }),
+    clip_sigma: nonNegative().max(100, { error: 'must be ≤ 100' }).default(3).meta({ description: 'Each feature is clipped at ± this many σ of the training bars, then z-scored, before any method is fitted (the sparse jump model’s reference code, `jumpmodels`: DataClipperStd(mul=3) then StandardScaler); 0 = z-score only', unit: 'σ' }),
+    train_seeds: seedList().meta({ description: 'Further universes (seeds) the held-out grouping is fitted on, after the run’s own; read only when heldout_seeds is set', unit: 'seeds' }),
+    heldout_seeds: seedList().meta({ description: 'Universes (seeds) the grouping is scored on after fitting on the run’s seed and train_seeds: accuracy, persistence and time to detection averaged over them (`grouping.held_out`; each costs one terrain pass)', unit: 'seeds' })
+  })
+  .superRefine((g, ctx) => {
+    const seen = new Set<number>()
+    g.heldout_seeds.forEach((s, i) => {
+      if (g.train_seeds.includes(s)) ctx.addIssue({ code: 'custom', path: ['heldout_seeds', i], message: `seed ${s} is also a training seed: a held-out seed must be one the models never saw` })
+      if (seen.has(s)) ctx.addIssue({ code: 'custom', path: ['heldout_seeds', i], message: `seed ${s} is listed twice` })
+      seen.add(s)
+    })
   })
   .prefault({})
+
+function seedList() {
+  return z.array(whole().min(0, { error: 'must be ≥ 0' }).max(2 ** 32 - 1, { error: 'must be ≤ 4294967295' }), { error: 'must be a list of seeds, e.g. [5,6,7]' }).max(50, { error: 'at most 50 seeds' }).default(() => [])
+}
 
 // Anchored walk-forward of the state boundary (spec §7.6: walk-forward, not shuffled CV).
 const WalkForward = z
@@ -106,6 +121,8 @@ export const MarketTerrainConfigSchema = z
     walk_forward: WalkForward
   })
   .superRefine((c, ctx) => {
+    const own = c.grouping.heldout_seeds.indexOf(c.seed)
+    if (own >= 0) ctx.addIssue({ code: 'custom', path: ['grouping', 'heldout_seeds', own], message: `seed ${c.seed} is the run’s own seed, which the grouping is fitted on` })
     if (c.terrain.long_window >= c.universe.bars) ctx.addIssue({ code: 'custom', path: ['terrain', 'long_window'], message: `must be shorter than the series (universe.bars = ${c.universe.bars}, got ${c.terrain.long_window})` })
   })
 export type MarketTerrainConfig = z.infer<typeof MarketTerrainConfigSchema>
@@ -130,6 +147,11 @@ export const MARKET_TERRAIN_CORRECTIONS = {
     id: 'kill_switch_cooldown',
     title: 'The kill switch holds the book flat for 5 bars after a regime flip',
     why: 'The seed says "de-risk to neutral" on a regime flip but gives no duration (spec §7.8), which re-enters at once into the new state. Corrected: 5 bars flat (a trading week) so the flip can confirm.'
+  },
+  faultWarmup: {
+    id: 'fault_warmup',
+    title: 'A pair may fire a fault-line alert only after one half-life of its own history (240 bars)',
+    why: 'The seed’s "> 2σ from its own history" (L1107) needs a σ; measured on the first 60 bars of a 60-bar window’s correlation it is one window’s wobble, and new alerts ran 3–6× their later rate for the 60 bars after arming (seeds 4–7). Corrected: terrain.fault_min_history = 240, the norm’s half-life, after which the rate is flat from the first armed bar.'
   }
 } as const satisfies Record<string, CorrectionNote>
 
@@ -140,8 +162,8 @@ export const MARKET_TERRAIN_PRESETS: Readonly<Record<'faithful' | 'corrected', P
     corrections: []
   },
   corrected: {
-    description: 'The seed with the contradictions of spec §7 fixed: the term-structure direction, hardness and fragility split, Surprise scored one bar ahead, a kill switch that holds for a week.',
-    overrides: { corrections: { term_direction: 'above', term_threshold: 1, fragility_brake: 'on', surprise_lag: 1, kill_switch_bars: 5 } },
+    description: 'The seed with the contradictions of spec §7 fixed: the term-structure direction, hardness and fragility split, Surprise scored one bar ahead, a kill switch that holds for a week, fault lines only once a pair’s norm has a half-life of history.',
+    overrides: { corrections: { term_direction: 'above', term_threshold: 1, fragility_brake: 'on', surprise_lag: 1, kill_switch_bars: 5 }, terrain: { fault_min_history: 240 } },
     corrections: Object.values(MARKET_TERRAIN_CORRECTIONS)
   }
 }

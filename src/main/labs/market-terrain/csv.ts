@@ -131,7 +131,7 @@ export function terrainOfPanel(panel: PricePanel, window: number) {
   const bars = panel.dates.length - 1
   if (!Number.isInteger(window) || window < 3) throw new RangeError(`--window must be a whole number ≥ 3 (got ${window})`)
   if (window >= bars) throw new RangeError(`--window ${window} is longer than the series: ${panel.dates.length} dates give ${bars} returns, and a terrain needs more returns than the window`)
-  const params = TerrainParams.parse({ short_window: window, long_window: Math.min(4 * window, bars), fault_min_history: Math.min(window, bars), precision_every: window, watersheds: Math.min(6, Math.ceil(n / 2)) })
+  const params = TerrainParams.parse({ short_window: window, long_window: Math.min(4 * window, bars), fault_min_history: Math.min(window, bars), hardness_min_history: Math.min(window, bars), precision_every: window, watersheds: Math.min(6, Math.ceil(n / 2)) })
   const returns = new Float64Array(bars * n)
   for (let t = 0; t < bars; t++) for (let i = 0; i < n; i++) returns[t * n + i] = Math.log(panel.closes[(t + 1) * n + i]! / panel.closes[t * n + i]!)
   const scanner = new TerrainScanner(n, params)

@@ -1,5 +1,6 @@
 import type { MarketTerrainConfig } from './config'
 import { FlowTracker, type FlowSeries } from './flow-path'
+import { equityMembers, readableFrom } from './grouping-seeds'
 import { HOLDS } from './policy'
 import { equalWeightIndex, stateFeatures } from './state-features'
 import { type StatePath, statePath, trailheadComponents } from './state-path'
@@ -138,14 +139,12 @@ export function terrainMarket(config: MarketTerrainConfig, universe: Universe = 
   }
 
   // The equal-weight equity index (all assets when there are no equities): the market the state reads.
-  const members: number[] = []
-  for (let i = 0; i < n; i++) if (universe.assets.classOf[i] === 0) members.push(i)
-  const { risk, momentum, termRatio, fragility } = stateFeatures(equalWeightIndex(returns, n, bars, members), absorption, s)
+  const { risk, momentum, termRatio, fragility } = stateFeatures(equalWeightIndex(returns, n, bars, equityMembers(universe)), absorption, s)
   const flow = flowTracker.series
   const { basket, basketReturn } = classBaskets(universe, nodeHardness, assetVol, edgeHardness, s.min_node_hardness, flow.net, s.flow_tilt)
 
   // The state module: observations before they are read are missing (no Kalman update).
-  const stateFrom = Math.max(config.terrain.short_window - 1, s.vol_long_bars, s.momentum_bars)
+  const stateFrom = readableFrom(config)
   const observations = new Float64Array(bars * 2).fill(Number.NaN)
   const pairs = (n * (n - 1)) / 2
   const nanBefore = (x: Float64Array) => x.map((v, t) => (t < stateFrom ? Number.NaN : v))

@@ -1,7 +1,8 @@
 import type { LabReport, LabRun } from '../../engine/kernel'
 import type { MarketTerrainConfig } from './config'
 import { finiteMean, flowCapture, meanSurprise, windowStats } from './evaluation'
-import { groupingAgainstTruth } from './grouping-run'
+import { groupingAgainstTruth, groupingFeatures, groupingOnHeldOutSeeds } from './grouping-run'
+import { seedGroupingSeries } from './grouping-seeds'
 import type { TerrainMarket } from './market'
 import { PROXIES, triggerCounts } from './state-path'
 import { RISK_Z_GRID } from './walk-forward'
@@ -67,7 +68,8 @@ export function marketTerrainReport(run: LabRun<TerrainMarket>, config: MarketTe
   }
   const capture = flowCapture(eq, m.universe.returns, m.flow.net, m.n, from, n, year)
   const terrain = { ...terrainBlock(m, Math.max(0, n - 1)), trailhead: trailheadBlock(m, config, n) }
-  const grouping = groupingAgainstTruth(groupingColumns(m), m.universe.regime, from, m.bars, config.grouping.train_share, config.grouping.kmeans_restarts)
+  const within = groupingAgainstTruth(groupingColumns(m), m.universe.regime, from, m.bars, config.grouping.train_share, config.grouping.kmeans_restarts, config.grouping.clip_sigma)
+  const grouping = within && config.grouping.heldout_seeds.length > 0 ? { ...within, held_out: heldOutBlock(m, config) } : within
   const walkForward = walkForwardBlock(m, eq, n, year)
   const accuracy = (method: string) => grouping?.methods.find((r) => r.method === method)?.accuracy ?? null
   return {
@@ -97,6 +99,14 @@ export function marketTerrainReport(run: LabRun<TerrainMarket>, config: MarketTe
     },
     telemetry: { terrain, ...(grouping ? { grouping } : {}), walk_forward: walkForward, assets: m.universe.assets.labels, regime_names: ['risk_on', 'risk_off'] }
   }
+}
+
+/** The grouping fitted on this run's universe (all readable bars) and grouping.train_seeds', scored on grouping.heldout_seeds'. */
+function heldOutBlock(m: TerrainMarket, config: MarketTerrainConfig) {
+  const own = { seed: config.seed, features: groupingFeatures(groupingColumns(m), m.stateFrom, m.bars), labels: Int32Array.from(m.universe.regime.subarray(m.stateFrom, m.bars)) }
+  const train = [own, ...config.grouping.train_seeds.map((s) => seedGroupingSeries(config, s))]
+  const heldOut = config.grouping.heldout_seeds.map((s) => seedGroupingSeries(config, s))
+  return groupingOnHeldOutSeeds(train, heldOut, [m.stateFrom, m.bars], config.grouping.kmeans_restarts, config.grouping.clip_sigma)
 }
 
 export function groupingColumns(m: TerrainMarket) {

@@ -65,13 +65,13 @@ describe('market-terrain state, flow and strategy wiring', () => {
   }, 120_000)
 
   it('tilts the baskets along the predicted flow: with no tilt they are inverse-vol, with a tilt inflow assets weigh more', () => {
-    const flat = terrainMarket(plan('faithful', { universe: { bars: 400 }, strategy: { flow_tilt: 0 } }))
-    const tilted = terrainMarket(plan('faithful', { universe: { bars: 400 }, strategy: { flow_tilt: 2 } }))
+    const flat = terrainMarket(plan('faithful', { universe: { bars: 600 }, strategy: { flow_tilt: 0 } }))
+    const tilted = terrainMarket(plan('faithful', { universe: { bars: 600 }, strategy: { flow_tilt: 2 } }))
     const n = flat.n
     const classOf = flat.universe.assets.classOf
     let compared = 0
     let leaned = 0
-    for (let t = 300; t < 400; t++) {
+    for (let t = 300; t < 600; t++) {
       for (let i = 0; i < n; i++) {
         for (let j = i + 1; j < n; j++) {
           const [wi, wj] = [flat.basket[t * n + i]!, flat.basket[t * n + j]!]
@@ -90,6 +90,18 @@ describe('market-terrain state, flow and strategy wiring', () => {
     }
     expect(compared).toBeGreaterThan(100)
     expect(leaned).toBeGreaterThan(20)
+  })
+
+  it('starts fault lines without a burst: faithful arms at bar 119 logging none of its opening stock, corrected waits for 240 bars of history', () => {
+    const faithful = terrainMarket(plan('faithful', { universe: { bars: 800 } }))
+    const corrected = terrainMarket(plan('corrected', { universe: { bars: 800 } }))
+    expect(faithful.alertsNew[119]).toBe(0)
+    expect(faithful.alertsActive[119]).toBeGreaterThan(0)
+    expect(Math.min(...faithful.alertLog.map((a) => a.bar))).toBeGreaterThan(119)
+    expect(Math.min(...corrected.alertLog.map((a) => a.bar))).toBeGreaterThan(59 + 240)
+    // The hardness guard is not delayed by the corrected warm-up: both read hardness from bar 119.
+    expect(Number.isNaN(corrected.edgeHardness[118]!)).toBe(true)
+    expect(Number.isFinite(corrected.edgeHardness[119]!)).toBe(true)
   })
 
   it('conserves the predicted flow: net flows sum to 0 and One-Way confidence is a share', () => {

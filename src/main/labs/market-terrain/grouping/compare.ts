@@ -1,5 +1,5 @@
 import type { Rng } from '../../../engine/rng'
-import { type Features, checkFeatures, standardise } from './features'
+import { type Features, applyScaler, checkFeatures, fitScaler } from './features'
 import { fitHmm, hmmFilter, hmmSmooth } from './hmm'
 import { fitJumpModel, jumpFilter, jumpLabels, selectJumpPenalty } from './jump-model'
 import { assignNearest, kmeans } from './kmeans'
@@ -24,6 +24,8 @@ export interface CompareOptions {
   kmeansRestarts?: number
   /** Jump-model restarts per fit. */
   jumpRestarts?: number
+  /** Clip each feature at ± this many training σ before z-scoring (the SJM reference code's 3; Infinity: none). */
+  clip?: number
 }
 
 /** λ grid, unspecified in the seed: 0 (K-means with a DP) and a log-spaced range up to 1000. */
@@ -47,24 +49,40 @@ const mean = (xs: number[]): number => {
   return ok.length > 0 ? ok.reduce((a, b) => a + b, 0) / ok.length : Number.NaN
 }
 
-/** Standardises `f` with the moments of `train` (no held-out statistics leak into the scale). */
-function scaleLike(train: Features, f: Features): Features {
-  const joined = new Float64Array(train.x.length + f.x.length)
-  joined.set(train.x)
-  joined.set(f.x, train.x.length)
-  const z = standardise({ x: joined, T: train.T + f.T, F: f.F }, train.T)
-  return { x: z.x.subarray(train.x.length), T: f.T, F: f.F }
+/** Training series joined end to end (one seam per series: at most one spurious switch each). */
+export function joinSeries(series: readonly LabelledSeries[]): LabelledSeries {
+  if (series.length === 0) throw new RangeError('at least one training series is needed')
+  const F = series[0]!.features.F
+  const T = series.reduce((a, s) => a + s.features.T, 0)
+  const x = new Float64Array(T * F)
+  const labels = new Int32Array(T)
+  let at = 0
+  series.forEach((s, i) => {
+    if (s.features.F !== F) throw new RangeError(`train[${i}] has ${s.features.F} features, train[0] ${F}`)
+    if (s.labels.length !== s.features.T) throw new RangeError(`train[${i}] has ${s.labels.length} labels for ${s.features.T} bars`)
+    x.set(s.features.x, at * F)
+    labels.set(s.labels, at)
+    at += s.features.T
+  })
+  return { features: { x, T, F }, labels }
 }
 
-export function compareGrouping(train: LabelledSeries, heldOut: readonly LabelledSeries[], rng: Rng, options: CompareOptions = {}): MethodComparison[] {
+/**
+ * `train` may be several series (training seeds), joined in the order given: the λ walk-forward
+ * then trains on the earlier series and validates on the later ones.
+ */
+export function compareGrouping(trainSeries: LabelledSeries | readonly LabelledSeries[], heldOut: readonly LabelledSeries[], rng: Rng, options: CompareOptions = {}): MethodComparison[] {
+  const train = Array.isArray(trainSeries) ? joinSeries(trainSeries) : (trainSeries as LabelledSeries)
   const k = options.k ?? 2
+  const clip = options.clip ?? 3
   checkFeatures(train.features, 'train.features')
   heldOut.forEach((s, i) => {
     checkFeatures(s.features, `heldOut[${i}].features`)
     if (s.features.F !== train.features.F) throw new RangeError(`heldOut[${i}] has ${s.features.F} features, the training series ${train.features.F}`)
   })
-  const z = standardise(train.features)
-  const tests = heldOut.map((s) => ({ z: scaleLike(train.features, s.features), labels: s.labels }))
+  const scaler = fitScaler(train.features, clip)
+  const z = applyScaler(train.features, scaler)
+  const tests = heldOut.map((s) => ({ z: applyScaler(s.features, scaler), labels: s.labels }))
   const summarise = (method: GroupingMethod, scores: GroupingScore[], lambda?: number): MethodComparison => ({
     method,
     scores,
@@ -75,7 +93,7 @@ export function compareGrouping(train: LabelledSeries, heldOut: readonly Labelle
     ...(lambda === undefined ? {} : { lambda })
   })
 
-  const selection = selectJumpPenalty(train.features, train.labels, k, options.lambdaGrid ?? DEFAULT_LAMBDA_GRID, rng, { restarts: options.jumpRestarts ?? 4 })
+  const selection = selectJumpPenalty(train.features, train.labels, k, options.lambdaGrid ?? DEFAULT_LAMBDA_GRID, rng, { restarts: options.jumpRestarts ?? 4, clip })
   const jm = fitJumpModel(z, k, selection.lambda, rng, { restarts: options.jumpRestarts ?? 4 })
   const jmMap = bestPermutation(jm.labels, train.labels, k).map
   const jump = tests.map((t) => scoreGrouping(jumpLabels(t.z, jm.centroids, k, selection.lambda).labels, jumpFilter(t.z, jm.centroids, k, selection.lambda), t.labels, k, jmMap))

@@ -59,6 +59,55 @@ export function standardise(f: Features, fitBars = f.T): Features {
   return { x: out, T, F }
 }
 
+/**
+ * The preprocessing of the sparse jump model's reference code (Shu & Mulvey's `jumpmodels`:
+ * `DataClipperStd(mul=3)` then `StandardScalerPD`), fitted on training rows only: each column is
+ * clipped to mean ± clip·sd of the training rows, then z-scored with the clipped training rows'
+ * mean and (population) sd. Clipping keeps a few extreme bars (a volatility spike) from pulling a
+ * centroid: the squared distance of the jump model and K-means is not robust to them.
+ * clip = Infinity is plain standardisation. A constant column is centred and left unscaled.
+ */
+export interface Scaler {
+  readonly lo: Float64Array
+  readonly hi: Float64Array
+  readonly mean: Float64Array
+  readonly scale: Float64Array
+}
+
+function columnMoments(x: Float64Array, T: number, F: number, c: number, lo = -Infinity, hi = Infinity): { mean: number; sd: number } {
+  let mean = 0
+  for (let t = 0; t < T; t++) mean += Math.min(hi, Math.max(lo, x[t * F + c]!))
+  mean /= T
+  let v = 0
+  for (let t = 0; t < T; t++) v += (Math.min(hi, Math.max(lo, x[t * F + c]!)) - mean) ** 2
+  return { mean, sd: Math.sqrt(v / T) }
+}
+
+export function fitScaler(train: Features, clip = 3): Scaler {
+  checkFeatures(train)
+  if (!(clip > 0)) throw new RangeError(`clip must be a positive number of standard deviations or Infinity (got ${clip})`)
+  const { x, T, F } = train
+  const s = { lo: new Float64Array(F), hi: new Float64Array(F), mean: new Float64Array(F), scale: new Float64Array(F) }
+  for (let c = 0; c < F; c++) {
+    const raw = columnMoments(x, T, F, c)
+    s.lo[c] = Number.isFinite(clip) ? raw.mean - clip * raw.sd : -Infinity
+    s.hi[c] = Number.isFinite(clip) ? raw.mean + clip * raw.sd : Infinity
+    const clipped = columnMoments(x, T, F, c, s.lo[c], s.hi[c])
+    s.mean[c] = clipped.mean
+    s.scale[c] = clipped.sd > 0 ? 1 / clipped.sd : 1
+  }
+  return s
+}
+
+export function applyScaler(f: Features, s: Scaler): Features {
+  checkFeatures(f)
+  if (f.F !== s.mean.length) throw new RangeError(`features have ${f.F} columns, the scaler ${s.mean.length}`)
+  const { x, T, F } = f
+  const out = new Float64Array(x.length)
+  for (let t = 0; t < T; t++) for (let c = 0; c < F; c++) out[t * F + c] = (Math.min(s.hi[c]!, Math.max(s.lo[c]!, x[t * F + c]!)) - s.mean[c]!) * s.scale[c]!
+  return { x: out, T, F }
+}
+
 /** Rows [from, to) as their own matrix (a view, not a copy). */
 export function sliceRows(f: Features, from: number, to: number): Features {
   return { x: f.x.subarray(from * f.F, to * f.F), T: to - from, F: f.F }

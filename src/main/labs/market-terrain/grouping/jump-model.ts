@@ -1,5 +1,5 @@
 import type { Rng } from '../../../engine/rng'
-import { type Features, checkFeatures, checkK, labelMeans, sliceRows, sqDist, standardise } from './features'
+import { type Features, applyScaler, checkFeatures, checkK, fitScaler, labelMeans, sliceRows, sqDist } from './features'
 import { kmeansPlusPlus, lloyd } from './kmeans'
 import { bestPermutation, persistence } from './score'
 
@@ -150,12 +150,14 @@ export interface PenaltySearchOptions extends JumpModelOptions {
   folds?: number
   /** Share of the bars in the first training block. */
   firstTrain?: number
+  /** Clip each feature at ± this many training-block σ before z-scoring (fitScaler; Infinity: none). */
+  clip?: number
 }
 
 /**
  * λ by walk-forward grid search (the seed: "grid search with walk-forward", L2090; §7.6: no
- * shuffled CV). Fold i trains on bars [0, cut_i) — features standardised with that block's
- * moments — then labels the next block causally (jumpFilter over [0, cut_{i+1}), so the
+ * shuffled CV). Fold i trains on bars [0, cut_i) — features clipped and standardised with that
+ * block's moments (fitScaler) — then labels the next block causally (jumpFilter over [0, cut_{i+1}), so the
  * validation labels use no later bar) and scores it against the true regimes with the label
  * map learnt on the training block (the validation block never chooses its own permutation).
  * The score is balanced accuracy (mean recall over the regimes present): plain accuracy rewards a
@@ -187,7 +189,7 @@ export function selectJumpPenalty(
     for (let i = 0; i < folds; i++) {
       const cut = start + i * block
       const end = i === folds - 1 ? raw.T : cut + block
-      const z = standardise(sliceRows(raw, 0, end), cut)
+      const z = applyScaler(sliceRows(raw, 0, end), fitScaler(sliceRows(raw, 0, cut), options.clip ?? 3))
       const train = sliceRows(z, 0, cut)
       const model = fitJumpModel(train, k, lambda, rng, options)
       const map = bestPermutation(model.labels, truth.subarray(0, cut), k).map

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { type Features, type GaussianHmm, baumWelchStep, fitHmmFrom, fitJumpModelFrom, hmmFilter, jumpFilter, lloyd } from '.'
+import { type Features, type GaussianHmm, applyScaler, baumWelchStep, fitHmmFrom, fitJumpModelFrom, fitScaler, hmmFilter, jumpFilter, lloyd, sliceRows } from '.'
 
 // Parity with independent NumPy/SciPy implementations: tools/market-terrain/reference.py
 // (scipy.cluster.vq.kmeans2; a full k×k Viterbi; log-space Baum–Welch with scipy's logsumexp).
 interface Fixture {
   provenance: Record<string, string>
+  scaler: { T: number; F: number; fit: number; clip: number; x: number[]; lo: number[]; hi: number[]; clipped_share: number; z: number[]; jump: { lambda: number; init_rows: number[]; labels: number[]; centroids: number[]; objective: number } }
   data: { T: number; F: number; x: number[]; labels: number[]; init_rows: number[] }
   kmeans: { labels: number[]; centroids: number[]; inertia: number }
   jump: Array<{ lambda: number; labels: number[]; centroids: number[]; objective: number; online: number[] }>
@@ -52,6 +53,38 @@ describe('grouping against the NumPy/SciPy reference', () => {
       expect(Array.from(jumpFilter(f, r.centroids, 2, j.lambda))).toEqual(j.online)
     })
   }
+
+  it('clips at ± 3σ and z-scores with the training rows only, as jumpmodels’ DataClipperStd + StandardScaler, then fits the same jump model', () => {
+    const sc = fx.scaler
+    const raw: Features = { x: Float64Array.from(sc.x), T: sc.T, F: sc.F }
+    const scaler = fitScaler(sliceRows(raw, 0, sc.fit), sc.clip)
+    close(scaler.lo, sc.lo, 1e-12)
+    close(scaler.hi, sc.hi, 1e-12)
+    expect(sc.clipped_share).toBeGreaterThan(0) // heavy tails: the clip binds
+    const z = applyScaler(raw, scaler)
+    close(z.x, sc.z, 1e-12)
+    const train = sliceRows(z, 0, sc.fit)
+    const init = Float64Array.from(sc.jump.init_rows.flatMap((r) => Array.from(z.x.subarray(r * sc.F, (r + 1) * sc.F))))
+    const r = fitJumpModelFrom(train, 2, sc.jump.lambda, init)
+    expect(Array.from(r.labels)).toEqual(sc.jump.labels)
+    close(r.centroids, sc.jump.centroids, 1e-12)
+    close([r.objective], [sc.jump.objective], 1e-12)
+  })
+
+  it('with no clip the scaler is the plain training z-score', () => {
+    const sc = fx.scaler
+    const raw: Features = { x: Float64Array.from(sc.x), T: sc.T, F: sc.F }
+    const z = applyScaler(raw, fitScaler(sliceRows(raw, 0, sc.fit), Number.POSITIVE_INFINITY))
+    for (let c = 0; c < sc.F; c++) {
+      let m = 0
+      let v = 0
+      for (let t = 0; t < sc.fit; t++) m += z.x[t * sc.F + c]! / sc.fit
+      for (let t = 0; t < sc.fit; t++) v += (z.x[t * sc.F + c]! - m) ** 2 / sc.fit
+      expect(Math.abs(m)).toBeLessThan(1e-12)
+      expect(v).toBeCloseTo(1, 12)
+    }
+    expect(() => fitScaler(raw, 0)).toThrow(/^clip must be a positive number/)
+  })
 
   it('Baum–Welch after 30 iterations matches the log-space reference, and the filter its probabilities', () => {
     const h = fx.hmm

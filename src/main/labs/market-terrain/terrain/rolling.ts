@@ -187,17 +187,39 @@ export class RollingCorrelation extends RollingWindow {
     this.cross = new Float64Array(n * n)
   }
 
-  /** One pass over the upper triangle: add the new bar's outer product and, once full, subtract the leaving bar's. */
+  /**
+   * One pass over the upper triangle: add the new bar's outer product and, once full, subtract the
+   * leaving bar's. Two rows at a time, so each incoming and leaving x_j is loaded once for both;
+   * every entry gets the same operations in the same order as a row-at-a-time pass (bit-identical).
+   */
   protected override accumulate(slot: number, full: boolean): void {
     const { n, ring, cross, incoming } = this
-    for (let i = 0; i < n; i++) {
-      const xi = incoming[i]!
-      const base = i * n
+    let i = 0
+    for (; i + 1 < n; i += 2) {
+      const xa = incoming[i]!
+      const xb = incoming[i + 1]!
+      const a = i * n
+      const b = a + n
       if (full) {
-        const yi = ring[slot + i]!
-        for (let j = i + 1; j < n; j++) cross[base + j] = cross[base + j]! + xi * incoming[j]! - yi * ring[slot + j]!
-      } else for (let j = i + 1; j < n; j++) cross[base + j] = cross[base + j]! + xi * incoming[j]!
+        const ya = ring[slot + i]!
+        const yb = ring[slot + i + 1]!
+        cross[a + i + 1] = cross[a + i + 1]! + xa * xb - ya * yb
+        for (let j = i + 2; j < n; j++) {
+          const xj = incoming[j]!
+          const yj = ring[slot + j]!
+          cross[a + j] = cross[a + j]! + xa * xj - ya * yj
+          cross[b + j] = cross[b + j]! + xb * xj - yb * yj
+        }
+      } else {
+        cross[a + i + 1] = cross[a + i + 1]! + xa * xb
+        for (let j = i + 2; j < n; j++) {
+          const xj = incoming[j]!
+          cross[a + j] = cross[a + j]! + xa * xj
+          cross[b + j] = cross[b + j]! + xb * xj
+        }
+      }
     }
+    // An odd n leaves row n − 1, which has no entry right of the diagonal.
   }
 
   /**
@@ -205,7 +227,7 @@ export class RollingCorrelation extends RollingWindow {
    * out (n × n, row-major, symmetric). An asset with no variance in the window is uncorrelated
    * with the rest (ρ = 0, diagonal 1). Returns the mean off-diagonal correlation before shrinkage.
    */
-  correlation(out: Float64Array, shrinkage: number, sd: Float64Array = new Float64Array(this.n)): number {
+  correlation(out: Float64Array, shrinkage: number, sd: Float64Array = new Float64Array(this.n), distances?: Float64Array): number {
     const { n, sum, cross, scale } = this
     const w = this.count
     // ρ_ij = (Σx_i·x_j − Σx_i·Σx_j/w) / (w·σ_i·σ_j), with 1/(w·σ_i·σ_j) as a product of per-asset factors.
@@ -225,27 +247,41 @@ export class RollingCorrelation extends RollingWindow {
     }
     const pairs = (n * (n - 1)) / 2
     const mean = pairs > 0 ? total / pairs : 0
-    shrinkSymmetric(out, n, 1 - shrinkage, shrinkage * mean)
+    shrinkSymmetric(out, n, 1 - shrinkage, shrinkage * mean, distances)
     return mean
   }
 }
 
 /**
  * a_ij ← keep·a_ij + pull on the upper triangle of a row-major n × n matrix, copied onto the
- * lower: one pass, in 32 × 32 tiles so the column writes stay in cache.
+ * lower: one pass, in 32 × 32 tiles so the column writes stay in cache. With `d2`, the same pass
+ * also writes Ward's squared distances max(0, 2(1 − a_ij)) (WardClusterer.fromDistances), which
+ * spares the clustering its own pass over the matrix.
  */
-function shrinkSymmetric(a: Float64Array, n: number, keep: number, pull: number): void {
+function shrinkSymmetric(a: Float64Array, n: number, keep: number, pull: number, d2?: Float64Array): void {
   const T = 32
+  if (d2) for (let i = 0; i < n; i++) d2[i * n + i] = Math.max(0, 2 * (1 - a[i * n + i]!))
   for (let bi = 0; bi < n; bi += T) {
     const iEnd = Math.min(n, bi + T)
     for (let bj = bi; bj < n; bj += T) {
       const jEnd = Math.min(n, bj + T)
       for (let i = bi; i < iEnd; i++) {
         const base = i * n
-        for (let j = Math.max(bj, i + 1); j < jEnd; j++) {
-          const r = keep * a[base + j]! + pull
-          a[base + j] = r
-          a[j * n + i] = r
+        if (d2) {
+          for (let j = Math.max(bj, i + 1); j < jEnd; j++) {
+            const r = keep * a[base + j]! + pull
+            a[base + j] = r
+            a[j * n + i] = r
+            const d = Math.max(0, 2 * (1 - r))
+            d2[base + j] = d
+            d2[j * n + i] = d
+          }
+        } else {
+          for (let j = Math.max(bj, i + 1); j < jEnd; j++) {
+            const r = keep * a[base + j]! + pull
+            a[base + j] = r
+            a[j * n + i] = r
+          }
         }
       }
     }

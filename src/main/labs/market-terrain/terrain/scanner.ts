@@ -13,7 +13,7 @@ import { WardClusterer, cutTree, leafOrder, type WardTree } from './ward'
 //                   equally strong blocks (equal eigenvalues, vectors free to rotate) as soft.
 //   edge hardness   h_ij = 1/(1 + σ_ij/scale), σ_ij the EWMA σ of ρ_ij(short) (L198: "variance of
 //                   correlation persistence"); node hardness = mean of its edges' (L213); NaN
-//                   until fault_min_history bars of history
+//                   until hardness_min_history bars of history
 //   fault line      |ρ_ij(t) − m_ij(t−1)| > k·σ_ij(t−1): a move from the pair's own norm (L1107),
 //                   logged when a pair enters the alert state
 //   absorption      Σ_{k<K} λ_k / n (Kritzman et al. 2011, with K fixed instead of n/5)
@@ -183,7 +183,8 @@ export class TerrainScanner {
     if (!this.short.full) return reading
     reading.ready = true
     const C = reading.correlation
-    reading.meanCorrelation = this.shortMean = this.short.correlation(C, params.shrinkage, reading.volatility)
+    // Ward's squared distances are written in the same pass as the shrunk matrix.
+    reading.meanCorrelation = this.shortMean = this.short.correlation(C, params.shrinkage, reading.volatility, this.ward.distances)
     if (this.shortProduct) this.pcaShort.solveProduct(this.shortProduct, params.pca_iterations)
     else this.pcaShort.solve(C, params.pca_iterations)
     let absorbed = 0
@@ -214,7 +215,7 @@ export class TerrainScanner {
     }
 
     reading.effectiveRank = (n * n) / this.edges(C)
-    this.tree = this.ward.fromCorrelation(C, this.tree)
+    this.tree = this.ward.fromDistances(this.tree)
     leafOrder(this.tree, reading.order, this.treeScratch)
     cutTree(this.tree, params.watersheds, reading.order, reading.cluster, this.treeScratch)
     if ((this.history - 1) % params.precision_every === 0) {
@@ -240,10 +241,20 @@ export class TerrainScanner {
     const first = this.history === 0
     this.history++
     const armed = this.history > params.fault_min_history
+    const hard = this.history > params.hardness_min_history
+    // The first armed bar finds the pairs that already sit beyond k·σ: they are the alert state's
+    // starting stock, not pairs entering it at this bar, so they are marked but not logged.
+    const opening = this.history === params.fault_min_history + 1
     const limit = params.fault_sigma
     const nearLimit = limit * (1 - 1e-9)
     const inverseScale = 1 / params.edge_hardness_scale
     const a = 1 - decay
+    // The EWMA variance starts at 0 and its weights sum to decay·(1 − decayʰ) after h updates, not
+    // decay: read raw, σ is √(1 − decayʰ) of the pair's spread (0.40 at 60 bars of a 240-bar
+    // half-life), so on the first armed bar most pairs sat "beyond 2σ" at once. Divided by the
+    // weight mass (the start-up correction of an exponentially weighted moment), σ is the spread.
+    const mass = first ? 1 : 1 - decay ** (this.history - 1)
+    const unbias = 1 / mass
     let active = 0
     let fresh = 0
     let hardness = 0
@@ -275,7 +286,7 @@ export class TerrainScanner {
               active++
               nodeAlerts[i] = nodeAlerts[i]! + 1
               nodeAlerts[j] = nodeAlerts[j]! + 1
-              if (alerting[idx] === 0) {
+              if (alerting[idx] === 0 && !opening) {
                 fresh++
                 this.alertTotal++
                 if (this.alertLog.length < params.alert_log_limit) this.alertLog.push({ bar: this.bar, i, j, rho, norm: m, z })
@@ -287,7 +298,7 @@ export class TerrainScanner {
           mean[idx] = m + a * diff
           const v = decay * (variance[idx]! + a * diff * diff)
           variance[idx] = v
-          sd = Math.sqrt(v)
+          sd = Math.sqrt(v * unbias)
         }
         sigma[idx] = sd
         const h = 1 / (1 + sd * inverseScale)
@@ -298,10 +309,10 @@ export class TerrainScanner {
       node[i] = node[i]! + rowHardness
     }
     const pairs = (n * (n - 1)) / 2
-    // Until a pair has fault_min_history bars of history its σ is no measure of persistence: no
+    // Until a pair has hardness_min_history bars of history its σ is no measure of persistence: no
     // hardness yet (a first bar would read σ = 0, every edge perfectly hard).
-    reading.edgeHardness = armed && pairs > 0 ? hardness / pairs : Number.NaN
-    for (let i = 0; i < n; i++) node[i] = armed && n > 1 ? node[i]! / (n - 1) : Number.NaN
+    reading.edgeHardness = hard && pairs > 0 ? hardness / pairs : Number.NaN
+    for (let i = 0; i < n; i++) node[i] = hard && n > 1 ? node[i]! / (n - 1) : Number.NaN
     reading.alertsActive = active
     reading.alertsNew = fresh
     return 2 * squares + n

@@ -262,6 +262,82 @@ describe('terrain scanner', () => {
     expect(scanner.alertLog.every((a) => Math.abs(a.z) > 2 && a.i < a.j)).toBe(true)
   })
 
+  it('scores each alert against the start-up-corrected EWMA norm of its pair, recomputed here', () => {
+    // Reference: West's EWMA of the pair's short-window correlation, variance divided by its
+    // weight mass 1 − decayʰ (h updates so far), written out independently of the scanner.
+    const n = 8
+    const R = returnsFor(900, n, (t) => t >= 600)
+    const params = TerrainParams.parse({ short_window: 30, long_window: 120, fault_history_half_life: 120, fault_min_history: 30 })
+    const scanner = new TerrainScanner(n, params)
+    const decay = 2 ** (-1 / 120)
+    const m = new Float64Array(n * n)
+    const v = new Float64Array(n * n)
+    let h = -1
+    const expected = new Map<string, number>()
+    for (let t = 0; t < 900; t++) {
+      const r = scanner.step(R, t * n)
+      if (!r.ready) continue
+      h++
+      for (let i = 0; i < n; i++) {
+        for (let j = i + 1; j < n; j++) {
+          const rho = r.correlation[i * n + j]!
+          if (h === 0) {
+            m[i * n + j] = rho
+            continue
+          }
+          const sd = h === 1 ? 0 : Math.sqrt(v[i * n + j]! / (1 - decay ** (h - 1)))
+          if (sd > 0) expected.set(`${t}:${i}-${j}`, (rho - m[i * n + j]!) / sd)
+          const d = rho - m[i * n + j]!
+          m[i * n + j] = m[i * n + j]! + (1 - decay) * d
+          v[i * n + j] = decay * (v[i * n + j]! + (1 - decay) * d * d)
+        }
+      }
+    }
+    expect(scanner.alertLog.length).toBeGreaterThan(20)
+    for (const a of scanner.alertLog) expect(Math.abs(a.z - expected.get(`${a.bar}:${a.i}-${a.j}`)!)).toBeLessThan(1e-9)
+  })
+
+  it('does not log the pairs already beyond k·σ when alerts arm as new fault lines', () => {
+    const n = 16
+    const R = returnsFor(1500, n, () => false)
+    const scanner = new TerrainScanner(n, TerrainParams.parse({ short_window: 60, long_window: 240, fault_min_history: 60 }))
+    const fresh: number[] = []
+    const active: number[] = []
+    for (let t = 0; t < 1500; t++) {
+      const r = scanner.step(R, t * n)
+      fresh.push(r.alertsNew)
+      active.push(r.alertsActive)
+    }
+    const armedAt = 59 + 60 // short window full at bar 59 (history 1), armed at history 61
+    expect(fresh.slice(0, armedAt).every((x) => x === 0)).toBe(true)
+    // The opening stock is in the alert state (counted active) but entered nothing at this bar.
+    expect(active[armedAt]).toBeGreaterThan(0)
+    expect(fresh[armedAt]).toBe(0)
+    expect(scanner.alertLog.every((a) => a.bar > armedAt)).toBe(true)
+  })
+
+  it('fires at its steady rate from the first armed bar once a pair has a half-life of history (corrected)', () => {
+    // A stable market: alerts are noise at a steady rate. A σ from 60 bars of a 60-bar window's
+    // correlation is one window's wobble, so the first armed bars run hot; after 240 bars (the
+    // norm's half-life, the corrected preset's fault_min_history) they do not.
+    const n = 16
+    const bars = 1800
+    const R = returnsFor(bars, n, () => false)
+    const earlyRate = (minHistory: number) => {
+      const scanner = new TerrainScanner(n, TerrainParams.parse({ short_window: 60, long_window: 240, fault_min_history: minHistory }))
+      const fresh: number[] = []
+      for (let t = 0; t < bars; t++) fresh.push(scanner.step(R, t * n).alertsNew)
+      const armedAt = 59 + minHistory
+      const rate = (from: number, to: number) => fresh.slice(from, to).reduce((a, b) => a + b, 0) / (to - from)
+      return rate(armedAt, armedAt + 30) / rate(600, bars)
+    }
+    const seedRule = earlyRate(60)
+    const corrected = earlyRate(240)
+    expect(seedRule).toBeGreaterThan(1.5)
+    expect(corrected).toBeLessThan(1.5)
+    expect(corrected).toBeLessThan(seedRule / 1.5)
+  })
+
   it('reads a stable two-block market as hard, two watersheds, absorption and rank as eigh gives', () => {
     const n = 8
     const R = returnsFor(400, n, () => false)
@@ -299,6 +375,58 @@ describe('terrain scanner', () => {
       expect(Array.from(b.precisionCluster)).toEqual(Array.from(a.precisionCluster))
     }
     expect(byReturns.alertTotal).toBe(byMatrix.alertTotal)
+  })
+
+  it('clusters the distances written beside the correlation exactly as Ward of the correlation itself', () => {
+    const n = 24
+    const R = returnsFor(260, n, (t) => t >= 150)
+    const params = TerrainParams.parse({ short_window: 20, long_window: 80, watersheds: 4 })
+    const scanner = new TerrainScanner(n, params)
+    const reference = new WardClusterer(n)
+    const order = new Int32Array(n)
+    const cluster = new Int32Array(n)
+    for (let t = 0; t < 260; t++) {
+      const r = scanner.step(R, t * n)
+      if (!r.ready) continue
+      const tree = reference.fromCorrelation(Float64Array.from(r.correlation))
+      leafOrder(tree, order)
+      cutTree(tree, 4, order, cluster)
+      expect(Array.from(r.order)).toEqual(Array.from(order))
+      expect(Array.from(r.cluster)).toEqual(Array.from(cluster))
+    }
+  })
+
+  it('keeps the rolling correlation equal to a direct sum over the window (the two-row kernel), for odd and even n', () => {
+    for (const n of [7, 8]) {
+      const noise = lcgNoise(99 + n)
+      const R = Float64Array.from({ length: 90 * n }, () => noise())
+      const rolling = new RollingCorrelation(n, 30)
+      for (let t = 0; t < 90; t++) rolling.push(R, t * n)
+      const C = new Float64Array(n * n)
+      rolling.correlation(C, 0)
+      // Reference: the same centred sums, one row at a time over the last 30 bars.
+      for (let i = 0; i < n; i++) {
+        for (let j = i + 1; j < n; j++) {
+          let cross = 0
+          let si = 0
+          let sj = 0
+          let qi = 0
+          let qj = 0
+          for (let t = 0; t < 90; t++) {
+            const xi = R[t * n + i]! - R[i]!
+            const xj = R[t * n + j]! - R[j]!
+            const inWindow = t >= 60 ? 1 : 0
+            cross += inWindow * xi * xj
+            si += inWindow * xi
+            sj += inWindow * xj
+            qi += inWindow * xi * xi
+            qj += inWindow * xj * xj
+          }
+          const rho = (cross - (si * sj) / 30) / Math.sqrt((qi - (si * si) / 30) * (qj - (sj * sj) / 30))
+          expect(Math.abs(C[i * n + j]! - rho)).toBeLessThan(1e-12)
+        }
+      }
+    }
   })
 
   it('computes the participation ratio of the 40-asset fixture as eigh’s spectrum gives it', () => {

@@ -43,6 +43,19 @@ export class WardClusterer {
     return this.fromSquaredDistances(out)
   }
 
+  /**
+   * The n × n buffer of squared distances 2(1 − ρ) that fromDistances clusters: a caller that
+   * already passes over the correlation (RollingCorrelation.correlation) fills it on the way.
+   */
+  get distances(): Float64Array {
+    return this.d2
+  }
+
+  /** The Ward tree of the squared distances written into `distances` (consumed: the merges overwrite it). */
+  fromDistances(out?: WardTree): WardTree {
+    return this.fromSquaredDistances(out)
+  }
+
   /** The Ward tree of a squared-distance matrix already in the buffer (fromCorrelation fills it). */
   private fromSquaredDistances(out?: WardTree): WardTree {
     const { n, d2, size, alive, chain, mergeA, mergeB, mergeH } = this
