@@ -5,7 +5,9 @@ import type { ViewProps } from '../../app/views'
 import { useCommands, useWorkspace } from '../../app/workspace'
 import { formatInteger } from '../../format/numbers'
 import { LogFilterBar, type LogFilterState } from './LogFilterBar'
-import { columnLayout, columnsFor, LogRows, ROW_HEIGHT, scrollScale } from './LogRows'
+import { ROW_HEIGHT, scrollScale } from './grid-geometry'
+import { columnLayout, columnsFor, LogRows } from './LogRows'
+import { rowCells, rowsAsTsv } from './row-cells'
 import { useStepLog } from './useStepLog'
 import './log.css'
 import { StepDetail } from './StepDetail'
@@ -129,6 +131,12 @@ export function DecisionLogView({ state }: ViewProps) {
     } else if (event.key === 'Enter') {
       event.preventDefault()
       pick(active)
+    } else if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'c') {
+      // The rows are drawn, not text to select: Ctrl+C copies the selected row as TSV with its header.
+      const row = log.store.row(active)
+      if (!row) return
+      event.preventDefault()
+      navigator.clipboard?.writeText(rowsAsTsv(columns.map((c) => c.title), [rowCells(row)])).catch(() => undefined)
     }
   }
 
@@ -232,7 +240,9 @@ export function DecisionLogView({ state }: ViewProps) {
           </div>
           <LogRows
             total={total}
-            viewportHeight={viewport.height}
+            viewport={viewport}
+            widthsPx={layout.widthsPx}
+            centredColumn={columns.findIndex((c) => c.id === 'events')}
             store={log.store}
             version={log.version}
             viewKey={log.key}
@@ -241,6 +251,7 @@ export function DecisionLogView({ state }: ViewProps) {
             headerRef={headerRef}
             onPick={pick}
             request={log.request}
+            subscribe={log.subscribe}
           />
         </div>
       )}
