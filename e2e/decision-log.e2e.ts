@@ -160,5 +160,16 @@ describe('decision log in the browser host', () => {
     expect(cells[0]).toBe(String(stored.rows.t[0]))
     expect(cells[4]).toBe(formatValue(stored.rows.equity[0]!))
     expect(cells.at(-1)).toBe(stored.rows.rationale[0])
+    // Shift extends the selection from the clicked row; Ctrl+C copies every selected row.
+    await page().keyboard.press('Shift+ArrowDown')
+    // y = 80 px is row 44 ((807 + 80) / 20): rows 41 to 44 are selected.
+    await page().keyboard.down('Shift')
+    await page().mouse.click(box.x + 300, box.y + 80)
+    await page().keyboard.up('Shift')
+    await expect.poll(() => page().locator('.log-row[aria-selected="true"]').count()).toBe(4)
+    await page().screenshot({ path: screenshotPath('decision-log-selection') })
+    await page().keyboard.press('Control+c')
+    const four = query.page(runId, 41, 4)
+    await expect.poll(async () => (await page().evaluate(() => navigator.clipboard.readText())).trimEnd().split('\n').slice(1).map((l) => l.split('\t')[0])).toEqual(Array.from(four.rows.t, String))
   })
 })

@@ -64,10 +64,10 @@ export function columnLayout(columns: readonly Column[], viewportPx: number): { 
 }
 
 /** One row of the accessible layer: the same cells the canvas draws, as text a screen reader reads. */
-const AccessibleRow = memo(function AccessibleRow({ row, index, active }: { row: LogRow | null; index: number; active: boolean }) {
+const AccessibleRow = memo(function AccessibleRow({ row, index, active, selected }: { row: LogRow | null; index: number; active: boolean; selected: boolean }) {
   if (!row) return <div className="log-row placeholder" role="row" aria-rowindex={index + 1} aria-busy="true" />
   return (
-    <div className={`log-row${active ? ' active' : ''}${row.events.length ? ' hit' : ''}`} role="row" aria-rowindex={index + 1} aria-selected={active} data-t={row.t}>
+    <div className={`log-row${active ? ' active' : ''}${row.events.length ? ' hit' : ''}`} role="row" aria-rowindex={index + 1} aria-selected={selected} data-t={row.t}>
       {rowCells(row).map((cell, c) => (
         <span key={c} className={`cell${cell.className ? ` ${cell.className}` : ''}`} role="gridcell" title={cell.title} data-events={cell.className === 'events' ? row.events.length || undefined : undefined}>
           {cell.chip !== undefined ? (
@@ -82,7 +82,7 @@ const AccessibleRow = memo(function AccessibleRow({ row, index, active }: { row:
     </div>
   )
 },
-(a, b) => a.index === b.index && a.active === b.active && (a.row === null) === (b.row === null) && (a.row === null || a.row.t === b.row!.t))
+(a, b) => a.index === b.index && a.active === b.active && a.selected === b.selected && (a.row === null) === (b.row === null) && (a.row === null || a.row.t === b.row!.t))
 
 export interface LogRowsProps {
   total: number
@@ -96,9 +96,13 @@ export interface LogRowsProps {
   /** The (run, filter) view the rows belong to: a new one asks for its pages afresh. */
   viewKey: string
   active: number
+  /** The selected rows, first to last (the active row alone without a Shift selection). */
+  selectedFrom: number
+  selectedTo: number
   scrollRef: RefObject<HTMLDivElement | null>
   headerRef: RefObject<HTMLDivElement | null>
-  onPick(index: number): void
+  /** A click on row `index`; `extend` with Shift held (select from the anchor). */
+  onPick(index: number, extend: boolean): void
   /** Tells the loader which rows are on screen. */
   request(first: number, last: number): void
   /** Pages arrived (useStepLog's subscribe): the canvas redraws without a React render. */
@@ -141,7 +145,7 @@ export const LogRows = memo(function LogRows(props: LogRowsProps) {
     const el = scrollRef.current
     const p = painter.current
     if (!el || !p) return
-    const { total, viewport, viewKey, active, request } = live.current
+    const { total, viewport, viewKey, active, selectedFrom, selectedTo, request } = live.current
     const virtualTop = el.scrollTop * scrollScale(total, viewport.height).scale
     const rows = visibleRows(virtualTop, viewport.height, total)
     const [first, last, key] = requested.current
@@ -164,6 +168,7 @@ export const LogRows = memo(function LogRows(props: LogRowsProps) {
         return row
       },
       active,
+      selected: [selectedFrom, selectedTo],
       hover
     })
     // Rows drawn as still loading, for the bench (one attribute write, only when it changes).
@@ -196,7 +201,7 @@ export const LogRows = memo(function LogRows(props: LogRowsProps) {
   }, [viewport.width, viewport.height, draw])
 
   // Anything but the scroll position changed (pages arrived, selection, columns, view): draw now, before the browser paints.
-  useLayoutEffect(() => draw(), [draw, version, active, total, viewKey, widthsPx, store])
+  useLayoutEffect(() => draw(), [draw, version, active, props.selectedFrom, props.selectedTo, total, viewKey, widthsPx, store])
 
   // Pages arrived: draw them now, unless this frame's scroll draw is still to come and will.
   useEffect(() => subscribe(() => frame.current === 0 && draw()), [subscribe, draw])
@@ -255,7 +260,7 @@ export const LogRows = memo(function LogRows(props: LogRowsProps) {
         onScroll={onScroll}
         onClick={(event) => {
           const { index } = rowUnder(event)
-          if (index !== null) props.onPick(index)
+          if (index !== null) props.onPick(index, event.shiftKey)
         }}
         onMouseMove={(event) => {
           pointerY.current = rowUnder(event).y
@@ -269,7 +274,7 @@ export const LogRows = memo(function LogRows(props: LogRowsProps) {
         <div className="log-spacer" style={{ height: realHeight }}>
           <div className="log-rows" style={{ transform: `translateY(${layerTop}px)` }}>
             {accessible.map((i) => (
-              <AccessibleRow key={i} row={store.row(i)} index={i} active={i === active} />
+              <AccessibleRow key={i} row={store.row(i)} index={i} active={i === active} selected={i >= props.selectedFrom && i <= props.selectedTo} />
             ))}
           </div>
         </div>

@@ -117,6 +117,7 @@ function frame(rowsStore: PageStore, over: Partial<GridFrame> = {}): GridFrame {
       return row ? rowCells(row) : null
     },
     active: -1,
+    selected: [-1, -1],
     hover: -1,
     ...over
   }
@@ -160,7 +161,7 @@ describe('GridPainter', () => {
     const { ctx, calls } = recordingContext()
     const s = store(3)
     // Rows 0..4 on screen; rows 3 and 4 have no page.
-    new GridPainter(ctx, theme).paint(frame(s, { rows: visibleRows(0, 100, 5), active: 1, hover: 2 }))
+    new GridPainter(ctx, theme).paint(frame(s, { rows: visibleRows(0, 100, 5), active: 1, selected: [1, 1], hover: 2 }))
     const rects = calls.filter((c) => c.op === 'fillRect')
     expect(rects.find((c) => c.fill === '#selected')!.args.slice(0, 2)).toEqual([0, 20])
     expect(rects.find((c) => c.fill === '#accent')!.args).toEqual([0, 20, 2, 20])
@@ -169,6 +170,14 @@ describe('GridPainter', () => {
     const bars = rects.filter((c) => c.args[2] === 64 && c.args[3] === 6)
     expect(new Set(bars.map((c) => c.args[1]))).toEqual(new Set([67, 87]))
     expect(calls.filter((c) => c.op === 'fillText' && c.args[1]! > 60).length).toBe(0)
+  })
+
+  it('paints a Shift selection as one band, the accent edge on the active row only', () => {
+    const { ctx, calls } = recordingContext()
+    new GridPainter(ctx, theme).paint(frame(store(3), { rows: visibleRows(0, 100, 5), active: 3, selected: [1, 3] }))
+    const rects = calls.filter((c) => c.op === 'fillRect')
+    expect(rects.filter((c) => c.fill === '#selected').map((c) => c.args[1])).toEqual([20, 40, 60])
+    expect(rects.filter((c) => c.fill === '#accent').map((c) => c.args[1])).toEqual([60])
   })
 
   it('follows the horizontal scroll and skips columns out of view', () => {

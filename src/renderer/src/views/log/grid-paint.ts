@@ -52,7 +52,9 @@ export interface GridFrame {
   centred: number
   /** A row's cells, or null while its page is on its way. */
   cellsOf(index: number): Cell[] | null
+  /** The row with the keyboard's focus (an accent edge), and the selected rows, first to last. */
   active: number
+  selected: readonly [number, number]
   hover: number
 }
 
@@ -99,13 +101,14 @@ export class GridPainter {
     for (let k = 0; k < count; k++) {
       const index = rows.first + k
       const top = rows.topPx + k * ROW_HEIGHT
-      if (index === frame.active || index === frame.hover) {
-        ctx.fillStyle = index === frame.active ? theme.selected : theme.hover
+      const selected = index >= frame.selected[0] && index <= frame.selected[1]
+      if (selected || index === frame.hover) {
+        ctx.fillStyle = selected ? theme.selected : theme.hover
         ctx.fillRect(0, top, Math.min(width, rowWidth), ROW_HEIGHT)
-        if (index === frame.active) {
-          ctx.fillStyle = theme.accent
-          ctx.fillRect(0 - scrollLeft, top, 2, ROW_HEIGHT)
-        }
+      }
+      if (index === frame.active) {
+        ctx.fillStyle = theme.accent
+        ctx.fillRect(0 - scrollLeft, top, 2, ROW_HEIGHT)
       }
       ctx.fillStyle = theme.grid
       ctx.fillRect(0, top + ROW_HEIGHT - 1, Math.min(width, rowWidth), 1)
