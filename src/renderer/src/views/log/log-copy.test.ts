@@ -1,40 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import type { StepsPage } from '../../../../shared/contract'
 import { MAX_COPY_ROWS, selectedRowsTsv } from './log-copy'
+import { columnsFor } from './LogRows'
 import { PAGE_ROWS, PageStore } from './step-pages'
+import { stepsPage } from './step-pages.fixture'
 
-// A log of 10,000 steps whose step t has equity 1000 + t and rationale "why t".
-function page(p: number): StepsPage {
-  const n = PAGE_ROWS
-  const offset = p * n
-  const col = (f: (t: number) => number) => Float64Array.from({ length: n }, (_, i) => f(offset + i))
-  return {
-    runId: 1,
-    logged: true,
-    steps: 10_000,
-    total: 10_000,
-    offset,
-    names: { legs: ['a'], actions: ['HOLD'], regimes: ['calm'], sources: ['BASELINE'], costComponents: [], pnlComponents: [] },
-    rows: {
-      t: col((t) => t),
-      regime: col(() => 0),
-      action: col(() => 0),
-      source: col(() => 0),
-      rationale: Array.from({ length: n }, (_, i) => `why ${offset + i}`),
-      position: col(() => 1),
-      cost: col(() => 0),
-      costs: {},
-      pnl: {},
-      netPnl: col(() => 0),
-      equity: col((t) => 1000 + t),
-      drawdown: col(() => 0),
-      leverage: col(() => 1)
-    },
-    events: []
-  } as unknown as StepsPage
-}
+// The fixture's step t has equity 1000 + t and rationale "why t".
+const page = (p: number) => stepsPage(p * PAGE_ROWS, PAGE_ROWS)
 
-const titles = ['t', 'regime', 'position', 'lev', 'equity', 'dd', 'action', 'source', '⚑', 'cost', 'net p&l', 'rationale']
+const titles = columnsFor(page(0).names).map((c) => c.title)
 
 describe('selectedRowsTsv', () => {
   it('copies the selected rows in order, fetching only the pages not in memory', async () => {
