@@ -131,4 +131,45 @@ describe('decision log in the browser host', () => {
     await rowAt(0).waitFor()
     await page().screenshot({ path: screenshotPath('decision-log-keyboard') })
   })
+  it('the drawn grid: a click hit-tests the row under the pointer, the selection is painted, Ctrl+C copies it as TSV', async () => {
+    await page().context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: session.host.origin })
+    await page().locator('.log-scroll').evaluate((el) => (el.scrollTop = 40 * 20 + 7))
+    await rowAt(40).waitFor()
+    // A point, not an element: 7 px are scrolled off row 40, so y = 20 px inside the rows is row 41 (13 px down it).
+    const box = (await page().locator('.log-canvas').boundingBox())!
+    await page().mouse.click(box.x + 300, box.y + 20)
+    await expect.poll(() => page().getByTestId('log-focus').textContent()).toBe('focus: step 41')
+    expect(await rowAt(41).getAttribute('aria-selected')).toBe('true')
+    // The canvas paints that row in the theme's selection colour, its left edge in the accent.
+    const pixels = await page().locator('.log-canvas').evaluate((canvas: HTMLCanvasElement) => {
+      const ctx = canvas.getContext('2d')!
+      const dpr = window.devicePixelRatio || 1
+      const at = (x: number, y: number): string => '#' + Array.from(ctx.getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data.slice(0, 3), (v) => v.toString(16).padStart(2, '0')).join('')
+      const css = (name: string): string => getComputedStyle(document.documentElement).getPropertyValue(name).trim()
+      return { selected: at(40, 20), edge: at(1, 20), other: at(40, 45), theme: { selected: css('--selected'), accent: css('--accent'), panel: css('--panel') } }
+    })
+    expect(pixels.selected).toBe(pixels.theme.selected)
+    expect(pixels.edge).toBe(pixels.theme.accent)
+    expect(pixels.other).toBe(pixels.theme.panel)
+    await page().keyboard.press('Control+c')
+    const stored = query.page(runId, 41, 1)
+    const copied = await page().evaluate(() => navigator.clipboard.readText())
+    const [header, line] = copied.split('\n')
+    expect(header!.split('\t').slice(0, 3)).toEqual(['t', 'regime', 'position'])
+    const cells = line!.split('\t')
+    expect(cells[0]).toBe(String(stored.rows.t[0]))
+    expect(cells[4]).toBe(formatValue(stored.rows.equity[0]!))
+    expect(cells.at(-1)).toBe(stored.rows.rationale[0])
+    // Shift extends the selection from the clicked row; Ctrl+C copies every selected row.
+    await page().keyboard.press('Shift+ArrowDown')
+    // y = 80 px is row 44 ((807 + 80) / 20): rows 41 to 44 are selected.
+    await page().keyboard.down('Shift')
+    await page().mouse.click(box.x + 300, box.y + 80)
+    await page().keyboard.up('Shift')
+    await expect.poll(() => page().locator('.log-row[aria-selected="true"]').count()).toBe(4)
+    await page().screenshot({ path: screenshotPath('decision-log-selection') })
+    await page().keyboard.press('Control+c')
+    const four = query.page(runId, 41, 4)
+    await expect.poll(async () => (await page().evaluate(() => navigator.clipboard.readText())).trimEnd().split('\n').slice(1).map((l) => l.split('\t')[0])).toEqual(Array.from(four.rows.t, String))
+  })
 })

@@ -81,7 +81,9 @@ function scroll(page: Page, scenario: Scenario, syncLabel: string | null): Promi
         if (syncLabel) console.timeStamp(syncLabel)
         const tick = (now: number): void => {
           frameTimes.push(now)
-          if (document.querySelector('.log-row.placeholder')) placeholders++
+          // The canvas grid says how many rows it drew still loading; the DOM grid showed them as placeholder rows.
+          const canvas = document.querySelector<HTMLElement>('.log-canvas')
+          if (canvas ? canvas.dataset.waiting !== '0' : document.querySelector('.log-row.placeholder')) placeholders++
           if (scenario.name === 'jumps') {
             if (frame % 10 === 0) el.scrollTop = toTop(Math.floor(random() * 999_900))
           } else if (scenario.rowsPerFrame > 0) el.scrollTop = toTop(scenario.fromRow + frame * scenario.rowsPerFrame)

@@ -5,7 +5,10 @@ import type { ViewProps } from '../../app/views'
 import { useCommands, useWorkspace } from '../../app/workspace'
 import { formatInteger } from '../../format/numbers'
 import { LogFilterBar, type LogFilterState } from './LogFilterBar'
-import { columnLayout, columnsFor, LogRows, ROW_HEIGHT, scrollScale } from './LogRows'
+import { ROW_HEIGHT, scrollScale } from './grid-geometry'
+import { columnLayout, columnsFor, LogRows } from './LogRows'
+import { MAX_COPY_ROWS, selectedRowsTsv } from './log-copy'
+import { PAGE_ROWS } from './step-pages'
 import { useStepLog } from './useStepLog'
 import './log.css'
 import { StepDetail } from './StepDetail'
@@ -24,6 +27,8 @@ export function DecisionLogView({ state }: ViewProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const headerRef = useRef<HTMLDivElement>(null)
   const [active, setActive] = useState(0)
+  // Shift+click and Shift+arrows select the rows from the anchor to the active row.
+  const [anchor, setAnchor] = useState(0)
   const [viewport, setViewport] = useState({ width: 1000, height: 600 })
   const ownFocus = useRef<number | null>(null)
 
@@ -65,6 +70,7 @@ export function DecisionLogView({ state }: ViewProps) {
   // A new run or filter starts at the top.
   useEffect(() => {
     setActive(0)
+    setAnchor(0)
     if (scrollRef.current) scrollRef.current.scrollTop = 0
   }, [log.key])
 
@@ -88,8 +94,9 @@ export function DecisionLogView({ state }: ViewProps) {
   )
 
   const pick = useCallback(
-    (index: number) => {
+    (index: number, extend = false) => {
       setActive(index)
+      if (!extend) setAnchor(index)
       const row = log.store.row(index)
       if (row && runId !== null) {
         ownFocus.current = row.t
@@ -108,6 +115,7 @@ export function DecisionLogView({ state }: ViewProps) {
       (found) => {
         if (stale || found.index === null) return
         setActive(found.index)
+        setAnchor(found.index)
         scrollToRow(found.index, 'center')
       },
       () => undefined
@@ -117,6 +125,17 @@ export function DecisionLogView({ state }: ViewProps) {
     }
   }, [focus, runId, log.status, log.key, client, filter, scrollToRow])
 
+  const selection: [number, number] = [Math.min(anchor, active), Math.max(anchor, active)]
+
+  /** The rows are drawn, not text to select: the view puts the selected rows on the clipboard as TSV. */
+  const copySelection = (): void => {
+    if (runId === null || total === 0) return
+    const fetchPage = (page: number) => client.call('runs.steps', { runId, offset: page * PAGE_ROWS, limit: PAGE_ROWS, filter })
+    selectedRowsTsv(columns.map((c) => c.title), log.store, selection[0], selection[1], fetchPage)
+      .then(({ tsv }) => navigator.clipboard.writeText(tsv))
+      .catch(() => undefined)
+  }
+
   const onKeyDown = (event: ReactKeyboardEvent<HTMLDivElement>) => {
     if (total === 0) return
     const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1)
@@ -125,10 +144,14 @@ export function DecisionLogView({ state }: ViewProps) {
       event.preventDefault()
       const next = Math.max(0, Math.min(total - 1, moves[event.key]!))
       setActive(next)
+      if (!event.shiftKey) setAnchor(next)
       scrollToRow(next, 'nearest')
     } else if (event.key === 'Enter') {
       event.preventDefault()
       pick(active)
+    } else if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'c') {
+      event.preventDefault()
+      copySelection()
     }
   }
 
@@ -158,6 +181,7 @@ export function DecisionLogView({ state }: ViewProps) {
         setFilterState(EMPTY_FILTER)
       }
     },
+    { id: 'log.copy', title: `Decision log: copy the selected rows as TSV (up to ${formatInteger(MAX_COPY_ROWS)})`, group: 'Decision log', shortcut: 'Ctrl+C', run: copySelection },
     { id: 'log.jump', title: 'Decision log: jump to the selected row in the charts', group: 'Decision log', shortcut: 'Enter', run: () => pick(active) }
   ])
 
@@ -232,15 +256,20 @@ export function DecisionLogView({ state }: ViewProps) {
           </div>
           <LogRows
             total={total}
-            viewportHeight={viewport.height}
+            viewport={viewport}
+            widthsPx={layout.widthsPx}
+            centredColumn={columns.findIndex((c) => c.id === 'events')}
             store={log.store}
             version={log.version}
             viewKey={log.key}
             active={active}
+            selectedFrom={selection[0]}
+            selectedTo={selection[1]}
             scrollRef={scrollRef}
             headerRef={headerRef}
             onPick={pick}
             request={log.request}
+            subscribe={log.subscribe}
           />
         </div>
       )}

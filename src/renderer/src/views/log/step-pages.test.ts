@@ -1,36 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { StepsPage } from '../../../../shared/contract'
 import { parseOverrides, parseValues, sweepRequest } from '../sweeps/sweep-form'
 import { MAX_PAGES, PAGE_ROWS, PREFETCH_PAGES, PageStore, pagesToFetch, viewKey } from './step-pages'
-
-function page(offset: number, n: number): StepsPage {
-  const col = (f: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => f(offset + i))
-  return {
-    runId: 1,
-    logged: true,
-    steps: 10_000,
-    total: 10_000,
-    offset,
-    names: { legs: ['a', 'b'], actions: ['HOLD', 'BUY'], regimes: ['calm', 'stress'], sources: ['BASELINE'], costComponents: ['fee'], pnlComponents: ['carry'] },
-    rows: {
-      t: col((t) => t),
-      regime: col((t) => t % 2),
-      action: col((t) => (t % 3 === 0 ? 1 : 0)),
-      source: col(() => 0),
-      rationale: Array.from({ length: n }, (_, i) => `why ${offset + i}`),
-      position: Float64Array.from({ length: 2 * n }, (_, i) => i),
-      trade: new Float64Array(2 * n),
-      cost: col((t) => t / 10),
-      netPnl: col((t) => -t),
-      equity: col((t) => 1000 + t),
-      drawdown: col(() => 0),
-      leverage: col(() => 1),
-      costs: { fee: col((t) => t / 10) },
-      pnl: { carry: col((t) => t / 100) }
-    },
-    events: [{ t: offset + 2, rule: 'clip', message: 'clipped' }]
-  }
-}
+import { stepsPage as page } from './step-pages.fixture'
 
 describe('decision-log pages in the renderer', () => {
   it('fetches the visible pages first, then the prefetch margin, within the log', () => {

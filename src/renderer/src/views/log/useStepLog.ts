@@ -5,6 +5,11 @@ import { PAGE_ROWS, PageStore, pagesToFetch, viewKey } from './step-pages'
 
 /** Page requests in flight at once; the newest viewport's pages are asked for first. */
 const MAX_IN_FLIGHT = 4
+/**
+ * React re-renders for arriving pages wait until pages stop arriving this long: while the view
+ * scrolls, the canvas redraws from the store (subscribe) and the rest of the view keeps still.
+ */
+const RENDER_AFTER_MS = 250
 
 export interface StepLogView {
   status: 'idle' | 'loading' | 'ready' | 'unlogged' | 'error'
@@ -14,12 +19,14 @@ export interface StepLogView {
   steps: number
   names: StepLogNames | null
   error: string | null
-  /** Bumped whenever pages arrive, so rows re-read the store. */
+  /** Bumped when pages have arrived (once they stop arriving), so React's rows re-read the store. */
   version: number
   key: string
   store: PageStore
   /** Tells the loader which rows are on screen; it fetches what is missing plus a margin. */
   request(first: number, last: number): void
+  /** Calls `listener` in the frame after pages arrive, before any re-render; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void
 }
 
 /**
@@ -29,7 +36,7 @@ export interface StepLogView {
 export function useStepLog(runId: number | null, filter: StepFilter): StepLogView {
   const client = useClient()
   const key = runId === null ? '' : viewKey(runId, filter)
-  const [state, setState] = useState<Omit<StepLogView, 'store' | 'request' | 'version'> & { runId: number | null }>({
+  const [state, setState] = useState<Omit<StepLogView, 'store' | 'request' | 'version' | 'subscribe'> & { runId: number | null }>({
     status: 'idle',
     total: 0,
     steps: 0,
@@ -45,6 +52,8 @@ export function useStepLog(runId: number | null, filter: StepFilter): StepLogVie
   const wanted = useRef<[number, number]>([0, 0])
   const totalRef = useRef(0)
   const frame = useRef(0)
+  const renderTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
+  const listeners = useRef(new Set<() => void>())
   const filterRef = useRef(filter)
   filterRef.current = filter
 
@@ -52,8 +61,15 @@ export function useStepLog(runId: number | null, filter: StepFilter): StepLogVie
     if (frame.current) return
     frame.current = requestAnimationFrame(() => {
       frame.current = 0
-      setVersion((v) => v + 1)
+      for (const listener of listeners.current) listener()
+      clearTimeout(renderTimer.current)
+      renderTimer.current = setTimeout(() => setVersion((v) => v + 1), RENDER_AFTER_MS)
     })
+  }, [])
+
+  const subscribe = useCallback((listener: () => void) => {
+    listeners.current.add(listener)
+    return () => void listeners.current.delete(listener)
   }, [])
 
   const pump = useCallback(() => {
@@ -117,7 +133,13 @@ export function useStepLog(runId: number | null, filter: StepFilter): StepLogVie
     )
   }, [client, key, runId, pump])
 
-  useEffect(() => () => cancelAnimationFrame(frame.current), [])
+  useEffect(
+    () => () => {
+      cancelAnimationFrame(frame.current)
+      clearTimeout(renderTimer.current)
+    },
+    []
+  )
 
   const request = useCallback(
     (first: number, last: number) => {
@@ -135,5 +157,5 @@ export function useStepLog(runId: number | null, filter: StepFilter): StepLogVie
   // the name tables and step count stay while only the filter changed, so the filter bar stays put.
   const sameRun = state.runId === runId
   const current = state.key === key ? state : { status: 'loading' as const, total: 0, steps: sameRun ? state.steps : 0, names: sameRun ? state.names : null, error: null, key, runId }
-  return { status: current.status, total: current.total, steps: current.steps, names: current.names, error: current.error, version, key, store: storeRef.current, request }
+  return { status: current.status, total: current.total, steps: current.steps, names: current.names, error: current.error, version, key, store: storeRef.current, request, subscribe }
 }
