@@ -27,7 +27,8 @@ const EXPECTED_ENGINE = {
   'engine.run': ['progress', 'series', 'log'],
   'engine.regimeSeries': [],
   'engine.surfaces': [],
-  'engine.runCells': []
+  'engine.runCells': [],
+  'engine.portfolioRisk': ['progress']
 }
 const EXPECTED_INFERENCE = {
   'inference.status': [],

@@ -10,6 +10,7 @@ import { configHash } from '../engine/hashing'
 import { yieldToEventLoop } from './runtime'
 import { runCell } from '../experiments/run-cell'
 import { CancelledError } from '../engine/cancellation'
+import { portfolioRiskStepped } from '../risk/portfolio-risk'
 
 function loopHost(ctx: TaskContext<EngineMethods, 'engine.run'>) {
   return {
@@ -74,5 +75,18 @@ export const engineHandlers: ServiceHandlers<EngineMethods> = {
       outcomes.push(await runCell(cell, log))
     }
     return { cells: outcomes }
+  },
+  // A portfolio's VaR/ES off main's thread: a stage at a time, with progress between stages.
+  'engine.portfolioRisk': async ({ returns, options }, ctx) => {
+    try {
+      return await portfolioRiskStepped(returns, options, {
+        signal: ctx.signal,
+        onProgress: (done, total, label) => ctx.emit('progress', { done, total, label }),
+        yieldControl: yieldToEventLoop
+      })
+    } catch (error) {
+      if (error instanceof RangeError) throw new ApiError('invalid_params', error.message)
+      throw error
+    }
   }
 }
