@@ -2,6 +2,9 @@ import type { Rng } from './rng'
 
 const TWO_POW_NEG_53 = 2 ** -53
 
+/** Scratch for fillStandardNormal's four raw outputs per pair of deviates. */
+const WORDS = new Uint32Array(4)
+
 /** SplitMix32-style mixer, used only to spread a small seed over the 128-bit state. */
 function splitMix32(state: { s: number }): number {
   state.s = (state.s + 0x9e3779b9) | 0
@@ -92,38 +95,20 @@ export class Xoshiro128 implements Rng {
       let s = 0
       do {
         // Four outputs of xoshiro128** (nextUint32 inlined), two 53-bit doubles as nextDouble builds them.
-        let t = s1 << 9
-        const a0 = (Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0) >>> 5
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
-        s2 ^= t
-        s3 = rotl(s3, 11)
-        t = s1 << 9
-        const b0 = (Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0) >>> 6
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
-        s2 ^= t
-        s3 = rotl(s3, 11)
-        t = s1 << 9
-        const a1 = (Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0) >>> 5
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
-        s2 ^= t
-        s3 = rotl(s3, 11)
-        t = s1 << 9
-        const b1 = (Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0) >>> 6
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
-        s2 ^= t
-        s3 = rotl(s3, 11)
+        for (let w = 0; w < 4; w++) {
+          WORDS[w] = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0
+          const t = s1 << 9
+          s2 ^= s0
+          s3 ^= s1
+          s1 ^= s2
+          s0 ^= s3
+          s2 ^= t
+          s3 = rotl(s3, 11)
+        }
+        const a0 = WORDS[0]! >>> 5
+        const b0 = WORDS[1]! >>> 6
+        const a1 = WORDS[2]! >>> 5
+        const b1 = WORDS[3]! >>> 6
         u = 2 * ((a0 * 67108864 + b0) * TWO_POW_NEG_53) - 1
         v = 2 * ((a1 * 67108864 + b1) * TWO_POW_NEG_53) - 1
         s = u * u + v * v
