@@ -209,7 +209,13 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     'portfolio.create': ({ spec }) => portfolios.create(spec),
     'portfolio.list': ({ limit, offset }) => portfolios.list(limit, offset),
     'portfolio.get': ({ id }) => portfolios.get(id),
-    'portfolio.risk': (request) => portfolios.risk(request),
+    // Main reads the pods from the store; the engine service computes (seconds for a large book), with progress.
+    'portfolio.risk': async (request) => {
+      const risk = await services.engine.call('engine.portfolioRisk', portfolios.riskTask(request), {
+        on: { progress: ({ done, total, label }) => events.emit('task.progress', { task: 'portfolio.risk', done, total, label: `portfolio #${request.id}: ${label}` }) }
+      })
+      return portfolios.riskReport(request, risk)
+    },
     'queue.settings': () => queue.settings(),
     'queue.configure': (input) => queue.configure(input),
     'queue.start': async (request) => ({ sweep: await queue.start(request) }),

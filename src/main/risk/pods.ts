@@ -58,3 +58,43 @@ export function alignedReturns(pods: readonly PodSeries[], rule: AlignmentRule):
   })
   return { steps, returns }
 }
+
+/**
+ * A pod's own exposure per step, from the signed position of each leg its decision log holds:
+ * net = Σ position, gross = Σ |position| (the log's `leverage` column is this gross). The unit is
+ * the lab's position unit — a fraction of equity for labs with a compound ledger (fx-carry,
+ * cross-asset, heston-regime, market-terrain), lots or notional for additive ones — so a net
+ * across pods of different labs is only defined where every pod's unit is a fraction of equity.
+ */
+export interface PodExposure {
+  legs: string[]
+  net: Float64Array
+  gross: Float64Array
+}
+
+export function readPodExposure(repo: RunsRepository, runId: number): PodExposure {
+  const log = repo.stepLog(runId)
+  if (!log) throw new PodInputError(`run #${runId} has no decision log to read its positions from`)
+  const legs = log.meta.legs.length
+  const net = new Float64Array(log.steps)
+  const gross = new Float64Array(log.steps)
+  for (let chunk = 0; chunk * STEP_CHUNK < log.steps; chunk++) {
+    const blob = repo.stepColumn(runId, chunk, 'position')
+    if (!blob) throw new PodInputError(`run #${runId}'s decision log lacks the positions of steps from ${chunk * STEP_CHUNK}`)
+    const position = blobToFloat64(blob)
+    const from = chunk * STEP_CHUNK
+    const count = Math.min(STEP_CHUNK, log.steps - from)
+    for (let s = 0; s < count; s++) {
+      let n = 0
+      let g = 0
+      for (let leg = 0; leg < legs; leg++) {
+        const x = position[s * legs + leg]!
+        n += x
+        g += Math.abs(x)
+      }
+      net[from + s] = n
+      gross[from + s] = g
+    }
+  }
+  return { legs: log.meta.legs, net, gross }
+}

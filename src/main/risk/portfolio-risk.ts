@@ -1,4 +1,5 @@
 import { RISK_METHOD_NAMES, type RiskMethod } from '../../shared/contract/portfolio'
+import { CancelledError } from '../engine/cancellation'
 import { breaches, christoffersen, duEscanciano, kupiec, trafficLight, type TestResult, type Zone } from './backtests'
 import { hrpWeights } from './hrp'
 import { monteCarloHorizon, monteCarloPods } from './monte-carlo'
@@ -106,7 +107,41 @@ function report(r: Float64Array, f: RollingForecast, o: PortfolioRiskOptions, la
 
 const pick = (t: TestResult): TestResult => ({ statistic: t.statistic, pValue: t.pValue })
 
+/** The whole computation at once, on the caller's thread (the CLI, the memo, tests). */
 export function portfolioRisk(returns: readonly Float64Array[], o: PortfolioRiskOptions): PortfolioRisk {
+  const steps = riskSteps(returns, o)
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value
+}
+
+/** Where a stepped computation reports and yields: the engine service's progress events and event-loop turns. */
+export interface RiskHost {
+  onProgress(done: number, total: number, label: string): void
+  yieldControl(): Promise<void>
+  signal?: AbortSignal
+}
+
+/**
+ * The same computation a stage at a time, reporting after each and yielding between them, so
+ * the process that runs it (the engine service) answers cancels and sends progress while a
+ * large book's GARCH fits and Monte Carlo run (seconds for 50 pods × 100,000 scenarios).
+ */
+export async function portfolioRiskStepped(returns: readonly Float64Array[], o: PortfolioRiskOptions, host: RiskHost): Promise<PortfolioRisk> {
+  const steps = riskSteps(returns, o)
+  let done = 0
+  for (;;) {
+    if (host.signal?.aborted) throw new CancelledError()
+    const step = steps.next()
+    if (step.done) return step.value
+    host.onProgress(++done, RISK_STAGES, step.value)
+    await host.yieldControl()
+  }
+}
+
+/** Stages riskSteps yields after: the five rolling methods beside Monte Carlo, then the joint pods' Monte Carlo. */
+export const RISK_STAGES = 7
+
+/** The computation as stages: yields each finished stage's label, returns the whole report. */
+function* riskSteps(returns: readonly Float64Array[], o: PortfolioRiskOptions): Generator<string, PortfolioRisk> {
   const n = returns.length
   const T = returns[0]!.length
   if (T <= o.window) throw new RangeError(`the portfolio has ${T} returns; the window of ${o.window} leaves none to forecast and backtest`)
@@ -124,14 +159,18 @@ export function portfolioRisk(returns: readonly Float64Array[], o: PortfolioRisk
     mcReport.var = path.var
     mcReport.es = path.es
   }
-  const forecasts: Record<RiskMethod, RollingForecast> = {
-    historical: rollingHistorical(r, base),
-    parametric: rollingParametric(r, base, false),
-    'cornish-fisher': rollingParametric(r, base, true),
-    'fhs-ewma': rollingFhsEwma(r, base),
-    'fhs-garch': rollingFhsGarch(r, garch),
-    'monte-carlo': mc
-  }
+  yield 'Monte Carlo (GARCH fits)'
+  const historical = rollingHistorical(r, base)
+  yield 'historical'
+  const parametric = rollingParametric(r, base, false)
+  yield 'parametric'
+  const cornishFisher = rollingParametric(r, base, true)
+  yield 'Cornish–Fisher'
+  const fhsEwma = rollingFhsEwma(r, base)
+  yield 'FHS-EWMA'
+  const fhsGarch = rollingFhsGarch(r, garch)
+  yield 'FHS-GARCH'
+  const forecasts: Record<RiskMethod, RollingForecast> = { historical, parametric, 'cornish-fisher': cornishFisher, 'fhs-ewma': fhsEwma, 'fhs-garch': fhsGarch, 'monte-carlo': mc }
   const methods = Object.fromEntries(RISK_METHODS.map((m) => [m, m === 'monte-carlo' ? mcReport : report(r, forecasts[m], o, sqrtH)])) as Record<RiskMethod, MethodReport>
   const bands = Object.fromEntries(
     RISK_METHODS.map((m) => {
@@ -145,6 +184,7 @@ export function portfolioRisk(returns: readonly Float64Array[], o: PortfolioRisk
   const corr = correlation(cov, n)
   const growth = (x: Float64Array): number => x.reduce((g, v) => g * (1 + v), 1) - 1
   const joint = monteCarloPods(returns, weights, { confidence: o.confidence, window: o.window, horizon: o.horizon, scenarios: o.scenarios, seed: o.seed })
+  yield 'Monte Carlo of the pods jointly'
   return {
     weights: Array.from(weights),
     volatility: Array.from({ length: n }, (_, i) => Math.sqrt(cov[i * n + i]!)),

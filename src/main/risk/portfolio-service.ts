@@ -21,7 +21,7 @@ import type { RunsRepository } from '../store/runs-repository'
 import { simulateBook, summariseBook, type PortfolioBook } from './book'
 import { alignedReturns, PodInputError, readPod, type PodSeries } from './pods'
 import { bookHash, portfolioHash } from './portfolio-identity'
-import { portfolioRisk, RISK_METHODS } from './portfolio-risk'
+import { portfolioRisk, RISK_METHODS, type PortfolioRisk, type PortfolioRiskOptions } from './portfolio-risk'
 
 /**
  * Stored portfolios for the router and the CLI: built from stored runs, kept with their
@@ -111,19 +111,34 @@ export class PortfolioService {
     return { portfolio: stored.summary, spec: stored.spec, members: stored.members, summary: stored.book, check, series: thinSeries(book) }
   }
 
-  /** VaR/ES by every method with backtests, for the portfolio's pods under its weighting scheme. */
+  /** VaR/ES by every method with backtests, for the portfolio's pods under its weighting scheme, computed here (CLI, memo). */
   risk(request: z.output<typeof PortfolioRiskRequest>): PortfolioRiskReport {
-    const stored = this.stored(request.id)
-    const { returns } = this.book(stored.spec)
-    const T = returns[0]!.length
-    if (T <= request.window) throw new ApiError('invalid_params', `portfolio #${request.id} has ${T} returns; a window of ${request.window} leaves none to forecast and backtest`, [{ path: 'window', message: `must be below ${T}` }])
+    const task = this.riskTask(request)
     let risk
     try {
-      risk = portfolioRisk(returns, { scheme: stored.spec.scheme, fixed: stored.spec.fixed, volTarget: stored.spec.volTarget, confidence: request.confidence, window: request.window, horizon: request.horizon, refitEvery: 20, scenarios: request.scenarios, seed: request.seed })
+      risk = portfolioRisk(task.returns, task.options)
     } catch (error) {
       if (error instanceof RangeError) throw new ApiError('invalid_params', error.message)
       throw error
     }
+    return this.riskReport(request, risk)
+  }
+
+  /** What the risk computation needs, read from the store: the pods' aligned returns and the options (the router sends it to the engine service). */
+  riskTask(request: z.output<typeof PortfolioRiskRequest>): { returns: Float64Array[]; options: PortfolioRiskOptions } {
+    const stored = this.stored(request.id)
+    const { returns } = this.book(stored.spec)
+    const T = returns[0]!.length
+    if (T <= request.window) throw new ApiError('invalid_params', `portfolio #${request.id} has ${T} returns; a window of ${request.window} leaves none to forecast and backtest`, [{ path: 'window', message: `must be below ${T}` }])
+    const { scheme, fixed, volTarget } = stored.spec
+    return {
+      returns,
+      options: { scheme, ...(fixed ? { fixed } : {}), ...(volTarget !== undefined ? { volTarget } : {}), confidence: request.confidence, window: request.window, horizon: request.horizon, refitEvery: 20, scenarios: request.scenarios, seed: request.seed }
+    }
+  }
+
+  /** The router's report from the computed figures: NaN before the first window becomes null. */
+  riskReport(request: z.output<typeof PortfolioRiskRequest>, risk: Pick<PortfolioRisk, 'weights' | 'riskContributions' | 'methods' | 'podMonteCarlo' | 'series'>): PortfolioRiskReport {
     const plain = (a: Float64Array): Array<number | null> => Array.from(a, (x) => (Number.isNaN(x) ? null : x))
     return {
       id: request.id,

@@ -1,5 +1,5 @@
 import { fitGarch, meanSquare, type GarchFit, type GarchParams } from './garch'
-import { mean, moments, SortedWindow, sortedCdf, sortedQuantile, sortedTailMean } from './sample'
+import { mean, SortedWindow, sortedCdf, sortedQuantile, sortedTailMean } from './sample'
 import { normCdf, normPdf, normQuantile } from './special'
 import { Generator } from '../engine/rng'
 
@@ -122,12 +122,10 @@ export function rollingParametric(r: ArrayLike<number>, o: RollingOptions, corni
   const p = 1 - o.confidence
   const z = normQuantile(p)
   const out = emptyForecast(n)
-  const gaussian = cornishFisher ? null : new GaussianWindow(r, o.window)
+  const window = new SlidingMoments(r, o.window, cornishFisher)
   for (let t = o.window; t <= n; t++) {
-    // Cornish–Fisher needs the higher moments, a pass over the window; the Gaussian slides.
-    const full = cornishFisher ? moments(r, t - o.window, t) : null
-    const m = full ?? gaussian!.at(t)
-    const [s, k] = full ? cornishFisherShape(full.skew, full.exKurt) : [0, 0]
+    const m = window.at(t)
+    const [s, k] = cornishFisher ? cornishFisherShape(m.skew, m.exKurt) : [0, 0]
     out.var[t] = -(m.mean + m.std * cornishFisherZ(z, s, k))
     out.es[t] = -(m.mean + m.std * cornishFisherTailMean(z, s, k, p))
     if (t < n) {
@@ -141,43 +139,72 @@ export function rollingParametric(r: ArrayLike<number>, o: RollingOptions, corni
 }
 
 /**
- * The window's mean and standard deviation (n − 1) in O(1) a step: sums of r − c with the shift
- * c the window's mean at the last exact pass, redone once a window so rounding cannot drift
- * (the shift keeps Σ(r − c)² free of the cancellation raw sums of squares suffer).
+ * The window's mean, standard deviation (n − 1), skewness and excess kurtosis (as `moments`) in
+ * O(1) a step: power sums of r − c with the shift c the window's mean at the last exact pass,
+ * redone once a window so rounding cannot drift (the shift keeps the sums free of the
+ * cancellation raw power sums suffer). The shape moments are summed only when asked for.
  */
-class GaussianWindow {
+class SlidingMoments {
   private shift = 0
   private s1 = 0
   private s2 = 0
+  private s3 = 0
+  private s4 = 0
   private last = -1
 
   constructor(
     private readonly r: ArrayLike<number>,
-    private readonly window: number
+    private readonly window: number,
+    private readonly shape: boolean
   ) {}
 
   /** Moments of r[t − window, t); calls must come with t rising by one. */
-  at(t: number): { mean: number; std: number } {
+  at(t: number): { mean: number; std: number; skew: number; exKurt: number } {
     const w = this.window
     const r = this.r
     if (this.last < 0 || (t - w) % w === 0 || t !== this.last + 1) {
       this.shift = mean(r, t - w, t)
-      this.s1 = 0
-      this.s2 = 0
-      for (let i = t - w; i < t; i++) {
-        const d = r[i]! - this.shift
-        this.s1 += d
-        this.s2 += d * d
-      }
+      this.s1 = this.s2 = this.s3 = this.s4 = 0
+      for (let i = t - w; i < t; i++) this.enter(r[i]! - this.shift)
     } else {
-      const dIn = r[t - 1]! - this.shift
-      const dOut = r[t - 1 - w]! - this.shift
-      this.s1 += dIn - dOut
-      this.s2 += dIn * dIn - dOut * dOut
+      this.enter(r[t - 1]! - this.shift)
+      this.leave(r[t - 1 - w]! - this.shift)
     }
     this.last = t
+    const a = this.s1 / w
+    const m2 = Math.max(0, this.s2 / w - a * a)
     const variance = Math.max(0, (this.s2 - (this.s1 * this.s1) / w) / (w - 1))
-    return { mean: this.shift + this.s1 / w, std: Math.sqrt(variance) }
+    const out = { mean: this.shift + a, std: Math.sqrt(variance), skew: 0, exKurt: 0 }
+    if (this.shape) {
+      const m3 = this.s3 / w - 3 * a * (this.s2 / w) + 2 * a * a * a
+      const m4 = this.s4 / w - 4 * a * (this.s3 / w) + 6 * a * a * (this.s2 / w) - 3 * a * a * a * a
+      // Denominators that underflow (a window of near-zero returns) leave the shape moments at 0, as in `moments`.
+      const d3 = m2 ** 1.5
+      const d4 = m2 * m2
+      out.skew = d3 > 0 ? m3 / d3 : 0
+      out.exKurt = d4 > 0 ? m4 / d4 - 3 : 0
+    }
+    return out
+  }
+
+  private enter(d: number): void {
+    const d2 = d * d
+    this.s1 += d
+    this.s2 += d2
+    if (this.shape) {
+      this.s3 += d2 * d
+      this.s4 += d2 * d2
+    }
+  }
+
+  private leave(d: number): void {
+    const d2 = d * d
+    this.s1 -= d
+    this.s2 -= d2
+    if (this.shape) {
+      this.s3 -= d2 * d
+      this.s4 -= d2 * d2
+    }
   }
 }
 

@@ -129,3 +129,69 @@ export class SortedWindow {
     return sortedCdf(this.values, this.size, x)
   }
 }
+
+/**
+ * The type-7 p-quantile and the tail mean of x, equal bit for bit to sorting x and reading
+ * sortedQuantile and sortedTailMean, in O(n) instead of O(n log n): x is partitioned (reordered
+ * in place) so that its ⌊h⌋ + 2 smallest values lead, and only that prefix — the tail, 1 % of a
+ * 99 % VaR's scenarios — is sorted, so the tail sum adds the same values in the same order.
+ */
+export function selectQuantileTail(x: Float64Array, p: number): { quantile: number; tailMean: number } {
+  const n = x.length
+  const h = (n - 1) * p
+  const lo = Math.floor(h)
+  const k = Math.min(n - 1, lo + 1)
+  selectNth(x, k)
+  const prefix = x.subarray(0, k + 1)
+  prefix.sort()
+  const quantile = sortedQuantile(x, n, p)
+  let s = x[0]!
+  let count = 1
+  while (count <= k && x[count]! <= quantile) s += x[count++]!
+  // Values equal to the quantile beyond the prefix come next in sorted order; they add as ties.
+  if (count === k + 1) {
+    for (let i = k + 1; i < n; i++) {
+      if (x[i]! === quantile) {
+        s += quantile
+        count++
+      }
+    }
+  }
+  return { quantile, tailMean: s / count }
+}
+
+/** Hoare's selection (median-of-three pivot, insertion sort on short ranges): x[k] becomes the k-th smallest, smaller values before it, larger after. */
+function selectNth(x: Float64Array, k: number): void {
+  let left = 0
+  let right = x.length - 1
+  let rounds = 0
+  while (right - left > 16) {
+    // A run of bad pivots (adversarial order) falls back to sorting the range: O(n log n) worst case.
+    if (++rounds > 64) {
+      x.subarray(left, right + 1).sort()
+      return
+    }
+    const mid = (left + right) >> 1
+    if (x[mid]! < x[left]!) swap(x, mid, left)
+    if (x[right]! < x[left]!) swap(x, right, left)
+    if (x[right]! < x[mid]!) swap(x, right, mid)
+    const pivot = x[mid]!
+    let i = left
+    let j = right
+    while (i <= j) {
+      while (x[i]! < pivot) i++
+      while (x[j]! > pivot) j--
+      if (i <= j) swap(x, i++, j--)
+    }
+    if (k <= j) right = j
+    else if (k >= i) left = i
+    else return
+  }
+  x.subarray(left, right + 1).sort()
+}
+
+function swap(x: Float64Array, i: number, j: number): void {
+  const t = x[i]!
+  x[i] = x[j]!
+  x[j] = t
+}

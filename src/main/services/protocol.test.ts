@@ -28,7 +28,8 @@ const EXPECTED_ENGINE = {
   'engine.regimeSeries': [],
   'engine.surfaces': [],
   'engine.runCells': [],
-  'engine.terrain': []
+  'engine.terrain': [],
+  'engine.portfolioRisk': ['progress']
 }
 const EXPECTED_INFERENCE = {
   'inference.status': [],

@@ -11,6 +11,7 @@ import { yieldToEventLoop } from './runtime'
 import { runCell } from '../experiments/run-cell'
 import { CancelledError } from '../engine/cancellation'
 import { terrainView } from '../labs/market-terrain/view-data'
+import { portfolioRiskStepped } from '../risk/portfolio-risk'
 
 function loopHost(ctx: TaskContext<EngineMethods, 'engine.run'>) {
   return {
@@ -77,5 +78,18 @@ export const engineHandlers: ServiceHandlers<EngineMethods> = {
     return { cells: outcomes }
   },
   // A market-terrain run's Terrain view, from the same cached market as its surfaces.
-  'engine.terrain': ({ spec, bar, series }) => terrainView(surfaceSource(spec), bar, series)
+  'engine.terrain': ({ spec, bar, series }) => terrainView(surfaceSource(spec), bar, series),
+  // A portfolio's VaR/ES off main's thread: a stage at a time, with progress between stages.
+  'engine.portfolioRisk': async ({ returns, options }, ctx) => {
+    try {
+      return await portfolioRiskStepped(returns, options, {
+        signal: ctx.signal,
+        onProgress: (done, total, label) => ctx.emit('progress', { done, total, label }),
+        yieldControl: yieldToEventLoop
+      })
+    } catch (error) {
+      if (error instanceof RangeError) throw new ApiError('invalid_params', error.message)
+      throw error
+    }
+  }
 }

@@ -48,7 +48,7 @@ describe('microstructure config', () => {
   })
 
   it('refuses an unknown profile by name', () => {
-    expect(problems({ profile: 'latency_arb' })).toEqual([{ path: 'profile', message: 'must be one of baseline_mm, twap, momentum (got "latency_arb")' }])
+    expect(problems({ profile: 'latency_arb' })).toEqual([{ path: 'profile', message: 'must be one of baseline_mm, twap, momentum, crowded_execution (got "latency_arb")' }])
   })
 
   it('refuses negative or zero prices', () => {

@@ -8,7 +8,7 @@ import { nonNegative, num, positive, probability, whole } from '../common/fields
 
 export const STRATEGY_TYPES = ['InventorySkewMM', 'TWAP', 'Momentum', 'DoNothing'] as const
 export type StrategyType = (typeof STRATEGY_TYPES)[number]
-export const PROFILE_NAMES = ['baseline_mm', 'twap', 'momentum'] as const
+export const PROFILE_NAMES = ['baseline_mm', 'twap', 'momentum', 'crowded_execution'] as const
 export type ProfileName = (typeof PROFILE_NAMES)[number]
 export const REGIME_NAMES = ['calm', 'stressed'] as const
 
@@ -108,6 +108,26 @@ const Corrections = z
   })
   .prefault({})
 
+/**
+ * Crowded execution (seed 002's mean-field view; crowding.ts): `n` agents liquidate `shares` lots
+ * each over `periods` steps on Almgren–Chriss schedules, under permanent impact γ and temporary
+ * impact η that respond to the crowd's aggregate trading. Off (n = 0) unless a run asks for it
+ * (profile crowded_execution, or `--set crowd.n=…`); the impacts are ours, of the order of the
+ * book's tick per lot, so one agent's 100 lots move the mid ~5 bps.
+ */
+const Crowd = z
+  .strictObject({
+    n: whole().min(0, { error: 'must be ≥ 0 agents (0: no crowd)' }).max(1000, { error: 'must be ≤ 1,000 agents' }).default(0).meta({ description: 'Agents liquidating the same position (0: no crowd)', unit: 'agents' }),
+    shares: positive().default(100).meta({ description: 'Lots each agent liquidates', unit: 'lots' }),
+    periods: whole().min(1, { error: 'must be ≥ 1 step' }).max(100_000, { error: 'must be ≤ 100,000 steps' }).default(50).meta({ description: 'Steps over which each agent liquidates', unit: 'steps' }),
+    gamma: nonNegative().default(5e-4).meta({ description: 'Permanent impact per lot sold', unit: 'price/lot' }),
+    eta: positive().default(2e-3).meta({ description: 'Temporary impact per lot per step of trading rate', unit: 'price/(lot/step)' }),
+    lambda: nonNegative().default(2.5e-4).meta({ description: 'Risk aversion of the Almgren–Chriss schedule', unit: '1/price²' }),
+    scenarios: whole().min(1, { error: 'must be ≥ 1' }).max(100_000, { error: 'must be ≤ 100,000' }).default(2000).meta({ description: 'Mid paths for the drawdown amplification', unit: 'paths' })
+  })
+  .prefault({})
+export type CrowdConfig = z.infer<typeof Crowd>
+
 export const MicrostructureConfigSchema = z
   .strictObject({
     seed: whole().min(0, { error: 'must be ≥ 0' }).max(0xffff_ffff, { error: 'must be < 2^32' }).default(42),
@@ -119,9 +139,12 @@ export const MicrostructureConfigSchema = z
     strategy: Strategy,
     risk: Risk,
     analytics: Analytics,
-    corrections: Corrections
+    corrections: Corrections,
+    crowd: Crowd
   })
   .superRefine((c, ctx) => {
+    // Almgren–Chriss need η̃ = η − γτ/2 > 0: trading faster must cost more.
+    if (c.crowd.eta <= c.crowd.gamma / 2) ctx.addIssue({ code: 'custom', path: ['crowd', 'eta'], message: `must be > crowd.gamma / 2 = ${c.crowd.gamma / 2} so that trading faster costs more (got ${c.crowd.eta})` })
     const s = c.scenario
     // The book indexes integer ticks > 0: the mid must span enough ticks for the depth and spread.
     const minTicks = 4 * (s.depth_levels + s.min_spread_ticks)
@@ -142,14 +165,17 @@ export const MicrostructureConfigSchema = z
 export type MicrostructureConfig = z.infer<typeof MicrostructureConfigSchema>
 
 /**
- * The seed's three configs (configs/baseline_mm.json, twap.json, momentum.json) as overrides of
+ * The seed's three configs (configs/baseline_mm.json, twap.json, momentum.json), and our crowded one, as overrides of
  * the schema's defaults: the base the `profile` key picks. Only what the README states is fixed
  * (2500 steps, sigma_bps 4.0, inv_penalty_bps 0.8); the rest is ours.
  */
 export const SEED_CONFIGS: Readonly<Record<ProfileName, Record<string, unknown>>> = {
   baseline_mm: { steps: 2500, scenario: { sigma_bps: 4.0 }, strategy: { type: 'InventorySkewMM', inv_penalty_bps: 0.8 } },
   twap: { steps: 2500, scenario: { sigma_bps: 4.0 }, strategy: { type: 'TWAP', target_inventory: 50, total_steps: 2000 } },
-  momentum: { steps: 2500, scenario: { sigma_bps: 4.0 }, strategy: { type: 'Momentum', window: 20, threshold_bps: 8, order_qty: 1, max_position: 20 } }
+  momentum: { steps: 2500, scenario: { sigma_bps: 4.0 }, strategy: { type: 'Momentum', window: 20, threshold_bps: 8, order_qty: 1, max_position: 20 } },
+  // Ours (issue 18 item 6, not a seed config): the lone agent's sale of the crowd's position on
+  // the book (TWAP of crowd.shares over crowd.periods), with the crowd's figures in the report.
+  crowded_execution: { steps: 500, scenario: { sigma_bps: 4.0 }, strategy: { type: 'TWAP', target_inventory: -100, total_steps: 50 }, crowd: { n: 5 } }
 }
 
 /**
@@ -167,7 +193,11 @@ export function microstructureDefaults(user: Record<string, unknown>): Record<st
 export const MICROSTRUCTURE_PROFILES: Readonly<Record<ProfileName, ProfileDefinition>> = {
   baseline_mm: { description: "InventorySkewMM, 2500 steps, sigma_bps 4.0, inv_penalty_bps 0.8 (the seed's baseline)", overrides: { profile: 'baseline_mm' } },
   twap: { description: 'TWAP slicing a target inventory over total_steps', overrides: { profile: 'twap' } },
-  momentum: { description: 'Momentum: rolling-window return signal → market orders', overrides: { profile: 'momentum' } }
+  momentum: { description: 'Momentum: rolling-window return signal → market orders', overrides: { profile: 'momentum' } },
+  crowded_execution: {
+    description: 'Crowded execution: crowd.n agents sell the same 100 lots over 50 steps (Almgren–Chriss, crowd-dependent impact) — cost per agent and drawdown amplification against one agent alone; the book run is the lone agent’s TWAP',
+    overrides: { profile: 'crowded_execution' }
+  }
 }
 
 export const MICROSTRUCTURE_CORRECTIONS = {

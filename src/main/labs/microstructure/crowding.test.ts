@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { acClosedForm, acHoldings, acKappa, crowdingDefaults, crowdingTable, scheduleCost, type CrowdingParams } from './crowding'
+import type { LabRunSpec } from '../../../shared/contract'
+import { runAndStore } from '../../runs/store-run'
+import { openDatabase } from '../../store/database'
+import { RunsRepository } from '../../store/runs-repository'
+import { CODE_VERSION } from '../../version'
+import { MicrostructureConfigSchema } from './config'
+import { acClosedForm, acHoldings, acKappa, crowdSizes, crowdingDefaults, crowdingReport, crowdingTable, scheduleCost, type CrowdingParams } from './crowding'
 
 // Almgren and Chriss, "Optimal execution of portfolio transactions", J. Risk 3(2), 2000: the
 // closed forms for the optimal trajectory's expected cost and variance (after their eq. 20) are
@@ -76,5 +82,55 @@ describe('crowded execution', () => {
     expect(() => crowdingTable({ ...p, eta: 1e-4, gamma: 1e-3 }, [1], { scenarios: 10, seed: 1 })).toThrow(/η > γτ\/2/)
     expect(() => crowdingTable(p, [0], { scenarios: 10, seed: 1 })).toThrow(/--agents/)
     expect(() => crowdingTable({ ...p, periods: 0 }, [1], { scenarios: 10, seed: 1 })).toThrow(/periods/)
+  })
+})
+
+describe('the crowded_execution profile', () => {
+  const clock = { nowMs: () => 0, isoNow: () => '2026-12-06T00:00:00.000Z' }
+
+  it('runs on the book, and stores the crowd’s cost per agent and drawdown amplification with the run', async () => {
+    const db = openDatabase(':memory:')
+    try {
+      const spec: LabRunSpec = { task: 'lab', lab: 'microstructure', preset: 'crowded_execution', seed: 7, overrides: { 'crowd.n': 10 } }
+      const stored = await runAndStore(new RunsRepository(db), spec, { clock, codeVersion: CODE_VERSION })
+      if (!stored.output) throw stored.error
+      const results = new RunsRepository(db).results(stored.run.id)
+      if (results?.kind !== 'lab') throw new Error('expected lab results')
+      const m = results.metrics
+      // The lone agent's TWAP on the book: 100 lots sold in 50 child orders.
+      expect(m.fills).toBe(50)
+      expect(m.final_inventory).toBe(-100)
+      // The crowd at N = 10 from the same closed form and the run's seed: cost per agent 8.66 ×
+      // one agent alone (E_N is linear in N: ½γN(X² − Σn²) + εX + ηNΣn²), the mid's drawdown 1.85 ×.
+      const table = crowdingTable(crowdingDefaults(), crowdSizes(10), { scenarios: 2000, seed: 7 })
+      const alone = table.find((r) => r.agents === 10 && r.schedule === 'alone')!
+      expect(m.crowd_agents).toBe(10)
+      expect(m.crowd_cost_per_agent).toBe(alone.costPerAgent)
+      expect(m.crowd_cost_vs_alone).toBeCloseTo(8.66, 2)
+      expect(m.crowd_drawdown_amplification).toBe(alone.drawdownAmplification)
+      expect(m.crowd_drawdown_amplification).toBeGreaterThan(1.8)
+      const telemetry = results.telemetry as { crowding: { rows: Array<{ agents: number; schedule: string; costVsAlone: number }> } }
+      const byN = telemetry.crowding.rows.filter((r) => r.schedule === 'alone')
+      expect(byN.map((r) => r.agents)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+      // Linear in N, through 1.85 at N = 2 and 4.40 at N = 5 (last session's table, `portfolio crowding`).
+      expect(byN.map((r) => Number(r.costVsAlone.toFixed(2)))).toEqual(expect.arrayContaining([1, 1.85, 4.4, 8.66]))
+      const step = byN[1]!.costVsAlone - byN[0]!.costVsAlone
+      for (let i = 1; i < byN.length; i++) expect(byN[i]!.costVsAlone - byN[i - 1]!.costVsAlone).toBeCloseTo(step, 12)
+    } finally {
+      db.close()
+    }
+  })
+
+  it('tabulates every N to 10, then 1-2-5 steps up to n; no crowd (n = 0, the default) reports none', () => {
+    expect(crowdingReport(MicrostructureConfigSchema.parse({}))).toBeNull()
+    expect(crowdSizes(1)).toEqual([1])
+    expect(crowdSizes(12)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12])
+    expect(crowdSizes(500)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 50, 100, 200, 500])
+  })
+
+  it('refuses a crowd whose impacts make no market, naming the field', () => {
+    const parsed = MicrostructureConfigSchema.safeParse({ crowd: { gamma: 1e-2, eta: 1e-3 } })
+    expect(parsed.success).toBe(false)
+    expect(parsed.error?.issues[0]).toMatchObject({ path: ['crowd', 'eta'], message: 'must be > crowd.gamma / 2 = 0.005 so that trading faster costs more (got 0.001)' })
   })
 })

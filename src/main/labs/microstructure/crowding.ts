@@ -1,5 +1,5 @@
 import { standardNormals } from '../../risk/rolling'
-import { MicrostructureConfigSchema } from './config'
+import { MicrostructureConfigSchema, type MicrostructureConfig } from './config'
 
 /**
  * Crowded execution (seed 002's mean-field view, on this lab's market): N agents liquidate the
@@ -37,21 +37,25 @@ export interface CrowdingParams {
 
 const TAU = 1
 
-/** The parameters read off the microstructure lab's faithful configuration, with impact ours (marked). */
-export function crowdingDefaults(): CrowdingParams {
-  const c = MicrostructureConfigSchema.parse({})
-  const s = c.scenario
+/** The crowd's parameters on a run's market: mid, volatility and half-spread from the scenario, impacts from `crowd`. */
+export function crowdingParams(config: MicrostructureConfig): CrowdingParams {
+  const s = config.scenario
+  const crowd = config.crowd
   return {
-    shares: 100,
-    periods: 50,
+    shares: crowd.shares,
+    periods: crowd.periods,
     mid: s.mid0,
     sigma: (s.sigma_bps / 1e4) * s.mid0,
-    // ours: impacts of the order of the book's tick per lot traded, so one agent's 100 lots move the mid ~5 bps
-    gamma: 5e-4,
+    gamma: crowd.gamma,
     epsilon: (s.tick_size * s.min_spread_ticks) / 2,
-    eta: 2e-3,
-    lambda: 2.5e-4
+    eta: crowd.eta,
+    lambda: crowd.lambda
   }
+}
+
+/** The parameters read off the microstructure lab's faithful configuration, with the crowd's impacts (ours) at their defaults. */
+export function crowdingDefaults(): CrowdingParams {
+  return crowdingParams(MicrostructureConfigSchema.parse({}))
 }
 
 export function checkParams(p: CrowdingParams): void {
@@ -167,4 +171,39 @@ export function crowdingTable(p: CrowdingParams, agents: readonly number[], o: {
       }
     })
   )
+}
+
+/** The crowd sizes a report tabulates up to n: every N to 10, then 1-2-5 steps, and n itself. */
+export function crowdSizes(n: number): number[] {
+  const sizes = new Set<number>()
+  for (let k = 1; k <= Math.min(n, 10); k++) sizes.add(k)
+  for (let decade = 10; decade <= n; decade *= 10) for (const m of [1, 2, 5]) if (m * decade <= n) sizes.add(m * decade)
+  sizes.add(n)
+  return [...sizes].sort((a, b) => a - b)
+}
+
+/**
+ * What a run with a crowd (crowd.n ≥ 1) reports beside the book's own metrics: at N = crowd.n, the cost
+ * per agent and the mid's drawdown against one agent alone (both schedules), and the whole table
+ * as N grows, on the run's seed. Stored with the run like every metric.
+ */
+export function crowdingReport(config: MicrostructureConfig): { metrics: Record<string, number>; table: { params: CrowdingParams; scenarios: number; rows: CrowdingRow[] } } | null {
+  if (config.crowd.n === 0) return null
+  const params = crowdingParams(config)
+  const { n, scenarios } = config.crowd
+  const rows = crowdingTable(params, crowdSizes(n), { scenarios, seed: config.seed })
+  const at = (schedule: CrowdingRow['schedule']): CrowdingRow => rows.find((r) => r.agents === n && r.schedule === schedule)!
+  const alone = at('alone')
+  const coordinated = at('coordinated')
+  return {
+    metrics: {
+      crowd_agents: n,
+      crowd_cost_per_agent: alone.costPerAgent,
+      crowd_cost_bps: alone.costBps,
+      crowd_cost_vs_alone: alone.costVsAlone,
+      crowd_cost_vs_alone_coordinated: coordinated.costVsAlone,
+      crowd_drawdown_amplification: alone.drawdownAmplification
+    },
+    table: { params, scenarios, rows }
+  }
 }

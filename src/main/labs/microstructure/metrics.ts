@@ -1,5 +1,6 @@
 import { POLICY_SOURCES, type LabReport, type RunEnd, type RunObserver, type StepChunk } from '../../engine/kernel'
 import { REGIME_NAMES, type MicrostructureConfig } from './config'
+import { crowdingReport } from './crowding'
 import { AGGRESSIVE, COST_COMPONENTS, FLOW, INFORMED, type FillListener } from './execution'
 import type { MicrostructureMarket } from './market'
 
@@ -353,6 +354,9 @@ export class MicrostructureReport implements RunObserver<LabReport>, FillListene
       risk: { events_by_rule: { ...this.eventsByRule } },
       policy: { sources }
     }
+    // A crowded-execution run adds the crowd's figures (crowding.ts) to the book's own.
+    const crowd = crowdingReport(this.config)
+    if (crowd) return { metrics: { ...metrics, ...crowd.metrics }, telemetry: { ...telemetry, crowding: crowd.table } }
     return { metrics, telemetry }
   }
 }

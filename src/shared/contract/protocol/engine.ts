@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { RecordedAgent } from '../agent'
+import { RiskMethod, RiskMethodReport, WeightScheme } from '../portfolio'
 import { RegimeSource } from '../regime'
 import { LabInfo, LabRunSpec, RunManifest, RunSpec, StressVariant, TaskOutput } from '../runs'
 import { RunSeriesChunk, SurfaceFrames, SurfacesRequest } from '../surfaces'
@@ -195,6 +196,38 @@ export type CellOutcome = z.infer<typeof CellOutcome>
 
 const Progress = z.strictObject({ done: z.int().min(0), total: z.int().min(0) })
 
+/** What `engine.portfolioRisk` computes from (src/main/risk/portfolio-risk.ts's PortfolioRiskOptions). */
+export const PortfolioRiskTask = z.strictObject({
+  /** Each pod's per-step returns, aligned: as many steps each. */
+  returns: z.array(Float64Column).min(1),
+  options: z.strictObject({
+    scheme: WeightScheme,
+    fixed: z.array(z.number()).optional(),
+    volTarget: z.number().optional(),
+    confidence: z.number().gt(0).lt(1),
+    window: z.int().min(10),
+    horizon: z.int().min(1),
+    refitEvery: z.int().min(1),
+    scenarios: z.int().min(1),
+    seed: z.int().min(0)
+  })
+})
+
+const RiskBandColumns = z.strictObject({ var: Float64Column, es: Float64Column, breaches: Int32Column })
+
+/** The risk desk's figures for a portfolio of pods as the engine computes them (series as typed arrays). */
+export const PortfolioRiskResult = z.strictObject({
+  weights: z.array(z.number()),
+  volatility: z.array(AnyNumber),
+  correlation: z.array(z.array(AnyNumber)),
+  riskContributions: z.array(z.number()),
+  totalReturn: z.strictObject({ pods: z.array(AnyNumber), portfolio: AnyNumber }),
+  methods: z.record(RiskMethod, RiskMethodReport),
+  series: z.strictObject({ returns: Float64Column, bands: z.record(RiskMethod, RiskBandColumns) }),
+  podMonteCarlo: z.strictObject({ var: z.number(), es: z.number(), scenarios: z.int() })
+})
+export type PortfolioRiskResult = z.infer<typeof PortfolioRiskResult>
+
 export const engineMethods = {
   'engine.labs': {
     request: z.strictObject({}),
@@ -257,6 +290,12 @@ export const engineMethods = {
     request: TerrainViewRequest.omit({ runId: true }).extend({ spec: LabRunSpec }),
     response: TerrainEngineView,
     events: {}
+  },
+  /** VaR/ES of a portfolio's pods by every method with backtests: main reads the returns from the store, the engine computes, a stage at a time. */
+  'engine.portfolioRisk': {
+    request: PortfolioRiskTask,
+    response: PortfolioRiskResult,
+    events: { progress: Progress.extend({ label: z.string() }) }
   }
 } as const satisfies ServiceTable
 
