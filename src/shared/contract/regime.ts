@@ -90,6 +90,8 @@ export const RegimeComparison = z.strictObject({
   seeds: z.array(z.int()),
   executionProvider: z.string(),
   model: z.strictObject({ name: z.string(), sha256: z.string() }),
+  /** The seed's sign-off targets for the regime strategy (spec §5.7): downside capture below, Sharpe above. */
+  signOff: z.strictObject({ downsideCaptureBelow: z.number(), sharpeAbove: z.number() }).optional(),
   rows: z.array(RegimeCompareRow)
 })
 export type RegimeComparison = z.infer<typeof RegimeComparison>
