@@ -8,9 +8,11 @@ import { expectedCalibrationError, reliabilityCurves } from './reliability'
 // reliability diagram (mean predicted vs observed share of stress per bin, the diagonal is
 // perfect calibration, dot area ∝ bars) and the chosen classifier's bins as numbers.
 
-const SIZE = 240
-const PAD = { left: 40, right: 10, top: 10, bottom: 32 }
+const SIZE = 250
+const PAD = { left: 52, right: 10, top: 10, bottom: 32 }
 const TICKS = [0, 0.25, 0.5, 0.75, 1]
+/** Legend labels, short enough for one row of buttons. */
+const SHORT: Record<string, string> = { ssm: 'SSM', rv_threshold: 'rv threshold', hmm: 'HMM', bocpd: 'BOCPD', markov_switching: 'Markov-switching' }
 
 export function ReliabilityPanel({ rows, names }: { rows: readonly RegimeCompareRow[]; names: Record<string, string> }) {
   const curves = reliabilityCurves(rows)
@@ -42,7 +44,7 @@ export function ReliabilityPanel({ rows, names }: { rows: readonly RegimeCompare
         <text x={px(0.5)} y={SIZE - 4} textAnchor="middle" className="svg-tick">
           predicted P(stress)
         </text>
-        <text transform={`translate(10 ${py(0.5)}) rotate(-90)`} textAnchor="middle" className="svg-tick">
+        <text transform={`translate(12 ${py(0.5)}) rotate(-90)`} textAnchor="middle" className="svg-tick">
           observed stress share
         </text>
         {curves.map((curve) => {
@@ -66,13 +68,13 @@ export function ReliabilityPanel({ rows, names }: { rows: readonly RegimeCompare
           {curves.map((curve) => (
             <button key={curve.classifier} type="button" role="radio" aria-checked={curve.classifier === shown.classifier} className={curve.classifier === shown.classifier ? 'tab active' : 'tab'} onClick={() => setChosen(curve.classifier)}>
               <span className="swatch" style={{ background: seriesColour(rows.findIndex((r) => r.classifier === curve.classifier)) }} />
-              {curve.classifier}
+              {SHORT[curve.classifier] ?? curve.classifier}
             </button>
           ))}
         </div>
-        <p className="muted mono" data-testid="reliability-summary">
+        <div className="muted mono reliability-summary" data-testid="reliability-summary">
           {names[shown.classifier] ?? shown.classifier} · Brier {shown.brier?.toFixed(3) ?? '—'} · ECE {ece?.toFixed(3) ?? '—'} · {formatInteger(scored)} bars
-        </p>
+        </div>
         <table className="compact" aria-label="Reliability bins">
           <thead>
             <tr>
