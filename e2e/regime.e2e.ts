@@ -2,7 +2,40 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Locator, Page } from 'playwright-core'
 import { openWorkstation, screenshotPath, type Session } from './support/host'
+
+/**
+ * The SSM's reliability curve as drawn and as numbers: ten bins whose bars add up to the
+ * summary's and to the scored bars of the compared seeds, each mean prediction inside its bin, observed shares in [0, 1], one dot per
+ * non-empty bin, and the summary's Brier score equal to the table's Brier cell.
+ */
+async function expectReliabilityOf(page: Page, table: Locator, scoredBars: number): Promise<void> {
+  await page.getByTestId('reliability-diagonal').waitFor()
+  const summary = (await page.getByTestId('reliability-summary').textContent())!
+  const [, brier, bars] = summary.match(/^State-space model \(ONNX\) · Brier (\d\.\d{3}) · ECE \d\.\d{3} · ([\d,]+) bars$/) ?? []
+  expect(brier, summary).toBeDefined()
+  const rows = await page.getByRole('table', { name: 'Reliability bins' }).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')))
+  expect(rows).toHaveLength(10)
+  let total = 0
+  let filled = 0
+  rows.forEach(([bin, count, predicted, observed], k) => {
+    expect(bin).toBe(`${(k / 10).toFixed(1)}–${((k + 1) / 10).toFixed(1)}`)
+    const n = Number(count!.replace(/,/g, ''))
+    total += n
+    if (n === 0) return expect([predicted, observed]).toEqual(['—', '—'])
+    filled++
+    expect(Number(predicted)).toBeGreaterThanOrEqual(k / 10 - 0.0005)
+    expect(Number(predicted)).toBeLessThanOrEqual((k + 1) / 10 + 0.0005)
+    expect(Number(observed)).toBeGreaterThanOrEqual(0)
+    expect(Number(observed)).toBeLessThanOrEqual(1)
+  })
+  expect(total).toBe(Number(bars!.replace(/,/g, '')))
+  expect(total).toBe(scoredBars)
+  expect(await page.locator('[data-testid="reliability-diagram"] g[data-classifier="ssm"] circle').count()).toBe(filled)
+  const brierCell = await table.locator('tr[data-classifier="ssm"] td').nth((await table.locator('thead th').allTextContents()).indexOf('Brier')).textContent()
+  expect(brierCell).toBe(brier)
+}
 
 // The regime view: the model on a lab's price series and on a CSV (with the offending rows
 // named when it is broken), and the SSM against four baselines on held-out seeds, on the
@@ -64,6 +97,10 @@ describe('regime view', () => {
     const accuracies = await table.locator('tbody tr td:nth-child(2)').allTextContents()
     for (const a of accuracies) expect(a).toMatch(/^\d+\.\d%$/)
     expect(await table.locator('td.best').count()).toBeGreaterThanOrEqual(9)
+    // the seed's sign-off targets marked met or not on each row's downside capture and Sharpe
+    expect(await table.locator('td.met, td.unmet').count()).toBe(10)
+    // heston-regime corrected: 5,000 bars scored from the walk-forward start (bar 1,000), two seeds
+    await expectReliabilityOf(page, table, 2 * 4000)
     await page.screenshot({ path: screenshotPath('regime-view'), fullPage: true })
   })
 
@@ -79,6 +116,11 @@ describe('regime view', () => {
     expect(headers).toContain('Brier')
     expect(headers).not.toContain('Sortino')
     expect(await table.locator('tbody tr').count()).toBe(5)
+    // fx-carry faithful: 800 bars scored from compareStart(800) = 320, one seed
+    await expectReliabilityOf(page, table, 800 - 320)
+    // another classifier's curve on demand
+    await page.getByRole('radio', { name: 'HMM' }).click()
+    expect(await page.getByTestId('reliability-summary').textContent()).toMatch(/^Two-state Gaussian HMM · Brier /)
     await page.screenshot({ path: screenshotPath('regime-view-lab'), fullPage: true })
   })
 })

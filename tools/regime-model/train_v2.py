@@ -242,6 +242,7 @@ def main():
 
     v1 = json.loads((HERE.parent.parent / "resources/models/regime-ssm.card.json").read_text())
     card = dict(v1)
+    card.pop("heldout_per_lab", None)  # v1's own comparison table; card_lab_table.py writes v2's from the CLI
     card.update(
         name=NAME, version=2,
         description="Selective SSM as v1, on scale-free features, trained on a mixture of regime-switching processes "

@@ -44,16 +44,17 @@ export async function commandRegime(
       process.stderr.write(`compare: seed ${done}/${total}\n`)
     )
     await classifier.release()
-    if (values.json) console.log(JSON.stringify({ seeds, preset: values.preset ?? 'corrected', rows }, null, 2))
+    if (values.json) console.log(JSON.stringify({ lab: 'heston-regime', model: stem, seeds, preset: values.preset ?? 'corrected', signOff: SIGN_OFF, rows }, null, 2))
     else {
       console.log(`held-out seeds ${seeds[0]}…${seeds.at(-1)} (${seeds.length}), ${values.preset ?? 'corrected'} preset`)
-      console.log(['classifier', 'accuracy', 'f1_stress', 'time_to_detection', 'detected', 'false_alarms/1000', 'downside_capture', 'sortino', 'sharpe', 'max_dd', 'total_return'].join('\t'))
+      console.log(['classifier', 'accuracy', 'f1_stress', 'time_to_detection', 'detected', 'false_alarms/1000', 'downside_capture', 'sortino', 'sharpe', 'max_dd', 'total_return', 'paranoia_10', 'brier'].join('\t'))
       for (const r of rows) {
         const f = (x: number | null): string => (x === null ? '—' : x.toFixed(3))
         console.log(
-          [r.classifier, f(r.accuracy), f(r.f1_stress), f(r.mean_time_to_detection), `${r.detected}/${r.switches}`, f(r.false_alarms_per_1000_stable_bars), f(r.downside_capture), f(r.sortino), f(r.sharpe), f(r.max_drawdown), f(r.total_return)].join('\t')
+          [r.classifier, f(r.accuracy), f(r.f1_stress), f(r.mean_time_to_detection), `${r.detected}/${r.switches}`, f(r.false_alarms_per_1000_stable_bars), f(r.downside_capture), f(r.sortino), f(r.sharpe), f(r.max_drawdown), f(r.total_return), f(r.paranoia_cost_10), f(r.brier)].join('\t')
         )
       }
+      console.log(`sign-off (spec §5.7): downside capture < ${SIGN_OFF.downsideCaptureBelow} and Sharpe > ${SIGN_OFF.sharpeAbove}`)
     }
     return
   }
@@ -115,7 +116,7 @@ async function commandRegimeCompareLab(lab: string, seeds: number[], values: { p
   )
   await classifier.release()
   if (values.json) {
-    console.log(JSON.stringify({ lab, series: priceSeries.name, seeds, preset, signOff: SIGN_OFF, rows }, null, 2))
+    console.log(JSON.stringify({ lab, model: stem, series: priceSeries.name, seeds, preset, signOff: SIGN_OFF, rows }, null, 2))
     return
   }
   console.log(`${lab} ${priceSeries.name}: held-out seeds ${seeds[0]}…${seeds.at(-1)} (${seeds.length}), ${preset} preset; long/flat rule, 1 bar latency, 0.1 % per flip`)

@@ -70,6 +70,13 @@ describe('regime comparison on any lab series', () => {
     const ssm = rows.find((r) => r.classifier === 'ssm')!
     for (const r of rows) expect(ssm.f1_stress!).toBeGreaterThanOrEqual(r.f1_stress!)
     for (const r of rows.filter((r) => r.classifier !== 'ssm')) expect(r.accuracy!).toBeGreaterThan(0.8)
+    // the oracle's P(stress) is 0 or 1 and always right: every scored bar of both seeds in the end bins, on the diagonal
+    const scored = seeds.reduce((a, seed) => a + bySeed.get(seed)!.closes.length - compareStart(bySeed.get(seed)!.closes.length), 0)
+    expect(ssm.brier).toBe(0)
+    expect(ssm.reliability!.reduce((a, b) => a + b.count, 0)).toBe(scored)
+    expect(ssm.reliability![0]).toMatchObject({ mean_p_stress: 0, observed_stress: 0 })
+    expect(ssm.reliability![9]).toMatchObject({ mean_p_stress: 1, observed_stress: 1 })
+    expect(ssm.reliability!.slice(1, 9).every((b) => b.count === 0)).toBe(true)
     expect(await run()).toEqual(rows)
   })
 })

@@ -1,4 +1,5 @@
 import { findLab, planLab } from '../labs/execute'
+import { CalibrationPool } from '../regime/calibration'
 import { accuracy, downsideCapture, f1Stress, falseAlarmRate, maxDrawdownOf, paranoiaCost, sharpe, switchDetections } from '../regime/evaluation'
 import { FEATURE_WARMUP } from '../regime/features'
 import { filterSeries } from '../regime/filter'
@@ -20,10 +21,6 @@ export interface LabeledSeries {
 
 /** The Heston comparison's row without Sortino, plus what the long/flat rule on any series adds. */
 export interface LabComparisonRow extends Omit<ComparisonRow, 'sortino'> {
-  /** Benchmark minus strategy over the first 10 bars of each recovery (spec §5.7), mean. */
-  paranoia_cost_10: number | null
-  /** Mean squared error of P(stress) = 1 − P(stable) against the label: calibration, lower is better. */
-  brier: number | null
   /** Share of scored bars on which the classifier's input was outside its OOD radius, so the rule stood aside (flat). */
   ood_share: number | null
 }
@@ -75,7 +72,7 @@ function fail(message: string): never {
 }
 
 /** Scores one classifier on one series: detection against the labels, and the long/flat rule it drives. */
-export function scoreOnSeries(pStable: Float64Array, series: LabeledSeries, start: number, outside?: Uint8Array): Record<keyof Omit<LabComparisonRow, 'classifier'>, number | null> {
+export function scoreOnSeries(pStable: Float64Array, series: LabeledSeries, start: number, outside?: Uint8Array): Record<keyof Omit<LabComparisonRow, 'classifier' | 'reliability'>, number | null> {
   const n = series.closes.length
   const raw = new Int8Array(n)
   for (let t = 0; t < n; t++) raw[t] = Number.isNaN(pStable[t]!) ? -1 : pStable[t]! < 0.5 ? 1 : 0
@@ -92,8 +89,8 @@ export function scoreOnSeries(pStable: Float64Array, series: LabeledSeries, star
   const equity = new Float64Array(n - start)
   let position = 0
   let wealth = 1
-  let brier = 0
-  let scored = 0
+  const calibration = new CalibrationPool()
+  calibration.addStableSeries(pStable, series.labels, start, n)
   let stoodAside = 0
   for (let t = start; t < n; t++) {
     const r = series.closes[t]! / series.closes[t - 1]! - 1
@@ -101,10 +98,6 @@ export function scoreOnSeries(pStable: Float64Array, series: LabeledSeries, star
     const guess = outside?.[t - LATENCY] === 1
     if (guess) stoodAside++
     const next = read === 0 && !guess ? 1 : 0
-    if (!Number.isNaN(pStable[t]!)) {
-      brier += (1 - pStable[t]! - series.labels[t]!) ** 2
-      scored++
-    }
     const cost = next !== position ? COST_PER_FLIP : 0
     position = next
     strategy[t - start] = position * r - cost
@@ -124,14 +117,14 @@ export function scoreOnSeries(pStable: Float64Array, series: LabeledSeries, star
     max_drawdown: maxDrawdownOf(equity),
     total_return: wealth - 1,
     paranoia_cost_10: paranoiaCost(strategy, benchmark, truth, 10),
-    brier: scored ? brier / scored : null,
+    brier: calibration.result().brier,
     ood_share: n > start ? stoodAside / (n - start) : null
   }
 }
 
 /**
  * All classifiers on each series (one per held-out seed), averaged over the seeds; counts are
- * summed. `runModel` gives the regime model's output on a series (in whichever process holds
+ * summed; calibration (Brier, reliability) is pooled over every scored bar of every seed. `runModel` gives the regime model's output on a series (in whichever process holds
  * its session).
  */
 export async function compareOnLabSeries(
@@ -141,6 +134,7 @@ export async function compareOnLabSeries(
   onSeed?: (done: number, total: number) => void
 ): Promise<LabComparisonRow[]> {
   const perSeed = new Map<ComparedClassifier, Array<ReturnType<typeof scoreOnSeries>>>(COMPARED_CLASSIFIERS.map((c) => [c, []]))
+  const pooled = new Map(COMPARED_CLASSIFIERS.map((c) => [c, new CalibrationPool()]))
   let done = 0
   for (const seed of seeds) {
     const series = seriesFor(seed)
@@ -149,6 +143,7 @@ export async function compareOnLabSeries(
     for (const classifier of COMPARED_CLASSIFIERS) {
       const { pStable, outside } = readOut(classifier, series, start, model)
       perSeed.get(classifier)!.push(scoreOnSeries(pStable, series, start, outside))
+      pooled.get(classifier)!.addStableSeries(pStable, series.labels, start, series.closes.length)
     }
     onSeed?.(++done, seeds.length)
   }
@@ -156,6 +151,7 @@ export async function compareOnLabSeries(
     const rows = perSeed.get(classifier)!
     const avg = (key: keyof ReturnType<typeof scoreOnSeries>): number | null => mean(rows.map((r) => r[key]))
     const sum = (key: 'detected' | 'switches'): number => rows.reduce((a, r) => a + (r[key] ?? 0), 0)
+    const calibration = pooled.get(classifier)!.result()
     return {
       classifier,
       accuracy: avg('accuracy'),
@@ -169,7 +165,8 @@ export async function compareOnLabSeries(
       max_drawdown: avg('max_drawdown'),
       total_return: avg('total_return'),
       paranoia_cost_10: avg('paranoia_cost_10'),
-      brier: avg('brier'),
+      brier: calibration.brier,
+      reliability: calibration.bins,
       ood_share: avg('ood_share')
     }
   })

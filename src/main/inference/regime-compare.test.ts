@@ -54,6 +54,12 @@ describe('SSM against the baselines on held-out seeds', () => {
         else expect(r[key], `${r.classifier} ${key}`).toBeCloseTo(defined.reduce((a, b) => a + b, 0) / defined.length, 12)
       }
       expect(r.switches).toBe(one[i]!.switches + two[i]!.switches)
+      // calibration is pooled over both seeds' bars: bin counts add up, and Brier is their count-weighted mean
+      const [a, b] = [one[i]!, two[i]!]
+      const bars = (x: typeof r): number => x.reliability.reduce((s, bin) => s + bin.count, 0)
+      expect(r.reliability.map((bin) => bin.count)).toEqual(a.reliability.map((bin, k) => bin.count + b.reliability[k]!.count))
+      expect(r.brier).toBeCloseTo((a.brier! * bars(a) + b.brier! * bars(b)) / (bars(a) + bars(b)), 12)
+      expect(r.brier! > 0 && r.brier! < 0.5).toBe(true)
     })
     for (const r of rows.filter((r) => r.classifier !== 'ssm')) expect(r.accuracy).toBeGreaterThan(0.5)
   })

@@ -3,6 +3,8 @@ import type { HestonRegimeConfig } from '../labs/heston-regime/config'
 import { hestonRegimeLab } from '../labs/heston-regime/lab'
 import { simulatePath } from '../labs/heston-regime/market'
 import { hestonRegimeMetrics } from '../labs/heston-regime/metrics'
+import type { ReliabilityBin } from '../../shared/contract/regime'
+import { CalibrationPool } from '../regime/calibration'
 import type { ModelRegimeOutput } from '../regime/model-output'
 
 // Orchestration over the heston-regime lab and the regime model, run where the model session
@@ -26,6 +28,11 @@ export interface ComparisonRow {
   sharpe: number | null
   max_drawdown: number | null
   total_return: number | null
+  /** The strategy's benchmark-minus-strategy return over the first 10 bars of each recovery (spec §5.7). */
+  paranoia_cost_10: number | null
+  /** Calibration of P(stress) pooled over the scored bars of every seed: Brier score and reliability curve. */
+  brier: number | null
+  reliability: ReliabilityBin[]
 }
 
 /** The regime model over a close series (in whichever process holds its session). */
@@ -49,6 +56,7 @@ export async function compareOnSeeds(
   onSeed?: (done: number, total: number) => void
 ): Promise<ComparisonRow[]> {
   const perSeed: Record<ComparedClassifier, Array<Record<string, number | null>>> = { ssm: [], rv_threshold: [], hmm: [], bocpd: [], markov_switching: [] }
+  const pooled = new Map(COMPARED_CLASSIFIERS.map((c) => [c, new CalibrationPool()]))
   let done = 0
   for (const seed of seeds) {
     for (const classifier of COMPARED_CLASSIFIERS) {
@@ -57,12 +65,15 @@ export async function compareOnSeeds(
       const inputs: LabInputs = classifier === 'ssm' ? { regime: await runModel(simulatePath(config).prices) } : {}
       const run = await runCollected(hestonRegimeLab, config, { inputs })
       perSeed[classifier].push(hestonRegimeMetrics(run, config))
+      // the classifier's P(stable) over the same scored bars as the metrics (walk-forward start on)
+      pooled.get(classifier)!.addStableSeries(run.market.inference.pStable, run.market.labels, config.strategy.start_bar, run.steps)
     }
     onSeed?.(++done, seeds.length)
   }
   return COMPARED_CLASSIFIERS.map((classifier) => {
     const rows = perSeed[classifier]
     const sum = (key: string): number => rows.reduce((a, r) => a + (r[key] ?? 0), 0)
+    const calibration = pooled.get(classifier)!.result()
     return {
       classifier,
       accuracy: mean(rows.map((r) => r.accuracy)),
@@ -75,7 +86,10 @@ export async function compareOnSeeds(
       sortino: mean(rows.map((r) => r.sortino)),
       sharpe: mean(rows.map((r) => r.sharpe)),
       max_drawdown: mean(rows.map((r) => r.max_drawdown)),
-      total_return: mean(rows.map((r) => r.total_return))
+      total_return: mean(rows.map((r) => r.total_return)),
+      paranoia_cost_10: mean(rows.map((r) => r.paranoia_cost_10)),
+      brier: calibration.brier,
+      reliability: calibration.bins
     }
   })
 }

@@ -9,7 +9,7 @@ import { modelsDir, reportRegimes } from '../inference/classify-series'
 import { planLab } from '../labs/execute'
 import type { HestonRegimeConfig } from '../labs/heston-regime/config'
 import { compareOnSeeds } from '../inference/regime-compare'
-import { compareOnLabSeries, labSeriesFor } from '../inference/lab-regime-compare'
+import { SIGN_OFF, compareOnLabSeries, labSeriesFor } from '../inference/lab-regime-compare'
 import { regimeInputFromReport } from '../runs/run-inputs'
 import type { ServiceHandlers } from '../services/protocol'
 
@@ -66,6 +66,6 @@ export const inferenceHandlers: ServiceHandlers<InferenceMethods> = {
       request.lab === 'heston-regime'
         ? await compareOnSeeds(planLab({ task: 'lab', lab: 'heston-regime', preset: request.preset, overrides: request.overrides }).config as HestonRegimeConfig, seeds, runModel, progress)
         : (await compareOnLabSeries(labSeriesFor(request.lab, request.preset, request.overrides), seeds, runModel, progress)).map((row) => ({ ...row, sortino: null }))
-    return { lab: request.lab, preset: request.preset, seeds, executionProvider: status.provider, model: { name: model.card.name, sha256: model.card.onnx.sha256 }, rows }
+    return { lab: request.lab, preset: request.preset, seeds, executionProvider: status.provider, model: { name: model.card.name, sha256: model.card.onnx.sha256 }, signOff: SIGN_OFF, rows }
   }
 }

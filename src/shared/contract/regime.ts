@@ -51,6 +51,17 @@ export const RegimeCompareRequest = z.strictObject({
 })
 
 const nullableNumber = z.number().nullable()
+
+/** One bin of a reliability curve: bars whose predicted P(stress) fell in [from, to), and how many of them were truly stress. */
+export const ReliabilityBin = z.strictObject({
+  from: z.number(),
+  to: z.number(),
+  count: z.int().min(0),
+  mean_p_stress: nullableNumber,
+  observed_stress: nullableNumber
+})
+export type ReliabilityBin = z.infer<typeof ReliabilityBin>
+
 export const RegimeCompareRow = z.strictObject({
   classifier: z.enum(['ssm', 'rv_threshold', 'hmm', 'bocpd', 'markov_switching']),
   accuracy: nullableNumber,
@@ -64,9 +75,11 @@ export const RegimeCompareRow = z.strictObject({
   sharpe: nullableNumber,
   max_drawdown: nullableNumber,
   total_return: nullableNumber,
-  /** Only on other labs' series (the long/flat rule): the 10-bar paranoia cost, the Brier score, the share of bars stood aside out of distribution. */
+  /** Only on other labs' series (the long/flat rule): the 10-bar paranoia cost and the share of bars stood aside out of distribution. */
   paranoia_cost_10: nullableNumber.optional(),
+  /** Calibration of P(stress) pooled over every scored bar of every seed: the Brier score and the reliability curve (ten bins). */
   brier: nullableNumber.optional(),
+  reliability: z.array(ReliabilityBin).max(100).optional(),
   ood_share: nullableNumber.optional()
 })
 export type RegimeCompareRow = z.infer<typeof RegimeCompareRow>
@@ -77,6 +90,8 @@ export const RegimeComparison = z.strictObject({
   seeds: z.array(z.int()),
   executionProvider: z.string(),
   model: z.strictObject({ name: z.string(), sha256: z.string() }),
+  /** The seed's sign-off targets for the regime strategy (spec §5.7): downside capture below, Sharpe above. */
+  signOff: z.strictObject({ downsideCaptureBelow: z.number(), sharpeAbove: z.number() }).optional(),
   rows: z.array(RegimeCompareRow)
 })
 export type RegimeComparison = z.infer<typeof RegimeComparison>

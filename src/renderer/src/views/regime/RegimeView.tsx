@@ -5,7 +5,8 @@ import type { ViewProps } from '../../app/views'
 import { useCommands } from '../../app/workspace'
 import { LineChart } from '../../charts/LineChart'
 import { formatInteger, shortHash } from '../../format/numbers'
-import { bestByColumn, regimeSegments, shownColumns } from './regime-table'
+import { ReliabilityPanel } from './ReliabilityPanel'
+import { bestByColumn, meetsSignOff, regimeSegments, shownColumns } from './regime-table'
 import './regime.css'
 
 const CLASSIFIER_NAMES: Record<string, string> = { ssm: 'State-space model (ONNX)', rv_threshold: 'Realised-vol threshold', hmm: 'Two-state Gaussian HMM', bocpd: 'Change-point detection (BOCPD)', markov_switching: 'Markov-switching regression' }
@@ -278,6 +279,8 @@ export function RegimeView({ state }: ViewProps) {
                   {columns.map((c) => (
                     <th key={c.key} className="num" title={`${c.better} is better`}>
                       {c.label}
+                      {comparison.signOff && c.key === 'downside_capture' && <span className="muted"> (target &lt; {comparison.signOff.downsideCaptureBelow})</span>}
+                      {comparison.signOff && c.key === 'sharpe' && <span className="muted"> (target &gt; {comparison.signOff.sharpeAbove})</span>}
                     </th>
                   ))}
                   <th className="num">detected</th>
@@ -287,11 +290,15 @@ export function RegimeView({ state }: ViewProps) {
                 {comparison.rows.map((row) => (
                   <tr key={row.classifier} data-classifier={row.classifier}>
                     <td>{CLASSIFIER_NAMES[row.classifier] ?? row.classifier}</td>
-                    {columns.map((c) => (
-                      <td key={c.key} className={`num mono${best[c.key] === row.classifier ? ' best' : ''}`}>
-                        {formatCell(row[c.key] as number | null, c.percent)}
-                      </td>
-                    ))}
+                    {columns.map((c) => {
+                      const met = meetsSignOff(row, c.key, comparison.signOff)
+                      return (
+                        <td key={c.key} className={`num mono${best[c.key] === row.classifier ? ' best' : ''}${met === null ? '' : met ? ' met' : ' unmet'}`} title={met === null ? undefined : met ? 'meets the sign-off target' : 'misses the sign-off target'}>
+                          {formatCell(row[c.key] as number | null, c.percent)}
+                          {met !== null && <span className="sign-off">{met ? ' ✓' : ' ✗'}</span>}
+                        </td>
+                      )
+                    })}
                     <td className="num mono">
                       {row.detected}/{row.switches}
                     </td>
@@ -303,6 +310,8 @@ export function RegimeView({ state }: ViewProps) {
             <p className="muted mono">
               {comparison.lab} · seeds {comparison.seeds[0]}–{comparison.seeds.at(-1)} · {comparison.preset} · SSM on {comparison.executionProvider.toUpperCase()} · model {shortHash(comparison.model.sha256, 12)}
             </p>
+            <h3>Calibration of P(stress), pooled over the seeds' scored bars</h3>
+            <ReliabilityPanel rows={comparison.rows} names={CLASSIFIER_NAMES} />
           </>
         )}
       </section>

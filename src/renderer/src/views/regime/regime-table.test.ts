@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RegimeCompareRow } from '../../../../shared/contract'
-import { bestByColumn, regimeSegments } from './regime-table'
+import { bestByColumn, meetsSignOff, regimeSegments } from './regime-table'
 
 const row = (classifier: RegimeCompareRow['classifier'], over: Partial<RegimeCompareRow>): RegimeCompareRow => ({
   classifier,
@@ -38,5 +38,16 @@ describe('regime comparison table', () => {
       { from: 105, to: 105, regime: 0 }
     ])
     expect(regimeSegments([], 5)).toEqual([])
+  })
+
+  it('marks the sign-off targets as met or not: downside capture below, Sharpe above (strictly)', () => {
+    const signOff = { downsideCaptureBelow: 0.2, sharpeAbove: 1.5 }
+    expect(meetsSignOff(row('ssm', { downside_capture: 0.19 }), 'downside_capture', signOff)).toBe(true)
+    expect(meetsSignOff(row('ssm', { downside_capture: 0.2 }), 'downside_capture', signOff)).toBe(false)
+    expect(meetsSignOff(row('ssm', { sharpe: 1.51 }), 'sharpe', signOff)).toBe(true)
+    expect(meetsSignOff(row('ssm', { sharpe: 1.5 }), 'sharpe', signOff)).toBe(false)
+    expect(meetsSignOff(row('ssm', { sharpe: null }), 'sharpe', signOff)).toBeNull()
+    expect(meetsSignOff(row('ssm', {}), 'accuracy', signOff)).toBeNull()
+    expect(meetsSignOff(row('ssm', {}), 'sharpe', undefined)).toBeNull()
   })
 })

@@ -1,4 +1,4 @@
-import type { RegimeCompareRow } from '../../../../shared/contract'
+import type { RegimeCompareRow, RegimeComparison } from '../../../../shared/contract'
 
 /** The comparison table's columns, and which direction is better for each. */
 export const COMPARE_COLUMNS: ReadonlyArray<{ key: keyof RegimeCompareRow & string; label: string; better: 'higher' | 'lower'; percent?: boolean }> = [
@@ -48,4 +48,14 @@ export function regimeSegments(filtered: readonly number[], firstBar: number): A
     else out.push({ from: firstBar + i, to: firstBar + i, regime })
   }
   return out
+}
+
+/** Whether a row's cell meets the seed's sign-off target (spec §5.7); null for a column without one or an undefined value. */
+export function meetsSignOff(row: RegimeCompareRow, key: string, signOff: RegimeComparison['signOff']): boolean | null {
+  if (!signOff) return null
+  const value = row[key as keyof RegimeCompareRow]
+  if (typeof value !== 'number' || !Number.isFinite(value)) return null
+  if (key === 'downside_capture') return value < signOff.downsideCaptureBelow
+  if (key === 'sharpe') return value > signOff.sharpeAbove
+  return null
 }

@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+"""Writes the per-lab held-out table (issue 20 item 5) into a regime model's card.
+
+    node out/main/cli.js regime --lab LAB --compare --seeds 3000..3009 --json --model STEM > DIR/LAB.json   (per lab)
+    /usr/bin/python3 tools/regime-model/card_lab_table.py resources/models/STEM.card.json DIR/*.json
+
+The figures come from the CLI's comparison, the one the Regime view shows, not from a second
+computation here: each input is the CLI's JSON for one lab, and this script only gathers them
+under the card's `heldout_per_lab` key with the command that reproduces them. The training
+scripts write the rest of the card; this key is added afterwards because the comparison needs
+the built app. The card is re-serialised exactly as the training scripts write it
+(json.dumps(indent=1)), so every other byte of it is unchanged — checked before writing.
+
+Refuses, naming the file, an input measured with another model, on seeds the model may have
+trained on (below 3000), without rows, or two inputs for one lab; nothing is written then.
+"""
+from __future__ import annotations
+
+import sys
+
+sys.dont_write_bytecode = True
+
+import json
+from pathlib import Path
+
+HELD_OUT_FROM = 3000  # the training scripts use seeds below 3000 (train, validation); see the cards
+ROW_KEYS = ("accuracy", "f1_stress", "mean_time_to_detection", "detected", "switches", "false_alarms_per_1000_stable_bars",
+            "downside_capture", "sharpe", "max_drawdown", "total_return", "paranoia_cost_10", "brier")
+
+
+class TableError(ValueError):
+    pass
+
+
+def seed_range(seeds: list[int]) -> str:
+    return f"{seeds[0]}..{seeds[-1]}" if seeds == list(range(seeds[0], seeds[-1] + 1)) else ",".join(map(str, seeds))
+
+
+def lab_entry(report: dict, stem: str, name: str) -> tuple[str, dict]:
+    """One CLI comparison (one lab) as the card's row set; raises TableError naming `name`."""
+    for key in ("lab", "model", "seeds", "preset", "rows"):
+        if key not in report:
+            raise TableError(f"{name}: not a `regime --compare --json` report (no `{key}`)")
+    if report["model"] != stem:
+        raise TableError(f"{name}: measured with {report['model']}, not {stem} (run the CLI with --model {stem})")
+    seeds = report["seeds"]
+    if not seeds or min(seeds) < HELD_OUT_FROM:
+        raise TableError(f"{name}: seeds must all be held out (≥ {HELD_OUT_FROM}); got {seed_range(seeds) if seeds else 'none'}")
+    if not report["rows"]:
+        raise TableError(f"{name}: has no rows")
+    rows = {r["classifier"]: {k: r.get(k) for k in ROW_KEYS} for r in report["rows"]}
+    ssm = next((r for r in report["rows"] if r["classifier"] == "ssm"), None)
+    command = (f"node out/main/cli.js regime --lab {report['lab']} --preset {report['preset']} --compare "
+               f"--seeds {seed_range(seeds)} --json --model {stem}")
+    entry = dict(command=command, preset=report["preset"], seeds=seeds, sign_off=report.get("signOff"), rows=rows,
+                 ssm_reliability=ssm.get("reliability") if ssm else None)
+    return report["lab"], entry
+
+
+def with_table(card_text: str, reports: list[tuple[str, dict]]) -> str:
+    """The card's text with `heldout_per_lab` set from the reports (name, parsed JSON); other bytes unchanged."""
+    card = json.loads(card_text)
+    if json.dumps(card, indent=1) != card_text:
+        raise TableError("the card is not in the training scripts' layout (json.dumps indent=1); refusing to rewrite it")
+    stem = card["name"]
+    labs: dict[str, dict] = {}
+    for name, report in reports:
+        lab, entry = lab_entry(report, stem, name)
+        if lab in labs:
+            raise TableError(f"{name}: a second report for {lab}")
+        labs[lab] = entry
+    if not labs:
+        raise TableError("no reports given")
+    card["heldout_per_lab"] = dict(
+        source="`mechanica regime --lab LAB --compare` (the Regime view's comparison): every classifier scored against "
+               "the lab's own regime labels from the walk-forward start on; means over the seeds, detections summed, "
+               "Brier and reliability pooled over the scored bars",
+        labs={lab: labs[lab] for lab in sorted(labs)})
+    return json.dumps(card, indent=1)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2:
+        print(__doc__.strip().splitlines()[0], file=sys.stderr)
+        print("usage: card_lab_table.py CARD.json REPORT.json [REPORT.json ...]", file=sys.stderr)
+        return 2
+    card_path = Path(argv[0])
+    try:
+        reports = []
+        for name in argv[1:]:
+            try:
+                reports.append((name, json.loads(Path(name).read_text())))
+            except (OSError, json.JSONDecodeError) as error:
+                raise TableError(f"{name}: cannot read a JSON report ({error})") from error
+        text = with_table(card_path.read_text(), reports)
+    except TableError as error:
+        print(f"card_lab_table: {error}", file=sys.stderr)
+        return 2
+    card_path.write_text(text)
+    print(f"{card_path}: heldout_per_lab for {len(reports)} labs")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
