@@ -134,7 +134,9 @@ export class PortfolioDesk {
     const rows: LimitRow[] = LIMIT_NAMES.map((limit) => {
       const rule = LIMIT_RULES[limit]
       const actions = applied.events.filter((e) => e.rule === rule).map((e) => ({ action: e.action, message: e.message }))
-      return { limit, rule, value: values[limit], threshold: limits[limit], status: actions.length ? 'breach' : 'ok', actions }
+      // Over its threshold on today's book, even when an earlier limit's action already brought it within.
+      const over = limit === 'maxDrawdown' ? values[limit] >= limits[limit] : values[limit] > limits[limit] + 1e-12
+      return { limit, rule, value: values[limit], threshold: limits[limit], status: actions.length || over ? 'breach' : 'ok', actions }
     })
     // Each binding limit is a constraint event in the portfolio's log, logged once per limit set.
     const hash = requestHash('portfolio.limits', stored.summary.hash, limits)

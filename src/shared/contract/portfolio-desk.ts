@@ -92,8 +92,9 @@ export const LimitRow = z.strictObject({
   rule: LimitRule,
   value: z.number(),
   threshold: z.number(),
+  /** `breach`: the value is over the threshold or the limit bound (a value over it may have been brought within by an earlier limit's action). */
   status: z.enum(['ok', 'breach']),
-  /** The actions taken, in order (empty when the limit did not bind). */
+  /** The actions this limit took, in order (empty when it did not bind). */
   actions: z.array(z.strictObject({ action: LimitAction, message: z.string() }))
 })
 export type LimitRow = z.infer<typeof LimitRow>
