@@ -94,4 +94,18 @@ describe('risk desk in the Risk view', () => {
     await section.scrollIntoViewIfNeeded()
     await page.screenshot({ path: screenshotPath('risk-walk-forward') })
   })
+
+  it('exports the memo with the risk committee’s stress, reverse stress, breaches and walk-forward verdict from the log', async () => {
+    const stress = await callApi<{ scenarios: Array<{ name: string; maxDrawdown: number }>; lossLimit: number }>(page, 'portfolio.stress', { id: 1, lossLimit: 0.05 })
+    const walk = await callApi<{ entries: Array<{ kind: string }> }>(page, 'portfolio.log', { id: 1 })
+    expect(walk.entries.map((e) => e.kind)).toContain('walk_forward')
+    const { text } = await callApi<{ text: string }>(page, 'memo.render', { runId: 1, format: 'md' })
+    const worst = stress.scenarios.reduce((a, b) => (b.maxDrawdown > a.maxDrawdown ? b : a))
+    // The newest stress logged is the 5 % one the view asked last.
+    expect(text).toContain(`worst case ${worst.name} with a loss of `)
+    expect(text).toContain('scenarios breach the 5% loss limit')
+    expect(text).toContain('Reverse stress: the smallest single-factor shock that breaches the 5% loss limit')
+    expect(text).toMatch(/\| \d+ \| 798 \| pod_concentration \| cap_and_redistribute \| pod #1, #2, #3 over 0\.2: capped/)
+    expect(text).toMatch(/Walk-forward of pod #1's fx-carry parameter execution_params\.cost_bps over 0\.5, 5, 15 \(3 rolling folds.*PBO [\d.]+ over 12,870 CSCV splits: (the selection is overfit|no evidence the selection is overfit)/)
+  }, 180_000)
 })

@@ -13,7 +13,7 @@ import { applyLimits, DEFAULT_LIMITS } from './limits'
 import { lastLeverage } from './pod-leverage'
 import { probabilityOfOverfitting } from './overfitting'
 import { alignedReturns, readPod } from './pods'
-import { PortfolioDesk } from './portfolio-desk'
+import { PortfolioDesk, riskDeskMemoFacts } from './portfolio-desk'
 import { schemeWeights } from './portfolio-risk'
 import { PortfolioService } from './portfolio-service'
 import { applyShock, pathSummary, reverseStress, shockedLoss, weighted } from './shocks'
@@ -199,7 +199,7 @@ describe('portfolio.walkForward', () => {
 
 describe('the memo’s view of the desk', () => {
   it('states the newest stress, limit check and walk-forward, and that the log verifies', () => {
-    const facts = desk.memoFacts(1)
+    const facts = riskDeskMemoFacts(log, 1)
     expect(facts.stress?.scenarios.at(-1)?.kind).toBe('combined')
     expect(facts.limits?.limits).toMatchObject({ maxPodWeight: 0.3, maxDrawdown: 0.01 })
     expect(facts.limits?.events.length).toBeGreaterThan(0)

@@ -213,18 +213,18 @@ export class PortfolioDesk {
     this.stored(id)
     return { entries: this.o.log.list(id), brokenAt: this.o.log.verify(id) }
   }
+}
 
-  /** What a run's memo states of the desk's stored work on portfolio `id`: the newest stress, limit check and walk-forward. */
-  memoFacts(id: number): RiskDeskMemoFacts {
-    const stress = this.o.log.newest<Omit<PortfolioStressReport, 'logSeq'>>(id, 'stress')
-    const walk = this.o.log.newest<Omit<PortfolioWalkForwardReport, 'logSeq'>>(id, 'walk_forward')
-    const lastEvent = this.o.log.newest<Record<string, number>>(id, 'constraint_event')
-    return {
-      portfolioId: id,
-      stress: stress?.body ? { ...stress.body, logSeq: stress.entry.seq } : null,
-      limits: lastEvent ? { limits: lastEvent.body ?? {}, events: this.o.log.forRequest(id, lastEvent.entry.requestHash) } : null,
-      walkForward: walk?.body ? { ...walk.body, logSeq: walk.entry.seq } : null,
-      logIntact: this.o.log.verify(id) === null
-    }
+/** What a run's memo states of the desk's stored work on portfolio `id`: the newest stress, limit check and walk-forward in its log. */
+export function riskDeskMemoFacts(log: PortfolioLogRepository, id: number): RiskDeskMemoFacts {
+  const stress = log.newest<Omit<PortfolioStressReport, 'logSeq'>>(id, 'stress')
+  const walk = log.newest<Omit<PortfolioWalkForwardReport, 'logSeq'>>(id, 'walk_forward')
+  const lastEvent = log.newest<Record<string, number>>(id, 'constraint_event')
+  return {
+    portfolioId: id,
+    stress: stress?.body ? { ...stress.body, logSeq: stress.entry.seq } : null,
+    limits: lastEvent ? { limits: lastEvent.body ?? {}, events: log.forRequest(id, lastEvent.entry.requestHash) } : null,
+    walkForward: walk?.body ? { ...walk.body, logSeq: walk.entry.seq } : null,
+    logIntact: log.verify(id) === null
   }
 }
