@@ -390,7 +390,8 @@ function deskBlocks(f: MemoFacts): FactBlock[] {
     )
   } else blocks.push({ kind: 'text', text: `No stress test is logged on portfolio #${d.portfolioId}; run one in the Risk view.` })
   if (d.limits && d.limits.events.length) {
-    blocks.push(table('Limit breaches logged as constraint events, with the action taken', ['seq', 'step', 'rule', 'action', 'message'], d.limits.events.map((e) => [formatFact(e.seq), formatFact(e.t), e.rule ?? '—', e.action ?? '—', e.message])))
+    const set = Object.entries(d.limits.limits).map(([name, v]) => `${name} ${formatFact(v)}`)
+    blocks.push(table(`Limit breaches logged as constraint events, with the action taken (limits: ${sentenceList(set)})`, ['seq', 'step', 'rule', 'action', 'message'], d.limits.events.map((e) => [formatFact(e.seq), formatFact(e.t), e.rule ?? '—', e.action ?? '—', e.message])))
   } else blocks.push({ kind: 'text', text: `No limit breach is logged on portfolio #${d.portfolioId}.` })
   const w = d.walkForward
   if (w) {
