@@ -49,7 +49,14 @@ describe('risk desk in the Risk view', () => {
     await page.getByLabel('Loss limit').focus()
     await page.getByLabel('Loss limit').selectOption('0.05')
     await expect.poll(() => page.getByTestId('stress-worst').textContent()).toMatch(/worst: .*, loss \d+\.\d\d%/)
-  })
+
+    // The members' stress menus, re-run in the engine process: one row per pod and variant, then every pod at its worst.
+    await page.getByLabel("Re-run the members' stress menus").check()
+    await page.locator('[data-section="stress"] tr[data-kind="combined"]').waitFor({ timeout: 120_000 })
+    const menuRows = await page.locator('[data-section="stress"] tr[data-kind="menu"] td:first-child').allTextContents()
+    expect(menuRows.length).toBeGreaterThan(2)
+    for (const id of [1, 2, 3]) expect(menuRows.some((name) => name.startsWith(`#${id} `))).toBe(true)
+  }, 180_000)
 
   it('lists the limits with value, threshold, status and action, and logs each breach as a chained constraint event', async () => {
     const section = page.locator('[data-section="limits"]')
@@ -96,12 +103,12 @@ describe('risk desk in the Risk view', () => {
   })
 
   it('exports the memo with the risk committee’s stress, reverse stress, breaches and walk-forward verdict from the log', async () => {
-    const stress = await callApi<{ scenarios: Array<{ name: string; maxDrawdown: number }>; lossLimit: number }>(page, 'portfolio.stress', { id: 1, lossLimit: 0.05 })
+    const stress = await callApi<{ scenarios: Array<{ name: string; maxDrawdown: number }>; lossLimit: number }>(page, 'portfolio.stress', { id: 1, lossLimit: 0.05, menus: true })
     const walk = await callApi<{ entries: Array<{ kind: string }> }>(page, 'portfolio.log', { id: 1 })
     expect(walk.entries.map((e) => e.kind)).toContain('walk_forward')
     const { text } = await callApi<{ text: string }>(page, 'memo.render', { runId: 1, format: 'md' })
     const worst = stress.scenarios.reduce((a, b) => (b.maxDrawdown > a.maxDrawdown ? b : a))
-    // The newest stress logged is the 5 % one the view asked last.
+    // The newest stress logged is the one the view asked last: 5 %, with the members' menus (answered again from the log).
     expect(text).toContain(`worst case ${worst.name} with a loss of `)
     expect(text).toContain('scenarios breach the 5% loss limit')
     expect(text).toContain('Reverse stress: the smallest single-factor shock that breaches the 5% loss limit')

@@ -17,6 +17,7 @@ import { PortfolioDesk, riskDeskMemoFacts } from './portfolio-desk'
 import { schemeWeights } from './portfolio-risk'
 import { PortfolioService } from './portfolio-service'
 import { applyShock, pathSummary, reverseStress, shockedLoss, weighted } from './shocks'
+import { stressMenus } from './stress-menus'
 import { walkForward } from './walk-forward'
 
 // The risk desk on a stored portfolio: its figures recomputed here from the same stored runs
@@ -106,8 +107,11 @@ describe('portfolio.stress', () => {
     expect(menus.length).toBeGreaterThan(0)
     expect(frames.at(-1)).toEqual([menus.length, menus.length])
     expect(report.scenarios.at(-1)!.kind).toBe('combined')
-    // The combined worst case is at least as bad as the worst single variant of any one pod.
-    expect(report.scenarios.at(-1)!.maxDrawdown).toBeGreaterThanOrEqual(Math.min(...menus.map((m) => m.maxDrawdown)))
+    // The same rows stress-menus.ts gives for the stored specs, and the pods named by run id.
+    const direct = await stressMenus(specs.map((spec, i) => ({ runId: i + 1, spec })), returns, weights, 0.1)
+    expect(menus.map((m) => [m.name, m.maxDrawdown, m.totalReturn, m.breaches])).toEqual(direct.rows.map((r) => [`#${r.runId} ${r.variant}`, r.maxDrawdown, r.totalReturn, r.breaches]))
+    expect(menus.map((m) => m.worstPod?.runId ?? null)).toEqual(direct.rows.map((r) => (r.worstPod ? r.worstPod.pod + 1 : null)))
+    expect(report.scenarios.at(-1)!.maxDrawdown).toBe(direct.combined!.maxDrawdown)
   }, 120_000)
 
   it('refuses an unknown portfolio', async () => {

@@ -112,7 +112,7 @@ export function StressTable({ detail }: RiskSectionProps) {
             <tbody tabIndex={0} aria-label="Stress scenarios (scroll with ↑/↓)">
               {report.scenarios.map((s) => (
                 <tr key={`${s.kind}-${s.name}`} data-kind={s.kind} className={s.breaches ? 'breach' : undefined}>
-                  <td className="mono">{s.name}</td>
+                  <td className="mono wrap">{s.name}</td>
                   <td className="num" data-testid="stress-loss">{formatPercent(s.maxDrawdown, 2)}</td>
                   <td className={`num ${s.totalReturn < 0 ? 'neg' : ''}`}>{formatPercent(s.totalReturn, 2)}</td>
                   <td className="num">{formatPercent(s.worstStep, 2)}</td>
