@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react'
-import type { EventPayload, PortfolioStressReport, ReverseStressRow } from '../../../../shared/contract'
+import type { EventPayload, ReverseStressRow } from '../../../../shared/contract'
 import { useClient } from '../../app/ClientContext'
 import { formatPercent } from '../../format/numbers'
 import type { RiskSectionProps } from './risk-sections'
+import { useCall } from './use-call'
 
 const LOSS_LIMITS = [0.05, 0.1, 0.2, 0.3]
 
@@ -30,33 +31,12 @@ export function StressTable({ detail }: RiskSectionProps) {
   // The drawdown stop's default (limits.ts): the loss the desk would act on.
   const [lossLimit, setLossLimit] = useState(0.2)
   const [menus, setMenus] = useState(false)
-  const [report, setReport] = useState<PortfolioStressReport | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const { value: report, error, busy } = useCall('portfolio.stress', { id, lossLimit, menus })
   const [progress, setProgress] = useState<EventPayload<'task.progress'> | null>(null)
-  const [busy, setBusy] = useState(false)
 
   useEffect(() => client.on('task.progress', (frame) => frame.task === 'portfolio.stress' && setProgress(frame)), [client])
-  useEffect(() => {
-    let live = true
-    setBusy(true)
-    setError(null)
-    setProgress(null)
-    client.call('portfolio.stress', { id, lossLimit, menus }).then(
-      (r) => {
-        if (!live) return
-        setReport(r)
-        setBusy(false)
-      },
-      (e: Error) => {
-        if (!live) return
-        setError(e.message)
-        setBusy(false)
-      }
-    )
-    return () => {
-      live = false
-    }
-  }, [client, id, lossLimit, menus])
+  // Progress belongs to the call in flight: a new call starts from nothing.
+  useEffect(() => setProgress(null), [id, lossLimit, menus])
 
   const worst = report?.scenarios.reduce((a, b) => (b.maxDrawdown > a.maxDrawdown ? b : a))
   return (
