@@ -122,6 +122,14 @@ for (const method of ['queue.settings', 'queue.list', 'queue.get', 'queue.cancel
 // The Terrain view (issue 17 item 8): a read.
 Object.assign(EXAMPLES, { 'terrain.view': { runId: 1, bar: 10, series: false } })
 SAFE_WHEN_VALID.add('terrain.view')
+// The risk desk (issue 18): stress, limits and walk-forward append to a portfolio's log, so only the log's read is sent.
+Object.assign(EXAMPLES, {
+  'portfolio.stress': { id: 1, shocks: [{ kind: 'corr', level: 1 }], lossLimit: 0.1, menus: false },
+  'portfolio.limits': { id: 1, limits: { maxPodWeight: 0.4 } },
+  'portfolio.walkForward': { id: 1, runId: 1, param: 'policy.entry_z', values: [1, 2], train: 100, test: 50 },
+  'portfolio.log': { id: 1 }
+})
+SAFE_WHEN_VALID.add('portfolio.log')
 
 // ---------------------------------------------------------------------------------------------
 // JSON-shaped values with own `__proto__` keys: assignment would set a prototype, so keys are

@@ -8,6 +8,8 @@ const EXPECTED_METHODS = ['app.info', 'services.status', 'inference.status', 'la
 EXPECTED_METHODS.push('queue.settings', 'queue.configure', 'queue.start', 'queue.list', 'queue.get', 'queue.cancel')
 // The market-terrain lab's Terrain view (issue 17 item 8).
 EXPECTED_METHODS.push('terrain.view')
+// The risk desk's stress, limits, walk-forward and the portfolio's log (issue 18).
+EXPECTED_METHODS.push('portfolio.stress', 'portfolio.limits', 'portfolio.walkForward', 'portfolio.log')
 
 const ctx: CallContext = { transport: 'direct' }
 
@@ -73,7 +75,11 @@ function mockHandlers(): MockHandlers {
     'queue.list': vi.fn(() => ({ sweeps: [] })),
     'queue.get': vi.fn(),
     'queue.cancel': vi.fn(),
-    'terrain.view': vi.fn()
+    'terrain.view': vi.fn(),
+    'portfolio.stress': vi.fn(),
+    'portfolio.limits': vi.fn(),
+    'portfolio.walkForward': vi.fn(),
+    'portfolio.log': vi.fn(() => ({ entries: [], brokenAt: null }))
   }
 }
 
@@ -513,5 +519,34 @@ describe('terrain.view', () => {
     const outcome = await router.call('terrain.view', { runId: 1, bar: 0, series: false }, ctx)
     expect(outcome.ok ? null : outcome.error.code).toBe('internal')
     expect(log).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('risk desk methods', () => {
+  it('fills stress, limits and walk-forward defaults before the handler sees them', async () => {
+    const { router, handlers } = setup()
+    await router.call('portfolio.stress', { id: 2 }, ctx)
+    expect(handlers['portfolio.stress']).toHaveBeenCalledExactlyOnceWith({ id: 2, shocks: [{ kind: 'corr', level: 1 }, { kind: 'vol', factor: 2 }, { kind: 'regime', steps: 60 }], lossLimit: 0.1, menus: false }, ctx)
+    await router.call('portfolio.limits', { id: 2 }, ctx)
+    expect(handlers['portfolio.limits']).toHaveBeenCalledExactlyOnceWith({ id: 2, limits: {} }, ctx)
+    await router.call('portfolio.walkForward', { id: 2, runId: 5, param: 'execution_params.cost_bps', values: [1, 5], train: 200, test: 100 }, ctx)
+    expect(handlers['portfolio.walkForward']).toHaveBeenCalledExactlyOnceWith({ id: 2, runId: 5, param: 'execution_params.cost_bps', values: [1, 5], train: 200, test: 100, anchored: false, purge: 0 }, ctx)
+  })
+
+  it.each([
+    ['portfolio.stress', { id: 1, shocks: [{ kind: 'corr', level: 1.5 }] }, 'shocks.0.level', 'must be a level in [0, 1] (got 1.5)'],
+    ['portfolio.stress', { id: 1, lossLimit: 1 }, 'lossLimit', 'must be a fraction in (0, 1) (got 1)'],
+    ['portfolio.stress', { id: 1, shocks: [{ kind: 'regime', steps: 2.5 }] }, 'shocks.0.steps', 'Invalid input: expected int, received number (got 2.5)'],
+    ['portfolio.limits', { id: 1, limits: { maxGross: 0 } }, 'limits.maxGross', 'must be > 0 (got 0)'],
+    ['portfolio.limits', { id: 1, limits: { maxLeverage: 2 } }, 'limits', 'unknown key "maxLeverage"'],
+    ['portfolio.walkForward', { id: 1, runId: 1, param: 'a.b', values: [1], train: 20, test: 20 }, 'values', 'needs at least two values to choose between (got an array of 1)'],
+    ['portfolio.walkForward', { id: 1, runId: 1, param: 'a.b', values: [1, 1], train: 20, test: 20 }, 'values', 'must not list a value twice'],
+    ['portfolio.walkForward', { id: 1, runId: 1, param: 'a.b', values: [1, 2], train: 20, test: 20, blocks: 7 }, 'blocks', 'must be even (CSCV splits the blocks in halves)'],
+    ['portfolio.walkForward', { id: 1, runId: 1, param: '../x', values: [1, 2], train: 20, test: 20 }, 'param', 'must be a config path such as policy.entry_z (got "../x")']
+  ] as const)('refuses %s %j at the field, running no handler', async (method, params, path, message) => {
+    const { router, noHandlerRan } = setup()
+    const outcome = await router.call(method, params, ctx)
+    expect(outcome.ok ? null : outcome.error.issues?.[0]).toEqual({ path, message })
+    expect(noHandlerRan()).toBe(true)
   })
 })

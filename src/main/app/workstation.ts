@@ -28,6 +28,9 @@ import { AgentSettingsFile, agentSettingsPathFor } from '../agent/settings/setti
 import { WorkstationAgent } from '../agent/settings/workstation-agent'
 import { PortfolioService } from '../risk/portfolio-service'
 import { PortfoliosRepository } from '../store/portfolios-repository'
+import { PortfolioDesk } from '../risk/portfolio-desk'
+import { engineRunner } from '../risk/engine-equity'
+import { PortfolioLogRepository } from '../store/portfolio-log-repository'
 import { QueueService } from '../queue/queue-service'
 import { QueueSettingsStore } from '../queue/queue-settings'
 
@@ -131,6 +134,10 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
 
   // Portfolios of stored runs, read and re-simulated in this process from the store.
   const portfolios = new PortfolioService(repository, new PortfoliosRepository(db), clock)
+  // The risk desk on them: stress menus' and walk-forwards' lab runs in the engine process; breaches and reports in the portfolio's log.
+  const portfolioLog = new PortfolioLogRepository(db)
+  const desk = new PortfolioDesk({ runs: repository, portfolios: new PortfoliosRepository(db), service: portfolios, log: portfolioLog, runner: engineRunner(services.engine), clock })
+  const deskProgress = (task: string) => (done: number, total: number, label: string) => events.emit('task.progress', { task, done, total, label })
 
   // Exports never take a path from a client: a name in the export folder, or the user's choice in main's dialog.
   const exports = options.chooseExportPath ? exportDialog(options.chooseExportPath) : exportFolder(options.exportDir ?? defaultExportDir(options.databasePath))
@@ -223,6 +230,10 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     'queue.get': ({ sweepId }) => queue.get(sweepId),
     'queue.cancel': ({ sweepId }) => queue.cancel(sweepId),
     'terrain.view': runTerrainHandler(repository, services.engine),
+    'portfolio.stress': (request) => desk.stress(request, deskProgress('portfolio.stress')),
+    'portfolio.limits': (request) => desk.limits(request),
+    'portfolio.walkForward': (request) => desk.walkForward(request, deskProgress('portfolio.walkForward')),
+    'portfolio.log': ({ id }) => desk.log(id),
     'store.backup': async ({ name }) => {
       try {
         // `name` is a plain file name (the contract refuses separators, "..", hidden names), so

@@ -12,6 +12,8 @@ import { MemoService } from './memo-service'
 import { surfaceWindow } from './workstation-memo'
 import { PortfolioService, portfolioMemoFacts } from '../risk/portfolio-service'
 import { PortfoliosRepository } from '../store/portfolios-repository'
+import { PortfolioLogRepository } from '../store/portfolio-log-repository'
+import { riskDeskMemoFacts } from '../risk/portfolio-desk'
 
 export interface LocalMemoOptions {
   db: Db
@@ -33,9 +35,11 @@ export function localMemo(o: LocalMemoOptions): MemoService {
     return requires.length > 0 && o.inputs ? o.inputs(spec, requires) : {}
   }
   const portfolios = new PortfoliosRepository(o.db)
+  const portfolioLog = new PortfolioLogRepository(o.db)
   const portfolioService = new PortfolioService(repository, portfolios, o.clock)
   return new MemoService({
     portfolio: (runId) => portfolioMemoFacts(portfolioService, portfolios, runId),
+    riskDesk: (portfolioId) => riskDeskMemoFacts(portfolioLog, portfolioId),
     db: o.db,
     runs: repository,
     audit: new AuditStore(o.db),

@@ -19,7 +19,7 @@ import { renderMarkdown } from './render-markdown'
 import { actionsRows, eventsCsv, eventsJson, metricsRows, rowsJson, stepsCsv, stepsJsonArray, stepsJsonl, type StoredEventRow } from './tables'
 import { writeExport, type ExportDestination, type PlaceExport } from './export-destination'
 import { ZipWriter } from './zip'
-import type { PortfolioMemoFacts } from '../../shared/contract'
+import type { PortfolioMemoFacts, RiskDeskMemoFacts } from '../../shared/contract'
 
 /** How the memo gets its stress runs: the engine service in the app, the CLI's own process headless. */
 export interface StressRunner {
@@ -47,6 +47,8 @@ export interface MemoServiceOptions {
   onProgress?(done: number, total: number, label: string): void
   /** The newest stored portfolio holding the run, with its risk from the engine (undefined: none). */
   portfolio?(runId: number): PortfolioMemoFacts | undefined
+  /** The risk desk's stored work on that portfolio: stress, limit breaches, walk-forward. */
+  riskDesk?(portfolioId: number): RiskDeskMemoFacts
 }
 
 export const STRESS_METHOD =
@@ -168,7 +170,8 @@ export class MemoService {
   async facts(runId: number): Promise<MemoFacts> {
     const facts = await this.runFacts(runId)
     const portfolio = this.options.portfolio?.(runId)
-    return portfolio ? { ...facts, portfolio } : facts
+    const riskDesk = portfolio && this.options.riskDesk?.(portfolio.id)
+    return portfolio ? { ...facts, portfolio, ...(riskDesk ? { riskDesk } : {}) } : facts
   }
 
   private runFacts(runId: number): Promise<MemoFacts> {

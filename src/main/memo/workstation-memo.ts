@@ -10,6 +10,8 @@ import type { SurfaceOverview } from './facts'
 import { MemoService } from './memo-service'
 import { PortfolioService, portfolioMemoFacts } from '../risk/portfolio-service'
 import { PortfoliosRepository } from '../store/portfolios-repository'
+import { PortfolioLogRepository } from '../store/portfolio-log-repository'
+import { riskDeskMemoFacts } from '../risk/portfolio-desk'
 
 export interface WorkstationMemoOptions {
   db: Db
@@ -54,9 +56,11 @@ export function workstationMemo(o: WorkstationMemoOptions): MemoService {
       }
     })
   const portfolios = new PortfoliosRepository(o.db)
+  const portfolioLog = new PortfolioLogRepository(o.db)
   const portfolioService = new PortfolioService(o.repository, portfolios, o.clock)
   return new MemoService({
     portfolio: (runId) => portfolioMemoFacts(portfolioService, portfolios, runId),
+    riskDesk: (portfolioId) => riskDeskMemoFacts(portfolioLog, portfolioId),
     db: o.db,
     runs: o.repository,
     audit: o.audit,

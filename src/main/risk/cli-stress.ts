@@ -2,10 +2,9 @@ import { existsSync } from 'node:fs'
 import type { LabRunSpec } from '../../shared/contract'
 import { StoreOpenError, openDatabase } from '../store/database'
 import { RunsRepository } from '../store/runs-repository'
-import { blobToFloat64 } from '../store/series-codec'
-import { STEP_CHUNK } from '../store/step-log'
 import { assetClassOf } from './asset-classes'
 import { applyLimits, DEFAULT_LIMITS, type PortfolioLimits } from './limits'
+import { lastLeverage } from './pod-leverage'
 import { alignedReturns, PodInputError, readPod, type AlignmentRule } from './pods'
 import { schemeWeights, type PortfolioRiskOptions } from './portfolio-risk'
 import { applyShock, parseShock, pathSummary, reverseStress, weighted, type Shock } from './shocks'
@@ -36,14 +35,6 @@ function parseLimits(items: readonly string[], fail: Fail): PortfolioLimits {
     limits[name as keyof PortfolioLimits] = v
   }
   return limits
-}
-
-/** The gross leverage of a stored run's book at its last step, from its decision log. */
-function lastLeverage(repo: RunsRepository, runId: number, steps: number): number {
-  const chunk = Math.floor((steps - 1) / STEP_CHUNK)
-  const blob = repo.stepColumn(runId, chunk, 'leverage')
-  if (!blob) throw new PodInputError(`run #${runId}'s decision log lacks its leverage`)
-  return Math.abs(blobToFloat64(blob)[(steps - 1) % STEP_CHUNK]!)
 }
 
 /**

@@ -36,7 +36,7 @@ export class PortfolioService {
   ) {}
 
   /** The members' pods, aligned; bad runs and calendars become `invalid_params` / `not_found`. */
-  private book(spec: PortfolioSpec): { pods: PodSeries[]; steps: number; returns: Float64Array[]; book: PortfolioBook } {
+  book(spec: PortfolioSpec): { pods: PodSeries[]; steps: number; returns: Float64Array[]; book: PortfolioBook } {
     try {
       const pods = spec.runIds.map((id) => readPod(this.runs, id))
       const { steps, returns } = alignedReturns(pods, spec.align)

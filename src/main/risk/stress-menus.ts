@@ -2,6 +2,7 @@ import type { LabRunSpec } from '../../shared/contract'
 import { findLab, planLab } from '../labs/execute'
 import { checkLabSpec, labReturns } from './lab-returns'
 import { pathSummary, weighted, type PathSummary } from './shocks'
+import { scenarioSummary } from './stress-table'
 
 /**
  * The members' stress menus re-run and re-aggregated: every pod's lab stress variants (one
@@ -10,8 +11,12 @@ import { pathSummary, weighted, type PathSummary } from './shocks'
  * so the table reads what each variant does to the portfolio, not to one strategy — and the
  * combined scenario where every pod suffers its own worst variant at once.
  */
+export type WorstPod = { pod: number; loss: number } | null
+
 export interface MenuRow extends PathSummary {
   pod: number
+  /** The pod that lost most over the portfolio's worst drawdown under this variant. */
+  worstPod: WorstPod
   runId: number
   lab: string
   variant: string
@@ -23,7 +28,7 @@ export interface MenuRow extends PathSummary {
 export interface MenuStress {
   rows: MenuRow[]
   /** Every pod at the variant that hurt the portfolio most, together. */
-  combined: (PathSummary & { variants: string[]; breaches: boolean }) | null
+  combined: (PathSummary & { worstPod: WorstPod; variants: string[]; breaches: boolean }) | null
 }
 
 export interface MenuPod {
@@ -43,7 +48,17 @@ export function planStressMenus(pods: readonly MenuPod[]): Array<Array<{ name: s
   })
 }
 
-export async function stressMenus(pods: readonly MenuPod[], base: readonly Float64Array[], weights: readonly number[], lossLimit: number, onRun?: (done: number, total: number) => void): Promise<MenuStress> {
+/** Runs a lab spec to its per-step returns: in this process by default, or in the engine process (engine-equity.ts). */
+export type RunReturns = (spec: LabRunSpec, label: string) => Promise<Float64Array>
+
+export async function stressMenus(
+  pods: readonly MenuPod[],
+  base: readonly Float64Array[],
+  weights: readonly number[],
+  lossLimit: number,
+  onRun?: (done: number, total: number, label: string) => void,
+  run: RunReturns = labReturns
+): Promise<MenuStress> {
   const plans = planStressMenus(pods)
   const total = plans.reduce((s, p) => s + p.length, 0)
   let done = 0
@@ -51,15 +66,16 @@ export async function stressMenus(pods: readonly MenuPod[], base: readonly Float
   for (const [i, plan] of plans.entries()) {
     const runs = []
     for (const v of plan) {
-      runs.push({ name: v.name, returns: await labReturns(v.spec, `run #${pods[i]!.runId} under ${v.name}`) })
-      onRun?.(++done, total)
+      const label = `run #${pods[i]!.runId} under ${v.name}`
+      runs.push({ name: v.name, returns: await run(v.spec, label) })
+      onRun?.(++done, total, label)
     }
     stressed.push(runs)
   }
-  const portfolioWith = (replace: ReadonlyMap<number, Float64Array>): { summary: PathSummary; base: PathSummary } => {
+  const portfolioWith = (replace: ReadonlyMap<number, Float64Array>): { summary: PathSummary & { worstPod: WorstPod }; base: PathSummary } => {
     const T = Math.min(...base.map((r, i) => (replace.get(i) ?? r).length))
     const cut = (r: Float64Array): Float64Array => r.subarray(0, T)
-    return { summary: pathSummary(weighted(base.map((r, i) => cut(replace.get(i) ?? r)), weights)), base: pathSummary(weighted(base.map(cut), weights)) }
+    return { summary: scenarioSummary(base.map((r, i) => cut(replace.get(i) ?? r)), weights), base: pathSummary(weighted(base.map(cut), weights)) }
   }
   const rows: MenuRow[] = []
   const worst: Array<{ name: string; returns: Float64Array } | null> = pods.map(() => null)

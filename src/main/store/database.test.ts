@@ -21,7 +21,7 @@ describe('openDatabase', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
     expect(LATEST_SCHEMA_VERSION).toBe(migrations.length)
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all()
-    expect(tables).toEqual(['agent_calls', 'portfolios', 'queued_results', 'queued_sweeps', 'run_events', 'run_memos', 'run_results', 'run_reviews', 'run_series', 'run_step_chunks', 'run_step_log', 'runs', 'sweep_cells', 'sweeps'])
+    expect(tables).toEqual(['agent_calls', 'portfolio_log', 'portfolios', 'queued_results', 'queued_sweeps', 'run_events', 'run_memos', 'run_results', 'run_reviews', 'run_series', 'run_step_chunks', 'run_step_log', 'runs', 'sweep_cells', 'sweeps'])
   })
 
   it('keeps existing rows when an existing database is reopened', () => {

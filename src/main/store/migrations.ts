@@ -294,6 +294,36 @@ export const migrations: readonly Migration[] = [
       CREATE TRIGGER portfolios_no_delete BEFORE DELETE ON portfolios
         BEGIN SELECT RAISE(ABORT, 'portfolios are append-only'); END;
     `
+  },
+  {
+    version: 11,
+    name: "a portfolio's log: constraint events, stress and walk-forward, hash-chained",
+    // Each entry links the one before it in the same portfolio's log, the first the portfolio's
+    // own link, so the log chains onto the chain of portfolios; body_json keeps a stress or
+    // walk-forward report whole. request_hash lets the same request be logged once.
+    sql: `
+      CREATE TABLE portfolio_log (
+        portfolio_id INTEGER NOT NULL REFERENCES portfolios(id),
+        seq          INTEGER NOT NULL,
+        kind         TEXT    NOT NULL CHECK (kind IN ('constraint_event', 'stress', 'walk_forward')),
+        request_hash TEXT    NOT NULL,
+        t            INTEGER,
+        rule         TEXT,
+        action       TEXT,
+        message      TEXT    NOT NULL,
+        before_json  TEXT,
+        after_json   TEXT,
+        body_json    TEXT,
+        created_at   TEXT    NOT NULL,
+        link         BLOB    NOT NULL,
+        PRIMARY KEY (portfolio_id, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX portfolio_log_request ON portfolio_log (portfolio_id, request_hash);
+      CREATE TRIGGER portfolio_log_no_update BEFORE UPDATE ON portfolio_log
+        BEGIN SELECT RAISE(ABORT, 'a portfolio log is append-only'); END;
+      CREATE TRIGGER portfolio_log_no_delete BEFORE DELETE ON portfolio_log
+        BEGIN SELECT RAISE(ABORT, 'a portfolio log is append-only'); END;
+    `
   }
 ]
 

@@ -1,4 +1,5 @@
 import { COMMITTEE_SECTIONS, MEMO_FIELDS, type MemoFacts, type MemoFieldId, type StressComparison } from './memo'
+import { PBO_OVERFIT } from './portfolio-desk'
 
 // The memo's facts laid out per field, once: the Markdown and HTML exports and the Memo view
 // all render these blocks, so what a reviewer reads on screen is what the file says.
@@ -359,8 +360,50 @@ function portfolioBlocks(f: MemoFacts): FactBlock[] {
       text: `Held in portfolio #${p.id} “${p.name}” (${p.scheme} weights, ${formatFact(p.pods.length)} pods, ${formatFact(p.steps)} steps, hash ${p.hash.slice(0, 16)}): weight ${formatFact(p.weight)}, ${pct(p.riskShare)} of the portfolio’s risk. One-step VaR and ES at ${formatFact(p.confidence)}, window ${formatFact(p.window)} steps, as losses in fraction of equity; ${trusted.length ? `models passing every backtest at 5 % and in the green zone: ${sentenceList(trusted)}` : 'no model passes every backtest at 5 % in the green zone'}.`
     },
     table('Portfolio VaR/ES and backtests', ['method', 'VaR', 'ES', 'breaches', 'Kupiec p', 'cond. coverage p', 'ES test p', 'zone'], p.methods.map((m) => [m.method, formatFact(m.var), formatFact(m.es), `${formatFact(m.breaches)}/${formatFact(m.days)}`, formatFact(m.kupiecP), formatFact(m.conditionalCoverageP), formatFact(m.esP), m.zone])),
-    table('Contributions to portfolio risk', ['pod', 'lab', 'weight', 'risk share'], p.pods.map((pod) => [`#${pod.runId}`, pod.lab, formatFact(pod.weight), pct(pod.riskShare)]))
+    table('Contributions to portfolio risk', ['pod', 'lab', 'weight', 'risk share'], p.pods.map((pod) => [`#${pod.runId}`, pod.lab, formatFact(pod.weight), pct(pod.riskShare)])),
+    ...deskBlocks(f)
   ]
+}
+
+const REVERSE_FACTOR = { corr: 'correlation to one (ρ)', vol: 'volatility × k', regime: 'stress regime for n more steps' } as const
+
+/** The risk committee's stress, limits and walk-forward: the newest of each in the portfolio's log, as the engine stored them. */
+function deskBlocks(f: MemoFacts): FactBlock[] {
+  const d = f.riskDesk
+  if (!d) return []
+  const blocks: FactBlock[] = []
+  const s = d.stress
+  if (s) {
+    const worst = s.scenarios.reduce((a, b) => (b.maxDrawdown > a.maxDrawdown ? b : a))
+    const breached = s.scenarios.filter((x) => x.breaches)
+    blocks.push({
+      kind: 'text',
+      text: `Stress (log entry ${formatFact(s.logSeq)}; loss = maximum drawdown under today's weights): worst case ${worst.name} with a loss of ${pct(worst.maxDrawdown)}${worst.worstPod ? `, most of it from pod #${worst.worstPod.runId} (${worst.worstPod.lab}, ${pct(worst.worstPod.loss)})` : ''}; ${formatFact(breached.length)} of ${formatFact(s.scenarios.length)} scenarios breach the ${pct(s.lossLimit)} loss limit${breached.length ? ` (${sentenceList(breached.map((x) => x.name))})` : ''}.`
+    })
+    blocks.push(table('Stress scenarios', ['scenario', 'portfolio loss', 'total return', 'worst pod', 'breach'], s.scenarios.map((x) => [x.name, pct(x.maxDrawdown), pct(x.totalReturn), x.worstPod ? `#${x.worstPod.runId}` : '—', x.breaches ? 'yes' : 'no'])))
+    blocks.push(
+      table(
+        `Reverse stress: the smallest single-factor shock that breaches the ${pct(s.lossLimit)} loss limit`,
+        ['factor', 'smallest breaching shock', 'loss there'],
+        s.reverse.map((r) => [REVERSE_FACTOR[r.kind], r.alreadyBreached ? 'breached unshocked' : r.shock === null ? `none up to ${formatFact(r.searched)}` : formatFact(r.shock), r.loss === null ? '—' : pct(r.loss)])
+      )
+    )
+  } else blocks.push({ kind: 'text', text: `No stress test is logged on portfolio #${d.portfolioId}; run one in the Risk view.` })
+  if (d.limits && d.limits.events.length) {
+    const set = Object.entries(d.limits.limits).map(([name, v]) => `${name} ${formatFact(v)}`)
+    blocks.push(table(`Limit breaches logged as constraint events, with the action taken (limits: ${sentenceList(set)})`, ['seq', 'step', 'rule', 'action', 'message'], d.limits.events.map((e) => [formatFact(e.seq), formatFact(e.t), e.rule ?? '—', e.action ?? '—', e.message])))
+  } else blocks.push({ kind: 'text', text: `No limit breach is logged on portfolio #${d.portfolioId}.` })
+  const w = d.walkForward
+  if (w) {
+    const overfit = w.pbo.value > PBO_OVERFIT
+    blocks.push({
+      kind: 'text',
+      text: `Walk-forward of pod #${w.runId}'s ${w.lab} parameter ${w.param} over ${sentenceList(w.values.map(String))} (${formatFact(w.folds.length)} ${w.windows.anchored ? 'anchored' : 'rolling'} folds, train ${formatFact(w.windows.train)}, test ${formatFact(w.windows.test)} steps, seed ${formatFact(w.seed)}): mean Sharpe in-sample ${formatFact(w.inSample)}, out-of-sample ${formatFact(w.outOfSample)}${w.efficiency === null ? '' : ` (efficiency ${formatFact(w.efficiency)})`}. PBO ${formatFact(w.pbo.value)} over ${formatFact(w.pbo.splits)} CSCV splits: ${overfit ? 'the selection is overfit (worse than chance out of sample)' : 'no evidence the selection is overfit'}; CPCV out-of-sample Sharpe ${formatFact(w.cpcv.outOfSample)} over ${formatFact(w.cpcv.paths)} paths.`
+    })
+    blocks.push(table('Walk-forward folds', ['fold', 'train', 'test', 'chosen', 'IS Sharpe', 'OOS Sharpe'], w.folds.map((x, k) => [formatFact(k + 1), `${x.trainFrom}–${x.trainTo}`, `${x.testFrom}–${x.testTo}`, String(x.chosen), formatFact(x.inSample), formatFact(x.outOfSample)])))
+  } else blocks.push({ kind: 'text', text: `No walk-forward is logged on portfolio #${d.portfolioId}.` })
+  if (!d.logIntact) blocks.push({ kind: 'text', text: `Warning: portfolio #${d.portfolioId}'s log does not verify link by link; these entries may have been altered.` })
+  return blocks
 }
 
 /** The six memo fields, then the seven committee sections, each with its facts. */

@@ -5,6 +5,7 @@ import { RunAudit } from './audit'
 import { describeValue } from './errors'
 import { RunId } from './runs'
 import { PortfolioMemoFacts } from './portfolio'
+import { RiskDeskMemoFacts } from './portfolio-desk'
 
 // The committee memo of a run: facts computed from the run and its stress comparisons, the
 // narrative a person writes beside them, and the files it exports to.
@@ -169,7 +170,9 @@ export const MemoFacts = z.strictObject({
   agentComparison: AgentComparison.optional(),
   terrain: TerrainFacts.optional(),
   /** The newest stored portfolio holding the run, with its risk (absent: the run is in none). */
-  portfolio: PortfolioMemoFacts.optional()
+  portfolio: PortfolioMemoFacts.optional(),
+  /** The risk desk's newest stress, limit breaches and walk-forward logged on that portfolio (absent with it). */
+  riskDesk: RiskDeskMemoFacts.optional()
 })
 export type MemoFacts = z.infer<typeof MemoFacts>
 

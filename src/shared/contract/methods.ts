@@ -12,6 +12,7 @@ import { ReplayReport, ReviewRequest, RunAudit } from './audit'
 import { PortfolioDetail, PortfolioId, PortfolioRiskReport, PortfolioRiskRequest, PortfolioSpec, PortfolioSummary } from './portfolio'
 import { QueueSettings, QueueSettingsInput, QueuedSweepDetail, QueuedSweepId, QueuedSweepStatus } from './queue'
 import { TerrainView, TerrainViewRequest } from './terrain'
+import { PortfolioLimitsReport, PortfolioLimitsRequest, PortfolioLogEntry, PortfolioStressReport, PortfolioStressRequest, PortfolioWalkForwardReport, PortfolioWalkForwardRequest } from './portfolio-desk'
 import { BackupName, ExportTableRequest, ExportedFile, ExportedTable, MemoExportRequest, MemoNarrative, MemoRenderRequest, MemoRendered, MemoSaveRequest, MemoView } from './memo'
 
 const NoParams = z.strictObject({})
@@ -263,6 +264,26 @@ export const methods = {
   'terrain.view': {
     request: TerrainViewRequest,
     response: TerrainView
+  },
+  /** User shocks, reverse stress and (with `menus`) the members' stress menus re-run in the engine process (progress as `task.progress` "portfolio.stress"); logged in the portfolio's log. */
+  'portfolio.stress': {
+    request: PortfolioStressRequest,
+    response: PortfolioStressReport
+  },
+  /** The limits against today's book, with the action each breach took; every breach a constraint event in the portfolio's log. */
+  'portfolio.limits': {
+    request: PortfolioLimitsRequest,
+    response: PortfolioLimitsReport
+  },
+  /** Walk-forward of a member's lab parameter (candidates run in the engine process, progress as `task.progress` "portfolio.walkForward"), with PBO; logged. */
+  'portfolio.walkForward': {
+    request: PortfolioWalkForwardRequest,
+    response: PortfolioWalkForwardReport
+  },
+  /** The portfolio's log (constraint events, stress, walk-forward), append-only, and whether its chain verifies. */
+  'portfolio.log': {
+    request: z.strictObject({ id: PortfolioId }),
+    response: z.strictObject({ entries: z.array(PortfolioLogEntry), brokenAt: z.int().nullable() })
   }
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
 

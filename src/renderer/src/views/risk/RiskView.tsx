@@ -15,7 +15,7 @@ const CONFIDENCES = [0.95, 0.975, 0.99]
 const defaultWindow = (steps: number): number => Math.max(20, Math.min(250, Math.floor((steps - 1) / 2)))
 
 /** The selected portfolio's VaR/ES by six methods: bands over P&L with breaches marked, then the backtests and the sections after them. */
-export function RiskView(_: ViewProps) {
+export function RiskView({ state }: ViewProps) {
   const client = useClient()
   const workspace = useWorkspace()
   const id = useSelectedPortfolio()
@@ -142,7 +142,7 @@ export function RiskView(_: ViewProps) {
             <header className="panel-title">
               <span>{section.title}</span>
             </header>
-            {section.render({ detail, report, method, onMethod: setMethod })}
+            {section.render({ detail, report, method, onMethod: setMethod, labs: state.labs })}
           </section>
         ))}
     </div>

@@ -1,0 +1,230 @@
+import { createHash } from 'node:crypto'
+import type { z } from 'zod'
+import {
+  ApiError,
+  LIMIT_NAMES,
+  PBO_OVERFIT,
+  type LabRunSpec,
+  type LimitRow,
+  type PortfolioLimitsReport,
+  type PortfolioLimitsRequest,
+  type PortfolioLogEntry,
+  type PortfolioStressReport,
+  type PortfolioStressRequest,
+  type PortfolioWalkForwardReport,
+  type PortfolioWalkForwardRequest,
+  type RiskDeskMemoFacts,
+  type StressScenario,
+  type StressShock
+} from '../../shared/contract'
+import type { Clock } from '../clock'
+import type { PortfolioLogRepository } from '../store/portfolio-log-repository'
+import type { PortfoliosRepository, StoredPortfolio } from '../store/portfolios-repository'
+import type { RunsRepository } from '../store/runs-repository'
+import { assetClassOf } from './asset-classes'
+import { defaultBlocks } from './cli-walk-forward'
+import type { LabRunner } from './engine-equity'
+import { applyLimits, DEFAULT_LIMITS, type PortfolioLimits } from './limits'
+import { combinatorialPurgedCv, probabilityOfOverfitting } from './overfitting'
+import { lastLeverage } from './pod-leverage'
+import { PodInputError } from './pods'
+import type { PortfolioService } from './portfolio-service'
+import { schemeWeights } from './portfolio-risk'
+import { applyShock, reverseStress } from './shocks'
+import { stressMenus } from './stress-menus'
+import { LIMIT_RULES, limitValues, scenarioSummary } from './stress-table'
+import { walkForward } from './walk-forward'
+
+/** Progress of a long desk call: done of total lab runs, and which. */
+export type DeskProgress = (done: number, total: number, label: string) => void
+
+const shockName = (s: StressShock): string => (s.kind === 'corr' ? `corr=${s.level}` : s.kind === 'vol' ? `vol×${s.factor}` : `regime+${s.steps}`)
+const pct = (x: number): string => `${(100 * x).toFixed(2)} %`
+
+/** sha256 of a request's canonical JSON and the portfolio's hash: the same question on the same portfolio is logged once. */
+function requestHash(method: string, portfolioHash: string, request: unknown): string {
+  return createHash('sha256').update(JSON.stringify({ method, portfolioHash, request })).digest('hex')
+}
+
+/**
+ * The risk desk on a stored portfolio, for the router (and the memo): the stress table and
+ * reverse stress, the limits with the constraint events they log, and a member's walk-forward.
+ * Every number is the engine's (shocks.ts, limits.ts, walk-forward.ts, overfitting.ts); lab
+ * runs go through `runner`, the engine process in the app. Limit breaches, stress and
+ * walk-forward reports are appended to the portfolio's chained log, each request once.
+ */
+export class PortfolioDesk {
+  constructor(
+    private readonly o: {
+      runs: RunsRepository
+      portfolios: PortfoliosRepository
+      service: PortfolioService
+      log: PortfolioLogRepository
+      runner: LabRunner
+      clock: Clock
+    }
+  ) {}
+
+  private stored(id: number): StoredPortfolio {
+    const stored = this.o.portfolios.get(id)
+    if (!stored) throw new ApiError('not_found', `There is no portfolio #${id}.`)
+    return stored
+  }
+
+  /** The portfolio's pods aligned, today's weights by its scheme, and each pod's leverage at its last step. */
+  private book(stored: StoredPortfolio): { pods: ReturnType<PortfolioService['book']>['pods']; returns: Float64Array[]; steps: number; weights: number[]; leverage: number[] } {
+    const { pods, returns, steps } = this.o.service.book(stored.spec)
+    const weights = Array.from(schemeWeights(returns, stored.spec).weights)
+    try {
+      const leverage = pods.map((p) => lastLeverage(this.o.runs, p.runId, p.equity.length))
+      return { pods, returns, steps, weights, leverage }
+    } catch (error) {
+      if (error instanceof PodInputError) throw new ApiError('invalid_params', error.message)
+      throw error
+    }
+  }
+
+  async stress(request: z.output<typeof PortfolioStressRequest>, onProgress?: DeskProgress): Promise<PortfolioStressReport> {
+    const stored = this.stored(request.id)
+    const hash = requestHash('portfolio.stress', stored.summary.hash, request)
+    const logged = this.o.log.forRequest(request.id, hash)[0]
+    const again = logged && this.o.log.bodyAt<Omit<PortfolioStressReport, 'logSeq'>>(request.id, logged.seq)
+    if (logged && again) return { ...again, logSeq: logged.seq }
+    const { pods, returns, steps, weights } = this.book(stored)
+    const pod = (p: { pod: number; loss: number } | null): StressScenario['worstPod'] => (p ? { runId: pods[p.pod]!.runId, lab: pods[p.pod]!.lab, loss: p.loss } : null)
+    const row = (name: string, kind: StressScenario['kind'], s: ReturnType<typeof scenarioSummary>): StressScenario => ({
+      name,
+      kind,
+      totalReturn: s.totalReturn,
+      maxDrawdown: s.maxDrawdown,
+      worstStep: s.worstStep,
+      worstPod: pod(s.worstPod),
+      breaches: s.maxDrawdown >= request.lossLimit
+    })
+    const scenarios: StressScenario[] = [row('base', 'base', scenarioSummary(returns, weights))]
+    let reverse
+    try {
+      for (const shock of request.shocks) scenarios.push(row(shockName(shock), 'shock', scenarioSummary(applyShock(returns, weights, shock), weights)))
+      reverse = (['corr', 'vol', 'regime'] as const).map((kind) => reverseStress(returns, weights, kind, request.lossLimit))
+    } catch (error) {
+      if (error instanceof RangeError) throw new ApiError('invalid_params', error.message)
+      throw error
+    }
+    if (request.menus) {
+      const specs = pods.map((p) => ({ runId: p.runId, spec: this.o.runs.get(p.runId)!.spec as LabRunSpec }))
+      const menus = await stressMenus(specs, returns, weights, request.lossLimit, onProgress, (spec, label) => this.o.runner.returns(spec, label))
+      for (const m of menus.rows) scenarios.push({ ...row(`#${m.runId} ${m.variant}`, 'menu', m), breaches: m.breaches })
+      if (menus.combined) scenarios.push({ ...row('every pod at its worst variant', 'combined', menus.combined), breaches: menus.combined.breaches })
+    }
+    const report = { id: request.id, lossLimit: request.lossLimit, steps, weights, scenarios, reverse }
+    const worst = scenarios.reduce((a, b) => (b.maxDrawdown > a.maxDrawdown ? b : a))
+    const breached = scenarios.filter((s) => s.breaches).length
+    const message = `stress: worst ${worst.name}, drawdown ${pct(worst.maxDrawdown)}; ${breached} of ${scenarios.length} scenarios breach the ${pct(request.lossLimit)} loss limit`
+    const { entries } = this.o.log.appendOnce(request.id, hash, this.o.clock.isoNow(), [{ kind: 'stress', message, body: report }])
+    return { ...report, logSeq: entries[0]!.seq }
+  }
+
+  limits(request: z.output<typeof PortfolioLimitsRequest>): PortfolioLimitsReport {
+    const stored = this.stored(request.id)
+    const { pods, returns, weights, leverage } = this.book(stored)
+    const limits: Required<PortfolioLimits> = { ...DEFAULT_LIMITS, ...request.limits }
+    const measured = { labs: pods.map((p) => p.lab), assetClasses: pods.map((p) => assetClassOf(p.lab)), leverage, returns }
+    const applied = applyLimits(weights, measured, limits)
+    const values = limitValues(weights, measured)
+    const rows: LimitRow[] = LIMIT_NAMES.map((limit) => {
+      const rule = LIMIT_RULES[limit]
+      const actions = applied.events.filter((e) => e.rule === rule).map((e) => ({ action: e.action, message: e.message }))
+      // Over its threshold on today's book, even when an earlier limit's action already brought it within.
+      const over = limit === 'maxDrawdown' ? values[limit] >= limits[limit] : values[limit] > limits[limit] + 1e-12
+      return { limit, rule, value: values[limit], threshold: limits[limit], status: actions.length || over ? 'breach' : 'ok', actions }
+    })
+    // Each binding limit is a constraint event in the portfolio's log, logged once per limit set.
+    const hash = requestHash('portfolio.limits', stored.summary.hash, limits)
+    const { entries } = this.o.log.appendOnce(
+      request.id,
+      hash,
+      this.o.clock.isoNow(),
+      applied.events.map((e) => ({ kind: 'constraint_event', t: e.t, rule: e.rule, action: e.action, message: e.message, before: e.before, after: e.after, body: limits }))
+    )
+    return { id: request.id, limits, rows, weights: applied.weights, cash: applied.cash, gross: applied.gross, path: applied.path, events: entries }
+  }
+
+  async walkForward(request: z.output<typeof PortfolioWalkForwardRequest>, onProgress?: DeskProgress): Promise<PortfolioWalkForwardReport> {
+    const stored = this.stored(request.id)
+    if (!stored.spec.runIds.includes(request.runId)) {
+      throw new ApiError('invalid_params', `runId: run #${request.runId} is not a pod of portfolio #${request.id} (pods: ${stored.spec.runIds.map((r) => `#${r}`).join(', ')})`, [{ path: 'runId', message: 'must be a pod of the portfolio' }])
+    }
+    const base = this.o.runs.get(request.runId)?.spec
+    if (!base || base.task !== 'lab') throw new ApiError('invalid_params', `runId: run #${request.runId} is not a lab run`, [{ path: 'runId', message: 'must be a lab run' }])
+    const hash = requestHash('portfolio.walkForward', stored.summary.hash, request)
+    const logged = this.o.log.forRequest(request.id, hash)[0]
+    const again = logged && this.o.log.bodyAt<Omit<PortfolioWalkForwardReport, 'logSeq'>>(request.id, logged.seq)
+    if (logged && again) return { ...again, logSeq: logged.seq }
+    const specs: LabRunSpec[] = request.values.map((v) => ({ ...base, overrides: { ...base.overrides, [request.param]: v } }))
+    // Every candidate is planned before any runs: a bad value fails here, naming the key.
+    const planned = Math.min(...(await Promise.all(specs.map((s) => this.o.runner.plan(s)))))
+    const step = request.step ?? request.test
+    if (request.train + request.test > planned - 1) {
+      throw new ApiError('invalid_params', `train ${request.train} and test ${request.test} need ${request.train + request.test} steps; the runs have ${planned - 1} returns`, [{ path: 'train', message: `train + test must be at most ${planned - 1}` }])
+    }
+    const candidates: Float64Array[] = []
+    for (const [i, spec] of specs.entries()) {
+      const label = `${request.param}=${JSON.stringify(request.values[i])}`
+      candidates.push(await this.o.runner.returns(spec, label))
+      onProgress?.(i + 1, specs.length, label)
+    }
+    const T = Math.min(...candidates.map((c) => c.length))
+    const aligned = candidates.map((c) => c.subarray(0, T))
+    let report: Omit<PortfolioWalkForwardReport, 'logSeq'>
+    try {
+      const result = walkForward(aligned, { train: request.train, test: request.test, step, anchored: request.anchored })
+      const pbo = probabilityOfOverfitting(aligned, request.blocks ?? defaultBlocks(T))
+      const cpcv = combinatorialPurgedCv(aligned, { groups: 6, testGroups: 2, purge: request.purge, embargo: request.purge })
+      report = {
+        id: request.id,
+        runId: request.runId,
+        lab: base.lab,
+        preset: base.preset,
+        seed: this.o.runs.get(request.runId)!.seed,
+        param: request.param,
+        values: request.values,
+        steps: T,
+        windows: { train: request.train, test: request.test, step, anchored: request.anchored },
+        folds: result.folds.map((f) => ({ ...f, chosen: request.values[f.chosen]! })),
+        inSample: result.meanInSample,
+        outOfSample: result.meanOutOfSample,
+        efficiency: result.efficiency,
+        outOfSampleReturn: result.outOfSampleReturn,
+        pbo: { value: pbo.pbo, blocks: pbo.blocks, splits: pbo.splits.length, probabilityOfLoss: pbo.probabilityOfLoss },
+        cpcv: { groups: cpcv.groups, testGroups: cpcv.testGroups, purge: request.purge, inSample: cpcv.meanInSample, outOfSample: cpcv.meanOutOfSample, paths: cpcv.paths.length }
+      }
+    } catch (error) {
+      if (error instanceof RangeError) throw new ApiError('invalid_params', error.message)
+      throw error
+    }
+    const verdict = report.pbo.value > PBO_OVERFIT ? 'overfit' : 'not overfit'
+    const message = `walk-forward of ${report.lab} ${report.param} over ${report.values.length} values: mean IS Sharpe ${report.inSample.toFixed(3)}, OOS ${report.outOfSample.toFixed(3)}, PBO ${report.pbo.value.toFixed(3)} (${verdict})`
+    const { entries } = this.o.log.appendOnce(request.id, hash, this.o.clock.isoNow(), [{ kind: 'walk_forward', message, body: report }])
+    return { ...report, logSeq: entries[0]!.seq }
+  }
+
+  /** The portfolio's log, and the seq where its chain first breaks (null: intact). */
+  log(id: number): { entries: PortfolioLogEntry[]; brokenAt: number | null } {
+    this.stored(id)
+    return { entries: this.o.log.list(id), brokenAt: this.o.log.verify(id) }
+  }
+}
+
+/** What a run's memo states of the desk's stored work on portfolio `id`: the newest stress, limit check and walk-forward in its log. */
+export function riskDeskMemoFacts(log: PortfolioLogRepository, id: number): RiskDeskMemoFacts {
+  const stress = log.newest<Omit<PortfolioStressReport, 'logSeq'>>(id, 'stress')
+  const walk = log.newest<Omit<PortfolioWalkForwardReport, 'logSeq'>>(id, 'walk_forward')
+  const lastEvent = log.newest<Record<string, number>>(id, 'constraint_event')
+  return {
+    portfolioId: id,
+    stress: stress?.body ? { ...stress.body, logSeq: stress.entry.seq } : null,
+    limits: lastEvent ? { limits: lastEvent.body ?? {}, events: log.forRequest(id, lastEvent.entry.requestHash) } : null,
+    walkForward: walk?.body ? { ...walk.body, logSeq: walk.entry.seq } : null,
+    logIntact: log.verify(id) === null
+  }
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { drawdownWindow, limitValues, worstPod } from './stress-table'
+
+// The stress and limits tables' own numbers, on books small enough to check by hand.
+
+describe('worst pod of a scenario', () => {
+  // r = ½A + ½B = [0.05, −0.125, −0.075]: equity 1.05, 0.91875, 0.84984375; the peak after
+  // step 0, the trough after step 2, drawdown 1 − 0.84984375/1.05 = 0.190625.
+  const A = Float64Array.of(0.1, -0.2, 0.05)
+  const B = Float64Array.of(0, -0.05, -0.2)
+
+  it('finds the drawdown window from the peak to the trough', () => {
+    const w = drawdownWindow(Float64Array.of(0.05, -0.125, -0.075))
+    expect(w.peakAt).toBe(0)
+    expect(w.troughAt).toBe(2)
+    expect(w.maxDrawdown).toBeCloseTo(0.190625, 15)
+  })
+
+  it('names the pod whose weighted returns over that window sum lowest', () => {
+    // A: ½(−0.2 + 0.05) = −0.075; B: ½(−0.05 − 0.2) = −0.125.
+    const worst = worstPod([A, B], [0.5, 0.5])
+    expect(worst?.pod).toBe(1)
+    expect(worst?.loss).toBeCloseTo(0.125, 15)
+  })
+
+  it('is null on a path that never draws down', () => {
+    expect(worstPod([Float64Array.of(0.01, 0.02)], [1])).toBeNull()
+    expect(drawdownWindow(Float64Array.of(0.01, 0.02)).troughAt).toBe(-1)
+  })
+})
+
+describe('what each limit measures before any acts', () => {
+  it('reads weights, groups, leverage, correlation and drawdown off the book', () => {
+    const p0 = Float64Array.of(0.1, -0.1, 0, 0.02)
+    const p1 = p0.map((x) => 2 * x)
+    const p2 = Float64Array.of(0, 0.01, -0.01, 0)
+    const v = limitValues([0.5, 0.3, 0.2], { labs: ['a', 'a', 'b'], assetClasses: ['x', 'y', 'y'], leverage: [2, 1, 3], returns: [p0, p1, p2] })
+    expect(v.maxPodWeight).toBe(0.5)
+    expect(v.maxFamilyWeight).toBeCloseTo(0.8, 15)
+    expect(v.maxAssetClassWeight).toBeCloseTo(0.5, 15)
+    expect(v.maxPosition).toBe(1)
+    expect(v.maxGross).toBeCloseTo(1.9, 15)
+    // NumPy: np.corrcoef([p0, p1, p2]) — pods 0 and 1 are one series scaled, ρ = 1.
+    expect(v.maxCorrelation).toBeCloseTo(1, 12)
+    // NumPy: r = 0.5·p0 + 0.3·p1 + 0.2·p2; e = cumprod(1 + r); max(1 − e / running peak) = 0.109784
+    expect(v.maxDrawdown).toBeCloseTo(0.109784, 12)
+  })
+})
