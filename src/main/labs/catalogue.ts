@@ -30,6 +30,7 @@ function selfDescriptionInfo(lab: AnyLab, fields: readonly FormField[], configs:
         ? null
         : { path: capPath, unit: unitOf(capPath), byPreset: Object.fromEntries(Object.entries(configs).map(([preset, c]) => [preset, declaredNumber(lab.id, preset, c, capPath)])) },
     surface: { layout: declared.surface.layout, phaseSpace: declared.surface.phaseSpace },
+    terrainView: declared.terrainView === true,
     regimePriceSeries: lab.priceSeries ? { name: lab.priceSeries.name } : null,
     regimeModelHome: declared.regimeModelHome ? { ...declared.regimeModelHome } : null,
     suggestedSweep: {

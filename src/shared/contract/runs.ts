@@ -172,6 +172,8 @@ export const LabInfo = z.strictObject({
   leverageCap: z.strictObject({ path: z.string(), unit: z.string().nullable(), byPreset: z.record(z.string(), z.number()) }).nullable(),
   /** Its tradable surface: how it reads, and whether it is a phase-space trajectory (lag × coordinate) the Phase view draws. */
   surface: z.strictObject({ layout: SurfaceLayout, phaseSpace: z.boolean() }),
+  /** Its runs open in the Terrain view (`terrain.view`): a correlation terrain with state, trailheads and grouping. */
+  terrainView: z.boolean(),
   /** The single traded price series the regime model can classify (`regime.classify` on a lab spec); null when there is none. */
   regimePriceSeries: z.strictObject({ name: z.string() }).nullable(),
   /** Set on the regime model's home lab (the one it was trained on): the preset and held-out seed the Regime view opens on. */

@@ -61,6 +61,8 @@ export interface LabSelfDescription {
   readonly leverageCapPath: string | null
   /** How `surface()` reads, and whether it is a phase-space trajectory (lag × coordinate) for the Takens view. */
   readonly surface: { readonly layout: SurfaceLayout; readonly phaseSpace: boolean }
+  /** Its runs open in the Terrain view (`terrain.view`: correlation terrain, state, trailheads, grouping). */
+  readonly terrainView?: boolean
   /** Only the lab the regime model was trained on: the preset and a held-out seed to open the Regime view on. */
   readonly regimeModelHome?: { readonly preset: PresetName; readonly seed: number }
   /** Two config paths worth sweeping against each other, with values; the metric that answers the question; why. */

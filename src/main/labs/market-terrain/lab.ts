@@ -22,6 +22,7 @@ export const marketTerrainLab: Lab<MarketTerrainConfig, TerrainMarket, MarketTer
   selfDescription: {
     leverageCapPath: 'risk.max_leverage',
     surface: { layout: 'network', phaseSpace: false },
+    terrainView: true,
     suggestedSweep: {
       axes: [{ path: 'strategy.min_node_hardness', values: [0, 0.4, 0.5, 0.6] }, { path: 'terrain.fault_sigma', values: [1.5, 2, 3] }],
       metric: 'sharpe',

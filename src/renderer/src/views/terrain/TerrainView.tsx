@@ -14,7 +14,6 @@ import { TimeChart } from './TimeChart'
 import '../../charts/charts.css'
 import './terrain.css'
 
-const LAB = 'market-terrain'
 const TRIGGER_NAMES = ['no signal', 'quiet', 'log — don’t fire', 'fire'] as const
 /** Bars kept per run after a scrub, so going back is instant. */
 const BAR_CACHE = 256
@@ -24,8 +23,15 @@ const isEditable = (target: EventTarget | null): boolean => {
   return !!element && (element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName))
 }
 
+/** Runs of the labs that declare a terrain (LabInfo.terrainView): the view names no lab itself. */
+function isTerrainRun(state: ViewProps['state'], run: RunSummary | undefined): run is RunSummary {
+  if (run?.spec.task !== 'lab') return false
+  const lab = run.spec.lab
+  return state.labs.some((info) => info.id === lab && info.terrainView)
+}
+
 function terrainRuns(state: ViewProps['state']): RunSummary[] {
-  return state.order.map((id) => state.runs[id]!).filter((r) => r?.spec.task === 'lab' && r.spec.lab === LAB)
+  return state.order.map((id) => state.runs[id]).filter((r) => isTerrainRun(state, r))
 }
 
 interface Loaded {
@@ -35,7 +41,7 @@ interface Loaded {
 }
 
 /**
- * A market-terrain run's terrain through time (issue 17 item 8): the scrubbed bar's correlation
+ * A terrain lab's run through time (issue 17 item 8): the scrubbed bar's correlation
  * heatmap by watershed and its asset network, the [risk, momentum] phase plane with the forecast
  * ellipse, Pressure/Fragility with the preset's triggers, and the grouping table. The series
  * load once; the scrubber fetches one bar's matrix at a time.
@@ -45,7 +51,7 @@ export function TerrainView({ state }: ViewProps) {
   const workspace = useWorkspace()
   const runs = terrainRuns(state)
   const selected = workspace.selectedRunId !== null ? state.runs[workspace.selectedRunId] : undefined
-  const run = selected?.spec.task === 'lab' && selected.spec.lab === LAB ? selected : (runs[0] ?? null)
+  const run = isTerrainRun(state, selected) ? selected : (runs[0] ?? null)
   const runId = run?.id ?? null
   const status = run?.status ?? null
   const [loaded, setLoaded] = useState<Loaded | null>(null)
@@ -187,7 +193,7 @@ export function TerrainView({ state }: ViewProps) {
     []
   )
 
-  if (!run) return <div className="terrain-view"><p className="empty-state terrain-note">No market-terrain runs yet: start one in the Explorer (Alt+1) and its terrain shows here.</p></div>
+  if (!run) return <div className="terrain-view"><p className="empty-state terrain-note">No runs of a terrain lab yet: start one in the Explorer (Alt+1) and its terrain shows here.</p></div>
   const c = series?.columns
   const regime = c ? c.regime[t]! : 0
   const trigger = c ? c.trigger[t]! : 0
