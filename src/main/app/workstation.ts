@@ -54,7 +54,7 @@ export interface Workstation {
   readonly sweeps: SweepManager
   readonly queue: QueueService
   readonly db: Db
-  /** Resolves once every service process has said it is ready. */
+  /** Resolves once the engine service has said it is ready (inference starts on its first call). */
   readonly servicesReady: Promise<void>
   close(): Promise<void>
 }
@@ -231,12 +231,11 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   })
 
   // Not awaited: the window comes up at once and calls wait for a service that is still starting.
-  // The engine first: the first screen needs it, and on a two-core machine loading the inference
-  // runtime beside it delays it. The inference service starts as soon as the engine is ready (or failed).
-  const engineReady = services.engine.start()
-  const inferenceReady = engineReady.catch(() => undefined).then(() => services.inference.start())
-  const servicesReady = Promise.all([engineReady, inferenceReady]).then(() => undefined)
-  servicesReady.catch((error: unknown) => console.error('mechanica: a service failed to start:', (error as Error).message))
+  // Only the engine starts now: the first screen needs it. The inference service (onnxruntime and
+  // its provider probe, about a core-second) starts on its first call — the page asks for its
+  // status once it is idle after the first screen — so it never competes with a cold start.
+  const servicesReady = services.engine.start()
+  servicesReady.catch((error: unknown) => console.error('mechanica: the engine service failed to start:', (error as Error).message))
 
   return {
     router,

@@ -406,6 +406,8 @@ async function startHostProcess(databasePath: string) {
       socket.send(JSON.stringify({ type: 'call', id, method, params }))
     })
   const servicesReady = async (): Promise<ServiceStatus[]> => {
+    // The inference service starts on its first call; start it so that both processes are watched.
+    await call('inference.status', {})
     for (let i = 0; i < 200; i++) {
       const { services } = await call<{ services: ServiceStatus[] }>('services.status', {})
       if (services.every((s) => s.state === 'ready')) return services

@@ -17,6 +17,15 @@ const isEditable = (target: EventTarget | null): boolean => {
   return !!element && (element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName))
 }
 
+/**
+ * The view the last session left open (Explorer the first time). main.tsx opens the workspace on
+ * it, so that the first render loads that view's chunk and no other.
+ */
+export function rememberedView(): ViewId {
+  const view = readStored<string>('view', 'explorer', isString)
+  return (VIEWS.some((v) => v.id === view) ? view : 'explorer') as ViewId
+}
+
 /** Puts back the view, selected run and compared runs of the last session (once, before the first paint). */
 function useRememberedWorkspace(): void {
   const workspace = useWorkspace()
@@ -25,8 +34,7 @@ function useRememberedWorkspace(): void {
   // provider's defaults, which must not overwrite what is being restored.
   const [restored, setRestored] = useState(false)
   useLayoutEffect(() => {
-    const view = readStored<string>('view', 'explorer', isString)
-    navigate((VIEWS.some((v) => v.id === view) ? view : 'explorer') as ViewId)
+    navigate(rememberedView())
     selectRun(readStored('selectedRun', null, isRunId))
     setCompareRunIds(readStored('compareRuns', [], isRunIds))
     setRestored(true)
@@ -37,6 +45,12 @@ function useRememberedWorkspace(): void {
     writeStored('selectedRun', workspace.selectedRunId)
     writeStored('compareRuns', workspace.compareRunIds)
   }, [restored, workspace.view, workspace.selectedRunId, workspace.compareRunIds])
+}
+
+/** Runs `task` when the page is next idle (at most `timeoutMs` later); returns a cancel. */
+function whenIdle(task: () => void, timeoutMs = 2000): () => void {
+  const id = requestIdleCallback(task, { timeout: timeoutMs })
+  return () => cancelIdleCallback(id)
 }
 
 export function App() {
@@ -81,13 +95,16 @@ export function App() {
 
   // The labs list waits for the engine: load it again once the engine is (back) up.
   const engineReady = state.services.engine?.state === 'ready'
-  // The inference provider probe is not needed for the first screen: ask once the engine is up
-  // (the inference service starts after it), so it does not compete with the start.
+  // The inference service starts on its first call (onnxruntime and its provider probe): ask
+  // for its status once the engine is up and the page has gone idle after the first screen, so
+  // that start-up does not compete with a cold start.
   useEffect(() => {
     if (state.connection !== 'open' || !engineReady) return
-    client.call('inference.status', {}).then(
-      (status) => dispatch({ type: 'inference', status, error: null }),
-      (e: Error) => dispatch({ type: 'inference', status: null, error: e.message })
+    return whenIdle(() =>
+      client.call('inference.status', {}).then(
+        (status) => dispatch({ type: 'inference', status, error: null }),
+        (e: Error) => dispatch({ type: 'inference', status: null, error: e.message })
+      )
     )
   }, [client, state.connection, engineReady])
   useEffect(() => {

@@ -8,6 +8,8 @@ function serviceText(service: ServiceStatus | undefined): string {
   if (!service) return '…'
   if (service.state === 'restarting') return `restarting${service.restartInMs !== null ? ` in ${(service.restartInMs / 1000).toFixed(1)} s` : ''} (${service.lastExit ?? 'stopped'})`
   if (service.state === 'failed') return `failed (${service.lastExit ?? 'crashed'})`
+  // A service that starts on its first call (inference) and has not been called yet.
+  if (service.state === 'stopped' && service.pid === null && service.lastExit === null) return 'starts on first use'
   return service.restarts > 0 ? `${service.state} (${service.restarts} restart${service.restarts === 1 ? '' : 's'})` : service.state
 }
 
