@@ -376,16 +376,6 @@ describe('workstation input validation', () => {
 })
 
 describe('regime inference through the services', () => {
-  it('starts the inference service on its first call, not with the workstation (the cold start only waits for the engine)', async () => {
-    const { ws } = await start(newDatabasePath())
-    expect(ws.services.engine.status().state).toBe('ready')
-    expect(ws.services.inference.status()).toMatchObject({ state: 'stopped', pid: null, lastExit: null })
-    const status = await value<{ provider: string }>(ws, 'inference.status', {})
-    expect(status.provider).toMatch(/^(cuda|webgpu|cpu)$/)
-    expect(ws.services.inference.status()).toMatchObject({ state: 'ready', restarts: 0 })
-    expect(ws.services.inference.status().pid).toBeGreaterThan(0)
-  })
-
   it('classifies a heston-regime path in the inference process and evaluates it against the true labels', async () => {
     const { ws } = await start(newDatabasePath())
     const report = await value<RegimeReport>(ws, 'regime.classify', {

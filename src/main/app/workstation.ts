@@ -134,6 +134,16 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   // Exports never take a path from a client: a name in the export folder, or the user's choice in main's dialog.
   const exports = options.chooseExportPath ? exportDialog(options.chooseExportPath) : exportFolder(options.exportDir ?? defaultExportDir(options.databasePath))
 
+  // The lab catalogue is fixed by the code version: asked of the engine once (it is about 360 kB,
+  // and the shell asks at every connection); a failed answer is asked again next time.
+  let catalogue: ReturnType<typeof askCatalogue> | null = null
+  const askCatalogue = () => services.engine.call('engine.labs', {})
+  const labCatalogue = (): ReturnType<typeof askCatalogue> =>
+    (catalogue ??= askCatalogue().catch((error: unknown) => {
+      catalogue = null
+      throw error
+    }))
+
   const router = createRouter({
     'app.info': () => ({
       name: 'Mechanica',
@@ -147,7 +157,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     }),
     'services.status': () => ({ services: Object.values(services).map((s) => s.status()) }),
     'inference.status': () => services.inference.call('inference.status', {}),
-    'labs.list': () => services.engine.call('engine.labs', {}),
+    'labs.list': () => labCatalogue(),
     'labs.stressMenu': ({ spec }) => services.engine.call('engine.stressMenu', { spec }),
     'regime.classify': async ({ source }) => {
       const series = await services.engine.call('engine.regimeSeries', { source })
