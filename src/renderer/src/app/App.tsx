@@ -3,6 +3,7 @@ import { selectLab } from '../views/explorer/explorer-store'
 import { useClient } from './ClientContext'
 import { CommandPalette, ShortcutSheet } from './CommandPalette'
 import { isBoolean, isRunId, isRunIds, isString, readStored, usePersistentState, writeStored } from './persistence'
+import { withPageFirstScreen } from './first-screen'
 import { initialState, reducer } from './state'
 import { StatusBar } from './StatusBar'
 import { AgentHost } from '../views/agent/AgentHost'
@@ -55,7 +56,7 @@ function whenIdle(task: () => void, timeoutMs = 2000): () => void {
 
 export function App() {
   const client = useClient()
-  const [state, dispatch] = useReducer(reducer, initialState)
+  const [state, dispatch] = useReducer(reducer, initialState, withPageFirstScreen)
   const [notice, setNotice] = useState<string | null>(null)
   const notify = useCallback((message: string) => setNotice(message), [])
   const workspace = useWorkspace()
