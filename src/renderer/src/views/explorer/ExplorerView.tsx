@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react'
-import { ApiError, type FieldIssue, type LabInfo, type LabRunSpec, type RunSpec, type StressVariant } from '../../../../shared/contract'
+import type { LabInfo, LabRunSpec, RunSpec, StressVariant } from '../../../../shared/contract'
+import { ApiError, type FieldIssue } from '../../../../shared/contract/api-error'
 import { useClient } from '../../app/ClientContext'
 import { isNumber, usePersistentState } from '../../app/persistence'
 import { Splitter } from '../../app/Splitter'
