@@ -8,7 +8,7 @@ import { initialState, reducer } from './state'
 import { StatusBar } from './StatusBar'
 import { AgentHost } from '../views/agent/AgentHost'
 import { applyTheme, loadTheme, saveTheme, type Theme } from './theme'
-import { navViews, VIEWS } from './views'
+import { navViews, prefetchViews, VIEWS } from './views'
 import { useCommands, useWorkspace, type Command, type ViewId } from './workspace'
 
 type Overlay = 'palette' | 'shortcuts' | null
@@ -108,6 +108,11 @@ export function App() {
       )
     )
   }, [client, state.connection, engineReady])
+  // The other views' chunks, once the first screen is up.
+  useEffect(() => {
+    if (state.connection !== 'open' || !engineReady) return
+    return whenIdle(prefetchViews, 5000)
+  }, [state.connection, engineReady])
   useEffect(() => {
     if (state.connection !== 'open' || !engineReady || state.labs.length > 0) return
     client.call('labs.list', {}).then(({ labs }) => dispatch({ type: 'labs', labs }), () => undefined)

@@ -2,18 +2,37 @@ import { lazy, type Dispatch, type ReactElement } from 'react'
 import type { Action, WorkstationState } from './state'
 import type { ViewId } from './workspace'
 // Views load on first use: the shell and the first view are what a cold start has to parse.
-const ExplorerView = lazy(() => import('../views/explorer/ExplorerView').then((m) => ({ default: m.ExplorerView })))
-const RunsView = lazy(() => import('../views/runs/RunsView').then((m) => ({ default: m.RunsView })))
-const DashboardView = lazy(() => import('../views/dashboard/DashboardView').then((m) => ({ default: m.DashboardView })))
-const SurfaceView = lazy(() => import('../views/surface/SurfaceView').then((m) => ({ default: m.SurfaceView })))
-const PhaseView = lazy(() => import('../views/phase/PhaseView').then((m) => ({ default: m.PhaseView })))
-const DecisionLogView = lazy(() => import('../views/log/DecisionLogView').then((m) => ({ default: m.DecisionLogView })))
-const CompareView = lazy(() => import('../views/compare/CompareView').then((m) => ({ default: m.CompareView })))
-const SweepsView = lazy(() => import('../views/sweeps/SweepsView').then((m) => ({ default: m.SweepsView })))
-const RegimeView = lazy(() => import('../views/regime/RegimeView').then((m) => ({ default: m.RegimeView })))
-const MemoView = lazy(() => import('../views/memo/MemoView').then((m) => ({ default: m.MemoView })))
-const PortfolioView = lazy(() => import('../views/portfolio/PortfolioView').then((m) => ({ default: m.PortfolioView })))
-const RiskView = lazy(() => import('../views/risk/RiskView').then((m) => ({ default: m.RiskView })))
+const loadExplorerView = () => import('../views/explorer/ExplorerView')
+const loadRunsView = () => import('../views/runs/RunsView')
+const loadDashboardView = () => import('../views/dashboard/DashboardView')
+const loadSurfaceView = () => import('../views/surface/SurfaceView')
+const loadPhaseView = () => import('../views/phase/PhaseView')
+const loadDecisionLogView = () => import('../views/log/DecisionLogView')
+const loadCompareView = () => import('../views/compare/CompareView')
+const loadSweepsView = () => import('../views/sweeps/SweepsView')
+const loadRegimeView = () => import('../views/regime/RegimeView')
+const loadMemoView = () => import('../views/memo/MemoView')
+const loadPortfolioView = () => import('../views/portfolio/PortfolioView')
+const loadRiskView = () => import('../views/risk/RiskView')
+const ExplorerView = lazy(() => loadExplorerView().then((m) => ({ default: m.ExplorerView })))
+const RunsView = lazy(() => loadRunsView().then((m) => ({ default: m.RunsView })))
+const DashboardView = lazy(() => loadDashboardView().then((m) => ({ default: m.DashboardView })))
+const SurfaceView = lazy(() => loadSurfaceView().then((m) => ({ default: m.SurfaceView })))
+const PhaseView = lazy(() => loadPhaseView().then((m) => ({ default: m.PhaseView })))
+const DecisionLogView = lazy(() => loadDecisionLogView().then((m) => ({ default: m.DecisionLogView })))
+const CompareView = lazy(() => loadCompareView().then((m) => ({ default: m.CompareView })))
+const SweepsView = lazy(() => loadSweepsView().then((m) => ({ default: m.SweepsView })))
+const RegimeView = lazy(() => loadRegimeView().then((m) => ({ default: m.RegimeView })))
+const MemoView = lazy(() => loadMemoView().then((m) => ({ default: m.MemoView })))
+const PortfolioView = lazy(() => loadPortfolioView().then((m) => ({ default: m.PortfolioView })))
+const RiskView = lazy(() => loadRiskView().then((m) => ({ default: m.RiskView })))
+/**
+ * Fetches and parses every view's chunk once the first screen is up and the page is idle, so
+ * that the first switch to another view does not wait for its download.
+ */
+export function prefetchViews(): void {
+  for (const load of [loadExplorerView, loadRunsView, loadDashboardView, loadSurfaceView, loadPhaseView, loadDecisionLogView, loadCompareView, loadSweepsView, loadRegimeView, loadMemoView, loadPortfolioView, loadRiskView]) void load().catch(() => undefined)
+}
 
 /** What every top-level view receives from the shell. */
 export interface ViewProps {
