@@ -1,37 +1,31 @@
-import { lazy, type Dispatch, type ReactElement } from 'react'
+import { lazy, type ComponentType, type Dispatch, type ReactElement } from 'react'
 import type { Action, WorkstationState } from './state'
 import type { ViewId } from './workspace'
 // Views load on first use: the shell and the first view are what a cold start has to parse.
-const loadExplorerView = () => import('../views/explorer/ExplorerView')
-const loadRunsView = () => import('../views/runs/RunsView')
-const loadDashboardView = () => import('../views/dashboard/DashboardView')
-const loadSurfaceView = () => import('../views/surface/SurfaceView')
-const loadPhaseView = () => import('../views/phase/PhaseView')
-const loadDecisionLogView = () => import('../views/log/DecisionLogView')
-const loadCompareView = () => import('../views/compare/CompareView')
-const loadSweepsView = () => import('../views/sweeps/SweepsView')
-const loadRegimeView = () => import('../views/regime/RegimeView')
-const loadMemoView = () => import('../views/memo/MemoView')
-const loadPortfolioView = () => import('../views/portfolio/PortfolioView')
-const loadRiskView = () => import('../views/risk/RiskView')
-const ExplorerView = lazy(() => loadExplorerView().then((m) => ({ default: m.ExplorerView })))
-const RunsView = lazy(() => loadRunsView().then((m) => ({ default: m.RunsView })))
-const DashboardView = lazy(() => loadDashboardView().then((m) => ({ default: m.DashboardView })))
-const SurfaceView = lazy(() => loadSurfaceView().then((m) => ({ default: m.SurfaceView })))
-const PhaseView = lazy(() => loadPhaseView().then((m) => ({ default: m.PhaseView })))
-const DecisionLogView = lazy(() => loadDecisionLogView().then((m) => ({ default: m.DecisionLogView })))
-const CompareView = lazy(() => loadCompareView().then((m) => ({ default: m.CompareView })))
-const SweepsView = lazy(() => loadSweepsView().then((m) => ({ default: m.SweepsView })))
-const RegimeView = lazy(() => loadRegimeView().then((m) => ({ default: m.RegimeView })))
-const MemoView = lazy(() => loadMemoView().then((m) => ({ default: m.MemoView })))
-const PortfolioView = lazy(() => loadPortfolioView().then((m) => ({ default: m.PortfolioView })))
-const RiskView = lazy(() => loadRiskView().then((m) => ({ default: m.RiskView })))
+
+/** A view's chunk: loaded on its first render, or ahead of time by prefetchViews. */
+function lazyView<M>(load: () => Promise<M>, pick: (module: M) => ComponentType<ViewProps>) {
+  return { Component: lazy(() => load().then((m) => ({ default: pick(m) }))), load }
+}
+const explorerView = lazyView(() => import('../views/explorer/ExplorerView'), (m) => m.ExplorerView)
+const runsView = lazyView(() => import('../views/runs/RunsView'), (m) => m.RunsView)
+const dashboardView = lazyView(() => import('../views/dashboard/DashboardView'), (m) => m.DashboardView)
+const surfaceView = lazyView(() => import('../views/surface/SurfaceView'), (m) => m.SurfaceView)
+const phaseView = lazyView(() => import('../views/phase/PhaseView'), (m) => m.PhaseView)
+const decisionLogView = lazyView(() => import('../views/log/DecisionLogView'), (m) => m.DecisionLogView)
+const compareView = lazyView(() => import('../views/compare/CompareView'), (m) => m.CompareView)
+const sweepsView = lazyView(() => import('../views/sweeps/SweepsView'), (m) => m.SweepsView)
+const regimeView = lazyView(() => import('../views/regime/RegimeView'), (m) => m.RegimeView)
+const memoView = lazyView(() => import('../views/memo/MemoView'), (m) => m.MemoView)
+const portfolioView = lazyView(() => import('../views/portfolio/PortfolioView'), (m) => m.PortfolioView)
+const riskView = lazyView(() => import('../views/risk/RiskView'), (m) => m.RiskView)
+
 /**
  * Fetches and parses every view's chunk once the first screen is up and the page is idle, so
  * that the first switch to another view does not wait for its download.
  */
 export function prefetchViews(): void {
-  for (const load of [loadExplorerView, loadRunsView, loadDashboardView, loadSurfaceView, loadPhaseView, loadDecisionLogView, loadCompareView, loadSweepsView, loadRegimeView, loadMemoView, loadPortfolioView, loadRiskView]) void load().catch(() => undefined)
+  for (const view of [explorerView, runsView, dashboardView, surfaceView, phaseView, decisionLogView, compareView, sweepsView, regimeView, memoView, portfolioView, riskView]) void view.load().catch(() => undefined)
 }
 
 /** What every top-level view receives from the shell. */
@@ -55,18 +49,18 @@ export interface ViewEntry {
 
 /** The shell's navigation. Each view adds its one entry here. */
 export const VIEWS: ViewEntry[] = [
-  { id: 'explorer', title: 'Explorer', key: '1', icon: '◇', render: (props) => <ExplorerView {...props} /> },
-  { id: 'runs', title: 'Runs', key: '2', icon: '≡', render: (props) => <RunsView {...props} /> },
-  { id: 'dashboard', title: 'Dashboard', key: '3', icon: '▤', needsRun: true, render: (props) => <DashboardView {...props} /> },
-  { id: 'surface', title: 'Surface', key: '4', icon: '▦', needsRun: true, render: (props) => <SurfaceView {...props} /> },
-  { id: 'phase', title: 'Phase space', key: '5', icon: '◎', needsRun: true, render: (props) => <PhaseView {...props} /> },
-  { id: 'compare', title: 'Compare', key: '7', icon: '⇄', render: (props) => <CompareView {...props} /> },
-  { id: 'regime', title: 'Regime', key: '9', icon: '∿', render: (props) => <RegimeView {...props} /> },
-  { id: 'log', title: 'Decision log', key: '6', icon: '☰', needsRun: true, render: (props) => <DecisionLogView {...props} /> },
-  { id: 'sweeps', title: 'Sweeps', key: '8', icon: '▦', render: (props) => <SweepsView {...props} /> },
-  { id: 'memo', title: 'Memo', key: '0', icon: '✎', needsRun: true, render: (props) => <MemoView {...props} /> },
-  { id: 'portfolio', title: 'Portfolio', key: 'P', icon: '▥', render: (props) => <PortfolioView {...props} /> },
-  { id: 'risk', title: 'Risk', key: 'R', icon: '⚠', render: (props) => <RiskView {...props} /> }
+  { id: 'explorer', title: 'Explorer', key: '1', icon: '◇', render: (props) => <explorerView.Component {...props} /> },
+  { id: 'runs', title: 'Runs', key: '2', icon: '≡', render: (props) => <runsView.Component {...props} /> },
+  { id: 'dashboard', title: 'Dashboard', key: '3', icon: '▤', needsRun: true, render: (props) => <dashboardView.Component {...props} /> },
+  { id: 'surface', title: 'Surface', key: '4', icon: '▦', needsRun: true, render: (props) => <surfaceView.Component {...props} /> },
+  { id: 'phase', title: 'Phase space', key: '5', icon: '◎', needsRun: true, render: (props) => <phaseView.Component {...props} /> },
+  { id: 'compare', title: 'Compare', key: '7', icon: '⇄', render: (props) => <compareView.Component {...props} /> },
+  { id: 'regime', title: 'Regime', key: '9', icon: '∿', render: (props) => <regimeView.Component {...props} /> },
+  { id: 'log', title: 'Decision log', key: '6', icon: '☰', needsRun: true, render: (props) => <decisionLogView.Component {...props} /> },
+  { id: 'sweeps', title: 'Sweeps', key: '8', icon: '▦', render: (props) => <sweepsView.Component {...props} /> },
+  { id: 'memo', title: 'Memo', key: '0', icon: '✎', needsRun: true, render: (props) => <memoView.Component {...props} /> },
+  { id: 'portfolio', title: 'Portfolio', key: 'P', icon: '▥', render: (props) => <portfolioView.Component {...props} /> },
+  { id: 'risk', title: 'Risk', key: 'R', icon: '⚠', render: (props) => <riskView.Component {...props} /> }
 ]
 
 /** VIEWS in nav order (by shortcut key), whatever order entries were added in. */
