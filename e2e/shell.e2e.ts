@@ -27,7 +27,8 @@ describe('workstation shell', () => {
     expect(await page.getByTestId('running-jobs').textContent()).toBe('idle')
     await page.keyboard.press('Alt+2')
     expect(await currentView()).toBe('Runs')
-    expect(await page.locator('.empty-state').textContent()).toContain('No runs yet')
+    // The Runs view's chunk loads on first use (or when the page is idle after the first screen).
+    await expect.poll(() => page.locator('.empty-state').textContent()).toContain('No runs yet')
     await page.screenshot({ path: screenshotPath('shell-runs-empty') })
   })
 

@@ -58,7 +58,7 @@ export interface Workstation {
   readonly sweeps: SweepManager
   readonly queue: QueueService
   readonly db: Db
-  /** Resolves once every service process has said it is ready. */
+  /** Resolves once the engine service has said it is ready (inference starts on its first call). */
   readonly servicesReady: Promise<void>
   close(): Promise<void>
 }
@@ -142,6 +142,16 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   // Exports never take a path from a client: a name in the export folder, or the user's choice in main's dialog.
   const exports = options.chooseExportPath ? exportDialog(options.chooseExportPath) : exportFolder(options.exportDir ?? defaultExportDir(options.databasePath))
 
+  // The lab catalogue is fixed by the code version: asked of the engine once (it is about 360 kB,
+  // and the shell asks at every connection); a failed answer is asked again next time.
+  let catalogue: ReturnType<typeof askCatalogue> | null = null
+  const askCatalogue = () => services.engine.call('engine.labs', {})
+  const labCatalogue = (): ReturnType<typeof askCatalogue> =>
+    (catalogue ??= askCatalogue().catch((error: unknown) => {
+      catalogue = null
+      throw error
+    }))
+
   const router = createRouter({
     'app.info': () => ({
       name: 'Mechanica',
@@ -155,7 +165,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     }),
     'services.status': () => ({ services: Object.values(services).map((s) => s.status()) }),
     'inference.status': () => services.inference.call('inference.status', {}),
-    'labs.list': () => services.engine.call('engine.labs', {}),
+    'labs.list': () => labCatalogue(),
     'labs.stressMenu': ({ spec }) => services.engine.call('engine.stressMenu', { spec }),
     'regime.classify': async ({ source }) => {
       const series = await services.engine.call('engine.regimeSeries', { source })
@@ -250,12 +260,11 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   })
 
   // Not awaited: the window comes up at once and calls wait for a service that is still starting.
-  // The engine first: the first screen needs it, and on a two-core machine loading the inference
-  // runtime beside it delays it. The inference service starts as soon as the engine is ready (or failed).
-  const engineReady = services.engine.start()
-  const inferenceReady = engineReady.catch(() => undefined).then(() => services.inference.start())
-  const servicesReady = Promise.all([engineReady, inferenceReady]).then(() => undefined)
-  servicesReady.catch((error: unknown) => console.error('mechanica: a service failed to start:', (error as Error).message))
+  // Only the engine starts now: the first screen needs it. The inference service (onnxruntime and
+  // its provider probe, about a core-second) starts on its first call — the page asks for its
+  // status once it is idle after the first screen — so it never competes with a cold start.
+  const servicesReady = services.engine.start()
+  servicesReady.catch((error: unknown) => console.error('mechanica: the engine service failed to start:', (error as Error).message))
 
   return {
     router,

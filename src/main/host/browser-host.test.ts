@@ -283,7 +283,11 @@ describe('browser host over HTTP', () => {
     const app = `${base}${host.appPath}`
     const index = await fetch(app, { headers: { Cookie: cookie } })
     expect(index.status).toBe(200)
-    expect(await index.text()).toBe(INDEX_HTML)
+    // The page carries the first screen's data (first-screen.ts) in one JSON block; the rest is the file.
+    const page = await index.text()
+    expect(page.replace(/<script type="application\/json" id="mechanica-first-screen">[^<]*<\/script>/, '')).toBe(INDEX_HTML)
+    expect(page).toContain(`"databasePath":${JSON.stringify(join(tempDir, 'mechanica.db'))}`)
+    expect(Number(index.headers.get('content-length'))).toBe(Buffer.byteLength(page))
     expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8')
     const csp = index.headers.get('content-security-policy') ?? ''
     expect(csp).toContain("script-src 'self'")
@@ -367,7 +371,7 @@ describe('browser host over HTTP', () => {
     try {
       const res = await raw(slashed.port, slashed.appPath, { Host: `127.0.0.1:${slashed.port}`, Cookie: slashed.cookie() })
       expect(res.status).toBe(200)
-      expect(res.body).toBe(INDEX_HTML)
+      expect(res.body).toContain('MECHANICA-TEST-INDEX')
     } finally {
       await slashed.close()
     }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { createReadStream, statSync } from 'node:fs'
+import { createReadStream, readFileSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { MAX_MESSAGE_BYTES, encodeWire, type ServerMessage } from '../../shared/contract'
 import type { Workstation } from '../app/workstation'
 import { contentSecurityPolicy } from '../security/csp'
+import { firstScreenState, withFirstScreen } from './first-screen'
 import { HAND_OFF_TTL_MS, OneTimeCodes, type HandOff } from './one-time-codes'
 import { cookieValue, newLaunchToken, sessionValue, tokensMatch } from './token'
 
@@ -152,21 +153,29 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     } catch {
       return refuse(res, 404, 'Not found.')
     }
-    const wsOrigins = allowedHosts().map((h) => `ws://${h}`)
-    res.writeHead(200, {
+    const headers = (length: number): Record<string, string | number> => ({
       'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
-      'Content-Length': size,
-      'Content-Security-Policy': contentSecurityPolicy(wsOrigins),
+      'Content-Length': length,
+      'Content-Security-Policy': contentSecurityPolicy(allowedHosts().map((h) => `ws://${h}`)),
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cross-Origin-Opener-Policy': 'same-origin',
       'Cache-Control': file.endsWith('.html') ? 'no-store' : 'private, max-age=3600'
     })
+    if (relative === 'index.html') return void servePage(file, headers, req, res).catch(() => res.destroy())
+    res.writeHead(200, headers(size))
     if (req.method === 'HEAD') {
       res.end()
       return
     }
     createReadStream(file).pipe(res)
+  }
+
+  /** The app's page, carrying the first screen's data (first-screen.ts). */
+  async function servePage(file: string, headers: (length: number) => Record<string, string | number>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const page = Buffer.from(withFirstScreen(readFileSync(file, 'utf8'), await firstScreenState(workstation.router)))
+    res.writeHead(200, headers(page.length))
+    res.end(req.method === 'HEAD' ? undefined : page)
   }
 
   // Frames a bit over the cap still get a specific error from the router; far larger ones close the socket.

@@ -405,10 +405,13 @@ async function startHostProcess(databasePath: string) {
       pending.set(id, (m) => (m.ok ? resolve(m.value as T) : reject(new Error(m.error?.message))))
       socket.send(JSON.stringify({ type: 'call', id, method, params }))
     })
+  // The engine ready, and every other service ready or not yet started (inference starts on its
+  // first call); the processes that exist are the ones whose orphaning is checked.
   const servicesReady = async (): Promise<ServiceStatus[]> => {
+    const settled = (s: ServiceStatus): boolean => s.state === 'ready' || (s.name !== 'engine' && s.state === 'stopped' && s.pid === null)
     for (let i = 0; i < 200; i++) {
       const { services } = await call<{ services: ServiceStatus[] }>('services.status', {})
-      if (services.every((s) => s.state === 'ready')) return services
+      if (services.every(settled)) return services
       await sleep(50)
     }
     throw new Error('the browser host\'s services did not become ready')

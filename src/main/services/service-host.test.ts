@@ -372,6 +372,17 @@ describe('SupervisedService with the built engine worker', () => {
     expect(service.status().state).toBe('ready')
     await service.stop()
   })
+
+  it('a deferred service that cannot start fails its first call with why, and the next call the same way', async () => {
+    const policy: BackoffPolicy = { initialMs: 10, maxMs: 20, maxRestarts: 2, stableMs: 5000, readyTimeoutMs: 5000 }
+    const service = makeService(crashingWorker, policy)
+    const first = await rejectionOf(service.call('engine.labs', {}), 'service_unavailable')
+    expect(first.message).toBe('The engine service crashed 3 times in a row (exited with code 3) and was not restarted; restart Mechanica.')
+    expect(launchedFiles).toEqual(Array(3).fill(crashingWorker))
+    const later = await rejectionOf(service.call('engine.labs', {}), 'service_unavailable')
+    expect(later.message).toBe(first.message)
+    expect(launchedFiles).toHaveLength(3)
+  })
 })
 
 describe('SupervisedService with misbehaving workers', () => {

@@ -26,8 +26,11 @@ function loopHost(ctx: TaskContext<EngineMethods, 'engine.run'>) {
  * handler gets its params already parsed with the engine's method table (specs with their
  * defaults, inputs as typed arrays), and must answer with the table's response.
  */
+// The catalogue (forms, presets, self-descriptions: about 360 kB) is fixed by the code: built once.
+let catalogue: ReturnType<typeof labCatalogue> | null = null
+
 export const engineHandlers: ServiceHandlers<EngineMethods> = {
-  'engine.labs': () => ({ labs: labCatalogue() }),
+  'engine.labs': () => ({ labs: (catalogue ??= labCatalogue()) }),
   // The stress menu of the config a spec resolves to; planning first refuses a bad spec with field issues.
   'engine.stressMenu': ({ spec }) => {
     const plan = planLab(spec)

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { createClient } from './api/client'
-import { App } from './app/App'
+import { App, rememberedView } from './app/App'
 import { ClientContext } from './app/ClientContext'
 import { WorkspaceProvider } from './app/workspace'
 import './styles.css'
@@ -12,7 +12,7 @@ if (!root) throw new Error('index.html has no #root')
 createRoot(root).render(
   <StrictMode>
     <ClientContext.Provider value={client}>
-      <WorkspaceProvider initialView="runs">
+      <WorkspaceProvider initialView={rememberedView()}>
         <App />
       </WorkspaceProvider>
     </ClientContext.Provider>

@@ -6,7 +6,8 @@ export const Float64Series = z.custom<Float64Array>((v) => v instanceof Float64A
   message: 'must be a Float64Array'
 })
 
-export const MAX_WALK_STEPS = 10_000_000
+import { MAX_WALK_STEPS } from './limits'
+export { MAX_WALK_STEPS }
 
 /** The first engine task: a seeded Gaussian random walk, the slice every lab follows. */
 export const RandomWalkSpec = z.strictObject({

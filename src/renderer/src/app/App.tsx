@@ -3,11 +3,12 @@ import { selectLab } from '../views/explorer/explorer-store'
 import { useClient } from './ClientContext'
 import { CommandPalette, ShortcutSheet } from './CommandPalette'
 import { isBoolean, isRunId, isRunIds, isString, readStored, usePersistentState, writeStored } from './persistence'
+import { withPageFirstScreen } from './first-screen'
 import { initialState, reducer } from './state'
 import { StatusBar } from './StatusBar'
 import { AgentHost } from '../views/agent/AgentHost'
 import { applyTheme, loadTheme, saveTheme, type Theme } from './theme'
-import { navViews, VIEWS } from './views'
+import { navViews, prefetchViews, VIEWS } from './views'
 import { useCommands, useWorkspace, type Command, type ViewId } from './workspace'
 
 type Overlay = 'palette' | 'shortcuts' | null
@@ -15,6 +16,15 @@ type Overlay = 'palette' | 'shortcuts' | null
 const isEditable = (target: EventTarget | null): boolean => {
   const element = target as HTMLElement | null
   return !!element && (element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName))
+}
+
+/**
+ * The view the last session left open (Explorer the first time). main.tsx opens the workspace on
+ * it, so that the first render loads that view's chunk and no other.
+ */
+export function rememberedView(): ViewId {
+  const view = readStored<string>('view', 'explorer', isString)
+  return (VIEWS.some((v) => v.id === view) ? view : 'explorer') as ViewId
 }
 
 /** Puts back the view, selected run and compared runs of the last session (once, before the first paint). */
@@ -25,8 +35,7 @@ function useRememberedWorkspace(): void {
   // provider's defaults, which must not overwrite what is being restored.
   const [restored, setRestored] = useState(false)
   useLayoutEffect(() => {
-    const view = readStored<string>('view', 'explorer', isString)
-    navigate((VIEWS.some((v) => v.id === view) ? view : 'explorer') as ViewId)
+    navigate(rememberedView())
     selectRun(readStored('selectedRun', null, isRunId))
     setCompareRunIds(readStored('compareRuns', [], isRunIds))
     setRestored(true)
@@ -39,9 +48,15 @@ function useRememberedWorkspace(): void {
   }, [restored, workspace.view, workspace.selectedRunId, workspace.compareRunIds])
 }
 
+/** Runs `task` when the page is next idle (at most `timeoutMs` later); returns a cancel. */
+function whenIdle(task: () => void, timeoutMs = 2000): () => void {
+  const id = requestIdleCallback(task, { timeout: timeoutMs })
+  return () => cancelIdleCallback(id)
+}
+
 export function App() {
   const client = useClient()
-  const [state, dispatch] = useReducer(reducer, initialState)
+  const [state, dispatch] = useReducer(reducer, initialState, withPageFirstScreen)
   const [notice, setNotice] = useState<string | null>(null)
   const notify = useCallback((message: string) => setNotice(message), [])
   const workspace = useWorkspace()
@@ -81,15 +96,23 @@ export function App() {
 
   // The labs list waits for the engine: load it again once the engine is (back) up.
   const engineReady = state.services.engine?.state === 'ready'
-  // The inference provider probe is not needed for the first screen: ask once the engine is up
-  // (the inference service starts after it), so it does not compete with the start.
+  // The inference service starts on its first call (onnxruntime and its provider probe): ask
+  // for its status once the engine is up and the page has gone idle after the first screen, so
+  // that start-up does not compete with a cold start.
   useEffect(() => {
     if (state.connection !== 'open' || !engineReady) return
-    client.call('inference.status', {}).then(
-      (status) => dispatch({ type: 'inference', status, error: null }),
-      (e: Error) => dispatch({ type: 'inference', status: null, error: e.message })
+    return whenIdle(() =>
+      client.call('inference.status', {}).then(
+        (status) => dispatch({ type: 'inference', status, error: null }),
+        (e: Error) => dispatch({ type: 'inference', status: null, error: e.message })
+      )
     )
   }, [client, state.connection, engineReady])
+  // The other views' chunks, once the first screen is up.
+  useEffect(() => {
+    if (state.connection !== 'open' || !engineReady) return
+    return whenIdle(prefetchViews, 5000)
+  }, [state.connection, engineReady])
   useEffect(() => {
     if (state.connection !== 'open' || !engineReady || state.labs.length > 0) return
     client.call('labs.list', {}).then(({ labs }) => dispatch({ type: 'labs', labs }), () => undefined)

@@ -8,10 +8,18 @@ function serviceText(service: ServiceStatus | undefined): string {
   if (!service) return '…'
   if (service.state === 'restarting') return `restarting${service.restartInMs !== null ? ` in ${(service.restartInMs / 1000).toFixed(1)} s` : ''} (${service.lastExit ?? 'stopped'})`
   if (service.state === 'failed') return `failed (${service.lastExit ?? 'crashed'})`
+  if (notStartedYet(service)) return 'starts on first use'
   return service.restarts > 0 ? `${service.state} (${service.restarts} restart${service.restarts === 1 ? '' : 's'})` : service.state
 }
 
+/** A service that starts on its first call (inference) and has not been called yet. */
+const notStartedYet = (service: ServiceStatus): boolean => service.state === 'stopped' && service.pid === null && service.lastExit === null
+
 const dotClass = (ok: boolean | null): string => (ok === null ? 'dot' : ok ? 'dot ok' : 'dot bad')
+
+/** Green when ready, red when down; neutral while it starts or waits for its first call (nothing is wrong yet). */
+const serviceDot = (service: ServiceStatus | undefined): string =>
+  dotClass(!service || service.state === 'starting' || notStartedYet(service) ? null : service.state === 'ready')
 
 /** Shell health at a glance: link, services, execution provider, running jobs, database file. */
 export function StatusBar({ state }: { state: WorkstationState }) {
@@ -26,11 +34,11 @@ export function StatusBar({ state }: { state: WorkstationState }) {
         {state.connection === 'open' ? (state.info?.host === 'electron' ? 'electron' : 'browser host') : state.connection}
       </span>
       <span data-testid="engine-status" title={engine?.pid ? `pid ${engine.pid}` : undefined}>
-        <i className={dotClass(engine ? engine.state === 'ready' : null)} />
+        <i className={serviceDot(engine)} />
         engine: {serviceText(engine)}
       </span>
       <span data-testid="inference-status" title={state.inference?.summary ?? state.inferenceError ?? ''}>
-        <i className={dotClass(inference ? inference.state === 'ready' : null)} />
+        <i className={serviceDot(inference)} />
         inference: {state.inference ? `${state.inference.provider.toUpperCase()} (onnxruntime ${state.inference.runtimeVersion})` : (state.inferenceError ?? serviceText(inference))}
       </span>
       <AgentStatus />

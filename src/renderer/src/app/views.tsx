@@ -1,20 +1,33 @@
-import { lazy, type Dispatch, type ReactElement } from 'react'
+import { lazy, type ComponentType, type Dispatch, type ReactElement } from 'react'
 import type { Action, WorkstationState } from './state'
 import type { ViewId } from './workspace'
 // Views load on first use: the shell and the first view are what a cold start has to parse.
-const ExplorerView = lazy(() => import('../views/explorer/ExplorerView').then((m) => ({ default: m.ExplorerView })))
-const RunsView = lazy(() => import('../views/runs/RunsView').then((m) => ({ default: m.RunsView })))
-const DashboardView = lazy(() => import('../views/dashboard/DashboardView').then((m) => ({ default: m.DashboardView })))
-const SurfaceView = lazy(() => import('../views/surface/SurfaceView').then((m) => ({ default: m.SurfaceView })))
-const PhaseView = lazy(() => import('../views/phase/PhaseView').then((m) => ({ default: m.PhaseView })))
-const DecisionLogView = lazy(() => import('../views/log/DecisionLogView').then((m) => ({ default: m.DecisionLogView })))
-const CompareView = lazy(() => import('../views/compare/CompareView').then((m) => ({ default: m.CompareView })))
-const SweepsView = lazy(() => import('../views/sweeps/SweepsView').then((m) => ({ default: m.SweepsView })))
-const RegimeView = lazy(() => import('../views/regime/RegimeView').then((m) => ({ default: m.RegimeView })))
-const MemoView = lazy(() => import('../views/memo/MemoView').then((m) => ({ default: m.MemoView })))
-const PortfolioView = lazy(() => import('../views/portfolio/PortfolioView').then((m) => ({ default: m.PortfolioView })))
-const RiskView = lazy(() => import('../views/risk/RiskView').then((m) => ({ default: m.RiskView })))
-const TerrainView = lazy(() => import('../views/terrain/TerrainView').then((m) => ({ default: m.TerrainView })))
+
+/** A view's chunk: loaded on its first render, or ahead of time by prefetchViews. */
+function lazyView<M>(load: () => Promise<M>, pick: (module: M) => ComponentType<ViewProps>) {
+  return { Component: lazy(() => load().then((m) => ({ default: pick(m) }))), load }
+}
+const explorerView = lazyView(() => import('../views/explorer/ExplorerView'), (m) => m.ExplorerView)
+const runsView = lazyView(() => import('../views/runs/RunsView'), (m) => m.RunsView)
+const dashboardView = lazyView(() => import('../views/dashboard/DashboardView'), (m) => m.DashboardView)
+const surfaceView = lazyView(() => import('../views/surface/SurfaceView'), (m) => m.SurfaceView)
+const phaseView = lazyView(() => import('../views/phase/PhaseView'), (m) => m.PhaseView)
+const decisionLogView = lazyView(() => import('../views/log/DecisionLogView'), (m) => m.DecisionLogView)
+const compareView = lazyView(() => import('../views/compare/CompareView'), (m) => m.CompareView)
+const sweepsView = lazyView(() => import('../views/sweeps/SweepsView'), (m) => m.SweepsView)
+const regimeView = lazyView(() => import('../views/regime/RegimeView'), (m) => m.RegimeView)
+const memoView = lazyView(() => import('../views/memo/MemoView'), (m) => m.MemoView)
+const portfolioView = lazyView(() => import('../views/portfolio/PortfolioView'), (m) => m.PortfolioView)
+const riskView = lazyView(() => import('../views/risk/RiskView'), (m) => m.RiskView)
+const terrainView = lazyView(() => import('../views/terrain/TerrainView'), (m) => m.TerrainView)
+
+/**
+ * Fetches and parses every view's chunk once the first screen is up and the page is idle, so
+ * that the first switch to another view does not wait for its download.
+ */
+export function prefetchViews(): void {
+  for (const view of [explorerView, runsView, dashboardView, surfaceView, phaseView, decisionLogView, compareView, sweepsView, regimeView, memoView, portfolioView, riskView, terrainView]) void view.load().catch(() => undefined)
+}
 
 /** What every top-level view receives from the shell. */
 export interface ViewProps {
@@ -37,19 +50,19 @@ export interface ViewEntry {
 
 /** The shell's navigation. Each view adds its one entry here. */
 export const VIEWS: ViewEntry[] = [
-  { id: 'explorer', title: 'Explorer', key: '1', icon: '◇', render: (props) => <ExplorerView {...props} /> },
-  { id: 'runs', title: 'Runs', key: '2', icon: '≡', render: (props) => <RunsView {...props} /> },
-  { id: 'dashboard', title: 'Dashboard', key: '3', icon: '▤', needsRun: true, render: (props) => <DashboardView {...props} /> },
-  { id: 'surface', title: 'Surface', key: '4', icon: '▦', needsRun: true, render: (props) => <SurfaceView {...props} /> },
-  { id: 'phase', title: 'Phase space', key: '5', icon: '◎', needsRun: true, render: (props) => <PhaseView {...props} /> },
-  { id: 'compare', title: 'Compare', key: '7', icon: '⇄', render: (props) => <CompareView {...props} /> },
-  { id: 'regime', title: 'Regime', key: '9', icon: '∿', render: (props) => <RegimeView {...props} /> },
-  { id: 'log', title: 'Decision log', key: '6', icon: '☰', needsRun: true, render: (props) => <DecisionLogView {...props} /> },
-  { id: 'sweeps', title: 'Sweeps', key: '8', icon: '▦', render: (props) => <SweepsView {...props} /> },
-  { id: 'memo', title: 'Memo', key: '0', icon: '✎', needsRun: true, render: (props) => <MemoView {...props} /> },
-  { id: 'portfolio', title: 'Portfolio', key: 'P', icon: '▥', render: (props) => <PortfolioView {...props} /> },
-  { id: 'risk', title: 'Risk', key: 'R', icon: '⚠', render: (props) => <RiskView {...props} /> },
-  { id: 'terrain', title: 'Terrain', key: 'M', icon: '△', render: (props) => <TerrainView {...props} /> }
+  { id: 'explorer', title: 'Explorer', key: '1', icon: '◇', render: (props) => <explorerView.Component {...props} /> },
+  { id: 'runs', title: 'Runs', key: '2', icon: '≡', render: (props) => <runsView.Component {...props} /> },
+  { id: 'dashboard', title: 'Dashboard', key: '3', icon: '▤', needsRun: true, render: (props) => <dashboardView.Component {...props} /> },
+  { id: 'surface', title: 'Surface', key: '4', icon: '▦', needsRun: true, render: (props) => <surfaceView.Component {...props} /> },
+  { id: 'phase', title: 'Phase space', key: '5', icon: '◎', needsRun: true, render: (props) => <phaseView.Component {...props} /> },
+  { id: 'compare', title: 'Compare', key: '7', icon: '⇄', render: (props) => <compareView.Component {...props} /> },
+  { id: 'regime', title: 'Regime', key: '9', icon: '∿', render: (props) => <regimeView.Component {...props} /> },
+  { id: 'log', title: 'Decision log', key: '6', icon: '☰', needsRun: true, render: (props) => <decisionLogView.Component {...props} /> },
+  { id: 'sweeps', title: 'Sweeps', key: '8', icon: '▦', render: (props) => <sweepsView.Component {...props} /> },
+  { id: 'memo', title: 'Memo', key: '0', icon: '✎', needsRun: true, render: (props) => <memoView.Component {...props} /> },
+  { id: 'portfolio', title: 'Portfolio', key: 'P', icon: '▥', render: (props) => <portfolioView.Component {...props} /> },
+  { id: 'risk', title: 'Risk', key: 'R', icon: '⚠', render: (props) => <riskView.Component {...props} /> },
+  { id: 'terrain', title: 'Terrain', key: 'M', icon: '△', render: (props) => <terrainView.Component {...props} /> }
 ]
 
 /** VIEWS in nav order (by shortcut key), whatever order entries were added in. */

@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
-import { ApiError, type AgentCheckResult, type AgentSettings, type FieldIssue } from '../../../../shared/contract'
+import type { AgentCheckResult, AgentSettings } from '../../../../shared/contract'
+// The zod-free error module: the shell loads this dialog, and the contract's index would put zod in the entry.
+import { ApiError, type FieldIssue } from '../../../../shared/contract/api-error'
 import { useClient } from '../../app/ClientContext'
 import { agentStore } from './agent-store'
 import './agent.css'

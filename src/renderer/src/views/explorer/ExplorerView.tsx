@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react'
-import { ApiError, type FieldIssue, type LabInfo, type LabRunSpec, type RunSpec, type StressVariant } from '../../../../shared/contract'
+import type { LabInfo, LabRunSpec, RunSpec, StressVariant } from '../../../../shared/contract'
+import { ApiError, type FieldIssue } from '../../../../shared/contract/api-error'
 import { useClient } from '../../app/ClientContext'
 import { isNumber, usePersistentState } from '../../app/persistence'
 import { Splitter } from '../../app/Splitter'
@@ -115,7 +116,10 @@ export function ExplorerView({ state, dispatch, notify }: ViewProps) {
       <aside className="panel lab-list" aria-label="Labs" onKeyDown={onListKey}>
         <header className="panel-title">
           <span>Labs</span>
-          <span className="muted">{labs.length}</span>
+          {/* The engine can be ready before its catalogue arrives (the page no longer waits for it). */}
+          <span className="muted" role={labs.length === 0 ? 'status' : undefined}>
+            {labs.length === 0 ? 'loading…' : labs.length}
+          </span>
         </header>
         <ul role="listbox" aria-label="Lab">
           {labs.map((l) => (

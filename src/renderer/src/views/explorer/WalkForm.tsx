@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { usePersistentState } from '../../app/persistence'
-import { MAX_WALK_STEPS, RandomWalkSpec, issuesFromZod, type FieldIssue } from '../../../../shared/contract'
+import type { FieldIssue, RandomWalkSpec } from '../../../../shared/contract'
+import { MAX_WALK_STEPS } from '../../../../shared/contract/limits'
 
 interface Field {
   key: 'steps' | 'seed' | 'start' | 'drift' | 'volatility'
@@ -25,8 +26,12 @@ export const defaultWalkValues: WalkValues = { steps: '1000000', seed: '42', sta
 const isWalkValues = (v: unknown): v is WalkValues =>
   v !== null && typeof v === 'object' && fields.every((f) => typeof (v as Record<string, unknown>)[f.key] === 'string')
 
-/** Parses the form with the same schema the router enforces, so messages match server-side ones. */
-export function parseWalk(values: WalkValues): { spec: RandomWalkSpec } | { issues: FieldIssue[] } {
+/**
+ * Parses the form with the same schema the router enforces, so messages match server-side ones.
+ * The schemas (and zod) load on the first submit, not with the explorer's first screen.
+ */
+export async function parseWalk(values: WalkValues): Promise<{ spec: RandomWalkSpec } | { issues: FieldIssue[] }> {
+  const { RandomWalkSpec, issuesFromZod } = await import('../../../../shared/contract')
   const toNumber = (text: string): number | string => (text.trim() === '' ? text : Number(text))
   const candidate = { task: 'random-walk', ...Object.fromEntries(fields.map((f) => [f.key, toNumber(values[f.key])])) }
   const parsed = RandomWalkSpec.safeParse(candidate)
@@ -48,7 +53,7 @@ export function WalkForm({ disabled, onSubmit }: WalkFormProps) {
 
   async function submit(event: FormEvent): Promise<void> {
     event.preventDefault()
-    const parsed = parseWalk(values)
+    const parsed = await parseWalk(values)
     if ('issues' in parsed) {
       setIssues(parsed.issues)
       return

@@ -1,0 +1,36 @@
+import type { Router } from '../api/router'
+import { FIRST_SCREEN_ELEMENT_ID, type FirstScreen } from '../../shared/first-screen'
+
+// The first screen's data inside the page that shows it: the browser host writes what the shell
+// asks for first (app info, service states, the newest runs) into index.html, so a cold start
+// draws the status bar and the runs without waiting for the page's script to open the WebSocket
+// and ask. The socket still reloads all of it when it opens. Not the labs: their catalogue is
+// about 360 kB and waits for the engine, which the page must not.
+
+/** The newest runs the shell lists first (the same page App.tsx asks for). */
+export const FIRST_SCREEN_RUNS = 200
+
+/** Asks the router (validated like any call) for what the first screen shows; a failed call is left out. */
+export async function firstScreenState(router: Pick<Router, 'call'>): Promise<FirstScreen> {
+  const ask = async (method: string, params: unknown): Promise<unknown> => {
+    const outcome = await router.call(method, params, { transport: 'direct' })
+    return outcome.ok ? outcome.value : undefined
+  }
+  const [info, services, runs] = await Promise.all([ask('app.info', {}), ask('services.status', {}), ask('runs.list', { limit: FIRST_SCREEN_RUNS })])
+  const state: FirstScreen = {}
+  if (info) state.info = info as FirstScreen['info']
+  if (services) state.services = (services as { services: NonNullable<FirstScreen['services']> }).services
+  if (runs) state.runs = runs as FirstScreen['runs']
+  return state
+}
+
+/**
+ * `html` with the state as a JSON data block before </head>. A data block is never run (the CSP
+ * still allows no inline script); "<" is escaped so that no value can close the element.
+ */
+export function withFirstScreen(html: string, state: FirstScreen): string {
+  const json = JSON.stringify(state).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
+  const block = `<script type="application/json" id="${FIRST_SCREEN_ELEMENT_ID}">${json}</script>`
+  const at = html.indexOf('</head>')
+  return at < 0 ? `${block}${html}` : `${html.slice(0, at)}${block}${html.slice(at)}`
+}
