@@ -43,7 +43,7 @@ describe('queued sweeps in the browser host', () => {
     // Loopback only unless the user allows another machine.
     await settings.locator('input[name=queue-url]').fill('redis://192.0.2.1:6379')
     await settings.getByRole('button', { name: 'Save queue' }).click()
-    await expect.poll(() => settings.locator('.error-text').textContent()).toContain('queue URL 192.0.2.1 is not this machine')
+    await expect.poll(() => settings.locator('.error-text').textContent(), { timeout: 60_000 }).toContain('queue URL 192.0.2.1 is not this machine')
     await settings.locator('input[name=queue-url]').fill(redis.url)
     await settings.getByRole('button', { name: 'Save queue' }).click()
     await expect.poll(() => settings.textContent()).toContain(`using ${redis.url}`)
