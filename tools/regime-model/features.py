@@ -80,21 +80,31 @@ def hurst_rs(windows: np.ndarray) -> np.ndarray:
     return h
 
 
+def log_returns(price: np.ndarray) -> np.ndarray:
+    """r_t = ln(P_t / P_{t-1}), with r_0 = 0 (float64)."""
+    price = np.asarray(price, dtype=np.float64)
+    r = np.zeros(price.shape[0])
+    r[1:] = np.log(price[1:] / price[:-1])
+    return r
+
+
+def hurst_channel(r: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The Hurst exponent at each bar t, over r[t-100 .. t-1]."""
+    hw = sliding_window_view(r, HURST_WINDOW)  # hw[k] = r[k .. k+99]
+    return hurst_rs(hw[t - HURST_WINDOW])
+
+
 def compute_features(price: np.ndarray) -> np.ndarray:
     """price: [n] closes -> raw features [n - WARMUP, F] for t = WARMUP..n-1 (float64)."""
-    price = np.asarray(price, dtype=np.float64)
-    n = price.shape[0]
+    n = np.shape(price)[0]
     if n <= WARMUP:
         return np.zeros((0, F))
-    r = np.zeros(n)
-    r[1:] = np.log(price[1:] / price[:-1])
+    r = log_returns(price)
     t = np.arange(WARMUP, n)
     vel = r[t]
     acc = r[t] - r[t - 1]
     en = r[t] ** 2
-    # Hurst over r[t-100 .. t-1]
-    hw = sliding_window_view(r, HURST_WINDOW)  # hw[k] = r[k .. k+99]
-    hurst = hurst_rs(hw[t - HURST_WINDOW])
+    hurst = hurst_channel(r, t)
     vw = sliding_window_view(r, VOL_WINDOW)  # vw[k] = r[k .. k+19]
     vol = vw[t - VOL_WINDOW + 1].std(axis=1)
     return np.stack([vel, acc, en, hurst, vol], axis=1)

@@ -65,12 +65,10 @@ def calm_floor(m60: np.ndarray) -> np.ndarray:
 
 def compute_features(price: np.ndarray) -> np.ndarray:
     """price: [n] closes -> raw features [n - WARMUP, F] for t = WARMUP..n-1 (float64)."""
-    price = np.asarray(price, dtype=np.float64)
-    n = price.shape[0]
+    n = np.shape(price)[0]
     if n <= WARMUP:
         return np.zeros((0, F))
-    r = np.zeros(n)
-    r[1:] = np.log(price[1:] / price[:-1])
+    r = v1.log_returns(price)
     m = {w: rms_windows(r, w) for w in VOL_WINDOWS}
     floor = calm_floor(m[60])
     t = np.arange(WARMUP, n)
@@ -81,7 +79,7 @@ def compute_features(price: np.ndarray) -> np.ndarray:
     trend = np.clip(trend / (fl * np.sqrt(20.0)), -CLIP_Z, CLIP_Z)
     l20 = np.log(np.maximum(m[20], TINY))
     volvol = sliding_window_view(l20, VOLVOL_WINDOW)[t - VOLVOL_WINDOW + 1].std(axis=1)
-    hurst = v1.compute_features(price)[:, 3]
+    hurst = v1.hurst_channel(r, t)  # v1's channel alone, not all five
     return np.stack([shock, *vols, trend, volvol, hurst], axis=1)
 
 
