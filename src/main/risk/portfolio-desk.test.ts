@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ApiError, type LabRunSpec } from '../../shared/contract'
+import type { LabRunSpec } from '../../shared/contract'
 import { runAndStore } from '../runs/store-run'
 import { openDatabase, type Db } from '../store/database'
 import { PortfolioLogRepository } from '../store/portfolio-log-repository'
@@ -19,12 +19,13 @@ import { PortfolioService } from './portfolio-service'
 import { applyShock, pathSummary, reverseStress, shockedLoss, weighted } from './shocks'
 import { stressMenus } from './stress-menus'
 import { walkForward } from './walk-forward'
+import { apiRejection, fixedClock } from './test-support'
 
 // The risk desk on a stored portfolio: its figures recomputed here from the same stored runs
 // with the engine's modules, the limit breaches logged once as chained constraint events, and
 // the walk-forward of a member's parameter equal to the candidates run directly.
 
-const clock = { nowMs: () => 0, isoNow: () => '2026-12-06T00:00:00.000Z' }
+const clock = fixedClock
 const specs: LabRunSpec[] = [
   { task: 'lab', lab: 'credit-spreads', preset: 'faithful', seed: 11, overrides: { T: 300 } },
   { task: 'lab', lab: 'credit-spreads', preset: 'faithful', seed: 12, overrides: { T: 300 } },
@@ -36,16 +37,6 @@ let log: PortfolioLogRepository
 let returns: Float64Array[]
 let weights: number[]
 let leverage: number[]
-
-async function rejection(p: Promise<unknown> | (() => unknown)): Promise<ApiError> {
-  try {
-    await (typeof p === 'function' ? p() : p)
-  } catch (error) {
-    if (error instanceof ApiError) return error
-    throw error
-  }
-  throw new Error('expected an ApiError')
-}
 
 beforeAll(async () => {
   db = openDatabase(':memory:')
@@ -115,7 +106,7 @@ describe('portfolio.stress', () => {
   }, 120_000)
 
   it('refuses an unknown portfolio', async () => {
-    expect((await rejection(desk.stress({ id: 9, shocks: [], lossLimit: 0.1, menus: false }))).code).toBe('not_found')
+    expect((await apiRejection(desk.stress({ id: 9, shocks: [], lossLimit: 0.1, menus: false }))).code).toBe('not_found')
   })
 })
 
@@ -192,11 +183,11 @@ describe('portfolio.walkForward', () => {
 
   it('refuses a run outside the portfolio and windows longer than the runs, naming the field', async () => {
     const base = { id: 1, runId: 3, param: 'execution_params.cost_bps', values: [1, 2], train: 200, test: 100, anchored: false, purge: 0 }
-    const outside = await rejection(desk.walkForward({ ...base, runId: 4 }))
+    const outside = await apiRejection(desk.walkForward({ ...base, runId: 4 }))
     expect(outside.message).toMatch(/^runId: run #4 is not a pod of portfolio #1/)
-    const long = await rejection(desk.walkForward({ ...base, train: 700 }))
+    const long = await apiRejection(desk.walkForward({ ...base, train: 700 }))
     expect(long.message).toBe('train 700 and test 100 need 800 steps; the runs have 799 returns')
-    const badKey = await rejection(desk.walkForward({ ...base, param: 'nope.key' }))
+    const badKey = await apiRejection(desk.walkForward({ ...base, param: 'nope.key' }))
     expect(badKey.code).toBe('invalid_params')
   })
 })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ApiError, type LabRunSpec, type PortfolioSpec } from '../../shared/contract'
+import type { LabRunSpec, PortfolioSpec } from '../../shared/contract'
 import { runAndStore } from '../runs/store-run'
 import { openDatabase, type Db } from '../store/database'
 import { PortfoliosRepository } from '../store/portfolios-repository'
@@ -9,11 +9,12 @@ import { simulateBook } from './book'
 import { alignedReturns, readPod } from './pods'
 import { bookHash, canonicalSpec, portfolioHash } from './portfolio-identity'
 import { PortfolioService, memoWindow, portfolioMemoFacts } from './portfolio-service'
+import { apiError, fixedClock } from './test-support'
 
 // Stored portfolios: round trip, identity reproducible from the members, the chain of
 // portfolios, and the one-line refusals. Three credit-spreads runs on one calendar, one shorter.
 
-const clock = { nowMs: () => 0, isoNow: () => '2026-12-06T00:00:00.000Z' }
+const clock = fixedClock
 let db: Db
 let service: PortfolioService
 let portfolios: PortfoliosRepository
@@ -22,16 +23,6 @@ async function store(seed: number, T: number): Promise<void> {
   const spec: LabRunSpec = { task: 'lab', lab: 'credit-spreads', preset: 'faithful', seed, overrides: { T } }
   const stored = await runAndStore(new RunsRepository(db), spec, { clock, codeVersion: CODE_VERSION })
   if (!stored.output) throw stored.error
-}
-
-function apiError(fn: () => unknown): ApiError {
-  try {
-    fn()
-  } catch (error) {
-    if (error instanceof ApiError) return error
-    throw error
-  }
-  throw new Error('expected an ApiError')
 }
 
 beforeAll(async () => {
