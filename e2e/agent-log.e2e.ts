@@ -42,7 +42,7 @@ describe('the decision log shows the agent call of a step', () => {
     const page = session.page
     await page.getByRole('link', { name: /Decision log/ }).click()
     await page.getByLabel('Run', { exact: true }).selectOption(String(runId))
-    await page.locator('.log-row[aria-rowindex="1"]:not(.placeholder)').click()
+    await page.locator('.log-row[aria-rowindex="1"]:not(.loading)').click()
     const detail = page.getByTestId('step-agent')
     await detail.waitFor()
     expect(await detail.textContent()).toContain('valid reply, used')
@@ -52,7 +52,7 @@ describe('the decision log shows the agent call of a step', () => {
     await page.screenshot({ path: screenshotPath('decision-log-agent') })
     // Step 10: the model's second reply was prose, so the baseline decided with the reason.
     await page.locator('.log-scroll').evaluate((el) => (el.scrollTop = 0))
-    await page.locator('.log-row[aria-rowindex="11"]:not(.placeholder)').click()
+    await page.locator('.log-row[aria-rowindex="11"]:not(.loading)').click()
     await expect.poll(async () => await page.getByTestId('step-agent').textContent()).toContain('rejected: invalid_json')
     expect(await page.getByTestId('step-agent').locator('pre').nth(1).textContent()).toBe('I think LONG is best')
   })

@@ -64,7 +64,7 @@ describe('agent settings and a run with the agent', () => {
 
     await page.getByRole('link', { name: /Decision log/ }).click()
     await page.getByLabel('Run', { exact: true }).selectOption('1')
-    await page.locator('.log-row[aria-rowindex="1"]:not(.placeholder)').click()
+    await page.locator('.log-row[aria-rowindex="1"]:not(.loading)').click()
     const detail = page.getByTestId('step-agent')
     await detail.waitFor()
     await detail.locator('summary', { hasText: 'prompt' }).click()

@@ -45,7 +45,7 @@ describe('decision log in the browser host', () => {
 
   const page = () => session.page
   const count = () => page().getByTestId('log-count').textContent()
-  const rowAt = (index: number) => page().locator(`.log-row[aria-rowindex="${index + 1}"]:not(.placeholder)`)
+  const rowAt = (index: number) => page().locator(`.log-row[aria-rowindex="${index + 1}"]:not(.loading)`)
   const rowTexts = async (index: number) => (await rowAt(index).locator('.cell').allTextContents()).map((s) => s.trim())
 
   it('says to select a run, then that a random walk has no log', async () => {

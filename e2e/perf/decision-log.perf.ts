@@ -32,8 +32,8 @@ interface ScenarioResult extends FrameStats {
   description: string
   /** 1-minute load average when the scenario started. */
   load: number
-  /** Frames in which a rendered row (on screen or in the overscan) was still a placeholder, its page not yet fetched. */
-  framesWithPlaceholders: number
+  /** Frames in which a drawn row was still loading, its page not yet fetched. */
+  framesStillLoading: number
 }
 
 let session: Session
@@ -62,10 +62,10 @@ afterAll(async () => {
 })
 
 /** Scrolls the log as the scenario says, one step per rAF; returns the frames' timestamps. */
-function scroll(page: Page, scenario: Scenario, syncLabel: string | null): Promise<{ frameTimes: number[]; placeholders: number; syncMs: number }> {
+function scroll(page: Page, scenario: Scenario, syncLabel: string | null): Promise<{ frameTimes: number[]; loadingFrames: number; syncMs: number }> {
   return page.evaluate(
     ({ scenario, syncLabel }) =>
-      new Promise<{ frameTimes: number[]; placeholders: number; syncMs: number }>((resolve) => {
+      new Promise<{ frameTimes: number[]; loadingFrames: number; syncMs: number }>((resolve) => {
         const el = document.querySelector('.log-scroll') as HTMLElement
         const rowPx = 20
         // The view scales scrollTop past ~15M px; map rows to scrollTop the same way it does.
@@ -75,21 +75,20 @@ function scroll(page: Page, scenario: Scenario, syncLabel: string | null): Promi
         let seed = 12345
         const random = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296
         const frameTimes: number[] = []
-        let placeholders = 0
+        let loadingFrames = 0
         let frame = 0
         const syncMs = performance.now()
         if (syncLabel) console.timeStamp(syncLabel)
         const tick = (now: number): void => {
           frameTimes.push(now)
-          // The canvas grid says how many rows it drew still loading; the DOM grid showed them as placeholder rows.
-          const canvas = document.querySelector<HTMLElement>('.log-canvas')
-          if (canvas ? canvas.dataset.waiting !== '0' : document.querySelector('.log-row.placeholder')) placeholders++
+          // The canvas grid says how many rows it drew still loading.
+          if (document.querySelector<HTMLElement>('.log-canvas')?.dataset.waiting !== '0') loadingFrames++
           if (scenario.name === 'jumps') {
             if (frame % 10 === 0) el.scrollTop = toTop(Math.floor(random() * 999_900))
           } else if (scenario.rowsPerFrame > 0) el.scrollTop = toTop(scenario.fromRow + frame * scenario.rowsPerFrame)
           frame++
           if (frame <= scenario.frames) requestAnimationFrame(tick)
-          else resolve({ frameTimes, placeholders, syncMs })
+          else resolve({ frameTimes, loadingFrames, syncMs })
         }
         requestAnimationFrame(tick)
       }),
@@ -104,7 +103,7 @@ it('scrolls a 1,000,000-row decision log; frame times saved to test-results/ui-b
   await page.getByRole('link', { name: /Decision log/ }).click()
   await page.getByLabel('Run', { exact: true }).selectOption('1')
   await expect.poll(() => page.getByTestId('log-count').textContent(), { timeout: 30_000 }).toBe('1,000,000 steps')
-  await page.locator('.log-row:not(.placeholder)').first().waitFor()
+  await page.locator('.log-row:not(.loading)').first().waitFor()
 
   const machine = await describeMachine(page, session.browser.version())
   const scenarios: Scenario[] = [
@@ -120,7 +119,7 @@ it('scrolls a 1,000,000-row decision log; frame times saved to test-results/ui-b
   for (const scenario of scenarios.filter((s) => !only || only.includes(s.name))) {
     const load = load1()
     const measured = await scroll(page, scenario, null)
-    results.push({ scenario: scenario.name, description: scenario.describe, load, ...frameStats(intervalsOf(measured.frameTimes)), framesWithPlaceholders: measured.placeholders })
+    results.push({ scenario: scenario.name, description: scenario.describe, load, ...frameStats(intervalsOf(measured.frameTimes)), framesStillLoading: measured.loadingFrames })
   }
   // Where the long frames go: wheel and fling again under Chromium's trace, on rows not yet visited (no page cached).
   const traces: Record<string, FrameTrace> = {}
@@ -143,7 +142,7 @@ it('scrolls a 1,000,000-row decision log; frame times saved to test-results/ui-b
   const report = { steps: STEPS, viewport: '1400×900', machine, frameBudgetMs: { p95: P95_BUDGET_MS, p99: P99_BUDGET_MS }, scenarios: results, traces }
   mergeUiBench({ decisionLog: report })
   console.log(`\ndecision log, ${STEPS.toLocaleString('en-US')} rows (rAF frame intervals)\n${formatMachine(machine)}`)
-  for (const r of results) console.log(`${r.scenario.padEnd(7)} load ${r.load.toFixed(2).padStart(5)}  ${formatStats(r)}  placeholder frames ${r.framesWithPlaceholders}`)
+  for (const r of results) console.log(`${r.scenario.padEnd(7)} load ${r.load.toFixed(2).padStart(5)}  ${formatStats(r)}  frames still loading ${r.framesStillLoading}`)
   for (const [name, trace] of Object.entries(traces)) console.log(formatTrace(name, trace))
   expect(results.every((r) => r.frames > 0)).toBe(true)
 }, 900_000)

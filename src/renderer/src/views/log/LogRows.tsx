@@ -65,7 +65,7 @@ export function columnLayout(columns: readonly Column[], viewportPx: number): { 
 
 /** One row of the accessible layer: the same cells the canvas draws, as text a screen reader reads. */
 const AccessibleRow = memo(function AccessibleRow({ row, index, active, selected }: { row: LogRow | null; index: number; active: boolean; selected: boolean }) {
-  if (!row) return <div className="log-row placeholder" role="row" aria-rowindex={index + 1} aria-busy="true" />
+  if (!row) return <div className="log-row loading" role="row" aria-rowindex={index + 1} aria-busy="true" />
   return (
     <div className={`log-row${active ? ' active' : ''}${row.events.length ? ' hit' : ''}`} role="row" aria-rowindex={index + 1} aria-selected={selected} data-t={row.t}>
       {rowCells(row).map((cell, c) => (
