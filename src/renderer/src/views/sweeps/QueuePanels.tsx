@@ -62,15 +62,20 @@ export function QueueSettingsForm({ onSaved }: { onSaved(settings: QueueSettings
   }
 
   const tls = url.trim().startsWith('rediss:')
+  // Until the saved settings arrive the fields stay disabled: filled in earlier, they would be
+  // overwritten by the late answer, and Save would send the saved URL instead of the one typed.
+  const loading = settings === null && error === null
   return (
     <form
       className="sweep-form queue-settings"
       aria-label="Queue settings"
+      aria-busy={loading}
       onSubmit={(e) => {
         e.preventDefault()
         void save()
       }}
     >
+      <fieldset className="queue-settings-fields" disabled={loading}>
       <label>
         <span>Redis</span>
         <input name="queue-url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="redis://127.0.0.1:6379" spellCheck={false} />
@@ -108,6 +113,7 @@ export function QueueSettingsForm({ onSaved }: { onSaved(settings: QueueSettings
         <button type="submit">Save queue</button>
         {saved && settings && <span className="muted mono">using {settings.display}</span>}
       </div>
+      </fieldset>
     </form>
   )
 }
