@@ -107,7 +107,9 @@ describe('the app’s queue coordinator', () => {
     service = newService(4)
     const worker: QueueWorker = await startQueueWorker({ endpoint: parseQueueUrl(redis.url), concurrency: 1, engineFile, launcher: launchNodeProcess, log: () => undefined, lockMs: 5000 })
     closers.push(() => worker.close())
-    const sweep = await service.start({ lab: 'fx-carry', preset: 'faithful', overrides: { T: 2000 }, seeds: { from: 1, to: 32 } })
+    // Long enough (~3 s here) for several progress frames between the first cell and the last: at
+    // T=2000 the sweep took 0.6 s and, on a fast poll, no frame fell between a rate and the end.
+    const sweep = await service.start({ lab: 'fx-carry', preset: 'faithful', overrides: { T: 50_000 }, seeds: { from: 1, to: 32 } })
     await until('the sweep to complete', () => frames.some((f) => f.id === sweep.id && f.status === 'completed'), 120_000)
     const name = `${hostname()}:${process.pid}`
     const final = service.status(sweep.id)
@@ -124,7 +126,7 @@ describe('the app’s queue coordinator', () => {
     expect(detail.stats.final_equity?.n).toBe(32)
     const stored = new QueuedSweepsRepository(db).results(sweep.id)
     for (const cell of [0, 5, 31]) {
-      const local = await runCell({ spec: { task: 'lab', lab: 'fx-carry', preset: 'faithful', overrides: { T: 2000 }, seed: cell + 1 } }, false)
+      const local = await runCell({ spec: { task: 'lab', lab: 'fx-carry', preset: 'faithful', overrides: { T: 50_000 }, seed: cell + 1 } }, false)
       expect(local.ok && local.summary.resultsHash).toBe(stored[cell]!.summary!.resultsHash)
     }
   }, 180_000)
