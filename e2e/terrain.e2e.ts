@@ -133,4 +133,20 @@ describe('terrain view', () => {
     await waitForBar(page, 140)
     await shoot(page, 'terrain-bar-140')
   })
+
+  it('draws as fault-alert edges exactly the pairs the engine counts in the alert state at the bar', async () => {
+    await page.getByTestId('terrain-threshold').fill('0.95')
+    const network = page.getByTestId('terrain-network')
+    let shown = 0
+    for (const t of [BARS - 1, 420, 300]) {
+      await page.getByTestId('terrain-slider').fill(String(t))
+      await waitForBar(page, t)
+      const engine = await surfaceAt(page, runId, t)
+      await expect.poll(async () => Number(await network.getAttribute('data-alert-edges'))).toBe(engine.feature('fault alerts'))
+      shown += engine.feature('fault alerts')
+    }
+    expect(shown).toBeGreaterThan(0)
+    await page.getByTestId('terrain-threshold').fill('0.5')
+    await network.screenshot({ path: screenshotPath('terrain-network') })
+  })
 })

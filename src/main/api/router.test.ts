@@ -514,7 +514,7 @@ describe('terrain.view', () => {
   })
 
   it('refuses an answer whose matrix is not a Float64Array (the wire carries typed columns only)', async () => {
-    const bar = { bar: 0, frameBar: 0, order: [0], watershed: [0], correlation: [1], nodeHardness: new Float64Array(1), nodeAlerts: new Float64Array(1), alerts: [], alertLogComplete: true }
+    const bar = { bar: 0, frameBar: 0, order: [0], watershed: [0], correlation: [1], edgeHardness: new Float64Array(1), nodeHardness: new Float64Array(1), nodeAlerts: new Float64Array(1), alerts: [], alertsComplete: true }
     const { router, log } = setup({ 'terrain.view': vi.fn(() => ({ runId: 1, series: null, bar, grouping: null })) })
     const outcome = await router.call('terrain.view', { runId: 1, bar: 0, series: false }, ctx)
     expect(outcome.ok ? null : outcome.error.code).toBe('internal')

@@ -7,12 +7,9 @@ import { Float64Series, RunId } from './runs'
 // table of the run's stored report. Every number is the engine's: the market is simulated again
 // from the run's spec, as `runs.surfaces` does.
 
-/** Fault alerts shown at a bar: those that entered the alert state in the last this many bars (the log holds entries, not exits). */
-export const TERRAIN_ALERT_SPAN = 21
-
 export const TerrainViewRequest = z.strictObject({
   runId: RunId,
-  /** The scrubbed bar: its matrix, watersheds, node readings and recent fault alerts come back as `bar`. */
+  /** The scrubbed bar: its matrix, edge hardness, watersheds, node readings and active fault alerts come back as `bar`. */
   bar: z.int().min(0, { error: 'must be ≥ 0' }).optional(),
   /** False when only the bar is wanted (the scrubber moved; the series came with the first call). */
   series: z.boolean().default(true)
@@ -80,8 +77,8 @@ export const TerrainSeries = z.strictObject({
 })
 export type TerrainSeries = z.infer<typeof TerrainSeries>
 
-/** A fault alert at the bar, its pair as positions in the bar's `order`. */
-export const TerrainAlert = z.strictObject({ bar: z.int(), a: z.int(), b: z.int(), rho: z.number(), norm: z.number(), z: z.number() })
+/** A pair in the fault-alert state at the bar: positions a < b in the bar's `order`, its σ-distance (ρ − norm)/σ at the bar, and the bar it entered the state. */
+export const TerrainAlert = z.strictObject({ a: z.int(), b: z.int(), z: z.number(), entered: z.int() })
 export type TerrainAlert = z.infer<typeof TerrainAlert>
 
 export const TerrainBar = z.strictObject({
@@ -94,13 +91,15 @@ export const TerrainBar = z.strictObject({
   watershed: z.array(z.int()),
   /** Short-window (shrunk) correlation, n × n row-major in `order`. */
   correlation: Float64Series,
+  /** Per-edge hardness 1/(1 + σ_ρ/scale) at `frameBar`, n × n row-major in `order` (symmetric; NaN on the diagonal and before hardness is read). */
+  edgeHardness: Float64Series,
   /** Per position in `order`: node hardness (NaN before hardness is read) and pairs in the fault-alert state. */
   nodeHardness: Float64Series,
   nodeAlerts: Float64Series,
-  /** Alerts that entered in the last TERRAIN_ALERT_SPAN bars up to the bar (most recent last). */
+  /** Every pair in the fault-alert state at the bar, exactly (strongest |z| first). */
   alerts: z.array(TerrainAlert),
-  /** False when the run's alert log stopped at its limit before this bar (terrain.alert_log_limit). */
-  alertLogComplete: z.boolean()
+  /** False when the run's record of the alert state stopped at its budget before this bar: `alerts` is then partial. */
+  alertsComplete: z.boolean()
 })
 export type TerrainBar = z.infer<typeof TerrainBar>
 

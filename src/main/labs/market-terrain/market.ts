@@ -4,6 +4,7 @@ import { equityMembers, readableFrom } from './grouping-seeds'
 import { HOLDS } from './policy'
 import { equalWeightIndex, stateFeatures } from './state-features'
 import { type StatePath, statePath, trailheadComponents } from './state-path'
+import type { ActivePairs } from './terrain/active-alerts'
 import { TerrainScanner, type FaultAlert } from './terrain/scanner'
 import { WardClusterer, leafOrder } from './terrain/ward'
 import { RollingCorrelation } from './terrain/rolling'
@@ -20,6 +21,9 @@ import { type WalkForwardPlan, planWalkForward } from './walk-forward'
 
 /** Correlation frames kept for the surface: at most this many numbers, so 500 assets stay in memory. */
 const FRAME_BUDGET = 8_000_000
+
+/** Pair-bars of the alert state kept for the view (20 bytes each); bars past it read as incomplete. */
+const ACTIVE_BUDGET = 4_000_000
 
 /** What the policy did per bar that the step columns do not hold: its state estimate and kill trips (one per run). */
 export class TerrainRunState {
@@ -63,6 +67,12 @@ export interface TerrainMarket {
   /** Short-window correlation every frameStride bars (frame k is bar k·frameStride). */
   readonly frames: Float32Array
   readonly frameStride: number
+  /** Per-edge hardness at the same frame bars: the upper triangle i < j in row order, n(n−1)/2 per frame (NaN before it is read). */
+  readonly edgeFrames: Float32Array
+  /** The pairs in the fault-alert state at bar t, their σ-distance and entry bar (views into the scanner's record). */
+  activePairs(t: number): ActivePairs
+  /** Whether activePairs(t) holds every active pair (the record stops at its budget). */
+  activeComplete(t: number): boolean
   /** Asset order along the Ward leaves of the whole-run correlation: the heatmap's row order. */
   readonly order: Int32Array
   /** State features per bar: risk z, momentum, short/long vol ratio, fragility z (vol-of-vol). */
@@ -88,7 +98,7 @@ export interface TerrainMarket {
 export function terrainMarket(config: MarketTerrainConfig, universe: Universe = simulateUniverse(config.universe, config.seed)): TerrainMarket {
   const { n, bars, returns } = universe
   const s = config.strategy
-  const scanner = new TerrainScanner(n, config.terrain)
+  const scanner = new TerrainScanner(n, config.terrain, { activeLimit: ACTIVE_BUDGET })
   const nan = () => new Float64Array(bars).fill(Number.NaN)
   const eigenHardness = nan()
   const edgeHardness = nan()
@@ -105,6 +115,8 @@ export function terrainMarket(config: MarketTerrainConfig, universe: Universe = 
   const assetVol = new Float32Array(bars * n)
   const frameStride = Math.max(1, Math.ceil((bars * n * n) / FRAME_BUDGET))
   const frames = new Float32Array(Math.ceil(bars / frameStride) * n * n)
+  const edgeCount = (n * (n - 1)) / 2
+  const edgeFrames = new Float32Array(Math.ceil(bars / frameStride) * edgeCount).fill(Number.NaN)
   const flowTracker = new FlowTracker(n, bars, { every: config.state.flow_every, gamma: config.state.flow_gamma, horizon: config.state.flow_horizon_bars })
   const meanVol = new Float64Array(bars).fill(Number.NaN)
 
@@ -133,8 +145,10 @@ export function terrainMarket(config: MarketTerrainConfig, universe: Universe = 
     flowTracker.step(t, r.ready, r.correlation, r.nodeHardness, r.volatility, returns)
     if (t % frameStride === 0) {
       const f = (t / frameStride) * n * n
-      if (r.ready) for (let k = 0; k < n * n; k++) frames[f + k] = r.correlation[k]!
-      else for (let i = 0; i < n; i++) frames[f + i * n + i] = 1
+      if (r.ready) {
+        for (let k = 0; k < n * n; k++) frames[f + k] = r.correlation[k]!
+        scanner.edgeHardness(edgeFrames, (t / frameStride) * edgeCount)
+      } else for (let i = 0; i < n; i++) frames[f + i * n + i] = 1
     }
   }
 
@@ -207,6 +221,9 @@ export function terrainMarket(config: MarketTerrainConfig, universe: Universe = 
     basketReturn,
     frames,
     frameStride,
+    edgeFrames,
+    activePairs: (t) => scanner.activePairs(t),
+    activeComplete: (t) => scanner.activeComplete(t),
     order,
     risk,
     momentum,

@@ -1,12 +1,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { TERRAIN_ALERT_SPAN } from '../../../shared/contract'
 import { planLab } from '../execute'
 import { surfaceSource } from '../surfaces'
 import type { MarketTerrainConfig } from './config'
 import { terrainMarket } from './market'
 import { terrainSurface } from './surface'
-import { orderByWatershed, terrainBar, terrainSeries, terrainView } from './view-data'
+import { orderByWatershed, terrainBar, terrainSeries, terrainView, upperIndex } from './view-data'
 
 // The Terrain view's data selects and orders the engine's numbers; it computes none. Checked
 // against the lab's own surface (surface.ts: another reader of the same market) and the market.
@@ -65,13 +64,59 @@ describe('terrainBar', () => {
     })
   })
 
-  it('lists the fault alerts that entered in the last TERRAIN_ALERT_SPAN bars, as positions in its order', () => {
-    const logged = market.alertLog.filter((a) => a.bar <= t && a.bar > t - TERRAIN_ALERT_SPAN)
-    expect(bar.alerts.map((a) => [a.bar, bar.order[a.a], bar.order[a.b], a.z])).toEqual(logged.map((a) => [a.bar, a.i, a.j, a.z]))
-    // Early in the run the alerts crowd at the first bar they may fire: a bar there has some.
-    const first = market.alertLog[0]!
-    expect(terrainBar(market, first.bar).alerts.length).toBeGreaterThan(0)
-    expect(bar.alertLogComplete).toBe(true)
+  it('lists exactly the pairs in the fault-alert state at the bar, as positions in its order (every bar)', () => {
+    let seen = 0
+    for (let u = 0; u < market.bars; u++) {
+      const b = terrainBar(market, u)
+      // As many as the run's own count of active pairs, each asset in as many as its node count.
+      expect(b.alerts, `bar ${u}`).toHaveLength(market.alertsActive[u]!)
+      const perNode = new Array<number>(n).fill(0)
+      for (const a of b.alerts) {
+        expect(a.a).toBeLessThan(a.b)
+        expect(Math.abs(a.z)).toBeGreaterThan(config.terrain.fault_sigma)
+        expect(a.entered).toBeLessThanOrEqual(u)
+        perNode[a.a]!++
+        perNode[a.b]!++
+      }
+      expect(perNode).toEqual(Array.from(b.nodeAlerts))
+      // A pair that entered at this bar after the first armed bar is in the entry log with the same σ-distance.
+      for (const a of b.alerts.filter((x) => x.entered === u)) {
+        const [i, j] = [b.order[a.a]!, b.order[a.b]!].sort((x, y) => x - y)
+        const logged = market.alertLog.find((x) => x.bar === u && x.i === i && x.j === j)
+        if (logged) expect(a.z).toBe(logged.z)
+        else expect(market.alertsNew[u]).toBe(0)
+      }
+      expect(b.alertsComplete).toBe(true)
+      seen += b.alerts.length
+    }
+    expect(seen).toBeGreaterThan(100)
+  })
+
+  it('colours each edge by its own hardness: the engine’s per-edge frame, symmetric, and the node hardness its mean', () => {
+    const base = (Math.floor(t / market.frameStride) * n * (n - 1)) / 2
+    for (let p = 0; p < n; p++) {
+      expect(bar.edgeHardness[p * n + p]).toBeNaN()
+      let sum = 0
+      for (let q = 0; q < n; q++) {
+        if (q === p) continue
+        const h = bar.edgeHardness[p * n + q]!
+        expect(h).toBe(bar.edgeHardness[q * n + p])
+        expect(h).toBe(market.edgeFrames[base + upperIndex(n, bar.order[p]!, bar.order[q]!)])
+        sum += h
+      }
+      // The scanner's node hardness is the mean of its edges' (Float32 storage: to 1e-6).
+      expect(sum / (n - 1)).toBeCloseTo(bar.nodeHardness[p]!, 6)
+    }
+    // Edges differ: not one number spread over the matrix.
+    expect(new Set(Array.from(bar.edgeHardness).filter(Number.isFinite)).size).toBeGreaterThan(n)
+  })
+
+  it('indexes the upper triangle row by row', () => {
+    const n5 = 5
+    const seen: number[] = []
+    for (let i = 0; i < n5; i++) for (let j = i + 1; j < n5; j++) seen.push(upperIndex(n5, i, j))
+    expect(seen).toEqual([...Array(10).keys()])
+    expect(upperIndex(n5, 3, 1)).toBe(upperIndex(n5, 1, 3))
   })
 
   it('shows the frame the engine kept for the bar', () => {

@@ -1,4 +1,4 @@
-import { ApiError, TERRAIN_ALERT_SPAN, type TerrainAlert, type TerrainBar, type TerrainColumn, type TerrainEngineView, type TerrainSeries } from '../../../shared/contract'
+import { ApiError, type TerrainAlert, type TerrainBar, type TerrainColumn, type TerrainEngineView, type TerrainSeries } from '../../../shared/contract'
 import type { SurfaceSource } from '../surfaces'
 import type { MarketTerrainConfig } from './config'
 import type { TerrainMarket } from './market'
@@ -72,7 +72,7 @@ export function orderByWatershed(watershed: ArrayLike<number>, runOrder: ArrayLi
   return Array.from({ length: n }, (_, i) => i).sort((i, j) => watershed[i]! - watershed[j]! || rank[i]! - rank[j]!)
 }
 
-/** The bar's matrix, watersheds, node readings and recent fault alerts, in watershed order. */
+/** The bar's matrix, edge hardness, watersheds, node readings and active fault alerts, in watershed order. */
 export function terrainBar(m: TerrainMarket, bar: number): TerrainBar {
   const n = m.n
   const t = Math.min(Math.max(0, bar), m.bars - 1)
@@ -84,25 +84,40 @@ export function terrainBar(m: TerrainMarket, bar: number): TerrainBar {
   const correlation = new Float64Array(n * n)
   const base = frame * n * n
   for (let p = 0; p < n; p++) for (let q = 0; q < n; q++) correlation[p * n + q] = m.frames[base + order[p]! * n + order[q]!]!
+  const edgeHardness = new Float64Array(n * n).fill(Number.NaN)
+  const edgeBase = (frame * n * (n - 1)) / 2
+  for (let p = 0; p < n; p++) {
+    for (let q = p + 1; q < n; q++) {
+      const h = m.edgeFrames[edgeBase + upperIndex(n, order[p]!, order[q]!)]!
+      edgeHardness[p * n + q] = edgeHardness[q * n + p] = h
+    }
+  }
   const nodeHardness = Float64Array.from(order, (i) => (Number.isFinite(m.nodeHardness[t * n + i]!) ? m.nodeHardness[t * n + i]! : Number.NaN))
   const nodeAlerts = Float64Array.from(order, (i) => m.nodeAlerts[t * n + i]!)
-  const alerts: TerrainAlert[] = []
-  for (const a of m.alertLog) {
-    if (a.bar > t) break
-    if (a.bar > t - TERRAIN_ALERT_SPAN) alerts.push({ bar: a.bar, a: position[a.i]!, b: position[a.j]!, rho: a.rho, norm: a.norm, z: a.z })
-  }
-  const lastLogged = m.alertLog.length > 0 ? m.alertLog[m.alertLog.length - 1]!.bar : -1
+  const active = m.activePairs(t)
+  const alerts: TerrainAlert[] = Array.from(active.z, (z, k) => {
+    const pi = position[active.i[k]!]!
+    const pj = position[active.j[k]!]!
+    return { a: Math.min(pi, pj), b: Math.max(pi, pj), z, entered: active.entered[k]! }
+  }).sort((x, y) => Math.abs(y.z) - Math.abs(x.z) || x.a - y.a || x.b - y.b)
   return {
     bar: t,
     frameBar,
     order,
     watershed: order.map((i) => m.ward[t * n + i]!),
     correlation,
+    edgeHardness,
     nodeHardness,
     nodeAlerts,
     alerts,
-    alertLogComplete: m.alertLog.length >= m.alertTotal || lastLogged > t
+    alertsComplete: m.activeComplete(t)
   }
+}
+
+/** Index of pair i ≠ j in an upper triangle stored row by row (i < j, n(n−1)/2 entries). */
+export function upperIndex(n: number, i: number, j: number): number {
+  const [a, b] = i < j ? [i, j] : [j, i]
+  return a * n - (a * (a + 1)) / 2 + (b - a - 1)
 }
 
 /** The view of a run's simulated market (`engine.terrain`): the series when asked, the bar when given. */

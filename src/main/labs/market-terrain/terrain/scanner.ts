@@ -1,3 +1,4 @@
+import { type ActivePairs, ActiveAlertRecord } from './active-alerts'
 import { LeadingEigen } from './eigen'
 import type { TerrainParams } from './params'
 import { invertSpd, linkComponents, partialCorrelation, ShrunkInverse } from './precision'
@@ -70,6 +71,8 @@ export interface ScannerOptions {
   products?: { short?: PcaProducts; long?: PcaProducts }
   /** The precision matrix by Cholesky of the short window's matrix or by Woodbury from its returns (by default the cheaper). */
   precision?: PcaProducts
+  /** Keep the pairs in the alert state bar by bar (activePairs), up to this many pair-bars; 0 or absent: not kept. */
+  activeLimit?: number
 }
 
 /**
@@ -118,6 +121,11 @@ export class TerrainScanner {
   /** Alerts as they entered the alert state, up to alert_log_limit. */
   readonly alertLog: FaultAlert[] = []
   alertTotal = 0
+  /** The alert state per bar (ScannerOptions.activeLimit), and the bar each active pair entered it. */
+  private readonly active: ActiveAlertRecord | undefined
+  private readonly enteredAt: Int32Array
+  /** Whether edge hardness is read (hardness_min_history bars of history). */
+  private hard = false
 
   constructor(
     readonly n: number,
@@ -152,6 +160,9 @@ export class TerrainScanner {
     this.theta = new Float64Array(n * n)
     this.work = new Float64Array(n * n)
     this.decay = 2 ** (-1 / params.fault_history_half_life)
+    const keep = options.activeLimit ?? 0
+    this.active = keep > 0 ? new ActiveAlertRecord(keep) : undefined
+    this.enteredAt = new Int32Array(this.active ? n * n : 0)
     this.reading = {
       ready: false,
       eigenHardness: Number.NaN,
@@ -232,6 +243,40 @@ export class TerrainScanner {
   }
 
   /**
+   * The pairs in the alert state at bar t with their σ-distance and entry bar (views into a
+   * run-long record: read, never write). Throws when the scanner was built without activeLimit.
+   */
+  activePairs(t: number): ActivePairs {
+    if (!this.active) throw new Error('the scanner keeps no alert state per bar: build it with options.activeLimit')
+    return this.active.at(t)
+  }
+
+  /** Whether bar t's active pairs are all kept (false from the bar the record's limit was reached on). */
+  activeComplete(t: number): boolean {
+    return this.active !== undefined && this.active.complete(t)
+  }
+
+  /** Pair-bars the active record holds. */
+  get activeEntries(): number {
+    return this.active?.entries ?? 0
+  }
+
+  /**
+   * Per-edge hardness at the last bar stepped, h_ij = 1/(1 + σ_ij/scale) with σ_ij the pair's
+   * EWMA σ of correlation including this bar, written for the upper triangle i < j in row order
+   * (n(n−1)/2 values from offset); NaN before hardness_min_history or the short window.
+   */
+  edgeHardness(out: Float32Array | Float64Array, offset = 0): void {
+    const { n, sigma } = this
+    const inverseScale = 1 / this.params.edge_hardness_scale
+    let k = offset
+    for (let i = 0; i < n; i++) {
+      const base = i * n
+      for (let j = i + 1; j < n; j++) out[k++] = this.hard ? 1 / (1 + sigma[base + j]! * inverseScale) : Number.NaN
+    }
+  }
+
+  /**
    * Edge statistics: fault-line alerts against each pair's own EWMA norm, then edge and node
    * hardness. One pass over the upper triangle; σ is kept beside the variance so each pair
    * takes one square root a bar. Returns Σ_ij ρ_ij² (the effective rank's ‖C‖_F²).
@@ -241,7 +286,10 @@ export class TerrainScanner {
     const first = this.history === 0
     this.history++
     const armed = this.history > params.fault_min_history
-    const hard = this.history > params.hardness_min_history
+    const hard = (this.hard = this.history > params.hardness_min_history)
+    const record = this.active
+    const enteredAt = this.enteredAt
+    record?.open(this.bar)
     // The first armed bar finds the pairs that already sit beyond k·σ: they are the alert state's
     // starting stock, not pairs entering it at this bar, so they are marked but not logged.
     const opening = this.history === params.fault_min_history + 1
@@ -286,12 +334,16 @@ export class TerrainScanner {
               active++
               nodeAlerts[i] = nodeAlerts[i]! + 1
               nodeAlerts[j] = nodeAlerts[j]! + 1
-              if (alerting[idx] === 0 && !opening) {
-                fresh++
-                this.alertTotal++
-                if (this.alertLog.length < params.alert_log_limit) this.alertLog.push({ bar: this.bar, i, j, rho, norm: m, z })
+              if (alerting[idx] === 0) {
+                if (record) enteredAt[idx] = this.bar
+                if (!opening) {
+                  fresh++
+                  this.alertTotal++
+                  if (this.alertLog.length < params.alert_log_limit) this.alertLog.push({ bar: this.bar, i, j, rho, norm: m, z })
+                }
               }
               alerting[idx] = 1
+              record?.push(i, j, z, enteredAt[idx]!)
             } else alerting[idx] = 0
           } else alerting[idx] = 0
           // West (1979) EWMA mean and variance.

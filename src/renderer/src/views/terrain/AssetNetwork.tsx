@@ -5,8 +5,9 @@ import { seriesColour } from '../../charts/theme'
 import { circularByCluster, edgesAbove } from './terrain-model'
 
 // The asset network at the scrubbed bar: nodes on a circle, one arc per Ward watershed; an edge
-// for every pair whose |ρ| reaches the threshold, its width |ρ| and its colour the hardness of
-// its ends (soft → hard); fault-alert pairs drawn dashed in the warning colour on top.
+// for every pair whose |ρ| reaches the threshold, its width |ρ| and its colour the edge's own
+// hardness (soft → hard: how stable its correlation has been); the pairs in the fault-alert
+// state at the bar drawn dashed in the warning colour on top.
 
 const HARDNESS = colourScale(0, 1)
 
@@ -16,7 +17,7 @@ export function AssetNetwork({ bar, assets, threshold, size = 420 }: { bar: Terr
   const c = size / 2
   const radius = c - 72
   const nodes = useMemo(() => circularByCluster(bar.watershed, c, c, radius), [bar.watershed, c, radius])
-  const edges = useMemo(() => edgesAbove(bar.correlation, n, threshold, bar.nodeHardness, bar.alerts), [bar, n, threshold])
+  const edges = useMemo(() => edgesAbove(bar.correlation, n, threshold, bar.edgeHardness, bar.alerts), [bar, n, threshold])
   const mostAlerts = Math.max(1, ...Array.from(bar.nodeAlerts))
   const plain = edges.filter((e) => !e.alert).length
   // Many alerts at once (the start-up crowd after fault_min_history) draw lighter.
@@ -76,7 +77,7 @@ export function AssetNetwork({ bar, assets, threshold, size = 420 }: { bar: Terr
               .filter((e) => e.a === hover || e.b === hover)
               .sort((x, y) => Math.abs(y.rho) - Math.abs(x.rho))
               .slice(0, 3)
-              .map((e) => `${assets[bar.order[e.a === hover ? e.b : e.a]!]} ${formatValue(e.rho, 1)}`)
+              .map((e) => `${assets[bar.order[e.a === hover ? e.b : e.a]!]} ρ ${formatValue(e.rho, 1)} (hardness ${formatValue(e.hardness, 1)})`)
               .join(', ') || 'none above the threshold'}
           </div>
         </div>
@@ -90,7 +91,7 @@ export function AssetNetwork({ bar, assets, threshold, size = 420 }: { bar: Terr
         </svg>
         <span>hard</span>
         <span>
-          {plain} edges |ρ| ≥ {threshold.toFixed(2)} (dotted: ρ &lt; 0) · colour: mean node hardness of the ends · <span className="terrain-warn">dashed: fault alert</span> · ring: alert pairs
+          {plain} edges |ρ| ≥ {threshold.toFixed(2)} (dotted: ρ &lt; 0) · colour: edge hardness · <span className="terrain-warn">dashed: pair in fault alert</span> · ring: alert pairs
         </span>
       </div>
     </div>

@@ -113,10 +113,15 @@ export function CorrelationMatrix({ bar, assets, size = 440 }: { bar: TerrainBar
           <div>
             ρ <b className="mono">{formatValue(value, 1)}</b> · watersheds {bar.watershed[hover.p]! + 1} / {bar.watershed[hover.q]! + 1}
           </div>
+          {hover.p !== hover.q && (
+            <div>
+              edge hardness <b className="mono">{formatValue(bar.edgeHardness[hover.p * n + hover.q]!, 1)}</b>
+            </div>
+          )}
           {alert && (
             <div className="terrain-warn">
-              fault alert at bar {alert.bar}: ρ {formatValue(alert.rho, 1)} against its norm {formatValue(alert.norm, 1)} ({alert.z >= 0 ? '+' : ''}
-              {alert.z.toFixed(2)}σ)
+              in fault alert since bar {alert.entered}: {alert.z >= 0 ? '+' : ''}
+              {alert.z.toFixed(2)}σ from its own norm
             </div>
           )}
         </div>
@@ -129,7 +134,7 @@ export function CorrelationMatrix({ bar, assets, size = 440 }: { bar: TerrainBar
           ))}
         </svg>
         <span>+1</span>
-        <span>ρ (short window, shrunk) · outlined: Ward watersheds · corner tick: fault alert</span>
+        <span>ρ (short window, shrunk) · outlined: Ward watersheds · corner tick: pair in fault alert</span>
       </div>
     </div>
   )

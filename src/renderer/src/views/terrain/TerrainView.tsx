@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { TERRAIN_ALERT_SPAN, type RunSummary, type TerrainBar, type TerrainGrouping, type TerrainSeries } from '../../../../shared/contract'
+import { type RunSummary, type TerrainBar, type TerrainGrouping, type TerrainSeries } from '../../../../shared/contract'
 import { useClient } from '../../app/ClientContext'
 import type { ViewProps } from '../../app/views'
 import { useCommands, useWorkspace } from '../../app/workspace'
@@ -243,11 +243,11 @@ export function TerrainView({ state }: ViewProps) {
               <header className="panel-title">
                 <span>Correlation by watershed</span>
                 <span className="tag" data-testid="terrain-frame" data-bar={bar?.bar ?? ''}>
-                  {bar ? `bar ${formatInteger(bar.bar)}${bar.frameBar !== bar.bar ? ` (matrix of bar ${formatInteger(bar.frameBar)})` : ''} · ${bar.alerts.length} alerts in ${TERRAIN_ALERT_SPAN} bars` : '…'}
+                  {bar ? `bar ${formatInteger(bar.bar)}${bar.frameBar !== bar.bar ? ` (matrix of bar ${formatInteger(bar.frameBar)})` : ''} · ${bar.alerts.length} pairs in fault alert` : '…'}
                 </span>
               </header>
               {bar ? <CorrelationMatrix bar={bar} assets={series.assets} /> : <div className="terrain-placeholder" aria-busy />}
-              {bar && !bar.alertLogComplete && <p className="terrain-warn terrain-note">The run’s fault-alert log stopped at its limit before this bar (terrain.alert_log_limit): alerts here are incomplete.</p>}
+              {bar && !bar.alertsComplete && <p className="terrain-warn terrain-note">The run’s record of the fault-alert state stopped at its budget before this bar: the pairs shown are incomplete.</p>}
               <table className="compact terrain-readings" data-testid="terrain-readings">
                 <tbody>
                   {mini.map((m) => (
@@ -363,29 +363,27 @@ function Reading({ name, pair, id }: { name: string; pair: readonly number[]; id
 
 function AlertList({ bar, assets }: { bar: TerrainBar; assets: readonly string[] }) {
   const name = (p: number) => assets[bar.order[p]!] ?? p
+  const n = bar.order.length
   return (
     <table className="compact terrain-alerts" data-testid="terrain-alerts">
       <thead>
         <tr>
-          <th>fault alert</th>
-          <th className="num">bar</th>
+          <th>in fault alert ({bar.alerts.length})</th>
+          <th className="num">since bar</th>
           <th className="num">ρ</th>
-          <th className="num">norm</th>
+          <th className="num">edge hardness</th>
           <th className="num">move</th>
         </tr>
       </thead>
       <tbody>
-        {[...bar.alerts]
-          .reverse()
-          .slice(0, 6)
-          .map((a) => (
-            <tr key={`${a.bar}-${a.a}-${a.b}`}>
+        {bar.alerts.slice(0, 6).map((a) => (
+            <tr key={`${a.a}-${a.b}`}>
               <td className="mono">
                 {name(a.a)} × {name(a.b)}
               </td>
-              <td className="num mono">{a.bar}</td>
-              <td className="num mono">{formatValue(a.rho, 1)}</td>
-              <td className="num mono">{formatValue(a.norm, 1)}</td>
+              <td className="num mono">{a.entered}</td>
+              <td className="num mono">{formatValue(bar.correlation[a.a * n + a.b]!, 1)}</td>
+              <td className="num mono">{formatValue(bar.edgeHardness[a.a * n + a.b]!, 1)}</td>
               <td className="num mono">
                 {a.z >= 0 ? '+' : ''}
                 {a.z.toFixed(2)}σ

@@ -15,9 +15,9 @@ export interface TerrainEdge {
   a: number
   b: number
   rho: number
-  /** The mean node hardness of its two ends (NaN while hardness is not read). */
+  /** The edge's own hardness, the stability of its correlation (NaN while hardness is not read). */
   hardness: number
-  /** A fault alert entered on this pair in the view's span. */
+  /** The pair is in the fault-alert state at the bar. */
   alert: boolean
 }
 
@@ -26,7 +26,7 @@ export interface TerrainEdge {
  * plus every fault-alert pair whatever its |ρ| (a fault line is worth seeing even when weak).
  * Sorted so the strongest draw last, alerts on top.
  */
-export function edgesAbove(correlation: ArrayLike<number>, n: number, threshold: number, nodeHardness: ArrayLike<number>, alerts: readonly TerrainAlert[]): TerrainEdge[] {
+export function edgesAbove(correlation: ArrayLike<number>, n: number, threshold: number, edgeHardness: ArrayLike<number>, alerts: readonly TerrainAlert[]): TerrainEdge[] {
   const alerted = new Set<number>()
   for (const x of alerts) alerted.add(Math.min(x.a, x.b) * n + Math.max(x.a, x.b))
   const edges: TerrainEdge[] = []
@@ -35,7 +35,7 @@ export function edgesAbove(correlation: ArrayLike<number>, n: number, threshold:
       const rho = correlation[a * n + b]!
       const alert = alerted.has(a * n + b)
       if (!(Math.abs(rho) >= threshold) && !alert) continue
-      edges.push({ a, b, rho, hardness: (nodeHardness[a]! + nodeHardness[b]!) / 2, alert })
+      edges.push({ a, b, rho, hardness: edgeHardness[a * n + b]!, alert })
     }
   }
   return edges.sort((x, y) => Number(x.alert) - Number(y.alert) || Math.abs(x.rho) - Math.abs(y.rho))
