@@ -99,6 +99,22 @@ describe('jump model', () => {
     expect(sel.lambda).toBeGreaterThan(0)
   })
 
+  it('breaks a tie of equal scores by validation loss, whatever the grid’s order (no longer the grid’s middle)', () => {
+    // Well separated, slowly switching regimes: every λ from 10 up labels the validation blocks alike.
+    const { features, labels } = twoRegimeSeries(new Xoshiro128(3), { T: 900, F: 3, separation: 2 })
+    const grid = [10, 20, 50, 100, 200]
+    const sel = selectJumpPenalty(features, labels, 2, grid, new Xoshiro128(4), { folds: 3, restarts: 2 })
+    expect(sel.tied.length).toBeGreaterThan(1)
+    const top = Math.max(...sel.scores.map((s) => s.mean))
+    expect(sel.tied).toEqual(sel.scores.filter((s) => s.mean === top).map((s) => s.lambda))
+    const tiedLoss = sel.scores.filter((s) => sel.tied.includes(s.lambda)).map((s) => s.loss)
+    expect(sel.scores.find((s) => s.lambda === sel.lambda)!.loss).toBe(Math.min(...tiedLoss))
+    // The tied models differ in their loss: the choice is the loss's, not an arbitrary first.
+    expect(new Set(tiedLoss).size).toBeGreaterThan(1)
+    const reversed = selectJumpPenalty(features, labels, 2, [...grid].reverse(), new Xoshiro128(4), { folds: 3, restarts: 2 })
+    expect(reversed.lambda).toBe(sel.lambda)
+  })
+
   it('bad input gets a one-line error naming the field', () => {
     const f: Features = { x: Float64Array.from([1, Number.NaN, 3, 4]), T: 2, F: 2 }
     expect(() => fitJumpModel(f, 2, 1, new Xoshiro128(1))).toThrow('features row 0, column 1 is not finite (got NaN)')

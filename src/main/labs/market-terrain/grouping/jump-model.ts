@@ -137,12 +137,17 @@ export interface PenaltyScore {
   lambda: number
   /** Validation balanced accuracy of each walk-forward fold. */
   folds: number[]
+  /** The score: their mean. */
   mean: number
+  /** The tie-break: mean squared distance of each validation bar to the centroid of its true regime (lower is better). */
+  loss: number
 }
 
 export interface PenaltySelection {
   lambda: number
   scores: PenaltyScore[]
+  /** The grid values that share the best score (the choice is the one of lowest loss among them). */
+  tied: number[]
 }
 
 export interface PenaltySearchOptions extends JumpModelOptions {
@@ -162,9 +167,16 @@ export interface PenaltySearchOptions extends JumpModelOptions {
  * map learnt on the training block (the validation block never chooses its own permutation).
  * The score is balanced accuracy (mean recall over the regimes present): plain accuracy rewards a
  * λ so large that the model never switches whenever one regime fills most of a validation block.
- * Highest mean score wins. Validation blocks with one regime or none of its changes score many λ
- * alike (a plateau); the middle of the tied grid values is taken, the choice least sensitive to
- * where the blocks happened to cut (the edge of the plateau is a guess in either direction).
+ * Highest mean score wins.
+ * Why λ tied within one run: a run's training half is ~600 bars, so its validation blocks are
+ * ~200 bars against regimes of 6–24 months — one regime or one change each. Every λ above the
+ * one at which the causal filter stops switching inside the blocks gives the same labels, hence
+ * the same score (seed 4: λ = 50 … 1000 all 0.667, a block with one regime scoring a model that
+ * never switches 1.0). Labels cannot break such a tie, and the old rule (the middle of the tied
+ * grid values) let the grid's spacing decide. The tied models still differ in their centroids,
+ * fitted under different λ: the tie goes to the λ whose centroids sit closest to the validation
+ * bars of each true regime, the validation loss Σ‖x_t − μ_{regime(t)}‖² per bar (continuous, so
+ * only identical models still tie; then the smaller λ).
  */
 export function selectJumpPenalty(
   raw: Features,
@@ -186,6 +198,8 @@ export function selectJumpPenalty(
   const scores: PenaltyScore[] = []
   for (const lambda of grid) {
     const accs: number[] = []
+    let loss = 0
+    let lossBars = 0
     for (let i = 0; i < folds; i++) {
       const cut = start + i * block
       const end = i === folds - 1 ? raw.T : cut + block
@@ -195,10 +209,16 @@ export function selectJumpPenalty(
       const map = bestPermutation(model.labels, truth.subarray(0, cut), k).map
       const online = jumpFilter(z, model.centroids, k, lambda)
       accs.push(balancedAccuracy(online.subarray(cut, end), truth.subarray(cut, end), map, k))
+      // map: model state → true regime; its inverse names the centroid of each true regime.
+      const centroidOf = new Int32Array(k)
+      map.forEach((regime, state) => (centroidOf[regime] = state))
+      for (let t = cut; t < end; t++) loss += sqDist(z.x, t, model.centroids, centroidOf[truth[t]!]!, z.F)
+      lossBars += end - cut
     }
-    scores.push({ lambda, folds: accs, mean: accs.reduce((a, b) => a + b, 0) / accs.length })
+    scores.push({ lambda, folds: accs, mean: accs.reduce((a, b) => a + b, 0) / accs.length, loss: loss / lossBars })
   }
   const top = Math.max(...scores.map((s) => s.mean))
-  const tied = scores.filter((s) => s.mean === top).sort((a, b) => a.lambda - b.lambda)
-  return { lambda: tied[Math.floor((tied.length - 1) / 2)]!.lambda, scores }
+  const tied = scores.filter((s) => s.mean === top)
+  const best = [...tied].sort((a, b) => a.loss - b.loss || a.lambda - b.lambda)[0]!
+  return { lambda: best.lambda, scores, tied: tied.map((s) => s.lambda) }
 }
