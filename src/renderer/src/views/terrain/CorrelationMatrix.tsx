@@ -7,10 +7,31 @@ import { clusterBoundaries } from './terrain-model'
 
 // The scrubbed bar's correlation heatmap, rows and columns in watershed order: block boundaries
 // drawn across the matrix, each watershed's block outlined on the diagonal, fault-alert pairs
-// ringed. Canvas: a 100-asset matrix is 10,000 cells.
+// ringed. Canvas: a 100-asset matrix is 10,000 cells, a 500-asset one 250,000 — drawn as one
+// pixel per cell into ImageData and scaled up (one fillRect and colour string per cell cost
+// hundreds of ms there); small matrices keep per-cell rectangles for their 1-px gaps.
 
 const LABELS = 58
 const SCALE = colourScale(-1, 1)
+/** Cells this small get no gap between them: they are painted as pixels (ImageData) and scaled. */
+const PIXEL_CELL = 6
+/** The diverging scale in 1/1000 steps of ρ, looked up per cell instead of interpolated. */
+const PALETTE = Array.from({ length: 2001 }, (_, k) => SCALE.colour(-1 + k / 1000))
+
+/** The matrix as n × n RGBA pixels, one per cell (NaN grey), for drawImage to scale. */
+export function matrixPixels(correlation: ArrayLike<number>, n: number): ImageData {
+  const image = new ImageData(Math.max(1, n), Math.max(1, n))
+  const px = image.data
+  for (let k = 0; k < n * n; k++) {
+    const v = correlation[k]!
+    const [r, g, b] = Number.isFinite(v) ? PALETTE[Math.round((Math.min(1, Math.max(-1, v)) + 1) * 1000)]! : [40, 40, 40]
+    px[4 * k] = r
+    px[4 * k + 1] = g
+    px[4 * k + 2] = b
+    px[4 * k + 3] = 255
+  }
+  return image
+}
 
 export function CorrelationMatrix({ bar, assets, size = 440 }: { bar: TerrainBar; assets: readonly string[]; size?: number }) {
   const canvasRef = useRef<HTMLCanvasElement>(null)
@@ -31,11 +52,20 @@ export function CorrelationMatrix({ bar, assets, size = 440 }: { bar: TerrainBar
   useEffect(() => {
     const g = hiDpiContext(canvasRef.current, side, side)
     if (!g) return
-    for (let p = 0; p < n; p++) {
-      for (let q = 0; q < n; q++) {
-        const v = bar.correlation[p * n + q]!
-        g.fillStyle = rgbCss(Number.isFinite(v) ? SCALE.colour(v) : [40, 40, 40])
-        g.fillRect(LABELS + q * cell, LABELS + p * cell, cell - (cell > 6 ? 1 : 0), cell - (cell > 6 ? 1 : 0))
+    if (cell <= PIXEL_CELL && n > 0) {
+      const tile = document.createElement('canvas')
+      tile.width = n
+      tile.height = n
+      tile.getContext('2d')!.putImageData(matrixPixels(bar.correlation, n), 0, 0)
+      g.imageSmoothingEnabled = false
+      g.drawImage(tile, LABELS, LABELS, n * cell, n * cell)
+    } else {
+      for (let p = 0; p < n; p++) {
+        for (let q = 0; q < n; q++) {
+          const v = bar.correlation[p * n + q]!
+          g.fillStyle = rgbCss(Number.isFinite(v) ? SCALE.colour(v) : [40, 40, 40])
+          g.fillRect(LABELS + q * cell, LABELS + p * cell, cell - 1, cell - 1)
+        }
       }
     }
     // Watershed blocks: boundaries across the matrix, each block outlined in its colour.
