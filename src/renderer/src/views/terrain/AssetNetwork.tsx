@@ -1,52 +1,63 @@
-import { useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import type { TerrainBar } from '../../../../shared/contract'
+import { hiDpiContext } from '../../charts/canvas'
 import { colourScale, formatValue, rgbCss } from '../../charts/colour-scale'
-import { seriesColour } from '../../charts/theme'
-import { circularByCluster, edgesAbove } from './terrain-model'
+import { cssVar, seriesColour } from '../../charts/theme'
+import { circularByCluster, edgesAbove, strongestEdges, type NodePosition, type TerrainEdge } from './terrain-model'
 
 // The asset network at the scrubbed bar: nodes on a circle, one arc per Ward watershed; an edge
 // for every pair whose |ρ| reaches the threshold, its width |ρ| and its colour the edge's own
 // hardness (soft → hard: how stable its correlation has been); the pairs in the fault-alert
-// state at the bar drawn dashed in the warning colour on top.
+// state at the bar drawn dashed in the warning colour on top. Edges are painted on a canvas
+// under the SVG nodes: at 100 assets a bar has thousands above the threshold, and as SVG lines
+// each scrub cost React and layout hundreds of ms.
 
 const HARDNESS = colourScale(0, 1)
+/** Most edges drawn (strongest first): beyond a few thousand lines the picture is a blur. */
+const MAX_PLAIN = 1500
+const MAX_ALERTS = 500
+
+function paintEdges(canvas: HTMLCanvasElement | null, size: number, edges: readonly TerrainEdge[], nodes: readonly NodePosition[], hover: number | null, alertOpacity: number): void {
+  const g = hiDpiContext(canvas, size, size)
+  if (!g) return
+  const warn = cssVar('--warn') || '#d29922'
+  const muted = cssVar('--muted') || '#7d8a99'
+  for (const e of edges) {
+    const a = nodes[e.a]!
+    const b = nodes[e.b]!
+    const lit = hover === null || hover === e.a || hover === e.b
+    g.strokeStyle = e.alert ? warn : Number.isFinite(e.hardness) ? rgbCss(HARDNESS.colour(e.hardness)) : muted
+    g.lineWidth = e.alert ? 1.4 : 0.5 + 3 * Math.abs(e.rho) ** 2
+    g.globalAlpha = lit ? (e.alert ? alertOpacity : 0.3 + 0.55 * Math.abs(e.rho)) : 0.05
+    g.setLineDash(e.alert ? [5, 3] : e.rho < 0 ? [2, 2] : [])
+    g.beginPath()
+    g.moveTo(a.x, a.y)
+    g.lineTo(b.x, b.y)
+    g.stroke()
+  }
+  g.globalAlpha = 1
+  g.setLineDash([])
+}
 
 export function AssetNetwork({ bar, assets, threshold, size = 420 }: { bar: TerrainBar; assets: readonly string[]; threshold: number; size?: number }) {
   const [hover, setHover] = useState<number | null>(null)
+  const canvasRef = useRef<HTMLCanvasElement>(null)
   const n = bar.order.length
   const c = size / 2
   const radius = c - 72
   const nodes = useMemo(() => circularByCluster(bar.watershed, c, c, radius), [bar.watershed, c, radius])
-  const edges = useMemo(() => edgesAbove(bar.correlation, n, threshold, bar.edgeHardness, bar.alerts), [bar, n, threshold])
+  const all = useMemo(() => edgesAbove(bar.correlation, n, threshold, bar.edgeHardness, bar.alerts), [bar, n, threshold])
+  const edges = useMemo(() => strongestEdges(all, MAX_PLAIN, MAX_ALERTS), [all])
   const mostAlerts = Math.max(1, ...Array.from(bar.nodeAlerts))
-  const plain = edges.filter((e) => !e.alert).length
+  const plain = all.length - bar.alerts.length
+  const drawnPlain = edges.filter((e) => !e.alert).length
   // Many alerts at once (the start-up crowd after fault_min_history) draw lighter.
-  const alertOpacity = edges.length - plain > 24 ? 0.45 : 0.9
+  const alertOpacity = edges.length - drawnPlain > 24 ? 0.45 : 0.9
+  useEffect(() => paintEdges(canvasRef.current, size, edges, nodes, hover, alertOpacity), [size, edges, nodes, hover, alertOpacity])
   return (
-    <div className="terrain-network" data-testid="terrain-network" data-edges={plain} data-alert-edges={edges.length - plain}>
+    <div className="terrain-network" data-testid="terrain-network" data-edges={plain} data-alert-edges={bar.alerts.length} data-drawn={edges.length}>
+      <canvas ref={canvasRef} className="terrain-network-edges" style={{ width: size, height: size }} aria-hidden />
       <svg width={size} height={size} viewBox={`0 0 ${size} ${size}`} role="img" aria-label="Asset network at the bar">
-        <g>
-          {edges.map((e) => {
-            const a = nodes[e.a]!
-            const b = nodes[e.b]!
-            const lit = hover === null || hover === e.a || hover === e.b
-            const colour = e.alert ? 'var(--warn)' : Number.isFinite(e.hardness) ? rgbCss(HARDNESS.colour(e.hardness)) : 'var(--muted)'
-            return (
-              <line
-                key={`${e.a}-${e.b}`}
-                x1={a.x}
-                y1={a.y}
-                x2={b.x}
-                y2={b.y}
-                stroke={colour}
-                strokeWidth={e.alert ? 1.4 : 0.5 + 3 * Math.abs(e.rho) ** 2}
-                strokeOpacity={lit ? (e.alert ? alertOpacity : 0.3 + 0.55 * Math.abs(e.rho)) : 0.05}
-                strokeDasharray={e.alert ? '5 3' : e.rho < 0 ? '2 2' : undefined}
-                data-alert={e.alert || undefined}
-              />
-            )
-          })}
-        </g>
         <g>
           {nodes.map((p, k) => {
             const alerts = bar.nodeAlerts[k]!
@@ -91,7 +102,8 @@ export function AssetNetwork({ bar, assets, threshold, size = 420 }: { bar: Terr
         </svg>
         <span>hard</span>
         <span>
-          {plain} edges |ρ| ≥ {threshold.toFixed(2)} (dotted: ρ &lt; 0) · colour: edge hardness · <span className="terrain-warn">dashed: pair in fault alert</span> · ring: alert pairs
+          {plain} edges |ρ| ≥ {threshold.toFixed(2)}
+          {edges.length < all.length ? ` (strongest ${drawnPlain} and ${edges.length - drawnPlain} of ${bar.alerts.length} alert pairs drawn)` : ''} (dotted: ρ &lt; 0) · colour: edge hardness · <span className="terrain-warn">dashed: pair in fault alert</span> · ring: alert pairs
         </span>
       </div>
     </div>

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { circularByCluster, clusterBoundaries, edgesAbove, ellipsePoints, linearScale, paddedDomain, seriesPath, spansOf } from './terrain-model'
+import { circularByCluster, clusterBoundaries, edgesAbove, ellipsePoints, linearScale, paddedDomain, seriesPath, spansOf, strongestEdges } from './terrain-model'
 
 describe('clusterBoundaries', () => {
   it('marks each position where the watershed changes', () => {
@@ -45,6 +45,28 @@ describe('edgesAbove', () => {
         const key = (e: { a: number; b: number }) => `${e.a}-${e.b}`
         const loose = new Set(edgesAbove(values, 5, lo, new Array(25).fill(1), []).map(key))
         for (const e of edgesAbove(values, 5, hi, new Array(25).fill(1), [])) expect(loose.has(key(e))).toBe(true)
+      })
+    )
+  })
+})
+
+describe('strongestEdges', () => {
+  it('keeps the strongest plain edges and the strongest alert edges, in drawing order (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 36, maxLength: 36 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 5 }), (values, plain, alerts) => {
+        const alertPairs = [
+          { a: 0, b: 5, z: 2.5, entered: 1 },
+          { a: 1, b: 2, z: -3, entered: 1 },
+          { a: 3, b: 4, z: 2.1, entered: 0 }
+        ]
+        const all = edgesAbove(values, 6, 0.2, new Array(36).fill(0.5), alertPairs)
+        const kept = strongestEdges(all, plain, alerts)
+        const allPlain = all.filter((e) => !e.alert)
+        const keptPlain = kept.filter((e) => !e.alert)
+        expect(keptPlain).toEqual(allPlain.slice(Math.max(0, allPlain.length - plain)))
+        expect(kept.filter((e) => e.alert)).toEqual(all.filter((e) => e.alert).slice(Math.max(0, 3 - alerts)))
+        // Alerts still draw last.
+        expect(kept.slice(keptPlain.length).every((e) => e.alert)).toBe(true)
       })
     )
   })

@@ -41,6 +41,17 @@ export function edgesAbove(correlation: ArrayLike<number>, n: number, threshold:
   return edges.sort((x, y) => Number(x.alert) - Number(y.alert) || Math.abs(x.rho) - Math.abs(y.rho))
 }
 
+/**
+ * The edges worth drawing when there are too many for an SVG (a 500-asset bar can hold tens of
+ * thousands above the threshold): the strongest `plain` non-alert edges and the strongest
+ * `alerts` fault-alert edges, in drawing order (edgesAbove's: weakest first, alerts on top).
+ */
+export function strongestEdges(edges: readonly TerrainEdge[], plain: number, alerts: number): TerrainEdge[] {
+  const firstAlert = edges.findIndex((e) => e.alert)
+  const split = firstAlert < 0 ? edges.length : firstAlert
+  return [...edges.slice(Math.max(0, split - plain), split), ...edges.slice(Math.max(split, edges.length - alerts))]
+}
+
 export interface NodePosition {
   x: number
   y: number
