@@ -218,6 +218,18 @@ describe('encodeWire / decodeWire', () => {
     )
   })
 
+  it('carries a Float32Array as {"$f32": base64}, bit-exactly, and refuses a ragged one', () => {
+    expect(encodeWire(new Float32Array([1]))).toBe('{"$f32":"AACAPw=="}')
+    fc.assert(
+      fc.property(fc.array(fc.float()), (values) => {
+        const series = new Float32Array(values)
+        const back = decodeWire(encodeWire({ series })) as { series: Float32Array }
+        return back.series instanceof Float32Array && Buffer.from(back.series.buffer, back.series.byteOffset, back.series.byteLength).equals(Buffer.from(series.buffer))
+      })
+    )
+    expect(() => decodeWire(JSON.stringify({ $f32: btoa('\x00'.repeat(6)) }))).toThrow('a "$f32" value holds 6 bytes, not a multiple of 4 bytes (one per float32)')
+  })
+
   it('any bit pattern of float64 round-trips', () => {
     fc.assert(
       fc.property(fc.array(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), { maxLength: 50 }), (patterns) => {

@@ -7,6 +7,9 @@ import { Float64Series, RunId } from './runs'
 // table of the run's stored report. Every number is the engine's: the market is simulated again
 // from the run's spec, as `runs.surfaces` does.
 
+/** A float32 column (the engine keeps the terrain's frames in float32: nothing is lost). */
+export const Float32Series = z.custom<Float32Array>((v) => v instanceof Float32Array, { message: 'must be a Float32Array' })
+
 export const TerrainViewRequest = z.strictObject({
   runId: RunId,
   /** The scrubbed bar: its matrix, edge hardness, watersheds, node readings and active fault alerts come back as `bar`. */
@@ -89,10 +92,10 @@ export const TerrainBar = z.strictObject({
   order: z.array(z.int()),
   /** Watershed of each position in `order` (0 … k − 1; blocks are contiguous). */
   watershed: z.array(z.int()),
-  /** Short-window (shrunk) correlation, n × n row-major in `order`. */
-  correlation: Float64Series,
+  /** Short-window (shrunk) correlation, n × n row-major in `order` (float32: the engine's frames; 1 MB a bar at 500 assets). */
+  correlation: Float32Series,
   /** Per-edge hardness 1/(1 + σ_ρ/scale) at `frameBar`, n × n row-major in `order` (symmetric; NaN on the diagonal and before hardness is read). */
-  edgeHardness: Float64Series,
+  edgeHardness: Float32Series,
   /** Per position in `order`: node hardness (NaN before hardness is read) and pairs in the fault-alert state. */
   nodeHardness: Float64Series,
   nodeAlerts: Float64Series,

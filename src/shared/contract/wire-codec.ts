@@ -2,7 +2,10 @@
 // the first screen does not parse the contract's schemas (wire.ts re-exports it).
 
 // JSON cannot carry typed arrays; they travel as {"$f64": base64} and are restored on arrival.
+// Float32Array travels as {"$f32": base64}: half the bytes, for values the engine keeps in float32
+// anyway (the Terrain view's 500-asset matrices: 1 MB a bar instead of 2).
 const F64_TAG = '$f64'
+const F32_TAG = '$f32'
 
 function bytesToBase64(bytes: Uint8Array): string {
   let binary = ''
@@ -33,6 +36,9 @@ export function encodeWire(message: unknown): string {
     if (value instanceof Float64Array) {
       return { [F64_TAG]: bytesToBase64(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)) }
     }
+    if (value instanceof Float32Array) {
+      return { [F32_TAG]: bytesToBase64(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)) }
+    }
     return value
   })
 }
@@ -42,18 +48,22 @@ export function decodeWire(text: string): unknown {
   try {
     return JSON.parse(text, (_key, value: unknown) => {
       if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-        const tagged = (value as Record<string, unknown>)[F64_TAG]
-        if (typeof tagged === 'string' && Object.keys(value).length === 1) {
+        for (const [tag, size, kind] of [
+          [F64_TAG, 8, 'float64'],
+          [F32_TAG, 4, 'float32']
+        ] as const) {
+          const tagged = (value as Record<string, unknown>)[tag]
+          if (typeof tagged !== 'string' || Object.keys(value).length !== 1) continue
           let bytes: Uint8Array
           try {
             bytes = base64ToBytes(tagged)
           } catch {
-            throw new WireDecodeError(`a "${F64_TAG}" value is not valid base64`)
+            throw new WireDecodeError(`a "${tag}" value is not valid base64`)
           }
-          if (bytes.byteLength % 8 !== 0) {
-            throw new WireDecodeError(`a "${F64_TAG}" value holds ${bytes.byteLength} bytes, not a multiple of 8 bytes (one per float64)`)
+          if (bytes.byteLength % size !== 0) {
+            throw new WireDecodeError(`a "${tag}" value holds ${bytes.byteLength} bytes, not a multiple of ${size} bytes (one per ${kind})`)
           }
-          return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8)
+          return size === 8 ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8) : new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
         }
       }
       return value

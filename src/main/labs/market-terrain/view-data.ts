@@ -81,14 +81,21 @@ export function terrainBar(m: TerrainMarket, bar: number): TerrainBar {
   const order = orderByWatershed(m.ward.subarray(t * n, t * n + n), m.order)
   const position = new Int32Array(n)
   order.forEach((i, p) => (position[i] = p))
-  const correlation = new Float64Array(n * n)
+  // Float32 in, float32 out: the frames are float32, so the wire carries them exactly in half the bytes.
+  const correlation = new Float32Array(n * n)
   const base = frame * n * n
-  for (let p = 0; p < n; p++) for (let q = 0; q < n; q++) correlation[p * n + q] = m.frames[base + order[p]! * n + order[q]!]!
-  const edgeHardness = new Float64Array(n * n).fill(Number.NaN)
+  for (let p = 0; p < n; p++) {
+    const row = base + order[p]! * n
+    for (let q = 0; q < n; q++) correlation[p * n + q] = m.frames[row + order[q]!]!
+  }
+  const edgeHardness = new Float32Array(n * n).fill(Number.NaN)
   const edgeBase = (frame * n * (n - 1)) / 2
   for (let p = 0; p < n; p++) {
+    const i = order[p]!
     for (let q = p + 1; q < n; q++) {
-      const h = m.edgeFrames[edgeBase + upperIndex(n, order[p]!, order[q]!)]!
+      const j = order[q]!
+      // upperIndex inlined (this loop runs n²/2 times a scrub)
+      const h = m.edgeFrames[edgeBase + (i < j ? i * n - (i * (i + 1)) / 2 + (j - i - 1) : j * n - (j * (j + 1)) / 2 + (i - j - 1))]!
       edgeHardness[p * n + q] = edgeHardness[q * n + p] = h
     }
   }
