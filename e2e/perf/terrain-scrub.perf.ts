@@ -4,14 +4,14 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { openWorkstation, type Session } from '../support/host'
-import { startLabRun, waitForRun } from '../support/viz'
+import { startLabRun, timeApiCall, waitForRun } from '../support/viz'
 import { load1 } from './machine'
 import { mergeUiBench } from './ui-bench-report'
 
 // The Terrain view's scrub at 100 and 500 assets (issue 17): each scrub fetches one bar's n × n
 // matrix and edge hardness over the router and paints the heatmap and the network. Timed in
 // Chromium against the browser host: the router round trip alone (a `terrain.view` call from the
-// page, decode included) and the whole scrub (slider moved → the bar's numbers shown → the next
+// page, JSON parse included) and the whole scrub (slider moved → the bar's numbers shown → the next
 // frame painted), each over bars not fetched before. Figures go to test-results/ui-bench.json.
 
 const BARS = 600
@@ -37,34 +37,6 @@ afterAll(async () => {
 })
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-
-/** `terrain.view` for one bar from inside the page on its own socket: ms to the decoded answer, and the frame's size. */
-async function roundTrip(page: Page, runId: number, bar: number): Promise<{ ms: number; bytes: number }> {
-  return page.evaluate(
-    async ({ runId, bar }) => {
-      const api = new URL('api', location.href)
-      api.protocol = 'ws:'
-      const socket = new WebSocket(api.href)
-      await new Promise<void>((resolve, reject) => {
-        socket.onopen = () => resolve()
-        socket.onerror = () => reject(new Error('the API socket did not open'))
-      })
-      const started = performance.now()
-      const bytes = await new Promise<number>((resolve) => {
-        socket.onmessage = (message) => {
-          const text = String(message.data)
-          const data = JSON.parse(text) as { type: string }
-          if (data.type === 'result') resolve(text.length)
-        }
-        socket.send(JSON.stringify({ type: 'call', id: 1, method: 'terrain.view', params: { runId, bar, series: false } }))
-      })
-      const ms = performance.now() - started
-      socket.close()
-      return { ms, bytes }
-    },
-    { runId, bar }
-  )
-}
 
 /** Moves the slider to `bar` and waits until the view shows that bar and one more frame is painted. */
 async function scrub(page: Page, bar: number): Promise<number> {
@@ -100,13 +72,14 @@ it('scrubs the Terrain view at 100 and 500 assets; figures saved to test-results
     expect(Number(await page.getByTestId('terrain-matrix').getAttribute('data-n'))).toBe(n)
 
     // Distinct bars never fetched before (the view caches bars it has shown); the first call warms the engine's market.
-    await roundTrip(page, runId, 80)
+    const bar = (t: number) => timeApiCall(page, 'terrain.view', { runId, bar: t, series: false })
+    await bar(80)
     const trips: number[] = []
     let bytes = 0
     for (let k = 0; k < SCRUBS; k++) {
-      const r = await roundTrip(page, runId, 120 + 17 * k)
+      const r = await bar(120 + 17 * k)
       trips.push(r.ms)
-      bytes = r.bytes
+      bytes = r.chars
     }
     const scrubs: number[] = []
     const load = load1()

@@ -6,8 +6,21 @@ import type { Page } from 'playwright-core'
  * come back as {"$f64": base64}.
  */
 export async function callApi<T = unknown>(page: Page, method: string, params: unknown): Promise<T> {
-  const outcome = await page.evaluate(
-    async ({ method, params }) => {
+  const outcome = await callInPage(page, method, params, true)
+  if (!outcome.ok) throw new Error(`${method}: ${outcome.error?.message}`)
+  return outcome.value as T
+}
+
+/** The same call timed in the page: ms from sending to the parsed answer, and the answer's characters (the answer stays in the page). */
+export async function timeApiCall(page: Page, method: string, params: unknown): Promise<{ ms: number; chars: number }> {
+  const outcome = await callInPage(page, method, params, false)
+  if (!outcome.ok) throw new Error(`${method}: ${outcome.error?.message}`)
+  return { ms: outcome.ms, chars: outcome.chars }
+}
+
+function callInPage(page: Page, method: string, params: unknown, keep: boolean) {
+  return page.evaluate(
+    async ({ method, params, keep }) => {
       // Beside the page: the session cookie is scoped to the app's per-launch folder.
       const api = new URL('api', location.href)
       api.protocol = 'ws:'
@@ -16,20 +29,23 @@ export async function callApi<T = unknown>(page: Page, method: string, params: u
         socket.onopen = () => resolve()
         socket.onerror = () => reject(new Error('the API socket did not open'))
       })
+      const started = performance.now()
+      let chars = 0
       const reply = await new Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>((resolve) => {
         socket.onmessage = (message) => {
-          const data = JSON.parse(String(message.data)) as { type: string; ok: boolean; value?: unknown; error?: { message: string } }
+          const text = String(message.data)
+          const data = JSON.parse(text) as { type: string; ok: boolean; value?: unknown; error?: { message: string } }
+          chars = text.length
           if (data.type === 'result') resolve(data)
         }
         socket.send(JSON.stringify({ type: 'call', id: 1, method, params }))
       })
+      const ms = performance.now() - started
       socket.close()
-      return reply
+      return { ok: reply.ok, value: keep ? reply.value : null, error: reply.error, ms, chars }
     },
-    { method, params }
+    { method, params, keep }
   )
-  if (!outcome.ok) throw new Error(`${method}: ${outcome.error?.message}`)
-  return outcome.value as T
 }
 
 /** Decodes a {"$f64": base64} value the wire codec produced. */
