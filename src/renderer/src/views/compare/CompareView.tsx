@@ -66,7 +66,8 @@ export function CompareView({ state }: ViewProps) {
   )
 
   // Agent/baseline pairs among the compared runs: the engine's paired comparison, when there are any.
-  const comparedKey = compared.map((c) => c.id).join(',')
+  // Asked once every ticked run has loaded, so a partial verdict (one seed of four) never shows.
+  const comparedKey = waiting.length === 0 ? compared.map((c) => c.id).join(',') : ''
   const [agentComparison, setAgentComparison] = useState<AgentComparison | null>(null)
   useEffect(() => {
     let live = true
