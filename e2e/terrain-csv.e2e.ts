@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openWorkstation, root, screenshotPath, type Session } from './support/host'
+import { openWorkstation, root, type Session } from './support/host'
+import { shootTerrain, terrainReading, waitForTerrainBar } from './support/terrain'
 import { callApi, decodeF64, startLabRun, waitForRun } from './support/viz'
 
 // The Terrain view's second source (issue 17 "Done when"): a user's multi-asset CSV chosen in
@@ -28,21 +29,6 @@ async function engineView(page: Page): Promise<EngineView> {
   let answer: { status: string; view?: EngineView } = { status: 'partial' }
   for (let part = 0; part < parts.length; part++) answer = await callApi(page, 'terrain.csv', { upload: 'e2e-check', part, parts: parts.length, name: 'terrain-five-assets.csv', text: parts[part], window: 60 })
   return answer.view!
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  const before = page.viewportSize()!
-  const height = await page.getByTestId('terrain-view').evaluate((view) => view.scrollHeight)
-  await page.setViewportSize({ width: before.width, height: Math.min(2400, height + 140) })
-  await page.screenshot({ path: screenshotPath(name) })
-  await page.setViewportSize(before)
-}
-
-const reading = async (page: Page, id: string): Promise<number> => Number(await page.getByTestId(`reading-${id}`).getAttribute('data-value'))
-
-async function waitForBar(page: Page, t: number): Promise<void> {
-  await expect.poll(() => page.getByTestId('terrain-bar').getAttribute('data-t')).toBe(String(t))
-  await expect.poll(() => page.getByTestId('terrain-frame').getAttribute('data-bar'), { timeout: 30_000 }).toBe(String(t))
 }
 
 describe('terrain view: a user’s CSV and held-out grouping', () => {
@@ -71,11 +57,11 @@ describe('terrain view: a user’s CSV and held-out grouping', () => {
     const engine = await engineView(page)
     const last = engine.series.bars - 1
     expect(last).toBe(298)
-    await waitForBar(page, last)
+    await waitForTerrainBar(page, last)
     expect(await page.getByTestId('terrain-file-error').count()).toBe(0)
     const column = (name: string) => decodeF64(engine.series.columns[name])
     const expectAt = async (t: number) => {
-      for (const id of ['eigenHardness', 'edgeHardness', 'absorption', 'effectiveRank', 'alertsActive', 'pressure', 'fragility']) expect(await reading(page, id), `${id} at ${t}`).toBe(column(id)[t])
+      for (const id of ['eigenHardness', 'edgeHardness', 'absorption', 'effectiveRank', 'alertsActive', 'pressure', 'fragility']) expect(await terrainReading(page, id), `${id} at ${t}`).toBe(column(id)[t])
       expect((await page.getByTestId('reading-forecast').getAttribute('data-value'))!.split(',').map(Number)).toEqual([column('forecastRisk')[t], column('forecastMomentum')[t]])
       expect(await page.getByTestId('terrain-bar').textContent()).toContain(engine.dates[t]!)
     }
@@ -88,11 +74,11 @@ describe('terrain view: a user’s CSV and held-out grouping', () => {
     expect(await page.getByTestId('file-switches').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))))).toEqual(engine.grouping.methods.map((m) => m.switches))
     expect(await page.getByTestId('file-risky-share').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))))).toEqual(engine.grouping.methods.map((m) => m.riskyShare))
     expect(await page.locator('.terrain-view').textContent()).toContain('no true regimes in a file')
-    await shoot(page, 'terrain-csv-last-bar')
+    await shootTerrain(page, 'terrain-csv-last-bar')
 
     // Scrub to just after the break (day 180): the heatmap's cell is the engine's bar.
     await page.getByTestId('terrain-slider').fill('190')
-    await waitForBar(page, 190)
+    await waitForTerrainBar(page, 190)
     await expectAt(190)
     const { bar } = await callApi<{ bar: { order: number[]; correlation: unknown } }>(page, 'terrain.csvBar', { key: engine.key, bar: 190 })
     const canvas = page.getByTestId('terrain-matrix-canvas')
@@ -102,7 +88,7 @@ describe('terrain view: a user’s CSV and held-out grouping', () => {
     const tip = page.getByTestId('terrain-cell-tooltip')
     await tip.waitFor()
     expect(Number(await tip.getAttribute('data-value'))).toBe(decodeF64(bar.correlation)[1 * 5 + 3])
-    await shoot(page, 'terrain-csv-bar-190')
+    await shootTerrain(page, 'terrain-csv-bar-190')
   })
 
   it('shows a run’s held-out grouping table equal to its stored report', async () => {
@@ -122,6 +108,23 @@ describe('terrain view: a user’s CSV and held-out grouping', () => {
     expect(await cells('heldout-detection')).toEqual(stored.map((m) => String(m.mean_time_to_detection)))
     expect(await cells('heldout-lambda')).toEqual(stored.map((m) => String(m.lambda ?? null)))
     await page.getByTestId('terrain-heldout').scrollIntoViewIfNeeded()
-    await shoot(page, 'terrain-heldout')
+    await shootTerrain(page, 'terrain-heldout')
+  })
+
+  it('asks for the held-out table from a run without one: the same spec again, scored on the next five seeds', async () => {
+    const runId = await startLabRun(page, 'market-terrain', { universe: { bars: 600 } }, 'corrected')
+    await waitForRun(page, runId)
+    await page.locator('select[aria-label="Run"]').selectOption(String(runId))
+    const ask = page.getByTestId('terrain-heldout-ask')
+    await ask.waitFor({ timeout: 60_000 })
+    expect(await ask.textContent()).toContain("--set 'grouping.heldout_seeds=[5,6,7,8,9]'")
+    await page.getByTestId('terrain-heldout-start').click()
+    await expect.poll(() => page.locator('select[aria-label="Run"]').inputValue()).not.toBe(String(runId))
+    const rerun = Number(await page.locator('select[aria-label="Run"]').inputValue())
+    const { run } = await callApi<{ run: { spec: { preset: string; overrides: { universe: unknown; grouping: { heldout_seeds: number[] } } } } }>(page, 'runs.get', { runId: rerun })
+    expect(run.spec.preset).toBe('corrected')
+    expect(run.spec.overrides).toEqual({ universe: { bars: 600 }, grouping: { heldout_seeds: [5, 6, 7, 8, 9] } })
+    await waitForRun(page, rerun)
+    await page.getByTestId('terrain-heldout').waitFor({ timeout: 60_000 })
   })
 })
