@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openWorkstation, screenshotPath, type Session } from './support/host'
+import { shootTerrain, terrainReading, waitForTerrainBar } from './support/terrain'
 import { callApi, decodeF64, startLabRun, waitForRun } from './support/viz'
 
 // The Terrain view of a market-terrain run (issue 17 item 8): a short run, the view opened by
@@ -35,31 +36,15 @@ async function surfaceAt(page: Page, runId: number, t: number): Promise<{ featur
   }
 }
 
-/** The whole view: the page grows to the view's height for the picture, then goes back. */
-async function shoot(page: Page, name: string): Promise<void> {
-  const before = page.viewportSize()!
-  const height = await page.getByTestId('terrain-view').evaluate((view) => view.scrollHeight)
-  await page.setViewportSize({ width: before.width, height: Math.min(2400, height + 140) })
-  await page.screenshot({ path: screenshotPath(name) })
-  await page.setViewportSize(before)
-}
-
-const reading = async (page: Page, id: string): Promise<number> => Number(await page.getByTestId(`reading-${id}`).getAttribute('data-value'))
-
-async function waitForBar(page: Page, t: number): Promise<void> {
-  await expect.poll(() => page.getByTestId('terrain-bar').getAttribute('data-t')).toBe(String(t))
-  await expect.poll(() => page.getByTestId('terrain-frame').getAttribute('data-bar'), { timeout: 30_000 }).toBe(String(t))
-}
-
 async function expectReadingsAt(page: Page, runId: number, t: number): Promise<void> {
   const engine = await surfaceAt(page, runId, t)
-  expect(await reading(page, 'eigenHardness')).toBe(engine.feature('eigen hardness'))
-  expect(await reading(page, 'absorption')).toBe(engine.feature('absorption ratio'))
-  expect(await reading(page, 'effectiveRank')).toBe(engine.feature('effective rank'))
-  expect(await reading(page, 'alertsActive')).toBe(engine.feature('fault alerts'))
-  expect(await reading(page, 'pressure')).toBe(engine.feature('pressure'))
-  expect(await reading(page, 'fragility')).toBe(engine.feature('fragility'))
-  expect(await reading(page, 'boundary')).toBe(engine.feature('risk_off boundary'))
+  expect(await terrainReading(page, 'eigenHardness')).toBe(engine.feature('eigen hardness'))
+  expect(await terrainReading(page, 'absorption')).toBe(engine.feature('absorption ratio'))
+  expect(await terrainReading(page, 'effectiveRank')).toBe(engine.feature('effective rank'))
+  expect(await terrainReading(page, 'alertsActive')).toBe(engine.feature('fault alerts'))
+  expect(await terrainReading(page, 'pressure')).toBe(engine.feature('pressure'))
+  expect(await terrainReading(page, 'fragility')).toBe(engine.feature('fragility'))
+  expect(await terrainReading(page, 'boundary')).toBe(engine.feature('risk_off boundary'))
   expect((await page.getByTestId('reading-forecast').getAttribute('data-value'))!.split(',').map(Number)).toEqual([engine.feature('forecast risk'), engine.feature('forecast momentum')])
   expect(Number(await page.getByTestId('terrain-trigger').getAttribute('data-value'))).toBe(engine.feature('trailhead'))
 }
@@ -81,7 +66,7 @@ describe('terrain view', () => {
   it('opens on Alt+M at the run’s last bar with the engine’s numbers and the grouping table of its report', async () => {
     await page.keyboard.press('Alt+M')
     await page.getByTestId('terrain-view').waitFor()
-    await waitForBar(page, BARS - 1)
+    await waitForTerrainBar(page, BARS - 1)
     await expectReadingsAt(page, runId, BARS - 1)
     const matrix = page.getByTestId('terrain-matrix')
     expect(Number(await matrix.getAttribute('data-n'))).toBe(23)
@@ -91,19 +76,19 @@ describe('terrain view', () => {
     await page.getByTestId('terrain-grouping').waitFor()
     const accuracy = await page.getByTestId('grouping-accuracy').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))))
     expect(accuracy).toEqual([results.metrics.jump_accuracy, results.metrics.kmeans_accuracy, results.metrics.hmm_accuracy])
-    await shoot(page, 'terrain-last-bar')
+    await shootTerrain(page, 'terrain-last-bar')
   })
 
   it('moves with the slider and the arrow keys, and every number follows the engine at the new bar', async () => {
     await page.getByTestId('terrain-slider').fill('420')
-    await waitForBar(page, 420)
+    await waitForTerrainBar(page, 420)
     await expectReadingsAt(page, runId, 420)
     // The keys step from the slider's bar (→ one bar, Shift+← a month of 21).
     await page.keyboard.press('ArrowRight')
-    await waitForBar(page, 421)
+    await waitForTerrainBar(page, 421)
     await page.locator('.terrain-view .viz-title').click()
     await page.keyboard.press('Shift+ArrowLeft')
-    await waitForBar(page, 400)
+    await waitForTerrainBar(page, 400)
     await expectReadingsAt(page, runId, 400)
 
     // A cell of the heatmap: the pair it names has the correlation the lab's surface holds.
@@ -120,9 +105,9 @@ describe('terrain view', () => {
 
   it('jumps with Home and End, and draws the network’s edges above the chosen |ρ|', async () => {
     await page.keyboard.press('Home')
-    await waitForBar(page, 0)
+    await waitForTerrainBar(page, 0)
     await page.keyboard.press('End')
-    await waitForBar(page, BARS - 1)
+    await waitForTerrainBar(page, BARS - 1)
     const network = page.getByTestId('terrain-network')
     const loose = Number(await network.getAttribute('data-edges'))
     await page.getByTestId('terrain-threshold').fill('0.8')
@@ -130,8 +115,8 @@ describe('terrain view', () => {
     await page.getByTestId('terrain-threshold').fill('0.3')
     await expect.poll(async () => Number(await network.getAttribute('data-edges'))).toBeGreaterThanOrEqual(loose)
     await page.getByTestId('terrain-slider').fill('140')
-    await waitForBar(page, 140)
-    await shoot(page, 'terrain-bar-140')
+    await waitForTerrainBar(page, 140)
+    await shootTerrain(page, 'terrain-bar-140')
   })
 
   it('draws as fault-alert edges exactly the pairs the engine counts in the alert state at the bar', async () => {
@@ -140,7 +125,7 @@ describe('terrain view', () => {
     let shown = 0
     for (const t of [BARS - 1, 420, 300]) {
       await page.getByTestId('terrain-slider').fill(String(t))
-      await waitForBar(page, t)
+      await waitForTerrainBar(page, t)
       const engine = await surfaceAt(page, runId, t)
       await expect.poll(async () => Number(await network.getAttribute('data-alert-edges'))).toBe(engine.feature('fault alerts'))
       shown += engine.feature('fault alerts')

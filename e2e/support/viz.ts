@@ -55,6 +55,12 @@ export function decodeF64(value: unknown): Float64Array {
   return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8)
 }
 
+/** Decodes a {"$f32": base64} value (matrices the engine keeps in float32). */
+export function decodeF32(value: unknown): Float32Array {
+  const bytes = Buffer.from((value as { $f32: string }).$f32, 'base64')
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
+}
+
 export async function startLabRun(page: Page, lab: string, overrides: Record<string, unknown> = {}, preset = 'faithful'): Promise<number> {
   const { run } = await callApi<{ run: { id: number } }>(page, 'runs.start', { spec: { task: 'lab', lab, preset, overrides } })
   return run.id

@@ -10,6 +10,8 @@ EXPECTED_METHODS.push('queue.settings', 'queue.configure', 'queue.start', 'queue
 EXPECTED_METHODS.push('terrain.view')
 // The risk desk's stress, limits, walk-forward and the portfolio's log (issue 18).
 EXPECTED_METHODS.push('portfolio.stress', 'portfolio.limits', 'portfolio.walkForward', 'portfolio.log')
+// A user's CSV in the Terrain view (issue 17).
+EXPECTED_METHODS.push('terrain.csv', 'terrain.csvBar')
 
 const ctx: CallContext = { transport: 'direct' }
 
@@ -79,7 +81,9 @@ function mockHandlers(): MockHandlers {
     'portfolio.stress': vi.fn(),
     'portfolio.limits': vi.fn(),
     'portfolio.walkForward': vi.fn(),
-    'portfolio.log': vi.fn(() => ({ entries: [], brokenAt: null }))
+    'portfolio.log': vi.fn(() => ({ entries: [], brokenAt: null })),
+    'terrain.csv': vi.fn(),
+    'terrain.csvBar': vi.fn()
   }
 }
 

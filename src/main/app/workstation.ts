@@ -10,6 +10,7 @@ import { RunManager } from '../runs/run-manager'
 import { serviceInputResolver } from '../runs/run-inputs'
 import { runSurfaceHandlers } from '../runs/run-surfaces'
 import { runTerrainHandler } from '../runs/run-terrain'
+import { terrainCsvHandlers } from '../runs/terrain-csv'
 import type { ProcessLauncher } from '../services/process-port'
 import { DEFAULT_BACKOFF, SupervisedService, type BackoffPolicy, type EngineService, type InferenceService } from '../services/service-host'
 import { BackupError, backupDatabase, backupNextTo } from '../store/backup'
@@ -256,7 +257,9 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
         if (error.reason === 'target') throw new ApiError('invalid_params', `store.backup: name: ${error.message}`, [{ path: 'name', message: error.message }])
         throw new ApiError('internal', `The backup was discarded: ${error.message}.`)
       }
-    }
+    },
+    // A user's CSV in the Terrain view (issue 17): joined here, run in the engine process, nothing stored.
+    ...terrainCsvHandlers(services.engine, (progress) => events.emit('task.progress', progress))
   })
 
   // Not awaited: the window comes up at once and calls wait for a service that is still starting.

@@ -22,6 +22,24 @@ describe('storedGrouping', () => {
     expect(grouping.testBars[1]).toBe(420)
   })
 
+  it('reads the held-out block: means, the per-seed accuracy range, pooled detection; null without held-out seeds', async () => {
+    const config = planLab({ task: 'lab', lab: 'market-terrain', preset: 'corrected', seed: 4, overrides: { universe: { bars: 420 }, grouping: { heldout_seeds: [5, 6] } } }).config as MarketTerrainConfig
+    const report = marketTerrainReport(await runCollected(marketTerrainLab, config), config)
+    const stored = JSON.parse(JSON.stringify(report.telemetry.grouping)) as { held_out: { methods: Array<{ accuracy: number; detected: number; persistence: { switches: number }; per_seed: Array<{ accuracy: number; switches: number }> }> } }
+    const heldOut = storedGrouping(stored)!.heldOut!
+    expect(heldOut.trainSeeds).toEqual([4])
+    expect(heldOut.seeds).toEqual([5, 6])
+    heldOut.methods.forEach((m, k) => {
+      const block = stored.held_out.methods[k]!
+      const perSeed = block.per_seed.map((x) => x.accuracy)
+      expect([m.accuracy, m.accuracyMin, m.accuracyMax]).toEqual([block.accuracy, Math.min(...perSeed), Math.max(...perSeed)])
+      expect(m.accuracy).toBeCloseTo((perSeed[0]! + perSeed[1]!) / 2, 12)
+      expect(m.switches).toBe((block.per_seed[0]!.switches + block.per_seed[1]!.switches) / 2)
+      expect(m.detected).toBe(block.detected)
+    })
+    expect(storedGrouping(JSON.parse(JSON.stringify({ ...stored, held_out: undefined })))!.heldOut).toBeNull()
+  })
+
   it('is null for a run with no grouping block, and a block of another shape is an error, not a silent blank', () => {
     expect(storedGrouping(undefined)).toBeNull()
     expect(() => storedGrouping({ methods: 'none' })).toThrow(/the stored grouping block does not read as grouping-run.ts writes it/)

@@ -34,11 +34,25 @@ const StoredRow = z.object({
   false_switches: z.int(),
   lambda: z.number().optional()
 })
+// grouping-run.ts `HeldOutBlock`: means over the held-out seeds, detection pooled, and each seed's row.
+const StoredHeldOutRow = z.object({
+  method: z.string(),
+  accuracy: z.number(),
+  online_accuracy: z.number(),
+  persistence: z.object({ switches: z.number() }),
+  mean_time_to_detection: z.number().nullable(),
+  detected: z.int(),
+  true_changes: z.int(),
+  false_switches: z.number(),
+  lambda: z.number().optional(),
+  per_seed: z.array(z.object({ seed: z.int(), accuracy: z.number() })).min(1)
+})
 const StoredGrouping = z.object({
   features: z.array(z.string()),
   train_bars: z.tuple([z.int(), z.int()]),
   test_bars: z.tuple([z.int(), z.int()]),
-  methods: z.array(StoredRow)
+  methods: z.array(StoredRow),
+  held_out: z.object({ train_seeds: z.array(z.int()), seeds: z.array(z.int()), methods: z.array(StoredHeldOutRow) }).optional()
 })
 
 /** The stored grouping block in the contract's shape; null when the run had none (too few bars to fit and score). */
@@ -62,6 +76,25 @@ export function storedGrouping(block: unknown): TerrainGrouping | null {
       trueChanges: r.true_changes,
       falseSwitches: r.false_switches,
       lambda: r.lambda ?? null
-    }))
+    })),
+    heldOut: g.held_out
+      ? {
+          trainSeeds: g.held_out.train_seeds,
+          seeds: g.held_out.seeds,
+          methods: g.held_out.methods.map((r) => ({
+            method: r.method,
+            accuracy: r.accuracy,
+            accuracyMin: Math.min(...r.per_seed.map((x) => x.accuracy)),
+            accuracyMax: Math.max(...r.per_seed.map((x) => x.accuracy)),
+            onlineAccuracy: r.online_accuracy,
+            switches: r.persistence.switches,
+            meanTimeToDetection: r.mean_time_to_detection,
+            detected: r.detected,
+            trueChanges: r.true_changes,
+            falseSwitches: r.false_switches,
+            lambda: r.lambda ?? null
+          }))
+        }
+      : null
   }
 }

@@ -29,7 +29,9 @@ const EXPECTED_ENGINE = {
   'engine.surfaces': [],
   'engine.runCells': [],
   'engine.terrain': [],
-  'engine.portfolioRisk': ['progress']
+  'engine.portfolioRisk': ['progress'],
+  'engine.terrainCsv': ['progress'],
+  'engine.terrainCsvBar': []
 }
 const EXPECTED_INFERENCE = {
   'inference.status': [],

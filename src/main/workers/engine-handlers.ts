@@ -12,6 +12,7 @@ import { runCell } from '../experiments/run-cell'
 import { CancelledError } from '../engine/cancellation'
 import { terrainView } from '../labs/market-terrain/view-data'
 import { portfolioRiskStepped } from '../risk/portfolio-risk'
+import { terrainCsvHandlers } from './terrain-csv-handlers'
 
 function loopHost(ctx: TaskContext<EngineMethods, 'engine.run'>) {
   return {
@@ -94,5 +95,7 @@ export const engineHandlers: ServiceHandlers<EngineMethods> = {
       if (error instanceof RangeError) throw new ApiError('invalid_params', error.message)
       throw error
     }
-  }
+  },
+  // A user's CSV in the Terrain view: validated, run with progress, kept for the scrubber.
+  ...terrainCsvHandlers
 }

@@ -12,6 +12,7 @@ import { ReplayReport, ReviewRequest, RunAudit } from './audit'
 import { PortfolioDetail, PortfolioId, PortfolioRiskReport, PortfolioRiskRequest, PortfolioSpec, PortfolioSummary } from './portfolio'
 import { QueueSettings, QueueSettingsInput, QueuedSweepDetail, QueuedSweepId, QueuedSweepStatus } from './queue'
 import { TerrainView, TerrainViewRequest } from './terrain'
+import { TerrainCsvBarRequest, TerrainCsvBarResponse, TerrainCsvRequest, TerrainCsvResponse } from './terrain-csv'
 import { PortfolioLimitsReport, PortfolioLimitsRequest, PortfolioLogEntry, PortfolioStressReport, PortfolioStressRequest, PortfolioWalkForwardReport, PortfolioWalkForwardRequest } from './portfolio-desk'
 import { BackupName, ExportTableRequest, ExportedFile, ExportedTable, MemoExportRequest, MemoNarrative, MemoRenderRequest, MemoRendered, MemoSaveRequest, MemoView } from './memo'
 
@@ -284,6 +285,21 @@ export const methods = {
   'portfolio.log': {
     request: z.strictObject({ id: PortfolioId }),
     response: z.strictObject({ entries: z.array(PortfolioLogEntry), brokenAt: z.int().nullable() })
+  },
+  /**
+   * A user's multi-asset CSV in the Terrain view, sent in parts: each part but the last answers
+   * `partial`; the last validates the file (the CLI's rules, one line naming the row) and runs its
+   * terrain, state and grouping in the engine process (progress as `task.progress` "terrain.csv").
+   * Nothing is stored.
+   */
+  'terrain.csv': {
+    request: TerrainCsvRequest,
+    response: TerrainCsvResponse
+  },
+  /** One bar's matrix, watersheds and fault alerts of a file's terrain, by the key `terrain.csv` answered. */
+  'terrain.csvBar': {
+    request: TerrainCsvBarRequest,
+    response: TerrainCsvBarResponse
   }
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
 

@@ -122,11 +122,40 @@ export const TerrainGroupingRow = z.strictObject({
 })
 export type TerrainGroupingRow = z.infer<typeof TerrainGroupingRow>
 
+/** One method fitted on the training seeds and scored on each held-out seed (the report's grouping.held_out). */
+export const TerrainHeldOutRow = z.strictObject({
+  method: z.string(),
+  /** Mean over the held-out seeds, and the worst and best seed. */
+  accuracy: z.number(),
+  accuracyMin: z.number(),
+  accuracyMax: z.number(),
+  onlineAccuracy: z.number(),
+  /** Mean switches per held-out seed. */
+  switches: z.number(),
+  /** Mean bars from a true change to its detection, pooled over every change caught; null when none was. */
+  meanTimeToDetection: z.number().nullable(),
+  detected: z.int(),
+  trueChanges: z.int(),
+  falseSwitches: z.number(),
+  lambda: z.number().nullable()
+})
+export type TerrainHeldOutRow = z.infer<typeof TerrainHeldOutRow>
+
+export const TerrainHeldOut = z.strictObject({
+  /** The run's own seed first, then grouping.train_seeds. */
+  trainSeeds: z.array(z.int()),
+  seeds: z.array(z.int()),
+  methods: z.array(TerrainHeldOutRow)
+})
+export type TerrainHeldOut = z.infer<typeof TerrainHeldOut>
+
 export const TerrainGrouping = z.strictObject({
   features: z.array(z.string()),
   trainBars: z.tuple([z.int(), z.int()]),
   testBars: z.tuple([z.int(), z.int()]),
-  methods: z.array(TerrainGroupingRow)
+  methods: z.array(TerrainGroupingRow),
+  /** Null unless the run set grouping.heldout_seeds. */
+  heldOut: TerrainHeldOut.nullable()
 })
 export type TerrainGrouping = z.infer<typeof TerrainGrouping>
 

@@ -1,11 +1,8 @@
 import { CsvValidationError, parseIsoDate, splitCsvLine, type CsvProblem } from '../../regime/csv'
 import { MarketTerrainConfigSchema } from './config'
-import { FlowTracker } from './flow-path'
-import { GROUPING_FEATURES, groupingUnsupervised } from './grouping-run'
-import { equalWeightIndex, stateFeatures } from './state-features'
-import { statePath, trailheadComponents, triggerCounts } from './state-path'
-import { TerrainParams } from './terrain/params'
-import { TerrainScanner } from './terrain/scanner'
+import { panelMarket } from './csv-market'
+import { GROUPING_FEATURES } from './grouping-run'
+import { triggerCounts } from './state-path'
 
 // A user's multi-asset price file for the terrain (issue 17 §7): long `date,ticker,close` or wide
 // `date,A,B,…`. No CSV package is installed (no csv-parse, no papaparse): the field splitter and
@@ -119,69 +116,41 @@ export function parsePriceCsvPanel(text: string): PricePanel {
   return { dates: dates.map((ms) => byDate.get(ms)!.date), tickers, closes }
 }
 
-/** Fewest readable bars the regime grouping is fitted on (two regimes need some of each). */
-export const MIN_GROUPING_BARS = 40
-
 /**
- * The terrain of a user's panel with a short window of `window` bars (long window 4×, capped by the
- * series), cut into at most min(6, ⌈n/2⌉) watersheds so a small file still has groups to show.
+ * The CLI's summary of a user's panel (`terrain --csv`): alerts, hardness, watersheds, the state
+ * path and each grouping method's regimes, from the same pass the Terrain view reads (csv-market.ts).
  */
 export function terrainOfPanel(panel: PricePanel, window: number) {
-  const n = panel.tickers.length
-  const bars = panel.dates.length - 1
-  if (!Number.isInteger(window) || window < 3) throw new RangeError(`--window must be a whole number ≥ 3 (got ${window})`)
-  if (window >= bars) throw new RangeError(`--window ${window} is longer than the series: ${panel.dates.length} dates give ${bars} returns, and a terrain needs more returns than the window`)
-  const params = TerrainParams.parse({ short_window: window, long_window: Math.min(4 * window, bars), fault_min_history: Math.min(window, bars), hardness_min_history: Math.min(window, bars), precision_every: window, watersheds: Math.min(6, Math.ceil(n / 2)) })
-  const returns = new Float64Array(bars * n)
-  for (let t = 0; t < bars; t++) for (let i = 0; i < n; i++) returns[t * n + i] = Math.log(panel.closes[(t + 1) * n + i]! / panel.closes[t * n + i]!)
-  const scanner = new TerrainScanner(n, params)
-  // The lab's state and flow settings at their defaults (the corrected Surprise lag: scored on the next bar).
-  const defaults = MarketTerrainConfigSchema.parse({})
-  const flow = new FlowTracker(n, bars, { every: defaults.state.flow_every, gamma: defaults.state.flow_gamma, horizon: defaults.state.flow_horizon_bars })
-  const terrainPath: Array<{ t: number; date: string; eigen_hardness: number | null; edge_hardness: number | null; absorption: number; effective_rank: number; fault_alerts: number }> = []
-  const absorption = new Float64Array(bars).fill(Number.NaN)
-  const meanCorrelation = new Float64Array(bars).fill(Number.NaN)
-  const alertShare = new Float64Array(bars).fill(Number.NaN)
-  const meanVol = new Float64Array(bars).fill(Number.NaN)
-  let r = scanner.reading
+  const m = panelMarket(panel, window)
+  const { n, bars, params, stateFrom: from, state: st, groupings } = m
   const num = (x: number) => (Number.isFinite(x) ? x : null)
-  for (let t = 0; t < bars; t++) {
-    r = scanner.step(returns, t * n)
-    flow.step(t, r.ready, r.correlation, r.nodeHardness, r.volatility, returns)
-    if (!r.ready) continue
-    absorption[t] = r.absorption
-    meanCorrelation[t] = r.meanCorrelation
-    alertShare[t] = r.alertsActive / ((n * (n - 1)) / 2)
-    meanVol[t] = r.volatility.reduce((a, b) => a + b, 0) / n
-    terrainPath.push({ t, date: panel.dates[t + 1]!, eigen_hardness: num(r.eigenHardness), edge_hardness: num(r.edgeHardness), absorption: r.absorption, effective_rank: r.effectiveRank, fault_alerts: r.alertsActive })
-  }
-  // The state on the equal-weight index of every asset (a file has no asset classes).
-  const s = defaults.strategy
-  const features = stateFeatures(equalWeightIndex(returns, n, bars, []), absorption, s)
-  const from = Math.max(params.short_window - 1, s.vol_long_bars, s.momentum_bars)
-  const observations = new Float64Array(bars * 2).fill(Number.NaN)
-  for (let t = from; t < bars; t++) observations.set([features.risk[t]!, features.momentum[t]!], 2 * t)
-  const nanBefore = (x: Float64Array) => x.map((v, t) => (t < from ? Number.NaN : v))
-  const components = trailheadComponents({ termRatio: nanBefore(features.termRatio), momentum: nanBefore(features.momentum), absorption, alertShare, volOfVol: nanBefore(features.fragility), meanVol })
-  const st = statePath(observations, components, flow.series.oneWay, { phi: defaults.state.kalman_phi, obsNoise: defaults.state.kalman_obs_noise, trailheadPreset: defaults.state.trailhead_preset, trailheadWindow: defaults.state.trailhead_window, surpriseLag: 1 })
-  const groupings = bars - from >= MIN_GROUPING_BARS ? groupingUnsupervised({ ...features, meanCorrelation }, from, bars, defaults.grouping.kmeans_restarts) : []
   const regimeAt = (t: number) => (t < from || groupings.length === 0 ? null : Object.fromEntries(groupings.map((g) => [g.method, g.online[t - from]!])))
-  const path = terrainPath.map(({ t, ...row }) => ({
-    ...row,
-    ...(t < from
-      ? {}
-      : {
-          state: [st.state[2 * t]!, st.state[2 * t + 1]!],
-          forecast: [st.forecast[2 * t]!, st.forecast[2 * t + 1]!],
-          ellipse: Array.from(st.ellipse.subarray(5 * t, 5 * t + 5)),
-          surprise: num(st.surprise[t]!),
-          pressure: num(st.pressure[t]!),
-          fragility: num(st.fragility[t]!),
-          trailhead: st.trigger[t]!,
-          one_way: num(flow.series.oneWay[t]!),
-          regime: regimeAt(t)
-        })
-  }))
+  const path: Array<Record<string, unknown> & { eigen_hardness: number | null; edge_hardness: number | null }> = []
+  for (let t = 0; t < bars; t++) {
+    if (Number.isNaN(m.absorption[t]!)) continue
+    path.push({
+      date: panel.dates[t + 1]!,
+      eigen_hardness: num(m.eigenHardness[t]!),
+      edge_hardness: num(m.edgeHardness[t]!),
+      absorption: m.absorption[t]!,
+      effective_rank: m.effectiveRank[t]!,
+      fault_alerts: m.alertsActive[t]!,
+      ...(t < from
+        ? {}
+        : {
+            state: [st.state[2 * t]!, st.state[2 * t + 1]!],
+            forecast: [st.forecast[2 * t]!, st.forecast[2 * t + 1]!],
+            ellipse: Array.from(st.ellipse.subarray(5 * t, 5 * t + 5)),
+            surprise: num(st.surprise[t]!),
+            pressure: num(st.pressure[t]!),
+            fragility: num(st.fragility[t]!),
+            trailhead: st.trigger[t]!,
+            one_way: num(m.oneWay[t]!),
+            regime: regimeAt(t)
+          })
+    })
+  }
+  const defaults = MarketTerrainConfigSchema.parse({})
   const surprises = Array.from(st.surprise).filter(Number.isFinite)
   const mean = (xs: Array<number | null>) => {
     const v = xs.filter((x): x is number => x !== null)
@@ -198,15 +167,15 @@ export function terrainOfPanel(panel: PricePanel, window: number) {
     window: params.short_window,
     long_window: params.long_window,
     terrain: {
-      fault_alerts: scanner.alertTotal,
-      strongest_alerts: [...scanner.alertLog]
+      fault_alerts: m.alertTotal,
+      strongest_alerts: [...m.alertLog]
         .sort((a, b) => Math.abs(b.z) - Math.abs(a.z) || a.bar - b.bar)
         .slice(0, 10)
         .map((a) => ({ date: panel.dates[a.bar + 1]!, pair: [panel.tickers[a.i]!, panel.tickers[a.j]!], rho: a.rho, norm: a.norm, z: a.z })),
       mean_eigen_hardness: mean(path.map((p) => p.eigen_hardness)),
       mean_edge_hardness: mean(path.map((p) => p.edge_hardness)),
-      clusters: groups(r.cluster),
-      precision_clusters: groups(r.precisionCluster)
+      clusters: groups(m.lastWard),
+      precision_clusters: groups(m.lastPrecision)
     },
     state: {
       from_date: from < bars ? panel.dates[from + 1]! : null,
@@ -216,7 +185,7 @@ export function terrainOfPanel(panel: PricePanel, window: number) {
     grouping: {
       features: GROUPING_FEATURES,
       // Regime 0 is the calmer (lower mean risk), 1 the riskier; path rows carry each method's causal label.
-      ...(groupings.length === 0 ? { skipped: `${Math.max(0, bars - from)} readable bars; the grouping needs ${MIN_GROUPING_BARS}` } : {}),
+      ...(m.groupingSkipped === null ? {} : { skipped: m.groupingSkipped }),
       methods: groupings.map((g) => ({ method: g.method, switches: g.switches, online_switches: g.onlineSwitches, risky_share: g.labels.reduce((a, b) => a + b, 0) / g.labels.length, ...(g.lambda === undefined ? {} : { lambda: g.lambda }) }))
     },
     path

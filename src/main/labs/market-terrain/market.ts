@@ -20,10 +20,10 @@ import { type WalkForwardPlan, planWalkForward } from './walk-forward'
 // grouping on them (grouping-run.ts).
 
 /** Correlation frames kept for the surface: at most this many numbers, so 500 assets stay in memory. */
-const FRAME_BUDGET = 8_000_000
+export const FRAME_BUDGET = 8_000_000
 
 /** Pair-bars of the alert state kept for the view (20 bytes each); bars past it read as incomplete. */
-const ACTIVE_BUDGET = 4_000_000
+export const ACTIVE_BUDGET = 4_000_000
 
 /** What the policy did per bar that the step columns do not hold: its state estimate and kill trips (one per run). */
 export class TerrainRunState {
@@ -192,12 +192,7 @@ export function terrainMarket(config: MarketTerrainConfig, universe: Universe = 
     s.risk_z_off
   )
 
-  // Heatmap order: Ward leaves of the whole run's correlation (one order for every frame).
-  const whole = new RollingCorrelation(n, bars)
-  for (let t = 0; t < bars; t++) whole.push(returns, t * n)
-  const C = new Float64Array(n * n)
-  whole.correlation(C, 0)
-  const order = leafOrder(new WardClusterer(n).fromCorrelation(C))
+  const order = heatmapOrder(returns, n, bars)
 
   return {
     run: new TerrainRunState(bars),
@@ -237,6 +232,15 @@ export function terrainMarket(config: MarketTerrainConfig, universe: Universe = 
     stateFrom,
     walkForward
   }
+}
+
+/** Heatmap order: Ward leaves of the whole series' correlation (one order for every frame). */
+export function heatmapOrder(returns: Float64Array, n: number, bars: number): Int32Array {
+  const whole = new RollingCorrelation(n, bars)
+  for (let t = 0; t < bars; t++) whole.push(returns, t * n)
+  const C = new Float64Array(n * n)
+  whole.correlation(C, 0)
+  return leafOrder(new WardClusterer(n).fromCorrelation(C))
 }
 
 /** The class baskets the book trades (see TerrainMarket.basket), with the hardness guard and the flow tilt applied. */

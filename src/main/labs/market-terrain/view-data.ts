@@ -3,6 +3,7 @@ import type { SurfaceSource } from '../surfaces'
 import type { MarketTerrainConfig } from './config'
 import type { TerrainMarket } from './market'
 import { TRAILHEAD_PRESETS } from './state'
+import type { StatePath } from './state-path'
 import { ASSET_CLASSES, REGIME_NAMES } from './universe/params'
 
 // The Terrain view's data read off a run's market (issue 17 item 8): the per-bar series as
@@ -14,7 +15,6 @@ import { ASSET_CLASSES, REGIME_NAMES } from './universe/params'
 export function terrainSeries(m: TerrainMarket, config: MarketTerrainConfig): TerrainSeries {
   const T = m.bars
   const st = m.state
-  const every = (stride: number, offset: number, from: ArrayLike<number>) => Float64Array.from({ length: T }, (_, t) => from[stride * t + offset]!)
   const copy = (from: ArrayLike<number>) => Float64Array.from(from)
   const columns: Record<TerrainColumn, Float64Array> = {
     regime: copy(m.universe.regime),
@@ -23,6 +23,26 @@ export function terrainSeries(m: TerrainMarket, config: MarketTerrainConfig): Te
     absorption: copy(m.absorption),
     effectiveRank: copy(m.effectiveRank),
     alertsActive: copy(m.alertsActive),
+    ...stateColumns(st, T),
+    riskOffBoundary: copy(m.walkForward.threshold),
+    oneWay: copy(m.flow.oneWay)
+  }
+  return {
+    bars: T,
+    stateFrom: m.stateFrom,
+    terrainFrom: config.terrain.short_window - 1,
+    assets: [...m.universe.assets.labels],
+    assetClasses: Array.from(m.universe.assets.classOf, (c) => ASSET_CLASSES[c]!),
+    regimeNames: [...REGIME_NAMES],
+    trailhead: trailheadPreset(config.state.trailhead_preset, config.state.trailhead_window),
+    columns
+  }
+}
+
+/** The columns read off the state path (Kalman state, forecast, ellipse, Pressure/Fragility, trigger), T bars each. */
+export function stateColumns(st: StatePath, T: number): Pick<Record<TerrainColumn, Float64Array>, 'stateRisk' | 'stateMomentum' | 'forecastRisk' | 'forecastMomentum' | 'ellipseMajor' | 'ellipseMinor' | 'ellipseAngle' | 'forecastVarRisk' | 'forecastCovariance' | 'forecastVarMomentum' | 'pressure' | 'fragility' | 'trigger'> {
+  const every = (stride: number, offset: number, from: ArrayLike<number>) => Float64Array.from({ length: T }, (_, t) => from[stride * t + offset]!)
+  return {
     stateRisk: every(2, 0, st.state),
     stateMomentum: every(2, 1, st.state),
     forecastRisk: every(2, 0, st.forecast),
@@ -33,31 +53,16 @@ export function terrainSeries(m: TerrainMarket, config: MarketTerrainConfig): Te
     forecastVarRisk: every(3, 0, st.forecastCov),
     forecastCovariance: every(3, 1, st.forecastCov),
     forecastVarMomentum: every(3, 2, st.forecastCov),
-    riskOffBoundary: copy(m.walkForward.threshold),
-    pressure: copy(st.pressure),
-    fragility: copy(st.fragility),
-    trigger: copy(st.trigger),
-    oneWay: copy(m.flow.oneWay)
+    pressure: Float64Array.from(st.pressure),
+    fragility: Float64Array.from(st.fragility),
+    trigger: Float64Array.from(st.trigger)
   }
-  const preset = TRAILHEAD_PRESETS[config.state.trailhead_preset]
-  return {
-    bars: T,
-    stateFrom: m.stateFrom,
-    terrainFrom: config.terrain.short_window - 1,
-    assets: [...m.universe.assets.labels],
-    assetClasses: Array.from(m.universe.assets.classOf, (c) => ASSET_CLASSES[c]!),
-    regimeNames: [...REGIME_NAMES],
-    trailhead: {
-      id: preset.id,
-      normalise: preset.normalise,
-      pressureMin: preset.pressureMin,
-      fragilityMin: preset.fragilityMin,
-      oneWayMin: preset.oneWayMin,
-      window: config.state.trailhead_window,
-      note: preset.note
-    },
-    columns
-  }
+}
+
+/** A trailhead preset's triggers as the Pressure/Fragility chart draws them. */
+export function trailheadPreset(id: keyof typeof TRAILHEAD_PRESETS, window: number): TerrainSeries['trailhead'] {
+  const preset = TRAILHEAD_PRESETS[id]
+  return { id: preset.id, normalise: preset.normalise, pressureMin: preset.pressureMin, fragilityMin: preset.fragilityMin, oneWayMin: preset.oneWayMin, window, note: preset.note }
 }
 
 /**
@@ -72,8 +77,11 @@ export function orderByWatershed(watershed: ArrayLike<number>, runOrder: ArrayLi
   return Array.from({ length: n }, (_, i) => i).sort((i, j) => watershed[i]! - watershed[j]! || rank[i]! - rank[j]!)
 }
 
+/** What a bar of the view is read from: a run's market, or a user's file's pass (csv-market.ts). */
+export type TerrainBarSource = Pick<TerrainMarket, 'n' | 'bars' | 'frameStride' | 'frames' | 'edgeFrames' | 'ward' | 'order' | 'nodeHardness' | 'nodeAlerts' | 'activePairs' | 'activeComplete'>
+
 /** The bar's matrix, edge hardness, watersheds, node readings and active fault alerts, in watershed order. */
-export function terrainBar(m: TerrainMarket, bar: number): TerrainBar {
+export function terrainBar(m: TerrainBarSource, bar: number): TerrainBar {
   const n = m.n
   const t = Math.min(Math.max(0, bar), m.bars - 1)
   const frame = Math.floor(t / m.frameStride)

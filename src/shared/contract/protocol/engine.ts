@@ -5,6 +5,7 @@ import { RegimeSource } from '../regime'
 import { LabInfo, LabRunSpec, RunManifest, RunSpec, StressVariant, TaskOutput } from '../runs'
 import { RunSeriesChunk, SurfaceFrames, SurfacesRequest } from '../surfaces'
 import { TerrainEngineView, TerrainViewRequest } from '../terrain'
+import { TerrainCsvBarRequest, TerrainCsvBarResponse, TerrainCsvView, TERRAIN_CSV_MAX_CHARS } from '../terrain-csv'
 import type { ServiceTable } from './table'
 
 // The engine process's methods (src/main/workers/engine.ts): planning and running lab and
@@ -296,6 +297,18 @@ export const engineMethods = {
     request: PortfolioRiskTask,
     response: PortfolioRiskResult,
     events: { progress: Progress.extend({ label: z.string() }) }
+  },
+  /** A user's CSV text (main joined its parts): validated, its terrain, state and grouping run and kept for `engine.terrainCsvBar`. */
+  'engine.terrainCsv': {
+    request: z.strictObject({ name: z.string(), text: z.string().max(TERRAIN_CSV_MAX_CHARS), window: z.int() }),
+    response: TerrainCsvView,
+    events: { progress: Progress }
+  },
+  /** One bar of a kept file's terrain (an error naming the file to load again once it is no longer kept). */
+  'engine.terrainCsvBar': {
+    request: TerrainCsvBarRequest,
+    response: TerrainCsvBarResponse,
+    events: {}
   }
 } as const satisfies ServiceTable
 

@@ -20,7 +20,8 @@ function ticks([lo, hi]: readonly [number, number]): number[] {
   return out
 }
 
-export function PhasePlane({ series, t, width = 460, height = 380 }: { series: TerrainSeries; t: number; width?: number; height?: number }) {
+/** `regimeLabel` says what colours the path: the true regime of a run, or a grouping method's regimes on a file. */
+export function PhasePlane({ series, t, width = 460, height = 380, regimeLabel = 'true regime' }: { series: TerrainSeries; t: number; width?: number; height?: number; regimeLabel?: string }) {
   const c = series.columns
   const from = series.stateFrom
   const domains = useMemo(() => {
@@ -66,13 +67,19 @@ export function PhasePlane({ series, t, width = 460, height = 380 }: { series: T
   const read = t >= from && Number.isFinite(c.forecastRisk[t]!)
   const ellipse = read ? ellipsePoints(c.forecastRisk[t]!, c.forecastMomentum[t]!, c.ellipseMajor[t]!, c.ellipseMinor[t]!, c.ellipseAngle[t]!).map(([u, v]) => `${x(u).toFixed(1)},${y(v).toFixed(1)}`).join(' ') : ''
   const boundary = c.riskOffBoundary[t]!
-  const bx = Math.min(Math.max(x(boundary), PAD.left), width - PAD.right)
+  // A file has no walk-forward boundary (no strategy was fitted on it): no split of the plane.
+  const hasBoundary = Number.isFinite(boundary)
+  const bx = hasBoundary ? Math.min(Math.max(x(boundary), PAD.left), width - PAD.right) : 0
   const names = series.regimeNames
   return (
     <div className="terrain-phase" data-testid="terrain-phase">
       <svg width={width} height={height} role="img" aria-label="Risk–momentum phase plane">
-        <rect x={PAD.left} y={PAD.top} width={bx - PAD.left} height={height - PAD.top - PAD.bottom} fill={regimeColour(0)} opacity={0.07} />
-        <rect x={bx} y={PAD.top} width={width - PAD.right - bx} height={height - PAD.top - PAD.bottom} fill={regimeColour(1)} opacity={0.09} />
+        {hasBoundary && (
+          <>
+            <rect x={PAD.left} y={PAD.top} width={bx - PAD.left} height={height - PAD.top - PAD.bottom} fill={regimeColour(0)} opacity={0.07} />
+            <rect x={bx} y={PAD.top} width={width - PAD.right - bx} height={height - PAD.top - PAD.bottom} fill={regimeColour(1)} opacity={0.09} />
+          </>
+        )}
         {ticks(x.domain).map((v) => (
           <g key={`x${v}`}>
             <line x1={x(v)} x2={x(v)} y1={PAD.top} y2={height - PAD.bottom} stroke="var(--grid)" />
@@ -89,13 +96,17 @@ export function PhasePlane({ series, t, width = 460, height = 380 }: { series: T
             </text>
           </g>
         ))}
-        <line x1={bx} x2={bx} y1={PAD.top} y2={height - PAD.bottom} stroke={regimeColour(1)} strokeWidth={1.5} strokeDasharray="6 3" data-testid="terrain-boundary" data-value={String(boundary)} />
-        <text x={bx + 4} y={PAD.top + 10} className="terrain-axis terrain-region">
-          {names[1]} →
-        </text>
-        <text x={bx - 4} y={PAD.top + 10} textAnchor="end" className="terrain-axis terrain-region">
-          ← {names[0]}
-        </text>
+        {hasBoundary && (
+          <>
+            <line x1={bx} x2={bx} y1={PAD.top} y2={height - PAD.bottom} stroke={regimeColour(1)} strokeWidth={1.5} strokeDasharray="6 3" data-testid="terrain-boundary" data-value={String(boundary)} />
+            <text x={bx + 4} y={PAD.top + 10} className="terrain-axis terrain-region">
+              {names[1]} →
+            </text>
+            <text x={bx - 4} y={PAD.top + 10} textAnchor="end" className="terrain-axis terrain-region">
+              ← {names[0]}
+            </text>
+          </>
+        )}
         {segments.map((s, k) => (
           <polyline key={k} points={s.points} fill="none" stroke={regimeColour(s.regime)} strokeWidth={s.recent ? 1.6 : 1} strokeOpacity={s.recent ? 0.95 : 0.3} strokeLinejoin="round" />
         ))}
@@ -116,8 +127,8 @@ export function PhasePlane({ series, t, width = 460, height = 380 }: { series: T
       </svg>
       <div className="colour-legend">
         <span className="terrain-swatch" style={{ background: regimeColour(0) }} /> {names[0]}
-        <span className="terrain-swatch" style={{ background: regimeColour(1) }} /> {names[1]} (true regime)
-        <span>● state M_t|t · ◆ forecast M_t+1|t · 95 % ellipse · dashed: risk_off boundary {formatValue(boundary, 1)}σ</span>
+        <span className="terrain-swatch" style={{ background: regimeColour(1) }} /> {names[1]} ({regimeLabel})
+        <span>● state M_t|t · ◆ forecast M_t+1|t · 95 % ellipse{hasBoundary ? ` · dashed: risk_off boundary ${formatValue(boundary, 1)}σ` : ' · no risk_off boundary (no strategy is fitted on a file)'}</span>
       </div>
       {!read && <p className="muted terrain-note">The state is read from bar {series.stateFrom} (the vol and momentum horizons fill).</p>}
     </div>

@@ -160,3 +160,41 @@ export function spansOf(values: ArrayLike<number>, code: number): Array<[number,
   }
   return out
 }
+
+/**
+ * A file's text cut into parts of at most `maxBytes` UTF-8 bytes each (the router's messages are
+ * at most 64 KiB), at line ends where a line fits, never inside a character. Joined, the parts
+ * are the text.
+ */
+export function csvParts(text: string, maxBytes: number): string[] {
+  const encoder = new TextEncoder()
+  const parts: string[] = []
+  let part = ''
+  let bytes = 0
+  for (const line of text.split(/(?<=\n)/)) {
+    const size = encoder.encode(line).length
+    if (bytes + size > maxBytes && part !== '') {
+      parts.push(part)
+      part = ''
+      bytes = 0
+    }
+    if (size <= maxBytes) {
+      part += line
+      bytes += size
+      continue
+    }
+    // A line longer than a part: cut it by characters (code points, so no surrogate is split).
+    for (const ch of line) {
+      const n = encoder.encode(ch).length
+      if (bytes + n > maxBytes) {
+        parts.push(part)
+        part = ''
+        bytes = 0
+      }
+      part += ch
+      bytes += n
+    }
+  }
+  if (part !== '' || parts.length === 0) parts.push(part)
+  return parts
+}
