@@ -4,23 +4,33 @@ import { FIRST_SCREEN_ELEMENT_ID, type FirstScreen } from '../../shared/first-sc
 // The first screen's data inside the page that shows it: the browser host writes what the shell
 // asks for first (app info, service states, the newest runs) into index.html, so a cold start
 // draws the status bar and the runs without waiting for the page's script to open the WebSocket
-// and ask. The socket still reloads all of it when it opens. Not the labs: their catalogue is
-// about 360 kB and waits for the engine, which the page must not.
+// and ask. The socket still reloads all of it when it opens. The labs (the first view's list,
+// about 360 kB) only when they are at hand — the build's catalogue file — never by waiting for
+// the engine, which the page must not.
 
 /** The newest runs the shell lists first (the same page App.tsx asks for). */
 export const FIRST_SCREEN_RUNS = 200
 
-/** Asks the router (validated like any call) for what the first screen shows; a failed call is left out. */
-export async function firstScreenState(router: Pick<Router, 'call'>): Promise<FirstScreen> {
+/**
+ * Asks the router (validated like any call) for what the first screen shows; a failed call is
+ * left out. The labs only when `labsAtHand` says the catalogue needs no engine.
+ */
+export async function firstScreenState(router: Pick<Router, 'call'>, labsAtHand: () => boolean = () => false): Promise<FirstScreen> {
   const ask = async (method: string, params: unknown): Promise<unknown> => {
     const outcome = await router.call(method, params, { transport: 'direct' })
     return outcome.ok ? outcome.value : undefined
   }
-  const [info, services, runs] = await Promise.all([ask('app.info', {}), ask('services.status', {}), ask('runs.list', { limit: FIRST_SCREEN_RUNS })])
+  const [info, services, runs, labs] = await Promise.all([
+    ask('app.info', {}),
+    ask('services.status', {}),
+    ask('runs.list', { limit: FIRST_SCREEN_RUNS }),
+    labsAtHand() ? ask('labs.list', {}) : undefined
+  ])
   const state: FirstScreen = {}
   if (info) state.info = info as FirstScreen['info']
   if (services) state.services = (services as { services: NonNullable<FirstScreen['services']> }).services
   if (runs) state.runs = runs as FirstScreen['runs']
+  if (labs) state.labs = (labs as { labs: NonNullable<FirstScreen['labs']> }).labs
   return state
 }
 
