@@ -1,18 +1,24 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { launchChromium, root, startHost } from '../support/host'
 import { withBudget } from './frames'
-import { load1 } from './machine'
+import { describeMachine, formatMachine, load1, type MachineReport } from './machine'
 import { mergeUiBench } from './ui-bench-report'
 
 // Cold start to interactive: from spawning the browser host (a fresh process, fresh database)
-// to the workstation's page showing the engine ready — what a user waits for after `npm start`
-// once the build exists. Five launches; the browser is already running (its own start-up is
-// not Mechanica's).
+// to the workstation's first view usable with its data — what a user waits for after
+// `npm start` once the build exists. Five launches; the browser is already running (its own
+// start-up is not Mechanica's), the tab is opened once the host has printed its address.
+//
+// Interactive means both: the first view (the Explorer, in a fresh profile) lists the labs a
+// run can be started from, and the engine is ready to run one. Each moment is stamped inside
+// the page by a MutationObserver installed before the page's own script (no polling from the
+// test), on the wall clock shared with this process.
 const LAUNCHES = 5
+const BUDGET_MS = 1500
 let browser: Browser
 let dir: string
 
@@ -28,50 +34,88 @@ afterAll(async () => {
 // MECHANICA_UI_BENCH_BASELINE_OUT=<an out/ folder built from another commit> alternates its
 // launches with out/'s, so that a before/after on a shared machine sees the same load.
 const BASELINE_OUT = process.env.MECHANICA_UI_BENCH_BASELINE_OUT
-// Where the time goes, per launch (ms from spawning the host): the host printing its address,
-// the page's HTML received, the bundle parsed and run (DOMContentLoaded), the shell with its
-// first data (app.info in the status bar), the engine ready in the page, and the first view
-// (Explorer, in a fresh profile) listing the labs: the first screen complete.
-interface Sample { hostMs: number; htmlMs: number; bundleMs: number; firstDataMs: number; interactiveMs: number; firstViewMs: number }
+
+/** ms from spawning the host: printing its address, Chromium's tab open, HTML received, bundle run, then the page's own moments. */
+interface Sample {
+  hostMs: number
+  tabMs: number
+  htmlMs: number
+  bundleMs: number
+  firstDataMs: number
+  engineReadyMs: number
+  firstViewMs: number
+  interactiveMs: number
+}
+const PHASES: { key: keyof Sample; label: string }[] = [
+  { key: 'hostMs', label: 'host ready' },
+  { key: 'tabMs', label: 'tab open (Chromium)' },
+  { key: 'htmlMs', label: 'HTML' },
+  { key: 'bundleMs', label: 'bundle run (DOMContentLoaded)' },
+  { key: 'firstDataMs', label: 'shell with its first data' },
+  { key: 'engineReadyMs', label: 'engine ready' },
+  { key: 'firstViewMs', label: 'first view with its labs' },
+  { key: 'interactiveMs', label: 'interactive' }
+]
+
+/** Runs in the page before its script: stamps (performance.now()) the first time each selector shows what it waits for. */
+function stampMoments(): void {
+  const stamps: Record<string, number> = {}
+  ;(window as unknown as { __coldStart: Record<string, number> }).__coldStart = stamps
+  const text = (selector: string): string => document.querySelector(selector)?.textContent ?? ''
+  const check = (): void => {
+    const now = performance.now()
+    // app.info's database path in the status bar: the shell drawn with its first data.
+    if (stamps.firstData === undefined && text('.statusbar').includes('.db')) stamps.firstData = now
+    if (stamps.engineReady === undefined && text('[data-testid="engine-status"]').includes('engine: ready')) stamps.engineReady = now
+    if (stamps.firstView === undefined && document.querySelector('.lab-list .lab-id')) stamps.firstView = now
+  }
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true, attributes: true })
+}
 
 async function launch(database: string, outDir?: string): Promise<Sample> {
-  const started = performance.now()
+  // Wall-clock origin shared with the page (performance.timeOrigin is epoch ms in both).
+  const spawnedAt = performance.timeOrigin + performance.now()
   const host = await startHost(database, outDir ? { outDir } : {})
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-  const navigating = performance.now()
+  const tabMs = performance.timeOrigin + performance.now() - spawnedAt
+  await page.addInitScript(stampMoments)
   await page.goto(host.url)
-  await page.getByRole('navigation').first().waitFor()
-  // Each moment timed on its own: they may come in any order.
-  const at = (reached: Promise<unknown>): Promise<number> => reached.then(() => performance.now() - started)
-  const [firstDataMs, interactiveMs, firstViewMs] = await Promise.all([
-    // The first answers (app.info carries the database path the status bar shows).
-    at(page.locator('.statusbar').filter({ hasText: '.db' }).waitFor()),
-    at(page.getByTestId('engine-status').filter({ hasText: 'engine: ready' }).waitFor()),
-    at(page.locator('.lab-list .lab-id').first().waitFor())
-  ])
-  const nav = await page.evaluate(() => {
+  await page.waitForFunction(() => {
+    const s = (window as unknown as { __coldStart?: Record<string, number> }).__coldStart
+    return !!s && s.firstData !== undefined && s.engineReady !== undefined && s.firstView !== undefined
+  }, null, { timeout: 120_000, polling: 100 })
+  const inPage = await page.evaluate(() => {
     const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming
-    return { responseEnd: entry.responseEnd, domContentLoaded: entry.domContentLoadedEventEnd }
+    const s = (window as unknown as { __coldStart: Record<string, number> }).__coldStart
+    return { origin: performance.timeOrigin, responseEnd: entry.responseEnd, domContentLoaded: entry.domContentLoadedEventEnd, ...s } as Record<string, number>
   })
-  const offset = navigating - started
   await page.close()
   await host.stop()
-  return { hostMs: host.startupMs, htmlMs: offset + nav.responseEnd, bundleMs: offset + nav.domContentLoaded, firstDataMs, interactiveMs, firstViewMs }
+  const fromSpawn = (key: string): number => inPage.origin! + inPage[key]! - spawnedAt
+  const engineReadyMs = fromSpawn('engineReady')
+  const firstViewMs = fromSpawn('firstView')
+  return {
+    hostMs: host.startupMs,
+    tabMs,
+    htmlMs: fromSpawn('responseEnd'),
+    bundleMs: fromSpawn('domContentLoaded'),
+    firstDataMs: fromSpawn('firstData'),
+    engineReadyMs,
+    firstViewMs,
+    interactiveMs: Math.max(engineReadyMs, firstViewMs)
+  }
 }
 
 function summarise(samples: Sample[], load: number) {
   const median = (key: keyof Sample): number => samples.map((s) => s[key]).sort((a, b) => a - b)[Math.floor(samples.length / 2)]!
-  const phases = { host: median('hostMs'), html: median('htmlMs'), bundle: median('bundleMs'), firstData: median('firstDataMs'), engineReady: median('interactiveMs'), firstView: median('firstViewMs') }
+  const phasesMedianMs = Object.fromEntries(PHASES.map(({ key }) => [key, median(key)])) as Record<keyof Sample, number>
   return {
     launches: samples.length,
     load,
-    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
-    cores: cpus().length,
-    budgetMs: 1500,
-    medianMs: phases.engineReady,
+    budgetMs: BUDGET_MS,
+    medianMs: phasesMedianMs.interactiveMs,
     maxMs: Math.max(...samples.map((s) => s.interactiveMs)),
-    hostStartupMedianMs: phases.host,
-    phasesMedianMs: phases,
+    phasesMedianMs,
     samples
   }
 }
@@ -85,12 +129,15 @@ function entryBytes(outDir: string): number {
 
 function print(label: string, report: ReturnType<typeof summarise> & { entryBytes: number }): void {
   const p = report.phasesMedianMs
-  console.log(`\nentry scripts${label}: ${(report.entryBytes / 1000).toFixed(1)} kB`)
-  console.log(`\ncold start to interactive${label} (browser host spawn → engine ready in the page), ${report.launches} launches, ${report.cpuModel} · ${report.cores} cores · load ${report.load.toFixed(2)}: median ${withBudget(report.medianMs, 1500)} ms, max ${report.maxMs.toFixed(0)} ms`)
-  console.log(`  medians from spawn: host ready ${p.host.toFixed(0)} · HTML ${p.html.toFixed(0)} · bundle run (DOMContentLoaded) ${p.bundle.toFixed(0)} · shell and first data ${p.firstData.toFixed(0)} · engine ready ${p.engineReady.toFixed(0)} · first view with its labs ${p.firstView.toFixed(0)} ms`)
+  console.log(`\ncold start to interactive${label} (host spawn → first view with its labs and the engine ready), ${report.launches} launches, load ${report.load.toFixed(2)}: median ${withBudget(report.medianMs, BUDGET_MS)} ms, max ${report.maxMs.toFixed(0)} ms · entry scripts ${(report.entryBytes / 1000).toFixed(1)} kB`)
+  console.log(`  medians from spawn (ms): ${PHASES.map(({ key, label }) => `${label} ${p[key].toFixed(0)}`).join(' · ')}`)
 }
 
 it('starts the browser host and reaches an interactive workstation in under 1.5 s', async () => {
+  // The machine first, on a blank page while nothing else of the bench runs.
+  const blank = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+  const machine: MachineReport = await describeMachine(blank, browser.version())
+  await blank.close()
   const load = load1()
   const samples: Sample[] = []
   const baseline: Sample[] = []
@@ -98,7 +145,8 @@ it('starts the browser host and reaches an interactive workstation in under 1.5 
     if (BASELINE_OUT) baseline.push(await launch(join(dir, `base-${i}.db`), BASELINE_OUT))
     samples.push(await launch(join(dir, `cold-${i}.db`)))
   }
-  const report = { ...summarise(samples, load), entryBytes: entryBytes(join(root, 'out')) }
+  const report = { ...summarise(samples, load), machine, entryBytes: entryBytes(join(root, 'out')) }
+  console.log(`\ncold start\n${formatMachine(machine)}`)
   if (BASELINE_OUT) {
     const before = { ...summarise(baseline, load), entryBytes: entryBytes(BASELINE_OUT) }
     mergeUiBench({ coldStart: report, coldStartBaseline: { ...before, outDir: BASELINE_OUT } })
@@ -107,5 +155,5 @@ it('starts the browser host and reaches an interactive workstation in under 1.5 
     mergeUiBench({ coldStart: report })
   }
   print('', report)
-  expect(report.medianMs).toBeLessThan(1500)
+  expect(report.medianMs).toBeLessThan(BUDGET_MS)
 })

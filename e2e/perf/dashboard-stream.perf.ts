@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { openWorkstation, screenshotPath, type Session } from '../support/host'
 import { openView, startLabRun, waitForRun } from '../support/viz'
 import { formatStats, frameStats as stats, P95_BUDGET_MS, P99_BUDGET_MS, withBudget } from './frames'
-import { describeMachine, formatMachine, load1 } from './machine'
+import { describeMachine, formatMachine, load1, type MachineReport } from './machine'
 import { formatTrace, SYNC_LABEL, traceFrames } from './trace'
 import { mergeUiBench } from './ui-bench-report'
 
@@ -62,6 +62,8 @@ function measureFrames(page: Page, frames: number, whileStreaming: boolean, sync
 
 let session: Session
 let dir: string
+/** Described once, by whichever scenario runs first (each may run alone with -t). */
+let machine: MachineReport | undefined
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mechanica-ui-bench-dash-'))
@@ -77,7 +79,7 @@ it(`dashboard frame times while a ${STREAM_STEPS.toLocaleString('en-US')}-step l
   const page = session.page
   await openView(page, '3')
   await page.getByTestId('dashboard-view').waitFor()
-  const machine = await describeMachine(page, session.browser.version())
+  machine ??= await describeMachine(page, session.browser.version())
   const idleLoad = load1()
   const idle = await measureFrames(page, 180, false)
 
@@ -121,6 +123,7 @@ it(`dashboard frame times while a ${STREAM_STEPS.toLocaleString('en-US')}-step l
 
 it(`phase-space scatter redraws ${PHASE_BARS.toLocaleString('en-US')} points under continuous zoom`, async () => {
   const page = session.page
+  machine ??= await describeMachine(page, session.browser.version())
   const runId = await startLabRun(page, 'heston-regime', { n_steps: PHASE_BARS })
   await waitForRun(page, runId, 'completed', 240_000)
   await openView(page, '5')
@@ -154,10 +157,15 @@ it(`phase-space scatter redraws ${PHASE_BARS.toLocaleString('en-US')} points und
   const draws = measured.drawMs.slice(2).sort((a, b) => a - b)
   const result = {
     points: PHASE_BARS,
+    machine,
+    frameBudgetMs: { p95: P95_BUDGET_MS, p99: P99_BUDGET_MS },
+    load: load1(),
     frames: stats(measured.intervals),
     pointsRedrawMs: { p50: draws[Math.floor(draws.length / 2)]!, p95: draws[Math.floor(draws.length * 0.95)]!, max: draws[draws.length - 1]! }
   }
   mergeUiBench({ phaseScatter: result })
-  console.log(`\nphase scatter, ${PHASE_BARS.toLocaleString('en-US')} points, zoom every frame (load ${load1().toFixed(2)}): frame p95 ${withBudget(result.frames.p95Ms, P95_BUDGET_MS)} ms; points redraw p50 ${result.pointsRedrawMs.p50.toFixed(1)} ms, p95 ${result.pointsRedrawMs.p95.toFixed(1)} ms`)
+  console.log(`\nphase scatter, ${PHASE_BARS.toLocaleString('en-US')} points, zoom every frame (rAF intervals)\n${formatMachine(machine)}`)
+  console.log(`zooming   load ${result.load.toFixed(2).padStart(5)}  ${formatStats(result.frames)}`)
+  console.log(`points redraw p50 ${result.pointsRedrawMs.p50.toFixed(1)} ms, p95 ${withBudget(result.pointsRedrawMs.p95, P95_BUDGET_MS)} ms, max ${result.pointsRedrawMs.max.toFixed(1)} ms`)
   expect(result.frames.frames).toBeGreaterThan(100)
 }, 420_000)

@@ -10,4 +10,5 @@ export interface FirstScreen {
   info?: MethodResult<'app.info'>
   services?: ServiceStatus[]
   runs?: MethodResult<'runs.list'>
+  labs?: MethodResult<'labs.list'>['labs']
 }

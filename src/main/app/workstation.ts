@@ -34,6 +34,8 @@ import { engineRunner } from '../risk/engine-equity'
 import { PortfolioLogRepository } from '../store/portfolio-log-repository'
 import { QueueService } from '../queue/queue-service'
 import { QueueSettingsStore } from '../queue/queue-settings'
+import { CATALOGUE_FILE, readCatalogueFile } from '../labs/catalogue-file'
+import type { LabInfo } from '../../shared/contract'
 
 export interface WorkstationOptions {
   host: 'electron' | 'browser'
@@ -49,6 +51,8 @@ export interface WorkstationOptions {
   /** Electron: main's save dialog picks each export's file instead of the export folder. */
   chooseExportPath?: ChooseExportPath
   backoff?: BackoffPolicy
+  /** The build's lab catalogue (catalogue-file.ts); default `lab-catalogue.json` in workersDir. */
+  catalogueFile?: string
 }
 
 export interface Workstation {
@@ -61,6 +65,8 @@ export interface Workstation {
   readonly db: Db
   /** Resolves once the engine service has said it is ready (inference starts on its first call). */
   readonly servicesReady: Promise<void>
+  /** The lab catalogue when it is at hand without waiting for the engine (the build's file, or the engine's answer once given). */
+  labsAtHand(): LabInfo[] | null
   close(): Promise<void>
 }
 
@@ -143,15 +149,23 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   // Exports never take a path from a client: a name in the export folder, or the user's choice in main's dialog.
   const exports = options.chooseExportPath ? exportDialog(options.chooseExportPath) : exportFolder(options.exportDir ?? defaultExportDir(options.databasePath))
 
-  // The lab catalogue is fixed by the code version: asked of the engine once (it is about 360 kB,
-  // and the shell asks at every connection); a failed answer is asked again next time.
-  let catalogue: ReturnType<typeof askCatalogue> | null = null
+  // The lab catalogue is fixed by the code version: the build's file (catalogue-file.ts), else
+  // asked of the engine once (it is about 360 kB, and the shell asks at every connection); a
+  // failed answer is asked again next time.
+  let labsKnown = readCatalogueFile(options.catalogueFile ?? join(options.workersDir, CATALOGUE_FILE), CODE_VERSION)
+  let catalogue: Promise<{ labs: LabInfo[] }> | null = labsKnown ? Promise.resolve({ labs: labsKnown }) : null
   const askCatalogue = () => services.engine.call('engine.labs', {})
-  const labCatalogue = (): ReturnType<typeof askCatalogue> =>
-    (catalogue ??= askCatalogue().catch((error: unknown) => {
-      catalogue = null
-      throw error
-    }))
+  const labCatalogue = (): Promise<{ labs: LabInfo[] }> =>
+    (catalogue ??= askCatalogue().then(
+      (answer) => {
+        labsKnown = answer.labs
+        return answer
+      },
+      (error: unknown) => {
+        catalogue = null
+        throw error
+      }
+    ))
 
   const router = createRouter({
     'app.info': () => ({
@@ -278,6 +292,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     queue,
     db,
     servicesReady,
+    labsAtHand: () => labsKnown,
     async close() {
       sweeps.shutdown()
       runs.shutdown()

@@ -173,7 +173,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   /** The app's page, carrying the first screen's data (first-screen.ts). */
   async function servePage(file: string, headers: (length: number) => Record<string, string | number>, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const page = Buffer.from(withFirstScreen(readFileSync(file, 'utf8'), await firstScreenState(workstation.router)))
+    const page = Buffer.from(withFirstScreen(readFileSync(file, 'utf8'), await firstScreenState(workstation.router, () => workstation.labsAtHand())))
     res.writeHead(200, headers(page.length))
     res.end(req.method === 'HEAD' ? undefined : page)
   }

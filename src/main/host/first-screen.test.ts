@@ -31,7 +31,7 @@ function blockText(html: string): string {
 }
 
 describe('the first screen in the page', () => {
-  it('asks for info, services and the newest runs, never the labs (360 kB, and they wait for the engine)', async () => {
+  it('asks for info, services and the newest runs, never the labs (360 kB, and they may wait for the engine)', async () => {
     const starting = fakeRouter({
       'app.info': { ok: true, value: info },
       'services.status': { ok: true, value: { services: [{ name: 'engine', state: 'starting' }] } },
@@ -51,6 +51,20 @@ describe('the first screen in the page', () => {
     // runs.list failed: left out, the page asks for it over the socket.
     expect(later).toEqual({ info, services: [{ name: 'engine', state: 'ready' }] })
     expect(ready.asked.map((a) => a.method)).not.toContain('labs.list')
+  })
+
+  it('carries the labs when they are at hand without the engine, and the shell lists them', async () => {
+    const labs = [{ id: 'fx-carry', title: 'FX carry </script>' }]
+    const router = fakeRouter({ 'app.info': { ok: true, value: info }, 'labs.list': { ok: true, value: { labs: [] } } })
+    const state = await firstScreenState(router, () => labs as never)
+    expect(state).toEqual({ info, labs })
+    expect(router.asked.map((a) => a.method)).not.toContain('labs.list')
+    const html = withFirstScreen(HTML, state)
+    expect(html.match(/<\/script>/g)).toHaveLength(1)
+    const shell = firstScreenActions(blockText(html)).reduce(reducer, initialState)
+    expect(shell.labs).toEqual(labs)
+    // Not at hand (the engine would have to build them): not carried.
+    expect(await firstScreenState(router, () => null)).toEqual({ info })
   })
 
   it('writes one data block before </head> that no value can close, and the shell reads it back', () => {

@@ -85,16 +85,15 @@ export function App() {
     return () => offs.forEach((off) => off())
   }, [client])
 
-  // (Re)load everything whenever the connection opens: after a reconnect the list may have moved on.
+  // (Re)load everything whenever the connection opens: after a reconnect the list may have moved
+  // on. Not the labs, fixed by the code version (below).
   useEffect(() => {
     if (state.connection !== 'open') return
     client.call('app.info', {}).then((info) => dispatch({ type: 'info', info }), (e: Error) => notify(e.message))
     client.call('services.status', {}).then(({ services }) => dispatch({ type: 'services', services }), (e: Error) => notify(e.message))
-    client.call('labs.list', {}).then(({ labs }) => dispatch({ type: 'labs', labs }), (e: Error) => notify(e.message))
     client.call('runs.list', { limit: 200 }).then(({ runs, total }) => dispatch({ type: 'runsLoaded', runs, total }), (e: Error) => notify(e.message))
   }, [client, state.connection, notify])
 
-  // The labs list waits for the engine: load it again once the engine is (back) up.
   const engineReady = state.services.engine?.state === 'ready'
   // The inference service starts on its first call (onnxruntime and its provider probe): ask
   // for its status once the engine is up and the page has gone idle after the first screen, so
@@ -113,10 +112,18 @@ export function App() {
     if (state.connection !== 'open' || !engineReady) return
     return whenIdle(prefetchViews, 5000)
   }, [state.connection, engineReady])
+  // The labs: in the page already (the browser host's first screen), or asked once the socket is
+  // open. Without the build's catalogue they wait for the engine: asked again once it is (back) up.
+  const hasLabs = state.labs.length > 0
   useEffect(() => {
-    if (state.connection !== 'open' || !engineReady || state.labs.length > 0) return
-    client.call('labs.list', {}).then(({ labs }) => dispatch({ type: 'labs', labs }), () => undefined)
-  }, [client, state.connection, engineReady, state.labs.length])
+    if (state.connection !== 'open' || hasLabs) return
+    client.call('labs.list', {}).then(
+      ({ labs }) => dispatch({ type: 'labs', labs }),
+      (e: Error) => {
+        if (engineReady) notify(e.message)
+      }
+    )
+  }, [client, state.connection, engineReady, hasLabs, notify])
 
   const running = state.order.filter((id) => state.runs[id]?.status === 'running')
   const shellCommands = useMemo<Command[]>(

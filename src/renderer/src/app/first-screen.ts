@@ -18,6 +18,7 @@ export function firstScreenActions(text: string | null | undefined): Action[] {
   if (state.info) actions.push({ type: 'info', info: state.info })
   if (Array.isArray(state.services)) actions.push({ type: 'services', services: state.services })
   if (state.runs && Array.isArray(state.runs.runs)) actions.push({ type: 'runsLoaded', runs: state.runs.runs, total: state.runs.total })
+  if (Array.isArray(state.labs)) actions.push({ type: 'labs', labs: state.labs })
   return actions
 }
 
