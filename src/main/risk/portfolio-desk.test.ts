@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LabRunSpec } from '../../shared/contract'
+import { deskBlocks } from '../../shared/contract/memo-sections'
 import { runAndStore } from '../runs/store-run'
 import { openDatabase, type Db } from '../store/database'
 import { PortfolioLogRepository } from '../store/portfolio-log-repository'
@@ -200,5 +201,30 @@ describe('the memo’s view of the desk', () => {
     expect(facts.limits?.events.length).toBeGreaterThan(0)
     expect(facts.walkForward?.param).toBe('execution_params.cost_bps')
     expect(facts.logIntact).toBe(true)
+    // The tight check breached: its check entry says so, and the memo quotes when and which.
+    expect(facts.limits?.checked?.rows.filter((r) => r.status === 'breach').map((r) => r.limit)).toContain('maxDrawdown')
+    const text = JSON.stringify(deskBlocks({ riskDesk: facts }))
+    expect(text).toMatch(new RegExp(`Limits checked at ${fixedClock.isoNow().replaceAll('.', '\\.')} \\(log entry \\d+\\): \\d of 7 breached \\(.*maxDrawdown\\)`))
+  })
+
+  it('logs a limit check that finds no breach as a chained check entry, and the memo says "none breached"', () => {
+    const loose = { maxPodWeight: 1, maxFamilyWeight: 1, maxAssetClassWeight: 1, maxPosition: 1000, maxCorrelation: 1, maxGross: 1000, maxDrawdown: 0.99 }
+    const before = log.list(1).length
+    const report = desk.limits({ id: 1, limits: loose })
+    expect(report.rows.every((r) => r.status === 'ok')).toBe(true)
+    expect(report.events).toEqual([])
+    const added = log.list(1).slice(before)
+    expect(added).toEqual([report.check])
+    expect(added[0]).toMatchObject({ kind: 'check', message: 'limits checked: none of 7 breached', t: null, rule: null, createdAt: fixedClock.isoNow() })
+    expect(log.bodyAt(1, added[0]!.seq)).toEqual({ limits: loose, rows: report.rows.map(({ limit, value, threshold }) => ({ limit, value, threshold, status: 'ok' })) })
+    expect(log.verify(1)).toBeNull()
+    // Asked again: answered from the log, nothing appended.
+    expect(desk.limits({ id: 1, limits: loose }).check).toEqual(report.check)
+    expect(log.list(1)).toHaveLength(before + 1)
+    const facts = riskDeskMemoFacts(log, 1)
+    expect(facts.limits).toMatchObject({ limits: loose, checkedAt: fixedClock.isoNow(), checkSeq: report.check!.seq, events: [] })
+    const text = JSON.stringify(deskBlocks({ riskDesk: facts }))
+    expect(text).toContain(`Limits checked at ${fixedClock.isoNow()} (log entry ${report.check!.seq}): none of 7 breached.`)
+    expect(text).not.toContain('Limit breaches logged')
   })
 })

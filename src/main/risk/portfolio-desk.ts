@@ -138,15 +138,21 @@ export class PortfolioDesk {
       const over = limit === 'maxDrawdown' ? values[limit] >= limits[limit] : values[limit] > limits[limit] + 1e-12
       return { limit, rule, value: values[limit], threshold: limits[limit], status: actions.length || over ? 'breach' : 'ok', actions }
     })
-    // Each binding limit is a constraint event in the portfolio's log, logged once per limit set.
+    // The check itself is logged, breached or not (so "checked, none breached" is on record),
+    // then each binding limit as a constraint event: all once per limit set, chained.
     const hash = requestHash('portfolio.limits', stored.summary.hash, limits)
-    const { entries } = this.o.log.appendOnce(
-      request.id,
-      hash,
-      this.o.clock.isoNow(),
-      applied.events.map((e) => ({ kind: 'constraint_event', t: e.t, rule: e.rule, action: e.action, message: e.message, before: e.before, after: e.after, body: limits }))
-    )
-    return { id: request.id, limits, rows, weights: applied.weights, cash: applied.cash, gross: applied.gross, path: applied.path, events: entries }
+    const breached = rows.filter((r) => r.status === 'breach')
+    const check = {
+      kind: 'check' as const,
+      message: `limits checked: ${breached.length ? `${breached.length} of ${rows.length} breached (${breached.map((r) => r.limit).join(', ')})` : `none of ${rows.length} breached`}`,
+      body: { limits, rows: rows.map(({ limit, value, threshold, status }) => ({ limit, value, threshold, status })) } satisfies LimitCheckBody
+    }
+    const { entries } = this.o.log.appendOnce(request.id, hash, this.o.clock.isoNow(), [
+      check,
+      ...applied.events.map((e) => ({ kind: 'constraint_event' as const, t: e.t, rule: e.rule, action: e.action, message: e.message, before: e.before, after: e.after, body: limits }))
+    ])
+    const checkEntry = entries.find((e) => e.kind === 'check') ?? null
+    return { id: request.id, limits, rows, weights: applied.weights, cash: applied.cash, gross: applied.gross, path: applied.path, check: checkEntry, events: entries.filter((e) => e.kind === 'constraint_event') }
   }
 
   async walkForward(request: z.output<typeof PortfolioWalkForwardRequest>, onProgress?: DeskProgress): Promise<PortfolioWalkForwardReport> {
@@ -215,15 +221,36 @@ export class PortfolioDesk {
   }
 }
 
+/** What a check entry keeps: the limits it used and each one's value, threshold and status. */
+type LimitCheckBody = NonNullable<RiskDeskMemoFacts['limits']>['checked'] & object
+
 /** What a run's memo states of the desk's stored work on portfolio `id`: the newest stress, limit check and walk-forward in its log. */
 export function riskDeskMemoFacts(log: PortfolioLogRepository, id: number): RiskDeskMemoFacts {
   const stress = log.newest<Omit<PortfolioStressReport, 'logSeq'>>(id, 'stress')
   const walk = log.newest<Omit<PortfolioWalkForwardReport, 'logSeq'>>(id, 'walk_forward')
-  const lastEvent = log.newest<Record<string, number>>(id, 'constraint_event')
+  // The newest limit check: the newest check or breach entry, then every entry its request logged
+  // (a check entry is written before its breaches; a log written before checks were logged has none).
+  const check = log.newest(id, 'check')
+  const event = log.newest(id, 'constraint_event')
+  const newest = check && (!event || check.entry.seq > event.entry.seq) ? check.entry : event?.entry
+  let limits: RiskDeskMemoFacts['limits'] = null
+  if (newest) {
+    const entries = log.forRequest(id, newest.requestHash)
+    const checkEntry = entries.find((e) => e.kind === 'check')
+    const checked = checkEntry ? log.bodyAt<LimitCheckBody>(id, checkEntry.seq) : null
+    const events = entries.filter((e) => e.kind === 'constraint_event')
+    limits = {
+      limits: checked?.limits ?? (events[0] ? (log.bodyAt<Record<string, number>>(id, events[0].seq) ?? {}) : {}),
+      checkedAt: newest.createdAt,
+      checkSeq: checkEntry?.seq ?? null,
+      checked,
+      events
+    }
+  }
   return {
     portfolioId: id,
     stress: stress?.body ? { ...stress.body, logSeq: stress.entry.seq } : null,
-    limits: lastEvent ? { limits: lastEvent.body ?? {}, events: log.forRequest(id, lastEvent.entry.requestHash) } : null,
+    limits,
     walkForward: walk?.body ? { ...walk.body, logSeq: walk.entry.seq } : null,
     logIntact: log.verify(id) === null
   }

@@ -368,7 +368,7 @@ function portfolioBlocks(f: MemoFacts): FactBlock[] {
 const REVERSE_FACTOR = { corr: 'correlation to one (ρ)', vol: 'volatility × k', regime: 'stress regime for n more steps' } as const
 
 /** The risk committee's stress, limits and walk-forward: the newest of each in the portfolio's log, as the engine stored them. */
-function deskBlocks(f: MemoFacts): FactBlock[] {
+export function deskBlocks(f: Pick<MemoFacts, 'riskDesk'>): FactBlock[] {
   const d = f.riskDesk
   if (!d) return []
   const blocks: FactBlock[] = []
@@ -389,10 +389,7 @@ function deskBlocks(f: MemoFacts): FactBlock[] {
       )
     )
   } else blocks.push({ kind: 'text', text: `No stress test is logged on portfolio #${d.portfolioId}; run one in the Risk view.` })
-  if (d.limits && d.limits.events.length) {
-    const set = Object.entries(d.limits.limits).map(([name, v]) => `${name} ${formatFact(v)}`)
-    blocks.push(table(`Limit breaches logged as constraint events, with the action taken (limits: ${sentenceList(set)})`, ['seq', 'step', 'rule', 'action', 'message'], d.limits.events.map((e) => [formatFact(e.seq), formatFact(e.t), e.rule ?? '—', e.action ?? '—', e.message])))
-  } else blocks.push({ kind: 'text', text: `No limit breach is logged on portfolio #${d.portfolioId}.` })
+  blocks.push(...limitBlocks(d))
   const w = d.walkForward
   if (w) {
     const overfit = w.pbo.value > PBO_OVERFIT
@@ -403,6 +400,26 @@ function deskBlocks(f: MemoFacts): FactBlock[] {
     blocks.push(table('Walk-forward folds', ['fold', 'train', 'test', 'chosen', 'IS Sharpe', 'OOS Sharpe'], w.folds.map((x, k) => [formatFact(k + 1), `${x.trainFrom}–${x.trainTo}`, `${x.testFrom}–${x.testTo}`, String(x.chosen), formatFact(x.inSample), formatFact(x.outOfSample)])))
   } else blocks.push({ kind: 'text', text: `No walk-forward is logged on portfolio #${d.portfolioId}.` })
   if (!d.logIntact) blocks.push({ kind: 'text', text: `Warning: portfolio #${d.portfolioId}'s log does not verify link by link; these entries may have been altered.` })
+  return blocks
+}
+
+/** The newest limit check: when it ran and what it found, breached or not, then the breaches with their actions. */
+function limitBlocks(d: NonNullable<MemoFacts['riskDesk']>): FactBlock[] {
+  const l = d.limits
+  if (!l) return [{ kind: 'text', text: `No limit check is logged on portfolio #${d.portfolioId}; run one in the Risk view.` }]
+  const blocks: FactBlock[] = []
+  if (l.checked) {
+    const breached = l.checked.rows.filter((r) => r.status === 'breach')
+    blocks.push({
+      kind: 'text',
+      text: `Limits checked at ${l.checkedAt} (log entry ${formatFact(l.checkSeq)}): ${breached.length ? `${formatFact(breached.length)} of ${formatFact(l.checked.rows.length)} breached (${sentenceList(breached.map((r) => r.limit))})` : `none of ${formatFact(l.checked.rows.length)} breached`}.`
+    })
+    blocks.push(table('Limits checked', ['limit', 'value', 'threshold', 'status'], l.checked.rows.map((r) => [r.limit, formatFact(r.value), formatFact(r.threshold), r.status])))
+  } else blocks.push({ kind: 'text', text: `Limits checked at ${l.checkedAt}; this log predates logged checks, so only the breaches below are on record.` })
+  if (l.events.length) {
+    const set = Object.entries(l.limits).map(([name, v]) => `${name} ${formatFact(v)}`)
+    blocks.push(table(`Limit breaches logged as constraint events, with the action taken (limits: ${sentenceList(set)})`, ['seq', 'step', 'rule', 'action', 'message'], l.events.map((e) => [formatFact(e.seq), formatFact(e.t), e.rule ?? '—', e.action ?? '—', e.message])))
+  }
   return blocks
 }
 

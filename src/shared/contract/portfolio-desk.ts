@@ -103,7 +103,8 @@ export type LimitRow = z.infer<typeof LimitRow>
 export const PortfolioLogEntry = z.strictObject({
   portfolioId: PortfolioId,
   seq: z.int(),
-  kind: z.enum(['constraint_event', 'stress', 'walk_forward']),
+  /** `check`: a limit check, breached or not, with the limits and the values it measured. */
+  kind: z.enum(['constraint_event', 'stress', 'walk_forward', 'check']),
   /** The request this entry answers, hashed: the same request is logged once. */
   requestHash: z.string(),
   /** For a constraint event: the step it binds at, its rule, action and message, the weights before and after. */
@@ -127,6 +128,8 @@ export const PortfolioLimitsReport = z.strictObject({
   cash: z.number(),
   gross: z.number(),
   path: z.strictObject({ totalReturn: z.number(), maxDrawdown: z.number(), stoppedAt: z.int().nullable() }),
+  /** The check entry this limit set logged, breached or not (null only in a log written before checks were logged). */
+  check: PortfolioLogEntry.nullable(),
   /** The constraint events this limit set logged, as stored in the portfolio's log. */
   events: z.array(PortfolioLogEntry)
 })
@@ -196,8 +199,22 @@ export const PBO_OVERFIT = 0.5
 export const RiskDeskMemoFacts = z.strictObject({
   portfolioId: PortfolioId,
   stress: PortfolioStressReport.nullable(),
-  /** The newest limit check's constraint events (each with its action), and the limits it used. */
-  limits: z.strictObject({ limits: z.record(z.string(), z.number()), events: z.array(PortfolioLogEntry) }).nullable(),
+  /** The newest limit check: when, the limits it used, each limit's value and status, and its constraint events (each with its action). */
+  limits: z
+    .strictObject({
+      limits: z.record(z.string(), z.number()),
+      checkedAt: z.string(),
+      /** The check entry's seq; null for a log written before checks were logged (then only breaches are known). */
+      checkSeq: z.int().nullable(),
+      checked: z
+        .strictObject({
+          limits: z.record(z.string(), z.number()),
+          rows: z.array(z.strictObject({ limit: z.string(), value: z.number(), threshold: z.number(), status: z.enum(['ok', 'breach']) }))
+        })
+        .nullable(),
+      events: z.array(PortfolioLogEntry)
+    })
+    .nullable(),
   walkForward: PortfolioWalkForwardReport.nullable(),
   /** Whether the portfolio's log verifies link by link. */
   logIntact: z.boolean()

@@ -110,6 +110,11 @@ export function LimitsTable({ detail }: RiskSectionProps) {
             after the limits: gross {formatNumber(report.gross, 3)}, cash {formatPercent(report.cash, 2)}, drawdown {formatPercent(report.path.maxDrawdown, 2)}
             {report.path.stoppedAt !== null ? `, flat from step ${report.path.stoppedAt + 1}` : ''}
           </p>
+          {report.check && (
+            <p className="muted desk-note" data-testid="limit-check">
+              {report.check.message}: log entry {report.check.seq} at {report.check.createdAt}
+            </p>
+          )}
         </>
       )}
       {log && (
