@@ -60,8 +60,8 @@ describe('risk desk in the Risk view', () => {
 
   it('lists the limits with value, threshold, status and action, and logs each breach as a chained constraint event', async () => {
     const section = page.locator('[data-section="limits"]')
-    await section.locator('tr[data-limit]').nth(6).waitFor({ timeout: 60_000 })
-    expect(await section.locator('tr[data-limit]').evaluateAll((trs) => trs.map((r) => r.getAttribute('data-limit')))).toEqual(['maxPodWeight', 'maxFamilyWeight', 'maxAssetClassWeight', 'maxPosition', 'maxCorrelation', 'maxGross', 'maxDrawdown'])
+    await section.locator('tr[data-limit]').nth(7).waitFor({ timeout: 60_000 })
+    expect(await section.locator('tr[data-limit]').evaluateAll((trs) => trs.map((r) => r.getAttribute('data-limit')))).toEqual(['maxPodWeight', 'maxFamilyWeight', 'maxAssetClassWeight', 'maxPosition', 'maxCorrelation', 'maxGross', 'maxNet', 'maxDrawdown'])
     // Three fx-carry pods are one lab family: 100 % of the book against the 60 % default.
     const family = section.locator('tr[data-limit="maxFamilyWeight"]')
     expect(await family.getByTestId('limit-value').textContent()).toBe('100.00%')

@@ -26,7 +26,7 @@ import { defaultBlocks } from './cli-walk-forward'
 import type { LabRunner } from './engine-equity'
 import { applyLimits, DEFAULT_LIMITS, type PortfolioLimits } from './limits'
 import { combinatorialPurgedCv, probabilityOfOverfitting } from './overfitting'
-import { lastLeverage } from './pod-leverage'
+import { netIncomparable, readPodBooks, type PodBook } from './pod-books'
 import { PodInputError } from './pods'
 import type { PortfolioService } from './portfolio-service'
 import { schemeWeights } from './portfolio-risk'
@@ -71,13 +71,16 @@ export class PortfolioDesk {
     return stored
   }
 
-  /** The portfolio's pods aligned, today's weights by its scheme, and each pod's leverage at its last step. */
-  private book(stored: StoredPortfolio): { pods: ReturnType<PortfolioService['book']>['pods']; returns: Float64Array[]; steps: number; weights: number[]; leverage: number[] } {
+  /** The portfolio's pods aligned and today's weights by its scheme. */
+  private book(stored: StoredPortfolio): { pods: ReturnType<PortfolioService['book']>['pods']; returns: Float64Array[]; steps: number; weights: number[] } {
     const { pods, returns, steps } = this.o.service.book(stored.spec)
-    const weights = Array.from(schemeWeights(returns, stored.spec).weights)
+    return { pods, returns, steps, weights: Array.from(schemeWeights(returns, stored.spec).weights) }
+  }
+
+  /** Each pod's own book (gross leverage, net exposure) over the portfolio's return calendar. */
+  private podBooks(pods: ReadonlyArray<{ runId: number; lab: string }>, T: number): PodBook[] {
     try {
-      const leverage = pods.map((p) => lastLeverage(this.o.runs, p.runId, p.equity.length))
-      return { pods, returns, steps, weights, leverage }
+      return readPodBooks(this.o.runs, pods, T)
     } catch (error) {
       if (error instanceof PodInputError) throw new ApiError('invalid_params', error.message)
       throw error
@@ -126,17 +129,21 @@ export class PortfolioDesk {
 
   limits(request: z.output<typeof PortfolioLimitsRequest>): PortfolioLimitsReport {
     const stored = this.stored(request.id)
-    const { pods, returns, weights, leverage } = this.book(stored)
+    const { pods, returns, weights } = this.book(stored)
     const limits: Required<PortfolioLimits> = { ...DEFAULT_LIMITS, ...request.limits }
-    const measured = { labs: pods.map((p) => p.lab), assetClasses: pods.map((p) => assetClassOf(p.lab)), leverage, returns }
+    const books = this.podBooks(pods, returns[0]!.length)
+    const noNet = netIncomparable(books)
+    const measured = { labs: pods.map((p) => p.lab), assetClasses: pods.map((p) => assetClassOf(p.lab)), leverage: books.map((b) => b.leverage), net: noNet ? null : books.map((b) => b.net), returns }
     const applied = applyLimits(weights, measured, limits)
     const values = limitValues(weights, measured)
     const rows: LimitRow[] = LIMIT_NAMES.map((limit) => {
       const rule = LIMIT_RULES[limit]
       const actions = applied.events.filter((e) => e.rule === rule).map((e) => ({ action: e.action, message: e.message }))
-      // Over its threshold on today's book, even when an earlier limit's action already brought it within.
-      const over = limit === 'maxDrawdown' ? values[limit] >= limits[limit] : values[limit] > limits[limit] + 1e-12
-      return { limit, rule, value: values[limit], threshold: limits[limit], status: actions.length || over ? 'breach' : 'ok', actions }
+      const { value, at } = values[limit]
+      if (value === null) return { limit, rule, value, at, threshold: limits[limit], status: 'unmeasured', note: noNet, actions }
+      // Over its threshold on the book, even when an earlier limit's action already brought it within.
+      const over = limit === 'maxDrawdown' ? value >= limits[limit] : value > limits[limit] + 1e-12
+      return { limit, rule, value, at, threshold: limits[limit], status: actions.length || over ? 'breach' : 'ok', note: null, actions }
     })
     // The check itself is logged, breached or not (so "checked, none breached" is on record),
     // then each binding limit as a constraint event: all once per limit set, chained.
@@ -145,7 +152,7 @@ export class PortfolioDesk {
     const check = {
       kind: 'check' as const,
       message: `limits checked: ${breached.length ? `${breached.length} of ${rows.length} breached (${breached.map((r) => r.limit).join(', ')})` : `none of ${rows.length} breached`}`,
-      body: { limits, rows: rows.map(({ limit, value, threshold, status }) => ({ limit, value, threshold, status })) } satisfies LimitCheckBody
+      body: { limits, rows: rows.map(({ limit, value, at, threshold, status }) => ({ limit, value, at, threshold, status })) } satisfies LimitCheckBody
     }
     const { entries } = this.o.log.appendOnce(request.id, hash, this.o.clock.isoNow(), [
       check,

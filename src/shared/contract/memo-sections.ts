@@ -414,7 +414,7 @@ function limitBlocks(d: NonNullable<MemoFacts['riskDesk']>): FactBlock[] {
       kind: 'text',
       text: `Limits checked at ${l.checkedAt} (log entry ${formatFact(l.checkSeq)}): ${breached.length ? `${formatFact(breached.length)} of ${formatFact(l.checked.rows.length)} breached (${sentenceList(breached.map((r) => r.limit))})` : `none of ${formatFact(l.checked.rows.length)} breached`}.`
     })
-    blocks.push(table('Limits checked', ['limit', 'value', 'threshold', 'status'], l.checked.rows.map((r) => [r.limit, formatFact(r.value), formatFact(r.threshold), r.status])))
+    blocks.push(table('Limits checked (exposure limits at their worst step)', ['limit', 'value', 'at step', 'threshold', 'status'], l.checked.rows.map((r) => [r.limit, formatFact(r.value), formatFact(r.at), formatFact(r.threshold), r.status])))
   } else blocks.push({ kind: 'text', text: `Limits checked at ${l.checkedAt}; this log predates logged checks, so only the breaches below are on record.` })
   if (l.events.length) {
     const set = Object.entries(l.limits).map(([name, v]) => `${name} ${formatFact(v)}`)

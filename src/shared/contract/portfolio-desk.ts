@@ -76,12 +76,14 @@ export const PortfolioLimitSet = z.strictObject({
   maxPosition: Threshold.optional(),
   maxCorrelation: Threshold.optional(),
   maxGross: Threshold.optional(),
+  /** |Σ weight × net exposure| at the worst step, fraction of equity; measured only where every pod's unit is a fraction of equity. */
+  maxNet: Threshold.optional(),
   maxDrawdown: Threshold.optional()
 })
 export type PortfolioLimitSet = z.infer<typeof PortfolioLimitSet>
 export const LIMIT_NAMES = Object.keys(PortfolioLimitSet.shape) as Array<keyof PortfolioLimitSet>
 
-export const LimitRule = z.enum(['pod_concentration', 'family_concentration', 'asset_class_concentration', 'single_position', 'pod_correlation', 'gross_exposure', 'drawdown_stop'])
+export const LimitRule = z.enum(['pod_concentration', 'family_concentration', 'asset_class_concentration', 'single_position', 'pod_correlation', 'gross_exposure', 'net_exposure', 'drawdown_stop'])
 export const LimitAction = z.enum(['cap_and_redistribute', 'cap_pair', 'scale_to_cash', 'flatten'])
 
 export const PortfolioLimitsRequest = z.strictObject({ id: PortfolioId, limits: PortfolioLimitSet.default({}) })
@@ -90,10 +92,14 @@ export const PortfolioLimitsRequest = z.strictObject({ id: PortfolioId, limits: 
 export const LimitRow = z.strictObject({
   limit: z.enum(LIMIT_NAMES as [keyof PortfolioLimitSet, ...Array<keyof PortfolioLimitSet>]),
   rule: LimitRule,
-  value: z.number(),
+  /** Null when the book cannot measure it (net exposure across pods whose units differ: `note` says why). */
+  value: z.number().nullable(),
+  /** The step the value is measured at: the worst step for the exposure limits read over every step, null for today's weights. */
+  at: z.int().nullable(),
   threshold: z.number(),
-  /** `breach`: the value is over the threshold or the limit bound (a value over it may have been brought within by an earlier limit's action). */
-  status: z.enum(['ok', 'breach']),
+  /** `breach`: the value is over the threshold or the limit bound (a value over it may have been brought within by an earlier limit's action); `unmeasured`: no value. */
+  status: z.enum(['ok', 'breach', 'unmeasured']),
+  note: z.string().nullable(),
   /** The actions this limit took, in order (empty when it did not bind). */
   actions: z.array(z.strictObject({ action: LimitAction, message: z.string() }))
 })
@@ -209,7 +215,7 @@ export const RiskDeskMemoFacts = z.strictObject({
       checked: z
         .strictObject({
           limits: z.record(z.string(), z.number()),
-          rows: z.array(z.strictObject({ limit: z.string(), value: z.number(), threshold: z.number(), status: z.enum(['ok', 'breach']) }))
+          rows: z.array(z.strictObject({ limit: z.string(), value: z.number().nullable(), at: z.int().nullable().optional(), threshold: z.number(), status: z.enum(['ok', 'breach', 'unmeasured']) }))
         })
         .nullable(),
       events: z.array(PortfolioLogEntry)
