@@ -1,3 +1,4 @@
+import type { NetExposure } from '../../shared/contract'
 import type { LedgerMode } from '../engine/kernel'
 import { planLab } from '../labs/execute'
 import type { RunsRepository } from '../store/runs-repository'
@@ -43,4 +44,34 @@ export function netIncomparable(books: readonly PodBook[]): string | null {
   const other = books.filter((b) => b.ledger !== 'compound')
   if (other.length === 0) return null
   return `no total net: ${other.map((b) => `#${b.runId} (${b.lab})`).join(', ')} ${other.length === 1 ? 'keeps' : 'keep'} an additive ledger, positions in lots or notional, not a fraction of equity`
+}
+
+/**
+ * The book summary's net exposure: each pod's own net (last step, range) and, for pods in
+ * fraction of equity, its share of the book at the last step × that net; the book's total per
+ * step Σᵢ shareᵢ(t)·netᵢ(t) only when every pod is in fraction of equity.
+ */
+export function netExposure(books: readonly PodBook[], share: readonly Float64Array[]): NetExposure {
+  const T = share[0]?.length ?? 0
+  const last = T - 1
+  const note = netIncomparable(books)
+  const pods = books.map((b, i) => {
+    let min = Infinity
+    let max = -Infinity
+    for (let t = 0; t < T; t++) {
+      min = Math.min(min, b.net[t]!)
+      max = Math.max(max, b.net[t]!)
+    }
+    return { runId: b.runId, lab: b.lab, ledger: b.ledger, unit: b.unit, last: b.net[last]!, min, max, inBook: b.ledger === 'compound' ? share[i]![last]! * b.net[last]! : null }
+  })
+  if (note !== null || T === 0) return { pods, total: null, worst: null, note }
+  let worst = { value: 0, at: 0 }
+  let total = 0
+  for (let t = 0; t < T; t++) {
+    let n = 0
+    for (let i = 0; i < books.length; i++) n += share[i]![t]! * books[i]!.net[t]!
+    if (Math.abs(n) > Math.abs(worst.value)) worst = { value: n, at: t }
+    if (t === last) total = n
+  }
+  return { pods, total, worst, note: null }
 }
