@@ -219,6 +219,13 @@ describe('the memo’s view of the desk', () => {
     // The tight check breached: its check entry says so, and the memo quotes when and which.
     expect(facts.limits?.checked?.rows.filter((r) => r.status === 'breach').map((r) => r.limit)).toContain('maxDrawdown')
     const text = JSON.stringify(deskBlocks({ riskDesk: facts }))
+    // Three stress tests logged above (5 % with shocks, 10 % vol×2, 10 % with menus): the memo quotes the newest and the two before.
+    const verdicts = log.list(1).filter((e) => e.kind === 'stress').map((e) => log.bodyAt<{ scenarios: Array<{ breaches: boolean }> }>(1, e.seq)!.scenarios.some((x) => x.breaches))
+    expect(verdicts).toHaveLength(3)
+    expect(facts.history?.stress).toMatchObject({ earlier: 2, changed: verdicts.slice(0, 2).some((v) => v !== verdicts[2]) })
+    expect(text).toContain('the newest of 3 stress tests logged on this portfolio')
+    expect(facts.history?.walkForward).toMatchObject({ earlier: 0, changed: false })
+    expect(text).toContain('It is the only walk-forward logged on this portfolio.')
     expect(text).toMatch(new RegExp(`Limits checked at ${fixedClock.isoNow().replaceAll('.', '\\.')} \\(log entry \\d+\\): \\d of 8 breached \\(.*maxDrawdown\\)`))
   })
 

@@ -4,6 +4,9 @@ import {
   ApiError,
   LIMIT_NAMES,
   PBO_OVERFIT,
+  stressVerdict,
+  walkForwardVerdict,
+  type DeskHistory,
   type LabRunSpec,
   type LimitRow,
   type PortfolioLimitsReport,
@@ -258,6 +261,21 @@ export function riskDeskMemoFacts(log: PortfolioLogRepository, id: number): Risk
     stress: stress?.body ? { ...stress.body, logSeq: stress.entry.seq } : null,
     limits,
     walkForward: walk?.body ? { ...walk.body, logSeq: walk.entry.seq } : null,
-    logIntact: log.verify(id) === null
+    logIntact: log.verify(id) === null,
+    history: { stress: deskHistory(log, id, 'stress', stressVerdict), walkForward: deskHistory(log, id, 'walk_forward', walkForwardVerdict) }
   }
+}
+
+/** Every logged report of a kind, judged: the newest's verdict against those before it (null: none logged). */
+function deskHistory<T>(log: PortfolioLogRepository, id: number, kind: 'stress' | 'walk_forward', verdict: (report: T) => string): DeskHistory | null {
+  const verdicts = log
+    .list(id)
+    .filter((e) => e.kind === kind)
+    .map((e) => log.bodyAt<T>(id, e.seq))
+    .filter((b): b is T => b !== null)
+    .map(verdict)
+  const newest = verdicts.at(-1)
+  if (newest === undefined) return null
+  const earlier = verdicts.slice(0, -1)
+  return { earlier: earlier.length, newestVerdict: newest, earlierVerdicts: [...new Set(earlier)], changed: earlier.some((v) => v !== newest) }
 }

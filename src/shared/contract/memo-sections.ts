@@ -380,6 +380,7 @@ export function deskBlocks(f: Pick<MemoFacts, 'riskDesk'>): FactBlock[] {
       kind: 'text',
       text: `Stress (log entry ${formatFact(s.logSeq)}; loss = maximum drawdown under today's weights): worst case ${worst.name} with a loss of ${pct(worst.maxDrawdown)}${worst.worstPod ? `, most of it from pod #${worst.worstPod.runId} (${worst.worstPod.lab}, ${pct(worst.worstPod.loss)})` : ''}; ${formatFact(breached.length)} of ${formatFact(s.scenarios.length)} scenarios breach the ${pct(s.lossLimit)} loss limit${breached.length ? ` (${sentenceList(breached.map((x) => x.name))})` : ''}.`
     })
+    if (d.history?.stress) blocks.push({ kind: 'text', text: historyText('stress test', d.history.stress) })
     blocks.push(table('Stress scenarios', ['scenario', 'portfolio loss', 'total return', 'worst pod', 'breach'], s.scenarios.map((x) => [x.name, pct(x.maxDrawdown), pct(x.totalReturn), x.worstPod ? `#${x.worstPod.runId}` : '—', x.breaches ? 'yes' : 'no'])))
     blocks.push(
       table(
@@ -397,10 +398,18 @@ export function deskBlocks(f: Pick<MemoFacts, 'riskDesk'>): FactBlock[] {
       kind: 'text',
       text: `Walk-forward of pod #${w.runId}'s ${w.lab} parameter ${w.param} over ${sentenceList(w.values.map(String))} (${formatFact(w.folds.length)} ${w.windows.anchored ? 'anchored' : 'rolling'} folds, train ${formatFact(w.windows.train)}, test ${formatFact(w.windows.test)} steps, seed ${formatFact(w.seed)}): mean Sharpe in-sample ${formatFact(w.inSample)}, out-of-sample ${formatFact(w.outOfSample)}${w.efficiency === null ? '' : ` (efficiency ${formatFact(w.efficiency)})`}. PBO ${formatFact(w.pbo.value)} over ${formatFact(w.pbo.splits)} CSCV splits: ${overfit ? 'the selection is overfit (worse than chance out of sample)' : 'no evidence the selection is overfit'}; CPCV out-of-sample Sharpe ${formatFact(w.cpcv.outOfSample)} over ${formatFact(w.cpcv.paths)} paths.`
     })
+    if (d.history?.walkForward) blocks.push({ kind: 'text', text: historyText('walk-forward', d.history.walkForward) })
     blocks.push(table('Walk-forward folds', ['fold', 'train', 'test', 'chosen', 'IS Sharpe', 'OOS Sharpe'], w.folds.map((x, k) => [formatFact(k + 1), `${x.trainFrom}–${x.trainTo}`, `${x.testFrom}–${x.testTo}`, String(x.chosen), formatFact(x.inSample), formatFact(x.outOfSample)])))
   } else blocks.push({ kind: 'text', text: `No walk-forward is logged on portfolio #${d.portfolioId}.` })
   if (!d.logIntact) blocks.push({ kind: 'text', text: `Warning: portfolio #${d.portfolioId}'s log does not verify link by link; these entries may have been altered.` })
   return blocks
+}
+
+/** The newest report against the ones logged before it. */
+function historyText(what: string, h: NonNullable<NonNullable<MemoFacts['riskDesk']>['history']>['stress'] & object): string {
+  if (h.earlier === 0) return `It is the only ${what} logged on this portfolio.`
+  const before = `the newest of ${formatFact(h.earlier + 1)} ${what}s logged on this portfolio`
+  return h.changed ? `This is ${before}; the verdict changed: now ${h.newestVerdict}, earlier ${sentenceList(h.earlierVerdicts)}.` : `This is ${before}; the ${formatFact(h.earlier)} earlier gave the same verdict (${h.newestVerdict}).`
 }
 
 /** The newest limit check: when it ran and what it found, breached or not, then the breaches with their actions. */

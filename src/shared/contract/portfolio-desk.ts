@@ -201,6 +201,21 @@ export type PortfolioWalkForwardReport = z.infer<typeof PortfolioWalkForwardRepo
 /** Above this PBO, the selection is called overfit (Bailey et al. 2017 read PBO > 0.5 as worse than chance). */
 export const PBO_OVERFIT = 0.5
 
+/** A kind of desk report through the log: the newest's verdict, how many came before, and the verdicts they gave. */
+export const DeskHistory = z.strictObject({
+  earlier: z.int(),
+  newestVerdict: z.string(),
+  /** The distinct verdicts of the earlier reports, oldest first. */
+  earlierVerdicts: z.array(z.string()),
+  changed: z.boolean()
+})
+export type DeskHistory = z.infer<typeof DeskHistory>
+
+/** The stress verdict: whether some scenario breached its loss limit. */
+export const stressVerdict = (r: Pick<PortfolioStressReport, 'scenarios' | 'lossLimit'>): string => (r.scenarios.some((s) => s.breaches) ? 'some scenario breaches the loss limit' : 'no scenario breaches the loss limit')
+/** The walk-forward verdict: overfit or not by PBO. */
+export const walkForwardVerdict = (r: Pick<PortfolioWalkForwardReport, 'pbo'>): string => (r.pbo.value > PBO_OVERFIT ? 'overfit' : 'not overfit')
+
 /** What a run's memo states of the desk's stored work on the newest portfolio holding it. */
 export const RiskDeskMemoFacts = z.strictObject({
   portfolioId: PortfolioId,
@@ -223,6 +238,8 @@ export const RiskDeskMemoFacts = z.strictObject({
     .nullable(),
   walkForward: PortfolioWalkForwardReport.nullable(),
   /** Whether the portfolio's log verifies link by link. */
-  logIntact: z.boolean()
+  logIntact: z.boolean(),
+  /** How many stress tests and walk-forwards were logged before the newest, and whether their verdicts differ from its. */
+  history: z.strictObject({ stress: DeskHistory.nullable(), walkForward: DeskHistory.nullable() }).optional()
 })
 export type RiskDeskMemoFacts = z.infer<typeof RiskDeskMemoFacts>
