@@ -83,6 +83,11 @@ describe('risk desk in the Risk view', () => {
     await expect.poll(() => section.getByTestId('limit-events').locator('tr').count()).toBe(events.length)
     expect(await section.locator('th', { hasText: 'chain intact' }).count()).toBe(1)
     await page.screenshot({ path: screenshotPath('risk-stress-limits'), fullPage: true })
+    // The check itself is logged, breached or not; net is measured (fx-carry books fractions of equity).
+    expect(await section.getByTestId('limit-check').textContent()).toMatch(/^limits checked: \d of 8 breached \(.*\): log entry \d+ at \d{4}-/)
+    expect(await section.locator('tr[data-limit="maxNet"]').getByTestId('limit-status').textContent()).toMatch(/^(ok|breach)$/)
+    await section.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('risk-limits') })
   })
 
   it('walks a pod’s cost parameter forward: the chart, the folds and PBO', async () => {
