@@ -47,6 +47,9 @@ describe('portfolio and risk views', () => {
     expect(await page.locator('.portfolio-pods tbody tr').count()).toBe(3)
     const shares = (await page.getByTestId('risk-share').allTextContents()).map((t) => Number.parseFloat(t))
     expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 0)
+    // fx-carry keeps a compound ledger: each pod's net is a fraction of equity, and the book's net sums them.
+    expect(await page.getByTestId('pod-net').allTextContents()).toEqual([expect.stringMatching(/^-?\d+\.\d{4}$/), expect.stringMatching(/^-?\d+\.\d{4}$/), expect.stringMatching(/^-?\d+\.\d{4}$/)])
+    expect(await page.getByTestId('portfolio-net').textContent()).toMatch(/^-?\d+\.\d\d%$/)
     await expect.poll(() => page.getByTestId('overlay-chart').locator('canvas').count()).toBeGreaterThan(0)
     await page.screenshot({ path: screenshotPath('portfolio-fx-carry') })
   })

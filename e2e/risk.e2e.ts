@@ -60,8 +60,8 @@ describe('risk desk in the Risk view', () => {
 
   it('lists the limits with value, threshold, status and action, and logs each breach as a chained constraint event', async () => {
     const section = page.locator('[data-section="limits"]')
-    await section.locator('tr[data-limit]').nth(6).waitFor({ timeout: 60_000 })
-    expect(await section.locator('tr[data-limit]').evaluateAll((trs) => trs.map((r) => r.getAttribute('data-limit')))).toEqual(['maxPodWeight', 'maxFamilyWeight', 'maxAssetClassWeight', 'maxPosition', 'maxCorrelation', 'maxGross', 'maxDrawdown'])
+    await section.locator('tr[data-limit]').nth(7).waitFor({ timeout: 60_000 })
+    expect(await section.locator('tr[data-limit]').evaluateAll((trs) => trs.map((r) => r.getAttribute('data-limit')))).toEqual(['maxPodWeight', 'maxFamilyWeight', 'maxAssetClassWeight', 'maxPosition', 'maxCorrelation', 'maxGross', 'maxNet', 'maxDrawdown'])
     // Three fx-carry pods are one lab family: 100 % of the book against the 60 % default.
     const family = section.locator('tr[data-limit="maxFamilyWeight"]')
     expect(await family.getByTestId('limit-value').textContent()).toBe('100.00%')
@@ -83,6 +83,11 @@ describe('risk desk in the Risk view', () => {
     await expect.poll(() => section.getByTestId('limit-events').locator('tr').count()).toBe(events.length)
     expect(await section.locator('th', { hasText: 'chain intact' }).count()).toBe(1)
     await page.screenshot({ path: screenshotPath('risk-stress-limits'), fullPage: true })
+    // The check itself is logged, breached or not; net is measured (fx-carry books fractions of equity).
+    expect(await section.getByTestId('limit-check').textContent()).toMatch(/^limits checked: \d of 8 breached \(.*\): log entry \d+ at \d{4}-/)
+    expect(await section.locator('tr[data-limit="maxNet"]').getByTestId('limit-status').textContent()).toMatch(/^(ok|breach)$/)
+    await section.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('risk-limits') })
   })
 
   it('walks a pod’s cost parameter forward: the chart, the folds and PBO', async () => {

@@ -65,10 +65,10 @@ const USAGE = `usage:
   mechanica portfolio create --db FILE --name N --runs 1,2,3 [--weights …] [--target VOL] [--align exact|common] [--window 250]
                   [--rebalance 20] [--cost-bps 1] [--json]   (store a portfolio of the runs, hashed from their results, chained)
   mechanica portfolio show --db FILE --id ID [--json]   (a stored portfolio, re-simulated from its members and checked)
-  mechanica portfolio walk-forward <lab> --param path=v1,v2,… --train N --test M [--step K] [--anchored] --seed S [--preset P] [--set path=value]...
-                  [--blocks 16] [--purge 0] [--json]   (in- vs out-of-sample per fold, PBO by CSCV, CPCV paths)
-  mechanica portfolio stress --db FILE --runs 1,2,3 [--weights …] [--align exact|common] [--shock corr=1|vol=2|regime=20]... [--loss-limit 0.1]
-                  [--limit maxPodWeight=0.4]... [--menus] [--json]   (shocks, reverse stress, limits with their events, members' stress menus)
+  mechanica portfolio walk-forward --db FILE --id ID --run R --param path=v1,v2,… --train N --test M [--step K] [--anchored]
+                  [--blocks 16] [--purge 0] [--json]   (pod R's parameter: in- vs out-of-sample per fold, PBO, CPCV; logged on the portfolio)
+  mechanica portfolio stress --db FILE --id ID [--shock corr=1|vol=2|regime=20]... [--loss-limit 0.1]
+                  [--limit maxPodWeight=0.4]... [--menus] [--json]   (shocks, reverse stress, members' stress menus, limits; logged on the portfolio)
   mechanica portfolio crowding [--agents 1,2,5,10] [--set shares|periods|gamma|eta|epsilon|lambda|sigma|mid=value]... [--scenarios 2000] [--seed 1] [--json]
                   (N agents liquidating one position, Almgren–Chriss: cost per agent and drawdown amplification)
   mechanica agent check <model.gguf | http://127.0.0.1:PORT/v1> [--allow-remote] [--json]   (the agent's model, checked without loading it)

@@ -1,6 +1,6 @@
 import type { Fail } from './cli-flags'
 import { commandCrowding, type CrowdingValues } from './cli-crowding'
-import { commandStress, type ParseRisk, type StressValues } from './cli-stress'
+import { commandStress, type StressValues } from './cli-stress'
 import { commandWalkForward, type WalkForwardValues } from './cli-walk-forward'
 
 /**
@@ -9,15 +9,14 @@ import { commandWalkForward, type WalkForwardValues } from './cli-walk-forward'
  */
 export type MorePortfolioValues = WalkForwardValues & StressValues & CrowdingValues
 
-/** What cli-portfolio.ts lends its subcommands: its one-line failure and its parsing of the pods' flags. */
+/** What cli-portfolio.ts lends its subcommands: its one-line failure. */
 export interface PortfolioTools {
   fail: Fail
-  parseRisk: ParseRisk
 }
 type Subcommand = (positionals: string[], values: MorePortfolioValues, tools: PortfolioTools) => Promise<void>
 
 export const MORE_PORTFOLIO_COMMANDS: Readonly<Record<string, Subcommand>> = {
-  stress: (positionals, values, tools) => commandStress(positionals, values, tools.fail, tools.parseRisk),
+  stress: (positionals, values, tools) => commandStress(positionals, values, tools.fail),
   'walk-forward': (positionals, values, tools) => commandWalkForward(positionals, values, tools.fail),
   crowding: (positionals, values, tools) => Promise.resolve(commandCrowding(positionals, values, tools.fail))
 }

@@ -6,7 +6,6 @@ import { DEFAULT_RISK_OPTIONS, portfolioRisk, RISK_METHODS, type PortfolioRisk, 
 import { fail, parseRunIds, parseWeights } from './cli-portfolio-args'
 import { commandStoredPortfolio, type StoredPortfolioValues } from './cli-portfolio-store'
 import { MORE_PORTFOLIO_COMMANDS, morePortfolioCommand, type MorePortfolioValues } from './cli-portfolio-more'
-import type { ParseRisk } from './cli-stress'
 
 export { PortfolioUsageError } from './cli-portfolio-args'
 
@@ -82,7 +81,7 @@ function seriesJson(series: PortfolioRisk['series']): { returns: number[]; bands
 export function commandPortfolio(positionals: string[], values: PortfolioRiskValues & StoredPortfolioValues & MorePortfolioValues): void | Promise<void> {
   const [sub, extra] = positionals
   const more = morePortfolioCommand(sub)
-  if (more) return more(positionals.slice(1), values, { fail, parseRisk: parsePortfolioRiskOptions as ParseRisk })
+  if (more) return more(positionals.slice(1), values, { fail })
   if (extra !== undefined) fail(`unexpected argument ${JSON.stringify(extra)}`)
   if (sub === 'create' || sub === 'show') return commandStoredPortfolio(sub, values)
   const known = ['risk', 'create', 'show', ...Object.keys(MORE_PORTFOLIO_COMMANDS)].join(', ')

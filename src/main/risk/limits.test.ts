@@ -57,4 +57,26 @@ describe('portfolio limits', () => {
     expect(out.path.totalReturn).toBeCloseTo(1.01 * 0.95 ** 3 - 1, 14)
     expect(applyLimits([1], { labs: ['x'], assetClasses: ['x'], leverage: [1], returns: [flat(10, 0.001)] }, { maxDrawdown: 0.1 }).events).toEqual([])
   })
+
+  it('single position, gross and net bind at their worst step over the history, each cut holding there', () => {
+    const r = new Float64Array(4)
+    const p: LimitPods = { labs: ['a', 'b', 'c'], assetClasses: ['x', 'y', 'z'], leverage: [Float64Array.of(1, 3, 2, 1), 1, Float64Array.of(0, 0, 4, 0)], net: [Float64Array.of(1, -3, 2, 1), -1, Float64Array.of(0, 0, -4, 0)], returns: [r, r, r] }
+    const out = applyLimits([0.5, 0.3, 0.2], p, { maxPosition: 1, maxGross: 1.5, maxNet: 1 })
+    expect(out.events.map((e) => [e.rule, e.action, e.t])).toEqual([
+      ['single_position', 'scale_to_cash', 1],
+      ['gross_exposure', 'scale_to_cash', 2],
+      ['net_exposure', 'scale_to_cash', 1]
+    ])
+    // Pod #1 is 0.5 × 3 = 1.5 at step 1 (its only step over 1): its weight × 1/1.5 → 1/3.
+    expect(out.events[0]!.message).toBe('pod #1 exposure 1.500 of equity at step 1 over 1 (over at 1 of 4 steps, first at step 1): weight 0.5000 → 0.3333, the rest in cash')
+    expect(out.events[0]!.after).toEqual([0.5 / 1.5, 0.3, 0.2])
+    // Gross then 0.633, 1.3, 1.767, 0.633: × 1.5 / 1.7667 at step 2. Net (1/3 − 0.3 …)·s: worst −1.3·s at step 1,
+    // scaled by 1 / (1.3·s): every weight ends at its value after the position cut over 1.3.
+    expect(out.events[1]!.message).toBe('gross exposure 1.767 at step 2 over 1.5 (over at 1 of 4 steps, first at step 2): every weight × 0.8491, the rest in cash')
+    expect(out.weights.map((w) => +w.toFixed(12))).toEqual([1 / 3 / 1.3, 0.3 / 1.3, 0.2 / 1.3].map((w) => +w.toFixed(12)))
+    expect(out.gross).toBeCloseTo((2 / 3 + 0.3 + 0.8) / 1.3, 12)
+    expect(out.cash).toBeCloseTo(1 - (1 / 3 + 0.5) / 1.3, 12)
+    // Without net series (units that differ) the net limit does not act.
+    expect(applyLimits([0.5, 0.3, 0.2], { ...p, net: null }, { maxNet: 0.01 }).events).toEqual([])
+  })
 })

@@ -5,12 +5,14 @@ import { correlation, covariance } from './weights'
 /**
  * The portfolio's limits, each with the action taken when it binds, applied in a fixed order
  * (concentration by pod, by lab family, by asset class; single position; correlation between
- * pods; gross exposure; then the drawdown stop over the history) so that runs stay comparable.
- * Every binding limit is a constraint event in the kernel's shape (step, rule, message, the
- * weights before and after), logged at the step it binds: the last step for limits on today's
- * book, the breach step for the drawdown stop.
+ * pods; gross exposure; net exposure; then the drawdown stop over the history) so that runs stay
+ * comparable. Every binding limit is a constraint event in the kernel's shape (step, rule,
+ * message, the weights before and after), logged at the step it binds: the last step for the
+ * weight limits on today's book; for the exposure limits (single position, gross, net), which
+ * read the pods' books at every step, the step where the exposure is worst — the cut that holds
+ * it there holds it at every step; the breach step for the drawdown stop.
  */
-export type LimitRule = 'pod_concentration' | 'family_concentration' | 'asset_class_concentration' | 'single_position' | 'pod_correlation' | 'gross_exposure' | 'drawdown_stop'
+export type LimitRule = 'pod_concentration' | 'family_concentration' | 'asset_class_concentration' | 'single_position' | 'pod_correlation' | 'gross_exposure' | 'net_exposure' | 'drawdown_stop'
 
 export type LimitEvent = Omit<ConstraintEvent, 'rule'> & { rule: LimitRule; action: 'cap_and_redistribute' | 'cap_pair' | 'scale_to_cash' | 'flatten' }
 
@@ -27,6 +29,8 @@ export interface PortfolioLimits {
   maxCorrelation?: number
   /** Largest gross exposure Σ weight × gross leverage; above it every weight is scaled down and the rest held in cash. */
   maxGross?: number
+  /** Largest |Σ weight × net exposure| in fraction of equity; only where every pod's unit is a fraction of equity. */
+  maxNet?: number
   /** Drawdown of the portfolio at which it goes flat for the rest of the history. */
   maxDrawdown?: number
 }
@@ -38,15 +42,47 @@ export const DEFAULT_LIMITS: Required<PortfolioLimits> = {
   maxPosition: 1,
   maxCorrelation: 0.9,
   maxGross: 2,
+  maxNet: 1,
   maxDrawdown: 0.2
 }
+
+/** A per-step series of a pod, or one number that holds at every step. */
+export type PodSeries = number | ArrayLike<number>
+export const seriesAt = (s: PodSeries, t: number): number => (typeof s === 'number' ? s : s[t]!)
 
 export interface LimitPods {
   labs: readonly string[]
   assetClasses: readonly string[]
-  /** Each pod's gross leverage today (its book's gross notional over its equity). */
-  leverage: readonly number[]
+  /** Each pod's gross leverage (its book's gross notional over its equity) per step of the returns' calendar. */
+  leverage: readonly PodSeries[]
+  /** Each pod's signed net exposure in fraction of its equity per step; null where some pod's unit is not a fraction of equity (no net limit then). */
+  net?: readonly PodSeries[] | null
   returns: readonly Float64Array[]
+}
+
+/** The step where a weighted exposure is largest in absolute value, and that value (ties: the earliest step). */
+export function worstStep(T: number, at: (t: number) => number): { t: number; value: number; over: (cap: number) => { steps: number; first: number | null } } {
+  let t = 0
+  let value = -Infinity
+  for (let k = 0; k < T; k++) {
+    const v = Math.abs(at(k))
+    if (v > value) {
+      value = v
+      t = k
+    }
+  }
+  const over = (cap: number): { steps: number; first: number | null } => {
+    let steps = 0
+    let first: number | null = null
+    for (let k = 0; k < T; k++) {
+      if (Math.abs(at(k)) > cap + 1e-12) {
+        steps++
+        first ??= k
+      }
+    }
+    return { steps, first }
+  }
+  return { t, value, over }
 }
 
 export interface LimitReport {
@@ -54,6 +90,7 @@ export interface LimitReport {
   weights: number[]
   /** Cash left by scaling (1 − Σ weights). */
   cash: number
+  /** The gross exposure under the final weights at its worst step. */
   gross: number
   /** The portfolio path under the final weights with the drawdown stop applied. */
   path: { totalReturn: number; maxDrawdown: number; stoppedAt: number | null }
@@ -93,6 +130,7 @@ export function applyLimits(weights: readonly number[], pods: LimitPods, limits:
   const last = T - 1
   const events: LimitEvent[] = []
   let w = weights.slice()
+  // A weight limit binds on today's book: logged at the last step.
   const log = (rule: LimitRule, action: LimitEvent['action'], message: string, after: number[]): void => {
     events.push({ t: last, rule, action, message, before: w, after })
     w = after
@@ -106,11 +144,16 @@ export function applyLimits(weights: readonly number[], pods: LimitPods, limits:
   group('family_concentration', 'lab', pods.labs, limits.maxFamilyWeight)
   group('asset_class_concentration', 'asset class', pods.assetClasses, limits.maxAssetClassWeight)
   if (limits.maxPosition !== undefined) {
+    // Per pod, its weight × leverage at its worst step; a pod over the cap there is cut to hold it there (so at every step).
     const cap = limits.maxPosition
-    const over = w.map((x, i) => ({ i, exposure: x * pods.leverage[i]! })).filter((p) => p.exposure > cap + 1e-12)
-    if (over.length) {
-      const after = w.map((x, i) => (x * pods.leverage[i]! > cap ? cap / pods.leverage[i]! : x))
-      log('single_position', 'scale_to_cash', `pod ${over.map((p) => `#${p.i + 1} (${p.exposure.toFixed(3)})`).join(', ')} over ${cap} of equity: weight cut, the rest in cash`, after)
+    for (let i = 0; i < n; i++) {
+      const worst = worstStep(T, (t) => w[i]! * seriesAt(pods.leverage[i]!, t))
+      if (worst.value <= cap + 1e-12) continue
+      const { steps, first } = worst.over(cap)
+      const after = w.slice()
+      after[i] = (w[i]! * cap) / worst.value
+      events.push({ t: worst.t, rule: 'single_position', action: 'scale_to_cash', message: `pod #${i + 1} exposure ${worst.value.toFixed(3)} of equity at step ${worst.t} over ${cap} (over at ${steps} of ${T} steps, first at step ${first}): weight ${w[i]!.toFixed(4)} → ${after[i]!.toFixed(4)}, the rest in cash`, before: w, after })
+      w = after
     }
   }
   if (limits.maxCorrelation !== undefined) {
@@ -129,11 +172,18 @@ export function applyLimits(weights: readonly number[], pods: LimitPods, limits:
       }
     }
   }
-  const grossOf = (x: readonly number[]): number => x.reduce((s, v, i) => s + Math.abs(v) * pods.leverage[i]!, 0)
-  if (limits.maxGross !== undefined && grossOf(w) > limits.maxGross + 1e-12) {
-    const scale = limits.maxGross / grossOf(w)
-    log('gross_exposure', 'scale_to_cash', `gross exposure ${grossOf(w).toFixed(3)} over ${limits.maxGross}: every weight × ${scale.toFixed(4)}, the rest in cash`, w.map((x) => x * scale))
+  const grossAt = (x: readonly number[], t: number): number => x.reduce((s, v, i) => s + Math.abs(v) * seriesAt(pods.leverage[i]!, t), 0)
+  const scaleAll = (rule: 'gross_exposure' | 'net_exposure', what: string, cap: number, at: (x: readonly number[], t: number) => number): void => {
+    const worst = worstStep(T, (t) => at(w, t))
+    if (worst.value <= cap + 1e-12) return
+    const { steps, first } = worst.over(cap)
+    const scale = cap / worst.value
+    events.push({ t: worst.t, rule, action: 'scale_to_cash', message: `${what} ${worst.value.toFixed(3)} at step ${worst.t} over ${cap} (over at ${steps} of ${T} steps, first at step ${first}): every weight × ${scale.toFixed(4)}, the rest in cash`, before: w, after: w.map((x) => x * scale) })
+    w = w.map((x) => x * scale)
   }
+  if (limits.maxGross !== undefined) scaleAll('gross_exposure', 'gross exposure', limits.maxGross, grossAt)
+  const net = pods.net
+  if (limits.maxNet !== undefined && net) scaleAll('net_exposure', 'net exposure', limits.maxNet, (x, t) => x.reduce((s, v, i) => s + v * seriesAt(net[i]!, t), 0))
   // The drawdown stop over the history under the final weights: flat from the step after it binds.
   const r = weighted(pods.returns, w)
   let stoppedAt: number | null = null
@@ -152,5 +202,5 @@ export function applyLimits(weights: readonly number[], pods: LimitPods, limits:
     }
   }
   const path = pathSummary(r)
-  return { events, weights: w, cash: 1 - w.reduce((a, b) => a + b, 0), gross: grossOf(w), path: { totalReturn: path.totalReturn, maxDrawdown: path.maxDrawdown, stoppedAt } }
+  return { events, weights: w, cash: 1 - w.reduce((a, b) => a + b, 0), gross: worstStep(T, (t) => grossAt(w, t)).value, path: { totalReturn: path.totalReturn, maxDrawdown: path.maxDrawdown, stoppedAt } }
 }

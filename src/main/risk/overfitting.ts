@@ -223,3 +223,6 @@ export function combinatorialPurgedCv(candidates: readonly Float64Array[], o: { 
   const avg = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
   return { groups: G, testGroups: k, purge, embargo, splits, paths, meanInSample: avg(splits.map((s) => s.inSample)), meanOutOfSample: avg(splits.map((s) => s.outOfSample)) }
 }
+
+/** The largest even number of CSCV blocks ≤ 16 that leaves each block at least 2 steps (PBO's default). */
+export const defaultBlocks = (T: number): number => Math.max(2, Math.min(16, 2 * Math.floor(T / 4)))

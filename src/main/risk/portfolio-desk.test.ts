@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LabRunSpec } from '../../shared/contract'
+import { deskBlocks } from '../../shared/contract/memo-sections'
 import { runAndStore } from '../runs/store-run'
 import { openDatabase, type Db } from '../store/database'
 import { PortfolioLogRepository } from '../store/portfolio-log-repository'
@@ -10,7 +11,7 @@ import { inProcessRunner } from './engine-equity'
 import { labReturns } from './lab-returns'
 import { assetClassOf } from './asset-classes'
 import { applyLimits, DEFAULT_LIMITS } from './limits'
-import { lastLeverage } from './pod-leverage'
+import { readPodBooks, type PodBook } from './pod-books'
 import { probabilityOfOverfitting } from './overfitting'
 import { alignedReturns, readPod } from './pods'
 import { PortfolioDesk, riskDeskMemoFacts } from './portfolio-desk'
@@ -36,7 +37,7 @@ let desk: PortfolioDesk
 let log: PortfolioLogRepository
 let returns: Float64Array[]
 let weights: number[]
-let leverage: number[]
+let books: PodBook[]
 
 beforeAll(async () => {
   db = openDatabase(':memory:')
@@ -52,7 +53,7 @@ beforeAll(async () => {
   desk = new PortfolioDesk({ runs, portfolios, service, log, runner: inProcessRunner, clock })
   returns = alignedReturns([1, 2, 3].map((id) => readPod(runs, id)), 'common').returns
   weights = Array.from(schemeWeights(returns, { scheme: 'inverse-vol', window: 100 }).weights)
-  leverage = [1, 2, 3].map((id) => lastLeverage(runs, id, readPod(runs, id).equity.length))
+  books = readPodBooks(runs, [1, 2, 3].map((id) => ({ runId: id, lab: specs[id - 1]!.lab })), returns[0]!.length)
 }, 120_000)
 afterAll(() => db.close())
 
@@ -115,11 +116,26 @@ describe('portfolio.limits', () => {
 
   it('measures every limit, marks the breaches with their actions, and logs each as a constraint event', () => {
     const report = desk.limits({ id: 1, limits: tight })
-    expect(report.rows.map((r) => r.limit)).toEqual(['maxPodWeight', 'maxFamilyWeight', 'maxAssetClassWeight', 'maxPosition', 'maxCorrelation', 'maxGross', 'maxDrawdown'])
+    expect(report.rows.map((r) => r.limit)).toEqual(['maxPodWeight', 'maxFamilyWeight', 'maxAssetClassWeight', 'maxPosition', 'maxCorrelation', 'maxGross', 'maxNet', 'maxDrawdown'])
     const pod = report.rows[0]!
     expect(pod.value).toBe(Math.max(...weights))
+    expect(pod.at).toBeNull()
     expect(pod.threshold).toBe(0.3)
-    expect(pod.status).toBe(pod.value > 0.3 ? 'breach' : 'ok')
+    expect(pod.status).toBe(pod.value! > 0.3 ? 'breach' : 'ok')
+    // Single position and gross read every step: the worst one, and the step it is at.
+    const position = report.rows.find((r) => r.limit === 'maxPosition')!
+    const perPod = books.map((b, i) => Math.max(...Array.from(b.leverage, (l) => weights[i]! * l)))
+    expect(position.value).toBe(Math.max(...perPod))
+    const worstPod = perPod.indexOf(position.value!)
+    expect(weights[worstPod]! * books[worstPod]!.leverage[position.at!]!).toBe(position.value)
+    const gross = report.rows.find((r) => r.limit === 'maxGross')!
+    const grossAt = (t: number): number => weights.reduce((s, w, i) => s + w * books[i]!.leverage[t]!, 0)
+    expect(gross.value).toBeCloseTo(Math.max(...Array.from(returns[0]!, (_, t) => grossAt(t))), 14)
+    expect(gross.value).toBeCloseTo(grossAt(gross.at!), 14)
+    // Credit-spreads books lots, fx-carry fractions of equity: no net across them, and the row says why.
+    const net = report.rows.find((r) => r.limit === 'maxNet')!
+    expect(net).toMatchObject({ value: null, at: null, status: 'unmeasured', actions: [] })
+    expect(net.note).toBe('no total net: #1 (credit-spreads), #2 (credit-spreads) keep an additive ledger, positions in lots or notional, not a fraction of equity')
     const drawdown = report.rows.at(-1)!
     expect(drawdown).toMatchObject({ rule: 'drawdown_stop', threshold: 0.01, status: 'breach', actions: [{ action: 'flatten' }] })
     // The same events limits.ts logs, stored in order with their weights before and after.
@@ -129,7 +145,7 @@ describe('portfolio.limits', () => {
     expect(report.events.every((e) => e.kind === 'constraint_event')).toBe(true)
     expect(report.path.stoppedAt).not.toBeNull()
     const labs = ['credit-spreads', 'credit-spreads', 'fx-carry']
-    const direct = applyLimits(weights, { labs, assetClasses: labs.map(assetClassOf), leverage, returns }, { ...DEFAULT_LIMITS, ...tight })
+    const direct = applyLimits(weights, { labs, assetClasses: labs.map(assetClassOf), leverage: books.map((b) => b.leverage), returns }, { ...DEFAULT_LIMITS, ...tight })
     expect(report.weights).toEqual(direct.weights)
     expect(events).toEqual(direct.events.map((e) => ({ t: e.t, rule: e.rule, action: e.action, before: e.before, after: e.after })))
   })
@@ -200,5 +216,37 @@ describe('the memo’s view of the desk', () => {
     expect(facts.limits?.events.length).toBeGreaterThan(0)
     expect(facts.walkForward?.param).toBe('execution_params.cost_bps')
     expect(facts.logIntact).toBe(true)
+    // The tight check breached: its check entry says so, and the memo quotes when and which.
+    expect(facts.limits?.checked?.rows.filter((r) => r.status === 'breach').map((r) => r.limit)).toContain('maxDrawdown')
+    const text = JSON.stringify(deskBlocks({ riskDesk: facts }))
+    // Three stress tests logged above (5 % with shocks, 10 % vol×2, 10 % with menus): the memo quotes the newest and the two before.
+    const verdicts = log.list(1).filter((e) => e.kind === 'stress').map((e) => log.bodyAt<{ scenarios: Array<{ breaches: boolean }> }>(1, e.seq)!.scenarios.some((x) => x.breaches))
+    expect(verdicts).toHaveLength(3)
+    expect(facts.history?.stress).toMatchObject({ earlier: 2, changed: verdicts.slice(0, 2).some((v) => v !== verdicts[2]) })
+    expect(text).toContain('the newest of 3 stress tests logged on this portfolio')
+    expect(facts.history?.walkForward).toMatchObject({ earlier: 0, changed: false })
+    expect(text).toContain('It is the only walk-forward logged on this portfolio.')
+    expect(text).toMatch(new RegExp(`Limits checked at ${fixedClock.isoNow().replaceAll('.', '\\.')} \\(log entry \\d+\\): \\d of 8 breached \\(.*maxDrawdown\\)`))
+  })
+
+  it('logs a limit check that finds no breach as a chained check entry, and the memo says "none breached"', () => {
+    const loose = { maxPodWeight: 1, maxFamilyWeight: 1, maxAssetClassWeight: 1, maxPosition: 1000, maxCorrelation: 1, maxGross: 1000, maxNet: 1000, maxDrawdown: 0.99 }
+    const before = log.list(1).length
+    const report = desk.limits({ id: 1, limits: loose })
+    expect(report.rows.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'unmeasured', 'ok'])
+    expect(report.events).toEqual([])
+    const added = log.list(1).slice(before)
+    expect(added).toEqual([report.check])
+    expect(added[0]).toMatchObject({ kind: 'check', message: 'limits checked: none of 8 breached', t: null, rule: null, createdAt: fixedClock.isoNow() })
+    expect(log.bodyAt(1, added[0]!.seq)).toEqual({ limits: loose, rows: report.rows.map(({ limit, value, at, threshold, status }) => ({ limit, value, at, threshold, status })) })
+    expect(log.verify(1)).toBeNull()
+    // Asked again: answered from the log, nothing appended.
+    expect(desk.limits({ id: 1, limits: loose }).check).toEqual(report.check)
+    expect(log.list(1)).toHaveLength(before + 1)
+    const facts = riskDeskMemoFacts(log, 1)
+    expect(facts.limits).toMatchObject({ limits: loose, checkedAt: fixedClock.isoNow(), checkSeq: report.check!.seq, events: [] })
+    const text = JSON.stringify(deskBlocks({ riskDesk: facts }))
+    expect(text).toContain(`Limits checked at ${fixedClock.isoNow()} (log entry ${report.check!.seq}): none of 8 breached.`)
+    expect(text).not.toContain('Limit breaches logged')
   })
 })

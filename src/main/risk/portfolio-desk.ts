@@ -4,6 +4,9 @@ import {
   ApiError,
   LIMIT_NAMES,
   PBO_OVERFIT,
+  stressVerdict,
+  walkForwardVerdict,
+  type DeskHistory,
   type LabRunSpec,
   type LimitRow,
   type PortfolioLimitsReport,
@@ -22,11 +25,10 @@ import type { PortfolioLogRepository } from '../store/portfolio-log-repository'
 import type { PortfoliosRepository, StoredPortfolio } from '../store/portfolios-repository'
 import type { RunsRepository } from '../store/runs-repository'
 import { assetClassOf } from './asset-classes'
-import { defaultBlocks } from './cli-walk-forward'
 import type { LabRunner } from './engine-equity'
 import { applyLimits, DEFAULT_LIMITS, type PortfolioLimits } from './limits'
-import { combinatorialPurgedCv, probabilityOfOverfitting } from './overfitting'
-import { lastLeverage } from './pod-leverage'
+import { combinatorialPurgedCv, defaultBlocks, probabilityOfOverfitting } from './overfitting'
+import { netIncomparable, readPodBooks, type PodBook } from './pod-books'
 import { PodInputError } from './pods'
 import type { PortfolioService } from './portfolio-service'
 import { schemeWeights } from './portfolio-risk'
@@ -71,13 +73,16 @@ export class PortfolioDesk {
     return stored
   }
 
-  /** The portfolio's pods aligned, today's weights by its scheme, and each pod's leverage at its last step. */
-  private book(stored: StoredPortfolio): { pods: ReturnType<PortfolioService['book']>['pods']; returns: Float64Array[]; steps: number; weights: number[]; leverage: number[] } {
+  /** The portfolio's pods aligned and today's weights by its scheme. */
+  private book(stored: StoredPortfolio): { pods: ReturnType<PortfolioService['book']>['pods']; returns: Float64Array[]; steps: number; weights: number[] } {
     const { pods, returns, steps } = this.o.service.book(stored.spec)
-    const weights = Array.from(schemeWeights(returns, stored.spec).weights)
+    return { pods, returns, steps, weights: Array.from(schemeWeights(returns, stored.spec).weights) }
+  }
+
+  /** Each pod's own book (gross leverage, net exposure) over the portfolio's return calendar. */
+  private podBooks(pods: ReadonlyArray<{ runId: number; lab: string }>, T: number): PodBook[] {
     try {
-      const leverage = pods.map((p) => lastLeverage(this.o.runs, p.runId, p.equity.length))
-      return { pods, returns, steps, weights, leverage }
+      return readPodBooks(this.o.runs, pods, T)
     } catch (error) {
       if (error instanceof PodInputError) throw new ApiError('invalid_params', error.message)
       throw error
@@ -126,27 +131,37 @@ export class PortfolioDesk {
 
   limits(request: z.output<typeof PortfolioLimitsRequest>): PortfolioLimitsReport {
     const stored = this.stored(request.id)
-    const { pods, returns, weights, leverage } = this.book(stored)
+    const { pods, returns, weights } = this.book(stored)
     const limits: Required<PortfolioLimits> = { ...DEFAULT_LIMITS, ...request.limits }
-    const measured = { labs: pods.map((p) => p.lab), assetClasses: pods.map((p) => assetClassOf(p.lab)), leverage, returns }
+    const books = this.podBooks(pods, returns[0]!.length)
+    const noNet = netIncomparable(books)
+    const measured = { labs: pods.map((p) => p.lab), assetClasses: pods.map((p) => assetClassOf(p.lab)), leverage: books.map((b) => b.leverage), net: noNet ? null : books.map((b) => b.net), returns }
     const applied = applyLimits(weights, measured, limits)
     const values = limitValues(weights, measured)
     const rows: LimitRow[] = LIMIT_NAMES.map((limit) => {
       const rule = LIMIT_RULES[limit]
       const actions = applied.events.filter((e) => e.rule === rule).map((e) => ({ action: e.action, message: e.message }))
-      // Over its threshold on today's book, even when an earlier limit's action already brought it within.
-      const over = limit === 'maxDrawdown' ? values[limit] >= limits[limit] : values[limit] > limits[limit] + 1e-12
-      return { limit, rule, value: values[limit], threshold: limits[limit], status: actions.length || over ? 'breach' : 'ok', actions }
+      const { value, at } = values[limit]
+      if (value === null) return { limit, rule, value, at, threshold: limits[limit], status: 'unmeasured', note: noNet, actions }
+      // Over its threshold on the book, even when an earlier limit's action already brought it within.
+      const over = limit === 'maxDrawdown' ? value >= limits[limit] : value > limits[limit] + 1e-12
+      return { limit, rule, value, at, threshold: limits[limit], status: actions.length || over ? 'breach' : 'ok', note: null, actions }
     })
-    // Each binding limit is a constraint event in the portfolio's log, logged once per limit set.
+    // The check itself is logged, breached or not (so "checked, none breached" is on record),
+    // then each binding limit as a constraint event: all once per limit set, chained.
     const hash = requestHash('portfolio.limits', stored.summary.hash, limits)
-    const { entries } = this.o.log.appendOnce(
-      request.id,
-      hash,
-      this.o.clock.isoNow(),
-      applied.events.map((e) => ({ kind: 'constraint_event', t: e.t, rule: e.rule, action: e.action, message: e.message, before: e.before, after: e.after, body: limits }))
-    )
-    return { id: request.id, limits, rows, weights: applied.weights, cash: applied.cash, gross: applied.gross, path: applied.path, events: entries }
+    const breached = rows.filter((r) => r.status === 'breach')
+    const check = {
+      kind: 'check' as const,
+      message: `limits checked: ${breached.length ? `${breached.length} of ${rows.length} breached (${breached.map((r) => r.limit).join(', ')})` : `none of ${rows.length} breached`}`,
+      body: { limits, rows: rows.map(({ limit, value, at, threshold, status }) => ({ limit, value, at, threshold, status })) } satisfies LimitCheckBody
+    }
+    const { entries } = this.o.log.appendOnce(request.id, hash, this.o.clock.isoNow(), [
+      check,
+      ...applied.events.map((e) => ({ kind: 'constraint_event' as const, t: e.t, rule: e.rule, action: e.action, message: e.message, before: e.before, after: e.after, body: limits }))
+    ])
+    const checkEntry = entries.find((e) => e.kind === 'check') ?? null
+    return { id: request.id, limits, rows, weights: applied.weights, cash: applied.cash, gross: applied.gross, path: applied.path, check: checkEntry, events: entries.filter((e) => e.kind === 'constraint_event') }
   }
 
   async walkForward(request: z.output<typeof PortfolioWalkForwardRequest>, onProgress?: DeskProgress): Promise<PortfolioWalkForwardReport> {
@@ -215,16 +230,52 @@ export class PortfolioDesk {
   }
 }
 
+/** What a check entry keeps: the limits it used and each one's value, threshold and status. */
+type LimitCheckBody = NonNullable<RiskDeskMemoFacts['limits']>['checked'] & object
+
 /** What a run's memo states of the desk's stored work on portfolio `id`: the newest stress, limit check and walk-forward in its log. */
 export function riskDeskMemoFacts(log: PortfolioLogRepository, id: number): RiskDeskMemoFacts {
   const stress = log.newest<Omit<PortfolioStressReport, 'logSeq'>>(id, 'stress')
   const walk = log.newest<Omit<PortfolioWalkForwardReport, 'logSeq'>>(id, 'walk_forward')
-  const lastEvent = log.newest<Record<string, number>>(id, 'constraint_event')
+  // The newest limit check: the newest check or breach entry, then every entry its request logged
+  // (a check entry is written before its breaches; a log written before checks were logged has none).
+  const check = log.newest(id, 'check')
+  const event = log.newest(id, 'constraint_event')
+  const newest = check && (!event || check.entry.seq > event.entry.seq) ? check.entry : event?.entry
+  let limits: RiskDeskMemoFacts['limits'] = null
+  if (newest) {
+    const entries = log.forRequest(id, newest.requestHash)
+    const checkEntry = entries.find((e) => e.kind === 'check')
+    const checked = checkEntry ? log.bodyAt<LimitCheckBody>(id, checkEntry.seq) : null
+    const events = entries.filter((e) => e.kind === 'constraint_event')
+    limits = {
+      limits: checked?.limits ?? (events[0] ? (log.bodyAt<Record<string, number>>(id, events[0].seq) ?? {}) : {}),
+      checkedAt: newest.createdAt,
+      checkSeq: checkEntry?.seq ?? null,
+      checked,
+      events
+    }
+  }
   return {
     portfolioId: id,
     stress: stress?.body ? { ...stress.body, logSeq: stress.entry.seq } : null,
-    limits: lastEvent ? { limits: lastEvent.body ?? {}, events: log.forRequest(id, lastEvent.entry.requestHash) } : null,
+    limits,
     walkForward: walk?.body ? { ...walk.body, logSeq: walk.entry.seq } : null,
-    logIntact: log.verify(id) === null
+    logIntact: log.verify(id) === null,
+    history: { stress: deskHistory(log, id, 'stress', stressVerdict), walkForward: deskHistory(log, id, 'walk_forward', walkForwardVerdict) }
   }
+}
+
+/** Every logged report of a kind, judged: the newest's verdict against those before it (null: none logged). */
+function deskHistory<T>(log: PortfolioLogRepository, id: number, kind: 'stress' | 'walk_forward', verdict: (report: T) => string): DeskHistory | null {
+  const verdicts = log
+    .list(id)
+    .filter((e) => e.kind === kind)
+    .map((e) => log.bodyAt<T>(id, e.seq))
+    .filter((b): b is T => b !== null)
+    .map(verdict)
+  const newest = verdicts.at(-1)
+  if (newest === undefined) return null
+  const earlier = verdicts.slice(0, -1)
+  return { earlier: earlier.length, newestVerdict: newest, earlierVerdicts: [...new Set(earlier)], changed: earlier.some((v) => v !== newest) }
 }

@@ -20,6 +20,7 @@ import type { PortfoliosRepository, StoredPortfolio } from '../store/portfolios-
 import type { RunsRepository } from '../store/runs-repository'
 import { simulateBook, summariseBook, type PortfolioBook } from './book'
 import { alignedReturns, PodInputError, readPod, type PodSeries } from './pods'
+import { netExposure, readPodBooks } from './pod-books'
 import { bookHash, portfolioHash } from './portfolio-identity'
 import { portfolioRisk, RISK_METHODS, type PortfolioRisk, type PortfolioRiskOptions } from './portfolio-risk'
 
@@ -73,7 +74,7 @@ export class PortfolioService {
       book: { steps, ...summariseBook(returns, book, spec.window) },
       createdAt: this.clock.isoNow()
     })
-    return this.detail(stored, book, { membersUnchanged: true, hashMatches: true, reproduced: true, chainIntact: this.portfolios.verifyChain(stored.summary.id) === null, problems: [] })
+    return this.detail(stored, pods, book, { membersUnchanged: true, hashMatches: true, reproduced: true, chainIntact: this.portfolios.verifyChain(stored.summary.id) === null, problems: [] })
   }
 
   list(limit: number, offset: number): { portfolios: PortfolioSummary[]; total: number } {
@@ -104,11 +105,19 @@ export class PortfolioService {
     const reproduced = bookHash(book) === stored.summary.resultsHash
     if (!reproduced) problems.push('re-simulating the book from its members does not give the stored results hash')
     const check: PortfolioCheck = { membersUnchanged: stored.members.every((m, i) => m.resultsHash === now[i]!.resultsHash && m.chainHead === now[i]!.chainHead), hashMatches, reproduced, chainIntact: broken === null, problems }
-    return this.detail(stored, book, check)
+    return this.detail(stored, pods, book, check)
   }
 
-  private detail(stored: StoredPortfolio, book: PortfolioBook, check: PortfolioCheck): PortfolioDetail {
-    return { portfolio: stored.summary, spec: stored.spec, members: stored.members, summary: stored.book, check, series: thinSeries(book) }
+  /** The stored summary with the net exposure read now from the members' logs (a summary stored before it lacks it). */
+  private detail(stored: StoredPortfolio, pods: readonly PodSeries[], book: PortfolioBook, check: PortfolioCheck): PortfolioDetail {
+    let books
+    try {
+      books = readPodBooks(this.runs, pods, book.exposure[0]!.length)
+    } catch (error) {
+      if (error instanceof PodInputError) throw new ApiError('invalid_params', error.message)
+      throw error
+    }
+    return { portfolio: stored.summary, spec: stored.spec, members: stored.members, summary: { ...stored.book, net: netExposure(books, book.exposure) }, check, series: thinSeries(book) }
   }
 
   /** VaR/ES by every method with backtests, for the portfolio's pods under its weighting scheme, computed here (CLI, memo). */

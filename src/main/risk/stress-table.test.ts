@@ -35,14 +35,31 @@ describe('what each limit measures before any acts', () => {
     const p1 = p0.map((x) => 2 * x)
     const p2 = Float64Array.of(0, 0.01, -0.01, 0)
     const v = limitValues([0.5, 0.3, 0.2], { labs: ['a', 'a', 'b'], assetClasses: ['x', 'y', 'y'], leverage: [2, 1, 3], returns: [p0, p1, p2] })
-    expect(v.maxPodWeight).toBe(0.5)
-    expect(v.maxFamilyWeight).toBeCloseTo(0.8, 15)
-    expect(v.maxAssetClassWeight).toBeCloseTo(0.5, 15)
-    expect(v.maxPosition).toBe(1)
-    expect(v.maxGross).toBeCloseTo(1.9, 15)
+    expect(v.maxPodWeight.value).toBe(0.5)
+    expect(v.maxFamilyWeight.value).toBeCloseTo(0.8, 15)
+    expect(v.maxAssetClassWeight.value).toBeCloseTo(0.5, 15)
+    expect(v.maxPosition.value).toBe(1)
+    expect(v.maxGross.value).toBeCloseTo(1.9, 15)
     // NumPy: np.corrcoef([p0, p1, p2]) — pods 0 and 1 are one series scaled, ρ = 1.
-    expect(v.maxCorrelation).toBeCloseTo(1, 12)
+    expect(v.maxCorrelation.value).toBeCloseTo(1, 12)
     // NumPy: r = 0.5·p0 + 0.3·p1 + 0.2·p2; e = cumprod(1 + r); max(1 − e / running peak) = 0.109784
-    expect(v.maxDrawdown).toBeCloseTo(0.109784, 12)
+    expect(v.maxDrawdown.value).toBeCloseTo(0.109784, 12)
+    // Constant leverage: the worst step is the first; no net series, no net value.
+    expect(v.maxPosition.at).toBe(0)
+    expect(v.maxNet).toEqual({ value: null, at: null })
+  })
+
+  it('reads single position, gross and net at their worst step over the history', () => {
+    const r = new Float64Array(4)
+    const leverage = [Float64Array.of(1, 3, 2, 1), 1, Float64Array.of(0, 0, 4, 0)]
+    const net = [Float64Array.of(1, -3, 2, 1), -1, Float64Array.of(0, 0, -4, 0)]
+    const v = limitValues([0.5, 0.3, 0.2], { labs: ['a', 'b', 'c'], assetClasses: ['x', 'y', 'z'], leverage, net, returns: [r, r, r] })
+    // Pod exposures 0.5·(1, 3, 2, 1), 0.3, 0.2·(0, 0, 4, 0): the largest is 1.5 at step 1.
+    expect(v.maxPosition).toEqual({ value: 1.5, at: 1 })
+    // Gross 0.8, 1.8, 2.1, 0.8; net 0.2, −1.8, −0.1, 0.2 (its size is the measure).
+    expect(v.maxGross.at).toBe(2)
+    expect(v.maxGross.value).toBeCloseTo(2.1, 15)
+    expect(v.maxNet.at).toBe(1)
+    expect(v.maxNet.value).toBeCloseTo(1.8, 15)
   })
 })

@@ -1,4 +1,4 @@
-import type { LimitRule, PortfolioLimits } from './limits'
+import { seriesAt, worstStep, type LimitPods, type LimitRule, type PortfolioLimits } from './limits'
 import { pathSummary, weighted, type PathSummary } from './shocks'
 import { correlation, covariance } from './weights'
 
@@ -60,19 +60,21 @@ export const LIMIT_RULES: Record<keyof PortfolioLimits, LimitRule> = {
   maxPosition: 'single_position',
   maxCorrelation: 'pod_correlation',
   maxGross: 'gross_exposure',
+  maxNet: 'net_exposure',
   maxDrawdown: 'drawdown_stop'
 }
 
-export interface MeasuredPods {
-  labs: readonly string[]
-  assetClasses: readonly string[]
-  leverage: readonly number[]
-  returns: readonly Float64Array[]
+/** A limit's measure on the book: its value (null: not measurable, as net across units that differ) and the step it is worst at (null: not a per-step measure). */
+export interface LimitValue {
+  value: number | null
+  at: number | null
 }
 
-/** What each limit measures on the book under `weights`, before any limit acts (the table's "value" column). */
-export function limitValues(weights: readonly number[], pods: MeasuredPods): Record<keyof PortfolioLimits, number> {
+/** What each limit measures on the book under `weights`, before any limit acts (the table's "value" column); the exposure limits at their worst step. */
+export function limitValues(weights: readonly number[], pods: LimitPods): Record<keyof PortfolioLimits, LimitValue> {
   const n = weights.length
+  const T = pods.returns[0]!.length
+  const today = (value: number): LimitValue => ({ value, at: null })
   const largestGroup = (groupOf: readonly string[]): number => {
     const sums = new Map<string, number>()
     groupOf.forEach((g, i) => sums.set(g, (sums.get(g) ?? 0) + weights[i]!))
@@ -80,17 +82,25 @@ export function limitValues(weights: readonly number[], pods: MeasuredPods): Rec
   }
   let maxCorrelation = 0
   if (n > 1) {
-    const corr = correlation(covariance(pods.returns, 0, pods.returns[0]!.length), n)
+    const corr = correlation(covariance(pods.returns, 0, T), n)
     maxCorrelation = -Infinity
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) maxCorrelation = Math.max(maxCorrelation, corr[i * n + j]!)
   }
+  const worst = (at: (t: number) => number): LimitValue => {
+    const w = worstStep(T, at)
+    return { value: w.value, at: w.t }
+  }
+  const positions = weights.map((w, i) => worstStep(T, (t) => w * seriesAt(pods.leverage[i]!, t)))
+  const largest = positions.reduce((a, b) => (b.value > a.value ? b : a))
+  const net = pods.net
   return {
-    maxPodWeight: Math.max(...weights),
-    maxFamilyWeight: largestGroup(pods.labs),
-    maxAssetClassWeight: largestGroup(pods.assetClasses),
-    maxPosition: Math.max(...weights.map((w, i) => w * pods.leverage[i]!)),
-    maxCorrelation,
-    maxGross: weights.reduce((s, w, i) => s + Math.abs(w) * pods.leverage[i]!, 0),
-    maxDrawdown: pathSummary(weighted(pods.returns, weights)).maxDrawdown
+    maxPodWeight: today(Math.max(...weights)),
+    maxFamilyWeight: today(largestGroup(pods.labs)),
+    maxAssetClassWeight: today(largestGroup(pods.assetClasses)),
+    maxPosition: { value: largest.value, at: largest.t },
+    maxCorrelation: today(maxCorrelation),
+    maxGross: worst((t) => weights.reduce((s, w, i) => s + Math.abs(w) * seriesAt(pods.leverage[i]!, t), 0)),
+    maxNet: net ? worst((t) => weights.reduce((s, w, i) => s + w * seriesAt(net[i]!, t), 0)) : { value: null, at: null },
+    maxDrawdown: today(pathSummary(weighted(pods.returns, weights)).maxDrawdown)
   }
 }

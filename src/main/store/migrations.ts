@@ -324,6 +324,40 @@ export const migrations: readonly Migration[] = [
       CREATE TRIGGER portfolio_log_no_delete BEFORE DELETE ON portfolio_log
         BEGIN SELECT RAISE(ABORT, 'a portfolio log is append-only'); END;
     `
+  },
+  {
+    version: 12,
+    name: "a portfolio's log: limit checks that find no breach are logged too",
+    // SQLite cannot widen a CHECK in place: the log is copied row for row (links untouched, so
+    // the chain verifies as before) into a table whose kind also admits 'check', the entry a
+    // limit check writes whether or not a limit binds. Dropping the old table fires no
+    // delete trigger; its triggers go with it and are made again on the new one.
+    sql: `
+      CREATE TABLE portfolio_log_v12 (
+        portfolio_id INTEGER NOT NULL REFERENCES portfolios(id),
+        seq          INTEGER NOT NULL,
+        kind         TEXT    NOT NULL CHECK (kind IN ('constraint_event', 'stress', 'walk_forward', 'check')),
+        request_hash TEXT    NOT NULL,
+        t            INTEGER,
+        rule         TEXT,
+        action       TEXT,
+        message      TEXT    NOT NULL,
+        before_json  TEXT,
+        after_json   TEXT,
+        body_json    TEXT,
+        created_at   TEXT    NOT NULL,
+        link         BLOB    NOT NULL,
+        PRIMARY KEY (portfolio_id, seq)
+      ) WITHOUT ROWID;
+      INSERT INTO portfolio_log_v12 SELECT portfolio_id, seq, kind, request_hash, t, rule, action, message, before_json, after_json, body_json, created_at, link FROM portfolio_log;
+      DROP TABLE portfolio_log;
+      ALTER TABLE portfolio_log_v12 RENAME TO portfolio_log;
+      CREATE INDEX portfolio_log_request ON portfolio_log (portfolio_id, request_hash);
+      CREATE TRIGGER portfolio_log_no_update BEFORE UPDATE ON portfolio_log
+        BEGIN SELECT RAISE(ABORT, 'a portfolio log is append-only'); END;
+      CREATE TRIGGER portfolio_log_no_delete BEFORE DELETE ON portfolio_log
+        BEGIN SELECT RAISE(ABORT, 'a portfolio log is append-only'); END;
+    `
   }
 ]
 

@@ -368,7 +368,7 @@ function portfolioBlocks(f: MemoFacts): FactBlock[] {
 const REVERSE_FACTOR = { corr: 'correlation to one (ρ)', vol: 'volatility × k', regime: 'stress regime for n more steps' } as const
 
 /** The risk committee's stress, limits and walk-forward: the newest of each in the portfolio's log, as the engine stored them. */
-function deskBlocks(f: MemoFacts): FactBlock[] {
+export function deskBlocks(f: Pick<MemoFacts, 'riskDesk'>): FactBlock[] {
   const d = f.riskDesk
   if (!d) return []
   const blocks: FactBlock[] = []
@@ -380,6 +380,7 @@ function deskBlocks(f: MemoFacts): FactBlock[] {
       kind: 'text',
       text: `Stress (log entry ${formatFact(s.logSeq)}; loss = maximum drawdown under today's weights): worst case ${worst.name} with a loss of ${pct(worst.maxDrawdown)}${worst.worstPod ? `, most of it from pod #${worst.worstPod.runId} (${worst.worstPod.lab}, ${pct(worst.worstPod.loss)})` : ''}; ${formatFact(breached.length)} of ${formatFact(s.scenarios.length)} scenarios breach the ${pct(s.lossLimit)} loss limit${breached.length ? ` (${sentenceList(breached.map((x) => x.name))})` : ''}.`
     })
+    if (d.history?.stress) blocks.push({ kind: 'text', text: historyText('stress test', d.history.stress) })
     blocks.push(table('Stress scenarios', ['scenario', 'portfolio loss', 'total return', 'worst pod', 'breach'], s.scenarios.map((x) => [x.name, pct(x.maxDrawdown), pct(x.totalReturn), x.worstPod ? `#${x.worstPod.runId}` : '—', x.breaches ? 'yes' : 'no'])))
     blocks.push(
       table(
@@ -389,10 +390,7 @@ function deskBlocks(f: MemoFacts): FactBlock[] {
       )
     )
   } else blocks.push({ kind: 'text', text: `No stress test is logged on portfolio #${d.portfolioId}; run one in the Risk view.` })
-  if (d.limits && d.limits.events.length) {
-    const set = Object.entries(d.limits.limits).map(([name, v]) => `${name} ${formatFact(v)}`)
-    blocks.push(table(`Limit breaches logged as constraint events, with the action taken (limits: ${sentenceList(set)})`, ['seq', 'step', 'rule', 'action', 'message'], d.limits.events.map((e) => [formatFact(e.seq), formatFact(e.t), e.rule ?? '—', e.action ?? '—', e.message])))
-  } else blocks.push({ kind: 'text', text: `No limit breach is logged on portfolio #${d.portfolioId}.` })
+  blocks.push(...limitBlocks(d))
   const w = d.walkForward
   if (w) {
     const overfit = w.pbo.value > PBO_OVERFIT
@@ -400,9 +398,37 @@ function deskBlocks(f: MemoFacts): FactBlock[] {
       kind: 'text',
       text: `Walk-forward of pod #${w.runId}'s ${w.lab} parameter ${w.param} over ${sentenceList(w.values.map(String))} (${formatFact(w.folds.length)} ${w.windows.anchored ? 'anchored' : 'rolling'} folds, train ${formatFact(w.windows.train)}, test ${formatFact(w.windows.test)} steps, seed ${formatFact(w.seed)}): mean Sharpe in-sample ${formatFact(w.inSample)}, out-of-sample ${formatFact(w.outOfSample)}${w.efficiency === null ? '' : ` (efficiency ${formatFact(w.efficiency)})`}. PBO ${formatFact(w.pbo.value)} over ${formatFact(w.pbo.splits)} CSCV splits: ${overfit ? 'the selection is overfit (worse than chance out of sample)' : 'no evidence the selection is overfit'}; CPCV out-of-sample Sharpe ${formatFact(w.cpcv.outOfSample)} over ${formatFact(w.cpcv.paths)} paths.`
     })
+    if (d.history?.walkForward) blocks.push({ kind: 'text', text: historyText('walk-forward', d.history.walkForward) })
     blocks.push(table('Walk-forward folds', ['fold', 'train', 'test', 'chosen', 'IS Sharpe', 'OOS Sharpe'], w.folds.map((x, k) => [formatFact(k + 1), `${x.trainFrom}–${x.trainTo}`, `${x.testFrom}–${x.testTo}`, String(x.chosen), formatFact(x.inSample), formatFact(x.outOfSample)])))
   } else blocks.push({ kind: 'text', text: `No walk-forward is logged on portfolio #${d.portfolioId}.` })
   if (!d.logIntact) blocks.push({ kind: 'text', text: `Warning: portfolio #${d.portfolioId}'s log does not verify link by link; these entries may have been altered.` })
+  return blocks
+}
+
+/** The newest report against the ones logged before it. */
+function historyText(what: string, h: NonNullable<NonNullable<MemoFacts['riskDesk']>['history']>['stress'] & object): string {
+  if (h.earlier === 0) return `It is the only ${what} logged on this portfolio.`
+  const before = `the newest of ${formatFact(h.earlier + 1)} ${what}s logged on this portfolio`
+  return h.changed ? `This is ${before}; the verdict changed: now ${h.newestVerdict}, earlier ${sentenceList(h.earlierVerdicts)}.` : `This is ${before}; the ${formatFact(h.earlier)} earlier gave the same verdict (${h.newestVerdict}).`
+}
+
+/** The newest limit check: when it ran and what it found, breached or not, then the breaches with their actions. */
+function limitBlocks(d: NonNullable<MemoFacts['riskDesk']>): FactBlock[] {
+  const l = d.limits
+  if (!l) return [{ kind: 'text', text: `No limit check is logged on portfolio #${d.portfolioId}; run one in the Risk view.` }]
+  const blocks: FactBlock[] = []
+  if (l.checked) {
+    const breached = l.checked.rows.filter((r) => r.status === 'breach')
+    blocks.push({
+      kind: 'text',
+      text: `Limits checked at ${l.checkedAt} (log entry ${formatFact(l.checkSeq)}): ${breached.length ? `${formatFact(breached.length)} of ${formatFact(l.checked.rows.length)} breached (${sentenceList(breached.map((r) => r.limit))})` : `none of ${formatFact(l.checked.rows.length)} breached`}.`
+    })
+    blocks.push(table('Limits checked (exposure limits at their worst step)', ['limit', 'value', 'at step', 'threshold', 'status'], l.checked.rows.map((r) => [r.limit, formatFact(r.value), formatFact(r.at), formatFact(r.threshold), r.status])))
+  } else blocks.push({ kind: 'text', text: `Limits checked at ${l.checkedAt}; this log predates logged checks, so only the breaches below are on record.` })
+  if (l.events.length) {
+    const set = Object.entries(l.limits).map(([name, v]) => `${name} ${formatFact(v)}`)
+    blocks.push(table(`Limit breaches logged as constraint events, with the action taken (limits: ${sentenceList(set)})`, ['seq', 'step', 'rule', 'action', 'message'], l.events.map((e) => [formatFact(e.seq), formatFact(e.t), e.rule ?? '—', e.action ?? '—', e.message])))
+  }
   return blocks
 }
 

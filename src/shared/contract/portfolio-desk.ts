@@ -76,12 +76,14 @@ export const PortfolioLimitSet = z.strictObject({
   maxPosition: Threshold.optional(),
   maxCorrelation: Threshold.optional(),
   maxGross: Threshold.optional(),
+  /** |Σ weight × net exposure| at the worst step, fraction of equity; measured only where every pod's unit is a fraction of equity. */
+  maxNet: Threshold.optional(),
   maxDrawdown: Threshold.optional()
 })
 export type PortfolioLimitSet = z.infer<typeof PortfolioLimitSet>
 export const LIMIT_NAMES = Object.keys(PortfolioLimitSet.shape) as Array<keyof PortfolioLimitSet>
 
-export const LimitRule = z.enum(['pod_concentration', 'family_concentration', 'asset_class_concentration', 'single_position', 'pod_correlation', 'gross_exposure', 'drawdown_stop'])
+export const LimitRule = z.enum(['pod_concentration', 'family_concentration', 'asset_class_concentration', 'single_position', 'pod_correlation', 'gross_exposure', 'net_exposure', 'drawdown_stop'])
 export const LimitAction = z.enum(['cap_and_redistribute', 'cap_pair', 'scale_to_cash', 'flatten'])
 
 export const PortfolioLimitsRequest = z.strictObject({ id: PortfolioId, limits: PortfolioLimitSet.default({}) })
@@ -90,10 +92,14 @@ export const PortfolioLimitsRequest = z.strictObject({ id: PortfolioId, limits: 
 export const LimitRow = z.strictObject({
   limit: z.enum(LIMIT_NAMES as [keyof PortfolioLimitSet, ...Array<keyof PortfolioLimitSet>]),
   rule: LimitRule,
-  value: z.number(),
+  /** Null when the book cannot measure it (net exposure across pods whose units differ: `note` says why). */
+  value: z.number().nullable(),
+  /** The step the value is measured at: the worst step for the exposure limits read over every step, null for today's weights. */
+  at: z.int().nullable(),
   threshold: z.number(),
-  /** `breach`: the value is over the threshold or the limit bound (a value over it may have been brought within by an earlier limit's action). */
-  status: z.enum(['ok', 'breach']),
+  /** `breach`: the value is over the threshold or the limit bound (a value over it may have been brought within by an earlier limit's action); `unmeasured`: no value. */
+  status: z.enum(['ok', 'breach', 'unmeasured']),
+  note: z.string().nullable(),
   /** The actions this limit took, in order (empty when it did not bind). */
   actions: z.array(z.strictObject({ action: LimitAction, message: z.string() }))
 })
@@ -103,7 +109,8 @@ export type LimitRow = z.infer<typeof LimitRow>
 export const PortfolioLogEntry = z.strictObject({
   portfolioId: PortfolioId,
   seq: z.int(),
-  kind: z.enum(['constraint_event', 'stress', 'walk_forward']),
+  /** `check`: a limit check, breached or not, with the limits and the values it measured. */
+  kind: z.enum(['constraint_event', 'stress', 'walk_forward', 'check']),
   /** The request this entry answers, hashed: the same request is logged once. */
   requestHash: z.string(),
   /** For a constraint event: the step it binds at, its rule, action and message, the weights before and after. */
@@ -127,6 +134,8 @@ export const PortfolioLimitsReport = z.strictObject({
   cash: z.number(),
   gross: z.number(),
   path: z.strictObject({ totalReturn: z.number(), maxDrawdown: z.number(), stoppedAt: z.int().nullable() }),
+  /** The check entry this limit set logged, breached or not (null only in a log written before checks were logged). */
+  check: PortfolioLogEntry.nullable(),
   /** The constraint events this limit set logged, as stored in the portfolio's log. */
   events: z.array(PortfolioLogEntry)
 })
@@ -192,14 +201,45 @@ export type PortfolioWalkForwardReport = z.infer<typeof PortfolioWalkForwardRepo
 /** Above this PBO, the selection is called overfit (Bailey et al. 2017 read PBO > 0.5 as worse than chance). */
 export const PBO_OVERFIT = 0.5
 
+/** A kind of desk report through the log: the newest's verdict, how many came before, and the verdicts they gave. */
+export const DeskHistory = z.strictObject({
+  earlier: z.int(),
+  newestVerdict: z.string(),
+  /** The distinct verdicts of the earlier reports, oldest first. */
+  earlierVerdicts: z.array(z.string()),
+  changed: z.boolean()
+})
+export type DeskHistory = z.infer<typeof DeskHistory>
+
+/** The stress verdict: whether some scenario breached its loss limit. */
+export const stressVerdict = (r: Pick<PortfolioStressReport, 'scenarios' | 'lossLimit'>): string => (r.scenarios.some((s) => s.breaches) ? 'some scenario breaches the loss limit' : 'no scenario breaches the loss limit')
+/** The walk-forward verdict: overfit or not by PBO. */
+export const walkForwardVerdict = (r: Pick<PortfolioWalkForwardReport, 'pbo'>): string => (r.pbo.value > PBO_OVERFIT ? 'overfit' : 'not overfit')
+
 /** What a run's memo states of the desk's stored work on the newest portfolio holding it. */
 export const RiskDeskMemoFacts = z.strictObject({
   portfolioId: PortfolioId,
   stress: PortfolioStressReport.nullable(),
-  /** The newest limit check's constraint events (each with its action), and the limits it used. */
-  limits: z.strictObject({ limits: z.record(z.string(), z.number()), events: z.array(PortfolioLogEntry) }).nullable(),
+  /** The newest limit check: when, the limits it used, each limit's value and status, and its constraint events (each with its action). */
+  limits: z
+    .strictObject({
+      limits: z.record(z.string(), z.number()),
+      checkedAt: z.string(),
+      /** The check entry's seq; null for a log written before checks were logged (then only breaches are known). */
+      checkSeq: z.int().nullable(),
+      checked: z
+        .strictObject({
+          limits: z.record(z.string(), z.number()),
+          rows: z.array(z.strictObject({ limit: z.string(), value: z.number().nullable(), at: z.int().nullable().optional(), threshold: z.number(), status: z.enum(['ok', 'breach', 'unmeasured']) }))
+        })
+        .nullable(),
+      events: z.array(PortfolioLogEntry)
+    })
+    .nullable(),
   walkForward: PortfolioWalkForwardReport.nullable(),
   /** Whether the portfolio's log verifies link by link. */
-  logIntact: z.boolean()
+  logIntact: z.boolean(),
+  /** How many stress tests and walk-forwards were logged before the newest, and whether their verdicts differ from its. */
+  history: z.strictObject({ stress: DeskHistory.nullable(), walkForward: DeskHistory.nullable() }).optional()
 })
 export type RiskDeskMemoFacts = z.infer<typeof RiskDeskMemoFacts>

@@ -75,6 +75,34 @@ export const PortfolioSummary = z.strictObject({
 })
 export type PortfolioSummary = z.infer<typeof PortfolioSummary>
 
+/**
+ * Signed net exposure (Σ the legs' positions). A pod with a compound ledger holds positions in
+ * fraction of its equity, so its net times its share of the book is a fraction of the book's
+ * equity and such pods sum; an additive ledger's positions are lots or notional, shown in the
+ * pod's own units with no total.
+ */
+export const NetExposure = z.strictObject({
+  pods: z.array(
+    z.strictObject({
+      runId: RunId,
+      lab: z.string(),
+      ledger: z.enum(['compound', 'additive']),
+      unit: z.enum(['fraction of equity', 'lab units']),
+      /** The pod's own net at the last step, and its range over the calendar, in `unit`. */
+      last: z.number(),
+      min: z.number(),
+      max: z.number(),
+      /** Its share of the book × its net at the last step: a fraction of the book's equity (null for lab units). */
+      inBook: z.number().nullable()
+    })
+  ),
+  /** The book's net, Σ inBook, at the last step and at its largest size (signed, with the step); null with `note` when some pod is in lab units. */
+  total: z.number().nullable(),
+  worst: z.strictObject({ value: z.number(), at: z.int() }).nullable(),
+  note: z.string().nullable()
+})
+export type NetExposure = z.infer<typeof NetExposure>
+
 export const BookSummary = z.strictObject({
   steps: z.int(),
   totalReturn: z.number(),
@@ -86,9 +114,12 @@ export const BookSummary = z.strictObject({
   maxDrawdown: z.number(),
   correlation: z.array(z.array(z.number())),
   riskContributions: z.array(z.number()),
-  weights: z.array(z.number())
+  weights: z.array(z.number()),
+  /** Net exposure per pod and, where units allow, of the whole book (read from the members' logs; absent in a summary stored before it). */
+  net: NetExposure.optional()
 })
 export type BookSummary = z.infer<typeof BookSummary>
+
 
 /** Whether a stored portfolio still stands: its members unchanged, its numbers reproduced, its link in place. */
 export const PortfolioCheck = z.strictObject({

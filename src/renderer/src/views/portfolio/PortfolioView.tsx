@@ -197,6 +197,14 @@ function PortfolioDetailPanels({ detail, onRisk }: { detail: PortfolioDetail; on
           <Stat name="rebalances" value={String(s.rebalances)} />
           <Stat name="vol / step" value={formatPercent(s.volatility, 3)} />
           <Stat name="max drawdown" value={formatPercent(s.maxDrawdown)} />
+          {s.net && (
+            <Stat
+              name="net now"
+              value={s.net.total === null ? '—' : formatPercent(s.net.total)}
+              title={s.net.note ?? (s.net.worst ? `largest: ${formatPercent(s.net.worst.value)} at step ${s.net.worst.at}` : undefined)}
+              testId="portfolio-net"
+            />
+          )}
           <Stat name="check" value={check.problems.length ? 'findings' : 'reproduced'} className={check.problems.length ? 'bad' : 'ok'} title={check.problems.join('\n') || 'members unchanged, hash and book reproduced, chain intact'} />
         </dl>
         {check.problems.length > 0 && <p className="warn-text">{check.problems.join(' ')}</p>}
@@ -217,6 +225,8 @@ function PortfolioDetailPanels({ detail, onRisk }: { detail: PortfolioDetail; on
                 <th>lab</th>
                 <th className="num">target weight</th>
                 <th className="num">exposure now</th>
+                <th className="num" title="The pod's own net (Σ its legs' signed positions) at the last step, in its own unit">net (own unit)</th>
+                <th className="num" title="Exposure now × the pod's net: a fraction of the book's equity (pods in fraction of equity only)">net in book</th>
                 <th className="num">P&L</th>
                 <th className="num">risk share</th>
               </tr>
@@ -232,6 +242,10 @@ function PortfolioDetailPanels({ detail, onRisk }: { detail: PortfolioDetail; on
                   </td>
                   <td className="num">{s.weights[i]!.toFixed(4)}</td>
                   <td className="num">{lastExposure[i]!.toFixed(4)}</td>
+                  <td className="num" data-testid="pod-net" title={s.net ? `${s.net.pods[i]!.unit}; range ${s.net.pods[i]!.min.toFixed(4)} … ${s.net.pods[i]!.max.toFixed(4)}` : undefined}>
+                    {s.net ? `${s.net.pods[i]!.last.toFixed(4)}${s.net.pods[i]!.unit === 'lab units' ? ' (lab units)' : ''}` : '—'}
+                  </td>
+                  <td className="num">{s.net?.pods[i]!.inBook == null ? '—' : formatPercent(s.net.pods[i]!.inBook!, 2)}</td>
                   <td className="num">{formatPercent(s.podPnl[i]!)}</td>
                   <td className="num" data-testid="risk-share">
                     {formatPercent(s.riskContributions[i]!, 1)}
@@ -240,6 +254,11 @@ function PortfolioDetailPanels({ detail, onRisk }: { detail: PortfolioDetail; on
               ))}
             </tbody>
           </table>
+          {s.net?.note && (
+            <p className="muted" data-testid="net-note">
+              {s.net.note}.
+            </p>
+          )}
         </section>
         <section className="panel" aria-label="Correlation between pods">
           <header className="panel-title">

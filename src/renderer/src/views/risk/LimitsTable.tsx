@@ -11,13 +11,14 @@ const LIMITS: Record<LimitName, { label: string; percent: boolean }> = {
   maxPodWeight: { label: 'pod concentration (largest weight)', percent: true },
   maxFamilyWeight: { label: 'lab family concentration', percent: true },
   maxAssetClassWeight: { label: 'asset class concentration', percent: true },
-  maxPosition: { label: 'single position (weight × leverage)', percent: true },
+  maxPosition: { label: 'single position (weight × leverage, worst step)', percent: true },
   maxCorrelation: { label: 'correlation between pods', percent: false },
-  maxGross: { label: 'gross exposure', percent: false },
+  maxGross: { label: 'gross exposure (worst step)', percent: false },
+  maxNet: { label: 'net exposure (worst step)', percent: true },
   maxDrawdown: { label: 'drawdown stop', percent: true }
 }
 
-const show = (limit: LimitName, v: number): string => (LIMITS[limit].percent ? formatPercent(v, 2) : formatNumber(v, 3))
+const show = (limit: LimitName, v: number | null): string => (v === null ? '—' : LIMITS[limit].percent ? formatPercent(v, 2) : formatNumber(v, 3))
 
 /**
  * The limits table: each limit's value on today's book before any limit acts, its threshold
@@ -77,6 +78,7 @@ export function LimitsTable({ detail }: RiskSectionProps) {
               <tr>
                 <th>limit</th>
                 <th className="num">value</th>
+                <th className="num">at step</th>
                 <th className="num">threshold</th>
                 <th>status</th>
                 <th>action taken</th>
@@ -86,7 +88,10 @@ export function LimitsTable({ detail }: RiskSectionProps) {
               {report.rows.map((r) => (
                 <tr key={r.limit} data-limit={r.limit} className={r.status === 'breach' ? 'breach' : undefined}>
                   <td>{LIMITS[r.limit].label}</td>
-                  <td className="num" data-testid="limit-value">{show(r.limit, r.value)}</td>
+                  <td className="num" data-testid="limit-value" title={r.note ?? undefined}>
+                    {show(r.limit, r.value)}
+                  </td>
+                  <td className="num">{r.at ?? '—'}</td>
                   <td className="num">
                     <input
                       className="threshold"
@@ -98,10 +103,10 @@ export function LimitsTable({ detail }: RiskSectionProps) {
                     />
                     {LIMITS[r.limit].percent ? ' %' : ''}
                   </td>
-                  <td className={r.status === 'breach' ? 'status-breach' : 'status-ok'} data-testid="limit-status">
+                  <td className={r.status === 'breach' ? 'status-breach' : r.status === 'ok' ? 'status-ok' : 'muted'} data-testid="limit-status">
                     {r.status}
                   </td>
-                  <td className="desk-action">{r.actions.length ? r.actions.map((a) => `${a.action.replaceAll('_', ' ')}: ${a.message}`).join('; ') : r.status === 'breach' ? 'none needed: within after the actions above' : '—'}</td>
+                  <td className="desk-action">{r.actions.length ? r.actions.map((a) => `${a.action.replaceAll('_', ' ')}: ${a.message}`).join('; ') : r.status === 'breach' ? 'none needed: within after the actions above' : (r.note ?? '—')}</td>
                 </tr>
               ))}
             </tbody>
@@ -110,6 +115,11 @@ export function LimitsTable({ detail }: RiskSectionProps) {
             after the limits: gross {formatNumber(report.gross, 3)}, cash {formatPercent(report.cash, 2)}, drawdown {formatPercent(report.path.maxDrawdown, 2)}
             {report.path.stoppedAt !== null ? `, flat from step ${report.path.stoppedAt + 1}` : ''}
           </p>
+          {report.check && (
+            <p className="muted desk-note" data-testid="limit-check">
+              {report.check.message}: log entry {report.check.seq} at {report.check.createdAt}
+            </p>
+          )}
         </>
       )}
       {log && (
