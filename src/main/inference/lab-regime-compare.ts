@@ -1,10 +1,10 @@
 import { findLab, planLab } from '../labs/execute'
 import { CalibrationPool } from '../regime/calibration'
 import { accuracy, downsideCapture, f1Stress, falseAlarmRate, maxDrawdownOf, paranoiaCost, sharpe, switchDetections } from '../regime/evaluation'
-import { FEATURE_WARMUP } from '../regime/features'
+import { FEATURE_WARMUP, computeFeatures } from '../regime/features'
 import { filterSeries } from '../regime/filter'
 import { modelInference, type ModelRegimeOutput } from '../regime/model-output'
-import { CLASSIFIERS, DEFAULT_INFERENCE, walkForwardInference } from '../regime/walk-forward'
+import { CLASSIFIERS, DEFAULT_INFERENCE, walkForwardFrame, walkForwardInference, type WalkForwardFrame } from '../regime/walk-forward'
 import { COMPARED_CLASSIFIERS, type ComparedClassifier, type ComparisonRow } from './regime-compare'
 
 // Every classifier on any lab's price series, scored against that lab's own calm/stress labels
@@ -57,12 +57,23 @@ const mean = (xs: Array<number | null>): number | null => {
   return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : null
 }
 
+/** What the four baselines share on one series: its features and the walk-forward's normalisers and OOD radius. */
+interface SharedWalkForward {
+  features: Float64Array
+  frame: WalkForwardFrame
+}
+
+function sharedWalkForward(series: LabeledSeries, start: number): SharedWalkForward {
+  const features = computeFeatures(series.closes)
+  return { features, frame: walkForwardFrame(features, { ...DEFAULT_INFERENCE, start }) }
+}
+
 /** P(stable) per bar from one classifier (NaN before its first fit), and whether each bar is out of distribution. */
-function readOut(classifier: ComparedClassifier, series: LabeledSeries, start: number, model: ModelRegimeOutput | null): { pStable: Float64Array; outside: Uint8Array } {
+function readOut(classifier: ComparedClassifier, series: LabeledSeries, start: number, model: ModelRegimeOutput | null, shared: SharedWalkForward): { pStable: Float64Array; outside: Uint8Array } {
   const inference =
     classifier === 'ssm'
       ? modelInference(model ?? fail('the regime model was not run on this series'), series.closes.length, start)
-      : walkForwardInference(series.closes, { ...DEFAULT_INFERENCE, classifier: CLASSIFIERS.find((c) => c === classifier)!, start, labels: series.labels })
+      : walkForwardInference(series.closes, { ...DEFAULT_INFERENCE, classifier: CLASSIFIERS.find((c) => c === classifier)!, start, labels: series.labels }, shared.features, shared.frame)
   const outside = Uint8Array.from(inference.oodDistance, (d, t) => (d > inference.oodRadius[t]! ? 1 : 0))
   return { pStable: inference.pStable, outside }
 }
@@ -140,8 +151,9 @@ export async function compareOnLabSeries(
     const series = seriesFor(seed)
     const start = compareStart(series.closes.length)
     const model = await runModel(series.closes)
+    const shared = sharedWalkForward(series, start)
     for (const classifier of COMPARED_CLASSIFIERS) {
-      const { pStable, outside } = readOut(classifier, series, start, model)
+      const { pStable, outside } = readOut(classifier, series, start, model, shared)
       perSeed.get(classifier)!.push(scoreOnSeries(pStable, series, start, outside))
       pooled.get(classifier)!.addStableSeries(pStable, series.labels, start, series.closes.length)
     }
