@@ -51,7 +51,7 @@ const USAGE = `usage:
   mechanica worker --queue redis://HOST:PORT [--concurrency N]   (run queued cells; rediss:// for TLS, user:password@ or MECHANICA_REDIS_PASSWORD,
                   --redis-ca FILE, --allow-remote for a Redis not on this machine)
   mechanica regime --lab LAB [--preset P] [--seed N] [--set path=value]... [--json]   (any lab with a price series)
-  mechanica regime --csv FILE [--json]
+  mechanica regime --csv FILE [--compare] [--json]   (with --compare: all five classifiers on your closes; no true regimes, so what is scored is the long/flat rule each drives)
   mechanica regime --lab LAB --compare [--seeds a..b] [--preset P] [--set path=value]... [--model regime-ssm|regime-ssm-v2] [--json]   (the SSM vs four baselines on held-out seeds, any lab with a price series; the model defaults to v1 on heston-regime, v2 elsewhere)
   mechanica regime --lab LAB --export-series DIR --seeds a..b [--preset P] [--json]   (the lab's closes and true labels per seed, DIR/<lab>-<seed>.csv)
   mechanica verify --db FILE [--run ID] [--json]   (hash chain and verification status of every run, or one; exit 1 when a chain is broken)

@@ -50,8 +50,13 @@ describe.skipIf(python === undefined)('card_lab_table.py (the model card\'s per-
     expect(Object.keys(labs)).toEqual(['fx-carry', 'heston-regime'])
     expect(labs['fx-carry']!.command).toBe('node out/main/cli.js regime --lab fx-carry --preset faithful --compare --seeds 3000..3002 --json --model regime-ssm-v2')
     expect(labs['heston-regime']!.command).toContain('--seeds 3000,3005 ')
-    expect(labs['fx-carry']!.rows['ssm']).toEqual({ accuracy: 0.9, f1_stress: 0.5, mean_time_to_detection: 4.5, detected: 9, switches: 10, false_alarms_per_1000_stable_bars: 1.25, downside_capture: 0.3, sharpe: 0.9, max_drawdown: 0.1, total_return: 0.2, paranoia_cost_10: 0.001, brier: 0.07 })
+    expect(labs['fx-carry']!.rows['ssm']).toEqual({ accuracy: 0.9, f1_stress: 0.5, mean_time_to_detection: 4.5, detected: 9, switches: 10, false_alarms_per_1000_stable_bars: 1.25, downside_capture: 0.3, sharpe: 0.9, max_drawdown: 0.1, total_return: 0.2, paranoia_cost_10: 0.001, brier: 0.07, ood_share: 0 })
     expect(labs['fx-carry']!.rows['hmm']!.accuracy).toBe(0.8)
+    // the model against the best baseline, read off the same rows: ahead on accuracy, level on F1
+    expect((labs['fx-carry'] as unknown as { ssm_vs_best_baseline: unknown }).ssm_vs_best_baseline).toEqual({
+      accuracy: { ssm: 0.9, best_baseline: 'hmm', best: 0.8, matched: true },
+      f1_stress: { ssm: 0.5, best_baseline: 'hmm', best: 0.5, matched: true }
+    })
     expect(labs['fx-carry']!.ssm_reliability).toEqual(bins)
     expect(labs['fx-carry']!.sign_off).toEqual({ downsideCaptureBelow: 0.2, sharpeAbove: 1.5 })
     // the training scripts' layout (indent 1, no final newline) is kept: without the new key, the same bytes

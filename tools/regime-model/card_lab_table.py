@@ -25,7 +25,24 @@ from pathlib import Path
 
 HELD_OUT_FROM = 3000  # the training scripts use seeds below 3000 (train, validation); see the cards
 ROW_KEYS = ("accuracy", "f1_stress", "mean_time_to_detection", "detected", "switches", "false_alarms_per_1000_stable_bars",
-            "downside_capture", "sharpe", "max_drawdown", "total_return", "paranoia_cost_10", "brier")
+            "downside_capture", "sharpe", "max_drawdown", "total_return", "paranoia_cost_10", "brier", "ood_share")
+BASELINES = ("rv_threshold", "hmm", "bocpd", "markov_switching")
+
+
+def versus_best_baseline(rows: dict) -> dict | None:
+    """Issue 20's bar per lab: the model's accuracy and F1 against the best baseline's, read off the rows."""
+    if "ssm" not in rows:
+        return None
+    out = {}
+    for key in ("accuracy", "f1_stress"):
+        scored = [(rows[c][key], c) for c in BASELINES if c in rows and rows[c].get(key) is not None]
+        model = rows["ssm"].get(key)
+        if not scored or model is None:
+            out[key] = None
+            continue
+        best, name = max(scored)
+        out[key] = dict(ssm=model, best_baseline=name, best=best, matched=model >= best)
+    return out
 
 
 class TableError(ValueError):
@@ -53,7 +70,7 @@ def lab_entry(report: dict, stem: str, name: str) -> tuple[str, dict]:
     command = (f"node out/main/cli.js regime --lab {report['lab']} --preset {report['preset']} --compare "
                f"--seeds {seed_range(seeds)} --json --model {stem}")
     entry = dict(command=command, preset=report["preset"], seeds=seeds, sign_off=report.get("signOff"), rows=rows,
-                 ssm_reliability=ssm.get("reliability") if ssm else None)
+                 ssm_reliability=ssm.get("reliability") if ssm else None, ssm_vs_best_baseline=versus_best_baseline(rows))
     return report["lab"], entry
 
 
@@ -74,7 +91,9 @@ def with_table(card_text: str, reports: list[tuple[str, dict]]) -> str:
     card["heldout_per_lab"] = dict(
         source="`mechanica regime --lab LAB --compare` (the Regime view's comparison): every classifier scored against "
                "the lab's own regime labels from the walk-forward start on; means over the seeds, detections summed, "
-               "Brier and reliability pooled over the scored bars",
+               "Brier and reliability pooled over the scored bars; ood_share: the share of scored bars on which the input "
+               "was beyond the classifier's OOD radius, so the long/flat rule stood aside; ssm_vs_best_baseline: the "
+               "model's accuracy and stress F1 against the best of the four baselines (matched: at least as high)",
         labs={lab: labs[lab] for lab in sorted(labs)})
     return json.dumps(card, indent=1)
 

@@ -10,6 +10,7 @@ import { classifySeries, openLocalClassifier } from './classify-series'
 import { SHIPPED_MODELS, regimeModelFor } from './regime-model'
 import { SIGN_OFF, compareOnLabSeries, labSeriesFor, type LabeledSeries } from './lab-regime-compare'
 import { compareOnSeeds } from './regime-compare'
+import { compareOnCsv, type CsvComparison } from './csv-regime-compare'
 
 // `mechanica regime`: the regime model on a lab's price series or a user's CSV, and the
 // five-way classifier comparison on held-out seeds.
@@ -30,7 +31,8 @@ export async function commandRegime(
   const stem = values.model ?? regimeModelFor(values.lab ?? null)
   if (!(SHIPPED_MODELS as readonly string[]).includes(stem)) fail(`--model must be one of ${SHIPPED_MODELS.join(', ')} (got ${stem})`)
   if (values.compare) {
-    if (!values.lab) fail('--compare needs --lab LAB (a lab with a price series)')
+    if (values.csv) return commandRegimeCompareCsv(values.csv, values, paths, stem)
+    if (!values.lab) fail('--compare needs --lab LAB (a lab with a price series) or --csv FILE')
     let seeds: number[]
     try {
       seeds = parseSeeds(values.seeds ?? '3000..3009')
@@ -62,18 +64,7 @@ export async function commandRegime(
   let labels: Int8Array | null = null
   let source: string
   if (values.csv) {
-    let text: string
-    try {
-      text = readFileSync(values.csv, 'utf8')
-    } catch (error) {
-      fail(`cannot read ${values.csv}: ${(error as Error).message}`)
-    }
-    try {
-      closes = parsePriceCsv(text).close
-    } catch (error) {
-      if (error instanceof CsvValidationError) fail(`${values.csv}: ${error.message.split('\n')[0]}`)
-      throw error
-    }
+    closes = readCsvCloses(values.csv)
     source = values.csv
   } else {
     const lab = values.lab ?? fail('regime needs --lab ID or --csv FILE')
@@ -96,6 +87,48 @@ export async function commandRegime(
   console.log(`${source}: ${report.bars} bars, classified from bar ${report.firstBar} on ${report.executionProvider.toUpperCase()} (${report.providers})`)
   console.log(`  stress on ${stress} of ${report.filtered.length} bars; ${report.ood.barsOutside} bars outside the OOD radius ${report.ood.radius.toFixed(2)}`)
   if (report.evaluation) for (const [k, v] of Object.entries(report.evaluation)) console.log(`  ${k.padEnd(34)} ${v}`)
+}
+
+/** A user's CSV closes, or a one-line refusal naming the file (and the first bad row). */
+function readCsvCloses(file: string): Float64Array {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    fail(`cannot read ${file}: ${(error as Error).message}`)
+  }
+  try {
+    return parsePriceCsv(text).close
+  } catch (error) {
+    if (error instanceof CsvValidationError) fail(`${file}: ${error.message.split('\n')[0]}`)
+    throw error
+  }
+}
+
+/** `regime --csv FILE --compare`: every classifier on a user's closes, scored as far as a series without true regimes allows. */
+async function commandRegimeCompareCsv(file: string, values: { json?: boolean; seeds?: string }, paths: RegimePaths, stem: string): Promise<void> {
+  if (values.seeds !== undefined) fail('--seeds applies to a lab (--lab LAB --compare); a CSV is one series')
+  const closes = readCsvCloses(file)
+  const classifier = await openLocalClassifier(paths.models, paths.probe, stem)
+  let comparison: CsvComparison
+  try {
+    comparison = await compareOnCsv(closes, async (c) => regimeInputFromReport(await classifier.classify(c, null)))
+  } catch (error) {
+    fail(`${file}: ${(error as Error).message}`)
+  } finally {
+    await classifier.release()
+  }
+  if (values.json) {
+    console.log(JSON.stringify({ csv: file, model: stem, ...comparison }, null, 2))
+    return
+  }
+  console.log(`${file}: ${comparison.bars} bars, scored from bar ${comparison.start} (${comparison.scoredBars} bars); long/flat rule, 1 bar latency, 0.1 % per flip, Sharpe at 252 bars a year`)
+  console.log(`  ${comparison.note}`)
+  console.log(['classifier', 'stress_share', 'switches_to_stress', 'sharpe', 'max_dd', 'total_return', 'buy_and_hold', 'ood_share'].join('\t'))
+  const f = (x: number | null): string => (x === null ? '—' : x.toFixed(3))
+  for (const r of comparison.rows) {
+    console.log([r.classifier, f(r.stress_share), String(r.switches_to_stress), f(r.sharpe), f(r.max_drawdown), f(r.total_return), f(r.buy_and_hold_return), f(r.ood_share)].join('\t'))
+  }
 }
 
 /** Every classifier on any lab's price series over held-out seeds, scored against the lab's own labels. */

@@ -1,10 +1,10 @@
 import { findLab, planLab } from '../labs/execute'
 import { CalibrationPool } from '../regime/calibration'
 import { accuracy, downsideCapture, f1Stress, falseAlarmRate, maxDrawdownOf, paranoiaCost, sharpe, switchDetections } from '../regime/evaluation'
-import { FEATURE_WARMUP } from '../regime/features'
+import { FEATURE_WARMUP, computeFeatures } from '../regime/features'
 import { filterSeries } from '../regime/filter'
 import { modelInference, type ModelRegimeOutput } from '../regime/model-output'
-import { CLASSIFIERS, DEFAULT_INFERENCE, walkForwardInference } from '../regime/walk-forward'
+import { CLASSIFIERS, DEFAULT_INFERENCE, walkForwardFrame, walkForwardInference, type WalkForwardFrame } from '../regime/walk-forward'
 import { COMPARED_CLASSIFIERS, type ComparedClassifier, type ComparisonRow } from './regime-compare'
 
 // Every classifier on any lab's price series, scored against that lab's own calm/stress labels
@@ -57,12 +57,26 @@ const mean = (xs: Array<number | null>): number | null => {
   return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : null
 }
 
-/** P(stable) per bar from one classifier (NaN before its first fit), and whether each bar is out of distribution. */
-function readOut(classifier: ComparedClassifier, series: LabeledSeries, start: number, model: ModelRegimeOutput | null): { pStable: Float64Array; outside: Uint8Array } {
+/** What the four baselines share on one series: its features and the walk-forward's normalisers and OOD radius. */
+export interface SharedWalkForward {
+  features: Float64Array
+  frame: WalkForwardFrame
+}
+
+export function sharedWalkForward(closes: Float64Array, start: number): SharedWalkForward {
+  const features = computeFeatures(closes)
+  return { features, frame: walkForwardFrame(features, { ...DEFAULT_INFERENCE, start }) }
+}
+
+/**
+ * P(stable) per bar from one classifier (NaN before its first fit), and whether each bar is out
+ * of distribution. Without labels (a user's CSV) the rv threshold and BOCPD fit unsupervised.
+ */
+export function readOut(classifier: ComparedClassifier, closes: Float64Array, labels: Int8Array | null, start: number, model: ModelRegimeOutput | null, shared: SharedWalkForward): { pStable: Float64Array; outside: Uint8Array } {
   const inference =
     classifier === 'ssm'
-      ? modelInference(model ?? fail('the regime model was not run on this series'), series.closes.length, start)
-      : walkForwardInference(series.closes, { ...DEFAULT_INFERENCE, classifier: CLASSIFIERS.find((c) => c === classifier)!, start, labels: series.labels })
+      ? modelInference(model ?? fail('the regime model was not run on this series'), closes.length, start)
+      : walkForwardInference(closes, { ...DEFAULT_INFERENCE, classifier: CLASSIFIERS.find((c) => c === classifier)!, start, ...(labels ? { labels } : {}) }, shared.features, shared.frame)
   const outside = Uint8Array.from(inference.oodDistance, (d, t) => (d > inference.oodRadius[t]! ? 1 : 0))
   return { pStable: inference.pStable, outside }
 }
@@ -71,29 +85,36 @@ function fail(message: string): never {
   throw new Error(message)
 }
 
-/** Scores one classifier on one series: detection against the labels, and the long/flat rule it drives. */
-export function scoreOnSeries(pStable: Float64Array, series: LabeledSeries, start: number, outside?: Uint8Array): Record<keyof Omit<LabComparisonRow, 'classifier' | 'reliability'>, number | null> {
-  const n = series.closes.length
+/** What the long/flat rule driven by one classifier did on a series, from the walk-forward start on. */
+export interface LongFlatOutcome {
+  /** The filtered read-out, 1 for stress, per bar from the start. */
+  pred: number[]
+  strategy: Float64Array
+  benchmark: Float64Array
+  equity: Float64Array
+  /** Bars on which the input was out of distribution, so the rule stood aside. */
+  stoodAside: number
+}
+
+/**
+ * The long/flat rule on a series: long when the regime read at t − LATENCY was calm and in
+ * distribution; flat in confirmed stress, out of distribution (the rule stands aside rather
+ * than trade on a guess) and before the first fit; 0.1 % per flip. Needs no labels.
+ */
+export function longFlatRule(pStable: Float64Array, closes: Float64Array, start: number, outside?: Uint8Array): LongFlatOutcome {
+  const n = closes.length
   const raw = new Int8Array(n)
   for (let t = 0; t < n; t++) raw[t] = Number.isNaN(pStable[t]!) ? -1 : pStable[t]! < 0.5 ? 1 : 0
   const filtered = filterSeries(raw, { threshold: HYSTERESIS })
   const pred = Array.from(filtered.subarray(start), (s) => (s === 1 ? 1 : 0))
-  const truth = Array.from(series.labels.subarray(start))
-  const toStress = switchDetections(pred, truth).filter((d) => d.direction === 'to_stress')
-  const delays = toStress.map((d) => d.delay).filter((d): d is number => d !== null)
-  // long when the regime read at t − LATENCY was calm and in distribution; flat in confirmed
-  // stress, out of distribution (the rule stands aside rather than trade on a guess) and before
-  // the first fit
   const strategy = new Float64Array(n - start)
   const benchmark = new Float64Array(n - start)
   const equity = new Float64Array(n - start)
   let position = 0
   let wealth = 1
-  const calibration = new CalibrationPool()
-  calibration.addStableSeries(pStable, series.labels, start, n)
   let stoodAside = 0
   for (let t = start; t < n; t++) {
-    const r = series.closes[t]! / series.closes[t - 1]! - 1
+    const r = closes[t]! / closes[t - 1]! - 1
     const read = filtered[t - LATENCY]!
     const guess = outside?.[t - LATENCY] === 1
     if (guess) stoodAside++
@@ -105,6 +126,19 @@ export function scoreOnSeries(pStable: Float64Array, series: LabeledSeries, star
     wealth *= 1 + strategy[t - start]!
     equity[t - start] = wealth
   }
+  return { pred, strategy, benchmark, equity, stoodAside }
+}
+
+/** Scores one classifier on one series: detection against the labels, and the long/flat rule it drives. */
+export function scoreOnSeries(pStable: Float64Array, series: LabeledSeries, start: number, outside?: Uint8Array): Record<keyof Omit<LabComparisonRow, 'classifier' | 'reliability'>, number | null> {
+  const n = series.closes.length
+  const { pred, strategy, benchmark, equity, stoodAside } = longFlatRule(pStable, series.closes, start, outside)
+  const wealth = equity.length ? equity[equity.length - 1]! : 1
+  const truth = Array.from(series.labels.subarray(start))
+  const toStress = switchDetections(pred, truth).filter((d) => d.direction === 'to_stress')
+  const delays = toStress.map((d) => d.delay).filter((d): d is number => d !== null)
+  const calibration = new CalibrationPool()
+  calibration.addStableSeries(pStable, series.labels, start, n)
   return {
     accuracy: accuracy(pred, truth),
     f1_stress: f1Stress(pred, truth),
@@ -140,8 +174,9 @@ export async function compareOnLabSeries(
     const series = seriesFor(seed)
     const start = compareStart(series.closes.length)
     const model = await runModel(series.closes)
+    const shared = sharedWalkForward(series.closes, start)
     for (const classifier of COMPARED_CLASSIFIERS) {
-      const { pStable, outside } = readOut(classifier, series, start, model)
+      const { pStable, outside } = readOut(classifier, series.closes, series.labels, start, model, shared)
       perSeed.get(classifier)!.push(scoreOnSeries(pStable, series, start, outside))
       pooled.get(classifier)!.addStableSeries(pStable, series.labels, start, series.closes.length)
     }

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Xoshiro128 } from '../engine/rng'
 import { fitHmm, fitRvThreshold, hmmFilterStress, rvPStable } from './baselines'
@@ -31,6 +32,46 @@ describe('realised-vol threshold (spec §4.9)', () => {
     const fit = fitRvThreshold([0.1, 0.2, 0.3, 0.9, 1.0, 1.1], 0, 6)
     expect(fit.fit).toBe('two_means')
     expect(fit.threshold).toBeCloseTo(0.6, 12)
+  })
+
+  it('the supervised threshold equals the brute-force Youden sweep over every training value, ties included', () => {
+    // the sweep as first written: one comparator sort of all values, J at the end of each tie group
+    const bruteForce = (xs: number[], ys: number[]): number => {
+      const pos = ys.filter((y) => y === 1).length
+      const neg = ys.length - pos
+      const order = xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]!)
+      let tp = pos
+      let fp = neg
+      let best = -Infinity
+      let threshold = xs[order[0]!]!
+      for (let k = 0; k < order.length; k++) {
+        if (ys[order[k]!] === 1) tp--
+        else fp--
+        const next = order[k + 1]
+        if (next !== undefined && xs[next] === xs[order[k]!]) continue
+        const j = tp / pos - fp / neg
+        if (j > best) {
+          best = j
+          threshold = xs[order[k]!]!
+        }
+      }
+      return threshold
+    }
+    const value = fc.oneof(fc.double({ min: -5, max: 5, noNaN: true }), fc.integer({ min: -2, max: 2 }))
+    fc.assert(
+      fc.property(fc.array(fc.tuple(value, fc.integer({ min: 0, max: 1 })), { minLength: 2, maxLength: 400 }), (rows) => {
+        const xs = rows.map((r) => r[0])
+        const ys = rows.map((r) => r[1])
+        fc.pre(ys.includes(0) && ys.includes(1))
+        expect(fitRvThreshold(xs, 0, xs.length, ys).threshold).toBe(bruteForce(xs, ys))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it('two-means takes a series too long to spread into Math.min', () => {
+    const xs = Array.from({ length: 300_000 }, (_, i) => (i % 2 ? 1 : 3))
+    expect(fitRvThreshold(xs, 0, xs.length).threshold).toBe(2)
   })
 
   it('only the training rows shape the fit', () => {

@@ -28,34 +28,63 @@ export function fitRvThreshold(vol: ArrayLike<number>, from: number, to: number,
   const temperature = Math.max(temperatureFraction * stdOf(xs), 1e-12)
   const pos = ys.filter((y) => y === 1).length
   const neg = ys.length - pos
-  if (labels && pos > 0 && neg > 0) {
-    const order = xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]!)
-    // Sweep thresholds upward: predicting stress for x > xs[order[k]].
-    let tp = pos
-    let fp = neg
-    let best = -Infinity
-    let threshold = xs[order[0]!]!
-    for (let k = 0; k < order.length; k++) {
-      if (ys[order[k]!] === 1) tp--
-      else fp--
-      const next = order[k + 1]
-      if (next !== undefined && xs[next] === xs[order[k]!]) continue
-      const j = tp / pos - fp / neg
-      if (j > best) {
-        best = j
-        threshold = xs[order[k]!]!
-      }
-    }
-    return { threshold, temperature, fit: 'supervised' }
-  }
+  if (labels && pos > 0 && neg > 0) return { threshold: youdenThreshold(xs, ys, pos, neg), temperature, fit: 'supervised' }
   const { lo, hi } = twoMeansCentres(xs)
   return { threshold: (lo + hi) / 2, temperature, fit: 'two_means' }
 }
 
+/**
+ * The training value t maximising Youden's J = TPR − FPR of "stress when x > t" (the first
+ * such value upward; equal values move together). Each class's values are sorted on their
+ * own (typed-array sorts, no comparator) and swept upward in one merge: O(n log n) with a
+ * small constant, which matters because the walk-forward refits this on a growing window.
+ */
+function youdenThreshold(xs: readonly number[], ys: readonly number[], pos: number, neg: number): number {
+  const stress = new Float64Array(pos)
+  const calm = new Float64Array(neg)
+  let ip = 0
+  let ic = 0
+  for (let i = 0; i < xs.length; i++) {
+    if (ys[i] === 1) stress[ip++] = xs[i]!
+    else calm[ic++] = xs[i]!
+  }
+  stress.sort()
+  calm.sort()
+  // sweep thresholds upward: after passing value v, predicting stress for x > v
+  let tp = pos
+  let fp = neg
+  let best = -Infinity
+  let threshold = Math.min(stress[0]!, calm[0]!)
+  ip = 0
+  ic = 0
+  while (ip < pos || ic < neg) {
+    const v = ic >= neg || (ip < pos && stress[ip]! <= calm[ic]!) ? stress[ip]! : calm[ic]!
+    while (ip < pos && stress[ip] === v) {
+      ip++
+      tp--
+    }
+    while (ic < neg && calm[ic] === v) {
+      ic++
+      fp--
+    }
+    const j = tp / pos - fp / neg
+    if (j > best) {
+      best = j
+      threshold = v
+    }
+  }
+  return threshold
+}
+
 /** 1-D two-means (Lloyd from the min and the max, at most 50 rounds): the two cluster centres. */
 export function twoMeansCentres(xs: readonly number[]): { lo: number; hi: number } {
-  let lo = Math.min(...xs)
-  let hi = Math.max(...xs)
+  // a loop, not Math.min(...xs): spreading a long series overflows the call stack
+  let lo = Infinity
+  let hi = -Infinity
+  for (const x of xs) {
+    if (x < lo) lo = x
+    if (x > hi) hi = x
+  }
   for (let round = 0; round < 50; round++) {
     const mid = (lo + hi) / 2
     let sl = 0

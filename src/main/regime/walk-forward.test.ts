@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { Xoshiro128 } from '../engine/rng'
 import { parsePriceCsv } from './csv'
-import { inferSeriesRegimes, percentile, walkForwardInference, DEFAULT_INFERENCE } from './walk-forward'
+import { fitRvThreshold, rvPStable } from './baselines'
+import { F, FEATURE_WARMUP, channelIndex, computeFeatures, fitStats, lastRowWindowZ, normalise } from './features'
+import { inferSeriesRegimes, percentile, walkForwardFrame, walkForwardInference, DEFAULT_INFERENCE, type InferenceOptions } from './walk-forward'
 
 function switchingSeries(seed: number, n: number): { p: Float64Array; labels: Int8Array } {
   const rng = new Xoshiro128(seed)
@@ -58,5 +60,83 @@ describe('walk-forward regime inference on any series', () => {
     expect(r.filtered[149]).toBe(-1)
     expect([0, 1]).toContain(r.filtered[299])
     expect(() => inferSeriesRegimes([1, 0, 2], { classifier: 'hmm' })).toThrow(/bar 1/)
+  })
+})
+
+// The walk-forward shares one frame (normalisers, OOD distance and radius) between the
+// classifiers and takes the radius by selection instead of a sort: a speed-up that must
+// change no value. The reference here is the walk-forward as first written: at every refit,
+// the whole series normalised, every training row's length, a sorted percentile.
+
+/** The rv walk-forward and its OOD, recomputed from scratch at every refit (O(n²)). */
+function bruteForce(closes: Float64Array, o: InferenceOptions): { pStable: Float64Array; oodDistance: Float64Array; oodRadius: Float64Array } {
+  const n = closes.length
+  const features = computeFeatures(closes)
+  const pStable = new Float64Array(n).fill(Number.NaN)
+  const oodDistance = new Float64Array(n).fill(Number.NaN)
+  const oodRadius = new Float64Array(n).fill(Number.NaN)
+  const windowZ = o.normalisation === 'per_window_zscore' ? lastRowWindowZ(features, o.seqLen) : null
+  const firstRow = Math.max(FEATURE_WARMUP, windowZ ? o.seqLen - 1 : 0)
+  const norm = (z: Float64Array, t: number): number => {
+    let s = 0
+    for (let c = 0; c < F; c++) s += z[t * F + c]! ** 2
+    return Math.sqrt(s)
+  }
+  for (let k = o.start; k < n; k += o.every) {
+    const end = Math.min(n, k + o.every)
+    const z = windowZ ?? normalise(features, fitStats(features, firstRow, k))
+    const norms: number[] = []
+    for (let t = firstRow; t < k; t++) norms.push(norm(z, t))
+    const s = [...norms].sort((a, b) => a - b)
+    const pos = (o.oodPercentile / 100) * (s.length - 1)
+    const lo = Math.floor(pos)
+    const hi = Math.min(lo + 1, s.length - 1)
+    const radius = s[lo]! + (s[hi]! - s[lo]!) * (pos - lo)
+    for (let t = k; t < end; t++) {
+      oodDistance[t] = norm(z, t)
+      oodRadius[t] = radius
+    }
+    const x = new Float64Array(n)
+    for (let t = 0; t < end; t++) x[t] = z[t * F + channelIndex('vol20')]!
+    const fit = fitRvThreshold(x, firstRow, k, o.labels, o.rvTemperature)
+    for (let t = k; t < end; t++) pStable[t] = rvPStable(x[t]!, fit)
+  }
+  return { pStable, oodDistance, oodRadius }
+}
+
+describe('walk-forward frame: shared and by selection, the same values', () => {
+  for (const normalisation of ['frozen_train', 'per_window_zscore'] as const) {
+    it(`rv threshold and OOD equal a from-scratch recomputation at every refit (${normalisation})`, () => {
+      const { p, labels } = switchingSeries(5, 1500)
+      for (const supervised of [true, false]) {
+        const o: InferenceOptions = { ...DEFAULT_INFERENCE, classifier: 'rv_threshold', normalisation, start: 400, every: 20, ...(supervised ? { labels } : {}) }
+        const fast = walkForwardInference(p, o)
+        const slow = bruteForce(p, o)
+        expect(Array.from(fast.pStable)).toEqual(Array.from(slow.pStable))
+        expect(Array.from(fast.oodDistance)).toEqual(Array.from(slow.oodDistance))
+        expect(Array.from(fast.oodRadius)).toEqual(Array.from(slow.oodRadius))
+        expect(fast.refits.length).toBe(Math.ceil((1500 - 400) / 20))
+      }
+    }, 60_000)
+  }
+
+  it('one frame shared by every baseline gives what each computes on its own', () => {
+    const { p, labels } = switchingSeries(6, 1100)
+    const options = { ...DEFAULT_INFERENCE, start: 600, labels }
+    const features = computeFeatures(p)
+    const frame = walkForwardFrame(features, options)
+    for (const classifier of ['rv_threshold', 'hmm', 'bocpd', 'markov_switching'] as const) {
+      const shared = walkForwardInference(p, { ...options, classifier }, features, frame)
+      const alone = walkForwardInference(p, { ...options, classifier })
+      expect(shared, classifier).toEqual(alone)
+    }
+  }, 120_000)
+
+  it('refuses a frame built for another schedule or series', () => {
+    const { p } = switchingSeries(7, 800)
+    const features = computeFeatures(p)
+    const frame = walkForwardFrame(features, { ...DEFAULT_INFERENCE, start: 300 })
+    expect(() => walkForwardInference(p, { ...DEFAULT_INFERENCE, classifier: 'hmm', start: 300, every: 40 }, features, frame)).toThrow(/another series or schedule/)
+    expect(() => walkForwardInference(p.subarray(0, 700), { ...DEFAULT_INFERENCE, classifier: 'hmm', start: 300 }, features.subarray(0, 700 * F), frame)).toThrow(/another series or schedule/)
   })
 })

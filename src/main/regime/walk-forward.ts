@@ -2,7 +2,8 @@ import { fitHmm, fitRvThreshold, hmmFilterStress, rvPStable, type GaussianHmm } 
 import { DEFAULT_BOCPD, OnlineBocpd, fitBocpdReadout, type BocpdOptions } from './bocpd'
 import { filterSeries, type RegimeFilterOptions } from './filter'
 import { fitMarkovSwitching, hamiltonFilter, type MarkovSwitching } from './markov-switching'
-import { F, FEATURE_WARMUP, channelIndex, computeFeatures, fitStats, lastRowWindowZ, normalise, type FeatureStats } from './features'
+import { F, FEATURE_WARMUP, Z_EPS, channelIndex, computeFeatures, fitStats, lastRowWindowZ, type FeatureStats } from './features'
+import { linearPercentile } from '../numeric/order-statistic'
 
 // Regime inference on any price series, anchored walk-forward (spec §5.6): at each refit bar k
 // (start, start + every, …) the normaliser, classifier and OOD radius are fitted on bars
@@ -64,14 +65,26 @@ export const DEFAULT_INFERENCE: Omit<InferenceOptions, 'classifier' | 'labels'> 
   msRefitIterations: 3
 }
 
-/** NumPy's default (linear) percentile. */
-export function percentile(values: number[], q: number): number {
-  if (values.length === 0) return Number.NaN
-  const s = [...values].sort((a, b) => a - b)
-  const pos = (q / 100) * (s.length - 1)
-  const lo = Math.floor(pos)
-  const hi = Math.min(lo + 1, s.length - 1)
-  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo)
+/** NumPy's default (linear) percentile, by selection (O(n), no sort). */
+export function percentile(values: ArrayLike<number>, q: number): number {
+  return linearPercentile(values, q)
+}
+
+/**
+ * What every baseline shares at each refit bar k: the normaliser fitted on rows
+ * [firstRow, k), and the OOD distance (the normalised row's length) with the radius (its
+ * percentile over the training rows) for bars [k, k + every). It depends on the features and
+ * the refit schedule only, so a comparison of several classifiers on one series builds it once.
+ */
+export interface WalkForwardFrame {
+  firstRow: number
+  refits: Int32Array
+  /** Per refit: the normaliser in force (null with per-window z-scores, which need none). */
+  stats: Array<FeatureStats | null>
+  /** Per-window z-scored rows (faithful), else null. */
+  windowZ: Float64Array | null
+  oodDistance: Float64Array
+  oodRadius: Float64Array
 }
 
 function rowNorm(z: Float64Array, t: number): number {
@@ -80,45 +93,75 @@ function rowNorm(z: Float64Array, t: number): number {
   return Math.sqrt(s)
 }
 
-/** Walk-forward inference over a whole series; `features` may be passed if already computed. */
-export function walkForwardInference(closes: ArrayLike<number>, options: InferenceOptions, features = computeFeatures(closes)): RegimeInference {
-  const n = closes.length
+/** z of channel c at bar t under the refit's normaliser, as `normalise` computes it. */
+function zAt(features: Float64Array, stats: FeatureStats, t: number, c: number): number {
+  return (features[t * F + c]! - stats.mean[c]!) / (stats.std[c]! + Z_EPS)
+}
+
+/** The refit schedule, normalisers and OOD distance/radius of a walk-forward over n bars. */
+export function walkForwardFrame(features: Float64Array, options: Pick<InferenceOptions, 'normalisation' | 'start' | 'every' | 'seqLen' | 'oodPercentile'>): WalkForwardFrame {
   const o = options
+  const n = features.length / F
   if (!(o.start >= FEATURE_WARMUP + 2)) throw new RangeError(`walk-forward start must be ≥ ${FEATURE_WARMUP + 2} (got ${o.start})`)
-  const pStable = new Float64Array(n).fill(Number.NaN)
+  const windowZ = o.normalisation === 'per_window_zscore' ? lastRowWindowZ(features, o.seqLen) : null
+  const firstRow = Math.max(FEATURE_WARMUP, windowZ ? o.seqLen - 1 : 0)
   const oodDistance = new Float64Array(n).fill(Number.NaN)
   const oodRadius = new Float64Array(n).fill(Number.NaN)
   const refits: number[] = []
-  const windowZ = o.normalisation === 'per_window_zscore' ? lastRowWindowZ(features, o.seqLen) : null
-  const firstRow = Math.max(FEATURE_WARMUP, o.normalisation === 'per_window_zscore' ? o.seqLen - 1 : 0)
+  const stats: Array<FeatureStats | null> = []
+  // the rows' lengths under the normaliser in force; with per-window z-scores they never change
+  const norms = new Float64Array(n)
+  if (windowZ) for (let t = firstRow; t < n; t++) norms[t] = rowNorm(windowZ, t)
+  for (let k = o.start; k < n; k += o.every) {
+    refits.push(k)
+    const end = Math.min(n, k + o.every)
+    const s = windowZ ? null : fitStats(features, firstRow, k)
+    stats.push(s)
+    if (s) {
+      for (let t = firstRow; t < end; t++) {
+        let sum = 0
+        for (let c = 0; c < F; c++) sum += zAt(features, s, t, c) ** 2
+        norms[t] = Math.sqrt(sum)
+      }
+    }
+    const radius = percentile(norms.subarray(firstRow, k), o.oodPercentile)
+    for (let t = k; t < end; t++) {
+      oodDistance[t] = norms[t]!
+      oodRadius[t] = radius
+    }
+  }
+  return { firstRow, refits: Int32Array.from(refits), stats, windowZ, oodDistance, oodRadius }
+}
+
+/**
+ * Walk-forward inference over a whole series; `features` and `frame` may be passed if already
+ * computed (a comparison of several classifiers on one series shares them).
+ */
+export function walkForwardInference(closes: ArrayLike<number>, options: InferenceOptions, features = computeFeatures(closes), frame = walkForwardFrame(features, options)): RegimeInference {
+  const n = closes.length
+  const o = options
+  const pStable = new Float64Array(n).fill(Number.NaN)
+  const { firstRow, windowZ } = frame
   const vol = channelIndex('vol20')
   const returns = new Float64Array(n)
   for (let t = 0; t < n; t++) returns[t] = features[t * F]!
+  const x = o.classifier === 'rv_threshold' ? new Float64Array(n) : null
   let hmm: GaussianHmm | null = null
   let ms: MarkovSwitching | null = null
   // BOCPD runs forward once: a refit changes the prior of new segments and the read-out
   // threshold, never the bars already absorbed.
   let bocpd: OnlineBocpd | null = null
   let absorbed = 1
-  for (let k = o.start; k < n; k += o.every) {
-    refits.push(k)
+  const schedule = frame.refits.length === 0 ? o.start >= n : frame.refits[0] === o.start && (frame.refits.length === 1 ? o.start + o.every >= n : frame.refits[1]! - o.start === o.every)
+  if (frame.oodDistance.length !== n || !schedule) {
+    throw new RangeError(`the walk-forward frame was built for another series or schedule (${frame.oodDistance.length} bars from ${frame.refits[0]}), not ${n} bars from ${o.start} every ${o.every}`)
+  }
+  for (let i = 0; i < frame.refits.length; i++) {
+    const k = frame.refits[i]!
     const end = Math.min(n, k + o.every)
-    let z: Float64Array
-    if (windowZ) z = windowZ
-    else {
-      const stats: FeatureStats = fitStats(features, firstRow, k)
-      z = normalise(features, stats)
-    }
-    const norms: number[] = []
-    for (let t = firstRow; t < k; t++) norms.push(rowNorm(z, t))
-    const radius = percentile(norms, o.oodPercentile)
-    for (let t = k; t < end; t++) {
-      oodDistance[t] = rowNorm(z, t)
-      oodRadius[t] = radius
-    }
-    if (o.classifier === 'rv_threshold') {
-      const x = new Float64Array(n)
-      for (let t = 0; t < end; t++) x[t] = z[t * F + vol]!
+    if (x) {
+      const stats = frame.stats[i]
+      for (let t = firstRow; t < end; t++) x[t] = stats ? zAt(features, stats, t, vol) : windowZ![t * F + vol]!
       const fit = fitRvThreshold(x, firstRow, k, o.labels, o.rvTemperature)
       for (let t = k; t < end; t++) pStable[t] = rvPStable(x[t]!, fit)
     } else if (o.classifier === 'hmm') {
@@ -142,7 +185,7 @@ export function walkForwardInference(closes: ArrayLike<number>, options: Inferen
       for (let t = k; t < end; t++) pStable[t] = 1 - stress[t - 2]!
     }
   }
-  return { classifier: o.classifier, pStable, oodDistance, oodRadius, refits: Int32Array.from(refits) }
+  return { classifier: o.classifier, pStable, oodDistance: frame.oodDistance.slice(), oodRadius: frame.oodRadius.slice(), refits: frame.refits.slice() }
 }
 
 export interface SeriesRegimes {

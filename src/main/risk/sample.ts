@@ -1,3 +1,5 @@
+import { selectNth } from '../numeric/order-statistic'
+
 /**
  * Sample statistics on typed arrays, with the conventions every estimator shares: the quantile
  * interpolates linearly between order statistics (NumPy's default, Hyndman–Fan type 7), and the
@@ -158,40 +160,4 @@ export function selectQuantileTail(x: Float64Array, p: number): { quantile: numb
     }
   }
   return { quantile, tailMean: s / count }
-}
-
-/** Hoare's selection (median-of-three pivot, insertion sort on short ranges): x[k] becomes the k-th smallest, smaller values before it, larger after. */
-function selectNth(x: Float64Array, k: number): void {
-  let left = 0
-  let right = x.length - 1
-  let rounds = 0
-  while (right - left > 16) {
-    // A run of bad pivots (adversarial order) falls back to sorting the range: O(n log n) worst case.
-    if (++rounds > 64) {
-      x.subarray(left, right + 1).sort()
-      return
-    }
-    const mid = (left + right) >> 1
-    if (x[mid]! < x[left]!) swap(x, mid, left)
-    if (x[right]! < x[left]!) swap(x, right, left)
-    if (x[right]! < x[mid]!) swap(x, right, mid)
-    const pivot = x[mid]!
-    let i = left
-    let j = right
-    while (i <= j) {
-      while (x[i]! < pivot) i++
-      while (x[j]! > pivot) j--
-      if (i <= j) swap(x, i++, j--)
-    }
-    if (k <= j) right = j
-    else if (k >= i) left = i
-    else return
-  }
-  x.subarray(left, right + 1).sort()
-}
-
-function swap(x: Float64Array, i: number, j: number): void {
-  const t = x[i]!
-  x[i] = x[j]!
-  x[j] = t
 }
