@@ -2,6 +2,7 @@ import { findLab, planLab } from '../labs/execute'
 import { CalibrationPool } from '../regime/calibration'
 import { accuracy, downsideCapture, f1Stress, falseAlarmRate, maxDrawdownOf, paranoiaCost, sharpe, switchDetections } from '../regime/evaluation'
 import { FEATURE_WARMUP } from '../regime/features'
+import { rawStressSignal, type EarlyWarningRule } from '../regime/early-warning'
 import { filterSeries } from '../regime/filter'
 import { modelInference, type ModelRegimeOutput } from '../regime/model-output'
 import { CLASSIFIERS, DEFAULT_INFERENCE, walkForwardInference } from '../regime/walk-forward'
@@ -58,13 +59,13 @@ const mean = (xs: Array<number | null>): number | null => {
 }
 
 /** P(stable) per bar from one classifier (NaN before its first fit), and whether each bar is out of distribution. */
-function readOut(classifier: ComparedClassifier, series: LabeledSeries, start: number, model: ModelRegimeOutput | null): { pStable: Float64Array; outside: Uint8Array } {
+function readOut(classifier: ComparedClassifier, series: LabeledSeries, start: number, model: ModelRegimeOutput | null): { pStable: Float64Array; outside: Uint8Array; earlyWarning?: EarlyWarningRule } {
   const inference =
     classifier === 'ssm'
       ? modelInference(model ?? fail('the regime model was not run on this series'), series.closes.length, start)
       : walkForwardInference(series.closes, { ...DEFAULT_INFERENCE, classifier: CLASSIFIERS.find((c) => c === classifier)!, start, labels: series.labels })
   const outside = Uint8Array.from(inference.oodDistance, (d, t) => (d > inference.oodRadius[t]! ? 1 : 0))
-  return { pStable: inference.pStable, outside }
+  return { pStable: inference.pStable, outside, ...(inference.earlyWarning ? { earlyWarning: inference.earlyWarning } : {}) }
 }
 
 function fail(message: string): never {
@@ -72,11 +73,15 @@ function fail(message: string): never {
 }
 
 /** Scores one classifier on one series: detection against the labels, and the long/flat rule it drives. */
-export function scoreOnSeries(pStable: Float64Array, series: LabeledSeries, start: number, outside?: Uint8Array): Record<keyof Omit<LabComparisonRow, 'classifier' | 'reliability'>, number | null> {
+export function scoreOnSeries(
+  pStable: Float64Array,
+  series: LabeledSeries,
+  start: number,
+  outside?: Uint8Array,
+  earlyWarning?: EarlyWarningRule
+): Record<keyof Omit<LabComparisonRow, 'classifier' | 'reliability'>, number | null> {
   const n = series.closes.length
-  const raw = new Int8Array(n)
-  for (let t = 0; t < n; t++) raw[t] = Number.isNaN(pStable[t]!) ? -1 : pStable[t]! < 0.5 ? 1 : 0
-  const filtered = filterSeries(raw, { threshold: HYSTERESIS })
+  const filtered = filterSeries(rawStressSignal(pStable, 0.5, earlyWarning), { threshold: HYSTERESIS })
   const pred = Array.from(filtered.subarray(start), (s) => (s === 1 ? 1 : 0))
   const truth = Array.from(series.labels.subarray(start))
   const toStress = switchDetections(pred, truth).filter((d) => d.direction === 'to_stress')
@@ -141,8 +146,8 @@ export async function compareOnLabSeries(
     const start = compareStart(series.closes.length)
     const model = await runModel(series.closes)
     for (const classifier of COMPARED_CLASSIFIERS) {
-      const { pStable, outside } = readOut(classifier, series, start, model)
-      perSeed.get(classifier)!.push(scoreOnSeries(pStable, series, start, outside))
+      const { pStable, outside, earlyWarning } = readOut(classifier, series, start, model)
+      perSeed.get(classifier)!.push(scoreOnSeries(pStable, series, start, outside, earlyWarning))
       pooled.get(classifier)!.addStableSeries(pStable, series.labels, start, series.closes.length)
     }
     onSeed?.(++done, seeds.length)

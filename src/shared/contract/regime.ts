@@ -8,6 +8,13 @@ export const RegimeSource = z.discriminatedUnion('kind', [
 ])
 export type RegimeSource = z.infer<typeof RegimeSource>
 
+/**
+ * The regime model's early-warning decision (its card's `early_warning`): a CUSUM of its log-odds
+ * of stress against `reference`, stress called at `threshold`, evidence capped at `cap`.
+ */
+export const EarlyWarningRule = z.strictObject({ reference: z.number(), threshold: z.number().positive(), cap: z.number().positive() })
+export type EarlyWarningRule = z.infer<typeof EarlyWarningRule>
+
 /** The regime model's report on one close series (the inference service's `inference.regime`). */
 export const SeriesRegimeReport = z.strictObject({
   bars: z.int(),
@@ -17,8 +24,10 @@ export const SeriesRegimeReport = z.strictObject({
   model: z.strictObject({ name: z.string(), sha256: z.string() }),
   /** P(stable) per bar from firstBar on. */
   pStable: z.array(z.number()),
-  /** RegimeFilter (threshold 3) over P(stable) < 0.5, per bar from firstBar on: 0 stable, 1 stress. */
+  /** RegimeFilter (threshold 3) over the raw stress signal — the early-warning rule where the model has one, else P(stable) < 0.5 — per bar from firstBar on: 0 stable, 1 stress. */
   filtered: z.array(z.int()),
+  /** The model's early-warning rule, when its card has one (runs decide stress with it). */
+  earlyWarning: EarlyWarningRule.optional(),
   ood: z.strictObject({ radius: z.number(), barsOutside: z.int(), distance: z.array(z.number()) }),
   /** Latent phase space per bar in the model's frozen PCA basis, [bars × dims] row-major, with the regime centroids. */
   phase: z.strictObject({ dims: z.int(), values: z.array(z.number()), centroids: z.array(z.array(z.number())) }),
