@@ -4,6 +4,7 @@ import { accuracy, downsideCapture, f1Stress, falseAlarmRate, maxDrawdownOf, par
 import { FEATURE_WARMUP } from '../regime/features'
 import { rawStressSignal, type EarlyWarningRule } from '../regime/early-warning'
 import { filterSeries } from '../regime/filter'
+import { fairDetectionFields, summarizeDetections, type DetectionSummary, type FairDetectionFields } from '../regime/time-to-detection'
 import { modelInference, type ModelRegimeOutput } from '../regime/model-output'
 import { CLASSIFIERS, DEFAULT_INFERENCE, walkForwardInference } from '../regime/walk-forward'
 import { COMPARED_CLASSIFIERS, type ComparedClassifier, type ComparisonRow } from './regime-compare'
@@ -72,6 +73,9 @@ function fail(message: string): never {
   throw new Error(message)
 }
 
+/** One classifier on one series: the row's per-seed numbers, and how it met the switches into stress. */
+type SeriesScore = Record<keyof Omit<LabComparisonRow, 'classifier' | 'reliability' | keyof FairDetectionFields>, number | null> & { detection: DetectionSummary }
+
 /** Scores one classifier on one series: detection against the labels, and the long/flat rule it drives. */
 export function scoreOnSeries(
   pStable: Float64Array,
@@ -79,13 +83,12 @@ export function scoreOnSeries(
   start: number,
   outside?: Uint8Array,
   earlyWarning?: EarlyWarningRule
-): Record<keyof Omit<LabComparisonRow, 'classifier' | 'reliability'>, number | null> {
+): SeriesScore {
   const n = series.closes.length
   const filtered = filterSeries(rawStressSignal(pStable, 0.5, earlyWarning), { threshold: HYSTERESIS })
   const pred = Array.from(filtered.subarray(start), (s) => (s === 1 ? 1 : 0))
   const truth = Array.from(series.labels.subarray(start))
-  const toStress = switchDetections(pred, truth).filter((d) => d.direction === 'to_stress')
-  const delays = toStress.map((d) => d.delay).filter((d): d is number => d !== null)
+  const detection = summarizeDetections(switchDetections(pred, truth))
   // long when the regime read at t − LATENCY was calm and in distribution; flat in confirmed
   // stress, out of distribution (the rule stands aside rather than trade on a guess) and before
   // the first fit
@@ -113,9 +116,10 @@ export function scoreOnSeries(
   return {
     accuracy: accuracy(pred, truth),
     f1_stress: f1Stress(pred, truth),
-    mean_time_to_detection: delays.length ? delays.reduce((a, b) => a + b, 0) / delays.length : null,
-    detected: delays.length,
-    switches: toStress.length,
+    mean_time_to_detection: detection.legacyMeanDelay,
+    detection,
+    detected: detection.detected,
+    switches: detection.switches,
     false_alarms_per_1000_stable_bars: falseAlarmRate(pred, truth),
     downside_capture: downsideCapture(strategy, benchmark, truth),
     sharpe: sharpe(strategy),
@@ -154,7 +158,7 @@ export async function compareOnLabSeries(
   }
   return COMPARED_CLASSIFIERS.map((classifier) => {
     const rows = perSeed.get(classifier)!
-    const avg = (key: keyof ReturnType<typeof scoreOnSeries>): number | null => mean(rows.map((r) => r[key]))
+    const avg = (key: keyof Omit<SeriesScore, 'detection'>): number | null => mean(rows.map((r) => r[key]))
     const sum = (key: 'detected' | 'switches'): number => rows.reduce((a, r) => a + (r[key] ?? 0), 0)
     const calibration = pooled.get(classifier)!.result()
     return {
@@ -162,6 +166,7 @@ export async function compareOnLabSeries(
       accuracy: avg('accuracy'),
       f1_stress: avg('f1_stress'),
       mean_time_to_detection: avg('mean_time_to_detection'),
+      ...fairDetectionFields(rows.map((r) => r.detection)),
       detected: sum('detected'),
       switches: sum('switches'),
       false_alarms_per_1000_stable_bars: avg('false_alarms_per_1000_stable_bars'),

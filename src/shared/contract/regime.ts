@@ -75,7 +75,16 @@ export const RegimeCompareRow = z.strictObject({
   classifier: z.enum(['ssm', 'rv_threshold', 'hmm', 'bocpd', 'markov_switching']),
   accuracy: nullableNumber,
   f1_stress: nullableNumber,
+  /** Legacy judge: mean delay over every detected switch into stress, a pre-flagged one as 0 (rewards staying in stress). */
   mean_time_to_detection: nullableNumber,
+  /** Fair judge: mean bars to detect a switch into stress met while calm, pooled over seeds, with its 95 % seed-bootstrap interval. */
+  ttd_from_calm: nullableNumber.optional(),
+  ttd_from_calm_ci: z.tuple([z.number(), z.number()]).nullable().optional(),
+  switches_from_calm: z.int().optional(),
+  detected_from_calm: z.int().optional(),
+  /** Switches into stress the classifier was already calling stress on the bar before: no detection credit. */
+  pre_flagged: z.int().optional(),
+  missed: z.int().optional(),
   detected: z.int(),
   switches: z.int(),
   false_alarms_per_1000_stable_bars: nullableNumber,
