@@ -3,7 +3,7 @@ import type { HestonRegimeConfig } from '../labs/heston-regime/config'
 import { hestonRegimeLab } from '../labs/heston-regime/lab'
 import { simulatePath } from '../labs/heston-regime/market'
 import { hestonRegimeMetrics } from '../labs/heston-regime/metrics'
-import type { ReliabilityBin } from '../../shared/contract/regime'
+import { intervalsOverlap, type ReliabilityBin } from '../../shared/contract/regime'
 import { CalibrationPool } from '../regime/calibration'
 import { switchDetections } from '../regime/evaluation'
 import type { ModelRegimeOutput } from '../regime/model-output'
@@ -103,4 +103,11 @@ export async function compareOnSeeds(
       reliability: calibration.bins
     }
   })
+}
+
+/** Pairs of classifiers whose fair time-to-detection intervals overlap: the seeds cannot tell their delays apart. */
+export function indistinguishablePairs(rows: ReadonlyArray<Pick<ComparisonRow, 'classifier' | 'ttd_from_calm_ci'>>): Array<[ComparedClassifier, ComparedClassifier]> {
+  const pairs: Array<[ComparedClassifier, ComparedClassifier]> = []
+  rows.forEach((a, i) => rows.slice(i + 1).forEach((b) => intervalsOverlap(a.ttd_from_calm_ci, b.ttd_from_calm_ci) && pairs.push([a.classifier, b.classifier])))
+  return pairs
 }

@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { switchDetections } from './evaluation'
-import { bootstrapFairDelay, fairDetectionFields, intervalsOverlap, summarizeDetections } from './time-to-detection'
+import { intervalsOverlap } from '../../shared/contract/regime'
+import { bootstrapFairDelay, fairDetectionFields, summarizeDetections } from './time-to-detection'
 
 // Hand-worked: three switches into stress.
 //               t: 0  1  2  3  4  5  6  7  8  9 10 11 12 13 14 15 16 17

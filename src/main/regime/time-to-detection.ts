@@ -124,8 +124,3 @@ function quantile(sorted: Float64Array, q: number): number {
   const hi = Math.min(sorted.length - 1, lo + 1)
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!)
 }
-
-/** Whether two intervals overlap — then the two delays are not told apart at this level (a conservative test). */
-export function intervalsOverlap(a: readonly [number, number] | null | undefined, b: readonly [number, number] | null | undefined): boolean {
-  return !!a && !!b && a[0] <= b[1] && b[0] <= a[1]
-}

@@ -102,6 +102,11 @@ export const RegimeCompareRow = z.strictObject({
 })
 export type RegimeCompareRow = z.infer<typeof RegimeCompareRow>
 
+/** Whether two delay intervals overlap: then the two classifiers' delays are not told apart at that level (a conservative test). */
+export function intervalsOverlap(a: readonly [number, number] | null | undefined, b: readonly [number, number] | null | undefined): boolean {
+  return !!a && !!b && a[0] <= b[1] && b[0] <= a[1]
+}
+
 export const RegimeComparison = z.strictObject({
   lab: z.string(),
   preset: z.string(),
