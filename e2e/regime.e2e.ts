@@ -97,6 +97,10 @@ describe('regime view', () => {
     const accuracies = await table.locator('tbody tr td:nth-child(2)').allTextContents()
     for (const a of accuracies) expect(a).toMatch(/^\d+\.\d%$/)
     expect(await table.locator('td.best').count()).toBeGreaterThanOrEqual(9)
+    // the fair time to detection leads, with the switches met while calm, pre-flagged and missed per row
+    expect(await table.locator('thead th').allTextContents()).toEqual(expect.arrayContaining(['time to detect from calm (bars, 95 % CI)', 'TTD all detected (legacy)', 'from calm · pre-flagged · missed']))
+    const column = (await table.locator('thead th').allTextContents()).indexOf('from calm · pre-flagged · missed') + 1
+    for (const cell of await table.locator(`tbody tr td:nth-child(${column})`).allTextContents()) expect(cell).toMatch(/^\d+\/\d+ · \d+ · \d+$/)
     // the seed's sign-off targets marked met or not on each row's downside capture and Sharpe
     expect(await table.locator('td.met, td.unmet').count()).toBe(10)
     // heston-regime corrected: 5,000 bars scored from the walk-forward start (bar 1,000), two seeds

@@ -5,6 +5,7 @@ import { describeProviders } from './providers'
 import { probeProvidersQuietly } from './quiet-probe'
 import { DEFAULT_MODEL, RegimeModel, loadRegimeModel, type RegimeClassification, type RegimeModelCard } from './regime-model'
 import { accuracy, f1Stress, falseAlarmRate, switchDetections } from '../regime/evaluation'
+import { rawStressSignal } from '../regime/early-warning'
 import { filterSeries } from '../regime/filter'
 
 /** Where the shipped model lives: MECHANICA_MODELS, else resources/models beside the build. */
@@ -61,9 +62,10 @@ export function reportRegimes(
   provider: string,
   providers: string
 ): SeriesRegimeReport {
-  const raw = Array.from(result.pStable, (p) => (p < 0.5 ? 1 : 0))
-  const filtered = Array.from(filterSeries(raw, { threshold: 3 }))
+  const rule = card.early_warning ? { reference: card.early_warning.reference, threshold: card.early_warning.threshold, cap: card.early_warning.cap } : undefined
+  const filtered = Array.from(filterSeries(rawStressSignal(result.pStable, 0.5, rule), { threshold: 3 }))
   const report: SeriesRegimeReport = {
+    ...(rule ? { earlyWarning: rule } : {}),
     bars,
     firstBar: result.firstBar,
     executionProvider: provider,

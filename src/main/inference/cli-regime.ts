@@ -9,7 +9,7 @@ import { regimeInputFromReport } from '../runs/run-inputs'
 import { classifySeries, openLocalClassifier } from './classify-series'
 import { SHIPPED_MODELS, regimeModelFor } from './regime-model'
 import { SIGN_OFF, compareOnLabSeries, labSeriesFor, type LabeledSeries } from './lab-regime-compare'
-import { compareOnSeeds } from './regime-compare'
+import { compareOnSeeds, indistinguishablePairs, type ComparisonRow } from './regime-compare'
 import { compareOnCsv, type CsvComparison } from './csv-regime-compare'
 
 // `mechanica regime`: the regime model on a lab's price series or a user's CSV, and the
@@ -49,13 +49,14 @@ export async function commandRegime(
     if (values.json) console.log(JSON.stringify({ lab: 'heston-regime', model: stem, seeds, preset: values.preset ?? 'corrected', signOff: SIGN_OFF, rows }, null, 2))
     else {
       console.log(`held-out seeds ${seeds[0]}…${seeds.at(-1)} (${seeds.length}), ${values.preset ?? 'corrected'} preset`)
-      console.log(['classifier', 'accuracy', 'f1_stress', 'time_to_detection', 'detected', 'false_alarms/1000', 'downside_capture', 'sortino', 'sharpe', 'max_dd', 'total_return', 'paranoia_10', 'brier'].join('\t'))
+      console.log(['classifier', 'accuracy', 'f1_stress', ...DETECTION_HEADERS, 'false_alarms/1000', 'downside_capture', 'sortino', 'sharpe', 'max_dd', 'total_return', 'paranoia_10', 'brier'].join('\t'))
       for (const r of rows) {
         const f = (x: number | null): string => (x === null ? '—' : x.toFixed(3))
         console.log(
-          [r.classifier, f(r.accuracy), f(r.f1_stress), f(r.mean_time_to_detection), `${r.detected}/${r.switches}`, f(r.false_alarms_per_1000_stable_bars), f(r.downside_capture), f(r.sortino), f(r.sharpe), f(r.max_drawdown), f(r.total_return), f(r.paranoia_cost_10), f(r.brier)].join('\t')
+          [r.classifier, f(r.accuracy), f(r.f1_stress), ...detectionCells(r), f(r.false_alarms_per_1000_stable_bars), f(r.downside_capture), f(r.sortino), f(r.sharpe), f(r.max_drawdown), f(r.total_return), f(r.paranoia_cost_10), f(r.brier)].join('\t')
         )
       }
+      printIndistinguishable(rows)
       console.log(`sign-off (spec §5.7): downside capture < ${SIGN_OFF.downsideCaptureBelow} and Sharpe > ${SIGN_OFF.sharpeAbove}`)
     }
     return
@@ -153,12 +154,33 @@ async function commandRegimeCompareLab(lab: string, seeds: number[], values: { p
     return
   }
   console.log(`${lab} ${priceSeries.name}: held-out seeds ${seeds[0]}…${seeds.at(-1)} (${seeds.length}), ${preset} preset; long/flat rule, 1 bar latency, 0.1 % per flip`)
-  console.log(['classifier', 'accuracy', 'f1_stress', 'time_to_detection', 'detected', 'false_alarms/1000', 'downside_capture', 'sharpe', 'max_dd', 'total_return', 'paranoia_10', 'brier', 'ood_share'].join('\t'))
+  console.log(['classifier', 'accuracy', 'f1_stress', ...DETECTION_HEADERS, 'false_alarms/1000', 'downside_capture', 'sharpe', 'max_dd', 'total_return', 'paranoia_10', 'brier', 'ood_share'].join('\t'))
   const f = (x: number | null): string => (x === null ? '—' : x.toFixed(3))
   for (const r of rows) {
-    console.log([r.classifier, f(r.accuracy), f(r.f1_stress), f(r.mean_time_to_detection), `${r.detected}/${r.switches}`, f(r.false_alarms_per_1000_stable_bars), f(r.downside_capture), f(r.sharpe), f(r.max_drawdown), f(r.total_return), f(r.paranoia_cost_10), f(r.brier), f(r.ood_share)].join('\t'))
+    console.log([r.classifier, f(r.accuracy), f(r.f1_stress), ...detectionCells(r), f(r.false_alarms_per_1000_stable_bars), f(r.downside_capture), f(r.sharpe), f(r.max_drawdown), f(r.total_return), f(r.paranoia_cost_10), f(r.brier), f(r.ood_share)].join('\t'))
   }
+  printIndistinguishable(rows)
   console.log(`sign-off (spec §5.7): downside capture < ${SIGN_OFF.downsideCaptureBelow} and Sharpe > ${SIGN_OFF.sharpeAbove}`)
+}
+
+/** The detection columns of the text table: the fair judge with its interval first, the legacy one last. */
+const DETECTION_HEADERS = ['ttd_from_calm [95% CI]', 'from_calm', 'pre_flagged', 'missed', 'ttd_legacy_all_detected'] as const
+
+function detectionCells(r: Omit<ComparisonRow, 'sortino'>): string[] {
+  const ci = r.ttd_from_calm_ci ? ` [${r.ttd_from_calm_ci[0].toFixed(1)}, ${r.ttd_from_calm_ci[1].toFixed(1)}]` : ''
+  return [
+    r.ttd_from_calm === null ? '—' : `${r.ttd_from_calm.toFixed(2)}${ci}`,
+    `${r.detected_from_calm}/${r.switches_from_calm}`,
+    String(r.pre_flagged),
+    String(r.missed),
+    r.mean_time_to_detection === null ? '—' : r.mean_time_to_detection.toFixed(3)
+  ]
+}
+
+/** Names the pairs whose fair delays the seed bootstrap cannot tell apart. */
+function printIndistinguishable(rows: ReadonlyArray<Omit<ComparisonRow, 'sortino'>>): void {
+  const pairs = indistinguishablePairs(rows).map(([a, b]) => `${a}~${b}`)
+  console.log(`time to detection from calm: ${pairs.length ? `not distinguishable (95 % seed-bootstrap intervals overlap): ${pairs.join(', ')}` : 'every pair distinguishable'}`)
 }
 
 /**

@@ -48,8 +48,8 @@ export async function compareOnCsv(closes: Float64Array, runModel: (closes: Floa
   const shared = sharedWalkForward(closes, start)
   const scored = n - start
   const rows = COMPARED_CLASSIFIERS.map((classifier): CsvComparisonRow => {
-    const { pStable, outside } = readOut(classifier, closes, null, start, model, shared)
-    const rule = longFlatRule(pStable, closes, start, outside)
+    const { pStable, outside, earlyWarning } = readOut(classifier, closes, null, start, model, shared)
+    const rule = longFlatRule(pStable, closes, start, outside, earlyWarning)
     let stress = 0
     let flips = 0
     for (let i = 0; i < rule.pred.length; i++) {

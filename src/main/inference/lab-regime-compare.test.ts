@@ -35,6 +35,8 @@ describe('regime comparison on any lab series', () => {
     expect(start).toBe(480)
     const s = scoreOnSeries(oracle(series).pStable, series, start)
     expect(s.mean_time_to_detection).toBe(2)
+    // the oracle calls calm up to each switch: every switch met while calm, none pre-flagged
+    expect(s.detection).toMatchObject({ preFlagged: 0, metCalm: s.switches, detectedFromCalm: s.switches, delaySumFromCalm: 2 * s.switches! })
     expect(s.false_alarms_per_1000_stable_bars).toBe(0)
     expect(s.detected).toBe(s.switches)
     expect(s.accuracy!).toBeGreaterThan(0.95)
@@ -68,6 +70,7 @@ describe('regime comparison on any lab series', () => {
     expect(rows.map((r) => r.classifier)).toEqual([...COMPARED_CLASSIFIERS])
     expect(new Set(rows.map((r) => r.switches)).size).toBe(1)
     const ssm = rows.find((r) => r.classifier === 'ssm')!
+    expect(ssm).toMatchObject({ ttd_from_calm: 2, ttd_from_calm_ci: [2, 2], pre_flagged: 0, missed: 0, switches_from_calm: ssm.switches })
     for (const r of rows) expect(ssm.f1_stress!).toBeGreaterThanOrEqual(r.f1_stress!)
     for (const r of rows.filter((r) => r.classifier !== 'ssm')) expect(r.accuracy!).toBeGreaterThan(0.8)
     // the oracle's P(stress) is 0 or 1 and always right: every scored bar of both seeds in the end bins, on the diagonal

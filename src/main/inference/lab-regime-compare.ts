@@ -2,7 +2,9 @@ import { findLab, planLab } from '../labs/execute'
 import { CalibrationPool } from '../regime/calibration'
 import { accuracy, downsideCapture, f1Stress, falseAlarmRate, maxDrawdownOf, paranoiaCost, sharpe, switchDetections } from '../regime/evaluation'
 import { FEATURE_WARMUP, computeFeatures } from '../regime/features'
+import { rawStressSignal, type EarlyWarningRule } from '../regime/early-warning'
 import { filterSeries } from '../regime/filter'
+import { fairDetectionFields, summarizeDetections, type DetectionSummary, type FairDetectionFields } from '../regime/time-to-detection'
 import { modelInference, type ModelRegimeOutput } from '../regime/model-output'
 import { CLASSIFIERS, DEFAULT_INFERENCE, walkForwardFrame, walkForwardInference, type WalkForwardFrame } from '../regime/walk-forward'
 import { COMPARED_CLASSIFIERS, type ComparedClassifier, type ComparisonRow } from './regime-compare'
@@ -72,13 +74,13 @@ export function sharedWalkForward(closes: Float64Array, start: number): SharedWa
  * P(stable) per bar from one classifier (NaN before its first fit), and whether each bar is out
  * of distribution. Without labels (a user's CSV) the rv threshold and BOCPD fit unsupervised.
  */
-export function readOut(classifier: ComparedClassifier, closes: Float64Array, labels: Int8Array | null, start: number, model: ModelRegimeOutput | null, shared: SharedWalkForward): { pStable: Float64Array; outside: Uint8Array } {
+export function readOut(classifier: ComparedClassifier, closes: Float64Array, labels: Int8Array | null, start: number, model: ModelRegimeOutput | null, shared: SharedWalkForward): { pStable: Float64Array; outside: Uint8Array; earlyWarning?: EarlyWarningRule } {
   const inference =
     classifier === 'ssm'
       ? modelInference(model ?? fail('the regime model was not run on this series'), closes.length, start)
       : walkForwardInference(closes, { ...DEFAULT_INFERENCE, classifier: CLASSIFIERS.find((c) => c === classifier)!, start, ...(labels ? { labels } : {}) }, shared.features, shared.frame)
   const outside = Uint8Array.from(inference.oodDistance, (d, t) => (d > inference.oodRadius[t]! ? 1 : 0))
-  return { pStable: inference.pStable, outside }
+  return { pStable: inference.pStable, outside, ...(inference.earlyWarning ? { earlyWarning: inference.earlyWarning } : {}) }
 }
 
 function fail(message: string): never {
@@ -101,11 +103,9 @@ export interface LongFlatOutcome {
  * distribution; flat in confirmed stress, out of distribution (the rule stands aside rather
  * than trade on a guess) and before the first fit; 0.1 % per flip. Needs no labels.
  */
-export function longFlatRule(pStable: Float64Array, closes: Float64Array, start: number, outside?: Uint8Array): LongFlatOutcome {
+export function longFlatRule(pStable: Float64Array, closes: Float64Array, start: number, outside?: Uint8Array, earlyWarning?: EarlyWarningRule): LongFlatOutcome {
   const n = closes.length
-  const raw = new Int8Array(n)
-  for (let t = 0; t < n; t++) raw[t] = Number.isNaN(pStable[t]!) ? -1 : pStable[t]! < 0.5 ? 1 : 0
-  const filtered = filterSeries(raw, { threshold: HYSTERESIS })
+  const filtered = filterSeries(rawStressSignal(pStable, 0.5, earlyWarning), { threshold: HYSTERESIS })
   const pred = Array.from(filtered.subarray(start), (s) => (s === 1 ? 1 : 0))
   const strategy = new Float64Array(n - start)
   const benchmark = new Float64Array(n - start)
@@ -129,22 +129,25 @@ export function longFlatRule(pStable: Float64Array, closes: Float64Array, start:
   return { pred, strategy, benchmark, equity, stoodAside }
 }
 
+/** One classifier on one series: the row's per-seed numbers, and how it met the switches into stress. */
+type SeriesScore = Record<keyof Omit<LabComparisonRow, 'classifier' | 'reliability' | keyof FairDetectionFields>, number | null> & { detection: DetectionSummary }
+
 /** Scores one classifier on one series: detection against the labels, and the long/flat rule it drives. */
-export function scoreOnSeries(pStable: Float64Array, series: LabeledSeries, start: number, outside?: Uint8Array): Record<keyof Omit<LabComparisonRow, 'classifier' | 'reliability'>, number | null> {
+export function scoreOnSeries(pStable: Float64Array, series: LabeledSeries, start: number, outside?: Uint8Array, earlyWarning?: EarlyWarningRule): SeriesScore {
   const n = series.closes.length
-  const { pred, strategy, benchmark, equity, stoodAside } = longFlatRule(pStable, series.closes, start, outside)
+  const { pred, strategy, benchmark, equity, stoodAside } = longFlatRule(pStable, series.closes, start, outside, earlyWarning)
   const wealth = equity.length ? equity[equity.length - 1]! : 1
   const truth = Array.from(series.labels.subarray(start))
-  const toStress = switchDetections(pred, truth).filter((d) => d.direction === 'to_stress')
-  const delays = toStress.map((d) => d.delay).filter((d): d is number => d !== null)
+  const detection = summarizeDetections(switchDetections(pred, truth))
   const calibration = new CalibrationPool()
   calibration.addStableSeries(pStable, series.labels, start, n)
   return {
     accuracy: accuracy(pred, truth),
     f1_stress: f1Stress(pred, truth),
-    mean_time_to_detection: delays.length ? delays.reduce((a, b) => a + b, 0) / delays.length : null,
-    detected: delays.length,
-    switches: toStress.length,
+    mean_time_to_detection: detection.legacyMeanDelay,
+    detection,
+    detected: detection.detected,
+    switches: detection.switches,
     false_alarms_per_1000_stable_bars: falseAlarmRate(pred, truth),
     downside_capture: downsideCapture(strategy, benchmark, truth),
     sharpe: sharpe(strategy),
@@ -176,15 +179,15 @@ export async function compareOnLabSeries(
     const model = await runModel(series.closes)
     const shared = sharedWalkForward(series.closes, start)
     for (const classifier of COMPARED_CLASSIFIERS) {
-      const { pStable, outside } = readOut(classifier, series.closes, series.labels, start, model, shared)
-      perSeed.get(classifier)!.push(scoreOnSeries(pStable, series, start, outside))
+      const { pStable, outside, earlyWarning } = readOut(classifier, series.closes, series.labels, start, model, shared)
+      perSeed.get(classifier)!.push(scoreOnSeries(pStable, series, start, outside, earlyWarning))
       pooled.get(classifier)!.addStableSeries(pStable, series.labels, start, series.closes.length)
     }
     onSeed?.(++done, seeds.length)
   }
   return COMPARED_CLASSIFIERS.map((classifier) => {
     const rows = perSeed.get(classifier)!
-    const avg = (key: keyof ReturnType<typeof scoreOnSeries>): number | null => mean(rows.map((r) => r[key]))
+    const avg = (key: keyof Omit<SeriesScore, 'detection'>): number | null => mean(rows.map((r) => r[key]))
     const sum = (key: 'detected' | 'switches'): number => rows.reduce((a, r) => a + (r[key] ?? 0), 0)
     const calibration = pooled.get(classifier)!.result()
     return {
@@ -192,6 +195,7 @@ export async function compareOnLabSeries(
       accuracy: avg('accuracy'),
       f1_stress: avg('f1_stress'),
       mean_time_to_detection: avg('mean_time_to_detection'),
+      ...fairDetectionFields(rows.map((r) => r.detection)),
       detected: sum('detected'),
       switches: sum('switches'),
       false_alarms_per_1000_stable_bars: avg('false_alarms_per_1000_stable_bars'),

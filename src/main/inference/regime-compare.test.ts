@@ -54,6 +54,11 @@ describe('SSM against the baselines on held-out seeds', () => {
         else expect(r[key], `${r.classifier} ${key}`).toBeCloseTo(defined.reduce((a, b) => a + b, 0) / defined.length, 12)
       }
       expect(r.switches).toBe(one[i]!.switches + two[i]!.switches)
+      // the fair judge pools the switches met while calm: counts add up, the delay is their count-weighted mean
+      for (const key of ['switches_from_calm', 'detected_from_calm', 'pre_flagged', 'missed'] as const) expect(r[key]).toBe(one[i]![key] + two[i]![key])
+      expect(r.switches_from_calm + r.pre_flagged).toBeLessThanOrEqual(r.switches)
+      if (r.detected_from_calm > 0)
+        expect(r.ttd_from_calm!).toBeCloseTo(((one[i]!.ttd_from_calm ?? 0) * one[i]!.detected_from_calm + (two[i]!.ttd_from_calm ?? 0) * two[i]!.detected_from_calm) / r.detected_from_calm, 12)
       // calibration is pooled over both seeds' bars: bin counts add up, and Brier is their count-weighted mean
       const [a, b] = [one[i]!, two[i]!]
       const bars = (x: typeof r): number => x.reliability.reduce((s, bin) => s + bin.count, 0)

@@ -3,9 +3,11 @@ import type { HestonRegimeConfig } from '../labs/heston-regime/config'
 import { hestonRegimeLab } from '../labs/heston-regime/lab'
 import { simulatePath } from '../labs/heston-regime/market'
 import { hestonRegimeMetrics } from '../labs/heston-regime/metrics'
-import type { ReliabilityBin } from '../../shared/contract/regime'
+import { intervalsOverlap, type ReliabilityBin } from '../../shared/contract/regime'
 import { CalibrationPool } from '../regime/calibration'
+import { switchDetections } from '../regime/evaluation'
 import type { ModelRegimeOutput } from '../regime/model-output'
+import { fairDetectionFields, summarizeDetections, type DetectionSummary, type FairDetectionFields } from '../regime/time-to-detection'
 
 // Orchestration over the heston-regime lab and the regime model, run where the model session
 // is (the inference service; the CLI in its own process). It sits here, not in regime/, so
@@ -15,10 +17,15 @@ export const COMPARED_CLASSIFIERS = ['ssm', 'rv_threshold', 'hmm', 'bocpd', 'mar
 export type ComparedClassifier = (typeof COMPARED_CLASSIFIERS)[number]
 
 /** One classifier's scores on held-out seeds: detection quality and the strategy it drives. */
-export interface ComparisonRow {
+export interface ComparisonRow extends FairDetectionFields {
   classifier: ComparedClassifier
   accuracy: number | null
   f1_stress: number | null
+  /**
+   * Legacy judge, kept because stored model cards and their tables carry it: the per-seed mean
+   * delay over every detected switch into stress, a pre-flagged one scoring 0 — it rewards a
+   * classifier that stays in stress. The fair one is ttd_from_calm.
+   */
   mean_time_to_detection: number | null
   detected: number
   switches: number
@@ -57,6 +64,7 @@ export async function compareOnSeeds(
 ): Promise<ComparisonRow[]> {
   const perSeed: Record<ComparedClassifier, Array<Record<string, number | null>>> = { ssm: [], rv_threshold: [], hmm: [], bocpd: [], markov_switching: [] }
   const pooled = new Map(COMPARED_CLASSIFIERS.map((c) => [c, new CalibrationPool()]))
+  const detections = new Map<ComparedClassifier, DetectionSummary[]>(COMPARED_CLASSIFIERS.map((c) => [c, []]))
   let done = 0
   for (const seed of seeds) {
     for (const classifier of COMPARED_CLASSIFIERS) {
@@ -65,6 +73,8 @@ export async function compareOnSeeds(
       const inputs: LabInputs = classifier === 'ssm' ? { regime: await runModel(simulatePath(config).prices) } : {}
       const run = await runCollected(hestonRegimeLab, config, { inputs })
       perSeed[classifier].push(hestonRegimeMetrics(run, config))
+      // the same bars and filtered signal as the metrics' own switch detection
+      detections.get(classifier)!.push(summarizeDetections(switchDetections(run.market.filtered, run.market.labels, config.strategy.start_bar, run.steps)))
       // the classifier's P(stable) over the same scored bars as the metrics (walk-forward start on)
       pooled.get(classifier)!.addStableSeries(run.market.inference.pStable, run.market.labels, config.strategy.start_bar, run.steps)
     }
@@ -79,6 +89,7 @@ export async function compareOnSeeds(
       accuracy: mean(rows.map((r) => r.accuracy)),
       f1_stress: mean(rows.map((r) => r.f1_stress)),
       mean_time_to_detection: mean(rows.map((r) => r.mean_time_to_detection)),
+      ...fairDetectionFields(detections.get(classifier)!),
       detected: sum('switches_detected'),
       switches: sum('switches_to_stress'),
       false_alarms_per_1000_stable_bars: mean(rows.map((r) => r.false_alarms_per_1000_stable_bars)),
@@ -92,4 +103,11 @@ export async function compareOnSeeds(
       reliability: calibration.bins
     }
   })
+}
+
+/** Pairs of classifiers whose fair time-to-detection intervals overlap: the seeds cannot tell their delays apart. */
+export function indistinguishablePairs(rows: ReadonlyArray<Pick<ComparisonRow, 'classifier' | 'ttd_from_calm_ci'>>): Array<[ComparedClassifier, ComparedClassifier]> {
+  const pairs: Array<[ComparedClassifier, ComparedClassifier]> = []
+  rows.forEach((a, i) => rows.slice(i + 1).forEach((b) => intervalsOverlap(a.ttd_from_calm_ci, b.ttd_from_calm_ci) && pairs.push([a.classifier, b.classifier])))
+  return pairs
 }

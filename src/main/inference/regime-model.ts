@@ -43,7 +43,12 @@ export const RegimeModelCard = z.object({
     pca: z.object({ mean: z.array(z.number()), components: z.array(z.array(z.number())) }),
     centroids: z.object({ order: z.array(z.string()), pca: z.array(z.array(z.number())) }),
     ood: z.object({ radius_pca: z.number().positive() })
-  })
+  }),
+  /** Optional early-warning decision on P(stable) (src/main/regime/early-warning.ts), tuned on validation seeds. */
+  early_warning: z
+    .object({ rule: z.literal('log_odds_cusum'), reference: z.number(), threshold: z.number().positive(), cap: z.number().positive() })
+    .refine((r) => r.cap >= r.threshold, { error: 'early_warning.cap must be ≥ early_warning.threshold' })
+    .optional()
 })
 export type RegimeModelCard = z.infer<typeof RegimeModelCard>
 

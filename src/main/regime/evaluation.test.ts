@@ -20,8 +20,8 @@ describe('regime evaluation on hand-made labels (spec §4.8)', () => {
   it('time to detection per switch and false alarms of the stable segment before it', () => {
     const s = switchDetections(pred, truth)
     expect(s).toEqual([
-      { at: 4, direction: 'to_stress', detectedAt: 5, delay: 1, falseAlarmsBefore: 1, falseAlarmRateBefore: 250 },
-      { at: 7, direction: 'to_stable', detectedAt: 8, delay: 1, falseAlarmsBefore: 0, falseAlarmRateBefore: null }
+      { at: 4, direction: 'to_stress', detectedAt: 5, delay: 1, calledBefore: 0, falseAlarmsBefore: 1, falseAlarmRateBefore: 250 },
+      { at: 7, direction: 'to_stable', detectedAt: 8, delay: 1, calledBefore: 1, falseAlarmsBefore: 0, falseAlarmRateBefore: null }
     ])
   })
 

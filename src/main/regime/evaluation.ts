@@ -44,6 +44,12 @@ export interface SwitchDetection {
   detectedAt: number | null
   /** detectedAt − at (0 = detected on the switch bar). */
   delay: number | null
+  /**
+   * The classifier's call on the bar before the switch (null: no prediction there). When it is
+   * already the new regime the switch was "pre-flagged": its delay 0 is no detection (see
+   * time-to-detection.ts).
+   */
+  calledBefore: 0 | 1 | null
   /** False alarms in the stable segment that ends at this switch (to_stress) — see falseAlarms. */
   falseAlarmsBefore: number
   /** Their rate per 1,000 stable bars of that segment. */
@@ -85,11 +91,13 @@ export function switchDetections(pred: ArrayLike<number>, truth: ArrayLike<numbe
         if (isFalseAlarm(pred, truth, t, from)) alarms++
       }
     }
+    const before = pred[at - 1]
     return {
       at,
       direction: target === 1 ? 'to_stress' : 'to_stable',
       detectedAt,
       delay: detectedAt === null ? null : detectedAt - at,
+      calledBefore: before === 0 || before === 1 ? before : null,
       falseAlarmsBefore: alarms,
       falseAlarmRateBefore: stableBars === 0 ? null : (1000 * alarms) / stableBars
     }

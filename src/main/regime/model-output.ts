@@ -1,4 +1,5 @@
 import type { ModelRegimeOutput } from '../../shared/contract/protocol'
+import { checkEarlyWarningRule } from './early-warning'
 import type { RegimeInference } from './walk-forward'
 
 /** The regime model's output for a series, handed to a run as an input (declared in the engine's method table). */
@@ -21,5 +22,6 @@ export function modelInference(output: ModelRegimeOutput, n: number, start: numb
     oodDistance[t] = output.oodDistance[t - output.firstBar]!
     oodRadius[t] = output.oodRadius
   }
-  return { classifier: 'ssm', pStable, oodDistance, oodRadius, refits: new Int32Array(0), model: { ...output.model, executionProvider: output.executionProvider } }
+  const earlyWarning = output.earlyWarning ? { earlyWarning: checkEarlyWarningRule({ ...output.earlyWarning }) } : {}
+  return { classifier: 'ssm', pStable, oodDistance, oodRadius, refits: new Int32Array(0), model: { ...output.model, executionProvider: output.executionProvider }, ...earlyWarning }
 }

@@ -1,4 +1,5 @@
 import { fitHmm, fitRvThreshold, hmmFilterStress, rvPStable, type GaussianHmm } from './baselines'
+import type { EarlyWarningRule } from './early-warning'
 import { DEFAULT_BOCPD, OnlineBocpd, fitBocpdReadout, type BocpdOptions } from './bocpd'
 import { filterSeries, type RegimeFilterOptions } from './filter'
 import { fitMarkovSwitching, hamiltonFilter, type MarkovSwitching } from './markov-switching'
@@ -29,6 +30,8 @@ export interface RegimeInference {
   refits: Int32Array
   /** The model that produced it, when it came from the regime model (ONNX). */
   model?: { name: string; sha256: string; executionProvider: string }
+  /** The regime model's early-warning rule: stress is called with it instead of P(stable) < p_flat. */
+  earlyWarning?: EarlyWarningRule
 }
 
 export interface InferenceOptions {

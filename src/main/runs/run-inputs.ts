@@ -8,8 +8,9 @@ import type { EngineService, InferenceService } from '../services/service-host'
 export type InputResolver = (spec: RunSpec, requires: readonly LabRequirement[], signal?: AbortSignal) => Promise<LabInputs>
 
 /** The model's report reshaped as a run input: typed arrays per bar from firstBar on. */
-export function regimeInputFromReport(report: Pick<SeriesRegimeReport, 'firstBar' | 'pStable' | 'ood' | 'model' | 'executionProvider'>): ModelRegimeOutput {
+export function regimeInputFromReport(report: Pick<SeriesRegimeReport, 'firstBar' | 'pStable' | 'ood' | 'model' | 'executionProvider' | 'earlyWarning'>): ModelRegimeOutput {
   return {
+    ...(report.earlyWarning ? { earlyWarning: { ...report.earlyWarning } } : {}),
     firstBar: report.firstBar,
     pStable: Float64Array.from(report.pStable),
     oodDistance: Float64Array.from(report.ood.distance),

@@ -8,6 +8,13 @@ export const RegimeSource = z.discriminatedUnion('kind', [
 ])
 export type RegimeSource = z.infer<typeof RegimeSource>
 
+/**
+ * The regime model's early-warning decision (its card's `early_warning`): a CUSUM of its log-odds
+ * of stress against `reference`, stress called at `threshold`, evidence capped at `cap`.
+ */
+export const EarlyWarningRule = z.strictObject({ reference: z.number(), threshold: z.number().positive(), cap: z.number().positive() })
+export type EarlyWarningRule = z.infer<typeof EarlyWarningRule>
+
 /** The regime model's report on one close series (the inference service's `inference.regime`). */
 export const SeriesRegimeReport = z.strictObject({
   bars: z.int(),
@@ -17,8 +24,10 @@ export const SeriesRegimeReport = z.strictObject({
   model: z.strictObject({ name: z.string(), sha256: z.string() }),
   /** P(stable) per bar from firstBar on. */
   pStable: z.array(z.number()),
-  /** RegimeFilter (threshold 3) over P(stable) < 0.5, per bar from firstBar on: 0 stable, 1 stress. */
+  /** RegimeFilter (threshold 3) over the raw stress signal — the early-warning rule where the model has one, else P(stable) < 0.5 — per bar from firstBar on: 0 stable, 1 stress. */
   filtered: z.array(z.int()),
+  /** The model's early-warning rule, when its card has one (runs decide stress with it). */
+  earlyWarning: EarlyWarningRule.optional(),
   ood: z.strictObject({ radius: z.number(), barsOutside: z.int(), distance: z.array(z.number()) }),
   /** Latent phase space per bar in the model's frozen PCA basis, [bars × dims] row-major, with the regime centroids. */
   phase: z.strictObject({ dims: z.int(), values: z.array(z.number()), centroids: z.array(z.array(z.number())) }),
@@ -66,7 +75,16 @@ export const RegimeCompareRow = z.strictObject({
   classifier: z.enum(['ssm', 'rv_threshold', 'hmm', 'bocpd', 'markov_switching']),
   accuracy: nullableNumber,
   f1_stress: nullableNumber,
+  /** Legacy judge: mean delay over every detected switch into stress, a pre-flagged one as 0 (rewards staying in stress). */
   mean_time_to_detection: nullableNumber,
+  /** Fair judge: mean bars to detect a switch into stress met while calm, pooled over seeds, with its 95 % seed-bootstrap interval. */
+  ttd_from_calm: nullableNumber.optional(),
+  ttd_from_calm_ci: z.tuple([z.number(), z.number()]).nullable().optional(),
+  switches_from_calm: z.int().optional(),
+  detected_from_calm: z.int().optional(),
+  /** Switches into stress the classifier was already calling stress on the bar before: no detection credit. */
+  pre_flagged: z.int().optional(),
+  missed: z.int().optional(),
   detected: z.int(),
   switches: z.int(),
   false_alarms_per_1000_stable_bars: nullableNumber,
@@ -83,6 +101,11 @@ export const RegimeCompareRow = z.strictObject({
   ood_share: nullableNumber.optional()
 })
 export type RegimeCompareRow = z.infer<typeof RegimeCompareRow>
+
+/** Whether two delay intervals overlap: then the two classifiers' delays are not told apart at that level (a conservative test). */
+export function intervalsOverlap(a: readonly [number, number] | null | undefined, b: readonly [number, number] | null | undefined): boolean {
+  return !!a && !!b && a[0] <= b[1] && b[0] <= a[1]
+}
 
 export const RegimeComparison = z.strictObject({
   lab: z.string(),

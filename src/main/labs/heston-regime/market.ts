@@ -1,6 +1,7 @@
 import type { LabInputs } from '../../engine/kernel'
 import { Xoshiro128 } from '../../engine/rng'
 import { computeFeatures, takens } from '../../regime/features'
+import { rawStressSignal, type EarlyWarningRule } from '../../regime/early-warning'
 import { filterSeries } from '../../regime/filter'
 import { modelInference } from '../../regime/model-output'
 import { DEFAULT_INFERENCE, walkForwardInference, type RegimeInference } from '../../regime/walk-forward'
@@ -183,11 +184,13 @@ export function classifyRegimes(path: HestonPath, features: Float64Array, c: Hes
   )
 }
 
-/** Raw signal (P(stable) < p_flat → 1) and the RegimeFilter over it, from the first fit on. */
-export function filterSignal(pStable: Float64Array, config: HestonRegimeConfig): { raw: Int8Array; filtered: Int8Array } {
+/**
+ * Raw signal (P(stable) < p_flat → 1, or the regime model's early-warning rule when it has one)
+ * and the RegimeFilter over it, from the first fit on.
+ */
+export function filterSignal(pStable: Float64Array, config: HestonRegimeConfig, earlyWarning?: EarlyWarningRule): { raw: Int8Array; filtered: Int8Array } {
   const s = config.strategy
-  const raw = new Int8Array(pStable.length)
-  for (let t = 0; t < pStable.length; t++) raw[t] = Number.isNaN(pStable[t]!) ? -1 : pStable[t]! < s.p_flat ? 1 : 0
+  const raw = rawStressSignal(pStable, s.p_flat, earlyWarning)
   const options = config.corrections.hysteresis === 'asymmetric' ? { threshold: s.confirm_threshold, asymmetric: { exit: s.exit_threshold, entry: s.entry_threshold } } : { threshold: s.confirm_threshold }
   return { raw, filtered: filterSeries(raw, options) }
 }
@@ -203,6 +206,6 @@ export function hestonRegimeMarket(config: HestonRegimeConfig, inputs: LabInputs
   for (let t = 1; t < path.n; t++) returns[t] = path.prices[t]! / path.prices[t - 1]! - 1
   const features = computeFeatures(path.prices)
   const inference = classifyRegimes(path, features, config, inputs)
-  const { raw, filtered } = filterSignal(inference.pStable, config)
+  const { raw, filtered } = filterSignal(inference.pStable, config, inference.earlyWarning)
   return { ...path, returns, features, takens: takens(path.prices), inference, rawSignal: raw, filtered }
 }

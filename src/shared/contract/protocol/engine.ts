@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { RecordedAgent } from '../agent'
 import { RiskMethod, RiskMethodReport, WeightScheme } from '../portfolio'
-import { RegimeSource } from '../regime'
+import { EarlyWarningRule, RegimeSource } from '../regime'
 import { LabInfo, LabRunSpec, RunManifest, RunSpec, StressVariant, TaskOutput } from '../runs'
 import { RunSeriesChunk, SurfaceFrames, SurfacesRequest } from '../surfaces'
 import { TerrainEngineView, TerrainViewRequest } from '../terrain'
@@ -45,7 +45,9 @@ export const ModelRegimeOutput = z.strictObject({
   oodDistance: Float64Column,
   oodRadius: z.number(),
   model: z.strictObject({ name: z.string(), sha256: z.string() }),
-  executionProvider: z.string()
+  executionProvider: z.string(),
+  /** The model's early-warning rule: the run calls stress with it instead of P(stable) < p_flat. */
+  earlyWarning: EarlyWarningRule.optional()
 })
 export type ModelRegimeOutput = z.infer<typeof ModelRegimeOutput>
 

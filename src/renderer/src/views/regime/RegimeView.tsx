@@ -6,7 +6,7 @@ import { useCommands } from '../../app/workspace'
 import { LineChart } from '../../charts/LineChart'
 import { formatInteger, shortHash } from '../../format/numbers'
 import { ReliabilityPanel } from './ReliabilityPanel'
-import { bestByColumn, meetsSignOff, regimeSegments, shownColumns } from './regime-table'
+import { bestByColumn, meetsSignOff, regimeSegments, shownColumns, tiedWithFastest } from './regime-table'
 import './regime.css'
 
 const CLASSIFIER_NAMES: Record<string, string> = { ssm: 'State-space model (ONNX)', rv_threshold: 'Realised-vol threshold', hmm: 'Two-state Gaussian HMM', bocpd: 'Change-point detection (BOCPD)', markov_switching: 'Markov-switching regression' }
@@ -103,6 +103,7 @@ export function RegimeView({ state }: ViewProps) {
   const segments = useMemo(() => (report ? regimeSegments(report.filtered, report.firstBar) : []), [report])
   const best = useMemo(() => (comparison ? bestByColumn(comparison.rows) : {}), [comparison])
   const columns = useMemo(() => (comparison ? shownColumns(comparison.rows) : []), [comparison])
+  const tied = useMemo(() => (comparison ? tiedWithFastest(comparison.rows, best['ttd_from_calm'] ?? null) : new Set<string>()), [comparison, best])
   const compareHome = compareSeeds.lab === home?.id
   const stressBars = report ? report.filtered.filter((r) => r === 1).length : 0
 
@@ -283,6 +284,7 @@ export function RegimeView({ state }: ViewProps) {
                       {comparison.signOff && c.key === 'sharpe' && <span className="muted"> (target &gt; {comparison.signOff.sharpeAbove})</span>}
                     </th>
                   ))}
+                  <th className="num" title="switches into stress: detected of those met while calm · already flagged the bar before (no credit) · never detected">from calm · pre-flagged · missed</th>
                   <th className="num">detected</th>
                 </tr>
               </thead>
@@ -292,13 +294,21 @@ export function RegimeView({ state }: ViewProps) {
                     <td>{CLASSIFIER_NAMES[row.classifier] ?? row.classifier}</td>
                     {columns.map((c) => {
                       const met = meetsSignOff(row, c.key, comparison.signOff)
+                      const ci = c.interval ? row[c.interval] : null
+                      const tie = c.interval !== undefined && tied.has(row.classifier)
+                      const title = met !== null ? (met ? 'meets the sign-off target' : 'misses the sign-off target') : tie ? 'interval overlaps the fastest one: not distinguishable on these seeds' : undefined
                       return (
-                        <td key={c.key} className={`num mono${best[c.key] === row.classifier ? ' best' : ''}${met === null ? '' : met ? ' met' : ' unmet'}`} title={met === null ? undefined : met ? 'meets the sign-off target' : 'misses the sign-off target'}>
+                        <td key={c.key} className={`num mono${best[c.key] === row.classifier ? ' best' : ''}${met === null ? '' : met ? ' met' : ' unmet'}`} title={title}>
+                          {tie && <span className="muted">≈ </span>}
                           {formatCell(row[c.key] as number | null, c.percent)}
+                          {ci && <span className="muted"> [{ci[0].toFixed(1)}, {ci[1].toFixed(1)}]</span>}
                           {met !== null && <span className="sign-off">{met ? ' ✓' : ' ✗'}</span>}
                         </td>
                       )
                     })}
+                    <td className="num mono">
+                      {row.detected_from_calm ?? '—'}/{row.switches_from_calm ?? '—'} · {row.pre_flagged ?? '—'} · {row.missed ?? '—'}
+                    </td>
                     <td className="num mono">
                       {row.detected}/{row.switches}
                     </td>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RegimeCompareRow } from '../../../../shared/contract'
-import { bestByColumn, meetsSignOff, regimeSegments } from './regime-table'
+import { bestByColumn, meetsSignOff, regimeSegments, tiedWithFastest } from './regime-table'
 
 const row = (classifier: RegimeCompareRow['classifier'], over: Partial<RegimeCompareRow>): RegimeCompareRow => ({
   classifier,
@@ -29,6 +29,21 @@ describe('regime comparison table', () => {
     expect(best.mean_time_to_detection).toBe('rv_threshold')
     expect(best.max_drawdown).toBe('hmm')
     expect(bestByColumn([row('ssm', { sharpe: null })]).sharpe).toBeNull()
+  })
+
+  it('judges time to detection from calm, and names the delays the seed bootstrap cannot tell from the fastest', () => {
+    const rows = [
+      row('ssm', { ttd_from_calm: 24, ttd_from_calm_ci: [18, 31], mean_time_to_detection: 24 }),
+      // the legacy judge favours the classifier that stays in stress; the fair one does not
+      row('rv_threshold', { ttd_from_calm: 29, ttd_from_calm_ci: [22, 37], mean_time_to_detection: 15.8 }),
+      row('hmm', { ttd_from_calm: 45, ttd_from_calm_ci: [38, 52], mean_time_to_detection: 30 }),
+      row('bocpd', { ttd_from_calm: null, ttd_from_calm_ci: null, mean_time_to_detection: null })
+    ]
+    const best = bestByColumn(rows)
+    expect(best.mean_time_to_detection).toBe('rv_threshold')
+    expect(best.ttd_from_calm).toBe('ssm')
+    expect([...tiedWithFastest(rows, best.ttd_from_calm!)]).toEqual(['rv_threshold'])
+    expect(tiedWithFastest(rows, null).size).toBe(0)
   })
 
   it('merges bars of one regime into segments with absolute bar numbers', () => {

@@ -1,10 +1,13 @@
-import type { RegimeCompareRow, RegimeComparison } from '../../../../shared/contract'
+import { intervalsOverlap, type RegimeCompareRow, type RegimeComparison } from '../../../../shared/contract'
 
 /** The comparison table's columns, and which direction is better for each. */
-export const COMPARE_COLUMNS: ReadonlyArray<{ key: keyof RegimeCompareRow & string; label: string; better: 'higher' | 'lower'; percent?: boolean }> = [
+export const COMPARE_COLUMNS: ReadonlyArray<{ key: keyof RegimeCompareRow & string; label: string; better: 'higher' | 'lower'; percent?: boolean; interval?: 'ttd_from_calm_ci' }> = [
   { key: 'accuracy', label: 'accuracy', better: 'higher', percent: true },
   { key: 'f1_stress', label: 'F1 (stress)', better: 'higher' },
-  { key: 'mean_time_to_detection', label: 'time to detect (bars)', better: 'lower' },
+  // the fair judge: switches met while calm only, with its seed-bootstrap interval
+  { key: 'ttd_from_calm', label: 'time to detect from calm (bars, 95 % CI)', better: 'lower', interval: 'ttd_from_calm_ci' },
+  // the legacy judge counts a switch already flagged as 0 bars: it rewards staying in stress
+  { key: 'mean_time_to_detection', label: 'TTD all detected (legacy)', better: 'lower' },
   { key: 'false_alarms_per_1000_stable_bars', label: 'false alarms /1000', better: 'lower' },
   { key: 'downside_capture', label: 'downside capture', better: 'lower' },
   { key: 'sortino', label: 'Sortino', better: 'higher' },
@@ -36,6 +39,15 @@ export function bestByColumn(rows: readonly RegimeCompareRow[]): Record<string, 
     best[column.key] = winner?.classifier ?? null
   }
   return best
+}
+
+/**
+ * The classifiers whose fair delay the seed bootstrap cannot tell from the best one's (their
+ * 95 % intervals overlap), the best excluded.
+ */
+export function tiedWithFastest(rows: readonly RegimeCompareRow[], fastest: string | null): Set<string> {
+  const best = rows.find((r) => r.classifier === fastest)?.ttd_from_calm_ci
+  return new Set(rows.filter((r) => r.classifier !== fastest && intervalsOverlap(r.ttd_from_calm_ci, best)).map((r) => r.classifier))
 }
 
 /** Contiguous runs of the same filtered regime, for drawing the regime band under P(stable). */

@@ -1,0 +1,126 @@
+import { Xoshiro128 } from '../engine/rng'
+import type { SwitchDetection } from './evaluation'
+
+// A fair time to detection (issue 20 item 2). The mean delay over every detected switch scores
+// a switch into stress that the classifier was already calling stress on the bar before as
+// 0 bars: a classifier that stays in stress (many false alarms) looks fast without detecting
+// anything. Here the delay counts only switches "met while calm" (the classifier called the old
+// regime on the bar before), the already-flagged ones are counted apart ("pre-flagged"), and
+// the misses too. Across seeds the delays are pooled, with a bootstrap over seeds (seeded, so
+// the same seeds give the same interval) that says when two classifiers are not distinguishable.
+
+/** How a classifier met the true switches in one direction on one series. */
+export interface DetectionSummary {
+  switches: number
+  /** Detected before the next true switch, pre-flagged ones included (the legacy count). */
+  detected: number
+  /** Never called before the next true switch. */
+  missed: number
+  /** Already called the new regime on the bar before the switch: no detection credit. */
+  preFlagged: number
+  /** Met while the classifier called the old regime on the bar before the switch. */
+  metCalm: number
+  /** Of those met while calm, how many were detected, and the sum of their delays (bars). */
+  detectedFromCalm: number
+  delaySumFromCalm: number
+  /** Legacy: mean delay over every detected switch, pre-flagged ones as 0 — rewards staying in stress. */
+  legacyMeanDelay: number | null
+}
+
+/** Summary of the switches in one direction (by default into stress). */
+export function summarizeDetections(detections: readonly SwitchDetection[], direction: SwitchDetection['direction'] = 'to_stress'): DetectionSummary {
+  const target = direction === 'to_stress' ? 1 : 0
+  const s: DetectionSummary = { switches: 0, detected: 0, missed: 0, preFlagged: 0, metCalm: 0, detectedFromCalm: 0, delaySumFromCalm: 0, legacyMeanDelay: null }
+  let legacySum = 0
+  for (const d of detections) {
+    if (d.direction !== direction) continue
+    s.switches++
+    if (d.delay === null) s.missed++
+    else {
+      s.detected++
+      legacySum += d.delay
+    }
+    if (d.calledBefore === target) s.preFlagged++
+    else if (d.calledBefore === 1 - target) {
+      s.metCalm++
+      if (d.delay !== null) {
+        s.detectedFromCalm++
+        s.delaySumFromCalm += d.delay
+      }
+    }
+  }
+  s.legacyMeanDelay = s.detected === 0 ? null : legacySum / s.detected
+  return s
+}
+
+/** Mean delay over the switches met while calm and detected; null when there is none. */
+export function fairMeanDelay(s: Pick<DetectionSummary, 'detectedFromCalm' | 'delaySumFromCalm'>): number | null {
+  return s.detectedFromCalm === 0 ? null : s.delaySumFromCalm / s.detectedFromCalm
+}
+
+/** The fair time to detection of one classifier over held-out seeds, as the comparison rows carry it. */
+export interface FairDetectionFields {
+  /** Mean bars to detect a switch into stress met while calm, pooled over the seeds' switches. */
+  ttd_from_calm: number | null
+  /** Its 95 % percentile bootstrap interval over seeds. */
+  ttd_from_calm_ci: [number, number] | null
+  switches_from_calm: number
+  detected_from_calm: number
+  pre_flagged: number
+  missed: number
+}
+
+/** Pools per-seed summaries of the switches into stress into the comparison row's fields. */
+export function fairDetectionFields(perSeed: readonly DetectionSummary[], options?: BootstrapOptions): FairDetectionFields {
+  const total = (k: 'metCalm' | 'detectedFromCalm' | 'delaySumFromCalm' | 'preFlagged' | 'missed'): number => perSeed.reduce((a, s) => a + s[k], 0)
+  return {
+    ttd_from_calm: fairMeanDelay({ detectedFromCalm: total('detectedFromCalm'), delaySumFromCalm: total('delaySumFromCalm') }),
+    ttd_from_calm_ci: bootstrapFairDelay(perSeed, options),
+    switches_from_calm: total('metCalm'),
+    detected_from_calm: total('detectedFromCalm'),
+    pre_flagged: total('preFlagged'),
+    missed: total('missed')
+  }
+}
+
+export interface BootstrapOptions {
+  resamples?: number
+  /** Two-sided coverage of the percentile interval. */
+  level?: number
+  seed?: number
+}
+
+/**
+ * Percentile bootstrap over seeds of the pooled fair mean delay: resample the seeds with
+ * replacement, pool the delays of the switches met while calm, take the mean; resamples with
+ * no such switch are skipped. Deterministic for a given seed (Xoshiro128, no Math.random).
+ * Null when fewer than two seeds have a delay (no spread to resample).
+ */
+export function bootstrapFairDelay(perSeed: ReadonlyArray<Pick<DetectionSummary, 'detectedFromCalm' | 'delaySumFromCalm'>>, options: BootstrapOptions = {}): [number, number] | null {
+  const { resamples = 2000, level = 0.95, seed = 20 } = options
+  const n = perSeed.length
+  if (perSeed.filter((s) => s.detectedFromCalm > 0).length < 2) return null
+  const rng = new Xoshiro128(seed)
+  const means = new Float64Array(resamples)
+  let m = 0
+  for (let b = 0; b < resamples; b++) {
+    let sum = 0
+    let count = 0
+    for (let i = 0; i < n; i++) {
+      const s = perSeed[Math.floor(rng.nextDouble() * n)]!
+      sum += s.delaySumFromCalm
+      count += s.detectedFromCalm
+    }
+    if (count > 0) means[m++] = sum / count
+  }
+  const sorted = means.subarray(0, m).sort()
+  return [quantile(sorted, (1 - level) / 2), quantile(sorted, 1 - (1 - level) / 2)]
+}
+
+/** Linear-interpolated quantile of sorted values (NumPy's default, "linear"). */
+function quantile(sorted: Float64Array, q: number): number {
+  const h = (sorted.length - 1) * q
+  const lo = Math.floor(h)
+  const hi = Math.min(sorted.length - 1, lo + 1)
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!)
+}
