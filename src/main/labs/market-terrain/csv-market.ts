@@ -1,11 +1,12 @@
 import { MarketTerrainConfigSchema } from './config'
 import { FlowTracker } from './flow-path'
 import { groupingUnsupervised, type UnsupervisedGrouping } from './grouping-run'
-import { ACTIVE_BUDGET, FRAME_BUDGET, heatmapOrder } from './market'
+import { ACTIVE_BUDGET, heatmapOrder } from './market'
 import { equalWeightIndex, stateFeatures } from './state-features'
 import { type StatePath, statePath, trailheadComponents } from './state-path'
 import type { ActivePairs } from './terrain/active-alerts'
 import { TerrainParams } from './terrain/params'
+import { TerrainTape } from './terrain/tape'
 import { type FaultAlert, TerrainScanner } from './terrain/scanner'
 import type { PricePanel } from './csv'
 
@@ -21,28 +22,13 @@ export const MIN_GROUPING_BARS = 40
 /** Bars between progress reports of the pass. */
 const PROGRESS_EVERY = 64
 
-export interface PanelMarket {
+/** The recorded terrain of a file (terrain/tape.ts), as a run's market keeps it for the view. */
+export interface PanelMarket extends Pick<TerrainTape, 'eigenHardness' | 'edgeHardness' | 'absorption' | 'effectiveRank' | 'meanCorrelation' | 'alertsActive' | 'nodeHardness' | 'nodeAlerts' | 'ward' | 'frames' | 'frameStride' | 'edgeFrames'> {
   readonly panel: PricePanel
   readonly params: TerrainParams
   /** Assets, and bars = returns (bar t is the return from dates[t] to dates[t + 1]). */
   readonly n: number
   readonly bars: number
-  /** Per bar (NaN before the short window fills). */
-  readonly eigenHardness: Float64Array
-  readonly edgeHardness: Float64Array
-  readonly absorption: Float64Array
-  readonly effectiveRank: Float64Array
-  readonly meanCorrelation: Float64Array
-  readonly alertsActive: Int32Array
-  /** Per bar and asset (bar-major), as the lab's market keeps them for the view. */
-  readonly nodeHardness: Float32Array
-  readonly nodeAlerts: Uint16Array
-  readonly ward: Int16Array
-  /** Short-window correlation every frameStride bars. */
-  readonly frames: Float32Array
-  readonly frameStride: number
-  /** Per-edge hardness at the frame bars (upper triangle, as the lab's market keeps it). */
-  readonly edgeFrames: Float32Array
   /** The pairs in the fault-alert state at bar t, and whether that list is complete. */
   activePairs(t: number): ActivePairs
   activeComplete(t: number): boolean
@@ -84,52 +70,18 @@ export function* panelMarketSteps(panel: PricePanel, window: number, windowName 
   // The lab's state and flow settings at their defaults (the corrected Surprise lag: scored on the next bar).
   const defaults = MarketTerrainConfigSchema.parse({})
   const flow = new FlowTracker(n, bars, { every: defaults.state.flow_every, gamma: defaults.state.flow_gamma, horizon: defaults.state.flow_horizon_bars })
-  const nan = () => new Float64Array(bars).fill(Number.NaN)
-  const eigenHardness = nan()
-  const edgeHardness = nan()
-  const absorption = nan()
-  const effectiveRank = nan()
-  const meanCorrelation = nan()
-  const alertShare = nan()
-  const meanVol = nan()
-  const alertsActive = new Int32Array(bars)
-  const nodeHardness = new Float32Array(bars * n).fill(Number.NaN)
-  const nodeAlerts = new Uint16Array(bars * n)
-  const ward = new Int16Array(bars * n)
-  const frameStride = Math.max(1, Math.ceil((bars * n * n) / FRAME_BUDGET))
-  const frames = new Float32Array(Math.ceil(bars / frameStride) * n * n)
-  const edgeCount = (n * (n - 1)) / 2
-  const edgeFrames = new Float32Array(Math.ceil(bars / frameStride) * edgeCount).fill(Number.NaN)
+  // A file's nodes read NaN before the window fills (the view shows no hardness there).
+  const tape = new TerrainTape(n, bars, Number.NaN)
   const total = bars + 2
   let r = scanner.reading
   for (let t = 0; t < bars; t++) {
     r = scanner.step(returns, t * n)
     flow.step(t, r.ready, r.correlation, r.nodeHardness, r.volatility, returns)
-    if (t % frameStride === 0) {
-      const f = (t / frameStride) * n * n
-      if (r.ready) {
-        for (let k = 0; k < n * n; k++) frames[f + k] = r.correlation[k]!
-        scanner.edgeHardness(edgeFrames, (t / frameStride) * edgeCount)
-      } else for (let i = 0; i < n; i++) frames[f + i * n + i] = 1
-    }
+    tape.record(t, r, scanner)
     if (t % PROGRESS_EVERY === PROGRESS_EVERY - 1) yield { done: t + 1, total }
-    if (!r.ready) continue
-    eigenHardness[t] = r.eigenHardness
-    edgeHardness[t] = r.edgeHardness
-    absorption[t] = r.absorption
-    effectiveRank[t] = r.effectiveRank
-    meanCorrelation[t] = r.meanCorrelation
-    alertsActive[t] = r.alertsActive
-    alertShare[t] = r.alertsActive / ((n * (n - 1)) / 2)
-    let vol = 0
-    for (let i = 0; i < n; i++) {
-      nodeHardness[t * n + i] = r.nodeHardness[i]!
-      nodeAlerts[t * n + i] = r.nodeAlerts[i]!
-      ward[t * n + i] = r.cluster[i]!
-      vol += r.volatility[i]!
-    }
-    meanVol[t] = vol / n
   }
+  const { eigenHardness, edgeHardness, absorption, effectiveRank, meanCorrelation, alertsActive, nodeHardness, nodeAlerts, ward, frames, frameStride, edgeFrames, meanVol } = tape
+  const alertShare = Float64Array.from(alertsActive, (a, t) => (tape.ready[t] ? a / ((n * (n - 1)) / 2) : Number.NaN))
   yield { done: bars, total }
 
   // The state on the equal-weight index of every asset (a file has no asset classes).

@@ -6,6 +6,7 @@ import { equalWeightIndex, stateFeatures } from './state-features'
 import { type StatePath, statePath, trailheadComponents } from './state-path'
 import type { ActivePairs } from './terrain/active-alerts'
 import { TerrainScanner, type FaultAlert } from './terrain/scanner'
+import { TerrainTape } from './terrain/tape'
 import { WardClusterer, leafOrder } from './terrain/ward'
 import { RollingCorrelation } from './terrain/rolling'
 import { ASSET_CLASSES } from './universe/params'
@@ -19,9 +20,6 @@ import { type WalkForwardPlan, planWalkForward } from './walk-forward'
 // predictor (flow-path.ts: One-Way map, flow tilt of the baskets); the report runs the regime
 // grouping on them (grouping-run.ts).
 
-/** Correlation frames kept for the surface: at most this many numbers, so 500 assets stay in memory. */
-export const FRAME_BUDGET = 8_000_000
-
 /** Pair-bars of the alert state kept for the view (20 bytes each); bars past it read as incomplete. */
 export const ACTIVE_BUDGET = 4_000_000
 
@@ -34,28 +32,14 @@ export class TerrainRunState {
   }
 }
 
-export interface TerrainMarket {
+/** The run's market: the recorded terrain (terrain/tape.ts: per-bar readings NaN before the short window fills, per-asset arrays bar-major) and what is read from it. */
+export interface TerrainMarket
+  extends Pick<TerrainTape, 'eigenHardness' | 'edgeHardness' | 'absorption' | 'effectiveRank' | 'meanCorrelation' | 'alertsNew' | 'alertsActive' | 'nodeHardness' | 'nodeAlerts' | 'ward' | 'precision' | 'pc1' | 'assetVol' | 'frames' | 'frameStride' | 'edgeFrames'> {
   /** The run's own state, made fresh by the lab's observation() for each run. */
   run: TerrainRunState
   readonly universe: Universe
   readonly n: number
   readonly bars: number
-  /** Per bar (NaN before the short window fills). */
-  readonly eigenHardness: Float64Array
-  readonly edgeHardness: Float64Array
-  readonly absorption: Float64Array
-  readonly effectiveRank: Float64Array
-  readonly meanCorrelation: Float64Array
-  readonly alertsNew: Int32Array
-  readonly alertsActive: Int32Array
-  /** Per bar and asset (bar-major). */
-  readonly nodeHardness: Float32Array
-  readonly nodeAlerts: Uint16Array
-  readonly ward: Int16Array
-  readonly precision: Int16Array
-  readonly pc1: Float32Array
-  /** Per-asset realised vol (per bar) of the short window, bar-major. */
-  readonly assetVol: Float32Array
   /**
    * The book's legs are one basket per asset class. basket[t·n + i] is asset i's weight inside its
    * class's basket at bar t: inverse-vol over the class's assets whose node hardness passes the
@@ -64,11 +48,6 @@ export interface TerrainMarket {
    */
   readonly basket: Float64Array
   readonly basketReturn: Float64Array
-  /** Short-window correlation every frameStride bars (frame k is bar k·frameStride). */
-  readonly frames: Float32Array
-  readonly frameStride: number
-  /** Per-edge hardness at the same frame bars: the upper triangle i < j in row order, n(n−1)/2 per frame (NaN before it is read). */
-  readonly edgeFrames: Float32Array
   /** The pairs in the fault-alert state at bar t, their σ-distance and entry bar (views into the scanner's record). */
   activePairs(t: number): ActivePairs
   /** Whether activePairs(t) holds every active pair (the record stops at its budget). */
@@ -99,58 +78,14 @@ export function terrainMarket(config: MarketTerrainConfig, universe: Universe = 
   const { n, bars, returns } = universe
   const s = config.strategy
   const scanner = new TerrainScanner(n, config.terrain, { activeLimit: ACTIVE_BUDGET })
-  const nan = () => new Float64Array(bars).fill(Number.NaN)
-  const eigenHardness = nan()
-  const edgeHardness = nan()
-  const absorption = nan()
-  const effectiveRank = nan()
-  const meanCorrelation = nan()
-  const alertsNew = new Int32Array(bars)
-  const alertsActive = new Int32Array(bars)
-  const nodeHardness = new Float32Array(bars * n)
-  const nodeAlerts = new Uint16Array(bars * n)
-  const ward = new Int16Array(bars * n)
-  const precision = new Int16Array(bars * n)
-  const pc1 = new Float32Array(bars * n)
-  const assetVol = new Float32Array(bars * n)
-  const frameStride = Math.max(1, Math.ceil((bars * n * n) / FRAME_BUDGET))
-  const frames = new Float32Array(Math.ceil(bars / frameStride) * n * n)
-  const edgeCount = (n * (n - 1)) / 2
-  const edgeFrames = new Float32Array(Math.ceil(bars / frameStride) * edgeCount).fill(Number.NaN)
+  const tape = new TerrainTape(n, bars)
   const flowTracker = new FlowTracker(n, bars, { every: config.state.flow_every, gamma: config.state.flow_gamma, horizon: config.state.flow_horizon_bars })
-  const meanVol = new Float64Array(bars).fill(Number.NaN)
-
   for (let t = 0; t < bars; t++) {
     const r = scanner.step(returns, t * n)
-    if (r.ready) {
-      eigenHardness[t] = r.eigenHardness
-      edgeHardness[t] = r.edgeHardness
-      absorption[t] = r.absorption
-      effectiveRank[t] = r.effectiveRank
-      meanCorrelation[t] = r.meanCorrelation
-      alertsNew[t] = r.alertsNew
-      alertsActive[t] = r.alertsActive
-      for (let i = 0; i < n; i++) {
-        nodeHardness[t * n + i] = r.nodeHardness[i]!
-        nodeAlerts[t * n + i] = r.nodeAlerts[i]!
-        ward[t * n + i] = r.cluster[i]!
-        precision[t * n + i] = r.precisionCluster[i]!
-        pc1[t * n + i] = r.eigenvectors[i]!
-        assetVol[t * n + i] = r.volatility[i]!
-      }
-      let v = 0
-      for (let i = 0; i < n; i++) v += r.volatility[i]!
-      meanVol[t] = v / n
-    }
+    tape.record(t, r, scanner)
     flowTracker.step(t, r.ready, r.correlation, r.nodeHardness, r.volatility, returns)
-    if (t % frameStride === 0) {
-      const f = (t / frameStride) * n * n
-      if (r.ready) {
-        for (let k = 0; k < n * n; k++) frames[f + k] = r.correlation[k]!
-        scanner.edgeHardness(edgeFrames, (t / frameStride) * edgeCount)
-      } else for (let i = 0; i < n; i++) frames[f + i * n + i] = 1
-    }
   }
+  const { eigenHardness, edgeHardness, absorption, effectiveRank, meanCorrelation, alertsNew, alertsActive, nodeHardness, nodeAlerts, ward, precision, pc1, assetVol, frames, frameStride, edgeFrames, meanVol } = tape
 
   // The equal-weight equity index (all assets when there are no equities): the market the state reads.
   const { risk, momentum, termRatio, fragility } = stateFeatures(equalWeightIndex(returns, n, bars, equityMembers(universe)), absorption, s)
