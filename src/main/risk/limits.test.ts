@@ -79,4 +79,19 @@ describe('portfolio limits', () => {
     // Without net series (units that differ) the net limit does not act.
     expect(applyLimits([0.5, 0.3, 0.2], { ...p, net: null }, { maxNet: 0.01 }).events).toEqual([])
   })
+
+  it('a mixed book: single position reads only compound pods, gross none, whatever the additive pods hold', () => {
+    const r = new Float64Array(3)
+    // Pod #2 keeps an additive ledger: its Σ|position| of 500 lots is not a fraction of equity.
+    const p: LimitPods = { labs: ['a', 'b', 'c'], assetClasses: ['x', 'y', 'z'], leverage: [Float64Array.of(1, 2.5, 1), 500, Float64Array.of(3, 0, 1)], compound: [true, false, true], returns: [r, r, r] }
+    const out = applyLimits([0.5, 0.3, 0.2], p, { maxPosition: 1, maxGross: 0.5 })
+    // #1: 0.5 × 2.5 = 1.25 at step 1 → weight 0.5 / 1.25 = 0.4. #3: 0.2 × 3 = 0.6, within. #2 (150 "of equity") not read.
+    expect(out.events.map((e) => [e.rule, e.t, e.after.map((w) => +w.toFixed(12))])).toEqual([['single_position', 1, [0.4, 0.3, 0.2]]])
+    // Gross does not act on a book with an additive pod; the report's gross sums the compound pods: max(0.4 + 0.6, 1 + 0, 0.4 + 0.2) = 1.
+    expect(out.gross).toBeCloseTo(1, 12)
+    expect(out.cash).toBeCloseTo(0.1, 12)
+    // Every pod compound: the same book's gross 0.4 + 150 + 0.6 at step 0 binds.
+    const all = applyLimits([0.5, 0.3, 0.2], { ...p, compound: undefined }, { maxPosition: 1, maxGross: 0.5 })
+    expect(all.events.map((e) => e.rule)).toEqual(['single_position', 'single_position', 'gross_exposure'])
+  })
 })

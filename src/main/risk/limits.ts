@@ -55,6 +55,12 @@ export interface LimitPods {
   assetClasses: readonly string[]
   /** Each pod's gross leverage (its book's gross notional over its equity) per step of the returns' calendar. */
   leverage: readonly PodSeries[]
+  /**
+   * Whether each pod's leverage is a fraction of its equity (a compound ledger); an additive
+   * ledger's |positions| are lots or notional. The single-position limit reads only these pods,
+   * the gross limit only a book where every pod is one. Default: every pod.
+   */
+  compound?: readonly boolean[]
   /** Each pod's signed net exposure in fraction of its equity per step; null where some pod's unit is not a fraction of equity (no net limit then). */
   net?: readonly PodSeries[] | null
   returns: readonly Float64Array[]
@@ -90,7 +96,7 @@ export interface LimitReport {
   weights: number[]
   /** Cash left by scaling (1 − Σ weights). */
   cash: number
-  /** The gross exposure under the final weights at its worst step. */
+  /** The gross exposure under the final weights at its worst step, summed over the pods in fraction of equity. */
   gross: number
   /** The portfolio path under the final weights with the drawdown stop applied. */
   path: { totalReturn: number; maxDrawdown: number; stoppedAt: number | null }
@@ -129,6 +135,8 @@ export function applyLimits(weights: readonly number[], pods: LimitPods, limits:
   const T = pods.returns[0]!.length
   const last = T - 1
   const events: LimitEvent[] = []
+  const compound = (i: number): boolean => pods.compound?.[i] ?? true
+  const allCompound = weights.every((_, i) => compound(i))
   let w = weights.slice()
   // A weight limit binds on today's book: logged at the last step.
   const log = (rule: LimitRule, action: LimitEvent['action'], message: string, after: number[]): void => {
@@ -147,6 +155,7 @@ export function applyLimits(weights: readonly number[], pods: LimitPods, limits:
     // Per pod, its weight × leverage at its worst step; a pod over the cap there is cut to hold it there (so at every step).
     const cap = limits.maxPosition
     for (let i = 0; i < n; i++) {
+      if (!compound(i)) continue
       const worst = worstStep(T, (t) => w[i]! * seriesAt(pods.leverage[i]!, t))
       if (worst.value <= cap + 1e-12) continue
       const { steps, first } = worst.over(cap)
@@ -172,7 +181,7 @@ export function applyLimits(weights: readonly number[], pods: LimitPods, limits:
       }
     }
   }
-  const grossAt = (x: readonly number[], t: number): number => x.reduce((s, v, i) => s + Math.abs(v) * seriesAt(pods.leverage[i]!, t), 0)
+  const grossAt = (x: readonly number[], t: number): number => x.reduce((s, v, i) => (compound(i) ? s + Math.abs(v) * seriesAt(pods.leverage[i]!, t) : s), 0)
   const scaleAll = (rule: 'gross_exposure' | 'net_exposure', what: string, cap: number, at: (x: readonly number[], t: number) => number): void => {
     const worst = worstStep(T, (t) => at(w, t))
     if (worst.value <= cap + 1e-12) return
@@ -181,7 +190,7 @@ export function applyLimits(weights: readonly number[], pods: LimitPods, limits:
     events.push({ t: worst.t, rule, action: 'scale_to_cash', message: `${what} ${worst.value.toFixed(3)} at step ${worst.t} over ${cap} (over at ${steps} of ${T} steps, first at step ${first}): every weight × ${scale.toFixed(4)}, the rest in cash`, before: w, after: w.map((x) => x * scale) })
     w = w.map((x) => x * scale)
   }
-  if (limits.maxGross !== undefined) scaleAll('gross_exposure', 'gross exposure', limits.maxGross, grossAt)
+  if (limits.maxGross !== undefined && allCompound) scaleAll('gross_exposure', 'gross exposure', limits.maxGross, grossAt)
   const net = pods.net
   if (limits.maxNet !== undefined && net) scaleAll('net_exposure', 'net exposure', limits.maxNet, (x, t) => x.reduce((s, v, i) => s + v * seriesAt(net[i]!, t), 0))
   // The drawdown stop over the history under the final weights: flat from the step after it binds.

@@ -39,11 +39,30 @@ export function readPodBooks(repo: RunsRepository, pods: ReadonlyArray<{ runId: 
   })
 }
 
-/** Why the pods' nets cannot be summed, or null when they can (every pod compounds). */
-export function netIncomparable(books: readonly PodBook[]): string | null {
+/** The pods whose positions are not a fraction of equity, named, or null when every pod compounds. */
+function additivePods(books: readonly PodBook[]): string | null {
   const other = books.filter((b) => b.ledger !== 'compound')
   if (other.length === 0) return null
-  return `no total net: ${other.map((b) => `#${b.runId} (${b.lab})`).join(', ')} ${other.length === 1 ? 'keeps' : 'keep'} an additive ledger, positions in lots or notional, not a fraction of equity`
+  return `${other.map((b) => `#${b.runId} (${b.lab})`).join(', ')} ${other.length === 1 ? 'keeps' : 'keep'} an additive ledger, positions in lots or notional, not a fraction of equity`
+}
+
+/** Why the pods' nets cannot be summed, or null when they can (every pod compounds). */
+export function netIncomparable(books: readonly PodBook[]): string | null {
+  const why = additivePods(books)
+  return why && `no total net: ${why}`
+}
+
+/** Why the pods' gross leverages cannot be summed against a threshold in equity, or null when they can. */
+export function grossIncomparable(books: readonly PodBook[]): string | null {
+  const why = additivePods(books)
+  return why && `no gross: ${why}`
+}
+
+/** Which pods the single-position limit leaves out (it reads only pods in fraction of equity), or null when it reads them all. */
+export function positionUnmeasured(books: readonly PodBook[]): string | null {
+  const why = additivePods(books)
+  if (!why) return null
+  return books.some((b) => b.ledger === 'compound') ? `compound pods only: ${why}` : `no pod in fraction of equity: ${why}`
 }
 
 /**

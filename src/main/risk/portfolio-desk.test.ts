@@ -122,16 +122,18 @@ describe('portfolio.limits', () => {
     expect(pod.at).toBeNull()
     expect(pod.threshold).toBe(0.3)
     expect(pod.status).toBe(pod.value! > 0.3 ? 'breach' : 'ok')
-    // Single position and gross read every step: the worst one, and the step it is at.
+    // Single position reads every step, and only the pod in fraction of equity (#3, fx-carry):
+    // credit-spreads keeps an additive ledger, its Σ|position| is notional, not comparable with 1.
     const position = report.rows.find((r) => r.limit === 'maxPosition')!
-    const perPod = books.map((b, i) => Math.max(...Array.from(b.leverage, (l) => weights[i]! * l)))
-    expect(position.value).toBe(Math.max(...perPod))
-    const worstPod = perPod.indexOf(position.value!)
-    expect(weights[worstPod]! * books[worstPod]!.leverage[position.at!]!).toBe(position.value)
+    const fx = Array.from(books[2]!.leverage, (l) => weights[2]! * l)
+    expect(position.value).toBe(Math.max(...fx))
+    expect(position.at).toBe(fx.indexOf(position.value!))
+    expect(position.note).toBe('compound pods only: #1 (credit-spreads), #2 (credit-spreads) keep an additive ledger, positions in lots or notional, not a fraction of equity')
+    expect(books.map((b) => b.ledger)).toEqual(['additive', 'additive', 'compound'])
+    // Gross sums every pod's leverage: unmeasured on this mixed book, and the row says why.
     const gross = report.rows.find((r) => r.limit === 'maxGross')!
-    const grossAt = (t: number): number => weights.reduce((s, w, i) => s + w * books[i]!.leverage[t]!, 0)
-    expect(gross.value).toBeCloseTo(Math.max(...Array.from(returns[0]!, (_, t) => grossAt(t))), 14)
-    expect(gross.value).toBeCloseTo(grossAt(gross.at!), 14)
+    expect(gross).toMatchObject({ value: null, at: null, status: 'unmeasured', actions: [] })
+    expect(gross.note).toBe('no gross: #1 (credit-spreads), #2 (credit-spreads) keep an additive ledger, positions in lots or notional, not a fraction of equity')
     // Credit-spreads books lots, fx-carry fractions of equity: no net across them, and the row says why.
     const net = report.rows.find((r) => r.limit === 'maxNet')!
     expect(net).toMatchObject({ value: null, at: null, status: 'unmeasured', actions: [] })
@@ -145,7 +147,7 @@ describe('portfolio.limits', () => {
     expect(report.events.every((e) => e.kind === 'constraint_event')).toBe(true)
     expect(report.path.stoppedAt).not.toBeNull()
     const labs = ['credit-spreads', 'credit-spreads', 'fx-carry']
-    const direct = applyLimits(weights, { labs, assetClasses: labs.map(assetClassOf), leverage: books.map((b) => b.leverage), returns }, { ...DEFAULT_LIMITS, ...tight })
+    const direct = applyLimits(weights, { labs, assetClasses: labs.map(assetClassOf), leverage: books.map((b) => b.leverage), compound: [false, false, true], returns }, { ...DEFAULT_LIMITS, ...tight })
     expect(report.weights).toEqual(direct.weights)
     expect(events).toEqual(direct.events.map((e) => ({ t: e.t, rule: e.rule, action: e.action, before: e.before, after: e.after })))
   })
@@ -233,7 +235,7 @@ describe('the memo’s view of the desk', () => {
     const loose = { maxPodWeight: 1, maxFamilyWeight: 1, maxAssetClassWeight: 1, maxPosition: 1000, maxCorrelation: 1, maxGross: 1000, maxNet: 1000, maxDrawdown: 0.99 }
     const before = log.list(1).length
     const report = desk.limits({ id: 1, limits: loose })
-    expect(report.rows.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'unmeasured', 'ok'])
+    expect(report.rows.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'unmeasured', 'unmeasured', 'ok'])
     expect(report.events).toEqual([])
     const added = log.list(1).slice(before)
     expect(added).toEqual([report.check])

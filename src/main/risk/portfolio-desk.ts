@@ -28,7 +28,7 @@ import { assetClassOf } from './asset-classes'
 import type { LabRunner } from './engine-equity'
 import { applyLimits, DEFAULT_LIMITS, type PortfolioLimits } from './limits'
 import { combinatorialPurgedCv, defaultBlocks, probabilityOfOverfitting } from './overfitting'
-import { netIncomparable, readPodBooks, type PodBook } from './pod-books'
+import { grossIncomparable, netIncomparable, positionUnmeasured, readPodBooks, type PodBook } from './pod-books'
 import { PodInputError } from './pods'
 import type { PortfolioService } from './portfolio-service'
 import { schemeWeights } from './portfolio-risk'
@@ -135,17 +135,21 @@ export class PortfolioDesk {
     const limits: Required<PortfolioLimits> = { ...DEFAULT_LIMITS, ...request.limits }
     const books = this.podBooks(pods, returns[0]!.length)
     const noNet = netIncomparable(books)
-    const measured = { labs: pods.map((p) => p.lab), assetClasses: pods.map((p) => assetClassOf(p.lab)), leverage: books.map((b) => b.leverage), net: noNet ? null : books.map((b) => b.net), returns }
+    // Position, gross and net read the pods' books in fraction of equity: an additive pod's are lots or notional.
+    const notes: Partial<Record<keyof PortfolioLimits, string | null>> = { maxPosition: positionUnmeasured(books), maxGross: grossIncomparable(books), maxNet: noNet }
+    const compound = books.map((b) => b.ledger === 'compound')
+    const measured = { labs: pods.map((p) => p.lab), assetClasses: pods.map((p) => assetClassOf(p.lab)), leverage: books.map((b) => b.leverage), compound, net: noNet ? null : books.map((b) => b.net), returns }
     const applied = applyLimits(weights, measured, limits)
     const values = limitValues(weights, measured)
     const rows: LimitRow[] = LIMIT_NAMES.map((limit) => {
       const rule = LIMIT_RULES[limit]
       const actions = applied.events.filter((e) => e.rule === rule).map((e) => ({ action: e.action, message: e.message }))
       const { value, at } = values[limit]
-      if (value === null) return { limit, rule, value, at, threshold: limits[limit], status: 'unmeasured', note: noNet, actions }
+      const note = notes[limit] ?? null
+      if (value === null) return { limit, rule, value, at, threshold: limits[limit], status: 'unmeasured', note, actions }
       // Over its threshold on the book, even when an earlier limit's action already brought it within.
       const over = limit === 'maxDrawdown' ? value >= limits[limit] : value > limits[limit] + 1e-12
-      return { limit, rule, value, at, threshold: limits[limit], status: actions.length || over ? 'breach' : 'ok', note: null, actions }
+      return { limit, rule, value, at, threshold: limits[limit], status: actions.length || over ? 'breach' : 'ok', note, actions }
     })
     // The check itself is logged, breached or not (so "checked, none breached" is on record),
     // then each binding limit as a constraint event: all once per limit set, chained.

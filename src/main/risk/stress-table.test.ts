@@ -62,4 +62,15 @@ describe('what each limit measures before any acts', () => {
     expect(v.maxNet.at).toBe(1)
     expect(v.maxNet.value).toBeCloseTo(1.8, 15)
   })
+
+  it('reads single position on compound pods only and no gross when a pod is additive', () => {
+    const r = new Float64Array(3)
+    const pods = { labs: ['a', 'b'], assetClasses: ['x', 'y'], leverage: [Float64Array.of(1, 2, 0.5), 400], returns: [r, r] }
+    // #1: 0.6 × 2 = 1.2 at step 1; #2 (0.4 × 400 lots) not read.
+    const v = limitValues([0.6, 0.4], { ...pods, compound: [true, false] })
+    expect(v.maxPosition).toEqual({ value: 1.2, at: 1 })
+    expect(v.maxGross).toEqual({ value: null, at: null })
+    const none = limitValues([0.6, 0.4], { ...pods, compound: [false, false] })
+    expect(none.maxPosition).toEqual({ value: null, at: null })
+  })
 })

@@ -64,7 +64,7 @@ export const LIMIT_RULES: Record<keyof PortfolioLimits, LimitRule> = {
   maxDrawdown: 'drawdown_stop'
 }
 
-/** A limit's measure on the book: its value (null: not measurable, as net across units that differ) and the step it is worst at (null: not a per-step measure). */
+/** A limit's measure on the book: its value (null: not measurable, as net or gross across units that differ, or no pod's position in fraction of equity) and the step it is worst at (null: not a per-step measure). */
 export interface LimitValue {
   value: number | null
   at: number | null
@@ -90,16 +90,18 @@ export function limitValues(weights: readonly number[], pods: LimitPods): Record
     const w = worstStep(T, at)
     return { value: w.value, at: w.t }
   }
-  const positions = weights.map((w, i) => worstStep(T, (t) => w * seriesAt(pods.leverage[i]!, t)))
-  const largest = positions.reduce((a, b) => (b.value > a.value ? b : a))
+  // Position and gross read leverage as a fraction of equity: only compound pods (gross only when every pod is one).
+  const compound = weights.map((_, i) => pods.compound?.[i] ?? true)
+  const positions = weights.flatMap((w, i) => (compound[i] ? [worstStep(T, (t) => w * seriesAt(pods.leverage[i]!, t))] : []))
+  const largest = positions.length ? positions.reduce((a, b) => (b.value > a.value ? b : a)) : null
   const net = pods.net
   return {
     maxPodWeight: today(Math.max(...weights)),
     maxFamilyWeight: today(largestGroup(pods.labs)),
     maxAssetClassWeight: today(largestGroup(pods.assetClasses)),
-    maxPosition: { value: largest.value, at: largest.t },
+    maxPosition: largest ? { value: largest.value, at: largest.t } : { value: null, at: null },
     maxCorrelation: today(maxCorrelation),
-    maxGross: worst((t) => weights.reduce((s, w, i) => s + Math.abs(w) * seriesAt(pods.leverage[i]!, t), 0)),
+    maxGross: compound.every(Boolean) ? worst((t) => weights.reduce((s, w, i) => s + Math.abs(w) * seriesAt(pods.leverage[i]!, t), 0)) : { value: null, at: null },
     maxNet: net ? worst((t) => weights.reduce((s, w, i) => s + w * seriesAt(net[i]!, t), 0)) : { value: null, at: null },
     maxDrawdown: today(pathSummary(weighted(pods.returns, weights)).maxDrawdown)
   }

@@ -92,7 +92,7 @@ export const PortfolioLimitsRequest = z.strictObject({ id: PortfolioId, limits: 
 export const LimitRow = z.strictObject({
   limit: z.enum(LIMIT_NAMES as [keyof PortfolioLimitSet, ...Array<keyof PortfolioLimitSet>]),
   rule: LimitRule,
-  /** Null when the book cannot measure it (net exposure across pods whose units differ: `note` says why). */
+  /** Null when the book cannot measure it (net or gross exposure across pods whose units differ, single position with no pod in fraction of equity: `note` says why; a value read on some pods only has a note naming the others). */
   value: z.number().nullable(),
   /** The step the value is measured at: the worst step for the exposure limits read over every step, null for today's weights. */
   at: z.int().nullable(),
