@@ -95,5 +95,8 @@ describe('mechanica portfolio create and show', () => {
       expect(text).toMatch(new RegExp(`\\| ${method} \\| ${formatFact(m.var).replace('.', '\\.')} \\| ${formatFact(m.es).replace('.', '\\.')} \\| ${m.breaches}/${m.days} \\|.*\\| ${m.backtests.zone.zone} \\|`))
     }
     expect(text).toContain('Contributions to portfolio risk')
+    // Credit-spreads keeps an additive ledger (positions in notional): each pod's net, no book total.
+    expect(text).toContain('Net exposure per pod only, no total for the book, because #1 (credit-spreads), #2 (credit-spreads), #3 (credit-spreads) keep an additive ledger, positions in lots or notional, not a fraction of equity.')
+    expect(text).toMatch(/\| #2 \| credit-spreads \| additive \| -?[\d,.e+-]+ \(lab units\) \|/)
   })
 })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LabRunSpec } from '../../shared/contract'
+import { netBlocks } from '../../shared/contract/memo-sections'
 import { runAndStore } from '../runs/store-run'
 import { openDatabase, type Db } from '../store/database'
 import { PortfoliosRepository } from '../store/portfolios-repository'
@@ -45,6 +46,24 @@ describe('net exposure of a book of pods', () => {
     expect(n.note).toBe('no total net: #7 (lab-7) keeps an additive ledger, positions in lots or notional, not a fraction of equity')
     expect(n.pods[1]).toMatchObject({ unit: 'lab units', last: -40, min: -40, max: 100, inBook: null })
     expect(n.pods[0]!.inBook).toBeCloseTo(0.8, 15)
+  })
+
+  it('states the book’s net in the memo, or why it has none, with each pod’s own net', () => {
+    const all = netBlocks(netExposure([book(1, 'compound', [0.5, -1, 2]), book(2, 'compound', [1, 1, -1])], share))
+    // The numbers above: total 0.2 at the last step, largest 0.7 at step 0; in the book 0.4·2 = 0.8 and 0.6·(−1) = −0.6.
+    expect(all[0]).toEqual({ kind: 'text', text: "Net exposure of the book (Σ share × the pod's net, in fraction of equity): 20% at the last step, largest 70% at step 0." })
+    expect(all[1]).toMatchObject({
+      kind: 'table',
+      head: ['pod', 'lab', 'ledger', 'net at last step', 'lowest', 'highest', 'in the book'],
+      rows: [
+        ['#1', 'lab-1', 'compound', '200%', '-100%', '200%', '80%'],
+        ['#2', 'lab-2', 'compound', '-100%', '-100%', '100%', '-60%']
+      ]
+    })
+    const mixed = netBlocks(netExposure([book(1, 'compound', [0.5, -1, 2]), book(7, 'additive', [100, 0, -40])], share))
+    expect(mixed[0]).toEqual({ kind: 'text', text: 'Net exposure per pod only, no total for the book, because #7 (lab-7) keeps an additive ledger, positions in lots or notional, not a fraction of equity.' })
+    expect((mixed[1] as { rows: string[][] }).rows[1]).toEqual(['#7', 'lab-7', 'additive', '-40 (lab units)', '-40 (lab units)', '100 (lab units)', '—'])
+    expect(netBlocks(undefined)).toEqual([])
   })
 })
 

@@ -125,6 +125,9 @@ describe('stored portfolios', () => {
     expect(facts.weight).toBe(risk.weights[0])
     expect(facts.methods.map((m) => [m.method, m.var, m.es, m.zone])).toEqual(Object.entries(risk.methods).map(([method, m]) => [method, m.var, m.es, m.backtests.zone.zone]))
     expect(facts.pods.map((p) => p.runId)).toEqual([3, 1])
+    // Its net exposure is the book summary's, read now: credit-spreads books lots, so no total.
+    expect(facts.net).toEqual(service.get(2).summary.net)
+    expect(facts.net).toMatchObject({ total: null, worst: null, note: 'no total net: #3 (credit-spreads), #1 (credit-spreads) keep an additive ledger, positions in lots or notional, not a fraction of equity' })
     expect(portfolioMemoFacts(service, portfolios, 4)?.id).toBe(4)
     expect(portfolioMemoFacts(service, portfolios, 999)).toBeUndefined()
   })

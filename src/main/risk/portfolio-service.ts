@@ -6,6 +6,7 @@ import {
   issuesFromZod,
   summariseIssues,
   type BookSeries,
+  type NetExposure,
   type PortfolioCheck,
   type PortfolioDetail,
   type PortfolioMember,
@@ -110,14 +111,22 @@ export class PortfolioService {
 
   /** The stored summary with the net exposure read now from the members' logs (a summary stored before it lacks it). */
   private detail(stored: StoredPortfolio, pods: readonly PodSeries[], book: PortfolioBook, check: PortfolioCheck): PortfolioDetail {
-    let books
+    return { portfolio: stored.summary, spec: stored.spec, members: stored.members, summary: { ...stored.book, net: this.netOf(pods, book) }, check, series: thinSeries(book) }
+  }
+
+  /** The book's net exposure read now from its members' logs: per pod, and a total only where every pod compounds. */
+  net(spec: PortfolioSpec): NetExposure {
+    const { pods, book } = this.book(spec)
+    return this.netOf(pods, book)
+  }
+
+  private netOf(pods: readonly PodSeries[], book: PortfolioBook): NetExposure {
     try {
-      books = readPodBooks(this.runs, pods, book.exposure[0]!.length)
+      return netExposure(readPodBooks(this.runs, pods, book.exposure[0]!.length), book.exposure)
     } catch (error) {
       if (error instanceof PodInputError) throw new ApiError('invalid_params', error.message)
       throw error
     }
-    return { portfolio: stored.summary, spec: stored.spec, members: stored.members, summary: { ...stored.book, net: netExposure(books, book.exposure) }, check, series: thinSeries(book) }
   }
 
   /** VaR/ES by every method with backtests, for the portfolio's pods under its weighting scheme, computed here (CLI, memo). */
@@ -178,10 +187,12 @@ export function portfolioMemoFacts(service: PortfolioService, portfolios: Portfo
   if (!holding) return undefined
   const id = holding.summary.id
   let report: PortfolioRiskReport
+  let net: NetExposure
   try {
     const window = memoWindow(holding.book.steps - 1)
     if (window < 20) return undefined
     report = service.risk({ id, confidence: 0.99, window, horizon: 1, scenarios: 10_000, seed: 1 })
+    net = service.net(holding.spec)
   } catch (error) {
     if (error instanceof ApiError) return undefined
     throw error
@@ -202,7 +213,8 @@ export function portfolioMemoFacts(service: PortfolioService, portfolios: Portfo
       const m = report.methods[method]
       return { method, var: m.var, es: m.es, breaches: m.breaches, days: m.days, kupiecP: m.backtests.kupiec.pValue, conditionalCoverageP: m.backtests.christoffersen.conditionalCoverage.pValue, esP: m.backtests.es.pValue, zone: m.backtests.zone.zone }
     }),
-    pods: holding.members.map((m, i) => ({ runId: m.runId, lab: m.lab, weight: report.weights[i]!, riskShare: report.riskContributions[i]! }))
+    pods: holding.members.map((m, i) => ({ runId: m.runId, lab: m.lab, weight: report.weights[i]!, riskShare: report.riskContributions[i]! })),
+    net
   }
 }
 

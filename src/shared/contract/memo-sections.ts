@@ -361,7 +361,26 @@ function portfolioBlocks(f: MemoFacts): FactBlock[] {
     },
     table('Portfolio VaR/ES and backtests', ['method', 'VaR', 'ES', 'breaches', 'Kupiec p', 'cond. coverage p', 'ES test p', 'zone'], p.methods.map((m) => [m.method, formatFact(m.var), formatFact(m.es), `${formatFact(m.breaches)}/${formatFact(m.days)}`, formatFact(m.kupiecP), formatFact(m.conditionalCoverageP), formatFact(m.esP), m.zone])),
     table('Contributions to portfolio risk', ['pod', 'lab', 'weight', 'risk share'], p.pods.map((pod) => [`#${pod.runId}`, pod.lab, formatFact(pod.weight), pct(pod.riskShare)])),
+    ...netBlocks(p.net),
     ...deskBlocks(f)
+  ]
+}
+
+/** The book's net exposure: its total where every pod compounds, else why there is none; then each pod's own net in its unit. */
+export function netBlocks(net: NonNullable<MemoFacts['portfolio']>['net']): FactBlock[] {
+  if (!net) return []
+  const text =
+    net.total !== null && net.worst !== null
+      ? `Net exposure of the book (Σ share × the pod's net, in fraction of equity): ${pct(net.total)} at the last step, largest ${pct(net.worst.value)} at step ${formatFact(net.worst.at)}.`
+      : `Net exposure per pod only, no total for the book, because ${(net.note ?? 'the pods’ units differ').replace(/^no total net: /, '')}.`
+  const inUnit = (unit: string, x: number): string => (unit === 'fraction of equity' ? pct(x) : `${formatFact(x)} (lab units)`)
+  return [
+    { kind: 'text', text },
+    table(
+      'Net exposure by pod (its own book; in the book: share × net at the last step)',
+      ['pod', 'lab', 'ledger', 'net at last step', 'lowest', 'highest', 'in the book'],
+      net.pods.map((x) => [`#${x.runId}`, x.lab, x.ledger, inUnit(x.unit, x.last), inUnit(x.unit, x.min), inUnit(x.unit, x.max), x.inBook === null ? '—' : pct(x.inBook)])
+    )
   ]
 }
 

@@ -228,6 +228,8 @@ export const PortfolioMemoFacts = z.strictObject({
   methods: z.array(
     z.strictObject({ method: RiskMethod, var: z.number(), es: z.number(), breaches: z.int(), days: z.int(), kupiecP: z.number(), conditionalCoverageP: z.number(), esP: z.number(), zone: Zone })
   ),
-  pods: z.array(z.strictObject({ runId: RunId, lab: z.string(), weight: z.number(), riskShare: z.number() }))
+  pods: z.array(z.strictObject({ runId: RunId, lab: z.string(), weight: z.number(), riskShare: z.number() })),
+  /** The book's net exposure per pod and, where every pod compounds, in total (absent in facts stated before it). */
+  net: NetExposure.optional()
 })
 export type PortfolioMemoFacts = z.infer<typeof PortfolioMemoFacts>
