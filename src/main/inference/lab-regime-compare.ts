@@ -21,11 +21,8 @@ export interface LabeledSeries {
   labels: Int8Array
 }
 
-/** The Heston comparison's row without Sortino, plus what the long/flat rule on any series adds. */
-export interface LabComparisonRow extends Omit<ComparisonRow, 'sortino'> {
-  /** Share of scored bars on which the classifier's input was outside its OOD radius, so the rule stood aside (flat). */
-  ood_share: number | null
-}
+/** The Heston comparison's row without Sortino (its OOD share: the bars the long/flat rule stood aside). */
+export type LabComparisonRow = Omit<ComparisonRow, 'sortino'>
 
 /**
  * A lab's price series and labels per seed, from a preset and overrides; refuses, naming the

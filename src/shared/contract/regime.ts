@@ -93,11 +93,12 @@ export const RegimeCompareRow = z.strictObject({
   sharpe: nullableNumber,
   max_drawdown: nullableNumber,
   total_return: nullableNumber,
-  /** Only on other labs' series (the long/flat rule): the 10-bar paranoia cost and the share of bars stood aside out of distribution. */
+  /** Only on other labs' series (the long/flat rule): the 10-bar paranoia cost. */
   paranoia_cost_10: nullableNumber.optional(),
   /** Calibration of P(stress) pooled over every scored bar of every seed: the Brier score and the reliability curve (ten bins). */
   brier: nullableNumber.optional(),
   reliability: z.array(ReliabilityBin).max(100).optional(),
+  /** Share of scored bars on which the strategy stood aside (flat) because its input was beyond the OOD radius. */
   ood_share: nullableNumber.optional()
 })
 export type RegimeCompareRow = z.infer<typeof RegimeCompareRow>
