@@ -124,3 +124,64 @@ function quantile(sorted: Float64Array, q: number): number {
   const hi = Math.min(sorted.length - 1, lo + 1)
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!)
 }
+
+type DelayCounts = Pick<DetectionSummary, 'detectedFromCalm' | 'delaySumFromCalm'>
+
+/**
+ * Paired percentile bootstrap over seeds of (a − b) pooled fair mean delay: both classifiers
+ * ran on the same seeds, so each resample draws seed indices once and pools both on them —
+ * the seed-to-seed spread they share cancels, sharper than comparing two separate intervals.
+ * Resamples where either has no delay are skipped. Deterministic for a given seed; null unless
+ * the two lists pair up and at least two seeds give each classifier a delay.
+ */
+export function pairedBootstrapDelayDifference(a: readonly DelayCounts[], b: readonly DelayCounts[], options: BootstrapOptions = {}): [number, number] | null {
+  const { resamples = 2000, level = 0.95, seed = 20 } = options
+  const n = a.length
+  if (b.length !== n) throw new RangeError(`paired bootstrap: ${n} seeds against ${b.length}`)
+  const withDelay = (xs: readonly DelayCounts[]): number => xs.filter((s) => s.detectedFromCalm > 0).length
+  if (withDelay(a) < 2 || withDelay(b) < 2) return null
+  const rng = new Xoshiro128(seed)
+  const diffs = new Float64Array(resamples)
+  let m = 0
+  for (let r = 0; r < resamples; r++) {
+    let sumA = 0
+    let countA = 0
+    let sumB = 0
+    let countB = 0
+    for (let i = 0; i < n; i++) {
+      const k = Math.floor(rng.nextDouble() * n)
+      sumA += a[k]!.delaySumFromCalm
+      countA += a[k]!.detectedFromCalm
+      sumB += b[k]!.delaySumFromCalm
+      countB += b[k]!.detectedFromCalm
+    }
+    if (countA > 0 && countB > 0) diffs[m++] = sumA / countA - sumB / countB
+  }
+  if (m === 0) return null
+  const sorted = diffs.subarray(0, m).sort()
+  return [quantile(sorted, (1 - level) / 2), quantile(sorted, 1 - (1 - level) / 2)]
+}
+
+/** Whether the first classifier detects first: its (first − second) delay interval lies wholly below 0, wholly above, or straddles it. */
+export type DetectsFirst = 'yes' | 'no' | 'not_distinguishable'
+
+export function detectsFirst(difference: readonly [number, number] | null): DetectsFirst {
+  if (difference && difference[1] < 0) return 'yes'
+  if (difference && difference[0] > 0) return 'no'
+  return 'not_distinguishable'
+}
+
+/** On a baseline's row: the SSM against it on the same seeds. */
+export interface PairedAgainstSsm {
+  /** 95 % paired seed-bootstrap interval of (SSM − this classifier) fair delay, bars; null on the SSM's own row. */
+  ssm_minus_ttd_ci: [number, number] | null
+  /** Whether the SSM detects switches met while calm sooner than this classifier; null on the SSM's own row. */
+  ssm_detects_first: DetectsFirst | null
+}
+
+/** The paired verdict of the SSM against one classifier (none against itself). */
+export function pairedAgainstSsm(classifier: string, ssm: readonly DelayCounts[], other: readonly DelayCounts[], options?: BootstrapOptions): PairedAgainstSsm {
+  if (classifier === 'ssm') return { ssm_minus_ttd_ci: null, ssm_detects_first: null }
+  const ci = pairedBootstrapDelayDifference(ssm, other, options)
+  return { ssm_minus_ttd_ci: ci, ssm_detects_first: detectsFirst(ci) }
+}
