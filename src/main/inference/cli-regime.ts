@@ -181,6 +181,10 @@ function detectionCells(r: Omit<ComparisonRow, 'sortino'>): string[] {
 function printIndistinguishable(rows: ReadonlyArray<Omit<ComparisonRow, 'sortino'>>): void {
   const pairs = indistinguishablePairs(rows).map(([a, b]) => `${a}~${b}`)
   console.log(`time to detection from calm: ${pairs.length ? `not distinguishable (95 % seed-bootstrap intervals overlap): ${pairs.join(', ')}` : 'every pair distinguishable'}`)
+  const verdicts = rows
+    .filter((r) => r.ssm_detects_first)
+    .map((r) => `${r.classifier} ${r.ssm_detects_first!.replace('_', ' ')}${r.ssm_minus_ttd_ci ? ` [${r.ssm_minus_ttd_ci[0].toFixed(1)}, ${r.ssm_minus_ttd_ci[1].toFixed(1)}]` : ''}`)
+  if (verdicts.length) console.log(`ssm detects first (95 % paired seed bootstrap of ssm − baseline, bars): ${verdicts.join('; ')}`)
 }
 
 /**

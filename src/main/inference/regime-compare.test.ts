@@ -6,6 +6,7 @@ import { resolveLabConfig } from '../engine/kernel'
 import { hestonRegimeLab } from '../labs/heston-regime/lab'
 import { compareOnSeeds, oodShare, type ModelRunner } from './regime-compare'
 import { reportRegimes } from './classify-series'
+import { detectsFirst } from '../regime/time-to-detection'
 import { regimeInputFromReport } from '../runs/run-inputs'
 
 const dir = join(__dirname, '../../../resources/models')
@@ -66,6 +67,9 @@ describe('SSM against the baselines on held-out seeds', () => {
       expect(r.brier).toBeCloseTo((a.brier! * bars(a) + b.brier! * bars(b)) / (bars(a) + bars(b)), 12)
       expect(r.brier! > 0 && r.brier! < 0.5).toBe(true)
       expect(r.ood_share! >= 0 && r.ood_share! <= 1).toBe(true)
+      // the paired verdict of the SSM against each baseline, on the same seeds' detections
+      if (r.classifier === 'ssm') expect(r.ssm_detects_first).toBeNull()
+      else expect(r.ssm_detects_first).toBe(detectsFirst(r.ssm_minus_ttd_ci))
     })
     for (const r of rows.filter((r) => r.classifier !== 'ssm')) expect(r.accuracy).toBeGreaterThan(0.5)
   })

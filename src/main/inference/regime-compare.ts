@@ -7,7 +7,7 @@ import { intervalsOverlap, type ReliabilityBin } from '../../shared/contract/reg
 import { CalibrationPool } from '../regime/calibration'
 import { switchDetections } from '../regime/evaluation'
 import type { ModelRegimeOutput } from '../regime/model-output'
-import { fairDetectionFields, summarizeDetections, type DetectionSummary, type FairDetectionFields } from '../regime/time-to-detection'
+import { fairDetectionFields, pairedAgainstSsm, summarizeDetections, type DetectionSummary, type FairDetectionFields, type PairedAgainstSsm } from '../regime/time-to-detection'
 
 // Orchestration over the heston-regime lab and the regime model, run where the model session
 // is (the inference service; the CLI in its own process). It sits here, not in regime/, so
@@ -17,7 +17,7 @@ export const COMPARED_CLASSIFIERS = ['ssm', 'rv_threshold', 'hmm', 'bocpd', 'mar
 export type ComparedClassifier = (typeof COMPARED_CLASSIFIERS)[number]
 
 /** One classifier's scores on held-out seeds: detection quality and the strategy it drives. */
-export interface ComparisonRow extends FairDetectionFields {
+export interface ComparisonRow extends FairDetectionFields, PairedAgainstSsm {
   classifier: ComparedClassifier
   accuracy: number | null
   f1_stress: number | null
@@ -104,6 +104,7 @@ export async function compareOnSeeds(
       f1_stress: mean(rows.map((r) => r.f1_stress)),
       mean_time_to_detection: mean(rows.map((r) => r.mean_time_to_detection)),
       ...fairDetectionFields(detections.get(classifier)!),
+      ...pairedAgainstSsm(classifier, detections.get('ssm')!, detections.get(classifier)!),
       detected: sum('switches_detected'),
       switches: sum('switches_to_stress'),
       false_alarms_per_1000_stable_bars: mean(rows.map((r) => r.false_alarms_per_1000_stable_bars)),

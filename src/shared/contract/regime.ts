@@ -85,6 +85,9 @@ export const RegimeCompareRow = z.strictObject({
   /** Switches into stress the classifier was already calling stress on the bar before: no detection credit. */
   pre_flagged: z.int().optional(),
   missed: z.int().optional(),
+  /** On a baseline's row: the 95 % paired seed-bootstrap interval of (SSM − this) fair delay, and whether the SSM detects first. */
+  ssm_minus_ttd_ci: z.tuple([z.number(), z.number()]).nullable().optional(),
+  ssm_detects_first: z.enum(['yes', 'no', 'not_distinguishable']).nullable().optional(),
   detected: z.int(),
   switches: z.int(),
   false_alarms_per_1000_stable_bars: nullableNumber,
