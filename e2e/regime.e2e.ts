@@ -101,6 +101,10 @@ describe('regime view', () => {
     expect(await table.locator('thead th').allTextContents()).toEqual(expect.arrayContaining(['time to detect from calm (bars, 95 % CI)', 'TTD all detected (legacy)', 'from calm · pre-flagged · missed']))
     const column = (await table.locator('thead th').allTextContents()).indexOf('from calm · pre-flagged · missed') + 1
     for (const cell of await table.locator(`tbody tr td:nth-child(${column})`).allTextContents()) expect(cell).toMatch(/^\d+\/\d+ · \d+ · \d+$/)
+    // per baseline, the paired seed bootstrap's verdict on whether the SSM detects first; none on the SSM's own row
+    const verdicts = await table.locator(`tbody tr td:nth-child(${(await table.locator('thead th').allTextContents()).indexOf('SSM detects first') + 1})`).allTextContents()
+    expect(verdicts[0]).toBe('—')
+    for (const cell of verdicts.slice(1)) expect(cell).toMatch(/^(yes|no|not distinguishable)( \[-?\d+\.\d, -?\d+\.\d\])?$/)
     // the seed's sign-off targets marked met or not on each row's downside capture and Sharpe
     expect(await table.locator('td.met, td.unmet').count()).toBe(10)
     // heston-regime corrected: 5,000 bars scored from the walk-forward start (bar 1,000), two seeds

@@ -49,11 +49,11 @@ export async function commandRegime(
     if (values.json) console.log(JSON.stringify({ lab: 'heston-regime', model: stem, seeds, preset: values.preset ?? 'corrected', signOff: SIGN_OFF, rows }, null, 2))
     else {
       console.log(`held-out seeds ${seeds[0]}…${seeds.at(-1)} (${seeds.length}), ${values.preset ?? 'corrected'} preset`)
-      console.log(['classifier', 'accuracy', 'f1_stress', ...DETECTION_HEADERS, 'false_alarms/1000', 'downside_capture', 'sortino', 'sharpe', 'max_dd', 'total_return', 'paranoia_10', 'brier'].join('\t'))
+      console.log(['classifier', 'accuracy', 'f1_stress', ...DETECTION_HEADERS, 'false_alarms/1000', 'downside_capture', 'sortino', 'sharpe', 'max_dd', 'total_return', 'paranoia_10', 'brier', 'ood_share'].join('\t'))
       for (const r of rows) {
         const f = (x: number | null): string => (x === null ? '—' : x.toFixed(3))
         console.log(
-          [r.classifier, f(r.accuracy), f(r.f1_stress), ...detectionCells(r), f(r.false_alarms_per_1000_stable_bars), f(r.downside_capture), f(r.sortino), f(r.sharpe), f(r.max_drawdown), f(r.total_return), f(r.paranoia_cost_10), f(r.brier)].join('\t')
+          [r.classifier, f(r.accuracy), f(r.f1_stress), ...detectionCells(r), f(r.false_alarms_per_1000_stable_bars), f(r.downside_capture), f(r.sortino), f(r.sharpe), f(r.max_drawdown), f(r.total_return), f(r.paranoia_cost_10), f(r.brier), f(r.ood_share)].join('\t')
         )
       }
       printIndistinguishable(rows)
@@ -181,6 +181,10 @@ function detectionCells(r: Omit<ComparisonRow, 'sortino'>): string[] {
 function printIndistinguishable(rows: ReadonlyArray<Omit<ComparisonRow, 'sortino'>>): void {
   const pairs = indistinguishablePairs(rows).map(([a, b]) => `${a}~${b}`)
   console.log(`time to detection from calm: ${pairs.length ? `not distinguishable (95 % seed-bootstrap intervals overlap): ${pairs.join(', ')}` : 'every pair distinguishable'}`)
+  const verdicts = rows
+    .filter((r) => r.ssm_detects_first)
+    .map((r) => `${r.classifier} ${r.ssm_detects_first!.replace('_', ' ')}${r.ssm_minus_ttd_ci ? ` [${r.ssm_minus_ttd_ci[0].toFixed(1)}, ${r.ssm_minus_ttd_ci[1].toFixed(1)}]` : ''}`)
+  if (verdicts.length) console.log(`ssm detects first (95 % paired seed bootstrap of ssm − baseline, bars): ${verdicts.join('; ')}`)
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Xoshiro128 } from '../engine/rng'
 import type { ModelRegimeOutput } from '../regime/model-output'
+import { detectsFirst } from '../regime/time-to-detection'
 import { compareOnLabSeries, compareStart, scoreOnSeries, type LabeledSeries } from './lab-regime-compare'
 import { COMPARED_CLASSIFIERS } from './regime-compare'
 
@@ -72,6 +73,13 @@ describe('regime comparison on any lab series', () => {
     const ssm = rows.find((r) => r.classifier === 'ssm')!
     expect(ssm).toMatchObject({ ttd_from_calm: 2, ttd_from_calm_ci: [2, 2], pre_flagged: 0, missed: 0, switches_from_calm: ssm.switches })
     for (const r of rows) expect(ssm.f1_stress!).toBeGreaterThanOrEqual(r.f1_stress!)
+    // paired against the oracle, which detects as early as the hysteresis allows: no baseline is sooner on a resample
+    expect(ssm).toMatchObject({ ssm_minus_ttd_ci: null, ssm_detects_first: null })
+    for (const r of rows.filter((r) => r.classifier !== 'ssm')) {
+      expect(r.ssm_detects_first).toBe(detectsFirst(r.ssm_minus_ttd_ci))
+      expect(r.ssm_detects_first).not.toBe('no')
+      if (r.ssm_minus_ttd_ci) expect(r.ssm_minus_ttd_ci[1]).toBeLessThanOrEqual(0)
+    }
     for (const r of rows.filter((r) => r.classifier !== 'ssm')) expect(r.accuracy!).toBeGreaterThan(0.8)
     // the oracle's P(stress) is 0 or 1 and always right: every scored bar of both seeds in the end bins, on the diagonal
     const scored = seeds.reduce((a, seed) => a + bySeed.get(seed)!.closes.length - compareStart(bySeed.get(seed)!.closes.length), 0)

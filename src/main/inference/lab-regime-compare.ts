@@ -4,7 +4,7 @@ import { accuracy, downsideCapture, f1Stress, falseAlarmRate, maxDrawdownOf, par
 import { FEATURE_WARMUP, computeFeatures } from '../regime/features'
 import { rawStressSignal, type EarlyWarningRule } from '../regime/early-warning'
 import { filterSeries } from '../regime/filter'
-import { fairDetectionFields, summarizeDetections, type DetectionSummary, type FairDetectionFields } from '../regime/time-to-detection'
+import { fairDetectionFields, pairedAgainstSsm, summarizeDetections, type DetectionSummary, type FairDetectionFields, type PairedAgainstSsm } from '../regime/time-to-detection'
 import { modelInference, type ModelRegimeOutput } from '../regime/model-output'
 import { CLASSIFIERS, DEFAULT_INFERENCE, walkForwardFrame, walkForwardInference, type WalkForwardFrame } from '../regime/walk-forward'
 import { COMPARED_CLASSIFIERS, type ComparedClassifier, type ComparisonRow } from './regime-compare'
@@ -21,11 +21,8 @@ export interface LabeledSeries {
   labels: Int8Array
 }
 
-/** The Heston comparison's row without Sortino, plus what the long/flat rule on any series adds. */
-export interface LabComparisonRow extends Omit<ComparisonRow, 'sortino'> {
-  /** Share of scored bars on which the classifier's input was outside its OOD radius, so the rule stood aside (flat). */
-  ood_share: number | null
-}
+/** The Heston comparison's row without Sortino (its OOD share: the bars the long/flat rule stood aside). */
+export type LabComparisonRow = Omit<ComparisonRow, 'sortino'>
 
 /**
  * A lab's price series and labels per seed, from a preset and overrides; refuses, naming the
@@ -130,7 +127,7 @@ export function longFlatRule(pStable: Float64Array, closes: Float64Array, start:
 }
 
 /** One classifier on one series: the row's per-seed numbers, and how it met the switches into stress. */
-type SeriesScore = Record<keyof Omit<LabComparisonRow, 'classifier' | 'reliability' | keyof FairDetectionFields>, number | null> & { detection: DetectionSummary }
+type SeriesScore = Record<keyof Omit<LabComparisonRow, 'classifier' | 'reliability' | keyof FairDetectionFields | keyof PairedAgainstSsm>, number | null> & { detection: DetectionSummary }
 
 /** Scores one classifier on one series: detection against the labels, and the long/flat rule it drives. */
 export function scoreOnSeries(pStable: Float64Array, series: LabeledSeries, start: number, outside?: Uint8Array, earlyWarning?: EarlyWarningRule): SeriesScore {
@@ -196,6 +193,7 @@ export async function compareOnLabSeries(
       f1_stress: avg('f1_stress'),
       mean_time_to_detection: avg('mean_time_to_detection'),
       ...fairDetectionFields(rows.map((r) => r.detection)),
+      ...pairedAgainstSsm(classifier, perSeed.get('ssm')!.map((r) => r.detection), rows.map((r) => r.detection)),
       detected: sum('detected'),
       switches: sum('switches'),
       false_alarms_per_1000_stable_bars: avg('false_alarms_per_1000_stable_bars'),

@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RegimeModel, loadRegimeModel } from './regime-model'
 import { resolveLabConfig } from '../engine/kernel'
 import { hestonRegimeLab } from '../labs/heston-regime/lab'
-import { compareOnSeeds, type ModelRunner } from './regime-compare'
+import { compareOnSeeds, oodShare, type ModelRunner } from './regime-compare'
 import { reportRegimes } from './classify-series'
+import { detectsFirst } from '../regime/time-to-detection'
 import { regimeInputFromReport } from '../runs/run-inputs'
 
 const dir = join(__dirname, '../../../resources/models')
@@ -45,7 +46,7 @@ describe('SSM against the baselines on held-out seeds', () => {
     const rows = await compareOnSeeds(base, [101, 102], runModel, (done, total) => progress.push([done, total]))
     expect(progress).toEqual([[1, 2], [2, 2]])
     const [one, two] = [await compareOnSeeds(base, [101], runModel), await compareOnSeeds(base, [102], runModel)]
-    const averaged = ['accuracy', 'f1_stress', 'mean_time_to_detection', 'false_alarms_per_1000_stable_bars', 'downside_capture', 'sortino', 'sharpe', 'max_drawdown'] as const
+    const averaged = ['accuracy', 'f1_stress', 'mean_time_to_detection', 'false_alarms_per_1000_stable_bars', 'downside_capture', 'sortino', 'sharpe', 'max_drawdown', 'ood_share'] as const
     rows.forEach((r, i) => {
       expect(Object.keys(r)).toEqual(expect.arrayContaining([...averaged]))
       for (const key of averaged) {
@@ -65,7 +66,25 @@ describe('SSM against the baselines on held-out seeds', () => {
       expect(r.reliability.map((bin) => bin.count)).toEqual(a.reliability.map((bin, k) => bin.count + b.reliability[k]!.count))
       expect(r.brier).toBeCloseTo((a.brier! * bars(a) + b.brier! * bars(b)) / (bars(a) + bars(b)), 12)
       expect(r.brier! > 0 && r.brier! < 0.5).toBe(true)
+      expect(r.ood_share! >= 0 && r.ood_share! <= 1).toBe(true)
+      // the paired verdict of the SSM against each baseline, on the same seeds' detections
+      if (r.classifier === 'ssm') expect(r.ssm_detects_first).toBeNull()
+      else expect(r.ssm_detects_first).toBe(detectsFirst(r.ssm_minus_ttd_ci))
     })
     for (const r of rows.filter((r) => r.classifier !== 'ssm')) expect(r.accuracy).toBeGreaterThan(0.5)
+  })
+})
+
+describe('OOD share of the heston-regime strategy', () => {
+  it('counts the scored bars whose input, one bar earlier, was beyond the radius', () => {
+    // bars 0..5; distances beyond the radius at bars 1 and 4 (and 5, whose read would be bar 6: unscored)
+    const inference = { oodDistance: [0, 3, 1, 1, 9, 9], oodRadius: [2, 2, 2, 2, 2, 2] }
+    // scored bars 2..5 read bars 1..4: bars 1 and 4 are out → 2 of 4
+    expect(oodShare(inference, 2, 6)).toBe(0.5)
+    // scored bars 3..5 read bars 2..4: only bar 4 → 1 of 3
+    expect(oodShare(inference, 3, 6)).toBeCloseTo(1 / 3, 15)
+    // bar 0 has no earlier read: never stood aside for OOD
+    expect(oodShare({ oodDistance: [9, 0], oodRadius: [1, 1] }, 0, 1)).toBe(0)
+    expect(oodShare(inference, 4, 4)).toBeNull()
   })
 })

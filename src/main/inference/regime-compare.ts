@@ -7,7 +7,7 @@ import { intervalsOverlap, type ReliabilityBin } from '../../shared/contract/reg
 import { CalibrationPool } from '../regime/calibration'
 import { switchDetections } from '../regime/evaluation'
 import type { ModelRegimeOutput } from '../regime/model-output'
-import { fairDetectionFields, summarizeDetections, type DetectionSummary, type FairDetectionFields } from '../regime/time-to-detection'
+import { fairDetectionFields, pairedAgainstSsm, summarizeDetections, type DetectionSummary, type FairDetectionFields, type PairedAgainstSsm } from '../regime/time-to-detection'
 
 // Orchestration over the heston-regime lab and the regime model, run where the model session
 // is (the inference service; the CLI in its own process). It sits here, not in regime/, so
@@ -17,7 +17,7 @@ export const COMPARED_CLASSIFIERS = ['ssm', 'rv_threshold', 'hmm', 'bocpd', 'mar
 export type ComparedClassifier = (typeof COMPARED_CLASSIFIERS)[number]
 
 /** One classifier's scores on held-out seeds: detection quality and the strategy it drives. */
-export interface ComparisonRow extends FairDetectionFields {
+export interface ComparisonRow extends FairDetectionFields, PairedAgainstSsm {
   classifier: ComparedClassifier
   accuracy: number | null
   f1_stress: number | null
@@ -40,6 +40,20 @@ export interface ComparisonRow extends FairDetectionFields {
   /** Calibration of P(stress) pooled over the scored bars of every seed: Brier score and reliability curve. */
   brier: number | null
   reliability: ReliabilityBin[]
+  /** Share of scored bars on which the strategy's input (bar t − 1) was beyond the OOD radius, so it stood aside (flat). */
+  ood_share: number | null
+}
+
+/**
+ * Share of bars t in [from, to) whose regime read (bar t − 1, the strategy's one bar of
+ * latency, as readRegimeFeatures) was beyond the OOD radius: the bars on which the regime
+ * strategy's OOD guardrail puts it flat. Null when no bar is scored.
+ */
+export function oodShare(inference: { oodDistance: ArrayLike<number>; oodRadius: ArrayLike<number> }, from: number, to: number): number | null {
+  if (to <= from) return null
+  let outside = 0
+  for (let t = Math.max(from, 1); t < to; t++) if (inference.oodDistance[t - 1]! > inference.oodRadius[t - 1]!) outside++
+  return outside / (to - from)
 }
 
 /** The regime model over a close series (in whichever process holds its session). */
@@ -72,7 +86,7 @@ export async function compareOnSeeds(
       // the SSM reads the same simulated path the lab will run on; the baselines need no input
       const inputs: LabInputs = classifier === 'ssm' ? { regime: await runModel(simulatePath(config).prices) } : {}
       const run = await runCollected(hestonRegimeLab, config, { inputs })
-      perSeed[classifier].push(hestonRegimeMetrics(run, config))
+      perSeed[classifier].push({ ...hestonRegimeMetrics(run, config), ood_share: oodShare(run.market.inference, config.strategy.start_bar, run.steps) })
       // the same bars and filtered signal as the metrics' own switch detection
       detections.get(classifier)!.push(summarizeDetections(switchDetections(run.market.filtered, run.market.labels, config.strategy.start_bar, run.steps)))
       // the classifier's P(stable) over the same scored bars as the metrics (walk-forward start on)
@@ -90,6 +104,7 @@ export async function compareOnSeeds(
       f1_stress: mean(rows.map((r) => r.f1_stress)),
       mean_time_to_detection: mean(rows.map((r) => r.mean_time_to_detection)),
       ...fairDetectionFields(detections.get(classifier)!),
+      ...pairedAgainstSsm(classifier, detections.get('ssm')!, detections.get(classifier)!),
       detected: sum('switches_detected'),
       switches: sum('switches_to_stress'),
       false_alarms_per_1000_stable_bars: mean(rows.map((r) => r.false_alarms_per_1000_stable_bars)),
@@ -100,7 +115,8 @@ export async function compareOnSeeds(
       total_return: mean(rows.map((r) => r.total_return)),
       paranoia_cost_10: mean(rows.map((r) => r.paranoia_cost_10)),
       brier: calibration.brier,
-      reliability: calibration.bins
+      reliability: calibration.bins,
+      ood_share: mean(rows.map((r) => r.ood_share))
     }
   })
 }

@@ -96,24 +96,42 @@ export interface BootstrapOptions {
  * no such switch are skipped. Deterministic for a given seed (Xoshiro128, no Math.random).
  * Null when fewer than two seeds have a delay (no spread to resample).
  */
-export function bootstrapFairDelay(perSeed: ReadonlyArray<Pick<DetectionSummary, 'detectedFromCalm' | 'delaySumFromCalm'>>, options: BootstrapOptions = {}): [number, number] | null {
-  const { resamples = 2000, level = 0.95, seed = 20 } = options
-  const n = perSeed.length
+export function bootstrapFairDelay(perSeed: readonly DelayCounts[], options: BootstrapOptions = {}): [number, number] | null {
   if (perSeed.filter((s) => s.detectedFromCalm > 0).length < 2) return null
-  const rng = new Xoshiro128(seed)
-  const means = new Float64Array(resamples)
-  let m = 0
-  for (let b = 0; b < resamples; b++) {
-    let sum = 0
-    let count = 0
-    for (let i = 0; i < n; i++) {
-      const s = perSeed[Math.floor(rng.nextDouble() * n)]!
-      sum += s.delaySumFromCalm
-      count += s.detectedFromCalm
-    }
-    if (count > 0) means[m++] = sum / count
+  return seedBootstrap(perSeed.length, options, (draw) => pooledMean(perSeed, draw))
+}
+
+type DelayCounts = Pick<DetectionSummary, 'detectedFromCalm' | 'delaySumFromCalm'>
+
+/** The pooled fair mean delay over the drawn seeds (a seed drawn twice counts twice); null when none has a delay. */
+function pooledMean(perSeed: readonly DelayCounts[], draw: Int32Array): number | null {
+  let sum = 0
+  let count = 0
+  for (const k of draw) {
+    sum += perSeed[k]!.delaySumFromCalm
+    count += perSeed[k]!.detectedFromCalm
   }
-  const sorted = means.subarray(0, m).sort()
+  return count > 0 ? sum / count : null
+}
+
+/**
+ * Percentile bootstrap over n seeds: each resample draws n seed indices with replacement
+ * (Xoshiro128 from the seed, so deterministic) and computes the statistic on them; a null
+ * statistic skips the resample. Null when every resample was skipped.
+ */
+function seedBootstrap(n: number, options: BootstrapOptions, statistic: (draw: Int32Array) => number | null): [number, number] | null {
+  const { resamples = 2000, level = 0.95, seed = 20 } = options
+  const rng = new Xoshiro128(seed)
+  const draw = new Int32Array(n)
+  const values = new Float64Array(resamples)
+  let m = 0
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < n; i++) draw[i] = Math.floor(rng.nextDouble() * n)
+    const value = statistic(draw)
+    if (value !== null) values[m++] = value
+  }
+  if (m === 0) return null
+  const sorted = values.subarray(0, m).sort()
   return [quantile(sorted, (1 - level) / 2), quantile(sorted, 1 - (1 - level) / 2)]
 }
 
@@ -123,4 +141,46 @@ function quantile(sorted: Float64Array, q: number): number {
   const lo = Math.floor(h)
   const hi = Math.min(sorted.length - 1, lo + 1)
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!)
+}
+
+/**
+ * Paired percentile bootstrap over seeds of (a − b) pooled fair mean delay: both classifiers
+ * ran on the same seeds, so each resample draws seed indices once and pools both on them —
+ * the seed-to-seed spread they share cancels, sharper than comparing two separate intervals.
+ * Resamples where either has no delay are skipped. Deterministic for a given seed; null unless
+ * the two lists pair up and at least two seeds give each classifier a delay.
+ */
+export function pairedBootstrapDelayDifference(a: readonly DelayCounts[], b: readonly DelayCounts[], options: BootstrapOptions = {}): [number, number] | null {
+  const n = a.length
+  if (b.length !== n) throw new RangeError(`paired bootstrap: ${n} seeds against ${b.length}`)
+  const withDelay = (xs: readonly DelayCounts[]): number => xs.filter((s) => s.detectedFromCalm > 0).length
+  if (withDelay(a) < 2 || withDelay(b) < 2) return null
+  return seedBootstrap(n, options, (draw) => {
+    const [ma, mb] = [pooledMean(a, draw), pooledMean(b, draw)]
+    return ma === null || mb === null ? null : ma - mb
+  })
+}
+
+/** Whether the first classifier detects first: its (first − second) delay interval lies wholly below 0, wholly above, or straddles it. */
+export type DetectsFirst = 'yes' | 'no' | 'not_distinguishable'
+
+export function detectsFirst(difference: readonly [number, number] | null): DetectsFirst {
+  if (difference && difference[1] < 0) return 'yes'
+  if (difference && difference[0] > 0) return 'no'
+  return 'not_distinguishable'
+}
+
+/** On a baseline's row: the SSM against it on the same seeds. */
+export interface PairedAgainstSsm {
+  /** 95 % paired seed-bootstrap interval of (SSM − this classifier) fair delay, bars; null on the SSM's own row. */
+  ssm_minus_ttd_ci: [number, number] | null
+  /** Whether the SSM detects switches met while calm sooner than this classifier; null on the SSM's own row. */
+  ssm_detects_first: DetectsFirst | null
+}
+
+/** The paired verdict of the SSM against one classifier (none against itself). */
+export function pairedAgainstSsm(classifier: string, ssm: readonly DelayCounts[], other: readonly DelayCounts[], options?: BootstrapOptions): PairedAgainstSsm {
+  if (classifier === 'ssm') return { ssm_minus_ttd_ci: null, ssm_detects_first: null }
+  const ci = pairedBootstrapDelayDifference(ssm, other, options)
+  return { ssm_minus_ttd_ci: ci, ssm_detects_first: detectsFirst(ci) }
 }

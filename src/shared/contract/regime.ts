@@ -85,6 +85,9 @@ export const RegimeCompareRow = z.strictObject({
   /** Switches into stress the classifier was already calling stress on the bar before: no detection credit. */
   pre_flagged: z.int().optional(),
   missed: z.int().optional(),
+  /** On a baseline's row: the 95 % paired seed-bootstrap interval of (SSM − this) fair delay, and whether the SSM detects first. */
+  ssm_minus_ttd_ci: z.tuple([z.number(), z.number()]).nullable().optional(),
+  ssm_detects_first: z.enum(['yes', 'no', 'not_distinguishable']).nullable().optional(),
   detected: z.int(),
   switches: z.int(),
   false_alarms_per_1000_stable_bars: nullableNumber,
@@ -93,11 +96,12 @@ export const RegimeCompareRow = z.strictObject({
   sharpe: nullableNumber,
   max_drawdown: nullableNumber,
   total_return: nullableNumber,
-  /** Only on other labs' series (the long/flat rule): the 10-bar paranoia cost and the share of bars stood aside out of distribution. */
+  /** Only on other labs' series (the long/flat rule): the 10-bar paranoia cost. */
   paranoia_cost_10: nullableNumber.optional(),
   /** Calibration of P(stress) pooled over every scored bar of every seed: the Brier score and the reliability curve (ten bins). */
   brier: nullableNumber.optional(),
   reliability: z.array(ReliabilityBin).max(100).optional(),
+  /** Share of scored bars on which the strategy stood aside (flat) because its input was beyond the OOD radius. */
   ood_share: nullableNumber.optional()
 })
 export type RegimeCompareRow = z.infer<typeof RegimeCompareRow>

@@ -6,7 +6,7 @@ import { useCommands } from '../../app/workspace'
 import { LineChart } from '../../charts/LineChart'
 import { formatInteger, shortHash } from '../../format/numbers'
 import { ReliabilityPanel } from './ReliabilityPanel'
-import { bestByColumn, meetsSignOff, regimeSegments, shownColumns, tiedWithFastest } from './regime-table'
+import { bestByColumn, detectsFirstLabel, meetsSignOff, regimeSegments, shownColumns, tiedWithFastest } from './regime-table'
 import './regime.css'
 
 const CLASSIFIER_NAMES: Record<string, string> = { ssm: 'State-space model (ONNX)', rv_threshold: 'Realised-vol threshold', hmm: 'Two-state Gaussian HMM', bocpd: 'Change-point detection (BOCPD)', markov_switching: 'Markov-switching regression' }
@@ -285,6 +285,7 @@ export function RegimeView({ state }: ViewProps) {
                     </th>
                   ))}
                   <th className="num" title="switches into stress: detected of those met while calm · already flagged the bar before (no credit) · never detected">from calm · pre-flagged · missed</th>
+                  <th title="95 % paired seed bootstrap of (SSM − this classifier) bars to detect from calm">SSM detects first</th>
                   <th className="num">detected</th>
                 </tr>
               </thead>
@@ -308,6 +309,9 @@ export function RegimeView({ state }: ViewProps) {
                     })}
                     <td className="num mono">
                       {row.detected_from_calm ?? '—'}/{row.switches_from_calm ?? '—'} · {row.pre_flagged ?? '—'} · {row.missed ?? '—'}
+                    </td>
+                    <td className="mono" title={row.ssm_minus_ttd_ci ? `SSM − this: [${row.ssm_minus_ttd_ci[0].toFixed(1)}, ${row.ssm_minus_ttd_ci[1].toFixed(1)}] bars` : undefined}>
+                      {detectsFirstLabel(row)}
                     </td>
                     <td className="num mono">
                       {row.detected}/{row.switches}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RegimeCompareRow } from '../../../../shared/contract'
-import { bestByColumn, meetsSignOff, regimeSegments, tiedWithFastest } from './regime-table'
+import { bestByColumn, detectsFirstLabel, meetsSignOff, regimeSegments, tiedWithFastest } from './regime-table'
 
 const row = (classifier: RegimeCompareRow['classifier'], over: Partial<RegimeCompareRow>): RegimeCompareRow => ({
   classifier,
@@ -64,5 +64,13 @@ describe('regime comparison table', () => {
     expect(meetsSignOff(row('ssm', { sharpe: null }), 'sharpe', signOff)).toBeNull()
     expect(meetsSignOff(row('ssm', {}), 'accuracy', signOff)).toBeNull()
     expect(meetsSignOff(row('ssm', {}), 'sharpe', undefined)).toBeNull()
+  })
+
+  it('says per baseline whether the SSM detects first, with the paired interval', () => {
+    expect(detectsFirstLabel(row('rv_threshold', { ssm_detects_first: 'yes', ssm_minus_ttd_ci: [-6.04, -1.25] }))).toBe('yes [-6.0, -1.3]')
+    expect(detectsFirstLabel(row('hmm', { ssm_detects_first: 'no', ssm_minus_ttd_ci: [0.5, 3] }))).toBe('no [0.5, 3.0]')
+    expect(detectsFirstLabel(row('bocpd', { ssm_detects_first: 'not_distinguishable', ssm_minus_ttd_ci: null }))).toBe('not distinguishable')
+    expect(detectsFirstLabel(row('ssm', { ssm_detects_first: null }))).toBe('—')
+    expect(detectsFirstLabel(row('hmm', {}))).toBe('—')
   })
 })

@@ -50,6 +50,14 @@ export function tiedWithFastest(rows: readonly RegimeCompareRow[], fastest: stri
   return new Set(rows.filter((r) => r.classifier !== fastest && intervalsOverlap(r.ttd_from_calm_ci, best)).map((r) => r.classifier))
 }
 
+/** The paired verdict on a baseline's row, with the interval of (SSM − it) in bars; a dash on the SSM's own row or a stored comparison without it. */
+export function detectsFirstLabel(row: RegimeCompareRow): string {
+  if (!row.ssm_detects_first) return '—'
+  const verdict = row.ssm_detects_first === 'not_distinguishable' ? 'not distinguishable' : row.ssm_detects_first
+  const ci = row.ssm_minus_ttd_ci
+  return ci ? `${verdict} [${ci[0].toFixed(1)}, ${ci[1].toFixed(1)}]` : verdict
+}
+
 /** Contiguous runs of the same filtered regime, for drawing the regime band under P(stable). */
 export function regimeSegments(filtered: readonly number[], firstBar: number): Array<{ from: number; to: number; regime: number }> {
   const out: Array<{ from: number; to: number; regime: number }> = []
