@@ -1,13 +1,12 @@
 import { MarketTerrainConfigSchema } from './config'
 import { FlowTracker } from './flow-path'
 import { groupingUnsupervised, type UnsupervisedGrouping } from './grouping-run'
-import { ACTIVE_BUDGET, heatmapOrder } from './market'
+import { ACTIVE_BUDGET, heatmapOrder, type TerrainMarket } from './market'
 import { equalWeightIndex, stateFeatures } from './state-features'
 import { type StatePath, statePath, trailheadComponents } from './state-path'
-import type { ActivePairs } from './terrain/active-alerts'
 import { TerrainParams } from './terrain/params'
 import { TerrainTape } from './terrain/tape'
-import { type FaultAlert, TerrainScanner } from './terrain/scanner'
+import { TerrainScanner } from './terrain/scanner'
 import type { PricePanel } from './csv'
 
 // The terrain, state and grouping of a user's price panel, kept bar by bar (issue 17 §7 and the
@@ -22,20 +21,16 @@ export const MIN_GROUPING_BARS = 40
 /** Bars between progress reports of the pass. */
 const PROGRESS_EVERY = 64
 
-/** The recorded terrain of a file (terrain/tape.ts), as a run's market keeps it for the view. */
-export interface PanelMarket extends Pick<TerrainTape, 'eigenHardness' | 'edgeHardness' | 'absorption' | 'effectiveRank' | 'meanCorrelation' | 'alertsActive' | 'nodeHardness' | 'nodeAlerts' | 'ward' | 'frames' | 'frameStride' | 'edgeFrames'> {
+/** The recorded terrain of a file (terrain/tape.ts) and its alert state, read as a run's market is (view-data.ts). */
+export interface PanelMarket
+  extends Pick<TerrainMarket, 'eigenHardness' | 'edgeHardness' | 'absorption' | 'effectiveRank' | 'meanCorrelation' | 'alertsActive' | 'nodeHardness' | 'nodeAlerts' | 'ward' | 'frames' | 'frameStride' | 'edgeFrames' | 'activePairs' | 'activeComplete' | 'alertLog' | 'alertTotal'> {
   readonly panel: PricePanel
   readonly params: TerrainParams
   /** Assets, and bars = returns (bar t is the return from dates[t] to dates[t + 1]). */
   readonly n: number
   readonly bars: number
-  /** The pairs in the fault-alert state at bar t, and whether that list is complete. */
-  activePairs(t: number): ActivePairs
-  activeComplete(t: number): boolean
   /** Heatmap order: Ward leaves of the whole file's correlation. */
   readonly order: Int32Array
-  readonly alertLog: readonly FaultAlert[]
-  readonly alertTotal: number
   /** Ward and precision watersheds at the last bar. */
   readonly lastWard: Int32Array
   readonly lastPrecision: Int32Array

@@ -131,7 +131,7 @@ export function TerrainPanels({ series, t, setT, bar, dates, regimeLabel, groupi
                   {bar ? `${at(bar.bar)}${bar.frameBar !== bar.bar ? ` (matrix of ${at(bar.frameBar)})` : ''} · ${bar.alerts.length} pairs in fault alert` : '…'}
                 </span>
               </header>
-              {bar ? <CorrelationMatrix bar={bar} assets={series.assets} /> : <div className="terrain-placeholder" aria-busy />}
+              {bar ? <CorrelationMatrix bar={bar} assets={series.assets} /> : <div className="terrain-loading" aria-busy />}
               {bar && !bar.alertsComplete && <p className="terrain-warn terrain-note">The record of the fault-alert state stopped at its budget before this bar: the pairs shown are incomplete.</p>}
               <table className="compact terrain-readings" data-testid="terrain-readings">
                 <tbody>
@@ -159,7 +159,7 @@ export function TerrainPanels({ series, t, setT, bar, dates, regimeLabel, groupi
                   <span className="mono">{threshold.toFixed(2)}</span>
                 </label>
               </header>
-              {bar ? <AssetNetwork bar={bar} assets={series.assets} threshold={threshold} /> : <div className="terrain-placeholder" aria-busy />}
+              {bar ? <AssetNetwork bar={bar} assets={series.assets} threshold={threshold} /> : <div className="terrain-loading" aria-busy />}
               {bar && bar.alerts.length > 0 && <AlertList bar={bar} assets={series.assets} at={at} />}
             </section>
             <section className="panel terrain-panel" ref={measure}>
