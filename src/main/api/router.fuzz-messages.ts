@@ -1,4 +1,4 @@
-// The fuzz's messages (router.fuzz.test.ts): a valid example call for every method, the calls
+// The fuzz's messages (router.fuzz*.test.ts): a valid example call for every method, the calls
 // safe to send when valid, JSON mutation that never assigns a prototype, and the generators of
 // malformed params, envelopes, numbers, base64 payloads and raw text.
 import fc from 'fast-check'
