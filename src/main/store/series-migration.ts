@@ -1,4 +1,4 @@
-import { STREAM_MAX_BUCKETS, STREAM_SAMPLED_COLUMNS } from '../../shared/contract'
+import { STREAM_MAX_BUCKETS, STREAM_SAMPLED_COLUMNS } from '../../shared/contract/stream-columns'
 import { bucketWidth, conflateMinMax } from '../../shared/series-conflation'
 import type { Db } from './database'
 import { blobToFloat64, float64ToBlob } from './series-codec'

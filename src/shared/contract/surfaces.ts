@@ -89,14 +89,7 @@ export const RunConstraintEvent = z.strictObject({
 })
 export type RunConstraintEvent = z.infer<typeof RunConstraintEvent>
 
-/** Columns a streamed chunk carries (cost components come as `cost:<component>`, cumulative). */
-export const STREAM_COLUMNS = ['equity', 'drawdown', 'leverage', 'cumulativeCost', 'regime', 'action'] as const
-/** Categorical columns: sampled, not min/max-conflated. */
-export const STREAM_SAMPLED_COLUMNS = ['regime', 'action'] as const
-/** Buckets a streamed run is conflated to at most (two points each). */
-export const STREAM_MAX_BUCKETS = 4096
-/** Streamed chunks per second, at most, per run. */
-export const MAX_SERIES_FRAMES_PER_SECOND = 10
+export { MAX_SERIES_FRAMES_PER_SECOND, STREAM_COLUMNS, STREAM_MAX_BUCKETS, STREAM_SAMPLED_COLUMNS } from './stream-columns'
 
 /**
  * Part of a running lab run's series: steps conflated min/max per bucket of `bucket` steps

@@ -1,5 +1,9 @@
 // The wire codec without zod: the renderer's entry bundle imports it directly, so that parsing
-// the first screen does not parse the contract's schemas (wire.ts re-exports it).
+// the first screen does not parse the contract's schemas (wire.ts re-exports it), and the browser
+// host serves before the schemas are loaded.
+
+/** Caps on one inbound message, enforced by every transport before parsing. */
+export const MAX_MESSAGE_BYTES = 64 * 1024
 
 // JSON cannot carry typed arrays; they travel as {"$f64": base64} and are restored on arrival.
 // Float32Array travels as {"$f32": base64}: half the bytes, for values the engine keeps in float32

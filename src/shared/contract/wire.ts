@@ -1,8 +1,6 @@
 import { z } from 'zod'
 import { ApiErrorShape } from './errors'
 
-/** Caps on one inbound message, enforced by every transport before parsing. */
-export const MAX_MESSAGE_BYTES = 64 * 1024
 /** A call carries exactly one params object (Electron's invoke may not smuggle extra arguments). */
 export const MAX_CALL_ARGUMENTS = 1
 /** Params nest at most this deep (the contract's deepest field is a handful of levels down). */
@@ -22,4 +20,4 @@ export type ResultMessage =
 export type EventMessage = { type: 'event'; event: string; payload: unknown }
 export type ServerMessage = ResultMessage | EventMessage
 
-export { decodeWire, encodeWire, WireDecodeError } from './wire-codec'
+export { decodeWire, encodeWire, MAX_MESSAGE_BYTES, WireDecodeError } from './wire-codec'
