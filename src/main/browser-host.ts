@@ -1,13 +1,20 @@
 import { join } from 'node:path'
-import { startWorkstation } from './app/workstation'
+import type { Workstation } from './app/workstation'
 import { startBrowserHost } from './host/browser-host'
 import { findChromium, openInChromium } from './host/open-browser'
 import { defaultDataDir, flagValue, resolveDatabasePath, resolveExportDir } from './paths'
+import { withEarlyLaunch } from './services/early-launch'
 import { launchNodeProcess } from './services/node-launcher'
-import { StoreOpenError } from './store/database'
+import { openDatabase, StoreOpenError } from './store/database'
 
 // Entry of the browser host: the workstation's router and services under plain Node, serving
 // the built renderer to a browser on 127.0.0.1. Used where the Electron binary is absent and by e2e.
+//
+// Cold start: the store is opened first (a locked or corrupt database is refused before any
+// address is printed), then the host listens and prints its address while the workstation's
+// modules (the contract's schemas, the services, the router) load in the background. The
+// browser opens its tab and fetches the page's scripts meanwhile; the page and API messages
+// wait for the workstation.
 const USAGE = `usage: node out/main/browser-host.js [--db FILE] [--export-dir DIR] [--port N] [--open | --no-open]`
 
 async function main(): Promise<void> {
@@ -32,19 +39,27 @@ async function main(): Promise<void> {
     console.error(`mechanica: ${(error as Error).message}\n${USAGE}`)
     process.exit(2)
   }
-  const workstation = await startWorkstation({
-    host: 'browser',
-    databasePath,
-    launcher: launchNodeProcess,
-    workersDir: join(__dirname, 'workers'),
-    exportDir
+  const db = openDatabase(databasePath)
+  let startNow = (): void => undefined
+  const workstation = new Promise<Workstation>((resolve, reject) => {
+    startNow = () => {
+      // The engine first (its own process, the other core), then this thread loads the
+      // workstation's modules, which blocks it: only once the server listens.
+      const workersDir = join(__dirname, 'workers')
+      const launcher = withEarlyLaunch(launchNodeProcess, join(workersDir, 'engine.js'), 'engine')
+      import('./app/workstation')
+        .then(({ startWorkstation }) => startWorkstation({ host: 'browser', databasePath, db, launcher, workersDir, exportDir }))
+        .then(resolve, reject)
+    }
   })
+  workstation.catch(fail)
   const host = await startBrowserHost({ workstation, rendererDir: join(__dirname, '../renderer'), port })
 
   console.log(`Mechanica is running at ${host.url}`)
   console.log(`  database: ${databasePath}`)
   console.log(`  exports:  ${exportDir}`)
   console.log('  (the address carries this launch\'s token; press Ctrl+C to stop)')
+  startNow()
 
   const wantsOpen = argv.includes('--open') || (!argv.includes('--no-open') && !!process.env.DISPLAY)
   const chromium = wantsOpen ? findChromium() : null
@@ -61,15 +76,18 @@ async function main(): Promise<void> {
     console.log(`mechanica: ${signal}, shutting down`)
     void host
       .close()
-      .then(() => workstation.close())
+      .then(() => workstation)
+      .then((started) => started.close())
       .then(() => process.exit(0))
   }
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
 }
 
-main().catch((error: unknown) => {
+function fail(error: unknown): never {
   if (error instanceof StoreOpenError) console.error(`mechanica: ${error.message}`)
   else console.error('mechanica: failed to start:', error)
   process.exit(1)
-})
+}
+
+main().catch(fail)

@@ -53,6 +53,8 @@ export interface WorkstationOptions {
   backoff?: BackoffPolicy
   /** The build's lab catalogue (catalogue-file.ts); default `lab-catalogue.json` in workersDir. */
   catalogueFile?: string
+  /** The store at `databasePath`, already opened by the host (the browser host opens it before it listens). */
+  db?: Db
 }
 
 export interface Workstation {
@@ -76,7 +78,7 @@ export interface Workstation {
  */
 export async function startWorkstation(options: WorkstationOptions): Promise<Workstation> {
   const clock = options.clock ?? systemClock
-  const db = openDatabase(options.databasePath)
+  const db = options.db ?? openDatabase(options.databasePath)
   const repository = new RunsRepository(db)
   const events = new EventBus()
   const backoff = options.backoff ?? DEFAULT_BACKOFF

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { MAX_MESSAGE_BYTES, encodeWire, type ServerMessage } from '../../shared/contract'
+import type { ServerMessage } from '../../shared/contract'
+import { MAX_MESSAGE_BYTES, encodeWire } from '../../shared/contract/wire-codec'
 import type { Workstation } from '../app/workstation'
 import { contentSecurityPolicy } from '../security/csp'
 import { firstScreenState, withFirstScreen } from './first-screen'
@@ -13,7 +14,11 @@ import { HAND_OFF_TTL_MS, OneTimeCodes, type HandOff } from './one-time-codes'
 import { cookieValue, newLaunchToken, sessionValue, tokensMatch } from './token'
 
 export interface BrowserHostOptions {
-  workstation: Workstation
+  /**
+   * The workstation, or its start still under way: the host listens (and serves the page's
+   * scripts) while the workstation's modules load; the page itself and API messages wait for it.
+   */
+  workstation: Workstation | Promise<Workstation>
   /** Built renderer (out/renderer). */
   rendererDir: string
   port?: number
@@ -68,7 +73,9 @@ const contentTypes: Record<string, string> = {
  */
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const token = options.token ?? newLaunchToken()
-  const { workstation } = options
+  const workstation = Promise.resolve(options.workstation)
+  // A workstation that fails to start is the entry's to report; here it only fails requests.
+  workstation.catch(() => undefined)
   const rendererDir = resolve(options.rendererDir) // no trailing separator, whatever was given
   const appPath = `/m/${randomBytes(16).toString('base64url')}/`
   const ttlMs = options.handOffTtlMs ?? HAND_OFF_TTL_MS
@@ -173,7 +180,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   /** The app's page, carrying the first screen's data (first-screen.ts). */
   async function servePage(file: string, headers: (length: number) => Record<string, string | number>, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const page = Buffer.from(withFirstScreen(readFileSync(file, 'utf8'), await firstScreenState(workstation.router, () => workstation.labsAtHand())))
+    const started = await workstation
+    const page = Buffer.from(withFirstScreen(readFileSync(file, 'utf8'), await firstScreenState(started.router, () => started.labsAtHand())))
     res.writeHead(200, headers(page.length))
     res.end(req.method === 'HEAD' ? undefined : page)
   }
@@ -198,15 +206,26 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const send = (message: ServerMessage): void => {
       if (ws.readyState === ws.OPEN) ws.send(encodeWire(message))
     }
-    const unsubscribe = workstation.events.subscribe((event, payload) => send({ type: 'event', event, payload }))
+    let closed = false
+    let unsubscribe = (): void => undefined
+    void workstation.then(
+      (started) => {
+        if (!closed) unsubscribe = started.events.subscribe((event, payload) => send({ type: 'event', event, payload }))
+      },
+      () => ws.terminate()
+    )
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
         send({ type: 'result', id: -1, ok: false, error: { code: 'invalid_request', message: 'Binary frames are not accepted; send JSON text.' } })
         return
       }
-      void workstation.router.handleText(data.toString('utf8'), { transport: 'websocket' }).then(send)
+      const text = data.toString('utf8')
+      void workstation.then((started) => started.router.handleText(text, { transport: 'websocket' })).then(send, () => undefined)
     })
-    ws.on('close', unsubscribe)
+    ws.on('close', () => {
+      closed = true
+      unsubscribe()
+    })
     ws.on('error', () => ws.terminate())
   }
 
