@@ -1,5 +1,3 @@
-import { parseOverrideValue } from './labs/execute'
-
 // What every CLI command shares: the usage error (one line on stderr, exit code 2) and the
 // parsing of --seed and --set.
 
@@ -15,6 +13,15 @@ export function parseSeed(text: string | undefined): number | undefined {
   const seed = Number(text)
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(seed) || seed > 0xffff_ffff) fail(`--seed must be a whole number from 0 to 4294967295 (got ${JSON.stringify(text)})`)
   return seed
+}
+
+/** Parses a `--set` style value: JSON when it parses (numbers, booleans, arrays), else a string. */
+function parseOverrideValue(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
 }
 
 export function parseSets(sets: string[]): Record<string, unknown> {

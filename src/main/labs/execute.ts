@@ -34,15 +34,6 @@ export interface LabPlan {
   requires: readonly LabRequirement[]
 }
 
-/** Parses a `--set` style value: JSON when it parses (numbers, booleans, arrays), else a string. */
-export function parseOverrideValue(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return text
-  }
-}
-
 export function findLab(id: string): AnyLab {
   const lab = labRegistry.get(id)
   if (!lab) {

@@ -16,7 +16,7 @@ export interface LabRunner {
 }
 
 export const inProcessRunner: LabRunner = {
-  plan: (spec) => Promise.resolve(checkLabSpec(spec)),
+  plan: checkLabSpec,
   returns: async (spec, label) => equityReturns(await labEquity(spec), label)
 }
 

@@ -1,6 +1,5 @@
 import { ApiError, type LabRunSpec } from '../../shared/contract'
 import type { ChunkSink, StepChunk } from '../engine/kernel'
-import { executeLab, planLab } from '../labs/execute'
 
 /**
  * A lab run's per-step returns, the way a stored pod's are read (pods.ts): the equity of every
@@ -29,9 +28,15 @@ export function equityReturns(equity: Float64Array, label: string): Float64Array
   return r
 }
 
+/**
+ * The labs' code (about 1 MB) loads on the first check or run, not with the module: the engine
+ * runner below only needs `equityReturns`, and the browser host imports it on its start path.
+ */
+const labs = (): Promise<typeof import('../labs/execute')> => import('../labs/execute')
+
 /** Checks a spec can run here (valid, and needing no inputs computed outside the engine) without running it; its planned steps. */
-export function checkLabSpec(spec: LabRunSpec): number {
-  const plan = planLab(spec)
+export async function checkLabSpec(spec: LabRunSpec): Promise<number> {
+  const plan = (await labs()).planLab(spec)
   if (plan.requires.length > 0) {
     throw new ApiError('invalid_params', `${spec.lab}: this configuration needs ${plan.requires.join(', ')} computed outside the engine; pick a configuration without it`)
   }
@@ -39,7 +44,8 @@ export function checkLabSpec(spec: LabRunSpec): number {
 }
 
 export async function labEquity(spec: LabRunSpec): Promise<Float64Array> {
-  checkLabSpec(spec)
+  const { executeLab, planLab } = await labs()
+  await checkLabSpec(spec)
   const plan = planLab(spec)
   const sink = new EquitySink(plan.steps)
   await executeLab(spec, { sinks: [sink] })

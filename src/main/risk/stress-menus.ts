@@ -1,5 +1,4 @@
 import type { LabRunSpec } from '../../shared/contract'
-import { findLab, planLab } from '../labs/execute'
 import { checkLabSpec, labReturns } from './lab-returns'
 import { pathSummary, weighted, type PathSummary } from './shocks'
 import { scenarioSummary } from './stress-table'
@@ -37,15 +36,21 @@ export interface MenuPod {
 }
 
 /** The variants to run for each pod, planned (and checked) before anything runs. */
-export function planStressMenus(pods: readonly MenuPod[]): Array<Array<{ name: string; spec: LabRunSpec }>> {
-  return pods.map(({ spec }) => {
+export async function planStressMenus(pods: readonly MenuPod[]): Promise<Array<Array<{ name: string; spec: LabRunSpec }>>> {
+  // The labs' code loads here, on the first stress, not on the host's start path.
+  const { findLab, planLab } = await import('../labs/execute')
+  const plans: Array<Array<{ name: string; spec: LabRunSpec }>> = []
+  for (const { spec } of pods) {
     const menu = findLab(spec.lab).stressMenu(planLab(spec).config)
-    return menu.map((v) => {
+    const variants = []
+    for (const v of menu) {
       const stressed: LabRunSpec = { ...spec, overrides: { ...spec.overrides, ...v.overrides } }
-      checkLabSpec(stressed)
-      return { name: v.name, spec: stressed }
-    })
-  })
+      await checkLabSpec(stressed)
+      variants.push({ name: v.name, spec: stressed })
+    }
+    plans.push(variants)
+  }
+  return plans
 }
 
 /** Runs a lab spec to its per-step returns: in this process by default, or in the engine process (engine-equity.ts). */
@@ -59,7 +64,7 @@ export async function stressMenus(
   onRun?: (done: number, total: number, label: string) => void,
   run: RunReturns = labReturns
 ): Promise<MenuStress> {
-  const plans = planStressMenus(pods)
+  const plans = await planStressMenus(pods)
   const total = plans.reduce((s, p) => s + p.length, 0)
   let done = 0
   const stressed: Array<Array<{ name: string; returns: Float64Array }>> = []

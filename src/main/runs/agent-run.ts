@@ -3,7 +3,7 @@ import type { RunInputs, StepLogSlice } from '../../shared/contract/protocol'
 import type { PreparedAgentRun } from '../agent/settings/workstation-agent'
 import type { AgentCall } from '../agent/selector/call'
 import { CancelledError } from '../engine/cancellation'
-import { executeLab, type LabExecution } from '../labs/execute'
+import type { LabExecution } from '../labs/execute'
 import type { SeriesChunk } from '../labs/series-stream'
 import type { AgentCallsStore } from '../store/agent-calls'
 
@@ -35,6 +35,8 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * belongs to, exactly as the CLI stores it (store-run.ts), so the decision log and replay read it.
  */
 export async function executeWithAgent(runId: number, spec: LabRunSpec, inputs: RunInputs, prepared: PreparedAgentRun, store: AgentCallsStore, hooks: AgentRunHooks): Promise<LabExecution> {
+  // The labs' code loads with the first run, not on the host's start path.
+  const { executeLab } = await import('../labs/execute')
   const provider = await prepared.open(hooks.onLoad)
   const pending: Array<{ call: AgentCall; link: Uint8Array }> = []
   const flush = (): void => {

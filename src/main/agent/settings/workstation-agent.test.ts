@@ -8,7 +8,8 @@ import { planLab } from '../../labs/execute'
 import { closedPort, serveTestModel } from '../testing/fixtures'
 import { writeTestModel } from '../testing/test-model'
 import { AgentSettingsFile, agentSettingsPathFor } from './settings-file'
-import { agentSpec, WorkstationAgent } from './workstation-agent'
+import { agentSpec } from './agent-spec'
+import { WorkstationAgent } from './workstation-agent'
 
 const dir = mkdtempSync(join(tmpdir(), 'mechanica-agent-settings-'))
 const modelFile = writeTestModel(dir, 1)

@@ -2,8 +2,6 @@ import { basename } from 'node:path'
 import { ApiError, type LabRunSpec } from '../../../shared/contract'
 import type { AgentCheckResult, AgentSettings, AgentSettingsView } from '../../../shared/contract/agent-settings'
 import type { AgentOpenShape } from '../../../shared/contract/protocol'
-import { planLab } from '../../labs/execute'
-import { labAgents } from '../../labs/agents'
 import type { ProcessLauncher } from '../../services/process-port'
 import { openAgentService } from '../process-provider'
 import type { AgentProvider, ModelIdentity } from '../provider'
@@ -19,44 +17,6 @@ export function agentTarget(settings: AgentSettings): AgentOpenShape | null {
     return { target: settings.endpointUrl, allowRemote: settings.allowRemote, ...(settings.endpointModel === '' ? {} : { model: settings.endpointModel }) }
   }
   return null
-}
-
-/**
- * The selector's switches, as each lab's config spells them (the notebooks differ): a setting
- * goes to the first of its paths the lab's config has; a lab without one keeps the selector's
- * default, and the run's manifest says what was used. The timeout and the rationale bound are
- * the run's bounds instead (every lab takes them; the manifest records them for a replay).
- */
-const SWITCH_PATHS: ReadonlyArray<{ paths: readonly string[]; value: (s: AgentSettings) => unknown }> = [
-  { paths: ['policy_params.enable_llm'], value: () => true },
-  { paths: ['policy_params.llm_temperature'], value: (s) => s.temperature },
-  { paths: ['policy_params.fallback_to_baseline_on_error'], value: (s) => s.fallbackToBaseline },
-  { paths: ['policy_params.decision_every', 'decision_every'], value: (s) => s.decisionEvery }
-]
-
-
-function hasPath(config: unknown, path: string): boolean {
-  let node = config
-  for (const key of path.split('.')) {
-    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return false
-    node = (node as Record<string, unknown>)[key]
-  }
-  return true
-}
-
-/**
- * The spec a run with the agent runs: the settings' switches under the spec's own overrides (what
- * the user set for this run wins). They are part of the spec, so the config hash, a re-run and a
- * replay all see them.
- */
-export function agentSpec(spec: LabRunSpec, settings: AgentSettings): LabRunSpec {
-  const { config } = planLab(spec)
-  const switches: Record<string, unknown> = {}
-  for (const { paths, value } of SWITCH_PATHS) {
-    const path = paths.find((p) => hasPath(config, p))
-    if (path !== undefined) switches[path] = value(settings)
-  }
-  return { ...spec, overrides: { ...switches, ...spec.overrides } }
 }
 
 /** "tiny.gguf · F32", "qwen2.5 @ 127.0.0.1:8080 (remote)": how the status bar names a checked model. */
@@ -121,6 +81,7 @@ export class WorkstationAgent {
   async view(): Promise<AgentSettingsView> {
     const settings = this.options.file.read()
     this.label ??= describeAgentModel(settings)
+    const { labAgents } = await import('../../labs/agents')
     return { settings, model: await this.label, labs: [...labAgents.keys()].sort() }
   }
 
@@ -146,6 +107,8 @@ export class WorkstationAgent {
 
   /** Checks the saved settings' model for a run of `spec`; refuses a lab without the agent, no model, or a failing check. */
   async prepare(spec: LabRunSpec): Promise<PreparedAgentRun> {
+    // The labs' code loads with the first run with the agent, not on the host's start path.
+    const [{ labAgents }, { agentSpec }] = await Promise.all([import('../../labs/agents'), import('./agent-spec')])
     if (!labAgents.has(spec.lab)) {
       throw new ApiError('invalid_params', `${spec.lab} has no agent (the book's labs do: ${[...labAgents.keys()].join(', ')}); run it without the agent.`, [{ path: 'spec.lab', message: 'has no agent' }])
     }
