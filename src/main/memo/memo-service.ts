@@ -46,7 +46,7 @@ export interface MemoServiceOptions {
   printToPdf?(html: string): Promise<Buffer>
   onProgress?(done: number, total: number, label: string): void
   /** The newest stored portfolio holding the run, with its risk from the engine (undefined: none). */
-  portfolio?(runId: number): PortfolioMemoFacts | undefined
+  portfolio?(runId: number): Promise<PortfolioMemoFacts | undefined>
   /** The risk desk's stored work on that portfolio: stress, limit breaches, walk-forward. */
   riskDesk?(portfolioId: number): RiskDeskMemoFacts
 }
@@ -169,7 +169,7 @@ export class MemoService {
    */
   async facts(runId: number): Promise<MemoFacts> {
     const facts = await this.runFacts(runId)
-    const portfolio = this.options.portfolio?.(runId)
+    const portfolio = await this.options.portfolio?.(runId)
     const riskDesk = portfolio && this.options.riskDesk?.(portfolio.id)
     return portfolio ? { ...facts, portfolio, ...(riskDesk ? { riskDesk } : {}) } : facts
   }

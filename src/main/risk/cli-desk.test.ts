@@ -35,7 +35,7 @@ async function storeBook(path: string): Promise<void> {
       const stored = await runAndStore(runs, spec, { clock: fixedClock, codeVersion: CODE_VERSION })
       if (!stored.output) throw stored.error
     }
-    new PortfolioService(runs, new PortfoliosRepository(db), fixedClock).create({ name: 'carry', runIds: [1, 2], scheme: 'equal' })
+    await new PortfolioService(runs, new PortfoliosRepository(db), fixedClock).create({ name: 'carry', runIds: [1, 2], scheme: 'equal' })
   } finally {
     db.close()
   }
@@ -68,7 +68,7 @@ describe('mechanica portfolio stress and walk-forward through the desk', () => {
     const portfolios = new PortfoliosRepository(db)
     const desk = new PortfolioDesk({ runs, portfolios, service: new PortfolioService(runs, portfolios, fixedClock), log: new PortfolioLogRepository(db), runner: inProcessRunner, clock: fixedClock })
     const stress = await desk.stress({ id: 1, shocks: [{ kind: 'vol', factor: 3 }], lossLimit: 0.05, menus: false })
-    const limits = desk.limits({ id: 1, limits: { maxPodWeight: 0.4 } })
+    const limits = await desk.limits({ id: 1, limits: { maxPodWeight: 0.4 } })
     db.close()
     expect(json.stress.scenarios).toEqual(stress.scenarios)
     expect(json.stress.reverse).toEqual(stress.reverse)

@@ -75,7 +75,7 @@ function print(detail: PortfolioDetail, json: boolean): void {
  * portfolio of the runs; `portfolio show --db FILE --id ID [--json]` reads one back, re-simulated
  * from its members and checked.
  */
-export function commandStoredPortfolio(sub: 'create' | 'show', values: StoredPortfolioValues): void {
+export async function commandStoredPortfolio(sub: 'create' | 'show', values: StoredPortfolioValues): Promise<void> {
   const file = values.db ?? fail(`portfolio ${sub} needs --db FILE`)
   if (!existsSync(file)) fail(`${file} does not exist`)
   let id: number | undefined
@@ -89,7 +89,7 @@ export function commandStoredPortfolio(sub: 'create' | 'show', values: StoredPor
   try {
     db = openDatabase(file, { readonly: sub === 'show' })
     const service = new PortfolioService(new RunsRepository(db), new PortfoliosRepository(db), systemClock)
-    detail = spec ? service.create(spec) : service.get(id!)
+    detail = await (spec ? service.create(spec) : service.get(id!))
   } catch (error) {
     asUsage(error)
   } finally {

@@ -50,7 +50,7 @@ export async function commandStress(positionals: string[], values: StressValues,
   const stressRequest = parseRequest(PortfolioStressRequest, { id, shocks, lossLimit, menus: values.menus ?? false }, { shocks: '--shock', lossLimit: '--loss-limit', id: '--id' }, fail)
   const limitsRequest = parseRequest(PortfolioLimitsRequest, { id, limits: parseLimits(values.limit ?? [], fail) }, { limits: '--limit' }, fail)
   const progress = (done: number, total: number): unknown => values.json || process.stderr.write(`stress: ${done}/${total} runs\n`)
-  const output: { stress: PortfolioStressReport; limits: PortfolioLimitsReport } = await withDesk(file, fail, async (desk) => ({ stress: await desk.stress(stressRequest, progress), limits: desk.limits(limitsRequest) }))
+  const output: { stress: PortfolioStressReport; limits: PortfolioLimitsReport } = await withDesk(file, fail, async (desk) => ({ stress: await desk.stress(stressRequest, progress), limits: await desk.limits(limitsRequest) }))
   if (values.json) {
     console.log(JSON.stringify(output, null, 2))
     return

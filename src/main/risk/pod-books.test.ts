@@ -86,8 +86,8 @@ describe('the stored portfolio’s summary', () => {
   }, 120_000)
   afterAll(() => db.close())
 
-  it('carries each pod’s signed net from its decision log, and the book’s net for two fx-carry pods', () => {
-    const d = service.create({ name: 'carry', runIds: [1, 2], scheme: 'equal', rebalanceEvery: 100_000 })
+  it('carries each pod’s signed net from its decision log, and the book’s net for two fx-carry pods', async () => {
+    const d = await service.create({ name: 'carry', runIds: [1, 2], scheme: 'equal', rebalanceEvery: 100_000 })
     const net = d.summary.net!
     const runs = new RunsRepository(db)
     const T = d.summary.steps - 1
@@ -98,11 +98,11 @@ describe('the stored portfolio’s summary', () => {
     expect(net.total).toBeCloseTo(shares[0]! * own[0]![T - 1]! + shares[1]! * own[1]![T - 1]!, 12)
     expect(net.pods[0]!.inBook! + net.pods[1]!.inBook!).toBeCloseTo(net.total!, 14)
     expect(Math.abs(net.worst!.value)).toBeGreaterThanOrEqual(Math.abs(net.total!))
-    expect(service.get(d.portfolio.id).summary.net).toEqual(net)
+    expect((await service.get(d.portfolio.id)).summary.net).toEqual(net)
   })
 
-  it('shows the microstructure pod in lots with no book total', () => {
-    const d = service.create({ name: 'mixed', runIds: [1, 3], scheme: 'equal', align: 'common' })
+  it('shows the microstructure pod in lots with no book total', async () => {
+    const d = await service.create({ name: 'mixed', runIds: [1, 3], scheme: 'equal', align: 'common' })
     const net = d.summary.net!
     expect(net.total).toBeNull()
     expect(net.note).toBe('no total net: #3 (microstructure) keeps an additive ledger, positions in lots or notional, not a fraction of equity')

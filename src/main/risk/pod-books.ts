@@ -1,6 +1,5 @@
 import type { NetExposure } from '../../shared/contract'
 import type { LedgerMode } from '../engine/kernel'
-import { planLab } from '../labs/execute'
 import type { RunsRepository } from '../store/runs-repository'
 import { PodInputError, readPodExposure } from './pods'
 
@@ -22,21 +21,29 @@ export interface PodBook {
   net: Float64Array
 }
 
-export function ledgerOf(repo: RunsRepository, runId: number): LedgerMode {
+/**
+ * The pod's ledger mode, as its lab declares it for the run's config. The labs' code (about
+ * 1 MB) loads here, on the first portfolio read, not with the module: the browser host imports
+ * this on its start path through the portfolio service.
+ */
+export async function ledgerOf(repo: RunsRepository, runId: number): Promise<LedgerMode> {
   const spec = repo.get(runId)?.spec
   if (!spec || spec.task !== 'lab') throw new PodInputError(`run #${runId} is not a lab run`)
+  const { planLab } = await import('../labs/execute')
   const plan = planLab(spec)
   return plan.lab.ledger(plan.config as never).mode
 }
 
-/** Each pod's book over returns 0…T − 1 (steps 0…T − 1 of its decision log). */
-export function readPodBooks(repo: RunsRepository, pods: ReadonlyArray<{ runId: number; lab: string }>, T: number): PodBook[] {
-  return pods.map(({ runId, lab }) => {
+/** Each pod's book over returns 0…T − 1 (steps 0…T − 1 of its decision log); the first bad pod refuses, in order. */
+export async function readPodBooks(repo: RunsRepository, pods: ReadonlyArray<{ runId: number; lab: string }>, T: number): Promise<PodBook[]> {
+  const books: PodBook[] = []
+  for (const { runId, lab } of pods) {
     const e = readPodExposure(repo, runId)
     if (e.gross.length < T) throw new PodInputError(`run #${runId}'s decision log has ${e.gross.length} steps of positions; the portfolio needs ${T}`)
-    const ledger = ledgerOf(repo, runId)
-    return { runId, lab, ledger, unit: ledger === 'compound' ? 'fraction of equity' : 'lab units', leverage: e.gross.slice(0, T), net: e.net.slice(0, T) }
-  })
+    const ledger = await ledgerOf(repo, runId)
+    books.push({ runId, lab, ledger, unit: ledger === 'compound' ? 'fraction of equity' : 'lab units', leverage: e.gross.slice(0, T), net: e.net.slice(0, T) })
+  }
+  return books
 }
 
 /** The pods whose positions are not a fraction of equity, named, or null when every pod compounds. */

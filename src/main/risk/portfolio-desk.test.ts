@@ -48,12 +48,12 @@ beforeAll(async () => {
   }
   const portfolios = new PortfoliosRepository(db)
   const service = new PortfolioService(runs, portfolios, clock)
-  service.create({ name: 'desk', runIds: [1, 2, 3], align: 'common', scheme: 'inverse-vol', window: 100 })
+  await service.create({ name: 'desk', runIds: [1, 2, 3], align: 'common', scheme: 'inverse-vol', window: 100 })
   log = new PortfolioLogRepository(db)
   desk = new PortfolioDesk({ runs, portfolios, service, log, runner: inProcessRunner, clock })
   returns = alignedReturns([1, 2, 3].map((id) => readPod(runs, id)), 'common').returns
   weights = Array.from(schemeWeights(returns, { scheme: 'inverse-vol', window: 100 }).weights)
-  books = readPodBooks(runs, [1, 2, 3].map((id) => ({ runId: id, lab: specs[id - 1]!.lab })), returns[0]!.length)
+  books = await readPodBooks(runs, [1, 2, 3].map((id) => ({ runId: id, lab: specs[id - 1]!.lab })), returns[0]!.length)
 }, 120_000)
 afterAll(() => db.close())
 
@@ -114,8 +114,8 @@ describe('portfolio.stress', () => {
 describe('portfolio.limits', () => {
   const tight = { maxPodWeight: 0.3, maxDrawdown: 0.01 }
 
-  it('measures every limit, marks the breaches with their actions, and logs each as a constraint event', () => {
-    const report = desk.limits({ id: 1, limits: tight })
+  it('measures every limit, marks the breaches with their actions, and logs each as a constraint event', async () => {
+    const report = await desk.limits({ id: 1, limits: tight })
     expect(report.rows.map((r) => r.limit)).toEqual(['maxPodWeight', 'maxFamilyWeight', 'maxAssetClassWeight', 'maxPosition', 'maxCorrelation', 'maxGross', 'maxNet', 'maxDrawdown'])
     const pod = report.rows[0]!
     expect(pod.value).toBe(Math.max(...weights))
@@ -152,10 +152,10 @@ describe('portfolio.limits', () => {
     expect(events).toEqual(direct.events.map((e) => ({ t: e.t, rule: e.rule, action: e.action, before: e.before, after: e.after })))
   })
 
-  it('logs a limit set’s breaches once however often it is read, chained onto the portfolio’s link', () => {
+  it('logs a limit set’s breaches once however often it is read, chained onto the portfolio’s link', async () => {
     const before = log.list(1).length
-    const a = desk.limits({ id: 1, limits: tight })
-    const b = desk.limits({ id: 1, limits: tight })
+    const a = await desk.limits({ id: 1, limits: tight })
+    const b = await desk.limits({ id: 1, limits: tight })
     expect(log.list(1)).toHaveLength(before)
     expect(b.events).toEqual(a.events)
     expect(log.verify(1)).toBeNull()
@@ -231,10 +231,10 @@ describe('the memo’s view of the desk', () => {
     expect(text).toMatch(new RegExp(`Limits checked at ${fixedClock.isoNow().replaceAll('.', '\\.')} \\(log entry \\d+\\): \\d of 8 breached \\(.*maxDrawdown\\)`))
   })
 
-  it('logs a limit check that finds no breach as a chained check entry, and the memo says "none breached"', () => {
+  it('logs a limit check that finds no breach as a chained check entry, and the memo says "none breached"', async () => {
     const loose = { maxPodWeight: 1, maxFamilyWeight: 1, maxAssetClassWeight: 1, maxPosition: 1000, maxCorrelation: 1, maxGross: 1000, maxNet: 1000, maxDrawdown: 0.99 }
     const before = log.list(1).length
-    const report = desk.limits({ id: 1, limits: loose })
+    const report = await desk.limits({ id: 1, limits: loose })
     expect(report.rows.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'unmeasured', 'unmeasured', 'ok'])
     expect(report.events).toEqual([])
     const added = log.list(1).slice(before)
@@ -243,7 +243,7 @@ describe('the memo’s view of the desk', () => {
     expect(log.bodyAt(1, added[0]!.seq)).toEqual({ limits: loose, rows: report.rows.map(({ limit, value, at, threshold, status }) => ({ limit, value, at, threshold, status })) })
     expect(log.verify(1)).toBeNull()
     // Asked again: answered from the log, nothing appended.
-    expect(desk.limits({ id: 1, limits: loose }).check).toEqual(report.check)
+    expect((await desk.limits({ id: 1, limits: loose })).check).toEqual(report.check)
     expect(log.list(1)).toHaveLength(before + 1)
     const facts = riskDeskMemoFacts(log, 1)
     expect(facts.limits).toMatchObject({ limits: loose, checkedAt: fixedClock.isoNow(), checkSeq: report.check!.seq, events: [] })

@@ -80,9 +80,9 @@ export class PortfolioDesk {
   }
 
   /** Each pod's own book (gross leverage, net exposure) over the portfolio's return calendar. */
-  private podBooks(pods: ReadonlyArray<{ runId: number; lab: string }>, T: number): PodBook[] {
+  private async podBooks(pods: ReadonlyArray<{ runId: number; lab: string }>, T: number): Promise<PodBook[]> {
     try {
-      return readPodBooks(this.o.runs, pods, T)
+      return await readPodBooks(this.o.runs, pods, T)
     } catch (error) {
       if (error instanceof PodInputError) throw new ApiError('invalid_params', error.message)
       throw error
@@ -129,11 +129,11 @@ export class PortfolioDesk {
     return { ...report, logSeq: entries[0]!.seq }
   }
 
-  limits(request: z.output<typeof PortfolioLimitsRequest>): PortfolioLimitsReport {
+  async limits(request: z.output<typeof PortfolioLimitsRequest>): Promise<PortfolioLimitsReport> {
     const stored = this.stored(request.id)
     const { pods, returns, weights } = this.book(stored)
     const limits: Required<PortfolioLimits> = { ...DEFAULT_LIMITS, ...request.limits }
-    const books = this.podBooks(pods, returns[0]!.length)
+    const books = await this.podBooks(pods, returns[0]!.length)
     const noNet = netIncomparable(books)
     // Position, gross and net read the pods' books in fraction of equity: an additive pod's are lots or notional.
     const notes: Partial<Record<keyof PortfolioLimits, string | null>> = { maxPosition: positionUnmeasured(books), maxGross: grossIncomparable(books), maxNet: noNet }

@@ -9,7 +9,7 @@ import { simulateBook } from './book'
 import { alignedReturns, readPod } from './pods'
 import { bookHash, canonicalSpec, portfolioHash } from './portfolio-identity'
 import { PortfolioService, memoWindow, portfolioMemoFacts } from './portfolio-service'
-import { apiError, fixedClock } from './test-support'
+import { apiError, apiRejection, fixedClock } from './test-support'
 
 // Stored portfolios: round trip, identity reproducible from the members, the chain of
 // portfolios, and the one-line refusals. Three credit-spreads runs on one calendar, one shorter.
@@ -35,15 +35,15 @@ beforeAll(async () => {
 afterAll(() => db.close())
 
 describe('stored portfolios', () => {
-  it('stores a portfolio and reads back the same spec, members and numbers', () => {
-    const made = service.create({ name: 'credit trio', runIds: [1, 2, 3], scheme: 'inverse-vol', rebalanceEvery: 20, costBps: 1, window: 100 })
+  it('stores a portfolio and reads back the same spec, members and numbers', async () => {
+    const made = await service.create({ name: 'credit trio', runIds: [1, 2, 3], scheme: 'inverse-vol', rebalanceEvery: 20, costBps: 1, window: 100 })
     expect(made.portfolio).toMatchObject({ id: 1, name: 'credit trio', scheme: 'inverse-vol', pods: 3, createdAt: clock.isoNow() })
     expect(made.members.map((m) => m.runId)).toEqual([1, 2, 3])
     expect(made.members.every((m) => /^[0-9a-f]{64}$/.test(m.resultsHash) && m.lab === 'credit-spreads')).toBe(true)
     expect(made.summary.steps).toBe(399)
     expect(made.summary.rebalances).toBe(20) // steps 0, 20, …, 380 of 398 returns
     expect(made.summary.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12)
-    const read = service.get(1)
+    const read = await service.get(1)
     expect(read.check).toEqual({ membersUnchanged: true, hashMatches: true, reproduced: true, chainIntact: true, problems: [] })
     expect(read.spec).toEqual(made.spec)
     expect(read.summary).toEqual(made.summary)
@@ -51,8 +51,8 @@ describe('stored portfolios', () => {
     expect(read.series.equity.at(-1)).toBeCloseTo(1 + made.summary.totalReturn, 14)
   })
 
-  it("reproduces its hashes from the members' results hashes and the spec alone", () => {
-    const made = service.create({ name: 'again', runIds: [3, 1], scheme: 'equal', rebalanceEvery: 5, costBps: 2 })
+  it("reproduces its hashes from the members' results hashes and the spec alone", async () => {
+    const made = await service.create({ name: 'again', runIds: [3, 1], scheme: 'equal', rebalanceEvery: 5, costBps: 2 })
     const spec = made.spec as PortfolioSpec
     expect(made.portfolio.hash).toBe(portfolioHash(spec, made.members))
     // Key order does not matter; every field that changes a number does.
@@ -67,8 +67,8 @@ describe('stored portfolios', () => {
     expect(canonicalSpec(spec)).toEqual({ name: 'again', runIds: [3, 1], align: 'exact', scheme: 'equal', window: 250, rebalanceEvery: 5, costBps: 2 })
   })
 
-  it('chains each portfolio to the one before, and a tampered row breaks the chain from there', () => {
-    const third = service.create({ name: 'third', runIds: [2], rebalanceEvery: 1, costBps: 0 })
+  it('chains each portfolio to the one before, and a tampered row breaks the chain from there', async () => {
+    const third = await service.create({ name: 'third', runIds: [2], rebalanceEvery: 1, costBps: 0 })
     expect(third.portfolio.id).toBe(3)
     expect(service.list(10, 0).portfolios.map((p) => p.id)).toEqual([3, 2, 1])
     expect(() => db.prepare(`UPDATE portfolios SET name = 'x' WHERE id = 2`).run()).toThrow(/append-only/)
@@ -78,33 +78,33 @@ describe('stored portfolios', () => {
     try {
       const before = db.prepare(`SELECT hash FROM portfolios WHERE id = 2`).pluck().get() as string
       db.prepare(`UPDATE portfolios SET hash = ? WHERE id = 2`).run('0'.repeat(64))
-      expect(service.get(1).check.chainIntact).toBe(true)
-      const broken = service.get(3).check
+      expect((await service.get(1)).check.chainIntact).toBe(true)
+      const broken = (await service.get(3)).check
       expect(broken.chainIntact).toBe(false)
       expect(broken.problems).toContain('the chain of portfolios breaks at #2')
-      const two = service.get(2).check
+      const two = (await service.get(2)).check
       expect(two.hashMatches).toBe(false)
       db.prepare(`UPDATE portfolios SET hash = ? WHERE id = 2`).run(before)
-      expect(service.get(3).check.chainIntact).toBe(true)
+      expect((await service.get(3)).check.chainIntact).toBe(true)
     } finally {
       db.exec(`CREATE TRIGGER portfolios_no_update BEFORE UPDATE ON portfolios BEGIN SELECT RAISE(ABORT, 'portfolios are append-only'); END;`)
     }
   })
 
-  it('refuses bad input in one line and stores nothing', () => {
+  it('refuses bad input in one line and stores nothing', async () => {
     const count = (): number => db.prepare(`SELECT count(*) FROM portfolios`).pluck().get() as number
     const before = count()
-    expect(apiError(() => service.create({ name: 'x', runIds: [1, 99] }))).toMatchObject({ code: 'not_found', message: 'run #99 does not exist in this database' })
-    expect(apiError(() => service.create({ name: 'x', runIds: [1, 4] })).message).toMatch(/^runs #1 \(399 steps\) and #4 \(299 steps\) are on different step calendars/)
-    expect(apiError(() => service.create({ name: 'x', runIds: [1, 2], scheme: 'fixed', fixed: [0.6, 0.3] }))).toMatchObject({ code: 'invalid_params', message: 'fixed: fixed weights must sum to 1 (got 0.8999999999999999)' })
-    expect(apiError(() => service.create({ name: 'x', runIds: [1, 2], scheme: 'fixed', fixed: [1] })).message).toBe('fixed: lists 1 weights for 2 runs')
-    expect(apiError(() => service.create({ name: 'x', runIds: [1, 2], scheme: 'vol-target' })).message).toBe('volTarget: the vol-target scheme needs the target volatility per step')
-    expect(apiError(() => service.create({ name: ' ', runIds: [1] })).message).toMatch(/^name: must name the portfolio/)
-    expect(apiError(() => service.create({ name: 'x', runIds: [1, 1] })).message).toBe('runIds: must not list a run twice')
+    expect(await apiRejection(() => service.create({ name: 'x', runIds: [1, 99] }))).toMatchObject({ code: 'not_found', message: 'run #99 does not exist in this database' })
+    expect((await apiRejection(() => service.create({ name: 'x', runIds: [1, 4] }))).message).toMatch(/^runs #1 \(399 steps\) and #4 \(299 steps\) are on different step calendars/)
+    expect(await apiRejection(() => service.create({ name: 'x', runIds: [1, 2], scheme: 'fixed', fixed: [0.6, 0.3] }))).toMatchObject({ code: 'invalid_params', message: 'fixed: fixed weights must sum to 1 (got 0.8999999999999999)' })
+    expect((await apiRejection(() => service.create({ name: 'x', runIds: [1, 2], scheme: 'fixed', fixed: [1] }))).message).toBe('fixed: lists 1 weights for 2 runs')
+    expect((await apiRejection(() => service.create({ name: 'x', runIds: [1, 2], scheme: 'vol-target' }))).message).toBe('volTarget: the vol-target scheme needs the target volatility per step')
+    expect((await apiRejection(() => service.create({ name: ' ', runIds: [1] }))).message).toMatch(/^name: must name the portfolio/)
+    expect((await apiRejection(() => service.create({ name: 'x', runIds: [1, 1] }))).message).toBe('runIds: must not list a run twice')
     expect(count()).toBe(before)
     // With the alignment rule the shorter run joins on the steps they share.
-    expect(service.create({ name: 'aligned', runIds: [1, 4], align: 'common' }).summary.steps).toBe(299)
-    expect(apiError(() => service.get(999))).toMatchObject({ code: 'not_found', message: 'There is no portfolio #999.' })
+    expect((await service.create({ name: 'aligned', runIds: [1, 4], align: 'common' })).summary.steps).toBe(299)
+    expect(await apiRejection(() => service.get(999))).toMatchObject({ code: 'not_found', message: 'There is no portfolio #999.' })
   })
 
   it("reads a portfolio's risk by every method, under its own weights", () => {
@@ -117,18 +117,18 @@ describe('stored portfolios', () => {
     expect(apiError(() => service.risk({ id: 1, confidence: 0.99, window: 500, horizon: 1, scenarios: 1_000, seed: 1 })).message).toMatch(/has 398 returns; a window of 500/)
   })
 
-  it("gives a run's memo the newest portfolio holding it, with the engine's risk numbers", () => {
+  it("gives a run's memo the newest portfolio holding it, with the engine's risk numbers", async () => {
     // Portfolio #4 ('aligned', runs 1 and 4 on common steps) is the only one holding run 4; run 3 is last held by #2.
-    const facts = portfolioMemoFacts(service, portfolios, 3)!
+    const facts = (await portfolioMemoFacts(service, portfolios, 3))!
     expect(facts).toMatchObject({ id: 2, name: 'again', runId: 3, confidence: 0.99, window: memoWindow(398) })
     const risk = service.risk({ id: 2, confidence: 0.99, window: memoWindow(398), horizon: 1, scenarios: 10_000, seed: 1 })
     expect(facts.weight).toBe(risk.weights[0])
     expect(facts.methods.map((m) => [m.method, m.var, m.es, m.zone])).toEqual(Object.entries(risk.methods).map(([method, m]) => [method, m.var, m.es, m.backtests.zone.zone]))
     expect(facts.pods.map((p) => p.runId)).toEqual([3, 1])
     // Its net exposure is the book summary's, read now: credit-spreads books lots, so no total.
-    expect(facts.net).toEqual(service.get(2).summary.net)
+    expect(facts.net).toEqual((await service.get(2)).summary.net)
     expect(facts.net).toMatchObject({ total: null, worst: null, note: 'no total net: #3 (credit-spreads), #1 (credit-spreads) keep an additive ledger, positions in lots or notional, not a fraction of equity' })
-    expect(portfolioMemoFacts(service, portfolios, 4)?.id).toBe(4)
-    expect(portfolioMemoFacts(service, portfolios, 999)).toBeUndefined()
+    expect((await portfolioMemoFacts(service, portfolios, 4))?.id).toBe(4)
+    expect(await portfolioMemoFacts(service, portfolios, 999)).toBeUndefined()
   })
 })

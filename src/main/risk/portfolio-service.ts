@@ -58,7 +58,7 @@ export class PortfolioService {
     return { runId: pod.runId, lab: pod.lab, preset: pod.preset, resultsHash: pod.resultsHash, chainHead }
   }
 
-  create(input: PortfolioSpecInput): PortfolioDetail {
+  async create(input: PortfolioSpecInput): Promise<PortfolioDetail> {
     const parsed = PortfolioSpec.safeParse(input)
     if (!parsed.success) {
       const issues = issuesFromZod(parsed.error, input, 'spec')
@@ -89,7 +89,7 @@ export class PortfolioService {
   }
 
   /** The stored portfolio, re-simulated from its members now and checked against what was stored. */
-  get(id: number): PortfolioDetail {
+  async get(id: number): Promise<PortfolioDetail> {
     const stored = this.stored(id)
     const problems: string[] = []
     const broken = this.portfolios.verifyChain(id)
@@ -110,19 +110,19 @@ export class PortfolioService {
   }
 
   /** The stored summary with the net exposure read now from the members' logs (a summary stored before it lacks it). */
-  private detail(stored: StoredPortfolio, pods: readonly PodSeries[], book: PortfolioBook, check: PortfolioCheck): PortfolioDetail {
-    return { portfolio: stored.summary, spec: stored.spec, members: stored.members, summary: { ...stored.book, net: this.netOf(pods, book) }, check, series: thinSeries(book) }
+  private async detail(stored: StoredPortfolio, pods: readonly PodSeries[], book: PortfolioBook, check: PortfolioCheck): Promise<PortfolioDetail> {
+    return { portfolio: stored.summary, spec: stored.spec, members: stored.members, summary: { ...stored.book, net: await this.netOf(pods, book) }, check, series: thinSeries(book) }
   }
 
   /** The book's net exposure read now from its members' logs: per pod, and a total only where every pod compounds. */
-  net(spec: PortfolioSpec): NetExposure {
+  async net(spec: PortfolioSpec): Promise<NetExposure> {
     const { pods, book } = this.book(spec)
     return this.netOf(pods, book)
   }
 
-  private netOf(pods: readonly PodSeries[], book: PortfolioBook): NetExposure {
+  private async netOf(pods: readonly PodSeries[], book: PortfolioBook): Promise<NetExposure> {
     try {
-      return netExposure(readPodBooks(this.runs, pods, book.exposure[0]!.length), book.exposure)
+      return netExposure(await readPodBooks(this.runs, pods, book.exposure[0]!.length), book.exposure)
     } catch (error) {
       if (error instanceof PodInputError) throw new ApiError('invalid_params', error.message)
       throw error
@@ -182,7 +182,7 @@ export const memoWindow = (returns: number): number => Math.min(250, Math.floor(
  * What a run's memo says about the newest portfolio holding it, at 99 % — or undefined when the
  * run is in none, or its portfolio cannot be read now (a member gone, too short a history to backtest).
  */
-export function portfolioMemoFacts(service: PortfolioService, portfolios: PortfoliosRepository, runId: number): PortfolioMemoFacts | undefined {
+export async function portfolioMemoFacts(service: PortfolioService, portfolios: PortfoliosRepository, runId: number): Promise<PortfolioMemoFacts | undefined> {
   const holding = portfolios.newestHolding(runId)
   if (!holding) return undefined
   const id = holding.summary.id
@@ -192,7 +192,7 @@ export function portfolioMemoFacts(service: PortfolioService, portfolios: Portfo
     const window = memoWindow(holding.book.steps - 1)
     if (window < 20) return undefined
     report = service.risk({ id, confidence: 0.99, window, horizon: 1, scenarios: 10_000, seed: 1 })
-    net = service.net(holding.spec)
+    net = await service.net(holding.spec)
   } catch (error) {
     if (error instanceof ApiError) return undefined
     throw error
