@@ -12,6 +12,8 @@ EXPECTED_METHODS.push('terrain.view')
 EXPECTED_METHODS.push('portfolio.stress', 'portfolio.limits', 'portfolio.walkForward', 'portfolio.log')
 // A user's CSV in the Terrain view (issue 17).
 EXPECTED_METHODS.push('terrain.csv', 'terrain.csvBar')
+// A user's closes in the Regime view (issue 20).
+EXPECTED_METHODS.push('regime.compareCsv')
 
 const ctx: CallContext = { transport: 'direct' }
 
@@ -83,7 +85,8 @@ function mockHandlers(): MockHandlers {
     'portfolio.walkForward': vi.fn(),
     'portfolio.log': vi.fn(() => ({ entries: [], brokenAt: null })),
     'terrain.csv': vi.fn(),
-    'terrain.csvBar': vi.fn()
+    'terrain.csvBar': vi.fn(),
+    'regime.compareCsv': vi.fn()
   }
 }
 

@@ -10,7 +10,8 @@ import { classifySeries, openLocalClassifier } from './classify-series'
 import { SHIPPED_MODELS, regimeModelFor } from './regime-model'
 import { SIGN_OFF, compareOnLabSeries, labSeriesFor, type LabeledSeries } from './lab-regime-compare'
 import { compareOnSeeds, indistinguishablePairs, type ComparisonRow } from './regime-compare'
-import { compareOnCsv, type CsvComparison } from './csv-regime-compare'
+import type { CsvComparison } from '../../shared/contract'
+import { compareOnCsv } from './csv-regime-compare'
 
 // `mechanica regime`: the regime model on a lab's price series or a user's CSV, and the
 // five-way classifier comparison on held-out seeds.
@@ -113,7 +114,7 @@ async function commandRegimeCompareCsv(file: string, values: { json?: boolean; s
   const classifier = await openLocalClassifier(paths.models, paths.probe, stem)
   let comparison: CsvComparison
   try {
-    comparison = await compareOnCsv(closes, async (c) => regimeInputFromReport(await classifier.classify(c, null)))
+    comparison = (await compareOnCsv(closes, async (c) => regimeInputFromReport(await classifier.classify(c, null)))).comparison
   } catch (error) {
     fail(`${file}: ${(error as Error).message}`)
   } finally {
