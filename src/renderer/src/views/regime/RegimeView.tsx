@@ -5,6 +5,7 @@ import type { ViewProps } from '../../app/views'
 import { useCommands } from '../../app/workspace'
 import { LineChart } from '../../charts/LineChart'
 import { formatInteger, shortHash } from '../../format/numbers'
+import { CsvComparePanel } from './CsvComparePanel'
 import { ReliabilityPanel } from './ReliabilityPanel'
 import { bestByColumn, detectsFirstLabel, meetsSignOff, regimeSegments, shownColumns, tiedWithFastest } from './regime-table'
 import './regime.css'
@@ -329,6 +330,8 @@ export function RegimeView({ state }: ViewProps) {
           </>
         )}
       </section>
+
+      <CsvComparePanel names={CLASSIFIER_NAMES} />
     </div>
   )
 }
