@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react'
-import type { LabInfo, PresetName, RegimeComparison, RegimeReport } from '../../../../shared/contract'
+import { EVALUATION_LABELS, type LabInfo, type PresetName, type RegimeComparison, type RegimeReport } from '../../../../shared/contract'
 import { useClient } from '../../app/ClientContext'
 import type { ViewProps } from '../../app/views'
 import { useCommands } from '../../app/workspace'
@@ -213,7 +213,7 @@ export function RegimeView({ state }: ViewProps) {
               <tbody>
                 {Object.entries(report.evaluation).map(([key, value]) => (
                   <tr key={key}>
-                    <td className="mono">{key}</td>
+                    <td className="mono">{EVALUATION_LABELS[key] ?? key}</td>
                     <td className="num mono">{typeof value === 'number' ? (Number.isInteger(value) ? value : value.toFixed(3)) : '—'}</td>
                   </tr>
                 ))}
