@@ -50,11 +50,17 @@ describe('regime view: the classifiers on a user’s CSV', () => {
   })
   afterAll(() => session?.close())
 
-  it('refuses a file with a bad close in one line naming the row, and shows no table', async () => {
+  it('refuses a dropped file with a bad close in one line naming the row, and shows no table', async () => {
     await page.keyboard.press('Alt+9')
     await page.getByTestId('regime-view').waitFor()
     const rows = ['date,close', ...Array.from({ length: 130 }, (_, i) => `${new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10)},${i === 40 ? 'abc' : 100 + i}`)]
-    await page.getByTestId('regime-csv-input').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) })
+    // Dropped on the panel, as a user drags a file from their desktop.
+    const transfer = await page.evaluateHandle((text) => {
+      const dt = new DataTransfer()
+      dt.items.add(new File([text], 'bad.csv', { type: 'text/csv' }))
+      return dt
+    }, rows.join('\n'))
+    await page.getByTestId('regime-csv-drop').dispatchEvent('drop', { dataTransfer: transfer })
     const error = page.getByTestId('regime-csv-error')
     await error.waitFor({ timeout: 60_000 })
     expect(await error.textContent()).toBe('bad.csv: the CSV was rejected: row 42: close "abc" is not a number')

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react'
 import { REGIME_CSV_MAX_CHARS, type EventPayload, type RegimeCsvComparison, type RegimeCsvRow } from '../../../../shared/contract'
 import { sendInParts } from '../../api/csv-upload'
 import { useClient } from '../../app/ClientContext'
+import { useFileDrop } from '../../app/use-file-drop'
 import { useCommands } from '../../app/workspace'
 import { LineChart } from '../../charts/LineChart'
 import { formatInteger, shortHash } from '../../format/numbers'
@@ -35,7 +36,6 @@ export function CsvComparePanel({ names }: { names: Record<string, string> }) {
   const [busy, setBusy] = useState<string | null>(null)
   const [progress, setProgress] = useState<EventPayload<'task.progress'> | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const [dragging, setDragging] = useState(false)
   const [file, setFile] = useState<File | null>(null)
   useEffect(() => client.on('task.progress', (frame) => frame.task === 'regime.compareCsv' && setProgress(frame)), [client])
 
@@ -62,6 +62,7 @@ export function CsvComparePanel({ names }: { names: Record<string, string> }) {
     }
   }
 
+  const drop = useFileDrop((file) => void load(file))
   useCommands([{ id: 'regime.compareCsv', title: 'Regime: compare the classifiers on the chosen CSV again', group: 'Regime', run: () => void (file && load(file)) }])
 
   const x = useMemo(() => (comparison ? Float64Array.from(comparison.closes, (_, t) => t) : null), [comparison])
@@ -72,19 +73,9 @@ export function CsvComparePanel({ names }: { names: Record<string, string> }) {
     <section className="panel regime-compare regime-csv" aria-label="Classifier comparison on a CSV">
       <h2>The classifiers on your closes (CSV)</h2>
       <div
-        className={`regime-csv-drop${dragging ? ' dragging' : ''}`}
+        className={`regime-csv-drop${drop.dragging ? ' dragging' : ''}`}
         data-testid="regime-csv-drop"
-        onDragOver={(e) => {
-          e.preventDefault()
-          setDragging(true)
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(e) => {
-          e.preventDefault()
-          setDragging(false)
-          const dropped = e.dataTransfer.files[0]
-          if (dropped) void load(dropped)
-        }}
+        {...drop.handlers}
       >
         <label>
           Close file (date,close[,volume]):{' '}

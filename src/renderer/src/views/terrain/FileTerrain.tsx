@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react'
 import { TERRAIN_CSV_MAX_CHARS, TERRAIN_CSV_WINDOW, type EventPayload, type TerrainCsvView } from '../../../../shared/contract'
 import { sendInParts } from '../../api/csv-upload'
 import { useClient } from '../../app/ClientContext'
+import { useFileDrop } from '../../app/use-file-drop'
 import { formatInteger } from '../../format/numbers'
 import { FileGroupingTable, METHOD_NAMES } from './GroupingTable'
 import { TerrainPanels } from './TerrainPanels'
@@ -21,7 +22,6 @@ export function FileTerrain() {
   const [error, setError] = useState<string | null>(null)
   const [t, setT] = useState(0)
   const [method, setMethod] = useState('jump')
-  const [dragging, setDragging] = useState(false)
   useEffect(() => client.on('task.progress', (frame) => frame.task === 'terrain.csv' && setProgress(frame)), [client])
 
   async function load(file: File): Promise<void> {
@@ -49,6 +49,7 @@ export function FileTerrain() {
     }
   }
 
+  const drop = useFileDrop((file) => void load(file))
   const fetchBar = useCallback((key: string, bar: number) => client.call('terrain.csvBar', { key, bar }).then((answer) => answer.bar), [client])
   const bar = useTerrainBar(view?.key ?? null, t, fetchBar, setError)
   const chosen = view?.grouping.methods.find((m) => m.method === method) ?? view?.grouping.methods[0] ?? null
@@ -59,19 +60,9 @@ export function FileTerrain() {
   return (
     <>
       <div
-        className={`terrain-file${dragging ? ' dragging' : ''}`}
+        className={`terrain-file${drop.dragging ? ' dragging' : ''}`}
         data-testid="terrain-file"
-        onDragOver={(e) => {
-          e.preventDefault()
-          setDragging(true)
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(e) => {
-          e.preventDefault()
-          setDragging(false)
-          const file = e.dataTransfer.files[0]
-          if (file) void load(file)
-        }}
+        {...drop.handlers}
       >
         <label className="terrain-file-pick">
           Price file (date,ticker,close or date,A,B,…):{' '}
