@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
-import { openWorkstation, screenshotPath, type Session } from './support/host'
+import { openWorkstation, root, screenshotPath, type Session } from './support/host'
 
 /**
  * The SSM's reliability curve as drawn and as numbers: ten bins whose bars add up to the
@@ -62,6 +63,13 @@ describe('regime view', () => {
     expect(accuracy).toBeGreaterThan(0.6)
     expect(accuracy).toBeLessThanOrEqual(1)
     expect(await page.getByLabel('Filtered regime').locator('span').count()).toBeGreaterThan(1)
+    // The evaluation is the CLI's for the same path: the fair time to detection first, the legacy mean under its label.
+    const cli = JSON.parse(execFileSync(process.execPath, [join(root, 'out/main/cli.js'), 'regime', '--lab', 'heston-regime', '--preset', 'corrected', '--seed', '3001', '--json'], { encoding: 'utf8' })) as { evaluation: Record<string, number | null> }
+    const shown = await page.getByRole('table', { name: 'Evaluation against true labels' }).locator('tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')))
+    const cell = (v: number | null) => (v === null ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(3))
+    expect(shown).toEqual(Object.entries(cli.evaluation).map(([k, v]) => [k === 'mean_time_to_detection' ? 'ttd_legacy_all_detected' : k, cell(v)]))
+    expect(shown.map(([k]) => k)).toEqual(expect.arrayContaining(['ttd_from_calm', 'pre_flagged', 'missed', 'ttd_legacy_all_detected']))
+    await report.screenshot({ path: screenshotPath('regime-view-evaluation') })
   })
 
   it('classifies another lab\'s price series', async () => {

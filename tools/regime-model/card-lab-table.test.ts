@@ -14,7 +14,8 @@ const temps: string[] = []
 afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 const bins = Array.from({ length: 10 }, (_, k) => ({ from: k / 10, to: (k + 1) / 10, count: k === 0 ? 900 : k === 9 ? 100 : 0, mean_p_stress: k === 0 ? 0.02 : k === 9 ? 0.97 : null, observed_stress: k === 0 ? 0.01 : k === 9 ? 0.9 : null }))
-const row = (classifier: string, accuracy: number) => ({ classifier, accuracy, f1_stress: 0.5, mean_time_to_detection: 4.5, detected: 9, switches: 10, false_alarms_per_1000_stable_bars: 1.25, downside_capture: 0.3, sortino: null, sharpe: 0.9, max_drawdown: 0.1, total_return: 0.2, paranoia_cost_10: 0.001, brier: 0.07, ood_share: 0, reliability: bins })
+const fair = (classifier: string, ttd: number) => ({ ttd_from_calm: ttd, ttd_from_calm_ci: [ttd - 2, ttd + 2], switches_from_calm: 8, detected_from_calm: 7, pre_flagged: 2, missed: 1, ssm_minus_ttd_ci: classifier === 'ssm' ? null : [-5, -1], ssm_detects_first: classifier === 'ssm' ? null : 'yes' })
+const row = (classifier: string, accuracy: number, ttd = classifier === 'ssm' ? 6 : 9) => ({ classifier, accuracy, f1_stress: 0.5, ...fair(classifier, ttd), mean_time_to_detection: 4.5, detected: 9, switches: 10, false_alarms_per_1000_stable_bars: 1.25, downside_capture: 0.3, sortino: null, sharpe: 0.9, max_drawdown: 0.1, total_return: 0.2, paranoia_cost_10: 0.001, brier: 0.07, ood_share: 0, reliability: bins })
 const report = (lab: string, over: Record<string, unknown> = {}) => ({ lab, model: 'regime-ssm-v2', seeds: [3000, 3001, 3002], preset: 'faithful', signOff: { downsideCaptureBelow: 0.2, sharpeAbove: 1.5 }, rows: [row('ssm', 0.9), row('hmm', 0.8)], ...over })
 
 /** A copy of the shipped v2 card and the given reports in a temporary folder. */
@@ -50,12 +51,16 @@ describe.skipIf(python === undefined)('card_lab_table.py (the model card\'s per-
     expect(Object.keys(labs)).toEqual(['fx-carry', 'heston-regime'])
     expect(labs['fx-carry']!.command).toBe('node out/main/cli.js regime --lab fx-carry --preset faithful --compare --seeds 3000..3002 --json --model regime-ssm-v2')
     expect(labs['heston-regime']!.command).toContain('--seeds 3000,3005 ')
-    expect(labs['fx-carry']!.rows['ssm']).toEqual({ accuracy: 0.9, f1_stress: 0.5, mean_time_to_detection: 4.5, detected: 9, switches: 10, false_alarms_per_1000_stable_bars: 1.25, downside_capture: 0.3, sharpe: 0.9, max_drawdown: 0.1, total_return: 0.2, paranoia_cost_10: 0.001, brier: 0.07, ood_share: 0 })
+    // the fair time to detection and the paired verdict as the CLI gave them; the legacy mean kept under its label
+    expect(labs['fx-carry']!.rows['ssm']).toEqual({ accuracy: 0.9, f1_stress: 0.5, ...fair('ssm', 6), ttd_legacy_all_detected: 4.5, detected: 9, switches: 10, false_alarms_per_1000_stable_bars: 1.25, downside_capture: 0.3, sharpe: 0.9, max_drawdown: 0.1, total_return: 0.2, paranoia_cost_10: 0.001, brier: 0.07, ood_share: 0 })
+    expect(labs['fx-carry']!.rows['hmm']).toMatchObject({ ttd_from_calm: 9, ssm_minus_ttd_ci: [-5, -1], ssm_detects_first: 'yes', ttd_legacy_all_detected: 4.5 })
+    expect(Object.keys(labs['fx-carry']!.rows['ssm']!)).not.toContain('mean_time_to_detection')
     expect(labs['fx-carry']!.rows['hmm']!.accuracy).toBe(0.8)
     // the model against the best baseline, read off the same rows: ahead on accuracy, level on F1
     expect((labs['fx-carry'] as unknown as { ssm_vs_best_baseline: unknown }).ssm_vs_best_baseline).toEqual({
       accuracy: { ssm: 0.9, best_baseline: 'hmm', best: 0.8, matched: true },
-      f1_stress: { ssm: 0.5, best_baseline: 'hmm', best: 0.5, matched: true }
+      f1_stress: { ssm: 0.5, best_baseline: 'hmm', best: 0.5, matched: true },
+      ttd_from_calm: { ssm: 6, best_baseline: 'hmm', best: 9, matched: true, ssm_detects_first: 'yes' }
     })
     expect(labs['fx-carry']!.ssm_reliability).toEqual(bins)
     expect(labs['fx-carry']!.sign_off).toEqual({ downsideCaptureBelow: 0.2, sharpeAbove: 1.5 })
@@ -70,7 +75,8 @@ describe.skipIf(python === undefined)('card_lab_table.py (the model card\'s per-
     ['another model', { 'a.json': report('fx-carry', { model: 'regime-ssm' }) }, /a\.json: measured with regime-ssm, not regime-ssm-v2 \(run the CLI with --model regime-ssm-v2\)/],
     ['seeds the model trained on', { 'a.json': report('fx-carry', { seeds: [1000, 1001] }) }, /a\.json: seeds must all be held out \(≥ 3000\); got 1000\.\.1001/],
     ['two reports for one lab', { 'a.json': report('fx-carry'), 'b.json': report('fx-carry') }, /b\.json: a second report for fx-carry/],
-    ['something else than a report', { 'a.json': { lab: 'fx-carry' } }, /a\.json: not a `regime --compare --json` report \(no `model`\)/]
+    ['something else than a report', { 'a.json': { lab: 'fx-carry' } }, /a\.json: not a `regime --compare --json` report \(no `model`\)/],
+    ['a report without the fair time to detection', { 'a.json': report('fx-carry', { rows: [{ ...row('ssm', 0.9), ttd_from_calm: undefined }] }) }, /a\.json: has no fair time to detection \(ttd_from_calm\)/]
   ])('refuses %s in one line, naming the file, and writes nothing', (_, reports, message) => {
     const { card, files } = workspace(reports)
     const before = readFileSync(card, 'utf8')

@@ -97,6 +97,8 @@ SAFE_WHEN_VALID.add('portfolio.log')
 // A user's CSV in the Terrain view (issue 17): an upload's first part, and a read of a kept bar.
 Object.assign(EXAMPLES, { 'terrain.csv': { upload: 'u1', part: 0, parts: 2, name: 'prices.csv', text: 'date,A,B\n', window: 60 }, 'terrain.csvBar': { key: 'abc', bar: 10 } })
 SAFE_WHEN_VALID.add('terrain.csvBar')
+// A user's closes in the Regime view (issue 20): an upload's first part (the last part runs the comparison, so none is sent).
+Object.assign(EXAMPLES, { 'regime.compareCsv': { upload: 'u2', part: 0, parts: 2, name: 'closes.csv', text: 'date,close\n' } })
 
 // ---------------------------------------------------------------------------------------------
 // JSON-shaped values with own `__proto__` keys: assignment would set a prototype, so keys are

@@ -74,7 +74,8 @@ export function mockHandlers(): MockHandlers {
     'portfolio.walkForward': vi.fn(),
     'portfolio.log': vi.fn(() => ({ entries: [], brokenAt: null })),
     'terrain.csv': vi.fn(),
-    'terrain.csvBar': vi.fn()
+    'terrain.csvBar': vi.fn(),
+    'regime.compareCsv': vi.fn()
   }
 }
 

@@ -16,6 +16,8 @@ EXPECTED_METHODS.push('terrain.view')
 EXPECTED_METHODS.push('portfolio.stress', 'portfolio.limits', 'portfolio.walkForward', 'portfolio.log')
 // A user's CSV in the Terrain view (issue 17).
 EXPECTED_METHODS.push('terrain.csv', 'terrain.csvBar')
+// A user's closes in the Regime view (issue 20).
+EXPECTED_METHODS.push('regime.compareCsv')
 
 describe('method inventory', () => {
   it('is exactly the expected list of methods', () => {

@@ -11,6 +11,7 @@ import { serviceInputResolver } from '../runs/run-inputs'
 import { runSurfaceHandlers } from '../runs/run-surfaces'
 import { runTerrainHandler } from '../runs/run-terrain'
 import { terrainCsvHandlers } from '../runs/terrain-csv'
+import { regimeCsvHandlers } from '../runs/regime-csv'
 import type { ProcessLauncher } from '../services/process-port'
 import { DEFAULT_BACKOFF, SupervisedService, type BackoffPolicy, type EngineService, type InferenceService } from '../services/service-host'
 import { BackupError, backupDatabase, backupNextTo } from '../store/backup'
@@ -275,7 +276,9 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       }
     },
     // A user's CSV in the Terrain view (issue 17): joined here, run in the engine process, nothing stored.
-    ...terrainCsvHandlers(services.engine, (progress) => events.emit('task.progress', progress))
+    ...terrainCsvHandlers(services.engine, (progress) => events.emit('task.progress', progress)),
+    // A user's closes in the Regime view (issue 20): joined here, compared in the inference process, nothing stored.
+    ...regimeCsvHandlers(services.inference, (progress) => events.emit('task.progress', progress))
   })
 
   // Not awaited: the window comes up at once and calls wait for a service that is still starting.

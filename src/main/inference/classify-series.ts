@@ -5,6 +5,7 @@ import { describeProviders } from './providers'
 import { probeProvidersQuietly } from './quiet-probe'
 import { DEFAULT_MODEL, RegimeModel, loadRegimeModel, type RegimeClassification, type RegimeModelCard } from './regime-model'
 import { accuracy, f1Stress, falseAlarmRate, switchDetections } from '../regime/evaluation'
+import { fairMeanDelay, summarizeDetections } from '../regime/time-to-detection'
 import { rawStressSignal } from '../regime/early-warning'
 import { filterSeries } from '../regime/filter'
 
@@ -78,15 +79,18 @@ export function reportRegimes(
   }
   if (labels) {
     const truth = Array.from({ length: filtered.length }, (_, i) => labels[result.firstBar + i]!)
-    const detections = switchDetections(filtered, truth)
-    const toStress = detections.filter((d) => d.direction === 'to_stress')
-    const delays = toStress.map((d) => d.delay).filter((d): d is number => d !== null)
+    const detection = summarizeDetections(switchDetections(filtered, truth))
     report.evaluation = {
       accuracy: accuracy(filtered, truth),
       f1_stress: f1Stress(filtered, truth),
-      switches: toStress.length,
-      detected: delays.length,
-      mean_time_to_detection: delays.length ? delays.reduce((a, b) => a + b, 0) / delays.length : null,
+      ttd_from_calm: fairMeanDelay(detection),
+      switches_from_calm: detection.metCalm,
+      detected_from_calm: detection.detectedFromCalm,
+      pre_flagged: detection.preFlagged,
+      missed: detection.missed,
+      switches: detection.switches,
+      detected: detection.detected,
+      mean_time_to_detection: detection.legacyMeanDelay,
       false_alarms_per_1000_stable_bars: falseAlarmRate(filtered, truth)
     }
   }

@@ -10,7 +10,8 @@ import { classifySeries, openLocalClassifier } from './classify-series'
 import { SHIPPED_MODELS, regimeModelFor } from './regime-model'
 import { SIGN_OFF, compareOnLabSeries, labSeriesFor, type LabeledSeries } from './lab-regime-compare'
 import { compareOnSeeds, indistinguishablePairs, type ComparisonRow } from './regime-compare'
-import { compareOnCsv, type CsvComparison } from './csv-regime-compare'
+import { EVALUATION_LABELS, type CsvComparison } from '../../shared/contract'
+import { compareOnCsv } from './csv-regime-compare'
 
 // `mechanica regime`: the regime model on a lab's price series or a user's CSV, and the
 // five-way classifier comparison on held-out seeds.
@@ -87,7 +88,7 @@ export async function commandRegime(
   const stress = report.filtered.filter((r) => r === 1).length
   console.log(`${source}: ${report.bars} bars, classified from bar ${report.firstBar} on ${report.executionProvider.toUpperCase()} (${report.providers})`)
   console.log(`  stress on ${stress} of ${report.filtered.length} bars; ${report.ood.barsOutside} bars outside the OOD radius ${report.ood.radius.toFixed(2)}`)
-  if (report.evaluation) for (const [k, v] of Object.entries(report.evaluation)) console.log(`  ${k.padEnd(34)} ${v}`)
+  if (report.evaluation) for (const [k, v] of Object.entries(report.evaluation)) console.log(`  ${(EVALUATION_LABELS[k] ?? k).padEnd(34)} ${v}`)
 }
 
 /** A user's CSV closes, or a one-line refusal naming the file (and the first bad row). */
@@ -113,7 +114,7 @@ async function commandRegimeCompareCsv(file: string, values: { json?: boolean; s
   const classifier = await openLocalClassifier(paths.models, paths.probe, stem)
   let comparison: CsvComparison
   try {
-    comparison = await compareOnCsv(closes, async (c) => regimeInputFromReport(await classifier.classify(c, null)))
+    comparison = (await compareOnCsv(closes, async (c) => regimeInputFromReport(await classifier.classify(c, null)))).comparison
   } catch (error) {
     fail(`${file}: ${(error as Error).message}`)
   } finally {

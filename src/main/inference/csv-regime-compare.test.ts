@@ -37,8 +37,10 @@ const oracle = (stress: Int8Array): ModelRegimeOutput => ({
 describe('the five-way comparison on an unlabelled series', () => {
   it('scores what needs no labels and names what it cannot score', async () => {
     const { closes, stress } = blocks(3, 1400)
-    const c = await compareOnCsv(closes, async () => oracle(stress))
+    const steps: Array<[number, number]> = []
+    const { comparison: c, ssmStress } = await compareOnCsv(closes, async () => oracle(stress), (done, total) => steps.push([done, total]))
     const start = compareStart(1400)
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6].map((d) => [d, 6]))
     expect(c).toMatchObject({ bars: 1400, start, scoredBars: 1400 - start, labels: false })
     expect(c.note).toMatch(/no true regimes/)
     expect(c.rows.map((r) => r.classifier)).toEqual([...COMPARED_CLASSIFIERS])
@@ -53,6 +55,8 @@ describe('the five-way comparison on an unlabelled series', () => {
     }
     expect(ssm.stress_share).toBeCloseTo(expected / (1400 - start), 12)
     expect(ssm.switches_to_stress).toBe(flips)
+    // the read-out the view shades: the oracle two bars late, from the start on
+    expect(ssmStress).toEqual(Array.from({ length: 1400 - start }, (_, i) => stress[start + i - 2]))
     expect(ssm.ood_share).toBe(0)
     // every classifier scored the same bars of the same benchmark
     expect(new Set(c.rows.map((r) => r.buy_and_hold_return)).size).toBe(1)

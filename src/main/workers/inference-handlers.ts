@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
-import type { InferenceStatus } from '../../shared/contract'
+import { ApiError, type InferenceStatus } from '../../shared/contract'
 import type { InferenceMethods } from '../../shared/contract/protocol'
 import { buildProbeModel } from '../inference/probe-model'
 import { describeProviders, selectExecutionProvider } from '../inference/providers'
@@ -10,6 +10,8 @@ import { planLab } from '../labs/execute'
 import type { HestonRegimeConfig } from '../labs/heston-regime/config'
 import { compareOnSeeds } from '../inference/regime-compare'
 import { SIGN_OFF, compareOnLabSeries, labSeriesFor } from '../inference/lab-regime-compare'
+import { compareOnCsv } from '../inference/csv-regime-compare'
+import { CsvValidationError, parsePriceCsv } from '../regime/csv'
 import { regimeInputFromReport } from '../runs/run-inputs'
 import type { ServiceHandlers } from '../services/protocol'
 
@@ -67,5 +69,25 @@ export const inferenceHandlers: ServiceHandlers<InferenceMethods> = {
         ? await compareOnSeeds(planLab({ task: 'lab', lab: 'heston-regime', preset: request.preset, overrides: request.overrides }).config as HestonRegimeConfig, seeds, runModel, progress)
         : (await compareOnLabSeries(labSeriesFor(request.lab, request.preset, request.overrides), seeds, runModel, progress)).map((row) => ({ ...row, sortino: null }))
     return { lab: request.lab, preset: request.preset, seeds, executionProvider: status.provider, model: { name: model.card.name, sha256: model.card.onnx.sha256 }, signOff: SIGN_OFF, rows }
+  },
+  // A user's closes: validated as the CLI's `regime --csv FILE --compare` does, one line naming the row.
+  'inference.compareCsv': async ({ name, text }, ctx) => {
+    let closes: Float64Array
+    try {
+      closes = parsePriceCsv(text).close
+    } catch (error) {
+      if (error instanceof CsvValidationError) throw new ApiError('invalid_params', `${name}: ${error.message.split('\n')[0]}`)
+      throw error
+    }
+    const [model, status] = await Promise.all([regimeModelOnce(null), selectOnce()])
+    const runModel = async (c: Float64Array) => regimeInputFromReport(reportRegimes(await model.classify(c), c.length, null, model.card, status.provider, status.summary))
+    let answer: Awaited<ReturnType<typeof compareOnCsv>>
+    try {
+      answer = await compareOnCsv(closes, runModel, (done, total) => ctx.emit('progress', { done, total }))
+    } catch (error) {
+      if (error instanceof RangeError) throw new ApiError('invalid_params', `${name}: ${error.message}`)
+      throw error
+    }
+    return { ...answer.comparison, name, model: { name: model.card.name, sha256: model.card.onnx.sha256 }, executionProvider: status.provider, closes, ssmStress: answer.ssmStress }
   }
 }

@@ -7,6 +7,7 @@ import { InferenceStatus, ServiceStatus } from './services'
 import { StepIndex, StepIndexRequest, StepsPage, StepsRequest } from './steps'
 import { SweepDetail, SweepId, SweepStartRequest, SweepSummary } from './sweeps'
 import { RegimeComparison, RegimeCompareRequest, RegimeReport, RegimeSource } from './regime'
+import { RegimeCsvCompareRequest, RegimeCsvCompareResponse } from './regime-csv'
 import { RunConstraintEvent, RunSeriesChunk, RunSeriesRequest, RunSeriesView, SurfaceFrames, SurfacesRequest } from './surfaces'
 import { ReplayReport, ReviewRequest, RunAudit } from './audit'
 import { PortfolioDetail, PortfolioId, PortfolioRiskReport, PortfolioRiskRequest, PortfolioSpec, PortfolioSummary } from './portfolio'
@@ -300,6 +301,16 @@ export const methods = {
   'terrain.csvBar': {
     request: TerrainCsvBarRequest,
     response: TerrainCsvBarResponse
+  },
+  /**
+   * A user's close file in the Regime view, sent in parts (as `terrain.csv`): the last part
+   * validates it (the CLI's rules, one line naming the row) and runs the five classifiers as
+   * `regime --csv FILE --compare` does (progress as `task.progress` "regime.compareCsv"). No true
+   * regimes in a file, so no accuracy. Nothing is stored.
+   */
+  'regime.compareCsv': {
+    request: RegimeCsvCompareRequest,
+    response: RegimeCsvCompareResponse
   }
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
 

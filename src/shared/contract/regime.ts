@@ -35,14 +35,25 @@ export const SeriesRegimeReport = z.strictObject({
     .strictObject({
       accuracy: z.number().nullable(),
       f1_stress: z.number().nullable(),
+      /** Fair judge (regime/time-to-detection.ts): mean bars to detect a switch into stress met while calm; no interval on one series. */
+      ttd_from_calm: z.number().nullable(),
+      switches_from_calm: z.int(),
+      detected_from_calm: z.int(),
+      /** Switches into stress already called stress on the bar before: no detection credit. */
+      pre_flagged: z.int(),
+      missed: z.int(),
       switches: z.int(),
       detected: z.int(),
+      /** Legacy judge: mean delay over every detected switch into stress, a pre-flagged one as 0 (rewards staying in stress). */
       mean_time_to_detection: z.number().nullable(),
       false_alarms_per_1000_stable_bars: z.number().nullable()
     })
     .optional()
 })
 export type SeriesRegimeReport = z.infer<typeof SeriesRegimeReport>
+
+/** How the CLI and the Regime view name an evaluation field where its key alone would mislead. */
+export const EVALUATION_LABELS: Readonly<Record<string, string>> = { mean_time_to_detection: 'ttd_legacy_all_detected' }
 
 /** `regime.classify`: the report with the series it was computed on. */
 export const RegimeReport = z.strictObject({ source: z.string(), ...SeriesRegimeReport.shape })

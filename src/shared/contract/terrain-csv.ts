@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { Float64Series } from './runs'
 import { TerrainBar, TerrainSeries } from './terrain'
+import { CSV_PART_CHARS, CsvUploadPartial, csvUploadFields } from './csv-upload'
 
 // A user's multi-asset price file in the Terrain view (issue 17 §7, "Done when"). A file is not a
 // lab run: nothing is stored. The renderer sends the text in parts (one message is at most
@@ -8,23 +9,16 @@ import { TerrainBar, TerrainSeries } from './terrain'
 // runs the terrain, state and grouping with progress, and keeps the result for the scrubber,
 // which asks for one bar's matrix at a time by the result's key.
 
-/** Characters of one part (≤ 30,000 bytes once the renderer cut it; JSON escaping at most doubles it). */
-export const TERRAIN_CSV_PART_CHARS = 30_000
+/** Characters of one part (the shared upload's, csv-upload.ts). */
+export const TERRAIN_CSV_PART_CHARS = CSV_PART_CHARS
 /** Largest file accepted: 24 MB (500 assets × 2,520 days wide is about 12 MB). */
 export const TERRAIN_CSV_MAX_CHARS = 24_000_000
-export const TERRAIN_CSV_MAX_PARTS = Math.ceil(TERRAIN_CSV_MAX_CHARS / TERRAIN_CSV_PART_CHARS)
 /** Default short correlation window of a file's terrain (the CLI's --window default). */
 export const TERRAIN_CSV_WINDOW = 60
 
 export const TerrainCsvRequest = z
   .strictObject({
-    /** The client's name for this upload: parts with one upload id are joined in part order. */
-    upload: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1–64 letters, digits, _ or -' }),
-    part: z.int().min(0, { error: 'must be ≥ 0' }),
-    parts: z.int().min(1, { error: 'must be ≥ 1' }).max(TERRAIN_CSV_MAX_PARTS, { error: `must be ≤ ${TERRAIN_CSV_MAX_PARTS} (a file of at most ${TERRAIN_CSV_MAX_CHARS.toLocaleString('en-US')} characters)` }),
-    /** The file's name, for messages. */
-    name: z.string().min(1).max(200),
-    text: z.string().max(TERRAIN_CSV_PART_CHARS, { error: `must be ≤ ${TERRAIN_CSV_PART_CHARS} characters a part` }),
+    ...csvUploadFields(TERRAIN_CSV_MAX_CHARS),
     /** Short correlation window in bars (the long one is 4×, capped by the series). */
     window: z.int().min(3, { error: 'must be ≥ 3' }).max(10_000, { error: 'must be ≤ 10,000' }).default(TERRAIN_CSV_WINDOW)
   })
@@ -72,8 +66,7 @@ export const TerrainCsvView = z.strictObject({
 export type TerrainCsvView = z.infer<typeof TerrainCsvView>
 
 export const TerrainCsvResponse = z.discriminatedUnion('status', [
-  /** A part was kept; send the next. */
-  z.strictObject({ status: z.literal('partial'), received: z.int(), parts: z.int() }),
+  CsvUploadPartial,
   z.strictObject({ status: z.literal('done'), view: TerrainCsvView })
 ])
 export type TerrainCsvResponse = z.infer<typeof TerrainCsvResponse>

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { RegimeCompareRequest, RegimeComparison, SeriesRegimeReport } from '../regime'
+import { REGIME_CSV_MAX_CHARS, RegimeCsvComparison } from '../regime-csv'
 import { InferenceStatus } from '../services'
 import type { ServiceTable } from './table'
 
@@ -34,6 +35,15 @@ export const inferenceMethods = {
     response: RegimeComparison,
     events: {
       /** Seeds done of seeds asked for. */
+      progress: z.strictObject({ done: z.int().min(0), total: z.int().min(0) })
+    }
+  },
+  /** The same five classifiers on a user's close file (the CLI's validator, no true regimes): `regime.compareCsv` once joined. */
+  'inference.compareCsv': {
+    request: z.strictObject({ name: z.string().min(1).max(200), text: z.string().max(REGIME_CSV_MAX_CHARS) }),
+    response: RegimeCsvComparison,
+    events: {
+      /** The model, then each classifier, done of six. */
       progress: z.strictObject({ done: z.int().min(0), total: z.int().min(0) })
     }
   }

@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useState } from 'react'
-import type { LabInfo, PresetName, RegimeComparison, RegimeReport } from '../../../../shared/contract'
+import { EVALUATION_LABELS, type LabInfo, type PresetName, type RegimeComparison, type RegimeReport } from '../../../../shared/contract'
 import { useClient } from '../../app/ClientContext'
 import type { ViewProps } from '../../app/views'
 import { useCommands } from '../../app/workspace'
 import { LineChart } from '../../charts/LineChart'
 import { formatInteger, shortHash } from '../../format/numbers'
+import { CsvComparePanel } from './CsvComparePanel'
 import { ReliabilityPanel } from './ReliabilityPanel'
 import { bestByColumn, detectsFirstLabel, meetsSignOff, regimeSegments, shownColumns, tiedWithFastest } from './regime-table'
 import './regime.css'
@@ -212,7 +213,7 @@ export function RegimeView({ state }: ViewProps) {
               <tbody>
                 {Object.entries(report.evaluation).map(([key, value]) => (
                   <tr key={key}>
-                    <td className="mono">{key}</td>
+                    <td className="mono">{EVALUATION_LABELS[key] ?? key}</td>
                     <td className="num mono">{typeof value === 'number' ? (Number.isInteger(value) ? value : value.toFixed(3)) : '—'}</td>
                   </tr>
                 ))}
@@ -329,6 +330,8 @@ export function RegimeView({ state }: ViewProps) {
           </>
         )}
       </section>
+
+      <CsvComparePanel names={CLASSIFIER_NAMES} />
     </div>
   )
 }

@@ -1,22 +1,17 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { TERRAIN_CSV_MAX_CHARS, TERRAIN_CSV_PART_CHARS, TERRAIN_CSV_WINDOW, type EventPayload, type TerrainCsvView } from '../../../../shared/contract'
+import { TERRAIN_CSV_MAX_CHARS, TERRAIN_CSV_WINDOW, type EventPayload, type TerrainCsvView } from '../../../../shared/contract'
+import { sendInParts } from '../../api/csv-upload'
 import { useClient } from '../../app/ClientContext'
+import { useFileDrop } from '../../app/use-file-drop'
 import { formatInteger } from '../../format/numbers'
 import { FileGroupingTable, METHOD_NAMES } from './GroupingTable'
 import { TerrainPanels } from './TerrainPanels'
-import { csvParts } from './terrain-model'
 import { useTerrainBar } from './use-terrain-bar'
 
 // A user's multi-asset CSV in the Terrain view (issue 17 "Done when"): chosen or dropped, sent
 // in parts through `terrain.csv`, validated and run in the engine process with progress, and
 // shown with the same panels as a run — dates on the scrubber, and the grouping methods' own
 // regimes where a run has true ones. Nothing is stored; the file stays on the user's disk.
-
-function uploadId(): string {
-  const bytes = new Uint8Array(8)
-  crypto.getRandomValues(bytes)
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
-}
 
 export function FileTerrain() {
   const client = useClient()
@@ -27,7 +22,6 @@ export function FileTerrain() {
   const [error, setError] = useState<string | null>(null)
   const [t, setT] = useState(0)
   const [method, setMethod] = useState('jump')
-  const [dragging, setDragging] = useState(false)
   useEffect(() => client.on('task.progress', (frame) => frame.task === 'terrain.csv' && setProgress(frame)), [client])
 
   async function load(file: File): Promise<void> {
@@ -38,17 +32,15 @@ export function FileTerrain() {
     }
     setProgress(null)
     try {
-      const parts = csvParts(await file.text(), TERRAIN_CSV_PART_CHARS)
-      const upload = uploadId()
-      for (let part = 0; part < parts.length; part++) {
-        setBusy(`Sending ${file.name}: part ${part + 1} of ${parts.length}…`)
-        const answer = await client.call('terrain.csv', { upload, part, parts: parts.length, name: file.name, text: parts[part]!, window: shortWindow })
-        if (part === parts.length - 1) setBusy(`Reading the terrain of ${file.name}…`)
-        if (answer.status === 'done') {
-          setView(answer.view)
-          setT(answer.view.series.bars - 1)
-          setMethod(answer.view.grouping.methods[0]?.method ?? 'jump')
-        }
+      const answer = await sendInParts(
+        await file.text(),
+        (part) => client.call('terrain.csv', { ...part, name: file.name, window: shortWindow }),
+        (part, parts) => setBusy(part < parts - 1 ? `Sending ${file.name}: part ${part + 1} of ${parts}…` : `Reading the terrain of ${file.name}…`)
+      )
+      if (answer.status === 'done') {
+        setView(answer.view)
+        setT(answer.view.series.bars - 1)
+        setMethod(answer.view.grouping.methods[0]?.method ?? 'jump')
       }
     } catch (e) {
       setError((e as Error).message)
@@ -57,6 +49,7 @@ export function FileTerrain() {
     }
   }
 
+  const drop = useFileDrop((file) => void load(file))
   const fetchBar = useCallback((key: string, bar: number) => client.call('terrain.csvBar', { key, bar }).then((answer) => answer.bar), [client])
   const bar = useTerrainBar(view?.key ?? null, t, fetchBar, setError)
   const chosen = view?.grouping.methods.find((m) => m.method === method) ?? view?.grouping.methods[0] ?? null
@@ -67,19 +60,9 @@ export function FileTerrain() {
   return (
     <>
       <div
-        className={`terrain-file${dragging ? ' dragging' : ''}`}
+        className={`terrain-file${drop.dragging ? ' dragging' : ''}`}
         data-testid="terrain-file"
-        onDragOver={(e) => {
-          e.preventDefault()
-          setDragging(true)
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(e) => {
-          e.preventDefault()
-          setDragging(false)
-          const file = e.dataTransfer.files[0]
-          if (file) void load(file)
-        }}
+        {...drop.handlers}
       >
         <label className="terrain-file-pick">
           Price file (date,ticker,close or date,A,B,…):{' '}
