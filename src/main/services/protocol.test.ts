@@ -36,7 +36,8 @@ const EXPECTED_ENGINE = {
 const EXPECTED_INFERENCE = {
   'inference.status': [],
   'inference.regime': [],
-  'inference.compare': ['progress']
+  'inference.compare': ['progress'],
+  'inference.compareCsv': ['progress']
 }
 
 const eventsOf = (table: Record<string, { events: object }>) => Object.fromEntries(Object.entries(table).map(([name, m]) => [name, Object.keys(m.events)]))
