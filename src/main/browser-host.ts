@@ -3,7 +3,6 @@ import type { Workstation } from './app/workstation'
 import { startBrowserHost } from './host/browser-host'
 import { findChromium, openInChromium } from './host/open-browser'
 import { defaultDataDir, flagValue, resolveDatabasePath, resolveExportDir } from './paths'
-import { withEarlyLaunch } from './services/early-launch'
 import { launchNodeProcess } from './services/node-launcher'
 import { openDatabase, StoreOpenError } from './store/database'
 
@@ -43,12 +42,11 @@ async function main(): Promise<void> {
   let startNow = (): void => undefined
   const workstation = new Promise<Workstation>((resolve, reject) => {
     startNow = () => {
-      // The engine first (its own process, the other core), then this thread loads the
-      // workstation's modules, which blocks it: only once the server listens.
-      const workersDir = join(__dirname, 'workers')
-      const launcher = withEarlyLaunch(launchNodeProcess, join(workersDir, 'engine.js'), 'engine')
+      // Loading the modules blocks this thread: only once the server listens.
       import('./app/workstation')
-        .then(({ startWorkstation }) => startWorkstation({ host: 'browser', databasePath, db, launcher, workersDir, exportDir }))
+        .then(({ startWorkstation }) =>
+          startWorkstation({ host: 'browser', databasePath, db, launcher: launchNodeProcess, workersDir: join(__dirname, 'workers'), exportDir })
+        )
         .then(resolve, reject)
     }
   })
