@@ -30,29 +30,8 @@ sys.path.insert(0, str(HERE))
 import train as base  # noqa: E402
 from time_torch import load_shipped  # noqa: E402
 
-HYST = 3
-
-
 def compare_start(n):
     return max(103, min(1000, int(np.floor(0.4 * n))))
-
-
-def hysteresis(raw, k=HYST):
-    """filter.ts's RegimeFilter over a 0/1 series (state starts 0)."""
-    out = np.zeros(len(raw), dtype=np.int64)
-    state = pending = counter = 0
-    for t, r in enumerate(raw):
-        if r == state:
-            counter, pending = 0, r
-        else:
-            if r != pending:
-                pending, counter = r, 1
-            else:
-                counter += 1
-            if counter >= k:
-                state, counter = r, 0
-        out[t] = state
-    return out
 
 
 def read_series(path):
@@ -118,7 +97,7 @@ def main():
         for closes, labels in series:
             s = compare_start(len(closes))
             p = p_stress_of(model, feat, card, closes)
-            pred = hysteresis((p > 0.5).astype(np.int64))[s:]
+            pred = base.regime_filter((p > 0.5).astype(np.int64))[s:]
             y = labels[s:]
             accs.append(float((pred == y).mean()))
             tp = int(((pred == 1) & (y == 1)).sum())
@@ -128,7 +107,7 @@ def main():
             ps.append(p[s:]), ys.append(y), calls.append(pred)
         P, Y = np.concatenate(ps), np.concatenate(ys)
         grid = np.round(np.arange(0.05, 0.96, 0.05), 2)
-        oracle = [(float(np.mean([(hysteresis((p > g).astype(np.int64)) == y).mean() for p, y in zip(ps, ys)])), g) for g in grid]
+        oracle = [(float(np.mean([(base.regime_filter((p > g).astype(np.int64)) == y).mean() for p, y in zip(ps, ys)])), g) for g in grid]
         best = max(oracle)
         n = len(Y)
         calm_spell, stress_spell, ratio, spells = label_shape(series)

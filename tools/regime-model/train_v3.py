@@ -38,7 +38,7 @@ sys.path.insert(0, str(HERE))
 
 import generators as gen  # noqa: E402
 import train_v2 as v2  # noqa: E402  (sets base.feat to the v2 contract)
-from diagnose_labs import compare_start, hysteresis  # noqa: E402
+from diagnose_labs import compare_start  # noqa: E402
 from time_torch import load_shipped  # noqa: E402
 
 base = v2.base
@@ -69,7 +69,7 @@ def lab_accuracy(model, series, threshold):
         p = s["p_stress"]
         n = len(s["price"])
         start = compare_start(n)
-        pred = hysteresis(np.concatenate([np.zeros(feat.WARMUP, np.int64), (p > threshold).astype(np.int64)]))[start:]
+        pred = base.regime_filter(np.concatenate([np.zeros(feat.WARMUP, np.int64), (p > threshold).astype(np.int64)]))[start:]
         y = np.concatenate([np.zeros(feat.WARMUP, np.int64), s["label"]])[start:]
         by_lab.setdefault(s["kind"], []).append(float((pred == y).mean()))
     return {k: float(np.mean(v)) for k, v in by_lab.items()}
