@@ -79,11 +79,16 @@ def main():
     ap.add_argument("dir")
     ap.add_argument("--models", default="resources/models")
     ap.add_argument("--model", default="regime-ssm-v2")
-    ap.add_argument("--features", default="features_v2", help="feature module of the model (features_v2, features_v3)")
+    ap.add_argument("--features", default="features_v2", help="feature module of the model")
+    ap.add_argument("--weights", default=None, help="a training run's unexported state_dict (.pt) with --model's card "
+                                                    "(architecture, normaliser), e.g. a fine-tune of it before export")
+    ap.add_argument("--threshold", type=float, default=0.5, help="P(stress) decision threshold (an unbaked run's tuned one)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     feat = __import__(args.features)
     model, card = load_shipped(Path(args.models), args.model)
+    if args.weights:
+        model.load_state_dict(torch.load(args.weights))
     by_lab = defaultdict(list)
     for path in sorted(Path(args.dir).glob("*.csv")):
         lab, seed = path.stem.rsplit("-", 1)
@@ -97,7 +102,7 @@ def main():
         for closes, labels in series:
             s = compare_start(len(closes))
             p = p_stress_of(model, feat, card, closes)
-            pred = base.regime_filter((p > 0.5).astype(np.int64))[s:]
+            pred = base.regime_filter((p > args.threshold).astype(np.int64))[s:]
             y = labels[s:]
             accs.append(float((pred == y).mean()))
             tp = int(((pred == 1) & (y == 1)).sum())
