@@ -114,12 +114,31 @@ def ms_gbm(rng, n):
     return dict(price=price, label=labels, logvar=lv)
 
 
+def ms_fast(rng, n):
+    """v3: Markov switching as fast as the labs' (lab series, validation seeds: stress episodes of 4–25 bars,
+    calm spells of 20–770, stress/calm volatility 1.3–9×, fat-tailed stress). Per path: mean dwells, ratio, tails."""
+    mean_calm = float(np.exp(rng.uniform(np.log(15.0), np.log(400.0))))
+    mean_stress = float(np.exp(rng.uniform(np.log(3.0), np.log(60.0))))
+    labels = geometric_labels(rng, n, stay_calm=1 - 1 / mean_calm, stay_stress=1 - 1 / mean_stress)
+    ratio = float(np.exp(rng.uniform(np.log(1.3), np.log(10.0))))
+    dof = float(rng.choice([3.0, 5.0, 30.0]))  # Student-t stress shocks: jumpy to near-Gaussian
+    scale = bar_scale(rng) * 0.01
+    z = rng.standard_normal(n)
+    zt = rng.standard_t(dof, n) / np.sqrt(dof / (dof - 2))
+    sigma = np.where(labels == 1, ratio, 1.0) * scale
+    r = np.where(labels == 1, zt, z) * sigma - 0.5 * sigma ** 2
+    r[0] = 0.0
+    price = 100.0 * np.exp(np.cumsum(r))
+    return dict(price=price, label=labels, logvar=np.log(sigma ** 2))
+
+
 def heston(rng_seed, n):
     d = heston_sim.simulate(n, rng_seed)
     return dict(price=d["price"], label=d["label"], logvar=np.log(np.maximum(d["variance"] / 252, 1e-12)))
 
 
 GENERATORS = ("heston", "gjr_garch", "garch", "merton", "ms_gbm")
+V3_GENERATORS = GENERATORS + ("ms_fast",)  # v2's mixture stays as it was (its seed offsets follow this order)
 
 
 def generate(kind: str, seed: int, n: int):
@@ -134,6 +153,8 @@ def generate(kind: str, seed: int, n: int):
         return merton(rng, n)
     if kind == "ms_gbm":
         return ms_gbm(rng, n)
+    if kind == "ms_fast":
+        return ms_fast(rng, n)
     raise ValueError(f"unknown generator {kind}")
 
 
@@ -148,5 +169,7 @@ def spec_dict():
                "jumps N(-3%, 4%); drift 8%/-20%; dwell U{150..900}",
         ms_gbm="Markov-switching GBM: calm mu 8% sigma 12% mean dwell 500; stress mu -25% sigma 30% mean dwell 200",
         bar_scale="every non-Heston path's returns multiplied by exp(-U(0, ln 20)): daily to ~20-minute bars",
+        ms_fast="(v3 only) Markov switching, per path: mean dwell calm e^U(ln 15, ln 400), stress e^U(ln 3, ln 60) bars; "
+                "stress volatility e^U(ln 1.3, ln 10) x calm; stress shocks Student-t (3, 5 or 30 dof, unit variance)",
         labels="label[t] = regime of r_t; 0 calm, 1 stress",
     )

@@ -169,11 +169,12 @@ def best_threshold(stat, labels):
     return float(qs[int(np.argmax(accs))])
 
 
-def fit(X, Y, LV, rng, W=None, n_features=None):
+def fit(X, Y, LV, rng, W=None, n_features=None, init=None):
     """Truncated-BPTT training (TRAIN), early stopping on validation cross-entropy; returns the model with the
     best epoch's weights still to load, the history, (val ce, weights, epoch) of the best epoch, optimizer steps.
-    W: optional per-bar loss weights of the training split (same shape as Y["train"]), e.g. early-detection weights."""
-    model = RegimeSSM(n_features=feat.F if n_features is None else n_features, **CFG)
+    W: optional per-bar loss weights of the training split (same shape as Y["train"]), e.g. early-detection weights.
+    init: optional model to start from (a fine-tune) instead of a fresh one."""
+    model = init if init is not None else RegimeSSM(n_features=feat.F if n_features is None else n_features, **CFG)
     opt = torch.optim.Adam(model.parameters(), lr=TRAIN["lr"])
     L, B = TRAIN["chunk_len"], TRAIN["streams_per_batch"]
     n_train = X["train"].shape[0]

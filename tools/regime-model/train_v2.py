@@ -97,6 +97,11 @@ def pad_stack(split, key, length, fill):
     return np.stack([fit(s[key]) for s in split])
 
 
+def heston_train_series():
+    """v1's Heston training seeds: the realised-vol baselines' thresholds are fitted on them, as v1's card did."""
+    return [series_from("heston", s, N_EVAL) for s in range(1000, 1016)]
+
+
 def decide(p_stress, threshold):
     return (p_stress > threshold).astype(np.int64)
 
@@ -176,7 +181,7 @@ def main():
     p_val, _ = base.run_stream(model, X["val_heston"])
     lab_val = list(Y["val_heston"])
     # The realised-vol baselines' thresholds are fitted on v1's Heston training seeds, as v1's card did.
-    heston_train = [series_from("heston", s, N_EVAL) for s in range(1000, 1016)]
+    heston_train = heston_train_series()
     thr20 = base.best_threshold(base.rv(heston_train, 20), [s["label"] for s in heston_train])
     rv_val = base.metrics([(s > thr20).astype(np.int64) for s in base.rv(data["val_heston"], 20)], lab_val)
     candidates = []
@@ -186,6 +191,23 @@ def main():
     ok = [c for c in candidates if c[1]["false_alarms_per_1000_stable_bars"] <= rv_val["false_alarms_per_1000_stable_bars"]] or candidates
     threshold, _ = max(ok, key=lambda c: (round(c[1]["stress_f1"], 3), -(c[1]["ttd_to_stress"]["mean_bars"] or 1e9)))
     print(f"decision threshold {threshold} (validation rv20 FA {rv_val['false_alarms_per_1000_stable_bars']:.2f})", flush=True)
+    export_model(model, args, out, data, X, Y, threshold, dict(
+        name=NAME, version=2, t_all=t_all, t_train=t_train, history=history, best=best, steps=steps, mean=mean, std=std,
+        lv_mean=lv_mean, lv_std=lv_std, generators=gen.GENERATORS, script="train_v2.py",
+        tuned_on=f"validation Heston seeds {VALIDATION_HESTON[0]}..{VALIDATION_HESTON[-1]}: highest stress F1 "
+                 "with false alarms per 1,000 calm bars no more than the 20-bar realised-vol threshold's",
+        description="Selective SSM as v1, on scale-free features, trained on a mixture of regime-switching processes "
+                    "with an early-detection loss. Outputs P(stable), P(stress) per bar plus a d_model latent.",
+        previous=None, default_epochs=8, heston_train=heston_train))
+
+
+def export_model(model, args, out, data, X, Y, threshold, meta):
+    """Bake the decision, score held out, phase space, export step/chunk graphs, fixtures, parity and the card
+    (shared by v2 and v3: `meta` carries what differs — name, version, mixture, training record, tuning rule)."""
+    NAME = meta["name"]
+    t_all, t_train, history, best, steps = meta["t_all"], meta["t_train"], meta["history"], meta["best"], meta["steps"]
+    mean, std, lv_mean, lv_std = meta["mean"], meta["std"], meta["lv_mean"], meta["lv_std"]
+    heston_train = meta.get("heston_train") or heston_train_series()
     temperature = bake_decision(model, X, Y, threshold)
     print(f"calibration: logit scale {temperature:.3f}, decision moved to P(stress) = 0.5", flush=True)
 
@@ -202,8 +224,8 @@ def main():
           + " | ".join(f"{k}: F1 {v['stress_f1']:.3f} TTD {v['ttd_to_stress']['mean_bars']} FA {v['false_alarms_per_1000_stable_bars']:.2f}"
                        for k, v in baselines.items()), flush=True)
     per_generator = {}
-    for g in gen.GENERATORS:
-        ss = [series_from(g, s + 100_000 * gen.GENERATORS.index(g), N_EVAL) for s in range(13000, 13004)]
+    for g in meta["generators"]:
+        ss = [series_from(g, s + 100_000 * meta["generators"].index(g), N_EVAL) for s in range(13000, 13004)]
         xs = np.stack([s["x"] if "x" in s else feat.normalise(s["raw"], mean, std) for s in ss])
         pp, _ = base.run_stream(model, xs)
         per_generator[g] = base.metrics([decide(p[:, 1], 0.5) for p in pp], [s["label"] for s in ss])
@@ -224,7 +246,7 @@ def main():
     start, T, fx_x, ps, lats, s = base.fixture_steps(model, ser["label"], X["heldout"][0])
     t_first = start + feat.WARMUP
     fixtures = dict(
-        description="Streaming parity fixture of regime-ssm-v2 (same layout as regime-ssm.fixtures.json).",
+        description=f"Streaming parity fixture of {NAME} (same layout as regime-ssm.fixtures.json).",
         source=dict(split="heldout heston", sim_seed=ser["seed"], first_feature_row=start, n_bars=T),
         tolerance=1e-5, input_names=["x", "state"], output_names=["p", "latent", "state_out"],
         state_shape=[1, base.CFG["n_layers"], base.CFG["d_model"], base.CFG["d_state"]],
@@ -244,12 +266,10 @@ def main():
     card = dict(v1)
     card.pop("heldout_per_lab", None)  # v1's own comparison table; card_lab_table.py writes v2's from the CLI
     card.update(
-        name=NAME, version=2,
-        description="Selective SSM as v1, on scale-free features, trained on a mixture of regime-switching processes "
-                    "with an early-detection loss. Outputs P(stable), P(stress) per bar plus a d_model latent.",
-        training_command=f"/usr/bin/python3 tools/regime-model/train_v2.py --out {args.out} --seed {args.seed}"
-                         + ("" if args.max_epochs == 8 else f" --max-epochs {args.max_epochs}")
-                         + (f" --lab-series {args.lab_series}" if args.lab_series else ""),
+        name=NAME, version=meta["version"], description=meta["description"],
+        training_command=f"/usr/bin/python3 tools/regime-model/{meta['script']} --out {args.out} --seed {args.seed}"
+                         + ("" if args.max_epochs == meta["default_epochs"] else f" --max-epochs {args.max_epochs}")
+                         + (f" --lab-series {args.lab_series}" if args.lab_series else "") + meta.get("command_tail", ""),
         seed=args.seed,
         onnx={**v1["onnx"], "file": onnx_path.name, "sha256": sha,
               "inputs": [dict(name="x", dtype="float32", shape=[1, feat.F], meaning="normalised v2 features of one bar"),
@@ -259,10 +279,9 @@ def main():
         decision=dict(p_stress_threshold_before_calibration=float(threshold), logit_scale=temperature,
                       baked="head weights: logit' = scale * (logit - logit(threshold)); the graph decides at P(stress) = 0.5",
                       confirm_bars=base.HYST,
-                      tuned_on=f"validation Heston seeds {VALIDATION_HESTON[0]}..{VALIDATION_HESTON[-1]}: highest stress F1 "
-                               "with false alarms per 1,000 calm bars no more than the 20-bar realised-vol threshold's"),
-        training_data=dict(generators=gen.spec_dict(), seeds=SEEDS, seed_offset_per_generator=100_000,
-                           lab_series=args.lab_series is not None, bars_per_series=N_BARS,
+                      tuned_on=meta["tuned_on"], **({"validation_lab_accuracy": meta["threshold_scores"]} if "threshold_scores" in meta else {})),
+        training_data=dict(generators={**gen.spec_dict(), "generators": list(meta["generators"])}, seeds=SEEDS, seed_offset_per_generator=100_000,
+                           lab_series=args.lab_series is not None, bars_per_series=N_BARS, **meta.get("training_data", {}),
                            series={k: len(v) for k, v in data.items()},
                            stress_fraction={k: float(v.mean()) for k, v in Y.items()},
                            aux_target=dict(name="standardised log conditional variance per bar", mean=lv_mean, std=lv_std)),
@@ -284,7 +303,7 @@ def main():
         timings=dict(note="wall-clock on the training machine; not part of reproducibility", train_s=round(t_train, 1),
                      total_s=round(time.time() - t_all, 1), cpu=platform.processor() or platform.machine()),
         environment=dict(python=platform.python_version(), torch=torch.__version__, numpy=np.__version__, onnx=onnx.__version__),
-        previous_model=dict(file="regime-ssm.onnx", sha256=v1["onnx"]["sha256"], kept="for comparison until v2 wins everywhere"),
+        previous_model=meta["previous"] or dict(file="regime-ssm.onnx", sha256=v1["onnx"]["sha256"], kept="for comparison until v2 wins everywhere"),
     )
     (out / f"{NAME}.card.json").write_text(json.dumps(card, indent=1))
     print(f"wrote {onnx_path} (sha256 {sha}); total {time.time() - t_all:.0f}s", flush=True)
