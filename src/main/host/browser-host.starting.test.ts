@@ -10,6 +10,8 @@ import type { Workstation } from '../app/workstation'
 import { startBrowserHost, type BrowserHost } from './browser-host'
 import { APP_JS, Client, INDEX_HTML, openSocket, raw } from './browser-host.test-support'
 
+const ENGINE_READY = { name: 'engine', state: 'ready', pid: 42, restarts: 0, lastExit: null, restartInMs: null }
+
 /** Just what the host reads of a workstation: its router, its events and the labs at hand. */
 function fakeWorkstation(): Workstation {
   const info = { name: 'Mechanica', databasePath: '/data/FAKE-STARTED.db' }
@@ -20,6 +22,7 @@ function fakeWorkstation(): Workstation {
       handleText: async (text: string) => ({ type: 'result', id: (JSON.parse(text) as { id: number }).id, ok: true, value: answer((JSON.parse(text) as { method: string }).method) })
     },
     events: { subscribe: () => () => undefined },
+    services: { engine: { status: () => ENGINE_READY } },
     labsAtHand: () => null
   } as unknown as Workstation
 }
@@ -92,6 +95,9 @@ describe('browser host while its workstation starts', () => {
     starting.resolve(fakeWorkstation())
     const { message } = await answer
     expect(message).toMatchObject({ type: 'result', id: 7, ok: true, value: { databasePath: '/data/FAKE-STARTED.db' } })
+    // Each service's state is pushed once the workstation is up, without being asked.
+    const pushed = client.messages.map((m) => m.message).filter((m) => m.type === 'event')
+    expect(pushed).toEqual([{ type: 'event', event: 'service.status', payload: ENGINE_READY }])
     attempt.socket.terminate()
   })
 

@@ -210,7 +210,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     let unsubscribe = (): void => undefined
     void workstation.then(
       (started) => {
-        if (!closed) unsubscribe = started.events.subscribe((event, payload) => send({ type: 'event', event, payload }))
+        if (closed) return
+        unsubscribe = started.events.subscribe((event, payload) => send({ type: 'event', event, payload }))
+        // Each service's state at once, as the events that would report a change: the page's
+        // first screen was written before the engine was ready, and it should not have to ask.
+        for (const service of Object.values(started.services)) send({ type: 'event', event: 'service.status', payload: service.status() })
       },
       () => ws.terminate()
     )

@@ -4,6 +4,7 @@ import { ApiError, type ApiErrorShape } from '../../../shared/contract/api-error
 import type { EventName, EventPayload, MethodName, MethodParams, MethodResult } from '../../../shared/contract'
 import { decodeWire, encodeWire } from '../../../shared/contract/wire-codec'
 import type { BridgeOutcome, MechanicaBridge } from '../../../shared/bridge'
+import { eventHub } from './event-hub'
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting'
 
@@ -118,10 +119,8 @@ export function createClient(): MechanicaClient {
   const transport = bridge
     ? bridgeTransport(bridge)
     : webSocketTransport(apiSocketUrl(location.href))
-  const listeners = new Map<string, Set<(payload: never) => void>>()
-  transport.subscribe((event, payload) => {
-    for (const listener of listeners.get(event) ?? []) (listener as (p: unknown) => void)(payload)
-  })
+  const events = eventHub()
+  transport.subscribe((event, payload) => events.emit(event, payload))
   return {
     transport: transport.kind,
     async call(method, params) {
@@ -129,12 +128,7 @@ export function createClient(): MechanicaClient {
       if (!outcome.ok) throw ApiError.fromShape(outcome.error)
       return outcome.value as never
     },
-    on(event, listener) {
-      let set = listeners.get(event)
-      if (!set) listeners.set(event, (set = new Set()))
-      set.add(listener as (payload: never) => void)
-      return () => set.delete(listener as (payload: never) => void)
-    },
+    on: (event, listener) => events.on(event, listener as (payload: unknown) => void),
     onConnection: (listener) => transport.onConnection(listener)
   }
 }
