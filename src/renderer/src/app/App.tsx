@@ -75,7 +75,9 @@ export function App() {
     })
   }, [])
 
-  useEffect(() => {
+  // Subscribed in the commit, before the first paint: a state the client already holds (the
+  // services' states the host pushes as the socket opens) is in the first frame, not a frame later.
+  useLayoutEffect(() => {
     const offs = [
       client.onConnection((connection) => dispatch({ type: 'connection', state: connection })),
       client.on('run.updated', ({ run }) => dispatch({ type: 'runUpdated', run })),
