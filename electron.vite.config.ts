@@ -33,6 +33,7 @@ export default defineConfig({
     plugins: [labCatalogueFile()],
     build: {
       outDir: 'out/main',
+      externalizeDeps: { exclude: ['zod'] },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
