@@ -3,6 +3,7 @@ import type { Workstation } from './app/workstation'
 import { startBrowserHost } from './host/browser-host'
 import { findChromium, openInChromium } from './host/open-browser'
 import { defaultDataDir, flagValue, resolveDatabasePath, resolveExportDir } from './paths'
+import { withEarlyLaunch } from './services/early-launch'
 import { launchNodeProcess } from './services/node-launcher'
 import { openDatabase, StoreOpenError } from './store/database'
 
@@ -39,13 +40,15 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const db = openDatabase(databasePath)
+  const workersDir = join(__dirname, 'workers')
+  let launcher = launchNodeProcess
   let startNow = (): void => undefined
   const workstation = new Promise<Workstation>((resolve, reject) => {
     startNow = () => {
       // Loading the modules blocks this thread: only once the server listens.
       import('./app/workstation')
         .then(({ startWorkstation }) =>
-          startWorkstation({ host: 'browser', databasePath, db, launcher: launchNodeProcess, workersDir: join(__dirname, 'workers'), exportDir })
+          startWorkstation({ host: 'browser', databasePath, db, launcher, workersDir, exportDir })
         )
         .then(resolve, reject)
     }
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
   console.log(`  database: ${databasePath}`)
   console.log(`  exports:  ${exportDir}`)
   console.log('  (the address carries this launch\'s token; press Ctrl+C to stop)')
+  launcher = withEarlyLaunch(launchNodeProcess, join(workersDir, 'engine.js'), 'engine')
   startNow()
 
   const wantsOpen = argv.includes('--open') || (!argv.includes('--no-open') && !!process.env.DISPLAY)
