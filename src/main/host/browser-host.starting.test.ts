@@ -1,22 +1,31 @@
 // The browser host listens before its workstation has loaded (src/main/browser-host.ts): it signs
-// the browser in and serves the page's scripts at once; the page (it carries the first screen's
-// data) and API messages wait for the workstation; a workstation that fails to start answers
-// neither.
+// the browser in and serves the page's scripts at once; the page's head goes out at once, its
+// first screen and the rest once the workstation is up and its engine ready (or a short wait);
+// API messages wait for the workstation; a workstation that fails to start answers neither.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { get } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Workstation } from '../app/workstation'
-import { startBrowserHost, type BrowserHost } from './browser-host'
+import { FIRST_SCREEN_ENGINE_WAIT_MS, startBrowserHost, type BrowserHost } from './browser-host'
 import { APP_JS, Client, INDEX_HTML, openSocket, raw } from './browser-host.test-support'
 
 const ENGINE_READY = { name: 'engine', state: 'ready', pid: 42, restarts: 0, lastExit: null, restartInMs: null }
+const ENGINE_STARTING = { ...ENGINE_READY, state: 'starting', pid: null }
 
-/** Just what the host reads of a workstation: its router, its events and the labs at hand. */
-function fakeWorkstation(): Workstation {
+/**
+ * Just what the host reads of a workstation: its router, its events, the labs at hand, and when
+ * its engine is ready (`engineReady`, default at once), which services.status then reports.
+ */
+function fakeWorkstation(engineReady: Promise<void> = Promise.resolve()): Workstation {
   const info = { name: 'Mechanica', databasePath: '/data/FAKE-STARTED.db' }
-  const answer = (method: string): unknown => (method === 'app.info' ? info : method === 'services.status' ? { services: [] } : { runs: [], total: 0 })
+  let engine: typeof ENGINE_STARTING | typeof ENGINE_READY = ENGINE_STARTING
+  void engineReady.then(() => (engine = ENGINE_READY))
+  const answer = (method: string): unknown =>
+    method === 'app.info' ? info : method === 'services.status' ? { services: [engine] } : { runs: [], total: 0 }
   return {
+    servicesReady: engineReady,
     router: {
       call: async (method: string) => ({ ok: true, value: answer(method) }),
       handleText: async (text: string) => ({ type: 'result', id: (JSON.parse(text) as { id: number }).id, ok: true, value: answer((JSON.parse(text) as { method: string }).method) })
@@ -51,6 +60,20 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
+/** A GET of the page that records each part of the body as it arrives. */
+function streamPage(port: number, path: string, cookie: string): { parts: string[]; done: Promise<{ status: number; body: string }> } {
+  const parts: string[] = []
+  const done = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path, headers: { Host: `127.0.0.1:${port}`, Cookie: cookie } }, (res) => {
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => parts.push(chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: parts.join('') }))
+      res.on('error', reject)
+    }).on('error', reject)
+  })
+  return { parts, done }
+}
+
 const settledWithin = async (promise: Promise<unknown>, ms: number): Promise<boolean> => {
   let settled = false
   void promise.then(
@@ -82,6 +105,37 @@ describe('browser host while its workstation starts', () => {
     expect(served.body).toContain('MECHANICA-TEST-INDEX')
   })
 
+  it('sends the page\'s head before the workstation is up, and its first screen once the engine is ready', async () => {
+    const starting = deferred<Workstation>()
+    const engine = deferred<void>()
+    host = await startBrowserHost({ workstation: starting.promise, rendererDir: dir })
+    const page = streamPage(host.port, host.appPath, host.cookie())
+    await new Promise((r) => setTimeout(r, 150))
+    // The head, with the page's module script, so the browser fetches it meanwhile; no first screen yet.
+    expect(page.parts.join('')).toBe(INDEX_HTML.slice(0, INDEX_HTML.indexOf('</head>')))
+    expect(page.parts.join('')).toContain('src="/assets/app.js"')
+    starting.resolve(fakeWorkstation(engine.promise))
+    expect(await settledWithin(page.done, 100)).toBe(false)
+    engine.resolve()
+    const served = await page.done
+    expect(served.status).toBe(200)
+    expect(served.body).toContain('MECHANICA-TEST-INDEX')
+    // Written after the engine said ready, so the first render shows it ready.
+    expect(served.body).toContain('"state":"ready"')
+    expect(served.body).not.toContain('"state":"starting"')
+  })
+
+  it('waits for the engine at most FIRST_SCREEN_ENGINE_WAIT_MS, then writes the first screen as it is', async () => {
+    host = await startBrowserHost({ workstation: fakeWorkstation(new Promise(() => undefined)), rendererDir: dir })
+    const started = performance.now()
+    const served = await streamPage(host.port, host.appPath, host.cookie()).done
+    const tookMs = performance.now() - started
+    expect(tookMs).toBeGreaterThanOrEqual(FIRST_SCREEN_ENGINE_WAIT_MS - 20)
+    expect(tookMs).toBeLessThan(FIRST_SCREEN_ENGINE_WAIT_MS + 2_000)
+    expect(served.body).toContain('"state":"starting"')
+    expect(served.body).toContain('MECHANICA-TEST-INDEX')
+  })
+
   it('answers a call sent over the socket before the workstation was up, once it is', async () => {
     const starting = deferred<Workstation>()
     host = await startBrowserHost({ workstation: starting.promise, rendererDir: dir })
@@ -110,7 +164,7 @@ describe('browser host while its workstation starts', () => {
     const closed = new Promise<void>((resolve) => attempt.socket.once('close', () => resolve()))
     const page = raw(host.port, host.appPath, { Host: `127.0.0.1:${host.port}`, Cookie: host.cookie() })
     starting.reject(new Error('the database is locked'))
-    await expect(page).rejects.toThrow(/socket hang up|ECONNRESET/)
+    await expect(page).rejects.toThrow(/socket hang up|ECONNRESET|aborted/)
     await closed
   })
 })

@@ -92,6 +92,8 @@ export function raw(port: number, path: string, headers: Record<string, string> 
       res.setEncoding('utf8')
       res.on('data', (chunk: string) => (body += chunk))
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+      // A response cut after its head (the page, when the workstation fails to start).
+      res.on('error', reject)
     })
     req.on('error', reject)
     req.end(body)

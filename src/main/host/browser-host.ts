@@ -9,7 +9,7 @@ import type { ServerMessage } from '../../shared/contract'
 import { MAX_MESSAGE_BYTES, encodeWire } from '../../shared/contract/wire-codec'
 import type { Workstation } from '../app/workstation'
 import { contentSecurityPolicy } from '../security/csp'
-import { firstScreenState, withFirstScreen } from './first-screen'
+import { firstScreenBlock, firstScreenState, splitForFirstScreen } from './first-screen'
 import { HAND_OFF_TTL_MS, OneTimeCodes, type HandOff } from './one-time-codes'
 import { cookieValue, newLaunchToken, sessionValue, tokensMatch } from './token'
 
@@ -50,6 +50,8 @@ export const API_PATH = '/api'
 export const OPEN_PATH = '/open'
 export const COOKIE_NAME = 'mechanica'
 const MAX_OPEN_BODY_BYTES = 1024
+/** The longest the page's first screen waits for the engine to say ready (servePage). */
+export const FIRST_SCREEN_ENGINE_WAIT_MS = 300
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -160,9 +162,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     } catch {
       return refuse(res, 404, 'Not found.')
     }
-    const headers = (length: number): Record<string, string | number> => ({
+    // No length: the page is sent in two parts (servePage).
+    const headers = (length: number | null): Record<string, string | number> => ({
       'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
-      'Content-Length': length,
+      ...(length === null ? {} : { 'Content-Length': length }),
       'Content-Security-Policy': contentSecurityPolicy(allowedHosts().map((h) => `ws://${h}`)),
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
@@ -178,12 +181,23 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     createReadStream(file).pipe(res)
   }
 
-  /** The app's page, carrying the first screen's data (first-screen.ts). */
-  async function servePage(file: string, headers: (length: number) => Record<string, string | number>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * The app's page, carrying the first screen's data (first-screen.ts), in two parts: the head at
+   * once, so the browser fetches and compiles the page's scripts while the workstation starts;
+   * then the first screen and the rest once the workstation is up and its engine has said ready
+   * (or FIRST_SCREEN_ENGINE_WAIT_MS have passed), so the first render already shows the engine's
+   * state instead of redrawing the shell when it arrives. The page's module script runs only when
+   * the document has ended, and takes about that long to arrive and compile.
+   */
+  async function servePage(file: string, headers: (length: number | null) => Record<string, string | number>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { head, tail } = splitForFirstScreen(readFileSync(file, 'utf8'))
+    res.writeHead(200, headers(null))
+    if (req.method === 'HEAD') return void res.end()
+    res.write(head)
     const started = await workstation
-    const page = Buffer.from(withFirstScreen(readFileSync(file, 'utf8'), await firstScreenState(started.router, () => started.labsAtHand())))
-    res.writeHead(200, headers(page.length))
-    res.end(req.method === 'HEAD' ? undefined : page)
+    await Promise.race([started.servicesReady.catch(() => undefined), delay(FIRST_SCREEN_ENGINE_WAIT_MS)])
+    const state = await firstScreenState(started.router, () => started.labsAtHand())
+    res.end(`${firstScreenBlock(state)}${tail}`)
   }
 
   // Frames a bit over the cap still get a specific error from the router; far larger ones close the socket.
@@ -255,6 +269,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref())
 }
 
 /** The body as text, or null when it runs past `limit` bytes (the rest is read and dropped). */

@@ -38,8 +38,22 @@ export async function firstScreenState(router: Pick<Router, 'call'>, labsAtHand:
  * still allows no inline script); "<" is escaped so that no value can close the element.
  */
 export function withFirstScreen(html: string, state: FirstScreen): string {
-  const json = JSON.stringify(state).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
-  const block = `<script type="application/json" id="${FIRST_SCREEN_ELEMENT_ID}">${json}</script>`
+  const { head, tail } = splitForFirstScreen(html)
+  return `${head}${firstScreenBlock(state)}${tail}`
+}
+
+/**
+ * The page cut where the first screen's block goes (before </head>): the head, with the page's
+ * scripts and styles, can be sent before the state is known, so the browser fetches and compiles
+ * them meanwhile; its module script runs only once the document has ended, so after the block.
+ */
+export function splitForFirstScreen(html: string): { head: string; tail: string } {
   const at = html.indexOf('</head>')
-  return at < 0 ? `${block}${html}` : `${html.slice(0, at)}${block}${html.slice(at)}`
+  return at < 0 ? { head: '', tail: html } : { head: html.slice(0, at), tail: html.slice(at) }
+}
+
+/** The state as the page's JSON data block. */
+export function firstScreenBlock(state: FirstScreen): string {
+  const json = JSON.stringify(state).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
+  return `<script type="application/json" id="${FIRST_SCREEN_ELEMENT_ID}">${json}</script>`
 }
