@@ -34,8 +34,9 @@ export async function firstScreenState(router: Pick<Router, 'call'>, labsAtHand:
 }
 
 /**
- * `html` with the state as a JSON data block before </head>. A data block is never run (the CSP
- * still allows no inline script); "<" is escaped so that no value can close the element.
+ * `html` with the state as a JSON data block before </head>: the page as the browser host's
+ * two parts add up to. A data block is never run (the CSP still allows no inline script); "<" is
+ * escaped so that no value can close the element.
  */
 export function withFirstScreen(html: string, state: FirstScreen): string {
   const { head, tail } = splitForFirstScreen(html)
