@@ -21,39 +21,29 @@ export function withEarlyLaunch(launcher: ProcessLauncher, entryFile: string, se
 }
 
 /**
- * `port` with its messages and exit held until someone listens. Held events are delivered in a
- * microtask after the first listener attaches, so a supervisor finishes wiring itself (listeners,
- * ready timer) before it hears a `ready` sent long before.
+ * `port` with what it says and its exit held, in order, until it is handed over: a microtask
+ * after the first listener attaches, so a supervisor finishes wiring itself (listeners, ready
+ * timer) before it hears a `ready` sent long before. From then on, events pass straight through.
  */
 function heldPort(port: ProcessPort): ProcessPort {
-  const held: FromWorker[] = []
   const messageListeners: Array<(message: FromWorker) => void> = []
   const exitListeners: Array<(info: ExitInfo) => void> = []
-  let exit: ExitInfo | null = null
-  let flushing = false
-
-  const flush = (): void => {
-    if (flushing) return
-    flushing = true
+  const hear = (message: FromWorker): void => messageListeners.forEach((listener) => listener(message))
+  const end = (info: ExitInfo): void => exitListeners.forEach((listener) => listener(info))
+  /** The events before the hand-over; null after it. */
+  let held: Array<() => void> | null = []
+  let handingOver = false
+  const handOver = (): void => {
+    if (handingOver) return
+    handingOver = true
     queueMicrotask(() => {
-      flushing = false
-      if (messageListeners.length > 0) for (const message of held.splice(0)) for (const listener of messageListeners) listener(message)
-      if (exit && held.length === 0) for (const listener of exitListeners.splice(0)) listener(exit)
+      const events = held ?? []
+      held = null
+      for (const event of events) event()
     })
   }
-  port.onMessage((message) => {
-    if (messageListeners.length > 0 && held.length === 0 && !flushing) {
-      for (const listener of messageListeners) listener(message)
-    } else {
-      held.push(message)
-    }
-  })
-  port.onExit((info) => {
-    exit = info
-    if (messageListeners.length > 0 && held.length === 0 && !flushing) {
-      for (const listener of exitListeners.splice(0)) listener(info)
-    }
-  })
+  port.onMessage((message) => (held ? held.push(() => hear(message)) : hear(message)))
+  port.onExit((info) => (held ? held.push(() => end(info)) : end(info)))
   return {
     get pid() {
       return port.pid
@@ -62,11 +52,11 @@ function heldPort(port: ProcessPort): ProcessPort {
     kill: () => port.kill(),
     onMessage(listener) {
       messageListeners.push(listener)
-      flush()
+      handOver()
     },
     onExit(listener) {
       exitListeners.push(listener)
-      if (exit) flush()
+      handOver()
     }
   }
 }
