@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import type { Duplex } from 'node:stream'
+import { setTimeout as wait } from 'node:timers/promises'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { ServerMessage } from '../../shared/contract'
 import { MAX_MESSAGE_BYTES, encodeWire } from '../../shared/contract/wire-codec'
@@ -195,7 +196,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (req.method === 'HEAD') return void res.end()
     res.write(head)
     const started = await workstation
-    await Promise.race([started.servicesReady.catch(() => undefined), delay(FIRST_SCREEN_ENGINE_WAIT_MS)])
+    await Promise.race([started.servicesReady.catch(() => undefined), wait(FIRST_SCREEN_ENGINE_WAIT_MS, undefined, { ref: false })])
     const state = await firstScreenState(started.router, () => started.labsAtHand())
     res.end(`${firstScreenBlock(state)}${tail}`)
   }
@@ -269,10 +270,6 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref())
 }
 
 /** The body as text, or null when it runs past `limit` bytes (the rest is read and dropped). */
